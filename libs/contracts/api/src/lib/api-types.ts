@@ -1,0 +1,40 @@
+/** Wire facts of the public API that the server, the portal and the tests share. */
+
+/** Every error reply, Portainer's shape. */
+export interface ApiErrorBody {
+  message: string;
+  details: string;
+}
+
+export const API_HEADERS = {
+  requestId: 'X-Request-Id',
+  totalCount: 'X-Total-Count',
+  totalAvailable: 'X-Total-Available',
+  csrfToken: 'X-CSRF-Token',
+  apiKey: 'X-API-Key',
+  retryAfter: 'Retry-After',
+  redirectReason: 'Redirect-Reason',
+} as const;
+
+/** Portainer's cookie name, kept so existing tooling that reads it keeps working. */
+export const AUTH_COOKIE = 'portainer_api_key';
+
+/** Raw API keys look like Portainer's: `ptr_` + base64 of 32 random bytes. */
+export const API_KEY_PREFIX = 'ptr_';
+
+export enum AuthenticationMethod {
+  Internal = 1,
+  Ldap = 2,
+  OAuth = 3,
+}
+
+export type ThemeColor = 'light' | 'dark' | 'highcontrast' | 'auto' | '';
+
+export const THEME_COLORS: readonly ThemeColor[] = ['light', 'dark', 'highcontrast', 'auto', ''];
+
+export enum AuthLogResult {
+  Success = 'success',
+  Failure = 'failure',
+  Throttled = 'throttled',
+  Logout = 'logout',
+}
