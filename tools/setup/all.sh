@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up every real component the tests use, in order, and prints a summary.
+# Safe to run again: each step checks first and returns in well under a second when all is in place.
+# Runs on a fresh Debian 12 machine as root (CI does exactly that).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+require_root
+here="$(cd "$(dirname "$0")" && pwd)"
+started=$(date +%s)
+
+declare -A took
+for step in docker images chromium postgres; do
+  t0=$(date +%s%N)
+  log "== $step"
+  bash "$here/$step.sh"
+  took[$step]=$(( ($(date +%s%N) - t0) / 1000000 ))
+done
+
+# shellcheck disable=SC1090
+. "${CAPSTAN_PG_ENV_FILE:-/tmp/capstan-postgres.env}"
+log "== summary ($(( $(date +%s) - started )) s)"
+log "  docker    $(docker version --format 'dockerd {{.Server.Version}}, API {{.Server.APIVersion}}' 2>/dev/null) (${took[docker]} ms)"
+log "  images    $(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -E '^capstan/(busybox|node):' | paste -sd ' ') (${took[images]} ms)"
+log "  chromium  $(chromium --version 2>/dev/null | awk '{print $1, $2}') (${took[chromium]} ms)"
+log "  postgres  $(sed 's#://\([^:]*\):[^@]*@#://\1:***@#' <<<"$CAPSTAN_TEST_DATABASE_URL") (${took[postgres]} ms)"
+log "  env       source ${CAPSTAN_PG_ENV_FILE:-/tmp/capstan-postgres.env} for CAPSTAN_TEST_DATABASE_URL"
