@@ -1,0 +1,17 @@
+export { ApiClient, API_FETCH, unwrap, type ApiEvent } from './lib/api/api-client';
+export { ApiError, errorMessage } from './lib/api/api-error';
+export type { paths, components } from './lib/api/schema';
+export * from './lib/models';
+export { AuthApi } from './lib/services/auth-api.service';
+export { UsersApi } from './lib/services/users-api.service';
+export { TeamsApi } from './lib/services/teams-api.service';
+export { AdminApi, type LogKind } from './lib/services/admin-api.service';
+export { SessionStore, SESSION_EXPIRED_MESSAGE } from './lib/session/session.store';
+export { ThemeService, toThemeChoice, THEME_STORAGE_KEY, type ThemeChoice } from './lib/session/theme.service';
+export {
+  adminInitializedGuard,
+  noAdminYetGuard,
+  authGuard,
+  guestGuard,
+  permissionGuard,
+} from './lib/session/guards';

@@ -1,0 +1,58 @@
+import { Injectable, inject } from '@angular/core';
+import type { ThemeColor, UserRole } from '@capstan/contracts-api';
+
+import { ApiClient, unwrap } from '../api/api-client';
+import type { ApiKey, TeamMembership, User } from '../models';
+
+/** Users, their memberships and their API keys. */
+@Injectable({ providedIn: 'root' })
+export class UsersApi {
+  private readonly client = inject(ApiClient);
+
+  me(): Promise<User> {
+    return unwrap(this.client.raw.GET('/api/users/me'));
+  }
+
+  list(): Promise<User[]> {
+    return unwrap(this.client.raw.GET('/api/users'));
+  }
+
+  create(username: string, password: string, role: UserRole): Promise<User> {
+    return unwrap(this.client.raw.POST('/api/users', { body: { username, password, role } }));
+  }
+
+  update(
+    id: number,
+    body: { username?: string; role?: UserRole; newPassword?: string; theme?: { color: ThemeColor } },
+  ): Promise<User> {
+    return unwrap(this.client.raw.PUT('/api/users/{id}', { params: { path: { id } }, body }));
+  }
+
+  async remove(id: number): Promise<void> {
+    await unwrap(this.client.raw.DELETE('/api/users/{id}', { params: { path: { id } } }));
+  }
+
+  async changePassword(id: number, password: string, newPassword: string): Promise<void> {
+    await unwrap(
+      this.client.raw.PUT('/api/users/{id}/passwd', { params: { path: { id } }, body: { password, newPassword } }),
+    );
+  }
+
+  memberships(id: number): Promise<TeamMembership[]> {
+    return unwrap(this.client.raw.GET('/api/users/{id}/memberships', { params: { path: { id } } }));
+  }
+
+  apiKeys(id: number): Promise<ApiKey[]> {
+    return unwrap(this.client.raw.GET('/api/users/{id}/tokens', { params: { path: { id } } }));
+  }
+
+  createApiKey(id: number, description: string, password: string): Promise<{ rawAPIKey: string; apiKey: ApiKey }> {
+    return unwrap(
+      this.client.raw.POST('/api/users/{id}/tokens', { params: { path: { id } }, body: { description, password } }),
+    );
+  }
+
+  async revokeApiKey(id: number, keyId: number): Promise<void> {
+    await unwrap(this.client.raw.DELETE('/api/users/{id}/tokens/{keyId}', { params: { path: { id, keyId } } }));
+  }
+}

@@ -1,0 +1,48 @@
+import { inject } from '@angular/core';
+import { type CanActivateFn, type CanMatchFn, Router, type UrlTree } from '@angular/router';
+import type { Permission } from '@capstan/contracts-api';
+
+import { SessionStore } from './session.store';
+
+/** Until an administrator exists every page leads to the first-run page. */
+export const adminInitializedGuard: CanActivateFn = async (): Promise<boolean | UrlTree> => {
+  const session = inject(SessionStore);
+  const router = inject(Router);
+  if (session.adminInitTimedOut()) return router.parseUrl('/instance-timeout');
+  return (await session.ensureAdminChecked()) ? true : router.parseUrl('/init');
+};
+
+/** The first-run page only makes sense while no administrator exists. */
+export const noAdminYetGuard: CanActivateFn = async (): Promise<boolean | UrlTree> => {
+  const session = inject(SessionStore);
+  const router = inject(Router);
+  return (await session.ensureAdminChecked()) ? router.parseUrl('/login') : true;
+};
+
+/** Logged-out visitors go to the login page, with the page they wanted remembered. */
+export const authGuard: CanActivateFn = async (_route, state): Promise<boolean | UrlTree> => {
+  const session = inject(SessionStore);
+  const router = inject(Router);
+  if (await session.ensureLoaded()) return true;
+  return router.createUrlTree(['/login'], state.url && state.url !== '/' ? { queryParams: { next: state.url } } : {});
+};
+
+/** A logged-in user has nothing to do on the login page. */
+export const guestGuard: CanActivateFn = async (): Promise<boolean | UrlTree> => {
+  const session = inject(SessionStore);
+  const router = inject(Router);
+  return (await session.ensureLoaded()) ? router.parseUrl('/home') : true;
+};
+
+/**
+ * Lets the route through when the user holds any of the permissions (the catalog is the same one the
+ * server's guard reads); otherwise back home. Hiding the nav link is not enough, a URL can be typed.
+ */
+export function permissionGuard(...anyOf: Permission[]): CanActivateFn & CanMatchFn {
+  return async (): Promise<boolean | UrlTree> => {
+    const session = inject(SessionStore);
+    const router = inject(Router);
+    await session.ensureLoaded();
+    return anyOf.some((p) => session.can(p)) ? true : router.parseUrl('/home');
+  };
+}

@@ -1,0 +1,1 @@
+export { ACCOUNT_ROUTES } from './lib/account.routes';

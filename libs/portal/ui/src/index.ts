@@ -1,0 +1,13 @@
+export { AppShell, type NavItem, type ShellTheme } from './lib/shell/app-shell';
+export { DataTable, CellDef, type TableColumn, type PageRequest, type CellContext } from './lib/table/data-table';
+export { FormField, FormControlDirective } from './lib/form/form-field';
+export { SearchShortcut } from './lib/form/search-shortcut';
+export { Dialog } from './lib/dialog/dialog';
+export { ConfirmService, type ConfirmOptions } from './lib/dialog/confirm.service';
+export { ConfirmHost } from './lib/dialog/confirm-host';
+export { Alert, type AlertKind } from './lib/alert/alert';
+export { ToastService, type Toast, type ToastKind } from './lib/toast/toast.service';
+export { ToastHost } from './lib/toast/toast-host';
+export { PageHeader } from './lib/layout/page-header';
+export { EmptyState } from './lib/layout/empty-state';
+export { Spinner } from './lib/layout/spinner';
