@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CaseInsensitiveValidationPipe, CoreModule, CoreOptions, ErrorFilter } from '@capstan/server-core';
+import { AuditModule } from '@capstan/server-audit';
+import { AuthModule } from '@capstan/server-auth';
+import { RbacModule } from '@capstan/server-rbac';
+import { SettingsModule } from '@capstan/server-settings';
+import { SystemModule } from '@capstan/server-system';
+import { UsersModule } from '@capstan/server-users';
+
+/** Composes the domain modules; the app itself holds no rules. */
+@Module({})
+export class AppModule {
+  static register(core: CoreOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(core),
+        SystemModule,
+        SettingsModule,
+        AuditModule,
+        UsersModule,
+        AuthModule,
+        RbacModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },
+        { provide: APP_FILTER, useFactory: () => new ErrorFilter(core.logger) },
+      ],
+    };
+  }
+}

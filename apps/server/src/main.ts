@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { CapstanLogger, ConfigError, loadConfig, prepareDataDir } from '@capstan/server-core';
+import { AppModule } from './app/app.module';
+import { configureHttpPipeline } from './app/http-pipeline';
+import { buildOpenApi } from './app/openapi';
+import { loadOrCreateTls } from './app/tls';
+
+async function main(): Promise<void> {
+  const openapiOut = argValue('--openapi');
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = new CapstanLogger(openapiOut ? 'error' : config.logLevel, config.logFormat);
+
+  if (openapiOut !== undefined) {
+    // Preview mode builds the route table without connecting to databases.
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.register({ config, logger, secretKey: 'openapi-generation-only-key' }),
+      { logger, preview: true, bodyParser: false },
+    );
+    app.setGlobalPrefix('api');
+    writeFileSync(openapiOut, JSON.stringify(buildOpenApi(app), null, 2) + '\n');
+    await app.close();
+    return;
+  }
+
+  const secretKey = prepareDataDir(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, secretKey }), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  app.setGlobalPrefix('api');
+  configureHttpPipeline(app, config, logger, buildOpenApi(app));
+  await app.init();
+
+  const handler = app.getHttpAdapter().getInstance() as Parameters<typeof createHttpServer>[1];
+  const servers: Server[] = [];
+  const urls: string[] = [];
+  if (!config.httpDisabled) {
+    servers.push(await listen(createHttpServer(handler), config.httpPort, config.bindAddress));
+    urls.push(`http://${hostFor(config.bindAddress)}:${config.httpPort}${config.baseUrl}`);
+  }
+  const tls = await loadOrCreateTls(config);
+  servers.push(await listen(createHttpsServer({ cert: tls.cert, key: tls.key }, handler), config.httpsPort, config.bindAddress));
+  urls.push(`https://${hostFor(config.bindAddress)}:${config.httpsPort}${config.baseUrl}${tls.selfSigned ? ' (self-signed)' : ''}`);
+  logger.write('info', `Capstan is ready on ${urls.join(' and ')}`, { dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'sqlite' });
+
+  const shutdown = (signal: string): void => {
+    logger.write('info', `received ${signal}, shutting down`);
+    for (const s of servers) {
+      s.close();
+      s.closeIdleConnections();
+    }
+    void app.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0; // Streams (logs, pulls, exports) may run long.
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === 'EADDRINUSE' ? `Port ${port} on ${host} is already in use` : e.message)),
+    );
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function hostFor(bind: string): string {
+  return bind === '0.0.0.0' || bind === '::' ? 'localhost' : bind.includes(':') ? `[${bind}]` : bind;
+}
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i === -1 ? undefined : (process.argv[i + 1] ?? '/dev/stdout');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`Capstan failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (e instanceof Error && process.env['CAPSTAN_LOG_LEVEL'] === 'debug') process.stderr.write(`${e.stack ?? ''}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Permission } from '@capstan/contracts-api';
+import { Authenticated, setTotalCount } from '@capstan/server-core';
+import { ActivityLogPage, AuditLogQuery, AuthLogPage, AuthLogQuery } from './dto/audit.dto';
+import { AuditService } from './audit.service';
+
+@ApiTags('audit')
+@Controller('audit')
+@Authenticated({ permission: Permission.AuditRead })
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get('auth-logs')
+  @ApiOperation({ summary: 'Authentication log: logins, failures, throttling, logouts', operationId: 'AuditAuthLogs' })
+  @ApiOkResponse({ type: AuthLogPage })
+  async authLogs(@Query() q: AuthLogQuery, @Res({ passthrough: true }) res: Response): Promise<AuthLogPage> {
+    const page = await this.audit.listAuthLogs(q);
+    setTotalCount(res, page.totalCount);
+    return page;
+  }
+
+  @Get('auth-logs/export')
+  @ApiOperation({ summary: 'Authentication log as CSV', operationId: 'AuditAuthLogsExport' })
+  @ApiProduces('text/csv')
+  async exportAuthLogs(@Query() q: AuthLogQuery, @Res() res: Response): Promise<void> {
+    await streamCsv(res, 'auth-logs', ['id', 'timestamp', 'username', 'context', 'origin', 'type'], this.audit.exportAuthLogs(q));
+  }
+
+  @Get('activity-logs')
+  @ApiOperation({ summary: 'Activity log: every mutating request', operationId: 'AuditActivityLogs' })
+  @ApiOkResponse({ type: ActivityLogPage })
+  async activityLogs(@Query() q: AuditLogQuery, @Res({ passthrough: true }) res: Response): Promise<ActivityLogPage> {
+    await this.audit.flush();
+    const page = await this.audit.listActivityLogs(q);
+    setTotalCount(res, page.totalCount);
+    return page;
+  }
+
+  @Get('activity-logs/export')
+  @ApiOperation({ summary: 'Activity log as CSV', operationId: 'AuditActivityLogsExport' })
+  @ApiProduces('text/csv')
+  async exportActivityLogs(@Query() q: AuditLogQuery, @Res() res: Response): Promise<void> {
+    await this.audit.flush();
+    await streamCsv(
+      res,
+      'activity-logs',
+      ['id', 'timestamp', 'username', 'userId', 'method', 'path', 'environmentId', 'status', 'payload', 'requestId'],
+      this.audit.exportActivityLogs(q),
+    );
+  }
+}
+
+async function streamCsv<T extends object>(res: Response, name: string, columns: (keyof T & string)[], rows: AsyncGenerator<T[]>): Promise<void> {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="capstan-${name}-${new Date().toISOString().slice(0, 10)}.csv"`);
+  res.write(columns.join(',') + '\n');
+  for await (const batch of rows) {
+    const chunk = batch.map((row) => columns.map((c) => csvCell(row[c])).join(',')).join('\n') + '\n';
+    if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
+}
+
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  // Neutralise spreadsheet formula injection.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

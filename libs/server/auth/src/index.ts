@@ -1,0 +1,2 @@
+export { AuthModule } from './lib/auth.module';
+export { AuthService } from './lib/auth.service';

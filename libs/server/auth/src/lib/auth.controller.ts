@@ -1,0 +1,110 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AUTH_COOKIE, Permission } from '@capstan/contracts-api';
+import {
+  Authenticated,
+  CAPSTAN_CONFIG,
+  CapstanConfig,
+  CurrentUser,
+  ParseIdPipe,
+  Public,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
+import { ApiKeysService, toApiKeyResponse } from './api-keys.service';
+import { AuthService } from './auth.service';
+import { ApiKeyResponse, AuthenticateDto, AuthenticateResponse, CreateApiKeyDto, CreateApiKeyResponse } from './dto/auth.dto';
+
+export function clientAddress(req: Request): string {
+  return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+}
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
+  ) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in with a username and password', operationId: 'AuthenticateUser' })
+  @ApiOkResponse({ type: AuthenticateResponse, description: 'Also sets the httpOnly session cookie for browsers' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid credentials' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After' })
+  async login(
+    @Body() body: AuthenticateDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuthenticateResponse> {
+    const { token, expiresAt } = await this.auth.login(body.username, body.password, clientAddress(req));
+    res.cookie(AUTH_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: `${this.config.baseUrl}/`,
+      expires: new Date(expiresAt),
+    });
+    return { jwt: token };
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Log out: revokes the session token and clears the cookie', operationId: 'Logout' })
+  @ApiNoContentResponse()
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(req, clientAddress(req));
+    res.clearCookie(AUTH_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: `${this.config.baseUrl}/` });
+  }
+}
+
+@ApiTags('users')
+@Controller('users/:id/tokens')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Get()
+  @Authenticated({ permission: Permission.ApiKeysManageOwn })
+  @ApiOperation({ summary: "List a user's API keys", operationId: 'UserGetAPIKeys' })
+  @ApiOkResponse({ type: [ApiKeyResponse] })
+  async list(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<ApiKeyResponse[]> {
+    return (await this.apiKeys.list(actor, id)).map(toApiKeyResponse);
+  }
+
+  @Post()
+  @Authenticated({ permission: Permission.ApiKeysManageOwn, tokenOnly: true })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create an API key (the raw key is returned once)', operationId: 'UserGenerateAPIKey' })
+  @ApiOkResponse({ type: CreateApiKeyResponse })
+  async create(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() body: CreateApiKeyDto,
+  ): Promise<CreateApiKeyResponse> {
+    const { raw, key } = await this.apiKeys.create(actor, id, body.description, body.password);
+    return { rawAPIKey: raw, apiKey: toApiKeyResponse(key) };
+  }
+
+  @Delete(':keyId')
+  @Authenticated({ permission: Permission.ApiKeysManageOwn })
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key', operationId: 'UserRemoveAPIKey' })
+  @ApiNoContentResponse()
+  async revoke(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Param('keyId', ParseIdPipe) keyId: number,
+  ): Promise<void> {
+    await this.apiKeys.revoke(actor, id, keyId);
+  }
+}

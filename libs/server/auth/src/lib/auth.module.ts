@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessGuard, AuthenticatorPort } from '@capstan/server-core';
+import { AuditModule } from '@capstan/server-audit';
+import { SettingsModule } from '@capstan/server-settings';
+import { UsersModule } from '@capstan/server-users';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeysController, AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { RevokedTokenEntity } from './entities/revoked-token.entity';
+import { LoginThrottle } from './login-throttle';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity, RevokedTokenEntity]), UsersModule, SettingsModule, AuditModule],
+  controllers: [AuthController, ApiKeysController],
+  providers: [
+    TokenService,
+    ApiKeysService,
+    LoginThrottle,
+    AuthService,
+    { provide: AuthenticatorPort, useExisting: AuthService },
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AuthService, AuthenticatorPort],
+})
+export class AuthModule {}

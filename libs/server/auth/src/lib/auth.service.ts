@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { AUTH_COOKIE, API_HEADERS, AuthLogResult } from '@capstan/contracts-api';
+import {
+  AuthenticatedUser,
+  AuthenticatorPort,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnprocessableError,
+} from '@capstan/server-core';
+import { AuditService } from '@capstan/server-audit';
+import { SettingsService } from '@capstan/server-settings';
+import { UsersService } from '@capstan/server-users';
+import { ApiKeysService } from './api-keys.service';
+import { LoginThrottle, throttleKeys } from './login-throttle';
+import { TokenService, type SessionClaims } from './token.service';
+
+export interface LoginResult {
+  token: string;
+  expiresAt: number;
+}
+
+/** Login, logout and request authentication (JWT from bearer, cookie or `?token=`; API keys). */
+@Injectable()
+export class AuthService extends AuthenticatorPort {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly settings: SettingsService,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
+  ) {
+    super();
+  }
+
+  async login(username: string, password: string, origin: string): Promise<LoginResult> {
+    const keys = throttleKeys(origin, username);
+    const wait = this.throttle.retryAfter(keys);
+    if (wait > 0) {
+      await this.audit.recordAuth({ username, context: 'internal', origin, type: AuthLogResult.Throttled });
+      throw new TooManyRequestsError('Too many failed login attempts', wait);
+    }
+    const user = await this.users.verifyCredentials(username, password);
+    if (!user) {
+      this.throttle.recordFailure(keys);
+      await this.audit.recordAuth({ username, context: 'internal', origin, type: AuthLogResult.Failure });
+      throw new UnprocessableError('Invalid credentials', 'Unauthorized');
+    }
+    this.throttle.recordSuccess(`user:${username.toLowerCase()}`);
+    const forceChange = password.length < (await this.settings.requiredPasswordLength());
+    const { token, claims } = this.tokens.issue(user, await this.settings.sessionLifetimeMs(), forceChange);
+    await this.audit.recordAuth({ username: user.username, userId: user.id, context: 'internal', origin, type: AuthLogResult.Success });
+    return { token, expiresAt: claims.exp * 1000 };
+  }
+
+  /** Revokes the request's session token, if it carries a valid one. */
+  async logout(req: Request, origin: string): Promise<void> {
+    const found = this.sessionToken(req);
+    const claims = found ? this.tokens.verify(found.token) : undefined;
+    if (!claims) return;
+    await this.tokens.revoke(claims);
+    await this.audit.recordAuth({ username: claims.username, userId: claims.id, context: 'internal', origin, type: AuthLogResult.Logout });
+  }
+
+  async authenticate(req: Request): Promise<AuthenticatedUser | undefined> {
+    const apiKey = req.header(API_HEADERS.apiKey);
+    if (apiKey !== undefined) {
+      if (req.header('authorization') !== undefined) {
+        throw new UnauthorizedError('Unauthorized', 'Send either an API key or an Authorization header, not both');
+      }
+      const userId = await this.apiKeys.resolve(apiKey);
+      const info = userId === undefined ? undefined : await this.users.authInfo(userId);
+      if (!info) throw new UnauthorizedError('Unauthorized', 'Invalid API key');
+      return { id: info.id, username: info.username, role: info.role, isTeamLeader: info.isTeamLeader, via: 'api-key' };
+    }
+    const found = this.sessionToken(req);
+    if (!found) return undefined;
+    const claims = this.tokens.verify(found.token);
+    const info = claims ? await this.users.authInfo(claims.id) : undefined;
+    if (!claims || !info || info.tokenVersion !== claims.gen) {
+      throw new UnauthorizedError('Unauthorized', 'Invalid, expired or revoked token');
+    }
+    return {
+      id: info.id,
+      username: info.username,
+      role: info.role,
+      isTeamLeader: info.isTeamLeader,
+      via: found.via,
+      tokenId: claims.jti,
+      tokenExpiresAt: claims.exp * 1000,
+    };
+  }
+
+  csrfTokenFor(user: AuthenticatedUser): string {
+    return this.tokens.csrfToken(user.tokenId ?? '');
+  }
+
+  verifySession(token: string): SessionClaims | undefined {
+    return this.tokens.verify(token);
+  }
+
+  /** Portainer's lookup order after the API key: cookie, then bearer header, then `?token=`. */
+  private sessionToken(req: Request): { token: string; via: 'cookie' | 'bearer' | 'query' } | undefined {
+    const cookies = req.cookies as Record<string, string | undefined> | undefined;
+    const cookie = cookies?.[AUTH_COOKIE];
+    if (cookie) return { token: cookie, via: 'cookie' };
+    const header = req.header('authorization');
+    if (header?.toLowerCase().startsWith('bearer ')) return { token: header.slice(7).trim(), via: 'bearer' };
+    const query = req.query['token'];
+    if (typeof query === 'string' && query !== '') return { token: query, via: 'query' };
+    return undefined;
+  }
+}

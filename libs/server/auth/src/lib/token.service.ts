@@ -1,0 +1,120 @@
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { LessThan, MoreThan, Repository } from 'typeorm';
+import { ClockPort, KeyValueStore, SecretBox } from '@capstan/server-core';
+import { RevokedTokenEntity } from './entities/revoked-token.entity';
+
+/** Claims of a Capstan session token (Portainer's names, plus `gen`, the user's token version). */
+export interface SessionClaims {
+  id: number;
+  username: string;
+  role: number;
+  scope: 'default';
+  forceChangePassword: boolean;
+  gen: number;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+const JWT_SECRET_KEY = 'jwt_secret';
+const REVOCATION_REFRESH_MS = 10_000;
+
+/**
+ * Issues and verifies HS256 session tokens. The signing secret is generated once, sealed with the
+ * secret-at-rest key and stored in the database: sessions survive restarts and are shared by replicas.
+ * Revoked token ids are kept in memory, persisted, and re-read periodically for other replicas' logouts.
+ */
+@Injectable()
+export class TokenService implements OnModuleInit, OnApplicationShutdown {
+  private secret!: Buffer;
+  private readonly revoked = new Map<string, number>();
+  private refresher: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly box: SecretBox,
+    private readonly clock: ClockPort,
+    @InjectRepository(RevokedTokenEntity) private readonly revokedRepo: Repository<RevokedTokenEntity>,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const sealed = await this.store.getOrCreate(JWT_SECRET_KEY, () => this.box.seal(randomBytes(48).toString('base64')));
+    try {
+      this.secret = Buffer.from(this.box.open(sealed), 'base64');
+    } catch {
+      throw new Error(
+        'Cannot decrypt the stored JWT secret: CAPSTAN_SECRET_KEY (or data/secret.key) differs from the one the database was created with',
+      );
+    }
+    await this.purgeExpired();
+    await this.refreshRevocations();
+    this.refresher = setInterval(() => void this.refreshRevocations(), REVOCATION_REFRESH_MS);
+    this.refresher.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.refresher) clearInterval(this.refresher);
+  }
+
+  issue(
+    user: { id: number; username: string; role: number; tokenVersion: number },
+    lifetimeMs: number,
+    forceChangePassword = false,
+  ): { token: string; claims: SessionClaims } {
+    const iat = Math.floor(this.clock.now() / 1000);
+    const claims: SessionClaims = {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      scope: 'default',
+      forceChangePassword,
+      gen: user.tokenVersion,
+      jti: randomUUID(),
+      iat,
+      exp: iat + Math.max(60, Math.floor(lifetimeMs / 1000)),
+    };
+    return { token: jwt.sign(claims, this.secret, { algorithm: 'HS256' }), claims };
+  }
+
+  /** Verified claims, or undefined for a bad, expired or revoked token. */
+  verify(token: string): SessionClaims | undefined {
+    let claims: SessionClaims;
+    try {
+      claims = jwt.verify(token, this.secret, {
+        algorithms: ['HS256'],
+        clockTimestamp: Math.floor(this.clock.now() / 1000),
+      }) as SessionClaims;
+    } catch {
+      return undefined;
+    }
+    if (typeof claims.id !== 'number' || typeof claims.jti !== 'string' || typeof claims.gen !== 'number') return undefined;
+    if (this.revoked.has(claims.jti)) return undefined;
+    return claims;
+  }
+
+  async revoke(claims: Pick<SessionClaims, 'jti' | 'exp'>): Promise<void> {
+    const expiresAt = claims.exp * 1000;
+    this.revoked.set(claims.jti, expiresAt);
+    await this.revokedRepo.createQueryBuilder().insert().values({ jti: claims.jti, expiresAt }).orIgnore().execute();
+  }
+
+  /** CSRF token bound to one session: an HMAC of its token id. */
+  csrfToken(jti: string): string {
+    return createHmac('sha256', this.secret).update('csrf:').update(jti).digest('base64url');
+  }
+
+  /** Re-reads the revocation list (other replicas' logouts); revoked tokens are few, so it is read whole. */
+  private async refreshRevocations(): Promise<void> {
+    const now = this.clock.now();
+    const rows = await this.revokedRepo.find({ where: { expiresAt: MoreThan(now) } }).catch(() => []);
+    for (const r of rows) this.revoked.set(r.jti, r.expiresAt);
+    for (const [jti, exp] of this.revoked) if (exp < now) this.revoked.delete(jti);
+  }
+
+  private async purgeExpired(): Promise<void> {
+    await this.revokedRepo.delete({ expiresAt: LessThan(this.clock.now()) });
+  }
+}

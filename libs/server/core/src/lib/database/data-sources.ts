@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { CapstanConfig } from '../config/capstan-config';
+import { InitialSchema1763856000000 } from './migrations/main/1763856000000-initial-schema';
+import { AuditSchema1763856000001 } from './migrations/audit/1763856000001-audit-schema';
+
+export const AUDIT_DATA_SOURCE = 'audit';
+
+export const MAIN_MIGRATIONS = [InitialSchema1763856000000];
+export const AUDIT_MIGRATIONS = [AuditSchema1763856000001];
+
+/**
+ * Options for the main and the audit data sources: two SQLite files in the data dir (WAL, busy timeout,
+ * foreign keys on), or one PostgreSQL database with a migrations table each. `synchronize` is always off;
+ * committed migrations run at boot.
+ */
+export function dataSourceOptions(config: CapstanConfig, which: 'main' | 'audit'): DataSourceOptions {
+  const migrations = which === 'main' ? MAIN_MIGRATIONS : AUDIT_MIGRATIONS;
+  const common = {
+    synchronize: false,
+    migrationsRun: true,
+    migrations,
+    migrationsTransactionMode: 'each' as const,
+    logging: false,
+  };
+  if (config.databaseUrl) {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.databaseUrl,
+      migrationsTableName: which === 'main' ? 'migrations' : 'audit_migrations',
+      extra: { max: which === 'main' ? 10 : 4 },
+    };
+  }
+  return {
+    ...common,
+    type: 'sqlite',
+    database: join(config.dataDir, which === 'main' ? 'capstan.db' : 'audit.db'),
+    enableWAL: true,
+    busyTimeout: 5000,
+  };
+}

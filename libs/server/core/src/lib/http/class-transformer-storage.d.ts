@@ -1,0 +1,5 @@
+declare module 'class-transformer/cjs/storage' {
+  export const defaultMetadataStorage: {
+    findTypeMetadata(target: object, propertyName: string): { typeFunction: (options?: unknown) => unknown } | undefined;
+  };
+}

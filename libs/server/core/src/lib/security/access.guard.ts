@@ -1,0 +1,61 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { hasGlobalPermission, API_HEADERS } from '@capstan/contracts-api';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { requestContext } from '../http/request-context';
+import { ACCESS_METADATA, type AccessRule } from './authenticated.decorator';
+import { AuthenticatorPort } from './authenticator.port';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Global guard: authenticates, checks the route's permission and, for cookie sessions, the CSRF token. */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: AuthenticatorPort,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (rule?.public) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+
+    const user = await this.authenticator.authenticate(req);
+    if (!user) throw new UnauthorizedError('Unauthorized', 'A valid authorisation token is missing');
+    const store = requestContext.getStore();
+    if (store) store.user = user;
+
+    if (user.via === 'cookie') {
+      const expected = this.authenticator.csrfTokenFor(user);
+      res.setHeader(API_HEADERS.csrfToken, expected);
+      if (!SAFE_METHODS.has(req.method)) {
+        const sent = req.header(API_HEADERS.csrfToken) ?? '';
+        if (!safeEqual(sent, expected)) {
+          throw new ForbiddenError('CSRF token missing or invalid', `Send the ${API_HEADERS.csrfToken} header`);
+        }
+      }
+    }
+    if (!rule) throw new ForbiddenError('Access denied', 'This route has no access rule');
+    if (rule.tokenOnly && user.via === 'api-key') {
+      throw new ForbiddenError('Access denied', 'This operation needs a user session, not an API key');
+    }
+    if (rule.permission && !hasGlobalPermission({ role: user.role, isTeamLeader: user.isTeamLeader }, rule.permission)) {
+      throw new ForbiddenError('Access denied to resource', `Requires the "${rule.permission}" permission`);
+    }
+    return true;
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}

@@ -1,0 +1,1 @@
+export { RbacModule } from './lib/rbac.module';

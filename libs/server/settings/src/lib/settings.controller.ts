@@ -1,0 +1,45 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Permission } from '@capstan/contracts-api';
+import { Authenticated, Public } from '@capstan/server-core';
+import { PublicSettingsResponse, SettingsResponse, UpdateSettingsDto } from './dto/settings.dto';
+import { SettingsService } from './settings.service';
+
+@ApiTags('settings')
+@Controller('settings')
+export class SettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Get()
+  @Authenticated({ permission: Permission.SettingsRead })
+  @ApiOperation({ summary: 'Read the settings', operationId: 'SettingsInspect' })
+  @ApiOkResponse({ type: SettingsResponse })
+  async inspect(): Promise<SettingsResponse> {
+    return this.settings.get();
+  }
+
+  @Put()
+  @Authenticated({ permission: Permission.SettingsUpdate })
+  @ApiOperation({ summary: 'Update the settings (partial)', operationId: 'SettingsUpdate' })
+  @ApiOkResponse({ type: SettingsResponse })
+  async update(@Body() body: UpdateSettingsDto): Promise<SettingsResponse> {
+    return this.settings.update(body);
+  }
+
+  @Get('public')
+  @Public()
+  @ApiOperation({ summary: 'The login-page subset of the settings', operationId: 'SettingsPublic' })
+  @ApiOkResponse({ type: PublicSettingsResponse })
+  async publicSettings(): Promise<PublicSettingsResponse> {
+    const s = await this.settings.get();
+    return {
+      LogoURL: s.LogoURL,
+      AuthenticationMethod: s.AuthenticationMethod,
+      RequiredPasswordLength: s.InternalAuthSettings.RequiredPasswordLength,
+      EnableEdgeComputeFeatures: s.EnableEdgeComputeFeatures,
+      EnableTelemetry: s.EnableTelemetry,
+      OAuthLoginURI: '',
+      OAuthLogoutURI: '',
+    };
+  }
+}

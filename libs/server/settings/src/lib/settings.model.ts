@@ -1,0 +1,33 @@
+import { AuthenticationMethod } from '@capstan/contracts-api';
+
+export interface LabelPair {
+  name: string;
+  value: string;
+}
+
+/** The stored settings document. Field names are Portainer's. */
+export interface Settings {
+  LogoURL: string;
+  BlackListedLabels: LabelPair[];
+  AuthenticationMethod: AuthenticationMethod;
+  InternalAuthSettings: { RequiredPasswordLength: number };
+  UserSessionTimeout: string;
+  SnapshotInterval: string;
+  EnableTelemetry: boolean;
+  EnableEdgeComputeFeatures: boolean;
+  AuditLogRetentionDays: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = {
+  LogoURL: '',
+  BlackListedLabels: [],
+  AuthenticationMethod: AuthenticationMethod.Internal,
+  InternalAuthSettings: { RequiredPasswordLength: 12 },
+  UserSessionTimeout: '8h',
+  SnapshotInterval: '5m',
+  EnableTelemetry: false,
+  EnableEdgeComputeFeatures: false,
+  AuditLogRetentionDays: 90,
+};
+
+export const PASSWORD_LENGTH_RANGE = { min: 8, max: 128 } as const;

@@ -1,0 +1,2 @@
+export { SystemModule } from './lib/system.module';
+export { SERVER_VERSION } from './lib/version';

@@ -1,0 +1,8 @@
+export { UsersModule } from './lib/users.module';
+export { UsersService, INITIAL_ADMIN_ID } from './lib/users.service';
+export type { UserAuthInfo } from './lib/users.service';
+export { TeamsService } from './lib/teams.service';
+export { AdminInitService } from './lib/admin-init.service';
+export { UserEntity } from './lib/entities/user.entity';
+export { UserResponse } from './lib/dto/users.dto';
+export { toUserResponse } from './lib/mappers';

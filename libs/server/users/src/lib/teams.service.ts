@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { MembershipRole, UserRole } from '@capstan/contracts-api';
+import { AuthenticatedUser, BadRequestError, ConflictError } from '@capstan/server-core';
+import type { CreateTeamDto, CreateTeamMembershipDto } from './dto/users.dto';
+import { TeamEntity } from './entities/team.entity';
+import { TeamMembershipEntity } from './entities/team-membership.entity';
+import { accessDenied, membershipNotFound, teamNameTaken, teamNotFound, userNotFound } from './users.errors';
+import { UsersService } from './users.service';
+
+/** Teams and memberships, with Portainer's rules: admins manage everything, leaders manage their own teams' members. */
+@Injectable()
+export class TeamsService {
+  constructor(
+    @InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>,
+    @InjectRepository(TeamMembershipEntity) private readonly memberships: Repository<TeamMembershipEntity>,
+    private readonly users: UsersService,
+  ) {}
+
+  async create(dto: CreateTeamDto): Promise<TeamEntity> {
+    const name = dto.name.trim();
+    if (await this.teams.findOneBy({ nameKey: name.toLowerCase() })) throw teamNameTaken(name);
+    const leaders = [...new Set(dto.teamLeaders ?? [])];
+    const existing = await this.users.existingIds(leaders);
+    const missing = leaders.filter((id) => !existing.includes(id));
+    if (missing.length > 0) throw new BadRequestError('Invalid team leaders', `No user with id ${missing.join(', ')}`);
+    const team = await this.teams.save(this.teams.create({ name, nameKey: name.toLowerCase() }));
+    if (leaders.length > 0) {
+      await this.memberships.insert(leaders.map((userId) => ({ userId, teamId: team.id, role: MembershipRole.Leader })));
+      leaders.forEach((id) => this.users.invalidate(id));
+    }
+    return team;
+  }
+
+  async list(actor: AuthenticatedUser, onlyLed: boolean): Promise<TeamEntity[]> {
+    if (actor.role === UserRole.Administrator && !onlyLed) return this.teams.find({ order: { name: 'ASC' } });
+    const mine = await this.memberships.findBy({
+      userId: actor.id,
+      ...(onlyLed ? { role: MembershipRole.Leader } : {}),
+    });
+    if (mine.length === 0) return [];
+    return this.teams.find({ where: { id: In(mine.map((m) => m.teamId)) }, order: { name: 'ASC' } });
+  }
+
+  async get(id: number): Promise<TeamEntity> {
+    const team = await this.teams.findOneBy({ id });
+    if (!team) throw teamNotFound(id);
+    return team;
+  }
+
+  async inspect(actor: AuthenticatedUser, id: number): Promise<TeamEntity> {
+    const team = await this.get(id);
+    await this.assertCanManage(actor, id);
+    return team;
+  }
+
+  async rename(id: number, name: string): Promise<TeamEntity> {
+    const team = await this.get(id);
+    const trimmed = name.trim();
+    const other = await this.teams.findOneBy({ nameKey: trimmed.toLowerCase() });
+    if (other && other.id !== id) throw teamNameTaken(trimmed);
+    team.name = trimmed;
+    team.nameKey = trimmed.toLowerCase();
+    return this.teams.save(team);
+  }
+
+  async delete(id: number): Promise<void> {
+    const team = await this.get(id);
+    const members = await this.memberships.findBy({ teamId: id });
+    await this.memberships.delete({ teamId: id });
+    await this.teams.remove(team);
+    members.forEach((m) => this.users.invalidate(m.userId));
+  }
+
+  async teamMemberships(actor: AuthenticatedUser, teamId: number): Promise<TeamMembershipEntity[]> {
+    await this.get(teamId);
+    await this.assertCanManage(actor, teamId);
+    return this.memberships.find({ where: { teamId }, order: { id: 'ASC' } });
+  }
+
+  async userMemberships(actor: AuthenticatedUser, userId: number): Promise<TeamMembershipEntity[]> {
+    if (actor.role !== UserRole.Administrator && actor.id !== userId) {
+      throw accessDenied('You can only list your own memberships');
+    }
+    await this.users.get(userId);
+    return this.memberships.find({ where: { userId }, order: { id: 'ASC' } });
+  }
+
+  async listMemberships(actor: AuthenticatedUser): Promise<TeamMembershipEntity[]> {
+    if (actor.role === UserRole.Administrator) return this.memberships.find({ order: { id: 'ASC' } });
+    const led = await this.ledTeamIds(actor.id);
+    if (led.length === 0) return [];
+    return this.memberships.find({ where: { teamId: In(led) }, order: { id: 'ASC' } });
+  }
+
+  async addMembership(actor: AuthenticatedUser, dto: CreateTeamMembershipDto): Promise<TeamMembershipEntity> {
+    await this.get(dto.teamID);
+    await this.assertCanManage(actor, dto.teamID);
+    this.assertRoleChangeAllowed(actor, dto.role);
+    await this.users.get(dto.userID).catch(() => {
+      throw userNotFound(dto.userID);
+    });
+    if (await this.memberships.findOneBy({ userId: dto.userID, teamId: dto.teamID })) {
+      throw new ConflictError('Team membership already registered', `User ${dto.userID} is already in team ${dto.teamID}`);
+    }
+    const saved = await this.memberships.save(
+      this.memberships.create({ userId: dto.userID, teamId: dto.teamID, role: dto.role }),
+    );
+    this.users.invalidate(dto.userID);
+    return saved;
+  }
+
+  async updateMembership(actor: AuthenticatedUser, id: number, dto: CreateTeamMembershipDto): Promise<TeamMembershipEntity> {
+    const membership = await this.memberships.findOneBy({ id });
+    if (!membership) throw membershipNotFound(id);
+    await this.assertCanManage(actor, membership.teamId);
+    if (dto.teamID !== membership.teamId || dto.userID !== membership.userId) {
+      throw new BadRequestError('Invalid request payload', 'A membership cannot move to another user or team; delete and re-create it');
+    }
+    this.assertRoleChangeAllowed(actor, dto.role);
+    if (actor.role !== UserRole.Administrator && membership.role === MembershipRole.Leader) {
+      throw accessDenied('Only administrators can change a team leader');
+    }
+    membership.role = dto.role;
+    const saved = await this.memberships.save(membership);
+    this.users.invalidate(membership.userId);
+    return saved;
+  }
+
+  async deleteMembership(actor: AuthenticatedUser, id: number): Promise<void> {
+    const membership = await this.memberships.findOneBy({ id });
+    if (!membership) throw membershipNotFound(id);
+    await this.assertCanManage(actor, membership.teamId);
+    if (actor.role !== UserRole.Administrator && membership.role === MembershipRole.Leader && membership.userId !== actor.id) {
+      throw accessDenied('Only administrators can remove another team leader');
+    }
+    await this.memberships.remove(membership);
+    this.users.invalidate(membership.userId);
+  }
+
+  async ledTeamIds(userId: number): Promise<number[]> {
+    return (await this.memberships.findBy({ userId, role: MembershipRole.Leader })).map((m) => m.teamId);
+  }
+
+  private async assertCanManage(actor: AuthenticatedUser, teamId: number): Promise<void> {
+    if (actor.role === UserRole.Administrator) return;
+    if (!(await this.ledTeamIds(actor.id)).includes(teamId)) {
+      throw accessDenied('Only administrators and the leaders of this team can manage it');
+    }
+  }
+
+  private assertRoleChangeAllowed(actor: AuthenticatedUser, role: number): void {
+    if (role === MembershipRole.Leader && actor.role !== UserRole.Administrator) {
+      throw accessDenied('Only administrators can make a user a team leader');
+    }
+  }
+}
