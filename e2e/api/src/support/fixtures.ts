@@ -1,0 +1,52 @@
+/** Small factories for test data and common steps. */
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import type { TestServer } from './server';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function strongPassword(): string {
+  return `pw-${randomBytes(12).toString('hex')}`;
+}
+
+export async function initAdmin(server: TestServer, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+  const r = await server.request('POST', '/api/users/admin/init', { body: { username, password } });
+  expect(r.status, r.text).toBe(200);
+  return login(server, username, password);
+}
+
+export async function login(server: TestServer, username: string, password: string): Promise<string> {
+  const r = await server.request<{ jwt: string }>('POST', '/api/auth', { body: { username, password } });
+  expect(r.status, r.text).toBe(200);
+  return r.body.jwt;
+}
+
+export interface CreatedUser {
+  id: number;
+  username: string;
+  password: string;
+  token: string;
+}
+
+export async function createUser(server: TestServer, adminToken: string, role = 2): Promise<CreatedUser> {
+  const username = uniqueName('user');
+  const password = strongPassword();
+  const r = await server.request<{ Id: number }>('POST', '/api/users', { token: adminToken, body: { username, password, role } });
+  expect(r.status, r.text).toBe(200);
+  return { id: r.body.Id, username, password, token: await login(server, username, password) };
+}
+
+/** Every error reply has Portainer's body and a request id. */
+export function expectApiError(r: { status: number; headers: Headers; body: unknown }, status: number, message?: RegExp): void {
+  expect(r.status).toBe(status);
+  expect(r.headers.get('content-type')).toContain('application/json');
+  expect(r.headers.get('x-request-id')).toBeTruthy();
+  const body = r.body as { message?: unknown; details?: unknown };
+  expect(typeof body.message).toBe('string');
+  expect(typeof body.details).toBe('string');
+  if (message) expect(body.message).toMatch(message);
+}
