@@ -1,4 +1,4 @@
-export { ApiClient, API_FETCH, unwrap, type ApiEvent } from './lib/api/api-client';
+export { ApiClient, API_BASE_URL, API_FETCH, unwrap, type ApiEvent } from './lib/api/api-client';
 export { ApiError, errorMessage } from './lib/api/api-error';
 export type { paths, components } from './lib/api/schema';
 export * from './lib/models';

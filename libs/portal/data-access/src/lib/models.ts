@@ -1,3 +1,5 @@
+import type { AuthLogResult } from '@capstan/contracts-api';
+
 import type { components } from './api/schema';
 
 /**
@@ -6,16 +8,18 @@ import type { components } from './api/schema';
  */
 type Schemas = components['schemas'];
 
-export type User = Schemas['User'];
-export type Team = Schemas['Team'];
-export type TeamMembership = Schemas['TeamMembership'];
-export type ApiKey = Schemas['ApiKey'];
-export type SystemStatus = Schemas['SystemStatus'];
-export type SystemVersion = Schemas['SystemVersion'];
-export type PublicSettings = Schemas['PublicSettings'];
-export type Settings = Schemas['Settings'];
-export type AuthLog = Schemas['AuthLog'];
-export type ActivityLog = Schemas['ActivityLog'];
+export type User = Schemas['UserResponse'];
+export type Team = Schemas['TeamResponse'];
+export type TeamMembership = Schemas['TeamMembershipResponse'];
+export type ApiKey = Schemas['ApiKeyResponse'];
+export type SystemStatus = Schemas['StatusResponse'];
+export type SystemVersion = Schemas['VersionResponse'];
+export type PublicSettings = Schemas['PublicSettingsResponse'];
+export type Settings = Schemas['SettingsResponse'];
+export type SettingsUpdate = Schemas['UpdateSettingsDto'];
+export type UserUpdate = Schemas['UpdateUserDto'];
+export type AuthLog = Schemas['AuthLogResponse'];
+export type ActivityLog = Schemas['ActivityLogResponse'];
 
 export interface LogFilter {
   offset?: number;
@@ -26,7 +30,8 @@ export interface LogFilter {
   after?: number;
   username?: string;
   keyword?: string;
-  type?: string;
+  /** Authentication log only. */
+  type?: `${AuthLogResult}`;
 }
 
 export interface LogPage<T> {

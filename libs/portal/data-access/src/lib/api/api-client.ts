@@ -18,6 +18,9 @@ export type ApiEvent =
   /** The server waited too long for the first administrator; only a restart helps. */
   | { type: 'admin-init-timeout' };
 
+/** '' in the browser (same origin as the portal); tests give an absolute origin, Node's Request needs one. */
+export const API_BASE_URL = new InjectionToken<string>('API_BASE_URL', { providedIn: 'root', factory: () => '' });
+
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ADMIN_INIT_TIMEOUT = 'AdminInitTimeout';
 
@@ -35,7 +38,7 @@ export class ApiClient {
   constructor() {
     const fetchImpl = inject(API_FETCH);
     this.raw = createClient<paths>({
-      baseUrl: '',
+      baseUrl: inject(API_BASE_URL),
       credentials: 'same-origin',
       fetch: (request: Request) => fetchImpl(request),
     });

@@ -1,7 +1,7 @@
 import { Injectable, inject } from '@angular/core';
 
 import { ApiClient, unwrap } from '../api/api-client';
-import type { ActivityLog, AuthLog, LogFilter, LogPage, Settings, SystemVersion } from '../models';
+import type { ActivityLog, AuthLog, LogFilter, LogPage, Settings, SettingsUpdate, SystemVersion } from '../models';
 
 export type LogKind = 'auth' | 'activity';
 
@@ -14,7 +14,7 @@ export class AdminApi {
     return unwrap(this.client.raw.GET('/api/settings'));
   }
 
-  updateSettings(changes: Partial<Settings>): Promise<Settings> {
+  updateSettings(changes: SettingsUpdate): Promise<Settings> {
     return unwrap(this.client.raw.PUT('/api/settings', { body: changes }));
   }
 
@@ -27,7 +27,8 @@ export class AdminApi {
   }
 
   activityLogs(filter: LogFilter): Promise<LogPage<ActivityLog>> {
-    return unwrap(this.client.raw.GET('/api/audit/activity-logs', { params: { query: compact(filter) } }));
+    const { type: _authOnly, ...query } = compact(filter);
+    return unwrap(this.client.raw.GET('/api/audit/activity-logs', { params: { query } }));
   }
 
   /** The CSV export is a plain download (the cookie authenticates it), so this only builds its URL. */
@@ -43,9 +44,11 @@ export class AdminApi {
 
 /** Drops empty filter values so they do not reach the query string. */
 function compact(filter: LogFilter): LogFilter {
-  const out: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(filter) as [string, string | number | undefined][]) {
-    if (value !== undefined && value !== '' && !(typeof value === 'number' && Number.isNaN(value))) out[key] = value;
+  const out: LogFilter = {};
+  for (const key of Object.keys(filter) as (keyof LogFilter)[]) {
+    const value = filter[key];
+    if (value === undefined || value === '' || (typeof value === 'number' && Number.isNaN(value))) continue;
+    Object.assign(out, { [key]: value });
   }
-  return out as LogFilter;
+  return out;
 }

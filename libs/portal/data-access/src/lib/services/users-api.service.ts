@@ -1,8 +1,8 @@
 import { Injectable, inject } from '@angular/core';
-import type { ThemeColor, UserRole } from '@capstan/contracts-api';
+import type { UserRole } from '@capstan/contracts-api';
 
 import { ApiClient, unwrap } from '../api/api-client';
-import type { ApiKey, TeamMembership, User } from '../models';
+import type { ApiKey, TeamMembership, User, UserUpdate } from '../models';
 
 /** Users, their memberships and their API keys. */
 @Injectable({ providedIn: 'root' })
@@ -21,10 +21,7 @@ export class UsersApi {
     return unwrap(this.client.raw.POST('/api/users', { body: { username, password, role } }));
   }
 
-  update(
-    id: number,
-    body: { username?: string; role?: UserRole; newPassword?: string; theme?: { color: ThemeColor } },
-  ): Promise<User> {
+  update(id: number, body: UserUpdate): Promise<User> {
     return unwrap(this.client.raw.PUT('/api/users/{id}', { params: { path: { id } }, body }));
   }
 

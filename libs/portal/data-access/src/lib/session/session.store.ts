@@ -41,11 +41,11 @@ export class SessionStore {
   /** The server stopped waiting for its first administrator. */
   readonly adminInitTimedOut = this.timedOutState.asReadonly();
   readonly isAuthenticated = computed(() => this.userState() !== null);
-  readonly isAdmin = computed(() => this.userState()?.Role === UserRole.Administrator);
-  readonly isTeamLeader = computed(() => this.membershipsState().some((m) => m.Role === MembershipRole.Leader));
+  readonly isAdmin = computed(() => this.userState()?.Role === (UserRole.Administrator as number));
+  readonly isTeamLeader = computed(() => this.membershipsState().some((m) => m.Role === (MembershipRole.Leader as number)));
   /** Team ids the user leads. */
   readonly ledTeamIds = computed(
-    () => new Set(this.membershipsState().filter((m) => m.Role === MembershipRole.Leader).map((m) => m.TeamID)),
+    () => new Set(this.membershipsState().filter((m) => m.Role === (MembershipRole.Leader as number)).map((m) => m.TeamID)),
   );
   readonly principal = computed<Principal | null>(() => {
     const user = this.userState();

@@ -10,15 +10,9 @@ export type ThemeChoice = 'light' | 'dark' | 'auto';
 export const THEME_STORAGE_KEY = 'capstan.theme';
 
 export function toThemeChoice(color: string | null | undefined): ThemeChoice {
-  switch (color) {
-    case 'light':
-      return 'light';
-    case 'dark':
-    case 'highcontrast':
-      return 'dark';
-    default:
-      return 'auto';
-  }
+  if (color === 'light') return 'light';
+  if (color === 'dark' || color === 'highcontrast') return 'dark';
+  return 'auto';
 }
 
 /**

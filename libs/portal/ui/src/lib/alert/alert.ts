@@ -9,7 +9,7 @@ export type AlertKind = 'error' | 'success' | 'info' | 'warning';
   host: {
     '[class]': '"alert alert-" + kind()',
     '[attr.role]': 'kind() === "error" ? "alert" : "status"',
-    '[attr.data-testid]': 'testId()',
+    '[attr.data-testid]': 'resolvedTestId()',
   },
   styles: `
     :host { display: block; padding: .75rem 1rem; border-radius: var(--radius); border: 1px solid; margin: 0 0 1rem; }
@@ -22,6 +22,7 @@ export type AlertKind = 'error' | 'success' | 'info' | 'warning';
 })
 export class Alert {
   readonly kind = input<AlertKind>('info');
-  readonly testIdOverride = input<string | null>(null, { alias: 'testId' });
-  protected readonly testId = computed(() => this.testIdOverride() ?? `alert-${this.kind()}`);
+  /** Defaults to `alert-<kind>`. */
+  readonly testId = input<string | null>(null);
+  protected readonly resolvedTestId = computed(() => this.testId() ?? `alert-${this.kind()}`);
 }

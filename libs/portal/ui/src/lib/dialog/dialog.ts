@@ -18,7 +18,7 @@ let nextId = 0;
 @Component({
   selector: 'cap-dialog',
   template: `
-    <div class="backdrop" (click)="closed.emit()"></div>
+    <div class="backdrop"></div>
     <div
       class="dialog"
       role="dialog"
@@ -41,6 +41,7 @@ let nextId = 0;
     .dialog-title { margin: 0 0 1rem; font-size: 1.15rem; }
     .dialog-actions { display: flex; justify-content: flex-end; gap: .5rem; margin-top: 1.25rem; flex-wrap: wrap; }
   `,
+  host: { '(click)': 'onClick($event)' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class Dialog {
@@ -58,6 +59,11 @@ export class Dialog {
       (first ?? this.host.nativeElement.querySelector<HTMLElement>('.dialog'))?.focus();
     });
     inject(DestroyRef).onDestroy(() => this.previouslyFocused?.focus?.());
+  }
+
+  /** A click on the backdrop (outside the panel) closes, like Escape. */
+  protected onClick(event: MouseEvent): void {
+    if ((event.target as HTMLElement).classList.contains('backdrop')) this.closed.emit();
   }
 
   protected onKeydown(event: KeyboardEvent): void {

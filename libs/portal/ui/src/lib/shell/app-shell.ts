@@ -50,7 +50,7 @@ interface NavSection {
       >
         <span aria-hidden="true">{{ themeIcon() }}</span>
       </button>
-      <div class="user-menu" (keydown.escape)="closeUserMenu(true)">
+      <div class="user-menu">
         <button
           type="button"
           class="btn btn-ghost user-btn"
@@ -96,7 +96,6 @@ interface NavSection {
         class="sidebar"
         [class.open]="menuOpen()"
         aria-label="Main"
-        (keydown.escape)="menuOpen.set(false)"
       >
         @for (section of sections(); track section.title) {
           @if (section.title) {
@@ -165,7 +164,7 @@ interface NavSection {
       main { padding: 1rem; }
     }
   `,
-  host: { '(document:click)': 'onDocumentClick($event)' },
+  host: { '(document:click)': 'onDocumentClick($event)', '(keydown.escape)': 'onEscape()' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AppShell {
@@ -200,6 +199,16 @@ export class AppShell {
   protected closeUserMenu(refocus = false): void {
     this.userMenuOpen.set(false);
     if (refocus) this.host.nativeElement.querySelector<HTMLElement>('[data-testid="user-menu"]')?.focus();
+  }
+
+  /** Escape closes whichever menu is open and returns focus to its button. */
+  protected onEscape(): void {
+    if (this.userMenuOpen()) {
+      this.closeUserMenu(true);
+    } else if (this.menuOpen()) {
+      this.menuOpen.set(false);
+      this.host.nativeElement.querySelector<HTMLElement>('[data-testid="menu-toggle"]')?.focus();
+    }
   }
 
   protected onDocumentClick(event: MouseEvent): void {

@@ -27,13 +27,18 @@ export interface CellContext<T> {
   $implicit: T;
 }
 
-/** `<ng-template capCell="key" let-row>` renders the cells of one column. */
+/**
+ * `<ng-template capCell="key" [capCellOf]="rows" let-row>` renders the cells of one column;
+ * `capCellOf` (the same rows the table gets) only types `row` in the template.
+ */
 @Directive({ selector: 'ng-template[capCell]' })
 export class CellDef<T = unknown> {
+  // The microsyntax-style names read as one phrase in templates: capCell="key" [capCellOf]="rows".
   readonly key = input.required<string>({ alias: 'capCell' });
+  readonly capCellOf = input<readonly T[]>();
   readonly template = inject<TemplateRef<CellContext<T>>>(TemplateRef);
 
-  static ngTemplateContextGuard<T>(_dir: CellDef<T>, ctx: unknown): ctx is CellContext<T> {
+  static ngTemplateContextGuard<T>(_dir: CellDef<T>, _ctx: unknown): _ctx is CellContext<T> {
     return true;
   }
 }
@@ -104,9 +109,9 @@ type SortDir = 'asc' | 'desc';
         <span class="muted" data-testid="table-range">{{ rangeText() }}</span>
         <label class="size">
           <span>Rows</span>
-          <select [value]="pageSize()" (change)="setPageSize($any($event.target).value)">
+          <select [value]="currentPageSize()" (change)="setPageSize($any($event.target).value)">
             @for (n of pageSizes; track n) {
-              <option [value]="n" [selected]="n === pageSize()">{{ n }}</option>
+              <option [value]="n" [selected]="n === currentPageSize()">{{ n }}</option>
             }
           </select>
         </label>
@@ -148,7 +153,7 @@ export class DataTable<T> {
   readonly caption = input('');
   readonly emptyMessage = input('Nothing to show.');
   readonly loading = input(false);
-  readonly initialPageSize = input(10, { alias: 'pageSize' });
+  readonly pageSize = input(10);
   /** Server mode: the total number of rows on the server. */
   readonly totalCount = input<number | null>(null);
   readonly pageChange = output<PageRequest>();
@@ -157,12 +162,12 @@ export class DataTable<T> {
   private readonly cells = contentChildren(CellDef);
   protected readonly sortKey = signal<string | null>(null);
   protected readonly sortDir = signal<SortDir>('asc');
-  readonly pageSize = linkedSignal(() => this.initialPageSize());
+  readonly currentPageSize = linkedSignal(() => this.pageSize());
   readonly page = signal(0);
 
   protected readonly serverMode = computed(() => this.totalCount() !== null);
   protected readonly total = computed(() => this.totalCount() ?? this.rows().length);
-  protected readonly pageCount = computed(() => Math.max(1, Math.ceil(this.total() / this.pageSize())));
+  protected readonly pageCount = computed(() => Math.max(1, Math.ceil(this.total() / this.currentPageSize())));
 
   protected readonly sortedRows = computed(() => {
     const rows = [...this.rows()];
@@ -177,14 +182,14 @@ export class DataTable<T> {
   readonly pageRows = computed(() => {
     if (this.serverMode()) return this.rows();
     const page = Math.min(this.page(), this.pageCount() - 1);
-    const size = this.pageSize();
+    const size = this.currentPageSize();
     return this.sortedRows().slice(page * size, page * size + size);
   });
 
   protected readonly rangeText = computed(() => {
     const page = Math.min(this.page(), this.pageCount() - 1);
-    const start = page * this.pageSize() + 1;
-    const end = Math.min(this.total(), start + this.pageSize() - 1);
+    const start = page * this.currentPageSize() + 1;
+    const end = Math.min(this.total(), start + this.currentPageSize() - 1);
     return `${start}–${end} of ${this.total()}`;
   });
 
@@ -201,7 +206,7 @@ export class DataTable<T> {
   goTo(page: number): void {
     const target = Math.max(0, Math.min(page, this.pageCount() - 1));
     this.page.set(target);
-    if (this.serverMode()) this.pageChange.emit({ offset: target * this.pageSize(), limit: this.pageSize() });
+    if (this.serverMode()) this.pageChange.emit({ offset: target * this.currentPageSize(), limit: this.currentPageSize() });
   }
 
   /** Back to the first page (e.g. after the filters changed). */
@@ -210,7 +215,7 @@ export class DataTable<T> {
   }
 
   protected setPageSize(value: string): void {
-    this.pageSize.set(Number(value));
+    this.currentPageSize.set(Number(value));
     this.goTo(0);
   }
 
@@ -229,7 +234,9 @@ export class DataTable<T> {
   }
 }
 
-function compareValues(a: unknown, b: unknown): number {
+type Cell = string | number | boolean | null | undefined;
+
+function compareValues(a: Cell, b: Cell): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return 1;
   if (b === null || b === undefined) return -1;

@@ -1,0 +1,3 @@
+import portal from '../../libs/portal/eslint.portal.mjs';
+
+export default portal;

@@ -1,0 +1,225 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal, viewChild } from '@angular/core';
+import { ActivatedRoute } from '@angular/router';
+import { AuthLogResult } from '@capstan/contracts-api';
+import {
+  type ActivityLog,
+  AdminApi,
+  type AuthLog,
+  type LogFilter,
+  type LogKind,
+  errorMessage,
+} from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  DataTable,
+  FormControlDirective,
+  FormField,
+  type PageRequest,
+  PageHeader,
+  SearchShortcut,
+  type TableColumn,
+} from '@capstan/portal-ui';
+
+type LogRow = AuthLog | ActivityLog;
+
+/** `datetime-local` value → unix seconds, or undefined when empty. */
+export function toUnixSeconds(local: string): number | undefined {
+  if (!local) return undefined;
+  const ms = new Date(local).getTime();
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+export function formatTimestamp(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString();
+}
+
+const AUTH_COLUMNS: TableColumn<LogRow>[] = [
+  { key: 'timestamp', label: 'Time', value: (r) => formatTimestamp(r.timestamp) },
+  { key: 'username', label: 'User' },
+  { key: 'type', label: 'Result' },
+  { key: 'context', label: 'Method', secondary: true },
+  { key: 'origin', label: 'Origin', secondary: true },
+];
+
+const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
+  { key: 'timestamp', label: 'Time', value: (r) => formatTimestamp(r.timestamp) },
+  { key: 'username', label: 'User' },
+  { key: 'action', label: 'Action' },
+  { key: 'status', label: 'Status' },
+  { key: 'environmentId', label: 'Environment', secondary: true, value: (r) => ('environmentId' in r && r.environmentId) || '' },
+  { key: 'requestId', label: 'Request ID', secondary: true },
+];
+
+/**
+ * The authentication log and the activity log (one page, two routes): filters by time range, user,
+ * keyword and type, server-side paging (`offset`/`limit` with `totalCount`), CSV export of the filter.
+ */
+@Component({
+  selector: 'cap-logs-page',
+  imports: [Alert, CellDef, DataTable, FormField, FormControlDirective, PageHeader, SearchShortcut],
+  template: `
+    <cap-page-header
+      [title]="kind === 'auth' ? 'Authentication logs' : 'Activity logs'"
+      [subtitle]="kind === 'auth' ? 'Logins, failed attempts and logouts.' : 'Every change made through the API: who, what, outcome.'"
+    >
+      <a class="btn" [href]="exportUrl()" download data-testid="logs-export">⭳ Export CSV</a>
+    </cap-page-header>
+
+    <form class="card filters" novalidate (submit)="apply($event)" aria-label="Filters">
+      <cap-form-field label="From">
+        <input capControl class="input" type="datetime-local" name="after" [value]="after()" (input)="after.set($any($event.target).value)" />
+      </cap-form-field>
+      <cap-form-field label="To">
+        <input capControl class="input" type="datetime-local" name="before" [value]="before()" (input)="before.set($any($event.target).value)" />
+      </cap-form-field>
+      <cap-form-field label="Username">
+        <input capControl class="input" name="username" data-testid="logs-username" [value]="username()" (input)="username.set($any($event.target).value)" />
+      </cap-form-field>
+      <cap-form-field label="Keyword">
+        <input
+          capControl
+          class="input"
+          type="search"
+          name="keyword"
+          capSearchShortcut
+          data-testid="logs-keyword"
+          [value]="keyword()"
+          (input)="keyword.set($any($event.target).value)"
+        />
+      </cap-form-field>
+      @if (kind === 'auth') {
+        <cap-form-field label="Result">
+          <select capControl class="input" name="type" data-testid="logs-type" (change)="type.set($any($event.target).value)">
+            <option value="" [selected]="type() === ''">All</option>
+            @for (t of authTypes; track t) {
+              <option [value]="t" [selected]="type() === t">{{ t }}</option>
+            }
+          </select>
+        </cap-form-field>
+      }
+      <div class="filter-actions">
+        <button type="submit" class="btn btn-primary" data-testid="logs-apply">Apply</button>
+        <button type="button" class="btn" (click)="clear()">Clear</button>
+      </div>
+    </form>
+
+    @if (error(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <cap-data-table
+      #table
+      [caption]="kind === 'auth' ? 'Authentication log' : 'Activity log'"
+      [columns]="columns"
+      [rows]="rows()"
+      [totalCount]="total()"
+      [pageSize]="limit()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No log entries match these filters."
+      (pageChange)="page($event)"
+    >
+      <ng-template capCell="type" [capCellOf]="rows()" let-row>
+        <span class="badge" [class.badge-success]="typeOf(row) === 'success'" [class.badge-danger]="typeOf(row) === 'failure' || typeOf(row) === 'throttled'">
+          {{ typeOf(row) }}
+        </span>
+      </ng-template>
+      <ng-template capCell="action" [capCellOf]="rows()" let-row>
+        <code>{{ actionOf(row) }}</code>
+      </ng-template>
+      <ng-template capCell="status" [capCellOf]="rows()" let-row>
+        <span class="badge" [class.badge-success]="statusOf(row) < 400" [class.badge-danger]="statusOf(row) >= 400">{{ statusOf(row) }}</span>
+      </ng-template>
+    </cap-data-table>
+  `,
+  styles: `
+    .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(12rem, 100%), 1fr)); gap: 0 1rem; margin-bottom: 1rem; align-items: end; }
+    .filter-actions { display: flex; gap: .5rem; margin-bottom: 1rem; }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class LogsPage {
+  private readonly adminApi = inject(AdminApi);
+  protected readonly kind: LogKind = inject(ActivatedRoute).snapshot.data['kind'] === 'activity' ? 'activity' : 'auth';
+  protected readonly columns = this.kind === 'auth' ? AUTH_COLUMNS : ACTIVITY_COLUMNS;
+  protected readonly authTypes = Object.values(AuthLogResult);
+  protected readonly rowTestId = (r: LogRow): string => `log-row-${r.id}`;
+  private readonly table = viewChild.required<DataTable<LogRow>>('table');
+
+  protected readonly after = signal('');
+  protected readonly before = signal('');
+  protected readonly username = signal('');
+  protected readonly keyword = signal('');
+  protected readonly type = signal('');
+  /** The filter last applied (the export uses it too). */
+  private readonly applied = signal<LogFilter>({});
+  protected readonly offset = signal(0);
+  protected readonly limit = signal(25);
+
+  protected readonly rows = signal<LogRow[]>([]);
+  protected readonly total = signal(0);
+  protected readonly loading = signal(true);
+  protected readonly error = signal<string | null>(null);
+  protected readonly exportUrl = computed(() => this.adminApi.exportUrl(this.kind, this.applied()));
+
+  constructor() {
+    void this.load();
+  }
+
+  protected apply(event?: Event): void {
+    event?.preventDefault();
+    this.applied.set({
+      after: toUnixSeconds(this.after()),
+      before: toUnixSeconds(this.before()),
+      username: this.username().trim() || undefined,
+      keyword: this.keyword().trim() || undefined,
+      type: this.kind === 'auth' ? (this.type() as AuthLogResult) || undefined : undefined,
+    });
+    this.offset.set(0);
+    this.table().reset();
+    void this.load();
+  }
+
+  protected clear(): void {
+    this.after.set('');
+    this.before.set('');
+    this.username.set('');
+    this.keyword.set('');
+    this.type.set('');
+    this.apply();
+  }
+
+  protected page(request: PageRequest): void {
+    this.offset.set(request.offset);
+    this.limit.set(request.limit);
+    void this.load();
+  }
+
+  protected typeOf(row: LogRow): string {
+    return 'type' in row ? row.type : '';
+  }
+
+  protected actionOf(row: LogRow): string {
+    return 'method' in row ? `${row.method} ${row.path}` : '';
+  }
+
+  protected statusOf(row: LogRow): number {
+    return 'status' in row ? row.status : 0;
+  }
+
+  private async load(): Promise<void> {
+    this.loading.set(true);
+    const filter: LogFilter = { ...this.applied(), offset: this.offset(), limit: this.limit() };
+    try {
+      const page = this.kind === 'auth' ? await this.adminApi.authLogs(filter) : await this.adminApi.activityLogs(filter);
+      this.rows.set(page.logs);
+      this.total.set(page.totalCount);
+      this.error.set(null);
+    } catch (error) {
+      this.error.set(`Could not load the log: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+}

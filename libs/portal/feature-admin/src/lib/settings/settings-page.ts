@@ -1,0 +1,221 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { Permission } from '@capstan/contracts-api';
+import { AdminApi, SessionStore, type Settings, errorMessage } from '@capstan/portal-data-access';
+import { Alert, FormControlDirective, FormField, PageHeader, Spinner, ToastService } from '@capstan/portal-ui';
+
+interface Label {
+  name: string;
+  value: string;
+}
+
+/** Portainer's session lifetimes, plus a free value when the server holds another one. */
+const SESSION_TIMEOUTS = [
+  { value: '1h', label: '1 hour' },
+  { value: '4h', label: '4 hours' },
+  { value: '8h', label: '8 hours' },
+  { value: '24h', label: '24 hours' },
+  { value: '168h', label: '1 week' },
+  { value: '720h', label: '1 month' },
+  { value: '8760h', label: '1 year' },
+];
+
+/** Go-style durations the server accepts, e.g. 8h, 90m, 1h30m. */
+const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
+
+export interface SettingsErrors {
+  timeout: string | null;
+  passwordLength: string | null;
+  retention: string | null;
+  labels: string | null;
+}
+
+export function validateSettings(
+  timeout: string,
+  passwordLength: number,
+  retention: number,
+  labels: readonly Label[],
+): SettingsErrors {
+  return {
+    timeout: timeout && DURATION.test(timeout) ? null : 'Use a duration such as 8h or 90m.',
+    passwordLength:
+      Number.isInteger(passwordLength) && passwordLength >= 1 && passwordLength <= 128
+        ? null
+        : 'Between 1 and 128 characters.',
+    retention: Number.isInteger(retention) && retention >= 1 ? null : 'At least 1 day.',
+    labels: labels.some((l) => l.name.trim() === '') ? 'Every hidden label needs a name.' : null,
+  };
+}
+
+/** Instance settings an administrator can change (`GET/PUT /api/settings`, partial PUT). */
+@Component({
+  selector: 'cap-settings-page',
+  imports: [Alert, FormField, FormControlDirective, PageHeader, Spinner],
+  template: `
+    <cap-page-header title="Settings" subtitle="Authentication, audit and display settings of this instance." />
+    @if (loadError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    } @else if (!loaded()) {
+      <cap-spinner label="Loading settings" />
+    } @else {
+      @if (!canUpdate()) {
+        <cap-alert kind="info">You can read these settings but not change them.</cap-alert>
+      }
+      <form novalidate (submit)="save($event)">
+        <fieldset class="card" [disabled]="!canUpdate()">
+          <legend class="sr-only">Authentication</legend>
+          <h2>Authentication</h2>
+          <div class="grid-2">
+            <cap-form-field label="Session lifetime" hint="How long a login stays valid." [error]="shown().timeout">
+              <select capControl class="input" name="timeout" data-testid="settings-session-timeout" (change)="timeout.set($any($event.target).value)">
+                @for (t of timeoutChoices(); track t.value) {
+                  <option [value]="t.value" [selected]="timeout() === t.value">{{ t.label }}</option>
+                }
+              </select>
+            </cap-form-field>
+            <cap-form-field label="Required password length" hint="Minimum length of local users' passwords." [error]="shown().passwordLength">
+              <input
+                capControl
+                class="input"
+                type="number"
+                min="1"
+                max="128"
+                name="passwordLength"
+                data-testid="settings-password-length"
+                [value]="passwordLength()"
+                (input)="passwordLength.set($any($event.target).valueAsNumber)"
+              />
+            </cap-form-field>
+          </div>
+        </fieldset>
+        <fieldset class="card" [disabled]="!canUpdate()">
+          <legend class="sr-only">Audit</legend>
+          <h2>Audit</h2>
+          <cap-form-field label="Log retention (days)" hint="Authentication and activity log entries older than this are deleted." [error]="shown().retention">
+            <input
+              capControl
+              class="input narrow"
+              type="number"
+              min="1"
+              name="retention"
+              data-testid="settings-retention"
+              [value]="retention()"
+              (input)="retention.set($any($event.target).valueAsNumber)"
+            />
+          </cap-form-field>
+        </fieldset>
+        <fieldset class="card" [disabled]="!canUpdate()">
+          <legend class="sr-only">Hidden containers</legend>
+          <h2>Hidden containers</h2>
+          <p class="muted">Containers with one of these labels are hidden from non-administrators.</p>
+          @for (label of labels(); track $index; let i = $index) {
+            <div class="label-row" [attr.data-testid]="'settings-label-' + i">
+              <cap-form-field label="Name">
+                <input capControl class="input" [value]="label.name" (input)="setLabel(i, 'name', $any($event.target).value)" />
+              </cap-form-field>
+              <cap-form-field label="Value">
+                <input capControl class="input" [value]="label.value" (input)="setLabel(i, 'value', $any($event.target).value)" />
+              </cap-form-field>
+              <button type="button" class="btn btn-sm" [attr.aria-label]="'Remove label ' + (label.name || i + 1)" (click)="removeLabel(i)">Remove</button>
+            </div>
+          }
+          @if (shown().labels; as message) {
+            <p class="error">{{ message }}</p>
+          }
+          <button type="button" class="btn btn-sm" data-testid="settings-label-add" (click)="addLabel()">+ Add label</button>
+        </fieldset>
+        @if (canUpdate()) {
+          <div class="form-actions save">
+            <button type="submit" class="btn btn-primary" data-testid="settings-save" [disabled]="busy()">
+              {{ busy() ? 'Saving…' : 'Save settings' }}
+            </button>
+          </div>
+        }
+      </form>
+    }
+  `,
+  styles: `
+    fieldset { margin: 0 0 1rem; min-width: 0; }
+    .narrow { max-width: 10rem; }
+    .label-row { display: grid; grid-template-columns: 1fr 1fr auto; gap: 0 .75rem; align-items: center; }
+    @media (max-width: 480px) { .label-row { grid-template-columns: 1fr; } }
+    .error { color: var(--danger-text); }
+    .save { margin-top: 1rem; }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class SettingsPage {
+  private readonly adminApi = inject(AdminApi);
+  private readonly session = inject(SessionStore);
+  private readonly toasts = inject(ToastService);
+
+  protected readonly canUpdate = computed(() => this.session.can(Permission.SettingsUpdate));
+  protected readonly loaded = signal(false);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly busy = signal(false);
+  private readonly submitted = signal(false);
+
+  protected readonly timeout = signal('8h');
+  protected readonly passwordLength = signal(12);
+  protected readonly retention = signal(90);
+  protected readonly labels = signal<Label[]>([]);
+
+  protected readonly timeoutChoices = computed(() => {
+    const current = this.timeout();
+    return SESSION_TIMEOUTS.some((t) => t.value === current) ? SESSION_TIMEOUTS : [{ value: current, label: current }, ...SESSION_TIMEOUTS];
+  });
+  protected readonly errors = computed(() =>
+    validateSettings(this.timeout(), this.passwordLength(), this.retention(), this.labels()),
+  );
+  protected readonly shown = computed<SettingsErrors>(() =>
+    this.submitted() ? this.errors() : { timeout: null, passwordLength: null, retention: null, labels: null },
+  );
+
+  constructor() {
+    this.adminApi
+      .settings()
+      .then((s) => this.fill(s))
+      .catch((error: unknown) => this.loadError.set(`Could not load the settings: ${errorMessage(error)}`));
+  }
+
+  protected setLabel(index: number, field: keyof Label, value: string): void {
+    this.labels.update((list) => list.map((l, i) => (i === index ? { ...l, [field]: value } : l)));
+  }
+
+  protected addLabel(): void {
+    this.labels.update((list) => [...list, { name: '', value: '' }]);
+  }
+
+  protected removeLabel(index: number): void {
+    this.labels.update((list) => list.filter((_, i) => i !== index));
+  }
+
+  protected async save(event: Event): Promise<void> {
+    event.preventDefault();
+    this.submitted.set(true);
+    if (Object.values(this.errors()).some((e) => e !== null) || this.busy()) return;
+    this.busy.set(true);
+    try {
+      const saved = await this.adminApi.updateSettings({
+        UserSessionTimeout: this.timeout(),
+        InternalAuthSettings: { RequiredPasswordLength: this.passwordLength() },
+        AuditLogRetentionDays: this.retention(),
+        BlackListedLabels: this.labels().map((l) => ({ name: l.name.trim(), value: l.value.trim() })),
+      });
+      if (saved) this.fill(saved);
+      this.submitted.set(false);
+      this.toasts.success('Settings saved');
+    } catch (error) {
+      this.toasts.error(`Could not save the settings: ${errorMessage(error)}`);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  private fill(s: Settings): void {
+    this.timeout.set(s.UserSessionTimeout || '8h');
+    this.passwordLength.set(s.InternalAuthSettings?.RequiredPasswordLength ?? 12);
+    this.retention.set(s.AuditLogRetentionDays ?? 90);
+    this.labels.set((s.BlackListedLabels ?? []).map((l) => ({ name: l.name, value: l.value })));
+    this.loaded.set(true);
+  }
+}

@@ -1,0 +1,236 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { Permission } from '@capstan/contracts-api';
+import { SessionStore, type Team, TeamsApi, type User, UsersApi, errorMessage } from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  Dialog,
+  FormControlDirective,
+  FormField,
+  PageHeader,
+  SearchShortcut,
+  type TableColumn,
+  ToastService,
+} from '@capstan/portal-ui';
+
+type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
+
+/**
+ * Teams. Administrators create, rename and delete; team leaders see the teams they belong to and open
+ * the ones they lead to manage members.
+ */
+@Component({
+  selector: 'cap-teams-page',
+  imports: [Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, PageHeader, RouterLink, SearchShortcut],
+  template: `
+    <cap-page-header title="Teams" subtitle="Groups of users; access to environments will be granted per team.">
+      @if (canManageTeams()) {
+        <button type="button" class="btn btn-primary" data-testid="team-create" (click)="open({ kind: 'create' })">
+          + Add team
+        </button>
+      }
+    </cap-page-header>
+
+    @if (loadError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <div class="toolbar">
+      <label class="grow">
+        <span class="sr-only">Search teams</span>
+        <input
+          class="input"
+          type="search"
+          placeholder="Search teams (press /)"
+          capSearchShortcut
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+        />
+      </label>
+    </div>
+
+    <cap-data-table caption="Teams" [columns]="columns" [rows]="filtered()" [loading]="loading()" [rowTestId]="rowTestId" emptyMessage="No teams yet.">
+      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+        @if (canManageMembers(row)) {
+          <a [routerLink]="['/admin/teams', row.Id]" [attr.data-testid]="'team-link-' + row.Name">{{ row.Name }}</a>
+        } @else {
+          {{ row.Name }}
+        }
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
+          @if (canManageMembers(row)) {
+            <a class="btn-link" [routerLink]="['/admin/teams', row.Id]">Members</a>
+          }
+          @if (canManageTeams()) {
+            <button type="button" class="btn-link" [attr.data-testid]="'team-rename-' + row.Name" (click)="open({ kind: 'rename', team: row })">
+              Rename
+            </button>
+            <button type="button" class="btn-link danger" [attr.data-testid]="'team-delete-' + row.Name" (click)="remove(row)">
+              Delete
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
+
+    @if (dialog(); as d) {
+      <cap-dialog [title]="d.kind === 'create' ? 'Add a team' : 'Rename ' + d.team.Name" testId="team-dialog" (closed)="close()">
+        <form id="team-form" novalidate (submit)="save($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          <cap-form-field label="Name" [required]="true" [error]="nameError()">
+            <input
+              capControl
+              class="input"
+              name="name"
+              autocomplete="off"
+              data-testid="team-name"
+              [value]="name()"
+              (input)="name.set($any($event.target).value)"
+            />
+          </cap-form-field>
+          @if (d.kind === 'create') {
+            <cap-form-field label="Team leader" hint="Optional. The leader can manage the team's members.">
+              <select capControl class="input" name="leader" data-testid="team-leader" (change)="leader.set(+$any($event.target).value)">
+                <option [value]="0" [selected]="leader() === 0">No leader</option>
+                @for (u of users(); track u.Id) {
+                  <option [value]="u.Id" [selected]="leader() === u.Id">{{ u.Username }}</option>
+                }
+              </select>
+            </cap-form-field>
+          }
+        </form>
+        <div dialog-actions>
+          <button type="button" class="btn" (click)="close()">Cancel</button>
+          <button type="submit" form="team-form" class="btn btn-primary" data-testid="team-save" [disabled]="busy()">
+            {{ busy() ? 'Saving…' : 'Save' }}
+          </button>
+        </div>
+      </cap-dialog>
+    }
+  `,
+  styles: `
+    .grow { flex: 1 1 16rem; max-width: 24rem; }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TeamsPage {
+  private readonly session = inject(SessionStore);
+  private readonly teamsApi = inject(TeamsApi);
+  private readonly usersApi = inject(UsersApi);
+  private readonly toasts = inject(ToastService);
+  private readonly confirm = inject(ConfirmService);
+
+  protected readonly columns: TableColumn<Team>[] = [
+    { key: 'Name', label: 'Name', sortable: true },
+    { key: 'actions', label: 'Actions' },
+  ];
+  protected readonly rowTestId = (t: Team): string => `team-row-${t.Name}`;
+
+  protected readonly teams = signal<Team[]>([]);
+  protected readonly users = signal<User[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly query = signal('');
+  protected readonly filtered = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    return q ? this.teams().filter((t) => t.Name.toLowerCase().includes(q)) : this.teams();
+  });
+  protected readonly canManageTeams = computed(() => this.session.can(Permission.TeamsManage));
+
+  protected readonly dialog = signal<DialogMode | null>(null);
+  protected readonly name = signal('');
+  protected readonly leader = signal(0);
+  protected readonly busy = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  private readonly submitted = signal(false);
+  protected readonly nameError = computed(() =>
+    this.submitted() && this.name().trim() === '' ? 'Enter a team name.' : null,
+  );
+
+  constructor() {
+    void this.load();
+  }
+
+  protected canManageMembers(team: Team): boolean {
+    return this.canManageTeams() || (this.session.can(Permission.TeamMembersManage) && this.session.ledTeamIds().has(team.Id));
+  }
+
+  protected async load(): Promise<void> {
+    this.loading.set(true);
+    try {
+      this.teams.set(await this.teamsApi.list());
+      this.loadError.set(null);
+    } catch (error) {
+      this.loadError.set(`Could not load the teams: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected open(mode: DialogMode): void {
+    this.name.set(mode.kind === 'rename' ? mode.team.Name : '');
+    this.leader.set(0);
+    this.formError.set(null);
+    this.submitted.set(false);
+    this.dialog.set(mode);
+    if (mode.kind === 'create' && this.users().length === 0) {
+      this.usersApi
+        .list()
+        .then((users) => this.users.set(users))
+        .catch(() => undefined);
+    }
+  }
+
+  protected close(): void {
+    this.dialog.set(null);
+  }
+
+  protected async save(event: Event): Promise<void> {
+    event.preventDefault();
+    const mode = this.dialog();
+    if (!mode || this.busy()) return;
+    this.submitted.set(true);
+    if (this.nameError()) return;
+    const name = this.name().trim();
+    this.busy.set(true);
+    this.formError.set(null);
+    try {
+      if (mode.kind === 'create') {
+        await this.teamsApi.create(name, this.leader() ? [this.leader()] : undefined);
+        this.toasts.success(`Team ${name} created`);
+      } else {
+        await this.teamsApi.rename(mode.team.Id, name);
+        this.toasts.success(`Team renamed to ${name}`);
+      }
+      this.dialog.set(null);
+      await this.load();
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async remove(team: Team): Promise<void> {
+    const ok = await this.confirm.ask({
+      title: 'Delete team',
+      message: `Delete the team ${team.Name}? Its members keep their accounts but lose the team's access.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await this.teamsApi.remove(team.Id);
+      this.toasts.success(`Team ${team.Name} deleted`);
+      await this.load();
+    } catch (error) {
+      this.toasts.error(`Could not delete ${team.Name}: ${errorMessage(error)}`);
+    }
+  }
+}

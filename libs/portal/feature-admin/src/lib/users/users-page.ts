@@ -1,0 +1,260 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { UserRole } from '@capstan/contracts-api';
+import { SessionStore, type User, UsersApi, errorMessage } from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  Dialog,
+  FormControlDirective,
+  FormField,
+  PageHeader,
+  SearchShortcut,
+  type TableColumn,
+  ToastService,
+} from '@capstan/portal-ui';
+
+type DialogMode = { kind: 'create' } | { kind: 'role'; user: User } | { kind: 'password'; user: User };
+
+export function roleLabel(role: number): string {
+  return role === (UserRole.Administrator as number) ? 'Administrator' : 'Standard user';
+}
+
+/** Users: list, create with a role, change role, reset password, delete (administrators only). */
+@Component({
+  selector: 'cap-users-page',
+  imports: [Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, PageHeader, SearchShortcut],
+  template: `
+    <cap-page-header title="Users" subtitle="Who can log in, and whether they administer the instance.">
+      <button type="button" class="btn btn-primary" data-testid="user-create" (click)="open({ kind: 'create' })">
+        + Add user
+      </button>
+    </cap-page-header>
+
+    @if (loadError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <div class="toolbar">
+      <label class="grow">
+        <span class="sr-only">Search users</span>
+        <input
+          class="input"
+          type="search"
+          placeholder="Search users (press /)"
+          capSearchShortcut
+          data-testid="user-search"
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+        />
+      </label>
+    </div>
+
+    <cap-data-table
+      caption="Users"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No users."
+    >
+      <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
+        <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
+          <button type="button" class="btn-link" [attr.data-testid]="'user-edit-' + row.Username" (click)="open({ kind: 'role', user: row })">
+            Change role
+          </button>
+          <button type="button" class="btn-link" [attr.data-testid]="'user-reset-' + row.Username" (click)="open({ kind: 'password', user: row })">
+            Reset password
+          </button>
+          @if (row.Id !== session.user()?.Id) {
+            <button type="button" class="btn-link danger" [attr.data-testid]="'user-delete-' + row.Username" (click)="remove(row)">
+              Delete
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
+
+    @if (dialog(); as d) {
+      <cap-dialog
+        [title]="d.kind === 'create' ? 'Add a user' : d.kind === 'role' ? 'Change the role of ' + d.user.Username : 'Reset the password of ' + d.user.Username"
+        testId="user-dialog"
+        (closed)="close()"
+      >
+        <form id="user-form" novalidate (submit)="save($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          @if (d.kind === 'create') {
+            <cap-form-field label="Username" [required]="true" [error]="shown('username')">
+              <input
+                capControl
+                class="input"
+                name="username"
+                autocomplete="off"
+                data-testid="user-username"
+                [value]="username()"
+                (input)="username.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          }
+          @if (d.kind !== 'role') {
+            <cap-form-field
+              [label]="d.kind === 'create' ? 'Password' : 'New password'"
+              [required]="true"
+              [error]="shown('password')"
+            >
+              <input
+                capControl
+                class="input"
+                type="password"
+                name="password"
+                autocomplete="new-password"
+                data-testid="user-password"
+                [value]="password()"
+                (input)="password.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          }
+          @if (d.kind !== 'password') {
+            <cap-form-field label="Role">
+              <select capControl class="input" name="role" data-testid="user-role" (change)="role.set(+$any($event.target).value)">
+                <option [value]="2" [selected]="role() === 2">Standard user</option>
+                <option [value]="1" [selected]="role() === 1">Administrator</option>
+              </select>
+            </cap-form-field>
+          }
+        </form>
+        <div dialog-actions>
+          <button type="button" class="btn" (click)="close()">Cancel</button>
+          <button type="submit" form="user-form" class="btn btn-primary" data-testid="user-save" [disabled]="busy()">
+            {{ busy() ? 'Saving…' : 'Save' }}
+          </button>
+        </div>
+      </cap-dialog>
+    }
+  `,
+  styles: `
+    .grow { flex: 1 1 16rem; max-width: 24rem; }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class UsersPage {
+  protected readonly session = inject(SessionStore);
+  private readonly usersApi = inject(UsersApi);
+  private readonly toasts = inject(ToastService);
+  private readonly confirm = inject(ConfirmService);
+  protected readonly roleLabel = roleLabel;
+
+  protected readonly columns: TableColumn<User>[] = [
+    { key: 'Username', label: 'Name', sortable: true },
+    { key: 'Role', label: 'Role', sortable: true, value: (u) => roleLabel(u.Role) },
+    { key: 'actions', label: 'Actions' },
+  ];
+  protected readonly rowTestId = (u: User): string => `user-row-${u.Username}`;
+
+  protected readonly users = signal<User[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly query = signal('');
+  protected readonly filtered = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    return q ? this.users().filter((u) => u.Username.toLowerCase().includes(q)) : this.users();
+  });
+
+  protected readonly dialog = signal<DialogMode | null>(null);
+  protected readonly username = signal('');
+  protected readonly password = signal('');
+  protected readonly role = signal<number>(UserRole.StandardUser);
+  protected readonly busy = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  private readonly submitted = signal(false);
+
+  constructor() {
+    void this.load();
+  }
+
+  protected async load(): Promise<void> {
+    this.loading.set(true);
+    try {
+      this.users.set(await this.usersApi.list());
+      this.loadError.set(null);
+    } catch (error) {
+      this.loadError.set(`Could not load the users: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected open(mode: DialogMode): void {
+    this.username.set('');
+    this.password.set('');
+    this.role.set(mode.kind === 'role' ? mode.user.Role : UserRole.StandardUser);
+    this.formError.set(null);
+    this.submitted.set(false);
+    this.dialog.set(mode);
+  }
+
+  protected close(): void {
+    this.dialog.set(null);
+  }
+
+  protected shown(field: 'username' | 'password'): string | null {
+    if (!this.submitted()) return null;
+    if (field === 'username') return this.username().trim() ? null : 'Enter a username.';
+    return this.password() ? null : 'Enter a password.';
+  }
+
+  protected async save(event: Event): Promise<void> {
+    event.preventDefault();
+    const mode = this.dialog();
+    if (!mode || this.busy()) return;
+    this.submitted.set(true);
+    if ((mode.kind === 'create' && this.shown('username')) || (mode.kind !== 'role' && this.shown('password'))) return;
+    this.busy.set(true);
+    this.formError.set(null);
+    try {
+      switch (mode.kind) {
+        case 'create':
+          await this.usersApi.create(this.username().trim(), this.password(), this.role());
+          this.toasts.success(`User ${this.username().trim()} created`);
+          break;
+        case 'role':
+          await this.usersApi.update(mode.user.Id, { role: this.role() as UserRole });
+          this.toasts.success(`${mode.user.Username} is now ${roleLabel(this.role()).toLowerCase()}`);
+          break;
+        case 'password':
+          await this.usersApi.update(mode.user.Id, { newPassword: this.password() });
+          this.toasts.success(`Password of ${mode.user.Username} reset`);
+          break;
+      }
+      this.dialog.set(null);
+      await this.load();
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async remove(user: User): Promise<void> {
+    const ok = await this.confirm.ask({
+      title: 'Delete user',
+      message: `Delete the user ${user.Username}? Their API keys stop working and they can no longer log in.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await this.usersApi.remove(user.Id);
+      this.toasts.success(`User ${user.Username} deleted`);
+      await this.load();
+    } catch (error) {
+      this.toasts.error(`Could not delete ${user.Username}: ${errorMessage(error)}`);
+    }
+  }
+}
