@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectApiError, initAdmin } from './support/fixtures';
+import { TestServer } from './support/server';
+
+describe('bad input', () => {
+  let server: TestServer;
+  let admin: string;
+
+  beforeAll(async () => {
+    server = await TestServer.start();
+    admin = await initAdmin(server);
+  });
+  afterAll(async () => server.dispose());
+
+  it('answers malformed JSON with 400 and a useful message', async () => {
+    const r = await server.request('POST', '/api/users', { token: admin, raw: '{"username": "x",' });
+    expectApiError(r, 400, /Malformed JSON/);
+  });
+
+  it('names every wrong field', async () => {
+    const r = await server.request<{ details: string }>('POST', '/api/users', { token: admin, body: { username: 42, password: ['x'], role: 'admin' } });
+    expectApiError(r, 400, /Invalid request payload/);
+    expect(r.body.details).toMatch(/username/);
+    expect(r.body.details).toMatch(/password/);
+    expect(r.body.details).toMatch(/role/);
+  });
+
+  it('rejects bodies that are not objects', async () => {
+    expectApiError(await server.request('POST', '/api/teams', { token: admin, body: [{ name: 'x' }] }), 400);
+    expectApiError(await server.request('POST', '/api/teams', { token: admin, raw: '"just a string"' }), 400);
+    expectApiError(await server.request('POST', '/api/teams', { token: admin, raw: 'null' }), 400);
+  });
+
+  it('refuses huge bodies with 413 and writes nothing', async () => {
+    const before = await server.request<unknown[]>('GET', '/api/teams', { token: admin });
+    const r = await server.request('POST', '/api/teams', { token: admin, body: { name: 'big', padding: 'x'.repeat(2 * 1024 * 1024) } });
+    expectApiError(r, 413, /too large/);
+    const after = await server.request<unknown[]>('GET', '/api/teams', { token: admin });
+    expect(after.body).toHaveLength(before.body.length);
+  });
+
+  it('rejects bad ids and unknown ids', async () => {
+    expectApiError(await server.request('GET', '/api/users/abc', { token: admin }), 400, /identifier/);
+    expectApiError(await server.request('GET', '/api/users/-1', { token: admin }), 400);
+    expectApiError(await server.request('GET', '/api/users/99999999999', { token: admin }), 400);
+    expectApiError(await server.request('GET', '/api/users/424242', { token: admin }), 404);
+    expectApiError(await server.request('PUT', '/api/teams/424242', { token: admin, body: { name: 'x' } }), 404);
+    expectApiError(await server.request('DELETE', '/api/team_memberships/424242', { token: admin }), 404);
+  });
+
+  it('answers unknown API routes with a JSON 404, and path traversal gets nowhere', async () => {
+    expectApiError(await server.request('GET', '/api/nope', { token: admin }), 404);
+    // Unknown non-API paths get the portal's index (client-side routing), never a file outside it.
+    const r = await fetch(`${server.baseUrl}/%2e%2e/%2e%2e/etc/passwd`);
+    expect(await r.text()).not.toContain('root:x:0:0');
+    const r2 = await fetch(`${server.baseUrl}/../../../../etc/passwd`);
+    expect(await r2.text()).not.toContain('root:x:0:0');
+  });
+
+  it('validates query parameters', async () => {
+    expectApiError(await server.request('GET', '/api/audit/auth-logs?limit=100000', { token: admin }), 400);
+    expectApiError(await server.request('GET', '/api/audit/auth-logs?offset=-5', { token: admin }), 400);
+    expectApiError(await server.request('GET', '/api/audit/auth-logs?type=bogus', { token: admin }), 400);
+  });
+
+  it('echoes a well-formed request id and replaces a bad one', async () => {
+    const ok = await server.request('GET', '/api/system/status', { headers: { 'X-Request-Id': 'trace-123' } });
+    expect(ok.headers.get('x-request-id')).toBe('trace-123');
+    const bad = await server.request('GET', '/api/system/status', { headers: { 'X-Request-Id': 'bad id\twith spaces' } });
+    expect(bad.headers.get('x-request-id')).not.toContain(' ');
+  });
+
+  it('serves the OpenAPI document and the docs UI', async () => {
+    const spec = await server.request<{ openapi: string; paths: Record<string, unknown> }>('GET', '/api/docs/openapi.json');
+    expect(spec.status).toBe(200);
+    expect(spec.body.paths['/api/users/{id}']).toBeDefined();
+    expect((await fetch(`${server.baseUrl}/api/docs`)).status).toBe(200);
+  });
+});
