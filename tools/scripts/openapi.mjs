@@ -13,7 +13,10 @@ const clientPath = join(root, 'libs/portal/data-access/src/lib/api/schema.ts');
 const check = process.argv.includes('--check');
 const tmp = mkdtempSync(join(tmpdir(), 'capstan-openapi-'));
 
-execFileSync('npx', ['webpack-cli', 'build', '--config', 'apps/server/webpack.config.js'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('npx', ['webpack-cli', 'build', '--config', 'apps/server/webpack.config.js'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 const freshSpec = join(tmp, 'openapi.json');
 execFileSync(process.execPath, [join(root, 'dist/apps/server/main.js'), '--openapi', freshSpec], {
   cwd: root,
@@ -21,7 +24,10 @@ execFileSync(process.execPath, [join(root, 'dist/apps/server/main.js'), '--opena
   env: { ...process.env, CAPSTAN_DATA_DIR: join(tmp, 'data') },
 });
 const freshClient = join(tmp, 'schema.ts');
-execFileSync('npx', ['openapi-typescript', freshSpec, '-o', freshClient], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('npx', ['openapi-typescript', freshSpec, '-o', freshClient], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 const header = '// Generated from libs/contracts/api/openapi.json by `npm run openapi`. Do not edit.\n';
 const clientText = header + readFileSync(freshClient, 'utf8');
 
@@ -35,7 +41,9 @@ for (const [path, text] of outputs) {
   if (current === text) continue;
   if (check) {
     stale++;
-    console.error(`stale: ${path.slice(root.length + 1)} differs from what the code generates; run \`npm run openapi\` and commit`);
+    console.error(
+      `stale: ${path.slice(root.length + 1)} differs from what the code generates; run \`npm run openapi\` and commit`,
+    );
   } else {
     writeFileSync(path, text);
     console.log(`wrote ${path.slice(root.length + 1)}`);

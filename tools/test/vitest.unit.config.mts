@@ -5,7 +5,12 @@ import { root, tsconfigAliases } from './aliases.mts';
 
 export default defineConfig({
   root,
-  plugins: [swc.vite({ module: { type: 'es6' }, jsc: { target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } } })],
+  plugins: [
+    swc.vite({
+      module: { type: 'es6' },
+      jsc: { target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } },
+    }),
+  ],
   resolve: { alias: tsconfigAliases() },
   test: {
     name: 'unit',

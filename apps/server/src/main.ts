@@ -37,11 +37,14 @@ async function main(): Promise<void> {
   }
 
   const secretKey = prepareDataDir(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, secretKey }), {
-    logger,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register({ config, logger, secretKey }),
+    {
+      logger,
+      bodyParser: false,
+      abortOnError: false,
+    },
+  );
   app.enableShutdownHooks();
   app.setGlobalPrefix('api');
   configureHttpPipeline(app, config, logger, buildOpenApi(app));
@@ -55,9 +58,20 @@ async function main(): Promise<void> {
     urls.push(`http://${hostFor(config.bindAddress)}:${config.httpPort}${config.baseUrl}`);
   }
   const tls = await loadOrCreateTls(config);
-  servers.push(await listen(createHttpsServer({ cert: tls.cert, key: tls.key }, handler), config.httpsPort, config.bindAddress));
-  urls.push(`https://${hostFor(config.bindAddress)}:${config.httpsPort}${config.baseUrl}${tls.selfSigned ? ' (self-signed)' : ''}`);
-  logger.write('info', `Capstan is ready on ${urls.join(' and ')}`, { dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'sqlite' });
+  servers.push(
+    await listen(
+      createHttpsServer({ cert: tls.cert, key: tls.key }, handler),
+      config.httpsPort,
+      config.bindAddress,
+    ),
+  );
+  urls.push(
+    `https://${hostFor(config.bindAddress)}:${config.httpsPort}${config.baseUrl}${tls.selfSigned ? ' (self-signed)' : ''}`,
+  );
+  logger.write('info', `Capstan is ready on ${urls.join(' and ')}`, {
+    dataDir: config.dataDir,
+    database: config.databaseUrl ? 'postgres' : 'sqlite',
+  });
 
   const shutdown = (signal: string): void => {
     logger.write('info', `received ${signal}, shutting down`);
@@ -95,6 +109,7 @@ function argValue(flag: string): string | undefined {
 
 main().catch((e: unknown) => {
   process.stderr.write(`Capstan failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
-  if (e instanceof Error && process.env['CAPSTAN_LOG_LEVEL'] === 'debug') process.stderr.write(`${e.stack ?? ''}\n`);
+  if (e instanceof Error && process.env['CAPSTAN_LOG_LEVEL'] === 'debug')
+    process.stderr.write(`${e.stack ?? ''}\n`);
   process.exit(1);
 });

@@ -14,13 +14,28 @@ describe('first run', () => {
   it('reports no admin, creates exactly one, then refuses another', async () => {
     server = await TestServer.start();
     expect((await server.request('GET', '/api/users/admin/check')).status).toBe(404);
-    expectApiError(await server.request('POST', '/api/users/admin/init', { body: { username: 'admin', password: 'short' } }), 400, /Password/);
-    expectApiError(await server.request('POST', '/api/users/admin/init', { body: { username: 'ad min', password: ADMIN_PASSWORD } }), 400);
+    expectApiError(
+      await server.request('POST', '/api/users/admin/init', {
+        body: { username: 'admin', password: 'short' },
+      }),
+      400,
+      /Password/,
+    );
+    expectApiError(
+      await server.request('POST', '/api/users/admin/init', {
+        body: { username: 'ad min', password: ADMIN_PASSWORD },
+      }),
+      400,
+    );
 
     // Two racing initialisations: one wins, the other gets a conflict.
     const [a, b] = await Promise.all([
-      server.request('POST', '/api/users/admin/init', { body: { username: 'admin', password: ADMIN_PASSWORD } }),
-      server.request('POST', '/api/users/admin/init', { body: { username: 'root', password: ADMIN_PASSWORD } }),
+      server.request('POST', '/api/users/admin/init', {
+        body: { username: 'admin', password: ADMIN_PASSWORD },
+      }),
+      server.request('POST', '/api/users/admin/init', {
+        body: { username: 'root', password: ADMIN_PASSWORD },
+      }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect((await server.request('GET', '/api/users/admin/check')).status).toBe(204);
@@ -33,7 +48,9 @@ describe('first run', () => {
     server = await TestServer.start({ env: { CAPSTAN_ADMIN_INIT_TIMEOUT: '1500ms' } });
     expect((await server.request('GET', '/api/users/admin/check')).status).toBe(404);
     await sleep(1700);
-    const locked = await server.request('POST', '/api/users/admin/init', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+    const locked = await server.request('POST', '/api/users/admin/init', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    });
     expect(locked.status).toBe(303);
     expect(locked.headers.get('redirect-reason')).toBe('AdminInitTimeout');
     expect((locked.body as { details: string }).details).toMatch(/Restart/);
@@ -43,7 +60,9 @@ describe('first run', () => {
 
     // A restart opens a new window.
     await server.restart();
-    const init = await server.request('POST', '/api/users/admin/init', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+    const init = await server.request('POST', '/api/users/admin/init', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    });
     expect(init.status).toBe(200);
   });
 
@@ -52,7 +71,9 @@ describe('first run', () => {
     const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'capstan-secret-')), 'admin-password');
     writeFileSync(file, 'password-from-a-file\n', { mode: 0o600 });
-    server = await TestServer.start({ env: { CAPSTAN_ADMIN_PASSWORD_FILE: file, CAPSTAN_ADMIN_USERNAME: 'ops' } });
+    server = await TestServer.start({
+      env: { CAPSTAN_ADMIN_PASSWORD_FILE: file, CAPSTAN_ADMIN_USERNAME: 'ops' },
+    });
     expect((await server.request('GET', '/api/users/admin/check')).status).toBe(204);
     const token = await login(server, 'ops', 'password-from-a-file');
     const me = await server.request<{ Username: string; Role: number }>('GET', '/api/users/me', { token });

@@ -23,41 +23,75 @@ describe('settings and audit', () => {
 
   it('reads and partially updates settings, and validates them', async () => {
     const s = await server.request<Record<string, unknown>>('GET', '/api/settings', { token: admin });
-    expect(s.body).toMatchObject({ UserSessionTimeout: '8h', InternalAuthSettings: { RequiredPasswordLength: 12 }, AuditLogRetentionDays: 90 });
+    expect(s.body).toMatchObject({
+      UserSessionTimeout: '8h',
+      InternalAuthSettings: { RequiredPasswordLength: 12 },
+      AuditLogRetentionDays: 90,
+    });
     const updated = await server.request<Record<string, unknown>>('PUT', '/api/settings', {
       token: admin,
       body: { userSessionTimeout: '2h', internalAuthSettings: { requiredPasswordLength: 16 } },
     });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ UserSessionTimeout: '2h', InternalAuthSettings: { RequiredPasswordLength: 16 }, AuditLogRetentionDays: 90 });
-    expect((await server.request<{ RequiredPasswordLength: number }>('GET', '/api/settings/public')).body.RequiredPasswordLength).toBe(16);
+    expect(updated.body).toMatchObject({
+      UserSessionTimeout: '2h',
+      InternalAuthSettings: { RequiredPasswordLength: 16 },
+      AuditLogRetentionDays: 90,
+    });
+    expect(
+      (await server.request<{ RequiredPasswordLength: number }>('GET', '/api/settings/public')).body
+        .RequiredPasswordLength,
+    ).toBe(16);
 
     // The new rule applies at once, and new sessions get the new lifetime.
     expectApiError(
-      await server.request('POST', '/api/users', { token: admin, body: { username: uniqueName('u'), password: 'fifteen-chars!!', role: 2 } }),
+      await server.request('POST', '/api/users', {
+        token: admin,
+        body: { username: uniqueName('u'), password: 'fifteen-chars!!', role: 2 },
+      }),
       400,
       /Password/,
     );
-    const login = await server.request<{ jwt: string }>('POST', '/api/auth', { body: { username: 'admin', password: ADMIN_PASSWORD } });
-    const claims = JSON.parse(Buffer.from(login.body.jwt.split('.')[1], 'base64url').toString()) as { iat: number; exp: number };
+    const login = await server.request<{ jwt: string }>('POST', '/api/auth', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    const claims = JSON.parse(Buffer.from(login.body.jwt.split('.')[1], 'base64url').toString()) as {
+      iat: number;
+      exp: number;
+    };
     expect(claims.exp - claims.iat).toBe(2 * 3600);
 
-    for (const bad of [{ UserSessionTimeout: 'forever' }, { UserSessionTimeout: '1s' }, { InternalAuthSettings: { RequiredPasswordLength: 2 } }, { AuditLogRetentionDays: 0 }, { AuthenticationMethod: 9 }]) {
+    for (const bad of [
+      { UserSessionTimeout: 'forever' },
+      { UserSessionTimeout: '1s' },
+      { InternalAuthSettings: { RequiredPasswordLength: 2 } },
+      { AuditLogRetentionDays: 0 },
+      { AuthenticationMethod: 9 },
+    ]) {
       expectApiError(await server.request('PUT', '/api/settings', { token: admin, body: bad }), 400);
     }
     const after = await server.request<Record<string, unknown>>('GET', '/api/settings', { token: admin });
     expect(after.body).toMatchObject({ UserSessionTimeout: '2h', AuditLogRetentionDays: 90 });
-    await server.request('PUT', '/api/settings', { token: admin, body: { UserSessionTimeout: '8h', InternalAuthSettings: { RequiredPasswordLength: 12 } } });
+    await server.request('PUT', '/api/settings', {
+      token: admin,
+      body: { UserSessionTimeout: '8h', InternalAuthSettings: { RequiredPasswordLength: 12 } },
+    });
   });
 
   it('records every mutating request with secrets redacted, including refused ones', async () => {
     const user = await createUser(server, admin);
     await server.request('POST', '/api/teams', { token: user.token, body: { name: 'not-allowed' } });
-    const page = await server.request<{ logs: ActivityLog[]; totalCount: number }>('GET', `/api/audit/activity-logs?limit=200`, { token: admin });
+    const page = await server.request<{ logs: ActivityLog[]; totalCount: number }>(
+      'GET',
+      `/api/audit/activity-logs?limit=200`,
+      { token: admin },
+    );
     expect(page.status).toBe(200);
     expect(Number(page.headers.get('x-total-count'))).toBe(page.body.totalCount);
 
-    const created = page.body.logs.find((l) => l.method === 'POST' && l.path === '/api/users' && l.payload.includes(user.username));
+    const created = page.body.logs.find(
+      (l) => l.method === 'POST' && l.path === '/api/users' && l.payload.includes(user.username),
+    );
     expect(created).toBeDefined();
     expect(created?.username).toBe('admin');
     expect(created?.status).toBe(200);
@@ -74,25 +108,46 @@ describe('settings and audit', () => {
   it('filters by user, keyword and time, pages, and exports CSV', async () => {
     const user = await createUser(server, admin);
     const marker = uniqueName('marker');
-    await server.request('PUT', `/api/users/${user.id}`, { token: user.token, body: { theme: { color: 'light' } } });
+    await server.request('PUT', `/api/users/${user.id}`, {
+      token: user.token,
+      body: { theme: { color: 'light' } },
+    });
     await server.request('POST', '/api/teams', { token: admin, body: { name: marker } });
 
-    const byUser = await server.request<{ logs: ActivityLog[] }>('GET', `/api/audit/activity-logs?username=${user.username}`, { token: admin });
+    const byUser = await server.request<{ logs: ActivityLog[] }>(
+      'GET',
+      `/api/audit/activity-logs?username=${user.username}`,
+      { token: admin },
+    );
     expect(byUser.body.logs.length).toBeGreaterThan(0);
     expect(byUser.body.logs.every((l) => l.username === user.username)).toBe(true);
 
-    const byKeyword = await server.request<{ logs: ActivityLog[]; totalCount: number }>('GET', `/api/audit/activity-logs?keyword=${marker}`, { token: admin });
+    const byKeyword = await server.request<{ logs: ActivityLog[]; totalCount: number }>(
+      'GET',
+      `/api/audit/activity-logs?keyword=${marker}`,
+      { token: admin },
+    );
     expect(byKeyword.body.totalCount).toBe(1);
 
     const future = Math.floor(Date.now() / 1000) + 3600;
-    const none = await server.request<{ totalCount: number }>('GET', `/api/audit/activity-logs?after=${future}`, { token: admin });
+    const none = await server.request<{ totalCount: number }>(
+      'GET',
+      `/api/audit/activity-logs?after=${future}`,
+      { token: admin },
+    );
     expect(none.body.totalCount).toBe(0);
 
-    const paged = await server.request<{ logs: ActivityLog[]; totalCount: number }>('GET', '/api/audit/activity-logs?limit=2&offset=1', { token: admin });
+    const paged = await server.request<{ logs: ActivityLog[]; totalCount: number }>(
+      'GET',
+      '/api/audit/activity-logs?limit=2&offset=1',
+      { token: admin },
+    );
     expect(paged.body.logs).toHaveLength(2);
     expect(paged.body.totalCount).toBeGreaterThan(2);
 
-    const csv = await fetch(`${server.baseUrl}/api/audit/activity-logs/export?keyword=${marker}`, { headers: { Authorization: `Bearer ${admin}` } });
+    const csv = await fetch(`${server.baseUrl}/api/audit/activity-logs/export?keyword=${marker}`, {
+      headers: { Authorization: `Bearer ${admin}` },
+    });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="capstan-activity-logs-/);
@@ -101,7 +156,9 @@ describe('settings and audit', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(marker);
 
-    const authCsv = await fetch(`${server.baseUrl}/api/audit/auth-logs/export?type=success`, { headers: { Authorization: `Bearer ${admin}` } });
+    const authCsv = await fetch(`${server.baseUrl}/api/audit/auth-logs/export?type=success`, {
+      headers: { Authorization: `Bearer ${admin}` },
+    });
     const authLines = (await authCsv.text()).trim().split('\n');
     expect(authLines[0]).toBe('id,timestamp,username,context,origin,type');
     expect(authLines.slice(1).every((l) => l.endsWith(',success'))).toBe(true);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createUser, expectApiError, initAdmin, login, strongPassword, uniqueName } from './support/fixtures';
+import {
+  ADMIN_PASSWORD,
+  createUser,
+  expectApiError,
+  initAdmin,
+  login,
+  strongPassword,
+  uniqueName,
+} from './support/fixtures';
 import { TestServer } from './support/server';
 
 describe('authentication', () => {
@@ -13,25 +21,46 @@ describe('authentication', () => {
   afterAll(async () => server.dispose());
 
   it('logs in with PascalCase or camelCase keys and refuses bad credentials with 422', async () => {
-    const r = await server.request<{ jwt: string }>('POST', '/api/auth', { body: { Username: 'admin', Password: ADMIN_PASSWORD } });
+    const r = await server.request<{ jwt: string }>('POST', '/api/auth', {
+      body: { Username: 'admin', Password: ADMIN_PASSWORD },
+    });
     expect(r.status).toBe(200);
     expect(r.body.jwt.split('.')).toHaveLength(3);
     expect(r.headers.get('set-cookie')).toMatch(/portainer_api_key=.*HttpOnly.*SameSite=Strict/i);
-    const claims = JSON.parse(Buffer.from(r.body.jwt.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(r.body.jwt.split('.')[1], 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ id: 1, username: 'admin', role: 1 });
     expect(Number(claims['exp']) - Number(claims['iat'])).toBe(8 * 3600);
 
-    expectApiError(await server.request('POST', '/api/auth', { body: { username: 'admin', password: 'wrong-password' } }), 422, /Invalid credentials/);
-    expectApiError(await server.request('POST', '/api/auth', { body: { username: 'nobody', password: 'wrong-password' } }), 422, /Invalid credentials/);
+    expectApiError(
+      await server.request('POST', '/api/auth', { body: { username: 'admin', password: 'wrong-password' } }),
+      422,
+      /Invalid credentials/,
+    );
+    expectApiError(
+      await server.request('POST', '/api/auth', { body: { username: 'nobody', password: 'wrong-password' } }),
+      422,
+      /Invalid credentials/,
+    );
     expectApiError(await server.request('POST', '/api/auth', { body: { username: 'admin' } }), 400);
   });
 
   it('throttles repeated failures per username with 429 and Retry-After, and records them', async () => {
     const user = await createUser(server, admin);
     for (let i = 0; i < 5; i++) {
-      expect((await server.request('POST', '/api/auth', { body: { username: user.username, password: 'not-the-password' } })).status).toBe(422);
+      expect(
+        (
+          await server.request('POST', '/api/auth', {
+            body: { username: user.username, password: 'not-the-password' },
+          })
+        ).status,
+      ).toBe(422);
     }
-    const blocked = await server.request('POST', '/api/auth', { body: { username: user.username, password: user.password } });
+    const blocked = await server.request('POST', '/api/auth', {
+      body: { username: user.username, password: user.password },
+    });
     expectApiError(blocked, 429, /Too many failed login attempts/);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
 
@@ -60,18 +89,33 @@ describe('authentication', () => {
     const other = await login(server, user.username, user.password);
     const next = strongPassword();
     expectApiError(
-      await server.request('PUT', `/api/users/${user.id}/passwd`, { token: user.token, body: { password: 'wrong-current', newPassword: next } }),
+      await server.request('PUT', `/api/users/${user.id}/passwd`, {
+        token: user.token,
+        body: { password: 'wrong-current', newPassword: next },
+      }),
       403,
     );
     expectApiError(
-      await server.request('PUT', `/api/users/${user.id}/passwd`, { token: user.token, body: { password: user.password, newPassword: 'short' } }),
+      await server.request('PUT', `/api/users/${user.id}/passwd`, {
+        token: user.token,
+        body: { password: user.password, newPassword: 'short' },
+      }),
       400,
     );
-    const changed = await server.request('PUT', `/api/users/${user.id}/passwd`, { token: user.token, body: { password: user.password, newPassword: next } });
+    const changed = await server.request('PUT', `/api/users/${user.id}/passwd`, {
+      token: user.token,
+      body: { password: user.password, newPassword: next },
+    });
     expect(changed.status).toBe(204);
     expectApiError(await server.request('GET', '/api/users/me', { token: user.token }), 401);
     expectApiError(await server.request('GET', '/api/users/me', { token: other }), 401);
-    expect((await server.request('POST', '/api/auth', { body: { username: user.username, password: user.password } })).status).toBe(422);
+    expect(
+      (
+        await server.request('POST', '/api/auth', {
+          body: { username: user.username, password: user.password },
+        })
+      ).status,
+    ).toBe(422);
     const fresh = await login(server, user.username, next);
     expect((await server.request('GET', '/api/users/me', { token: fresh })).status).toBe(200);
   });
@@ -79,14 +123,19 @@ describe('authentication', () => {
   it('issues API keys once, accepts them on every route, and revokes them', async () => {
     const user = await createUser(server, admin);
     expectApiError(
-      await server.request('POST', `/api/users/${user.id}/tokens`, { token: user.token, body: { description: 'ci', password: 'wrong' } }),
+      await server.request('POST', `/api/users/${user.id}/tokens`, {
+        token: user.token,
+        body: { description: 'ci', password: 'wrong' },
+      }),
       403,
     );
-    const created = await server.request<{ rawAPIKey: string; apiKey: { id: number; prefix: string; lastUsed: number } }>(
-      'POST',
-      `/api/users/${user.id}/tokens`,
-      { token: user.token, body: { Description: 'ci', Password: user.password } },
-    );
+    const created = await server.request<{
+      rawAPIKey: string;
+      apiKey: { id: number; prefix: string; lastUsed: number };
+    }>('POST', `/api/users/${user.id}/tokens`, {
+      token: user.token,
+      body: { Description: 'ci', Password: user.password },
+    });
     expect(created.status).toBe(200);
     const raw = created.body.rawAPIKey;
     expect(raw).toMatch(/^ptr_[A-Za-z0-9+/=]{40,}$/);
@@ -96,7 +145,9 @@ describe('authentication', () => {
     expect(me.status).toBe(200);
     expect(me.body.Username).toBe(user.username);
 
-    const list = await server.request<Record<string, unknown>[]>('GET', `/api/users/${user.id}/tokens`, { token: user.token });
+    const list = await server.request<Record<string, unknown>[]>('GET', `/api/users/${user.id}/tokens`, {
+      token: user.token,
+    });
     expect(list.body).toHaveLength(1);
     expect(JSON.stringify(list.body)).not.toContain(raw);
     expect(list.body[0]).not.toHaveProperty('digest');
@@ -104,30 +155,51 @@ describe('authentication', () => {
 
     // A key cannot mint another key.
     expectApiError(
-      await server.request('POST', `/api/users/${user.id}/tokens`, { apiKey: raw, body: { description: 'x', password: user.password } }),
+      await server.request('POST', `/api/users/${user.id}/tokens`, {
+        apiKey: raw,
+        body: { description: 'x', password: user.password },
+      }),
       403,
     );
     // Someone else's keys are not yours to list or create.
     const other = await createUser(server, admin);
     expectApiError(await server.request('GET', `/api/users/${user.id}/tokens`, { token: other.token }), 403);
 
-    expect((await server.request('DELETE', `/api/users/${user.id}/tokens/${created.body.apiKey.id}`, { token: user.token })).status).toBe(204);
+    expect(
+      (
+        await server.request('DELETE', `/api/users/${user.id}/tokens/${created.body.apiKey.id}`, {
+          token: user.token,
+        })
+      ).status,
+    ).toBe(204);
     expectApiError(await server.request('GET', '/api/users/me', { apiKey: raw }), 401);
     expectApiError(await server.request('GET', '/api/users/me', { apiKey: 'ptr_not-a-key' }), 401);
   });
 
   it('requires a CSRF token for cookie sessions, not for bearer clients', async () => {
-    const r = await server.request('POST', '/api/auth', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+    const r = await server.request('POST', '/api/auth', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    });
     const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
     const get = await server.request('GET', '/api/users/me', { headers: { Cookie: cookie } });
     expect(get.status).toBe(200);
     const csrf = get.headers.get('x-csrf-token');
     expect(csrf).toBeTruthy();
     const team = { name: uniqueName('csrf') };
-    expectApiError(await server.request('POST', '/api/teams', { headers: { Cookie: cookie }, body: team }), 403, /CSRF/);
-    const ok = await server.request('POST', '/api/teams', { headers: { Cookie: cookie, 'X-CSRF-Token': csrf ?? '' }, body: team });
+    expectApiError(
+      await server.request('POST', '/api/teams', { headers: { Cookie: cookie }, body: team }),
+      403,
+      /CSRF/,
+    );
+    const ok = await server.request('POST', '/api/teams', {
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf ?? '' },
+      body: team,
+    });
     expect(ok.status).toBe(200);
-    expect((await server.request('POST', '/api/teams', { token: admin, body: { name: uniqueName('bearer') } })).status).toBe(200);
+    expect(
+      (await server.request('POST', '/api/teams', { token: admin, body: { name: uniqueName('bearer') } }))
+        .status,
+    ).toBe(200);
   });
 
   it('refuses forged and expired-looking tokens', async () => {

@@ -14,14 +14,23 @@ describe('durability', () => {
     const admin = await initAdmin(server);
     const user = await createUser(server, admin);
     await server.request('PUT', '/api/settings', { token: admin, body: { AuditLogRetentionDays: 30 } });
-    const instance = (await server.request<{ InstanceID: string }>('GET', '/api/system/status')).body.InstanceID;
+    const instance = (await server.request<{ InstanceID: string }>('GET', '/api/system/status')).body
+      .InstanceID;
 
     await server.restart();
 
     expect((await server.request('GET', '/api/users/me', { token: admin })).status).toBe(200);
-    expect((await server.request<{ Username: string }>('GET', '/api/users/me', { token: user.token })).body.Username).toBe(user.username);
-    expect((await server.request<{ AuditLogRetentionDays: number }>('GET', '/api/settings', { token: admin })).body.AuditLogRetentionDays).toBe(30);
-    expect((await server.request<{ InstanceID: string }>('GET', '/api/system/status')).body.InstanceID).toBe(instance);
+    expect(
+      (await server.request<{ Username: string }>('GET', '/api/users/me', { token: user.token })).body
+        .Username,
+    ).toBe(user.username);
+    expect(
+      (await server.request<{ AuditLogRetentionDays: number }>('GET', '/api/settings', { token: admin })).body
+        .AuditLogRetentionDays,
+    ).toBe(30);
+    expect((await server.request<{ InstanceID: string }>('GET', '/api/system/status')).body.InstanceID).toBe(
+      instance,
+    );
     // A logout before the restart stays a logout after it.
     await server.request('POST', '/api/auth/logout', { token: user.token });
     await server.restart();
@@ -30,8 +39,9 @@ describe('durability', () => {
   });
 
   it('loses no acknowledged write when killed with SIGKILL during a burst', async () => {
-    server = await TestServer.start();
-    const admin = await initAdmin(server);
+    const s = await TestServer.start();
+    server = s;
+    const admin = await initAdmin(s);
     const acknowledged: string[] = [];
     const names = Array.from({ length: 400 }, () => uniqueName('burst'));
     let killed = false;
@@ -39,7 +49,7 @@ describe('durability', () => {
       // Spread the writes so the kill lands in the middle of the burst.
       await new Promise((r) => setTimeout(r, i * 2));
       try {
-        const r = await server!.request('POST', '/api/teams', { token: admin, body: { name } });
+        const r = await s.request('POST', '/api/teams', { token: admin, body: { name } });
         if (r.status === 200) acknowledged.push(name);
       } catch {
         // connection died with the process
@@ -47,15 +57,15 @@ describe('durability', () => {
     });
     setTimeout(() => {
       killed = true;
-      void server!.kill9();
+      void s.kill9();
     }, 350);
     await Promise.all(writers);
     expect(killed).toBe(true);
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(acknowledged.length).toBeLessThan(names.length);
 
-    await server.boot();
-    const teams = await server.request<{ Name: string }[]>('GET', '/api/teams', { token: admin });
+    await s.boot();
+    const teams = await s.request<{ Name: string }[]>('GET', '/api/teams', { token: admin });
     const stored = new Set(teams.body.map((t) => t.Name));
     const lost = acknowledged.filter((n) => !stored.has(n));
     expect(lost).toEqual([]);

@@ -30,15 +30,34 @@ describe('users and teams', () => {
       body: { Username: name, Password: 'a-long-enough-password', Role: 2 },
     });
     expect(r.status).toBe(200);
-    expect(Object.keys(r.body).sort()).toEqual(['Id', 'Role', 'ThemeSettings', 'TokenIssueAt', 'UseCache', 'Username']);
+    expect(Object.keys(r.body).sort()).toEqual([
+      'Id',
+      'Role',
+      'ThemeSettings',
+      'TokenIssueAt',
+      'UseCache',
+      'Username',
+    ]);
     expect(r.text).not.toMatch(/password/i);
     expectApiError(
-      await server.request('POST', '/api/users', { token: admin, body: { username: name.toLowerCase(), password: 'a-long-enough-password', role: 2 } }),
+      await server.request('POST', '/api/users', {
+        token: admin,
+        body: { username: name.toLowerCase(), password: 'a-long-enough-password', role: 2 },
+      }),
       409,
     );
-    expectApiError(await server.request('POST', '/api/users', { token: admin, body: { username: uniqueName('x'), password: 'short', role: 2 } }), 400);
     expectApiError(
-      await server.request('POST', '/api/users', { token: admin, body: { username: uniqueName('x'), password: 'a-long-enough-password', role: 7 } }),
+      await server.request('POST', '/api/users', {
+        token: admin,
+        body: { username: uniqueName('x'), password: 'short', role: 2 },
+      }),
+      400,
+    );
+    expectApiError(
+      await server.request('POST', '/api/users', {
+        token: admin,
+        body: { username: uniqueName('x'), password: 'a-long-enough-password', role: 7 },
+      }),
       400,
       /Invalid request payload/,
     );
@@ -71,16 +90,32 @@ describe('users and teams', () => {
     });
     expect(theme.status).toBe(200);
     expect(theme.body.ThemeSettings.color).toBe('dark');
-    expectApiError(await server.request('PUT', `/api/users/${user.id}`, { token: user.token, body: { role: 1 } }), 403);
-    expectApiError(await server.request('PUT', `/api/users/${user.id}`, { token: user.token, body: { theme: { color: 'purple' } } }), 400);
+    expectApiError(
+      await server.request('PUT', `/api/users/${user.id}`, { token: user.token, body: { role: 1 } }),
+      403,
+    );
+    expectApiError(
+      await server.request('PUT', `/api/users/${user.id}`, {
+        token: user.token,
+        body: { theme: { color: 'purple' } },
+      }),
+      400,
+    );
     expect((await server.request('GET', `/api/users/${user.id}`, { token: user.token })).status).toBe(200);
   });
 
   it('protects the initial administrator and forbids deleting yourself', async () => {
     const second = await createUser(server, admin, 1);
-    expectApiError(await server.request('DELETE', '/api/users/1', { token: second.token }), 403, /Permission denied/);
+    expectApiError(
+      await server.request('DELETE', '/api/users/1', { token: second.token }),
+      403,
+      /Permission denied/,
+    );
     expectApiError(await server.request('DELETE', `/api/users/${second.id}`, { token: second.token }), 403);
-    expectApiError(await server.request('PUT', '/api/users/1', { token: second.token, body: { role: 2 } }), 403);
+    expectApiError(
+      await server.request('PUT', '/api/users/1', { token: second.token, body: { role: 2 } }),
+      403,
+    );
     expectApiError(await server.request('DELETE', '/api/users/999999', { token: admin }), 404);
     expect((await server.request('DELETE', `/api/users/${second.id}`, { token: admin })).status).toBe(204);
     expectApiError(await server.request('GET', '/api/users/me', { token: second.token }), 401);
@@ -90,10 +125,22 @@ describe('users and teams', () => {
     const leader = await createUser(server, admin);
     const member = await createUser(server, admin);
     const outsider = await createUser(server, admin);
-    const team = await server.request<Team>('POST', '/api/teams', { token: admin, body: { Name: uniqueName('devs'), TeamLeaders: [leader.id] } });
+    const team = await server.request<Team>('POST', '/api/teams', {
+      token: admin,
+      body: { Name: uniqueName('devs'), TeamLeaders: [leader.id] },
+    });
     expect(team.status).toBe(200);
-    const other = await server.request<Team>('POST', '/api/teams', { token: admin, body: { name: uniqueName('ops') } });
-    expectApiError(await server.request('POST', '/api/teams', { token: admin, body: { name: team.body.Name.toUpperCase() } }), 409);
+    const other = await server.request<Team>('POST', '/api/teams', {
+      token: admin,
+      body: { name: uniqueName('ops') },
+    });
+    expectApiError(
+      await server.request('POST', '/api/teams', {
+        token: admin,
+        body: { name: team.body.Name.toUpperCase() },
+      }),
+      409,
+    );
 
     // The leader sees the team and can add a member...
     const led = await server.request<Team[]>('GET', '/api/teams?onlyLedTeams=true', { token: leader.token });
@@ -104,45 +151,83 @@ describe('users and teams', () => {
     });
     expect(add.status).toBe(200);
     expectApiError(
-      await server.request('POST', '/api/team_memberships', { token: leader.token, body: { userID: member.id, teamID: team.body.Id, role: 2 } }),
+      await server.request('POST', '/api/team_memberships', {
+        token: leader.token,
+        body: { userID: member.id, teamID: team.body.Id, role: 2 },
+      }),
       409,
     );
     // ...but not promote to leader, nor touch another team.
     expectApiError(
-      await server.request('POST', '/api/team_memberships', { token: leader.token, body: { userID: outsider.id, teamID: team.body.Id, role: 1 } }),
+      await server.request('POST', '/api/team_memberships', {
+        token: leader.token,
+        body: { userID: outsider.id, teamID: team.body.Id, role: 1 },
+      }),
       403,
     );
     expectApiError(
-      await server.request('POST', '/api/team_memberships', { token: leader.token, body: { userID: outsider.id, teamID: other.body.Id, role: 2 } }),
+      await server.request('POST', '/api/team_memberships', {
+        token: leader.token,
+        body: { userID: outsider.id, teamID: other.body.Id, role: 2 },
+      }),
       403,
     );
-    expectApiError(await server.request('GET', `/api/teams/${other.body.Id}/memberships`, { token: leader.token }), 403);
+    expectApiError(
+      await server.request('GET', `/api/teams/${other.body.Id}/memberships`, { token: leader.token }),
+      403,
+    );
     // A plain member sees their team, but cannot manage it.
     const mine = await server.request<Team[]>('GET', '/api/teams', { token: member.token });
     expect(mine.body.map((t) => t.Id)).toEqual([team.body.Id]);
-    expectApiError(await server.request('GET', `/api/teams/${team.body.Id}/memberships`, { token: member.token }), 403);
-    expect((await server.request<Membership[]>('GET', `/api/users/${member.id}/memberships`, { token: member.token })).body).toHaveLength(1);
+    expectApiError(
+      await server.request('GET', `/api/teams/${team.body.Id}/memberships`, { token: member.token }),
+      403,
+    );
+    expect(
+      (
+        await server.request<Membership[]>('GET', `/api/users/${member.id}/memberships`, {
+          token: member.token,
+        })
+      ).body,
+    ).toHaveLength(1);
 
-    const members = await server.request<Membership[]>('GET', `/api/teams/${team.body.Id}/memberships`, { token: leader.token });
-    expect(members.body.map((m) => [m.UserID, m.Role]).sort()).toEqual([
-      [leader.id, 1],
-      [member.id, 2],
-    ].sort());
-    expect((await server.request('DELETE', `/api/team_memberships/${add.body.Id}`, { token: leader.token })).status).toBe(204);
+    const members = await server.request<Membership[]>('GET', `/api/teams/${team.body.Id}/memberships`, {
+      token: leader.token,
+    });
+    expect(members.body.map((m) => [m.UserID, m.Role]).sort()).toEqual(
+      [
+        [leader.id, 1],
+        [member.id, 2],
+      ].sort(),
+    );
+    expect(
+      (await server.request('DELETE', `/api/team_memberships/${add.body.Id}`, { token: leader.token }))
+        .status,
+    ).toBe(204);
 
     // Deleting a team removes its memberships; leadership ends with it.
     expect((await server.request('DELETE', `/api/teams/${team.body.Id}`, { token: admin })).status).toBe(204);
-    expect((await server.request<Membership[]>('GET', `/api/users/${leader.id}/memberships`, { token: leader.token })).body).toEqual([]);
+    expect(
+      (
+        await server.request<Membership[]>('GET', `/api/users/${leader.id}/memberships`, {
+          token: leader.token,
+        })
+      ).body,
+    ).toEqual([]);
     expectApiError(await server.request('GET', '/api/team_memberships', { token: leader.token }), 403);
   });
 
   it('lists the environment roles of the catalog', async () => {
-    const r = await server.request<{ Id: number; Name: string; Priority: number; Authorizations: Record<string, boolean> }[]>(
-      'GET',
-      '/api/roles',
-      { token: admin },
-    );
-    expect(r.body.map((x) => x.Name)).toEqual(['Environment administrator', 'Helpdesk', 'Standard user', 'Read-only user', 'Operator']);
+    const r = await server.request<
+      { Id: number; Name: string; Priority: number; Authorizations: Record<string, boolean> }[]
+    >('GET', '/api/roles', { token: admin });
+    expect(r.body.map((x) => x.Name)).toEqual([
+      'Environment administrator',
+      'Helpdesk',
+      'Standard user',
+      'Read-only user',
+      'Operator',
+    ]);
     expect(r.body[0].Authorizations['environment:resources:manage-all']).toBe(true);
     expect(r.body[3].Authorizations['environment:resources:create']).toBeUndefined();
   });

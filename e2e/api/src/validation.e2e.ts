@@ -18,7 +18,10 @@ describe('bad input', () => {
   });
 
   it('names every wrong field', async () => {
-    const r = await server.request<{ details: string }>('POST', '/api/users', { token: admin, body: { username: 42, password: ['x'], role: 'admin' } });
+    const r = await server.request<{ details: string }>('POST', '/api/users', {
+      token: admin,
+      body: { username: 42, password: ['x'], role: 'admin' },
+    });
     expectApiError(r, 400, /Invalid request payload/);
     expect(r.body.details).toMatch(/username/);
     expect(r.body.details).toMatch(/password/);
@@ -33,7 +36,10 @@ describe('bad input', () => {
 
   it('refuses huge bodies with 413 and writes nothing', async () => {
     const before = await server.request<unknown[]>('GET', '/api/teams', { token: admin });
-    const r = await server.request('POST', '/api/teams', { token: admin, body: { name: 'big', padding: 'x'.repeat(2 * 1024 * 1024) } });
+    const r = await server.request('POST', '/api/teams', {
+      token: admin,
+      body: { name: 'big', padding: 'x'.repeat(2 * 1024 * 1024) },
+    });
     expectApiError(r, 413, /too large/);
     const after = await server.request<unknown[]>('GET', '/api/teams', { token: admin });
     expect(after.body).toHaveLength(before.body.length);
@@ -44,7 +50,10 @@ describe('bad input', () => {
     expectApiError(await server.request('GET', '/api/users/-1', { token: admin }), 400);
     expectApiError(await server.request('GET', '/api/users/99999999999', { token: admin }), 400);
     expectApiError(await server.request('GET', '/api/users/424242', { token: admin }), 404);
-    expectApiError(await server.request('PUT', '/api/teams/424242', { token: admin, body: { name: 'x' } }), 404);
+    expectApiError(
+      await server.request('PUT', '/api/teams/424242', { token: admin, body: { name: 'x' } }),
+      404,
+    );
     expectApiError(await server.request('DELETE', '/api/team_memberships/424242', { token: admin }), 404);
   });
 
@@ -64,14 +73,21 @@ describe('bad input', () => {
   });
 
   it('echoes a well-formed request id and replaces a bad one', async () => {
-    const ok = await server.request('GET', '/api/system/status', { headers: { 'X-Request-Id': 'trace-123' } });
+    const ok = await server.request('GET', '/api/system/status', {
+      headers: { 'X-Request-Id': 'trace-123' },
+    });
     expect(ok.headers.get('x-request-id')).toBe('trace-123');
-    const bad = await server.request('GET', '/api/system/status', { headers: { 'X-Request-Id': 'bad id\twith spaces' } });
+    const bad = await server.request('GET', '/api/system/status', {
+      headers: { 'X-Request-Id': 'bad id\twith spaces' },
+    });
     expect(bad.headers.get('x-request-id')).not.toContain(' ');
   });
 
   it('serves the OpenAPI document and the docs UI', async () => {
-    const spec = await server.request<{ openapi: string; paths: Record<string, unknown> }>('GET', '/api/docs/openapi.json');
+    const spec = await server.request<{ openapi: string; paths: Record<string, unknown> }>(
+      'GET',
+      '/api/docs/openapi.json',
+    );
     expect(spec.status).toBe(200);
     expect(spec.body.paths['/api/users/{id}']).toBeDefined();
     expect((await fetch(`${server.baseUrl}/api/docs`)).status).toBe(200);

@@ -27,13 +27,20 @@ export function configureHttpPipeline(
 
   if (config.baseUrl) {
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.url === config.baseUrl || req.url.startsWith(config.baseUrl + '/') || req.url.startsWith(config.baseUrl + '?')) {
+      if (
+        req.url === config.baseUrl ||
+        req.url.startsWith(config.baseUrl + '/') ||
+        req.url.startsWith(config.baseUrl + '?')
+      ) {
         req.url = req.url.slice(config.baseUrl.length) || '/';
         req.originalUrl = req.url;
         next();
         return;
       }
-      res.status(404).type('application/json').send(JSON.stringify({ message: 'Not found', details: `Capstan is served under ${config.baseUrl}` }));
+      res
+        .status(404)
+        .type('application/json')
+        .send(JSON.stringify({ message: 'Not found', details: `Capstan is served under ${config.baseUrl}` }));
     });
   }
 
@@ -83,17 +90,27 @@ export function configureHttpPipeline(
       index: false,
       setHeaders: (res, path) => {
         // Hashed bundles are immutable; everything else is revalidated.
-        res.setHeader('Cache-Control', /\.[0-9a-z]{8,}\.(js|css)$/i.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader(
+          'Cache-Control',
+          /\.[0-9a-z]{8,}\.(js|css)$/i.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api/') || req.path === '/api') {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      req.path.startsWith('/api/') ||
+      req.path === '/api'
+    ) {
       next();
       return;
     }
     if (!existsSync(index)) {
-      res.status(503).type('text/plain').send('The portal is not built. Run `npm run build` (or `npm start`, which builds it).');
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The portal is not built. Run `npm run build` (or `npm start`, which builds it).');
       return;
     }
     res.setHeader('Content-Security-Policy', csp);

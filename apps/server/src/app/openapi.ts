@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { API_HEADERS, AUTH_COOKIE } from '@capstan/contracts-api';
 import { SERVER_VERSION } from '@capstan/server-system';
 
@@ -19,18 +19,19 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
-  return sortKeys(doc) as OpenAPIObject;
+  return sortKeys(doc);
 }
 
 /** Stable key order, so the committed spec diffs cleanly. */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => sortKeys(v)) as T;
   if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
     return Object.fromEntries(
-      Object.keys(value as object)
+      Object.keys(record)
         .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
+        .map((k) => [k, sortKeys(record[k])]),
+    ) as T;
   }
   return value;
 }

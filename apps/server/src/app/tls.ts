@@ -13,7 +13,11 @@ export interface TlsMaterial {
 /** The HTTPS certificate: the configured files, or a self-signed ECDSA P-256 one generated once into the data dir. */
 export async function loadOrCreateTls(config: CapstanConfig): Promise<TlsMaterial> {
   if (config.tlsCertFile && config.tlsKeyFile) {
-    return { cert: readFileSync(config.tlsCertFile, 'utf8'), key: readFileSync(config.tlsKeyFile, 'utf8'), selfSigned: false };
+    return {
+      cert: readFileSync(config.tlsCertFile, 'utf8'),
+      key: readFileSync(config.tlsKeyFile, 'utf8'),
+      selfSigned: false,
+    };
   }
   const dir = join(config.dataDir, 'tls');
   const certFile = join(dir, 'cert.pem');
@@ -32,7 +36,7 @@ export async function loadOrCreateTls(config: CapstanConfig): Promise<TlsMateria
     notBefore: new Date(now.getTime() - 60_000),
     notAfter: new Date(now.getTime() + 5 * 365 * 86_400_000),
     signingAlgorithm: alg,
-    keys: keys as unknown as CryptoKeyPair,
+    keys,
     extensions: [
       new x509.SubjectAlternativeNameExtension([
         { type: 'dns', value: 'localhost' },

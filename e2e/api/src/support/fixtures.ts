@@ -13,7 +13,11 @@ export function strongPassword(): string {
   return `pw-${randomBytes(12).toString('hex')}`;
 }
 
-export async function initAdmin(server: TestServer, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+export async function initAdmin(
+  server: TestServer,
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<string> {
   const r = await server.request('POST', '/api/users/admin/init', { body: { username, password } });
   expect(r.status, r.text).toBe(200);
   return login(server, username, password);
@@ -35,13 +39,20 @@ export interface CreatedUser {
 export async function createUser(server: TestServer, adminToken: string, role = 2): Promise<CreatedUser> {
   const username = uniqueName('user');
   const password = strongPassword();
-  const r = await server.request<{ Id: number }>('POST', '/api/users', { token: adminToken, body: { username, password, role } });
+  const r = await server.request<{ Id: number }>('POST', '/api/users', {
+    token: adminToken,
+    body: { username, password, role },
+  });
   expect(r.status, r.text).toBe(200);
   return { id: r.body.Id, username, password, token: await login(server, username, password) };
 }
 
 /** Every error reply has Portainer's body and a request id. */
-export function expectApiError(r: { status: number; headers: Headers; body: unknown }, status: number, message?: RegExp): void {
+export function expectApiError(
+  r: { status: number; headers: Headers; body: unknown },
+  status: number,
+  message?: RegExp,
+): void {
   expect(r.status).toBe(status);
   expect(r.headers.get('content-type')).toContain('application/json');
   expect(r.headers.get('x-request-id')).toBeTruthy();

@@ -51,7 +51,10 @@ export const usePostgres = process.env['CAPSTAN_TEST_DB'] === 'postgres';
 /** A fresh PostgreSQL database for one server, made with the CREATEDB test role. */
 export async function createTestDatabase(): Promise<string> {
   const base = process.env['CAPSTAN_TEST_DATABASE_URL'];
-  if (!base) throw new Error('CAPSTAN_TEST_DB=postgres needs CAPSTAN_TEST_DATABASE_URL (tools/setup/postgres.sh prints it)');
+  if (!base)
+    throw new Error(
+      'CAPSTAN_TEST_DB=postgres needs CAPSTAN_TEST_DATABASE_URL (tools/setup/postgres.sh prints it)',
+    );
   const name = `capstan_t_${randomBytes(6).toString('hex')}`;
   const client = new Client({ connectionString: base });
   await client.connect();
@@ -80,7 +83,8 @@ export class TestServer {
   }
 
   static async start(opts: ServerOptions = {}): Promise<TestServer> {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the server first (npx nx build server)`);
+    if (!existsSync(MAIN))
+      throw new Error(`${MAIN} is missing: build the server first (npx nx build server)`);
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'capstan-api-'));
     const databaseUrl = opts.databaseUrl ?? (usePostgres ? await createTestDatabase() : undefined);
     const server = new TestServer(opts, dataDir, databaseUrl);
@@ -154,7 +158,8 @@ export class TestServer {
     const r = await fetch(`${this.baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
     const text = await r.text();
     let parsed: unknown = text;
-    if ((r.headers.get('content-type') ?? '').includes('application/json') && text !== '') parsed = JSON.parse(text);
+    if ((r.headers.get('content-type') ?? '').includes('application/json') && text !== '')
+      parsed = JSON.parse(text);
     return { status: r.status, headers: r.headers, body: parsed as T, text };
   }
 

@@ -15,11 +15,18 @@ const leader = { role: UserRole.StandardUser, isTeamLeader: true };
 
 describe('permission catalog', () => {
   it('gives administrators every global permission', () => {
-    for (const p of Object.keys(GLOBAL_PERMISSIONS) as Permission[]) expect(hasGlobalPermission(admin, p)).toBe(true);
+    for (const p of Object.keys(GLOBAL_PERMISSIONS) as Permission[])
+      expect(hasGlobalPermission(admin, p)).toBe(true);
   });
 
   it('keeps administration away from standard users and leaders', () => {
-    for (const p of [Permission.UsersManage, Permission.TeamsManage, Permission.SettingsUpdate, Permission.AuditRead, Permission.RolesRead]) {
+    for (const p of [
+      Permission.UsersManage,
+      Permission.TeamsManage,
+      Permission.SettingsUpdate,
+      Permission.AuditRead,
+      Permission.RolesRead,
+    ]) {
       expect(hasGlobalPermission(standard, p)).toBe(false);
       expect(hasGlobalPermission(leader, p)).toBe(false);
     }
@@ -43,14 +50,34 @@ describe('permission catalog', () => {
   });
 
   it('grants environment permissions by role', () => {
-    expect(environmentRoleGrants(standard, EnvironmentRoleId.ReadOnlyUser, Permission.ResourcesCreate)).toBe(false);
-    expect(environmentRoleGrants(standard, EnvironmentRoleId.ReadOnlyUser, Permission.ResourcesRead)).toBe(true);
-    expect(environmentRoleGrants(standard, EnvironmentRoleId.Helpdesk, Permission.ContainerConsole)).toBe(true);
-    expect(environmentRoleGrants(standard, EnvironmentRoleId.Helpdesk, Permission.ContainerLifecycle)).toBe(false);
-    expect(environmentRoleGrants(standard, EnvironmentRoleId.Operator, Permission.ContainerLifecycle)).toBe(true);
-    expect(environmentRoleGrants(standard, EnvironmentRoleId.Operator, Permission.ResourcesCreate)).toBe(false);
-    expect(environmentRoleGrants(standard, EnvironmentRoleId.StandardUser, Permission.ResourcesManageAll)).toBe(false);
-    expect(environmentRoleGrants(standard, EnvironmentRoleId.EnvironmentAdministrator, Permission.ResourcesManageAll)).toBe(true);
+    expect(environmentRoleGrants(standard, EnvironmentRoleId.ReadOnlyUser, Permission.ResourcesCreate)).toBe(
+      false,
+    );
+    expect(environmentRoleGrants(standard, EnvironmentRoleId.ReadOnlyUser, Permission.ResourcesRead)).toBe(
+      true,
+    );
+    expect(environmentRoleGrants(standard, EnvironmentRoleId.Helpdesk, Permission.ContainerConsole)).toBe(
+      true,
+    );
+    expect(environmentRoleGrants(standard, EnvironmentRoleId.Helpdesk, Permission.ContainerLifecycle)).toBe(
+      false,
+    );
+    expect(environmentRoleGrants(standard, EnvironmentRoleId.Operator, Permission.ContainerLifecycle)).toBe(
+      true,
+    );
+    expect(environmentRoleGrants(standard, EnvironmentRoleId.Operator, Permission.ResourcesCreate)).toBe(
+      false,
+    );
+    expect(
+      environmentRoleGrants(standard, EnvironmentRoleId.StandardUser, Permission.ResourcesManageAll),
+    ).toBe(false);
+    expect(
+      environmentRoleGrants(
+        standard,
+        EnvironmentRoleId.EnvironmentAdministrator,
+        Permission.ResourcesManageAll,
+      ),
+    ).toBe(true);
     expect(environmentRoleGrants(standard, undefined, Permission.EnvironmentRead)).toBe(false);
     expect(environmentRoleGrants(admin, undefined, Permission.ResourcesManageAll)).toBe(true);
   });

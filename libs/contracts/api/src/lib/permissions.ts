@@ -97,7 +97,11 @@ const STANDARD: readonly Permission[] = [
   Permission.ResourcesCreate,
   Permission.ResourcesManageOwned,
 ];
-const HELPDESK: readonly Permission[] = [...READ_ONLY, Permission.ResourcesReadAll, Permission.ContainerConsole];
+const HELPDESK: readonly Permission[] = [
+  ...READ_ONLY,
+  Permission.ResourcesReadAll,
+  Permission.ContainerConsole,
+];
 const OPERATOR: readonly Permission[] = [...HELPDESK, Permission.ContainerLifecycle];
 const ENV_ADMIN: readonly Permission[] = [
   ...OPERATOR,

@@ -13,7 +13,10 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get('auth-logs')
-  @ApiOperation({ summary: 'Authentication log: logins, failures, throttling, logouts', operationId: 'AuditAuthLogs' })
+  @ApiOperation({
+    summary: 'Authentication log: logins, failures, throttling, logouts',
+    operationId: 'AuditAuthLogs',
+  })
   @ApiOkResponse({ type: AuthLogPage })
   async authLogs(@Query() q: AuthLogQuery, @Res({ passthrough: true }) res: Response): Promise<AuthLogPage> {
     const page = await this.audit.listAuthLogs(q);
@@ -25,13 +28,21 @@ export class AuditController {
   @ApiOperation({ summary: 'Authentication log as CSV', operationId: 'AuditAuthLogsExport' })
   @ApiProduces('text/csv')
   async exportAuthLogs(@Query() q: AuthLogQuery, @Res() res: Response): Promise<void> {
-    await streamCsv(res, 'auth-logs', ['id', 'timestamp', 'username', 'context', 'origin', 'type'], this.audit.exportAuthLogs(q));
+    await streamCsv(
+      res,
+      'auth-logs',
+      ['id', 'timestamp', 'username', 'context', 'origin', 'type'],
+      this.audit.exportAuthLogs(q),
+    );
   }
 
   @Get('activity-logs')
   @ApiOperation({ summary: 'Activity log: every mutating request', operationId: 'AuditActivityLogs' })
   @ApiOkResponse({ type: ActivityLogPage })
-  async activityLogs(@Query() q: AuditLogQuery, @Res({ passthrough: true }) res: Response): Promise<ActivityLogPage> {
+  async activityLogs(
+    @Query() q: AuditLogQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ActivityLogPage> {
     await this.audit.flush();
     const page = await this.audit.listActivityLogs(q);
     setTotalCount(res, page.totalCount);
@@ -46,16 +57,35 @@ export class AuditController {
     await streamCsv(
       res,
       'activity-logs',
-      ['id', 'timestamp', 'username', 'userId', 'method', 'path', 'environmentId', 'status', 'payload', 'requestId'],
+      [
+        'id',
+        'timestamp',
+        'username',
+        'userId',
+        'method',
+        'path',
+        'environmentId',
+        'status',
+        'payload',
+        'requestId',
+      ],
       this.audit.exportActivityLogs(q),
     );
   }
 }
 
-async function streamCsv<T extends object>(res: Response, name: string, columns: (keyof T & string)[], rows: AsyncGenerator<T[]>): Promise<void> {
+async function streamCsv<T extends object>(
+  res: Response,
+  name: string,
+  columns: (keyof T & string)[],
+  rows: AsyncGenerator<T[]>,
+): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="capstan-${name}-${new Date().toISOString().slice(0, 10)}.csv"`);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="capstan-${name}-${new Date().toISOString().slice(0, 10)}.csv"`,
+  );
   res.write(columns.join(',') + '\n');
   for await (const batch of rows) {
     const chunk = batch.map((row) => columns.map((c) => csvCell(row[c])).join(',')).join('\n') + '\n';
@@ -66,7 +96,10 @@ async function streamCsv<T extends object>(res: Response, name: string, columns:
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = String(value);
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = value.toString();
+  else text = JSON.stringify(value) ?? '';
   // Neutralise spreadsheet formula injection.
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -38,7 +38,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @InjectRepository(AuthLogEntity, AUDIT_DATA_SOURCE) private readonly authLogs: Repository<AuthLogEntity>,
-    @InjectRepository(ActivityLogEntity, AUDIT_DATA_SOURCE) private readonly activityLogs: Repository<ActivityLogEntity>,
+    @InjectRepository(ActivityLogEntity, AUDIT_DATA_SOURCE)
+    private readonly activityLogs: Repository<ActivityLogEntity>,
     private readonly settings: SettingsService,
     private readonly clock: ClockPort,
     private readonly logger: CapstanLogger,
@@ -71,7 +72,9 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   recordActivity(event: ActivityEvent, requestId: string): void {
     const write = this.activityLogs
       .insert({ ...event, timestamp: this.clock.now(), path: event.path.slice(0, 2048), requestId })
-      .catch((e: unknown) => this.logger.write('error', 'could not write the activity log', { error: String(e) }))
+      .catch((e: unknown) =>
+        this.logger.write('error', 'could not write the activity log', { error: String(e) }),
+      )
       .finally(() => this.pending.delete(write));
     this.pending.add(write);
   }
@@ -131,7 +134,11 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-function applyCommonFilters<T extends object>(qb: SelectQueryBuilder<T>, q: AuditLogQuery, searchable: string[]): void {
+function applyCommonFilters<T extends object>(
+  qb: SelectQueryBuilder<T>,
+  q: AuditLogQuery,
+  searchable: string[],
+): void {
   if (q.after !== undefined) qb.andWhere('l.timestamp >= :after', { after: q.after * 1000 });
   if (q.before !== undefined) qb.andWhere('l.timestamp < :before', { before: q.before * 1000 });
   if (q.username) qb.andWhere('LOWER(l.username) = :username', { username: q.username.toLowerCase() });
@@ -145,7 +152,10 @@ function applyCommonFilters<T extends object>(qb: SelectQueryBuilder<T>, q: Audi
   }
 }
 
-async function* batches<E extends object, R>(qb: SelectQueryBuilder<E>, map: (e: E) => R): AsyncGenerator<R[]> {
+async function* batches<E extends object, R>(
+  qb: SelectQueryBuilder<E>,
+  map: (e: E) => R,
+): AsyncGenerator<R[]> {
   for (let offset = 0; ; offset += EXPORT_BATCH) {
     const rows = await qb.clone().skip(offset).take(EXPORT_BATCH).getMany();
     if (rows.length > 0) yield rows.map(map);

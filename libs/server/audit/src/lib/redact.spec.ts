@@ -5,12 +5,22 @@ import { MAX_PAYLOAD_CHARS, payloadText, REDACTED, redact } from './redact';
 describe('redact', () => {
   it('replaces secrets at any depth and keeps the rest', () => {
     expect(
-      redact({ username: 'a', Password: 'p', nested: { newPassword: 'n', clientSecret: 's', list: [{ token: 't', name: 'x' }] } }),
-    ).toEqual({ username: 'a', Password: REDACTED, nested: { newPassword: REDACTED, clientSecret: REDACTED, list: [{ token: REDACTED, name: 'x' }] } });
+      redact({
+        username: 'a',
+        Password: 'p',
+        nested: { newPassword: 'n', clientSecret: 's', list: [{ token: 't', name: 'x' }] },
+      }),
+    ).toEqual({
+      username: 'a',
+      Password: REDACTED,
+      nested: { newPassword: REDACTED, clientSecret: REDACTED, list: [{ token: REDACTED, name: 'x' }] },
+    });
   });
 
   it('truncates huge payloads and leaves empty ones empty', () => {
-    expect(payloadText({ data: 'x'.repeat(MAX_PAYLOAD_CHARS * 2) }).length).toBeLessThan(MAX_PAYLOAD_CHARS + 20);
+    expect(payloadText({ data: 'x'.repeat(MAX_PAYLOAD_CHARS * 2) }).length).toBeLessThan(
+      MAX_PAYLOAD_CHARS + 20,
+    );
     expect(payloadText({})).toBe('');
     expect(payloadText(undefined)).toBe('');
   });

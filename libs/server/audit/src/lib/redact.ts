@@ -1,4 +1,5 @@
-const SECRET_KEY = /pass(word|phrase)?|secret|token|apikey|api_key|private|credential|authorization|cookie|^key$/i;
+const SECRET_KEY =
+  /pass(word|phrase)?|secret|token|apikey|api_key|private|credential|authorization|cookie|^key$/i;
 export const REDACTED = '[REDACTED]';
 export const MAX_PAYLOAD_CHARS = 8192;
 
@@ -8,7 +9,10 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.slice(0, 100).map((v) => redact(v, depth + 1));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? REDACTED : redact(v, depth + 1)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        SECRET_KEY.test(k) ? REDACTED : redact(v, depth + 1),
+      ]),
     );
   }
   return value;
@@ -16,7 +20,8 @@ export function redact(value: unknown, depth = 0): unknown {
 
 /** The payload column: redacted JSON, cut at MAX_PAYLOAD_CHARS. */
 export function payloadText(body: unknown): string {
-  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) return '';
+  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0))
+    return '';
   const text = JSON.stringify(redact(body));
   return text.length > MAX_PAYLOAD_CHARS ? text.slice(0, MAX_PAYLOAD_CHARS) + '…(truncated)' : text;
 }

@@ -26,8 +26,14 @@ export class ApiKeysService {
     private readonly clock: ClockPort,
   ) {}
 
-  async create(actor: AuthenticatedUser, userId: number, description: string, password: string): Promise<{ raw: string; key: ApiKeyEntity }> {
-    if (actor.id !== userId) throw new ForbiddenError('Permission denied', 'You can only create API keys for yourself');
+  async create(
+    actor: AuthenticatedUser,
+    userId: number,
+    description: string,
+    password: string,
+  ): Promise<{ raw: string; key: ApiKeyEntity }> {
+    if (actor.id !== userId)
+      throw new ForbiddenError('Permission denied', 'You can only create API keys for yourself');
     const user = await this.users.get(userId);
     if (!(await this.users.verifyPassword(user, password))) {
       throw new ForbiddenError('Invalid password', 'Give your current password to create an API key');
@@ -59,7 +65,11 @@ export class ApiKeysService {
       throw new ForbiddenError('Permission denied', 'You can only revoke your own API keys');
     }
     const key = await this.keys.findOneBy({ id: keyId, userId });
-    if (!key) throw new NotFoundError('Unable to find an API key with the specified identifier', `No key ${keyId} for user ${userId}`);
+    if (!key)
+      throw new NotFoundError(
+        'Unable to find an API key with the specified identifier',
+        `No key ${keyId} for user ${userId}`,
+      );
     await this.keys.remove(key);
     this.cache.delete(key.digest);
   }
@@ -80,14 +90,24 @@ export class ApiKeysService {
       key.lastUsed = now;
       const cached = key;
       // A key revoked meanwhile (e.g. by another replica) is dropped from the cache here.
-      void this.keys.update({ id: key.id }, { lastUsed: now }).then((r) => {
-        if (r.affected === 0) this.cache.delete(cached.digest);
-      }, () => undefined);
+      void this.keys.update({ id: key.id }, { lastUsed: now }).then(
+        (r) => {
+          if (r.affected === 0) this.cache.delete(cached.digest);
+        },
+        () => undefined,
+      );
     }
     return key.userId;
   }
 }
 
 export function toApiKeyResponse(k: ApiKeyEntity): ApiKeyResponse {
-  return { id: k.id, userId: k.userId, description: k.description, prefix: k.prefix, dateCreated: k.dateCreated, lastUsed: k.lastUsed };
+  return {
+    id: k.id,
+    userId: k.userId,
+    description: k.description,
+    prefix: k.prefix,
+    dateCreated: k.dateCreated,
+    lastUsed: k.lastUsed,
+  };
 }

@@ -20,7 +20,13 @@ import {
 } from '@capstan/server-core';
 import { ApiKeysService, toApiKeyResponse } from './api-keys.service';
 import { AuthService } from './auth.service';
-import { ApiKeyResponse, AuthenticateDto, AuthenticateResponse, CreateApiKeyDto, CreateApiKeyResponse } from './dto/auth.dto';
+import {
+  ApiKeyResponse,
+  AuthenticateDto,
+  AuthenticateResponse,
+  CreateApiKeyDto,
+  CreateApiKeyResponse,
+} from './dto/auth.dto';
 
 export function clientAddress(req: Request): string {
   return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
@@ -38,7 +44,10 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in with a username and password', operationId: 'AuthenticateUser' })
-  @ApiOkResponse({ type: AuthenticateResponse, description: 'Also sets the httpOnly session cookie for browsers' })
+  @ApiOkResponse({
+    type: AuthenticateResponse,
+    description: 'Also sets the httpOnly session cookie for browsers',
+  })
   @ApiUnprocessableEntityResponse({ description: 'Invalid credentials' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After' })
   async login(
@@ -60,11 +69,19 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Log out: revokes the session token and clears the cookie', operationId: 'Logout' })
+  @ApiOperation({
+    summary: 'Log out: revokes the session token and clears the cookie',
+    operationId: 'Logout',
+  })
   @ApiNoContentResponse()
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(req, clientAddress(req));
-    res.clearCookie(AUTH_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: `${this.config.baseUrl}/` });
+    res.clearCookie(AUTH_COOKIE, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: `${this.config.baseUrl}/`,
+    });
   }
 }
 
@@ -77,14 +94,20 @@ export class ApiKeysController {
   @Authenticated({ permission: Permission.ApiKeysManageOwn })
   @ApiOperation({ summary: "List a user's API keys", operationId: 'UserGetAPIKeys' })
   @ApiOkResponse({ type: [ApiKeyResponse] })
-  async list(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<ApiKeyResponse[]> {
+  async list(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<ApiKeyResponse[]> {
     return (await this.apiKeys.list(actor, id)).map(toApiKeyResponse);
   }
 
   @Post()
   @Authenticated({ permission: Permission.ApiKeysManageOwn, tokenOnly: true })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create an API key (the raw key is returned once)', operationId: 'UserGenerateAPIKey' })
+  @ApiOperation({
+    summary: 'Create an API key (the raw key is returned once)',
+    operationId: 'UserGenerateAPIKey',
+  })
   @ApiOkResponse({ type: CreateApiKeyResponse })
   async create(
     @CurrentUser() actor: AuthenticatedUser,

@@ -14,7 +14,12 @@ import { LoginThrottle } from './login-throttle';
 import { TokenService } from './token.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity, RevokedTokenEntity]), UsersModule, SettingsModule, AuditModule],
+  imports: [
+    TypeOrmModule.forFeature([ApiKeyEntity, RevokedTokenEntity]),
+    UsersModule,
+    SettingsModule,
+    AuditModule,
+  ],
   controllers: [AuthController, ApiKeysController],
   providers: [
     TokenService,

@@ -50,7 +50,13 @@ export class AuthService extends AuthenticatorPort {
     this.throttle.recordSuccess(`user:${username.toLowerCase()}`);
     const forceChange = password.length < (await this.settings.requiredPasswordLength());
     const { token, claims } = this.tokens.issue(user, await this.settings.sessionLifetimeMs(), forceChange);
-    await this.audit.recordAuth({ username: user.username, userId: user.id, context: 'internal', origin, type: AuthLogResult.Success });
+    await this.audit.recordAuth({
+      username: user.username,
+      userId: user.id,
+      context: 'internal',
+      origin,
+      type: AuthLogResult.Success,
+    });
     return { token, expiresAt: claims.exp * 1000 };
   }
 
@@ -60,19 +66,34 @@ export class AuthService extends AuthenticatorPort {
     const claims = found ? this.tokens.verify(found.token) : undefined;
     if (!claims) return;
     await this.tokens.revoke(claims);
-    await this.audit.recordAuth({ username: claims.username, userId: claims.id, context: 'internal', origin, type: AuthLogResult.Logout });
+    await this.audit.recordAuth({
+      username: claims.username,
+      userId: claims.id,
+      context: 'internal',
+      origin,
+      type: AuthLogResult.Logout,
+    });
   }
 
   async authenticate(req: Request): Promise<AuthenticatedUser | undefined> {
     const apiKey = req.header(API_HEADERS.apiKey);
     if (apiKey !== undefined) {
       if (req.header('authorization') !== undefined) {
-        throw new UnauthorizedError('Unauthorized', 'Send either an API key or an Authorization header, not both');
+        throw new UnauthorizedError(
+          'Unauthorized',
+          'Send either an API key or an Authorization header, not both',
+        );
       }
       const userId = await this.apiKeys.resolve(apiKey);
       const info = userId === undefined ? undefined : await this.users.authInfo(userId);
       if (!info) throw new UnauthorizedError('Unauthorized', 'Invalid API key');
-      return { id: info.id, username: info.username, role: info.role, isTeamLeader: info.isTeamLeader, via: 'api-key' };
+      return {
+        id: info.id,
+        username: info.username,
+        role: info.role,
+        isTeamLeader: info.isTeamLeader,
+        via: 'api-key',
+      };
     }
     const found = this.sessionToken(req);
     if (!found) return undefined;

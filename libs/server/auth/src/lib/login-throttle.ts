@@ -61,7 +61,8 @@ export class LoginThrottle {
 
   private sweep(now: number): void {
     for (const [key, e] of this.entries) {
-      if (e.lockedUntil < now && e.failures.every((t) => now - t > USERNAME_POLICY.windowMs)) this.entries.delete(key);
+      if (e.lockedUntil < now && e.failures.every((t) => now - t > USERNAME_POLICY.windowMs))
+        this.entries.delete(key);
     }
   }
 }

@@ -41,7 +41,9 @@ export class TokenService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const sealed = await this.store.getOrCreate(JWT_SECRET_KEY, () => this.box.seal(randomBytes(48).toString('base64')));
+    const sealed = await this.store.getOrCreate(JWT_SECRET_KEY, () =>
+      this.box.seal(randomBytes(48).toString('base64')),
+    );
     try {
       this.secret = Buffer.from(this.box.open(sealed), 'base64');
     } catch {
@@ -90,7 +92,8 @@ export class TokenService implements OnModuleInit, OnApplicationShutdown {
     } catch {
       return undefined;
     }
-    if (typeof claims.id !== 'number' || typeof claims.jti !== 'string' || typeof claims.gen !== 'number') return undefined;
+    if (typeof claims.id !== 'number' || typeof claims.jti !== 'string' || typeof claims.gen !== 'number')
+      return undefined;
     if (this.revoked.has(claims.jti)) return undefined;
     return claims;
   }
@@ -98,7 +101,12 @@ export class TokenService implements OnModuleInit, OnApplicationShutdown {
   async revoke(claims: Pick<SessionClaims, 'jti' | 'exp'>): Promise<void> {
     const expiresAt = claims.exp * 1000;
     this.revoked.set(claims.jti, expiresAt);
-    await this.revokedRepo.createQueryBuilder().insert().values({ jti: claims.jti, expiresAt }).orIgnore().execute();
+    await this.revokedRepo
+      .createQueryBuilder()
+      .insert()
+      .values({ jti: claims.jti, expiresAt })
+      .orIgnore()
+      .execute();
   }
 
   /** CSRF token bound to one session: an HMAC of its token id. */

@@ -7,7 +7,7 @@ export abstract class DomainError extends Error {
   readonly headers: Record<string, string> = {};
   constructor(
     message: string,
-    readonly details: string = '',
+    readonly details = '',
   ) {
     super(message);
     this.name = new.target.name;

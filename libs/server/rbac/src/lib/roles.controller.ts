@@ -8,7 +8,11 @@ export class RoleResponse {
   @ApiProperty() Name!: string;
   @ApiProperty() Description!: string;
   @ApiProperty({ description: 'Lower wins when several roles apply' }) Priority!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' }, description: 'Permission catalog entries granted' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+    description: 'Permission catalog entries granted',
+  })
   Authorizations!: Record<string, boolean>;
 }
 

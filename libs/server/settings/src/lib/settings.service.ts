@@ -31,7 +31,9 @@ export class SettingsService {
     if (this.cached && now - this.cached.at < CACHE_TTL_MS) return this.cached.value;
     const row = await this.repo.findOneBy({ id: SETTINGS_ID });
     // Stored documents may predate newer fields: defaults fill them in.
-    const value: Settings = row ? { ...structuredClone(DEFAULT_SETTINGS), ...(JSON.parse(row.value) as Partial<Settings>) } : structuredClone(DEFAULT_SETTINGS);
+    const value: Settings = row
+      ? { ...structuredClone(DEFAULT_SETTINGS), ...(JSON.parse(row.value) as Partial<Settings>) }
+      : structuredClone(DEFAULT_SETTINGS);
     this.cached = { value, at: now };
     return value;
   }

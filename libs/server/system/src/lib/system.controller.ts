@@ -44,7 +44,10 @@ export class SystemController implements OnModuleInit {
 
   @Get(['system/status', 'status'])
   @Public()
-  @ApiOperation({ summary: 'Version and instance id (public); /api/status is a deprecated alias', operationId: 'SystemStatus' })
+  @ApiOperation({
+    summary: 'Version and instance id (public); /api/status is a deprecated alias',
+    operationId: 'SystemStatus',
+  })
   @ApiOkResponse({ type: StatusResponse })
   status(): StatusResponse {
     return { Version: SERVER_VERSION, InstanceID: this.instanceId };

@@ -20,8 +20,16 @@ function setup(adminExists: () => boolean) {
       return Promise.resolve({});
     },
   } as unknown as UsersService;
-  const config = loadConfig({ CAPSTAN_ADMIN_INIT_TIMEOUT: '5m', CAPSTAN_ADMIN_PASSWORD: 'from-the-environment' });
-  const service = new AdminInitService(config, users, clock, new CapstanLogger('error', 'json', () => undefined));
+  const config = loadConfig({
+    CAPSTAN_ADMIN_INIT_TIMEOUT: '5m',
+    CAPSTAN_ADMIN_PASSWORD: 'from-the-environment',
+  });
+  const service = new AdminInitService(
+    config,
+    users,
+    clock,
+    new CapstanLogger('error', 'json', () => undefined),
+  );
   return { service, clock, created };
 }
 

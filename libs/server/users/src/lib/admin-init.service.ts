@@ -26,7 +26,9 @@ export class AdminInitService implements OnApplicationBootstrap {
     const password = await this.configuredPassword();
     if (password === undefined || (await this.users.adminExists())) return;
     await this.users.initAdmin(this.config.adminUsername, password);
-    this.logger.write('info', 'administrator created from configuration', { username: this.config.adminUsername });
+    this.logger.write('info', 'administrator created from configuration', {
+      username: this.config.adminUsername,
+    });
   }
 
   /** True once the window closed without an administrator; stays true until restart. */
@@ -35,7 +37,10 @@ export class AdminInitService implements OnApplicationBootstrap {
     if (this.clock.now() - this.bootedAt < this.config.adminInitTimeoutMs) return false;
     if (await this.users.adminExists()) return false;
     this.lockedOut = true;
-    this.logger.write('warn', 'no administrator was created in time: the instance is locked, restart it to try again');
+    this.logger.write(
+      'warn',
+      'no administrator was created in time: the instance is locked, restart it to try again',
+    );
     return true;
   }
 

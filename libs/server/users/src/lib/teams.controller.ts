@@ -41,7 +41,10 @@ export class TeamsController {
   @Authenticated({ permission: Permission.TeamMembersManage })
   @ApiOperation({ summary: 'Inspect a team (administrators and its leaders)', operationId: 'TeamInspect' })
   @ApiOkResponse({ type: TeamResponse })
-  async inspect(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<TeamResponse> {
+  async inspect(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<TeamResponse> {
     return toTeamResponse(await this.teams.inspect(actor, id));
   }
 
@@ -82,14 +85,23 @@ export class TeamMembershipsController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Add a user to a team (leaders: members of their own teams)', operationId: 'TeamMembershipCreate' })
+  @ApiOperation({
+    summary: 'Add a user to a team (leaders: members of their own teams)',
+    operationId: 'TeamMembershipCreate',
+  })
   @ApiOkResponse({ type: TeamMembershipResponse })
-  async create(@CurrentUser() actor: AuthenticatedUser, @Body() body: CreateTeamMembershipDto): Promise<TeamMembershipResponse> {
+  async create(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Body() body: CreateTeamMembershipDto,
+  ): Promise<TeamMembershipResponse> {
     return toMembershipResponse(await this.teams.addMembership(actor, body));
   }
 
   @Get()
-  @ApiOperation({ summary: 'List memberships (leaders: of the teams they lead)', operationId: 'TeamMembershipList' })
+  @ApiOperation({
+    summary: 'List memberships (leaders: of the teams they lead)',
+    operationId: 'TeamMembershipList',
+  })
   @ApiOkResponse({ type: [TeamMembershipResponse] })
   async list(@CurrentUser() actor: AuthenticatedUser): Promise<TeamMembershipResponse[]> {
     return (await this.teams.listMemberships(actor)).map(toMembershipResponse);

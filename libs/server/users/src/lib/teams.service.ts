@@ -24,10 +24,13 @@ export class TeamsService {
     const leaders = [...new Set(dto.teamLeaders ?? [])];
     const existing = await this.users.existingIds(leaders);
     const missing = leaders.filter((id) => !existing.includes(id));
-    if (missing.length > 0) throw new BadRequestError('Invalid team leaders', `No user with id ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new BadRequestError('Invalid team leaders', `No user with id ${missing.join(', ')}`);
     const team = await this.teams.save(this.teams.create({ name, nameKey: name.toLowerCase() }));
     if (leaders.length > 0) {
-      await this.memberships.insert(leaders.map((userId) => ({ userId, teamId: team.id, role: MembershipRole.Leader })));
+      await this.memberships.insert(
+        leaders.map((userId) => ({ userId, teamId: team.id, role: MembershipRole.Leader })),
+      );
       leaders.forEach((id) => this.users.invalidate(id));
     }
     return team;
@@ -102,7 +105,10 @@ export class TeamsService {
       throw userNotFound(dto.userID);
     });
     if (await this.memberships.findOneBy({ userId: dto.userID, teamId: dto.teamID })) {
-      throw new ConflictError('Team membership already registered', `User ${dto.userID} is already in team ${dto.teamID}`);
+      throw new ConflictError(
+        'Team membership already registered',
+        `User ${dto.userID} is already in team ${dto.teamID}`,
+      );
     }
     const saved = await this.memberships.save(
       this.memberships.create({ userId: dto.userID, teamId: dto.teamID, role: dto.role }),
@@ -111,12 +117,19 @@ export class TeamsService {
     return saved;
   }
 
-  async updateMembership(actor: AuthenticatedUser, id: number, dto: CreateTeamMembershipDto): Promise<TeamMembershipEntity> {
+  async updateMembership(
+    actor: AuthenticatedUser,
+    id: number,
+    dto: CreateTeamMembershipDto,
+  ): Promise<TeamMembershipEntity> {
     const membership = await this.memberships.findOneBy({ id });
     if (!membership) throw membershipNotFound(id);
     await this.assertCanManage(actor, membership.teamId);
     if (dto.teamID !== membership.teamId || dto.userID !== membership.userId) {
-      throw new BadRequestError('Invalid request payload', 'A membership cannot move to another user or team; delete and re-create it');
+      throw new BadRequestError(
+        'Invalid request payload',
+        'A membership cannot move to another user or team; delete and re-create it',
+      );
     }
     this.assertRoleChangeAllowed(actor, dto.role);
     if (actor.role !== UserRole.Administrator && membership.role === MembershipRole.Leader) {
@@ -132,7 +145,11 @@ export class TeamsService {
     const membership = await this.memberships.findOneBy({ id });
     if (!membership) throw membershipNotFound(id);
     await this.assertCanManage(actor, membership.teamId);
-    if (actor.role !== UserRole.Administrator && membership.role === MembershipRole.Leader && membership.userId !== actor.id) {
+    if (
+      actor.role !== UserRole.Administrator &&
+      membership.role === MembershipRole.Leader &&
+      membership.userId !== actor.id
+    ) {
       throw accessDenied('Only administrators can remove another team leader');
     }
     await this.memberships.remove(membership);
@@ -150,7 +167,7 @@ export class TeamsService {
     }
   }
 
-  private assertRoleChangeAllowed(actor: AuthenticatedUser, role: number): void {
+  private assertRoleChangeAllowed(actor: AuthenticatedUser, role: MembershipRole): void {
     if (role === MembershipRole.Leader && actor.role !== UserRole.Administrator) {
       throw accessDenied('Only administrators can make a user a team leader');
     }

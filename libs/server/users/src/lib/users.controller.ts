@@ -9,7 +9,14 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Permission } from '@capstan/contracts-api';
-import { Authenticated, CurrentUser, ParseIdPipe, Public, setTotalCount, type AuthenticatedUser } from '@capstan/server-core';
+import {
+  Authenticated,
+  CurrentUser,
+  ParseIdPipe,
+  Public,
+  setTotalCount,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
 import {
   AdminInitDto,
   ChangePasswordDto,
@@ -34,13 +41,18 @@ export class UsersController {
   @Get('admin/check')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Whether an administrator exists (204) or not (404)', operationId: 'UserAdminCheck' })
+  @ApiOperation({
+    summary: 'Whether an administrator exists (204) or not (404)',
+    operationId: 'UserAdminCheck',
+  })
   @ApiNoContentResponse({ description: 'An administrator exists' })
   @ApiNotFoundResponse({ description: 'No administrator yet' })
   async adminCheck(@Res({ passthrough: true }) res: Response): Promise<void> {
     if (!(await this.users.adminExists())) {
       res.status(404).type('application/json');
-      res.send(JSON.stringify({ message: 'No administrator account found inside the database', details: '' }));
+      res.send(
+        JSON.stringify({ message: 'No administrator account found inside the database', details: '' }),
+      );
     }
   }
 
@@ -56,9 +68,15 @@ export class UsersController {
 
   @Get()
   @Authenticated({ permission: Permission.UsersList })
-  @ApiOperation({ summary: 'List users (administrators: all; team leaders: standard users)', operationId: 'UserList' })
+  @ApiOperation({
+    summary: 'List users (administrators: all; team leaders: standard users)',
+    operationId: 'UserList',
+  })
   @ApiOkResponse({ type: [UserResponse] })
-  async list(@CurrentUser() actor: AuthenticatedUser, @Res({ passthrough: true }) res: Response): Promise<UserResponse[]> {
+  async list(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserResponse[]> {
     const users = await this.users.list(actor);
     setTotalCount(res, users.length);
     return users.map(toUserResponse);
@@ -86,13 +104,19 @@ export class UsersController {
   @Authenticated({ permission: Permission.AccountRead })
   @ApiOperation({ summary: 'Inspect a user (administrators, or yourself)', operationId: 'UserInspect' })
   @ApiOkResponse({ type: UserResponse })
-  async inspect(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<UserResponse> {
+  async inspect(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<UserResponse> {
     return toUserResponse(await this.users.inspect(actor, id));
   }
 
   @Put(':id')
   @Authenticated({ permission: Permission.AccountUpdate })
-  @ApiOperation({ summary: 'Update a user (role and username: administrators only)', operationId: 'UserUpdate' })
+  @ApiOperation({
+    summary: 'Update a user (role and username: administrators only)',
+    operationId: 'UserUpdate',
+  })
   @ApiOkResponse({ type: UserResponse })
   async update(
     @CurrentUser() actor: AuthenticatedUser,
@@ -105,7 +129,10 @@ export class UsersController {
   @Delete(':id')
   @Authenticated({ permission: Permission.UsersManage })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a user (not yourself, not the initial administrator)', operationId: 'UserDelete' })
+  @ApiOperation({
+    summary: 'Delete a user (not yourself, not the initial administrator)',
+    operationId: 'UserDelete',
+  })
   @ApiNoContentResponse()
   async delete(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.users.delete(actor, id);
@@ -114,7 +141,10 @@ export class UsersController {
   @Put(':id/passwd')
   @Authenticated({ permission: Permission.AccountUpdate })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Change your password; older sessions are revoked', operationId: 'UserUpdatePassword' })
+  @ApiOperation({
+    summary: 'Change your password; older sessions are revoked',
+    operationId: 'UserUpdatePassword',
+  })
   @ApiNoContentResponse()
   async changePassword(
     @CurrentUser() actor: AuthenticatedUser,

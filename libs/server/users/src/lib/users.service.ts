@@ -60,7 +60,10 @@ export class UsersService {
 
   async create(dto: CreateUserDto): Promise<UserEntity> {
     if (dto.password === undefined) {
-      throw new ForbiddenError('Invalid request payload', 'A password is required with internal authentication');
+      throw new ForbiddenError(
+        'Invalid request payload',
+        'A password is required with internal authentication',
+      );
     }
     await this.checkPasswordLength(dto.password);
     return this.insertUser(this.users, dto.username, dto.role, await this.hasher.hash(dto.password));
@@ -83,7 +86,8 @@ export class UsersService {
   }
 
   async inspect(actor: AuthenticatedUser, id: number): Promise<UserEntity> {
-    if (actor.role !== UserRole.Administrator && actor.id !== id) throw accessDenied('You can only inspect your own account');
+    if (actor.role !== UserRole.Administrator && actor.id !== id)
+      throw accessDenied('You can only inspect your own account');
     return this.get(id);
   }
 
@@ -157,7 +161,7 @@ export class UsersService {
       ? {
           id: user.id,
           username: user.username,
-          role: user.role as UserRole,
+          role: user.role,
           tokenVersion: user.tokenVersion,
           isTeamLeader: (await this.memberships.countBy({ userId: id, role: MembershipRole.Leader })) > 0,
         }
@@ -182,7 +186,12 @@ export class UsersService {
     return this.users.countBy({ role: UserRole.Administrator, id: Not(id) });
   }
 
-  private async insertUser(repo: Repository<UserEntity>, username: string, role: number, passwordHash: string | null): Promise<UserEntity> {
+  private async insertUser(
+    repo: Repository<UserEntity>,
+    username: string,
+    role: UserRole,
+    passwordHash: string | null,
+  ): Promise<UserEntity> {
     if (await repo.findOneBy({ usernameKey: username.toLowerCase() })) throw usernameTaken(username);
     try {
       return await repo.save(

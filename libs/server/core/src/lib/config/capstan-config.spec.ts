@@ -58,7 +58,10 @@ describe('loadConfig', () => {
   });
 
   it('normalises the base URL and accepts PostgreSQL URLs', () => {
-    const c = loadConfig({ CAPSTAN_BASE_URL: '/capstan/', CAPSTAN_DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db' });
+    const c = loadConfig({
+      CAPSTAN_BASE_URL: '/capstan/',
+      CAPSTAN_DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db',
+    });
     expect(c.baseUrl).toBe('/capstan');
     expect(c.databaseUrl).toContain('postgresql://');
   });
@@ -73,5 +76,7 @@ describe('parseDuration', () => {
     ['0', 0],
   ])('%s = %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'h', '5', '5 m', '-1h', '1y'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', 'h', '5', '5 m', '-1h', '1y'])('rejects %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 });

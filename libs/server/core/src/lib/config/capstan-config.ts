@@ -39,24 +39,77 @@ export interface ConfigVariable {
 }
 
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
-  { name: 'CAPSTAN_DATA_DIR', default: './data', description: 'Directory for the SQLite files, keys, certificates and files' },
-  { name: 'CAPSTAN_BIND_ADDRESS', default: '127.0.0.1', description: 'Address the HTTP and HTTPS listeners bind (0.0.0.0 in the container image)' },
+  {
+    name: 'CAPSTAN_DATA_DIR',
+    default: './data',
+    description: 'Directory for the SQLite files, keys, certificates and files',
+  },
+  {
+    name: 'CAPSTAN_BIND_ADDRESS',
+    default: '127.0.0.1',
+    description: 'Address the HTTP and HTTPS listeners bind (0.0.0.0 in the container image)',
+  },
   { name: 'CAPSTAN_HTTP_PORT', default: '9000', description: 'HTTP port' },
-  { name: 'CAPSTAN_HTTPS_PORT', default: '9443', description: 'HTTPS port (self-signed certificate generated into the data dir unless given)' },
+  {
+    name: 'CAPSTAN_HTTPS_PORT',
+    default: '9443',
+    description: 'HTTPS port (self-signed certificate generated into the data dir unless given)',
+  },
   { name: 'CAPSTAN_HTTP_DISABLED', default: 'false', description: 'Serve HTTPS only' },
-  { name: 'CAPSTAN_TLS_CERT', default: '', description: 'PEM certificate file for HTTPS (with CAPSTAN_TLS_KEY)' },
-  { name: 'CAPSTAN_TLS_KEY', default: '', description: 'PEM private key file for HTTPS (with CAPSTAN_TLS_CERT)' },
+  {
+    name: 'CAPSTAN_TLS_CERT',
+    default: '',
+    description: 'PEM certificate file for HTTPS (with CAPSTAN_TLS_KEY)',
+  },
+  {
+    name: 'CAPSTAN_TLS_KEY',
+    default: '',
+    description: 'PEM private key file for HTTPS (with CAPSTAN_TLS_CERT)',
+  },
   { name: 'CAPSTAN_TUNNEL_PORT', default: '8000', description: 'Edge tunnel port (reserved)' },
-  { name: 'CAPSTAN_BASE_URL', default: '', description: 'Path prefix when served behind a reverse proxy, e.g. /capstan' },
-  { name: 'CAPSTAN_DATABASE_URL', default: '', description: 'postgres://user:pass@host:port/db; unset = embedded SQLite in the data dir' },
-  { name: 'CAPSTAN_SECRET_KEY', default: '', description: 'Key (≥ 32 chars) encrypting secrets at rest; unset = a generated key file (0600) in the data dir' },
-  { name: 'CAPSTAN_ADMIN_USERNAME', default: 'admin', description: 'Username of the administrator created at boot from the password below' },
-  { name: 'CAPSTAN_ADMIN_PASSWORD', default: '', description: 'Create the administrator at boot with this password (if none exists)' },
-  { name: 'CAPSTAN_ADMIN_PASSWORD_FILE', default: '', description: 'Same, read from a file (Docker/Kubernetes secrets)' },
-  { name: 'CAPSTAN_ADMIN_INIT_TIMEOUT', default: '5m', description: 'How long a fresh instance waits for its first administrator before locking until restart' },
+  {
+    name: 'CAPSTAN_BASE_URL',
+    default: '',
+    description: 'Path prefix when served behind a reverse proxy, e.g. /capstan',
+  },
+  {
+    name: 'CAPSTAN_DATABASE_URL',
+    default: '',
+    description: 'postgres://user:pass@host:port/db; unset = embedded SQLite in the data dir',
+  },
+  {
+    name: 'CAPSTAN_SECRET_KEY',
+    default: '',
+    description:
+      'Key (≥ 32 chars) encrypting secrets at rest; unset = a generated key file (0600) in the data dir',
+  },
+  {
+    name: 'CAPSTAN_ADMIN_USERNAME',
+    default: 'admin',
+    description: 'Username of the administrator created at boot from the password below',
+  },
+  {
+    name: 'CAPSTAN_ADMIN_PASSWORD',
+    default: '',
+    description: 'Create the administrator at boot with this password (if none exists)',
+  },
+  {
+    name: 'CAPSTAN_ADMIN_PASSWORD_FILE',
+    default: '',
+    description: 'Same, read from a file (Docker/Kubernetes secrets)',
+  },
+  {
+    name: 'CAPSTAN_ADMIN_INIT_TIMEOUT',
+    default: '5m',
+    description: 'How long a fresh instance waits for its first administrator before locking until restart',
+  },
   { name: 'CAPSTAN_LOG_LEVEL', default: 'info', description: 'error, warn, info or debug' },
   { name: 'CAPSTAN_LOG_FORMAT', default: 'pretty', description: 'pretty or json' },
-  { name: 'CAPSTAN_PORTAL_DIR', default: '(built portal)', description: 'Directory of the portal files served at /' },
+  {
+    name: 'CAPSTAN_PORTAL_DIR',
+    default: '(built portal)',
+    description: 'Directory of the portal files served at /',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -147,7 +200,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): CapstanConfig
     try {
       const u = new URL(databaseUrl);
       if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-        problems.push('CAPSTAN_DATABASE_URL: only postgres:// URLs are supported (unset it for embedded SQLite)');
+        problems.push(
+          'CAPSTAN_DATABASE_URL: only postgres:// URLs are supported (unset it for embedded SQLite)',
+        );
       }
     } catch {
       problems.push('CAPSTAN_DATABASE_URL: not a valid URL');

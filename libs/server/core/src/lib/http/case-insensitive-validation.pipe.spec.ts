@@ -53,7 +53,9 @@ describe('CaseInsensitiveValidationPipe', () => {
   it('rejects wrong types with every problem named', async () => {
     await expect(body({ username: 5, role: 'x' })).rejects.toSatisfy((e: unknown) => {
       const err = e as BadRequestError;
-      return err instanceof BadRequestError && err.details.includes('username') && err.details.includes('role');
+      return (
+        err instanceof BadRequestError && err.details.includes('username') && err.details.includes('role')
+      );
     });
   });
 

@@ -1,8 +1,7 @@
-/// <reference path="./class-transformer-storage.d.ts" />
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, ValidationError } from 'class-validator';
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { defaultMetadataStorage } from './class-transformer-storage';
 import { BadRequestError } from '../errors';
 
 type Ctor = new (...args: unknown[]) => object;
@@ -19,7 +18,10 @@ export class CaseInsensitiveValidationPipe implements PipeTransform {
   async transform(value: unknown, meta: ArgumentMetadata): Promise<unknown> {
     const type = meta.metatype as Ctor | undefined;
     if (!type || NATIVE.includes(type) || (meta.type !== 'body' && meta.type !== 'query')) return value;
-    if (meta.type === 'body' && (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value))) {
+    if (
+      meta.type === 'body' &&
+      (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
       throw new BadRequestError('Invalid request payload', 'The request body must be a JSON object');
     }
     const normalised = normaliseKeys(value as Record<string, unknown>, type);
@@ -39,7 +41,9 @@ function propertiesOf(type: Ctor): string[] {
 
 function nestedTypeOf(type: Ctor, property: string): Ctor | undefined {
   // class-transformer's @Type() metadata tells which class a nested object is.
-  return (defaultMetadataStorage.findTypeMetadata(type, property)?.typeFunction() as Ctor | undefined) ?? undefined;
+  return (
+    (defaultMetadataStorage.findTypeMetadata(type, property)?.typeFunction() as Ctor | undefined) ?? undefined
+  );
 }
 
 export function normaliseKeys(value: Record<string, unknown>, type: Ctor): Record<string, unknown> {
@@ -55,7 +59,9 @@ export function normaliseKeys(value: Record<string, unknown>, type: Ctor): Recor
     if (nested && v !== null && typeof v === 'object') {
       out[prop] = Array.isArray(v)
         ? v.map((item: unknown) =>
-            item !== null && typeof item === 'object' ? normaliseKeys(item as Record<string, unknown>, nested) : item,
+            item !== null && typeof item === 'object'
+              ? normaliseKeys(item as Record<string, unknown>, nested)
+              : item,
           )
         : normaliseKeys(v as Record<string, unknown>, nested);
     } else {
@@ -68,7 +74,9 @@ export function normaliseKeys(value: Record<string, unknown>, type: Ctor): Recor
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((msg) => (msg.startsWith(e.property) ? `${path}${msg.slice(e.property.length)}` : `${path}: ${msg}`));
+    const own = Object.values(e.constraints ?? {}).map((msg) =>
+      msg.startsWith(e.property) ? `${path}${msg.slice(e.property.length)}` : `${path}: ${msg}`,
+    );
     return [...own, ...flatten(e.children ?? [], path)];
   });
 }

@@ -16,7 +16,10 @@ describe('mapError', () => {
   });
 
   it("maps Nest's exceptions into the same body", () => {
-    expect(mapError(new NotFoundException('Cannot GET /api/nope')).body).toEqual({ message: 'Cannot GET /api/nope', details: 'Not Found' });
+    expect(mapError(new NotFoundException('Cannot GET /api/nope')).body).toEqual({
+      message: 'Cannot GET /api/nope',
+      details: 'Not Found',
+    });
     expect(mapError(new BadRequestException(['a must be a string', 'b should not be empty'])).body).toEqual({
       message: 'Invalid request payload',
       details: 'a must be a string; b should not be empty',
@@ -24,8 +27,12 @@ describe('mapError', () => {
   });
 
   it('maps body-parser errors to 400 and 413', () => {
-    expect(mapError({ type: 'entity.parse.failed', status: 400, message: 'Unexpected token' }).status).toBe(400);
-    expect(mapError({ type: 'entity.too.large', status: 413, message: 'too large', limit: 1024 }).body.details).toContain('1024');
+    expect(mapError({ type: 'entity.parse.failed', status: 400, message: 'Unexpected token' }).status).toBe(
+      400,
+    );
+    expect(
+      mapError({ type: 'entity.too.large', status: 413, message: 'too large', limit: 1024 }).body.details,
+    ).toContain('1024');
   });
 
   it('hides internal errors behind a generic 500', () => {

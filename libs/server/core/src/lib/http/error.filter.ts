@@ -14,7 +14,11 @@ interface Mapped {
 /** Maps anything thrown into Portainer's `{message, details}` error body with the right status. */
 export function mapError(error: unknown): Mapped {
   if (error instanceof DomainError) {
-    return { status: error.status, body: { message: error.message, details: error.details }, headers: error.headers };
+    return {
+      status: error.status,
+      body: { message: error.message, details: error.details },
+      headers: error.headers,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -45,12 +49,24 @@ export function mapError(error: unknown): Mapped {
     if (error.type === 'entity.parse.failed') {
       return { status: 400, body: { message: 'Malformed JSON body', details: error.message }, headers: {} };
     }
-    return { status: error.status, body: { message: 'Invalid request body', details: error.message }, headers: {} };
+    return {
+      status: error.status,
+      body: { message: 'Invalid request body', details: error.message },
+      headers: {},
+    };
   }
   if (error instanceof QueryFailedError && /UNIQUE|duplicate key/i.test(error.message)) {
-    return { status: 409, body: { message: 'A record with the same unique value exists', details: '' }, headers: {} };
+    return {
+      status: 409,
+      body: { message: 'A record with the same unique value exists', details: '' },
+      headers: {},
+    };
   }
-  return { status: 500, body: { message: 'Internal server error', details: 'See the server log for this request id' }, headers: {} };
+  return {
+    status: 500,
+    body: { message: 'Internal server error', details: 'See the server log for this request id' },
+    headers: {},
+  };
 }
 
 interface BodyParserError {

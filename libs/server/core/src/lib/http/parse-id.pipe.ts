@@ -6,7 +6,10 @@ import { BadRequestError } from '../errors';
 export class ParseIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
     if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > 2_147_483_647) {
-      throw new BadRequestError('Invalid identifier route variable', `"${value.slice(0, 64)}" is not a valid id`);
+      throw new BadRequestError(
+        'Invalid identifier route variable',
+        `"${value.slice(0, 64)}" is not a valid id`,
+      );
     }
     return Number(value);
   }

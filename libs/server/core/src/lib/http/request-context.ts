@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { UserRole } from '@capstan/contracts-api';
 
 /** Who is calling, once the guard has authenticated the request. */
 export interface AuthenticatedUser {
   readonly id: number;
   readonly username: string;
-  readonly role: number;
+  readonly role: UserRole;
   readonly isTeamLeader: boolean;
   /** How the request authenticated; cookie sessions need a CSRF token on mutations. */
   readonly via: 'bearer' | 'cookie' | 'api-key' | 'query';

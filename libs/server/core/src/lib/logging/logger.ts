@@ -5,7 +5,13 @@ import { currentRequestId } from '../http/request-context';
 
 type Fields = Record<string, unknown>;
 
-const NEST_BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const NEST_BOOT_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
 
 /**
  * Structured logger: one line per event, JSON or pretty, with the request id of the
@@ -29,7 +35,13 @@ export class CapstanLogger implements LoggerService {
   write(level: LogLevel, msg: string, fields: Fields = {}): void {
     if (!this.isEnabled(level)) return;
     const reqId = currentRequestId();
-    const record: Fields = { time: new Date().toISOString(), level, msg, ...(reqId ? { reqId } : {}), ...fields };
+    const record: Fields = {
+      time: new Date().toISOString(),
+      level,
+      msg,
+      ...(reqId ? { reqId } : {}),
+      ...fields,
+    };
     if (this.format === 'json') {
       this.out(JSON.stringify(record));
       return;

@@ -21,12 +21,24 @@ class FakeAuthenticator extends AuthenticatorPort {
 }
 
 class Routes {
-  @Public() open(): void {}
-  @Authenticated() any(): void {}
-  @Authenticated({ permission: Permission.UsersManage }) adminOnly(): void {}
-  @Authenticated({ permission: Permission.TeamMembersManage }) leaders(): void {}
-  @Authenticated({ tokenOnly: true }) noApiKeys(): void {}
-  unguarded(): void {}
+  @Public() open(): string {
+    return 'open';
+  }
+  @Authenticated() any(): string {
+    return 'any';
+  }
+  @Authenticated({ permission: Permission.UsersManage }) adminOnly(): string {
+    return 'adminOnly';
+  }
+  @Authenticated({ permission: Permission.TeamMembersManage }) leaders(): string {
+    return 'leaders';
+  }
+  @Authenticated({ tokenOnly: true }) noApiKeys(): string {
+    return 'noApiKeys';
+  }
+  unguarded(): string {
+    return 'unguarded';
+  }
 }
 
 const user = (over: Partial<AuthenticatedUser> = {}): AuthenticatedUser => ({
@@ -53,7 +65,8 @@ function context(handler: keyof Routes, method = 'GET', headers: Record<string, 
   return { ctx, resHeaders };
 }
 
-const guard = (u: AuthenticatedUser | undefined) => new AccessGuard(new Reflector(), new FakeAuthenticator(u));
+const guard = (u: AuthenticatedUser | undefined) =>
+  new AccessGuard(new Reflector(), new FakeAuthenticator(u));
 
 describe('AccessGuard', () => {
   it('lets anyone call public routes', async () => {
@@ -65,24 +78,34 @@ describe('AccessGuard', () => {
   });
 
   it('fails closed on routes without an access rule', async () => {
-    await expect(guard(user({ role: UserRole.Administrator })).canActivate(context('unguarded').ctx)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      guard(user({ role: UserRole.Administrator })).canActivate(context('unguarded').ctx),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('checks the permission catalog', async () => {
     await expect(guard(user()).canActivate(context('adminOnly').ctx)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(guard(user({ role: UserRole.Administrator })).canActivate(context('adminOnly').ctx)).resolves.toBe(true);
+    await expect(
+      guard(user({ role: UserRole.Administrator })).canActivate(context('adminOnly').ctx),
+    ).resolves.toBe(true);
     await expect(guard(user()).canActivate(context('leaders').ctx)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(guard(user({ isTeamLeader: true })).canActivate(context('leaders').ctx)).resolves.toBe(true);
   });
 
   it('refuses API keys where a session is required', async () => {
-    await expect(guard(user({ via: 'api-key' })).canActivate(context('noApiKeys').ctx)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      guard(user({ via: 'api-key' })).canActivate(context('noApiKeys').ctx),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('requires the CSRF token on mutations by cookie sessions only', async () => {
     const cookie = user({ via: 'cookie' });
-    await expect(guard(cookie).canActivate(context('any', 'POST').ctx)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(guard(cookie).canActivate(context('any', 'POST', { 'x-csrf-token': 'wrong' }).ctx)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(guard(cookie).canActivate(context('any', 'POST').ctx)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(
+      guard(cookie).canActivate(context('any', 'POST', { 'x-csrf-token': 'wrong' }).ctx),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     const ok = context('any', 'POST', { 'x-csrf-token': 'csrf-jti-1' });
     await expect(guard(cookie).canActivate(ok.ctx)).resolves.toBe(true);
     expect(ok.resHeaders['X-CSRF-Token']).toBe('csrf-jti-1');

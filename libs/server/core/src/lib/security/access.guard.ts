@@ -39,7 +39,10 @@ export class AccessGuard implements CanActivate {
       if (!SAFE_METHODS.has(req.method)) {
         const sent = req.header(API_HEADERS.csrfToken) ?? '';
         if (!safeEqual(sent, expected)) {
-          throw new ForbiddenError('CSRF token missing or invalid', `Send the ${API_HEADERS.csrfToken} header`);
+          throw new ForbiddenError(
+            'CSRF token missing or invalid',
+            `Send the ${API_HEADERS.csrfToken} header`,
+          );
         }
       }
     }
@@ -47,7 +50,10 @@ export class AccessGuard implements CanActivate {
     if (rule.tokenOnly && user.via === 'api-key') {
       throw new ForbiddenError('Access denied', 'This operation needs a user session, not an API key');
     }
-    if (rule.permission && !hasGlobalPermission({ role: user.role, isTeamLeader: user.isTeamLeader }, rule.permission)) {
+    if (
+      rule.permission &&
+      !hasGlobalPermission({ role: user.role, isTeamLeader: user.isTeamLeader }, rule.permission)
+    ) {
       throw new ForbiddenError('Access denied to resource', `Requires the "${rule.permission}" permission`);
     }
     return true;

@@ -1,5 +1,11 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiForbiddenResponse,
+  ApiSecurity,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Permission } from '@capstan/contracts-api';
 
 export const ACCESS_METADATA = 'capstan:access';
@@ -21,8 +27,9 @@ export function Public(): MethodDecorator & ClassDecorator {
  * The one decorator for authenticated routes: sets the guard's rule and the OpenAPI security together.
  * Routes without `@Public()` or `@Authenticated()` are refused (fail closed).
  */
-export function Authenticated(options: { permission?: Permission; tokenOnly?: boolean } = {}): MethodDecorator &
-  ClassDecorator {
+export function Authenticated(
+  options: { permission?: Permission; tokenOnly?: boolean } = {},
+): MethodDecorator & ClassDecorator {
   const rule: AccessRule = { public: false, permission: options.permission, tokenOnly: options.tokenOnly };
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, rule),

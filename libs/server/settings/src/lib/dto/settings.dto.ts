@@ -41,7 +41,10 @@ export class InternalAuthSettingsDto {
 export class SettingsResponse {
   @ApiProperty({ description: 'URL of a logo shown on the login page and sidebar' })
   LogoURL!: string;
-  @ApiProperty({ type: [LabelPairDto], description: 'Containers with any of these labels are hidden from lists' })
+  @ApiProperty({
+    type: [LabelPairDto],
+    description: 'Containers with any of these labels are hidden from lists',
+  })
   BlackListedLabels!: LabelPairDto[];
   @ApiProperty({ enum: [1, 2, 3], description: '1 internal, 2 LDAP, 3 OAuth' })
   AuthenticationMethod!: number;
@@ -76,7 +79,9 @@ export class UpdateSettingsDto {
 
   @ApiPropertyOptional({ enum: [1], description: 'Only internal authentication (1) is available so far' })
   @IsOptional()
-  @IsIn([AuthenticationMethod.Internal], { message: 'AuthenticationMethod: only internal authentication (1) is available' })
+  @IsIn([AuthenticationMethod.Internal], {
+    message: 'AuthenticationMethod: only internal authentication (1) is available',
+  })
   AuthenticationMethod?: number;
 
   @ApiPropertyOptional({ type: InternalAuthSettingsDto })

@@ -1,7 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { THEME_COLORS, UserRole } from '@capstan/contracts-api';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { MembershipRole, THEME_COLORS, UserRole } from '@capstan/contracts-api';
 
 const USERNAME = /^\S+$/;
 const USERNAME_MESSAGE = 'username must not be empty or contain whitespace';
@@ -49,8 +59,10 @@ export class CreateUserDto {
   password?: string;
 
   @ApiProperty({ enum: [1, 2], example: 2 })
-  @IsIn([UserRole.Administrator, UserRole.StandardUser], { message: 'role must be 1 (administrator) or 2 (standard user)' })
-  role!: number;
+  @IsIn([UserRole.Administrator, UserRole.StandardUser], {
+    message: 'role must be 1 (administrator) or 2 (standard user)',
+  })
+  role!: UserRole;
 }
 
 export class UpdateUserDto {
@@ -76,8 +88,10 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ enum: [1, 2] })
   @IsOptional()
-  @IsIn([UserRole.Administrator, UserRole.StandardUser], { message: 'role must be 1 (administrator) or 2 (standard user)' })
-  role?: number;
+  @IsIn([UserRole.Administrator, UserRole.StandardUser], {
+    message: 'role must be 1 (administrator) or 2 (standard user)',
+  })
+  role?: UserRole;
 
   @ApiPropertyOptional({ type: ThemeSettingsDto })
   @IsOptional()
@@ -154,8 +168,8 @@ export class CreateTeamMembershipDto {
   teamID!: number;
 
   @ApiProperty({ enum: [1, 2], description: '1 leader, 2 member' })
-  @IsIn([1, 2], { message: 'role must be 1 (leader) or 2 (member)' })
-  role!: number;
+  @IsIn([MembershipRole.Leader, MembershipRole.Member], { message: 'role must be 1 (leader) or 2 (member)' })
+  role!: MembershipRole;
 }
 
 export class UpdateTeamMembershipDto extends CreateTeamMembershipDto {}

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { MembershipRole } from '@capstan/contracts-api';
 
 @Entity({ name: 'team_memberships' })
 export class TeamMembershipEntity {
@@ -13,5 +14,5 @@ export class TeamMembershipEntity {
 
   /** 1 leader, 2 member. */
   @Column({ type: 'integer' })
-  role!: number;
+  role!: MembershipRole;
 }

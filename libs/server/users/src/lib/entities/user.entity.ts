@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { UserRole } from '@capstan/contracts-api';
 import { bigintNumber } from '@capstan/server-core';
 
 @Entity({ name: 'users' })
@@ -14,7 +15,7 @@ export class UserEntity {
   usernameKey!: string;
 
   @Column({ type: 'integer' })
-  role!: number;
+  role!: UserRole;
 
   /** Null for users that only sign in through LDAP or OAuth. */
   @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true })

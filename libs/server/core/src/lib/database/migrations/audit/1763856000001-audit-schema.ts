@@ -1,6 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const id = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment' as const,
+};
 
 /** The audit store: authentication log and activity log. */
 export class AuditSchema1763856000001 implements MigrationInterface {
@@ -22,7 +28,10 @@ export class AuditSchema1763856000001 implements MigrationInterface {
         ],
       }),
     );
-    await q.createIndex('audit_auth_logs', new TableIndex({ name: 'ix_audit_auth_logs_ts', columnNames: ['timestamp'] }));
+    await q.createIndex(
+      'audit_auth_logs',
+      new TableIndex({ name: 'ix_audit_auth_logs_ts', columnNames: ['timestamp'] }),
+    );
     await q.createTable(
       new Table({
         name: 'audit_activity_logs',

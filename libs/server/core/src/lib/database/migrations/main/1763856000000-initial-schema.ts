@@ -1,6 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const id = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment' as const,
+};
 
 /** Foundation schema of the main store: users, teams, memberships, API keys, revoked tokens, settings. */
 export class InitialSchema1763856000000 implements MigrationInterface {
@@ -63,13 +69,26 @@ export class InitialSchema1763856000000 implements MigrationInterface {
           { name: 'role', type: 'integer' },
         ],
         foreignKeys: [
-          { columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
-          { columnNames: ['team_id'], referencedTableName: 'teams', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+          {
+            columnNames: ['team_id'],
+            referencedTableName: 'teams',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
         uniques: [{ name: 'uq_team_memberships_user_team', columnNames: ['user_id', 'team_id'] }],
       }),
     );
-    await q.createIndex('team_memberships', new TableIndex({ name: 'ix_team_memberships_team', columnNames: ['team_id'] }));
+    await q.createIndex(
+      'team_memberships',
+      new TableIndex({ name: 'ix_team_memberships_team', columnNames: ['team_id'] }),
+    );
     await q.createTable(
       new Table({
         name: 'api_keys',
@@ -83,7 +102,12 @@ export class InitialSchema1763856000000 implements MigrationInterface {
           { name: 'last_used', type: 'bigint', default: 0 },
         ],
         foreignKeys: [
-          { columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );
@@ -100,7 +124,15 @@ export class InitialSchema1763856000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['revoked_tokens', 'api_keys', 'team_memberships', 'teams', 'users', 'settings', 'system_values']) {
+    for (const t of [
+      'revoked_tokens',
+      'api_keys',
+      'team_memberships',
+      'teams',
+      'users',
+      'settings',
+      'system_values',
+    ]) {
       await q.dropTable(t);
     }
   }
