@@ -16,6 +16,14 @@ export default [
       '@angular-eslint/prefer-on-push-component-change-detection': 'error',
     },
   },
+  {
+    // Test hosts are plain components driven by fixture.detectChanges(); `!` after a query is the assertion.
+    files: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@angular-eslint/prefer-on-push-component-change-detection': 'off',
+    },
+  },
   ...angular.configs.templateRecommended.map((c) => ({ ...c, files: ['**/*.html'] })),
   ...angular.configs.templateAccessibility.map((c) => ({ ...c, files: ['**/*.html'] })),
 ];

@@ -15,3 +15,5 @@ export {
   guestGuard,
   permissionGuard,
 } from './lib/session/guards';
+// Test helpers (a fake fetch for the generated client). Tree-shaken out of the app: only specs use them.
+export { FakeApi, provideFakeApi, userFactory, type FakeReply, type RecordedRequest } from './lib/testing/fake-api';
