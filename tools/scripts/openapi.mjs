@@ -23,6 +23,14 @@ execFileSync(process.execPath, [join(root, 'dist/apps/server/main.js'), '--opena
   stdio: 'inherit',
   env: { ...process.env, CAPSTAN_DATA_DIR: join(tmp, 'data') },
 });
+// operationIds name the generated client's functions: they must be unique.
+const spec = JSON.parse(readFileSync(freshSpec, 'utf8'));
+const ids = Object.values(spec.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+if (duplicates.length > 0) {
+  console.error(`duplicate operationIds: ${[...new Set(duplicates)].join(', ')}`);
+  process.exit(1);
+}
 const freshClient = join(tmp, 'schema.ts');
 execFileSync('npx', ['openapi-typescript', freshSpec, '-o', freshClient], {
   cwd: root,

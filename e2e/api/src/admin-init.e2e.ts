@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, expectApiError, login } from './support/fixtures';
-import { sleep, TestServer } from './support/server';
+import { sleep, TestServer } from '@capstan/testing';
 
 describe('first run', () => {
   let server: TestServer | undefined;

@@ -8,7 +8,7 @@ import {
   strongPassword,
   uniqueName,
 } from './support/fixtures';
-import { TestServer } from './support/server';
+import { TestServer } from '@capstan/testing';
 
 describe('authentication', () => {
   let server: TestServer;

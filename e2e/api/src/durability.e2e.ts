@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, createUser, initAdmin, login, uniqueName } from './support/fixtures';
-import { TestServer } from './support/server';
+import { TestServer } from '@capstan/testing';
 
 describe('durability', () => {
   let server: TestServer | undefined;

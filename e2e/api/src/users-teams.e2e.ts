@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectApiError, initAdmin, uniqueName } from './support/fixtures';
-import { TestServer } from './support/server';
+import { TestServer } from '@capstan/testing';
 
 interface Team {
   Id: number;

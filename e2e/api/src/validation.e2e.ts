@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectApiError, initAdmin } from './support/fixtures';
-import { TestServer } from './support/server';
+import { TestServer } from '@capstan/testing';
 
 describe('bad input', () => {
   let server: TestServer;

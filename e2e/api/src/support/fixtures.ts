@@ -1,7 +1,7 @@
 /** Small factories for test data and common steps. */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import type { TestServer } from './server';
+import type { TestServer } from '@capstan/testing';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 

@@ -42,18 +42,39 @@ export class SystemController implements OnModuleInit {
     this.instanceId = await this.store.getOrCreate('instance_id', () => randomUUID());
   }
 
-  @Get(['system/status', 'status'])
+  @Get('system/status')
   @Public()
-  @ApiOperation({
-    summary: 'Version and instance id (public); /api/status is a deprecated alias',
-    operationId: 'SystemStatus',
-  })
+  @ApiOperation({ summary: 'Version and instance id (public)', operationId: 'SystemStatus' })
   @ApiOkResponse({ type: StatusResponse })
   status(): StatusResponse {
     return { Version: SERVER_VERSION, InstanceID: this.instanceId };
   }
 
-  @Get(['system/version', 'status/version'])
+  @Get('status')
+  @Public()
+  @ApiOperation({
+    summary: 'Deprecated alias of /system/status',
+    operationId: 'StatusInspectDeprecated',
+    deprecated: true,
+  })
+  @ApiOkResponse({ type: StatusResponse })
+  statusDeprecated(): StatusResponse {
+    return this.status();
+  }
+
+  @Get('status/version')
+  @Authenticated({ permission: Permission.SystemRead })
+  @ApiOperation({
+    summary: 'Deprecated alias of /system/version',
+    operationId: 'StatusVersionDeprecated',
+    deprecated: true,
+  })
+  @ApiOkResponse({ type: VersionResponse })
+  versionDeprecated(): VersionResponse {
+    return this.version();
+  }
+
+  @Get('system/version')
   @Authenticated({ permission: Permission.SystemRead })
   @ApiOperation({ summary: 'Server version and build information', operationId: 'SystemVersion' })
   @ApiOkResponse({ type: VersionResponse })

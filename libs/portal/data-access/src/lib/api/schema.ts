@@ -166,8 +166,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Version and instance id (public); /api/status is a deprecated alias */
-        get: operations["SystemStatus"];
+        /**
+         * Deprecated alias of /system/status
+         * @deprecated
+         */
+        get: operations["StatusInspectDeprecated"];
         put?: never;
         post?: never;
         delete?: never;
@@ -183,8 +186,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server version and build information */
-        get: operations["SystemVersion"];
+        /**
+         * Deprecated alias of /system/version
+         * @deprecated
+         */
+        get: operations["StatusVersionDeprecated"];
         put?: never;
         post?: never;
         delete?: never;
@@ -200,7 +206,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Version and instance id (public); /api/status is a deprecated alias */
+        /** Version and instance id (public) */
         get: operations["SystemStatus"];
         put?: never;
         post?: never;
@@ -1105,7 +1111,7 @@ export interface operations {
             };
         };
     };
-    SystemStatus: {
+    StatusInspectDeprecated: {
         parameters: {
             query?: never;
             header?: never;
@@ -1124,7 +1130,7 @@ export interface operations {
             };
         };
     };
-    SystemVersion: {
+    StatusVersionDeprecated: {
         parameters: {
             query?: never;
             header?: never;

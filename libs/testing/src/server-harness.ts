@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
-const root = resolve(__dirname, '../../../..');
+const root = resolve(__dirname, '../../..');
 const MAIN = join(root, 'dist/apps/server/main.js');
 
 export interface ServerOptions {
