@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ACCESS_METADATA, CONFIG_VARIABLES } from '@capstan/server-core';
+import { AuditModule } from '@capstan/server-audit';
+import { AuthModule } from '@capstan/server-auth';
+import { RbacModule } from '@capstan/server-rbac';
+import { SettingsModule } from '@capstan/server-settings';
+import { SystemModule } from '@capstan/server-system';
+import { UsersModule } from '@capstan/server-users';
+
+const MODULES = [AuditModule, AuthModule, RbacModule, SettingsModule, SystemModule, UsersModule];
+
+function routes(): { name: string; rule: unknown }[] {
+  const found: { name: string; rule: unknown }[] = [];
+  for (const mod of MODULES) {
+    const controllers = (Reflect.getMetadata('controllers', mod) ?? []) as (new (...a: never[]) => object)[];
+    for (const ctrl of controllers) {
+      const proto = ctrl.prototype as Record<string, unknown>;
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[key];
+        if (key === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata('path', handler) === undefined) continue;
+        found.push({
+          name: `${ctrl.name}.${key}`,
+          rule: (Reflect.getMetadata(ACCESS_METADATA, handler) as unknown) ?? (Reflect.getMetadata(ACCESS_METADATA, ctrl) as unknown),
+        });
+      }
+    }
+  }
+  return found;
+}
+
+describe('routes', () => {
+  it('every route declares its access rule (@Public or @Authenticated)', () => {
+    const all = routes();
+    expect(all.length).toBeGreaterThan(25);
+    expect(all.filter((r) => r.rule === undefined).map((r) => r.name)).toEqual([]);
+  });
+
+  it('only the first-run, login and status routes are public', () => {
+    const open = routes()
+      .filter((r) => (r.rule as { public?: boolean }).public)
+      .map((r) => r.name)
+      .sort();
+    expect(open).toEqual([
+      'AuthController.login',
+      'AuthController.logout',
+      'SettingsController.publicSettings',
+      'SystemController.status',
+      'SystemController.statusDeprecated',
+      'UsersController.adminCheck',
+      'UsersController.adminInit',
+    ]);
+  });
+
+  it('the README documents every configuration variable', () => {
+    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+    for (const v of CONFIG_VARIABLES) expect(readme).toContain(`\`${v.name}\``);
+  });
+});
