@@ -1,14 +1,14 @@
 import type { Routes } from '@angular/router';
 import { adminInitializedGuard, authGuard } from '@capstan/portal-data-access';
+import { AUTH_ROUTES } from '@capstan/portal-feature-auth';
 
 import { ShellLayout } from './shell-layout';
 
 export const appRoutes: Routes = [
-  // Public pages: first run, login, instance timeout (feature-auth decides which apply).
-  {
-    path: '',
-    loadChildren: () => import('@capstan/portal-feature-auth').then((m) => m.AUTH_ROUTES),
-  },
+  // Public pages (first run, login, instance timeout): the three route entries are eager, their pages lazy.
+  // They cannot sit under a lazy `path: ''` parent: an empty-path parent matches "/" even when none of
+  // its children does, and the shell below would never be reached.
+  ...AUTH_ROUTES,
   {
     path: '',
     component: ShellLayout,

@@ -24,7 +24,8 @@ export const authGuard: CanActivateFn = async (_route, state): Promise<boolean |
   const session = inject(SessionStore);
   const router = inject(Router);
   if (await session.ensureLoaded()) return true;
-  return router.createUrlTree(['/login'], state.url && state.url !== '/' ? { queryParams: { next: state.url } } : {});
+  const wanted = state.url && state.url !== '/' && state.url !== '/home' ? state.url : null;
+  return router.createUrlTree(['/login'], wanted ? { queryParams: { next: wanted } } : {});
 };
 
 /** A logged-in user has nothing to do on the login page. */
