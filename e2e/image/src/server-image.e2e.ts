@@ -107,7 +107,9 @@ describe.runIf(available)('server image', () => {
     const mapped = await docker('port', containerName, '9000/tcp');
     baseUrl = `http://${mapped.split('\n')[0]}`;
     await waitFor('GET /api/system/status to answer 200', 60_000, async () => {
-      const res = await fetch(`${baseUrl}/api/system/status`);
+      // Per-try timeout: a connection made while the container starts can be accepted by docker-proxy
+      // and then never answered.
+      const res = await fetch(`${baseUrl}/api/system/status`, { signal: AbortSignal.timeout(3_000) });
       return res.status === 200 ? true : undefined;
     });
   }, 900_000);
