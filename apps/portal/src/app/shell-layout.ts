@@ -25,7 +25,7 @@ const NAV: readonly GuardedNavItem[] = [
   { label: 'Activity logs', path: '/admin/activity-logs', testId: 'nav-activity-logs', icon: '☰', section: 'Administration', anyOf: [Permission.AuditRead] },
   { label: 'Settings', path: '/admin/settings', testId: 'nav-settings', icon: '⚙', section: 'Administration', anyOf: [Permission.SettingsRead] },
   { label: 'My account', path: '/account', testId: 'nav-account', icon: '☺', section: 'You' },
-  { label: 'About', path: '/admin/about', testId: 'nav-about', icon: 'ⓘ', section: 'You', anyOf: [Permission.SystemRead] },
+  { label: 'About', path: '/admin/about', testId: 'nav-about', icon: '◇', section: 'You', anyOf: [Permission.SystemRead] },
 ];
 
 /** Composes the presentational shell with the session: nav filtered by permission, theme, logout. */

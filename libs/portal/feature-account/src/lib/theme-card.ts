@@ -20,7 +20,11 @@ import { ToastService } from '@capstan/portal-ui';
               [attr.data-testid]="'account-theme-' + option.value"
               (change)="choose(option.value)"
             />
-            <span><strong>{{ option.label }}</strong> <span class="muted">{{ option.hint }}</span></span>
+            <span><strong>{{ option.label }}</strong>
+              @if (option.hint) {
+                <span class="muted hint">({{ option.hint }})</span>
+              }
+            </span>
           </label>
         }
       </fieldset>
@@ -29,6 +33,7 @@ import { ToastService } from '@capstan/portal-ui';
   styles: `
     fieldset { border: 0; padding: 0; margin: 0; }
     legend { margin-bottom: .5rem; }
+    .hint { margin-left: .4rem; }
     .option { display: flex; gap: .6rem; align-items: baseline; padding: .4rem 0; cursor: pointer; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -63,7 +63,7 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
       [title]="kind === 'auth' ? 'Authentication logs' : 'Activity logs'"
       [subtitle]="kind === 'auth' ? 'Logins, failed attempts and logouts.' : 'Every change made through the API: who, what, outcome.'"
     >
-      <a class="btn" [href]="exportUrl()" download data-testid="logs-export">⭳ Export CSV</a>
+      <a class="btn" [href]="exportUrl()" download data-testid="logs-export">↓ Export CSV</a>
     </cap-page-header>
 
     <form class="card filters" novalidate (submit)="apply($event)" aria-label="Filters">
@@ -134,7 +134,7 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
     </cap-data-table>
   `,
   styles: `
-    .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(12rem, 100%), 1fr)); gap: 0 1rem; margin-bottom: 1rem; align-items: end; }
+    .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(13rem, 100%), 1fr)); gap: 0 1rem; margin-bottom: 1rem; align-items: start; }
     .filter-actions { display: flex; gap: .5rem; margin-bottom: 1rem; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
