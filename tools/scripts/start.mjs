@@ -15,11 +15,15 @@ const missing = [!existsSync(server) && 'server', !existsSync(portal) && 'portal
 if (force || missing.length > 0) {
   const projects = force ? ['server', 'portal'] : missing;
   console.log(`[capstan] building ${projects.join(' and ')} (first start takes a minute)…`);
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${projects.join(',')}`, '--outputStyle=static'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-  });
+  execFileSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', `--projects=${projects.join(',')}`, '--outputStyle=static'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    },
+  );
 }
 
 const child = spawn(process.execPath, ['--enable-source-maps', server], {

@@ -19,7 +19,36 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  addErrorResponses(doc);
   return sortKeys(doc);
+}
+
+/** Every operation can fail with Portainer's error body: describe it once and reference it everywhere. */
+function addErrorResponses(doc: OpenAPIObject): void {
+  doc.components ??= {};
+  doc.components.schemas ??= {};
+  doc.components.schemas['ApiError'] = {
+    type: 'object',
+    required: ['message', 'details'],
+    properties: {
+      message: { type: 'string', description: 'What went wrong', example: 'Invalid request payload' },
+      details: {
+        type: 'string',
+        description: 'Why, or what to change',
+        example: 'username must be a string',
+      },
+    },
+  };
+  for (const path of Object.values(doc.paths)) {
+    for (const op of Object.values(path as Record<string, { responses?: Record<string, unknown> }>)) {
+      if (typeof op !== 'object' || !op.responses) continue;
+      op.responses['default'] ??= {
+        description:
+          'Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…)',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+      };
+    }
+  }
 }
 
 /** Stable key order, so the committed spec diffs cleanly. */

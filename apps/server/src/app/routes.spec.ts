@@ -19,10 +19,17 @@ function routes(): { name: string; rule: unknown }[] {
       const proto = ctrl.prototype as Record<string, unknown>;
       for (const key of Object.getOwnPropertyNames(proto)) {
         const handler = proto[key];
-        if (key === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata('path', handler) === undefined) continue;
+        if (
+          key === 'constructor' ||
+          typeof handler !== 'function' ||
+          Reflect.getMetadata('path', handler) === undefined
+        )
+          continue;
         found.push({
           name: `${ctrl.name}.${key}`,
-          rule: (Reflect.getMetadata(ACCESS_METADATA, handler) as unknown) ?? (Reflect.getMetadata(ACCESS_METADATA, ctrl) as unknown),
+          rule:
+            (Reflect.getMetadata(ACCESS_METADATA, handler) as unknown) ??
+            (Reflect.getMetadata(ACCESS_METADATA, ctrl) as unknown),
         });
       }
     }
