@@ -1,5 +1,5 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
-import { API_HEADERS } from '@capstan/contracts-api';
+import { API_HEADERS, type ApiErrorBody } from '@capstan/contracts-api';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { Subject } from 'rxjs';
 
@@ -71,6 +71,8 @@ export class ApiClient {
         }
         if (isAdminInitTimeout(response)) {
           this.events.next({ type: 'admin-init-timeout' });
+          // A followed redirect ends on the portal's HTML; give callers the API's error instead.
+          if (response.redirected) return adminInitTimeoutResponse();
         }
         return response;
       },
@@ -93,6 +95,17 @@ function isAdminInitTimeout(response: Response): boolean {
     return !path.startsWith('/api/');
   }
   return false;
+}
+
+function adminInitTimeoutResponse(): Response {
+  const body: ApiErrorBody = {
+    message: 'Administrator initialization timeout',
+    details: 'No administrator was created in time after start-up. Restart Capstan to create one.',
+  };
+  return new Response(JSON.stringify(body), {
+    status: 303,
+    headers: { 'Content-Type': 'application/json', [API_HEADERS.redirectReason]: ADMIN_INIT_TIMEOUT },
+  });
 }
 
 /**

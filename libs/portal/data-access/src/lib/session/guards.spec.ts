@@ -21,6 +21,7 @@ describe('route guards', () => {
         provideFakeApi(api),
         provideRouter([
           { path: 'init', component: Page, canActivate: [noAdminYetGuard] },
+          { path: 'instance-timeout', component: Page },
           { path: 'login', component: Page, canActivate: [adminInitializedGuard, guestGuard] },
           {
             path: '',
@@ -60,6 +61,16 @@ describe('route guards', () => {
     api.on('GET /api/users/admin/check', { status: 404, body: { message: 'none', details: '' } });
     expect(await visit('/home')).toBe('/init');
     expect(await visit('/login')).toBe('/init');
+  });
+
+  it('after the admin-init timeout every page leads to /instance-timeout', async () => {
+    api.on('GET /api/users/admin/check', {
+      status: 303,
+      headers: { 'Redirect-Reason': 'AdminInitTimeout' },
+      body: { message: 'Administrator initialization timeout', details: '' },
+    });
+    expect(await visit('/home')).toBe('/instance-timeout');
+    expect(await visit('/init')).toBe('/instance-timeout');
   });
 
   it('once an administrator exists, /init leads to /login', async () => {

@@ -4,19 +4,34 @@ import type { Permission } from '@capstan/contracts-api';
 
 import { SessionStore } from './session.store';
 
-/** Until an administrator exists every page leads to the first-run page. */
-export const adminInitializedGuard: CanActivateFn = async (): Promise<boolean | UrlTree> => {
+/**
+ * Runs a guard's check; if the server answered "admin-init timeout" meanwhile (every API route then fails),
+ * the answer is the timeout page rather than a navigation error.
+ */
+async function orTimeoutPage(check: () => Promise<boolean | UrlTree>): Promise<boolean | UrlTree> {
   const session = inject(SessionStore);
   const router = inject(Router);
   if (session.adminInitTimedOut()) return router.parseUrl('/instance-timeout');
-  return (await session.ensureAdminChecked()) ? true : router.parseUrl('/init');
+  try {
+    return await check();
+  } catch (error) {
+    if (session.adminInitTimedOut()) return router.parseUrl('/instance-timeout');
+    throw error;
+  }
+}
+
+/** Until an administrator exists every page leads to the first-run page. */
+export const adminInitializedGuard: CanActivateFn = (): Promise<boolean | UrlTree> => {
+  const session = inject(SessionStore);
+  const router = inject(Router);
+  return orTimeoutPage(async () => ((await session.ensureAdminChecked()) ? true : router.parseUrl('/init')));
 };
 
 /** The first-run page only makes sense while no administrator exists. */
-export const noAdminYetGuard: CanActivateFn = async (): Promise<boolean | UrlTree> => {
+export const noAdminYetGuard: CanActivateFn = (): Promise<boolean | UrlTree> => {
   const session = inject(SessionStore);
   const router = inject(Router);
-  return (await session.ensureAdminChecked()) ? router.parseUrl('/login') : true;
+  return orTimeoutPage(async () => ((await session.ensureAdminChecked()) ? router.parseUrl('/login') : true));
 };
 
 /** Logged-out visitors go to the login page, with the page they wanted remembered. */
