@@ -7,4 +7,5 @@ set -euo pipefail
 require_root
 command -v chromium >/dev/null || apt_install chromium
 # --version needs neither a display nor a sandbox.
-log "chromium: $(chromium --version 2>/dev/null | head -n1) at $(command -v chromium)"
+version="$(chromium --version 2>/dev/null)" || die "chromium --version failed"
+log "chromium: ${version%%$'\n'*} at $(command -v chromium)"

@@ -11,7 +11,7 @@ SOCK=/var/run/docker.sock
 TIMEOUT="${CAPSTAN_DOCKER_TIMEOUT:-60}"
 LOG="${CAPSTAN_DOCKERD_LOG:-/var/log/capstan-dockerd.log}"
 
-ping_docker() { curl -fsS --max-time 3 --unix-socket "$SOCK" http://localhost/_ping 2>/dev/null | grep -q OK; }
+ping_docker() { [ "$(curl -fsS --max-time 3 --unix-socket "$SOCK" http://localhost/_ping 2>/dev/null)" = OK ]; }
 
 require_root
 command -v curl >/dev/null || apt_install curl ca-certificates
@@ -33,7 +33,15 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
 fi
 
 # A dockerd that is still starting (or hung): give it the timeout before starting another.
-if pid="$(pgrep -x dockerd | head -n1)" && [ -n "$pid" ]; then
+# (no pgrep: procps is not in a minimal Debian)
+dockerd_pid() {
+  local d
+  for d in /proc/[0-9]*; do
+    [ "$(cat "$d/comm" 2>/dev/null)" = dockerd ] && { echo "${d#/proc/}"; return 0; }
+  done
+  return 1
+}
+if pid="$(dockerd_pid)"; then
   log "docker: dockerd (pid $pid) is running but not answering yet; waiting up to ${TIMEOUT}s"
   wait_for "$TIMEOUT" ping_docker && { log "docker: ready"; exit 0; }
   die "dockerd pid $pid does not answer on $SOCK; see $LOG"

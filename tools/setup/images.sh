@@ -19,7 +19,11 @@ file_is_static /bin/busybox || die "/bin/busybox is not static; install busybox-
 export DOCKER_BUILDKIT=0
 label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
 
-BUSYBOX_VERSION="$(/bin/busybox 2>&1 | head -n1 | awk '{print $2}')"
+command -v node >/dev/null || die "no node on PATH: install Node.js 20 first (the image is made from the host's node)"
+# Pipelines here never end in an early-exit reader (head, grep -q, awk exit): with pipefail the writer's
+# SIGPIPE would fail the script.
+bb_banner="$(/bin/busybox 2>&1 || true)"
+BUSYBOX_VERSION="$(awk 'NR==1 {print $2}' <<<"$bb_banner")"
 NODE_BIN="$(readlink -f "$(command -v node)")"
 NODE_VERSION="$("$NODE_BIN" --version)"
 
@@ -59,7 +63,7 @@ else
     --change 'CMD ["sh"]' \
     --change "LABEL org.capstan.busybox-version=$BUSYBOX_VERSION" \
     - capstan/busybox:local >/dev/null
-  docker run --rm --network none capstan/busybox:local sh -c 'echo ok' | grep -q ok \
+  [ "$(docker run --rm --network none capstan/busybox:local sh -c 'echo ok')" = ok ] \
     || die "capstan/busybox:local does not run"
 fi
 
@@ -79,7 +83,7 @@ else
   # glibc >= 2.34 has NSS files/dns and libresolv inside libc, so name lookups need nothing more.
   libs="$(ldd "$NODE_BIN" | awk '/=>/ {print $3} !/=>/ && $1 ~ /^\// {print $1}')"
   for extra in librt.so.1 libutil.so.1 libresolv.so.2 libz.so.1; do
-    p="$(ldconfig -p | awk -v n="$extra" '$1==n && /x86-64|x86_64|64bit/ {print $NF; exit}')"
+    p="$(ldconfig -p | awk -v n="$extra" '$1==n && /x86-64|x86_64|64bit/ && !found {print $NF; found=1}')"
     [ -n "$p" ] && libs+=$'\n'"$p"
   done
   while read -r lib; do

@@ -90,8 +90,8 @@ if [ "$(psql_pg -c "SELECT 1 FROM pg_database WHERE datname = 'capstan_test'")" 
 fi
 
 URL="postgres://capstan_test:$PASSWORD@127.0.0.1:$PORT/capstan_test"
-PGPASSWORD="$PASSWORD" "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U capstan_test -d capstan_test -qAtX -c 'SELECT 1' \
-  | grep -q 1 || die "cannot log in as capstan_test over TCP"
+[ "$(PGPASSWORD="$PASSWORD" "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U capstan_test -d capstan_test -qAtX -c 'SELECT 1')" = 1 ] \
+  || die "cannot log in as capstan_test over TCP"
 (umask 077; echo "CAPSTAN_TEST_DATABASE_URL=$URL" >"$ENV_FILE")
 log "postgres: PostgreSQL $PGVER ready on 127.0.0.1:$PORT (data $DATA); URL written to $ENV_FILE"
 echo "CAPSTAN_TEST_DATABASE_URL=$URL"
