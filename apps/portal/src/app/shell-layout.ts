@@ -64,6 +64,7 @@ export class ShellLayout {
   }
 
   protected logout(): void {
+    this.toasts.clear();
     this.session.logout().catch((error: unknown) => this.toasts.error(errorMessage(error)));
   }
 }

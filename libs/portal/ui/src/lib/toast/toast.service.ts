@@ -34,6 +34,11 @@ export class ToastService {
     return this.show('info', message);
   }
 
+  /** Drops every toast (e.g. on logout, so the next user does not see the last one's news). */
+  clear(): void {
+    this.state.set([]);
+  }
+
   dismiss(id: number): void {
     this.state.update((list) => list.filter((t) => t.id !== id));
   }
