@@ -89,10 +89,10 @@ export function configureHttpPipeline(
     express.static(portalDir, {
       index: false,
       setHeaders: (res, path) => {
-        // Hashed bundles are immutable; everything else is revalidated.
+        // Angular's hashed bundles (chunk-AZ6TWXPC.js) are immutable; everything else is revalidated.
         res.setHeader(
           'Cache-Control',
-          /\.[0-9a-z]{8,}\.(js|css)$/i.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          /-[A-Z0-9]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
       },
     }),

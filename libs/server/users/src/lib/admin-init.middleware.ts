@@ -23,7 +23,6 @@ export class AdminInitMiddleware implements NestMiddleware {
           return;
         }
         res.setHeader(API_HEADERS.redirectReason, 'AdminInitTimeout');
-        res.setHeader('Location', '/timeout.html');
         res
           .status(303)
           .type('application/json')
