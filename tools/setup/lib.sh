@@ -20,12 +20,17 @@ apt_install() {
   if [ "${CAPSTAN_APT_UPDATED:-0}" != 1 ]; then
     if ! apt-get install -y -qq --no-install-recommends --dry-run "${missing[@]}" >/dev/null 2>&1; then
       log "apt-get update"
-      apt-get update -qq
+      apt-get update -qq >>/var/log/capstan-setup-apt.log 2>&1 || die "apt-get update failed (see /var/log/capstan-setup-apt.log)"
     fi
     export CAPSTAN_APT_UPDATED=1
   fi
   log "apt-get install ${missing[*]}"
-  apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null
+  # Maintainer scripts are chatty (debconf, initdb of the distribution's cluster): keep it in a log.
+  local aptlog=/var/log/capstan-setup-apt.log
+  if ! apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}" >>"$aptlog" 2>&1; then
+    tail -n 30 "$aptlog" >&2
+    die "apt-get install ${missing[*]} failed (full log: $aptlog)"
+  fi
 }
 
 # wait_for <seconds> <command...>: poll every 0.5 s until the command succeeds.
