@@ -83,6 +83,19 @@ describe('bad input', () => {
     expect(bad.headers.get('x-request-id')).not.toContain(' ');
   });
 
+  it('serves the portal with a strict CSP and caches hashed bundles for good', async () => {
+    const index = await fetch(`${server.baseUrl}/admin/users`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const script = /src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const bundle = await fetch(`${server.baseUrl}/${script ?? ''}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('cache-control')).toContain('immutable');
+  });
+
   it('serves the OpenAPI document and the docs UI', async () => {
     const spec = await server.request<{ openapi: string; paths: Record<string, unknown> }>(
       'GET',
