@@ -3,9 +3,22 @@
 // data directory (migrations, keys, certificate, admin creation), then on the existing one; and the
 // resident memory after 5 s idle. Prints figures only; targets: ≤ 2 s, ≤ 120 MB.
 //   node tools/bench/cold-start.mjs            (BENCH_RUNS=5, BENCH_IDLE_MS=5000)
-import { cleanup, isMain, median, requireServerBuild, rssMb, sleep, startServer, tempDir, waitForStatus } from './lib.mjs';
+import {
+  cleanup,
+  isMain,
+  median,
+  requireServerBuild,
+  rssMb,
+  sleep,
+  startServer,
+  tempDir,
+  waitForStatus,
+} from './lib.mjs';
 
-export async function coldStart({ runs = Number(process.env.BENCH_RUNS ?? 5), idleMs = Number(process.env.BENCH_IDLE_MS ?? 5_000) } = {}) {
+export async function coldStart({
+  runs = Number(process.env.BENCH_RUNS ?? 5),
+  idleMs = Number(process.env.BENCH_IDLE_MS ?? 5_000),
+} = {}) {
   requireServerBuild();
   const dataDir = tempDir('capstan-bench-cold-');
   const fresh = [];
@@ -19,7 +32,9 @@ export async function coldStart({ runs = Number(process.env.BENCH_RUNS ?? 5), id
         (i === 0 ? fresh : existing).push(ms);
         await sleep(idleMs);
         rss.push(rssMb(server.pid));
-        console.error(`[bench] cold-start run ${i + 1}/${runs}: ${ms.toFixed(0)} ms (${i === 0 ? 'fresh' : 'existing'} data dir), RSS ${rss.at(-1).toFixed(1)} MB`);
+        console.error(
+          `[bench] cold-start run ${i + 1}/${runs}: ${ms.toFixed(0)} ms (${i === 0 ? 'fresh' : 'existing'} data dir), RSS ${rss.at(-1).toFixed(1)} MB`,
+        );
       } finally {
         await server.stop();
       }
@@ -40,6 +55,10 @@ export async function coldStart({ runs = Number(process.env.BENCH_RUNS ?? 5), id
 if (isMain(import.meta)) {
   const r = await coldStart();
   console.log(`cold start, fresh data dir:      ${r.freshMs.toFixed(0)} ms   (target ≤ 2000 ms)`);
-  console.log(`cold start, existing data dir:   median ${r.existingMedianMs.toFixed(0)} ms, max ${r.existingMaxMs.toFixed(0)} ms over ${r.runs - 1} runs`);
-  console.log(`RSS after idle:                  median ${r.idleRssMedianMb.toFixed(1)} MB, max ${r.idleRssMaxMb.toFixed(1)} MB   (target ≤ 120 MB)`);
+  console.log(
+    `cold start, existing data dir:   median ${r.existingMedianMs.toFixed(0)} ms, max ${r.existingMaxMs.toFixed(0)} ms over ${r.runs - 1} runs`,
+  );
+  console.log(
+    `RSS after idle:                  median ${r.idleRssMedianMb.toFixed(1)} MB, max ${r.idleRssMaxMb.toFixed(1)} MB   (target ≤ 120 MB)`,
+  );
 }

@@ -86,7 +86,9 @@ export function request(url, { method = 'GET', headers = {}, body, agent, timeou
     const req = http.request(url, { method, headers, agent, timeout }, (r) => {
       const chunks = [];
       r.on('data', (c) => chunks.push(c));
-      r.on('end', () => res({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks).toString() }));
+      r.on('end', () =>
+        res({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks).toString() }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', rej);
@@ -125,7 +127,11 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
+export const median = (xs) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 export function cleanup(dir) {
   rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { isMain, repoRoot } from './lib.mjs';
 
 export function portalSize(indexHtml = join(repoRoot, 'dist/apps/portal/browser/index.html')) {
-  if (!existsSync(indexHtml)) throw new Error(`${indexHtml} is missing: run NX_DAEMON=false npx nx build portal`);
+  if (!existsSync(indexHtml))
+    throw new Error(`${indexHtml} is missing: run NX_DAEMON=false npx nx build portal`);
   const html = readFileSync(indexHtml, 'utf8');
   const refs = new Set();
   for (const tag of html.matchAll(/<script\b[^>]*>/gi)) {
@@ -38,6 +39,11 @@ export function portalSize(indexHtml = join(repoRoot, 'dist/apps/portal/browser/
 
 if (isMain(import.meta)) {
   const r = portalSize(process.argv[2]);
-  for (const f of r.files) console.log(`${f.file.padEnd(40)} ${(f.rawBytes / 1024).toFixed(1).padStart(8)} KB  gzip ${(f.gzipBytes / 1024).toFixed(1).padStart(7)} KB`);
-  console.log(`initial JS: ${r.files.length} files, ${(r.totalRawBytes / 1024).toFixed(1)} KB raw, ${(r.totalGzipBytes / 1024).toFixed(1)} KB gzip -9   (target ≤ 300 KB)`);
+  for (const f of r.files)
+    console.log(
+      `${f.file.padEnd(40)} ${(f.rawBytes / 1024).toFixed(1).padStart(8)} KB  gzip ${(f.gzipBytes / 1024).toFixed(1).padStart(7)} KB`,
+    );
+  console.log(
+    `initial JS: ${r.files.length} files, ${(r.totalRawBytes / 1024).toFixed(1)} KB raw, ${(r.totalGzipBytes / 1024).toFixed(1)} KB gzip -9   (target ≤ 300 KB)`,
+  );
 }

@@ -15,29 +15,62 @@ async function step(name, fn) {
     await fn();
   } catch (err) {
     failed = true;
-    rows.push({ metric: name, value: 'not run', target: '', verdict: String(err instanceof Error ? err.message : err) });
+    rows.push({
+      metric: name,
+      value: 'not run',
+      target: '',
+      verdict: String(err instanceof Error ? err.message : err),
+    });
   }
 }
 
 await step('cold start', async () => {
   const r = await coldStart();
   row('cold start, fresh data dir', `${r.freshMs.toFixed(0)} ms`, '≤ 2000 ms', r.freshMs <= 2000);
-  row(`cold start, existing data dir (median of ${r.runs - 1})`, `${r.existingMedianMs.toFixed(0)} ms`, '≤ 2000 ms', r.existingMedianMs <= 2000);
-  row('RSS after 5 s idle (median)', `${r.idleRssMedianMb.toFixed(1)} MB`, '≤ 120 MB', r.idleRssMedianMb <= 120);
+  row(
+    `cold start, existing data dir (median of ${r.runs - 1})`,
+    `${r.existingMedianMs.toFixed(0)} ms`,
+    '≤ 2000 ms',
+    r.existingMedianMs <= 2000,
+  );
+  row(
+    'RSS after 5 s idle (median)',
+    `${r.idleRssMedianMb.toFixed(1)} MB`,
+    '≤ 120 MB',
+    r.idleRssMedianMb <= 120,
+  );
 });
 await step('throughput', async () => {
   const r = await throughput();
-  row(`GET /api/users/me, ${r.connections} clients`, `${r.capstan.reqPerSec.toFixed(0)} req/s, p50 ${r.capstan.p50Ms.toFixed(1)} ms, p99 ${r.capstan.p99Ms.toFixed(1)} ms`, '', true);
-  row('  bare node http, same JSON', `${r.baseline.reqPerSec.toFixed(0)} req/s, p50 ${r.baseline.p50Ms.toFixed(1)} ms, p99 ${r.baseline.p99Ms.toFixed(1)} ms`, '', true);
+  row(
+    `GET /api/users/me, ${r.connections} clients`,
+    `${r.capstan.reqPerSec.toFixed(0)} req/s, p50 ${r.capstan.p50Ms.toFixed(1)} ms, p99 ${r.capstan.p99Ms.toFixed(1)} ms`,
+    '',
+    true,
+  );
+  row(
+    '  bare node http, same JSON',
+    `${r.baseline.reqPerSec.toFixed(0)} req/s, p50 ${r.baseline.p50Ms.toFixed(1)} ms, p99 ${r.baseline.p99Ms.toFixed(1)} ms`,
+    '',
+    true,
+  );
   row('  ratio capstan / bare', r.ratio.toFixed(2), '≥ 0.4', r.ratio >= 0.4);
-  if (r.capstan.nonOk || r.capstan.errors) row('  non-200 / errors', `${r.capstan.nonOk} / ${r.capstan.errors}`, '0', false);
+  if (r.capstan.nonOk || r.capstan.errors)
+    row('  non-200 / errors', `${r.capstan.nonOk} / ${r.capstan.errors}`, '0', false);
 });
 await step('portal size', async () => {
   const r = portalSize();
-  row(`portal initial JS (${r.files.length} files, gzip -9)`, `${(r.totalGzipBytes / 1024).toFixed(1)} KB`, '≤ 300 KB', r.totalGzipBytes <= 300 * 1024);
+  row(
+    `portal initial JS (${r.files.length} files, gzip -9)`,
+    `${(r.totalGzipBytes / 1024).toFixed(1)} KB`,
+    '≤ 300 KB',
+    r.totalGzipBytes <= 300 * 1024,
+  );
 });
 
-const widths = ['metric', 'value', 'target', 'verdict'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+const widths = ['metric', 'value', 'target', 'verdict'].map((k) =>
+  Math.max(k.length, ...rows.map((r) => String(r[k]).length)),
+);
 const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
 console.log(line(['metric', 'value', 'target', 'verdict']));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');

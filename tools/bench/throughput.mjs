@@ -8,8 +8,18 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 
 import {
-  ADMIN_PASSWORD, cleanup, freePort, isMain, percentile, request, requireServerBuild, sleep, startServer,
-  stopChild, tempDir, waitForStatus,
+  ADMIN_PASSWORD,
+  cleanup,
+  freePort,
+  isMain,
+  percentile,
+  request,
+  requireServerBuild,
+  sleep,
+  startServer,
+  stopChild,
+  tempDir,
+  waitForStatus,
 } from './lib.mjs';
 
 const BARE_SERVER = `

@@ -93,7 +93,13 @@ for (const key of [...selected].sort()) {
     // native addons are not needed at run time.
     filter: (p) =>
       p === src ||
-      !(p === join(src, 'node_modules') || /\/build\/Release\/(obj|obj\.target|\.deps)(\/|$)/.test(p) || p.endsWith('/.bin')),
+      !(
+        p === join(src, 'node_modules') ||
+        /\/build\/Release\/(obj|obj\.target|\.deps)(\/|$)/.test(p) ||
+        p.endsWith('/.bin')
+      ),
   });
 }
-console.log(`[docker] staged ${selected.size} packages (seeds: ${[...seeds].sort().join(', ') || 'none'}) into ${outDir}`);
+console.log(
+  `[docker] staged ${selected.size} packages (seeds: ${[...seeds].sort().join(', ') || 'none'}) into ${outDir}`,
+);
