@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createUser, expectApiError, initAdmin, uniqueName } from './support/fixtures';
-import { TestServer } from '@capstan/testing';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
 interface ActivityLog {
   username: string;
@@ -12,24 +11,17 @@ interface ActivityLog {
 }
 
 describe('settings and audit', () => {
-  let server: TestServer;
-  let admin: string;
-
-  beforeAll(async () => {
-    server = await TestServer.start();
-    admin = await initAdmin(server);
-  });
-  afterAll(async () => server.dispose());
+  const env = withAdminServer();
 
   it('reads and partially updates settings, and validates them', async () => {
-    const s = await server.request<Record<string, unknown>>('GET', '/api/settings', { token: admin });
+    const s = await env.server.request<Record<string, unknown>>('GET', '/api/settings', { token: env.admin });
     expect(s.body).toMatchObject({
       UserSessionTimeout: '8h',
       InternalAuthSettings: { RequiredPasswordLength: 12 },
       AuditLogRetentionDays: 90,
     });
-    const updated = await server.request<Record<string, unknown>>('PUT', '/api/settings', {
-      token: admin,
+    const updated = await env.server.request<Record<string, unknown>>('PUT', '/api/settings', {
+      token: env.admin,
       body: { userSessionTimeout: '2h', internalAuthSettings: { requiredPasswordLength: 16 } },
     });
     expect(updated.status).toBe(200);
@@ -39,20 +31,20 @@ describe('settings and audit', () => {
       AuditLogRetentionDays: 90,
     });
     expect(
-      (await server.request<{ RequiredPasswordLength: number }>('GET', '/api/settings/public')).body
+      (await env.server.request<{ RequiredPasswordLength: number }>('GET', '/api/settings/public')).body
         .RequiredPasswordLength,
     ).toBe(16);
 
     // The new rule applies at once, and new sessions get the new lifetime.
     expectApiError(
-      await server.request('POST', '/api/users', {
-        token: admin,
+      await env.server.request('POST', '/api/users', {
+        token: env.admin,
         body: { username: uniqueName('u'), password: 'fifteen-chars!!', role: 2 },
       }),
       400,
       /Password/,
     );
-    const login = await server.request<{ jwt: string }>('POST', '/api/auth', {
+    const login = await env.server.request<{ jwt: string }>('POST', '/api/auth', {
       body: { username: 'admin', password: ADMIN_PASSWORD },
     });
     const claims = JSON.parse(Buffer.from(login.body.jwt.split('.')[1], 'base64url').toString()) as {
@@ -68,23 +60,25 @@ describe('settings and audit', () => {
       { AuditLogRetentionDays: 0 },
       { AuthenticationMethod: 9 },
     ]) {
-      expectApiError(await server.request('PUT', '/api/settings', { token: admin, body: bad }), 400);
+      expectApiError(await env.server.request('PUT', '/api/settings', { token: env.admin, body: bad }), 400);
     }
-    const after = await server.request<Record<string, unknown>>('GET', '/api/settings', { token: admin });
+    const after = await env.server.request<Record<string, unknown>>('GET', '/api/settings', {
+      token: env.admin,
+    });
     expect(after.body).toMatchObject({ UserSessionTimeout: '2h', AuditLogRetentionDays: 90 });
-    await server.request('PUT', '/api/settings', {
-      token: admin,
+    await env.server.request('PUT', '/api/settings', {
+      token: env.admin,
       body: { UserSessionTimeout: '8h', InternalAuthSettings: { RequiredPasswordLength: 12 } },
     });
   });
 
   it('records every mutating request with secrets redacted, including refused ones', async () => {
-    const user = await createUser(server, admin);
-    await server.request('POST', '/api/teams', { token: user.token, body: { name: 'not-allowed' } });
-    const page = await server.request<{ logs: ActivityLog[]; totalCount: number }>(
+    const user = await createUser(env.server, env.admin);
+    await env.server.request('POST', '/api/teams', { token: user.token, body: { name: 'not-allowed' } });
+    const page = await env.server.request<{ logs: ActivityLog[]; totalCount: number }>(
       'GET',
       `/api/audit/activity-logs?limit=200`,
-      { token: admin },
+      { token: env.admin },
     );
     expect(page.status).toBe(200);
     expect(Number(page.headers.get('x-total-count'))).toBe(page.body.totalCount);
@@ -106,47 +100,47 @@ describe('settings and audit', () => {
   });
 
   it('filters by user, keyword and time, pages, and exports CSV', async () => {
-    const user = await createUser(server, admin);
+    const user = await createUser(env.server, env.admin);
     const marker = uniqueName('marker');
-    await server.request('PUT', `/api/users/${user.id}`, {
+    await env.server.request('PUT', `/api/users/${user.id}`, {
       token: user.token,
       body: { theme: { color: 'light' } },
     });
-    await server.request('POST', '/api/teams', { token: admin, body: { name: marker } });
+    await env.server.request('POST', '/api/teams', { token: env.admin, body: { name: marker } });
 
-    const byUser = await server.request<{ logs: ActivityLog[] }>(
+    const byUser = await env.server.request<{ logs: ActivityLog[] }>(
       'GET',
       `/api/audit/activity-logs?username=${user.username}`,
-      { token: admin },
+      { token: env.admin },
     );
     expect(byUser.body.logs.length).toBeGreaterThan(0);
     expect(byUser.body.logs.every((l) => l.username === user.username)).toBe(true);
 
-    const byKeyword = await server.request<{ logs: ActivityLog[]; totalCount: number }>(
+    const byKeyword = await env.server.request<{ logs: ActivityLog[]; totalCount: number }>(
       'GET',
       `/api/audit/activity-logs?keyword=${marker}`,
-      { token: admin },
+      { token: env.admin },
     );
     expect(byKeyword.body.totalCount).toBe(1);
 
     const future = Math.floor(Date.now() / 1000) + 3600;
-    const none = await server.request<{ totalCount: number }>(
+    const none = await env.server.request<{ totalCount: number }>(
       'GET',
       `/api/audit/activity-logs?after=${future}`,
-      { token: admin },
+      { token: env.admin },
     );
     expect(none.body.totalCount).toBe(0);
 
-    const paged = await server.request<{ logs: ActivityLog[]; totalCount: number }>(
+    const paged = await env.server.request<{ logs: ActivityLog[]; totalCount: number }>(
       'GET',
       '/api/audit/activity-logs?limit=2&offset=1',
-      { token: admin },
+      { token: env.admin },
     );
     expect(paged.body.logs).toHaveLength(2);
     expect(paged.body.totalCount).toBeGreaterThan(2);
 
-    const csv = await fetch(`${server.baseUrl}/api/audit/activity-logs/export?keyword=${marker}`, {
-      headers: { Authorization: `Bearer ${admin}` },
+    const csv = await fetch(`${env.server.baseUrl}/api/audit/activity-logs/export?keyword=${marker}`, {
+      headers: { Authorization: `Bearer ${env.admin}` },
     });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -156,8 +150,8 @@ describe('settings and audit', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(marker);
 
-    const authCsv = await fetch(`${server.baseUrl}/api/audit/auth-logs/export?type=success`, {
-      headers: { Authorization: `Bearer ${admin}` },
+    const authCsv = await fetch(`${env.server.baseUrl}/api/audit/auth-logs/export?type=success`, {
+      headers: { Authorization: `Bearer ${env.admin}` },
     });
     const authLines = (await authCsv.text()).trim().split('\n');
     expect(authLines[0]).toBe('id,timestamp,username,context,origin,type');

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, expectApiError, initAdmin, uniqueName } from './support/fixtures';
-import { TestServer } from '@capstan/testing';
+import { describe, expect, it } from 'vitest';
+import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
 interface Team {
   Id: number;
@@ -14,19 +13,12 @@ interface Membership {
 }
 
 describe('users and teams', () => {
-  let server: TestServer;
-  let admin: string;
-
-  beforeAll(async () => {
-    server = await TestServer.start();
-    admin = await initAdmin(server);
-  });
-  afterAll(async () => server.dispose());
+  const env = withAdminServer();
 
   it('creates users with Portainer-shaped replies and case-insensitive unique names', async () => {
     const name = uniqueName('Alice');
-    const r = await server.request<Record<string, unknown>>('POST', '/api/users', {
-      token: admin,
+    const r = await env.server.request<Record<string, unknown>>('POST', '/api/users', {
+      token: env.admin,
       body: { Username: name, Password: 'a-long-enough-password', Role: 2 },
     });
     expect(r.status).toBe(200);
@@ -40,33 +32,33 @@ describe('users and teams', () => {
     ]);
     expect(r.text).not.toMatch(/password/i);
     expectApiError(
-      await server.request('POST', '/api/users', {
-        token: admin,
+      await env.server.request('POST', '/api/users', {
+        token: env.admin,
         body: { username: name.toLowerCase(), password: 'a-long-enough-password', role: 2 },
       }),
       409,
     );
     expectApiError(
-      await server.request('POST', '/api/users', {
-        token: admin,
+      await env.server.request('POST', '/api/users', {
+        token: env.admin,
         body: { username: uniqueName('x'), password: 'short', role: 2 },
       }),
       400,
     );
     expectApiError(
-      await server.request('POST', '/api/users', {
-        token: admin,
+      await env.server.request('POST', '/api/users', {
+        token: env.admin,
         body: { username: uniqueName('x'), password: 'a-long-enough-password', role: 7 },
       }),
       400,
       /Invalid request payload/,
     );
-    const list = await server.request<unknown[]>('GET', '/api/users', { token: admin });
+    const list = await env.server.request<unknown[]>('GET', '/api/users', { token: env.admin });
     expect(Number(list.headers.get('x-total-count'))).toBe(list.body.length);
   });
 
-  it('refuses a standard user on every admin route, and lets them manage their own account', async () => {
-    const user = await createUser(server, admin);
+  it('refuses a standard user on every env.admin route, and lets them manage their own account', async () => {
+    const user = await createUser(env.server, env.admin);
     const forbidden: [string, string, unknown?][] = [
       ['GET', '/api/users'],
       ['POST', '/api/users', { username: uniqueName('x'), password: 'a-long-enough-password', role: 1 }],
@@ -81,77 +73,90 @@ describe('users and teams', () => {
       ['GET', '/api/team_memberships'],
     ];
     for (const [method, path, body] of forbidden) {
-      expectApiError(await server.request(method, path, { token: user.token, body }), 403);
+      expectApiError(await env.server.request(method, path, { token: user.token, body }), 403);
     }
     // Self-service is allowed; escalation is not.
-    const theme = await server.request<{ ThemeSettings: { color: string } }>('PUT', `/api/users/${user.id}`, {
-      token: user.token,
-      body: { theme: { color: 'dark' } },
-    });
+    const theme = await env.server.request<{ ThemeSettings: { color: string } }>(
+      'PUT',
+      `/api/users/${user.id}`,
+      {
+        token: user.token,
+        body: { theme: { color: 'dark' } },
+      },
+    );
     expect(theme.status).toBe(200);
     expect(theme.body.ThemeSettings.color).toBe('dark');
     expectApiError(
-      await server.request('PUT', `/api/users/${user.id}`, { token: user.token, body: { role: 1 } }),
+      await env.server.request('PUT', `/api/users/${user.id}`, { token: user.token, body: { role: 1 } }),
       403,
     );
     expectApiError(
-      await server.request('PUT', `/api/users/${user.id}`, {
+      await env.server.request('PUT', `/api/users/${user.id}`, {
         token: user.token,
         body: { theme: { color: 'purple' } },
       }),
       400,
     );
-    expect((await server.request('GET', `/api/users/${user.id}`, { token: user.token })).status).toBe(200);
+    expect((await env.server.request('GET', `/api/users/${user.id}`, { token: user.token })).status).toBe(
+      200,
+    );
   });
 
   it('protects the initial administrator and forbids deleting yourself', async () => {
-    const second = await createUser(server, admin, 1);
+    const second = await createUser(env.server, env.admin, 1);
     expectApiError(
-      await server.request('DELETE', '/api/users/1', { token: second.token }),
+      await env.server.request('DELETE', '/api/users/1', { token: second.token }),
       403,
       /Permission denied/,
     );
-    expectApiError(await server.request('DELETE', `/api/users/${second.id}`, { token: second.token }), 403);
     expectApiError(
-      await server.request('PUT', '/api/users/1', { token: second.token, body: { role: 2 } }),
+      await env.server.request('DELETE', `/api/users/${second.id}`, { token: second.token }),
       403,
     );
-    expectApiError(await server.request('DELETE', '/api/users/999999', { token: admin }), 404);
-    expect((await server.request('DELETE', `/api/users/${second.id}`, { token: admin })).status).toBe(204);
-    expectApiError(await server.request('GET', '/api/users/me', { token: second.token }), 401);
+    expectApiError(
+      await env.server.request('PUT', '/api/users/1', { token: second.token, body: { role: 2 } }),
+      403,
+    );
+    expectApiError(await env.server.request('DELETE', '/api/users/999999', { token: env.admin }), 404);
+    expect((await env.server.request('DELETE', `/api/users/${second.id}`, { token: env.admin })).status).toBe(
+      204,
+    );
+    expectApiError(await env.server.request('GET', '/api/users/me', { token: second.token }), 401);
   });
 
   it("lets team leaders manage their own team's members only", async () => {
-    const leader = await createUser(server, admin);
-    const member = await createUser(server, admin);
-    const outsider = await createUser(server, admin);
-    const team = await server.request<Team>('POST', '/api/teams', {
-      token: admin,
+    const leader = await createUser(env.server, env.admin);
+    const member = await createUser(env.server, env.admin);
+    const outsider = await createUser(env.server, env.admin);
+    const team = await env.server.request<Team>('POST', '/api/teams', {
+      token: env.admin,
       body: { Name: uniqueName('devs'), TeamLeaders: [leader.id] },
     });
     expect(team.status).toBe(200);
-    const other = await server.request<Team>('POST', '/api/teams', {
-      token: admin,
+    const other = await env.server.request<Team>('POST', '/api/teams', {
+      token: env.admin,
       body: { name: uniqueName('ops') },
     });
     expectApiError(
-      await server.request('POST', '/api/teams', {
-        token: admin,
+      await env.server.request('POST', '/api/teams', {
+        token: env.admin,
         body: { name: team.body.Name.toUpperCase() },
       }),
       409,
     );
 
     // The leader sees the team and can add a member...
-    const led = await server.request<Team[]>('GET', '/api/teams?onlyLedTeams=true', { token: leader.token });
+    const led = await env.server.request<Team[]>('GET', '/api/teams?onlyLedTeams=true', {
+      token: leader.token,
+    });
     expect(led.body.map((t) => t.Id)).toEqual([team.body.Id]);
-    const add = await server.request<Membership>('POST', '/api/team_memberships', {
+    const add = await env.server.request<Membership>('POST', '/api/team_memberships', {
       token: leader.token,
       body: { UserID: member.id, TeamID: team.body.Id, Role: 2 },
     });
     expect(add.status).toBe(200);
     expectApiError(
-      await server.request('POST', '/api/team_memberships', {
+      await env.server.request('POST', '/api/team_memberships', {
         token: leader.token,
         body: { userID: member.id, teamID: team.body.Id, role: 2 },
       }),
@@ -159,39 +164,39 @@ describe('users and teams', () => {
     );
     // ...but not promote to leader, nor touch another team.
     expectApiError(
-      await server.request('POST', '/api/team_memberships', {
+      await env.server.request('POST', '/api/team_memberships', {
         token: leader.token,
         body: { userID: outsider.id, teamID: team.body.Id, role: 1 },
       }),
       403,
     );
     expectApiError(
-      await server.request('POST', '/api/team_memberships', {
+      await env.server.request('POST', '/api/team_memberships', {
         token: leader.token,
         body: { userID: outsider.id, teamID: other.body.Id, role: 2 },
       }),
       403,
     );
     expectApiError(
-      await server.request('GET', `/api/teams/${other.body.Id}/memberships`, { token: leader.token }),
+      await env.server.request('GET', `/api/teams/${other.body.Id}/memberships`, { token: leader.token }),
       403,
     );
     // A plain member sees their team, but cannot manage it.
-    const mine = await server.request<Team[]>('GET', '/api/teams', { token: member.token });
+    const mine = await env.server.request<Team[]>('GET', '/api/teams', { token: member.token });
     expect(mine.body.map((t) => t.Id)).toEqual([team.body.Id]);
     expectApiError(
-      await server.request('GET', `/api/teams/${team.body.Id}/memberships`, { token: member.token }),
+      await env.server.request('GET', `/api/teams/${team.body.Id}/memberships`, { token: member.token }),
       403,
     );
     expect(
       (
-        await server.request<Membership[]>('GET', `/api/users/${member.id}/memberships`, {
+        await env.server.request<Membership[]>('GET', `/api/users/${member.id}/memberships`, {
           token: member.token,
         })
       ).body,
     ).toHaveLength(1);
 
-    const members = await server.request<Membership[]>('GET', `/api/teams/${team.body.Id}/memberships`, {
+    const members = await env.server.request<Membership[]>('GET', `/api/teams/${team.body.Id}/memberships`, {
       token: leader.token,
     });
     expect(members.body.map((m) => [m.UserID, m.Role]).sort()).toEqual(
@@ -201,26 +206,28 @@ describe('users and teams', () => {
       ].sort(),
     );
     expect(
-      (await server.request('DELETE', `/api/team_memberships/${add.body.Id}`, { token: leader.token }))
+      (await env.server.request('DELETE', `/api/team_memberships/${add.body.Id}`, { token: leader.token }))
         .status,
     ).toBe(204);
 
     // Deleting a team removes its memberships; leadership ends with it.
-    expect((await server.request('DELETE', `/api/teams/${team.body.Id}`, { token: admin })).status).toBe(204);
+    expect(
+      (await env.server.request('DELETE', `/api/teams/${team.body.Id}`, { token: env.admin })).status,
+    ).toBe(204);
     expect(
       (
-        await server.request<Membership[]>('GET', `/api/users/${leader.id}/memberships`, {
+        await env.server.request<Membership[]>('GET', `/api/users/${leader.id}/memberships`, {
           token: leader.token,
         })
       ).body,
     ).toEqual([]);
-    expectApiError(await server.request('GET', '/api/team_memberships', { token: leader.token }), 403);
+    expectApiError(await env.server.request('GET', '/api/team_memberships', { token: leader.token }), 403);
   });
 
   it('lists the environment roles of the catalog', async () => {
-    const r = await server.request<
+    const r = await env.server.request<
       { Id: number; Name: string; Priority: number; Authorizations: Record<string, boolean> }[]
-    >('GET', '/api/roles', { token: admin });
+    >('GET', '/api/roles', { token: env.admin });
     expect(r.body.map((x) => x.Name)).toEqual([
       'Environment administrator',
       'Helpdesk',

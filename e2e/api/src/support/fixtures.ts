@@ -1,7 +1,7 @@
 /** Small factories for test data and common steps. */
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
-import type { TestServer } from '@capstan/testing';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { TestServer } from '@capstan/testing';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -60,4 +60,21 @@ export function expectApiError(
   expect(typeof body.message).toBe('string');
   expect(typeof body.details).toBe('string');
   if (message) expect(body.message).toMatch(message);
+}
+
+export interface AdminServer {
+  server: TestServer;
+  /** The administrator's session token. */
+  admin: string;
+}
+
+/** One server per test file, with its administrator created; disposed after the file. */
+export function withAdminServer(): AdminServer {
+  const env = {} as AdminServer;
+  beforeAll(async () => {
+    env.server = await TestServer.start();
+    env.admin = await initAdmin(env.server);
+  });
+  afterAll(async () => env.server.dispose());
+  return env;
 }
