@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectApiError, initAdmin, withAdminServer } from './support/fixtures';
+import { expectApiError, withAdminServer } from './support/fixtures';
 
 describe('bad input', () => {
   const env = withAdminServer();

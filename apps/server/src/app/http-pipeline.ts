@@ -85,24 +85,22 @@ export function configureHttpPipeline(
   const csp =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
     "font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-  app.use(
-    express.static(portalDir, {
-      index: false,
-      setHeaders: (res, path) => {
-        // Angular's hashed bundles (chunk-AZ6TWXPC.js) are immutable; everything else is revalidated.
-        res.setHeader(
-          'Cache-Control',
-          /-[A-Z0-9]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
-        );
-      },
-    }),
+  const serveStatic = express.static(portalDir, {
+    index: false,
+    setHeaders: (res, path) => {
+      // Angular's hashed bundles (chunk-AZ6TWXPC.js) are immutable; everything else is revalidated.
+      res.setHeader(
+        'Cache-Control',
+        /-[A-Z0-9]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+  // API requests never touch the file system.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    isApiPath(req.path) ? next() : serveStatic(req, res, next),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (
-      (req.method !== 'GET' && req.method !== 'HEAD') ||
-      req.path.startsWith('/api/') ||
-      req.path === '/api'
-    ) {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) {
       next();
       return;
     }
@@ -117,4 +115,8 @@ export function configureHttpPipeline(
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
+}
+
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
 }

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { LessThan, MoreThan, Repository } from 'typeorm';
 import { ClockPort, KeyValueStore, SecretBox } from '@capstan/server-core';
@@ -30,6 +30,8 @@ const REVOCATION_REFRESH_MS = 10_000;
 @Injectable()
 export class TokenService implements OnModuleInit, OnApplicationShutdown {
   private secret!: Buffer;
+  /** The same secret as a KeyObject: jsonwebtoken otherwise tries (and fails) to parse it as a public key on every call. */
+  private signingKey!: KeyObject;
   private readonly revoked = new Map<string, number>();
   private refresher: NodeJS.Timeout | undefined;
 
@@ -46,6 +48,7 @@ export class TokenService implements OnModuleInit, OnApplicationShutdown {
     );
     try {
       this.secret = Buffer.from(this.box.open(sealed), 'base64');
+      this.signingKey = createSecretKey(this.secret);
     } catch {
       throw new Error(
         'Cannot decrypt the stored JWT secret: CAPSTAN_SECRET_KEY (or data/secret.key) differs from the one the database was created with',
@@ -78,14 +81,14 @@ export class TokenService implements OnModuleInit, OnApplicationShutdown {
       iat,
       exp: iat + Math.max(60, Math.floor(lifetimeMs / 1000)),
     };
-    return { token: jwt.sign(claims, this.secret, { algorithm: 'HS256' }), claims };
+    return { token: jwt.sign(claims, this.signingKey, { algorithm: 'HS256' }), claims };
   }
 
   /** Verified claims, or undefined for a bad, expired or revoked token. */
   verify(token: string): SessionClaims | undefined {
     let claims: SessionClaims;
     try {
-      claims = jwt.verify(token, this.secret, {
+      claims = jwt.verify(token, this.signingKey, {
         algorithms: ['HS256'],
         clockTimestamp: Math.floor(this.clock.now() / 1000),
       }) as SessionClaims;
