@@ -97,7 +97,7 @@ export class UsersController {
   @ApiOperation({ summary: 'The current user', operationId: 'CurrentUserInspect' })
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentUser() actor: AuthenticatedUser): Promise<UserResponse> {
-    return toUserResponse(await this.users.get(actor.id));
+    return toUserResponse(await this.users.getCached(actor.id));
   }
 
   @Get(':id')

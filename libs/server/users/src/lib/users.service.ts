@@ -25,7 +25,14 @@ const AUTH_CACHE_TTL_MS = 5_000;
 
 @Injectable()
 export class UsersService {
-  private readonly authCache = new Map<number, { info: UserAuthInfo | undefined; at: number }>();
+  /**
+   * Users as read by the request path (guard, /users/me), kept for AUTH_CACHE_TTL_MS: the hot path then does
+   * no database round trip. Local changes invalidate at once; other replicas' within the TTL.
+   */
+  private readonly authCache = new Map<
+    number,
+    { user: UserEntity | undefined; info: UserAuthInfo | undefined; at: number }
+  >();
   private adminExistsCache = false;
   private initLock: Promise<unknown> = Promise.resolve();
 
@@ -153,10 +160,21 @@ export class UsersService {
 
   /** Cached view used by the request guard (role, token version, leadership). */
   async authInfo(id: number): Promise<UserAuthInfo | undefined> {
+    return (await this.cached(id)).info;
+  }
+
+  /** The user as of at most AUTH_CACHE_TTL_MS ago (e.g. for /users/me); a copy, safe to change. */
+  async getCached(id: number): Promise<UserEntity> {
+    const user = (await this.cached(id)).user;
+    if (!user) throw userNotFound(id);
+    return { ...user };
+  }
+
+  private async cached(id: number): Promise<{ user: UserEntity | undefined; info: UserAuthInfo | undefined }> {
     const now = this.clock.now();
     const hit = this.authCache.get(id);
-    if (hit && now - hit.at < AUTH_CACHE_TTL_MS) return hit.info;
-    const user = await this.users.findOneBy({ id });
+    if (hit && now - hit.at < AUTH_CACHE_TTL_MS) return hit;
+    const user = (await this.users.findOneBy({ id })) ?? undefined;
     const info = user
       ? {
           id: user.id,
@@ -167,8 +185,9 @@ export class UsersService {
         }
       : undefined;
     if (this.authCache.size > 10_000) this.authCache.clear();
-    this.authCache.set(id, { info, at: now });
-    return info;
+    const entry = { user, info, at: now };
+    this.authCache.set(id, entry);
+    return entry;
   }
 
   /** Drops cached auth info (after membership changes). */
