@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
 export const serverMain = join(repoRoot, 'dist/apps/server/main.js');
+import { SERVER_NODE_FLAGS } from '../scripts/server-flags.mjs';
 export const ADMIN_PASSWORD = 'bench-Admin-password-1234';
 
 export function freePort() {
@@ -40,7 +41,8 @@ export async function startServer({ dataDir, logLevel = process.env.BENCH_LOG_LE
   const logFile = `${dataDir}.log`;
   const out = openSync(logFile, 'a');
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [serverMain], {
+  // Same V8 flags as `npm start` and the image (SERVER_NODE_FLAGS).
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, serverMain], {
     cwd: repoRoot,
     stdio: ['ignore', out, out],
     env: {

@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SERVER_NODE_FLAGS } from './server-flags.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const server = join(root, 'dist/apps/server/main.js');
@@ -26,7 +27,7 @@ if (force || missing.length > 0) {
   );
 }
 
-const child = spawn(process.execPath, ['--enable-source-maps', server], {
+const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--enable-source-maps', server], {
   cwd: root,
   stdio: 'inherit',
   env: { CAPSTAN_DATA_DIR: join(root, 'data'), ...process.env },
