@@ -11,7 +11,9 @@ describe('appRoutes', () => {
   let api: FakeApi;
 
   beforeEach(() => {
-    api = new FakeApi().on('GET /api/settings/public', { body: { AuthenticationMethod: 1, RequiredPasswordLength: 12 } });
+    api = new FakeApi().on('GET /api/settings/public', {
+      body: { AuthenticationMethod: 1, RequiredPasswordLength: 12 },
+    });
     TestBed.configureTestingModule({ providers: [provideFakeApi(api), provideRouter(appRoutes)] });
   });
 

@@ -16,7 +16,10 @@ export const appRoutes: Routes = [
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'home' },
       { path: 'home', loadChildren: () => import('@capstan/portal-feature-home').then((m) => m.HOME_ROUTES) },
-      { path: 'admin', loadChildren: () => import('@capstan/portal-feature-admin').then((m) => m.ADMIN_ROUTES) },
+      {
+        path: 'admin',
+        loadChildren: () => import('@capstan/portal-feature-admin').then((m) => m.ADMIN_ROUTES),
+      },
       {
         path: 'account',
         loadChildren: () => import('@capstan/portal-feature-account').then((m) => m.ACCOUNT_ROUTES),

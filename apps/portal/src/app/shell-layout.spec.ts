@@ -15,7 +15,9 @@ describe('ShellLayout', () => {
 
   async function navFor(role: number, leader: boolean): Promise<string[]> {
     api.on('GET /api/users/me', { body: userFactory({ Id: 3, Role: role }) });
-    api.on('GET /api/users/3/memberships', { body: leader ? [{ Id: 1, UserID: 3, TeamID: 1, Role: 1 }] : [] });
+    api.on('GET /api/users/3/memberships', {
+      body: leader ? [{ Id: 1, UserID: 3, TeamID: 1, Role: 1 }] : [],
+    });
     await TestBed.inject(SessionStore).refresh();
     const fixture = TestBed.createComponent(ShellLayout);
     fixture.detectChanges();

@@ -12,7 +12,14 @@ interface GuardedNavItem extends NavItem {
 /** The catalog decides what the nav shows; the routes carry the same permissions in their guards. */
 const NAV: readonly GuardedNavItem[] = [
   { label: 'Home', path: '/home', testId: 'nav-home', icon: '⌂' },
-  { label: 'Users', path: '/admin/users', testId: 'nav-users', icon: '⚇', section: 'Administration', anyOf: [Permission.UsersManage] },
+  {
+    label: 'Users',
+    path: '/admin/users',
+    testId: 'nav-users',
+    icon: '⚇',
+    section: 'Administration',
+    anyOf: [Permission.UsersManage],
+  },
   {
     label: 'Teams',
     path: '/admin/teams',
@@ -21,11 +28,39 @@ const NAV: readonly GuardedNavItem[] = [
     section: 'Administration',
     anyOf: [Permission.TeamsManage, Permission.TeamMembersManage],
   },
-  { label: 'Authentication logs', path: '/admin/auth-logs', testId: 'nav-auth-logs', icon: '⚷', section: 'Administration', anyOf: [Permission.AuditRead] },
-  { label: 'Activity logs', path: '/admin/activity-logs', testId: 'nav-activity-logs', icon: '☰', section: 'Administration', anyOf: [Permission.AuditRead] },
-  { label: 'Settings', path: '/admin/settings', testId: 'nav-settings', icon: '⚙', section: 'Administration', anyOf: [Permission.SettingsRead] },
+  {
+    label: 'Authentication logs',
+    path: '/admin/auth-logs',
+    testId: 'nav-auth-logs',
+    icon: '⚷',
+    section: 'Administration',
+    anyOf: [Permission.AuditRead],
+  },
+  {
+    label: 'Activity logs',
+    path: '/admin/activity-logs',
+    testId: 'nav-activity-logs',
+    icon: '☰',
+    section: 'Administration',
+    anyOf: [Permission.AuditRead],
+  },
+  {
+    label: 'Settings',
+    path: '/admin/settings',
+    testId: 'nav-settings',
+    icon: '⚙',
+    section: 'Administration',
+    anyOf: [Permission.SettingsRead],
+  },
   { label: 'My account', path: '/account', testId: 'nav-account', icon: '☺', section: 'You' },
-  { label: 'About', path: '/admin/about', testId: 'nav-about', icon: '◇', section: 'You', anyOf: [Permission.SystemRead] },
+  {
+    label: 'About',
+    path: '/admin/about',
+    testId: 'nav-about',
+    icon: '◇',
+    section: 'You',
+    anyOf: [Permission.SystemRead],
+  },
 ];
 
 /** Composes the presentational shell with the session: nav filtered by permission, theme, logout. */
@@ -60,7 +95,9 @@ export class ShellLayout {
   });
 
   protected setTheme(choice: ShellTheme): void {
-    this.theme.set(choice).catch((error: unknown) => this.toasts.error(`Could not save the theme: ${errorMessage(error)}`));
+    this.theme
+      .set(choice)
+      .catch((error: unknown) => this.toasts.error(`Could not save the theme: ${errorMessage(error)}`));
   }
 
   protected logout(): void {

@@ -7,7 +7,12 @@ export { UsersApi } from './lib/services/users-api.service';
 export { TeamsApi } from './lib/services/teams-api.service';
 export { AdminApi, type LogKind } from './lib/services/admin-api.service';
 export { SessionStore, SESSION_EXPIRED_MESSAGE } from './lib/session/session.store';
-export { ThemeService, toThemeChoice, THEME_STORAGE_KEY, type ThemeChoice } from './lib/session/theme.service';
+export {
+  ThemeService,
+  toThemeChoice,
+  THEME_STORAGE_KEY,
+  type ThemeChoice,
+} from './lib/session/theme.service';
 export {
   adminInitializedGuard,
   noAdminYetGuard,
@@ -16,4 +21,10 @@ export {
   permissionGuard,
 } from './lib/session/guards';
 // Test helpers (a fake fetch for the generated client). Tree-shaken out of the app: only specs use them.
-export { FakeApi, provideFakeApi, userFactory, type FakeReply, type RecordedRequest } from './lib/testing/fake-api';
+export {
+  FakeApi,
+  provideFakeApi,
+  userFactory,
+  type FakeReply,
+  type RecordedRequest,
+} from './lib/testing/fake-api';

@@ -1,5 +1,11 @@
 export { AppShell, type NavItem, type ShellTheme } from './lib/shell/app-shell';
-export { DataTable, CellDef, type TableColumn, type PageRequest, type CellContext } from './lib/table/data-table';
+export {
+  DataTable,
+  CellDef,
+  type TableColumn,
+  type PageRequest,
+  type CellContext,
+} from './lib/table/data-table';
 export { FormField, FormControlDirective } from './lib/form/form-field';
 export { SearchShortcut } from './lib/form/search-shortcut';
 export { Dialog } from './lib/dialog/dialog';

@@ -17,7 +17,10 @@ import { ThemeCard } from './theme-card';
     <cap-api-keys-card />
   `,
   styles: `
-    cap-api-keys-card { display: block; margin-top: 1rem; }
+    cap-api-keys-card {
+      display: block;
+      margin-top: 1rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -11,7 +11,14 @@ describe('ApiKeysCard', () => {
   let api: FakeApi;
 
   beforeEach(async () => {
-    const key = { id: 9, userId: 4, description: 'ci', prefix: 'ptr_abc', dateCreated: 1700000000, lastUsed: 0 };
+    const key = {
+      id: 9,
+      userId: 4,
+      description: 'ci',
+      prefix: 'ptr_abc',
+      dateCreated: 1700000000,
+      lastUsed: 0,
+    };
     let keys: (typeof key)[] = [];
     api = new FakeApi()
       .on('GET /api/users/me', { body: userFactory({ Id: 4, Username: 'dev', Role: 2 }) })
@@ -52,7 +59,10 @@ describe('ApiKeysCard', () => {
     await settle();
     await settle();
 
-    expect(api.last('POST /api/users/4/tokens')?.body).toEqual({ description: 'ci', password: 'my-password' });
+    expect(api.last('POST /api/users/4/tokens')?.body).toEqual({
+      description: 'ci',
+      password: 'my-password',
+    });
     expect(byId('apikey-raw')?.textContent).toBe('ptr_RAWSECRET');
     expect(byId('apikey-row-ci')?.textContent).toContain('ptr_abc');
     expect(byId('apikey-row-ci')?.textContent).not.toContain('RAWSECRET');

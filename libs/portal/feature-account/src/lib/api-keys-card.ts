@@ -27,48 +27,102 @@ function formatDate(seconds: number): string {
     <section class="card" aria-labelledby="keys-title">
       <div class="head">
         <h2 id="keys-title">API keys</h2>
-        <button type="button" class="btn btn-sm" data-testid="apikey-create" (click)="openCreate()">+ Add API key</button>
+        <button type="button" class="btn btn-sm" data-testid="apikey-create" (click)="openCreate()">
+          + Add API key
+        </button>
       </div>
       <p class="muted">Use a key in the <code>X-API-Key</code> header to call the API as yourself.</p>
       @if (loadError(); as message) {
         <cap-alert kind="error">{{ message }}</cap-alert>
       }
-      <cap-data-table caption="API keys" [columns]="columns" [rows]="keys()" [loading]="loading()" [rowTestId]="rowTestId" emptyMessage="You have no API keys.">
-        <ng-template capCell="prefix" [capCellOf]="keys()" let-row><code>{{ row.prefix }}…</code></ng-template>
+      <cap-data-table
+        caption="API keys"
+        [columns]="columns"
+        [rows]="keys()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        emptyMessage="You have no API keys."
+      >
+        <ng-template capCell="prefix" [capCellOf]="keys()" let-row
+          ><code>{{ row.prefix }}…</code></ng-template
+        >
         <ng-template capCell="actions" [capCellOf]="keys()" let-row>
-          <button type="button" class="btn-link danger" [attr.data-testid]="'apikey-revoke-' + row.id" (click)="revoke(row)">Revoke</button>
+          <button
+            type="button"
+            class="btn-link danger"
+            [attr.data-testid]="'apikey-revoke-' + row.id"
+            (click)="revoke(row)"
+          >
+            Revoke
+          </button>
         </ng-template>
       </cap-data-table>
     </section>
 
     @if (creating()) {
-      <cap-dialog [title]="rawKey() ? 'API key created' : 'Add an API key'" testId="apikey-dialog" (closed)="closeCreate()">
+      <cap-dialog
+        [title]="rawKey() ? 'API key created' : 'Add an API key'"
+        testId="apikey-dialog"
+        (closed)="closeCreate()"
+      >
         @if (rawKey(); as raw) {
           <cap-alert kind="warning">Copy this key now. It will not be shown again.</cap-alert>
           <div class="raw">
             <code data-testid="apikey-raw">{{ raw }}</code>
-            <button type="button" class="btn btn-sm" data-testid="apikey-copy" (click)="copy(raw)">{{ copied() ? 'Copied' : 'Copy' }}</button>
+            <button type="button" class="btn btn-sm" data-testid="apikey-copy" (click)="copy(raw)">
+              {{ copied() ? 'Copied' : 'Copy' }}
+            </button>
           </div>
         } @else {
           <form id="apikey-form" novalidate (submit)="create($event)">
             @if (formError(); as message) {
               <cap-alert kind="error">{{ message }}</cap-alert>
             }
-            <cap-form-field label="Description" [required]="true" [error]="submitted() && !description().trim() ? 'Describe what the key is for.' : null">
-              <input capControl class="input" data-testid="apikey-description" [value]="description()" (input)="description.set($any($event.target).value)" />
+            <cap-form-field
+              label="Description"
+              [required]="true"
+              [error]="submitted() && !description().trim() ? 'Describe what the key is for.' : null"
+            >
+              <input
+                capControl
+                class="input"
+                data-testid="apikey-description"
+                [value]="description()"
+                (input)="description.set($any($event.target).value)"
+              />
             </cap-form-field>
-            <cap-form-field label="Current password" hint="Confirms it is you." [required]="true" [error]="submitted() && !password() ? 'Enter your password.' : null">
-              <input capControl class="input" type="password" autocomplete="current-password" data-testid="apikey-password"
-                [value]="password()" (input)="password.set($any($event.target).value)" />
+            <cap-form-field
+              label="Current password"
+              hint="Confirms it is you."
+              [required]="true"
+              [error]="submitted() && !password() ? 'Enter your password.' : null"
+            >
+              <input
+                capControl
+                class="input"
+                type="password"
+                autocomplete="current-password"
+                data-testid="apikey-password"
+                [value]="password()"
+                (input)="password.set($any($event.target).value)"
+              />
             </cap-form-field>
           </form>
         }
         <div dialog-actions>
           @if (rawKey()) {
-            <button type="button" class="btn btn-primary" data-testid="apikey-done" (click)="closeCreate()">Done</button>
+            <button type="button" class="btn btn-primary" data-testid="apikey-done" (click)="closeCreate()">
+              Done
+            </button>
           } @else {
             <button type="button" class="btn" (click)="closeCreate()">Cancel</button>
-            <button type="submit" form="apikey-form" class="btn btn-primary" data-testid="apikey-save" [disabled]="busy()">
+            <button
+              type="submit"
+              form="apikey-form"
+              class="btn btn-primary"
+              data-testid="apikey-save"
+              [disabled]="busy()"
+            >
               {{ busy() ? 'Creating…' : 'Create key' }}
             </button>
           }
@@ -77,10 +131,28 @@ function formatDate(seconds: number): string {
     }
   `,
   styles: `
-    .head { display: flex; justify-content: space-between; align-items: center; gap: .5rem; }
-    .head h2 { margin: 0; }
-    .raw { display: flex; gap: .5rem; align-items: center; padding: .6rem; border: 1px solid var(--border); border-radius: var(--radius); background: var(--surface-2); }
-    .raw code { flex: 1; overflow-wrap: anywhere; }
+    .head {
+      display: flex;
+      justify-content: space-between;
+      align-items: center;
+      gap: 0.5rem;
+    }
+    .head h2 {
+      margin: 0;
+    }
+    .raw {
+      display: flex;
+      gap: 0.5rem;
+      align-items: center;
+      padding: 0.6rem;
+      border: 1px solid var(--border);
+      border-radius: var(--radius);
+      background: var(--surface-2);
+    }
+    .raw code {
+      flex: 1;
+      overflow-wrap: anywhere;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -93,8 +165,20 @@ export class ApiKeysCard {
   protected readonly columns: TableColumn<ApiKey>[] = [
     { key: 'description', label: 'Description', sortable: true },
     { key: 'prefix', label: 'Key' },
-    { key: 'dateCreated', label: 'Created', sortable: true, secondary: true, value: (k) => formatDate(k.dateCreated) },
-    { key: 'lastUsed', label: 'Last used', sortable: true, secondary: true, value: (k) => formatDate(k.lastUsed) },
+    {
+      key: 'dateCreated',
+      label: 'Created',
+      sortable: true,
+      secondary: true,
+      value: (k) => formatDate(k.dateCreated),
+    },
+    {
+      key: 'lastUsed',
+      label: 'Last used',
+      sortable: true,
+      secondary: true,
+      value: (k) => formatDate(k.lastUsed),
+    },
     { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (k: ApiKey): string => `apikey-row-${k.description}`;

@@ -14,19 +14,50 @@ import { Alert, FormControlDirective, FormField, ToastService } from '@capstan/p
       }
       <form novalidate (submit)="submit($event)">
         <cap-form-field label="Current password" [required]="true" [error]="shown().current">
-          <input capControl class="input" type="password" autocomplete="current-password" data-testid="account-current-password"
-            [value]="current()" (input)="current.set($any($event.target).value)" />
+          <input
+            capControl
+            class="input"
+            type="password"
+            autocomplete="current-password"
+            data-testid="account-current-password"
+            [value]="current()"
+            (input)="current.set($any($event.target).value)"
+          />
         </cap-form-field>
-        <cap-form-field label="New password" [required]="true" [hint]="'At least ' + minLength() + ' characters.'" [error]="shown().next">
-          <input capControl class="input" type="password" autocomplete="new-password" data-testid="account-new-password"
-            [value]="next()" (input)="next.set($any($event.target).value)" />
+        <cap-form-field
+          label="New password"
+          [required]="true"
+          [hint]="'At least ' + minLength() + ' characters.'"
+          [error]="shown().next"
+        >
+          <input
+            capControl
+            class="input"
+            type="password"
+            autocomplete="new-password"
+            data-testid="account-new-password"
+            [value]="next()"
+            (input)="next.set($any($event.target).value)"
+          />
         </cap-form-field>
         <cap-form-field label="Confirm new password" [required]="true" [error]="shown().confirm">
-          <input capControl class="input" type="password" autocomplete="new-password" data-testid="account-confirm-password"
-            [value]="confirm()" (input)="confirm.set($any($event.target).value)" />
+          <input
+            capControl
+            class="input"
+            type="password"
+            autocomplete="new-password"
+            data-testid="account-confirm-password"
+            [value]="confirm()"
+            (input)="confirm.set($any($event.target).value)"
+          />
         </cap-form-field>
         <div class="form-actions">
-          <button type="submit" class="btn btn-primary" data-testid="account-password-save" [disabled]="busy()">
+          <button
+            type="submit"
+            class="btn btn-primary"
+            data-testid="account-password-save"
+            [disabled]="busy()"
+          >
             {{ busy() ? 'Saving…' : 'Update password' }}
           </button>
         </div>

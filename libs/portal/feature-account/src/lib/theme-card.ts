@@ -20,7 +20,8 @@ import { ToastService } from '@capstan/portal-ui';
               [attr.data-testid]="'account-theme-' + option.value"
               (change)="choose(option.value)"
             />
-            <span><strong>{{ option.label }}</strong>
+            <span
+              ><strong>{{ option.label }}</strong>
               @if (option.hint) {
                 <span class="muted hint">({{ option.hint }})</span>
               }
@@ -31,10 +32,24 @@ import { ToastService } from '@capstan/portal-ui';
     </section>
   `,
   styles: `
-    fieldset { border: 0; padding: 0; margin: 0; }
-    legend { margin-bottom: .5rem; }
-    .hint { margin-left: .4rem; }
-    .option { display: flex; gap: .6rem; align-items: baseline; padding: .4rem 0; cursor: pointer; }
+    fieldset {
+      border: 0;
+      padding: 0;
+      margin: 0;
+    }
+    legend {
+      margin-bottom: 0.5rem;
+    }
+    .hint {
+      margin-left: 0.4rem;
+    }
+    .option {
+      display: flex;
+      gap: 0.6rem;
+      align-items: baseline;
+      padding: 0.4rem 0;
+      cursor: pointer;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

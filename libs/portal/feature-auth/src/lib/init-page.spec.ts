@@ -10,7 +10,9 @@ describe('InitPage (first run)', () => {
   let api: FakeApi;
 
   beforeEach(() => {
-    api = new FakeApi().on('GET /api/settings/public', { body: { AuthenticationMethod: 1, RequiredPasswordLength: 14 } });
+    api = new FakeApi().on('GET /api/settings/public', {
+      body: { AuthenticationMethod: 1, RequiredPasswordLength: 14 },
+    });
     TestBed.configureTestingModule({
       providers: [provideFakeApi(api), provideRouter([{ path: 'init', component: InitPage }])],
     });
@@ -50,9 +52,10 @@ describe('InitPage (first run)', () => {
     await submit();
     expect(field('init-password').getAttribute('aria-invalid')).toBe('true');
     expect(field('init-confirm').getAttribute('aria-invalid')).toBe('true');
-    expect(document.getElementById(field('init-password').getAttribute('aria-describedby')!.split(' ')[1])?.textContent).toContain(
-      'at least 14 characters',
-    );
+    expect(
+      document.getElementById(field('init-password').getAttribute('aria-describedby')!.split(' ')[1])
+        ?.textContent,
+    ).toContain('at least 14 characters');
     expect(api.requests.some((r) => r.method === 'POST')).toBe(false);
   });
 
@@ -66,7 +69,10 @@ describe('InitPage (first run)', () => {
     type('init-password', 'a-very-long-password');
     type('init-confirm', 'a-very-long-password');
     await submit();
-    expect(api.last('POST /api/users/admin/init')?.body).toEqual({ username: 'admin', password: 'a-very-long-password' });
+    expect(api.last('POST /api/users/admin/init')?.body).toEqual({
+      username: 'admin',
+      password: 'a-very-long-password',
+    });
     expect(api.last('POST /api/auth')?.body).toEqual({ username: 'admin', password: 'a-very-long-password' });
     expect(navigate).toHaveBeenCalledWith('/home');
   });

@@ -73,7 +73,10 @@ const DEFAULT_MIN_PASSWORD_LENGTH = 12;
     </div>
   `,
   styles: `
-    h2 { font-size: 1.1rem; margin: 1rem 0 .25rem; }
+    h2 {
+      font-size: 1.1rem;
+      margin: 1rem 0 0.25rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

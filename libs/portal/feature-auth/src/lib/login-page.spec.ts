@@ -24,7 +24,10 @@ describe('LoginPage', () => {
       body: { AuthenticationMethod: 1, RequiredPasswordLength: 12, OAuthLoginURI: '' },
     });
     TestBed.configureTestingModule({
-      providers: [provideFakeApi(api), provideRouter([{ path: 'login', component: LoginPage }], withComponentInputBinding())],
+      providers: [
+        provideFakeApi(api),
+        provideRouter([{ path: 'login', component: LoginPage }], withComponentInputBinding()),
+      ],
     });
   });
 
@@ -52,7 +55,9 @@ describe('LoginPage', () => {
     type('login-username', 'admin');
     type('login-password', 'wrong');
     await submit();
-    expect(el.querySelector('[data-testid="alert-error"]')?.textContent).toContain('Invalid username or password');
+    expect(el.querySelector('[data-testid="alert-error"]')?.textContent).toContain(
+      'Invalid username or password',
+    );
     expect(el.querySelector<HTMLInputElement>('[data-testid="login-password"]')!.value).toBe('');
   });
 

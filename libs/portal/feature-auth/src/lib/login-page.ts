@@ -1,6 +1,20 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  input,
+  signal,
+} from '@angular/core';
 import { Router } from '@angular/router';
-import { ApiError, AuthApi, SESSION_EXPIRED_MESSAGE, SessionStore, errorMessage } from '@capstan/portal-data-access';
+import {
+  ApiError,
+  AuthApi,
+  SESSION_EXPIRED_MESSAGE,
+  SessionStore,
+  errorMessage,
+} from '@capstan/portal-data-access';
 import { Alert, FormControlDirective, FormField } from '@capstan/portal-ui';
 
 /** The sentence for a failed login; the server's own wording is for API clients. */
@@ -66,7 +80,9 @@ export function loginErrorMessage(error: unknown): string {
     </div>
   `,
   styles: `
-    .oauth { width: 100%; }
+    .oauth {
+      width: 100%;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -95,7 +111,9 @@ export class LoginPage {
     inject(DestroyRef).onDestroy(() => clearInterval(this.timer));
     this.authApi
       .publicSettings()
-      .then((s) => this.oauthUrl.set(s.AuthenticationMethod === 3 && s.OAuthLoginURI ? s.OAuthLoginURI : null))
+      .then((s) =>
+        this.oauthUrl.set(s.AuthenticationMethod === 3 && s.OAuthLoginURI ? s.OAuthLoginURI : null),
+      )
       .catch(() => undefined);
   }
 

@@ -20,10 +20,22 @@ import { Alert, EmptyState, PageHeader, SearchShortcut, Spinner } from '@capstan
         <cap-alert kind="error">{{ message }}</cap-alert>
       } @else if (status(); as s) {
         <dl>
-          <div><dt>Server</dt><dd><span class="badge badge-success">Up</span></dd></div>
-          <div><dt>Version</dt><dd data-testid="status-version">{{ s.Version }}</dd></div>
-          <div><dt>Instance ID</dt><dd class="mono">{{ s.InstanceID }}</dd></div>
-          <div><dt>Environments</dt><dd>0</dd></div>
+          <div>
+            <dt>Server</dt>
+            <dd><span class="badge badge-success">Up</span></dd>
+          </div>
+          <div>
+            <dt>Version</dt>
+            <dd data-testid="status-version">{{ s.Version }}</dd>
+          </div>
+          <div>
+            <dt>Instance ID</dt>
+            <dd class="mono">{{ s.InstanceID }}</dd>
+          </div>
+          <div>
+            <dt>Environments</dt>
+            <dd>0</dd>
+          </div>
         </dl>
       } @else {
         <cap-spinner label="Loading the system status" />
@@ -60,24 +72,81 @@ import { Alert, EmptyState, PageHeader, SearchShortcut, Spinner } from '@capstan
         message="Environments (Docker, Swarm, Podman and Kubernetes hosts, directly or through agents) arrive in the next release. Once added, they appear here as cards you can search and open."
       >
         @if (canManage()) {
-          <p class="muted">Meanwhile, you can set up <a routerLink="/admin/users">users</a> and <a routerLink="/admin/teams">teams</a>.</p>
+          <p class="muted">
+            Meanwhile, you can set up <a routerLink="/admin/users">users</a> and
+            <a routerLink="/admin/teams">teams</a>.
+          </p>
         }
       </cap-empty-state>
     </section>
   `,
   styles: `
-    .status dl { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .75rem 1.5rem; margin: 0; }
-    .status dt { font-size: .8rem; color: var(--text-muted); }
-    .status dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
-    .environments { margin-top: 1.5rem; }
-    .env-head { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; justify-content: space-between; margin-bottom: 1rem; }
-    .env-head h2 { margin: 0; font-size: 1.15rem; }
-    .search { flex: 1 1 16rem; max-width: 24rem; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 1rem; margin-bottom: 1rem; }
-    .env-card { border: 1px solid var(--border); border-radius: var(--radius-lg); background: var(--surface); padding: 1rem; display: grid; gap: .5rem; }
-    .placeholder { opacity: .55; }
-    .line { display: block; height: .7rem; border-radius: 4px; background: var(--surface-2); }
-    .w40 { width: 40%; } .w60 { width: 60%; } .w80 { width: 80%; }
+    .status dl {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
+      gap: 0.75rem 1.5rem;
+      margin: 0;
+    }
+    .status dt {
+      font-size: 0.8rem;
+      color: var(--text-muted);
+    }
+    .status dd {
+      margin: 0;
+      font-weight: 600;
+      overflow-wrap: anywhere;
+    }
+    .environments {
+      margin-top: 1.5rem;
+    }
+    .env-head {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.75rem;
+      align-items: center;
+      justify-content: space-between;
+      margin-bottom: 1rem;
+    }
+    .env-head h2 {
+      margin: 0;
+      font-size: 1.15rem;
+    }
+    .search {
+      flex: 1 1 16rem;
+      max-width: 24rem;
+    }
+    .grid {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr));
+      gap: 1rem;
+      margin-bottom: 1rem;
+    }
+    .env-card {
+      border: 1px solid var(--border);
+      border-radius: var(--radius-lg);
+      background: var(--surface);
+      padding: 1rem;
+      display: grid;
+      gap: 0.5rem;
+    }
+    .placeholder {
+      opacity: 0.55;
+    }
+    .line {
+      display: block;
+      height: 0.7rem;
+      border-radius: 4px;
+      background: var(--surface-2);
+    }
+    .w40 {
+      width: 40%;
+    }
+    .w60 {
+      width: 60%;
+    }
+    .w80 {
+      width: 80%;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -54,7 +54,12 @@ describe('ApiClient middleware', () => {
       .login('a', 'b')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 429, message: 'Too many attempts', details: 'throttled', retryAfter: 42 });
+    expect(error).toMatchObject({
+      status: 429,
+      message: 'Too many attempts',
+      details: 'throttled',
+      retryAfter: 42,
+    });
   });
 
   it('on 401 after login clears the session and sends the user to /login?expired=1', async () => {

@@ -19,7 +19,10 @@ export type ApiEvent =
   | { type: 'admin-init-timeout' };
 
 /** '' in the browser (same origin as the portal); tests give an absolute origin, Node's Request needs one. */
-export const API_BASE_URL = new InjectionToken<string>('API_BASE_URL', { providedIn: 'root', factory: () => '' });
+export const API_BASE_URL = new InjectionToken<string>('API_BASE_URL', {
+  providedIn: 'root',
+  factory: () => '',
+});
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ADMIN_INIT_TIMEOUT = 'AdminInitTimeout';

@@ -26,13 +26,17 @@ export class ApiError extends Error {
 }
 
 function isErrorBody(body: unknown): body is ApiErrorBody {
-  return typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string';
+  return (
+    typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+  );
 }
 
 /** A human sentence for any thrown value, for alerts and toasts. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    return error.details && error.details !== error.message ? `${error.message}: ${error.details}` : error.message;
+    return error.details && error.details !== error.message
+      ? `${error.message}: ${error.details}`
+      : error.message;
   }
   if (error instanceof Error) return error.message;
   return 'Unexpected error';

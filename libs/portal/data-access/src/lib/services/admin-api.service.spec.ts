@@ -15,9 +15,20 @@ describe('AdminApi', () => {
 
   it('sends the log filters as query parameters, dropping empty ones', async () => {
     api.on('GET /api/audit/auth-logs', { body: { logs: [], totalCount: 0 } });
-    await TestBed.inject(AdminApi).authLogs({ offset: 25, limit: 25, username: 'bob', keyword: '', type: 'failure' });
+    await TestBed.inject(AdminApi).authLogs({
+      offset: 25,
+      limit: 25,
+      username: 'bob',
+      keyword: '',
+      type: 'failure',
+    });
     const query = new URLSearchParams(api.last('GET /api/audit/auth-logs')?.search);
-    expect(Object.fromEntries(query)).toEqual({ offset: '25', limit: '25', username: 'bob', type: 'failure' });
+    expect(Object.fromEntries(query)).toEqual({
+      offset: '25',
+      limit: '25',
+      username: 'bob',
+      type: 'failure',
+    });
   });
 
   it('never sends the authentication-only type filter to the activity log', async () => {
@@ -27,7 +38,13 @@ describe('AdminApi', () => {
   });
 
   it('builds the CSV export URL from the filter, without paging', () => {
-    const url = TestBed.inject(AdminApi).exportUrl('activity', { after: 100, before: 200, offset: 50, limit: 25, username: 'a b' });
+    const url = TestBed.inject(AdminApi).exportUrl('activity', {
+      after: 100,
+      before: 200,
+      offset: 50,
+      limit: 25,
+      username: 'a b',
+    });
     expect(url).toBe('/api/audit/activity-logs/export?after=100&before=200&username=a+b');
     expect(TestBed.inject(AdminApi).exportUrl('auth', {})).toBe('/api/audit/auth-logs/export');
   });

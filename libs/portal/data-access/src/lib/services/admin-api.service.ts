@@ -1,7 +1,15 @@
 import { Injectable, inject } from '@angular/core';
 
 import { ApiClient, unwrap } from '../api/api-client';
-import type { ActivityLog, AuthLog, LogFilter, LogPage, Settings, SettingsUpdate, SystemVersion } from '../models';
+import type {
+  ActivityLog,
+  AuthLog,
+  LogFilter,
+  LogPage,
+  Settings,
+  SettingsUpdate,
+  SystemVersion,
+} from '../models';
 
 export type LogKind = 'auth' | 'activity';
 

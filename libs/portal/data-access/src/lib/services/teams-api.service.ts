@@ -47,6 +47,8 @@ export class TeamsApi {
   }
 
   async removeMember(membershipId: number): Promise<void> {
-    await unwrap(this.client.raw.DELETE('/api/team_memberships/{id}', { params: { path: { id: membershipId } } }));
+    await unwrap(
+      this.client.raw.DELETE('/api/team_memberships/{id}', { params: { path: { id: membershipId } } }),
+    );
   }
 }

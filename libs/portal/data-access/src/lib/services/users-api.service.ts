@@ -31,7 +31,10 @@ export class UsersApi {
 
   async changePassword(id: number, password: string, newPassword: string): Promise<void> {
     await unwrap(
-      this.client.raw.PUT('/api/users/{id}/passwd', { params: { path: { id } }, body: { password, newPassword } }),
+      this.client.raw.PUT('/api/users/{id}/passwd', {
+        params: { path: { id } },
+        body: { password, newPassword },
+      }),
     );
   }
 
@@ -43,13 +46,22 @@ export class UsersApi {
     return unwrap(this.client.raw.GET('/api/users/{id}/tokens', { params: { path: { id } } }));
   }
 
-  createApiKey(id: number, description: string, password: string): Promise<{ rawAPIKey: string; apiKey: ApiKey }> {
+  createApiKey(
+    id: number,
+    description: string,
+    password: string,
+  ): Promise<{ rawAPIKey: string; apiKey: ApiKey }> {
     return unwrap(
-      this.client.raw.POST('/api/users/{id}/tokens', { params: { path: { id } }, body: { description, password } }),
+      this.client.raw.POST('/api/users/{id}/tokens', {
+        params: { path: { id } },
+        body: { description, password },
+      }),
     );
   }
 
   async revokeApiKey(id: number, keyId: number): Promise<void> {
-    await unwrap(this.client.raw.DELETE('/api/users/{id}/tokens/{keyId}', { params: { path: { id, keyId } } }));
+    await unwrap(
+      this.client.raw.DELETE('/api/users/{id}/tokens/{keyId}', { params: { path: { id, keyId } } }),
+    );
   }
 }

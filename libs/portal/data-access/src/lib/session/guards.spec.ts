@@ -28,7 +28,11 @@ describe('route guards', () => {
             canActivate: [adminInitializedGuard, authGuard],
             children: [
               { path: 'home', component: Page },
-              { path: 'admin/users', component: Page, canActivate: [permissionGuard(Permission.UsersManage)] },
+              {
+                path: 'admin/users',
+                component: Page,
+                canActivate: [permissionGuard(Permission.UsersManage)],
+              },
               {
                 path: 'admin/teams',
                 component: Page,
@@ -53,9 +57,12 @@ describe('route guards', () => {
   const adminExists = () => api.on('GET /api/users/admin/check', { status: 204 });
   const loggedInAs = (role: number, leader = false) => {
     api.on('GET /api/users/me', { body: userFactory({ Id: 2, Role: role }) });
-    api.on('GET /api/users/2/memberships', { body: leader ? [{ Id: 1, UserID: 2, TeamID: 1, Role: 1 }] : [] });
+    api.on('GET /api/users/2/memberships', {
+      body: leader ? [{ Id: 1, UserID: 2, TeamID: 1, Role: 1 }] : [],
+    });
   };
-  const loggedOut = () => api.on('GET /api/users/me', { status: 401, body: { message: 'Unauthorized', details: '' } });
+  const loggedOut = () =>
+    api.on('GET /api/users/me', { status: 401, body: { message: 'Unauthorized', details: '' } });
 
   it('without an administrator every page leads to /init', async () => {
     api.on('GET /api/users/admin/check', { status: 404, body: { message: 'none', details: '' } });

@@ -98,7 +98,10 @@ describe('SessionStore', () => {
     api.on('POST /api/auth', { body: { jwt: 'x' } });
     loginAs(1);
     await session.initAdmin('admin', 'a-long-password');
-    expect(api.last('POST /api/users/admin/init')?.body).toEqual({ username: 'admin', password: 'a-long-password' });
+    expect(api.last('POST /api/users/admin/init')?.body).toEqual({
+      username: 'admin',
+      password: 'a-long-password',
+    });
     expect(await session.ensureAdminChecked()).toBe(true);
     expect(api.requests.filter((r) => r.path === '/api/users/admin/check')).toHaveLength(1);
   });

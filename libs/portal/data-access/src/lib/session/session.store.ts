@@ -42,10 +42,17 @@ export class SessionStore {
   readonly adminInitTimedOut = this.timedOutState.asReadonly();
   readonly isAuthenticated = computed(() => this.userState() !== null);
   readonly isAdmin = computed(() => this.userState()?.Role === (UserRole.Administrator as number));
-  readonly isTeamLeader = computed(() => this.membershipsState().some((m) => m.Role === (MembershipRole.Leader as number)));
+  readonly isTeamLeader = computed(() =>
+    this.membershipsState().some((m) => m.Role === (MembershipRole.Leader as number)),
+  );
   /** Team ids the user leads. */
   readonly ledTeamIds = computed(
-    () => new Set(this.membershipsState().filter((m) => m.Role === (MembershipRole.Leader as number)).map((m) => m.TeamID)),
+    () =>
+      new Set(
+        this.membershipsState()
+          .filter((m) => m.Role === (MembershipRole.Leader as number))
+          .map((m) => m.TeamID),
+      ),
   );
   readonly principal = computed<Principal | null>(() => {
     const user = this.userState();

@@ -26,7 +26,8 @@ export class FakeApi {
   }
 
   readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init);
+    const request =
+      input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init);
     const url = new URL(request.url, 'http://localhost');
     const text = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
     const recorded: RecordedRequest = {
@@ -41,7 +42,8 @@ export class FakeApi {
     if (!route) return json(404, { message: 'Not found', details: `${request.method} ${url.pathname}` });
     const reply = typeof route === 'function' ? route(recorded) : route;
     const status = reply.status ?? 200;
-    if (status === 204 || reply.body === undefined) return new Response(null, { status, headers: reply.headers });
+    if (status === 204 || reply.body === undefined)
+      return new Response(null, { status, headers: reply.headers });
     return json(status, reply.body, reply.headers);
   };
 
@@ -58,7 +60,9 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /** A user as the API returns it; override what the test cares about. */
-export function userFactory(overrides: Partial<{ Id: number; Username: string; Role: number; color: string }> = {}) {
+export function userFactory(
+  overrides: Partial<{ Id: number; Username: string; Role: number; color: string }> = {},
+) {
   return {
     Id: overrides.Id ?? 1,
     Username: overrides.Username ?? 'admin',

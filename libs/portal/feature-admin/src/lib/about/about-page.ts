@@ -14,13 +14,20 @@ import { Alert, PageHeader, Spinner } from '@capstan/portal-ui';
       <section class="card" aria-labelledby="version-title">
         <h2 id="version-title">Server</h2>
         <dl>
-          <dt>Version</dt><dd data-testid="about-version">{{ v.ServerVersion }}</dd>
-          <dt>Edition</dt><dd>{{ v.ServerEdition }}</dd>
-          <dt>Database version</dt><dd>{{ v.DatabaseVersion }}</dd>
-          <dt>Build</dt><dd>{{ v.Build.BuildNumber || '—' }}</dd>
-          <dt>Image tag</dt><dd>{{ v.Build.ImageTag || '—' }}</dd>
-          <dt>Node.js</dt><dd>{{ v.Build.NodejsVersion }}</dd>
-          <dt>Git commit</dt><dd class="mono">{{ v.Build.GitCommit || '—' }}</dd>
+          <dt>Version</dt>
+          <dd data-testid="about-version">{{ v.ServerVersion }}</dd>
+          <dt>Edition</dt>
+          <dd>{{ v.ServerEdition }}</dd>
+          <dt>Database version</dt>
+          <dd>{{ v.DatabaseVersion }}</dd>
+          <dt>Build</dt>
+          <dd>{{ v.Build.BuildNumber || '—' }}</dd>
+          <dt>Image tag</dt>
+          <dd>{{ v.Build.ImageTag || '—' }}</dd>
+          <dt>Node.js</dt>
+          <dd>{{ v.Build.NodejsVersion }}</dd>
+          <dt>Git commit</dt>
+          <dd class="mono">{{ v.Build.GitCommit || '—' }}</dd>
           <dt>Update</dt>
           <dd>
             @if (v.UpdateAvailable) {
@@ -36,9 +43,19 @@ import { Alert, PageHeader, Spinner } from '@capstan/portal-ui';
     }
   `,
   styles: `
-    dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1.5rem; margin: 0; }
-    dt { color: var(--text-muted); }
-    dd { margin: 0; overflow-wrap: anywhere; }
+    dl {
+      display: grid;
+      grid-template-columns: max-content 1fr;
+      gap: 0.4rem 1.5rem;
+      margin: 0;
+    }
+    dt {
+      color: var(--text-muted);
+    }
+    dd {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

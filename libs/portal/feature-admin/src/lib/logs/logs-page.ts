@@ -47,7 +47,12 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
   { key: 'username', label: 'User' },
   { key: 'action', label: 'Action' },
   { key: 'status', label: 'Status' },
-  { key: 'environmentId', label: 'Environment', secondary: true, value: (r) => ('environmentId' in r && r.environmentId) || '' },
+  {
+    key: 'environmentId',
+    label: 'Environment',
+    secondary: true,
+    value: (r) => ('environmentId' in r && r.environmentId) || '',
+  },
   { key: 'requestId', label: 'Request ID', secondary: true },
 ];
 
@@ -61,20 +66,45 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
   template: `
     <cap-page-header
       [title]="kind === 'auth' ? 'Authentication logs' : 'Activity logs'"
-      [subtitle]="kind === 'auth' ? 'Logins, failed attempts and logouts.' : 'Every change made through the API: who, what, outcome.'"
+      [subtitle]="
+        kind === 'auth'
+          ? 'Logins, failed attempts and logouts.'
+          : 'Every change made through the API: who, what, outcome.'
+      "
     >
       <a class="btn" [href]="exportUrl()" download data-testid="logs-export">↓ Export CSV</a>
     </cap-page-header>
 
     <form class="card filters" novalidate (submit)="apply($event)" aria-label="Filters">
       <cap-form-field label="From">
-        <input capControl class="input" type="datetime-local" name="after" [value]="after()" (input)="after.set($any($event.target).value)" />
+        <input
+          capControl
+          class="input"
+          type="datetime-local"
+          name="after"
+          [value]="after()"
+          (input)="after.set($any($event.target).value)"
+        />
       </cap-form-field>
       <cap-form-field label="To">
-        <input capControl class="input" type="datetime-local" name="before" [value]="before()" (input)="before.set($any($event.target).value)" />
+        <input
+          capControl
+          class="input"
+          type="datetime-local"
+          name="before"
+          [value]="before()"
+          (input)="before.set($any($event.target).value)"
+        />
       </cap-form-field>
       <cap-form-field label="Username">
-        <input capControl class="input" name="username" data-testid="logs-username" [value]="username()" (input)="username.set($any($event.target).value)" />
+        <input
+          capControl
+          class="input"
+          name="username"
+          data-testid="logs-username"
+          [value]="username()"
+          (input)="username.set($any($event.target).value)"
+        />
       </cap-form-field>
       <cap-form-field label="Keyword">
         <input
@@ -90,7 +120,13 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
       </cap-form-field>
       @if (kind === 'auth') {
         <cap-form-field label="Result">
-          <select capControl class="input" name="type" data-testid="logs-type" (change)="type.set($any($event.target).value)">
+          <select
+            capControl
+            class="input"
+            name="type"
+            data-testid="logs-type"
+            (change)="type.set($any($event.target).value)"
+          >
             <option value="" [selected]="type() === ''">All</option>
             @for (t of authTypes; track t) {
               <option [value]="t" [selected]="type() === t">{{ t }}</option>
@@ -121,7 +157,11 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
       (pageChange)="page($event)"
     >
       <ng-template capCell="type" [capCellOf]="rows()" let-row>
-        <span class="badge" [class.badge-success]="typeOf(row) === 'success'" [class.badge-danger]="typeOf(row) === 'failure' || typeOf(row) === 'throttled'">
+        <span
+          class="badge"
+          [class.badge-success]="typeOf(row) === 'success'"
+          [class.badge-danger]="typeOf(row) === 'failure' || typeOf(row) === 'throttled'"
+        >
           {{ typeOf(row) }}
         </span>
       </ng-template>
@@ -129,19 +169,35 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
         <code>{{ actionOf(row) }}</code>
       </ng-template>
       <ng-template capCell="status" [capCellOf]="rows()" let-row>
-        <span class="badge" [class.badge-success]="statusOf(row) < 400" [class.badge-danger]="statusOf(row) >= 400">{{ statusOf(row) }}</span>
+        <span
+          class="badge"
+          [class.badge-success]="statusOf(row) < 400"
+          [class.badge-danger]="statusOf(row) >= 400"
+          >{{ statusOf(row) }}</span
+        >
       </ng-template>
     </cap-data-table>
   `,
   styles: `
-    .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(13rem, 100%), 1fr)); gap: 0 1rem; margin-bottom: 1rem; align-items: start; }
-    .filter-actions { display: flex; gap: .5rem; margin-bottom: 1rem; }
+    .filters {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(min(13rem, 100%), 1fr));
+      gap: 0 1rem;
+      margin-bottom: 1rem;
+      align-items: start;
+    }
+    .filter-actions {
+      display: flex;
+      gap: 0.5rem;
+      margin-bottom: 1rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class LogsPage {
   private readonly adminApi = inject(AdminApi);
-  protected readonly kind: LogKind = inject(ActivatedRoute).snapshot.data['kind'] === 'activity' ? 'activity' : 'auth';
+  protected readonly kind: LogKind =
+    inject(ActivatedRoute).snapshot.data['kind'] === 'activity' ? 'activity' : 'auth';
   protected readonly columns = this.kind === 'auth' ? AUTH_COLUMNS : ACTIVITY_COLUMNS;
   protected readonly authTypes = Object.values(AuthLogResult);
   protected readonly rowTestId = (r: LogRow): string => `log-row-${r.id}`;
@@ -212,7 +268,10 @@ export class LogsPage {
     this.loading.set(true);
     const filter: LogFilter = { ...this.applied(), offset: this.offset(), limit: this.limit() };
     try {
-      const page = this.kind === 'auth' ? await this.adminApi.authLogs(filter) : await this.adminApi.activityLogs(filter);
+      const page =
+        this.kind === 'auth'
+          ? await this.adminApi.authLogs(filter)
+          : await this.adminApi.activityLogs(filter);
       this.rows.set(page.logs);
       this.total.set(page.totalCount);
       this.error.set(null);

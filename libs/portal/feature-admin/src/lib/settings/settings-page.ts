@@ -1,7 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Permission } from '@capstan/contracts-api';
 import { AdminApi, SessionStore, type Settings, errorMessage } from '@capstan/portal-data-access';
-import { Alert, FormControlDirective, FormField, PageHeader, Spinner, ToastService } from '@capstan/portal-ui';
+import {
+  Alert,
+  FormControlDirective,
+  FormField,
+  PageHeader,
+  Spinner,
+  ToastService,
+} from '@capstan/portal-ui';
 
 interface Label {
   name: string;
@@ -51,7 +58,10 @@ export function validateSettings(
   selector: 'cap-settings-page',
   imports: [Alert, FormField, FormControlDirective, PageHeader, Spinner],
   template: `
-    <cap-page-header title="Settings" subtitle="Authentication, audit and display settings of this instance." />
+    <cap-page-header
+      title="Settings"
+      subtitle="Authentication, audit and display settings of this instance."
+    />
     @if (loadError(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     } @else if (!loaded()) {
@@ -65,14 +75,28 @@ export function validateSettings(
           <legend class="sr-only">Authentication</legend>
           <h2>Authentication</h2>
           <div class="grid-2">
-            <cap-form-field label="Session lifetime" hint="How long a login stays valid." [error]="shown().timeout">
-              <select capControl class="input" name="timeout" data-testid="settings-session-timeout" (change)="timeout.set($any($event.target).value)">
+            <cap-form-field
+              label="Session lifetime"
+              hint="How long a login stays valid."
+              [error]="shown().timeout"
+            >
+              <select
+                capControl
+                class="input"
+                name="timeout"
+                data-testid="settings-session-timeout"
+                (change)="timeout.set($any($event.target).value)"
+              >
                 @for (t of timeoutChoices(); track t.value) {
                   <option [value]="t.value" [selected]="timeout() === t.value">{{ t.label }}</option>
                 }
               </select>
             </cap-form-field>
-            <cap-form-field label="Required password length" hint="Minimum length of local users' passwords." [error]="shown().passwordLength">
+            <cap-form-field
+              label="Required password length"
+              hint="Minimum length of local users' passwords."
+              [error]="shown().passwordLength"
+            >
               <input
                 capControl
                 class="input"
@@ -90,7 +114,11 @@ export function validateSettings(
         <fieldset class="card" [disabled]="!canUpdate()">
           <legend class="sr-only">Audit</legend>
           <h2>Audit</h2>
-          <cap-form-field label="Log retention (days)" hint="Authentication and activity log entries older than this are deleted." [error]="shown().retention">
+          <cap-form-field
+            label="Log retention (days)"
+            hint="Authentication and activity log entries older than this are deleted."
+            [error]="shown().retention"
+          >
             <input
               capControl
               class="input narrow"
@@ -110,18 +138,37 @@ export function validateSettings(
           @for (label of labels(); track $index; let i = $index) {
             <div class="label-row" [attr.data-testid]="'settings-label-' + i">
               <cap-form-field label="Name">
-                <input capControl class="input" [value]="label.name" (input)="setLabel(i, 'name', $any($event.target).value)" />
+                <input
+                  capControl
+                  class="input"
+                  [value]="label.name"
+                  (input)="setLabel(i, 'name', $any($event.target).value)"
+                />
               </cap-form-field>
               <cap-form-field label="Value">
-                <input capControl class="input" [value]="label.value" (input)="setLabel(i, 'value', $any($event.target).value)" />
+                <input
+                  capControl
+                  class="input"
+                  [value]="label.value"
+                  (input)="setLabel(i, 'value', $any($event.target).value)"
+                />
               </cap-form-field>
-              <button type="button" class="btn btn-sm" [attr.aria-label]="'Remove label ' + (label.name || i + 1)" (click)="removeLabel(i)">Remove</button>
+              <button
+                type="button"
+                class="btn btn-sm"
+                [attr.aria-label]="'Remove label ' + (label.name || i + 1)"
+                (click)="removeLabel(i)"
+              >
+                Remove
+              </button>
             </div>
           }
           @if (shown().labels; as message) {
             <p class="error">{{ message }}</p>
           }
-          <button type="button" class="btn btn-sm" data-testid="settings-label-add" (click)="addLabel()">+ Add label</button>
+          <button type="button" class="btn btn-sm" data-testid="settings-label-add" (click)="addLabel()">
+            + Add label
+          </button>
         </fieldset>
         @if (canUpdate()) {
           <div class="form-actions save">
@@ -134,12 +181,30 @@ export function validateSettings(
     }
   `,
   styles: `
-    fieldset { margin: 0 0 1rem; min-width: 0; }
-    .narrow { max-width: 10rem; }
-    .label-row { display: grid; grid-template-columns: 1fr 1fr auto; gap: 0 .75rem; align-items: center; }
-    @media (max-width: 480px) { .label-row { grid-template-columns: 1fr; } }
-    .error { color: var(--danger-text); }
-    .save { margin-top: 1rem; }
+    fieldset {
+      margin: 0 0 1rem;
+      min-width: 0;
+    }
+    .narrow {
+      max-width: 10rem;
+    }
+    .label-row {
+      display: grid;
+      grid-template-columns: 1fr 1fr auto;
+      gap: 0 0.75rem;
+      align-items: center;
+    }
+    @media (max-width: 480px) {
+      .label-row {
+        grid-template-columns: 1fr;
+      }
+    }
+    .error {
+      color: var(--danger-text);
+    }
+    .save {
+      margin-top: 1rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -161,7 +226,9 @@ export class SettingsPage {
 
   protected readonly timeoutChoices = computed(() => {
     const current = this.timeout();
-    return SESSION_TIMEOUTS.some((t) => t.value === current) ? SESSION_TIMEOUTS : [{ value: current, label: current }, ...SESSION_TIMEOUTS];
+    return SESSION_TIMEOUTS.some((t) => t.value === current)
+      ? SESSION_TIMEOUTS
+      : [{ value: current, label: current }, ...SESSION_TIMEOUTS];
   });
   protected readonly errors = computed(() =>
     validateSettings(this.timeout(), this.passwordLength(), this.retention(), this.labels()),

@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { MembershipRole, Permission } from '@capstan/contracts-api';
 import {
@@ -47,7 +56,13 @@ interface MemberRow {
         <h2 id="add-title">Add a member</h2>
         <div class="add-row">
           <cap-form-field label="User">
-            <select capControl class="input" name="user" data-testid="member-user" (change)="newUser.set(+$any($event.target).value)">
+            <select
+              capControl
+              class="input"
+              name="user"
+              data-testid="member-user"
+              (change)="newUser.set(+$any($event.target).value)"
+            >
               <option [value]="0" [selected]="newUser() === 0">Choose a user…</option>
               @for (u of candidates(); track u.Id) {
                 <option [value]="u.Id" [selected]="newUser() === u.Id">{{ u.Username }}</option>
@@ -55,27 +70,59 @@ interface MemberRow {
             </select>
           </cap-form-field>
           <cap-form-field label="Role">
-            <select capControl class="input" name="role" data-testid="member-role" (change)="newRole.set(+$any($event.target).value)">
+            <select
+              capControl
+              class="input"
+              name="role"
+              data-testid="member-role"
+              (change)="newRole.set(+$any($event.target).value)"
+            >
               <option [value]="2" [selected]="newRole() === 2">Member</option>
               <option [value]="1" [selected]="newRole() === 1">Leader</option>
             </select>
           </cap-form-field>
-          <button type="submit" class="btn btn-primary" data-testid="member-add" [disabled]="newUser() === 0 || busy()">Add</button>
+          <button
+            type="submit"
+            class="btn btn-primary"
+            data-testid="member-add"
+            [disabled]="newUser() === 0 || busy()"
+          >
+            Add
+          </button>
         </div>
       </form>
     }
 
-    <cap-data-table caption="Members" [columns]="columns" [rows]="rows()" [loading]="loading()" [rowTestId]="rowTestId" emptyMessage="This team has no members.">
+    <cap-data-table
+      caption="Members"
+      [columns]="columns"
+      [rows]="rows()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="This team has no members."
+    >
       <ng-template capCell="role" [capCellOf]="rows()" let-row>
-        <span class="badge" [class.badge-accent]="row.membership.Role === 1">{{ row.membership.Role === 1 ? 'Leader' : 'Member' }}</span>
+        <span class="badge" [class.badge-accent]="row.membership.Role === 1">{{
+          row.membership.Role === 1 ? 'Leader' : 'Member'
+        }}</span>
       </ng-template>
       <ng-template capCell="actions" [capCellOf]="rows()" let-row>
         @if (canManage()) {
           <div class="row-actions">
-            <button type="button" class="btn-link" [attr.data-testid]="'member-toggle-' + row.username" (click)="toggleRole(row)">
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'member-toggle-' + row.username"
+              (click)="toggleRole(row)"
+            >
               {{ row.membership.Role === 1 ? 'Make member' : 'Make leader' }}
             </button>
-            <button type="button" class="btn-link danger" [attr.data-testid]="'member-remove-' + row.username" (click)="remove(row)">
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'member-remove-' + row.username"
+              (click)="remove(row)"
+            >
               Remove
             </button>
           </div>
@@ -84,9 +131,18 @@ interface MemberRow {
     </cap-data-table>
   `,
   styles: `
-    .add { margin-bottom: 1rem; }
-    .add-row { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: center; }
-    .add-row cap-form-field { flex: 1 1 12rem; }
+    .add {
+      margin-bottom: 1rem;
+    }
+    .add-row {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0 1rem;
+      align-items: center;
+    }
+    .add-row cap-form-field {
+      flex: 1 1 12rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -125,7 +181,10 @@ export class TeamDetailPage {
   );
   protected readonly rows = computed<MemberRow[]>(() => {
     const names = new Map(this.users().map((u) => [u.Id, u.Username]));
-    return this.memberships().map((m) => ({ membership: m, username: names.get(m.UserID) ?? `user #${m.UserID}` }));
+    return this.memberships().map((m) => ({
+      membership: m,
+      username: names.get(m.UserID) ?? `user #${m.UserID}`,
+    }));
   });
   protected readonly candidates = computed(() => {
     const members = new Set(this.memberships().map((m) => m.UserID));
@@ -170,7 +229,10 @@ export class TeamDetailPage {
   }
 
   protected async toggleRole(row: MemberRow): Promise<void> {
-    const role = row.membership.Role === (MembershipRole.Leader as number) ? MembershipRole.Member : MembershipRole.Leader;
+    const role =
+      row.membership.Role === (MembershipRole.Leader as number)
+        ? MembershipRole.Member
+        : MembershipRole.Leader;
     await this.run(async () => {
       await this.teamsApi.changeRole(row.membership, role);
       this.toasts.success(`${row.username} is now a ${role === MembershipRole.Leader ? 'leader' : 'member'}`);

@@ -1,7 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { SessionStore, type Team, TeamsApi, type User, UsersApi, errorMessage } from '@capstan/portal-data-access';
+import {
+  SessionStore,
+  type Team,
+  TeamsApi,
+  type User,
+  UsersApi,
+  errorMessage,
+} from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
@@ -24,11 +31,29 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
  */
 @Component({
   selector: 'cap-teams-page',
-  imports: [Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, PageHeader, RouterLink, SearchShortcut],
+  imports: [
+    Alert,
+    CellDef,
+    DataTable,
+    Dialog,
+    FormField,
+    FormControlDirective,
+    PageHeader,
+    RouterLink,
+    SearchShortcut,
+  ],
   template: `
-    <cap-page-header title="Teams" subtitle="Groups of users; access to environments will be granted per team.">
+    <cap-page-header
+      title="Teams"
+      subtitle="Groups of users; access to environments will be granted per team."
+    >
       @if (canManageTeams()) {
-        <button type="button" class="btn btn-primary" data-testid="team-create" (click)="open({ kind: 'create' })">
+        <button
+          type="button"
+          class="btn btn-primary"
+          data-testid="team-create"
+          (click)="open({ kind: 'create' })"
+        >
           + Add team
         </button>
       }
@@ -52,10 +77,19 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
       </label>
     </div>
 
-    <cap-data-table caption="Teams" [columns]="columns" [rows]="filtered()" [loading]="loading()" [rowTestId]="rowTestId" emptyMessage="No teams yet.">
+    <cap-data-table
+      caption="Teams"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No teams yet."
+    >
       <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
         @if (canManageMembers(row)) {
-          <a [routerLink]="['/admin/teams', row.Id]" [attr.data-testid]="'team-link-' + row.Name">{{ row.Name }}</a>
+          <a [routerLink]="['/admin/teams', row.Id]" [attr.data-testid]="'team-link-' + row.Name">{{
+            row.Name
+          }}</a>
         } @else {
           {{ row.Name }}
         }
@@ -66,10 +100,20 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
             <a class="btn-link" [routerLink]="['/admin/teams', row.Id]">Members</a>
           }
           @if (canManageTeams()) {
-            <button type="button" class="btn-link" [attr.data-testid]="'team-rename-' + row.Name" (click)="open({ kind: 'rename', team: row })">
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'team-rename-' + row.Name"
+              (click)="open({ kind: 'rename', team: row })"
+            >
               Rename
             </button>
-            <button type="button" class="btn-link danger" [attr.data-testid]="'team-delete-' + row.Name" (click)="remove(row)">
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'team-delete-' + row.Name"
+              (click)="remove(row)"
+            >
               Delete
             </button>
           }
@@ -78,7 +122,11 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
     </cap-data-table>
 
     @if (dialog(); as d) {
-      <cap-dialog [title]="d.kind === 'create' ? 'Add a team' : 'Rename ' + d.team.Name" testId="team-dialog" (closed)="close()">
+      <cap-dialog
+        [title]="d.kind === 'create' ? 'Add a team' : 'Rename ' + d.team.Name"
+        testId="team-dialog"
+        (closed)="close()"
+      >
         <form id="team-form" novalidate (submit)="save($event)">
           @if (formError(); as message) {
             <cap-alert kind="error">{{ message }}</cap-alert>
@@ -96,7 +144,13 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
           </cap-form-field>
           @if (d.kind === 'create') {
             <cap-form-field label="Team leader" hint="Optional. The leader can manage the team's members.">
-              <select capControl class="input" name="leader" data-testid="team-leader" (change)="leader.set(+$any($event.target).value)">
+              <select
+                capControl
+                class="input"
+                name="leader"
+                data-testid="team-leader"
+                (change)="leader.set(+$any($event.target).value)"
+              >
                 <option [value]="0" [selected]="leader() === 0">No leader</option>
                 @for (u of users(); track u.Id) {
                   <option [value]="u.Id" [selected]="leader() === u.Id">{{ u.Username }}</option>
@@ -107,7 +161,13 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
         </form>
         <div dialog-actions>
           <button type="button" class="btn" (click)="close()">Cancel</button>
-          <button type="submit" form="team-form" class="btn btn-primary" data-testid="team-save" [disabled]="busy()">
+          <button
+            type="submit"
+            form="team-form"
+            class="btn btn-primary"
+            data-testid="team-save"
+            [disabled]="busy()"
+          >
             {{ busy() ? 'Saving…' : 'Save' }}
           </button>
         </div>
@@ -115,7 +175,10 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
     }
   `,
   styles: `
-    .grow { flex: 1 1 16rem; max-width: 24rem; }
+    .grow {
+      flex: 1 1 16rem;
+      max-width: 24rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -158,7 +221,10 @@ export class TeamsPage {
   }
 
   protected canManageMembers(team: Team): boolean {
-    return this.canManageTeams() || (this.session.can(Permission.TeamMembersManage) && this.session.ledTeamIds().has(team.Id));
+    return (
+      this.canManageTeams() ||
+      (this.session.can(Permission.TeamMembersManage) && this.session.ledTeamIds().has(team.Id))
+    );
   }
 
   protected async load(): Promise<void> {

@@ -13,7 +13,10 @@ describe('UsersPage', () => {
   let users: ReturnType<typeof userFactory>[];
 
   beforeEach(() => {
-    users = [userFactory({ Id: 1, Username: 'admin', Role: 1 }), userFactory({ Id: 2, Username: 'bob', Role: 2 })];
+    users = [
+      userFactory({ Id: 1, Username: 'admin', Role: 1 }),
+      userFactory({ Id: 2, Username: 'bob', Role: 2 }),
+    ];
     api = new FakeApi()
       .on('GET /api/users', () => ({ body: users }))
       .on('GET /api/users/me', { body: users[0] })
@@ -72,13 +75,20 @@ describe('UsersPage', () => {
     byId<HTMLButtonElement>('user-save')!.click();
     await settle();
     await settle();
-    expect(api.last('POST /api/users')?.body).toEqual({ username: 'carol', password: 'a-long-password', role: 1 });
+    expect(api.last('POST /api/users')?.body).toEqual({
+      username: 'carol',
+      password: 'a-long-password',
+      role: 1,
+    });
     expect(byId('user-row-carol')?.textContent).toContain('Administrator');
     expect(byId('user-dialog')).toBeNull();
   });
 
   it('shows the server error inside the dialog and keeps it open', async () => {
-    api.on('POST /api/users', { status: 409, body: { message: 'A user with this name already exists', details: '' } });
+    api.on('POST /api/users', {
+      status: 409,
+      body: { message: 'A user with this name already exists', details: '' },
+    });
     const { el, byId, settle } = await setup();
     byId<HTMLButtonElement>('user-create')!.click();
     await settle();

@@ -27,7 +27,12 @@ export function roleLabel(role: number): string {
   imports: [Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, PageHeader, SearchShortcut],
   template: `
     <cap-page-header title="Users" subtitle="Who can log in, and whether they administer the instance.">
-      <button type="button" class="btn btn-primary" data-testid="user-create" (click)="open({ kind: 'create' })">
+      <button
+        type="button"
+        class="btn btn-primary"
+        data-testid="user-create"
+        (click)="open({ kind: 'create' })"
+      >
         + Add user
       </button>
     </cap-page-header>
@@ -64,14 +69,29 @@ export function roleLabel(role: number): string {
       </ng-template>
       <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
         <div class="row-actions">
-          <button type="button" class="btn-link" [attr.data-testid]="'user-edit-' + row.Username" (click)="open({ kind: 'role', user: row })">
+          <button
+            type="button"
+            class="btn-link"
+            [attr.data-testid]="'user-edit-' + row.Username"
+            (click)="open({ kind: 'role', user: row })"
+          >
             Change role
           </button>
-          <button type="button" class="btn-link" [attr.data-testid]="'user-reset-' + row.Username" (click)="open({ kind: 'password', user: row })">
+          <button
+            type="button"
+            class="btn-link"
+            [attr.data-testid]="'user-reset-' + row.Username"
+            (click)="open({ kind: 'password', user: row })"
+          >
             Reset password
           </button>
           @if (row.Id !== session.user()?.Id) {
-            <button type="button" class="btn-link danger" [attr.data-testid]="'user-delete-' + row.Username" (click)="remove(row)">
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'user-delete-' + row.Username"
+              (click)="remove(row)"
+            >
               Delete
             </button>
           }
@@ -81,7 +101,13 @@ export function roleLabel(role: number): string {
 
     @if (dialog(); as d) {
       <cap-dialog
-        [title]="d.kind === 'create' ? 'Add a user' : d.kind === 'role' ? 'Change the role of ' + d.user.Username : 'Reset the password of ' + d.user.Username"
+        [title]="
+          d.kind === 'create'
+            ? 'Add a user'
+            : d.kind === 'role'
+              ? 'Change the role of ' + d.user.Username
+              : 'Reset the password of ' + d.user.Username
+        "
         testId="user-dialog"
         (closed)="close()"
       >
@@ -122,7 +148,13 @@ export function roleLabel(role: number): string {
           }
           @if (d.kind !== 'password') {
             <cap-form-field label="Role">
-              <select capControl class="input" name="role" data-testid="user-role" (change)="role.set(+$any($event.target).value)">
+              <select
+                capControl
+                class="input"
+                name="role"
+                data-testid="user-role"
+                (change)="role.set(+$any($event.target).value)"
+              >
                 <option [value]="2" [selected]="role() === 2">Standard user</option>
                 <option [value]="1" [selected]="role() === 1">Administrator</option>
               </select>
@@ -131,7 +163,13 @@ export function roleLabel(role: number): string {
         </form>
         <div dialog-actions>
           <button type="button" class="btn" (click)="close()">Cancel</button>
-          <button type="submit" form="user-form" class="btn btn-primary" data-testid="user-save" [disabled]="busy()">
+          <button
+            type="submit"
+            form="user-form"
+            class="btn btn-primary"
+            data-testid="user-save"
+            [disabled]="busy()"
+          >
             {{ busy() ? 'Saving…' : 'Save' }}
           </button>
         </div>
@@ -139,7 +177,10 @@ export function roleLabel(role: number): string {
     }
   `,
   styles: `
-    .grow { flex: 1 1 16rem; max-width: 24rem; }
+    .grow {
+      flex: 1 1 16rem;
+      max-width: 24rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -214,7 +255,11 @@ export class UsersPage {
     const mode = this.dialog();
     if (!mode || this.busy()) return;
     this.submitted.set(true);
-    if ((mode.kind === 'create' && this.shown('username')) || (mode.kind !== 'role' && this.shown('password'))) return;
+    if (
+      (mode.kind === 'create' && this.shown('username')) ||
+      (mode.kind !== 'role' && this.shown('password'))
+    )
+      return;
     this.busy.set(true);
     this.formError.set(null);
     try {

@@ -12,11 +12,30 @@ export type AlertKind = 'error' | 'success' | 'info' | 'warning';
     '[attr.data-testid]': 'resolvedTestId()',
   },
   styles: `
-    :host { display: block; padding: .75rem 1rem; border-radius: var(--radius); border: 1px solid; margin: 0 0 1rem; }
-    :host(.alert-error) { background: var(--danger-bg); border-color: var(--danger); color: var(--danger-text); }
-    :host(.alert-success) { background: var(--success-bg); border-color: var(--success); }
-    :host(.alert-info) { background: var(--info-bg); border-color: var(--info); }
-    :host(.alert-warning) { background: var(--warning-bg); border-color: var(--warning); }
+    :host {
+      display: block;
+      padding: 0.75rem 1rem;
+      border-radius: var(--radius);
+      border: 1px solid;
+      margin: 0 0 1rem;
+    }
+    :host(.alert-error) {
+      background: var(--danger-bg);
+      border-color: var(--danger);
+      color: var(--danger-text);
+    }
+    :host(.alert-success) {
+      background: var(--success-bg);
+      border-color: var(--success);
+    }
+    :host(.alert-info) {
+      background: var(--info-bg);
+      border-color: var(--info);
+    }
+    :host(.alert-warning) {
+      background: var(--warning-bg);
+      border-color: var(--warning);
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

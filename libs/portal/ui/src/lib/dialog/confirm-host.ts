@@ -12,7 +12,9 @@ import { Dialog } from './dialog';
       <cap-dialog [title]="pending.title" testId="confirm-dialog" (closed)="confirm.answer(false)">
         <p>{{ pending.message }}</p>
         <div dialog-actions>
-          <button type="button" class="btn" data-testid="confirm-cancel" (click)="confirm.answer(false)">Cancel</button>
+          <button type="button" class="btn" data-testid="confirm-cancel" (click)="confirm.answer(false)">
+            Cancel
+          </button>
           <button
             type="button"
             class="btn"

@@ -16,7 +16,12 @@ function setup() {
 describe('ConfirmService + ConfirmHost', () => {
   it('shows an accessible modal dialog and resolves true on confirm', async () => {
     const { fixture, confirm, el } = setup();
-    const answer = confirm.ask({ title: 'Delete user', message: 'Delete bob?', confirmLabel: 'Delete', danger: true });
+    const answer = confirm.ask({
+      title: 'Delete user',
+      message: 'Delete bob?',
+      confirmLabel: 'Delete',
+      danger: true,
+    });
     fixture.detectChanges();
     await fixture.whenStable();
     const dialog = el.querySelector('[role="dialog"]')!;
@@ -33,7 +38,9 @@ describe('ConfirmService + ConfirmHost', () => {
     const { fixture, confirm, el } = setup();
     const answer = confirm.ask({ title: 'Sure?', message: 'Really?' });
     fixture.detectChanges();
-    el.querySelector('[role="dialog"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    el.querySelector('[role="dialog"]')!.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }),
+    );
     expect(await answer).toBe(false);
   });
 

@@ -33,13 +33,41 @@ let nextId = 0;
     </div>
   `,
   styles: `
-    :host { position: fixed; inset: 0; z-index: 40; display: grid; place-items: center; padding: 1rem; }
-    .backdrop { position: absolute; inset: 0; background: rgb(0 0 0 / .45); }
-    .dialog { position: relative; width: min(32rem, 100%); max-height: calc(100vh - 2rem); overflow: auto;
-      background: var(--surface); color: var(--text); border-radius: var(--radius-lg); box-shadow: var(--shadow);
-      padding: 1.25rem; }
-    .dialog-title { margin: 0 0 1rem; font-size: 1.15rem; }
-    .dialog-actions { display: flex; justify-content: flex-end; gap: .5rem; margin-top: 1.25rem; flex-wrap: wrap; }
+    :host {
+      position: fixed;
+      inset: 0;
+      z-index: 40;
+      display: grid;
+      place-items: center;
+      padding: 1rem;
+    }
+    .backdrop {
+      position: absolute;
+      inset: 0;
+      background: rgb(0 0 0 / 0.45);
+    }
+    .dialog {
+      position: relative;
+      width: min(32rem, 100%);
+      max-height: calc(100vh - 2rem);
+      overflow: auto;
+      background: var(--surface);
+      color: var(--text);
+      border-radius: var(--radius-lg);
+      box-shadow: var(--shadow);
+      padding: 1.25rem;
+    }
+    .dialog-title {
+      margin: 0 0 1rem;
+      font-size: 1.15rem;
+    }
+    .dialog-actions {
+      display: flex;
+      justify-content: flex-end;
+      gap: 0.5rem;
+      margin-top: 1.25rem;
+      flex-wrap: wrap;
+    }
   `,
   host: { '(click)': 'onClick($event)' },
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -51,7 +79,9 @@ export class Dialog {
 
   protected readonly titleId = `cap-dialog-title-${nextId++}`;
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
-  private readonly previouslyFocused = (typeof document !== 'undefined' ? document.activeElement : null) as HTMLElement | null;
+  private readonly previouslyFocused = (typeof document !== 'undefined'
+    ? document.activeElement
+    : null) as HTMLElement | null;
 
   constructor() {
     afterNextRender(() => {

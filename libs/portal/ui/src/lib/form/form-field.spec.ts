@@ -30,7 +30,9 @@ describe('FormField', () => {
     expect(label.textContent).toContain('Password');
     expect(input.getAttribute('aria-required')).toBe('true');
     expect(input.getAttribute('aria-invalid')).toBeNull();
-    expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toContain('At least 12');
+    expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toContain(
+      'At least 12',
+    );
   });
 
   it('marks the control invalid and points aria-describedby at the error', () => {

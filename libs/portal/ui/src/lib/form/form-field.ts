@@ -24,11 +24,27 @@ let nextId = 0;
     }
   `,
   styles: `
-    :host { display: grid; gap: .3rem; margin-bottom: 1rem; }
-    .label { font-weight: 600; font-size: .9rem; }
-    .required { color: var(--danger); margin-left: .15rem; }
-    .hint, .error { margin: 0; font-size: .85rem; }
-    .error { color: var(--danger-text); }
+    :host {
+      display: grid;
+      gap: 0.3rem;
+      margin-bottom: 1rem;
+    }
+    .label {
+      font-weight: 600;
+      font-size: 0.9rem;
+    }
+    .required {
+      color: var(--danger);
+      margin-left: 0.15rem;
+    }
+    .hint,
+    .error {
+      margin: 0;
+      font-size: 0.85rem;
+    }
+    .error {
+      color: var(--danger-text);
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -11,11 +11,28 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
   `,
   host: { 'data-testid': 'empty-state' },
   styles: `
-    :host { display: grid; justify-items: center; text-align: center; gap: .5rem; padding: 2.5rem 1rem;
-      border: 1px dashed var(--border); border-radius: var(--radius-lg); background: var(--surface); }
-    .icon { font-size: 2rem; line-height: 1; }
-    h2 { margin: 0; font-size: 1.15rem; }
-    p { margin: 0; max-width: 36rem; }
+    :host {
+      display: grid;
+      justify-items: center;
+      text-align: center;
+      gap: 0.5rem;
+      padding: 2.5rem 1rem;
+      border: 1px dashed var(--border);
+      border-radius: var(--radius-lg);
+      background: var(--surface);
+    }
+    .icon {
+      font-size: 2rem;
+      line-height: 1;
+    }
+    h2 {
+      margin: 0;
+      font-size: 1.15rem;
+    }
+    p {
+      margin: 0;
+      max-width: 36rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -13,10 +13,26 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
     <div class="actions"><ng-content /></div>
   `,
   styles: `
-    :host { display: flex; flex-wrap: wrap; gap: .75rem 1rem; align-items: end; justify-content: space-between; margin-bottom: 1.25rem; }
-    h1 { margin: 0; font-size: 1.5rem; }
-    p { margin: .25rem 0 0; }
-    .actions { display: flex; gap: .5rem; flex-wrap: wrap; }
+    :host {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.75rem 1rem;
+      align-items: end;
+      justify-content: space-between;
+      margin-bottom: 1.25rem;
+    }
+    h1 {
+      margin: 0;
+      font-size: 1.5rem;
+    }
+    p {
+      margin: 0.25rem 0 0;
+    }
+    .actions {
+      display: flex;
+      gap: 0.5rem;
+      flex-wrap: wrap;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

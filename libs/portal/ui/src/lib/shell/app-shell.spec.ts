@@ -8,7 +8,14 @@ import { AppShell, type NavItem, type ShellTheme } from './app-shell';
 @Component({
   imports: [AppShell],
   template: `
-    <cap-app-shell [navItems]="nav" userName="alice" roleLabel="Administrator" [theme]="theme()" (themeChange)="theme.set($event)" (logout)="loggedOut = true">
+    <cap-app-shell
+      [navItems]="nav"
+      userName="alice"
+      roleLabel="Administrator"
+      [theme]="theme()"
+      (themeChange)="theme.set($event)"
+      (logout)="loggedOut = true"
+    >
       <p class="page">content</p>
     </cap-app-shell>
   `,

@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, output, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  inject,
+  input,
+  output,
+  signal,
+} from '@angular/core';
 import { RouterLink, RouterLinkActive } from '@angular/router';
 
 export interface NavItem {
@@ -38,7 +47,9 @@ interface NavSection {
       >
         <span aria-hidden="true">☰</span><span class="sr-only">Menu</span>
       </button>
-      <a class="brand" routerLink="/home"><span class="logo" aria-hidden="true">⎈</span> {{ productName() }}</a>
+      <a class="brand" routerLink="/home"
+        ><span class="logo" aria-hidden="true">⎈</span> {{ productName() }}</a
+      >
       <div class="spacer"></div>
       <button
         type="button"
@@ -83,7 +94,12 @@ interface NavSection {
                 </button>
               }
             </div>
-            <button type="button" class="menu-item" data-testid="logout" (click)="closeUserMenu(); logout.emit()">
+            <button
+              type="button"
+              class="menu-item"
+              data-testid="logout"
+              (click)="closeUserMenu(); logout.emit()"
+            >
               Log out
             </button>
           </div>
@@ -91,12 +107,7 @@ interface NavSection {
       </div>
     </header>
     <div class="body">
-      <nav
-        id="cap-sidebar"
-        class="sidebar"
-        [class.open]="menuOpen()"
-        aria-label="Main"
-      >
+      <nav id="cap-sidebar" class="sidebar" [class.open]="menuOpen()" aria-label="Main">
         @for (section of sections(); track section.title) {
           @if (section.title) {
             <h2 class="section">{{ section.title }}</h2>
@@ -124,44 +135,188 @@ interface NavSection {
     </div>
   `,
   styles: `
-    :host { display: grid; grid-template-rows: auto 1fr; min-height: 100vh; }
-    .topbar { position: sticky; top: 0; z-index: 20; display: flex; align-items: center; gap: .5rem; height: 3.25rem;
-      padding: 0 .75rem; background: var(--surface); border-bottom: 1px solid var(--border); }
-    .brand { font-weight: 700; font-size: 1.1rem; color: var(--text); text-decoration: none; display: inline-flex; gap: .4rem; align-items: center; }
-    .logo { color: var(--accent); font-size: 1.3rem; }
-    .spacer { flex: 1; }
-    .menu-toggle { display: none; }
-    .user-menu { position: relative; }
-    .user-btn { display: inline-flex; gap: .4rem; align-items: center; }
-    .avatar { display: inline-grid; place-items: center; width: 1.75rem; height: 1.75rem; border-radius: 50%;
-      background: var(--accent); color: var(--accent-contrast); font-weight: 700; text-transform: uppercase; }
-    .menu { position: absolute; right: 0; top: calc(100% + .35rem); min-width: 14rem; background: var(--surface);
-      border: 1px solid var(--border); border-radius: var(--radius-lg); box-shadow: var(--shadow); padding: .35rem; display: grid; }
-    .menu-head { display: grid; padding: .5rem .6rem; border-bottom: 1px solid var(--border); margin-bottom: .25rem; }
-    .menu-item { all: unset; box-sizing: border-box; padding: .5rem .6rem; border-radius: var(--radius); cursor: pointer; color: var(--text); }
-    .menu-item:hover, .menu-item:focus-visible { background: var(--surface-2); }
-    .menu-item:focus-visible { outline: 2px solid var(--focus); }
-    .theme-row { display: flex; gap: .3rem; cursor: default; }
-    .chip { border: 1px solid var(--border); background: transparent; color: var(--text); border-radius: 999px; padding: .15rem .6rem; cursor: pointer; text-transform: capitalize; }
-    .chip[aria-pressed='true'] { background: var(--accent); border-color: var(--accent); color: var(--accent-contrast); }
-    .body { display: grid; grid-template-columns: 15rem 1fr; min-height: 0; }
-    .sidebar { background: var(--sidebar-bg); border-right: 1px solid var(--border); padding: .75rem .5rem; }
-    .sidebar ul { list-style: none; margin: 0 0 .75rem; padding: 0; }
-    .section { font-size: .72rem; text-transform: uppercase; letter-spacing: .06em; color: var(--text-muted); margin: .75rem .6rem .35rem; }
-    .sidebar a { display: flex; gap: .6rem; align-items: center; padding: .5rem .6rem; border-radius: var(--radius);
-      color: var(--text); text-decoration: none; }
-    .sidebar a:hover { background: var(--surface-2); }
-    .sidebar a.active { background: var(--accent-soft); color: var(--accent-strong); font-weight: 600; }
-    .nav-icon { width: 1.2rem; text-align: center; }
-    main { padding: 1.5rem; min-width: 0; outline: none; }
+    :host {
+      display: grid;
+      grid-template-rows: auto 1fr;
+      min-height: 100vh;
+    }
+    .topbar {
+      position: sticky;
+      top: 0;
+      z-index: 20;
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      height: 3.25rem;
+      padding: 0 0.75rem;
+      background: var(--surface);
+      border-bottom: 1px solid var(--border);
+    }
+    .brand {
+      font-weight: 700;
+      font-size: 1.1rem;
+      color: var(--text);
+      text-decoration: none;
+      display: inline-flex;
+      gap: 0.4rem;
+      align-items: center;
+    }
+    .logo {
+      color: var(--accent);
+      font-size: 1.3rem;
+    }
+    .spacer {
+      flex: 1;
+    }
+    .menu-toggle {
+      display: none;
+    }
+    .user-menu {
+      position: relative;
+    }
+    .user-btn {
+      display: inline-flex;
+      gap: 0.4rem;
+      align-items: center;
+    }
+    .avatar {
+      display: inline-grid;
+      place-items: center;
+      width: 1.75rem;
+      height: 1.75rem;
+      border-radius: 50%;
+      background: var(--accent);
+      color: var(--accent-contrast);
+      font-weight: 700;
+      text-transform: uppercase;
+    }
+    .menu {
+      position: absolute;
+      right: 0;
+      top: calc(100% + 0.35rem);
+      min-width: 14rem;
+      background: var(--surface);
+      border: 1px solid var(--border);
+      border-radius: var(--radius-lg);
+      box-shadow: var(--shadow);
+      padding: 0.35rem;
+      display: grid;
+    }
+    .menu-head {
+      display: grid;
+      padding: 0.5rem 0.6rem;
+      border-bottom: 1px solid var(--border);
+      margin-bottom: 0.25rem;
+    }
+    .menu-item {
+      all: unset;
+      box-sizing: border-box;
+      padding: 0.5rem 0.6rem;
+      border-radius: var(--radius);
+      cursor: pointer;
+      color: var(--text);
+    }
+    .menu-item:hover,
+    .menu-item:focus-visible {
+      background: var(--surface-2);
+    }
+    .menu-item:focus-visible {
+      outline: 2px solid var(--focus);
+    }
+    .theme-row {
+      display: flex;
+      gap: 0.3rem;
+      cursor: default;
+    }
+    .chip {
+      border: 1px solid var(--border);
+      background: transparent;
+      color: var(--text);
+      border-radius: 999px;
+      padding: 0.15rem 0.6rem;
+      cursor: pointer;
+      text-transform: capitalize;
+    }
+    .chip[aria-pressed='true'] {
+      background: var(--accent);
+      border-color: var(--accent);
+      color: var(--accent-contrast);
+    }
+    .body {
+      display: grid;
+      grid-template-columns: 15rem 1fr;
+      min-height: 0;
+    }
+    .sidebar {
+      background: var(--sidebar-bg);
+      border-right: 1px solid var(--border);
+      padding: 0.75rem 0.5rem;
+    }
+    .sidebar ul {
+      list-style: none;
+      margin: 0 0 0.75rem;
+      padding: 0;
+    }
+    .section {
+      font-size: 0.72rem;
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+      color: var(--text-muted);
+      margin: 0.75rem 0.6rem 0.35rem;
+    }
+    .sidebar a {
+      display: flex;
+      gap: 0.6rem;
+      align-items: center;
+      padding: 0.5rem 0.6rem;
+      border-radius: var(--radius);
+      color: var(--text);
+      text-decoration: none;
+    }
+    .sidebar a:hover {
+      background: var(--surface-2);
+    }
+    .sidebar a.active {
+      background: var(--accent-soft);
+      color: var(--accent-strong);
+      font-weight: 600;
+    }
+    .nav-icon {
+      width: 1.2rem;
+      text-align: center;
+    }
+    main {
+      padding: 1.5rem;
+      min-width: 0;
+      outline: none;
+    }
     @media (max-width: 768px) {
-      .menu-toggle { display: inline-grid; }
-      .user-name { display: none; }
-      .body { grid-template-columns: 1fr; }
-      .sidebar { display: none; position: fixed; inset: 3.25rem 0 auto 0; z-index: 15; border-right: 0;
-        border-bottom: 1px solid var(--border); box-shadow: var(--shadow); max-height: calc(100vh - 3.25rem); overflow: auto; }
-      .sidebar.open { display: block; }
-      main { padding: 1rem; }
+      .menu-toggle {
+        display: inline-grid;
+      }
+      .user-name {
+        display: none;
+      }
+      .body {
+        grid-template-columns: 1fr;
+      }
+      .sidebar {
+        display: none;
+        position: fixed;
+        inset: 3.25rem 0 auto 0;
+        z-index: 15;
+        border-right: 0;
+        border-bottom: 1px solid var(--border);
+        box-shadow: var(--shadow);
+        max-height: calc(100vh - 3.25rem);
+        overflow: auto;
+      }
+      .sidebar.open {
+        display: block;
+      }
+      main {
+        padding: 1rem;
+      }
     }
   `,
   host: { '(document:click)': 'onDocumentClick($event)', '(keydown.escape)': 'onEscape()' },

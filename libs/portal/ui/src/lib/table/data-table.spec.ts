@@ -9,13 +9,23 @@ interface Row {
   size: number;
 }
 
-const rows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ name: `item-${i + 1}`, size: (i * 7) % 5 }));
+const rows = (n: number): Row[] =>
+  Array.from({ length: n }, (_, i) => ({ name: `item-${i + 1}`, size: (i * 7) % 5 }));
 
 @Component({
   imports: [DataTable, CellDef],
   template: `
-    <cap-data-table [columns]="columns" [rows]="rows()" [pageSize]="5" [totalCount]="total()" [rowTestId]="testId" (pageChange)="pages.push($event)">
-      <ng-template capCell="size" [capCellOf]="rows()" let-row><b class="size">{{ row.size }} MB</b></ng-template>
+    <cap-data-table
+      [columns]="columns"
+      [rows]="rows()"
+      [pageSize]="5"
+      [totalCount]="total()"
+      [rowTestId]="testId"
+      (pageChange)="pages.push($event)"
+    >
+      <ng-template capCell="size" [capCellOf]="rows()" let-row
+        ><b class="size">{{ row.size }} MB</b></ng-template
+      >
     </cap-data-table>
   `,
 })
@@ -34,7 +44,8 @@ function setup() {
   const fixture = TestBed.createComponent(Host);
   fixture.detectChanges();
   const el = fixture.nativeElement as HTMLElement;
-  const names = () => Array.from(el.querySelectorAll('tbody tr td:first-child')).map((td) => td.textContent?.trim());
+  const names = () =>
+    Array.from(el.querySelectorAll('tbody tr td:first-child')).map((td) => td.textContent?.trim());
   const click = (text: string) => {
     const button = Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.includes(text));
     if (!button) throw new Error(`no button ${text}`);

@@ -61,7 +61,11 @@ type SortDir = 'asc' | 'desc';
     <div class="table-wrap">
       <table>
         @if (caption()) {
-          <caption class="sr-only">{{ caption() }}</caption>
+          <caption class="sr-only">
+            {{
+              caption()
+            }}
+          </caption>
         }
         <thead>
           <tr>
@@ -69,12 +73,16 @@ type SortDir = 'asc' | 'desc';
               <th
                 scope="col"
                 [class.secondary]="col.secondary"
-                [attr.aria-sort]="sortKey() === col.key ? (sortDir() === 'asc' ? 'ascending' : 'descending') : null"
+                [attr.aria-sort]="
+                  sortKey() === col.key ? (sortDir() === 'asc' ? 'ascending' : 'descending') : null
+                "
               >
                 @if (col.sortable && !serverMode()) {
                   <button type="button" class="sort" (click)="toggleSort(col.key)">
                     {{ col.label }}
-                    <span aria-hidden="true">{{ sortKey() === col.key ? (sortDir() === 'asc' ? '▲' : '▼') : '↕' }}</span>
+                    <span aria-hidden="true">{{
+                      sortKey() === col.key ? (sortDir() === 'asc' ? '▲' : '▼') : '↕'
+                    }}</span>
                   </button>
                 } @else {
                   {{ col.label }}
@@ -98,7 +106,9 @@ type SortDir = 'asc' | 'desc';
             </tr>
           } @empty {
             <tr>
-              <td class="empty" [attr.colspan]="columns().length">{{ loading() ? 'Loading…' : emptyMessage() }}</td>
+              <td class="empty" [attr.colspan]="columns().length">
+                {{ loading() ? 'Loading…' : emptyMessage() }}
+              </td>
             </tr>
           }
         </tbody>
@@ -115,7 +125,15 @@ type SortDir = 'asc' | 'desc';
             }
           </select>
         </label>
-        <button type="button" class="btn btn-sm" [disabled]="page() === 0" (click)="goTo(page() - 1)" aria-label="Previous page">‹ Prev</button>
+        <button
+          type="button"
+          class="btn btn-sm"
+          [disabled]="page() === 0"
+          (click)="goTo(page() - 1)"
+          aria-label="Previous page"
+        >
+          ‹ Prev
+        </button>
         <span aria-live="polite">Page {{ page() + 1 }} of {{ pageCount() }}</span>
         <button
           type="button"
@@ -130,19 +148,75 @@ type SortDir = 'asc' | 'desc';
     }
   `,
   styles: `
-    :host { display: block; }
-    .table-wrap { overflow-x: auto; border: 1px solid var(--border); border-radius: var(--radius-lg); background: var(--surface); }
-    table { width: 100%; border-collapse: collapse; font-size: .92rem; }
-    th, td { text-align: left; padding: .6rem .75rem; border-bottom: 1px solid var(--border); vertical-align: middle; }
-    th { font-weight: 600; color: var(--text-muted); white-space: nowrap; background: var(--surface-2); }
-    tbody tr:last-child td { border-bottom: 0; }
-    tbody tr:hover { background: var(--surface-2); }
-    .sort { all: unset; cursor: pointer; display: inline-flex; gap: .3rem; align-items: center; }
-    .sort:focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; border-radius: 2px; }
-    .empty { text-align: center; color: var(--text-muted); padding: 1.5rem; }
-    .pager { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: flex-end; padding: .75rem 0; font-size: .9rem; }
-    .size { display: inline-flex; gap: .4rem; align-items: center; }
-    @media (max-width: 768px) { .secondary { display: none; } }
+    :host {
+      display: block;
+    }
+    .table-wrap {
+      overflow-x: auto;
+      border: 1px solid var(--border);
+      border-radius: var(--radius-lg);
+      background: var(--surface);
+    }
+    table {
+      width: 100%;
+      border-collapse: collapse;
+      font-size: 0.92rem;
+    }
+    th,
+    td {
+      text-align: left;
+      padding: 0.6rem 0.75rem;
+      border-bottom: 1px solid var(--border);
+      vertical-align: middle;
+    }
+    th {
+      font-weight: 600;
+      color: var(--text-muted);
+      white-space: nowrap;
+      background: var(--surface-2);
+    }
+    tbody tr:last-child td {
+      border-bottom: 0;
+    }
+    tbody tr:hover {
+      background: var(--surface-2);
+    }
+    .sort {
+      all: unset;
+      cursor: pointer;
+      display: inline-flex;
+      gap: 0.3rem;
+      align-items: center;
+    }
+    .sort:focus-visible {
+      outline: 2px solid var(--focus);
+      outline-offset: 2px;
+      border-radius: 2px;
+    }
+    .empty {
+      text-align: center;
+      color: var(--text-muted);
+      padding: 1.5rem;
+    }
+    .pager {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem 1rem;
+      align-items: center;
+      justify-content: flex-end;
+      padding: 0.75rem 0;
+      font-size: 0.9rem;
+    }
+    .size {
+      display: inline-flex;
+      gap: 0.4rem;
+      align-items: center;
+    }
+    @media (max-width: 768px) {
+      .secondary {
+        display: none;
+      }
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -167,7 +241,9 @@ export class DataTable<T> {
 
   protected readonly serverMode = computed(() => this.totalCount() !== null);
   protected readonly total = computed(() => this.totalCount() ?? this.rows().length);
-  protected readonly pageCount = computed(() => Math.max(1, Math.ceil(this.total() / this.currentPageSize())));
+  protected readonly pageCount = computed(() =>
+    Math.max(1, Math.ceil(this.total() / this.currentPageSize())),
+  );
 
   protected readonly sortedRows = computed(() => {
     const rows = [...this.rows()];
@@ -206,7 +282,8 @@ export class DataTable<T> {
   goTo(page: number): void {
     const target = Math.max(0, Math.min(page, this.pageCount() - 1));
     this.page.set(target);
-    if (this.serverMode()) this.pageChange.emit({ offset: target * this.currentPageSize(), limit: this.currentPageSize() });
+    if (this.serverMode())
+      this.pageChange.emit({ offset: target * this.currentPageSize(), limit: this.currentPageSize() });
   }
 
   /** Back to the first page (e.g. after the filters changed). */
@@ -220,7 +297,9 @@ export class DataTable<T> {
   }
 
   protected cellTemplate(key: string): TemplateRef<CellContext<T>> | null {
-    return (this.cells().find((c) => c.key() === key)?.template as TemplateRef<CellContext<T>> | undefined) ?? null;
+    return (
+      (this.cells().find((c) => c.key() === key)?.template as TemplateRef<CellContext<T>> | undefined) ?? null
+    );
   }
 
   protected display(col: TableColumn<T>, row: T): string {
