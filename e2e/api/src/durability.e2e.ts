@@ -46,8 +46,8 @@ describe('durability', () => {
     const names = Array.from({ length: 400 }, () => uniqueName('burst'));
     let killed = false;
     const writers = names.map(async (name, i) => {
-      // Spread the writes so the kill lands in the middle of the burst.
-      await new Promise((r) => setTimeout(r, i * 2));
+      // Eight writes in flight at each step, spread so the kill lands in the middle of the burst.
+      await new Promise((r) => setTimeout(r, Math.floor(i / 8) * 6));
       try {
         const r = await s.request('POST', '/api/teams', { token: admin, body: { name } });
         if (r.status === 200) acknowledged.push(name);

@@ -96,9 +96,10 @@ export function configureHttpPipeline(
     },
   });
   // API requests never touch the file system.
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    isApiPath(req.path) ? next() : serveStatic(req, res, next),
-  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (isApiPath(req.path)) next();
+    else serveStatic(req, res, next);
+  });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) {
       next();

@@ -18,3 +18,4 @@ export * from './lib/security/authenticator.port';
 export * from './lib/security/access.guard';
 export * from './lib/http/parse-id.pipe';
 export * from './lib/security/current-user.decorator';
+export * from './lib/database/autocommit';

@@ -3,7 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { API_KEY_PREFIX, UserRole } from '@capstan/contracts-api';
-import { AuthenticatedUser, ClockPort, ForbiddenError, NotFoundError } from '@capstan/server-core';
+import {
+  AuthenticatedUser,
+  ClockPort,
+  ForbiddenError,
+  NotFoundError,
+  AUTOCOMMIT,
+} from '@capstan/server-core';
 import { UsersService } from '@capstan/server-users';
 import type { ApiKeyResponse } from './dto/auth.dto';
 import { ApiKeyEntity } from './entities/api-key.entity';
@@ -48,6 +54,7 @@ export class ApiKeysService {
         dateCreated: Math.floor(this.clock.now() / 1000),
         lastUsed: 0,
       }),
+      AUTOCOMMIT,
     );
     return { raw, key };
   }
@@ -70,7 +77,7 @@ export class ApiKeysService {
         'Unable to find an API key with the specified identifier',
         `No key ${keyId} for user ${userId}`,
       );
-    await this.keys.remove(key);
+    await this.keys.remove(key, AUTOCOMMIT);
     this.cache.delete(key.digest);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { BadRequestError, ClockPort, parseDuration } from '@capstan/server-core';
+import { BadRequestError, ClockPort, parseDuration, AUTOCOMMIT } from '@capstan/server-core';
 import type { UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsEntity } from './entities/settings.entity';
 import { DEFAULT_SETTINGS, Settings } from './settings.model';
@@ -67,7 +67,10 @@ export class SettingsService {
         ? patch.BlackListedLabels.map((l) => ({ name: l.name, value: l.value }))
         : current.BlackListedLabels,
     };
-    await this.repo.save({ id: SETTINGS_ID, value: JSON.stringify(next), updatedAt: this.clock.now() });
+    await this.repo.save(
+      { id: SETTINGS_ID, value: JSON.stringify(next), updatedAt: this.clock.now() },
+      AUTOCOMMIT,
+    );
     this.cached = { value: next, at: this.clock.now() };
     for (const listener of this.listeners) listener(next);
     return next;

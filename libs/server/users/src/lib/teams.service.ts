@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { MembershipRole, UserRole } from '@capstan/contracts-api';
-import { AuthenticatedUser, BadRequestError, ConflictError } from '@capstan/server-core';
+import { AuthenticatedUser, BadRequestError, ConflictError, AUTOCOMMIT } from '@capstan/server-core';
 import type { CreateTeamDto, CreateTeamMembershipDto } from './dto/users.dto';
 import { TeamEntity } from './entities/team.entity';
 import { TeamMembershipEntity } from './entities/team-membership.entity';
@@ -26,7 +26,7 @@ export class TeamsService {
     const missing = leaders.filter((id) => !existing.includes(id));
     if (missing.length > 0)
       throw new BadRequestError('Invalid team leaders', `No user with id ${missing.join(', ')}`);
-    const team = await this.teams.save(this.teams.create({ name, nameKey: name.toLowerCase() }));
+    const team = await this.teams.save(this.teams.create({ name, nameKey: name.toLowerCase() }), AUTOCOMMIT);
     if (leaders.length > 0) {
       await this.memberships.insert(
         leaders.map((userId) => ({ userId, teamId: team.id, role: MembershipRole.Leader })),
@@ -65,14 +65,14 @@ export class TeamsService {
     if (other && other.id !== id) throw teamNameTaken(trimmed);
     team.name = trimmed;
     team.nameKey = trimmed.toLowerCase();
-    return this.teams.save(team);
+    return this.teams.save(team, AUTOCOMMIT);
   }
 
   async delete(id: number): Promise<void> {
     const team = await this.get(id);
     const members = await this.memberships.findBy({ teamId: id });
     await this.memberships.delete({ teamId: id });
-    await this.teams.remove(team);
+    await this.teams.remove(team, AUTOCOMMIT);
     members.forEach((m) => this.users.invalidate(m.userId));
   }
 
@@ -112,6 +112,7 @@ export class TeamsService {
     }
     const saved = await this.memberships.save(
       this.memberships.create({ userId: dto.userID, teamId: dto.teamID, role: dto.role }),
+      AUTOCOMMIT,
     );
     this.users.invalidate(dto.userID);
     return saved;
@@ -136,7 +137,7 @@ export class TeamsService {
       throw accessDenied('Only administrators can change a team leader');
     }
     membership.role = dto.role;
-    const saved = await this.memberships.save(membership);
+    const saved = await this.memberships.save(membership, AUTOCOMMIT);
     this.users.invalidate(membership.userId);
     return saved;
   }
@@ -152,7 +153,7 @@ export class TeamsService {
     ) {
       throw accessDenied('Only administrators can remove another team leader');
     }
-    await this.memberships.remove(membership);
+    await this.memberships.remove(membership, AUTOCOMMIT);
     this.users.invalidate(membership.userId);
   }
 

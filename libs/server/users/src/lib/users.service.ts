@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Not, Repository } from 'typeorm';
 import { MembershipRole, UserRole } from '@capstan/contracts-api';
-import { AuthenticatedUser, ClockPort, ConflictError, ForbiddenError } from '@capstan/server-core';
+import {
+  AuthenticatedUser,
+  ClockPort,
+  ConflictError,
+  ForbiddenError,
+  AUTOCOMMIT,
+} from '@capstan/server-core';
 import { SettingsService } from '@capstan/server-settings';
 import type { CreateUserDto, UpdateUserDto } from './dto/users.dto';
 import { UserEntity } from './entities/user.entity';
@@ -124,7 +130,7 @@ export class UsersService {
     }
     if (dto.theme !== undefined) user.theme = dto.theme.color;
     if (dto.useCache !== undefined) user.useCache = dto.useCache;
-    const saved = await this.users.save(user);
+    const saved = await this.users.save(user, AUTOCOMMIT);
     this.authCache.delete(id);
     return saved;
   }
@@ -135,7 +141,7 @@ export class UsersService {
     await this.checkCurrentPassword(user, current);
     await this.checkPasswordLength(next);
     this.setPassword(user, await this.hasher.hash(next));
-    await this.users.save(user);
+    await this.users.save(user, AUTOCOMMIT);
     this.authCache.delete(id);
   }
 
@@ -143,7 +149,7 @@ export class UsersService {
     if (id === actor.id) throw accessDenied('You cannot delete your own account');
     if (id === INITIAL_ADMIN_ID) throw accessDenied('The initial administrator account cannot be deleted');
     const user = await this.get(id);
-    await this.users.remove(user);
+    await this.users.remove(user, AUTOCOMMIT);
     this.authCache.delete(id);
   }
 
@@ -227,6 +233,7 @@ export class UsersService {
           useCache: true,
           createdAt: this.clock.now(),
         }),
+        AUTOCOMMIT,
       );
     } catch (e) {
       // Lost a race with a concurrent create of the same name.
