@@ -45,7 +45,6 @@ async function main(): Promise<void> {
       abortOnError: false,
     },
   );
-  app.enableShutdownHooks();
   app.setGlobalPrefix('api');
   configureHttpPipeline(app, config, logger, buildOpenApi(app));
   await app.init();
