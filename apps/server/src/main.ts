@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { CapstanLogger, ConfigError, loadConfig, prepareDataDir } from '@capstan/server-core';
 import { AppModule } from './app/app.module';
-import { configureHttpPipeline } from './app/http-pipeline';
+import { configureHttpPipeline, frontHandler, JSON_BODY_LIMIT_BYTES } from './app/http-pipeline';
 import { buildOpenApi } from './app/openapi';
 import { loadOrCreateTls } from './app/tls';
 
@@ -26,9 +26,10 @@ async function main(): Promise<void> {
 
   if (openapiOut !== undefined) {
     // Preview mode builds the route table without connecting to databases.
-    const app = await NestFactory.create<NestExpressApplication>(
+    const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register({ config, logger, secretKey: 'openapi-generation-only-key' }),
-      { logger, preview: true, bodyParser: false },
+      new FastifyAdapter(),
+      { logger, preview: true },
     );
     app.setGlobalPrefix('api');
     writeFileSync(openapiOut, JSON.stringify(buildOpenApi(app), null, 2) + '\n');
@@ -37,36 +38,43 @@ async function main(): Promise<void> {
   }
 
   const secretKey = prepareDataDir(config);
-  const app = await NestFactory.create<NestExpressApplication>(
+  const tls = await loadOrCreateTls(config);
+  // Fastify routes requests; the HTTP and HTTPS servers are ours, both in front of it.
+  const servers: { server: Server; https: boolean }[] = [];
+  let route: RequestListener | undefined;
+  const front = frontHandler(config, logger, (req, res) => route?.(req, res));
+  const adapter = new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    trustProxy: false,
+    return503OnClosing: true,
+    serverFactory: (handler: RequestListener) => {
+      route = handler;
+      if (!config.httpDisabled) servers.push({ server: createHttpServer(front), https: false });
+      servers.push({ server: createHttpsServer({ cert: tls.cert, key: tls.key }, front), https: true });
+      return servers[0].server;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, logger, secretKey }),
+    adapter,
     {
       logger,
-      bodyParser: false,
       abortOnError: false,
     },
   );
   app.setGlobalPrefix('api');
-  configureHttpPipeline(app, config, logger, buildOpenApi(app));
+  await configureHttpPipeline(app, config, buildOpenApi(app));
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
 
-  const handler = app.getHttpAdapter().getInstance() as Parameters<typeof createHttpServer>[1];
-  const servers: Server[] = [];
   const urls: string[] = [];
-  if (!config.httpDisabled) {
-    servers.push(await listen(createHttpServer(handler), config.httpPort, config.bindAddress));
-    urls.push(`http://${hostFor(config.bindAddress)}:${config.httpPort}${config.baseUrl}`);
+  for (const { server, https } of servers) {
+    const port = https ? config.httpsPort : config.httpPort;
+    await listen(server, port, config.bindAddress);
+    urls.push(
+      `${https ? 'https' : 'http'}://${hostFor(config.bindAddress)}:${port}${config.baseUrl}${https && tls.selfSigned ? ' (self-signed)' : ''}`,
+    );
   }
-  const tls = await loadOrCreateTls(config);
-  servers.push(
-    await listen(
-      createHttpsServer({ cert: tls.cert, key: tls.key }, handler),
-      config.httpsPort,
-      config.bindAddress,
-    ),
-  );
-  urls.push(
-    `https://${hostFor(config.bindAddress)}:${config.httpsPort}${config.baseUrl}${tls.selfSigned ? ' (self-signed)' : ''}`,
-  );
   logger.write('info', `Capstan is ready on ${urls.join(' and ')}`, {
     dataDir: config.dataDir,
     database: config.databaseUrl ? 'postgres' : 'sqlite',
@@ -74,9 +82,9 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string): void => {
     logger.write('info', `received ${signal}, shutting down`);
-    for (const s of servers) {
-      s.close();
-      s.closeIdleConnections();
+    for (const { server } of servers) {
+      server.close();
+      server.closeIdleConnections();
     }
     void app.close().then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();

@@ -1,52 +1,49 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import cookieParser from 'cookie-parser';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { API_HEADERS } from '@capstan/contracts-api';
-import { CapstanConfig, CapstanLogger, requestContext, sendError } from '@capstan/server-core';
+import { ActivityRecorder } from '@capstan/server-audit';
+import { CapstanConfig, CapstanLogger, requestContext } from '@capstan/server-core';
+import { AdminInitGate } from '@capstan/server-users';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-export const JSON_BODY_LIMIT = '1mb';
+export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
- * The Express layers in front of Nest's router: base-URL stripping, request id and context, security
- * headers, cookies, JSON bodies (errors in Portainer's shape), API docs and the portal's files.
+ * The Node request listener in front of Fastify: base-URL stripping, request id and context (AsyncLocalStorage
+ * around the whole request), security headers and the access log. Both the HTTP and the HTTPS server use it.
  */
-export function configureHttpPipeline(
-  app: NestExpressApplication,
+export function frontHandler(
   config: CapstanConfig,
   logger: CapstanLogger,
-  openapi: OpenAPIObject,
-): void {
-  app.set('x-powered-by', false);
-  app.set('etag', false);
-  app.setGlobalPrefix('api', { exclude: [] });
-
-  if (config.baseUrl) {
-    app.use((req: Request, res: Response, next: NextFunction) => {
+  fastify: RequestListener,
+): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (config.baseUrl) {
+      const url = req.url ?? '/';
       if (
-        req.url === config.baseUrl ||
-        req.url.startsWith(config.baseUrl + '/') ||
-        req.url.startsWith(config.baseUrl + '?')
+        url === config.baseUrl ||
+        url.startsWith(config.baseUrl + '/') ||
+        url.startsWith(config.baseUrl + '?')
       ) {
-        req.url = req.url.slice(config.baseUrl.length) || '/';
-        req.originalUrl = req.url;
-        next();
+        req.url = url.slice(config.baseUrl.length) || '/';
+      } else {
+        res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(
+          JSON.stringify({ message: 'Not found', details: `Capstan is served under ${config.baseUrl}` }),
+        );
         return;
       }
-      res
-        .status(404)
-        .type('application/json')
-        .send(JSON.stringify({ message: 'Not found', details: `Capstan is served under ${config.baseUrl}` }));
-    });
-  }
-
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.header(API_HEADERS.requestId);
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    }
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const startedAt = performance.now();
     res.setHeader(API_HEADERS.requestId, requestId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -59,18 +56,36 @@ export function configureHttpPipeline(
       logger.write(level, 'request', {
         reqId: requestId,
         method: req.method,
-        path: req.originalUrl.split('?')[0],
+        path: (req.url ?? '').split('?')[0],
         status: res.statusCode,
         ms: Math.round((performance.now() - startedAt) * 10) / 10,
       });
     });
-    requestContext.run({ requestId, startedAt: Date.now() }, next);
-  });
+    requestContext.run({ requestId, startedAt: Date.now() }, () => fastify(req, res));
+  };
+}
 
-  app.use(cookieParser());
-  const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    json(req, res, (err?: unknown) => (err ? sendError(res, req, err, logger) : next()));
+/**
+ * Fastify-level layers: cookies, the admin-init gate and the activity log as hooks, API docs, and the portal's
+ * files with client-side-routing fallback. Call before `app.init()`.
+ */
+export async function configureHttpPipeline(
+  app: NestFastifyApplication,
+  config: CapstanConfig,
+  openapi: OpenAPIObject,
+): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyCookie);
+
+  const gate = app.get(AdminInitGate);
+  const recorder = app.get(ActivityRecorder);
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (await gate.onRequest(request, reply)) return reply;
+    return undefined;
+  });
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    recorder.onResponse(request, reply);
+    done();
   });
 
   SwaggerModule.setup('api/docs', app, openapi, {
@@ -85,39 +100,42 @@ export function configureHttpPipeline(
   const csp =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
     "font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-  const serveStatic = express.static(portalDir, {
-    index: false,
-    setHeaders: (res, path) => {
-      // Angular's hashed bundles (chunk-AZ6TWXPC.js) are immutable; everything else is revalidated.
-      res.setHeader(
-        'Cache-Control',
-        /-[A-Z0-9]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
-    },
-  });
-  // API requests never touch the file system.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (isApiPath(req.path)) next();
-    else serveStatic(req, res, next);
-  });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) {
-      next();
-      return;
+  if (existsSync(portalDir)) {
+    await app.register(fastifyStatic, {
+      root: portalDir,
+      prefix: '/',
+      index: false,
+      wildcard: false,
+      decorateReply: false,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        // Angular's hashed bundles (chunk-AZ6TWXPC.js) are immutable; everything else is revalidated.
+        res.setHeader(
+          'Cache-Control',
+          /-[A-Z0-9]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  // Anything else: unknown API paths get a JSON 404, other paths the portal (client-side routes).
+  fastify.get('/*', async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (path === '/api' || path.startsWith('/api/')) {
+      return reply
+        .status(404)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify({ message: `Cannot GET ${path}`, details: 'Not Found' }));
     }
     if (!existsSync(index)) {
-      res
+      return reply
         .status(503)
-        .type('text/plain')
+        .type('text/plain; charset=utf-8')
         .send('The portal is not built. Run `npm run build` (or `npm start`, which builds it).');
-      return;
     }
-    res.setHeader('Content-Security-Policy', csp);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
+    return reply
+      .header('Content-Security-Policy', csp)
+      .header('Cache-Control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(await readFile(index));
   });
-}
-
-function isApiPath(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/');
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import { Permission } from '@capstan/contracts-api';
 import { Authenticated, setTotalCount } from '@capstan/server-core';
 import { ActivityLogPage, AuditLogQuery, AuthLogPage, AuthLogQuery } from './dto/audit.dto';
@@ -18,18 +19,21 @@ export class AuditController {
     operationId: 'AuditAuthLogs',
   })
   @ApiOkResponse({ type: AuthLogPage })
-  async authLogs(@Query() q: AuthLogQuery, @Res({ passthrough: true }) res: Response): Promise<AuthLogPage> {
+  async authLogs(
+    @Query() q: AuthLogQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthLogPage> {
     const page = await this.audit.listAuthLogs(q);
-    setTotalCount(res, page.totalCount);
+    setTotalCount(reply, page.totalCount);
     return page;
   }
 
   @Get('auth-logs/export')
   @ApiOperation({ summary: 'Authentication log as CSV', operationId: 'AuditAuthLogsExport' })
   @ApiProduces('text/csv')
-  async exportAuthLogs(@Query() q: AuthLogQuery, @Res() res: Response): Promise<void> {
+  async exportAuthLogs(@Query() q: AuthLogQuery, @Res() reply: FastifyReply): Promise<void> {
     await streamCsv(
-      res,
+      reply,
       'auth-logs',
       ['id', 'timestamp', 'username', 'context', 'origin', 'type'],
       this.audit.exportAuthLogs(q),
@@ -41,21 +45,21 @@ export class AuditController {
   @ApiOkResponse({ type: ActivityLogPage })
   async activityLogs(
     @Query() q: AuditLogQuery,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActivityLogPage> {
     await this.audit.flush();
     const page = await this.audit.listActivityLogs(q);
-    setTotalCount(res, page.totalCount);
+    setTotalCount(reply, page.totalCount);
     return page;
   }
 
   @Get('activity-logs/export')
   @ApiOperation({ summary: 'Activity log as CSV', operationId: 'AuditActivityLogsExport' })
   @ApiProduces('text/csv')
-  async exportActivityLogs(@Query() q: AuditLogQuery, @Res() res: Response): Promise<void> {
+  async exportActivityLogs(@Query() q: AuditLogQuery, @Res() reply: FastifyReply): Promise<void> {
     await this.audit.flush();
     await streamCsv(
-      res,
+      reply,
       'activity-logs',
       [
         'id',
@@ -74,24 +78,27 @@ export class AuditController {
   }
 }
 
+/** Streams rows as CSV, batch by batch, with backpressure (Fastify pipes the readable into the socket). */
 async function streamCsv<T extends object>(
-  res: Response,
+  reply: FastifyReply,
   name: string,
   columns: (keyof T & string)[],
   rows: AsyncGenerator<T[]>,
 ): Promise<void> {
-  res.status(200);
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader(
-    'Content-Disposition',
-    `attachment; filename="capstan-${name}-${new Date().toISOString().slice(0, 10)}.csv"`,
-  );
-  res.write(columns.join(',') + '\n');
-  for await (const batch of rows) {
-    const chunk = batch.map((row) => columns.map((c) => csvCell(row[c])).join(',')).join('\n') + '\n';
-    if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+  async function* lines(): AsyncGenerator<string> {
+    yield columns.join(',') + '\n';
+    for await (const batch of rows) {
+      yield batch.map((row) => columns.map((c) => csvCell(row[c])).join(',')).join('\n') + '\n';
+    }
   }
-  res.end();
+  await reply
+    .status(200)
+    .header('Content-Type', 'text/csv; charset=utf-8')
+    .header(
+      'Content-Disposition',
+      `attachment; filename="capstan-${name}-${new Date().toISOString().slice(0, 10)}.csv"`,
+    )
+    .send(Readable.from(lines()));
 }
 
 export function csvCell(value: unknown): string {

@@ -7,7 +7,9 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+// Brings in @fastify/cookie's typings for reply.setCookie / clearCookie.
+import type {} from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_COOKIE, Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
@@ -28,8 +30,8 @@ import {
   CreateApiKeyResponse,
 } from './dto/auth.dto';
 
-export function clientAddress(req: Request): string {
-  return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+export function clientAddress(req: FastifyRequest): string {
+  return (req.ip || 'unknown').replace(/^::ffff:/, '');
 }
 
 @ApiTags('auth')
@@ -52,14 +54,14 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After' })
   async login(
     @Body() body: AuthenticateDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthenticateResponse> {
     const { token, expiresAt } = await this.auth.login(body.username, body.password, clientAddress(req));
-    res.cookie(AUTH_COOKIE, token, {
+    void reply.setCookie(AUTH_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.secure,
+      secure: req.protocol === 'https',
       path: `${this.config.baseUrl}/`,
       expires: new Date(expiresAt),
     });
@@ -74,12 +76,12 @@ export class AuthController {
     operationId: 'Logout',
   })
   @ApiNoContentResponse()
-  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logout(req, clientAddress(req));
-    res.clearCookie(AUTH_COOKIE, {
+    void reply.clearCookie(AUTH_COOKIE, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.secure,
+      secure: req.protocol === 'https',
       path: `${this.config.baseUrl}/`,
     });
   }

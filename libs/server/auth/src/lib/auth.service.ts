@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AUTH_COOKIE, API_HEADERS, AuthLogResult } from '@capstan/contracts-api';
 import {
   AuthenticatedUser,
@@ -61,7 +61,7 @@ export class AuthService extends AuthenticatorPort {
   }
 
   /** Revokes the request's session token, if it carries a valid one. */
-  async logout(req: Request, origin: string): Promise<void> {
+  async logout(req: FastifyRequest, origin: string): Promise<void> {
     const found = this.sessionToken(req);
     const claims = found ? this.tokens.verify(found.token) : undefined;
     if (!claims) return;
@@ -75,10 +75,10 @@ export class AuthService extends AuthenticatorPort {
     });
   }
 
-  async authenticate(req: Request): Promise<AuthenticatedUser | undefined> {
-    const apiKey = req.header(API_HEADERS.apiKey);
+  async authenticate(req: FastifyRequest): Promise<AuthenticatedUser | undefined> {
+    const apiKey = header(req, API_HEADERS.apiKey);
     if (apiKey !== undefined) {
-      if (req.header('authorization') !== undefined) {
+      if (header(req, 'authorization') !== undefined) {
         throw new UnauthorizedError(
           'Unauthorized',
           'Send either an API key or an Authorization header, not both',
@@ -122,14 +122,22 @@ export class AuthService extends AuthenticatorPort {
   }
 
   /** Portainer's lookup order after the API key: cookie, then bearer header, then `?token=`. */
-  private sessionToken(req: Request): { token: string; via: 'cookie' | 'bearer' | 'query' } | undefined {
+  private sessionToken(
+    req: FastifyRequest,
+  ): { token: string; via: 'cookie' | 'bearer' | 'query' } | undefined {
     const cookies = req.cookies as Record<string, string | undefined> | undefined;
     const cookie = cookies?.[AUTH_COOKIE];
     if (cookie) return { token: cookie, via: 'cookie' };
-    const header = req.header('authorization');
-    if (header?.toLowerCase().startsWith('bearer ')) return { token: header.slice(7).trim(), via: 'bearer' };
-    const query = req.query['token'];
+    const authorization = header(req, 'authorization');
+    if (authorization?.toLowerCase().startsWith('bearer '))
+      return { token: authorization.slice(7).trim(), via: 'bearer' };
+    const query = (req.query as Record<string, unknown> | undefined)?.['token'];
     if (typeof query === 'string' && query !== '') return { token: query, via: 'query' };
     return undefined;
   }
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
 }

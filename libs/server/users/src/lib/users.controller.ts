@@ -7,12 +7,13 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
   CurrentUser,
   ParseIdPipe,
+  NotFoundError,
   Public,
   setTotalCount,
   type AuthenticatedUser,
@@ -47,11 +48,11 @@ export class UsersController {
   })
   @ApiNoContentResponse({ description: 'An administrator exists' })
   @ApiNotFoundResponse({ description: 'No administrator yet' })
-  async adminCheck(@Res({ passthrough: true }) res: Response): Promise<void> {
+  async adminCheck(): Promise<void> {
     if (!(await this.users.adminExists())) {
-      res.status(404).type('application/json');
-      res.send(
-        JSON.stringify({ message: 'No administrator account found inside the database', details: '' }),
+      throw new NotFoundError(
+        'No administrator account found inside the database',
+        'Create one with POST /api/users/admin/init',
       );
     }
   }
@@ -75,10 +76,10 @@ export class UsersController {
   @ApiOkResponse({ type: [UserResponse] })
   async list(
     @CurrentUser() actor: AuthenticatedUser,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserResponse[]> {
     const users = await this.users.list(actor);
-    setTotalCount(res, users.length);
+    setTotalCount(reply, users.length);
     return users.map(toUserResponse);
   }
 

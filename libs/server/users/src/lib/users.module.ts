@@ -1,7 +1,7 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SettingsModule } from '@capstan/server-settings';
-import { AdminInitMiddleware } from './admin-init.middleware';
+import { AdminInitGate } from './admin-init.gate';
 import { AdminInitService } from './admin-init.service';
 import { TeamEntity } from './entities/team.entity';
 import { TeamMembershipEntity } from './entities/team-membership.entity';
@@ -19,13 +19,9 @@ import { UsersService } from './users.service';
     UsersService,
     TeamsService,
     AdminInitService,
-    AdminInitMiddleware,
+    AdminInitGate,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
   ],
-  exports: [UsersService, TeamsService, AdminInitService],
+  exports: [UsersService, TeamsService, AdminInitService, AdminInitGate],
 })
-export class UsersModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AdminInitMiddleware).forRoutes('*path');
-  }
-}
+export class UsersModule {}

@@ -26,13 +26,19 @@ describe('mapError', () => {
     });
   });
 
-  it('maps body-parser errors to 400 and 413', () => {
-    expect(mapError({ type: 'entity.parse.failed', status: 400, message: 'Unexpected token' }).status).toBe(
-      400,
+  it("maps Fastify's body errors to 400, 413 and 415", () => {
+    const err = (code: string, statusCode: number, message: string) =>
+      Object.assign(new Error(message), { code, statusCode });
+    expect(mapError(err('FST_ERR_CTP_INVALID_JSON_BODY', 400, 'Unexpected token')).body.message).toBe(
+      'Malformed JSON body',
     );
+    expect(mapError(err('FST_ERR_CTP_BODY_TOO_LARGE', 413, 'too large')).status).toBe(413);
+    expect(mapError(err('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'nope')).status).toBe(415);
     expect(
-      mapError({ type: 'entity.too.large', status: 413, message: 'too large', limit: 1024 }).body.details,
-    ).toContain('1024');
+      mapError(
+        new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"),
+      ).body.message,
+    ).toBe('Malformed JSON body');
   });
 
   it('hides internal errors behind a generic 500', () => {

@@ -1,5 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import type { ApiErrorBody } from '@capstan/contracts-api';
 import { DomainError } from '../errors';
@@ -36,24 +36,40 @@ export function mapError(error: unknown): Mapped {
       if (typeof r.details === 'string') details = r.details;
       else if (details === '' && typeof r.error === 'string') details = r.error;
     }
+    if (status === 400 && /JSON/.test(message)) {
+      // Fastify's JSON parser failure, wrapped by Nest.
+      return { status, body: { message: 'Malformed JSON body', details: message }, headers: {} };
+    }
     return { status, body: { message, details }, headers: {} };
   }
-  if (isBodyParserError(error)) {
-    if (error.type === 'entity.too.large') {
+  if (isFastifyError(error)) {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return {
-        status: HttpStatus.PAYLOAD_TOO_LARGE,
-        body: { message: 'Request body too large', details: `The limit is ${String(error.limit)} bytes` },
+        status: 413,
+        body: { message: 'Request body too large', details: 'The limit is 1 MB' },
         headers: {},
       };
     }
-    if (error.type === 'entity.parse.failed') {
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return {
+        status: 415,
+        body: {
+          message: 'Unsupported content type',
+          details: 'Send JSON with Content-Type: application/json',
+        },
+        headers: {},
+      };
+    }
+    if (error.statusCode === 400) {
       return { status: 400, body: { message: 'Malformed JSON body', details: error.message }, headers: {} };
     }
-    return {
-      status: error.status,
-      body: { message: 'Invalid request body', details: error.message },
-      headers: {},
-    };
+    if (error.statusCode >= 400 && error.statusCode < 500) {
+      return {
+        status: error.statusCode,
+        body: { message: 'Invalid request', details: error.message },
+        headers: {},
+      };
+    }
   }
   if (error instanceof QueryFailedError && /UNIQUE|duplicate key/i.test(error.message)) {
     return {
@@ -69,19 +85,18 @@ export function mapError(error: unknown): Mapped {
   };
 }
 
-interface BodyParserError {
-  type: string;
-  status: number;
+/** Errors Fastify raises before a route runs (body parsing, limits): they carry a status and an FST_ code. */
+interface FastifyError {
+  code: string;
+  statusCode: number;
   message: string;
-  limit?: number;
 }
 
-function isBodyParserError(e: unknown): e is BodyParserError {
+function isFastifyError(e: unknown): e is FastifyError {
   return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof (e as { type?: unknown }).type === 'string' &&
-    typeof (e as { status?: unknown }).status === 'number'
+    e instanceof Error &&
+    typeof (e as { statusCode?: unknown }).statusCode === 'number' &&
+    (typeof (e as { code?: unknown }).code === 'string' || e instanceof SyntaxError)
   );
 }
 
@@ -91,25 +106,33 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
-    const res = host.switchToHttp().getResponse<Response>();
-    const req = host.switchToHttp().getRequest<Request>();
-    sendError(res, req, error, this.logger);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const req = host.switchToHttp().getRequest<FastifyRequest>();
+    sendError(reply, req, error, this.logger);
   }
 }
 
-export function sendError(res: Response, req: Request, error: unknown, logger: CapstanLogger): void {
+export function sendError(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  error: unknown,
+  logger: CapstanLogger,
+): void {
   const mapped = mapError(error);
   if (mapped.status >= 500) {
     logger.write('error', 'request failed', {
       method: req.method,
-      path: req.originalUrl,
+      path: req.url.split('?')[0],
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
   }
-  if (res.headersSent) {
-    res.end();
+  if (reply.sent || reply.raw.headersSent) {
+    reply.raw.end();
     return;
   }
-  for (const [k, v] of Object.entries(mapped.headers)) res.setHeader(k, v);
-  res.status(mapped.status).type('application/json').send(JSON.stringify(mapped.body));
+  void reply
+    .status(mapped.status)
+    .headers(mapped.headers)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(mapped.body));
 }

@@ -58,8 +58,8 @@ function context(handler: keyof Routes, method = 'GET', headers: Record<string, 
     getHandler: () => Routes.prototype[handler],
     getClass: () => Routes,
     switchToHttp: () => ({
-      getRequest: () => ({ method, header: (n: string) => headers[n.toLowerCase()] }),
-      getResponse: () => ({ setHeader: (k: string, v: string) => (resHeaders[k] = v) }),
+      getRequest: () => ({ method, headers }),
+      getResponse: () => ({ header: (k: string, v: string) => (resHeaders[k] = v) }),
     }),
   } as unknown as ExecutionContext;
   return { ctx, resHeaders };

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { hasGlobalPermission, API_HEADERS } from '@capstan/contracts-api';
 import { ForbiddenError, UnauthorizedError } from '../errors';
@@ -25,8 +25,8 @@ export class AccessGuard implements CanActivate {
       context.getClass(),
     ]);
     if (rule?.public) return true;
-    const req = context.switchToHttp().getRequest<Request>();
-    const res = context.switchToHttp().getResponse<Response>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
 
     const user = await this.authenticator.authenticate(req);
     if (!user) throw new UnauthorizedError('Unauthorized', 'A valid authorisation token is missing');
@@ -35,9 +35,9 @@ export class AccessGuard implements CanActivate {
 
     if (user.via === 'cookie') {
       const expected = this.authenticator.csrfTokenFor(user);
-      res.setHeader(API_HEADERS.csrfToken, expected);
+      void reply.header(API_HEADERS.csrfToken, expected);
       if (!SAFE_METHODS.has(req.method)) {
-        const sent = req.header(API_HEADERS.csrfToken) ?? '';
+        const sent = headerValue(req, API_HEADERS.csrfToken);
         if (!safeEqual(sent, expected)) {
           throw new ForbiddenError(
             'CSRF token missing or invalid',
@@ -64,4 +64,9 @@ function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+function headerValue(req: FastifyRequest, name: string): string {
+  const v = req.headers[name.toLowerCase()];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
 }

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../http/request-context';
 
 /**
@@ -7,7 +7,7 @@ import type { AuthenticatedUser } from '../http/request-context';
  */
 export abstract class AuthenticatorPort {
   /** Returns the caller, `undefined` when the request carries no credentials; throws on bad ones. */
-  abstract authenticate(req: Request): Promise<AuthenticatedUser | undefined>;
+  abstract authenticate(req: FastifyRequest): Promise<AuthenticatedUser | undefined>;
   /** The CSRF token for a cookie session. */
   abstract csrfTokenFor(user: AuthenticatedUser): string;
 }
