@@ -9,6 +9,7 @@ export {
 export { FormField, FormControlDirective } from './lib/form/form-field';
 export { SearchShortcut } from './lib/form/search-shortcut';
 export { Dialog } from './lib/dialog/dialog';
+export { FormDialogActions } from './lib/dialog/form-dialog-actions';
 export { ConfirmService, type ConfirmOptions } from './lib/dialog/confirm.service';
 export { ConfirmHost } from './lib/dialog/confirm-host';
 export { Alert, type AlertKind } from './lib/alert/alert';

@@ -7,9 +7,10 @@ import {
   DataTable,
   Dialog,
   FormControlDirective,
+  FormDialogActions,
   FormField,
-  type TableColumn,
   ToastService,
+  type TableColumn,
 } from '@capstan/portal-ui';
 
 function formatDate(seconds: number): string {
@@ -22,7 +23,7 @@ function formatDate(seconds: number): string {
  */
 @Component({
   selector: 'cap-api-keys-card',
-  imports: [Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective],
+  imports: [Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, FormDialogActions],
   template: `
     <section class="card" aria-labelledby="keys-title">
       <div class="head">
@@ -115,16 +116,14 @@ function formatDate(seconds: number): string {
               Done
             </button>
           } @else {
-            <button type="button" class="btn" (click)="closeCreate()">Cancel</button>
-            <button
-              type="submit"
-              form="apikey-form"
-              class="btn btn-primary"
-              data-testid="apikey-save"
-              [disabled]="busy()"
-            >
-              {{ busy() ? 'Creating…' : 'Create key' }}
-            </button>
+            <cap-form-dialog-actions
+              formId="apikey-form"
+              testId="apikey-save"
+              label="Create key"
+              busyLabel="Creating…"
+              [busy]="busy()"
+              (cancelled)="closeCreate()"
+            />
           }
         </div>
       </cap-dialog>

@@ -16,11 +16,12 @@ import {
   DataTable,
   Dialog,
   FormControlDirective,
+  FormDialogActions,
   FormField,
   PageHeader,
   SearchShortcut,
-  type TableColumn,
   ToastService,
+  type TableColumn,
 } from '@capstan/portal-ui';
 
 type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
@@ -41,6 +42,7 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
     PageHeader,
     RouterLink,
     SearchShortcut,
+    FormDialogActions,
   ],
   template: `
     <cap-page-header
@@ -159,18 +161,13 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
             </cap-form-field>
           }
         </form>
-        <div dialog-actions>
-          <button type="button" class="btn" (click)="close()">Cancel</button>
-          <button
-            type="submit"
-            form="team-form"
-            class="btn btn-primary"
-            data-testid="team-save"
-            [disabled]="busy()"
-          >
-            {{ busy() ? 'Saving…' : 'Save' }}
-          </button>
-        </div>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="team-form"
+          testId="team-save"
+          [busy]="busy()"
+          (cancelled)="close()"
+        />
       </cap-dialog>
     }
   `,

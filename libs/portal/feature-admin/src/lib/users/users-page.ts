@@ -8,11 +8,12 @@ import {
   DataTable,
   Dialog,
   FormControlDirective,
+  FormDialogActions,
   FormField,
   PageHeader,
   SearchShortcut,
-  type TableColumn,
   ToastService,
+  type TableColumn,
 } from '@capstan/portal-ui';
 
 type DialogMode = { kind: 'create' } | { kind: 'role'; user: User } | { kind: 'password'; user: User };
@@ -24,7 +25,17 @@ export function roleLabel(role: number): string {
 /** Users: list, create with a role, change role, reset password, delete (administrators only). */
 @Component({
   selector: 'cap-users-page',
-  imports: [Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, PageHeader, SearchShortcut],
+  imports: [
+    Alert,
+    CellDef,
+    DataTable,
+    Dialog,
+    FormField,
+    FormControlDirective,
+    PageHeader,
+    SearchShortcut,
+    FormDialogActions,
+  ],
   template: `
     <cap-page-header title="Users" subtitle="Who can log in, and whether they administer the instance.">
       <button
@@ -161,18 +172,13 @@ export function roleLabel(role: number): string {
             </cap-form-field>
           }
         </form>
-        <div dialog-actions>
-          <button type="button" class="btn" (click)="close()">Cancel</button>
-          <button
-            type="submit"
-            form="user-form"
-            class="btn btn-primary"
-            data-testid="user-save"
-            [disabled]="busy()"
-          >
-            {{ busy() ? 'Saving…' : 'Save' }}
-          </button>
-        </div>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="user-form"
+          testId="user-save"
+          [busy]="busy()"
+          (cancelled)="close()"
+        />
       </cap-dialog>
     }
   `,
