@@ -38,7 +38,8 @@ put_file() {
 
 require_root
 command -v curl >/dev/null || apt_install curl ca-certificates
-command -v podman >/dev/null || apt_install podman
+# iptables: the CNI bridge plugin behind podman's default network needs it (docker.sh installs it too).
+command -v podman >/dev/null && command -v iptables >/dev/null || apt_install podman iptables
 
 # --- cgroups: as in docker.sh, a bare /sys/fs/cgroup gets cgroup2 mounted.
 if ! grep -qE '^[^ ]+ /sys/fs/cgroup(/[^ ]+)? (cgroup|cgroup2) ' /proc/mounts; then
@@ -107,14 +108,26 @@ elif [ "$(stat -f -c %T /var/lib/containers)" = overlayfs ] && [ ! -d /var/lib/c
 fi
 
 # --- the API service
+# PID 1 here (not an init) reaps orphans late: a zombie counts as gone.
+alive() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = podman ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+gone() { ! alive "$1"; }
 service_pid() {
   local p
   p="$(cat "$PIDFILE" 2>/dev/null)" || return 1
-  [ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = podman ] && echo "$p"
+  [ -n "$p" ] && alive "$p" && echo "$p"
 }
 if [ "$dropin_changed" = 1 ] && pid="$(service_pid)"; then
   log "podman: configuration changed; restarting the API service (pid $pid)"
-  kill "$pid"; wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+  kill "$pid"; wait_for 10 gone "$pid" || kill -9 "$pid" 2>/dev/null || true
+fi
+# A service of ours that is still starting (or shutting down): wait for it to answer or to go.
+if ! ping_podman && pid="$(service_pid)"; then
+  log "podman: API service (pid $pid) is running but not answering yet; waiting up to ${TIMEOUT}s"
+  deadline=$(( $(date +%s) + TIMEOUT ))
+  until ping_podman || ! alive "$pid"; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "podman pid $pid does not answer on $SOCK; see $LOG"
+    sleep 0.2
+  done
 fi
 
 if ping_podman; then
@@ -123,35 +136,31 @@ elif [ -d /run/systemd/system ] && command -v systemctl >/dev/null && systemctl 
   && wait_for "$TIMEOUT" ping_podman; then
   log "podman: API ready on $SOCK via systemd podman.socket ($(api_version))"
 else
-  if pid="$(service_pid)"; then
-    log "podman: API service (pid $pid) is running but not answering yet; waiting up to ${TIMEOUT}s"
-    wait_for "$TIMEOUT" ping_podman || die "podman pid $pid does not answer on $SOCK; see $LOG"
-  else
-    # Storage must work before the service can: fall back to vfs once if the default driver fails.
-    if ! podman info >/dev/null 2>"/tmp/capstan-podman-info.err"; then
-      if grep -qi overlay /tmp/capstan-podman-info.err && [ -z "${CAPSTAN_PODMAN_STORAGE_DRIVER:-}" ]; then
-        storage_vfs "the overlay storage driver does not work here ($(tail -n1 /tmp/capstan-podman-info.err))"
-        podman info >/dev/null 2>"/tmp/capstan-podman-info.err" || { cat /tmp/capstan-podman-info.err >&2; die "podman info fails"; }
-      else
-        cat /tmp/capstan-podman-info.err >&2; die "podman info fails"
-      fi
+  # Storage must work before the service can: fall back to vfs once if the default driver fails.
+  errf="$(mktemp /tmp/capstan-podman-info.XXXXXX)"
+  if ! podman info >/dev/null 2>"$errf"; then
+    if grep -qi overlay "$errf" && [ -z "${CAPSTAN_PODMAN_STORAGE_DRIVER:-}" ]; then
+      storage_vfs "the overlay storage driver does not work here ($(tail -n1 "$errf"))"
+      podman info >/dev/null 2>"$errf" || { cat "$errf" >&2; rm -f "$errf"; die "podman info fails"; }
+    else
+      cat "$errf" >&2; rm -f "$errf"; die "podman info fails"
     fi
-    rm -f /tmp/capstan-podman-info.err
-    mkdir -p "$(dirname "$SOCK")"
-    rm -f "$SOCK" # stale socket of a service that died; nothing answers on it (checked above)
-    log "podman: starting podman system service on $SOCK (log: $LOG)"
-    # setsid + nohup: the service must outlive this script and its terminal.
-    setsid nohup podman system service --time=0 "unix://$SOCK" </dev/null >>"$LOG" 2>&1 &
-    pid=$!
-    echo "$pid" >"$PIDFILE"
-    deadline=$(( $(date +%s) + TIMEOUT ))
-    until ping_podman; do
-      kill -0 "$pid" 2>/dev/null || { tail -n 5 "$LOG" >&2; die "podman system service exited during start-up; see $LOG"; }
-      [ "$(date +%s)" -lt "$deadline" ] || die "podman did not answer /_ping on $SOCK within ${TIMEOUT}s; see $LOG"
-      sleep 0.2
-    done
   fi
-  log "podman: API ready on $SOCK ($(api_version); pid $(service_pid || echo '?'))"
+  rm -f "$errf"
+  mkdir -p "$(dirname "$SOCK")"
+  rm -f "$SOCK" # stale socket of a service that died; nothing answers on it (checked above)
+  log "podman: starting podman system service on $SOCK (log: $LOG)"
+  # setsid + nohup: the service must outlive this script and its terminal.
+  setsid nohup podman system service --time=0 "unix://$SOCK" </dev/null >>"$LOG" 2>&1 &
+  pid=$!
+  echo "$pid" >"$PIDFILE"
+  deadline=$(( $(date +%s) + TIMEOUT ))
+  until ping_podman; do
+    alive "$pid" || { tail -n 5 "$LOG" >&2; die "podman system service exited during start-up; see $LOG"; }
+    [ "$(date +%s)" -lt "$deadline" ] || die "podman did not answer /_ping on $SOCK within ${TIMEOUT}s; see $LOG"
+    sleep 0.2
+  done
+  log "podman: API ready on $SOCK ($(api_version); pid $pid)"
 fi
 
 # --- localhost/capstan/busybox:local, the very image dockerd has (same image ID), loaded without a registry.

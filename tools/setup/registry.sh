@@ -25,15 +25,18 @@ USER_NAME=capstan
 
 require_root
 command -v curl >/dev/null || apt_install curl ca-certificates
-command -v docker-registry >/dev/null || apt_install docker-registry
-command -v htpasswd >/dev/null || apt_install apache2-utils
+# One apt-get run for both (apt_install skips what is installed): htpasswd -B makes the bcrypt entry.
+command -v docker-registry >/dev/null && command -v htpasswd >/dev/null || apt_install docker-registry apache2-utils
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 current_port() { sed -n 's/^  addr: 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$CONFIG" 2>/dev/null || true; }
+# PID 1 here (not an init) reaps orphans late: a zombie counts as gone.
+alive() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = docker-registry ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+gone() { ! alive "$1"; }
 registry_pid() {
   local p
   p="$(cat "$PIDFILE" 2>/dev/null)" || return 1
-  [ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = docker-registry ] && echo "$p"
+  [ -n "$p" ] && alive "$p" && echo "$p"
 }
 # HTTP status of GET /v2/ (000 when nothing answers); extra arguments go to curl (-u user:password).
 v2_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$@" "http://127.0.0.1:$PORT/v2/" || true; }
@@ -58,7 +61,7 @@ else
   if pid="$(registry_pid)"; then
     log "registry: pid $pid does not answer on 127.0.0.1:${PORT:-?}; restarting it"
     kill "$pid" 2>/dev/null || true
-    wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+    wait_for 10 gone "$pid" || kill -9 "$pid" 2>/dev/null || true
   fi
   PORT="${CAPSTAN_REGISTRY_PORT:-${PORT:-55000}}"
   tries=0
@@ -106,7 +109,7 @@ CONF
   echo "$pid" >"$PIDFILE"
   deadline=$(( $(date +%s) + TIMEOUT ))
   until [ "$(v2_status)" = 401 ]; do
-    kill -0 "$pid" 2>/dev/null || { tail -n 5 "$LOG" >&2; die "docker-registry exited during start-up; see $LOG"; }
+    alive "$pid" || { tail -n 5 "$LOG" >&2; die "docker-registry exited during start-up; see $LOG"; }
     [ "$(date +%s)" -lt "$deadline" ] || die "docker-registry did not answer GET /v2/ within ${TIMEOUT}s; see $LOG"
     sleep 0.2
   done
