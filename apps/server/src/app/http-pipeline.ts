@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -76,6 +77,8 @@ export async function configureHttpPipeline(
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie);
+  // Multipart forms (environment creation with TLS files); each handler sets its own limits.
+  await app.register(fastifyMultipart, { limits: { fileSize: 1024 * 1024, files: 10, fields: 50 } });
 
   const gate = app.get(AdminInitGate);
   const recorder = app.get(ActivityRecorder);

@@ -4,12 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS_METADATA, CONFIG_VARIABLES } from '@capstan/server-core';
 import { AuditModule } from '@capstan/server-audit';
 import { AuthModule } from '@capstan/server-auth';
+import { EnvironmentsModule } from '@capstan/server-environments';
 import { RbacModule } from '@capstan/server-rbac';
 import { SettingsModule } from '@capstan/server-settings';
 import { SystemModule } from '@capstan/server-system';
 import { UsersModule } from '@capstan/server-users';
 
-const MODULES = [AuditModule, AuthModule, RbacModule, SettingsModule, SystemModule, UsersModule];
+const MODULES = [
+  AuditModule,
+  AuthModule,
+  EnvironmentsModule,
+  RbacModule,
+  SettingsModule,
+  SystemModule,
+  UsersModule,
+];
 
 function routes(): { name: string; rule: unknown }[] {
   const found: { name: string; rule: unknown }[] = [];

@@ -26,6 +26,7 @@ export enum Permission {
   ApiKeysManageOwn = 'api-keys:manage-own',
   SystemRead = 'system:read',
   TagsRead = 'tags:read',
+  EnvironmentsList = 'environments:list',
   TeamsReadOwn = 'teams:read-own',
   // Global: team leaders (for the teams they lead) and administrators
   TeamMembersManage = 'team-members:manage',
@@ -60,6 +61,7 @@ export const GLOBAL_PERMISSIONS: Readonly<Partial<Record<Permission, GlobalGrant
   [Permission.ApiKeysManageOwn]: 'authenticated',
   [Permission.SystemRead]: 'authenticated',
   [Permission.TagsRead]: 'authenticated',
+  [Permission.EnvironmentsList]: 'authenticated',
   [Permission.TeamsReadOwn]: 'authenticated',
   [Permission.TeamMembersManage]: 'leader',
   [Permission.UsersList]: 'leader',

@@ -107,6 +107,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoint_groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List environment groups (non-administrators: those they have access to) */
+        get: operations["EndpointGroupList"];
+        put?: never;
+        /** Create an environment group */
+        post: operations["EndpointGroupCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoint_groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an environment group */
+        get: operations["EndpointGroupInspect"];
+        /** Update a group: name, description, tags, access policies */
+        put: operations["EndpointGroupUpdate"];
+        post?: never;
+        /** Delete a group; its environments move to "Unassigned" (group 1 is permanent) */
+        delete: operations["EndpointGroupDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoint_groups/{id}/endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Move an environment into the group */
+        put: operations["EndpointGroupAddEndpoint"];
+        post?: never;
+        /** Move an environment out of the group (back to "Unassigned") */
+        delete: operations["EndpointGroupDeleteEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List environments (paged, filtered; non-admins see those they have access to) */
+        get: operations["EndpointList"];
+        put?: never;
+        /** Create an environment (multipart form, Portainer field names); checks the engine answers */
+        post: operations["EndpointCreate"];
+        /** Delete several environments */
+        delete: operations["EndpointDeleteBatch"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/snapshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Snapshot every environment now */
+        post: operations["EndpointSnapshots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an environment */
+        get: operations["EndpointInspect"];
+        /** Update an environment (name, URL, group, tags, status, access policies) */
+        put: operations["EndpointUpdate"];
+        post?: never;
+        /** Delete an environment */
+        delete: operations["EndpointDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Security toggles for regular users */
+        put: operations["EndpointSettingsUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/snapshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Snapshot one environment now (fails with 503 when it is down) */
+        post: operations["EndpointSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roles": {
         parameters: {
             query?: never;
@@ -228,6 +372,41 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tags */
+        get: operations["TagList"];
+        put?: never;
+        /** Create a tag */
+        post: operations["TagCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a tag; it is detached from environments and groups */
+        delete: operations["TagDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -560,6 +739,19 @@ export interface components {
             /** @description A JWT to send as `Authorization: Bearer <jwt>` */
             jwt: string;
         };
+        BatchDeleteDto: {
+            endpoints: components["schemas"]["BatchDeleteItem"][];
+        };
+        BatchDeleteItem: {
+            id: number;
+        };
+        BatchDeleteResponse: {
+            deleted: number[];
+            errors: {
+                id?: number;
+                message?: string;
+            }[];
+        };
         BuildInfo: {
             BuildNumber: string;
             Env: string[];
@@ -582,6 +774,48 @@ export interface components {
             apiKey: components["schemas"]["ApiKeyResponse"];
             /** @description The key itself: shown once, send it as the X-API-Key header */
             rawAPIKey: string;
+        };
+        CreateEnvironmentForm: {
+            /** @enum {string} */
+            ContainerEngine?: "docker" | "podman";
+            /**
+             * @description 1 Docker API or socket (others arrive with later milestones)
+             * @example 1
+             */
+            EndpointCreationType: number;
+            /** @example 1 */
+            GroupID?: number;
+            /** @example local */
+            Name: string;
+            PublicURL?: string;
+            TLS?: boolean;
+            /** Format: binary */
+            TLSCACertFile?: string;
+            /** Format: binary */
+            TLSCertFile?: string;
+            /** Format: binary */
+            TLSKeyFile?: string;
+            TLSSkipVerify?: boolean;
+            /**
+             * @description JSON array of tag ids
+             * @example [1,2]
+             */
+            TagIds?: string;
+            /**
+             * @description Empty = the local socket; tcp://host:port
+             * @example unix:///var/run/docker.sock
+             */
+            URL?: string;
+        };
+        CreateGroupDto: {
+            /** @description Environments moved into the group */
+            AssociatedEndpoints?: number[];
+            Description?: string;
+            Name: string;
+            TagIDs?: number[];
+        };
+        CreateTagDto: {
+            name: string;
         };
         CreateTeamDto: {
             /** @example developers */
@@ -608,6 +842,78 @@ export interface components {
             role: 1 | 2;
             /** @example alice */
             username: string;
+        };
+        DockerSnapshotResponse: {
+            ContainerCount: number;
+            /** @description Raw lists, only with ?withRaw=true on inspect */
+            DockerSnapshotRaw?: {
+                [key: string]: unknown;
+            };
+            DockerVersion: string;
+            HealthyContainerCount: number;
+            ImageCount: number;
+            IsPodman: boolean;
+            NetworkCount: number;
+            NodeCount: number;
+            RunningContainerCount: number;
+            ServiceCount: number;
+            StackCount: number;
+            StoppedContainerCount: number;
+            Swarm: boolean;
+            /** @description Unix seconds */
+            Time: number;
+            TotalCPU: number;
+            TotalMemory: number;
+            UnhealthyContainerCount: number;
+            VolumeCount: number;
+        };
+        EnvironmentResponse: {
+            /** @enum {string} */
+            ContainerEngine: "docker" | "podman" | "";
+            GroupId: number;
+            Id: number;
+            Name: string;
+            PublicURL: string;
+            SecuritySettings: components["schemas"]["SecuritySettingsDto"];
+            /** @description The last snapshot (empty before the first) */
+            Snapshots: components["schemas"]["DockerSnapshotResponse"][];
+            /** @description 1 up, 2 down */
+            Status: number;
+            TLSConfig: components["schemas"]["TlsConfigResponse"];
+            TagIds: number[];
+            TeamAccessPolicies: {
+                [key: string]: {
+                    /** @description Environment role id (1–5, see GET /api/roles) */
+                    RoleId: number;
+                };
+            };
+            /** @description 1 Docker, 2 agent on Docker, 4 edge agent, 5/6/7 Kubernetes */
+            Type: number;
+            URL: string;
+            UserAccessPolicies: {
+                [key: string]: {
+                    /** @description Environment role id (1–5, see GET /api/roles) */
+                    RoleId: number;
+                };
+            };
+        };
+        GroupResponse: {
+            Description: string;
+            Id: number;
+            Name: string;
+            TagIds: number[];
+            TeamAccessPolicies: {
+                [key: string]: {
+                    /** @description Environment role id (1–5, see GET /api/roles) */
+                    RoleId: number;
+                };
+            };
+            UserAccessPolicies: {
+                [key: string]: {
+                    /** @description Environment role id (1–5, see GET /api/roles) */
+                    RoleId: number;
+                };
+            };
         };
         InternalAuthSettingsDto: {
             /** @example 12 */
@@ -642,6 +948,17 @@ export interface components {
             /** @description Lower wins when several roles apply */
             Priority: number;
         };
+        SecuritySettingsDto: {
+            allowBindMountsForRegularUsers: boolean;
+            allowContainerCapabilitiesForRegularUsers: boolean;
+            allowDeviceMappingForRegularUsers: boolean;
+            allowHostNamespaceForRegularUsers: boolean;
+            allowPrivilegedModeForRegularUsers: boolean;
+            allowStackManagementForRegularUsers: boolean;
+            allowSysctlSettingForRegularUsers: boolean;
+            allowVolumeBrowserForRegularUsers: boolean;
+            enableHostManagementFeatures: boolean;
+        };
         SettingsResponse: {
             /**
              * @description Audit log entries older than this are deleted
@@ -671,11 +988,29 @@ export interface components {
              */
             UserSessionTimeout: string;
         };
+        SnapshotOutcomeResponse: {
+            environmentId: number;
+            error?: string;
+            /** @description 1 up, 2 down */
+            status: number;
+        };
         StatusResponse: {
             /** @description Stable id of this installation */
             InstanceID: string;
             /** @example 0.1.0 */
             Version: string;
+        };
+        TagResponse: {
+            /** @description Groups with this tag */
+            EndpointGroups: {
+                [key: string]: boolean;
+            };
+            /** @description Environments with this tag */
+            Endpoints: {
+                [key: string]: boolean;
+            };
+            ID: number;
+            Name: string;
         };
         TeamMembershipResponse: {
             Id: number;
@@ -697,6 +1032,41 @@ export interface components {
              * @enum {string}
              */
             color: "light" | "dark" | "highcontrast" | "auto" | "";
+        };
+        TlsConfigResponse: {
+            TLS: boolean;
+            TLSSkipVerify: boolean;
+        };
+        UpdateEnvironmentDto: {
+            GroupID?: number;
+            Name?: string;
+            PublicURL?: string;
+            /** @description 1 up, 2 down */
+            Status?: number;
+            TagIds?: number[];
+            /** @description { "<teamId>": { "RoleId": n } } */
+            TeamAccessPolicies?: Record<string, never>;
+            URL?: string;
+            /** @description { "<userId>": { "RoleId": n } } */
+            UserAccessPolicies?: Record<string, never>;
+        };
+        UpdateGroupDto: {
+            Description?: string;
+            Name?: string;
+            TagIDs?: number[];
+            TeamAccessPolicies?: Record<string, never>;
+            UserAccessPolicies?: Record<string, never>;
+        };
+        UpdateSecuritySettingsDto: {
+            allowBindMountsForRegularUsers?: boolean;
+            allowContainerCapabilitiesForRegularUsers?: boolean;
+            allowDeviceMappingForRegularUsers?: boolean;
+            allowHostNamespaceForRegularUsers?: boolean;
+            allowPrivilegedModeForRegularUsers?: boolean;
+            allowStackManagementForRegularUsers?: boolean;
+            allowSysctlSettingForRegularUsers?: boolean;
+            allowVolumeBrowserForRegularUsers?: boolean;
+            enableHostManagementFeatures?: boolean;
         };
         UpdateSettingsDto: {
             AuditLogRetentionDays?: number;
@@ -1055,6 +1425,734 @@ export interface operations {
             };
         };
     };
+    EndpointGroupList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGroupCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGroupInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGroupUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGroupDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGroupAddEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                endpointId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGroupDeleteEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                endpointId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointList: {
+        parameters: {
+            query?: {
+                start?: number;
+                /** @description 0 = all */
+                limit?: number;
+                sort?: "Name" | "Group" | "Status";
+                order?: "asc" | "desc";
+                search?: string;
+                /** @description JSON array or comma list of group ids */
+                groupIds?: string;
+                /** @description JSON array or comma list of tag ids */
+                tagIds?: string;
+                /** @description Match any tag instead of all */
+                tagsPartialMatch?: string;
+                /** @description JSON array or comma list of types */
+                types?: string;
+                /** @description 1 up, 2 down (JSON array or comma list) */
+                status?: string;
+                endpointIds?: string;
+                excludeSnapshots?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEnvironmentForm"];
+                "multipart/form-data": components["schemas"]["CreateEnvironmentForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointDeleteBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchDeleteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDeleteResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointSnapshots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotOutcomeResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEnvironmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointSettingsUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSecuritySettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     RoleList: {
         parameters: {
             query?: never;
@@ -1336,6 +2434,136 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "system:read" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TagList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "tags:read" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TagCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTagDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TagDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const id = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment' as const,
+};
 const cascade = (columnNames: string[], referencedTableName: string) => ({
   columnNames,
   referencedTableName,
@@ -62,10 +68,19 @@ export class Environments1763900000000 implements MigrationInterface {
           { name: 'security_settings', type: 'text' },
           { name: 'created_at', type: 'bigint' },
         ],
-        foreignKeys: [{ columnNames: ['group_id'], referencedTableName: 'environment_groups', referencedColumnNames: ['id'] }],
+        foreignKeys: [
+          {
+            columnNames: ['group_id'],
+            referencedTableName: 'environment_groups',
+            referencedColumnNames: ['id'],
+          },
+        ],
       }),
     );
-    await q.createIndex('environments', new TableIndex({ name: 'ix_environments_group', columnNames: ['group_id'] }));
+    await q.createIndex(
+      'environments',
+      new TableIndex({ name: 'ix_environments_group', columnNames: ['group_id'] }),
+    );
     await q.createTable(
       new Table({
         name: 'environment_tags',
@@ -105,8 +120,14 @@ export class Environments1763900000000 implements MigrationInterface {
         ],
       }),
     );
-    await q.createIndex('access_policies', new TableIndex({ name: 'ix_access_policies_user', columnNames: ['user_id'] }));
-    await q.createIndex('access_policies', new TableIndex({ name: 'ix_access_policies_team', columnNames: ['team_id'] }));
+    await q.createIndex(
+      'access_policies',
+      new TableIndex({ name: 'ix_access_policies_user', columnNames: ['user_id'] }),
+    );
+    await q.createIndex(
+      'access_policies',
+      new TableIndex({ name: 'ix_access_policies_team', columnNames: ['team_id'] }),
+    );
     await q.createTable(
       new Table({
         name: 'environment_snapshots',

@@ -1,0 +1,68 @@
+import Docker from 'dockerode';
+
+/** How to reach one Docker-compatible engine (Docker or Podman). */
+export interface EngineConnection {
+  /** unix:///path, tcp://host:port */
+  readonly url: string;
+  readonly tls: boolean;
+  readonly tlsSkipVerify: boolean;
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly timeoutMs: number;
+}
+
+/** What Capstan asks of an engine outside the proxy: pings and snapshots. */
+export interface EngineClient {
+  ping(): Promise<void>;
+  version(): Promise<Record<string, unknown>>;
+  info(): Promise<Record<string, unknown>>;
+  containers(): Promise<Record<string, unknown>[]>;
+  images(): Promise<Record<string, unknown>[]>;
+  volumes(): Promise<Record<string, unknown>[]>;
+  networks(): Promise<Record<string, unknown>[]>;
+  services(): Promise<Record<string, unknown>[]>;
+  nodes(): Promise<Record<string, unknown>[]>;
+}
+
+/** The Docker engine as a port: unit tests replace it; production uses dockerode. */
+export abstract class DockerPort {
+  abstract connect(connection: EngineConnection): EngineClient;
+}
+
+export class DockerodePort extends DockerPort {
+  connect(c: EngineConnection): EngineClient {
+    const docker = new Docker(dockerodeOptions(c));
+    const rows = async (p: Promise<unknown>): Promise<Record<string, unknown>[]> =>
+      (await p) as Record<string, unknown>[];
+    return {
+      ping: async () => {
+        await docker.ping();
+      },
+      version: async () => (await docker.version()) as unknown as Record<string, unknown>,
+      info: async () => (await docker.info()) as Record<string, unknown>,
+      containers: () => rows(docker.listContainers({ all: true })),
+      images: () => rows(docker.listImages()),
+      volumes: async () =>
+        ((await docker.listVolumes()).Volumes ?? []) as unknown as Record<string, unknown>[],
+      networks: () => rows(docker.listNetworks()),
+      services: () => rows(docker.listServices()),
+      nodes: () => rows(docker.listNodes()),
+    };
+  }
+}
+
+export function dockerodeOptions(c: EngineConnection): Docker.DockerOptions {
+  const url = new URL(c.url);
+  if (url.protocol === 'unix:') return { socketPath: url.pathname, timeout: c.timeoutMs };
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : c.tls ? 2376 : 2375,
+    protocol: c.tls ? 'https' : 'http',
+    ca: c.ca,
+    cert: c.cert,
+    key: c.key,
+    timeout: c.timeoutMs,
+    ...(c.tls && c.tlsSkipVerify ? { rejectUnauthorized: false } : {}),
+  };
+}

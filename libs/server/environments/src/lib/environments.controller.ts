@@ -1,0 +1,244 @@
+// Brings in @fastify/multipart's typings for req.isMultipart() / req.parts().
+import type {} from '@fastify/multipart';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Permission } from '@capstan/contracts-api';
+import {
+  Authenticated,
+  BadRequestError,
+  CurrentUser,
+  ParseIdPipe,
+  ServiceUnavailableError,
+  setTotalCount,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
+import {
+  BatchDeleteDto,
+  EnvironmentListQuery,
+  EnvironmentResponse,
+  UpdateEnvironmentDto,
+  UpdateSecuritySettingsDto,
+} from './dto/environments.dto';
+import { EnvironmentsService, type CreateEnvironmentInput } from './environments.service';
+import { SnapshotService } from './snapshot.service';
+
+const TEXT_FIELDS = [
+  'Name',
+  'EndpointCreationType',
+  'URL',
+  'PublicURL',
+  'GroupID',
+  'TagIds',
+  'TLS',
+  'TLSSkipVerify',
+  'ContainerEngine',
+] as const;
+const FILE_FIELDS = ['TLSCACertFile', 'TLSCertFile', 'TLSKeyFile'] as const;
+const MAX_TLS_FILE_BYTES = 64 * 1024;
+
+class CreateEnvironmentForm {
+  @ApiProperty({ example: 'local' }) Name!: string;
+  @ApiProperty({ description: '1 Docker API or socket (others arrive with later milestones)', example: 1 })
+  EndpointCreationType!: number;
+  @ApiProperty({
+    required: false,
+    example: 'unix:///var/run/docker.sock',
+    description: 'Empty = the local socket; tcp://host:port',
+  })
+  URL?: string;
+  @ApiProperty({ required: false }) PublicURL?: string;
+  @ApiProperty({ required: false, example: 1 }) GroupID?: number;
+  @ApiProperty({ required: false, example: '[1,2]', description: 'JSON array of tag ids' }) TagIds?: string;
+  @ApiProperty({ required: false }) TLS?: boolean;
+  @ApiProperty({ required: false }) TLSSkipVerify?: boolean;
+  @ApiProperty({ required: false, type: 'string', format: 'binary' }) TLSCACertFile?: unknown;
+  @ApiProperty({ required: false, type: 'string', format: 'binary' }) TLSCertFile?: unknown;
+  @ApiProperty({ required: false, type: 'string', format: 'binary' }) TLSKeyFile?: unknown;
+  @ApiProperty({ required: false, enum: ['docker', 'podman'] }) ContainerEngine?: string;
+}
+
+class BatchDeleteResponse {
+  @ApiProperty({ type: [Number] }) deleted!: number[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', properties: { id: { type: 'number' }, message: { type: 'string' } } },
+  })
+  errors!: { id: number; message: string }[];
+}
+
+class SnapshotOutcomeResponse {
+  @ApiProperty() environmentId!: number;
+  @ApiProperty({ description: '1 up, 2 down' }) status!: number;
+  @ApiProperty({ required: false }) error?: string;
+}
+
+@ApiTags('endpoints')
+@Controller('endpoints')
+export class EnvironmentsController {
+  constructor(
+    private readonly environments: EnvironmentsService,
+    private readonly snapshots: SnapshotService,
+  ) {}
+
+  @Post()
+  @Authenticated({ permission: Permission.EnvironmentsManage })
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Create an environment (multipart form, Portainer field names); checks the engine answers',
+    operationId: 'EndpointCreate',
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ type: CreateEnvironmentForm })
+  @ApiOkResponse({ type: EnvironmentResponse })
+  async create(@Req() req: FastifyRequest): Promise<EnvironmentResponse> {
+    const env = await this.environments.create(await readCreateForm(req));
+    await this.snapshots.snapshotOne(env);
+    const [response] = await this.environments.toResponses([await this.environments.get(env.id)], true);
+    return response;
+  }
+
+  @Get()
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({
+    summary: 'List environments (paged, filtered; non-admins see those they have access to)',
+    operationId: 'EndpointList',
+  })
+  @ApiOkResponse({ type: [EnvironmentResponse] })
+  async list(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Query() q: EnvironmentListQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EnvironmentResponse[]> {
+    const { items, total, available } = await this.environments.list(actor, q);
+    setTotalCount(reply, total, available);
+    return this.environments.toResponses(items, q.excludeSnapshots !== 'true');
+  }
+
+  @Post('snapshot')
+  @Authenticated({ permission: Permission.EnvironmentsManage })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Snapshot every environment now', operationId: 'EndpointSnapshots' })
+  @ApiOkResponse({ type: [SnapshotOutcomeResponse] })
+  async snapshotAll(): Promise<SnapshotOutcomeResponse[]> {
+    return this.snapshots.snapshotAll();
+  }
+
+  @Delete()
+  @Authenticated({ permission: Permission.EnvironmentsManage })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete several environments', operationId: 'EndpointDeleteBatch' })
+  @ApiOkResponse({ type: BatchDeleteResponse })
+  async deleteMany(@Body() body: BatchDeleteDto): Promise<BatchDeleteResponse> {
+    return this.environments.deleteMany(body.endpoints.map((e) => e.id));
+  }
+
+  @Get(':id')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({ summary: 'Inspect an environment', operationId: 'EndpointInspect' })
+  @ApiOkResponse({ type: EnvironmentResponse })
+  async inspect(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<EnvironmentResponse> {
+    const [response] = await this.environments.toResponses(
+      [await this.environments.getForUser(actor, id)],
+      true,
+    );
+    return response;
+  }
+
+  @Put(':id')
+  @Authenticated({ permission: Permission.EnvironmentsManage })
+  @ApiOperation({
+    summary: 'Update an environment (name, URL, group, tags, status, access policies)',
+    operationId: 'EndpointUpdate',
+  })
+  @ApiOkResponse({ type: EnvironmentResponse })
+  async update(
+    @Param('id', ParseIdPipe) id: number,
+    @Body() body: UpdateEnvironmentDto,
+  ): Promise<EnvironmentResponse> {
+    const [response] = await this.environments.toResponses([await this.environments.update(id, body)], true);
+    return response;
+  }
+
+  @Delete(':id')
+  @Authenticated({ permission: Permission.EnvironmentsManage })
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an environment', operationId: 'EndpointDelete' })
+  @ApiNoContentResponse()
+  async delete(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    await this.environments.delete(id);
+  }
+
+  @Put(':id/settings')
+  @Authenticated({ permission: Permission.EnvironmentsManage })
+  @ApiOperation({ summary: 'Security toggles for regular users', operationId: 'EndpointSettingsUpdate' })
+  @ApiOkResponse({ type: EnvironmentResponse })
+  async settings(
+    @Param('id', ParseIdPipe) id: number,
+    @Body() body: UpdateSecuritySettingsDto,
+  ): Promise<EnvironmentResponse> {
+    const [response] = await this.environments.toResponses(
+      [await this.environments.updateSecuritySettings(id, body)],
+      true,
+    );
+    return response;
+  }
+
+  @Post(':id/snapshot')
+  @Authenticated({ permission: Permission.EnvironmentsManage })
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Snapshot one environment now (fails with 503 when it is down)',
+    operationId: 'EndpointSnapshot',
+  })
+  @ApiNoContentResponse()
+  async snapshot(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    const outcome = await this.snapshots.snapshotOne(await this.environments.get(id));
+    if (outcome.status === 2) {
+      throw new ServiceUnavailableError(
+        'Unable to snapshot the environment: it is down',
+        outcome.error ?? '',
+      );
+    }
+  }
+}
+
+/** Portainer's multipart form (or the same fields as JSON), TLS files read into memory with a size cap. */
+async function readCreateForm(req: FastifyRequest): Promise<CreateEnvironmentInput> {
+  const input: CreateEnvironmentInput = { files: {} };
+  const fields = input as unknown as Record<string, string | undefined>;
+  if (!req.isMultipart()) {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body))
+      throw new BadRequestError('Invalid request payload', 'Send a multipart form or a JSON object');
+    for (const [key, value] of Object.entries(body)) {
+      const name = TEXT_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
+      if (name && value !== null && value !== undefined)
+        fields[name] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
+    return input;
+  }
+  for await (const part of req.parts({ limits: { fileSize: MAX_TLS_FILE_BYTES, files: 3, fields: 30 } })) {
+    if (part.type === 'file') {
+      const name = FILE_FIELDS.find((f) => f.toLowerCase() === part.fieldname.toLowerCase());
+      const data = await part.toBuffer();
+      if (name) input.files[name] = data.toString('utf8');
+    } else {
+      const name = TEXT_FIELDS.find((f) => f.toLowerCase() === part.fieldname.toLowerCase());
+      const value = part.value;
+      if (name) fields[name] = typeof value === 'string' ? value : String(value);
+    }
+  }
+  return input;
+}

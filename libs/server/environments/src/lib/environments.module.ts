@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SettingsModule } from '@capstan/server-settings';
+import { UsersModule } from '@capstan/server-users';
+import { DockerodePort, DockerPort } from './docker.port';
+import { AccessPolicyEntity } from './entities/access-policy.entity';
+import { EnvironmentEntity } from './entities/environment.entity';
+import { EnvironmentGroupEntity } from './entities/environment-group.entity';
+import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
+import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
+import { EnvironmentsController } from './environments.controller';
+import { EnvironmentsService } from './environments.service';
+import { EnvironmentGroupsController, TagsController } from './groups-tags.controller';
+import { GroupsTagsService } from './groups-tags.service';
+import { SnapshotService } from './snapshot.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      EnvironmentEntity,
+      EnvironmentGroupEntity,
+      TagEntity,
+      EnvironmentTagEntity,
+      GroupTagEntity,
+      AccessPolicyEntity,
+      SnapshotEntity,
+      SnapshotRawEntity,
+    ]),
+    SettingsModule,
+    UsersModule,
+  ],
+  controllers: [EnvironmentsController, EnvironmentGroupsController, TagsController],
+  providers: [
+    EnvironmentsService,
+    GroupsTagsService,
+    SnapshotService,
+    { provide: DockerPort, useClass: DockerodePort },
+  ],
+  exports: [EnvironmentsService, SnapshotService],
+})
+export class EnvironmentsModule {}

@@ -1,0 +1,423 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { UserRole } from '@capstan/contracts-api';
+import {
+  AUTOCOMMIT,
+  AuthenticatedUser,
+  BadRequestError,
+  ClockPort,
+  ConflictError,
+  NotFoundError,
+  SecretBox,
+  UnprocessableError,
+} from '@capstan/server-core';
+import { TeamsService } from '@capstan/server-users';
+import { assertPem, normaliseEngineUrl } from './connection-url';
+import { parseIdList, policyMaps, policyRows } from './access-policies';
+import type { EngineConnection } from './docker.port';
+import { DockerPort } from './docker.port';
+import type {
+  EnvironmentListQuery,
+  EnvironmentResponse,
+  UpdateEnvironmentDto,
+  UpdateSecuritySettingsDto,
+} from './dto/environments.dto';
+import { AccessPolicyEntity } from './entities/access-policy.entity';
+import { EnvironmentEntity } from './entities/environment.entity';
+import { EnvironmentGroupEntity } from './entities/environment-group.entity';
+import { SnapshotEntity } from './entities/snapshot.entity';
+import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
+import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings } from './security-settings';
+import type { DockerSnapshotSummary } from './snapshot.model';
+
+/** Portainer's EndpointCreationType values this milestone supports. */
+export const CREATION_TYPES = { docker: 1, agent: 2, azure: 3, edge: 4, kubernetesLocal: 5 } as const;
+export const ENVIRONMENT_TYPE_DOCKER = 1;
+const PING_TIMEOUT_MS = 5_000;
+
+export interface CreateEnvironmentInput {
+  Name?: string;
+  EndpointCreationType?: string;
+  URL?: string;
+  PublicURL?: string;
+  GroupID?: string;
+  TagIds?: string;
+  TLS?: string;
+  TLSSkipVerify?: string;
+  ContainerEngine?: string;
+  files: { TLSCACertFile?: string; TLSCertFile?: string; TLSKeyFile?: string };
+}
+
+const truthy = (v: string | undefined) =>
+  v !== undefined && ['true', '1', 'yes', 'on'].includes(v.toLowerCase());
+
+/** Environments: registry, connection details, access policies, security settings. */
+@Injectable()
+export class EnvironmentsService {
+  constructor(
+    @InjectRepository(EnvironmentEntity) private readonly envs: Repository<EnvironmentEntity>,
+    @InjectRepository(EnvironmentGroupEntity) private readonly groups: Repository<EnvironmentGroupEntity>,
+    @InjectRepository(TagEntity) private readonly tags: Repository<TagEntity>,
+    @InjectRepository(EnvironmentTagEntity) private readonly envTags: Repository<EnvironmentTagEntity>,
+    @InjectRepository(AccessPolicyEntity) private readonly policies: Repository<AccessPolicyEntity>,
+    @InjectRepository(SnapshotEntity) private readonly snapshots: Repository<SnapshotEntity>,
+    private readonly teams: TeamsService,
+    private readonly docker: DockerPort,
+    private readonly box: SecretBox,
+    private readonly clock: ClockPort,
+  ) {}
+
+  /** Validates everything, checks the engine answers, then stores; nothing is written on failure. */
+  async create(input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
+    const name = (input.Name ?? '').trim();
+    if (name === '' || name.length > 255)
+      throw new BadRequestError('Invalid environment name', 'Name is required (1–255 characters)');
+    const creationType = Number(input.EndpointCreationType ?? NaN);
+    if (creationType !== CREATION_TYPES.docker) {
+      throw new BadRequestError(
+        'Unsupported environment type',
+        Number.isInteger(creationType)
+          ? `EndpointCreationType ${creationType} is not available yet; use 1 (Docker API or socket)`
+          : 'EndpointCreationType is required (1: Docker API or socket)',
+      );
+    }
+    const engine = (input.ContainerEngine ?? 'docker').toLowerCase() || 'docker';
+    if (engine !== 'docker' && engine !== 'podman') {
+      throw new BadRequestError('Invalid container engine', 'ContainerEngine must be "docker" or "podman"');
+    }
+    const url = normaliseEngineUrl(input.URL);
+    const tls = truthy(input.TLS);
+    if (tls && url.startsWith('unix://'))
+      throw new BadRequestError('Invalid TLS settings', 'TLS applies to tcp:// URLs only');
+    const { TLSCACertFile: ca, TLSCertFile: cert, TLSKeyFile: key } = input.files;
+    assertPem('TLSCACertFile', ca);
+    assertPem('TLSCertFile', cert);
+    assertPem('TLSKeyFile', key);
+    if ((cert === undefined) !== (key === undefined)) {
+      throw new BadRequestError('Invalid TLS files', 'TLSCertFile and TLSKeyFile go together');
+    }
+    if (!tls && (ca ?? cert ?? key) !== undefined)
+      throw new BadRequestError('Invalid TLS settings', 'TLS files need TLS=true');
+    const groupId = input.GroupID ? Number(input.GroupID) : 1;
+    if (!Number.isInteger(groupId) || !(await this.groups.existsBy({ id: groupId }))) {
+      throw new BadRequestError('Invalid environment group', `No group with id ${input.GroupID ?? ''}`);
+    }
+    const tagIds = await this.checkTags(parseIdList(input.TagIds, 'TagIds') ?? []);
+    if (await this.envs.existsBy({ nameKey: name.toLowerCase() })) {
+      throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
+    }
+
+    const connection: EngineConnection = {
+      url,
+      tls,
+      tlsSkipVerify: truthy(input.TLSSkipVerify),
+      ca,
+      cert,
+      key,
+      timeoutMs: PING_TIMEOUT_MS,
+    };
+    await this.checkReachable(connection, engine);
+
+    const env = await this.envs.save(
+      this.envs.create({
+        name,
+        nameKey: name.toLowerCase(),
+        type: ENVIRONMENT_TYPE_DOCKER,
+        url,
+        publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
+        groupId,
+        containerEngine: engine,
+        tls,
+        tlsSkipVerify: connection.tlsSkipVerify,
+        tlsCa: ca ? this.box.seal(ca) : null,
+        tlsCert: cert ? this.box.seal(cert) : null,
+        tlsKey: key ? this.box.seal(key) : null,
+        status: 1,
+        securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
+        createdAt: this.clock.now(),
+      }),
+      AUTOCOMMIT,
+    );
+    if (tagIds.length > 0)
+      await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
+    return env;
+  }
+
+  async get(id: number): Promise<EnvironmentEntity> {
+    const env = await this.envs.findOneBy({ id });
+    if (!env)
+      throw new NotFoundError(
+        'Unable to find an environment with the specified identifier inside the database',
+        `No environment ${id}`,
+      );
+    return env;
+  }
+
+  /** The environment if the caller may see it (admin, or a policy on it or its group for them or a team). */
+  async getForUser(actor: AuthenticatedUser, id: number): Promise<EnvironmentEntity> {
+    const env = await this.get(id);
+    if (actor.role === UserRole.Administrator) return env;
+    const teamIds = await this.teamIdsOf(actor);
+    const count = await this.policies
+      .createQueryBuilder('p')
+      .where(
+        new Brackets((w) =>
+          w.where('p.environment_id = :id', { id }).orWhere('p.group_id = :gid', { gid: env.groupId }),
+        ),
+      )
+      .andWhere(
+        new Brackets((w) => {
+          w.where('p.user_id = :uid', { uid: actor.id });
+          if (teamIds.length > 0) w.orWhere('p.team_id IN (:...teamIds)', { teamIds });
+        }),
+      )
+      .getCount();
+    // Not revealing existence to those without access.
+    if (count === 0)
+      throw new NotFoundError(
+        'Unable to find an environment with the specified identifier inside the database',
+        `No environment ${id}`,
+      );
+    return env;
+  }
+
+  async list(
+    actor: AuthenticatedUser,
+    q: EnvironmentListQuery,
+  ): Promise<{ items: EnvironmentEntity[]; total: number; available: number }> {
+    const base = this.envs.createQueryBuilder('e');
+    if (actor.role !== UserRole.Administrator) await this.restrictToAccessible(base, actor);
+    const available = await base.clone().getCount();
+    const qb = base.clone();
+    if (q.search) {
+      const kw = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where(`LOWER(e.name) LIKE :kw ESCAPE '\\'`, { kw })
+            .orWhere(`LOWER(e.url) LIKE :kw ESCAPE '\\'`, { kw }),
+        ),
+      );
+    }
+    const groupIds = parseIdList(q.groupIds, 'groupIds');
+    if (groupIds?.length) qb.andWhere('e.group_id IN (:...groupIds)', { groupIds });
+    const types = parseIdList(q.types, 'types');
+    if (types?.length) qb.andWhere('e.type IN (:...types)', { types });
+    const statuses = parseIdList(q.status, 'status');
+    if (statuses?.length) qb.andWhere('e.status IN (:...statuses)', { statuses });
+    const ids = parseIdList(q.endpointIds, 'endpointIds');
+    if (ids?.length) qb.andWhere('e.id IN (:...ids)', { ids });
+    const tagIds = parseIdList(q.tagIds, 'tagIds');
+    if (tagIds?.length) {
+      const partial = q.tagsPartialMatch === 'true';
+      qb.andWhere(
+        `(SELECT COUNT(DISTINCT t.tag_id) FROM environment_tags t WHERE t.environment_id = e.id AND t.tag_id IN (:...tagIds)) ${partial ? '>= 1' : '= :tagCount'}`,
+        { tagIds, tagCount: new Set(tagIds).size },
+      );
+    }
+    const order = q.order === 'desc' ? 'DESC' : 'ASC';
+    const sortColumn = q.sort === 'Group' ? 'e.group_id' : q.sort === 'Status' ? 'e.status' : 'e.name_key';
+    qb.orderBy(sortColumn, order).addOrderBy('e.id', 'ASC');
+    if (q.start) qb.offset(q.start);
+    if (q.limit) qb.limit(q.limit);
+    const [items, total] = await qb.getManyAndCount();
+    return { items, total, available };
+  }
+
+  async update(id: number, dto: UpdateEnvironmentDto): Promise<EnvironmentEntity> {
+    const env = await this.get(id);
+    if (dto.Name !== undefined) {
+      const name = dto.Name.trim();
+      const other = await this.envs.findOneBy({ nameKey: name.toLowerCase() });
+      if (other && other.id !== id)
+        throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
+      env.name = name;
+      env.nameKey = name.toLowerCase();
+    }
+    if (dto.URL !== undefined) env.url = normaliseEngineUrl(dto.URL);
+    if (dto.PublicURL !== undefined) env.publicUrl = dto.PublicURL.trim();
+    if (dto.GroupID !== undefined) {
+      if (!(await this.groups.existsBy({ id: dto.GroupID })))
+        throw new BadRequestError('Invalid environment group', `No group with id ${dto.GroupID}`);
+      env.groupId = dto.GroupID;
+    }
+    if (dto.Status !== undefined) env.status = dto.Status;
+    const tagIds = dto.TagIds === undefined ? undefined : await this.checkTags(dto.TagIds);
+    const rows =
+      dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
+        ? undefined
+        : policyRows({ environmentId: id, groupId: null }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
+    if (rows) await this.assertPrincipalsExist(rows);
+    const saved = await this.envs.save(env, AUTOCOMMIT);
+    if (tagIds) {
+      await this.envTags.delete({ environmentId: id });
+      if (tagIds.length > 0) await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: id, tagId })));
+    }
+    if (rows) await this.replacePolicies({ environmentId: id }, rows);
+    return saved;
+  }
+
+  async updateSecuritySettings(id: number, dto: UpdateSecuritySettingsDto): Promise<EnvironmentEntity> {
+    const env = await this.get(id);
+    const next = { ...parseSecuritySettings(env.securitySettings), ...definedOnly(dto) };
+    env.securitySettings = JSON.stringify(next);
+    return this.envs.save(env, AUTOCOMMIT);
+  }
+
+  async delete(id: number): Promise<void> {
+    const env = await this.get(id);
+    await this.envs.remove(env, AUTOCOMMIT);
+  }
+
+  /** Portainer's batch delete: `{deleted, errors}`, each id on its own. */
+  async deleteMany(ids: number[]): Promise<{ deleted: number[]; errors: { id: number; message: string }[] }> {
+    const deleted: number[] = [];
+    const errors: { id: number; message: string }[] = [];
+    for (const id of [...new Set(ids)]) {
+      try {
+        await this.delete(id);
+        deleted.push(id);
+      } catch (e) {
+        errors.push({ id, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return { deleted, errors };
+  }
+
+  /** Decrypted connection details for the snapshotter and, later, the proxy. Never leaves the server. */
+  connectionOf(env: EnvironmentEntity, timeoutMs: number): EngineConnection {
+    return {
+      url: env.url,
+      tls: env.tls,
+      tlsSkipVerify: env.tlsSkipVerify,
+      ca: env.tlsCa ? this.box.open(env.tlsCa) : undefined,
+      cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
+      key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
+      timeoutMs,
+    };
+  }
+
+  async all(): Promise<EnvironmentEntity[]> {
+    return this.envs.find({ order: { id: 'ASC' } });
+  }
+
+  async setStatus(id: number, status: number): Promise<void> {
+    await this.envs.update({ id }, { status });
+  }
+
+  /** API shape for a page of environments, loading tags, policies and snapshots in three queries. */
+  async toResponses(items: EnvironmentEntity[], withSnapshots: boolean): Promise<EnvironmentResponse[]> {
+    const ids = items.map((e) => e.id);
+    if (ids.length === 0) return [];
+    const [tagRows, policyRowsAll, snaps] = await Promise.all([
+      this.envTags.find({ where: { environmentId: In(ids) } }),
+      this.policies.find({ where: { environmentId: In(ids) } }),
+      withSnapshots ? this.snapshots.find({ where: { environmentId: In(ids) } }) : Promise.resolve([]),
+    ]);
+    return items.map((e) => {
+      const maps = policyMaps(policyRowsAll.filter((p) => p.environmentId === e.id));
+      const snap = snaps.find((s) => s.environmentId === e.id);
+      return {
+        Id: e.id,
+        Name: e.name,
+        Type: e.type,
+        URL: e.url,
+        PublicURL: e.publicUrl,
+        GroupId: e.groupId,
+        TagIds: tagRows
+          .filter((t) => t.environmentId === e.id)
+          .map((t) => t.tagId)
+          .sort((a, b) => a - b),
+        ContainerEngine: e.containerEngine,
+        Status: e.status,
+        TLSConfig: { TLS: e.tls, TLSSkipVerify: e.tlsSkipVerify },
+        UserAccessPolicies: maps.users,
+        TeamAccessPolicies: maps.teams,
+        SecuritySettings: parseSecuritySettings(e.securitySettings),
+        Snapshots: snap ? [JSON.parse(snap.summary) as DockerSnapshotSummary] : [],
+      };
+    });
+  }
+
+  private async checkReachable(connection: EngineConnection, engine: string): Promise<void> {
+    const client = this.docker.connect(connection);
+    let version: Record<string, unknown>;
+    try {
+      await client.ping();
+      version = await client.version();
+    } catch (e) {
+      throw new UnprocessableError(
+        'Unable to reach the Docker engine',
+        `${connection.url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
+      );
+    }
+    const isPodman = ((version['Components'] as { Name?: string }[] | undefined) ?? []).some((c) =>
+      /podman/i.test(c.Name ?? ''),
+    );
+    if (isPodman !== (engine === 'podman')) {
+      throw new BadRequestError(
+        'Container engine mismatch',
+        `The engine at ${connection.url} is ${isPodman ? 'Podman' : 'Docker'}; set ContainerEngine to "${isPodman ? 'podman' : 'docker'}"`,
+      );
+    }
+  }
+
+  private async checkTags(ids: number[]): Promise<number[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const found = await this.tags.find({ where: { id: In(unique) }, select: { id: true } });
+    const missing = unique.filter((id) => !found.some((t) => t.id === id));
+    if (missing.length > 0) throw new BadRequestError('Invalid tags', `No tag with id ${missing.join(', ')}`);
+    return unique;
+  }
+
+  async assertPrincipalsExist(rows: Omit<AccessPolicyEntity, 'id'>[]): Promise<void> {
+    // Foreign keys reject unknown ids too; this gives the caller a clear 400 instead.
+    const count = async (table: 'users' | 'teams', ids: number[]): Promise<number> => {
+      if (ids.length === 0) return 0;
+      const row = await this.policies.manager
+        .createQueryBuilder()
+        .select('COUNT(*)', 'n')
+        .from(table, 'x')
+        .where('x.id IN (:...ids)', { ids })
+        .getRawOne<{ n: number | string }>();
+      return Number(row?.n ?? 0);
+    };
+    const userIds = [...new Set(rows.flatMap((r) => (r.userId === null ? [] : [r.userId])))];
+    const teamIds = [...new Set(rows.flatMap((r) => (r.teamId === null ? [] : [r.teamId])))];
+    if ((await count('users', userIds)) !== userIds.length)
+      throw new BadRequestError('Invalid access policies', 'Unknown user id');
+    if ((await count('teams', teamIds)) !== teamIds.length)
+      throw new BadRequestError('Invalid access policies', 'Unknown team id');
+  }
+
+  async replacePolicies(
+    target: { environmentId: number } | { groupId: number },
+    rows: Omit<AccessPolicyEntity, 'id'>[],
+  ): Promise<void> {
+    await this.policies.delete(target);
+    if (rows.length > 0) await this.policies.insert(rows);
+  }
+
+  private async teamIdsOf(actor: AuthenticatedUser): Promise<number[]> {
+    return (await this.teams.userMemberships(actor, actor.id)).map((m) => m.teamId);
+  }
+
+  private async restrictToAccessible(
+    qb: SelectQueryBuilder<EnvironmentEntity>,
+    actor: AuthenticatedUser,
+  ): Promise<void> {
+    const teamIds = await this.teamIdsOf(actor);
+    qb.andWhere(
+      `EXISTS (SELECT 1 FROM access_policies p WHERE (p.environment_id = e.id OR p.group_id = e.group_id) AND (p.user_id = :uid${
+        teamIds.length > 0 ? ' OR p.team_id IN (:...teamIds)' : ''
+      }))`,
+      { uid: actor.id, teamIds },
+    );
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { UserRole } from '@capstan/contracts-api';
+import {
+  AUTOCOMMIT,
+  AuthenticatedUser,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+} from '@capstan/server-core';
+import { TeamsService } from '@capstan/server-users';
+import { policyMaps, policyRows } from './access-policies';
+import type { CreateGroupDto, GroupResponse, TagResponse, UpdateGroupDto } from './dto/environments.dto';
+import { AccessPolicyEntity } from './entities/access-policy.entity';
+import { EnvironmentEntity } from './entities/environment.entity';
+import { EnvironmentGroupEntity } from './entities/environment-group.entity';
+import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
+import { EnvironmentsService } from './environments.service';
+
+export const UNASSIGNED_GROUP_ID = 1;
+
+/** Environment groups (group 1 "Unassigned" is permanent) and tags. */
+@Injectable()
+export class GroupsTagsService {
+  constructor(
+    @InjectRepository(EnvironmentGroupEntity) private readonly groups: Repository<EnvironmentGroupEntity>,
+    @InjectRepository(TagEntity) private readonly tags: Repository<TagEntity>,
+    @InjectRepository(GroupTagEntity) private readonly groupTags: Repository<GroupTagEntity>,
+    @InjectRepository(EnvironmentTagEntity) private readonly envTags: Repository<EnvironmentTagEntity>,
+    @InjectRepository(EnvironmentEntity) private readonly envs: Repository<EnvironmentEntity>,
+    @InjectRepository(AccessPolicyEntity) private readonly policies: Repository<AccessPolicyEntity>,
+    private readonly environments: EnvironmentsService,
+    private readonly teams: TeamsService,
+  ) {}
+
+  async createGroup(dto: CreateGroupDto): Promise<EnvironmentGroupEntity> {
+    const name = dto.Name.trim();
+    if (await this.groups.existsBy({ nameKey: name.toLowerCase() }))
+      throw new ConflictError('Group name is not unique', `A group named "${name}" exists`);
+    const tagIds = await this.checkTags(dto.TagIDs ?? []);
+    const envIds = [...new Set(dto.AssociatedEndpoints ?? [])];
+    if (envIds.length > 0 && (await this.envs.countBy({ id: In(envIds) })) !== envIds.length) {
+      throw new BadRequestError(
+        'Invalid environments',
+        'AssociatedEndpoints contains an unknown environment id',
+      );
+    }
+    const group = await this.groups.save(
+      this.groups.create({ name, nameKey: name.toLowerCase(), description: dto.Description ?? '' }),
+      AUTOCOMMIT,
+    );
+    if (tagIds.length > 0) await this.groupTags.insert(tagIds.map((tagId) => ({ groupId: group.id, tagId })));
+    if (envIds.length > 0) await this.envs.update({ id: In(envIds) }, { groupId: group.id });
+    return group;
+  }
+
+  async listGroups(actor: AuthenticatedUser): Promise<EnvironmentGroupEntity[]> {
+    const all = await this.groups.find({ order: { id: 'ASC' } });
+    if (actor.role === UserRole.Administrator) return all;
+    // Non-admins see groups they hold a policy on.
+    const teamIds = (await this.teams.userMemberships(actor, actor.id)).map((m) => m.teamId);
+    const mine = await this.policies.find({
+      where: [{ userId: actor.id }, ...(teamIds.length > 0 ? [{ teamId: In(teamIds) }] : [])],
+    });
+    const ids = new Set(mine.flatMap((p) => (p.groupId === null ? [] : [p.groupId])));
+    return all.filter((g) => ids.has(g.id));
+  }
+
+  async getGroup(id: number): Promise<EnvironmentGroupEntity> {
+    const group = await this.groups.findOneBy({ id });
+    if (!group)
+      throw new NotFoundError(
+        'Unable to find an environment group with the specified identifier inside the database',
+        `No group ${id}`,
+      );
+    return group;
+  }
+
+  async updateGroup(id: number, dto: UpdateGroupDto): Promise<EnvironmentGroupEntity> {
+    const group = await this.getGroup(id);
+    if (dto.Name !== undefined) {
+      const name = dto.Name.trim();
+      const other = await this.groups.findOneBy({ nameKey: name.toLowerCase() });
+      if (other && other.id !== id)
+        throw new ConflictError('Group name is not unique', `A group named "${name}" exists`);
+      group.name = name;
+      group.nameKey = name.toLowerCase();
+    }
+    if (dto.Description !== undefined) group.description = dto.Description;
+    const tagIds = dto.TagIDs === undefined ? undefined : await this.checkTags(dto.TagIDs);
+    const rows =
+      dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
+        ? undefined
+        : policyRows({ environmentId: null, groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
+    if (rows) await this.environments.assertPrincipalsExist(rows);
+    const saved = await this.groups.save(group, AUTOCOMMIT);
+    if (tagIds) {
+      await this.groupTags.delete({ groupId: id });
+      if (tagIds.length > 0) await this.groupTags.insert(tagIds.map((tagId) => ({ groupId: id, tagId })));
+    }
+    if (rows) await this.environments.replacePolicies({ groupId: id }, rows);
+    return saved;
+  }
+
+  /** Its environments move to "Unassigned"; its policies and tags go with it. */
+  async deleteGroup(id: number): Promise<void> {
+    if (id === UNASSIGNED_GROUP_ID)
+      throw new ForbiddenError('Unable to remove the default "Unassigned" group', 'Group 1 is permanent');
+    const group = await this.getGroup(id);
+    await this.envs.update({ groupId: id }, { groupId: UNASSIGNED_GROUP_ID });
+    await this.groups.remove(group, AUTOCOMMIT);
+  }
+
+  async moveEnvironment(groupId: number, environmentId: number, into: boolean): Promise<void> {
+    await this.getGroup(groupId);
+    const env = await this.environments.get(environmentId);
+    if (!into && env.groupId !== groupId)
+      throw new BadRequestError(
+        'Environment not in group',
+        `Environment ${environmentId} is not in group ${groupId}`,
+      );
+    await this.envs.update({ id: environmentId }, { groupId: into ? groupId : UNASSIGNED_GROUP_ID });
+  }
+
+  async groupResponses(groups: EnvironmentGroupEntity[]): Promise<GroupResponse[]> {
+    const ids = groups.map((g) => g.id);
+    if (ids.length === 0) return [];
+    const [tagRows, policyRowsAll] = await Promise.all([
+      this.groupTags.find({ where: { groupId: In(ids) } }),
+      this.policies.find({ where: { groupId: In(ids) } }),
+    ]);
+    return groups.map((g) => {
+      const maps = policyMaps(policyRowsAll.filter((p) => p.groupId === g.id));
+      return {
+        Id: g.id,
+        Name: g.name,
+        Description: g.description,
+        TagIds: tagRows
+          .filter((t) => t.groupId === g.id)
+          .map((t) => t.tagId)
+          .sort((a, b) => a - b),
+        UserAccessPolicies: maps.users,
+        TeamAccessPolicies: maps.teams,
+      };
+    });
+  }
+
+  async createTag(name: string): Promise<TagEntity> {
+    const trimmed = name.trim();
+    if (await this.tags.existsBy({ nameKey: trimmed.toLowerCase() }))
+      throw new ConflictError('This name is already associated to a tag', `Tag "${trimmed}" exists`);
+    return this.tags.save(this.tags.create({ name: trimmed, nameKey: trimmed.toLowerCase() }), AUTOCOMMIT);
+  }
+
+  async listTags(): Promise<TagResponse[]> {
+    const [tags, envRows, groupRows] = await Promise.all([
+      this.tags.find({ order: { nameKey: 'ASC' } }),
+      this.envTags.find(),
+      this.groupTags.find(),
+    ]);
+    return tags.map((t) => ({
+      ID: t.id,
+      Name: t.name,
+      Endpoints: Object.fromEntries(
+        envRows.filter((r) => r.tagId === t.id).map((r) => [String(r.environmentId), true]),
+      ),
+      EndpointGroups: Object.fromEntries(
+        groupRows.filter((r) => r.tagId === t.id).map((r) => [String(r.groupId), true]),
+      ),
+    }));
+  }
+
+  /** Detached from environments and groups by the foreign keys' cascade. */
+  async deleteTag(id: number): Promise<void> {
+    const tag = await this.tags.findOneBy({ id });
+    if (!tag)
+      throw new NotFoundError(
+        'Unable to find a tag with the specified identifier inside the database',
+        `No tag ${id}`,
+      );
+    await this.tags.remove(tag, AUTOCOMMIT);
+  }
+
+  private async checkTags(ids: number[]): Promise<number[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length > 0 && (await this.tags.countBy({ id: In(unique) })) !== unique.length) {
+      throw new BadRequestError('Invalid tags', 'TagIDs contains an unknown tag id');
+    }
+    return unique;
+  }
+}

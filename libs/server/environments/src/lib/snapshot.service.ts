@@ -1,0 +1,142 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AUTOCOMMIT, CapstanLogger, ClockPort, parseDuration } from '@capstan/server-core';
+import { SettingsService } from '@capstan/server-settings';
+import { DockerPort } from './docker.port';
+import { EnvironmentEntity } from './entities/environment.entity';
+import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
+import { EnvironmentsService } from './environments.service';
+import { summarise, type DockerSnapshotRaw, type DockerSnapshotSummary } from './snapshot.model';
+
+/** At most this many environments are snapshotted at once; each has its own deadline. */
+export const SNAPSHOT_CONCURRENCY = 8;
+export const SNAPSHOT_TIMEOUT_MS = 10_000;
+
+export interface SnapshotOutcome {
+  environmentId: number;
+  status: 1 | 2;
+  error?: string;
+}
+
+/**
+ * Snapshots every environment on the settings' interval (and on demand): a bounded worker pool with a
+ * per-environment timeout, so one slow engine delays nobody. The summary and the raw lists are stored apart.
+ * A failed snapshot marks the environment down and keeps its last snapshot.
+ */
+@Injectable()
+export class SnapshotService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<SnapshotOutcome[]> | undefined;
+
+  constructor(
+    private readonly environments: EnvironmentsService,
+    private readonly docker: DockerPort,
+    private readonly settings: SettingsService,
+    private readonly clock: ClockPort,
+    private readonly logger: CapstanLogger,
+    @InjectRepository(SnapshotEntity) private readonly summaries: Repository<SnapshotEntity>,
+    @InjectRepository(SnapshotRawEntity) private readonly raws: Repository<SnapshotRawEntity>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.settings.onChange(() => void this.schedule());
+    await this.schedule();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One pass over all environments; a pass already running is joined, not doubled. */
+  async snapshotAll(): Promise<SnapshotOutcome[]> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async snapshotOne(env: EnvironmentEntity): Promise<SnapshotOutcome> {
+    const started = this.clock.now();
+    try {
+      const { summary, raw } = await withTimeout(
+        this.collect(env),
+        SNAPSHOT_TIMEOUT_MS,
+        `no answer within ${SNAPSHOT_TIMEOUT_MS / 1000} s`,
+      );
+      await this.summaries.save(
+        { environmentId: env.id, time: started, summary: JSON.stringify(summary) },
+        AUTOCOMMIT,
+      );
+      await this.raws.save({ environmentId: env.id, data: JSON.stringify(raw) }, AUTOCOMMIT);
+      if (env.status !== 1) await this.environments.setStatus(env.id, 1);
+      return { environmentId: env.id, status: 1 };
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      if (env.status !== 2) {
+        await this.environments.setStatus(env.id, 2);
+        this.logger.write('warn', 'environment is down', { environmentId: env.id, name: env.name, error });
+      }
+      return { environmentId: env.id, status: 2, error };
+    }
+  }
+
+  async raw(environmentId: number): Promise<DockerSnapshotRaw | undefined> {
+    const row = await this.raws.findOneBy({ environmentId });
+    return row ? (JSON.parse(row.data) as DockerSnapshotRaw) : undefined;
+  }
+
+  private async collect(
+    env: EnvironmentEntity,
+  ): Promise<{ summary: DockerSnapshotSummary; raw: DockerSnapshotRaw }> {
+    const client = this.docker.connect(this.environments.connectionOf(env, SNAPSHOT_TIMEOUT_MS));
+    const [info, version, containers, images, volumes, networks] = await Promise.all([
+      client.info(),
+      client.version(),
+      client.containers(),
+      client.images(),
+      client.volumes(),
+      client.networks(),
+    ]);
+    const swarm = (info['Swarm'] as { ControlAvailable?: boolean } | undefined)?.ControlAvailable === true;
+    const [services, nodes] = swarm ? await Promise.all([client.services(), client.nodes()]) : [[], []];
+    const raw: DockerSnapshotRaw = {
+      Containers: containers,
+      Images: images,
+      Volumes: volumes,
+      Networks: networks,
+      Info: info,
+      Version: version,
+    };
+    return { summary: summarise(raw, services, nodes, this.clock.now()), raw };
+  }
+
+  private async pass(): Promise<SnapshotOutcome[]> {
+    const queue = (await this.environments.all()).filter((e) => e.type === 1);
+    const outcomes: SnapshotOutcome[] = [];
+    const worker = async () => {
+      for (let env = queue.shift(); env; env = queue.shift()) outcomes.push(await this.snapshotOne(env));
+    };
+    await Promise.all(Array.from({ length: SNAPSHOT_CONCURRENCY }, worker));
+    return outcomes.sort((a, b) => a.environmentId - b.environmentId);
+  }
+
+  private async schedule(): Promise<void> {
+    const interval = parseDuration((await this.settings.get()).SnapshotInterval) ?? 300_000;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = setInterval(() => {
+      void this.snapshotAll().catch((e: unknown) =>
+        this.logger.write('error', 'snapshot pass failed', { error: String(e) }),
+      );
+    }, interval);
+    this.timer.unref();
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]);
+}
