@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CaseInsensitiveValidationPipe, CoreModule, CoreOptions, ErrorFilter } from '@capstan/server-core';
 import { AuditModule } from '@capstan/server-audit';
 import { AuthModule } from '@capstan/server-auth';
+import { DockerModule } from '@capstan/server-docker';
 import { EnvironmentsModule } from '@capstan/server-environments';
 import { RbacModule } from '@capstan/server-rbac';
 import { SettingsModule } from '@capstan/server-settings';
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         RbacModule,
         EnvironmentsModule,
+        DockerModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

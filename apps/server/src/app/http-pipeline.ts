@@ -3,7 +3,7 @@ import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { API_HEADERS } from '@capstan/contracts-api';
 import { ActivityRecorder } from '@capstan/server-audit';
 import { CapstanConfig, CapstanLogger, requestContext } from '@capstan/server-core';
+import { DockerProxy } from '@capstan/server-docker';
 import { AdminInitGate } from '@capstan/server-users';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -89,6 +90,20 @@ export async function configureHttpPipeline(
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     recorder.onResponse(request, reply);
     done();
+  });
+
+  // The Docker API proxy runs in its own Fastify context without body parsers: bodies stream to the engine.
+  const proxy = app.get(DockerProxy);
+  const logger = app.get(CapstanLogger);
+  await fastify.register((scope: FastifyInstance, _opts: unknown, registered: () => void) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      (_request: FastifyRequest, _payload: unknown, done: (err: null) => void) => done(null),
+    );
+    scope.all('/api/endpoints/:id/docker', (request, reply) => proxy.handle(request, reply, logger));
+    scope.all('/api/endpoints/:id/docker/*', (request, reply) => proxy.handle(request, reply, logger));
+    registered();
   });
 
   SwaggerModule.setup('api/docs', app, openapi, {

@@ -19,8 +19,44 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  addDockerProxy(doc);
   addErrorResponses(doc);
   return sortKeys(doc);
+}
+
+/** The Docker API proxy is a raw Fastify route (bodies stream through): described here by hand. */
+function addDockerProxy(doc: OpenAPIObject): void {
+  const operation = (method: string) => ({
+    tags: ['docker'],
+    operationId: `DockerProxy${method}`,
+    summary: `${method.toUpperCase()} on the Docker Engine API of environment {id}`,
+    description:
+      'Any Docker Engine API path, with or without a version prefix (/v1.41/containers/json), streamed both ways. ' +
+      'Administrators and Environment administrators: everything; Operators: reads, container lifecycle and consoles; ' +
+      'Helpdesk: reads and consoles; Standard and Read-only users: refused until resource controls exist.',
+    security: [{ jwt: [] as string[] }, { 'api-key': [] as string[] }, { cookie: [] as string[] }] as Record<
+      string,
+      string[]
+    >[],
+    parameters: [
+      { name: 'id', in: 'path' as const, required: true, schema: { type: 'integer' as const } },
+      {
+        name: 'path',
+        in: 'path' as const,
+        required: true,
+        schema: { type: 'string' as const },
+        description: 'Engine API path',
+      },
+    ],
+    responses: { '200': { description: "The engine's reply, as is" } },
+  });
+  doc.paths['/api/endpoints/{id}/docker/{path}'] = {
+    get: operation('Get'),
+    post: operation('Post'),
+    put: operation('Put'),
+    delete: operation('Delete'),
+    head: operation('Head'),
+  };
 }
 
 /** Every operation can fail with Portainer's error body: describe it once and reference it everywhere. */

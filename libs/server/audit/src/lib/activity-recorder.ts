@@ -17,7 +17,7 @@ const ENVIRONMENT_IN_PATH = /^\/api\/(?:endpoints|docker)\/(\d+)(?:\/|$)/;
 export class ActivityRecorder {
   constructor(private readonly audit: AuditService) {}
 
-  onResponse(request: FastifyRequest, reply: FastifyReply): void {
+  onResponse(request: FastifyRequest, reply: Pick<FastifyReply, 'statusCode'>): void {
     const path = request.url.split('?')[0] ?? '';
     if (!MUTATING.has(request.method) || !path.startsWith('/api/') || SKIPPED.some((re) => re.test(path)))
       return;

@@ -39,6 +39,9 @@ export class TooManyRequestsError extends DomainError {
     this.headers['Retry-After'] = String(retryAfterSeconds);
   }
 }
+export class BadGatewayError extends DomainError {
+  readonly status = 502;
+}
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
 }

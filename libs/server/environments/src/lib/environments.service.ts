@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
-import { UserRole } from '@capstan/contracts-api';
+import { ENVIRONMENT_ROLES, EnvironmentRoleId, UserRole } from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   AuthenticatedUser,
@@ -156,10 +156,22 @@ export class EnvironmentsService {
 
   /** The environment if the caller may see it (admin, or a policy on it or its group for them or a team). */
   async getForUser(actor: AuthenticatedUser, id: number): Promise<EnvironmentEntity> {
+    return (await this.accessFor(actor, id)).env;
+  }
+
+  /**
+   * The environment and the caller's role on it. Administrators get no role (they hold every permission).
+   * Precedence as in Portainer: user on environment, user on group, team on environment, team on group;
+   * among several teams at the same level the least powerful role applies.
+   */
+  async accessFor(
+    actor: AuthenticatedUser,
+    id: number,
+  ): Promise<{ env: EnvironmentEntity; roleId: EnvironmentRoleId | undefined }> {
     const env = await this.get(id);
-    if (actor.role === UserRole.Administrator) return env;
+    if (actor.role === UserRole.Administrator) return { env, roleId: undefined };
     const teamIds = await this.teamIdsOf(actor);
-    const count = await this.policies
+    const rows = await this.policies
       .createQueryBuilder('p')
       .where(
         new Brackets((w) =>
@@ -172,14 +184,16 @@ export class EnvironmentsService {
           if (teamIds.length > 0) w.orWhere('p.team_id IN (:...teamIds)', { teamIds });
         }),
       )
-      .getCount();
+      .getMany();
+    const roleId = effectiveRole(rows);
     // Not revealing existence to those without access.
-    if (count === 0)
+    if (roleId === undefined) {
       throw new NotFoundError(
         'Unable to find an environment with the specified identifier inside the database',
         `No environment ${id}`,
       );
-    return env;
+    }
+    return { env, roleId };
   }
 
   async list(
@@ -420,4 +434,22 @@ export class EnvironmentsService {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Portainer's precedence over the policies that reach one user on one environment. */
+export function effectiveRole(
+  rows: Pick<AccessPolicyEntity, 'environmentId' | 'groupId' | 'userId' | 'teamId' | 'roleId'>[],
+): EnvironmentRoleId | undefined {
+  const levels = [
+    rows.filter((r) => r.userId !== null && r.environmentId !== null),
+    rows.filter((r) => r.userId !== null && r.groupId !== null),
+    rows.filter((r) => r.teamId !== null && r.environmentId !== null),
+    rows.filter((r) => r.teamId !== null && r.groupId !== null),
+  ];
+  const priority = (id: EnvironmentRoleId) => ENVIRONMENT_ROLES.find((r) => r.id === id)?.priority ?? 0;
+  for (const level of levels) {
+    if (level.length === 0) continue;
+    return level.map((r) => r.roleId).reduce((a, b) => (priority(b) > priority(a) ? b : a));
+  }
+  return undefined;
 }

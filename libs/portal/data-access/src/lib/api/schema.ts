@@ -217,6 +217,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/{id}/docker/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GET on the Docker Engine API of environment {id}
+         * @description Any Docker Engine API path, with or without a version prefix (/v1.41/containers/json), streamed both ways. Administrators and Environment administrators: everything; Operators: reads, container lifecycle and consoles; Helpdesk: reads and consoles; Standard and Read-only users: refused until resource controls exist.
+         */
+        get: operations["DockerProxyGet"];
+        /**
+         * PUT on the Docker Engine API of environment {id}
+         * @description Any Docker Engine API path, with or without a version prefix (/v1.41/containers/json), streamed both ways. Administrators and Environment administrators: everything; Operators: reads, container lifecycle and consoles; Helpdesk: reads and consoles; Standard and Read-only users: refused until resource controls exist.
+         */
+        put: operations["DockerProxyPut"];
+        /**
+         * POST on the Docker Engine API of environment {id}
+         * @description Any Docker Engine API path, with or without a version prefix (/v1.41/containers/json), streamed both ways. Administrators and Environment administrators: everything; Operators: reads, container lifecycle and consoles; Helpdesk: reads and consoles; Standard and Read-only users: refused until resource controls exist.
+         */
+        post: operations["DockerProxyPost"];
+        /**
+         * DELETE on the Docker Engine API of environment {id}
+         * @description Any Docker Engine API path, with or without a version prefix (/v1.41/containers/json), streamed both ways. Administrators and Environment administrators: everything; Operators: reads, container lifecycle and consoles; Helpdesk: reads and consoles; Standard and Read-only users: refused until resource controls exist.
+         */
+        delete: operations["DockerProxyDelete"];
+        options?: never;
+        /**
+         * HEAD on the Docker Engine API of environment {id}
+         * @description Any Docker Engine API path, with or without a version prefix (/v1.41/containers/json), streamed both ways. Administrators and Environment administrators: everything; Operators: reads, container lifecycle and consoles; Helpdesk: reads and consoles; Standard and Read-only users: refused until resource controls exist.
+         */
+        head: operations["DockerProxyHead"];
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/{id}/settings": {
         parameters: {
             query?: never;
@@ -2047,6 +2083,161 @@ export interface operations {
             };
             /** @description Requires the "environments:manage" permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    DockerProxyGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description Engine API path */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The engine's reply, as is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    DockerProxyPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description Engine API path */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The engine's reply, as is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    DockerProxyPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description Engine API path */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The engine's reply, as is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    DockerProxyDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description Engine API path */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The engine's reply, as is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    DockerProxyHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description Engine API path */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The engine's reply, as is */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

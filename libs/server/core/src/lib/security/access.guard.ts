@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { hasGlobalPermission, API_HEADERS } from '@capstan/contracts-api';
 import { ForbiddenError, UnauthorizedError } from '../errors';
-import { requestContext } from '../http/request-context';
+import { requestContext, type AuthenticatedUser } from '../http/request-context';
 import { ACCESS_METADATA, type AccessRule } from './authenticated.decorator';
 import { AuthenticatorPort } from './authenticator.port';
 
@@ -33,19 +33,7 @@ export class AccessGuard implements CanActivate {
     const store = requestContext.getStore();
     if (store) store.user = user;
 
-    if (user.via === 'cookie') {
-      const expected = this.authenticator.csrfTokenFor(user);
-      void reply.header(API_HEADERS.csrfToken, expected);
-      if (!SAFE_METHODS.has(req.method)) {
-        const sent = headerValue(req, API_HEADERS.csrfToken);
-        if (!safeEqual(sent, expected)) {
-          throw new ForbiddenError(
-            'CSRF token missing or invalid',
-            `Send the ${API_HEADERS.csrfToken} header`,
-          );
-        }
-      }
-    }
+    enforceCsrf(req, reply, user, this.authenticator);
     if (!rule) throw new ForbiddenError('Access denied', 'This route has no access rule');
     if (rule.tokenOnly && user.via === 'api-key') {
       throw new ForbiddenError('Access denied', 'This operation needs a user session, not an API key');
@@ -64,6 +52,25 @@ function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/**
+ * Cookie sessions: returns the session's CSRF token on the response and requires it on state-changing
+ * requests. Bearer and API-key callers are not exposed to CSRF and pass. Also used by raw Fastify routes.
+ */
+export function enforceCsrf(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  user: AuthenticatedUser,
+  authenticator: AuthenticatorPort,
+): void {
+  if (user.via !== 'cookie') return;
+  const expected = authenticator.csrfTokenFor(user);
+  void reply.header(API_HEADERS.csrfToken, expected);
+  if (SAFE_METHODS.has(req.method)) return;
+  if (!safeEqual(headerValue(req, API_HEADERS.csrfToken), expected)) {
+    throw new ForbiddenError('CSRF token missing or invalid', `Send the ${API_HEADERS.csrfToken} header`);
+  }
 }
 
 function headerValue(req: FastifyRequest, name: string): string {

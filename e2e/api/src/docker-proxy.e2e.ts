@@ -1,0 +1,301 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+
+const SOCKET = '/var/run/docker.sock';
+const hasDocker = existsSync(SOCKET);
+if (!hasDocker && process.env['CI'] === 'true')
+  throw new Error(`CI needs a Docker engine on ${SOCKET} (tools/setup/docker.sh)`);
+const IMAGE = 'capstan/busybox:local';
+
+/** The local registry from tools/setup/registry.sh, if it ran. */
+function registry(): { address: string; user: string; password: string } | undefined {
+  const file = '/tmp/capstan-registry.env';
+  if (!existsSync(file)) return undefined;
+  const vars = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return {
+    address: vars['CAPSTAN_TEST_REGISTRY'],
+    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
+    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
+  };
+}
+
+describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
+  const env = withAdminServer();
+  let envId = 0;
+  const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
+
+  beforeAll(async () => {
+    const f = new FormData();
+    f.append('Name', uniqueName('local'));
+    f.append('EndpointCreationType', '1');
+    const r = await fetch(`${env.server.baseUrl}/api/endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${env.admin}` },
+      body: f,
+    });
+    expect(r.status).toBe(200);
+    envId = ((await r.json()) as { Id: number }).Id;
+  });
+
+  it('passes the Engine API through, with any version prefix, for a container round trip', async () => {
+    const name = uniqueName('capstan-proxy');
+    const version = await env.server.request<{ ApiVersion: string }>('GET', docker('/v1.41/version'), {
+      token: env.admin,
+    });
+    expect(version.status).toBe(200);
+    expect(version.body.ApiVersion).toMatch(/^1\.\d+$/);
+
+    const created = await env.server.request<{ Id: string }>(
+      'POST',
+      docker(`/containers/create?name=${name}`),
+      {
+        token: env.admin,
+        body: {
+          Image: IMAGE,
+          Cmd: ['sh', '-c', 'echo hello-from-capstan; sleep 60'],
+          Labels: { 'test.capstan': 'proxy' },
+        },
+      },
+    );
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.Id;
+    try {
+      expect(
+        (await env.server.request('POST', docker(`/v1.41/containers/${id}/start`), { token: env.admin }))
+          .status,
+      ).toBe(204);
+      const exec = await env.server.request<{ Id: string }>('POST', docker(`/containers/${id}/exec`), {
+        token: env.admin,
+        body: { Cmd: ['sh', '-c', 'exit 3'], AttachStdout: false, AttachStderr: false },
+      });
+      expect(exec.status).toBe(201);
+      expect(
+        (
+          await env.server.request('POST', docker(`/exec/${exec.body.Id}/start`), {
+            token: env.admin,
+            body: { Detach: true },
+          })
+        ).status,
+      ).toBe(200);
+      let exitCode: number | null = null;
+      for (let i = 0; i < 50 && exitCode === null; i++) {
+        const info = await env.server.request<{ ExitCode: number | null; Running: boolean }>(
+          'GET',
+          docker(`/exec/${exec.body.Id}/json`),
+          { token: env.admin },
+        );
+        if (!info.body.Running) exitCode = info.body.ExitCode;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(exitCode).toBe(3);
+
+      // Logs are Docker's multiplexed stream, passed through untouched.
+      const logs = await fetch(`${env.server.baseUrl}${docker(`/containers/${id}/logs?stdout=1&stderr=1`)}`, {
+        headers: { Authorization: `Bearer ${env.admin}` },
+      });
+      const raw = Buffer.from(await logs.arrayBuffer());
+      expect(raw[0]).toBe(1); // stdout frame
+      expect(raw.subarray(8).toString()).toContain('hello-from-capstan');
+
+      const list = await env.server.request<{ Id: string }[]>(
+        'GET',
+        docker('/containers/json?filters={"label":["test.capstan=proxy"]}'),
+        { token: env.admin },
+      );
+      expect(list.body.map((c) => c.Id)).toContain(id);
+      expect(
+        (await env.server.request('POST', docker(`/containers/${id}/stop?t=1`), { token: env.admin })).status,
+      ).toBe(204);
+    } finally {
+      expect(
+        (await env.server.request('DELETE', docker(`/containers/${id}?force=1`), { token: env.admin }))
+          .status,
+      ).toBe(204);
+    }
+    expect(
+      (await env.server.request('GET', docker(`/containers/${id}/json`), { token: env.admin })).status,
+    ).toBe(404);
+
+    // The mutation is in the activity log once, with its environment.
+    const logs = await env.server.request<{
+      logs: { path: string; environmentId: number; status: number }[];
+    }>(
+      'GET',
+      `/api/audit/activity-logs?keyword=${encodeURIComponent(`/api/endpoints/${envId}/docker/v1.41/containers/${id}/start`)}`,
+      { token: env.admin },
+    );
+    expect(logs.body.logs).toHaveLength(1);
+    expect(logs.body.logs[0]).toMatchObject({ environmentId: envId, status: 204 });
+  });
+
+  it('runs volume and network lifecycles', async () => {
+    const vol = uniqueName('capstan-vol');
+    expect(
+      (await env.server.request('POST', docker('/volumes/create'), { token: env.admin, body: { Name: vol } }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await env.server.request<{ Name: string }>('GET', docker(`/volumes/${vol}`), { token: env.admin }))
+        .body.Name,
+    ).toBe(vol);
+    expect((await env.server.request('DELETE', docker(`/volumes/${vol}`), { token: env.admin })).status).toBe(
+      204,
+    );
+    const net = await env.server.request<{ Id: string }>('POST', docker('/networks/create'), {
+      token: env.admin,
+      body: { Name: uniqueName('capstan-net'), Driver: 'bridge' },
+    });
+    expect(net.status).toBe(201);
+    expect(
+      (await env.server.request('DELETE', docker(`/networks/${net.body.Id}`), { token: env.admin })).status,
+    ).toBe(204);
+  });
+
+  const reg = registry();
+  it.runIf(reg !== undefined || process.env['CI'] === 'true')(
+    'streams image pull progress from the local registry',
+    async () => {
+      if (!reg) throw new Error('tools/setup/registry.sh did not run');
+      // Docker wants URL-safe base64 *with* padding.
+      const auth = Buffer.from(
+        JSON.stringify({ username: reg.user, password: reg.password, serveraddress: reg.address }),
+      )
+        .toString('base64')
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_');
+      const ref = `${reg.address}/capstan/busybox:local`;
+      const removed = await env.server.request('DELETE', docker(`/images/${encodeURIComponent(ref)}`), {
+        token: env.admin,
+      });
+      expect([200, 404]).toContain(removed.status);
+      const r = await fetch(
+        `${env.server.baseUrl}${docker(`/images/create?fromImage=${reg.address}/capstan/busybox&tag=local`)}`,
+        {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${env.admin}`, 'X-Registry-Auth': auth },
+        },
+      );
+      const text = await r.text();
+      expect(r.status, text).toBe(200);
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { status?: string; error?: string });
+      expect(lines.length).toBeGreaterThan(1);
+      expect(lines.some((l) => l.error)).toBe(false);
+      expect(lines.some((l) => /Pulling from|Pull complete|Already exists|Digest/.test(l.status ?? ''))).toBe(
+        true,
+      );
+      expect(lines.at(-1)?.status).toMatch(/Downloaded newer image/);
+    },
+  );
+
+  it('enforces environment roles on the proxy', async () => {
+    const grant = async (userId: number, roleId: number) =>
+      env.server.request('PUT', `/api/endpoints/${envId}`, {
+        token: env.admin,
+        body: { UserAccessPolicies: { [userId]: { RoleId: roleId } } },
+      });
+    const stranger = await createUser(env.server, env.admin);
+    expectApiError(
+      await env.server.request('GET', docker('/containers/json'), { token: stranger.token }),
+      404,
+    );
+
+    const helpdesk = await createUser(env.server, env.admin);
+    await grant(helpdesk.id, 2);
+    expect(
+      (await env.server.request('GET', docker('/containers/json?all=1'), { token: helpdesk.token })).status,
+    ).toBe(200);
+    expectApiError(
+      await env.server.request('POST', docker('/containers/create'), {
+        token: helpdesk.token,
+        body: { Image: IMAGE },
+      }),
+      403,
+    );
+    expectApiError(
+      await env.server.request('POST', docker('/containers/nope/stop'), { token: helpdesk.token }),
+      403,
+    );
+
+    const operator = await createUser(env.server, env.admin);
+    await grant(operator.id, 5);
+    expectApiError(
+      await env.server.request('POST', docker('/containers/create'), {
+        token: operator.token,
+        body: { Image: IMAGE },
+      }),
+      403,
+    );
+    expectApiError(
+      await env.server.request('DELETE', docker('/containers/anything'), { token: operator.token }),
+      403,
+    );
+    // Lifecycle is allowed: the engine itself answers for the unknown container.
+    expect(
+      (
+        await env.server.request('POST', docker('/containers/no-such-container/stop'), {
+          token: operator.token,
+        })
+      ).status,
+    ).toBe(404);
+
+    const standard = await createUser(env.server, env.admin);
+    await grant(standard.id, 3);
+    expectApiError(
+      await env.server.request('GET', docker('/containers/json'), { token: standard.token }),
+      403,
+      /Access denied/,
+    );
+
+    const envAdmin = await createUser(env.server, env.admin);
+    await grant(envAdmin.id, 1);
+    const vol = uniqueName('capstan-vol');
+    expect(
+      (
+        await env.server.request('POST', docker('/volumes/create'), {
+          token: envAdmin.token,
+          body: { Name: vol },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await env.server.request('DELETE', docker(`/volumes/${vol}`), { token: envAdmin.token })).status,
+    ).toBe(204);
+  });
+
+  it('answers 401, 404 and 502 in the API error shape', async () => {
+    expectApiError(await env.server.request('GET', docker('/info')), 401);
+    expectApiError(
+      await env.server.request('GET', '/api/endpoints/424242/docker/info', { token: env.admin }),
+      404,
+    );
+    const f = new FormData();
+    f.append('Name', uniqueName('gone'));
+    f.append('EndpointCreationType', '1');
+    f.append('URL', 'unix:///var/run/docker.sock');
+    const created = (await (
+      await fetch(`${env.server.baseUrl}/api/endpoints`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${env.admin}` },
+        body: f,
+      })
+    ).json()) as { Id: number };
+    await env.server.request('PUT', `/api/endpoints/${created.Id}`, {
+      token: env.admin,
+      body: { URL: 'tcp://127.0.0.1:1' },
+    });
+    expectApiError(
+      await env.server.request('GET', `/api/endpoints/${created.Id}/docker/info`, { token: env.admin }),
+      502,
+      /reach/,
+    );
+  });
+});

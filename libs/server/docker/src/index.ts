@@ -1,0 +1,3 @@
+export { DockerModule } from './lib/docker.module';
+export { DockerProxy, PROXY_PREFIX } from './lib/docker-proxy';
+export { decide, engineRoute } from './lib/proxy-policy';

@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import {
+  AuthenticatorPort,
+  BadGatewayError,
+  enforceCsrf,
+  ForbiddenError,
+  mapError,
+  requestContext,
+  UnauthorizedError,
+  type CapstanLogger,
+} from '@capstan/server-core';
+import { EnvironmentsService } from '@capstan/server-environments';
+import { decide } from './proxy-policy';
+
+/** Request headers that belong to Capstan, not to the engine. */
+const DROPPED_REQUEST_HEADERS = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'authorization',
+  'cookie',
+  'x-api-key',
+  'x-csrf-token',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+]);
+const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+export const PROXY_PREFIX = /^\/api\/endpoints\/(\d{1,10})\/docker(\/.*)?$/;
+
+/**
+ * `/api/endpoints/{id}/docker/*`: the Docker Engine API, any version prefix, streamed both ways without
+ * buffering (pull progress, logs, build contexts, exports). Registered as a raw Fastify route: bodies are
+ * never parsed here.
+ */
+@Injectable()
+export class DockerProxy {
+  constructor(
+    private readonly authenticator: AuthenticatorPort,
+    private readonly environments: EnvironmentsService,
+  ) {}
+
+  async handle(request: FastifyRequest, reply: FastifyReply, logger: CapstanLogger): Promise<void> {
+    const match = PROXY_PREFIX.exec(request.url.split('?')[0] ?? '');
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    try {
+      if (!match) throw new ForbiddenError('Invalid Docker proxy path', request.url.slice(0, 200));
+      const user = await this.authenticator.authenticate(request);
+      if (!user) throw new UnauthorizedError('Unauthorized', 'A valid authorisation token is missing');
+      const store = requestContext.getStore();
+      if (store) store.user = user;
+      enforceCsrf(request, reply, user, this.authenticator);
+      const { env, roleId } = await this.environments.accessFor(user, Number(match[1]));
+      const enginePath = match[2] ?? '/';
+      const decision = decide(roleId, request.method, enginePath);
+      if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
+      await this.forward(request, reply, this.environments.connectionOf(env, 0), enginePath + query);
+    } catch (e) {
+      if (reply.raw.headersSent) {
+        reply.raw.destroy();
+        return;
+      }
+      const mapped = mapError(e);
+      if (mapped.status >= 500) logger.write('error', 'docker proxy failed', { error: String(e) });
+      reply.hijack();
+      reply.raw.writeHead(mapped.status, {
+        ...mapped.headers,
+        'Content-Type': 'application/json; charset=utf-8',
+      });
+      reply.raw.end(JSON.stringify(mapped.body));
+    }
+  }
+
+  private forward(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    connection: ReturnType<EnvironmentsService['connectionOf']>,
+    path: string,
+  ): Promise<void> {
+    const url = new URL(connection.url);
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(request.headers)) {
+      if (v !== undefined && !DROPPED_REQUEST_HEADERS.has(k)) headers[k] = v;
+    }
+    headers['host'] = 'docker';
+    const options =
+      url.protocol === 'unix:'
+        ? { socketPath: url.pathname, path, method: request.method, headers }
+        : {
+            host: url.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(url.port),
+            path,
+            method: request.method,
+            headers,
+            ca: connection.ca,
+            cert: connection.cert,
+            key: connection.key,
+            rejectUnauthorized: !connection.tlsSkipVerify,
+          };
+    return new Promise<void>((resolve, reject) => {
+      const upstream = (url.protocol !== 'unix:' && connection.tls ? httpsRequest : httpRequest)(
+        options,
+        (res: IncomingMessage) => {
+          reply.hijack();
+          const out: Record<string, string | string[]> = {};
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
+          reply.raw.writeHead(res.statusCode ?? 502, out);
+          res.pipe(reply.raw);
+          res.on('end', () => resolve());
+          res.on('error', (e) => {
+            reply.raw.destroy(e);
+            resolve();
+          });
+        },
+      );
+      upstream.on('error', (e: NodeJS.ErrnoException) => {
+        if (reply.raw.headersSent) {
+          reply.raw.destroy(e);
+          resolve();
+          return;
+        }
+        reject(new BadGatewayError('Unable to reach the Docker engine', `${connection.url}: ${e.message}`));
+      });
+      // The client went away: stop the engine work too (e.g. a followed log stream).
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) upstream.destroy();
+      });
+      request.raw.pipe(upstream);
+    });
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@capstan/server-auth';
+import { EnvironmentsModule } from '@capstan/server-environments';
+import { DockerProxy } from './docker-proxy';
+
+/** The Docker API proxy; ownership filtering, streams and the dashboard arrive here next. */
+@Module({
+  imports: [EnvironmentsModule, AuthModule],
+  providers: [DockerProxy],
+  exports: [DockerProxy],
+})
+export class DockerModule {}
