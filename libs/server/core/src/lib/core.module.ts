@@ -29,7 +29,12 @@ export class CoreModule {
         }),
         TypeOrmModule.forRootAsync({
           name: AUDIT_DATA_SOURCE,
-          useFactory: () => ({ ...dataSourceOptions(options.config, 'audit'), autoLoadEntities: true }),
+          // The name must be in the factory's result too: @nestjs/typeorm looks the data source up by it on shutdown.
+          useFactory: () => ({
+            ...dataSourceOptions(options.config, 'audit'),
+            name: AUDIT_DATA_SOURCE,
+            autoLoadEntities: true,
+          }),
         }),
         TypeOrmModule.forFeature([SystemValueEntity]),
       ],

@@ -12,6 +12,7 @@ import { EnvironmentsController } from './environments.controller';
 import { EnvironmentsService } from './environments.service';
 import { EnvironmentGroupsController, TagsController } from './groups-tags.controller';
 import { GroupsTagsService } from './groups-tags.service';
+import { InitialEnvironment } from './initial-environment';
 import { SnapshotService } from './snapshot.service';
 
 @Module({
@@ -34,6 +35,7 @@ import { SnapshotService } from './snapshot.service';
     EnvironmentsService,
     GroupsTagsService,
     SnapshotService,
+    InitialEnvironment,
     { provide: DockerPort, useClass: DockerodePort },
   ],
   exports: [EnvironmentsService, SnapshotService],

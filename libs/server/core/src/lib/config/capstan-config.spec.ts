@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         CAPSTAN_HTTP_DISABLED: 'maybe',
         CAPSTAN_ADMIN_INIT_TIMEOUT: 'soon',
         CAPSTAN_BASE_URL: 'no-slash',
+        CAPSTAN_INITIAL_ENVIRONMENT: 'ftp://docker',
       });
     } catch (e) {
       error = e;
@@ -51,10 +52,11 @@ describe('loadConfig', () => {
       'CAPSTAN_HTTP_DISABLED',
       'CAPSTAN_ADMIN_INIT_TIMEOUT',
       'CAPSTAN_BASE_URL',
+      'CAPSTAN_INITIAL_ENVIRONMENT',
     ]) {
       expect(problems).toContain(name);
     }
-    expect((error as ConfigError).problems).toHaveLength(10);
+    expect((error as ConfigError).problems).toHaveLength(11);
   });
 
   it('normalises the base URL and accepts PostgreSQL URLs', () => {

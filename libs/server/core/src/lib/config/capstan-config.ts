@@ -29,6 +29,8 @@ export interface CapstanConfig {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly portalDir: string | undefined;
+  /** Environment added at boot when there is none (unix:///var/run/docker.sock, tcp://host:port). */
+  readonly initialEnvironment: string | undefined;
 }
 
 /** One entry per configuration variable: the README's table is generated from this list. */
@@ -105,6 +107,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   { name: 'CAPSTAN_LOG_LEVEL', default: 'info', description: 'error, warn, info or debug' },
   { name: 'CAPSTAN_LOG_FORMAT', default: 'pretty', description: 'pretty or json' },
+  {
+    name: 'CAPSTAN_INITIAL_ENVIRONMENT',
+    default: '',
+    description:
+      'Docker or Podman URL added as environment "local" at boot when none exists, e.g. unix:///var/run/docker.sock',
+  },
   {
     name: 'CAPSTAN_PORTAL_DIR',
     default: '(built portal)',
@@ -231,6 +239,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): CapstanConfig
   const logLevel = oneOf('CAPSTAN_LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = oneOf<LogFormat>('CAPSTAN_LOG_FORMAT', ['pretty', 'json'], 'pretty');
   const portalRaw = str('CAPSTAN_PORTAL_DIR');
+  const initialEnvironment = str('CAPSTAN_INITIAL_ENVIRONMENT');
+  if (initialEnvironment !== undefined && !/^(unix:\/\/\/\S+|tcp:\/\/\S+:\d+)$/.test(initialEnvironment)) {
+    problems.push(
+      `CAPSTAN_INITIAL_ENVIRONMENT: "${initialEnvironment}" must be unix:///path or tcp://host:port`,
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -252,5 +266,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): CapstanConfig
     logLevel,
     logFormat,
     portalDir: portalRaw === undefined ? undefined : resolve(cwd, portalRaw),
+    initialEnvironment,
   };
 }
