@@ -3,6 +3,7 @@
 // whatever the figures; it is 1 only when a benchmark could not run (e.g. dist/ missing).
 import { coldStart } from './cold-start.mjs';
 import { portalSize } from './portal-size.mjs';
+import { proxyOverhead } from './proxy.mjs';
 import { throughput } from './throughput.mjs';
 
 const rows = [];
@@ -57,6 +58,22 @@ await step('throughput', async () => {
   row('  ratio capstan / bare', r.ratio.toFixed(2), '≥ 0.4', r.ratio >= 0.4);
   if (r.capstan.nonOk || r.capstan.errors)
     row('  non-200 / errors', `${r.capstan.nonOk} / ${r.capstan.errors}`, '0', false);
+});
+await step('docker proxy', async () => {
+  const r = await proxyOverhead();
+  row(
+    `containers/json?all=1, ${r.containers} containers, direct socket`,
+    `p50 ${r.direct.p50.toFixed(1)} ms, p99 ${r.direct.p99.toFixed(1)} ms`,
+    '',
+    true,
+  );
+  row(
+    '  through Capstan (administrator)',
+    `p50 ${r.proxied.p50.toFixed(1)} ms, p99 ${r.proxied.p99.toFixed(1)} ms`,
+    '',
+    true,
+  );
+  row('  p50 ratio capstan / direct', r.ratio.toFixed(2), '≤ 1.3', r.ratio <= 1.3);
 });
 await step('portal size', async () => {
   const r = portalSize();

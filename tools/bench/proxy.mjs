@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Docker proxy overhead: GET containers/json?all=1 with N containers (created, not started) through Capstan
+// (administrator) vs the same call on the Docker socket directly, in the same run. Prints p50/p99 and the
+// p50 ratio (target ≤ 1.3). Figures only. Needs dockerd and the capstan/busybox:local image (tools/setup).
+//   node tools/bench/proxy.mjs     (BENCH_CONTAINERS=300, BENCH_REQUESTS=200)
+import http from 'node:http';
+import { existsSync } from 'node:fs';
+import {
+  ADMIN_PASSWORD,
+  cleanup,
+  isMain,
+  percentile,
+  request,
+  requireServerBuild,
+  startServer,
+  tempDir,
+  waitForStatus,
+} from './lib.mjs';
+
+const SOCKET = '/var/run/docker.sock';
+const LABEL = 'capstan.bench=proxy';
+
+function docker(method, path, body) {
+  return new Promise((res, rej) => {
+    const req = http.request(
+      { socketPath: SOCKET, method, path, headers: { 'Content-Type': 'application/json' } },
+      (r) => {
+        const chunks = [];
+        r.on('data', (c) => chunks.push(c));
+        r.on('end', () => res({ status: r.statusCode, body: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on('error', rej);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function removeBenchContainers() {
+  const list = JSON.parse(
+    (
+      await docker(
+        'GET',
+        `/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [LABEL] }))}`,
+      )
+    ).body,
+  );
+  for (const c of list) await docker('DELETE', `/containers/${c.Id}?force=1`);
+}
+
+/** Sequential latency samples of one GET (one request in flight, keep-alive). */
+async function sample(send, count) {
+  const times = [];
+  for (let i = 0; i < count + 10; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = await send();
+    if (r.status !== 200) throw new Error(`status ${r.status}: ${r.body.slice(0, 200)}`);
+    if (i >= 10) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+export async function proxyOverhead({
+  containers = Number(process.env.BENCH_CONTAINERS ?? 300),
+  requests = Number(process.env.BENCH_REQUESTS ?? 200),
+} = {}) {
+  requireServerBuild();
+  if (!existsSync(SOCKET)) throw new Error(`no Docker engine on ${SOCKET}`);
+  await removeBenchContainers();
+  console.error(`[bench] creating ${containers} containers…`);
+  for (let i = 0; i < containers; i++) {
+    const r = await docker('POST', '/containers/create', {
+      Image: 'capstan/busybox:local',
+      Cmd: ['true'],
+      Labels: { 'capstan.bench': 'proxy' },
+    });
+    if (r.status !== 201) throw new Error(`container create: ${r.status} ${r.body}`);
+  }
+  const dir = tempDir('capstan-bench-proxy-');
+  const server = await startServer({ dataDir: dir });
+  try {
+    await waitForStatus(server);
+    const login = JSON.parse(
+      (
+        await request(`${server.baseUrl}/api/auth`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: { username: 'admin', password: ADMIN_PASSWORD },
+        })
+      ).body,
+    );
+    const boundary = 'capstanbench';
+    const form = `--${boundary}\r\nContent-Disposition: form-data; name="Name"\r\n\r\nlocal\r\n--${boundary}\r\nContent-Disposition: form-data; name="EndpointCreationType"\r\n\r\n1\r\n--${boundary}--\r\n`;
+    const created = await request(`${server.baseUrl}/api/endpoints`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${login.jwt}`,
+        'Content-Type': `multipart/form-data; boundary=${boundary}`,
+      },
+      body: form,
+    });
+    if (created.status !== 200) throw new Error(`environment create: ${created.status} ${created.body}`);
+    const envId = JSON.parse(created.body).Id;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const direct = await sample(() => docker('GET', '/containers/json?all=1'), requests);
+    const proxied = await sample(
+      () =>
+        request(`${server.baseUrl}/api/endpoints/${envId}/docker/containers/json?all=1`, {
+          headers: { Authorization: `Bearer ${login.jwt}` },
+          agent,
+          timeout: 30_000,
+        }),
+      requests,
+    );
+    agent.destroy();
+    const stats = (t) => ({ p50: percentile(t, 50), p99: percentile(t, 99) });
+    const result = { containers, requests, direct: stats(direct), proxied: stats(proxied) };
+    return { ...result, ratio: result.proxied.p50 / result.direct.p50 };
+  } finally {
+    await server.stop();
+    cleanup(dir);
+    await removeBenchContainers();
+  }
+}
+
+if (isMain(import.meta)) {
+  const r = await proxyOverhead();
+  console.log(
+    `GET containers/json?all=1 with ${r.containers} containers, ${r.requests} sequential requests each`,
+  );
+  console.log(`  direct socket   p50 ${r.direct.p50.toFixed(2)} ms   p99 ${r.direct.p99.toFixed(2)} ms`);
+  console.log(`  capstan (admin) p50 ${r.proxied.p50.toFixed(2)} ms   p99 ${r.proxied.p99.toFixed(2)} ms`);
+  console.log(`  p50 ratio       ${r.ratio.toFixed(2)}   (target ≤ 1.3)`);
+}
