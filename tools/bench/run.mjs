@@ -4,6 +4,7 @@
 import { coldStart } from './cold-start.mjs';
 import { portalSize } from './portal-size.mjs';
 import { proxyOverhead } from './proxy.mjs';
+import { snapshotPass } from './snapshot.mjs';
 import { throughput } from './throughput.mjs';
 
 const rows = [];
@@ -74,6 +75,16 @@ await step('docker proxy', async () => {
     true,
   );
   row('  p50 ratio capstan / direct', r.ratio.toFixed(2), '≤ 1.3', r.ratio <= 1.3);
+});
+await step('snapshot pass', async () => {
+  const r = await snapshotPass();
+  row(
+    `snapshot pass, ${r.environments} environments (${r.engines} engines)`,
+    `${(r.wallMs / 1000).toFixed(2)} s, ${r.up} up`,
+    '≤ 10 s',
+    r.wallMs <= 10_000,
+  );
+  row('  server peak RSS', `${r.peakRssMb.toFixed(1)} MB`, '', true);
 });
 await step('portal size', async () => {
   const r = portalSize();

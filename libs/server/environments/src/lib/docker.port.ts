@@ -30,7 +30,12 @@ export abstract class DockerPort {
   abstract connect(connection: EngineConnection): EngineClient;
 }
 
+/** Engine versions change on upgrades only; Podman's /version shells out to runc and conmon (~250 ms). */
+const VERSION_TTL_MS = 5 * 60_000;
+
 export class DockerodePort extends DockerPort {
+  private readonly versions = new Map<string, { value: Record<string, unknown>; at: number }>();
+
   connect(c: EngineConnection): EngineClient {
     const docker = new Docker(dockerodeOptions(c));
     const rows = async (p: Promise<unknown>): Promise<Record<string, unknown>[]> =>
@@ -39,7 +44,14 @@ export class DockerodePort extends DockerPort {
       ping: async () => {
         await docker.ping();
       },
-      version: async () => (await docker.version()) as unknown as Record<string, unknown>,
+      version: async () => {
+        const hit = this.versions.get(c.url);
+        if (hit && Date.now() - hit.at < VERSION_TTL_MS) return hit.value;
+        const value = (await docker.version()) as unknown as Record<string, unknown>;
+        if (this.versions.size > 10_000) this.versions.clear();
+        this.versions.set(c.url, { value, at: Date.now() });
+        return value;
+      },
       info: async () => (await docker.info()) as Record<string, unknown>,
       containers: () => rows(docker.listContainers({ all: true })),
       images: () => rows(docker.listImages()),
