@@ -271,6 +271,47 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
     ).toBe(204);
   });
 
+  it('counts resources on the dashboard, for roles that see them all', async () => {
+    const name = uniqueName('capstan-dash');
+    const created = await env.server.request<{ Id: string }>(
+      'POST',
+      docker(`/containers/create?name=${name}`),
+      {
+        token: env.admin,
+        body: { Image: IMAGE, Cmd: ['true'], Labels: { 'com.docker.compose.project': name } },
+      },
+    );
+    try {
+      const direct = await env.server.request<unknown[]>('GET', docker('/containers/json?all=1'), {
+        token: env.admin,
+      });
+      const dash = await env.server.request<{
+        containers: { total: number; stopped: number };
+        images: { total: number; size: number };
+        stacks: number;
+      }>('GET', `/api/docker/${envId}/dashboard`, { token: env.admin });
+      expect(dash.status).toBe(200);
+      expect(dash.body.containers.total).toBe(direct.body.length);
+      expect(dash.body.containers.stopped).toBeGreaterThan(0);
+      expect(dash.body.images.total).toBeGreaterThan(0);
+      expect(dash.body.images.size).toBeGreaterThan(0);
+      expect(dash.body.stacks).toBeGreaterThan(0);
+      const standard = await createUser(env.server, env.admin);
+      await env.server.request('PUT', `/api/endpoints/${envId}`, {
+        token: env.admin,
+        body: { UserAccessPolicies: { [standard.id]: { RoleId: 3 } } },
+      });
+      expectApiError(
+        await env.server.request('GET', `/api/docker/${envId}/dashboard`, { token: standard.token }),
+        403,
+      );
+    } finally {
+      await env.server.request('DELETE', docker(`/containers/${created.body.Id}?force=1`), {
+        token: env.admin,
+      });
+    }
+  });
+
   it('answers 401, 404 and 502 in the API error shape', async () => {
     expectApiError(await env.server.request('GET', docker('/info')), 401);
     expectApiError(

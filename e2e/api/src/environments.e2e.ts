@@ -289,6 +289,28 @@ describe.runIf(hasDocker)('environments on the real Docker engine', () => {
     });
     expect(down.body.Status).toBe(2);
     expect(down.body.Snapshots[0]).toEqual(first);
+    // Browsing the down environment from its last snapshot (read-only).
+    const browse = await env.server.request<{
+      Snapshots: { DockerSnapshotRaw?: { Containers: unknown[]; Info: { ServerVersion?: string } } }[];
+    }>('GET', `/api/endpoints/${created.body.Id}?withRaw=true`, { token: env.admin });
+    expect(Array.isArray(browse.body.Snapshots[0].DockerSnapshotRaw?.Containers)).toBe(true);
+    expect(browse.body.Snapshots[0].DockerSnapshotRaw?.Info.ServerVersion).toBe(first.DockerVersion);
+    const plain = await env.server.request('GET', `/api/endpoints/${created.body.Id}`, { token: env.admin });
+    expect(plain.text).not.toContain('DockerSnapshotRaw');
+    const owner = await createUser(env.server, env.admin);
+    await env.server.request('PUT', `/api/endpoints/${created.body.Id}`, {
+      token: env.admin,
+      body: { UserAccessPolicies: { [owner.id]: { RoleId: 3 } } },
+    });
+    expectApiError(
+      await env.server.request('GET', `/api/endpoints/${created.body.Id}?withRaw=true`, {
+        token: owner.token,
+      }),
+      403,
+    );
+    expect(
+      (await env.server.request('GET', `/api/endpoints/${created.body.Id}`, { token: owner.token })).status,
+    ).toBe(200);
     const downList = await env.server.request<Env[]>('GET', '/api/endpoints?status=2', { token: env.admin });
     expect(downList.body.map((e) => e.Id)).toContain(created.body.Id);
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS_METADATA, CONFIG_VARIABLES } from '@capstan/server-core';
 import { AuditModule } from '@capstan/server-audit';
 import { AuthModule } from '@capstan/server-auth';
+import { DockerModule } from '@capstan/server-docker';
 import { EnvironmentsModule } from '@capstan/server-environments';
 import { RbacModule } from '@capstan/server-rbac';
 import { SettingsModule } from '@capstan/server-settings';
@@ -13,6 +14,7 @@ import { UsersModule } from '@capstan/server-users';
 const MODULES = [
   AuditModule,
   AuthModule,
+  DockerModule,
   EnvironmentsModule,
   RbacModule,
   SettingsModule,

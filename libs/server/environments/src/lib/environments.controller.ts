@@ -3,6 +3,7 @@ import type {} from '@fastify/multipart';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
+  ApiQuery,
   ApiConsumes,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -11,11 +12,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Permission } from '@capstan/contracts-api';
+import { environmentRoleGrants, Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
   BadRequestError,
   CurrentUser,
+  ForbiddenError,
   ParseIdPipe,
   ServiceUnavailableError,
   setTotalCount,
@@ -143,16 +145,31 @@ export class EnvironmentsController {
 
   @Get(':id')
   @Authenticated({ permission: Permission.EnvironmentsList })
-  @ApiOperation({ summary: 'Inspect an environment', operationId: 'EndpointInspect' })
+  @ApiOperation({
+    summary:
+      "Inspect an environment; ?withRaw=true adds the last snapshot's raw lists (browse a down environment)",
+    operationId: 'EndpointInspect',
+  })
+  @ApiQuery({ name: 'withRaw', required: false, enum: ['true', 'false'] })
   @ApiOkResponse({ type: EnvironmentResponse })
   async inspect(
     @CurrentUser() actor: AuthenticatedUser,
     @Param('id', ParseIdPipe) id: number,
+    @Query('withRaw') withRaw?: string,
   ): Promise<EnvironmentResponse> {
-    const [response] = await this.environments.toResponses(
-      [await this.environments.getForUser(actor, id)],
-      true,
-    );
+    const { env, roleId } = await this.environments.accessFor(actor, id);
+    const [response] = await this.environments.toResponses([env], true);
+    if (withRaw === 'true' && response.Snapshots.length > 0) {
+      // The raw lists hold every resource: only for roles that see them all, until ownership filters them.
+      if (!environmentRoleGrants(actor, roleId, Permission.ResourcesReadAll)) {
+        throw new ForbiddenError(
+          'Access denied to resource',
+          'The raw snapshot lists every resource of the environment',
+        );
+      }
+      const raw = await this.snapshots.raw(id);
+      if (raw) response.Snapshots[0].DockerSnapshotRaw = raw as unknown as Record<string, unknown>;
+    }
     return response;
   }
 

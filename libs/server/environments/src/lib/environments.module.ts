@@ -38,6 +38,6 @@ import { SnapshotService } from './snapshot.service';
     InitialEnvironment,
     { provide: DockerPort, useClass: DockerodePort },
   ],
-  exports: [EnvironmentsService, SnapshotService],
+  exports: [EnvironmentsService, SnapshotService, DockerPort],
 })
 export class EnvironmentsModule {}

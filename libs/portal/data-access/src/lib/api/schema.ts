@@ -107,6 +107,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/docker/{id}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of an environment's resources */
+        get: operations["DockerDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoint_groups": {
         parameters: {
             query?: never;
@@ -205,7 +222,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Inspect an environment */
+        /** Inspect an environment; ?withRaw=true adds the last snapshot's raw lists (browse a down environment) */
         get: operations["EndpointInspect"];
         /** Update an environment (name, URL, group, tags, status, access policies) */
         put: operations["EndpointUpdate"];
@@ -800,6 +817,13 @@ export interface components {
             /** @description Current password */
             password: string;
         };
+        ContainerCounts: {
+            healthy: number;
+            running: number;
+            stopped: number;
+            total: number;
+            unhealthy: number;
+        };
         CreateApiKeyDto: {
             /** @example ci-pipeline */
             description: string;
@@ -879,6 +903,15 @@ export interface components {
             /** @example alice */
             username: string;
         };
+        DashboardResponse: {
+            containers: components["schemas"]["ContainerCounts"];
+            images: components["schemas"]["ImageCounts"];
+            networks: number;
+            services: number;
+            /** @description Distinct compose projects and swarm stacks */
+            stacks: number;
+            volumes: number;
+        };
         DockerSnapshotResponse: {
             ContainerCount: number;
             /** @description Raw lists, only with ?withRaw=true on inspect */
@@ -950,6 +983,11 @@ export interface components {
                     RoleId: number;
                 };
             };
+        };
+        ImageCounts: {
+            /** @description Bytes */
+            size: number;
+            total: number;
         };
         InternalAuthSettingsDto: {
             /** @example 12 */
@@ -1445,6 +1483,50 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    DockerDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1967,7 +2049,9 @@ export interface operations {
     };
     EndpointInspect: {
         parameters: {
-            query?: never;
+            query?: {
+                withRaw?: "true" | "false";
+            };
             header?: never;
             path: {
                 id: number;

@@ -1,0 +1,113 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { environmentRoleGrants, Permission } from '@capstan/contracts-api';
+import {
+  Authenticated,
+  CurrentUser,
+  ForbiddenError,
+  ParseIdPipe,
+  ServiceUnavailableError,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
+import { DockerPort, EnvironmentsService } from '@capstan/server-environments';
+
+class ContainerCounts {
+  @ApiProperty() running!: number;
+  @ApiProperty() stopped!: number;
+  @ApiProperty() healthy!: number;
+  @ApiProperty() unhealthy!: number;
+  @ApiProperty() total!: number;
+}
+
+class ImageCounts {
+  @ApiProperty() total!: number;
+  @ApiProperty({ description: 'Bytes' }) size!: number;
+}
+
+export class DashboardResponse {
+  @ApiProperty({ type: ContainerCounts }) containers!: ContainerCounts;
+  @ApiProperty() services!: number;
+  @ApiProperty({ type: ImageCounts }) images!: ImageCounts;
+  @ApiProperty() volumes!: number;
+  @ApiProperty() networks!: number;
+  @ApiProperty({ description: 'Distinct compose projects and swarm stacks' }) stacks!: number;
+}
+
+const DASHBOARD_TIMEOUT_MS = 10_000;
+
+/** Portainer's `/api/docker/{id}/dashboard`: live counts from the engine. */
+@ApiTags('docker')
+@Controller('docker')
+export class DockerDashboardController {
+  constructor(
+    private readonly environments: EnvironmentsService,
+    private readonly docker: DockerPort,
+  ) {}
+
+  @Get(':id/dashboard')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({ summary: "Counts of an environment's resources", operationId: 'DockerDashboard' })
+  @ApiOkResponse({ type: DashboardResponse })
+  async dashboard(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<DashboardResponse> {
+    const { env, roleId } = await this.environments.accessFor(actor, id);
+    // Counts over every resource: for roles that see them all, until ownership filters per user.
+    if (!environmentRoleGrants(actor, roleId, Permission.ResourcesReadAll)) {
+      throw new ForbiddenError(
+        'Access denied to resource',
+        'Counting owned resources needs resource controls, which are not available yet',
+      );
+    }
+    const client = this.docker.connect(this.environments.connectionOf(env, DASHBOARD_TIMEOUT_MS));
+    let lists: [
+      Record<string, unknown>[],
+      Record<string, unknown>[],
+      Record<string, unknown>[],
+      Record<string, unknown>[],
+      Record<string, unknown>,
+    ];
+    try {
+      lists = await Promise.all([
+        client.containers(),
+        client.images(),
+        client.volumes(),
+        client.networks(),
+        client.info(),
+      ]);
+    } catch (e) {
+      throw new ServiceUnavailableError(
+        'The environment is unreachable',
+        e instanceof Error ? e.message : String(e),
+      );
+    }
+    const [containers, images, volumes, networks, info] = lists;
+    const swarm = (info['Swarm'] as { ControlAvailable?: boolean } | undefined)?.ControlAvailable === true;
+    const services = swarm ? await client.services() : [];
+    const rows = containers as { State?: string; Status?: string; Labels?: Record<string, string> }[];
+    const stacks = new Set<string>();
+    for (const c of rows) {
+      const project = c.Labels?.['com.docker.compose.project'] ?? c.Labels?.['com.docker.stack.namespace'];
+      if (project) stacks.add(project);
+    }
+    const running = rows.filter((c) => c.State === 'running').length;
+    return {
+      containers: {
+        running,
+        stopped: rows.length - running,
+        healthy: rows.filter((c) => /\(healthy\)/.test(c.Status ?? '')).length,
+        unhealthy: rows.filter((c) => /\(unhealthy\)/.test(c.Status ?? '')).length,
+        total: rows.length,
+      },
+      services: services.length,
+      images: {
+        total: images.length,
+        size: (images as { Size?: number }[]).reduce((sum, i) => sum + (i.Size ?? 0), 0),
+      },
+      volumes: volumes.length,
+      networks: networks.length,
+      stacks: stacks.size,
+    };
+  }
+}
