@@ -312,6 +312,38 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
     }
   });
 
+  it('leaves containers with a hidden label out of lists', async () => {
+    const label = uniqueName('capstan.hidden');
+    const created = await env.server.request<{ Id: string }>('POST', docker('/containers/create'), {
+      token: env.admin,
+      body: { Image: IMAGE, Cmd: ['true'], Labels: { [label]: 'yes' } },
+    });
+    try {
+      const ids = async () =>
+        (
+          await env.server.request<{ Id: string }[]>('GET', docker('/v1.41/containers/json?all=1'), {
+            token: env.admin,
+          })
+        ).body.map((c) => c.Id);
+      expect(await ids()).toContain(created.body.Id);
+      await env.server.request('PUT', '/api/settings', {
+        token: env.admin,
+        body: { BlackListedLabels: [{ name: label, value: 'yes' }] },
+      });
+      expect(await ids()).not.toContain(created.body.Id);
+      // Inspect by id still works; only lists hide it.
+      expect(
+        (await env.server.request('GET', docker(`/containers/${created.body.Id}/json`), { token: env.admin }))
+          .status,
+      ).toBe(200);
+    } finally {
+      await env.server.request('PUT', '/api/settings', { token: env.admin, body: { BlackListedLabels: [] } });
+      await env.server.request('DELETE', docker(`/containers/${created.body.Id}?force=1`), {
+        token: env.admin,
+      });
+    }
+  });
+
   it('answers 401, 404 and 502 in the API error shape', async () => {
     expectApiError(await env.server.request('GET', docker('/info')), 401);
     expectApiError(

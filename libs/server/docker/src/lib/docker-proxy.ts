@@ -13,7 +13,8 @@ import {
   type CapstanLogger,
 } from '@capstan/server-core';
 import { EnvironmentsService } from '@capstan/server-environments';
-import { decide } from './proxy-policy';
+import { SettingsService } from '@capstan/server-settings';
+import { decide, engineRoute } from './proxy-policy';
 
 /** Request headers that belong to Capstan, not to the engine. */
 const DROPPED_REQUEST_HEADERS = new Set([
@@ -30,6 +31,7 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'upgrade',
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+const MAX_REWRITE_BYTES = 128 * 1024 * 1024;
 export const PROXY_PREFIX = /^\/api\/endpoints\/(\d{1,10})\/docker(\/.*)?$/;
 
 /**
@@ -42,6 +44,7 @@ export class DockerProxy {
   constructor(
     private readonly authenticator: AuthenticatorPort,
     private readonly environments: EnvironmentsService,
+    private readonly settings: SettingsService,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply, logger: CapstanLogger): Promise<void> {
@@ -58,7 +61,13 @@ export class DockerProxy {
       const enginePath = match[2] ?? '/';
       const decision = decide(roleId, request.method, enginePath);
       if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
-      await this.forward(request, reply, this.environments.connectionOf(env, 0), enginePath + query);
+      await this.forward(
+        request,
+        reply,
+        this.environments.connectionOf(env, 0),
+        enginePath + query,
+        await this.listFilter(request.method, enginePath),
+      );
     } catch (e) {
       if (reply.raw.headersSent) {
         reply.raw.destroy();
@@ -75,11 +84,29 @@ export class DockerProxy {
     }
   }
 
+  /** Containers carrying a hidden label (settings) are left out of container lists, for everyone. */
+  private async listFilter(
+    method: string,
+    enginePath: string,
+  ): Promise<((body: unknown) => unknown) | undefined> {
+    if (method !== 'GET' || engineRoute(enginePath) !== '/containers/json') return undefined;
+    const hidden = (await this.settings.get()).BlackListedLabels;
+    if (hidden.length === 0) return undefined;
+    return (body) =>
+      Array.isArray(body)
+        ? body.filter(
+            (c: { Labels?: Record<string, string> | null }) =>
+              !hidden.some((l) => c.Labels?.[l.name] === l.value),
+          )
+        : body;
+  }
+
   private forward(
     request: FastifyRequest,
     reply: FastifyReply,
     connection: ReturnType<EnvironmentsService['connectionOf']>,
     path: string,
+    rewrite?: (body: unknown) => unknown,
   ): Promise<void> {
     const url = new URL(connection.url);
     const headers: Record<string, string | string[]> = {};
@@ -109,6 +136,34 @@ export class DockerProxy {
           const out: Record<string, string | string[]> = {};
           for (const [k, v] of Object.entries(res.headers))
             if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
+          if (rewrite && res.statusCode === 200 && String(res.headers['content-type']).includes('json')) {
+            // A list to filter: buffered (bounded), rewritten, sent whole.
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (c: Buffer) => {
+              size += c.length;
+              if (size > MAX_REWRITE_BYTES) res.destroy(new Error('response too large to filter'));
+              else chunks.push(c);
+            });
+            res.on('end', () => {
+              try {
+                const body = Buffer.from(
+                  JSON.stringify(rewrite(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown)),
+                );
+                delete out['content-length'];
+                reply.raw.writeHead(200, { ...out, 'content-length': String(body.length) });
+                reply.raw.end(body);
+              } catch (e) {
+                reply.raw.destroy(e as Error);
+              }
+              resolve();
+            });
+            res.on('error', (e) => {
+              reply.raw.destroy(e);
+              resolve();
+            });
+            return;
+          }
           reply.raw.writeHead(res.statusCode ?? 502, out);
           res.pipe(reply.raw);
           res.on('end', () => resolve());
