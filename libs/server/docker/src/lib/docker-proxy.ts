@@ -113,7 +113,8 @@ export class DockerProxy {
     for (const [k, v] of Object.entries(request.headers)) {
       if (v !== undefined && !DROPPED_REQUEST_HEADERS.has(k)) headers[k] = v;
     }
-    headers['host'] = 'docker';
+    // TLS checks the engine's certificate against this name: the real host for TCP.
+    headers['host'] = url.protocol === 'unix:' ? 'docker' : url.host;
     const options =
       url.protocol === 'unix:'
         ? { socketPath: url.pathname, path, method: request.method, headers }

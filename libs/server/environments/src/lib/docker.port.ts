@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { Agent as HttpsAgent } from 'node:https';
 
 /** How to reach one Docker-compatible engine (Docker or Podman). */
 export interface EngineConnection {
@@ -75,6 +76,11 @@ export function dockerodeOptions(c: EngineConnection): Docker.DockerOptions {
     cert: c.cert,
     key: c.key,
     timeout: c.timeoutMs,
-    ...(c.tls && c.tlsSkipVerify ? { rejectUnauthorized: false } : {}),
+    // docker-modem ignores rejectUnauthorized: the TLS settings travel in an agent.
+    ...(c.tls
+      ? {
+          agent: new HttpsAgent({ ca: c.ca, cert: c.cert, key: c.key, rejectUnauthorized: !c.tlsSkipVerify }),
+        }
+      : {}),
   };
 }
