@@ -2,9 +2,16 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { CapstanLogger, ConfigError, loadConfig, prepareDataDir } from '@capstan/server-core';
+import { CONSOLE_PATHS, ConsoleStreams } from '@capstan/server-docker';
 import { AppModule } from './app/app.module';
 import { configureHttpPipeline, frontHandler, JSON_BODY_LIMIT_BYTES } from './app/http-pipeline';
 import { buildOpenApi } from './app/openapi';
@@ -66,6 +73,20 @@ async function main(): Promise<void> {
   await configureHttpPipeline(app, config, buildOpenApi(app));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+
+  // WebSockets (exec/attach consoles): upgrades bypass Fastify.
+  const consoles = app.get(ConsoleStreams);
+  for (const { server } of servers) {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      let path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (config.baseUrl && path.startsWith(config.baseUrl + '/')) {
+        req.url = (req.url ?? '').slice(config.baseUrl.length);
+        path = path.slice(config.baseUrl.length);
+      }
+      if (CONSOLE_PATHS.has(path)) consoles.handleUpgrade(req, socket, head);
+      else socket.destroy();
+    });
+  }
 
   const urls: string[] = [];
   for (const { server, https } of servers) {

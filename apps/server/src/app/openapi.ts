@@ -50,6 +50,44 @@ function addDockerProxy(doc: OpenAPIObject): void {
     ],
     responses: { '200': { description: "The engine's reply, as is" } },
   });
+  for (const kind of ['exec', 'attach'] as const) {
+    doc.paths[`/api/websocket/${kind}`] = {
+      get: {
+        tags: ['websocket'],
+        operationId: `Websocket${kind === 'exec' ? 'Exec' : 'Attach'}`,
+        summary:
+          kind === 'exec'
+            ? 'WebSocket console on an exec instance (create it first through the Docker proxy)'
+            : 'WebSocket attached to a container',
+        description:
+          'Upgrade to a WebSocket; text frames carry the terminal both ways. Resize through the Docker proxy ' +
+          `(${kind === 'exec' ? '/exec/{id}/resize' : '/containers/{id}/resize'}). Needs a role that opens consoles; cookie sessions must come from the same origin.`,
+        security: [
+          { jwt: [] as string[] },
+          { 'api-key': [] as string[] },
+          { cookie: [] as string[] },
+        ] as Record<string, string[]>[],
+        parameters: [
+          { name: 'endpointId', in: 'query' as const, required: true, schema: { type: 'integer' as const } },
+          {
+            name: 'id',
+            in: 'query' as const,
+            required: true,
+            schema: { type: 'string' as const },
+            description: kind === 'exec' ? 'Exec instance id' : 'Container id',
+          },
+          {
+            name: 'token',
+            in: 'query' as const,
+            required: false,
+            schema: { type: 'string' as const },
+            description: 'JWT, for clients that cannot set headers',
+          },
+        ],
+        responses: { '101': { description: 'Switching protocols' } },
+      },
+    };
+  }
   doc.paths['/api/endpoints/{id}/docker/{path}'] = {
     get: operation('Get'),
     post: operation('Post'),

@@ -712,6 +712,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/websocket/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WebSocket attached to a container
+         * @description Upgrade to a WebSocket; text frames carry the terminal both ways. Resize through the Docker proxy (/containers/{id}/resize). Needs a role that opens consoles; cookie sessions must come from the same origin.
+         */
+        get: operations["WebsocketAttach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/websocket/exec": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WebSocket console on an exec instance (create it first through the Docker proxy)
+         * @description Upgrade to a WebSocket; text frames carry the terminal both ways. Resize through the Docker proxy (/exec/{id}/resize). Needs a role that opens consoles; cookie sessions must come from the same origin.
+         */
+        get: operations["WebsocketExec"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3856,6 +3896,72 @@ export interface operations {
             };
             /** @description Requires the "api-keys:manage-own" permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    WebsocketAttach: {
+        parameters: {
+            query: {
+                endpointId: number;
+                /** @description Container id */
+                id: string;
+                /** @description JWT, for clients that cannot set headers */
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    WebsocketExec: {
+        parameters: {
+            query: {
+                endpointId: number;
+                /** @description Exec instance id */
+                id: string;
+                /** @description JWT, for clients that cannot set headers */
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching protocols */
+            101: {
                 headers: {
                     [name: string]: unknown;
                 };
