@@ -142,3 +142,14 @@ export function cleanup(dir) {
 
 /** True when the module is the script node was started with. */
 export const isMain = (meta) => process.argv[1] && resolve(process.argv[1]) === new URL(meta.url).pathname;
+
+/** Logs in as the administrator that startServer() creates; returns the Authorization header. */
+export async function adminAuth(server) {
+  const r = await request(`${server.baseUrl}/api/auth`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: { username: 'admin', password: ADMIN_PASSWORD },
+  });
+  if (r.status !== 200) throw new Error(`POST /api/auth answered ${r.status}: ${r.body}`);
+  return { Authorization: `Bearer ${JSON.parse(r.body).jwt}` };
+}

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import {
-  ADMIN_PASSWORD,
+  adminAuth,
   cleanup,
   isMain,
   percentile,
@@ -79,21 +79,13 @@ export async function proxyOverhead({
   const server = await startServer({ dataDir: dir });
   try {
     await waitForStatus(server);
-    const login = JSON.parse(
-      (
-        await request(`${server.baseUrl}/api/auth`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: { username: 'admin', password: ADMIN_PASSWORD },
-        })
-      ).body,
-    );
+    const auth = await adminAuth(server);
     const boundary = 'capstanbench';
     const form = `--${boundary}\r\nContent-Disposition: form-data; name="Name"\r\n\r\nlocal\r\n--${boundary}\r\nContent-Disposition: form-data; name="EndpointCreationType"\r\n\r\n1\r\n--${boundary}--\r\n`;
     const created = await request(`${server.baseUrl}/api/endpoints`, {
       method: 'POST',
       headers: {
-        Authorization: `Bearer ${login.jwt}`,
+        ...auth,
         'Content-Type': `multipart/form-data; boundary=${boundary}`,
       },
       body: form,
@@ -105,7 +97,7 @@ export async function proxyOverhead({
     const proxied = await sample(
       () =>
         request(`${server.baseUrl}/api/endpoints/${envId}/docker/containers/json?all=1`, {
-          headers: { Authorization: `Bearer ${login.jwt}` },
+          headers: auth,
           agent,
           timeout: 30_000,
         }),

@@ -5,7 +5,7 @@
 //   node tools/bench/snapshot.mjs     (BENCH_ENVIRONMENTS=100)
 import { existsSync, readFileSync } from 'node:fs';
 import {
-  ADMIN_PASSWORD,
+  adminAuth,
   cleanup,
   isMain,
   request,
@@ -31,16 +31,7 @@ export async function snapshotPass({ environments = Number(process.env.BENCH_ENV
   const server = await startServer({ dataDir: dir });
   try {
     await waitForStatus(server);
-    const login = JSON.parse(
-      (
-        await request(`${server.baseUrl}/api/auth`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: { username: 'admin', password: ADMIN_PASSWORD },
-        })
-      ).body,
-    );
-    const auth = { Authorization: `Bearer ${login.jwt}` };
+    const auth = await adminAuth(server);
     for (let i = 0; i < environments; i++) {
       const socket = SOCKETS[i % SOCKETS.length];
       const body = {

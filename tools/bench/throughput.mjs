@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 
 import {
-  ADMIN_PASSWORD,
+  adminAuth,
   cleanup,
   freePort,
   isMain,
@@ -89,13 +89,7 @@ export async function throughput({
   let bare;
   try {
     await waitForStatus(server);
-    const auth = await request(`${server.baseUrl}/api/auth`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: { username: 'admin', password: ADMIN_PASSWORD },
-    });
-    if (auth.status !== 200) throw new Error(`POST /api/auth answered ${auth.status}: ${auth.body}`);
-    const headers = { Authorization: `Bearer ${JSON.parse(auth.body).jwt}` };
+    const headers = await adminAuth(server);
     const me = await request(`${server.baseUrl}/api/users/me`, { headers });
     if (me.status !== 200) throw new Error(`GET /api/users/me answered ${me.status}: ${me.body}`);
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,6 +15,7 @@ import {
   UnauthorizedError,
 } from '@capstan/server-core';
 import { EnvironmentsService, type EngineConnection } from '@capstan/server-environments';
+import { engineRequest } from './engine-request';
 
 export const CONSOLE_PATHS = new Set(['/api/websocket/exec', '/api/websocket/attach']);
 const ID = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -116,7 +116,6 @@ export class ConsoleStreams {
 
 /** Starts the exec (or attach) with an HTTP upgrade and resolves with the raw bidirectional stream. */
 function hijack(connection: EngineConnection, kind: 'exec' | 'attach', id: string): Promise<Duplex> {
-  const url = new URL(connection.url);
   const path =
     kind === 'exec'
       ? `/exec/${encodeURIComponent(id)}/start`
@@ -127,26 +126,9 @@ function hijack(connection: EngineConnection, kind: 'exec' | 'attach', id: strin
     Upgrade: 'tcp',
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(body)),
-    Host: url.protocol === 'unix:' ? 'docker' : url.host,
   };
-  const options =
-    url.protocol === 'unix:'
-      ? { socketPath: url.pathname, path, method: 'POST', headers }
-      : {
-          host: url.hostname.replace(/^\[|\]$/g, ''),
-          port: Number(url.port),
-          path,
-          method: 'POST',
-          headers,
-          ca: connection.ca,
-          cert: connection.cert,
-          key: connection.key,
-          rejectUnauthorized: !connection.tlsSkipVerify,
-        };
   return new Promise((resolve, reject) => {
-    const req: ClientRequest = (url.protocol !== 'unix:' && connection.tls ? httpsRequest : httpRequest)(
-      options,
-    );
+    const req: ClientRequest = engineRequest(connection, 'POST', path, headers);
     req.on('upgrade', (_res, socket, rest) => {
       if (rest.length > 0) socket.unshift(rest);
       resolve(socket);

@@ -9,7 +9,7 @@ import {
   ServiceUnavailableError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import { DockerPort, EnvironmentsService } from '@capstan/server-environments';
+import { DockerPort, EnvironmentsService, summarise } from '@capstan/server-environments';
 
 class ContainerCounts {
   @ApiProperty() running!: number;
@@ -85,29 +85,36 @@ export class DockerDashboardController {
     const [containers, images, volumes, networks, info] = lists;
     const swarm = (info['Swarm'] as { ControlAvailable?: boolean } | undefined)?.ControlAvailable === true;
     const services = swarm ? await client.services() : [];
-    const rows = containers as { State?: string; Status?: string; Labels?: Record<string, string> }[];
-    const stacks = new Set<string>();
-    for (const c of rows) {
-      const project = c.Labels?.['com.docker.compose.project'] ?? c.Labels?.['com.docker.stack.namespace'];
-      if (project) stacks.add(project);
-    }
-    const running = rows.filter((c) => c.State === 'running').length;
+    // The same counting as the snapshot's summary.
+    const s = summarise(
+      {
+        Containers: containers,
+        Images: images,
+        Volumes: volumes,
+        Networks: networks,
+        Info: info,
+        Version: {},
+      },
+      services,
+      [],
+      Date.now(),
+    );
     return {
       containers: {
-        running,
-        stopped: rows.length - running,
-        healthy: rows.filter((c) => /\(healthy\)/.test(c.Status ?? '')).length,
-        unhealthy: rows.filter((c) => /\(unhealthy\)/.test(c.Status ?? '')).length,
-        total: rows.length,
+        running: s.RunningContainerCount,
+        stopped: s.StoppedContainerCount,
+        healthy: s.HealthyContainerCount,
+        unhealthy: s.UnhealthyContainerCount,
+        total: s.ContainerCount,
       },
-      services: services.length,
+      services: s.ServiceCount,
       images: {
-        total: images.length,
+        total: s.ImageCount,
         size: (images as { Size?: number }[]).reduce((sum, i) => sum + (i.Size ?? 0), 0),
       },
-      volumes: volumes.length,
-      networks: networks.length,
-      stacks: stacks.size,
+      volumes: s.VolumeCount,
+      networks: s.NetworkCount,
+      stacks: s.StackCount,
     };
   }
 }

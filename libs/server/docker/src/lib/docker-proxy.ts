@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import {
   AuthenticatorPort,
   BadGatewayError,
@@ -14,6 +13,7 @@ import {
 } from '@capstan/server-core';
 import { EnvironmentsService } from '@capstan/server-environments';
 import { SettingsService } from '@capstan/server-settings';
+import { engineRequest } from './engine-request';
 import { decide, engineRoute } from './proxy-policy';
 
 /** Request headers that belong to Capstan, not to the engine. */
@@ -108,72 +108,52 @@ export class DockerProxy {
     path: string,
     rewrite?: (body: unknown) => unknown,
   ): Promise<void> {
-    const url = new URL(connection.url);
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(request.headers)) {
       if (v !== undefined && !DROPPED_REQUEST_HEADERS.has(k)) headers[k] = v;
     }
-    // TLS checks the engine's certificate against this name: the real host for TCP.
-    headers['host'] = url.protocol === 'unix:' ? 'docker' : url.host;
-    const options =
-      url.protocol === 'unix:'
-        ? { socketPath: url.pathname, path, method: request.method, headers }
-        : {
-            host: url.hostname.replace(/^\[|\]$/g, ''),
-            port: Number(url.port),
-            path,
-            method: request.method,
-            headers,
-            ca: connection.ca,
-            cert: connection.cert,
-            key: connection.key,
-            rejectUnauthorized: !connection.tlsSkipVerify,
-          };
     return new Promise<void>((resolve, reject) => {
-      const upstream = (url.protocol !== 'unix:' && connection.tls ? httpsRequest : httpRequest)(
-        options,
-        (res: IncomingMessage) => {
-          reply.hijack();
-          const out: Record<string, string | string[]> = {};
-          for (const [k, v] of Object.entries(res.headers))
-            if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
-          if (rewrite && res.statusCode === 200 && String(res.headers['content-type']).includes('json')) {
-            // A list to filter: buffered (bounded), rewritten, sent whole.
-            const chunks: Buffer[] = [];
-            let size = 0;
-            res.on('data', (c: Buffer) => {
-              size += c.length;
-              if (size > MAX_REWRITE_BYTES) res.destroy(new Error('response too large to filter'));
-              else chunks.push(c);
-            });
-            res.on('end', () => {
-              try {
-                const body = Buffer.from(
-                  JSON.stringify(rewrite(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown)),
-                );
-                delete out['content-length'];
-                reply.raw.writeHead(200, { ...out, 'content-length': String(body.length) });
-                reply.raw.end(body);
-              } catch (e) {
-                reply.raw.destroy(e as Error);
-              }
-              resolve();
-            });
-            res.on('error', (e) => {
-              reply.raw.destroy(e);
-              resolve();
-            });
-            return;
-          }
-          reply.raw.writeHead(res.statusCode ?? 502, out);
-          res.pipe(reply.raw);
-          res.on('end', () => resolve());
+      const upstream = engineRequest(connection, request.method, path, headers, (res: IncomingMessage) => {
+        reply.hijack();
+        const out: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
+        if (rewrite && res.statusCode === 200 && String(res.headers['content-type']).includes('json')) {
+          // A list to filter: buffered (bounded), rewritten, sent whole.
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > MAX_REWRITE_BYTES) res.destroy(new Error('response too large to filter'));
+            else chunks.push(c);
+          });
+          res.on('end', () => {
+            try {
+              const body = Buffer.from(
+                JSON.stringify(rewrite(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown)),
+              );
+              delete out['content-length'];
+              reply.raw.writeHead(200, { ...out, 'content-length': String(body.length) });
+              reply.raw.end(body);
+            } catch (e) {
+              reply.raw.destroy(e as Error);
+            }
+            resolve();
+          });
           res.on('error', (e) => {
             reply.raw.destroy(e);
             resolve();
           });
-        },
-      );
+          return;
+        }
+        reply.raw.writeHead(res.statusCode ?? 502, out);
+        res.pipe(reply.raw);
+        res.on('end', () => resolve());
+        res.on('error', (e) => {
+          reply.raw.destroy(e);
+          resolve();
+        });
+      });
       upstream.on('error', (e: NodeJS.ErrnoException) => {
         if (reply.raw.headersSent) {
           reply.raw.destroy(e);

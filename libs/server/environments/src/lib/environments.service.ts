@@ -377,7 +377,8 @@ export class EnvironmentsService {
     }
   }
 
-  private async checkTags(ids: number[]): Promise<number[]> {
+  /** The distinct ids, or a 400 naming the unknown ones. */
+  async checkTags(ids: number[]): Promise<number[]> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
     const found = await this.tags.find({ where: { id: In(unique) }, select: { id: true } });

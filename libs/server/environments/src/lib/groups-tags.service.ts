@@ -39,7 +39,7 @@ export class GroupsTagsService {
     const name = dto.Name.trim();
     if (await this.groups.existsBy({ nameKey: name.toLowerCase() }))
       throw new ConflictError('Group name is not unique', `A group named "${name}" exists`);
-    const tagIds = await this.checkTags(dto.TagIDs ?? []);
+    const tagIds = await this.environments.checkTags(dto.TagIDs ?? []);
     const envIds = [...new Set(dto.AssociatedEndpoints ?? [])];
     if (envIds.length > 0 && (await this.envs.countBy({ id: In(envIds) })) !== envIds.length) {
       throw new BadRequestError(
@@ -89,7 +89,7 @@ export class GroupsTagsService {
       group.nameKey = name.toLowerCase();
     }
     if (dto.Description !== undefined) group.description = dto.Description;
-    const tagIds = dto.TagIDs === undefined ? undefined : await this.checkTags(dto.TagIDs);
+    const tagIds = dto.TagIDs === undefined ? undefined : await this.environments.checkTags(dto.TagIDs);
     const rows =
       dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
         ? undefined
@@ -181,13 +181,5 @@ export class GroupsTagsService {
         `No tag ${id}`,
       );
     await this.tags.remove(tag, AUTOCOMMIT);
-  }
-
-  private async checkTags(ids: number[]): Promise<number[]> {
-    const unique = [...new Set(ids)];
-    if (unique.length > 0 && (await this.tags.countBy({ id: In(unique) })) !== unique.length) {
-      throw new BadRequestError('Invalid tags', 'TagIDs contains an unknown tag id');
-    }
-    return unique;
   }
 }
