@@ -64,10 +64,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, logger, secretKey }),
     adapter,
-    {
-      logger,
-      abortOnError: false,
-    },
+    // The HTTP pipeline installs its own JSON parser.
+    { logger, abortOnError: false, bodyParser: false },
   );
   app.setGlobalPrefix('api');
   await configureHttpPipeline(app, config, buildOpenApi(app));
@@ -136,8 +134,9 @@ function argValue(flag: string): string | undefined {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`Capstan failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
-  if (e instanceof Error && process.env['CAPSTAN_LOG_LEVEL'] === 'debug')
-    process.stderr.write(`${e.stack ?? ''}\n`);
+  // Configuration errors exit earlier with their own message; anything else deserves its stack.
+  process.stderr.write(
+    `Capstan failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
   process.exit(1);
 });

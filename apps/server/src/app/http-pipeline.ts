@@ -11,7 +11,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { join } from 'node:path';
 import { API_HEADERS } from '@capstan/contracts-api';
 import { ActivityRecorder } from '@capstan/server-audit';
-import { CapstanConfig, CapstanLogger, requestContext } from '@capstan/server-core';
+import { BadRequestError, CapstanConfig, CapstanLogger, requestContext } from '@capstan/server-core';
 import { DockerProxy } from '@capstan/server-docker';
 import { AdminInitGate } from '@capstan/server-users';
 
@@ -77,6 +77,22 @@ export async function configureHttpPipeline(
   openapi: OpenAPIObject,
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON bodies: Fastify's parser (prototype-poisoning safe), its failures as Capstan's own 400.
+  fastify.removeContentTypeParser('application/json');
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT_BYTES },
+    (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+      if (body === '') {
+        done(null, undefined);
+        return;
+      }
+      void parseJson(request, body.toString(), (err: Error | null, value?: unknown) =>
+        err ? done(new BadRequestError('Malformed JSON body', err.message)) : done(null, value),
+      );
+    },
+  );
   await app.register(fastifyCookie);
   // Multipart forms (environment creation with TLS files); each handler sets its own limits.
   await app.register(fastifyMultipart, { limits: { fileSize: 1024 * 1024, files: 10, fields: 50 } });

@@ -13,7 +13,7 @@ import { SettingsService } from '@capstan/server-settings';
 import { UsersService } from '@capstan/server-users';
 import { ApiKeysService } from './api-keys.service';
 import { LoginThrottle, throttleKeys } from './login-throttle';
-import { TokenService, type SessionClaims } from './token.service';
+import { TokenService } from './token.service';
 
 export interface LoginResult {
   token: string;
@@ -115,10 +115,6 @@ export class AuthService extends AuthenticatorPort {
 
   csrfTokenFor(user: AuthenticatedUser): string {
     return this.tokens.csrfToken(user.tokenId ?? '');
-  }
-
-  verifySession(token: string): SessionClaims | undefined {
-    return this.tokens.verify(token);
   }
 
   /** Portainer's lookup order after the API key: cookie, then bearer header, then `?token=`. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Not, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { MembershipRole, UserRole } from '@capstan/contracts-api';
 import {
   AuthenticatedUser,
@@ -207,10 +207,6 @@ export class UsersService {
   async existingIds(ids: number[]): Promise<number[]> {
     if (ids.length === 0) return [];
     return (await this.users.find({ where: { id: In(ids) }, select: { id: true } })).map((u) => u.id);
-  }
-
-  async countOtherAdmins(id: number): Promise<number> {
-    return this.users.countBy({ role: UserRole.Administrator, id: Not(id) });
   }
 
   private async insertUser(

@@ -36,10 +36,6 @@ export function mapError(error: unknown): Mapped {
       if (typeof r.details === 'string') details = r.details;
       else if (details === '' && typeof r.error === 'string') details = r.error;
     }
-    if (status === 400 && /JSON/.test(message)) {
-      // Fastify's JSON parser failure, wrapped by Nest.
-      return { status, body: { message: 'Malformed JSON body', details: message }, headers: {} };
-    }
     return { status, body: { message, details }, headers: {} };
   }
   if (isFastifyError(error)) {
@@ -50,6 +46,9 @@ export function mapError(error: unknown): Mapped {
         headers: {},
       };
     }
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return { status: 400, body: { message: 'Malformed JSON body', details: error.message }, headers: {} };
+    }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return {
         status: 415,
@@ -59,9 +58,6 @@ export function mapError(error: unknown): Mapped {
         },
         headers: {},
       };
-    }
-    if (error.statusCode === 400) {
-      return { status: 400, body: { message: 'Malformed JSON body', details: error.message }, headers: {} };
     }
     if (error.statusCode >= 400 && error.statusCode < 500) {
       return {
