@@ -17,6 +17,15 @@ export const appRoutes: Routes = [
       { path: '', pathMatch: 'full', redirectTo: 'home' },
       { path: 'home', loadChildren: () => import('@capstan/portal-feature-home').then((m) => m.HOME_ROUTES) },
       {
+        path: 'environments/:envId/docker',
+        loadChildren: () => import('@capstan/portal-feature-docker').then((m) => m.DOCKER_ROUTES),
+      },
+      {
+        path: 'environments',
+        loadChildren: () =>
+          import('@capstan/portal-feature-environments').then((m) => m.ENVIRONMENT_ADMIN_ROUTES),
+      },
+      {
         path: 'admin',
         loadChildren: () => import('@capstan/portal-feature-admin').then((m) => m.ADMIN_ROUTES),
       },

@@ -2,6 +2,7 @@ export { ApiClient, API_BASE_URL, API_FETCH, unwrap, type ApiEvent } from './lib
 export { ApiError, errorMessage } from './lib/api/api-error';
 export type { paths, components } from './lib/api/schema';
 export * from './lib/models';
+export { DockerApi, SNAPSHOT_HEADER, type DockerQuery } from './lib/docker/docker-api';
 export { AuthApi } from './lib/services/auth-api.service';
 export { UsersApi } from './lib/services/users-api.service';
 export { TeamsApi } from './lib/services/teams-api.service';

@@ -57,6 +57,11 @@ export class ApiClient {
     this.csrfToken = null;
   }
 
+  /** For the other fetchers (Docker proxy): a CSRF token seen on their responses. */
+  noteCsrfToken(token: string): void {
+    this.csrfToken = token;
+  }
+
   private middleware(): Middleware {
     return {
       onRequest: ({ request }) => {

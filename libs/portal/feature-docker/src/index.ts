@@ -1,0 +1,1 @@
+export { DOCKER_ROUTES } from './lib/docker.routes';

@@ -1,0 +1,1 @@
+export { ENVIRONMENT_ADMIN_ROUTES } from './lib/environments.routes';
