@@ -16,6 +16,7 @@ interface Env {
   GroupId: number;
   TagIds: number[];
   UserAccessPolicies: Record<string, { RoleId: number }>;
+  CapstanAccess?: { RoleId: number; Permissions: string[] };
   Snapshots: {
     Time: number;
     DockerVersion: string;
@@ -103,6 +104,22 @@ describe.runIf(hasDocker)('environments on the real Docker engine', () => {
     expect(r.body.Snapshots[0].IsPodman).toBe(false);
     expect(r.body.SecuritySettings['allowVolumeBrowserForRegularUsers']).toBe(false);
     expect(r.text).not.toContain('DockerSnapshotRaw');
+  });
+
+  it('tells administrators whether the local engine socket answers (first-run offer)', async () => {
+    const r = await env.server.request<{ Available: boolean; URL: string; Engine: string; Version: string }>(
+      'GET',
+      '/api/endpoints/local-engine',
+      { token: env.admin },
+    );
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toMatchObject({ Available: true, URL: 'unix:///var/run/docker.sock', Engine: 'docker' });
+    expect(r.body.Version).toMatch(/^\d+\.\d+/);
+    const user = await createUser(env.server, env.admin);
+    expectApiError(
+      await env.server.request('GET', '/api/endpoints/local-engine', { token: user.token }),
+      403,
+    );
   });
 
   it('refuses bad input with clear 4xx errors and stores nothing', async () => {
@@ -254,6 +271,18 @@ describe.runIf(hasDocker)('environments on the real Docker engine', () => {
     expect(policy.status).toBe(200);
     const both = await env.server.request<Env[]>('GET', '/api/endpoints', { token: user.token });
     expect(both.body.map((e) => e.Id).sort()).toEqual([mine.body.Id, other.body.Id].sort());
+    // The caller's effective role travels with each environment (Capstan extension for the portal).
+    const accessOf = (id: number) => both.body.find((e) => e.Id === id)?.CapstanAccess;
+    expect(accessOf(mine.body.Id)?.RoleId).toBe(4);
+    expect(accessOf(mine.body.Id)?.Permissions).toEqual(['environment:read', 'environment:resources:read']);
+    expect(accessOf(other.body.Id)?.RoleId).toBe(3);
+    expect(accessOf(other.body.Id)?.Permissions).toContain('environment:resources:create');
+    expect(accessOf(other.body.Id)?.Permissions).not.toContain('environment:resources:manage-all');
+    const asAdmin = await env.server.request<Env>('GET', `/api/endpoints/${other.body.Id}`, {
+      token: env.admin,
+    });
+    expect(asAdmin.body.CapstanAccess?.RoleId).toBe(1);
+    expect(asAdmin.body.CapstanAccess?.Permissions).toContain('environment:resources:manage-all');
 
     expectApiError(
       await env.server.request('PUT', `/api/endpoints/${mine.body.Id}`, {

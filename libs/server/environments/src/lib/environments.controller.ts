@@ -77,6 +77,14 @@ class BatchDeleteResponse {
   errors!: { id: number; message: string }[];
 }
 
+class LocalEngineResponse {
+  @ApiProperty() Available!: boolean;
+  @ApiProperty({ example: 'unix:///var/run/docker.sock' }) URL!: string;
+  @ApiProperty({ enum: ['docker', 'podman'], nullable: true, type: String }) Engine!:
+    'docker' | 'podman' | null;
+  @ApiProperty({ nullable: true, type: String }) Version!: string | null;
+}
+
 class SnapshotOutcomeResponse {
   @ApiProperty() environmentId!: number;
   @ApiProperty({ description: '1 up, 2 down' }) status!: number;
@@ -101,10 +109,17 @@ export class EnvironmentsController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ type: CreateEnvironmentForm })
   @ApiOkResponse({ type: EnvironmentResponse })
-  async create(@Req() req: FastifyRequest): Promise<EnvironmentResponse> {
+  async create(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Req() req: FastifyRequest,
+  ): Promise<EnvironmentResponse> {
     const env = await this.environments.create(await readCreateForm(req));
     await this.snapshots.snapshotOne(env);
-    const [response] = await this.environments.toResponses([await this.environments.get(env.id)], true);
+    const [response] = await this.environments.toResponses(
+      actor,
+      [await this.environments.get(env.id)],
+      true,
+    );
     return response;
   }
 
@@ -122,7 +137,7 @@ export class EnvironmentsController {
   ): Promise<EnvironmentResponse[]> {
     const { items, total, available } = await this.environments.list(actor, q);
     setTotalCount(reply, total, available);
-    return this.environments.toResponses(items, q.excludeSnapshots !== 'true');
+    return this.environments.toResponses(actor, items, q.excludeSnapshots !== 'true');
   }
 
   @Post('snapshot')
@@ -143,6 +158,17 @@ export class EnvironmentsController {
     return this.environments.deleteMany(body.endpoints.map((e) => e.id));
   }
 
+  @Get('local-engine')
+  @Authenticated({ permission: Permission.EnvironmentsManage })
+  @ApiOperation({
+    summary: "Capstan: whether this host's Docker (or Podman) socket answers, for the first-run offer",
+    operationId: 'EndpointLocalEngine',
+  })
+  @ApiOkResponse({ type: LocalEngineResponse })
+  async localEngine(): Promise<LocalEngineResponse> {
+    return this.environments.localEngine();
+  }
+
   @Get(':id')
   @Authenticated({ permission: Permission.EnvironmentsList })
   @ApiOperation({
@@ -158,7 +184,7 @@ export class EnvironmentsController {
     @Query('withRaw') withRaw?: string,
   ): Promise<EnvironmentResponse> {
     const { env, roleId } = await this.environments.accessFor(actor, id);
-    const [response] = await this.environments.toResponses([env], true);
+    const [response] = await this.environments.toResponses(actor, [env], true);
     if (withRaw === 'true' && response.Snapshots.length > 0) {
       // The raw lists hold every resource: only for roles that see them all, until ownership filters them.
       if (!environmentRoleGrants(actor, roleId, Permission.ResourcesReadAll)) {
@@ -181,10 +207,15 @@ export class EnvironmentsController {
   })
   @ApiOkResponse({ type: EnvironmentResponse })
   async update(
+    @CurrentUser() actor: AuthenticatedUser,
     @Param('id', ParseIdPipe) id: number,
     @Body() body: UpdateEnvironmentDto,
   ): Promise<EnvironmentResponse> {
-    const [response] = await this.environments.toResponses([await this.environments.update(id, body)], true);
+    const [response] = await this.environments.toResponses(
+      actor,
+      [await this.environments.update(id, body)],
+      true,
+    );
     return response;
   }
 
@@ -202,10 +233,12 @@ export class EnvironmentsController {
   @ApiOperation({ summary: 'Security toggles for regular users', operationId: 'EndpointSettingsUpdate' })
   @ApiOkResponse({ type: EnvironmentResponse })
   async settings(
+    @CurrentUser() actor: AuthenticatedUser,
     @Param('id', ParseIdPipe) id: number,
     @Body() body: UpdateSecuritySettingsDto,
   ): Promise<EnvironmentResponse> {
     const [response] = await this.environments.toResponses(
+      actor,
       [await this.environments.updateSecuritySettings(id, body)],
       true,
     );

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { stat } from 'node:fs/promises';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { ENVIRONMENT_ROLES, EnvironmentRoleId, UserRole } from '@capstan/contracts-api';
@@ -321,13 +322,18 @@ export class EnvironmentsService {
   }
 
   /** API shape for a page of environments, loading tags, policies and snapshots in three queries. */
-  async toResponses(items: EnvironmentEntity[], withSnapshots: boolean): Promise<EnvironmentResponse[]> {
+  async toResponses(
+    actor: AuthenticatedUser,
+    items: EnvironmentEntity[],
+    withSnapshots: boolean,
+  ): Promise<EnvironmentResponse[]> {
     const ids = items.map((e) => e.id);
     if (ids.length === 0) return [];
-    const [tagRows, policyRowsAll, snaps] = await Promise.all([
+    const [tagRows, policyRowsAll, snaps, roles] = await Promise.all([
       this.envTags.find({ where: { environmentId: In(ids) } }),
       this.policies.find({ where: { environmentId: In(ids) } }),
       withSnapshots ? this.snapshots.find({ where: { environmentId: In(ids) } }) : Promise.resolve([]),
+      this.rolesFor(actor, items),
     ]);
     return items.map((e) => {
       const maps = policyMaps(policyRowsAll.filter((p) => p.environmentId === e.id));
@@ -350,8 +356,46 @@ export class EnvironmentsService {
         TeamAccessPolicies: maps.teams,
         SecuritySettings: parseSecuritySettings(e.securitySettings),
         Snapshots: snap ? [JSON.parse(snap.summary) as DockerSnapshotSummary] : [],
+        CapstanAccess: accessOf(roles.get(e.id)),
       };
     });
+  }
+
+  /**
+   * The local engine socket, for the portal's first-run offer: the Docker socket if it answers, else Podman's
+   * rootful socket. Only sockets that exist are tried, each with a short timeout.
+   */
+  async localEngine(): Promise<{
+    Available: boolean;
+    URL: string;
+    Engine: 'docker' | 'podman' | null;
+    Version: string | null;
+  }> {
+    for (const path of LOCAL_SOCKETS) {
+      const isSocket = await stat(path).then(
+        (s) => s.isSocket(),
+        () => false,
+      );
+      if (!isSocket) continue;
+      const url = `unix://${path}`;
+      try {
+        const client = this.docker.connect({ url, tls: false, tlsSkipVerify: false, timeoutMs: 3000 });
+        await client.ping();
+        const version = await client.version();
+        const podman = ((version['Components'] as { Name?: string }[] | undefined) ?? []).some((c) =>
+          /podman/i.test(c.Name ?? ''),
+        );
+        return {
+          Available: true,
+          URL: url,
+          Engine: podman ? 'podman' : 'docker',
+          Version: typeof version['Version'] === 'string' ? version['Version'] : null,
+        };
+      } catch {
+        continue;
+      }
+    }
+    return { Available: false, URL: `unix://${LOCAL_SOCKETS[0]}`, Engine: null, Version: null };
   }
 
   private async checkReachable(connection: EngineConnection, engine: string): Promise<void> {
@@ -415,6 +459,41 @@ export class EnvironmentsService {
     if (rows.length > 0) await this.policies.insert(rows);
   }
 
+  /** The caller's effective role on each environment (administrators: environment administrator). */
+  async rolesFor(
+    actor: AuthenticatedUser,
+    items: EnvironmentEntity[],
+  ): Promise<Map<number, EnvironmentRoleId | undefined>> {
+    const roles = new Map<number, EnvironmentRoleId | undefined>();
+    if (actor.role === UserRole.Administrator) {
+      for (const e of items) roles.set(e.id, EnvironmentRoleId.EnvironmentAdministrator);
+      return roles;
+    }
+    const teamIds = await this.teamIdsOf(actor);
+    const envIds = items.map((e) => e.id);
+    const groupIds = [...new Set(items.map((e) => e.groupId))];
+    const rows = await this.policies
+      .createQueryBuilder('p')
+      .where(
+        new Brackets((w) =>
+          w
+            .where('p.environment_id IN (:...envIds)', { envIds })
+            .orWhere('p.group_id IN (:...groupIds)', { groupIds }),
+        ),
+      )
+      .andWhere(
+        new Brackets((w) => {
+          w.where('p.user_id = :uid', { uid: actor.id });
+          if (teamIds.length > 0) w.orWhere('p.team_id IN (:...teamIds)', { teamIds });
+        }),
+      )
+      .getMany();
+    for (const e of items) {
+      roles.set(e.id, effectiveRole(rows.filter((r) => r.environmentId === e.id || r.groupId === e.groupId)));
+    }
+    return roles;
+  }
+
   private async teamIdsOf(actor: AuthenticatedUser): Promise<number[]> {
     return (await this.teams.userMemberships(actor, actor.id)).map((m) => m.teamId);
   }
@@ -433,8 +512,15 @@ export class EnvironmentsService {
   }
 }
 
+const LOCAL_SOCKETS = ['/var/run/docker.sock', '/run/podman/podman.sock'];
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function accessOf(roleId: EnvironmentRoleId | undefined): { RoleId: number; Permissions: string[] } {
+  const role = ENVIRONMENT_ROLES.find((r) => r.id === roleId);
+  return { RoleId: role?.id ?? 0, Permissions: role ? [...role.permissions] : [] };
 }
 
 /** Portainer's precedence over the policies that reach one user on one environment. */

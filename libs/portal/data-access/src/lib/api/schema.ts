@@ -198,6 +198,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/local-engine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: whether this host's Docker (or Podman) socket answers, for the first-run offer */
+        get: operations["EndpointLocalEngine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/snapshot": {
         parameters: {
             query?: never;
@@ -852,6 +869,12 @@ export interface components {
             ImageTag: string;
             NodejsVersion: string;
         };
+        CapstanAccessResponse: {
+            /** @description Environment permissions of that role (catalog strings) */
+            Permissions: string[];
+            /** @description Effective environment role id (administrators: 1, environment administrator) */
+            RoleId: number;
+        };
         ChangePasswordDto: {
             newPassword: string;
             /** @description Current password */
@@ -977,6 +1000,8 @@ export interface components {
             VolumeCount: number;
         };
         EnvironmentResponse: {
+            /** @description Capstan extension: the caller's role here */
+            CapstanAccess: components["schemas"]["CapstanAccessResponse"];
             /** @enum {string} */
             ContainerEngine: "docker" | "podman" | "";
             GroupId: number;
@@ -1038,6 +1063,14 @@ export interface components {
             name: string;
             /** @example true */
             value: string;
+        };
+        LocalEngineResponse: {
+            Available: boolean;
+            /** @enum {string|null} */
+            Engine: "docker" | "podman" | null;
+            /** @example unix:///var/run/docker.sock */
+            URL: string;
+            Version: string | null;
         };
         PublicSettingsResponse: {
             /** @enum {number} */
@@ -2018,6 +2051,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchDeleteResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointLocalEngine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalEngineResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */

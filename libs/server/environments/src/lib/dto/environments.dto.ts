@@ -83,6 +83,16 @@ export class DockerSnapshotResponse {
   DockerSnapshotRaw?: Record<string, unknown>;
 }
 
+/** Capstan extension: what the caller may do in this environment (the portal hides the rest). */
+export class CapstanAccessResponse {
+  @ApiProperty({
+    description: 'Effective environment role id (administrators: 1, environment administrator)',
+  })
+  RoleId!: number;
+  @ApiProperty({ type: [String], description: 'Environment permissions of that role (catalog strings)' })
+  Permissions!: string[];
+}
+
 export class EnvironmentResponse {
   @ApiProperty() Id!: number;
   @ApiProperty() Name!: string;
@@ -101,6 +111,8 @@ export class EnvironmentResponse {
   @ApiProperty({ type: SecuritySettingsDto }) SecuritySettings!: SecuritySettingsDto;
   @ApiProperty({ type: [DockerSnapshotResponse], description: 'The last snapshot (empty before the first)' })
   Snapshots!: DockerSnapshotResponse[];
+  @ApiProperty({ type: CapstanAccessResponse, description: "Capstan extension: the caller's role here" })
+  CapstanAccess!: CapstanAccessResponse;
 }
 
 export class EnvironmentListQuery {
