@@ -3,6 +3,17 @@ export { ApiError, errorMessage } from './lib/api/api-error';
 export type { paths, components } from './lib/api/schema';
 export * from './lib/models';
 export { DockerApi, SNAPSHOT_HEADER, type DockerQuery } from './lib/docker/docker-api';
+export { EnvironmentsApi } from './lib/environments/environments-api.service';
+export * from './lib/environments/environment.models';
+export {
+  bytesLabel,
+  connectionKind,
+  engineLabel,
+  environmentTypeLabel,
+  exactTime,
+  timeAgo,
+  type ConnectionKind,
+} from './lib/environments/environment-labels';
 export { AuthApi } from './lib/services/auth-api.service';
 export { UsersApi } from './lib/services/users-api.service';
 export { TeamsApi } from './lib/services/teams-api.service';
@@ -29,3 +40,4 @@ export {
   type FakeReply,
   type RecordedRequest,
 } from './lib/testing/fake-api';
+export { environmentFactory, multipartFetch, snapshotFactory } from './lib/environments/environment-testing';

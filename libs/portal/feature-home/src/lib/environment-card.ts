@@ -1,0 +1,182 @@
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import {
+  type Environment,
+  bytesLabel,
+  environmentTypeLabel,
+  exactTime,
+  timeAgo,
+} from '@capstan/portal-data-access';
+
+/** One environment on the home page: status, last snapshot, engine, resources; opens its dashboard. */
+@Component({
+  selector: 'cap-environment-card',
+  imports: [RouterLink],
+  template: `
+    @let e = env();
+    <a
+      class="card-link"
+      [routerLink]="['/environments', e.Id, 'docker', 'dashboard']"
+      [attr.data-testid]="'env-card-' + e.Name"
+      [attr.aria-label]="e.Name + ', ' + (up() ? 'up' : 'down') + ', open its dashboard'"
+    >
+      <div class="head">
+        <h3>{{ e.Name }}</h3>
+        <span
+          class="badge"
+          [class.badge-success]="up()"
+          [class.badge-danger]="!up()"
+          [attr.data-testid]="'env-status-' + e.Name"
+          >{{ up() ? 'Up' : 'Down' }}</span
+        >
+      </div>
+      <p class="meta">
+        <span class="badge">{{ typeLabel() }}</span>
+        <span class="mono url">{{ e.URL }}</span>
+      </p>
+      @if (snapshot(); as s) {
+        <p class="meta muted">
+          <span [title]="exact()" [attr.data-testid]="'env-snapshot-' + e.Name">Snapshot {{ ago() }}</span>
+          · {{ s.IsPodman ? 'Podman' : 'Docker' }} {{ s.DockerVersion }} · {{ s.TotalCPU }} CPU ·
+          {{ memory() }}
+        </p>
+        <dl class="counts" [attr.data-testid]="'env-counts-' + e.Name">
+          <div>
+            <dt>Containers</dt>
+            <dd>
+              <span title="Running">▶ {{ s.RunningContainerCount }}</span>
+              <span title="Stopped">■ {{ s.StoppedContainerCount }}</span>
+              <span title="Healthy" class="ok">♥ {{ s.HealthyContainerCount }}</span>
+              <span title="Unhealthy" [class.bad]="s.UnhealthyContainerCount > 0"
+                >✚ {{ s.UnhealthyContainerCount }}</span
+              >
+            </dd>
+          </div>
+          <div>
+            <dt>Images</dt>
+            <dd>{{ s.ImageCount }}</dd>
+          </div>
+          <div>
+            <dt>Volumes</dt>
+            <dd>{{ s.VolumeCount }}</dd>
+          </div>
+          <div>
+            <dt>Networks</dt>
+            <dd>{{ s.NetworkCount }}</dd>
+          </div>
+          <div>
+            <dt>Stacks</dt>
+            <dd>{{ s.StackCount }}</dd>
+          </div>
+          @if (s.Swarm) {
+            <div>
+              <dt>Services</dt>
+              <dd>{{ s.ServiceCount }}</dd>
+            </div>
+            <div>
+              <dt>Nodes</dt>
+              <dd>{{ s.NodeCount }}</dd>
+            </div>
+          }
+        </dl>
+      } @else {
+        <p class="meta muted" [attr.data-testid]="'env-snapshot-' + e.Name">No snapshot yet</p>
+      }
+      <p class="meta tags">
+        <span class="muted">Group:</span> {{ groupName() }}
+        @for (tag of tagNames(); track tag) {
+          <span class="badge badge-accent">{{ tag }}</span>
+        }
+      </p>
+    </a>
+  `,
+  styles: `
+    :host {
+      display: block;
+    }
+    .card-link {
+      display: grid;
+      gap: 0.45rem;
+      height: 100%;
+      padding: 1rem;
+      border: 1px solid var(--border);
+      border-radius: var(--radius-lg);
+      background: var(--surface);
+      color: inherit;
+      text-decoration: none;
+    }
+    .card-link:hover {
+      border-color: var(--accent);
+    }
+    .head {
+      display: flex;
+      justify-content: space-between;
+      gap: 0.5rem;
+      align-items: start;
+    }
+    h3 {
+      margin: 0;
+      font-size: 1.05rem;
+      overflow-wrap: anywhere;
+    }
+    .meta {
+      margin: 0;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.35rem;
+      align-items: center;
+      font-size: 0.86rem;
+    }
+    .url {
+      overflow-wrap: anywhere;
+      color: var(--text-muted);
+    }
+    .counts {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(5.5rem, 1fr));
+      gap: 0.35rem 0.75rem;
+      margin: 0.25rem 0;
+    }
+    .counts div:first-child {
+      grid-column: 1 / -1;
+    }
+    dt {
+      font-size: 0.75rem;
+      color: var(--text-muted);
+    }
+    dd {
+      margin: 0;
+      font-weight: 600;
+      display: flex;
+      gap: 0.6rem;
+      flex-wrap: wrap;
+    }
+    .ok {
+      color: var(--success);
+    }
+    .bad {
+      color: var(--danger-text);
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class EnvironmentCard {
+  readonly env = input.required<Environment>();
+  readonly groupName = input('');
+  readonly tagNames = input<readonly string[]>([]);
+  /** Current time (ms), so the relative time moves when the page ticks. */
+  readonly now = input(Date.now());
+
+  protected readonly up = computed(() => this.env().Status === 1);
+  protected readonly snapshot = computed(() => this.env().Snapshots[0] ?? null);
+  protected readonly typeLabel = computed(() => environmentTypeLabel(this.env()));
+  protected readonly ago = computed(() => {
+    const s = this.snapshot();
+    return s ? timeAgo(s.Time, this.now()) : '';
+  });
+  protected readonly exact = computed(() => {
+    const s = this.snapshot();
+    return s ? exactTime(s.Time) : '';
+  });
+  protected readonly memory = computed(() => bytesLabel(this.snapshot()?.TotalMemory ?? 0) + ' RAM');
+}

@@ -1,0 +1,118 @@
+import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { type Environment, environmentTypeLabel, exactTime, timeAgo } from '@capstan/portal-data-access';
+
+/** The home page's compact view: one row per environment. */
+@Component({
+  selector: 'cap-environment-list',
+  imports: [RouterLink],
+  template: `
+    <div class="wrap">
+      <table>
+        <caption class="sr-only">
+          Environments
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="secondary">Type</th>
+            <th scope="col">Snapshot</th>
+            <th scope="col" class="secondary">Engine</th>
+            <th scope="col">Containers</th>
+            <th scope="col" class="secondary">Images</th>
+            <th scope="col" class="secondary">Volumes</th>
+            <th scope="col" class="secondary">Networks</th>
+            <th scope="col" class="secondary">Group · tags</th>
+          </tr>
+        </thead>
+        <tbody>
+          @for (e of envs(); track e.Id) {
+            @let s = e.Snapshots[0];
+            <tr [attr.data-testid]="'env-row-' + e.Name">
+              <td>
+                <a [routerLink]="['/environments', e.Id, 'docker', 'dashboard']">{{ e.Name }}</a>
+              </td>
+              <td>
+                <span
+                  class="badge"
+                  [class.badge-success]="e.Status === 1"
+                  [class.badge-danger]="e.Status !== 1"
+                  >{{ e.Status === 1 ? 'Up' : 'Down' }}</span
+                >
+              </td>
+              <td class="secondary">{{ typeLabel(e) }}</td>
+              @if (s) {
+                <td [title]="exactTime(s.Time)">{{ timeAgo(s.Time, now()) }}</td>
+                <td class="secondary">{{ s.DockerVersion }} · {{ s.TotalCPU }} CPU</td>
+                <td>
+                  {{ s.RunningContainerCount }} running · {{ s.StoppedContainerCount }} stopped
+                  @if (s.UnhealthyContainerCount > 0) {
+                    · <span class="bad">{{ s.UnhealthyContainerCount }} unhealthy</span>
+                  }
+                </td>
+                <td class="secondary">{{ s.ImageCount }}</td>
+                <td class="secondary">{{ s.VolumeCount }}</td>
+                <td class="secondary">{{ s.NetworkCount }}</td>
+              } @else {
+                <td colspan="6" class="muted">No snapshot yet</td>
+              }
+              <td class="secondary">
+                {{ groupNames()[e.GroupId] ?? '' }}
+                @for (id of e.TagIds; track id) {
+                  <span class="badge badge-accent">{{ tagNames()[id] ?? id }}</span>
+                }
+              </td>
+            </tr>
+          }
+        </tbody>
+      </table>
+    </div>
+  `,
+  styles: `
+    .wrap {
+      overflow-x: auto;
+      border: 1px solid var(--border);
+      border-radius: var(--radius-lg);
+      background: var(--surface);
+    }
+    table {
+      width: 100%;
+      border-collapse: collapse;
+      font-size: 0.9rem;
+    }
+    th,
+    td {
+      text-align: left;
+      padding: 0.55rem 0.7rem;
+      border-bottom: 1px solid var(--border);
+    }
+    th {
+      color: var(--text-muted);
+      background: var(--surface-2);
+      white-space: nowrap;
+    }
+    tbody tr:last-child td {
+      border-bottom: 0;
+    }
+    .bad {
+      color: var(--danger-text);
+    }
+    @media (max-width: 768px) {
+      .secondary {
+        display: none;
+      }
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class EnvironmentList {
+  readonly envs = input.required<readonly Environment[]>();
+  readonly groupNames = input<Readonly<Partial<Record<number, string>>>>({});
+  readonly tagNames = input<Readonly<Partial<Record<number, string>>>>({});
+  readonly now = input(Date.now());
+
+  protected readonly typeLabel = environmentTypeLabel;
+  protected readonly timeAgo = timeAgo;
+  protected readonly exactTime = exactTime;
+}
