@@ -3,6 +3,11 @@ export { ApiError, errorMessage } from './lib/api/api-error';
 export type { paths, components } from './lib/api/schema';
 export * from './lib/models';
 export { DockerApi, SNAPSHOT_HEADER, type DockerQuery } from './lib/docker/docker-api';
+export * from './lib/docker/resources-format';
+export * from './lib/docker/resources-images';
+export * from './lib/docker/resources-volumes';
+export * from './lib/docker/resources-networks';
+export * from './lib/docker/resources-events';
 export { EnvironmentsApi } from './lib/environments/environments-api.service';
 export * from './lib/environments/environment.models';
 export {
