@@ -11,7 +11,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { CapstanLogger, ConfigError, loadConfig, prepareDataDir } from '@capstan/server-core';
-import { CONSOLE_PATHS, ConsoleStreams } from '@capstan/server-docker';
+import { CONSOLE_PATHS, ConsoleStreams, LiveStreams, STREAM_PATHS } from '@capstan/server-docker';
 import { AppModule } from './app/app.module';
 import { configureHttpPipeline, frontHandler, JSON_BODY_LIMIT_BYTES } from './app/http-pipeline';
 import { buildOpenApi } from './app/openapi';
@@ -72,8 +72,9 @@ async function main(): Promise<void> {
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
-  // WebSockets (exec/attach consoles): upgrades bypass Fastify.
+  // WebSockets (exec/attach consoles; logs, stats and events streams): upgrades bypass Fastify.
   const consoles = app.get(ConsoleStreams);
+  const streams = app.get(LiveStreams);
   for (const { server } of servers) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       let path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
         path = path.slice(config.baseUrl.length);
       }
       if (CONSOLE_PATHS.has(path)) consoles.handleUpgrade(req, socket, head);
+      else if (STREAM_PATHS.has(path)) streams.handleUpgrade(req, socket, head);
       else socket.destroy();
     });
   }

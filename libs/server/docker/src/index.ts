@@ -2,3 +2,12 @@ export { DockerModule } from './lib/docker.module';
 export { DockerProxy, PROXY_PREFIX } from './lib/docker-proxy';
 export { decide, engineRoute } from './lib/proxy-policy';
 export { ConsoleStreams, CONSOLE_PATHS } from './lib/console-streams';
+export { LiveStreams, STREAM_PATHS } from './lib/streams/live-streams';
+export {
+  StreamAccessPolicy,
+  RoleStreamAccessPolicy,
+  type StreamCaller,
+  type EngineEvent,
+  type EventPredicate,
+  type InspectedContainer,
+} from './lib/streams/stream-access';

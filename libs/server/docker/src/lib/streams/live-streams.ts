@@ -1,0 +1,307 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  AuthenticatorPort,
+  CapstanLogger,
+  ForbiddenError,
+  mapError,
+  NotFoundError,
+  UnauthorizedError,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
+import { EnvironmentsService, type EngineConnection } from '@capstan/server-environments';
+import { containerStats, type EngineStatsSample } from './container-stats';
+import { engineJson, engineStream } from './engine-calls';
+import { JsonLines, LogDecoder } from './log-lines';
+import {
+  StreamAccessPolicy,
+  type EngineEvent,
+  type EventPredicate,
+  type InspectedContainer,
+  type StreamCaller,
+} from './stream-access';
+import {
+  eventsPath,
+  logsPath,
+  parseEventsQuery,
+  parseLogsQuery,
+  parseStatsQuery,
+  type StatsQuery,
+} from './stream-query';
+
+export const STREAM_PATHS = new Set(['/api/websocket/logs', '/api/websocket/stats', '/api/websocket/events']);
+
+/** Stop reading the engine while the browser is this far behind; resume below half of it. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+const HEARTBEAT_MS = 30_000;
+/** WebSocket close reasons are limited to 123 bytes. */
+const MAX_REASON_BYTES = 120;
+
+/** Turns engine bytes into WebSocket messages; `null` is the end of the engine's stream. */
+type Translate = (chunk: Buffer | null) => string[] | Promise<string[]>;
+/** Chooses the translation once the engine's response headers are known. */
+type Translator = (res: IncomingMessage) => Translate;
+
+/**
+ * `/api/websocket/logs`, `/api/websocket/stats` and `/api/websocket/events`: server-to-client streams of JSON text
+ * messages read from the environment's engine, with backpressure. Authenticated like the consoles (`?token=`,
+ * cookie from the same origin, `X-API-Key`); every refusal is a plain HTTP error before the upgrade.
+ */
+@Injectable()
+export class LiveStreams implements OnApplicationShutdown {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+
+  constructor(
+    private readonly authenticator: AuthenticatorPort,
+    private readonly environments: EnvironmentsService,
+    private readonly access: StreamAccessPolicy,
+    private readonly logger: CapstanLogger,
+  ) {}
+
+  /** For the HTTP servers' `upgrade` event, for a path in STREAM_PATHS. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    void this.open(req, socket, head).catch((e: unknown) => {
+      const mapped = mapError(e);
+      if (mapped.status >= 500) this.logger.write('warn', 'live stream refused', { error: String(e) });
+      const body = JSON.stringify(mapped.body);
+      socket.end(
+        `HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status] ?? 'Error'}\r\n` +
+          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Connection: close\r\n\r\n${body}`,
+      );
+    });
+  }
+
+  onApplicationShutdown(): void {
+    for (const ws of this.wss.clients) ws.close(1001, 'Server shutting down');
+  }
+
+  private async open(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://capstan');
+    switch (url.pathname) {
+      case '/api/websocket/logs': {
+        const q = parseLogsQuery(url.searchParams);
+        const { caller, connection } = await this.caller(req, url, q.endpointId);
+        const container = await this.inspect(connection, q.id);
+        await this.access.assertContainerReadable(caller, 'logs', container);
+        return this.upgrade(req, socket, head, connection, logsPath(q), logsTranslator(container));
+      }
+      case '/api/websocket/stats': {
+        const q = parseStatsQuery(url.searchParams);
+        const { caller, connection } = await this.caller(req, url, q.endpointId);
+        const container = await this.inspect(connection, q.id);
+        await this.access.assertContainerReadable(caller, 'stats', container);
+        return this.upgrade(req, socket, head, connection, statsPath(q), statsTranslator());
+      }
+      case '/api/websocket/events': {
+        const q = parseEventsQuery(url.searchParams);
+        const { caller, connection } = await this.caller(req, url, q.endpointId);
+        const filter = await this.access.eventFilter(caller);
+        // The engine must answer before the upgrade, so that a down engine is a 502 and not a closed socket.
+        await engineJson<unknown>(connection, '/version', 'No engine');
+        return this.upgrade(req, socket, head, connection, eventsPath(q), eventsTranslator(filter));
+      }
+      default:
+        throw new NotFoundError('Unknown stream', url.pathname.slice(0, 100));
+    }
+  }
+
+  /** Authentication (as for any route), the same-origin rule for cookies, and the caller's role there. */
+  private async caller(
+    req: IncomingMessage,
+    url: URL,
+    envId: number,
+  ): Promise<{ caller: StreamCaller; connection: EngineConnection }> {
+    const fake = {
+      headers: req.headers,
+      query: Object.fromEntries(url.searchParams),
+      cookies: parseCookies(req.headers.cookie),
+      method: 'GET',
+    } as unknown as FastifyRequest;
+    const user: AuthenticatedUser | undefined = await this.authenticator.authenticate(fake);
+    if (!user) throw new UnauthorizedError('Unauthorized', 'A valid authorisation token is missing');
+    // Cookie sessions are exposed to cross-site WebSocket hijacking: the origin must be ours.
+    if (user.via === 'cookie' && !sameOrigin(req))
+      throw new ForbiddenError('Cross-origin WebSocket refused', 'Origin does not match Host');
+    const { env, roleId } = await this.environments.accessFor(user, envId);
+    return { caller: { user, envId, roleId }, connection: this.environments.connectionOf(env, 0) };
+  }
+
+  private inspect(connection: EngineConnection, id: string): Promise<InspectedContainer> {
+    return engineJson<InspectedContainer>(
+      connection,
+      `/containers/${encodeURIComponent(id)}/json`,
+      'No such container',
+    );
+  }
+
+  /** Upgrades, then opens the engine stream and pipes it as messages. */
+  private upgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    connection: EngineConnection,
+    enginePath: string,
+    translator: Translator,
+  ): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const { request, response } = engineStream(connection, enginePath);
+      this.pipe(ws, request, response, translator);
+    });
+  }
+
+  private pipe(
+    ws: WebSocket,
+    request: ClientRequest,
+    response: Promise<IncomingMessage>,
+    translator: Translator,
+  ): void {
+    let done = false;
+    let alive = true;
+    const heartbeat = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, HEARTBEAT_MS);
+    const finish = (code: number, reason: string) => {
+      if (done) return;
+      done = true;
+      clearInterval(heartbeat);
+      request.destroy();
+      if (ws.readyState === ws.OPEN) ws.close(code, truncateReason(reason));
+    };
+    ws.on('pong', () => (alive = true));
+    ws.on('close', () => finish(1000, ''));
+    ws.on('error', () => finish(1011, ''));
+
+    response.then(
+      (res) => {
+        const translate = translator(res);
+        // Messages are produced in order, one chunk at a time: the engine is paused while a chunk is handled
+        // (an ownership filter may look things up) and while the browser is behind.
+        let chain = Promise.resolve();
+        const handle = (chunk: Buffer | null) => {
+          res.pause();
+          chain = chain
+            .then(async () => {
+              const messages = await translate(chunk);
+              for (const m of messages) if (ws.readyState === ws.OPEN) ws.send(m);
+              if (chunk === null) finish(1000, 'End of stream');
+              else resumeWhenDrained(ws, res);
+            })
+            .catch((e: unknown) => {
+              this.logger.write('warn', 'live stream failed', { error: String(e) });
+              finish(1011, `Stream failed: ${e instanceof Error ? e.message : String(e)}`);
+            });
+        };
+        res.on('data', handle);
+        res.on('end', () => handle(null));
+        res.on('error', (e) => finish(1011, `The engine stream failed: ${e.message}`));
+        res.on('close', () => {
+          if (!res.complete) finish(1011, 'The engine closed the stream');
+        });
+      },
+      (e: unknown) => {
+        const mapped = mapError(e);
+        finish(1011, `${mapped.body.message}: ${mapped.body.details}`);
+      },
+    );
+  }
+}
+
+function statsPath(q: StatsQuery): string {
+  return `/containers/${encodeURIComponent(q.id)}/stats?stream=1`;
+}
+
+/**
+ * Log lines. The container's TTY setting says whether the engine multiplexes stdout and stderr; engines from
+ * API 1.42 also say it in the content type, which then wins.
+ */
+function logsTranslator(container: InspectedContainer): Translator {
+  return (res) => {
+    const type = res.headers['content-type'] ?? '';
+    const tty = type.includes('vnd.docker.raw-stream')
+      ? true
+      : type.includes('vnd.docker.multiplexed-stream')
+        ? false
+        : container.Config?.Tty === true;
+    const decoder = new LogDecoder(tty);
+    return (chunk) => (chunk === null ? decoder.end() : decoder.push(chunk)).map((l) => JSON.stringify(l));
+  };
+}
+
+/** One message per engine sample, computed as `docker stats` does. */
+function statsTranslator(): Translator {
+  return () => {
+    const parser = new JsonLines();
+    return (chunk) =>
+      (chunk === null ? parser.end() : parser.push(chunk)).map((s) =>
+        JSON.stringify(containerStats(s as EngineStatsSample)),
+      );
+  };
+}
+
+/** The engine's event objects as they are, those the caller may see. */
+function eventsTranslator(visible: EventPredicate): Translator {
+  return () => {
+    const parser = new JsonLines();
+    return async (chunk) => {
+      const out: string[] = [];
+      for (const event of (chunk === null ? parser.end() : parser.push(chunk)) as EngineEvent[])
+        if (await visible(event)) out.push(JSON.stringify(event));
+      return out;
+    };
+  };
+}
+
+function resumeWhenDrained(ws: WebSocket, res: IncomingMessage): void {
+  if (ws.bufferedAmount < HIGH_WATER_BYTES) {
+    res.resume();
+    return;
+  }
+  const timer = setInterval(() => {
+    if (ws.readyState !== ws.OPEN) {
+      clearInterval(timer);
+    } else if (ws.bufferedAmount < HIGH_WATER_BYTES / 2) {
+      clearInterval(timer);
+      res.resume();
+    }
+  }, 20);
+}
+
+function truncateReason(reason: string): string {
+  const bytes = Buffer.from(reason, 'utf8');
+  if (bytes.length <= MAX_REASON_BYTES) return reason;
+  // Cut on a character boundary.
+  let cut = MAX_REASON_BYTES;
+  while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
+  return bytes.subarray(0, cut).toString('utf8');
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) {
+      try {
+        out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        // A malformed cookie is ignored, like a missing one.
+      }
+    }
+  }
+  return out;
+}
+
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

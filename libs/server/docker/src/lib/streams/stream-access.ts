@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { environmentRoleGrants, Permission, type EnvironmentRoleId } from '@capstan/contracts-api';
+import { ForbiddenError, type AuthenticatedUser } from '@capstan/server-core';
+import { decide } from '../proxy-policy';
+
+/** Who opened a stream, on which environment, with which effective role there (none for administrators). */
+export interface StreamCaller {
+  user: AuthenticatedUser;
+  envId: number;
+  roleId: EnvironmentRoleId | undefined;
+}
+
+/** What the engine's `GET /containers/{id}/json` says, as far as access and decoding need it. */
+export interface InspectedContainer {
+  Id: string;
+  Name?: string;
+  Config?: { Tty?: boolean; Labels?: Record<string, string> | null };
+}
+
+/** One object of the engine's `GET /events` stream. */
+export interface EngineEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  scope?: string;
+  time?: number;
+  timeNano?: number;
+}
+
+/** Decides, per event, whether the caller may see it. May look things up (resource controls). */
+export type EventPredicate = (event: EngineEvent) => boolean | Promise<boolean>;
+
+/**
+ * The one place where the live streams decide who sees what, so ownership (resource controls) plugs in by
+ * providing another implementation of this class in the Docker module.
+ */
+export abstract class StreamAccessPolicy {
+  /** Throws a ForbiddenError unless the caller may read this container's logs or stats. */
+  abstract assertContainerReadable(
+    caller: StreamCaller,
+    kind: 'logs' | 'stats',
+    container: InspectedContainer,
+  ): Promise<void>;
+
+  /** The filter for the caller's events stream; throws a ForbiddenError if they may not have one. */
+  abstract eventFilter(caller: StreamCaller): Promise<EventPredicate>;
+}
+
+const everything: EventPredicate = () => true;
+
+/**
+ * Before ownership: the proxy's decision for the same engine call (`GET /containers/{id}/logs`, `.../stats`,
+ * `/events`). Roles that read every resource (administrators, Environment administrators, Operators, Helpdesk)
+ * get everything; Standard and Read-only users, who may only ever see what they own, are refused.
+ */
+@Injectable()
+export class RoleStreamAccessPolicy extends StreamAccessPolicy {
+  assertContainerReadable(
+    caller: StreamCaller,
+    kind: 'logs' | 'stats',
+    container: InspectedContainer,
+  ): Promise<void> {
+    this.check(caller, `/containers/${container.Id}/${kind}`);
+    return Promise.resolve();
+  }
+
+  eventFilter(caller: StreamCaller): Promise<EventPredicate> {
+    this.check(caller, '/events');
+    return Promise.resolve(everything);
+  }
+
+  private check(caller: StreamCaller, enginePath: string): void {
+    if (!environmentRoleGrants(caller.user, caller.roleId, Permission.ResourcesRead))
+      throw new ForbiddenError(
+        'Access denied to resource',
+        'Reading resources needs environment:resources:read',
+      );
+    const decision = decide(caller.roleId, 'GET', enginePath);
+    if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
+    // The proxy lets every role read single resources and checks ownership on top; these streams have no
+    // ownership check yet, so only roles that see every resource get them.
+    if (!environmentRoleGrants(caller.user, caller.roleId, Permission.ResourcesReadAll))
+      throw new ForbiddenError(
+        'Access denied to resource',
+        'Streams are only available to roles that see every resource until ownership applies to them',
+      );
+  }
+}
