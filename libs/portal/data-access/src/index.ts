@@ -8,6 +8,20 @@ export * from './lib/docker/resources-images';
 export * from './lib/docker/resources-volumes';
 export * from './lib/docker/resources-networks';
 export * from './lib/docker/resources-events';
+export {
+  DockerEnvironmentApi,
+  type CapstanAccess,
+  type DockerDashboard,
+  type DockerEnvironment,
+  type DockerEnvironmentSnapshot,
+  type OwnershipUpdate,
+} from './lib/docker/docker-environment-api';
+export {
+  WEBSOCKET_FACTORY,
+  openJsonSocket,
+  type JsonSocketHandle,
+  type LiveState,
+} from './lib/docker/docker-socket';
 export { EnvironmentsApi } from './lib/environments/environments-api.service';
 export * from './lib/environments/environment.models';
 export {

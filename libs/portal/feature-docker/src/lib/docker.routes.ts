@@ -1,10 +1,10 @@
 import type { Routes } from '@angular/router';
 
 import { CONTAINER_ROUTES } from './containers/containers.routes';
-import { RESOURCE_ROUTES } from './resources/resources.routes';
 
 /**
- * `/environments/:envId/docker/...`: one Docker (or Podman) environment. `containers/` holds the environment
- * shell, dashboard and containers; `resources/` holds images, volumes, networks, events and engine info.
+ * `/environments/:envId/docker/...`: one Docker (or Podman) environment. `CONTAINER_ROUTES` is the environment
+ * shell (`shell/`) with every page as its child: dashboard and containers (`containers/`), and
+ * `RESOURCE_CHILDREN` (images, volumes, networks, events, engine info, in `resources/`).
  */
-export const DOCKER_ROUTES: Routes = [...CONTAINER_ROUTES, ...RESOURCE_ROUTES];
+export const DOCKER_ROUTES: Routes = CONTAINER_ROUTES;

@@ -69,6 +69,22 @@ export class DockerApi {
     return response;
   }
 
+  /**
+   * A Capstan API route that the generated client does not know yet (e.g. `/api/resource_controls/{id}`
+   * until the schema is regenerated): JSON in and out, same CSRF and error handling as the proxy calls.
+   */
+  async capstan<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(
+      method,
+      `${this.base}${path}`,
+      body === undefined ? undefined : JSON.stringify(body),
+      { headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
+    );
+    const parsed = await readJson(response);
+    if (!response.ok) throw ApiError.from(response, parsed);
+    return parsed as T;
+  }
+
   /** `ws(s)://host/api/websocket/{kind}?…` for consoles and live streams (the session cookie authenticates). */
   websocketUrl(kind: string, query: DockerQuery): string {
     const origin = this.base || globalThis.location.origin;

@@ -1,3 +1,26 @@
 import type { Routes } from '@angular/router';
 
-export const CONTAINER_ROUTES: Routes = [];
+import { EnvironmentShell } from '../shell/environment-shell';
+
+/** The pages of `containers/` under the environment shell: dashboard, container list, create, details. */
+export const CONTAINER_CHILDREN: Routes = [
+  {
+    path: '',
+    pathMatch: 'full',
+    title: 'Dashboard',
+    loadComponent: () => import('./dashboard-page').then((m) => m.DockerDashboardPage),
+  },
+];
+
+/**
+ * `/environments/:envId/docker/...`: one `EnvironmentShell` with every page of the environment as its child
+ * (these and `RESOURCE_CHILDREN`: images, volumes, networks, events, engine), so they share its header, nav
+ * and `EnvironmentContext`.
+ */
+export const CONTAINER_ROUTES: Routes = [
+  {
+    path: '',
+    component: EnvironmentShell,
+    children: [...CONTAINER_CHILDREN],
+  },
+];
