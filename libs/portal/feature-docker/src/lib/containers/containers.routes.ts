@@ -10,6 +10,11 @@ export const CONTAINER_CHILDREN: Routes = [
     title: 'Dashboard',
     loadComponent: () => import('./dashboard-page').then((m) => m.DockerDashboardPage),
   },
+  {
+    path: 'containers',
+    title: 'Containers',
+    loadComponent: () => import('./containers-page').then((m) => m.ContainersPage),
+  },
 ];
 
 /**
