@@ -1,0 +1,226 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import {
+  DockerApi,
+  type DockerContainerSummary,
+  type DockerImageInspect,
+  type DockerImageLayer,
+  errorMessage,
+  formatBytes,
+  formatTime,
+  shortId,
+} from '@capstan/portal-data-access';
+import { Alert, CellDef, DataTable, PageHeader, Spinner, type TableColumn } from '@capstan/portal-ui';
+
+import { EnvironmentContext } from '../../shell/environment-context';
+import { reloadOnEnvironment } from '../shared/reload';
+
+/** One image: what it is, how it runs, which containers use it, and its layers (`/images/{id}/history`). */
+@Component({
+  selector: 'cap-image-detail-page',
+  imports: [Alert, CellDef, DataTable, PageHeader, RouterLink, Spinner],
+  template: `
+    <cap-page-header [title]="title()" subtitle="Image details and layers">
+      <a class="btn" routerLink="../../images" data-testid="image-back">← Images</a>
+    </cap-page-header>
+    @if (error(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+    @if (loading() && !image()) {
+      <cap-spinner />
+    }
+    @if (image(); as img) {
+      <div class="grid-2">
+        <section class="card" data-testid="image-overview">
+          <h2>Overview</h2>
+          <dl>
+            <dt>Id</dt>
+            <dd class="mono">{{ img.Id }}</dd>
+            <dt>Tags</dt>
+            <dd>
+              @for (t of img.RepoTags ?? []; track t) {
+                <span class="badge mono">{{ t }}</span>
+              } @empty {
+                <span class="muted">none</span>
+              }
+            </dd>
+            @if (img.RepoDigests?.length) {
+              <dt>Digests</dt>
+              <dd class="mono small">{{ img.RepoDigests?.join(', ') }}</dd>
+            }
+            <dt>Size</dt>
+            <dd>{{ bytes(img.Size) }}</dd>
+            <dt>Created</dt>
+            <dd>{{ time(img.Created) }}</dd>
+            <dt>Platform</dt>
+            <dd>{{ img.Os ?? '?' }}/{{ img.Architecture ?? '?' }}</dd>
+            @if (img.Author) {
+              <dt>Author</dt>
+              <dd>{{ img.Author }}</dd>
+            }
+            <dt>Used by</dt>
+            <dd data-testid="image-used-by">
+              @for (c of usedBy(); track c) {
+                <span class="badge">{{ c }}</span>
+              } @empty {
+                <span class="muted">no container</span>
+              }
+            </dd>
+          </dl>
+        </section>
+        <section class="card" data-testid="image-config">
+          <h2>Run configuration</h2>
+          <dl>
+            <dt>Command</dt>
+            <dd class="mono">{{ join(img.Config?.Cmd) || '—' }}</dd>
+            <dt>Entrypoint</dt>
+            <dd class="mono">{{ join(img.Config?.Entrypoint) || '—' }}</dd>
+            <dt>Working dir</dt>
+            <dd class="mono">{{ img.Config?.WorkingDir || '—' }}</dd>
+            <dt>User</dt>
+            <dd class="mono">{{ img.Config?.User || '—' }}</dd>
+            <dt>Ports</dt>
+            <dd class="mono">{{ keys(img.Config?.ExposedPorts) || '—' }}</dd>
+            <dt>Volumes</dt>
+            <dd class="mono">{{ keys(img.Config?.Volumes) || '—' }}</dd>
+            <dt>Environment</dt>
+            <dd>
+              @for (e of img.Config?.Env ?? []; track $index) {
+                <div class="mono small">{{ e }}</div>
+              } @empty {
+                —
+              }
+            </dd>
+            <dt>Labels</dt>
+            <dd>
+              @for (l of labels(); track l[0]) {
+                <div class="mono small">{{ l[0] }}={{ l[1] }}</div>
+              } @empty {
+                —
+              }
+            </dd>
+          </dl>
+        </section>
+      </div>
+
+      <h2 class="section">Layers</h2>
+      <cap-data-table
+        caption="Layers"
+        [columns]="layerColumns"
+        [rows]="layers()"
+        [pageSize]="50"
+        [rowTestId]="layerTestId"
+        emptyMessage="No history."
+      >
+        <ng-template capCell="CreatedBy" [capCellOf]="layers()" let-row>
+          <code class="cmd">{{ command(row.CreatedBy) }}</code>
+        </ng-template>
+        <ng-template capCell="Size" [capCellOf]="layers()" let-row>{{ bytes(row.Size) }}</ng-template>
+        <ng-template capCell="Created" [capCellOf]="layers()" let-row>{{ time(row.Created) }}</ng-template>
+      </cap-data-table>
+    }
+  `,
+  styles: `
+    dl {
+      display: grid;
+      grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr);
+      gap: 0.4rem 1rem;
+      margin: 0;
+    }
+    dt {
+      color: var(--text-muted);
+      font-weight: 600;
+    }
+    dd {
+      margin: 0;
+      overflow-wrap: anywhere;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem;
+      flex-direction: column;
+      align-items: flex-start;
+    }
+    .small {
+      font-size: 0.8rem;
+    }
+    .section {
+      font-size: 1.1rem;
+      margin: 1.5rem 0 0.75rem;
+    }
+    .cmd {
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      font-size: 0.8rem;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ImageDetailPage {
+  private readonly ctx = inject(EnvironmentContext);
+  private readonly docker = inject(DockerApi);
+  /** The `:id` route parameter (an image id or name). */
+  readonly id = input.required<string>();
+
+  protected readonly image = signal<DockerImageInspect | null>(null);
+  protected readonly layers = signal<(DockerImageLayer & { index: number })[]>([]);
+  protected readonly usedBy = signal<string[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly error = signal<string | null>(null);
+  protected readonly title = computed(() => {
+    const img = this.image();
+    return img ? (img.RepoTags?.[0] ?? shortId(img.Id)) : 'Image';
+  });
+  protected readonly labels = computed(() => Object.entries(this.image()?.Config?.Labels ?? {}));
+  protected readonly layerColumns: TableColumn<DockerImageLayer & { index: number }>[] = [
+    { key: 'index', label: '#', sortable: true },
+    { key: 'CreatedBy', label: 'Instruction' },
+    { key: 'Size', label: 'Size', sortable: true, value: (l) => l.Size },
+    { key: 'Created', label: 'Created', secondary: true, value: (l) => l.Created },
+  ];
+  protected readonly layerTestId = (l: { index: number }): string => `image-layer-${l.index}`;
+  protected readonly bytes = formatBytes;
+  protected readonly time = formatTime;
+
+  constructor() {
+    reloadOnEnvironment(this.ctx, () => this.load());
+  }
+
+  protected async load(): Promise<void> {
+    const envId = this.ctx.envId();
+    const id = encodeURIComponent(this.id());
+    this.loading.set(true);
+    try {
+      const [image, history, containers] = await Promise.all([
+        this.docker.get<DockerImageInspect>(envId, `/images/${id}/json`),
+        this.docker.get<DockerImageLayer[]>(envId, `/images/${id}/history`),
+        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+      ]);
+      this.image.set(image);
+      // The engine lists the newest layer first; number them from the base up.
+      this.layers.set(history.map((l, i) => ({ ...l, index: history.length - i })));
+      this.usedBy.set(
+        containers
+          .filter((c) => c.ImageID === image.Id)
+          .map((c) => (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, '')),
+      );
+      this.error.set(null);
+    } catch (error) {
+      this.error.set(`Could not load the image: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected join(list: string[] | null | undefined): string {
+    return (list ?? []).join(' ');
+  }
+
+  protected keys(map: Record<string, unknown> | null | undefined): string {
+    return Object.keys(map ?? {}).join(', ');
+  }
+
+  /** `/bin/sh -c #(nop) CMD ["sh"]` → `CMD ["sh"]`; shell steps keep their command. */
+  protected command(createdBy: string): string {
+    return createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^\/bin\/sh -c /, 'RUN ');
+  }
+}

@@ -1,0 +1,520 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { Permission } from '@capstan/contracts-api';
+import {
+  DockerApi,
+  type DockerContainerSummary,
+  type DockerImage,
+  type ImageRow,
+  errorMessage,
+  formatBytes,
+  formatTime,
+  imageUsage,
+  isImageReference,
+  shortId,
+  splitImageReference,
+} from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  DataTable,
+  Dialog,
+  FormControlDirective,
+  FormDialogActions,
+  FormField,
+  PageHeader,
+  SearchShortcut,
+  ToastService,
+  type TableColumn,
+} from '@capstan/portal-ui';
+
+import { EnvironmentContext } from '../../shell/environment-context';
+import { reloadOnEnvironment } from '../shared/reload';
+import { ImageImportDialog } from './image-import-dialog';
+import { ImagePullDialog } from './image-pull-dialog';
+
+type UsageFilter = 'all' | 'used' | 'unused';
+type ImageDialog =
+  | { kind: 'pull' }
+  | { kind: 'import' }
+  | { kind: 'remove'; image: ImageRow }
+  | { kind: 'tag'; image: ImageRow }
+  | { kind: 'prune' };
+
+/** The test id / display name of an image: its first tag, else its short id. */
+export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
+  return image.tags[0] ?? shortId(image.Id);
+}
+
+/** Images of the environment: usage from the containers, pull, import, export, tag, remove, prune. */
+@Component({
+  selector: 'cap-images-page',
+  imports: [
+    Alert,
+    CellDef,
+    DataTable,
+    Dialog,
+    FormField,
+    FormControlDirective,
+    FormDialogActions,
+    PageHeader,
+    RouterLink,
+    SearchShortcut,
+    ImagePullDialog,
+    ImageImportDialog,
+  ],
+  template: `
+    <cap-page-header title="Images" subtitle="Images on this engine, and the containers that use them.">
+      @if (ctx.canAct(P.ResourcesCreate)) {
+        <button
+          type="button"
+          class="btn btn-primary"
+          data-testid="image-pull"
+          (click)="open({ kind: 'pull' })"
+        >
+          ↓ Pull
+        </button>
+        <button type="button" class="btn" data-testid="image-import" (click)="open({ kind: 'import' })">
+          Import
+        </button>
+      }
+      @if (ctx.canAct(P.ResourcesManageAll)) {
+        <button type="button" class="btn" data-testid="image-prune" (click)="open({ kind: 'prune' })">
+          Prune
+        </button>
+      }
+      <button type="button" class="btn btn-ghost" data-testid="image-refresh" (click)="load()">
+        ↻ Refresh
+      </button>
+    </cap-page-header>
+    @if (loadError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <div class="toolbar">
+      <label class="grow">
+        <span class="sr-only">Search images</span>
+        <input
+          class="input"
+          type="search"
+          placeholder="Search by name, tag or id (press /)"
+          capSearchShortcut
+          data-testid="image-search"
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+        />
+      </label>
+      <label>
+        <span class="sr-only">Usage</span>
+        <select
+          class="input"
+          data-testid="image-usage-filter"
+          (change)="usage.set($any($event.target).value)"
+        >
+          <option value="all" [selected]="usage() === 'all'">All images</option>
+          <option value="used" [selected]="usage() === 'used'">In use</option>
+          <option value="unused" [selected]="usage() === 'unused'">Unused</option>
+        </select>
+      </label>
+      <span class="muted total" data-testid="image-total">{{ totalText() }}</span>
+    </div>
+
+    <cap-data-table
+      caption="Images"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      emptyMessage="No images."
+    >
+      <ng-template capCell="tags" [capCellOf]="filtered()" let-row>
+        <a
+          class="name"
+          [routerLink]="['..', 'images', row.Id]"
+          [attr.data-testid]="'image-link-' + label(row)"
+        >
+          @if (row.tags.length) {
+            @for (t of row.tags; track t) {
+              <span class="mono tag">{{ t }}</span>
+            }
+          } @else {
+            <span class="muted mono">&lt;none&gt;</span>
+          }
+        </a>
+      </ng-template>
+      <ng-template capCell="Id" [capCellOf]="filtered()" let-row>
+        <span class="mono">{{ short(row.Id) }}</span>
+      </ng-template>
+      <ng-template capCell="Size" [capCellOf]="filtered()" let-row>{{ bytes(row.Size) }}</ng-template>
+      <ng-template capCell="Created" [capCellOf]="filtered()" let-row>{{ time(row.Created) }}</ng-template>
+      <ng-template capCell="usage" [capCellOf]="filtered()" let-row>
+        <span
+          class="badge"
+          [class.badge-success]="row.inUse"
+          [attr.data-testid]="'image-usage-' + label(row)"
+          [attr.title]="row.inUse ? 'Used by ' + row.usedBy.join(', ') : 'No container uses this image'"
+        >
+          {{ row.inUse ? 'In use' : 'Unused' }}
+        </span>
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
+          @if (ctx.canAct(P.ResourcesCreate)) {
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'image-tag-' + label(row)"
+              (click)="open({ kind: 'tag', image: row })"
+            >
+              Tag
+            </button>
+          }
+          @if (!ctx.readOnly()) {
+            <a
+              class="btn-link"
+              [attr.href]="exportUrl(row)"
+              [attr.download]="exportFileName(row)"
+              [attr.data-testid]="'image-export-' + label(row)"
+              >Export</a
+            >
+          }
+          @if (ctx.canAct(P.ResourcesManageAll)) {
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'image-remove-' + label(row)"
+              (click)="open({ kind: 'remove', image: row })"
+            >
+              Remove
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
+
+    @if (dialog(); as d) {
+      @switch (d.kind) {
+        @case ('pull') {
+          <cap-image-pull-dialog [envId]="ctx.envId()" (closed)="close()" (pulled)="afterPull($event)" />
+        }
+        @case ('import') {
+          <cap-image-import-dialog [envId]="ctx.envId()" (closed)="close()" (imported)="load()" />
+        }
+        @case ('remove') {
+          <cap-dialog [title]="'Remove ' + label(d.image)" testId="image-remove-dialog" (closed)="close()">
+            <form id="image-remove-form" novalidate (submit)="remove($event, d.image)">
+              <p>
+                Remove the image <strong class="mono">{{ label(d.image) }}</strong>
+                @if (d.image.tags.length > 1) {
+                  and its {{ d.image.tags.length }} tags
+                }
+                ?
+              </p>
+              @if (d.image.inUse) {
+                <cap-alert kind="warning">Used by {{ d.image.usedBy.join(', ') }}.</cap-alert>
+              }
+              <label class="check">
+                <input
+                  type="checkbox"
+                  data-testid="image-remove-force"
+                  [checked]="force()"
+                  (change)="force.set($any($event.target).checked)"
+                />
+                Force (untag every name, remove even if a stopped container uses it)
+              </label>
+              @if (formError(); as message) {
+                <cap-alert kind="error">{{ message }}</cap-alert>
+              }
+            </form>
+            <cap-form-dialog-actions
+              dialog-actions
+              formId="image-remove-form"
+              testId="image-remove-confirm"
+              label="Remove"
+              busyLabel="Removing…"
+              [busy]="busy()"
+              (cancelled)="close()"
+            />
+          </cap-dialog>
+        }
+        @case ('tag') {
+          <cap-dialog [title]="'Tag ' + label(d.image)" testId="image-tag-dialog" (closed)="close()">
+            <form id="image-tag-form" novalidate (submit)="tag($event, d.image)">
+              <cap-form-field
+                label="New name"
+                hint="repository[:tag], e.g. registry:5000/team/app:1.2"
+                [required]="true"
+                [error]="tagError()"
+              >
+                <input
+                  capControl
+                  class="input mono"
+                  name="tag"
+                  autocomplete="off"
+                  data-testid="image-tag-name"
+                  [value]="newTag()"
+                  (input)="newTag.set($any($event.target).value)"
+                />
+              </cap-form-field>
+              @if (formError(); as message) {
+                <cap-alert kind="error">{{ message }}</cap-alert>
+              }
+            </form>
+            <cap-form-dialog-actions
+              dialog-actions
+              formId="image-tag-form"
+              testId="image-tag-save"
+              label="Tag"
+              [busy]="busy()"
+              (cancelled)="close()"
+            />
+          </cap-dialog>
+        }
+        @case ('prune') {
+          <cap-dialog title="Prune images" testId="image-prune-dialog" (closed)="close()">
+            <form id="image-prune-form" novalidate (submit)="prune($event)">
+              <fieldset class="choices">
+                <legend>Remove</legend>
+                <label class="check">
+                  <input
+                    type="radio"
+                    name="prune"
+                    value="dangling"
+                    data-testid="image-prune-dangling"
+                    [checked]="!pruneAll()"
+                    (change)="pruneAll.set(false)"
+                  />
+                  Dangling images only (untagged, no container)
+                </label>
+                <label class="check">
+                  <input
+                    type="radio"
+                    name="prune"
+                    value="all"
+                    data-testid="image-prune-all"
+                    [checked]="pruneAll()"
+                    (change)="pruneAll.set(true)"
+                  />
+                  Every image no container uses
+                </label>
+              </fieldset>
+              @if (pruneResult(); as r) {
+                <cap-alert kind="success" testId="image-prune-result">{{ r }}</cap-alert>
+              }
+              @if (formError(); as message) {
+                <cap-alert kind="error">{{ message }}</cap-alert>
+              }
+            </form>
+            <cap-form-dialog-actions
+              dialog-actions
+              formId="image-prune-form"
+              testId="image-prune-confirm"
+              label="Prune"
+              busyLabel="Pruning…"
+              [busy]="busy()"
+              (cancelled)="close()"
+            />
+          </cap-dialog>
+        }
+      }
+    }
+  `,
+  styles: `
+    .grow {
+      flex: 1 1 16rem;
+      max-width: 28rem;
+    }
+    .total {
+      align-self: center;
+      margin-left: auto;
+    }
+    .name {
+      display: inline-flex;
+      flex-wrap: wrap;
+      gap: 0.1rem 0.6rem;
+      overflow-wrap: anywhere;
+    }
+    .check {
+      display: flex;
+      gap: 0.5rem;
+      align-items: baseline;
+      margin: 0.4rem 0;
+    }
+    .choices {
+      border: 0;
+      padding: 0;
+      margin: 0 0 1rem;
+    }
+    legend {
+      font-weight: 600;
+      font-size: 0.9rem;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ImagesPage {
+  protected readonly ctx = inject(EnvironmentContext);
+  private readonly docker = inject(DockerApi);
+  private readonly toasts = inject(ToastService);
+  protected readonly P = Permission;
+  protected readonly label = imageLabel;
+  protected readonly short = shortId;
+
+  protected readonly columns: TableColumn<ImageRow>[] = [
+    { key: 'tags', label: 'Name', sortable: true, value: (r) => imageLabel(r) },
+    { key: 'Id', label: 'Id', sortable: true, secondary: true },
+    { key: 'Size', label: 'Size', sortable: true, value: (r) => r.Size },
+    { key: 'Created', label: 'Created', sortable: true, secondary: true, value: (r) => r.Created },
+    { key: 'usage', label: 'Usage', sortable: true, value: (r) => (r.inUse ? 'In use' : 'Unused') },
+    { key: 'actions', label: 'Actions' },
+  ];
+  protected readonly rowTestId = (r: ImageRow): string => `image-row-${imageLabel(r)}`;
+
+  protected readonly images = signal<ImageRow[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly query = signal('');
+  protected readonly usage = signal<UsageFilter>('all');
+  protected readonly filtered = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    const usage = this.usage();
+    return this.images().filter(
+      (i) =>
+        (usage === 'all' || (usage === 'used') === i.inUse) &&
+        (!q || i.Id.toLowerCase().includes(q) || i.tags.some((t) => t.toLowerCase().includes(q))),
+    );
+  });
+  protected readonly totalText = computed(() => {
+    const all = this.images();
+    const size = all.reduce((sum, i) => sum + i.Size, 0);
+    return `${all.length} images, ${formatBytes(size)}`;
+  });
+
+  protected readonly dialog = signal<ImageDialog | null>(null);
+  protected readonly busy = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  protected readonly force = signal(false);
+  protected readonly newTag = signal('');
+  protected readonly submitted = signal(false);
+  protected readonly pruneAll = signal(false);
+  protected readonly pruneResult = signal<string | null>(null);
+  protected readonly tagError = computed(() => {
+    if (!this.submitted()) return null;
+    const t = this.newTag().trim();
+    if (!t) return 'Enter a name.';
+    return isImageReference(t) && !t.includes('@') ? null : 'Not a valid name[:tag] (lower case).';
+  });
+
+  constructor() {
+    reloadOnEnvironment(this.ctx, () => this.load());
+  }
+
+  async load(): Promise<void> {
+    const envId = this.ctx.envId();
+    if (!envId) return;
+    this.loading.set(true);
+    try {
+      const [images, containers] = await Promise.all([
+        this.docker.getWithSource<DockerImage[]>(envId, '/images/json'),
+        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+      ]);
+      this.ctx.noteSource(images.snapshotTime);
+      this.images.set(imageUsage(images.body, containers));
+      this.loadError.set(null);
+    } catch (error) {
+      this.loadError.set(`Could not load the images: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected open(dialog: ImageDialog): void {
+    this.formError.set(null);
+    this.force.set(false);
+    this.submitted.set(false);
+    this.pruneResult.set(null);
+    this.pruneAll.set(false);
+    this.newTag.set(dialog.kind === 'tag' ? (dialog.image.tags[0] ?? '') : '');
+    this.dialog.set(dialog);
+  }
+
+  protected close(): void {
+    this.dialog.set(null);
+  }
+
+  protected afterPull(reference: string): void {
+    this.toasts.success(`Pulled ${reference}`);
+    void this.load();
+  }
+
+  protected exportUrl(image: ImageRow): string {
+    return this.docker.url(this.ctx.envId(), `/images/${encodeURIComponent(image.tags[0] ?? image.Id)}/get`);
+  }
+
+  protected exportFileName(image: ImageRow): string {
+    return `${imageLabel(image).replace(/[/:@]+/g, '_')}.tar`;
+  }
+
+  protected async remove(event: Event, image: ImageRow): Promise<void> {
+    event.preventDefault();
+    if (this.busy()) return;
+    await this.run(async () => {
+      await this.docker.delete(this.ctx.envId(), `/images/${encodeURIComponent(image.Id)}`, {
+        force: this.force() ? 1 : undefined,
+      });
+      this.toasts.success(`Removed ${imageLabel(image)}`);
+      this.dialog.set(null);
+      await this.load();
+    });
+  }
+
+  protected async tag(event: Event, image: ImageRow): Promise<void> {
+    event.preventDefault();
+    this.submitted.set(true);
+    if (this.tagError() || this.busy()) return;
+    const { fromImage, tag } = splitImageReference(this.newTag());
+    await this.run(async () => {
+      await this.docker.post(this.ctx.envId(), `/images/${encodeURIComponent(image.Id)}/tag`, undefined, {
+        repo: fromImage,
+        tag,
+      });
+      this.toasts.success(`Tagged ${imageLabel(image)} as ${fromImage}:${tag}`);
+      this.dialog.set(null);
+      await this.load();
+    });
+  }
+
+  protected async prune(event: Event): Promise<void> {
+    event.preventDefault();
+    if (this.busy()) return;
+    await this.run(async () => {
+      const result = await this.docker.post<{
+        ImagesDeleted: { Untagged?: string; Deleted?: string }[] | null;
+        SpaceReclaimed: number;
+      }>(this.ctx.envId(), '/images/prune', undefined, {
+        filters: JSON.stringify({ dangling: [this.pruneAll() ? 'false' : 'true'] }),
+      });
+      const deleted = (result.ImagesDeleted ?? []).filter((d) => d.Deleted).length;
+      const text = `${deleted} image layer${deleted === 1 ? '' : 's'} deleted, ${formatBytes(result.SpaceReclaimed)} reclaimed`;
+      this.pruneResult.set(text);
+      this.toasts.success(`Pruned: ${text}`);
+      await this.load();
+    });
+  }
+
+  private async run(work: () => Promise<void>): Promise<void> {
+    this.busy.set(true);
+    this.formError.set(null);
+    try {
+      await work();
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected readonly time = formatTime;
+  protected readonly bytes = formatBytes;
+}

@@ -1,0 +1,418 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { Permission } from '@capstan/contracts-api';
+import {
+  DockerApi,
+  type DockerNetwork,
+  type KeyValue,
+  type NetworkForm,
+  errorMessage,
+  isSystemNetwork,
+  networkCreateBody,
+  networkFormErrors,
+  shortId,
+} from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  Dialog,
+  FormControlDirective,
+  FormDialogActions,
+  FormField,
+  PageHeader,
+  SearchShortcut,
+  ToastService,
+  type TableColumn,
+} from '@capstan/portal-ui';
+
+import { EnvironmentContext } from '../../shell/environment-context';
+import { KeyValueEditor } from '../shared/key-value-editor';
+import { canManage } from '../shared/permissions';
+import { reloadOnEnvironment } from '../shared/reload';
+
+const DRIVERS = ['bridge', 'macvlan', 'ipvlan', 'overlay'];
+
+/** First IPAM entry's subnet and gateway, for the list. */
+export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: string } {
+  const config = network.IPAM?.Config ?? [];
+  return {
+    subnet: config
+      .map((c) => c.Subnet)
+      .filter(Boolean)
+      .join(', '),
+    gateway: config
+      .map((c) => c.Gateway)
+      .filter(Boolean)
+      .join(', '),
+  };
+}
+
+/** Networks: list with IPAM, create (driver, IPAM, internal, attachable, labels), remove (not system ones). */
+@Component({
+  selector: 'cap-networks-page',
+  imports: [
+    Alert,
+    CellDef,
+    DataTable,
+    Dialog,
+    FormField,
+    FormControlDirective,
+    FormDialogActions,
+    KeyValueEditor,
+    PageHeader,
+    RouterLink,
+    SearchShortcut,
+  ],
+  template: `
+    <cap-page-header title="Networks" subtitle="Networks on this engine and their address ranges.">
+      @if (ctx.canAct(P.ResourcesCreate)) {
+        <button type="button" class="btn btn-primary" data-testid="network-create" (click)="openCreate()">
+          + Add network
+        </button>
+      }
+      <button type="button" class="btn btn-ghost" data-testid="network-refresh" (click)="load()">
+        ↻ Refresh
+      </button>
+    </cap-page-header>
+    @if (loadError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <div class="toolbar">
+      <label class="grow">
+        <span class="sr-only">Search networks</span>
+        <input
+          class="input"
+          type="search"
+          placeholder="Search by name, driver or subnet (press /)"
+          capSearchShortcut
+          data-testid="network-search"
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+        />
+      </label>
+    </div>
+
+    <cap-data-table
+      caption="Networks"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      emptyMessage="No networks."
+    >
+      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+        <a
+          class="name"
+          [routerLink]="['..', 'networks', row.Id]"
+          [attr.data-testid]="'network-link-' + row.Name"
+        >
+          {{ row.Name }}
+        </a>
+        @if (system(row)) {
+          <span class="badge" [attr.data-testid]="'network-system-' + row.Name">System</span>
+        }
+      </ng-template>
+      <ng-template capCell="subnet" [capCellOf]="filtered()" let-row>
+        <span class="mono">{{ ipam(row).subnet || '—' }}</span>
+      </ng-template>
+      <ng-template capCell="gateway" [capCellOf]="filtered()" let-row>
+        <span class="mono">{{ ipam(row).gateway || '—' }}</span>
+      </ng-template>
+      <ng-template capCell="flags" [capCellOf]="filtered()" let-row>
+        @if (row.Internal) {
+          <span class="badge">Internal</span>
+        }
+        @if (row.Attachable) {
+          <span class="badge">Attachable</span>
+        }
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        @if (!system(row) && manage(row)) {
+          <button
+            type="button"
+            class="btn-link danger"
+            [attr.data-testid]="'network-remove-' + row.Name"
+            (click)="remove(row)"
+          >
+            Remove
+          </button>
+        }
+      </ng-template>
+    </cap-data-table>
+
+    @if (creating()) {
+      <cap-dialog title="Add a network" testId="network-dialog" (closed)="creating.set(false)">
+        <form id="network-form" novalidate (submit)="create($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          <cap-form-field label="Name" [required]="true" [error]="shown().name">
+            <input
+              capControl
+              class="input mono"
+              name="name"
+              autocomplete="off"
+              data-testid="network-name"
+              [value]="name()"
+              (input)="name.set($any($event.target).value)"
+            />
+          </cap-form-field>
+          <cap-form-field label="Driver">
+            <select
+              capControl
+              class="input"
+              name="driver"
+              data-testid="network-driver"
+              (change)="driver.set($any($event.target).value)"
+            >
+              @for (d of drivers; track d) {
+                <option [value]="d" [selected]="driver() === d">{{ d }}</option>
+              }
+            </select>
+          </cap-form-field>
+          <fieldset class="ipam">
+            <legend>Addresses (IPAM)</legend>
+            <cap-form-field
+              label="Subnet"
+              hint="CIDR, e.g. 172.28.0.0/16; empty: the engine picks one."
+              [error]="shown().subnet"
+            >
+              <input
+                capControl
+                class="input mono"
+                name="subnet"
+                autocomplete="off"
+                data-testid="network-subnet"
+                [value]="subnet()"
+                (input)="subnet.set($any($event.target).value)"
+              />
+            </cap-form-field>
+            <div class="grid-2">
+              <cap-form-field label="Gateway" [error]="shown().gateway">
+                <input
+                  capControl
+                  class="input mono"
+                  name="gateway"
+                  autocomplete="off"
+                  data-testid="network-gateway"
+                  [value]="gateway()"
+                  (input)="gateway.set($any($event.target).value)"
+                />
+              </cap-form-field>
+              <cap-form-field label="IP range" [error]="shown().ipRange">
+                <input
+                  capControl
+                  class="input mono"
+                  name="ipRange"
+                  autocomplete="off"
+                  data-testid="network-ip-range"
+                  [value]="ipRange()"
+                  (input)="ipRange.set($any($event.target).value)"
+                />
+              </cap-form-field>
+            </div>
+          </fieldset>
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="network-internal"
+              [checked]="internal()"
+              (change)="internal.set($any($event.target).checked)"
+            />
+            Internal (no outside access)
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="network-attachable"
+              [checked]="attachable()"
+              (change)="attachable.set($any($event.target).checked)"
+            />
+            Attachable (containers can join it manually)
+          </label>
+          <cap-key-value-editor
+            legend="Labels"
+            testId="network-label"
+            addLabel="Add label"
+            [(pairs)]="labels"
+          />
+        </form>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="network-form"
+          testId="network-save"
+          label="Create"
+          busyLabel="Creating…"
+          [busy]="busy()"
+          (cancelled)="creating.set(false)"
+        />
+      </cap-dialog>
+    }
+  `,
+  styles: `
+    .grow {
+      flex: 1 1 16rem;
+      max-width: 28rem;
+    }
+    .name {
+      margin-right: 0.4rem;
+      overflow-wrap: anywhere;
+    }
+    .ipam {
+      border: 1px solid var(--border);
+      border-radius: var(--radius);
+      padding: 0.75rem 0.75rem 0;
+      margin: 0 0 1rem;
+    }
+    legend {
+      font-weight: 600;
+      font-size: 0.9rem;
+      padding: 0 0.3rem;
+    }
+    .check {
+      display: flex;
+      gap: 0.5rem;
+      align-items: baseline;
+      margin: 0 0 0.75rem;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class NetworksPage {
+  protected readonly ctx = inject(EnvironmentContext);
+  private readonly docker = inject(DockerApi);
+  private readonly toasts = inject(ToastService);
+  private readonly confirm = inject(ConfirmService);
+  protected readonly P = Permission;
+  protected readonly drivers = DRIVERS;
+  protected readonly ipam = ipamSummary;
+  protected readonly system = isSystemNetwork;
+
+  protected readonly columns: TableColumn<DockerNetwork>[] = [
+    { key: 'Name', label: 'Name', sortable: true },
+    { key: 'Driver', label: 'Driver', sortable: true },
+    { key: 'Scope', label: 'Scope', sortable: true, secondary: true },
+    { key: 'subnet', label: 'Subnet', sortable: true, value: (n) => ipamSummary(n).subnet },
+    { key: 'gateway', label: 'Gateway', secondary: true, value: (n) => ipamSummary(n).gateway },
+    { key: 'flags', label: 'Options', secondary: true },
+    { key: 'actions', label: 'Actions' },
+  ];
+  protected readonly rowTestId = (n: DockerNetwork): string => `network-row-${n.Name}`;
+
+  protected readonly networks = signal<DockerNetwork[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly query = signal('');
+  protected readonly filtered = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    if (!q) return this.networks();
+    return this.networks().filter(
+      (n) =>
+        n.Name.toLowerCase().includes(q) ||
+        n.Driver.toLowerCase().includes(q) ||
+        shortId(n.Id).includes(q) ||
+        ipamSummary(n).subnet.includes(q),
+    );
+  });
+
+  protected readonly creating = signal(false);
+  protected readonly name = signal('');
+  protected readonly driver = signal('bridge');
+  protected readonly subnet = signal('');
+  protected readonly gateway = signal('');
+  protected readonly ipRange = signal('');
+  protected readonly internal = signal(false);
+  protected readonly attachable = signal(false);
+  protected readonly labels = signal<KeyValue[]>([]);
+  protected readonly busy = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  private readonly submitted = signal(false);
+  private readonly form = computed<NetworkForm>(() => ({
+    name: this.name(),
+    driver: this.driver(),
+    subnet: this.subnet(),
+    gateway: this.gateway(),
+    ipRange: this.ipRange(),
+    internal: this.internal(),
+    attachable: this.attachable(),
+    labels: this.labels(),
+  }));
+  protected readonly shown = computed(() => (this.submitted() ? networkFormErrors(this.form()) : {}));
+
+  constructor() {
+    reloadOnEnvironment(this.ctx, () => this.load());
+  }
+
+  async load(): Promise<void> {
+    this.loading.set(true);
+    try {
+      const result = await this.docker.getWithSource<DockerNetwork[]>(this.ctx.envId(), '/networks');
+      this.ctx.noteSource(result.snapshotTime);
+      this.networks.set(result.body);
+      this.loadError.set(null);
+    } catch (error) {
+      this.loadError.set(`Could not load the networks: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected manage(network: DockerNetwork): boolean {
+    return canManage(this.ctx, network);
+  }
+
+  protected openCreate(): void {
+    this.name.set('');
+    this.driver.set('bridge');
+    this.subnet.set('');
+    this.gateway.set('');
+    this.ipRange.set('');
+    this.internal.set(false);
+    this.attachable.set(false);
+    this.labels.set([]);
+    this.formError.set(null);
+    this.submitted.set(false);
+    this.creating.set(true);
+  }
+
+  protected async create(event: Event): Promise<void> {
+    event.preventDefault();
+    if (this.busy()) return;
+    this.submitted.set(true);
+    if (Object.keys(this.shown()).length) return;
+    this.busy.set(true);
+    this.formError.set(null);
+    try {
+      const body = networkCreateBody(this.form());
+      await this.docker.post<{ Id: string }>(this.ctx.envId(), '/networks/create', body);
+      this.toasts.success(`Network ${body.Name} created`);
+      this.creating.set(false);
+      await this.load();
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async remove(network: DockerNetwork): Promise<void> {
+    const ok = await this.confirm.ask({
+      title: 'Remove network',
+      message: `Remove the network ${network.Name}? The engine refuses while containers are connected.`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await this.docker.delete(this.ctx.envId(), `/networks/${encodeURIComponent(network.Id)}`);
+      this.toasts.success(`Network ${network.Name} removed`);
+      await this.load();
+    } catch (error) {
+      this.toasts.error(`Could not remove ${network.Name}: ${errorMessage(error)}`);
+    }
+  }
+}

@@ -1,0 +1,374 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { Permission } from '@capstan/contracts-api';
+import {
+  DockerApi,
+  type DockerContainerSummary,
+  type DockerVolume,
+  type KeyValue,
+  type VolumeRow,
+  errorMessage,
+  formatBytes,
+  formatTime,
+  timeValue,
+  volumeCreateBody,
+  volumeFormErrors,
+  volumeUsage,
+} from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  Dialog,
+  FormControlDirective,
+  FormDialogActions,
+  FormField,
+  PageHeader,
+  SearchShortcut,
+  ToastService,
+  type TableColumn,
+} from '@capstan/portal-ui';
+
+import { EnvironmentContext } from '../../shell/environment-context';
+import { KeyValueEditor } from '../shared/key-value-editor';
+import { canManage } from '../shared/permissions';
+import { reloadOnEnvironment } from '../shared/reload';
+
+/** Volumes: list with the containers that mount them, create (driver, options, labels), remove, prune. */
+@Component({
+  selector: 'cap-volumes-page',
+  imports: [
+    Alert,
+    CellDef,
+    DataTable,
+    Dialog,
+    FormField,
+    FormControlDirective,
+    FormDialogActions,
+    KeyValueEditor,
+    PageHeader,
+    RouterLink,
+    SearchShortcut,
+  ],
+  template: `
+    <cap-page-header title="Volumes" subtitle="Named and anonymous volumes, and who mounts them.">
+      @if (ctx.canAct(P.ResourcesCreate)) {
+        <button type="button" class="btn btn-primary" data-testid="volume-create" (click)="openCreate()">
+          + Add volume
+        </button>
+      }
+      @if (ctx.canAct(P.ResourcesManageAll)) {
+        <button type="button" class="btn" data-testid="volume-prune" (click)="prune()">Prune unused</button>
+      }
+      <button type="button" class="btn btn-ghost" data-testid="volume-refresh" (click)="load()">
+        ↻ Refresh
+      </button>
+    </cap-page-header>
+    @if (loadError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+    @for (w of warnings(); track $index) {
+      <cap-alert kind="warning">{{ w }}</cap-alert>
+    }
+
+    <div class="toolbar">
+      <label class="grow">
+        <span class="sr-only">Search volumes</span>
+        <input
+          class="input"
+          type="search"
+          placeholder="Search by name, driver or container (press /)"
+          capSearchShortcut
+          data-testid="volume-search"
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+        />
+      </label>
+    </div>
+
+    <cap-data-table
+      caption="Volumes"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      emptyMessage="No volumes."
+    >
+      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+        <a
+          class="mono name"
+          [routerLink]="['..', 'volumes', row.Name]"
+          [attr.data-testid]="'volume-link-' + row.Name"
+        >
+          {{ row.Name }}
+        </a>
+      </ng-template>
+      <ng-template capCell="Mountpoint" [capCellOf]="filtered()" let-row>
+        <span class="mono small">{{ row.Mountpoint }}</span>
+      </ng-template>
+      <ng-template capCell="CreatedAt" [capCellOf]="filtered()" let-row>{{
+        time(row.CreatedAt)
+      }}</ng-template>
+      <ng-template capCell="usedBy" [capCellOf]="filtered()" let-row>
+        @for (c of row.usedBy; track c) {
+          <span class="badge">{{ c }}</span>
+        } @empty {
+          <span class="badge" [attr.data-testid]="'volume-unused-' + row.Name">Unused</span>
+        }
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        @if (manage(row)) {
+          <button
+            type="button"
+            class="btn-link danger"
+            [attr.data-testid]="'volume-remove-' + row.Name"
+            (click)="remove(row)"
+          >
+            Remove
+          </button>
+        }
+      </ng-template>
+    </cap-data-table>
+
+    @if (creating()) {
+      <cap-dialog title="Add a volume" testId="volume-dialog" (closed)="creating.set(false)">
+        <form id="volume-form" novalidate (submit)="create($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          <cap-form-field label="Name" hint="Leave empty to let the engine name it." [error]="shown().name">
+            <input
+              capControl
+              class="input mono"
+              name="name"
+              autocomplete="off"
+              data-testid="volume-name"
+              [value]="name()"
+              (input)="name.set($any($event.target).value)"
+            />
+          </cap-form-field>
+          <cap-form-field label="Driver" hint="local unless a volume plugin is installed.">
+            <input
+              capControl
+              class="input mono"
+              name="driver"
+              autocomplete="off"
+              list="volume-drivers"
+              data-testid="volume-driver"
+              [value]="driver()"
+              (input)="driver.set($any($event.target).value)"
+            />
+            <datalist id="volume-drivers">
+              @for (d of drivers(); track d) {
+                <option [value]="d"></option>
+              }
+            </datalist>
+          </cap-form-field>
+          <cap-key-value-editor
+            legend="Driver options"
+            testId="volume-opt"
+            keyLabel="option (e.g. type)"
+            addLabel="Add option"
+            [error]="shown().driverOpts"
+            [(pairs)]="driverOpts"
+          />
+          <cap-key-value-editor
+            legend="Labels"
+            testId="volume-label"
+            addLabel="Add label"
+            [(pairs)]="labels"
+          />
+        </form>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="volume-form"
+          testId="volume-save"
+          label="Create"
+          busyLabel="Creating…"
+          [busy]="busy()"
+          (cancelled)="creating.set(false)"
+        />
+      </cap-dialog>
+    }
+  `,
+  styles: `
+    .grow {
+      flex: 1 1 16rem;
+      max-width: 28rem;
+    }
+    .name,
+    .small {
+      overflow-wrap: anywhere;
+    }
+    .small {
+      font-size: 0.8rem;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class VolumesPage {
+  protected readonly ctx = inject(EnvironmentContext);
+  private readonly docker = inject(DockerApi);
+  private readonly toasts = inject(ToastService);
+  private readonly confirm = inject(ConfirmService);
+  protected readonly P = Permission;
+  protected readonly time = formatTime;
+
+  protected readonly columns: TableColumn<VolumeRow>[] = [
+    { key: 'Name', label: 'Name', sortable: true },
+    { key: 'Driver', label: 'Driver', sortable: true },
+    { key: 'Mountpoint', label: 'Mount point', secondary: true },
+    {
+      key: 'CreatedAt',
+      label: 'Created',
+      sortable: true,
+      secondary: true,
+      value: (v) => timeValue(v.CreatedAt),
+    },
+    { key: 'usedBy', label: 'Used by', sortable: true, value: (v) => v.usedBy.join(', ') },
+    { key: 'actions', label: 'Actions' },
+  ];
+  protected readonly rowTestId = (v: VolumeRow): string => `volume-row-${v.Name}`;
+
+  protected readonly volumes = signal<VolumeRow[]>([]);
+  protected readonly warnings = signal<string[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly query = signal('');
+  protected readonly filtered = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    if (!q) return this.volumes();
+    return this.volumes().filter(
+      (v) =>
+        v.Name.toLowerCase().includes(q) ||
+        v.Driver.toLowerCase().includes(q) ||
+        v.usedBy.some((c) => c.toLowerCase().includes(q)),
+    );
+  });
+  protected readonly drivers = computed(() => [
+    ...new Set(['local', ...this.volumes().map((v) => v.Driver)]),
+  ]);
+
+  protected readonly creating = signal(false);
+  protected readonly name = signal('');
+  protected readonly driver = signal('local');
+  protected readonly driverOpts = signal<KeyValue[]>([]);
+  protected readonly labels = signal<KeyValue[]>([]);
+  protected readonly busy = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  private readonly submitted = signal(false);
+  private readonly form = computed(() => ({
+    name: this.name(),
+    driver: this.driver(),
+    driverOpts: this.driverOpts(),
+    labels: this.labels(),
+  }));
+  protected readonly shown = computed(() => (this.submitted() ? volumeFormErrors(this.form()) : {}));
+
+  constructor() {
+    reloadOnEnvironment(this.ctx, () => this.load());
+  }
+
+  async load(): Promise<void> {
+    const envId = this.ctx.envId();
+    this.loading.set(true);
+    try {
+      const [volumes, containers] = await Promise.all([
+        this.docker.getWithSource<{ Volumes: DockerVolume[] | null; Warnings?: string[] | null }>(
+          envId,
+          '/volumes',
+        ),
+        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+      ]);
+      this.ctx.noteSource(volumes.snapshotTime);
+      this.volumes.set(volumeUsage(volumes.body.Volumes ?? [], containers));
+      this.warnings.set(volumes.body.Warnings ?? []);
+      this.loadError.set(null);
+    } catch (error) {
+      this.loadError.set(`Could not load the volumes: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected manage(volume: VolumeRow): boolean {
+    return canManage(this.ctx, volume);
+  }
+
+  protected openCreate(): void {
+    this.name.set('');
+    this.driver.set('local');
+    this.driverOpts.set([]);
+    this.labels.set([]);
+    this.formError.set(null);
+    this.submitted.set(false);
+    this.creating.set(true);
+  }
+
+  protected async create(event: Event): Promise<void> {
+    event.preventDefault();
+    if (this.busy()) return;
+    this.submitted.set(true);
+    if (Object.keys(this.shown()).length) return;
+    this.busy.set(true);
+    this.formError.set(null);
+    try {
+      const created = await this.docker.post<DockerVolume>(
+        this.ctx.envId(),
+        '/volumes/create',
+        volumeCreateBody(this.form()),
+      );
+      this.toasts.success(`Volume ${created.Name} created`);
+      this.creating.set(false);
+      await this.load();
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async remove(volume: VolumeRow): Promise<void> {
+    const ok = await this.confirm.ask({
+      title: 'Remove volume',
+      message: volume.usedBy.length
+        ? `The volume ${volume.Name} is mounted by ${volume.usedBy.join(', ')}; the engine refuses while a container uses it. Remove it anyway?`
+        : `Remove the volume ${volume.Name}? Its data is deleted.`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await this.docker.delete(this.ctx.envId(), `/volumes/${encodeURIComponent(volume.Name)}`);
+      this.toasts.success(`Volume ${volume.Name} removed`);
+      await this.load();
+    } catch (error) {
+      this.toasts.error(`Could not remove ${volume.Name}: ${errorMessage(error)}`);
+    }
+  }
+
+  protected async prune(): Promise<void> {
+    const ok = await this.confirm.ask({
+      title: 'Prune volumes',
+      message: 'Remove every volume that no container uses? Their data is deleted.',
+      confirmLabel: 'Prune',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const result = await this.docker.post<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>(
+        this.ctx.envId(),
+        '/volumes/prune',
+      );
+      const n = result.VolumesDeleted?.length ?? 0;
+      this.toasts.success(
+        `Pruned ${n} volume${n === 1 ? '' : 's'}, ${formatBytes(result.SpaceReclaimed)} reclaimed`,
+      );
+      await this.load();
+    } catch (error) {
+      this.toasts.error(`Could not prune: ${errorMessage(error)}`);
+    }
+  }
+}
