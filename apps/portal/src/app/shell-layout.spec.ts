@@ -29,6 +29,7 @@ describe('ShellLayout', () => {
   it('an administrator sees every section', async () => {
     expect(await navFor(1, false)).toEqual([
       'nav-home',
+      'nav-environments',
       'nav-users',
       'nav-teams',
       'nav-auth-logs',

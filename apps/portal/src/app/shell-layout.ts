@@ -13,6 +13,14 @@ interface GuardedNavItem extends NavItem {
 const NAV: readonly GuardedNavItem[] = [
   { label: 'Home', path: '/home', testId: 'nav-home', icon: '⌂' },
   {
+    label: 'Environments',
+    path: '/environments',
+    testId: 'nav-environments',
+    icon: '⎈',
+    section: 'Administration',
+    anyOf: [Permission.EnvironmentsManage],
+  },
+  {
     label: 'Users',
     path: '/admin/users',
     testId: 'nav-users',

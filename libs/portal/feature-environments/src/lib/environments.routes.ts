@@ -1,4 +1,46 @@
 import type { Routes } from '@angular/router';
+import { Permission } from '@capstan/contracts-api';
+import { permissionGuard } from '@capstan/portal-data-access';
 
-/** `/environments/...` administration: list, add wizard, edit, access, groups, tags. */
-export const ENVIRONMENT_ADMIN_ROUTES: Routes = [];
+const manage = [permissionGuard(Permission.EnvironmentsManage)];
+
+/** `/environments/...` administration: list, add wizard, edit, access, groups, tags (administrators). */
+export const ENVIRONMENT_ADMIN_ROUTES: Routes = [
+  {
+    path: '',
+    pathMatch: 'full',
+    title: 'Environments · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./list/environments-page').then((m) => m.EnvironmentsPage),
+  },
+  {
+    path: 'new',
+    title: 'Add an environment · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./wizard/environment-wizard-page').then((m) => m.EnvironmentWizardPage),
+  },
+  {
+    path: 'groups',
+    title: 'Environment groups · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./groups/groups-page').then((m) => m.GroupsPage),
+  },
+  {
+    path: 'groups/:id',
+    title: 'Environment group · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./groups/group-detail-page').then((m) => m.GroupDetailPage),
+  },
+  {
+    path: 'tags',
+    title: 'Tags · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./tags/tags-page').then((m) => m.TagsPage),
+  },
+  {
+    path: ':id/edit',
+    title: 'Edit environment · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edit/environment-edit-page').then((m) => m.EnvironmentEditPage),
+  },
+];

@@ -1,0 +1,224 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import {
+  type Environment,
+  type EnvironmentGroup,
+  EnvironmentsApi,
+  environmentTypeLabel,
+  errorMessage,
+} from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  PageHeader,
+  SearchShortcut,
+  ToastService,
+  type TableColumn,
+} from '@capstan/portal-ui';
+
+/** Environment administration: every environment, edit links, bulk delete. */
+@Component({
+  selector: 'cap-environments-page',
+  imports: [Alert, CellDef, DataTable, PageHeader, RouterLink, SearchShortcut],
+  template: `
+    <cap-page-header
+      title="Environments"
+      subtitle="Docker and Podman engines Capstan manages, and who may use them."
+    >
+      <a class="btn" routerLink="/environments/groups" data-testid="env-groups-link">Groups</a>
+      <a class="btn" routerLink="/environments/tags" data-testid="env-tags-link">Tags</a>
+      <a class="btn btn-primary" routerLink="/environments/new" data-testid="env-add">+ Add environment</a>
+    </cap-page-header>
+
+    @if (loadError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <div class="toolbar">
+      <label class="grow">
+        <span class="sr-only">Search environments</span>
+        <input
+          class="input"
+          type="search"
+          placeholder="Search environments (press /)"
+          capSearchShortcut
+          data-testid="env-search"
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+        />
+      </label>
+      <label class="check">
+        <input
+          type="checkbox"
+          data-testid="env-select-all"
+          [checked]="allSelected()"
+          [disabled]="filtered().length === 0"
+          (change)="selectAll($any($event.target).checked)"
+        />
+        Select all
+      </label>
+      <button
+        type="button"
+        class="btn btn-danger"
+        data-testid="env-delete-selected"
+        [disabled]="selected().size === 0 || deleting()"
+        (click)="removeSelected()"
+      >
+        Delete selected ({{ selected().size }})
+      </button>
+    </div>
+
+    <cap-data-table
+      caption="Environments"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      emptyMessage="No environment yet."
+    >
+      <ng-template capCell="select" [capCellOf]="filtered()" let-row>
+        <input
+          type="checkbox"
+          [attr.aria-label]="'Select ' + row.Name"
+          [attr.data-testid]="'env-select-' + row.Name"
+          [checked]="selected().has(row.Id)"
+          (change)="toggle(row.Id, $any($event.target).checked)"
+        />
+      </ng-template>
+      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+        <a [routerLink]="['/environments', row.Id, 'edit']" [attr.data-testid]="'env-edit-' + row.Name">{{
+          row.Name
+        }}</a>
+      </ng-template>
+      <ng-template capCell="Status" [capCellOf]="filtered()" let-row>
+        <span
+          class="badge"
+          [class.badge-success]="row.Status === 1"
+          [class.badge-danger]="row.Status !== 1"
+          >{{ row.Status === 1 ? 'Up' : 'Down' }}</span
+        >
+      </ng-template>
+      <ng-template capCell="URL" [capCellOf]="filtered()" let-row>
+        <span class="mono">{{ row.URL }}</span>
+      </ng-template>
+    </cap-data-table>
+  `,
+  styles: `
+    .grow {
+      flex: 1 1 16rem;
+      max-width: 24rem;
+    }
+    .check {
+      display: inline-flex;
+      gap: 0.4rem;
+      align-items: center;
+      min-height: 2.25rem;
+    }
+    .toolbar .btn-danger {
+      margin-left: auto;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class EnvironmentsPage {
+  private readonly api = inject(EnvironmentsApi);
+  private readonly toasts = inject(ToastService);
+  private readonly confirm = inject(ConfirmService);
+
+  protected readonly envs = signal<Environment[]>([]);
+  protected readonly groups = signal<EnvironmentGroup[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly query = signal('');
+  protected readonly selected = signal<ReadonlySet<number>>(new Set());
+  protected readonly deleting = signal(false);
+
+  private readonly groupNames = computed(() => new Map(this.groups().map((g) => [g.Id, g.Name])));
+  protected readonly columns: TableColumn<Environment>[] = [
+    { key: 'select', label: '' },
+    { key: 'Name', label: 'Name', sortable: true },
+    { key: 'Status', label: 'Status', sortable: true },
+    { key: 'type', label: 'Type', sortable: true, value: (e) => environmentTypeLabel(e) },
+    { key: 'URL', label: 'URL', sortable: true, secondary: true },
+    {
+      key: 'group',
+      label: 'Group',
+      sortable: true,
+      secondary: true,
+      value: (e) => this.groupNames().get(e.GroupId) ?? '',
+    },
+  ];
+  protected readonly rowTestId = (e: Environment): string => `env-admin-row-${e.Name}`;
+
+  protected readonly filtered = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    return q
+      ? this.envs().filter((e) => e.Name.toLowerCase().includes(q) || e.URL.toLowerCase().includes(q))
+      : this.envs();
+  });
+  protected readonly allSelected = computed(
+    () => this.filtered().length > 0 && this.filtered().every((e) => this.selected().has(e.Id)),
+  );
+
+  constructor() {
+    void this.load();
+  }
+
+  protected toggle(id: number, on: boolean): void {
+    this.selected.update((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }
+
+  protected selectAll(on: boolean): void {
+    this.selected.set(on ? new Set(this.filtered().map((e) => e.Id)) : new Set());
+  }
+
+  protected async removeSelected(): Promise<void> {
+    const ids = [...this.selected()];
+    const names = this.envs()
+      .filter((e) => ids.includes(e.Id))
+      .map((e) => e.Name);
+    const ok = await this.confirm.ask({
+      title: ids.length === 1 ? 'Delete environment' : `Delete ${ids.length} environments`,
+      message: `Delete ${names.join(', ')}? Capstan forgets them, their access policies and snapshots; the engines and their containers are not touched.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!ok) return;
+    this.deleting.set(true);
+    try {
+      const result = await this.api.removeMany(ids);
+      if (result.deleted.length > 0) this.toasts.success(`${result.deleted.length} environment(s) deleted`);
+      for (const failure of result.errors) {
+        this.toasts.error(`Could not delete environment ${failure.id ?? ''}: ${failure.message ?? ''}`);
+      }
+      this.selected.set(new Set());
+      await this.load();
+    } catch (error) {
+      this.toasts.error(`Could not delete: ${errorMessage(error)}`);
+    } finally {
+      this.deleting.set(false);
+    }
+  }
+
+  private async load(): Promise<void> {
+    this.loading.set(true);
+    try {
+      const [page, groups] = await Promise.all([this.api.list({ sort: 'Name' }), this.api.groups()]);
+      this.envs.set(page.items);
+      this.groups.set(groups);
+      this.loadError.set(null);
+    } catch (error) {
+      this.loadError.set(`Could not load the environments: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+}

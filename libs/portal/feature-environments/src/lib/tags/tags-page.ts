@@ -1,0 +1,148 @@
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { type EnvironmentTag, EnvironmentsApi, errorMessage } from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  PageHeader,
+  ToastService,
+  type TableColumn,
+} from '@capstan/portal-ui';
+
+/** Tags: create, delete; how many environments and groups carry each. */
+@Component({
+  selector: 'cap-tags-page',
+  imports: [Alert, CellDef, DataTable, PageHeader, RouterLink],
+  template: `
+    <cap-page-header title="Tags" subtitle="Labels for environments and groups, used by the home filters.">
+      <a class="btn" routerLink="/environments">‹ Environments</a>
+    </cap-page-header>
+
+    @if (loadError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <form class="toolbar" novalidate (submit)="create($event)">
+      <label class="grow">
+        <span class="sr-only">Tag name</span>
+        <input
+          class="input"
+          placeholder="New tag name"
+          data-testid="tag-name"
+          [value]="name()"
+          (input)="name.set($any($event.target).value)"
+        />
+      </label>
+      <button
+        type="submit"
+        class="btn btn-primary"
+        data-testid="tag-create"
+        [disabled]="busy() || !name().trim()"
+      >
+        + Create tag
+      </button>
+    </form>
+    @if (formError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <cap-data-table
+      caption="Tags"
+      [columns]="columns"
+      [rows]="tags()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No tag yet."
+    >
+      <ng-template capCell="actions" [capCellOf]="tags()" let-row>
+        <button
+          type="button"
+          class="btn-link danger"
+          [attr.data-testid]="'tag-delete-' + row.Name"
+          (click)="remove(row)"
+        >
+          Delete
+        </button>
+      </ng-template>
+    </cap-data-table>
+  `,
+  styles: `
+    .grow {
+      flex: 1 1 14rem;
+      max-width: 22rem;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TagsPage {
+  private readonly api = inject(EnvironmentsApi);
+  private readonly toasts = inject(ToastService);
+  private readonly confirm = inject(ConfirmService);
+
+  protected readonly tags = signal<EnvironmentTag[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly name = signal('');
+  protected readonly busy = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  protected readonly columns: TableColumn<EnvironmentTag>[] = [
+    { key: 'Name', label: 'Name', sortable: true },
+    { key: 'envs', label: 'Environments', sortable: true, value: (t) => Object.keys(t.Endpoints).length },
+    { key: 'groups', label: 'Groups', sortable: true, value: (t) => Object.keys(t.EndpointGroups).length },
+    { key: 'actions', label: 'Actions' },
+  ];
+  protected readonly rowTestId = (t: EnvironmentTag): string => `tag-row-${t.Name}`;
+
+  constructor() {
+    void this.load();
+  }
+
+  protected async create(event: Event): Promise<void> {
+    event.preventDefault();
+    const name = this.name().trim();
+    if (!name || this.busy()) return;
+    this.busy.set(true);
+    this.formError.set(null);
+    try {
+      await this.api.createTag(name);
+      this.toasts.success(`Tag ${name} created`);
+      this.name.set('');
+      await this.load();
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async remove(tag: EnvironmentTag): Promise<void> {
+    const ok = await this.confirm.ask({
+      title: 'Delete tag',
+      message: `Delete the tag ${tag.Name}? It is removed from every environment and group.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await this.api.removeTag(tag.ID);
+      this.toasts.success(`Tag ${tag.Name} deleted`);
+      await this.load();
+    } catch (error) {
+      this.toasts.error(`Could not delete ${tag.Name}: ${errorMessage(error)}`);
+    }
+  }
+
+  private async load(): Promise<void> {
+    this.loading.set(true);
+    try {
+      this.tags.set(await this.api.tags());
+      this.loadError.set(null);
+    } catch (error) {
+      this.loadError.set(`Could not load the tags: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+}
