@@ -22,6 +22,8 @@ interface Opened<T> {
   /** Resolves when the server closed the stream, or when `until` matched (the socket is then closed here). */
   done: Promise<Received<T>>;
   close: () => void;
+  /** What has arrived so far. */
+  messages: T[];
 }
 
 class HttpRefusal extends Error {
@@ -80,7 +82,7 @@ function stream<T>(url: string, until?: (messages: T[]) => boolean, timeoutMs = 
       reject(e);
     });
   });
-  return { open, done, close: () => ws.close() };
+  return { open, done, close: () => ws.close(), messages };
 }
 
 /** Straight on the engine: the server may already be gone when cleaning up. */
@@ -243,7 +245,9 @@ describe.runIf(hasDocker)('live streams over WebSocket: logs, stats, events (rea
       // Written to the main process's stdout from an exec, after the stream opened.
       const exec = await env.server.request<{ Id: string }>('POST', docker(`/containers/${id}/exec`), {
         token: env.admin,
-        body: { Cmd: ['sh', '-c', 'echo written-later >/proc/1/fd/1; echo later-err >/proc/1/fd/2'] },
+        body: {
+          Cmd: ['sh', '-c', 'echo written-later >/proc/1/fd/1; sleep 0.3; echo later-err >/proc/1/fd/2'],
+        },
       });
       expect(exec.status, exec.text).toBe(201);
       const started = await env.server.request('POST', docker(`/exec/${exec.body.Id}/start`), {
@@ -251,7 +255,7 @@ describe.runIf(hasDocker)('live streams over WebSocket: logs, stats, events (rea
         body: { Detach: true },
       });
       expect(started.status, started.text).toBe(200);
-      await sleep(500);
+      for (let i = 0; i < 50 && s.messages.length < 2; i++) await sleep(100);
       const stop = await env.server.request('POST', docker(`/containers/${id}/stop?t=5`), {
         token: env.admin,
       });
@@ -342,7 +346,7 @@ describe.runIf(hasDocker)('live streams over WebSocket: logs, stats, events (rea
       await expect(stream(ws('events', { endpointId: 999_999 })).done).rejects.toMatchObject({ status: 404 });
     });
 
-    it('403 for roles that may only see their own resources; Helpdesk reads everything', async () => {
+    it('403 for logs and stats of a container the user may not see; Helpdesk reads everything', async () => {
       const readOnly = await createUser(env.server, env.admin);
       const standard = await createUser(env.server, env.admin);
       const helpdesk = await createUser(env.server, env.admin);
@@ -365,7 +369,6 @@ describe.runIf(hasDocker)('live streams over WebSocket: logs, stats, events (rea
         await expect(stream(ws('stats', { id: multiplexed }, user.token)).done).rejects.toMatchObject({
           status: 403,
         });
-        await expect(stream(ws('events', {}, user.token)).done).rejects.toMatchObject({ status: 403 });
       }
       // No access to the environment at all: it does not exist for them.
       await expect(stream(ws('logs', { id: multiplexed }, outsider.token)).done).rejects.toMatchObject({
@@ -378,6 +381,44 @@ describe.runIf(hasDocker)('live streams over WebSocket: logs, stats, events (rea
       await events.open;
       events.close();
       await events.done;
+    });
+
+    it('never streams events of resources a Standard or Read-only user does not own', async () => {
+      const standard = await createUser(env.server, env.admin);
+      const readOnly = await createUser(env.server, env.admin);
+      const put = await env.server.request('PUT', `/api/endpoints/${envId}`, {
+        token: env.admin,
+        body: { UserAccessPolicies: { [standard.id]: { RoleId: 3 }, [readOnly.id]: { RoleId: 4 } } },
+      });
+      expect(put.status, put.text).toBe(200);
+      // Refused outright while streams have no ownership filter; filtered once they have one.
+      const opened: Opened<EventMessage>[] = [];
+      for (const user of [standard, readOnly]) {
+        const s = stream<EventMessage>(ws('events', { type: 'container' }, user.token));
+        const refused = await Promise.race([
+          s.open.then(() => false),
+          s.done.then(
+            () => false,
+            (e: unknown) => {
+              expect(e).toMatchObject({ status: 403 });
+              return true;
+            },
+          ),
+        ]);
+        if (!refused) opened.push(s);
+      }
+      const admin = stream<EventMessage>(ws('events', { type: 'container' }), (m) =>
+        m.some((e) => e.Action === 'start'),
+      );
+      await admin.open;
+      await sleep(200);
+      const id = await run('sleep 600');
+      expect((await admin.done).messages.some((e) => e.Actor.ID === id)).toBe(true);
+      await sleep(300);
+      for (const s of opened) {
+        s.close();
+        expect((await s.done).messages.filter((e) => e.Actor.ID === id)).toEqual([]);
+      }
     });
   });
 });

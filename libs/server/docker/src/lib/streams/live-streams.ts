@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import {
   AuthenticatorPort,
   CapstanLogger,
@@ -16,6 +16,7 @@ import { EnvironmentsService, type EngineConnection } from '@capstan/server-envi
 import { containerStats, type EngineStatsSample } from './container-stats';
 import { engineJson, engineStream } from './engine-calls';
 import { JsonLines, LogDecoder } from './log-lines';
+import { pipeEngineStream, type Translator } from './stream-pipe';
 import {
   StreamAccessPolicy,
   type EngineEvent,
@@ -33,17 +34,6 @@ import {
 } from './stream-query';
 
 export const STREAM_PATHS = new Set(['/api/websocket/logs', '/api/websocket/stats', '/api/websocket/events']);
-
-/** Stop reading the engine while the browser is this far behind; resume below half of it. */
-const HIGH_WATER_BYTES = 1024 * 1024;
-const HEARTBEAT_MS = 30_000;
-/** WebSocket close reasons are limited to 123 bytes. */
-const MAX_REASON_BYTES = 120;
-
-/** Turns engine bytes into WebSocket messages; `null` is the end of the engine's stream. */
-type Translate = (chunk: Buffer | null) => string[] | Promise<string[]>;
-/** Chooses the translation once the engine's response headers are known. */
-type Translator = (res: IncomingMessage) => Translate;
 
 /**
  * `/api/websocket/logs`, `/api/websocket/stats` and `/api/websocket/events`: server-to-client streams of JSON text
@@ -148,67 +138,10 @@ export class LiveStreams implements OnApplicationShutdown {
     translator: Translator,
   ): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const { request, response } = engineStream(connection, enginePath);
-      this.pipe(ws, request, response, translator);
+      pipeEngineStream(ws, engineStream(connection, enginePath), translator, {
+        onFailure: (e) => this.logger.write('warn', 'live stream failed', { error: String(e) }),
+      });
     });
-  }
-
-  private pipe(
-    ws: WebSocket,
-    request: ClientRequest,
-    response: Promise<IncomingMessage>,
-    translator: Translator,
-  ): void {
-    let done = false;
-    let alive = true;
-    const heartbeat = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, HEARTBEAT_MS);
-    const finish = (code: number, reason: string) => {
-      if (done) return;
-      done = true;
-      clearInterval(heartbeat);
-      request.destroy();
-      if (ws.readyState === ws.OPEN) ws.close(code, truncateReason(reason));
-    };
-    ws.on('pong', () => (alive = true));
-    ws.on('close', () => finish(1000, ''));
-    ws.on('error', () => finish(1011, ''));
-
-    response.then(
-      (res) => {
-        const translate = translator(res);
-        // Messages are produced in order, one chunk at a time: the engine is paused while a chunk is handled
-        // (an ownership filter may look things up) and while the browser is behind.
-        let chain = Promise.resolve();
-        const handle = (chunk: Buffer | null) => {
-          res.pause();
-          chain = chain
-            .then(async () => {
-              const messages = await translate(chunk);
-              for (const m of messages) if (ws.readyState === ws.OPEN) ws.send(m);
-              if (chunk === null) finish(1000, 'End of stream');
-              else resumeWhenDrained(ws, res);
-            })
-            .catch((e: unknown) => {
-              this.logger.write('warn', 'live stream failed', { error: String(e) });
-              finish(1011, `Stream failed: ${e instanceof Error ? e.message : String(e)}`);
-            });
-        };
-        res.on('data', handle);
-        res.on('end', () => handle(null));
-        res.on('error', (e) => finish(1011, `The engine stream failed: ${e.message}`));
-        res.on('close', () => {
-          if (!res.complete) finish(1011, 'The engine closed the stream');
-        });
-      },
-      (e: unknown) => {
-        const mapped = mapError(e);
-        finish(1011, `${mapped.body.message}: ${mapped.body.details}`);
-      },
-    );
   }
 }
 
@@ -255,30 +188,6 @@ function eventsTranslator(visible: EventPredicate): Translator {
       return out;
     };
   };
-}
-
-function resumeWhenDrained(ws: WebSocket, res: IncomingMessage): void {
-  if (ws.bufferedAmount < HIGH_WATER_BYTES) {
-    res.resume();
-    return;
-  }
-  const timer = setInterval(() => {
-    if (ws.readyState !== ws.OPEN) {
-      clearInterval(timer);
-    } else if (ws.bufferedAmount < HIGH_WATER_BYTES / 2) {
-      clearInterval(timer);
-      res.resume();
-    }
-  }, 20);
-}
-
-function truncateReason(reason: string): string {
-  const bytes = Buffer.from(reason, 'utf8');
-  if (bytes.length <= MAX_REASON_BYTES) return reason;
-  // Cut on a character boundary.
-  let cut = MAX_REASON_BYTES;
-  while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
-  return bytes.subarray(0, cut).toString('utf8');
 }
 
 function parseCookies(header: string | undefined): Record<string, string> {

@@ -60,13 +60,14 @@ export class RoleStreamAccessPolicy extends StreamAccessPolicy {
     kind: 'logs' | 'stats',
     container: InspectedContainer,
   ): Promise<void> {
-    this.check(caller, `/containers/${container.Id}/${kind}`);
-    return Promise.resolve();
+    return Promise.resolve().then(() => this.check(caller, `/containers/${container.Id}/${kind}`));
   }
 
   eventFilter(caller: StreamCaller): Promise<EventPredicate> {
-    this.check(caller, '/events');
-    return Promise.resolve(everything);
+    return Promise.resolve().then(() => {
+      this.check(caller, '/events');
+      return everything;
+    });
   }
 
   private check(caller: StreamCaller, enginePath: string): void {
