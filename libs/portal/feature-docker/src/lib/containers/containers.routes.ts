@@ -1,5 +1,6 @@
 import type { Routes } from '@angular/router';
 
+import { RESOURCE_CHILDREN } from '../resources/resources.routes';
 import { EnvironmentShell } from '../shell/environment-shell';
 
 /** The pages of `containers/` under the environment shell: dashboard, container list, create, details. */
@@ -15,6 +16,11 @@ export const CONTAINER_CHILDREN: Routes = [
     title: 'Containers',
     loadComponent: () => import('./containers-page').then((m) => m.ContainersPage),
   },
+  {
+    path: 'containers/new',
+    title: 'Add a container',
+    loadComponent: () => import('./create/container-create-page').then((m) => m.ContainerCreatePage),
+  },
 ];
 
 /**
@@ -26,6 +32,6 @@ export const CONTAINER_ROUTES: Routes = [
   {
     path: '',
     component: EnvironmentShell,
-    children: [...CONTAINER_CHILDREN],
+    children: [...CONTAINER_CHILDREN, ...RESOURCE_CHILDREN],
   },
 ];
