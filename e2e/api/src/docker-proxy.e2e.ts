@@ -247,10 +247,18 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
       ).status,
     ).toBe(404);
 
+    // Standard users see only what resource controls give them (see ownership.e2e.ts), never prune.
     const standard = await createUser(env.server, env.admin);
     await grant(standard.id, 3);
+    const seen = await env.server.request<{ Portainer?: { ResourceControl?: { Public: boolean } } }[]>(
+      'GET',
+      docker('/containers/json?all=1'),
+      { token: standard.token },
+    );
+    expect(seen.status).toBe(200);
+    expect(seen.body.every((c) => c.Portainer?.ResourceControl?.Public === true)).toBe(true);
     expectApiError(
-      await env.server.request('GET', docker('/containers/json'), { token: standard.token }),
+      await env.server.request('POST', docker('/containers/prune'), { token: standard.token }),
       403,
       /Access denied/,
     );
@@ -271,7 +279,7 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
     ).toBe(204);
   });
 
-  it('counts resources on the dashboard, for roles that see them all', async () => {
+  it('counts resources on the dashboard, after ownership', async () => {
     const name = uniqueName('capstan-dash');
     const created = await env.server.request<{ Id: string }>(
       'POST',
@@ -301,10 +309,21 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
         token: env.admin,
         body: { UserAccessPolicies: { [standard.id]: { RoleId: 3 } } },
       });
-      expectApiError(
-        await env.server.request('GET', `/api/docker/${envId}/dashboard`, { token: standard.token }),
-        403,
+      const own = await env.server.request<{ containers: { total: number }; networks: number }>(
+        'GET',
+        `/api/docker/${envId}/dashboard`,
+        { token: standard.token },
       );
+      const ownList = await env.server.request<{ Id: string }[]>('GET', docker('/containers/json?all=1'), {
+        token: standard.token,
+      });
+      expect(own.status).toBe(200);
+      // The admin's container is private to the admin; the count is what the user's own list shows (other test
+      // files may add public containers on the same engine meanwhile, hence no fixed number).
+      expect(ownList.body.map((c) => c.Id)).not.toContain(created.body.Id);
+      expect(own.body.containers.total).toBe(ownList.body.length);
+      expect(own.body.containers.total).toBeLessThan(dash.body.containers.total);
+      expect(own.body.networks).toBeGreaterThanOrEqual(3);
     } finally {
       await env.server.request('DELETE', docker(`/containers/${created.body.Id}?force=1`), {
         token: env.admin,
@@ -344,7 +363,7 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
     }
   });
 
-  it('answers 401, 404 and 502 in the API error shape', async () => {
+  it('answers 401, 404 and 502 in the API error shape; a down engine is browsed from its snapshot', async () => {
     expectApiError(await env.server.request('GET', docker('/info')), 401);
     expectApiError(
       await env.server.request('GET', '/api/endpoints/424242/docker/info', { token: env.admin }),
@@ -366,9 +385,26 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
       body: { URL: 'tcp://127.0.0.1:1' },
     });
     expectApiError(
-      await env.server.request('GET', `/api/endpoints/${created.Id}/docker/info`, { token: env.admin }),
+      await env.server.request('GET', `/api/endpoints/${created.Id}/docker/containers/abc/json`, {
+        token: env.admin,
+      }),
       502,
       /reach/,
     );
+    // Lists, info and version come from the last snapshot, marked as such.
+    const info = await env.server.request<{ ServerVersion?: string }>(
+      'GET',
+      `/api/endpoints/${created.Id}/docker/info`,
+      { token: env.admin },
+    );
+    expect(info.status).toBe(200);
+    expect(info.body.ServerVersion).toMatch(/^\d+\./);
+    expect(Date.parse(info.headers.get('x-capstan-snapshot') ?? '')).toBeGreaterThan(Date.now() - 600_000);
+    const volumes = await env.server.request<{ Volumes: unknown[] }>(
+      'GET',
+      `/api/endpoints/${created.Id}/docker/volumes`,
+      { token: env.admin },
+    );
+    expect(Array.isArray(volumes.body.Volumes)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { AuthModule } from '@capstan/server-auth';
 import { DockerModule } from '@capstan/server-docker';
 import { EnvironmentsModule } from '@capstan/server-environments';
 import { RbacModule } from '@capstan/server-rbac';
+import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { SystemModule } from '@capstan/server-system';
 import { UsersModule } from '@capstan/server-users';
@@ -25,6 +26,7 @@ export class AppModule {
         AuthModule,
         RbacModule,
         EnvironmentsModule,
+        ResourceControlsModule,
         DockerModule,
       ],
       providers: [

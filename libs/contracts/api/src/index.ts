@@ -1,2 +1,3 @@
 export * from './lib/permissions';
 export * from './lib/api-types';
+export * from './lib/resource-controls';

@@ -39,6 +39,9 @@ export enum Permission {
   RolesRead = 'roles:read',
   AuditRead = 'audit:read',
   EnvironmentsManage = 'environments:manage',
+  ResourceControlsManage = 'resource-controls:manage',
+  // Global, every authenticated user; the service decides which controls each may change
+  ResourceControlsUpdate = 'resource-controls:update',
 
   // Environment-scoped (granted by an access-policy role on an environment or its group)
   EnvironmentRead = 'environment:read',
@@ -72,6 +75,8 @@ export const GLOBAL_PERMISSIONS: Readonly<Partial<Record<Permission, GlobalGrant
   [Permission.RolesRead]: 'admin',
   [Permission.AuditRead]: 'admin',
   [Permission.EnvironmentsManage]: 'admin',
+  [Permission.ResourceControlsManage]: 'admin',
+  [Permission.ResourceControlsUpdate]: 'authenticated',
 };
 
 /** Per-environment roles. IDs 1–4 are Portainer CE's; Operator (5) is Portainer BE's extra role. */

@@ -26,6 +26,9 @@ export class ForbiddenError extends DomainError {
 export class NotFoundError extends DomainError {
   readonly status = 404;
 }
+export class PayloadTooLargeError extends DomainError {
+  readonly status = 413;
+}
 export class ConflictError extends DomainError {
   readonly status = 409;
 }

@@ -14,8 +14,13 @@ import {
   mapError,
   UnauthorizedError,
 } from '@capstan/server-core';
-import { EnvironmentsService, type EngineConnection } from '@capstan/server-environments';
+import {
+  EnvironmentsService,
+  parseSecuritySettings,
+  type EngineConnection,
+} from '@capstan/server-environments';
 import { engineRequest } from './engine-request';
+import { ProxyOwnership } from './proxy-ownership';
 
 export const CONSOLE_PATHS = new Set(['/api/websocket/exec', '/api/websocket/attach']);
 const ID = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -35,6 +40,7 @@ export class ConsoleStreams {
     private readonly authenticator: AuthenticatorPort,
     private readonly environments: EnvironmentsService,
     private readonly logger: CapstanLogger,
+    private readonly ownership: ProxyOwnership,
   ) {}
 
   /** For the HTTP servers' `upgrade` event. Answers with a plain HTTP error before upgrading when refused. */
@@ -73,16 +79,23 @@ export class ConsoleStreams {
     if (user.via === 'cookie' && !sameOrigin(req))
       throw new ForbiddenError('Cross-origin WebSocket refused', 'Origin does not match Host');
     const { env, roleId } = await this.environments.accessFor(user, envId);
-    if (
-      !environmentRoleGrants(user, roleId, Permission.ContainerConsole) ||
-      !environmentRoleGrants(user, roleId, Permission.ResourcesReadAll)
-    ) {
-      throw new ForbiddenError(
-        'Access denied to resource',
-        'Consoles need a role that may open them on every container',
-      );
+    if (!environmentRoleGrants(user, roleId, Permission.ContainerConsole)) {
+      throw new ForbiddenError('Access denied to resource', 'Your role has no console in this environment');
     }
-    const engine = await hijack(this.environments.connectionOf(env, 0), kind, id);
+    const connection = this.environments.connectionOf(env, 0);
+    // Users who own resources: only on containers their resource controls give them.
+    await this.ownership.plan({
+      user,
+      envId,
+      roleId,
+      method: 'POST',
+      path: kind === 'exec' ? `/exec/${id}/start` : `/containers/${id}/attach`,
+      query: new URLSearchParams(),
+      connection,
+      security: parseSecuritySettings(env.securitySettings),
+      readBody: () => Promise.resolve(Buffer.alloc(0)),
+    });
+    const engine = await hijack(connection, kind, id);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.pipe(ws, engine));
   }
 

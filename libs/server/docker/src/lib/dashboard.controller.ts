@@ -1,15 +1,15 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { environmentRoleGrants, Permission } from '@capstan/contracts-api';
+import { Permission, ResourceControlType } from '@capstan/contracts-api';
 import {
   Authenticated,
   CurrentUser,
-  ForbiddenError,
   ParseIdPipe,
   ServiceUnavailableError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { DockerPort, EnvironmentsService, summarise } from '@capstan/server-environments';
+import { ProxyOwnership } from './proxy-ownership';
 
 class ContainerCounts {
   @ApiProperty() running!: number;
@@ -35,13 +35,14 @@ export class DashboardResponse {
 
 const DASHBOARD_TIMEOUT_MS = 10_000;
 
-/** Portainer's `/api/docker/{id}/dashboard`: live counts from the engine. */
+/** Portainer's `/api/docker/{id}/dashboard`: live counts from the engine, after ownership filtering. */
 @ApiTags('docker')
 @Controller('docker')
 export class DockerDashboardController {
   constructor(
     private readonly environments: EnvironmentsService,
     private readonly docker: DockerPort,
+    private readonly ownership: ProxyOwnership,
   ) {}
 
   @Get(':id/dashboard')
@@ -53,13 +54,6 @@ export class DockerDashboardController {
     @Param('id', ParseIdPipe) id: number,
   ): Promise<DashboardResponse> {
     const { env, roleId } = await this.environments.accessFor(actor, id);
-    // Counts over every resource: for roles that see them all, until ownership filters per user.
-    if (!environmentRoleGrants(actor, roleId, Permission.ResourcesReadAll)) {
-      throw new ForbiddenError(
-        'Access denied to resource',
-        'Counting owned resources needs resource controls, which are not available yet',
-      );
-    }
     const client = this.docker.connect(this.environments.connectionOf(env, DASHBOARD_TIMEOUT_MS));
     let lists: [
       Record<string, unknown>[],
@@ -82,9 +76,17 @@ export class DockerDashboardController {
         e instanceof Error ? e.message : String(e),
       );
     }
-    const [containers, images, volumes, networks, info] = lists;
+    const [allContainers, images, allVolumes, allNetworks, info] = lists;
     const swarm = (info['Swarm'] as { ControlAvailable?: boolean } | undefined)?.ControlAvailable === true;
-    const services = swarm ? await client.services() : [];
+    // Counted after ownership: users who see only what they own count only that (images are not owned).
+    const visible = <T>(type: Parameters<ProxyOwnership['visible']>[3], items: T[]) =>
+      this.ownership.visible(actor, id, roleId, type, items);
+    const [containers, volumes, networks, services] = await Promise.all([
+      visible(ResourceControlType.Container, allContainers),
+      visible(ResourceControlType.Volume, allVolumes),
+      visible(ResourceControlType.Network, allNetworks),
+      swarm ? client.services().then((s) => visible(ResourceControlType.Service, s)) : Promise.resolve([]),
+    ]);
     // The same counting as the snapshot's summary.
     const s = summarise(
       {

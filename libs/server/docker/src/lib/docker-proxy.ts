@@ -7,14 +7,16 @@ import {
   enforceCsrf,
   ForbiddenError,
   mapError,
+  PayloadTooLargeError,
   requestContext,
   UnauthorizedError,
   type CapstanLogger,
 } from '@capstan/server-core';
-import { EnvironmentsService } from '@capstan/server-environments';
+import { EnvironmentsService, parseSecuritySettings, SnapshotService } from '@capstan/server-environments';
 import { SettingsService } from '@capstan/server-settings';
 import { engineRequest } from './engine-request';
 import { decide, engineRoute } from './proxy-policy';
+import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
 
 /** Request headers that belong to Capstan, not to the engine. */
 const DROPPED_REQUEST_HEADERS = new Set([
@@ -32,12 +34,19 @@ const DROPPED_REQUEST_HEADERS = new Set([
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
 const MAX_REWRITE_BYTES = 128 * 1024 * 1024;
+/** Bodies Capstan reads to check them (container and service creation). */
+const MAX_CHECKED_BODY_BYTES = 1024 * 1024;
 export const PROXY_PREFIX = /^\/api\/endpoints\/(\d{1,10})\/docker(\/.*)?$/;
+/** Set on answers served from the last snapshot of an unreachable environment (ISO time of the snapshot). */
+export const SNAPSHOT_HEADER = 'X-Capstan-Snapshot';
+
+type Json = Record<string, unknown>;
 
 /**
  * `/api/endpoints/{id}/docker/*`: the Docker Engine API, any version prefix, streamed both ways without
  * buffering (pull progress, logs, build contexts, exports). Registered as a raw Fastify route: bodies are
- * never parsed here.
+ * never parsed here, except the few that ownership must check. Lists and inspects are buffered (bounded) to
+ * be filtered and decorated with their resource control.
  */
 @Injectable()
 export class DockerProxy {
@@ -45,6 +54,8 @@ export class DockerProxy {
     private readonly authenticator: AuthenticatorPort,
     private readonly environments: EnvironmentsService,
     private readonly settings: SettingsService,
+    private readonly snapshots: SnapshotService,
+    private readonly ownership: ProxyOwnership,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply, logger: CapstanLogger): Promise<void> {
@@ -57,25 +68,57 @@ export class DockerProxy {
       const store = requestContext.getStore();
       if (store) store.user = user;
       enforceCsrf(request, reply, user, this.authenticator);
-      const { env, roleId } = await this.environments.accessFor(user, Number(match[1]));
+      const envId = Number(match[1]);
+      const { env, roleId } = await this.environments.accessFor(user, envId);
       const enginePath = match[2] ?? '/';
       const decision = decide(roleId, request.method, enginePath);
       if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
-      await this.forward(
-        request,
-        reply,
-        this.environments.connectionOf(env, 0),
-        enginePath + query,
-        await this.listFilter(request.method, enginePath),
-      );
+      const connection = this.environments.connectionOf(env, 0);
+      const plan = await this.ownership.plan({
+        user,
+        envId,
+        roleId,
+        method: request.method,
+        path: enginePath,
+        query: new URLSearchParams(query),
+        connection,
+        security: parseSecuritySettings(env.securitySettings),
+        readBody: () => readBounded(request.raw, MAX_CHECKED_BODY_BYTES),
+      });
+      const hidden = await this.hiddenFilter(request.method, enginePath);
+      const rewrite = compose(hidden, plan.rewrite);
+      try {
+        await this.forward(request, reply, connection, enginePath + query, { ...plan, rewrite });
+      } catch (e) {
+        // Unreachable engine: lists can still be read from the last snapshot.
+        if (e instanceof BadGatewayError && !reply.raw.headersSent) {
+          const served = await this.fromSnapshot(envId, request.method, enginePath, rewrite);
+          if (served) {
+            reply.hijack();
+            reply.raw.writeHead(served.status, {
+              'Content-Type': 'application/json',
+              [SNAPSHOT_HEADER]: served.time,
+            });
+            reply.raw.end(JSON.stringify(served.body));
+            return;
+          }
+        }
+        throw e;
+      }
     } catch (e) {
       if (reply.raw.headersSent) {
         reply.raw.destroy();
         return;
       }
+      reply.hijack();
+      if (e instanceof EngineAnswerError) {
+        // The engine's own answer to a lookup (404 No such container…), as it would have sent it.
+        reply.raw.writeHead(e.status, { 'Content-Type': 'application/json' });
+        reply.raw.end(JSON.stringify(e.body ?? { message: `engine answered ${e.status}` }));
+        return;
+      }
       const mapped = mapError(e);
       if (mapped.status >= 500) logger.write('error', 'docker proxy failed', { error: String(e) });
-      reply.hijack();
       reply.raw.writeHead(mapped.status, {
         ...mapped.headers,
         'Content-Type': 'application/json; charset=utf-8',
@@ -85,20 +128,49 @@ export class DockerProxy {
   }
 
   /** Containers carrying a hidden label (settings) are left out of container lists, for everyone. */
-  private async listFilter(
+  private async hiddenFilter(
     method: string,
     enginePath: string,
-  ): Promise<((body: unknown) => unknown) | undefined> {
+  ): Promise<((status: number, body: unknown) => Promise<Rewritten>) | undefined> {
     if (method !== 'GET' || engineRoute(enginePath) !== '/containers/json') return undefined;
     const hidden = (await this.settings.get()).BlackListedLabels;
     if (hidden.length === 0) return undefined;
-    return (body) =>
-      Array.isArray(body)
-        ? body.filter(
-            (c: { Labels?: Record<string, string> | null }) =>
-              !hidden.some((l) => c.Labels?.[l.name] === l.value),
-          )
-        : body;
+    return (status, body) =>
+      Promise.resolve({
+        status,
+        body: Array.isArray(body)
+          ? body.filter(
+              (c: { Labels?: Record<string, string> | null }) =>
+                !hidden.some((l) => c.Labels?.[l.name] === l.value),
+            )
+          : body,
+      });
+  }
+
+  /** The raw snapshot lists of a down environment, for read-only browsing (lists, info, version). */
+  private async fromSnapshot(
+    envId: number,
+    method: string,
+    enginePath: string,
+    rewrite: ProxyPlan['rewrite'],
+  ): Promise<(Rewritten & { time: string }) | undefined> {
+    if (method !== 'GET') return undefined;
+    const route = engineRoute(enginePath);
+    const pick: Readonly<Record<string, (raw: Json) => unknown>> = {
+      '/containers/json': (r) => r['Containers'],
+      '/images/json': (r) => r['Images'],
+      '/volumes': (r) => ({ Volumes: r['Volumes'], Warnings: null }),
+      '/networks': (r) => r['Networks'],
+      '/info': (r) => r['Info'],
+      '/version': (r) => r['Version'],
+    };
+    const select = pick[route];
+    if (!select) return undefined;
+    const snapshot = await this.snapshots.rawWithTime(envId);
+    if (!snapshot) return undefined;
+    const body = select(snapshot.raw as unknown as Json);
+    const out = rewrite ? await rewrite(200, body) : { status: 200, body };
+    return { ...out, time: new Date(snapshot.time * 1000).toISOString() };
   }
 
   private forward(
@@ -106,20 +178,32 @@ export class DockerProxy {
     reply: FastifyReply,
     connection: ReturnType<EnvironmentsService['connectionOf']>,
     path: string,
-    rewrite?: (body: unknown) => unknown,
+    plan: ProxyPlan,
   ): Promise<void> {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(request.headers)) {
       if (v !== undefined && !DROPPED_REQUEST_HEADERS.has(k)) headers[k] = v;
     }
+    if (plan.body) {
+      delete headers['transfer-encoding'];
+      headers['content-length'] = String(plan.body.length);
+    }
     return new Promise<void>((resolve, reject) => {
       const upstream = engineRequest(connection, request.method, path, headers, (res: IncomingMessage) => {
-        reply.hijack();
+        const status = res.statusCode ?? 502;
+        const ok = status >= 200 && status < 300;
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(res.headers))
           if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
-        if (rewrite && res.statusCode === 200 && String(res.headers['content-type']).includes('json')) {
-          // A list to filter: buffered (bounded), rewritten, sent whole.
+        const done = () => {
+          if (ok && plan.after) {
+            plan.after().catch(() => undefined);
+          }
+          resolve();
+        };
+        if (plan.rewrite && ok && String(res.headers['content-type']).includes('json')) {
+          // A list or an object to filter or decorate: buffered (bounded), rewritten, sent whole.
+          const rewrite = plan.rewrite;
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (c: Buffer) => {
@@ -128,17 +212,21 @@ export class DockerProxy {
             else chunks.push(c);
           });
           res.on('end', () => {
-            try {
-              const body = Buffer.from(
-                JSON.stringify(rewrite(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown)),
-              );
-              delete out['content-length'];
-              reply.raw.writeHead(200, { ...out, 'content-length': String(body.length) });
-              reply.raw.end(body);
-            } catch (e) {
-              reply.raw.destroy(e as Error);
-            }
-            resolve();
+            void (async () => {
+              try {
+                const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+                const result = await rewrite(status, parsed);
+                const body = Buffer.from(JSON.stringify(result.body));
+                delete out['content-length'];
+                reply.hijack();
+                reply.raw.writeHead(result.status, { ...out, 'content-length': String(body.length) });
+                reply.raw.end(body);
+                done();
+              } catch (e) {
+                // A refusal decided on the answer (inspect of someone else's resource): the caller's error.
+                reject(e instanceof Error ? e : new Error(String(e)));
+              }
+            })();
           });
           res.on('error', (e) => {
             reply.raw.destroy(e);
@@ -146,9 +234,10 @@ export class DockerProxy {
           });
           return;
         }
-        reply.raw.writeHead(res.statusCode ?? 502, out);
+        reply.hijack();
+        reply.raw.writeHead(status, out);
         res.pipe(reply.raw);
-        res.on('end', () => resolve());
+        res.on('end', done);
         res.on('error', (e) => {
           reply.raw.destroy(e);
           resolve();
@@ -166,7 +255,33 @@ export class DockerProxy {
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) upstream.destroy();
       });
-      request.raw.pipe(upstream);
+      if (plan.body) upstream.end(plan.body);
+      else request.raw.pipe(upstream);
     });
   }
+}
+
+function compose(first: ProxyPlan['rewrite'], second: ProxyPlan['rewrite']): ProxyPlan['rewrite'] {
+  if (!first) return second;
+  if (!second) return first;
+  return async (status, body) => {
+    const a = await first(status, body);
+    return second(a.status, a.body);
+  };
+}
+
+function readBounded(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        stream.removeAllListeners('data');
+        reject(new PayloadTooLargeError('Request body too large', `The limit is ${limit / 1024 / 1024} MB`));
+      } else chunks.push(c);
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
 }

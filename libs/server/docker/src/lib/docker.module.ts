@@ -1,24 +1,28 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@capstan/server-auth';
 import { EnvironmentsModule } from '@capstan/server-environments';
+import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { DockerDashboardController } from './dashboard.controller';
 import { ConsoleStreams } from './console-streams';
 import { DockerProxy } from './docker-proxy';
+import { ProxyOwnership } from './proxy-ownership';
 import { LiveStreams } from './streams/live-streams';
-import { RoleStreamAccessPolicy, StreamAccessPolicy } from './streams/stream-access';
+import { StreamAccessPolicy } from './streams/stream-access';
+import { OwnershipStreamAccessPolicy } from './ownership-stream-access';
 
-/** The Docker API proxy; ownership filtering, streams and the dashboard arrive here next. */
+/** The Docker API proxy with ownership, the consoles and streams, and the dashboard. */
 @Module({
-  imports: [EnvironmentsModule, AuthModule, SettingsModule],
+  imports: [EnvironmentsModule, AuthModule, SettingsModule, ResourceControlsModule],
   controllers: [DockerDashboardController],
   providers: [
     DockerProxy,
     ConsoleStreams,
+    ProxyOwnership,
     LiveStreams,
-    // Ownership replaces this with a policy that reads resource controls.
-    { provide: StreamAccessPolicy, useClass: RoleStreamAccessPolicy },
+    // Logs, stats and events follow the same ownership as the proxy.
+    { provide: StreamAccessPolicy, useClass: OwnershipStreamAccessPolicy },
   ],
-  exports: [DockerProxy, ConsoleStreams, LiveStreams],
+  exports: [DockerProxy, ConsoleStreams, LiveStreams, ProxyOwnership],
 })
 export class DockerModule {}

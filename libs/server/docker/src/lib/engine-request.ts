@@ -35,3 +35,49 @@ export function engineRequest(
   };
   return connection.tls ? httpsRequest(options, onResponse) : httpRequest(options, onResponse);
 }
+
+const MAX_JSON_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A small JSON call to the engine (inspects before an ownership check, exec lookups). Rejects when the engine
+ * cannot be reached; a non-2xx answer resolves with its status and parsed body.
+ */
+export function engineJson(
+  connection: EngineConnection,
+  method: string,
+  path: string,
+  timeoutMs = 10_000,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = engineRequest(connection, method, path, { accept: 'application/json' }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_JSON_BYTES) res.destroy(new Error('engine answer too large'));
+        else chunks.push(c);
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = undefined;
+        try {
+          body = text ? (JSON.parse(text) as unknown) : undefined;
+        } catch {
+          body = { message: text.slice(0, 500) };
+        }
+        resolve({ status: res.statusCode ?? 502, body });
+      });
+      res.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    req.end();
+  });
+}

@@ -79,6 +79,16 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /** The raw lists with the time of their snapshot (unix seconds), for browsing a down environment. */
+  async rawWithTime(environmentId: number): Promise<{ raw: DockerSnapshotRaw; time: number } | undefined> {
+    const [raw, summary] = await Promise.all([
+      this.raw(environmentId),
+      this.summaries.findOneBy({ environmentId }),
+    ]);
+    if (!raw || !summary) return undefined;
+    return { raw, time: (JSON.parse(summary.summary) as DockerSnapshotSummary).Time };
+  }
+
   async raw(environmentId: number): Promise<DockerSnapshotRaw | undefined> {
     const row = await this.raws.findOneBy({ environmentId });
     return row ? (JSON.parse(row.data) as DockerSnapshotRaw) : undefined;

@@ -321,6 +321,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/resource_controls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a resource control (ownership) */
+        post: operations["ResourceControlCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resource_controls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change ownership: public, administrators only, or restricted to users/teams (non-administrators: only controls they hold, only to themselves and their teams) */
+        put: operations["ResourceControlUpdate"];
+        post?: never;
+        /** Delete a resource control */
+        delete: operations["ResourceControlDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roles": {
         parameters: {
             query?: never;
@@ -937,6 +972,21 @@ export interface components {
             Name: string;
             TagIDs?: number[];
         };
+        CreateResourceControlDto: {
+            AdministratorsOnly?: boolean;
+            /** @description Capstan: the environment of the resource (none: every environment) */
+            EndpointID?: number;
+            Public?: boolean;
+            /** @description Docker id or name of the resource; stacks: "<envId>_<name>" */
+            ResourceID: string;
+            SubResourceIDs?: string[];
+            /** @description Team ids given access */
+            Teams?: number[];
+            /** @description 1 container, 2 service, 3 volume, 4 network, 5 secret, 6 stack, 7 config, 8 custom template, 9 container group (or the type name) */
+            Type: number | string;
+            /** @description User ids given access */
+            Users?: number[];
+        };
         CreateTagDto: {
             name: string;
         };
@@ -1072,6 +1122,14 @@ export interface components {
             URL: string;
             Version: string | null;
         };
+        OwnershipDto: {
+            AdministratorsOnly?: boolean;
+            Public?: boolean;
+            /** @description Team ids given access */
+            Teams?: number[];
+            /** @description User ids given access */
+            Users?: number[];
+        };
         PublicSettingsResponse: {
             /** @enum {number} */
             AuthenticationMethod: 1 | 2 | 3;
@@ -1083,6 +1141,19 @@ export interface components {
             OAuthLogoutURI: string;
             /** @example 12 */
             RequiredPasswordLength: number;
+        };
+        ResourceControlResponse: {
+            AdministratorsOnly: boolean;
+            Id: number;
+            Public: boolean;
+            ResourceId: string;
+            SubResourceIds: string[];
+            /** @description A synthetic control for built-in networks */
+            System: boolean;
+            TeamAccesses: components["schemas"]["TeamAccessDto"][];
+            /** @description 1–9, see POST */
+            Type: number;
+            UserAccesses: components["schemas"]["UserAccessDto"][];
         };
         RoleResponse: {
             /** @description Permission catalog entries granted */
@@ -1158,6 +1229,10 @@ export interface components {
             };
             ID: number;
             Name: string;
+        };
+        TeamAccessDto: {
+            AccessLevel: number;
+            TeamId: number;
         };
         TeamMembershipResponse: {
             Id: number;
@@ -1253,6 +1328,10 @@ export interface components {
             theme?: components["schemas"]["ThemeSettingsDto"];
             useCache?: boolean;
             username?: string;
+        };
+        UserAccessDto: {
+            AccessLevel: number;
+            UserId: number;
         };
         UserResponse: {
             /** @example 1 */
@@ -2526,6 +2605,142 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ResourceControlCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateResourceControlDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceControlResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "resource-controls:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ResourceControlUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OwnershipDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceControlResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "resource-controls:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ResourceControlDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "resource-controls:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -4,10 +4,15 @@ import type { CapstanConfig } from '../config/capstan-config';
 import { InitialSchema1763856000000 } from './migrations/main/1763856000000-initial-schema';
 import { AuditSchema1763856000001 } from './migrations/audit/1763856000001-audit-schema';
 import { Environments1763900000000 } from './migrations/main/1763900000000-environments';
+import { ResourceControls1764000000000 } from './migrations/main/1764000000000-resource-controls';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
-export const MAIN_MIGRATIONS = [InitialSchema1763856000000, Environments1763900000000];
+export const MAIN_MIGRATIONS = [
+  InitialSchema1763856000000,
+  Environments1763900000000,
+  ResourceControls1764000000000,
+];
 export const AUDIT_MIGRATIONS = [AuditSchema1763856000001];
 
 /**

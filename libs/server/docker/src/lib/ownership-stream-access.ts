@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { environmentRoleGrants, Permission, ResourceControlType } from '@capstan/contracts-api';
+import { ForbiddenError } from '@capstan/server-core';
+import { canAccess, ResourceControlsService, type ControlIndex } from '@capstan/server-resource-controls';
+import { decide, roleScope } from './proxy-policy';
+import {
+  StreamAccessPolicy,
+  type EngineEvent,
+  type EventPredicate,
+  type InspectedContainer,
+  type StreamCaller,
+} from './streams/stream-access';
+
+/** How long an events stream keeps its view of the resource controls before re-reading them. */
+const INDEX_TTL_MS = 5000;
+
+const OWNED_EVENT_TYPES: Readonly<Record<string, ResourceControlType>> = {
+  container: ResourceControlType.Container,
+  volume: ResourceControlType.Volume,
+  network: ResourceControlType.Network,
+  service: ResourceControlType.Service,
+  secret: ResourceControlType.Secret,
+  config: ResourceControlType.Config,
+};
+
+/**
+ * The live streams under ownership: logs and stats of a container need the same access as its inspect; events of
+ * owned resource types reach users who own those resources (images, daemon and node events are not owned).
+ */
+@Injectable()
+export class OwnershipStreamAccessPolicy extends StreamAccessPolicy {
+  constructor(private readonly controls: ResourceControlsService) {
+    super();
+  }
+
+  async assertContainerReadable(
+    caller: StreamCaller,
+    kind: 'logs' | 'stats',
+    container: InspectedContainer,
+  ): Promise<void> {
+    this.checkRole(caller);
+    const decision = decide(caller.roleId, 'GET', `/containers/${container.Id}/${kind}`);
+    if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
+    if (roleScope(caller.roleId) !== 'filtered') return;
+    const labels = container.Config?.Labels;
+    const index = await this.controls.index(caller.envId, [labels]);
+    const rc = index.find(ResourceControlType.Container, container.Id, labels);
+    if (!canAccess(rc, await this.controls.caller(caller.user))) {
+      throw new ForbiddenError('Access denied to resource', 'This resource belongs to someone else');
+    }
+  }
+
+  async eventFilter(caller: StreamCaller): Promise<EventPredicate> {
+    this.checkRole(caller);
+    if (roleScope(caller.roleId) !== 'filtered') return () => true;
+    const who = await this.controls.caller(caller.user);
+    let index: { value: ControlIndex; at: number } | undefined;
+    return async (event: EngineEvent) => {
+      const type = OWNED_EVENT_TYPES[event.Type ?? ''];
+      if (type === undefined) return true;
+      const attributes = event.Actor?.Attributes ?? {};
+      // Names in access-control labels are resolved per event (rare); the rest shares a short-lived index.
+      const named = Object.keys(attributes).some((k) => k.startsWith('io.portainer.accesscontrol.'));
+      if (named) index = undefined;
+      if (!index || Date.now() - index.at > INDEX_TTL_MS) {
+        index = { value: await this.controls.index(caller.envId, [attributes]), at: Date.now() };
+      }
+      const id = event.Actor?.ID ?? '';
+      // Container events carry the container's labels as attributes; network events carry the name.
+      const rc = index.value.find(type, id, attributes, { name: attributes['name'] });
+      if (named) index = undefined;
+      return canAccess(rc, who);
+    };
+  }
+
+  private checkRole(caller: StreamCaller): void {
+    if (!environmentRoleGrants(caller.user, caller.roleId, Permission.ResourcesRead)) {
+      throw new ForbiddenError(
+        'Access denied to resource',
+        'Reading resources needs environment:resources:read',
+      );
+    }
+  }
+}

@@ -1,0 +1,369 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ResourceControlType,
+  type EnvironmentRoleId,
+  type ResourceControlBody,
+} from '@capstan/contracts-api';
+import { BadGatewayError, DomainError, ForbiddenError, type AuthenticatedUser } from '@capstan/server-core';
+import { type EngineConnection } from '@capstan/server-environments';
+import {
+  canAccess,
+  decorate,
+  ResourceControlsService,
+  type Caller,
+  type ControlIndex,
+  type Labels,
+} from '@capstan/server-resource-controls';
+import { engineJson } from './engine-request';
+import { classify, roleScope, type ListedType, type OwnedType, type RoleScope } from './proxy-policy';
+
+/** Security toggles of an environment (Portainer's SecuritySettings), as the proxy reads them. */
+export interface SecurityToggles {
+  allowBindMountsForRegularUsers: boolean;
+  allowPrivilegedModeForRegularUsers: boolean;
+  allowHostNamespaceForRegularUsers: boolean;
+  allowDeviceMappingForRegularUsers: boolean;
+  allowContainerCapabilitiesForRegularUsers: boolean;
+  allowSysctlSettingForRegularUsers: boolean;
+}
+
+export interface OwnershipContext {
+  readonly user: AuthenticatedUser;
+  readonly envId: number;
+  readonly roleId: EnvironmentRoleId | undefined;
+  readonly method: string;
+  /** Engine path, version prefix included, without the query. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly connection: EngineConnection;
+  readonly security: SecurityToggles;
+  /** Reads the whole request body (bounded); only called when a check needs it. */
+  readonly readBody: () => Promise<Buffer>;
+}
+
+export type Rewritten = { status: number; body: unknown };
+
+/** How the proxy must handle one call so that ownership holds. */
+export interface ProxyPlan {
+  /** The request body, already read (it was checked): sent instead of piping the request. */
+  body?: Buffer;
+  /** Applied to a 2xx JSON answer (buffered): filter, decorate, or refuse (status 403). */
+  rewrite?: (status: number, body: unknown) => Promise<Rewritten>;
+  /** After a 2xx answer was sent (the resource is gone: drop its control). */
+  after?: () => Promise<void>;
+}
+
+/** The engine's own non-2xx answer to a lookup (404 No such container…): passed on as it came. */
+export class EngineAnswerError extends DomainError {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    const message = (body as { message?: unknown } | undefined)?.message;
+    super(typeof message === 'string' ? message : `The engine answered ${status}`, 'Docker engine');
+  }
+}
+
+const INSPECT_PATH: Readonly<Record<OwnedType | 'task', (id: string) => string>> = {
+  [ResourceControlType.Container]: (id) => `/containers/${id}/json`,
+  [ResourceControlType.Service]: (id) => `/services/${id}`,
+  [ResourceControlType.Volume]: (id) => `/volumes/${id}`,
+  [ResourceControlType.Network]: (id) => `/networks/${id}`,
+  [ResourceControlType.Secret]: (id) => `/secrets/${id}`,
+  [ResourceControlType.Config]: (id) => `/configs/${id}`,
+  task: (id) => `/tasks/${id}`,
+};
+
+/** What ownership needs to know about a Docker object of a type. */
+interface Identity {
+  id: string;
+  labels: Labels;
+  name?: string;
+  serviceId?: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** A string field of a Docker object ('' when absent or not a string). */
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+export function identify(type: ListedType, raw: unknown): Identity {
+  const o = (raw ?? {}) as Json;
+  const spec = (o['Spec'] ?? {}) as Json;
+  switch (type) {
+    case ResourceControlType.Container:
+      return {
+        id: str(o['Id']),
+        // Lists carry Labels; inspects carry Config.Labels.
+        labels: (o['Labels'] ?? (o['Config'] as Json | undefined)?.['Labels']) as Labels,
+      };
+    case ResourceControlType.Volume:
+      return { id: str(o['Name']), labels: o['Labels'] as Labels };
+    case ResourceControlType.Network:
+      return { id: str(o['Id']), labels: o['Labels'] as Labels, name: str(o['Name']) };
+    case ResourceControlType.Service:
+    case ResourceControlType.Secret:
+    case ResourceControlType.Config:
+      return { id: str(o['ID']), labels: spec['Labels'] as Labels };
+    case 'task': {
+      const containerSpec = ((spec['ContainerSpec'] ?? {}) as Json)['Labels'] as Labels;
+      return {
+        id: str(o['ServiceID']),
+        labels: { ...(o['Labels'] as Record<string, string> | undefined), ...containerSpec },
+        serviceId: str(o['ServiceID']),
+      };
+    }
+  }
+}
+
+/** Tasks are looked up through their service's control. */
+function controlType(type: ListedType): ResourceControlType {
+  return type === 'task' ? ResourceControlType.Service : type;
+}
+
+function findFor(index: ControlIndex, type: ListedType, who: Identity): ResourceControlBody | undefined {
+  return index.find(controlType(type), who.id, who.labels, { name: who.name, serviceId: who.serviceId });
+}
+
+const accessDenied = (details: string) => new ForbiddenError('Access denied to resource', details);
+
+/**
+ * Ownership through the Docker proxy (reference §1.16): private controls on create, filtered and decorated lists
+ * and inspects, checked operations, controls dropped with their resource, security toggles on create.
+ */
+@Injectable()
+export class ProxyOwnership {
+  constructor(private readonly controls: ResourceControlsService) {}
+
+  async plan(ctx: OwnershipContext): Promise<ProxyPlan> {
+    const scope = roleScope(ctx.roleId);
+    const op = classify(ctx.method, ctx.path);
+    switch (op.kind) {
+      case 'list':
+        return { rewrite: (status, body) => this.list(ctx, scope, op.type, status, body) };
+      case 'inspect':
+        return {
+          rewrite: async (status, body) => {
+            const who = identify(op.type, body);
+            const index = await this.controls.index(ctx.envId, [who.labels]);
+            const rc = findFor(index, op.type, who);
+            if (scope === 'filtered' && !canAccess(rc, await this.controls.caller(ctx.user))) {
+              throw accessDenied('This resource belongs to someone else');
+            }
+            return { status, body: decorate(body as Json, rc) };
+          },
+        };
+      case 'create':
+        return this.create(ctx, scope, op.type);
+      case 'resource': {
+        if (scope === 'read-all') return {};
+        if (scope === 'full' && !op.remove) return {};
+        const who = await this.lookup(ctx, op.type, op.id);
+        if (scope === 'filtered') await this.assertAccess(ctx, op.type, who);
+        if (!op.remove || op.type === 'task') return {};
+        const type = op.type;
+        return { after: () => this.controls.deleteFor(ctx.envId, type, who.id) };
+      }
+      case 'console':
+        if (scope === 'filtered') {
+          await this.assertAccess(
+            ctx,
+            ResourceControlType.Container,
+            await this.lookup(ctx, ResourceControlType.Container, op.containerId),
+          );
+        }
+        return {};
+      case 'exec':
+        if (scope === 'filtered') {
+          const exec = await this.engine(ctx, `/exec/${op.execId}/json`);
+          const containerId = str((exec as Json)['ContainerID']);
+          await this.assertAccess(
+            ctx,
+            ResourceControlType.Container,
+            await this.lookup(ctx, ResourceControlType.Container, containerId),
+          );
+        }
+        return {};
+      case 'commit': {
+        if (scope !== 'filtered') return {};
+        const container = ctx.query.get('container') ?? '';
+        await this.assertAccess(
+          ctx,
+          ResourceControlType.Container,
+          await this.lookup(ctx, ResourceControlType.Container, container),
+        );
+        return {};
+      }
+      case 'swarm-read':
+        if (scope === 'full') return {};
+        // Join tokens let anyone add nodes to the cluster: administrators only.
+        return {
+          rewrite: (status, body) => {
+            const copy = { ...(body as Json) };
+            delete copy['JoinTokens'];
+            return Promise.resolve({ status, body: copy });
+          },
+        };
+      case 'prune':
+      case 'admin':
+      case 'events':
+      case 'disk-usage':
+      case 'nodes-list':
+      case 'shared':
+        // Decided by role alone (proxy-policy).
+        return {};
+    }
+  }
+
+  /** Lists visible to a caller in an environment: for the dashboard's counts. */
+  async visible<T>(
+    user: AuthenticatedUser,
+    envId: number,
+    roleId: EnvironmentRoleId | undefined,
+    type: ListedType,
+    items: T[],
+  ): Promise<T[]> {
+    if (roleScope(roleId) !== 'filtered') return items;
+    const ids = items.map((i) => identify(type, i));
+    const index = await this.controls.index(
+      envId,
+      ids.map((i) => i.labels),
+    );
+    const caller = await this.controls.caller(user);
+    return items.filter((_, n) => canAccess(findFor(index, type, ids[n]), caller));
+  }
+
+  private async list(
+    ctx: OwnershipContext,
+    scope: RoleScope,
+    type: ListedType,
+    status: number,
+    body: unknown,
+  ): Promise<Rewritten> {
+    // /volumes answers {Volumes: [...], Warnings}; the other lists are arrays.
+    const items: unknown[] | undefined = Array.isArray(body)
+      ? body
+      : type === ResourceControlType.Volume && Array.isArray((body as Json | undefined)?.['Volumes'])
+        ? ((body as Json)['Volumes'] as unknown[])
+        : undefined;
+    if (!items) return { status, body };
+    const ids = items.map((i) => identify(type, i));
+    const index = await this.controls.index(
+      ctx.envId,
+      ids.map((i) => i.labels),
+    );
+    const caller: Caller | undefined =
+      scope === 'filtered' ? await this.controls.caller(ctx.user) : undefined;
+    const out: unknown[] = [];
+    items.forEach((item, n) => {
+      const rc = findFor(index, type, ids[n]);
+      if (caller && !canAccess(rc, caller)) return;
+      out.push(decorate(item as Json, rc));
+    });
+    return { status, body: Array.isArray(body) ? out : { ...(body as Json), Volumes: out } };
+  }
+
+  private async create(ctx: OwnershipContext, scope: RoleScope, type: OwnedType): Promise<ProxyPlan> {
+    let body: Buffer | undefined;
+    if (
+      scope !== 'full' &&
+      (type === ResourceControlType.Container || type === ResourceControlType.Service)
+    ) {
+      body = await ctx.readBody();
+      checkSecurity(type, parseBody(body), ctx.security);
+    }
+    return {
+      body,
+      rewrite: async (status, answer) => {
+        const a = (answer ?? {}) as Json;
+        const id = type === ResourceControlType.Volume ? str(a['Name']) : str(a['Id']) || str(a['ID']);
+        if (!id) return { status, body: answer };
+        const rc = await this.controls.createPrivate(ctx.envId, type, id, ctx.user.id);
+        return { status, body: decorate(a, rc) };
+      },
+    };
+  }
+
+  /** Inspects the resource on the engine: its full id and labels (names and short ids are accepted). */
+  private async lookup(ctx: OwnershipContext, type: OwnedType | 'task', id: string): Promise<Identity> {
+    if (!id) throw new EngineAnswerError(404, { message: 'No such resource: an id is required' });
+    return identify(type, await this.engine(ctx, INSPECT_PATH[type](encodeURIComponent(id))));
+  }
+
+  private async engine(ctx: OwnershipContext, path: string): Promise<unknown> {
+    let answer: { status: number; body: unknown };
+    try {
+      answer = await engineJson(ctx.connection, 'GET', path);
+    } catch (e) {
+      throw new BadGatewayError(
+        'Unable to reach the Docker engine',
+        `${ctx.connection.url}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    if (answer.status < 200 || answer.status >= 300) throw new EngineAnswerError(answer.status, answer.body);
+    return answer.body;
+  }
+
+  private async assertAccess(ctx: OwnershipContext, type: ListedType, who: Identity): Promise<void> {
+    const index = await this.controls.index(ctx.envId, [who.labels]);
+    if (!canAccess(findFor(index, type, who), await this.controls.caller(ctx.user))) {
+      throw accessDenied('This resource belongs to someone else');
+    }
+  }
+}
+
+function parseBody(body: Buffer): Json {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Json) : {};
+  } catch {
+    // The engine answers malformed JSON itself, with its own message.
+    return {};
+  }
+}
+
+const forbidden = (what: string) =>
+  new ForbiddenError(
+    `Forbidden to use ${what}`,
+    "The environment's security settings do not allow this for regular users",
+  );
+
+/** The environment's security toggles, for regular users (reference §1.16). */
+export function checkSecurity(type: OwnedType, body: Json, s: SecurityToggles): void {
+  if (type === ResourceControlType.Service) {
+    const task = (body['TaskTemplate'] ?? {}) as Json;
+    const mounts = (((task['ContainerSpec'] ?? {}) as Json)['Mounts'] ?? []) as Json[];
+    if (
+      !s.allowBindMountsForRegularUsers &&
+      Array.isArray(mounts) &&
+      mounts.some((m) => m['Type'] === 'bind')
+    ) {
+      throw forbidden('bind mounts');
+    }
+    return;
+  }
+  const host = (body['HostConfig'] ?? {}) as Json;
+  const nonEmpty = (v: unknown) =>
+    (Array.isArray(v) && v.length > 0) || (typeof v === 'object' && v !== null && Object.keys(v).length > 0);
+  if (!s.allowPrivilegedModeForRegularUsers && host['Privileged'] === true)
+    throw forbidden('privileged mode');
+  if (!s.allowHostNamespaceForRegularUsers && host['PidMode'] === 'host')
+    throw forbidden('pid host namespace');
+  if (!s.allowDeviceMappingForRegularUsers && nonEmpty(host['Devices'])) throw forbidden('device mapping');
+  if (!s.allowSysctlSettingForRegularUsers && nonEmpty(host['Sysctls'])) throw forbidden('sysctl settings');
+  if (!s.allowContainerCapabilitiesForRegularUsers && nonEmpty(host['CapAdd']))
+    throw forbidden('capabilities');
+  if (!s.allowBindMountsForRegularUsers) {
+    const binds = Array.isArray(host['Binds']) ? (host['Binds'] as unknown[]) : [];
+    const mounts = Array.isArray(host['Mounts']) ? (host['Mounts'] as Json[]) : [];
+    // "name:/path" is a named volume; a source starting with "/" (or "." / "~") is a host path.
+    if (
+      binds.some((b) => typeof b === 'string' && /^[/.~]/.test(b)) ||
+      mounts.some((m) => m['Type'] === 'bind')
+    ) {
+      throw forbidden('bind mounts');
+    }
+  }
+}

@@ -1,0 +1,315 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, Repository } from 'typeorm';
+import { ResourceControlType, UserRole, type ResourceControlBody } from '@capstan/contracts-api';
+import {
+  AUTOCOMMIT,
+  AuthenticatedUser,
+  BadRequestError,
+  ClockPort,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+} from '@capstan/server-core';
+import { accessLabelNames, canUpdate, ControlIndex, type Caller, type Labels } from './access-control';
+import { ResourceControlEntity } from './entities/resource-control.entity';
+
+/** What an ownership change asks for (Portainer's payload). */
+export interface OwnershipInput {
+  Public?: boolean;
+  AdministratorsOnly?: boolean;
+  Users?: number[];
+  Teams?: number[];
+}
+
+export interface CreateControlInput extends OwnershipInput {
+  ResourceID: string;
+  Type: ResourceControlType;
+  SubResourceIDs?: string[];
+  /** Capstan: the environment the resource lives in; none = every environment (Portainer's model). */
+  EndpointID?: number;
+}
+
+/** Team ids per user, as long as the authenticator caches users. */
+const CALLER_TTL_MS = 5000;
+
+/** Resource controls: ownership of Docker resources (reference §1.16, §2.4). */
+@Injectable()
+export class ResourceControlsService {
+  private readonly callers = new Map<number, { caller: Caller; at: number }>();
+
+  constructor(
+    @InjectRepository(ResourceControlEntity) private readonly repo: Repository<ResourceControlEntity>,
+    private readonly clock: ClockPort,
+  ) {}
+
+  /** The caller's user id and team ids, for access checks. */
+  async caller(actor: AuthenticatedUser): Promise<Caller> {
+    const cached = this.callers.get(actor.id);
+    const now = this.clock.now();
+    if (cached && now - cached.at < CALLER_TTL_MS) return cached.caller;
+    const rows = await this.repo.manager
+      .createQueryBuilder()
+      .select('m.team_id', 'teamId')
+      .from('team_memberships', 'm')
+      .where('m.user_id = :uid', { uid: actor.id })
+      .getRawMany<{ teamId: number | string }>();
+    const caller: Caller = { userId: actor.id, teamIds: rows.map((r) => Number(r.teamId)) };
+    if (this.callers.size > 10_000) this.callers.clear();
+    this.callers.set(actor.id, { caller, at: now });
+    return caller;
+  }
+
+  /**
+   * The controls that apply in one environment, indexed. `labels` are the labels of the resources about to be
+   * looked up: user and team names in access-control labels are resolved in one query each.
+   */
+  async index(envId: number, labels: Labels[] = []): Promise<ControlIndex> {
+    const rows = await this.repo
+      .createQueryBuilder('rc')
+      .where(
+        new Brackets((w) =>
+          w.where('rc.environment_id = :envId', { envId }).orWhere('rc.environment_id IS NULL'),
+        ),
+      )
+      .getMany();
+    // Global controls first: an environment's own control wins over a global one for the same resource.
+    rows.sort(
+      (a, b) => (a.environmentId === null ? 0 : 1) - (b.environmentId === null ? 0 : 1) || a.id - b.id,
+    );
+    const wanted = accessLabelNames(labels);
+    const [users, teams] = await Promise.all([
+      this.idsByName('users', 'username', [...wanted.users]),
+      this.idsByName('teams', 'name', [...wanted.teams]),
+    ]);
+    return new ControlIndex(envId, rows.map(toBody), { users, teams });
+  }
+
+  async get(id: number): Promise<ResourceControlBody> {
+    return toBody(await this.entity(id));
+  }
+
+  /**
+   * A private control for the creator of a resource, replacing any control left over for the same id
+   * (a volume name reused after the volume was removed outside Capstan).
+   */
+  async createPrivate(
+    envId: number,
+    type: ResourceControlType,
+    resourceId: string,
+    userId: number,
+  ): Promise<ResourceControlBody> {
+    const fields = {
+      subResourceIds: '[]',
+      public: false,
+      administratorsOnly: false,
+      userAccesses: JSON.stringify([{ UserId: userId, AccessLevel: 1 }]),
+      teamAccesses: '[]',
+    };
+    const existing = await this.repo.findOneBy({ environmentId: envId, type, resourceId });
+    if (existing) {
+      await this.repo.update({ id: existing.id }, fields);
+      return toBody({ ...existing, ...fields });
+    }
+    const saved = await this.repo.save(
+      this.repo.create({ environmentId: envId, type, resourceId, createdAt: this.clock.now(), ...fields }),
+      AUTOCOMMIT,
+    );
+    return toBody(saved);
+  }
+
+  /** `POST /api/resource_controls` (administrators). */
+  async create(input: CreateControlInput): Promise<ResourceControlBody> {
+    const ownership = await this.checkOwnership(input);
+    const environmentId = input.EndpointID ?? null;
+    if (environmentId !== null) {
+      const found = await this.repo.manager
+        .createQueryBuilder()
+        .select('e.id', 'id')
+        .from('environments', 'e')
+        .where('e.id = :id', { id: environmentId })
+        .getRawOne<{ id: number }>();
+      if (!found) throw new BadRequestError('Invalid environment', `No environment ${environmentId}`);
+    }
+    const clash = await this.repo
+      .createQueryBuilder('rc')
+      .where('rc.type = :type AND rc.resource_id = :rid', { type: input.Type, rid: input.ResourceID })
+      .andWhere(
+        environmentId === null
+          ? 'rc.environment_id IS NULL'
+          : new Brackets((w) =>
+              w
+                .where('rc.environment_id = :env', { env: environmentId })
+                .orWhere('rc.environment_id IS NULL'),
+            ),
+      )
+      .getCount();
+    if (clash > 0) {
+      throw new ConflictError(
+        'A resource control is already associated to this resource',
+        `Type ${input.Type}, resource ${input.ResourceID}`,
+      );
+    }
+    const saved = await this.repo.save(
+      this.repo.create({
+        environmentId,
+        type: input.Type,
+        resourceId: input.ResourceID,
+        subResourceIds: JSON.stringify([...new Set(input.SubResourceIDs ?? [])]),
+        createdAt: this.clock.now(),
+        ...ownership,
+      }),
+      AUTOCOMMIT,
+    );
+    return toBody(saved);
+  }
+
+  /**
+   * `PUT /api/resource_controls/{id}`. Administrators change anything. Others (Portainer's rule) only a control
+   * that is public or lists them or one of their teams, never to or from "administrators only", may give it
+   * only to themselves and their own teams, and must keep access to it.
+   */
+  async update(actor: AuthenticatedUser, id: number, input: OwnershipInput): Promise<ResourceControlBody> {
+    const entity = await this.entity(id);
+    const current = toBody(entity);
+    const ownership = await this.checkOwnership(input);
+    if (actor.role !== UserRole.Administrator) {
+      const caller = await this.caller(actor);
+      if (!canUpdate(current, caller)) {
+        throw new ForbiddenError(
+          'Access denied to resource',
+          'You cannot change the ownership of this resource',
+        );
+      }
+      if (input.AdministratorsOnly) {
+        throw new ForbiddenError(
+          'Access denied to resource',
+          'Only administrators can restrict a resource to administrators',
+        );
+      }
+      const others = (input.Users ?? []).filter((u) => u !== caller.userId);
+      const foreignTeams = (input.Teams ?? []).filter((t) => !caller.teamIds.includes(t));
+      if (others.length > 0 || foreignTeams.length > 0) {
+        throw new ForbiddenError(
+          'Access denied to resource',
+          'You can give a resource only to yourself and to teams you belong to',
+        );
+      }
+    }
+    await this.repo.update({ id }, ownership);
+    return toBody({ ...entity, ...ownership });
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.entity(id);
+    await this.repo.delete({ id });
+  }
+
+  /** The resource is gone: its control goes too (controls created without an environment stay). */
+  async deleteFor(envId: number, type: ResourceControlType, resourceId: string): Promise<void> {
+    await this.repo.delete({ environmentId: envId, type, resourceId });
+  }
+
+  private async entity(id: number): Promise<ResourceControlEntity> {
+    const entity = await this.repo.findOneBy({ id });
+    if (!entity) {
+      throw new NotFoundError(
+        'Unable to find a resource control with the specified identifier inside the database',
+        `No resource control ${id}`,
+      );
+    }
+    return entity;
+  }
+
+  /** Portainer's payload rules, and every user and team must exist. */
+  private async checkOwnership(
+    input: OwnershipInput,
+  ): Promise<Pick<ResourceControlEntity, 'public' | 'administratorsOnly' | 'userAccesses' | 'teamAccesses'>> {
+    const users = [...new Set(input.Users ?? [])];
+    const teams = [...new Set(input.Teams ?? [])];
+    const isPublic = input.Public === true;
+    const adminsOnly = input.AdministratorsOnly === true;
+    if (isPublic && adminsOnly) {
+      throw new BadRequestError(
+        'Invalid ownership',
+        'A resource cannot be both public and restricted to administrators',
+      );
+    }
+    if ((isPublic || adminsOnly) && (users.length > 0 || teams.length > 0)) {
+      throw new BadRequestError(
+        'Invalid ownership',
+        'Users and Teams must be empty when the resource is public or restricted to administrators',
+      );
+    }
+    if (!isPublic && !adminsOnly && users.length === 0 && teams.length === 0) {
+      throw new BadRequestError(
+        'Invalid ownership',
+        'Give at least one user or team access, or make the resource public or administrators-only',
+      );
+    }
+    await this.assertExist('users', users);
+    await this.assertExist('teams', teams);
+    return {
+      public: isPublic,
+      administratorsOnly: adminsOnly,
+      userAccesses: JSON.stringify(users.map((UserId) => ({ UserId, AccessLevel: 1 }))),
+      teamAccesses: JSON.stringify(teams.map((TeamId) => ({ TeamId, AccessLevel: 1 }))),
+    };
+  }
+
+  private async assertExist(table: 'users' | 'teams', ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    const found = await this.repo.manager
+      .createQueryBuilder()
+      .select('x.id', 'id')
+      .from(table, 'x')
+      .where('x.id IN (:...ids)', { ids })
+      .getRawMany<{ id: number | string }>();
+    const missing = ids.filter((id) => !found.some((f) => Number(f.id) === id));
+    if (missing.length > 0) {
+      throw new BadRequestError(
+        'Invalid ownership',
+        `Unknown ${table === 'users' ? 'user' : 'team'} id ${missing.join(', ')}`,
+      );
+    }
+  }
+
+  private async idsByName(
+    table: 'users' | 'teams',
+    column: 'username' | 'name',
+    names: string[],
+  ): Promise<Map<string, number>> {
+    if (names.length === 0) return new Map();
+    const rows = await this.repo.manager
+      .createQueryBuilder()
+      .select('x.id', 'id')
+      .addSelect(`x.${column}`, 'name')
+      .from(table, 'x')
+      .where(`x.${column} IN (:...names)`, { names })
+      .getRawMany<{ id: number | string; name: string }>();
+    return new Map(rows.map((r) => [r.name, Number(r.id)]));
+  }
+}
+
+export function toBody(e: ResourceControlEntity): ResourceControlBody {
+  return {
+    Id: e.id,
+    ResourceId: e.resourceId,
+    SubResourceIds: parseArray<string>(e.subResourceIds),
+    Type: e.type,
+    UserAccesses: parseArray<{ UserId: number; AccessLevel: number }>(e.userAccesses),
+    TeamAccesses: parseArray<{ TeamId: number; AccessLevel: number }>(e.teamAccesses),
+    Public: Boolean(e.public),
+    AdministratorsOnly: Boolean(e.administratorsOnly),
+    System: false,
+  };
+}
+
+function parseArray<T>(json: string): T[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? (v as T[]) : [];
+  } catch {
+    return [];
+  }
+}
