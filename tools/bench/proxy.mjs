@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Docker proxy overhead: GET containers/json?all=1 with N containers (created, not started) through Capstan
-// (administrator) vs the same call on the Docker socket directly, in the same run. Prints p50/p99 and the
-// p50 ratio (target ≤ 1.3). Figures only. Needs dockerd and the capstan/busybox:local image (tools/setup).
+// (administrator, then a Standard user owning each container through its own resource control) vs the same
+// call on the Docker socket directly, in the same run. Prints p50/p99 and the p50 ratios (targets ≤ 1.3 admin,
+// ≤ 1.6 Standard user). Figures only. Needs dockerd and the capstan/busybox:local image (tools/setup).
 //   node tools/bench/proxy.mjs     (BENCH_CONTAINERS=300, BENCH_REQUESTS=200)
 import http from 'node:http';
 import { existsSync } from 'node:fs';
@@ -67,6 +68,7 @@ export async function proxyOverhead({
   if (!existsSync(SOCKET)) throw new Error(`no Docker engine on ${SOCKET}`);
   await removeBenchContainers();
   console.error(`[bench] creating ${containers} containers…`);
+  const ids = [];
   for (let i = 0; i < containers; i++) {
     const r = await docker('POST', '/containers/create', {
       Image: 'capstan/busybox:local',
@@ -74,6 +76,7 @@ export async function proxyOverhead({
       Labels: { 'capstan.bench': 'proxy' },
     });
     if (r.status !== 201) throw new Error(`container create: ${r.status} ${r.body}`);
+    ids.push(JSON.parse(r.body).Id);
   }
   const dir = tempDir('capstan-bench-proxy-');
   const server = await startServer({ dataDir: dir });
@@ -104,9 +107,64 @@ export async function proxyOverhead({
       requests,
     );
     agent.destroy();
+    // A Standard user who owns every container through one resource control each: the same list size, filtered.
+    const json = { ...auth, 'Content-Type': 'application/json' };
+    const user = await request(`${server.baseUrl}/api/users`, {
+      method: 'POST',
+      headers: json,
+      body: { username: 'bench-standard', password: 'bench-standard-password', role: 2 },
+    });
+    if (user.status !== 200) throw new Error(`user create: ${user.status} ${user.body}`);
+    const userId = JSON.parse(user.body).Id;
+    const policy = await request(`${server.baseUrl}/api/endpoints/${envId}`, {
+      method: 'PUT',
+      headers: json,
+      body: { UserAccessPolicies: { [userId]: { RoleId: 3 } } },
+    });
+    if (policy.status !== 200) throw new Error(`access policy: ${policy.status} ${policy.body}`);
+    console.error(`[bench] creating ${ids.length} resource controls…`);
+    for (const id of ids) {
+      const rc = await request(`${server.baseUrl}/api/resource_controls`, {
+        method: 'POST',
+        headers: json,
+        body: { ResourceID: id, Type: 1, Users: [userId], EndpointID: envId },
+      });
+      if (rc.status !== 200) throw new Error(`resource control: ${rc.status} ${rc.body}`);
+    }
+    const login = await request(`${server.baseUrl}/api/auth`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: { username: 'bench-standard', password: 'bench-standard-password' },
+    });
+    const standardAuth = { Authorization: `Bearer ${JSON.parse(login.body).jwt}` };
+    const agent2 = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let seen = 0;
+    const standard = await sample(async () => {
+      const r = await request(`${server.baseUrl}/api/endpoints/${envId}/docker/containers/json?all=1`, {
+        headers: standardAuth,
+        agent: agent2,
+        timeout: 30_000,
+      });
+      if (r.status === 200) seen = JSON.parse(r.body).filter((c) => ids.includes(c.Id)).length;
+      return r;
+    }, requests);
+    agent2.destroy();
+    if (seen !== ids.length) throw new Error(`the standard user saw ${seen} of ${ids.length} containers`);
+    const directAgain = await sample(() => docker('GET', '/containers/json?all=1'), requests);
     const stats = (t) => ({ p50: percentile(t, 50), p99: percentile(t, 99) });
-    const result = { containers, requests, direct: stats(direct), proxied: stats(proxied) };
-    return { ...result, ratio: result.proxied.p50 / result.direct.p50 };
+    const result = {
+      containers,
+      requests,
+      direct: stats(direct),
+      directAgain: stats(directAgain),
+      proxied: stats(proxied),
+      standard: stats(standard),
+    };
+    return {
+      ...result,
+      ratio: result.proxied.p50 / result.direct.p50,
+      standardRatio: result.standard.p50 / result.directAgain.p50,
+    };
   } finally {
     await server.stop();
     cleanup(dir);
@@ -122,4 +180,11 @@ if (isMain(import.meta)) {
   console.log(`  direct socket   p50 ${r.direct.p50.toFixed(2)} ms   p99 ${r.direct.p99.toFixed(2)} ms`);
   console.log(`  capstan (admin) p50 ${r.proxied.p50.toFixed(2)} ms   p99 ${r.proxied.p99.toFixed(2)} ms`);
   console.log(`  p50 ratio       ${r.ratio.toFixed(2)}   (target ≤ 1.3)`);
+  console.log(
+    `  direct again    p50 ${r.directAgain.p50.toFixed(2)} ms   p99 ${r.directAgain.p99.toFixed(2)} ms`,
+  );
+  console.log(
+    `  capstan (standard, ${r.containers} resource controls) p50 ${r.standard.p50.toFixed(2)} ms   p99 ${r.standard.p99.toFixed(2)} ms`,
+  );
+  console.log(`  p50 ratio       ${r.standardRatio.toFixed(2)}   (target ≤ 1.6)`);
 }

@@ -75,6 +75,13 @@ await step('docker proxy', async () => {
     true,
   );
   row('  p50 ratio capstan / direct', r.ratio.toFixed(2), '≤ 1.3', r.ratio <= 1.3);
+  row(
+    `  through Capstan (Standard user, ${r.containers} resource controls)`,
+    `p50 ${r.standard.p50.toFixed(1)} ms, p99 ${r.standard.p99.toFixed(1)} ms (direct again p50 ${r.directAgain.p50.toFixed(1)} ms)`,
+    '',
+    true,
+  );
+  row('  p50 ratio Standard user / direct', r.standardRatio.toFixed(2), '≤ 1.6', r.standardRatio <= 1.6);
 });
 await step('snapshot pass', async () => {
   const r = await snapshotPass();
