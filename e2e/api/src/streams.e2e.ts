@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createUser, uniqueName, withAdminServer } from './support/fixtures';
+import { ADMIN_PASSWORD, createUser, uniqueName, withAdminServer } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
 const hasDocker = existsSync(SOCKET);
@@ -36,8 +36,13 @@ class HttpRefusal extends Error {
 }
 
 /** Opens a stream and collects its JSON messages. */
-function stream<T>(url: string, until?: (messages: T[]) => boolean, timeoutMs = 15_000): Opened<T> {
-  const ws = new WebSocket(url);
+function stream<T>(
+  url: string,
+  until?: (messages: T[]) => boolean,
+  headers: Record<string, string> = {},
+  timeoutMs = 15_000,
+): Opened<T> {
+  const ws = new WebSocket(url, { headers });
   const messages: T[] = [];
   let opened!: () => void;
   const open = new Promise<void>((r) => (opened = r));
@@ -346,6 +351,21 @@ describe.runIf(hasDocker)('live streams over WebSocket: logs, stats, events (rea
       await expect(stream(ws('events', { endpointId: 999_999 })).done).rejects.toMatchObject({ status: 404 });
     });
 
+    it('takes the session cookie from the same origin only (cross-site WebSocket hijacking)', async () => {
+      const login = await env.server.request('POST', '/api/auth', {
+        body: { username: 'admin', password: ADMIN_PASSWORD },
+      });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(cookie).toContain('=');
+      const url = ws('logs', { id: multiplexed, tail: 1 }, null);
+      await expect(
+        stream(url, undefined, { Cookie: cookie, Origin: 'https://evil.example' }).done,
+      ).rejects.toMatchObject({ status: 403 });
+      const same = await stream<LogMessage>(url, undefined, { Cookie: cookie, Origin: env.server.baseUrl })
+        .done;
+      expect(same).toMatchObject({ code: 1000, messages: [{ line: 'wide ✓ ünïcode' }] });
+    });
+
     it('403 for logs and stats of a container the user may not see; Helpdesk reads everything', async () => {
       const readOnly = await createUser(env.server, env.admin);
       const standard = await createUser(env.server, env.admin);
@@ -420,5 +440,95 @@ describe.runIf(hasDocker)('live streams over WebSocket: logs, stats, events (rea
         expect((await s.done).messages.filter((e) => e.Actor.ID === id)).toEqual([]);
       }
     });
+  });
+});
+
+const PODMAN_SOCKET = '/run/podman/podman.sock';
+
+describe.runIf(existsSync(PODMAN_SOCKET))('live streams on Podman’s Docker-compatible API', () => {
+  const env = withAdminServer();
+  let envId = 0;
+  const ids: string[] = [];
+  const ws = (kind: string, query: Record<string, string>) =>
+    `${env.server.baseUrl.replace('http', 'ws')}/api/websocket/${kind}?${new URLSearchParams({
+      endpointId: String(envId),
+      token: env.admin,
+      ...query,
+    }).toString()}`;
+
+  beforeAll(async () => {
+    const f = new FormData();
+    f.append('Name', uniqueName('podman'));
+    f.append('EndpointCreationType', '1');
+    f.append('URL', `unix://${PODMAN_SOCKET}`);
+    f.append('ContainerEngine', 'podman');
+    const r = await fetch(`${env.server.baseUrl}/api/endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${env.admin}` },
+      body: f,
+    });
+    expect(r.status).toBe(200);
+    envId = ((await r.json()) as { Id: number }).Id;
+    return async () => {
+      for (const id of ids)
+        await new Promise<void>((resolve) =>
+          request(
+            { socketPath: PODMAN_SOCKET, method: 'DELETE', path: `/v1.41/containers/${id}?force=1` },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve());
+            },
+          )
+            .on('error', () => resolve())
+            .end(),
+        );
+    };
+  });
+
+  it('logs (stdout and stderr), stats and a start event', async () => {
+    const events = stream<EventMessage>(ws('events', { type: 'container' }), (m) =>
+      m.some((e) => e.Action === 'start'),
+    );
+    await events.open;
+    const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
+    const created = await env.server.request<{ Id: string }>(
+      'POST',
+      docker(`/v1.41/containers/create?name=${uniqueName('capstan-stream')}`),
+      {
+        token: env.admin,
+        body: {
+          Image: 'localhost/capstan/busybox:local',
+          Cmd: ['sh', '-c', 'echo out-1; sleep 0.3; echo err-1 >&2; sleep 600'],
+        },
+      },
+    );
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.Id;
+    ids.push(id);
+    const started = await env.server.request('POST', docker(`/v1.41/containers/${id}/start`), {
+      token: env.admin,
+    });
+    expect(started.status, started.text).toBe(204);
+
+    const start = (await events.done).messages.find((e) => e.Action === 'start');
+    expect(start).toMatchObject({ Type: 'container', Actor: { ID: id } });
+
+    await sleep(800);
+    const logs = await stream<LogMessage>(ws('logs', { id })).done;
+    expect(logs).toMatchObject({
+      code: 1000,
+      messages: [
+        { stream: 'stdout', line: 'out-1' },
+        { stream: 'stderr', line: 'err-1' },
+      ],
+    });
+
+    const stats = await stream<StatsMessage>(ws('stats', { id }), (m) => m.length >= 2).done;
+    for (const s of stats.messages) {
+      expect(s.memoryUsage).toBeGreaterThan(0);
+      expect(s.memoryLimit).toBeGreaterThan(s.memoryUsage);
+      expect(s.pids).toBeGreaterThanOrEqual(1);
+      expect(s.cpuPercent).toBeGreaterThanOrEqual(0);
+    }
   });
 });
