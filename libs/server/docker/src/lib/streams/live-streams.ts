@@ -24,14 +24,7 @@ import {
   type InspectedContainer,
   type StreamCaller,
 } from './stream-access';
-import {
-  eventsPath,
-  logsPath,
-  parseEventsQuery,
-  parseLogsQuery,
-  parseStatsQuery,
-  type StatsQuery,
-} from './stream-query';
+import { eventsPath, logsPath, parseEventsQuery, parseLogsQuery, parseStatsQuery } from './stream-query';
 
 export const STREAM_PATHS = new Set(['/api/websocket/logs', '/api/websocket/stats', '/api/websocket/events']);
 
@@ -53,6 +46,8 @@ export class LiveStreams implements OnApplicationShutdown {
 
   /** For the HTTP servers' `upgrade` event, for a path in STREAM_PATHS. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // The client may hang up while its access is being checked.
+    socket.on('error', () => socket.destroy());
     void this.open(req, socket, head).catch((e: unknown) => {
       const mapped = mapError(e);
       if (mapped.status >= 500) this.logger.write('warn', 'live stream refused', { error: String(e) });
@@ -77,14 +72,16 @@ export class LiveStreams implements OnApplicationShutdown {
         const { caller, connection } = await this.caller(req, url, q.endpointId);
         const container = await this.inspect(connection, q.id);
         await this.access.assertContainerReadable(caller, 'logs', container);
-        return this.upgrade(req, socket, head, connection, logsPath(q), logsTranslator(container));
+        // The inspected id, not the name asked for: what is streamed is what was checked.
+        const path = logsPath({ ...q, id: container.Id });
+        return this.upgrade(req, socket, head, connection, path, logsTranslator(container));
       }
       case '/api/websocket/stats': {
         const q = parseStatsQuery(url.searchParams);
         const { caller, connection } = await this.caller(req, url, q.endpointId);
         const container = await this.inspect(connection, q.id);
         await this.access.assertContainerReadable(caller, 'stats', container);
-        return this.upgrade(req, socket, head, connection, statsPath(q), statsTranslator());
+        return this.upgrade(req, socket, head, connection, statsPath(container.Id), statsTranslator());
       }
       case '/api/websocket/events': {
         const q = parseEventsQuery(url.searchParams);
@@ -145,8 +142,8 @@ export class LiveStreams implements OnApplicationShutdown {
   }
 }
 
-function statsPath(q: StatsQuery): string {
-  return `/containers/${encodeURIComponent(q.id)}/stats?stream=1`;
+function statsPath(containerId: string): string {
+  return `/containers/${encodeURIComponent(containerId)}/stats?stream=1`;
 }
 
 /**
