@@ -212,3 +212,20 @@ function nextLayer(
     return { ...layer, status, phase: 'done', percent: 100 };
   return { ...layer, status };
 }
+
+/** The registry host of a reference (`host:5000/a/b:tag` → `host:5000`); '' for Docker Hub names. */
+export function registryOf(reference: string): string {
+  const first = reference.trim().split('/')[0];
+  return reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+    ? first
+    : '';
+}
+
+/** `X-Registry-Auth` for a pull: URL-safe base64 (with padding) of the engine's auth config JSON. */
+export function registryAuthHeader(username: string, password: string, serveraddress: string): string {
+  const json = JSON.stringify({ username, password, serveraddress });
+  const bytes = new TextEncoder().encode(json);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_');
+}

@@ -19,6 +19,8 @@ import {
   isImageReference,
   pullPercent,
   readJsonLines,
+  registryAuthHeader,
+  registryOf,
   splitImageReference,
 } from '@capstan/portal-data-access';
 import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-ui';
@@ -51,6 +53,45 @@ import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-
             (input)="reference.set($any($event.target).value)"
           />
         </cap-form-field>
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="image-pull-login"
+            [disabled]="running()"
+            [checked]="login()"
+            (change)="login.set($any($event.target).checked)"
+          />
+          The registry needs a login
+        </label>
+        @if (login()) {
+          <div class="grid-2">
+            <cap-form-field label="Username" [required]="true" [error]="loginError()">
+              <input
+                capControl
+                class="input"
+                name="username"
+                autocomplete="off"
+                data-testid="image-pull-username"
+                [disabled]="running()"
+                [value]="username()"
+                (input)="username.set($any($event.target).value)"
+              />
+            </cap-form-field>
+            <cap-form-field label="Password or token">
+              <input
+                capControl
+                class="input"
+                type="password"
+                name="password"
+                autocomplete="off"
+                data-testid="image-pull-password"
+                [disabled]="running()"
+                [value]="password()"
+                (input)="password.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          </div>
+        }
       </form>
 
       @if (started()) {
@@ -153,6 +194,12 @@ import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-
     .actions {
       display: contents;
     }
+    .check {
+      display: flex;
+      gap: 0.5rem;
+      align-items: baseline;
+      margin: 0 0 0.75rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -171,6 +218,13 @@ export class ImagePullDialog {
   protected readonly done = signal(false);
   protected readonly state = signal<PullState>(EMPTY_PULL);
   protected readonly requestError = signal<string | null>(null);
+  /** Credentials for this pull only (sent as `X-Registry-Auth`, never stored). */
+  protected readonly login = signal(false);
+  protected readonly username = signal('');
+  protected readonly password = signal('');
+  protected readonly loginError = computed(() =>
+    this.submitted() && this.login() && !this.username().trim() ? 'Enter the registry username.' : null,
+  );
   protected readonly percent = computed(() => pullPercent(this.state()));
   protected readonly bytes = formatBytes;
   private abort: AbortController | null = null;
@@ -192,7 +246,7 @@ export class ImagePullDialog {
     event?.preventDefault();
     if (this.running()) return;
     this.submitted.set(true);
-    if (this.referenceError()) return;
+    if (this.referenceError() || this.loginError()) return;
     const reference = this.reference().trim();
     const { fromImage, tag } = splitImageReference(reference);
     this.state.set(EMPTY_PULL);
@@ -204,6 +258,15 @@ export class ImagePullDialog {
     try {
       const response = await this.docker.stream(this.envId(), 'POST', '/images/create', {
         query: { fromImage, tag },
+        headers: this.login()
+          ? {
+              'X-Registry-Auth': registryAuthHeader(
+                this.username().trim(),
+                this.password(),
+                registryOf(reference),
+              ),
+            }
+          : undefined,
         signal: this.abort.signal,
       });
       if (response.body) {

@@ -10,6 +10,8 @@ import {
   imageUsage,
   provideFakeApi,
   pullPercent,
+  registryAuthHeader,
+  registryOf,
 } from '@capstan/portal-data-access';
 import { beforeEach, describe, expect, it } from 'vitest';
 
@@ -109,6 +111,21 @@ describe('pull progress', () => {
   });
 });
 
+describe('registry login for a pull', () => {
+  it('names the registry of a reference and encodes X-Registry-Auth as URL-safe base64 JSON', () => {
+    expect(registryOf('127.0.0.1:55000/capstan/busybox:local')).toBe('127.0.0.1:55000');
+    expect(registryOf('ghcr.io/team/app')).toBe('ghcr.io');
+    expect(registryOf('team/app:1')).toBe('');
+    expect(registryOf('busybox')).toBe('');
+    const header = registryAuthHeader('me', 'pä?>>ss', 'ghcr.io');
+    expect(header).not.toMatch(/[+/]/);
+    const json = new TextDecoder().decode(
+      Uint8Array.from(atob(header.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
+    );
+    expect(JSON.parse(json)).toEqual({ username: 'me', password: 'pä?>>ss', serveraddress: 'ghcr.io' });
+  });
+});
+
 describe('image usage', () => {
   it('marks images used by any container (running or not) and names the containers', () => {
     const images = [image('a', ['app:1', 'app:latest']), image('b', ['<none>:<none>']), image('c', null)];
@@ -204,6 +221,27 @@ describe('ImagesPage', () => {
     expect(byId('pull-layer-bbb222')?.textContent).toContain('Downloading');
     expect(byId('image-pull-done')?.textContent).toContain('Downloaded newer image');
     expect(api.requests.filter((r) => r.path.endsWith('/images/json')).length).toBe(2);
+    expect(pull.headers.get('X-Registry-Auth')).toBeNull();
+  });
+
+  it('sends the registry login of the dialog with the pull', async () => {
+    const { byId, settle } = await setup();
+    byId<HTMLButtonElement>('image-pull')!.click();
+    await settle();
+    const type = (id: string, value: string) => {
+      const input = byId<HTMLInputElement>(id)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    type('image-pull-reference', 'registry:5000/team/app:1.0');
+    byId<HTMLInputElement>('image-pull-login')!.click();
+    await settle();
+    type('image-pull-username', 'robot');
+    type('image-pull-password', 'secret');
+    byId<HTMLButtonElement>('image-pull-submit')!.click();
+    await settle();
+    const pull = api.last('POST /api/endpoints/7/docker/images/create')!;
+    expect(pull.headers.get('X-Registry-Auth')).toBe(registryAuthHeader('robot', 'secret', 'registry:5000'));
   });
 
   it('shows an error line from the stream and does not report success', async () => {

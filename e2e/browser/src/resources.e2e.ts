@@ -1,0 +1,297 @@
+import { expect, test, type Page } from '@playwright/test';
+import { TestServer } from '@capstan/testing';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Images, volumes and networks pages on the real Docker engine (local socket), through Capstan's proxy.
+const SOCKET = '/var/run/docker.sock';
+const IMAGE = 'capstan/busybox:local';
+const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
+const hasDocker = existsSync(SOCKET);
+if (!hasDocker && process.env['CI'] === 'true')
+  throw new Error(`${SOCKET} is missing: run tools/setup/docker.sh`);
+
+/** The local registry of tools/setup/registry.sh (address, user, password), when it ran. */
+function registry(): { address: string; user: string; password: string } | undefined {
+  const file = '/tmp/capstan-registry.env';
+  if (!existsSync(file)) return undefined;
+  const vars = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return {
+    address: vars['CAPSTAN_TEST_REGISTRY'],
+    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
+    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
+  };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+const suffix = () => randomBytes(3).toString('hex');
+
+test.describe('Docker resources in the portal', () => {
+  test.skip(!hasDocker, `no Docker engine at ${SOCKET} (run tools/setup/docker.sh)`);
+
+  let server: TestServer;
+  let token = '';
+  let envId = 0;
+  const password = `admin-${randomBytes(8).toString('hex')}`;
+  const volume = `capstan-e2e-vol-${suffix()}`;
+  const network = `capstan-e2e-net-${suffix()}`;
+  // A /24 in 10.231.0.0/16 that no other test network uses (the engine refuses overlaps).
+  const subnet = `10.231.${Math.floor(Math.random() * 250) + 1}.0/24`;
+
+  const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
+
+  test.beforeAll(async () => {
+    // A portal built elsewhere (CAPSTAN_PORTAL_DIR) is served instead of dist/apps/portal when given.
+    const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
+    server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
+    const init = await server.request('POST', '/api/users/admin/init', {
+      body: { username: 'admin', password },
+    });
+    expect(init.status, init.text).toBe(200);
+    const auth = await server.request<{ jwt: string }>('POST', '/api/auth', {
+      body: { username: 'admin', password },
+    });
+    token = auth.body.jwt;
+    const form = new FormData();
+    form.append('Name', `local-${suffix()}`);
+    form.append('EndpointCreationType', '1');
+    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(created.status, await created.clone().text()).toBe(200);
+    envId = ((await created.json()) as { Id: number }).Id;
+  });
+
+  test.afterAll(async () => {
+    // Whatever a failed step left behind.
+    if (server && envId) {
+      await server.request('DELETE', docker(`/volumes/${volume}`), { token });
+      await server.request('DELETE', docker(`/networks/${network}`), { token });
+      const reg = registry();
+      if (reg)
+        await server.request(
+          'DELETE',
+          docker(`/images/${encodeURIComponent(`${reg.address}/capstan/portal-e2e:pull`)}?force=1`),
+          {
+            token,
+          },
+        );
+    }
+    await server?.dispose();
+  });
+
+  async function login(page: Page): Promise<void> {
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    // On a phone the navigation is behind the menu button: the home page's URL says the login worked.
+    await expect(page).toHaveURL(/\/home$/);
+    await expect(page.getByTestId('user-menu')).toBeVisible();
+  }
+
+  test('volume with a driver option: create, see, remove', async ({ page }) => {
+    await login(page);
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/volumes`);
+    await page.getByTestId('volume-create').click();
+    await page.getByTestId('volume-name').fill(volume);
+    await page.getByTestId('volume-opt-add').click();
+    await page.getByTestId('volume-opt-key-0').fill('type');
+    await page.getByTestId('volume-opt-value-0').fill('tmpfs');
+    await page.getByTestId('volume-opt-add').click();
+    await page.getByTestId('volume-opt-key-1').fill('device');
+    await page.getByTestId('volume-opt-value-1').fill('tmpfs');
+    await page.getByTestId('volume-label-add').click();
+    await page.getByTestId('volume-label-key-0').fill('capstan.e2e');
+    await page.getByTestId('volume-label-value-0').fill('resources');
+    await shot(page, 'resources-01-volume-create');
+    await page.getByTestId('volume-save').click();
+    await expect(page.getByTestId(`volume-row-${volume}`)).toBeVisible();
+    await expect(page.getByTestId(`volume-unused-${volume}`)).toBeVisible();
+
+    // The engine got the driver options.
+    const inspect = await server.request<{ Options: Record<string, string>; Labels: Record<string, string> }>(
+      'GET',
+      docker(`/volumes/${volume}`),
+      { token },
+    );
+    expect(inspect.status).toBe(200);
+    expect(inspect.body.Options).toEqual({ type: 'tmpfs', device: 'tmpfs' });
+    expect(inspect.body.Labels['capstan.e2e']).toBe('resources');
+
+    // Detail page shows them too.
+    await page.getByTestId(`volume-link-${volume}`).click();
+    await expect(page.getByTestId('volume-options')).toContainText('type=tmpfs');
+    await shot(page, 'resources-02-volume-detail');
+    await page.getByTestId('volume-back').click();
+
+    await page.getByTestId(`volume-remove-${volume}`).click();
+    await page.getByTestId('confirm-ok').click();
+    await expect(page.getByTestId(`volume-row-${volume}`)).toHaveCount(0);
+    await expect(
+      page.getByTestId('toast-success').filter({ hasText: `Volume ${volume} removed` }),
+    ).toBeVisible();
+    await shot(page, 'resources-03-volume-removed');
+    expect((await server.request('GET', docker(`/volumes/${volume}`), { token })).status).toBe(404);
+  });
+
+  test('network with a subnet: create, see, remove; system networks are marked', async ({ page }) => {
+    await login(page);
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/networks`);
+    await expect(page.getByTestId('network-system-bridge')).toBeVisible();
+    await expect(page.getByTestId('network-remove-bridge')).toHaveCount(0);
+    await page.getByTestId('network-create').click();
+    await page.getByTestId('network-name').fill(network);
+    await page.getByTestId('network-subnet').fill(subnet);
+    await page.getByTestId('network-gateway').fill(subnet.replace(/0\/24$/, '1'));
+    await page.getByTestId('network-attachable').check();
+    await shot(page, 'resources-04-network-create');
+    await page.getByTestId('network-save').click();
+    await expect(page.getByTestId(`network-row-${network}`)).toContainText(subnet);
+
+    await page.getByTestId(`network-link-${network}`).click();
+    await expect(page.getByTestId('network-subnet-value')).toHaveText(subnet);
+    await shot(page, 'resources-05-network-detail');
+    await page.getByTestId('network-back').click();
+
+    await page.getByTestId(`network-remove-${network}`).click();
+    await page.getByTestId('confirm-ok').click();
+    await expect(page.getByTestId(`network-row-${network}`)).toHaveCount(0);
+    await shot(page, 'resources-06-network-removed');
+    expect((await server.request('GET', docker(`/networks/${network}`), { token })).status).toBe(404);
+  });
+
+  test(`images list marks ${IMAGE} in use or unused, as the engine says`, async ({ page }) => {
+    const images = await server.request<{ Id: string; RepoTags: string[] | null }[]>(
+      'GET',
+      docker('/images/json'),
+      {
+        token,
+      },
+    );
+    const image = images.body.find((i) => i.RepoTags?.includes(IMAGE));
+    expect(image, `${IMAGE} must exist (tools/setup/images.sh)`).toBeDefined();
+    const containers = await server.request<{ ImageID: string }[]>('GET', docker('/containers/json?all=1'), {
+      token,
+    });
+    const used = containers.body.some((c) => c.ImageID === image?.Id);
+    const label = image?.RepoTags?.[0] ?? IMAGE;
+
+    await login(page);
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/images`);
+    await page.getByTestId('image-search').fill('capstan/busybox');
+    await expect(page.getByTestId(`image-usage-${label}`)).toHaveText(used ? 'In use' : 'Unused');
+    await shot(page, 'resources-07-images');
+
+    await page.getByTestId(`image-link-${label}`).click();
+    await expect(page.getByTestId('image-layer-1')).toBeVisible();
+    await shot(page, 'resources-08-image-detail');
+  });
+
+  test('pull from the local registry with live progress, then an error from the stream', async ({ page }) => {
+    const reg = registry();
+    test.skip(!reg && process.env['CI'] !== 'true', 'tools/setup/registry.sh did not run');
+    if (!reg) throw new Error('tools/setup/registry.sh did not run');
+    // An image whose top layer exists only in the registry: commit a one-file change on the base image, push
+    // it, remove it here. The pull then downloads and extracts that layer (the base layer already exists).
+    const repo = `${reg.address}/capstan/portal-e2e`;
+    const ref = `${repo}:pull`;
+    const auth = Buffer.from(
+      JSON.stringify({ username: reg.user, password: reg.password, serveraddress: reg.address }),
+    )
+      .toString('base64')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
+    const made = await server.request<{ Id: string }>('POST', docker('/containers/create'), {
+      token,
+      body: { Image: IMAGE, Cmd: ['sh', '-c', `echo ${suffix()} > /hello`] },
+    });
+    expect(made.status, made.text).toBe(201);
+    expect(
+      (await server.request('POST', docker(`/containers/${made.body.Id}/start`), { token })).status,
+    ).toBe(204);
+    expect((await server.request('POST', docker(`/containers/${made.body.Id}/wait`), { token })).status).toBe(
+      200,
+    );
+    const commit = await server.request(
+      'POST',
+      docker(`/commit?container=${made.body.Id}&repo=${repo}&tag=pull`),
+      {
+        token,
+      },
+    );
+    expect(commit.status, commit.text).toBe(201);
+    await server.request('DELETE', docker(`/containers/${made.body.Id}`), { token });
+    // The push answers JSON lines: read it as text.
+    const push = await fetch(
+      `${server.baseUrl}${docker(`/images/${encodeURIComponent(repo)}/push?tag=pull`)}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'X-Registry-Auth': auth },
+      },
+    );
+    const pushed = await push.text();
+    expect(push.status, pushed).toBe(200);
+    expect(pushed).not.toContain('"error"');
+    const removed = await server.request('DELETE', docker(`/images/${encodeURIComponent(ref)}`), { token });
+    expect(removed.status, removed.text).toBe(200);
+
+    await login(page);
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/images`);
+    await page.getByTestId('image-pull').click();
+    await page.getByTestId('image-pull-reference').fill(ref);
+    await page.getByTestId('image-pull-login').check();
+    await page.getByTestId('image-pull-username').fill(reg.user);
+    await page.getByTestId('image-pull-password').fill(reg.password);
+    await page.getByTestId('image-pull-submit').click();
+    await expect(page.getByTestId('image-pull-done')).toContainText(`Downloaded newer image for ${ref}`);
+    // One bar per layer: the new one went through download and extraction, the base one already existed.
+    await expect(page.locator('[data-testid^="pull-layer-"]')).toHaveCount(2);
+    await expect(page.locator('[data-testid^="pull-layer-"]', { hasText: 'Pull complete' })).toHaveCount(1);
+    await expect(page.locator('[data-testid^="pull-layer-"]', { hasText: 'Already exists' })).toHaveCount(1);
+    await shot(page, 'resources-09-image-pull');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('image-search').fill('portal-e2e');
+    await expect(page.getByTestId(`image-usage-${ref}`)).toHaveText('Unused');
+
+    // A tag the registry does not have: the engine's error is shown, not a success.
+    await page.getByTestId('image-pull').click();
+    await page.getByTestId('image-pull-reference').fill(`${reg.address}/capstan/busybox:no-such-tag`);
+    await page.getByTestId('image-pull-login').check();
+    await page.getByTestId('image-pull-username').fill(reg.user);
+    await page.getByTestId('image-pull-password').fill(reg.password);
+    await page.getByTestId('image-pull-submit').click();
+    await expect(
+      page
+        .getByTestId('image-pull-dialog')
+        .getByTestId('alert-error')
+        .or(page.getByTestId('image-pull-error')),
+    ).toContainText(/not found|unknown/i);
+    await expect(page.getByTestId('image-pull-done')).toHaveCount(0);
+    await shot(page, 'resources-10-image-pull-error');
+  });
+
+  test('images page on a phone in dark mode', async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    await login(page);
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/images`);
+    await expect(page.getByTestId('image-search')).toBeVisible();
+    await expect(page.locator('[data-testid^="image-row-"]').first()).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, 'resources-11-images-phone-dark');
+    await context.close();
+  });
+});
