@@ -21,6 +21,11 @@ export const CONTAINER_CHILDREN: Routes = [
     title: 'Add a container',
     loadComponent: () => import('./create/container-create-page').then((m) => m.ContainerCreatePage),
   },
+  {
+    path: 'containers/:id',
+    title: 'Container',
+    loadComponent: () => import('./details/container-details-page').then((m) => m.ContainerDetailsPage),
+  },
 ];
 
 /**
