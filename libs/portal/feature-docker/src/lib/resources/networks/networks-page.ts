@@ -3,9 +3,12 @@ import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
   DockerApi,
+  DockerEnvironmentApi,
+  SessionStore,
   type DockerNetwork,
   type KeyValue,
   type NetworkForm,
+  type PortainerDecoration,
   errorMessage,
   isSystemNetwork,
   networkCreateBody,
@@ -29,6 +32,7 @@ import {
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { KeyValueEditor } from '../shared/key-value-editor';
+import { OwnershipChoice, type ResourceOwnership, applyOwnership, ownershipLabel } from '../shared/ownership';
 import { canManage } from '../shared/permissions';
 import { reloadOnEnvironment } from '../shared/reload';
 
@@ -61,6 +65,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
     FormControlDirective,
     FormDialogActions,
     KeyValueEditor,
+    OwnershipChoice,
     PageHeader,
     RouterLink,
     SearchShortcut,
@@ -240,6 +245,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
             addLabel="Add label"
             [(pairs)]="labels"
           />
+          <cap-ownership-choice testId="network-ownership" [(value)]="ownership" />
         </form>
         <cap-form-dialog-actions
           dialog-actions
@@ -299,6 +305,7 @@ export class NetworksPage {
     { key: 'subnet', label: 'Subnet', sortable: true, value: (n) => ipamSummary(n).subnet },
     { key: 'gateway', label: 'Gateway', secondary: true, value: (n) => ipamSummary(n).gateway },
     { key: 'flags', label: 'Options', secondary: true },
+    { key: 'ownership', label: 'Ownership', sortable: true, secondary: true, value: ownershipLabel },
     { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (n: DockerNetwork): string => `network-row-${n.Name}`;
@@ -328,6 +335,9 @@ export class NetworksPage {
   protected readonly internal = signal(false);
   protected readonly attachable = signal(false);
   protected readonly labels = signal<KeyValue[]>([]);
+  protected readonly ownership = signal<ResourceOwnership>('private');
+  private readonly envApi = inject(DockerEnvironmentApi);
+  private readonly session = inject(SessionStore);
   protected readonly busy = signal(false);
   protected readonly formError = signal<string | null>(null);
   private readonly submitted = signal(false);
@@ -374,6 +384,7 @@ export class NetworksPage {
     this.internal.set(false);
     this.attachable.set(false);
     this.labels.set([]);
+    this.ownership.set('private');
     this.formError.set(null);
     this.submitted.set(false);
     this.creating.set(true);
@@ -388,14 +399,35 @@ export class NetworksPage {
     this.formError.set(null);
     try {
       const body = networkCreateBody(this.form());
-      await this.docker.post<{ Id: string }>(this.ctx.envId(), '/networks/create', body);
+      const created = await this.docker.post<{ Id: string } & PortainerDecoration>(
+        this.ctx.envId(),
+        '/networks/create',
+        body,
+      );
       this.toasts.success(`Network ${body.Name} created`);
       this.creating.set(false);
+      await this.setOwnership(created, body.Name);
       await this.load();
     } catch (error) {
       this.formError.set(errorMessage(error));
     } finally {
       this.busy.set(false);
+    }
+  }
+
+  /** The resource exists now: an ownership failure is reported, not turned into a create failure. */
+  private async setOwnership(created: PortainerDecoration, name: string): Promise<void> {
+    try {
+      const applied = await applyOwnership(
+        this.envApi,
+        created,
+        this.ownership(),
+        this.session.user()?.Id ?? 0,
+      );
+      if (!applied)
+        this.toasts.error(`${name} stays private: the server named no resource control to change.`);
+    } catch (error) {
+      this.toasts.error(`${name} was created, but its ownership could not be set: ${errorMessage(error)}`);
     }
   }
 

@@ -148,6 +148,52 @@ describe('VolumesPage', () => {
     expect(byId('volume-row-scratch')).not.toBeNull();
   });
 
+  it('applies the chosen ownership to the resource control named in the create response', async () => {
+    api
+      .on('POST /api/endpoints/3/docker/volumes/create', {
+        status: 201,
+        body: {
+          ...volume('shared'),
+          Portainer: { ResourceControl: { Id: 42, UserAccesses: [], TeamAccesses: [] } },
+        },
+      })
+      .on('PUT /api/resource_controls/42', { body: { Id: 42 } });
+    const { byId, settle, type } = await setup();
+    byId<HTMLButtonElement>('volume-create')!.click();
+    await settle();
+    type('volume-name', 'shared');
+    // Administrators-only is offered to administrators alone (this session is not one).
+    expect(byId('volume-ownership-administrators')).toBeNull();
+    byId<HTMLInputElement>('volume-ownership-public')!.click();
+    await settle();
+    byId<HTMLButtonElement>('volume-save')!.click();
+    await settle();
+    expect(api.last('PUT /api/resource_controls/42')?.body).toEqual({
+      Public: true,
+      AdministratorsOnly: false,
+      Users: [],
+      Teams: [],
+    });
+  });
+
+  it('leaves the default private ownership alone (no extra call)', async () => {
+    api.on('POST /api/endpoints/3/docker/volumes/create', {
+      status: 201,
+      body: {
+        ...volume('mine'),
+        Portainer: { ResourceControl: { Id: 43, UserAccesses: [], TeamAccesses: [] } },
+      },
+    });
+    const { byId, settle, type } = await setup();
+    byId<HTMLButtonElement>('volume-create')!.click();
+    await settle();
+    type('volume-name', 'mine');
+    byId<HTMLButtonElement>('volume-save')!.click();
+    await settle();
+    expect(api.last('POST /api/endpoints/3/docker/volumes/create')).toBeDefined();
+    expect(api.requests.some((r) => r.path.startsWith('/api/resource_controls'))).toBe(false);
+  });
+
   it('shows the engine error in the dialog', async () => {
     api.on('POST /api/endpoints/3/docker/volumes/create', {
       status: 500,

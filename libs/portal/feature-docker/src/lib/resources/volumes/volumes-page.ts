@@ -3,9 +3,12 @@ import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
   DockerApi,
+  DockerEnvironmentApi,
+  SessionStore,
   type DockerContainerSummary,
   type DockerVolume,
   type KeyValue,
+  type PortainerDecoration,
   type VolumeRow,
   errorMessage,
   formatBytes,
@@ -32,6 +35,7 @@ import {
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { KeyValueEditor } from '../shared/key-value-editor';
+import { OwnershipChoice, type ResourceOwnership, applyOwnership, ownershipLabel } from '../shared/ownership';
 import { canManage } from '../shared/permissions';
 import { reloadOnEnvironment } from '../shared/reload';
 
@@ -47,6 +51,7 @@ import { reloadOnEnvironment } from '../shared/reload';
     FormControlDirective,
     FormDialogActions,
     KeyValueEditor,
+    OwnershipChoice,
     PageHeader,
     RouterLink,
     SearchShortcut,
@@ -180,6 +185,7 @@ import { reloadOnEnvironment } from '../shared/reload';
             addLabel="Add label"
             [(pairs)]="labels"
           />
+          <cap-ownership-choice testId="volume-ownership" [(value)]="ownership" />
         </form>
         <cap-form-dialog-actions
           dialog-actions
@@ -228,6 +234,7 @@ export class VolumesPage {
       value: (v) => timeValue(v.CreatedAt),
     },
     { key: 'usedBy', label: 'Used by', sortable: true, value: (v) => v.usedBy.join(', ') },
+    { key: 'ownership', label: 'Ownership', sortable: true, secondary: true, value: ownershipLabel },
     { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (v: VolumeRow): string => `volume-row-${v.Name}`;
@@ -256,6 +263,9 @@ export class VolumesPage {
   protected readonly driver = signal('local');
   protected readonly driverOpts = signal<KeyValue[]>([]);
   protected readonly labels = signal<KeyValue[]>([]);
+  protected readonly ownership = signal<ResourceOwnership>('private');
+  private readonly envApi = inject(DockerEnvironmentApi);
+  private readonly session = inject(SessionStore);
   protected readonly busy = signal(false);
   protected readonly formError = signal<string | null>(null);
   private readonly submitted = signal(false);
@@ -302,6 +312,7 @@ export class VolumesPage {
     this.driver.set('local');
     this.driverOpts.set([]);
     this.labels.set([]);
+    this.ownership.set('private');
     this.formError.set(null);
     this.submitted.set(false);
     this.creating.set(true);
@@ -322,11 +333,28 @@ export class VolumesPage {
       );
       this.toasts.success(`Volume ${created.Name} created`);
       this.creating.set(false);
+      await this.setOwnership(created, created.Name);
       await this.load();
     } catch (error) {
       this.formError.set(errorMessage(error));
     } finally {
       this.busy.set(false);
+    }
+  }
+
+  /** The resource exists now: an ownership failure is reported, not turned into a create failure. */
+  private async setOwnership(created: PortainerDecoration, name: string): Promise<void> {
+    try {
+      const applied = await applyOwnership(
+        this.envApi,
+        created,
+        this.ownership(),
+        this.session.user()?.Id ?? 0,
+      );
+      if (!applied)
+        this.toasts.error(`${name} stays private: the server named no resource control to change.`);
+    } catch (error) {
+      this.toasts.error(`${name} was created, but its ownership could not be set: ${errorMessage(error)}`);
     }
   }
 
