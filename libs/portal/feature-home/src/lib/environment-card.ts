@@ -35,7 +35,7 @@ import {
         <span class="mono url">{{ e.URL }}</span>
       </p>
       @if (snapshot(); as s) {
-        <p class="meta muted">
+        <p class="line muted">
           <span [title]="exact()" [attr.data-testid]="'env-snapshot-' + e.Name">Snapshot {{ ago() }}</span>
           · {{ s.IsPodman ? 'Podman' : 'Docker' }} {{ s.DockerVersion }} · {{ s.TotalCPU }} CPU ·
           {{ memory() }}
@@ -44,11 +44,21 @@ import {
           <div>
             <dt>Containers</dt>
             <dd>
-              <span title="Running">▶ {{ s.RunningContainerCount }}</span>
-              <span title="Stopped">■ {{ s.StoppedContainerCount }}</span>
-              <span title="Healthy" class="ok">♥ {{ s.HealthyContainerCount }}</span>
+              <span title="Running"
+                ><span aria-hidden="true">▶</span> {{ s.RunningContainerCount
+                }}<span class="sr-only"> running</span></span
+              >
+              <span title="Stopped"
+                ><span aria-hidden="true">■</span> {{ s.StoppedContainerCount
+                }}<span class="sr-only"> stopped</span></span
+              >
+              <span title="Healthy" class="ok"
+                ><span aria-hidden="true">♥</span> {{ s.HealthyContainerCount
+                }}<span class="sr-only"> healthy</span></span
+              >
               <span title="Unhealthy" [class.bad]="s.UnhealthyContainerCount > 0"
-                >✚ {{ s.UnhealthyContainerCount }}</span
+                ><span aria-hidden="true">✚</span> {{ s.UnhealthyContainerCount
+                }}<span class="sr-only"> unhealthy</span></span
               >
             </dd>
           </div>
@@ -82,12 +92,16 @@ import {
       } @else {
         <p class="meta muted" [attr.data-testid]="'env-snapshot-' + e.Name">No snapshot yet</p>
       }
-      <p class="meta tags">
-        <span class="muted">Group:</span> {{ groupName() }}
-        @for (tag of tagNames(); track tag) {
-          <span class="badge badge-accent">{{ tag }}</span>
-        }
-      </p>
+      @if (groupName() || tagNames().length > 0) {
+        <p class="meta tags">
+          @if (groupName()) {
+            <span class="muted">Group:</span> {{ groupName() }}
+          }
+          @for (tag of tagNames(); track tag) {
+            <span class="badge badge-accent">{{ tag }}</span>
+          }
+        </p>
+      }
     </a>
   `,
   styles: `
@@ -125,6 +139,10 @@ import {
       flex-wrap: wrap;
       gap: 0.35rem;
       align-items: center;
+      font-size: 0.86rem;
+    }
+    .line {
+      margin: 0;
       font-size: 0.86rem;
     }
     .url {

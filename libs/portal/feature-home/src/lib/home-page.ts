@@ -624,7 +624,6 @@ export class HomePage {
         (el) => el.dataset['testid'] === `env-card-${name}`,
       );
       card?.focus();
-      card?.scrollIntoView?.({ block: 'nearest' });
     });
   }
 }
