@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { ENVIRONMENT_ROLES } from '@capstan/contracts-api';
 import {
   type Environment,
   bytesLabel,
@@ -32,6 +33,9 @@ import {
       </div>
       <p class="meta">
         <span class="badge">{{ typeLabel() }}</span>
+        @if (roleName(); as role) {
+          <span class="badge badge-accent" [attr.data-testid]="'env-role-' + e.Name">{{ role }}</span>
+        }
         <span class="mono url">{{ e.URL }}</span>
       </p>
       @if (snapshot(); as s) {
@@ -184,7 +188,14 @@ export class EnvironmentCard {
   readonly tagNames = input<readonly string[]>([]);
   /** Current time (ms), so the relative time moves when the page ticks. */
   readonly now = input(Date.now());
+  /** Show the caller's role here (for non-administrators; administrators hold every role). */
+  readonly showRole = input(false);
 
+  protected readonly roleName = computed(() => {
+    const access = this.env().CapstanAccess;
+    if (!this.showRole() || !access) return '';
+    return ENVIRONMENT_ROLES.find((r) => (r.id as number) === access.RoleId)?.name ?? '';
+  });
   protected readonly up = computed(() => this.env().Status === 1);
   protected readonly snapshot = computed(() => this.env().Snapshots[0] ?? null);
   protected readonly typeLabel = computed(() => environmentTypeLabel(this.env()));

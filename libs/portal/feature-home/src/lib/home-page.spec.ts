@@ -246,6 +246,18 @@ describe('HomePage', () => {
     expect(byId('empty-state')?.textContent).toContain('No environment yet');
   });
 
+  it('shows a standard user their role on each environment', async () => {
+    role = 2;
+    envs = [environmentFactory({ Id: 1, Name: 'local', CapstanAccess: { RoleId: 4, Permissions: [] } })];
+    const { byId } = await setup();
+    expect(byId('env-role-local')?.textContent?.trim()).toBe('Read-only user');
+  });
+
+  it('does not label roles for an administrator', async () => {
+    const { byId } = await setup();
+    expect(byId('env-role-local')).toBeNull();
+  });
+
   it('tells a standard user without environments that none is available, without admin actions', async () => {
     role = 2;
     envs = [];

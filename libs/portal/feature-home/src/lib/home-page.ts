@@ -228,6 +228,7 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
                 [groupName]="groupNames()[e.GroupId] ?? ''"
                 [tagNames]="tagsOf(e)"
                 [now]="now()"
+                [showRole]="!isAdmin()"
               />
             }
           </div>

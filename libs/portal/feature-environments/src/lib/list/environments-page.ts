@@ -101,6 +101,12 @@ import {
           >{{ row.Status === 1 ? 'Up' : 'Down' }}</span
         >
       </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
+          <a class="btn-link" [routerLink]="['/environments', row.Id, 'docker', 'dashboard']">Dashboard</a>
+          <a class="btn-link" [routerLink]="['/environments', row.Id, 'edit']">Edit</a>
+        </div>
+      </ng-template>
       <ng-template capCell="URL" [capCellOf]="filtered()" let-row>
         <span class="mono">{{ row.URL }}</span>
       </ng-template>
@@ -138,7 +144,7 @@ export class EnvironmentsPage {
 
   private readonly groupNames = computed(() => new Map(this.groups().map((g) => [g.Id, g.Name])));
   protected readonly columns: TableColumn<Environment>[] = [
-    { key: 'select', label: '' },
+    { key: 'select', label: 'Select' },
     { key: 'Name', label: 'Name', sortable: true },
     { key: 'Status', label: 'Status', sortable: true },
     { key: 'type', label: 'Type', sortable: true, value: (e) => environmentTypeLabel(e) },
@@ -150,6 +156,7 @@ export class EnvironmentsPage {
       secondary: true,
       value: (e) => this.groupNames().get(e.GroupId) ?? '',
     },
+    { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (e: Environment): string => `env-admin-row-${e.Name}`;
 
