@@ -282,6 +282,31 @@ test.describe('Docker resources in the portal', () => {
     await shot(page, 'resources-10-image-pull-error');
   });
 
+  test('events arrive live over the WebSocket; the engine page reads /info and /version', async ({
+    page,
+  }) => {
+    await login(page);
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/events`);
+    await expect(page.getByTestId('events-source')).toHaveText('Live');
+    const name = `capstan-e2e-evt-${suffix()}`;
+    expect(
+      (await server.request('POST', docker('/volumes/create'), { token, body: { Name: name } })).status,
+    ).toBe(201);
+    await expect(page.locator('[data-testid="event-volume-create"]', { hasText: name })).toBeVisible();
+    await page.getByTestId('events-pause').click();
+    expect((await server.request('DELETE', docker(`/volumes/${name}`), { token })).status).toBe(204);
+    await expect(page.getByTestId('events-pause')).toContainText('1 new');
+    await expect(page.locator('[data-testid="event-volume-destroy"]', { hasText: name })).toHaveCount(0);
+    await page.getByTestId('events-pause').click();
+    await expect(page.locator('[data-testid="event-volume-destroy"]', { hasText: name })).toBeVisible();
+    await shot(page, 'resources-12-events');
+
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/engine`);
+    await expect(page.getByTestId('engine-engine-api-version')).toHaveText(/^1\.\d+$/);
+    await expect(page.getByTestId('engine-swarm-state')).toBeVisible();
+    await shot(page, 'resources-13-engine');
+  });
+
   test('images page on a phone in dark mode', async ({ browser }) => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
     const page = await context.newPage();

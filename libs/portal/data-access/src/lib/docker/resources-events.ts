@@ -9,10 +9,18 @@ export interface DockerEvent {
   timeNano?: number;
 }
 
-/** A human name for what the event is about: the `name` attribute, an image reference, or a short id. */
+/**
+ * A human name for what the event is about: the `name` attribute, an image reference, else the actor id —
+ * shortened when it is a 64-hex id (containers, images), whole when it is a name (volumes).
+ */
 export function eventSubject(event: DockerEvent): string {
   const attrs = event.Actor?.Attributes ?? {};
-  return attrs['name'] ?? attrs['image'] ?? (event.Actor?.ID ?? '').replace(/^sha256:/, '').slice(0, 12);
+  const id = event.Actor?.ID ?? '';
+  return (
+    attrs['name'] ??
+    attrs['image'] ??
+    (/^(sha256:)?[0-9a-f]{64}$/.test(id) ? id.replace(/^sha256:/, '').slice(0, 12) : id)
+  );
 }
 
 /** Whether a message is a Docker event (the socket may also carry other JSON). */

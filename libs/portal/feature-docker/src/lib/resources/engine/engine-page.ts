@@ -224,6 +224,13 @@ export function engineSections(info: DockerInfo | null, version: DockerVersion |
     </div>
   `,
   styles: `
+    /* Side by side: no stacking gap between the cards of the grid (the global .card + .card adds one). */
+    .grid-2 > .card + .card {
+      margin-top: 0;
+    }
+    .grid-2 {
+      grid-template-columns: repeat(auto-fit, minmax(min(24rem, 100%), 1fr));
+    }
     dl {
       display: grid;
       grid-template-columns: minmax(7rem, max-content) minmax(0, 1fr);

@@ -6,6 +6,7 @@ import {
   type DockerEnvironment,
   FakeApi,
   WEBSOCKET_FACTORY,
+  eventSubject,
   provideFakeApi,
 } from '@capstan/portal-data-access';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +49,26 @@ function env(): DockerEnvironment {
     CapstanAccess: { RoleId: 1, Permissions: Object.values(Permission) },
   } as unknown as DockerEnvironment;
 }
+
+describe('event subject', () => {
+  it('names the actor: name attribute, image, whole volume name, short hex id', () => {
+    expect(eventSubject(event('container', 'start', 'web'))).toBe('web');
+    expect(
+      eventSubject({
+        Type: 'volume',
+        Action: 'create',
+        Actor: { ID: 'a-long-volume-name-here', Attributes: { driver: 'local' } },
+      }),
+    ).toBe('a-long-volume-name-here');
+    expect(
+      eventSubject({
+        Type: 'image',
+        Action: 'delete',
+        Actor: { ID: `sha256:${'ab'.repeat(32)}`, Attributes: {} },
+      }),
+    ).toBe('abababababab');
+  });
+});
 
 describe('EventsPage', () => {
   let sockets: FakeSocket[];

@@ -113,7 +113,7 @@ import { reloadOnEnvironment } from '../shared/reload';
         emptyMessage="No history."
       >
         <ng-template capCell="CreatedBy" [capCellOf]="layers()" let-row>
-          <code class="cmd">{{ command(row.CreatedBy) }}</code>
+          <code class="cmd">{{ command(row.CreatedBy) || row.Comment }}</code>
         </ng-template>
         <ng-template capCell="Size" [capCellOf]="layers()" let-row>{{ bytes(row.Size) }}</ng-template>
         <ng-template capCell="Created" [capCellOf]="layers()" let-row>{{ time(row.Created) }}</ng-template>
@@ -121,6 +121,10 @@ import { reloadOnEnvironment } from '../shared/reload';
     }
   `,
   styles: `
+    /* Side by side: no stacking gap between the cards of the grid (the global .card + .card adds one). */
+    .grid-2 > .card + .card {
+      margin-top: 0;
+    }
     dl {
       display: grid;
       grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr);

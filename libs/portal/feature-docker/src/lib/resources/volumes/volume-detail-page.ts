@@ -94,6 +94,10 @@ interface Mounter {
     }
   `,
   styles: `
+    /* Side by side: no stacking gap between the cards of the grid (the global .card + .card adds one). */
+    .grid-2 > .card + .card {
+      margin-top: 0;
+    }
     dl {
       display: grid;
       grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr);
