@@ -175,7 +175,7 @@ const SORTS: { key: SortKey; label: string }[] = [
             (change)="toggleAll($any($event.target).checked)"
           />
         </span>
-        @for (col of headerCols; track col.key) {
+        @for (col of headerCols; track col.cls) {
           <span role="columnheader" [class]="col.cls" [attr.aria-sort]="ariaSort(col.key)">
             @if (col.key) {
               <button

@@ -762,7 +762,7 @@ export class ContainerCreatePage {
               Env: string[] | null;
               Labels: Record<string, string> | null;
             };
-          }>(envId, `/images/${encodeURIComponent(c.Image)}/json`)
+          }>(envId, `/images/${encodeURI(c.Image)}/json`)
           .catch(() => undefined);
         const form = formFromInspect(c, image?.Config);
         if (this.recreate() !== '1') form.name = `${form.name}-copy`;

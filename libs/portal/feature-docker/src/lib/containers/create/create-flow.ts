@@ -22,7 +22,7 @@ interface CreateResponse {
 /** Pulls the image when the engine does not have it; follows the progress stream to its end. */
 export async function ensureImage(deps: FlowDeps, image: string): Promise<void> {
   try {
-    await deps.docker.get(deps.envId, `/images/${encodeURIComponent(image)}/json`);
+    await deps.docker.get(deps.envId, `/images/${encodeURI(image)}/json`);
     return;
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;

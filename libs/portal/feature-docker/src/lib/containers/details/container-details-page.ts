@@ -131,7 +131,7 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
         </div>
       </header>
 
-      <div class="tabs" role="tablist" aria-label="Container views" (keydown)="onTabKey($event)">
+      <div class="tabs" role="tablist" aria-label="Container views">
         @for (t of tabs(); track t.key) {
           <button
             type="button"
@@ -143,6 +143,7 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
             [attr.data-testid]="'tab-' + t.key"
             [class.active]="activeTab() === t.key"
             (click)="selectTab(t.key)"
+            (keydown)="onTabKey($event)"
           >
             {{ t.label }}
           </button>
