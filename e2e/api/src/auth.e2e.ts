@@ -147,7 +147,20 @@ describe('authentication', () => {
     expect(list.body).toHaveLength(1);
     expect(JSON.stringify(list.body)).not.toContain(raw);
     expect(list.body[0]).not.toHaveProperty('digest');
-    expect(Number(list.body[0]['lastUsed'])).toBeGreaterThan(0);
+    // lastUsed is written behind the request (at most once a minute): it shows up shortly after.
+    await expect
+      .poll(
+        async () =>
+          Number(
+            (
+              await env.server.request<Record<string, unknown>[]>('GET', `/api/users/${user.id}/tokens`, {
+                token: user.token,
+              })
+            ).body[0]['lastUsed'],
+          ),
+        { timeout: 5000 },
+      )
+      .toBeGreaterThan(0);
 
     // A key cannot mint another key.
     expectApiError(

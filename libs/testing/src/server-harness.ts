@@ -173,8 +173,10 @@ export class TestServer {
     await this.signal('SIGKILL');
   }
 
-  async restart(): Promise<void> {
+  /** Stops and starts the same server (same data); `env` adds or overrides variables from now on. */
+  async restart(env?: Record<string, string>): Promise<void> {
     await this.stop();
+    if (env) this.opts.env = { ...this.opts.env, ...env };
     await this.boot();
   }
 

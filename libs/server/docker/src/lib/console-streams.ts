@@ -21,6 +21,7 @@ import {
 } from '@capstan/server-environments';
 import { engineRequest } from './engine-request';
 import { ProxyOwnership } from './proxy-ownership';
+import { parseCookies, sameOrigin } from './upgrade-request';
 
 export const CONSOLE_PATHS = new Set(['/api/websocket/exec', '/api/websocket/attach']);
 const ID = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -171,23 +172,4 @@ function hijack(connection: EngineConnection, kind: 'exec' | 'attach', id: strin
     );
     req.end(body);
   });
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
-}
-
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }

@@ -42,7 +42,7 @@ const MAX_JSON_BYTES = 32 * 1024 * 1024;
  * A small JSON call to the engine (inspects before an ownership check, exec lookups). Rejects when the engine
  * cannot be reached; a non-2xx answer resolves with its status and parsed body.
  */
-export function engineJson(
+export function engineCall(
   connection: EngineConnection,
   method: string,
   path: string,

@@ -14,7 +14,7 @@ import {
   type ControlIndex,
   type Labels,
 } from '@capstan/server-resource-controls';
-import { engineJson } from './engine-request';
+import { engineCall } from './engine-request';
 import { classify, roleScope, type ListedType, type OwnedType, type RoleScope } from './proxy-policy';
 
 /** Security toggles of an environment (Portainer's SecuritySettings), as the proxy reads them. */
@@ -295,7 +295,7 @@ export class ProxyOwnership {
   private async engine(ctx: OwnershipContext, path: string): Promise<unknown> {
     let answer: { status: number; body: unknown };
     try {
-      answer = await engineJson(ctx.connection, 'GET', path);
+      answer = await engineCall(ctx.connection, 'GET', path);
     } catch (e) {
       throw new BadGatewayError(
         'Unable to reach the Docker engine',

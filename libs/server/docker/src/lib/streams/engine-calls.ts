@@ -1,41 +1,29 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { BadGatewayError, NotFoundError } from '@capstan/server-core';
 import type { EngineConnection } from '@capstan/server-environments';
-import { engineRequest } from '../engine-request';
-
-const MAX_JSON_BYTES = 4 * 1024 * 1024;
-const JSON_TIMEOUT_MS = 10_000;
+import { engineCall, engineRequest } from '../engine-request';
 
 /** A short engine call answered with JSON (inspect, ping). 404 → NotFoundError; other failures → 502. */
-export function engineJson<T>(connection: EngineConnection, path: string, notFound: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const req = engineRequest(connection, 'GET', path, {}, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_JSON_BYTES) req.destroy(new Error('answer too large'));
-        else chunks.push(c);
-      });
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const status = res.statusCode ?? 502;
-        if (status === 404) return reject(new NotFoundError(notFound, engineMessage(text)));
-        if (status < 200 || status >= 300)
-          return reject(new BadGatewayError('The engine refused the request', engineMessage(text)));
-        try {
-          resolve((text ? JSON.parse(text) : null) as T);
-        } catch {
-          reject(new BadGatewayError('The engine sent an invalid answer', text.slice(0, 200)));
-        }
-      });
-    });
-    req.setTimeout(JSON_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${JSON_TIMEOUT_MS} ms`)));
-    req.on('error', (e) =>
-      reject(new BadGatewayError('Unable to reach the Docker engine', `${connection.url}: ${e.message}`)),
+export async function engineJson<T>(
+  connection: EngineConnection,
+  path: string,
+  notFound: string,
+): Promise<T> {
+  let answer: { status: number; body: unknown };
+  try {
+    answer = await engineCall(connection, 'GET', path);
+  } catch (e) {
+    throw new BadGatewayError(
+      'Unable to reach the Docker engine',
+      `${connection.url}: ${e instanceof Error ? e.message : String(e)}`,
     );
-    req.end();
-  });
+  }
+  const message = (answer.body as { message?: unknown } | undefined)?.message;
+  const details = typeof message === 'string' ? message : '';
+  if (answer.status === 404) throw new NotFoundError(notFound, details);
+  if (answer.status < 200 || answer.status >= 300)
+    throw new BadGatewayError('The engine refused the request', details);
+  return (answer.body ?? null) as T;
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   type StreamCaller,
 } from './stream-access';
 import { eventsPath, logsPath, parseEventsQuery, parseLogsQuery, parseStatsQuery } from './stream-query';
+import { parseCookies, sameOrigin } from '../upgrade-request';
 
 export const STREAM_PATHS = new Set(['/api/websocket/logs', '/api/websocket/stats', '/api/websocket/events']);
 
@@ -185,29 +186,4 @@ function eventsTranslator(visible: EventPredicate): Translator {
       return out;
     };
   };
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) {
-      try {
-        out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-      } catch {
-        // A malformed cookie is ignored, like a missing one.
-      }
-    }
-  }
-  return out;
-}
-
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }
