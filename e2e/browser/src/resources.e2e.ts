@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { TestServer } from '@capstan/testing';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Images, volumes and networks pages on the real Docker engine (local socket), through Capstan's proxy.
@@ -193,6 +193,20 @@ test.describe('Docker resources in the portal', () => {
     await page.getByTestId('image-search').fill('capstan/busybox');
     await expect(page.getByTestId(`image-usage-${label}`)).toHaveText(used ? 'In use' : 'Unused');
     await shot(page, 'resources-07-images');
+
+    // Export downloads the tar through the proxy; importing it back loads the same image.
+    const download = page.waitForEvent('download');
+    await page.getByTestId(`image-export-${label}`).click();
+    const tar = join(shots, '..', `export-${suffix()}.tar`);
+    await (await download).saveAs(tar);
+    expect(statSync(tar).size).toBeGreaterThan(100_000);
+    await page.getByTestId('image-import').click();
+    await page.getByTestId('image-import-file').setInputFiles(tar);
+    await page.getByTestId('image-import-submit').click();
+    await expect(page.getByTestId('image-import-result').first()).toContainText(`Loaded image: ${label}`);
+    await shot(page, 'resources-07b-image-import');
+    rmSync(tar, { force: true });
+    await page.getByRole('button', { name: 'Close' }).click();
 
     await page.getByTestId(`image-link-${label}`).click();
     await expect(page.getByTestId('image-layer-1')).toBeVisible();

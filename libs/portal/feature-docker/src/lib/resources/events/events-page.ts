@@ -67,7 +67,11 @@ const TYPES = [
       </button>
     </cap-page-header>
 
-    @if (error(); as message) {
+    @if (ctx.readOnly()) {
+      <cap-alert kind="info" testId="events-unreachable">
+        The engine is unreachable: new events show here once it answers again.
+      </cap-alert>
+    } @else if (error(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
 
@@ -211,7 +215,7 @@ const TYPES = [
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class EventsPage {
-  private readonly ctx = inject(EnvironmentContext);
+  protected readonly ctx = inject(EnvironmentContext);
   private readonly docker = inject(DockerApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   protected readonly types = TYPES;
