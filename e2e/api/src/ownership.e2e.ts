@@ -289,6 +289,44 @@ describe.runIf(hasDocker)('ownership (resource controls) through the Docker prox
     );
   });
 
+  it("refuses containers that reach into others' containers, volumes and networks", async () => {
+    const theirs = await createContainer(alice);
+    const theirVolume = uniqueName('alicevol');
+    volumes.push(theirVolume);
+    expect((await call('POST', '/volumes/create', alice, { Name: theirVolume })).status).toBe(201);
+    const theirNetwork = await call<{ Id: string }>('POST', '/networks/create', alice, {
+      Name: uniqueName('alicenet'),
+    });
+    expect(theirNetwork.status).toBe(201);
+    try {
+      const id = theirs.body.Id ?? '';
+      for (const host of [
+        { VolumesFrom: [id] },
+        { NetworkMode: `container:${id}` },
+        { PidMode: `container:${id}` },
+        { Binds: [`${theirVolume}:/data`] },
+        { Mounts: [{ Type: 'volume', Source: theirVolume, Target: '/data' }] },
+        { NetworkMode: theirNetwork.body.Id },
+      ]) {
+        expectApiError(await createContainer(bob, { HostConfig: host }), 403, /Access denied/);
+      }
+      // A volume that does not exist yet is created for the caller, and is theirs.
+      const fresh = uniqueName('bobvol');
+      volumes.push(fresh);
+      expect((await createContainer(bob, { HostConfig: { Binds: [`${fresh}:/data`] } })).status).toBe(201);
+      const bobVolumes = (await call<{ Volumes: Decorated[] }>('GET', '/volumes', bob)).body.Volumes;
+      expect(bobVolumes.map((v) => v.Name)).toContain(fresh);
+      // Alice cannot pull Bob's container into her network either.
+      const bobs = await createContainer(bob);
+      expectApiError(
+        await call('POST', `/networks/${theirNetwork.body.Id}/connect`, alice, { Container: bobs.body.Id }),
+        403,
+      );
+    } finally {
+      await engine('DELETE', `/networks/${theirNetwork.body.Id}`);
+    }
+  });
+
   it("enforces the environment's security toggles on create for regular users", async () => {
     const settings = await env.server.request('PUT', `/api/endpoints/${envId}/settings`, {
       token: env.admin,
@@ -300,7 +338,7 @@ describe.runIf(hasDocker)('ownership (resource controls) through the Docker prox
       },
     });
     expect(settings.status, settings.text).toBe(200);
-    const before = (await ids(env.admin)).length;
+    const before = (await ids(env.admin)).length + 1;
     expectApiError(await createContainer(alice, { HostConfig: { Privileged: true } }), 403, /privileged/);
     expectApiError(
       await createContainer(alice, { HostConfig: { Binds: ['/etc:/host-etc:ro'] } }),
@@ -317,6 +355,17 @@ describe.runIf(hasDocker)('ownership (resource controls) through the Docker prox
       await createContainer(alice, { HostConfig: { CapAdd: ['NET_ADMIN'] } }),
       403,
       /capabilities/,
+    );
+    // A privileged exec is refused too.
+    const running = await createContainer(alice);
+    expect((await call('POST', `/containers/${running.body.Id}/start`, alice)).status).toBe(204);
+    expectApiError(
+      await call('POST', `/containers/${running.body.Id}/exec`, alice, { Cmd: ['id'], Privileged: true }),
+      403,
+      /privileged/,
+    );
+    expect((await call('POST', `/containers/${running.body.Id}/exec`, alice, { Cmd: ['id'] })).status).toBe(
+      201,
     );
     // Nothing was created by the refused calls.
     expect((await ids(env.admin)).length).toBe(before);

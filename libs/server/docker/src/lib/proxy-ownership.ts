@@ -162,11 +162,26 @@ export class ProxyOwnership {
         if (scope === 'full' && !op.remove) return {};
         const who = await this.lookup(ctx, op.type, op.id);
         if (scope === 'filtered') await this.assertAccess(ctx, op.type, who);
+        if (
+          scope === 'filtered' &&
+          op.type === ResourceControlType.Network &&
+          (op.action === 'connect' || op.action === 'disconnect')
+        ) {
+          // The container joining (or leaving) the network must be the caller's too.
+          const body = await ctx.readBody();
+          const container = str(parseBody(body)['Container']);
+          await this.assertAccess(
+            ctx,
+            ResourceControlType.Container,
+            await this.lookup(ctx, ResourceControlType.Container, container),
+          );
+          return { body };
+        }
         if (!op.remove || op.type === 'task') return {};
         const type = op.type;
         return { after: () => this.controls.deleteFor(ctx.envId, type, who.id) };
       }
-      case 'console':
+      case 'console': {
         if (scope === 'filtered') {
           await this.assertAccess(
             ctx,
@@ -174,7 +189,13 @@ export class ProxyOwnership {
             await this.lookup(ctx, ResourceControlType.Container, op.containerId),
           );
         }
-        return {};
+        // A privileged exec is privileged mode by another door.
+        if (scope === 'full' || ctx.security.allowPrivilegedModeForRegularUsers || ctx.method !== 'POST')
+          return {};
+        const body = await ctx.readBody();
+        if (parseBody(body)['Privileged'] === true) throw forbidden('privileged mode');
+        return { body };
+      }
       case 'exec':
         if (scope === 'filtered') {
           const exec = await this.engine(ctx, `/exec/${op.execId}/json`);
@@ -267,12 +288,16 @@ export class ProxyOwnership {
 
   private async create(ctx: OwnershipContext, scope: RoleScope, type: OwnedType): Promise<ProxyPlan> {
     let body: Buffer | undefined;
+    let newVolumes: string[] = [];
     if (
       scope !== 'full' &&
       (type === ResourceControlType.Container || type === ResourceControlType.Service)
     ) {
       body = await ctx.readBody();
-      checkSecurity(type, parseBody(body), ctx.security);
+      const spec = parseBody(body);
+      checkSecurity(type, spec, ctx.security);
+      if (scope === 'filtered' && type === ResourceControlType.Container)
+        newVolumes = await this.assertReferences(ctx, spec);
     }
     return {
       body,
@@ -281,9 +306,73 @@ export class ProxyOwnership {
         const id = type === ResourceControlType.Volume ? str(a['Name']) : str(a['Id']) || str(a['ID']);
         if (!id) return { status, body: answer };
         const rc = await this.controls.createPrivate(ctx.envId, type, id, ctx.user.id);
+        // Volumes the engine created for this container belong to its creator too.
+        for (const name of newVolumes)
+          await this.controls.createPrivate(ctx.envId, ResourceControlType.Volume, name, ctx.user.id);
         return { status, body: decorate(a, rc) };
       },
     };
+  }
+
+  /**
+   * A new container must not reach into resources the caller cannot see: another container's namespaces or
+   * volumes (`container:<id>` modes, VolumesFrom), an existing volume mounted by name, a user-defined network.
+   * Resources that do not exist yet (a named volume created on the fly) are the caller's own.
+   */
+  private async assertReferences(ctx: OwnershipContext, spec: Json): Promise<string[]> {
+    const created: string[] = [];
+    const host = (spec['HostConfig'] ?? {}) as Json;
+    const containers = new Set<string>();
+    for (const mode of [host['NetworkMode'], host['PidMode'], host['IpcMode']]) {
+      const m = /^container:(.+)$/.exec(str(mode));
+      if (m) containers.add(m[1]);
+    }
+    for (const from of Array.isArray(host['VolumesFrom']) ? (host['VolumesFrom'] as unknown[]) : []) {
+      const id = str(from).split(':')[0];
+      if (id) containers.add(id);
+    }
+    const volumes = new Set<string>();
+    for (const bind of Array.isArray(host['Binds']) ? (host['Binds'] as unknown[]) : []) {
+      const source = str(bind).split(':')[0];
+      if (source && !/^[/.~]/.test(source)) volumes.add(source);
+    }
+    for (const mount of Array.isArray(host['Mounts']) ? (host['Mounts'] as Json[]) : []) {
+      if (mount['Type'] === 'volume' && str(mount['Source'])) volumes.add(str(mount['Source']));
+    }
+    const networks = new Set<string>();
+    const mode = str(host['NetworkMode']);
+    if (mode && !mode.startsWith('container:') && !['default', 'bridge', 'host', 'none'].includes(mode))
+      networks.add(mode);
+    const endpoints = ((spec['NetworkingConfig'] ?? {}) as Json)['EndpointsConfig'];
+    for (const name of Object.keys((endpoints ?? {}))) networks.add(name);
+
+    for (const id of containers) {
+      await this.assertAccess(
+        ctx,
+        ResourceControlType.Container,
+        await this.lookup(ctx, ResourceControlType.Container, id),
+      );
+    }
+    for (const [type, names] of [
+      [ResourceControlType.Volume, volumes],
+      [ResourceControlType.Network, networks],
+    ] as const) {
+      for (const name of names) {
+        let who: Identity;
+        try {
+          who = await this.lookup(ctx, type, name);
+        } catch (e) {
+          // Not there yet: the engine creates a volume (or refuses an unknown network) itself.
+          if (e instanceof EngineAnswerError && e.status === 404) {
+            if (type === ResourceControlType.Volume) created.push(name);
+            continue;
+          }
+          throw e;
+        }
+        await this.assertAccess(ctx, type, who);
+      }
+    }
+    return created;
   }
 
   /** Inspects the resource on the engine: its full id and labels (names and short ids are accepted). */
