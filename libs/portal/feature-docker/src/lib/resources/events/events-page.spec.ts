@@ -40,12 +40,12 @@ function event(type: string, action: string, name: string, time = 1_700_000_000)
   };
 }
 
-function env(): DockerEnvironment {
+function env(down = false): DockerEnvironment {
   return {
     Id: 9,
     Name: 'local',
-    Status: 1,
-    Snapshots: [],
+    Status: down ? 2 : 1,
+    Snapshots: down ? [{ Time: 1_700_000_000 }] : [],
     CapstanAccess: { RoleId: 1, Permissions: Object.values(Permission) },
   } as unknown as DockerEnvironment;
 }
@@ -76,7 +76,7 @@ describe('EventsPage', () => {
 
   afterEach(() => fixture?.destroy());
 
-  async function setup(fetchImpl?: typeof fetch) {
+  async function setup(fetchImpl?: typeof fetch, down = false) {
     sockets = [];
     const api = new FakeApi();
     TestBed.configureTestingModule({
@@ -95,7 +95,7 @@ describe('EventsPage', () => {
         },
       ],
     });
-    TestBed.inject(EnvironmentContext).setEnvironment(env());
+    TestBed.inject(EnvironmentContext).setEnvironment(env(down));
     fixture = TestBed.createComponent(EventsPage);
     const f = fixture;
     const el = f.nativeElement as HTMLElement;
@@ -170,5 +170,17 @@ describe('EventsPage', () => {
       'event-network-connect',
       'event-volume-create',
     ]);
+  });
+
+  it('says the engine is unreachable instead of repeating read errors when the environment is down', async () => {
+    const fetchImpl = (() =>
+      Promise.resolve(
+        new Response(JSON.stringify({ message: 'Environment unreachable' }), { status: 502 }),
+      )) as typeof fetch;
+    const { byId, settle } = await setup(fetchImpl, true);
+    sockets[0].onclose?.({ code: 1006 });
+    await settle();
+    expect(byId('events-unreachable')).not.toBeNull();
+    expect(byId('alert-error')).toBeNull();
   });
 });
