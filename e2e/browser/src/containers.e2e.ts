@@ -1,0 +1,145 @@
+import { expect, test, type Page } from '@playwright/test';
+import { TestServer } from '@capstan/testing';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Containers in the portal on the real Docker engine (local socket): create from the form, see it running,
+// console (exec over /api/websocket/exec), logs, remove; screenshots in light, dark and at 390 px.
+const SOCKET = '/var/run/docker.sock';
+const IMAGE = 'capstan/busybox:local';
+const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
+const hasDocker = existsSync(SOCKET);
+if (!hasDocker && process.env['CI'] === 'true')
+  throw new Error(`${SOCKET} is missing: run tools/setup/docker.sh`);
+
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+}
+
+test.describe('containers in the portal', () => {
+  test.skip(!hasDocker, `no Docker engine at ${SOCKET} (run tools/setup/docker.sh)`);
+
+  let server: TestServer;
+  let token = '';
+  let envId = 0;
+  const password = `admin-${randomBytes(8).toString('hex')}`;
+  const name = `capstan-e2e-${randomBytes(3).toString('hex')}`;
+  const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
+
+  test.beforeAll(async () => {
+    // A portal built elsewhere (CAPSTAN_PORTAL_DIR) is served instead of dist/apps/portal when given.
+    const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
+    server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
+    const init = await server.request('POST', '/api/users/admin/init', {
+      body: { username: 'admin', password },
+    });
+    expect(init.status, init.text).toBe(200);
+    const auth = await server.request<{ jwt: string }>('POST', '/api/auth', {
+      body: { username: 'admin', password },
+    });
+    token = auth.body.jwt;
+    // The local environment, added through the API.
+    const form = new FormData();
+    form.append('Name', 'local');
+    form.append('EndpointCreationType', '1');
+    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(created.status, await created.clone().text()).toBe(200);
+    envId = ((await created.json()) as { Id: number }).Id;
+  });
+
+  test.afterAll(async () => {
+    if (server && envId) await server.request('DELETE', docker(`/containers/${name}?force=1`), { token });
+    await server?.dispose();
+  });
+
+  async function login(page: Page): Promise<void> {
+    await page.goto(server.baseUrl + '/login');
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('nav-home')).toBeVisible();
+  }
+
+  test('create from the portal → running in the list → console → logs → remove', async ({ page }) => {
+    await login(page);
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker`);
+    await expect(page.getByTestId('env-name')).toHaveText('local');
+    await expect(page.getByTestId('dashboard-containers')).toBeVisible();
+    await shot(page, 'containers-01-dashboard');
+
+    // Create.
+    await page.getByTestId('env-nav-containers').click();
+    await page.getByTestId('container-create').click();
+    await page.getByTestId('create-image').fill(IMAGE);
+    await page.getByTestId('create-name').fill(name);
+    await page.getByTestId('create-command').fill('sh -c "echo hello-capstan; sleep 3600"');
+    await page.getByTestId('label-add').click();
+    await page.getByTestId('label-key-0').fill('capstan.e2e');
+    await page.getByTestId('label-value-0').fill('containers');
+    await shot(page, 'containers-02-create-form');
+    await page.getByTestId('create-submit').click();
+
+    // The details page of the new container, running.
+    await expect(page.getByTestId('details-name')).toHaveText(name);
+    await expect(page.getByTestId('details-state')).toHaveText('running');
+
+    // Running in the list.
+    await page.getByTestId('details-back').click();
+    await page.getByTestId('containers-search').fill(name);
+    await expect(page.getByTestId(`state-${name}`)).toHaveText('running');
+    await shot(page, 'containers-03-list-light');
+
+    // Console: a shell through exec, the command's output comes back.
+    await page.getByTestId(`quick-console-${name}`).click();
+    await page.getByTestId('console-connect').click();
+    await expect(page.getByTestId('console-status')).toHaveText('Connected.');
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('echo $((6*7))\n');
+    // One terminal row holds just the result (not the echoed command line).
+    await expect(page.locator('.xterm-rows > div').filter({ hasText: /^\s*42\s*$/ })).toHaveCount(1);
+    await shot(page, 'containers-04-console');
+    await page.getByTestId('console-disconnect').click();
+
+    // Logs.
+    await page.getByTestId('tab-logs').click();
+    await expect(page.getByTestId('logs-output')).toContainText('hello-capstan');
+    await page.getByTestId('logs-search').fill('capstan');
+    await expect(page.getByTestId('logs-output').locator('mark')).toHaveText(['capstan']);
+    await shot(page, 'containers-05-logs');
+
+    // Stats and processes of the running container.
+    await page.getByTestId('tab-stats').click();
+    await expect(page.getByTestId('stats-status')).toContainText('processes', { timeout: 15_000 });
+    await page.getByTestId('tab-processes').click();
+    await expect(page.getByTestId('processes-table')).toContainText('sleep 3600');
+
+    // Dark theme and a phone: the list stays usable, nothing overflows the page.
+    // The theme follows the system (auto) until the user picks one.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/containers`);
+    await expect(page.getByTestId(`state-${name}`)).toHaveText('running');
+    await shot(page, 'containers-06-list-dark');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.getByTestId(`container-link-${name}`)).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, 'containers-07-list-phone', false);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Remove through the bulk action (force: it runs).
+    await page.getByTestId('containers-search').fill(name);
+    await page.getByTestId(`select-${name}`).check();
+    await page.getByTestId('bulk-remove').click();
+    await expect(page.getByTestId('remove-force')).toBeChecked();
+    await page.getByTestId('remove-confirm').click();
+    await expect(page.getByTestId(`bulk-item-${name}`)).toContainText('done');
+    await expect(page.getByTestId(`container-row-${name}`)).toHaveCount(0);
+    const gone = await server.request('GET', docker(`/containers/${name}/json`), { token });
+    expect(gone.status).toBe(404);
+  });
+});
