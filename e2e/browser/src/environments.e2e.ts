@@ -110,6 +110,17 @@ test.describe('environments in the portal', () => {
     await expect(page.getByTestId('wizard-url')).toHaveValue('tcp://127.0.0.1:1');
     await shot(page, '04b-wizard-unreachable');
 
+    // Back to step 1: the Podman socket on this host is added through the same wizard.
+    await page.getByTestId('wizard-back').click();
+    await page.getByTestId('wizard-type-podman-socket').check();
+    await page.getByTestId('wizard-next').click();
+    await expect(page.getByTestId('wizard-url')).toHaveValue('unix:///run/podman/podman.sock');
+    await expect(page.getByTestId('wizard-tls')).toHaveCount(0);
+    await page.getByTestId('wizard-name').fill('podman');
+    await page.getByTestId('wizard-submit').click();
+    await expect(page.getByTestId('env-admin-row-podman')).toContainText('Podman · socket');
+    await expect(page.getByTestId('env-admin-row-podman')).toContainText('Up');
+
     // A standard user...
     await page.getByTestId('nav-users').click();
     await page.getByTestId('user-create').click();
@@ -161,7 +172,13 @@ test.describe('environments in the portal', () => {
     await expect(page.getByTestId('toast-success').filter({ hasText: 'Group saved' })).toBeVisible();
     await shot(page, '06-group');
     await page.getByTestId('nav-home').click();
+    await expect(page.getByTestId('env-card-podman')).toContainText('Podman · socket');
+    await page.getByTestId('filter-type').selectOption('podman');
+    await expect(page.getByTestId('env-card-local')).toHaveCount(0);
+    await expect(page.getByTestId('env-card-podman')).toBeVisible();
+    await page.getByTestId('filter-type').selectOption('');
     await page.getByTestId('filter-group').selectOption({ label: 'Production' });
+    await expect(page.getByTestId('env-card-podman')).toHaveCount(0);
     await expect(page.getByTestId('env-card-local')).toContainText('Production');
     await page.getByTestId('filter-status').selectOption('2');
     await expect(page.getByTestId('env-card-local')).toHaveCount(0);
@@ -177,6 +194,8 @@ test.describe('environments in the portal', () => {
     await expect(page.getByTestId('env-status-local')).toHaveText('Up');
     await expect(page.getByTestId('nav-environments')).toHaveCount(0);
     await expect(page.getByTestId('home-refresh')).toHaveCount(0);
+    await expect(page.getByTestId('env-card-podman')).toHaveCount(0);
+    await expect(page.getByTestId('env-role-local')).toHaveText('Standard user');
     await shot(page, '07-home-standard-user');
   });
 

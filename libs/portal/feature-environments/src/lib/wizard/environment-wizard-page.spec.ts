@@ -104,6 +104,25 @@ describe('EnvironmentWizardPage', () => {
     expect(byId('wizard-tls')).toBeNull();
   });
 
+  it('keeps a typed socket path across socket kinds but not a tcp:// URL', async () => {
+    const { byId, choose, type, settle } = await setup();
+    await choose('docker-socket');
+    await type('wizard-url', 'unix:///srv/docker.sock');
+    byId<HTMLButtonElement>('wizard-back')!.click();
+    await settle();
+    await choose('podman-socket');
+    expect(byId<HTMLInputElement>('wizard-url')!.value).toBe('unix:///srv/docker.sock');
+    byId<HTMLButtonElement>('wizard-back')!.click();
+    await settle();
+    await choose('docker-api');
+    expect(byId<HTMLInputElement>('wizard-url')!.value).toBe('tcp://');
+    await type('wizard-url', 'tcp://127.0.0.1:1');
+    byId<HTMLButtonElement>('wizard-back')!.click();
+    await settle();
+    await choose('podman-socket');
+    expect(byId<HTMLInputElement>('wizard-url')!.value).toBe('unix:///run/podman/podman.sock');
+  });
+
   it('shows the TLS file fields only once TLS is on, and sends them as files of the multipart form', async () => {
     api.on('POST /api/endpoints', { body: environmentFactory({ Id: 9, Name: 'edge' }) });
     const { byId, choose, type, check, attach, settle } = await setup();

@@ -302,9 +302,12 @@ export class EnvironmentWizardPage {
   protected choose(kind: EnvironmentKind): void {
     const previous = this.option();
     this.kind.set(kind);
-    // The URL follows the choice unless the user typed their own.
+    // The URL follows the choice unless the user typed their own that still fits it (a socket path for a
+    // socket, tcp:// for the API).
     const url = this.url().trim();
-    if (url === '' || url === previous.url) this.url.set(this.option().url);
+    const next = this.option().url;
+    const fits = url.startsWith(next.slice(0, next.indexOf('://') + 3));
+    if (url === '' || url === previous.url || !fits) this.url.set(next);
   }
 
   protected back(): void {
