@@ -48,6 +48,8 @@ test.describe('Docker resources in the portal', () => {
   const subnet = `10.231.${Math.floor(Math.random() * 250) + 1}.0/24`;
 
   const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
+  /** Containers a test made, removed after the file. */
+  const containers: string[] = [];
 
   test.beforeAll(async () => {
     // A portal built elsewhere (CAPSTAN_PORTAL_DIR) is served instead of dist/apps/portal when given.
@@ -76,6 +78,8 @@ test.describe('Docker resources in the portal', () => {
   test.afterAll(async () => {
     // Whatever a failed step left behind.
     if (server && envId) {
+      for (const id of containers)
+        await server.request('DELETE', docker(`/containers/${id}?force=1`), { token });
       await server.request('DELETE', docker(`/volumes/${volume}`), { token });
       await server.request('DELETE', docker(`/networks/${network}`), { token });
       const reg = registry();
@@ -160,9 +164,29 @@ test.describe('Docker resources in the portal', () => {
     await page.getByTestId('network-save').click();
     await expect(page.getByTestId(`network-row-${network}`)).toContainText(subnet);
 
+    // Connect a running container with a fixed address, see it attached, disconnect it.
+    const box = `capstan-e2e-box-${suffix()}`;
+    const made = await server.request<{ Id: string }>('POST', docker(`/containers/create?name=${box}`), {
+      token,
+      body: { Image: IMAGE, Cmd: ['sleep', '300'] },
+    });
+    expect(made.status, made.text).toBe(201);
+    containers.push(made.body.Id);
+    expect(
+      (await server.request('POST', docker(`/containers/${made.body.Id}/start`), { token })).status,
+    ).toBe(204);
+    const address = subnet.replace(/0\/24$/, '50');
+
     await page.getByTestId(`network-link-${network}`).click();
     await expect(page.getByTestId('network-subnet-value')).toHaveText(subnet);
+    await page.getByTestId('network-connect-container').selectOption(made.body.Id);
+    await page.getByTestId('network-connect-ipv4').fill(address);
+    await page.getByTestId('network-connect-submit').click();
+    await expect(page.getByTestId(`network-container-${box}`)).toContainText(`${address}/24`);
     await shot(page, 'resources-05-network-detail');
+    await page.getByTestId(`network-disconnect-${box}`).click();
+    await page.getByTestId('confirm-ok').click();
+    await expect(page.getByTestId(`network-container-${box}`)).toHaveCount(0);
     await page.getByTestId('network-back').click();
 
     await page.getByTestId(`network-remove-${network}`).click();
