@@ -19,7 +19,15 @@ describe('settings and audit', () => {
       UserSessionTimeout: '8h',
       InternalAuthSettings: { RequiredPasswordLength: 12 },
       AuditLogRetentionDays: 90,
+      SnapshotInterval: '5m',
+      SnapshotConcurrency: 8,
+      SnapshotTimeout: '10s',
     });
+    const snapshots = await env.server.request<Record<string, unknown>>('PUT', '/api/settings', {
+      token: env.admin,
+      body: { SnapshotConcurrency: 2, SnapshotTimeout: '30s' },
+    });
+    expect(snapshots.body).toMatchObject({ SnapshotConcurrency: 2, SnapshotTimeout: '30s' });
     const updated = await env.server.request<Record<string, unknown>>('PUT', '/api/settings', {
       token: env.admin,
       body: { userSessionTimeout: '2h', internalAuthSettings: { requiredPasswordLength: 16 } },
@@ -59,13 +67,23 @@ describe('settings and audit', () => {
       { InternalAuthSettings: { RequiredPasswordLength: 2 } },
       { AuditLogRetentionDays: 0 },
       { AuthenticationMethod: 9 },
+      { SnapshotConcurrency: 0 },
+      { SnapshotConcurrency: 65 },
+      { SnapshotConcurrency: '4' },
+      { SnapshotTimeout: '0s' },
+      { SnapshotTimeout: '1h' },
     ]) {
       expectApiError(await env.server.request('PUT', '/api/settings', { token: env.admin, body: bad }), 400);
     }
     const after = await env.server.request<Record<string, unknown>>('GET', '/api/settings', {
       token: env.admin,
     });
-    expect(after.body).toMatchObject({ UserSessionTimeout: '2h', AuditLogRetentionDays: 90 });
+    expect(after.body).toMatchObject({
+      UserSessionTimeout: '2h',
+      AuditLogRetentionDays: 90,
+      SnapshotConcurrency: 2,
+      SnapshotTimeout: '30s',
+    });
     await env.server.request('PUT', '/api/settings', {
       token: env.admin,
       body: { UserSessionTimeout: '8h', InternalAuthSettings: { RequiredPasswordLength: 12 } },

@@ -9,9 +9,8 @@ import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
 import { EnvironmentsService } from './environments.service';
 import { summarise, type DockerSnapshotRaw, type DockerSnapshotSummary } from './snapshot.model';
 
-/** At most this many environments are snapshotted at once; each has its own deadline. */
-export const SNAPSHOT_CONCURRENCY = 8;
-export const SNAPSHOT_TIMEOUT_MS = 10_000;
+/** Used when the settings hold no valid value (they are validated on update). */
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface SnapshotOutcome {
   environmentId: number;
@@ -54,13 +53,14 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
     return this.running;
   }
 
-  async snapshotOne(env: EnvironmentEntity): Promise<SnapshotOutcome> {
+  async snapshotOne(env: EnvironmentEntity, timeoutMs?: number): Promise<SnapshotOutcome> {
     const started = this.clock.now();
+    const deadline = timeoutMs ?? (await this.limits()).timeoutMs;
     try {
       const { summary, raw } = await withTimeout(
-        this.collect(env),
-        SNAPSHOT_TIMEOUT_MS,
-        `no answer within ${SNAPSHOT_TIMEOUT_MS / 1000} s`,
+        this.collect(env, deadline),
+        deadline,
+        `no answer within ${deadline / 1000} s`,
       );
       await this.summaries.save(
         { environmentId: env.id, time: started, summary: JSON.stringify(summary) },
@@ -94,10 +94,20 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
     return row ? (JSON.parse(row.data) as DockerSnapshotRaw) : undefined;
   }
 
+  /** Concurrency and per-environment deadline, from the settings. */
+  private async limits(): Promise<{ concurrency: number; timeoutMs: number }> {
+    const s = await this.settings.get();
+    return {
+      concurrency: Math.min(64, Math.max(1, Math.floor(s.SnapshotConcurrency) || 8)),
+      timeoutMs: parseDuration(s.SnapshotTimeout) ?? DEFAULT_TIMEOUT_MS,
+    };
+  }
+
   private async collect(
     env: EnvironmentEntity,
+    timeoutMs: number,
   ): Promise<{ summary: DockerSnapshotSummary; raw: DockerSnapshotRaw }> {
-    const client = this.docker.connect(this.environments.connectionOf(env, SNAPSHOT_TIMEOUT_MS));
+    const client = this.docker.connect(this.environments.connectionOf(env, timeoutMs));
     const [info, version, containers, images, volumes, networks] = await Promise.all([
       client.info(),
       client.version(),
@@ -121,11 +131,13 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
 
   private async pass(): Promise<SnapshotOutcome[]> {
     const queue = (await this.environments.all()).filter((e) => e.type === 1);
+    const { concurrency, timeoutMs } = await this.limits();
     const outcomes: SnapshotOutcome[] = [];
     const worker = async () => {
-      for (let env = queue.shift(); env; env = queue.shift()) outcomes.push(await this.snapshotOne(env));
+      for (let env = queue.shift(); env; env = queue.shift())
+        outcomes.push(await this.snapshotOne(env, timeoutMs));
     };
-    await Promise.all(Array.from({ length: SNAPSHOT_CONCURRENCY }, worker));
+    await Promise.all(Array.from({ length: concurrency }, worker));
     return outcomes.sort((a, b) => a.environmentId - b.environmentId);
   }
 

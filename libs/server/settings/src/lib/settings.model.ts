@@ -13,6 +13,10 @@ export interface Settings {
   InternalAuthSettings: { RequiredPasswordLength: number };
   UserSessionTimeout: string;
   SnapshotInterval: string;
+  /** Capstan: environments snapshotted at once. */
+  SnapshotConcurrency: number;
+  /** Capstan: deadline of one environment's snapshot (Go duration). */
+  SnapshotTimeout: string;
   EnableTelemetry: boolean;
   EnableEdgeComputeFeatures: boolean;
   AuditLogRetentionDays: number;
@@ -25,6 +29,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   InternalAuthSettings: { RequiredPasswordLength: 12 },
   UserSessionTimeout: '8h',
   SnapshotInterval: '5m',
+  SnapshotConcurrency: 8,
+  SnapshotTimeout: '10s',
   EnableTelemetry: false,
   EnableEdgeComputeFeatures: false,
   AuditLogRetentionDays: 90,

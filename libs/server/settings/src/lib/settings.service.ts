@@ -13,6 +13,7 @@ const CACHE_TTL_MS = 5_000;
 const LIMITS = {
   UserSessionTimeout: { min: 60_000, max: 8760 * 3_600_000, text: 'between 1m and 8760h' },
   SnapshotInterval: { min: 10_000, max: 24 * 3_600_000, text: 'between 10s and 24h' },
+  SnapshotTimeout: { min: 1_000, max: 300_000, text: 'between 1s and 5m' },
 } as const;
 
 /** Runtime settings: read on hot paths (session length, password rule), so cached briefly in memory. */
@@ -47,7 +48,7 @@ export class SettingsService {
   }
 
   async update(patch: UpdateSettingsDto): Promise<Settings> {
-    for (const key of ['UserSessionTimeout', 'SnapshotInterval'] as const) {
+    for (const key of ['UserSessionTimeout', 'SnapshotInterval', 'SnapshotTimeout'] as const) {
       const text = patch[key];
       if (text === undefined) continue;
       const ms = parseDuration(text);

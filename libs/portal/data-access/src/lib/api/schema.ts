@@ -1196,10 +1196,20 @@ export interface components {
             /** @description URL of a logo shown on the login page and sidebar */
             LogoURL: string;
             /**
+             * @description Capstan: environments snapshotted at once (1–64)
+             * @example 8
+             */
+            SnapshotConcurrency: number;
+            /**
              * @description Environment snapshot interval (Go duration)
              * @example 5m
              */
             SnapshotInterval: string;
+            /**
+             * @description Capstan: one environment's snapshot deadline (1s–5m)
+             * @example 10s
+             */
+            SnapshotTimeout: string;
             /**
              * @description Session lifetime (Go duration)
              * @example 8h
@@ -1302,8 +1312,11 @@ export interface components {
             EnableTelemetry?: boolean;
             InternalAuthSettings?: components["schemas"]["InternalAuthSettingsDto"];
             LogoURL?: string;
+            SnapshotConcurrency?: number;
             /** @example 5m */
             SnapshotInterval?: string;
+            /** @example 10s */
+            SnapshotTimeout?: string;
             /** @example 8h */
             UserSessionTimeout?: string;
         };

@@ -54,6 +54,10 @@ export class SettingsResponse {
   UserSessionTimeout!: string;
   @ApiProperty({ example: '5m', description: 'Environment snapshot interval (Go duration)' })
   SnapshotInterval!: string;
+  @ApiProperty({ example: 8, description: 'Capstan: environments snapshotted at once (1–64)' })
+  SnapshotConcurrency!: number;
+  @ApiProperty({ example: '10s', description: "Capstan: one environment's snapshot deadline (1s–5m)" })
+  SnapshotTimeout!: string;
   @ApiProperty()
   EnableTelemetry!: boolean;
   @ApiProperty()
@@ -101,6 +105,19 @@ export class UpdateSettingsDto {
   @IsString()
   @Matches(DURATION, { message: 'SnapshotInterval must be a duration such as 1m or 5m' })
   SnapshotInterval?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 64 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  SnapshotConcurrency?: number;
+
+  @ApiPropertyOptional({ example: '10s' })
+  @IsOptional()
+  @IsString()
+  @Matches(DURATION, { message: 'SnapshotTimeout must be a duration such as 10s or 1m' })
+  SnapshotTimeout?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
