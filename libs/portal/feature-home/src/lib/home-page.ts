@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   computed,
   effect,
   inject,
@@ -34,6 +35,8 @@ type View = 'cards' | 'list';
 
 const SEARCH_DEBOUNCE_MS = 300;
 const DOWN_REFRESH_MS = 30_000;
+/** "2 min ago" moves on without refetching. */
+const CLOCK_TICK_MS = 60_000;
 const PAGE_SIZE = 12;
 const VIEW_KEY = 'capstan.home.view';
 
@@ -489,6 +492,9 @@ export class HomePage {
       const request = this.request();
       untracked(() => void this.load(request));
     });
+
+    const tick = setInterval(() => this.now.set(Date.now()), CLOCK_TICK_MS);
+    inject(DestroyRef).onDestroy(() => clearInterval(tick));
 
     // A down environment may come back: look again every 30 s while one is listed.
     effect((onCleanup) => {
