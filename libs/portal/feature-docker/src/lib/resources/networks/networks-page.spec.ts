@@ -172,6 +172,52 @@ describe('NetworksPage', () => {
     expect(byId('network-row-backend')?.textContent).toContain('172.28.0.0/16');
   });
 
+  it('restricts a new network to the chosen users and teams', async () => {
+    api
+      .on('GET /api/users', {
+        body: [
+          { Id: 1, Username: 'admin', Role: 1 },
+          { Id: 2, Username: 'bob', Role: 2 },
+        ],
+      })
+      .on('GET /api/teams', { body: [{ Id: 5, Name: 'ops' }] })
+      .on('POST /api/endpoints/5/docker/networks/create', {
+        status: 201,
+        body: {
+          Id: 'n1',
+          Warning: '',
+          Portainer: { ResourceControl: { Id: 77, UserAccesses: [], TeamAccesses: [] } },
+        },
+      })
+      .on('PUT /api/resource_controls/77', { body: { Id: 77 } });
+    const { el, byId, settle, type } = await setup();
+    byId<HTMLButtonElement>('network-create')!.click();
+    await settle();
+    type('network-name', 'shared');
+    byId<HTMLInputElement>('network-ownership-restricted')!.click();
+    await settle();
+    // Nobody chosen yet: refused before the engine is called.
+    byId<HTMLButtonElement>('network-save')!.click();
+    await settle();
+    expect(el.textContent).toContain('Choose at least one user or team.');
+    expect(api.last('POST /api/endpoints/5/docker/networks/create')).toBeUndefined();
+    const users = byId<HTMLSelectElement>('network-ownership-users')!;
+    users.options[1].selected = true;
+    users.dispatchEvent(new Event('change'));
+    const teams = byId<HTMLSelectElement>('network-ownership-teams')!;
+    teams.options[0].selected = true;
+    teams.dispatchEvent(new Event('change'));
+    await settle();
+    byId<HTMLButtonElement>('network-save')!.click();
+    await settle();
+    expect(api.last('PUT /api/resource_controls/77')?.body).toEqual({
+      Public: false,
+      AdministratorsOnly: false,
+      Users: [2],
+      Teams: [5],
+    });
+  });
+
   it('refuses a malformed subnet before calling the engine', async () => {
     const { el, byId, settle, type } = await setup();
     byId<HTMLButtonElement>('network-create')!.click();

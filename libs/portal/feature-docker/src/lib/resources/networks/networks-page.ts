@@ -32,7 +32,14 @@ import {
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { KeyValueEditor } from '../shared/key-value-editor';
-import { OwnershipChoice, type ResourceOwnership, applyOwnership, ownershipLabel } from '../shared/ownership';
+import {
+  type OwnershipForm,
+  OwnershipChoice,
+  PRIVATE_OWNERSHIP,
+  applyOwnership,
+  ownershipError,
+  ownershipLabel,
+} from '../shared/ownership';
 import { canManage } from '../shared/permissions';
 import { reloadOnEnvironment } from '../shared/reload';
 
@@ -245,7 +252,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
             addLabel="Add label"
             [(pairs)]="labels"
           />
-          <cap-ownership-choice testId="network-ownership" [(value)]="ownership" />
+          <cap-ownership-choice testId="network-ownership" [error]="ownershipShown()" [(value)]="ownership" />
         </form>
         <cap-form-dialog-actions
           dialog-actions
@@ -335,7 +342,10 @@ export class NetworksPage {
   protected readonly internal = signal(false);
   protected readonly attachable = signal(false);
   protected readonly labels = signal<KeyValue[]>([]);
-  protected readonly ownership = signal<ResourceOwnership>('private');
+  protected readonly ownership = signal<OwnershipForm>(PRIVATE_OWNERSHIP);
+  protected readonly ownershipShown = computed(() =>
+    this.submitted() ? ownershipError(this.ownership()) : null,
+  );
   private readonly envApi = inject(DockerEnvironmentApi);
   private readonly session = inject(SessionStore);
   protected readonly busy = signal(false);
@@ -384,7 +394,7 @@ export class NetworksPage {
     this.internal.set(false);
     this.attachable.set(false);
     this.labels.set([]);
-    this.ownership.set('private');
+    this.ownership.set(PRIVATE_OWNERSHIP);
     this.formError.set(null);
     this.submitted.set(false);
     this.creating.set(true);
@@ -394,7 +404,7 @@ export class NetworksPage {
     event.preventDefault();
     if (this.busy()) return;
     this.submitted.set(true);
-    if (Object.keys(this.shown()).length) return;
+    if (Object.keys(this.shown()).length || this.ownershipShown()) return;
     this.busy.set(true);
     this.formError.set(null);
     try {

@@ -35,7 +35,14 @@ import {
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { KeyValueEditor } from '../shared/key-value-editor';
-import { OwnershipChoice, type ResourceOwnership, applyOwnership, ownershipLabel } from '../shared/ownership';
+import {
+  type OwnershipForm,
+  OwnershipChoice,
+  PRIVATE_OWNERSHIP,
+  applyOwnership,
+  ownershipError,
+  ownershipLabel,
+} from '../shared/ownership';
 import { canManage } from '../shared/permissions';
 import { reloadOnEnvironment } from '../shared/reload';
 
@@ -185,7 +192,7 @@ import { reloadOnEnvironment } from '../shared/reload';
             addLabel="Add label"
             [(pairs)]="labels"
           />
-          <cap-ownership-choice testId="volume-ownership" [(value)]="ownership" />
+          <cap-ownership-choice testId="volume-ownership" [error]="ownershipShown()" [(value)]="ownership" />
         </form>
         <cap-form-dialog-actions
           dialog-actions
@@ -263,7 +270,10 @@ export class VolumesPage {
   protected readonly driver = signal('local');
   protected readonly driverOpts = signal<KeyValue[]>([]);
   protected readonly labels = signal<KeyValue[]>([]);
-  protected readonly ownership = signal<ResourceOwnership>('private');
+  protected readonly ownership = signal<OwnershipForm>(PRIVATE_OWNERSHIP);
+  protected readonly ownershipShown = computed(() =>
+    this.submitted() ? ownershipError(this.ownership()) : null,
+  );
   private readonly envApi = inject(DockerEnvironmentApi);
   private readonly session = inject(SessionStore);
   protected readonly busy = signal(false);
@@ -312,7 +322,7 @@ export class VolumesPage {
     this.driver.set('local');
     this.driverOpts.set([]);
     this.labels.set([]);
-    this.ownership.set('private');
+    this.ownership.set(PRIVATE_OWNERSHIP);
     this.formError.set(null);
     this.submitted.set(false);
     this.creating.set(true);
@@ -322,7 +332,7 @@ export class VolumesPage {
     event.preventDefault();
     if (this.busy()) return;
     this.submitted.set(true);
-    if (Object.keys(this.shown()).length) return;
+    if (Object.keys(this.shown()).length || this.ownershipShown()) return;
     this.busy.set(true);
     this.formError.set(null);
     try {
