@@ -53,6 +53,22 @@ export function validateSettings(
   };
 }
 
+export interface SnapshotErrors {
+  interval: string | null;
+  concurrency: string | null;
+  deadline: string | null;
+}
+
+/** The environment snapshot settings, checked like the server does (durations, 1–64 at once). */
+export function validateSnapshots(interval: string, concurrency: number, deadline: string): SnapshotErrors {
+  return {
+    interval: interval && DURATION.test(interval) ? null : 'Use a duration such as 5m or 30s (10s to 24h).',
+    concurrency:
+      Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64 ? null : 'Between 1 and 64.',
+    deadline: deadline && DURATION.test(deadline) ? null : 'Use a duration such as 10s (1s to 5m).',
+  };
+}
+
 /** Instance settings an administrator can change (`GET/PUT /api/settings`, partial PUT). */
 @Component({
   selector: 'cap-settings-page',
@@ -130,6 +146,57 @@ export function validateSettings(
               (input)="retention.set($any($event.target).valueAsNumber)"
             />
           </cap-form-field>
+        </fieldset>
+        <fieldset class="card" [disabled]="!canUpdate()">
+          <legend class="sr-only">Environment snapshots</legend>
+          <h2>Environment snapshots</h2>
+          <div class="grid-2">
+            <cap-form-field
+              label="Interval"
+              hint="How often every environment is snapshotted."
+              [error]="shownSnapshots().interval"
+            >
+              <input
+                capControl
+                class="input"
+                name="snapshotInterval"
+                data-testid="settings-snapshot-interval"
+                [value]="snapshotInterval()"
+                (input)="snapshotInterval.set($any($event.target).value)"
+              />
+            </cap-form-field>
+            <cap-form-field
+              label="At once"
+              hint="Environments snapshotted in parallel."
+              [error]="shownSnapshots().concurrency"
+            >
+              <input
+                capControl
+                class="input"
+                type="number"
+                min="1"
+                max="64"
+                name="snapshotConcurrency"
+                data-testid="settings-snapshot-concurrency"
+                [value]="snapshotConcurrency()"
+                (input)="snapshotConcurrency.set($any($event.target).valueAsNumber)"
+              />
+            </cap-form-field>
+            <cap-form-field
+              label="Deadline"
+              hint="After this, an environment counts as down."
+              [error]="shownSnapshots().deadline"
+            >
+              <input
+                capControl
+                class="input"
+                name="snapshotTimeout"
+                data-testid="settings-snapshot-timeout"
+                [value]="snapshotTimeout()"
+                (input)="snapshotTimeout.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          </div>
         </fieldset>
         <fieldset class="card" [disabled]="!canUpdate()">
           <legend class="sr-only">Hidden containers</legend>
@@ -223,6 +290,15 @@ export class SettingsPage {
   protected readonly passwordLength = signal(12);
   protected readonly retention = signal(90);
   protected readonly labels = signal<Label[]>([]);
+  protected readonly snapshotInterval = signal('5m');
+  protected readonly snapshotConcurrency = signal(8);
+  protected readonly snapshotTimeout = signal('10s');
+  protected readonly snapshotErrors = computed(() =>
+    validateSnapshots(this.snapshotInterval(), this.snapshotConcurrency(), this.snapshotTimeout()),
+  );
+  protected readonly shownSnapshots = computed<SnapshotErrors>(() =>
+    this.submitted() ? this.snapshotErrors() : { interval: null, concurrency: null, deadline: null },
+  );
 
   protected readonly timeoutChoices = computed(() => {
     const current = this.timeout();
@@ -259,7 +335,11 @@ export class SettingsPage {
   protected async save(event: Event): Promise<void> {
     event.preventDefault();
     this.submitted.set(true);
-    if (Object.values(this.errors()).some((e) => e !== null) || this.busy()) return;
+    const invalid: (string | null)[] = [
+      ...Object.values<string | null>({ ...this.errors() }),
+      ...Object.values<string | null>({ ...this.snapshotErrors() }),
+    ];
+    if (invalid.some((e) => e !== null) || this.busy()) return;
     this.busy.set(true);
     try {
       const saved = await this.adminApi.updateSettings({
@@ -267,6 +347,9 @@ export class SettingsPage {
         InternalAuthSettings: { RequiredPasswordLength: this.passwordLength() },
         AuditLogRetentionDays: this.retention(),
         BlackListedLabels: this.labels().map((l) => ({ name: l.name.trim(), value: l.value.trim() })),
+        SnapshotInterval: this.snapshotInterval().trim(),
+        SnapshotConcurrency: this.snapshotConcurrency(),
+        SnapshotTimeout: this.snapshotTimeout().trim(),
       });
       if (saved) this.fill(saved);
       this.submitted.set(false);
@@ -283,6 +366,9 @@ export class SettingsPage {
     this.passwordLength.set(s.InternalAuthSettings?.RequiredPasswordLength ?? 12);
     this.retention.set(s.AuditLogRetentionDays ?? 90);
     this.labels.set((s.BlackListedLabels ?? []).map((l) => ({ name: l.name, value: l.value })));
+    this.snapshotInterval.set(s.SnapshotInterval || '5m');
+    this.snapshotConcurrency.set(s.SnapshotConcurrency ?? 8);
+    this.snapshotTimeout.set(s.SnapshotTimeout || '10s');
     this.loaded.set(true);
   }
 }
