@@ -121,6 +121,8 @@ test.describe('Docker resources in the portal', () => {
     await page.getByTestId('volume-label-value-0').fill('resources');
     await shot(page, 'resources-01-volume-create');
     await page.getByTestId('volume-save').click();
+    // The shared engine may hold more volumes than one page: narrow the list to ours.
+    await page.getByTestId('volume-search').fill(volume);
     await expect(page.getByTestId(`volume-row-${volume}`)).toBeVisible();
     await expect(page.getByTestId(`volume-unused-${volume}`)).toBeVisible();
 
@@ -139,6 +141,7 @@ test.describe('Docker resources in the portal', () => {
     await expect(page.getByTestId('volume-options')).toContainText('type=tmpfs');
     await shot(page, 'resources-02-volume-detail');
     await page.getByTestId('volume-back').click();
+    await page.getByTestId('volume-search').fill(volume);
 
     await page.getByTestId(`volume-remove-${volume}`).click();
     await page.getByTestId('confirm-ok').click();
@@ -153,6 +156,7 @@ test.describe('Docker resources in the portal', () => {
   test('network with a subnet: create, see, remove; system networks are marked', async ({ page }) => {
     await login(page);
     await page.goto(`${server.baseUrl}/environments/${envId}/docker/networks`);
+    await page.getByTestId('network-search').fill('bridge');
     await expect(page.getByTestId('network-system-bridge')).toBeVisible();
     await expect(page.getByTestId('network-remove-bridge')).toHaveCount(0);
     await page.getByTestId('network-create').click();
@@ -162,6 +166,7 @@ test.describe('Docker resources in the portal', () => {
     await page.getByTestId('network-attachable').check();
     await shot(page, 'resources-04-network-create');
     await page.getByTestId('network-save').click();
+    await page.getByTestId('network-search').fill(network);
     await expect(page.getByTestId(`network-row-${network}`)).toContainText(subnet);
 
     // Connect a running container with a fixed address, see it attached, disconnect it.
@@ -188,6 +193,7 @@ test.describe('Docker resources in the portal', () => {
     await page.getByTestId('confirm-ok').click();
     await expect(page.getByTestId(`network-container-${box}`)).toHaveCount(0);
     await page.getByTestId('network-back').click();
+    await page.getByTestId('network-search').fill(network);
 
     await page.getByTestId(`network-remove-${network}`).click();
     await page.getByTestId('confirm-ok').click();
