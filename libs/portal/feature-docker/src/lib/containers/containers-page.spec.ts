@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { Router, provideRouter } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import { FakeApi, WEBSOCKET_FACTORY, provideFakeApi } from '@capstan/portal-data-access';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe('ContainersPage', () => {
     TestBed.configureTestingModule({
       providers: [
         provideFakeApi(api),
-        provideRouter([]),
+        provideRouter([{ path: '**', children: [] }]),
         EnvironmentContext,
         { provide: WEBSOCKET_FACTORY, useValue: FakeSocket.factory },
       ],
@@ -91,6 +91,16 @@ describe('ContainersPage', () => {
     byId<HTMLButtonElement>('sort-image')!.click();
     await settle();
     expect(names(page)).toEqual(['web', 'api', 'db', 'cache']); // nginx, node, postgres, redis
+  });
+
+  it('row links are real hrefs that navigate inside the app on a plain click', async () => {
+    const { byId, settle } = await setup();
+    const link = byId<HTMLAnchorElement>('container-link-web')!;
+    expect(link.getAttribute('href')).toBe(`/environments/7/docker/containers/${containers[0].Id}`);
+    expect(byId<HTMLAnchorElement>('quick-logs-web')!.getAttribute('href')).toContain('?tab=logs');
+    link.click();
+    await settle();
+    expect(TestBed.inject(Router).url).toBe(`/environments/7/docker/containers/${containers[0].Id}`);
   });
 
   it('filters by every search term across name, image and state', async () => {

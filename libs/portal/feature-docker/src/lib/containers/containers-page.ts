@@ -11,7 +11,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
   DockerApi,
@@ -62,6 +62,10 @@ interface Row {
   readonly ownership: string;
   readonly owned: boolean;
   readonly ports: { label: string; href: string | null }[];
+  /** The details page (plain hrefs: a RouterLink per cell costs too much while scrolling fast). */
+  readonly link: string;
+  readonly badgeClass: string;
+  readonly created: string;
   /** Lower-cased text the search matches. */
   readonly haystack: string;
 }
@@ -220,40 +224,36 @@ const SORTS: { key: SortKey; label: string }[] = [
             />
           </span>
           <span class="c-name" role="cell">
-            <a [routerLink]="row.id" [attr.data-testid]="'container-link-' + row.name" [title]="row.name">{{
-              row.name
-            }}</a>
+            <a
+              [href]="row.link"
+              data-nav
+              [attr.data-testid]="'container-link-' + row.name"
+              [title]="row.name"
+              >{{ row.name }}</a
+            >
           </span>
           <span class="c-state" role="cell">
-            <span [class]="'badge badge-' + badge(row.state)" [attr.data-testid]="'state-' + row.name">{{
-              row.state
-            }}</span>
+            <span [class]="row.badgeClass" [attr.data-testid]="'state-' + row.name">{{ row.state }}</span>
             @if (row.health) {
               <span class="health" [class.bad]="row.health === 'unhealthy'" [title]="row.health">♥</span>
             }
           </span>
           <span class="c-quick" role="cell">
             <a
-              [routerLink]="row.id"
-              [queryParams]="{ tab: 'logs' }"
+              [href]="row.link + '?tab=logs'"
+              data-nav
               title="Logs"
               aria-label="Logs"
               [attr.data-testid]="'quick-logs-' + row.name"
               >☰</a
             >
-            <a
-              [routerLink]="row.id"
-              [queryParams]="{ tab: 'inspect' }"
-              title="Inspect"
-              aria-label="Inspect"
-              >{{ '{}' }}</a
-            >
+            <a [href]="row.link + '?tab=inspect'" data-nav title="Inspect" aria-label="Inspect">{{ '{}' }}</a>
             @if (row.state === 'running') {
-              <a [routerLink]="row.id" [queryParams]="{ tab: 'stats' }" title="Stats" aria-label="Stats">∿</a>
-              @if (ctx.canAct(perm.ContainerConsole)) {
+              <a [href]="row.link + '?tab=stats'" data-nav title="Stats" aria-label="Stats">∿</a>
+              @if (canConsole()) {
                 <a
-                  [routerLink]="row.id"
-                  [queryParams]="{ tab: 'console' }"
+                  [href]="row.link + '?tab=console'"
+                  data-nav
                   title="Console"
                   aria-label="Console"
                   [attr.data-testid]="'quick-console-' + row.name"
@@ -263,7 +263,7 @@ const SORTS: { key: SortKey; label: string }[] = [
             }
           </span>
           <span class="c-image secondary" role="cell" [title]="row.image">{{ row.image }}</span>
-          <span class="c-created secondary" role="cell">{{ created(row) }}</span>
+          <span class="c-created secondary" role="cell">{{ row.created }}</span>
           <span class="c-ports secondary" role="cell" [title]="portsTitle(row)">
             @for (p of row.ports; track p.label) {
               @if (p.href) {
@@ -477,11 +477,13 @@ const SORTS: { key: SortKey; label: string }[] = [
       }
     }
   `,
+  host: { '(click)': 'onLinkClick($event)' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ContainersPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly docker = inject(DockerApi);
+  private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   private readonly destroyRef = inject(DestroyRef);
@@ -533,6 +535,7 @@ export class ContainersPage {
 
   private readonly allRows = computed<Row[]>(() => {
     const host = this.publishHost();
+    const base = `/environments/${this.ctx.envId()}/docker/containers/`;
     return this.containers().map((c) => {
       const name = containerName(c);
       const ownership = OWNERSHIP_LABELS[ownershipOf(c)];
@@ -561,6 +564,9 @@ export class ContainersPage {
         ownership,
         owned: this.ctx.ownedByCaller(c.Portainer?.ResourceControl),
         ports,
+        link: base + c.Id,
+        badgeClass: `badge badge-${stateBadge(c.State)}`,
+        created: formatUnix(c.Created),
         haystack:
           `${name} ${c.Image} ${c.State} ${c.Status} ${ip} ${c.Id.slice(0, 12)} ${ownership}`.toLowerCase(),
       };
@@ -656,14 +662,19 @@ export class ContainersPage {
   }
 
   protected readonly trackRow = (_: number, row: Row): string => row.id;
-  protected badge = stateBadge;
+  protected readonly canConsole = computed(() => this.ctx.canAct(Permission.ContainerConsole));
+
+  /** Row links are plain hrefs: a plain left click navigates inside the app (others open tabs as usual). */
+  protected onLinkClick(event: MouseEvent): void {
+    const link = (event.target as HTMLElement).closest?.('a[data-nav]');
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey)
+      return;
+    event.preventDefault();
+    void this.router.navigateByUrl(link.getAttribute('href') ?? '');
+  }
 
   protected portsTitle(row: Row): string {
     return row.ports.map((p) => p.label).join(', ');
-  }
-
-  protected created(row: Row): string {
-    return formatUnix(row.c.Created);
   }
 
   async load(): Promise<void> {
