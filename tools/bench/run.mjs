@@ -2,6 +2,7 @@
 // `npm run bench`: cold start, throughput and portal size, then one table. Figures only: the exit code is 0
 // whatever the figures; it is 1 only when a benchmark could not run (e.g. dist/ missing).
 import { coldStart } from './cold-start.mjs';
+import { portalContainers } from './portal-containers.mjs';
 import { portalSize } from './portal-size.mjs';
 import { proxyOverhead } from './proxy.mjs';
 import { snapshotPass } from './snapshot.mjs';
@@ -82,6 +83,12 @@ await step('docker proxy', async () => {
     true,
   );
   row('  p50 ratio Standard user / direct', r.standardRatio.toFixed(2), '≤ 1.6', r.standardRatio <= 1.6);
+  row(
+    '  administrator, every item decorated (300 controls)',
+    `p50 ${r.adminDecorated.p50.toFixed(1)} ms, ratio ${r.adminDecoratedRatio.toFixed(2)}`,
+    '',
+    true,
+  );
 });
 await step('snapshot pass', async () => {
   const r = await snapshotPass();
@@ -100,6 +107,22 @@ await step('portal size', async () => {
     `${(r.totalGzipBytes / 1024).toFixed(1)} KB`,
     '≤ 300 KB',
     r.totalGzipBytes <= 300 * 1024,
+  );
+});
+
+await step('portal containers page', async () => {
+  const r = await portalContainers();
+  row(
+    `containers page, ${r.containers} containers: list response → first rows (median of ${r.loads})`,
+    `${r.firstRowsMs.toFixed(0)} ms (max ${r.firstRowsMaxMs.toFixed(0)} ms)`,
+    '≤ 500 ms',
+    r.firstRowsMs <= 500,
+  );
+  row(
+    `  scripted scroll at ${r.scroll.speed} px/s`,
+    `${r.scroll.fps.toFixed(1)} fps, frame p95 ${r.scroll.p95.toFixed(1)} ms, ${r.scroll.long} frames > 50 ms`,
+    '',
+    true,
   );
 });
 
