@@ -148,6 +148,16 @@ export async function proxyOverhead({
       if (r.status === 200) seen = JSON.parse(r.body).filter((c) => ids.includes(c.Id)).length;
       return r;
     }, requests);
+    // The administrator again, now that every container has a control (each item decorated).
+    const adminDecorated = await sample(
+      () =>
+        request(`${server.baseUrl}/api/endpoints/${envId}/docker/containers/json?all=1`, {
+          headers: auth,
+          agent: agent2,
+          timeout: 30_000,
+        }),
+      requests,
+    );
     agent2.destroy();
     if (seen !== ids.length) throw new Error(`the standard user saw ${seen} of ${ids.length} containers`);
     const directAgain = await sample(() => docker('GET', '/containers/json?all=1'), requests);
@@ -159,11 +169,13 @@ export async function proxyOverhead({
       directAgain: stats(directAgain),
       proxied: stats(proxied),
       standard: stats(standard),
+      adminDecorated: stats(adminDecorated),
     };
     return {
       ...result,
       ratio: result.proxied.p50 / result.direct.p50,
       standardRatio: result.standard.p50 / result.directAgain.p50,
+      adminDecoratedRatio: result.adminDecorated.p50 / result.directAgain.p50,
     };
   } finally {
     await server.stop();
@@ -187,4 +199,10 @@ if (isMain(import.meta)) {
     `  capstan (standard, ${r.containers} resource controls) p50 ${r.standard.p50.toFixed(2)} ms   p99 ${r.standard.p99.toFixed(2)} ms`,
   );
   console.log(`  p50 ratio       ${r.standardRatio.toFixed(2)}   (target ≤ 1.6)`);
+  console.log(
+    `  capstan (admin, every item decorated) p50 ${r.adminDecorated.p50.toFixed(2)} ms   p99 ${r.adminDecorated.p99.toFixed(2)} ms`,
+  );
+  console.log(
+    `  p50 ratio       ${r.adminDecoratedRatio.toFixed(2)}   (no target; the admin target is measured without controls)`,
+  );
 }

@@ -87,8 +87,9 @@ export class DockerProxy {
       });
       const hidden = await this.hiddenFilter(request.method, enginePath);
       const rewrite = compose(hidden, plan.rewrite);
+      const unchanged = hidden ? undefined : plan.unchanged;
       try {
-        await this.forward(request, reply, connection, enginePath + query, { ...plan, rewrite });
+        await this.forward(request, reply, connection, enginePath + query, { ...plan, rewrite, unchanged });
       } catch (e) {
         // Unreachable engine: lists can still be read from the last snapshot.
         if (e instanceof BadGatewayError && !reply.raw.headersSent) {
@@ -214,7 +215,15 @@ export class DockerProxy {
           res.on('end', () => {
             void (async () => {
               try {
-                const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+                const raw = Buffer.concat(chunks);
+                if (plan.unchanged && (await plan.unchanged(raw))) {
+                  reply.hijack();
+                  reply.raw.writeHead(status, { ...out, 'content-length': String(raw.length) });
+                  reply.raw.end(raw);
+                  done();
+                  return;
+                }
+                const parsed = JSON.parse(raw.toString('utf8')) as unknown;
                 const result = await rewrite(status, parsed);
                 const body = Buffer.from(JSON.stringify(result.body));
                 delete out['content-length'];

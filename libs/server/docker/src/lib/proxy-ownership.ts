@@ -49,6 +49,11 @@ export interface ProxyPlan {
   body?: Buffer;
   /** Applied to a 2xx JSON answer (buffered): filter, decorate, or refuse (status 403). */
   rewrite?: (status: number, body: unknown) => Promise<Rewritten>;
+  /**
+   * Whether the buffered answer can go out untouched (nothing to filter or decorate): saves parsing and
+   * re-serialising a large list.
+   */
+  unchanged?: (raw: Buffer) => Promise<boolean>;
   /** After a 2xx answer was sent (the resource is gone: drop its control). */
   after?: () => Promise<void>;
 }
@@ -142,7 +147,16 @@ export class ProxyOwnership {
     const op = classify(ctx.method, ctx.path);
     switch (op.kind) {
       case 'list':
-        return { rewrite: (status, body) => this.list(ctx, scope, op.type, status, body) };
+        return {
+          rewrite: (status, body) => this.list(ctx, scope, op.type, status, body),
+          // Users who see everything, in an environment without controls and without access-control labels:
+          // no item gets a decoration (built-in networks always do).
+          unchanged:
+            scope === 'filtered' || op.type === ResourceControlType.Network
+              ? undefined
+              : async (raw) =>
+                  raw.indexOf('io.portainer.accesscontrol.') < 0 && !(await this.controls.any(ctx.envId)),
+        };
       case 'inspect':
         return {
           rewrite: async (status, body) => {
@@ -344,7 +358,7 @@ export class ProxyOwnership {
     if (mode && !mode.startsWith('container:') && !['default', 'bridge', 'host', 'none'].includes(mode))
       networks.add(mode);
     const endpoints = ((spec['NetworkingConfig'] ?? {}) as Json)['EndpointsConfig'];
-    for (const name of Object.keys((endpoints ?? {}))) networks.add(name);
+    for (const name of Object.keys(endpoints ?? {})) networks.add(name);
 
     for (const id of containers) {
       await this.assertAccess(

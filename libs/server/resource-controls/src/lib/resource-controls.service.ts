@@ -85,6 +85,21 @@ export class ResourceControlsService {
     return new ControlIndex(envId, rows.map(toBody), { users, teams });
   }
 
+  /** Whether any control applies in an environment (its own, or global ones). */
+  async any(envId: number): Promise<boolean> {
+    const found = await this.repo
+      .createQueryBuilder('rc')
+      .select('rc.id')
+      .where(
+        new Brackets((w) =>
+          w.where('rc.environment_id = :envId', { envId }).orWhere('rc.environment_id IS NULL'),
+        ),
+      )
+      .limit(1)
+      .getRawOne<{ rc_id: number }>();
+    return found !== undefined;
+  }
+
   async get(id: number): Promise<ResourceControlBody> {
     return toBody(await this.entity(id));
   }
