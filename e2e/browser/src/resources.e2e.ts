@@ -362,6 +362,21 @@ test.describe('Docker resources in the portal', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, 'resources-11-images-phone-dark');
+    const ready = {
+      volumes: 'volume-search',
+      networks: 'network-search',
+      events: 'events-source',
+      engine: 'engine-engine',
+    };
+    for (const [section, testId] of Object.entries(ready)) {
+      await page.goto(`${server.baseUrl}/environments/${envId}/docker/${section}`);
+      await expect(page.getByTestId(testId)).toBeVisible();
+      if (section === 'volumes' || section === 'networks')
+        await expect(page.locator(`[data-testid^="${section.slice(0, -1)}-row-"]`).first()).toBeVisible();
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(wide, `${section} overflows a 390 px screen`).toBeLessThanOrEqual(0);
+      await shot(page, `resources-11-${section}-phone-dark`);
+    }
     await context.close();
   });
 });
