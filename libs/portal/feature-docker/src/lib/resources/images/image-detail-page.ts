@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { Permission } from '@capstan/contracts-api';
 import {
   DockerApi,
   type DockerContainerSummary,
@@ -10,7 +11,16 @@ import {
   formatTime,
   shortId,
 } from '@capstan/portal-data-access';
-import { Alert, CellDef, DataTable, PageHeader, Spinner, type TableColumn } from '@capstan/portal-ui';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  PageHeader,
+  Spinner,
+  ToastService,
+  type TableColumn,
+} from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { reloadOnEnvironment } from '../shared/reload';
@@ -22,6 +32,27 @@ import { reloadOnEnvironment } from '../shared/reload';
   template: `
     <cap-page-header [title]="title()" subtitle="Image details and layers">
       <a class="btn" routerLink="../../images" data-testid="image-back">← Images</a>
+      @if (image(); as img) {
+        @if (!ctx.readOnly()) {
+          <a
+            class="btn"
+            data-testid="image-detail-export"
+            [attr.href]="exportUrl(img)"
+            [attr.download]="exportName(img)"
+            >Export</a
+          >
+        }
+        @if (ctx.canAct(P.ResourcesManageAll)) {
+          <button
+            type="button"
+            class="btn btn-danger"
+            data-testid="image-detail-remove"
+            (click)="remove(img)"
+          >
+            Remove
+          </button>
+        }
+      }
     </cap-page-header>
     @if (error(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
@@ -160,8 +191,13 @@ import { reloadOnEnvironment } from '../shared/reload';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ImageDetailPage {
-  private readonly ctx = inject(EnvironmentContext);
+  protected readonly ctx = inject(EnvironmentContext);
   private readonly docker = inject(DockerApi);
+  private readonly confirm = inject(ConfirmService);
+  private readonly toasts = inject(ToastService);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  protected readonly P = Permission;
   /** The `:id` route parameter (an image id or name). */
   readonly id = input.required<string>();
 
@@ -212,6 +248,39 @@ export class ImageDetailPage {
       this.error.set(`Could not load the image: ${errorMessage(error)}`);
     } finally {
       this.loading.set(false);
+    }
+  }
+
+  protected exportUrl(img: DockerImageInspect): string {
+    return this.docker.url(
+      this.ctx.envId(),
+      `/images/${encodeURIComponent(img.RepoTags?.[0] ?? img.Id)}/get`,
+    );
+  }
+
+  protected exportName(img: DockerImageInspect): string {
+    return `${(img.RepoTags?.[0] ?? shortId(img.Id)).replace(/[/:@]+/g, '_')}.tar`;
+  }
+
+  protected async remove(img: DockerImageInspect): Promise<void> {
+    const name = img.RepoTags?.[0] ?? shortId(img.Id);
+    const users = this.usedBy();
+    const ok = await this.confirm.ask({
+      title: 'Remove image',
+      message: users.length
+        ? `Remove ${name} and all its tags? It is used by ${users.join(', ')}; the engine refuses while one of them runs.`
+        : `Remove ${name} and all its tags?`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      // By id with force: every tag goes (a plain remove refuses an image with several tags).
+      await this.docker.delete(this.ctx.envId(), `/images/${encodeURIComponent(img.Id)}`, { force: 1 });
+      this.toasts.success(`Removed ${name}`);
+      await this.router.navigate(['../../images'], { relativeTo: this.route });
+    } catch (error) {
+      this.toasts.error(`Could not remove ${name}: ${errorMessage(error)}`);
     }
   }
 
