@@ -1,0 +1,150 @@
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { Permission } from '@capstan/contracts-api';
+import { FakeApi, SessionStore, provideFakeApi, userFactory } from '@capstan/portal-data-access';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { DockerDashboardPage } from '../containers/dashboard-page';
+import { envFactory } from '../containers/testing/factories';
+import { EnvironmentContext } from './environment-context';
+import { EnvironmentShell } from './environment-shell';
+
+const flush = () => new Promise((r) => setTimeout(r));
+
+const snapshot = {
+  Time: 1_763_860_000,
+  DockerVersion: '20.10.24',
+  TotalCPU: 4,
+  TotalMemory: 8 * 1024 ** 3,
+  RunningContainerCount: 2,
+  StoppedContainerCount: 1,
+  HealthyContainerCount: 1,
+  UnhealthyContainerCount: 0,
+  ContainerCount: 3,
+  ImageCount: 5,
+  VolumeCount: 2,
+  NetworkCount: 4,
+  StackCount: 0,
+  IsPodman: false,
+  Swarm: false,
+};
+
+describe('EnvironmentShell + dashboard', () => {
+  afterEach(() => document.body.replaceChildren());
+
+  async function open(api: FakeApi, url = '/environments/7/docker') {
+    TestBed.configureTestingModule({
+      providers: [
+        provideFakeApi(api),
+        provideRouter([
+          {
+            path: 'environments/:envId/docker',
+            component: EnvironmentShell,
+            children: [{ path: '', pathMatch: 'full', component: DockerDashboardPage }],
+          },
+        ]),
+      ],
+    });
+    await TestBed.inject(SessionStore).refresh();
+    const harness = await RouterTestingHarness.create(url);
+    await flush();
+    await flush();
+    harness.detectChanges();
+    const el = harness.routeNativeElement!;
+    const byId = (id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+    return { harness, el, byId };
+  }
+
+  it('loads the environment, shows its name, status, engine and role, and the live counts', async () => {
+    const api = new FakeApi()
+      .on('GET /api/users/me', { body: userFactory({ Id: 1, Role: 1 }) })
+      .on('GET /api/users/1/memberships', { body: [] })
+      .on('GET /api/endpoints/7', {
+        body: envFactory(Object.values(Permission), { Snapshots: [snapshot] } as never),
+      })
+      .on('GET /api/docker/7/dashboard', {
+        body: {
+          containers: { total: 9, running: 6, stopped: 3, healthy: 2, unhealthy: 1 },
+          images: { total: 11, size: 2 * 1024 ** 3 },
+          volumes: 3,
+          networks: 5,
+          services: 0,
+          stacks: 2,
+        },
+      });
+    const { byId } = await open(api);
+    expect(byId('env-name')?.textContent?.trim()).toBe('local');
+    expect(byId('env-status')?.textContent?.trim()).toBe('up');
+    expect(byId('env-engine')?.textContent).toContain('Docker 20.10.24');
+    expect(byId('dashboard-containers')?.textContent).toContain('9');
+    expect(byId('dashboard-containers')?.textContent).toContain('6 running');
+    expect(byId('dashboard-images')?.textContent).toContain('2.0 GB');
+    expect(byId('dashboard-stacks')?.textContent).toContain('2');
+    expect(byId('dashboard-cpu')?.textContent).toContain('4');
+    expect(byId('dashboard-memory')?.textContent).toContain('8.0 GB');
+    expect(byId('snapshot-banner')).toBeNull();
+    expect(byId('env-nav-containers')?.getAttribute('href')).toBe('/environments/7/docker/containers');
+  });
+
+  it('browses a down environment from its snapshot: banner, snapshot counts, read-only', async () => {
+    const api = new FakeApi()
+      .on('GET /api/users/me', { body: userFactory({ Id: 2, Role: 2 }) })
+      .on('GET /api/users/2/memberships', { body: [] })
+      .on('GET /api/endpoints/7', {
+        body: envFactory([Permission.ResourcesRead, Permission.ContainerLifecycle], {
+          Status: 2,
+          Snapshots: [snapshot],
+        } as never),
+      })
+      .on('GET /api/docker/7/dashboard', {
+        status: 502,
+        body: { message: 'Unable to reach the Docker engine' },
+      });
+    const { byId, harness } = await open(api);
+    expect(byId('env-status')?.textContent?.trim()).toBe('down');
+    expect(byId('snapshot-banner')?.textContent).toContain('showing the snapshot of');
+    expect(byId('dashboard-live-error')?.textContent).toContain('Unable to reach');
+    expect(byId('dashboard-containers')?.textContent).toContain('3');
+    const ctx = harness.routeDebugElement!.injector.get(EnvironmentContext);
+    expect(ctx.can(Permission.ContainerLifecycle)).toBe(true);
+    expect(ctx.canAct(Permission.ContainerLifecycle)).toBe(false);
+  });
+});
+
+describe('EnvironmentContext permissions', () => {
+  function context(isAdmin: boolean) {
+    const api = new FakeApi()
+      .on('GET /api/users/me', { body: userFactory({ Id: 5, Role: isAdmin ? 1 : 2 }) })
+      .on('GET /api/users/5/memberships', { body: [] });
+    TestBed.configureTestingModule({
+      providers: [provideFakeApi(api), provideRouter([]), EnvironmentContext],
+    });
+    return TestBed.inject(EnvironmentContext);
+  }
+
+  it('uses CapstanAccess: manage-owned operates only what the caller owns', async () => {
+    const ctx = context(false);
+    await TestBed.inject(SessionStore).refresh();
+    ctx.setEnvironment(envFactory([Permission.ResourcesManageOwned, Permission.ResourcesCreate]));
+    const mine = { UserAccesses: [{ UserId: 5 }] };
+    const theirs = { UserAccesses: [{ UserId: 9 }] };
+    expect(ctx.canOperate(ctx.ownedByCaller(mine))).toBe(true);
+    expect(ctx.canOperate(ctx.ownedByCaller(theirs))).toBe(false);
+    expect(ctx.can(Permission.ContainerConsole)).toBe(false);
+    ctx.noteSource('2026-11-23T01:00:00Z');
+    expect(ctx.canOperate(true)).toBe(false);
+  });
+
+  it('without CapstanAccess: everything for administrators, nothing for others', async () => {
+    const ctx = context(true);
+    await TestBed.inject(SessionStore).refresh();
+    ctx.setEnvironment({ ...envFactory([]), CapstanAccess: undefined } as never);
+    expect(ctx.can(Permission.ResourcesManageAll)).toBe(true);
+    TestBed.resetTestingModule();
+    const other = context(false);
+    await TestBed.inject(SessionStore).refresh();
+    other.setEnvironment({ ...envFactory([]), CapstanAccess: undefined } as never);
+    expect(other.can(Permission.ResourcesRead)).toBe(false);
+  });
+});
