@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   computed,
   effect,
   inject,
@@ -10,7 +11,13 @@ import {
 } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { DockerApi, errorMessage } from '@capstan/portal-data-access';
+import {
+  DockerApi,
+  type JsonSocketHandle,
+  WEBSOCKET_FACTORY,
+  errorMessage,
+  openJsonSocket,
+} from '@capstan/portal-data-access';
 import { Alert, ConfirmService, Spinner, ToastService } from '@capstan/portal-ui';
 
 import {
@@ -264,7 +271,10 @@ export class ContainerDetailsPage {
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
+  private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   protected readonly perm = Permission;
+  private events: JsonSocketHandle | null = null;
+  private reloadTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Route parameter and `?tab=` (component input binding). */
   readonly id = input.required<string>();
@@ -324,6 +334,38 @@ export class ContainerDetailsPage {
       this.ctx.envId();
       untracked(() => void this.load());
     });
+    // Live state: this container's events (start, die, pause, rename…) reload it; no socket, no live state.
+    effect(() => {
+      const envId = this.ctx.envId();
+      const down = this.ctx.readOnly();
+      untracked(() => {
+        this.events?.close();
+        this.events = null;
+        if (!envId || down) return;
+        this.events = openJsonSocket<{ Type?: string; Actor?: { ID?: string } }>(
+          this.socketFactory,
+          this.docker.websocketUrl('events', { endpointId: envId }),
+          {
+            message: (event) => {
+              const id = this.container()?.Id;
+              if (event.Type === 'container' && id && event.Actor?.ID === id) this.scheduleReload();
+            },
+          },
+        );
+      });
+    });
+    inject(DestroyRef).onDestroy(() => {
+      this.events?.close();
+      if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    });
+  }
+
+  private scheduleReload(): void {
+    if (this.reloadTimer) return;
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = null;
+      void this.load();
+    }, 300);
   }
 
   async load(): Promise<void> {
