@@ -117,6 +117,7 @@ type Mode = 'exec' | 'attach';
     cap-container-console .console-term {
       height: min(60vh, 30rem);
       background: #0d1117;
+      border: 1px solid var(--border);
       padding: 0.4rem;
       border-radius: var(--radius);
     }

@@ -159,6 +159,7 @@ interface ShownLine {
     .log {
       background: #0d1117;
       color: #d6dde6;
+      border: 1px solid var(--border);
       font-family: var(--mono);
       font-size: 0.82rem;
       line-height: 1.45;
