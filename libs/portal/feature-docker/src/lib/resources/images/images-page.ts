@@ -135,7 +135,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
           [attr.data-testid]="'image-link-' + label(row)"
         >
           @if (row.tags.length) {
-            @for (t of row.tags; track t) {
+            @for (t of row.tags; track $index) {
               <span class="mono tag">{{ t }}</span>
             }
           } @else {

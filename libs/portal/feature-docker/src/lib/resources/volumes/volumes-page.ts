@@ -124,7 +124,7 @@ import { reloadOnEnvironment } from '../shared/reload';
         time(row.CreatedAt)
       }}</ng-template>
       <ng-template capCell="usedBy" [capCellOf]="filtered()" let-row>
-        @for (c of row.usedBy; track c) {
+        @for (c of row.usedBy; track $index) {
           <span class="badge">{{ c }}</span>
         } @empty {
           <span class="badge" [attr.data-testid]="'volume-unused-' + row.Name">Unused</span>
