@@ -53,7 +53,9 @@ test.describe('containers in the portal', () => {
   });
 
   test.afterAll(async () => {
-    if (server && envId) await server.request('DELETE', docker(`/containers/${name}?force=1`), { token });
+    if (server && envId)
+      for (const c of [name, `${name}-bob`, `${name}-admin`])
+        await server.request('DELETE', docker(`/containers/${c}?force=1`), { token });
     await server?.dispose();
   });
 
@@ -141,5 +143,63 @@ test.describe('containers in the portal', () => {
     await expect(page.getByTestId(`container-row-${name}`)).toHaveCount(0);
     const gone = await server.request('GET', docker(`/containers/${name}/json`), { token });
     expect(gone.status).toBe(404);
+  });
+
+  test('a Standard user sees only what they may, and sets the ownership of what they create', async ({
+    browser,
+  }) => {
+    // Bob: a Standard user (role 3) on this environment.
+    const bobPassword = `bob-${randomBytes(8).toString('hex')}`;
+    const bob = await server.request<{ Id: number }>('POST', '/api/users', {
+      token,
+      body: { username: 'bob', password: bobPassword, role: 2 },
+    });
+    expect(bob.status, bob.text).toBe(200);
+    const policy = await server.request('PUT', `/api/endpoints/${envId}`, {
+      token,
+      body: { UserAccessPolicies: { [String(bob.body.Id)]: { RoleId: 3 } } },
+    });
+    expect(policy.status, policy.text).toBe(200);
+    // The administrator's own container (private to administrators).
+    const adminContainer = await server.request('POST', docker(`/containers/create?name=${name}-admin`), {
+      token,
+      body: { Image: IMAGE, Cmd: ['sleep', '3600'] },
+    });
+    expect(adminContainer.status, adminContainer.text).toBe(201);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(server.baseUrl + '/login');
+    await page.getByTestId('login-username').fill('bob');
+    await page.getByTestId('login-password').fill(bobPassword);
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('nav-home')).toBeVisible();
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/containers`);
+    await expect(page.getByTestId('containers-live')).not.toHaveText('');
+    await expect(page.getByTestId(`container-row-${name}-admin`)).toHaveCount(0);
+
+    // Create one, public.
+    await page.getByTestId('container-create').click();
+    await page.getByTestId('create-image').fill(IMAGE);
+    await page.getByTestId('create-name').fill(`${name}-bob`);
+    await page.getByTestId('create-command').fill('sleep 3600');
+    await page.getByTestId('ownership-public').check();
+    // Only administrators can restrict to administrators.
+    await expect(page.getByTestId('ownership-administrators')).toHaveCount(0);
+    await page.getByTestId('create-submit').click();
+    await expect(page.getByTestId('details-name')).toHaveText(`${name}-bob`);
+    await page.getByTestId('details-back').click();
+    await expect(page.getByTestId(`container-row-${name}-bob`)).toContainText('Public');
+    await expect(page.getByTestId(`container-row-${name}-admin`)).toHaveCount(0);
+    await shot(page, 'containers-08-standard-user');
+    await context.close();
+
+    // The resource control says so on the server too.
+    const inspect = await server.request<{ Portainer?: { ResourceControl?: { Public: boolean } } }>(
+      'GET',
+      docker(`/containers/${name}-bob/json`),
+      { token },
+    );
+    expect(inspect.body.Portainer?.ResourceControl?.Public).toBe(true);
   });
 });
