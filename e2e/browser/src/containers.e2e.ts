@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-// Containers in the portal on the real Docker engine (local socket): create from the form, see it running,
+// Containers in the portal on the real Docker engine (local socket): add the local environment from the first-run
+// offer, create a container from the form, see it running,
 // console (exec over /api/websocket/exec), logs, remove; screenshots in light, dark and at 390 px.
 const SOCKET = '/var/run/docker.sock';
 const IMAGE = 'capstan/busybox:local';
@@ -39,7 +40,11 @@ test.describe('containers in the portal', () => {
       body: { username: 'admin', password },
     });
     token = auth.body.jwt;
-    // The local environment, added through the API.
+  });
+
+  /** The local environment through the API, for a test that runs without the first one. */
+  async function ensureEnvironment(): Promise<void> {
+    if (envId) return;
     const form = new FormData();
     form.append('Name', 'local');
     form.append('EndpointCreationType', '1');
@@ -50,7 +55,7 @@ test.describe('containers in the portal', () => {
     });
     expect(created.status, await created.clone().text()).toBe(200);
     envId = ((await created.json()) as { Id: number }).Id;
-  });
+  }
 
   test.afterAll(async () => {
     if (server && envId)
@@ -69,7 +74,12 @@ test.describe('containers in the portal', () => {
 
   test('create from the portal → running in the list → console → logs → remove', async ({ page }) => {
     await login(page);
-    await page.goto(`${server.baseUrl}/environments/${envId}/docker`);
+    // First run: home offers the local Docker socket; one click adds it, its card opens the environment.
+    await page.getByTestId('local-env-add').click();
+    await expect(page.getByTestId('env-status-local')).toHaveText('Up');
+    await page.getByTestId('env-card-local').click();
+    await expect(page).toHaveURL(/\/environments\/\d+\/docker/);
+    envId = Number(/\/environments\/(\d+)\//.exec(page.url())?.[1]);
     await expect(page.getByTestId('env-name')).toHaveText('local');
     await expect(page.getByTestId('dashboard-containers')).toBeVisible();
     await shot(page, 'containers-01-dashboard');
@@ -148,6 +158,7 @@ test.describe('containers in the portal', () => {
   test('a Standard user sees only what they may, and sets the ownership of what they create', async ({
     browser,
   }) => {
+    await ensureEnvironment();
     // Bob: a Standard user (role 3) on this environment.
     const bobPassword = `bob-${randomBytes(8).toString('hex')}`;
     const bob = await server.request<{ Id: number }>('POST', '/api/users', {

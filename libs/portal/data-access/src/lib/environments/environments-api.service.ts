@@ -54,7 +54,7 @@ export class EnvironmentsApi {
       },
     });
     if (!result.response.ok) throw ApiError.from(result.response, result.error);
-    const items = (result.data ?? []);
+    const items = result.data ?? [];
     const total = headerCount(result.response, 'X-Total-Count') ?? items.length;
     return { items, total, available: headerCount(result.response, 'X-Total-Available') ?? total };
   }

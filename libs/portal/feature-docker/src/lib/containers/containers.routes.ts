@@ -11,6 +11,12 @@ export const CONTAINER_CHILDREN: Routes = [
     title: 'Dashboard',
     loadComponent: () => import('./dashboard-page').then((m) => m.DockerDashboardPage),
   },
+  // Home cards and the admin list link here.
+  {
+    path: 'dashboard',
+    title: 'Dashboard',
+    loadComponent: () => import('./dashboard-page').then((m) => m.DockerDashboardPage),
+  },
   {
     path: 'containers',
     title: 'Containers',
