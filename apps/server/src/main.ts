@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     { logger, abortOnError: false, bodyParser: false },
   );
   app.setGlobalPrefix('api');
-  await configureHttpPipeline(app, config, buildOpenApi(app));
+  await configureHttpPipeline(app, config, () => buildOpenApi(app));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 

@@ -74,7 +74,8 @@ export function frontHandler(
 export async function configureHttpPipeline(
   app: NestFastifyApplication,
   config: CapstanConfig,
-  openapi: OpenAPIObject,
+  /** Built on the first request to /api/docs: the metadata scan costs memory a server never asked for. */
+  openapi: () => OpenAPIObject,
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // JSON bodies: Fastify's parser (prototype-poisoning safe), its failures as Capstan's own 400.

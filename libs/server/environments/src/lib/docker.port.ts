@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { Agent as HttpsAgent } from 'node:https';
 
 /** How to reach one Docker-compatible engine (Docker or Podman). */
@@ -34,33 +34,46 @@ export abstract class DockerPort {
 /** Engine versions change on upgrades only; Podman's /version shells out to runc and conmon (~250 ms). */
 const VERSION_TTL_MS = 5 * 60_000;
 
+/**
+ * dockerode (with docker-modem and ssh2) weighs ~20 MB of memory: loaded on the first engine call, so a server
+ * without environments stays small.
+ */
+let dockerode: Promise<typeof Docker> | undefined;
+function loadDockerode(): Promise<typeof Docker> {
+  dockerode ??= import('dockerode').then(
+    (m: { default?: typeof Docker }) => (m.default ?? m) as typeof Docker,
+  );
+  return dockerode;
+}
+
 export class DockerodePort extends DockerPort {
   private readonly versions = new Map<string, { value: Record<string, unknown>; at: number }>();
 
   connect(c: EngineConnection): EngineClient {
-    const docker = new Docker(dockerodeOptions(c));
+    let client: Promise<Docker> | undefined;
+    const docker = () => (client ??= loadDockerode().then((D) => new D(dockerodeOptions(c))));
     const rows = async (p: Promise<unknown>): Promise<Record<string, unknown>[]> =>
       (await p) as Record<string, unknown>[];
     return {
       ping: async () => {
-        await docker.ping();
+        await (await docker()).ping();
       },
       version: async () => {
         const hit = this.versions.get(c.url);
         if (hit && Date.now() - hit.at < VERSION_TTL_MS) return hit.value;
-        const value = (await docker.version()) as unknown as Record<string, unknown>;
+        const value = (await (await docker()).version()) as unknown as Record<string, unknown>;
         if (this.versions.size > 10_000) this.versions.clear();
         this.versions.set(c.url, { value, at: Date.now() });
         return value;
       },
-      info: async () => (await docker.info()) as Record<string, unknown>,
-      containers: () => rows(docker.listContainers({ all: true })),
-      images: () => rows(docker.listImages()),
+      info: async () => (await (await docker()).info()) as Record<string, unknown>,
+      containers: async () => rows((await docker()).listContainers({ all: true })),
+      images: async () => rows((await docker()).listImages()),
       volumes: async () =>
-        ((await docker.listVolumes()).Volumes ?? []) as unknown as Record<string, unknown>[],
-      networks: () => rows(docker.listNetworks()),
-      services: () => rows(docker.listServices()),
-      nodes: () => rows(docker.listNodes()),
+        ((await (await docker()).listVolumes()).Volumes ?? []) as unknown as Record<string, unknown>[],
+      networks: async () => rows((await docker()).listNetworks()),
+      services: async () => rows((await docker()).listServices()),
+      nodes: async () => rows((await docker()).listNodes()),
     };
   }
 }

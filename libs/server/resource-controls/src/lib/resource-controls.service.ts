@@ -32,11 +32,19 @@ export interface CreateControlInput extends OwnershipInput {
 
 /** Team ids per user, as long as the authenticator caches users. */
 const CALLER_TTL_MS = 5000;
+/**
+ * An environment's controls are read on every list through the proxy: kept this long. Writes in this process
+ * clear the cache at once; other replicas (PostgreSQL mode) see a change within this time, like user changes.
+ */
+const CONTROLS_TTL_MS = 5000;
 
 /** Resource controls: ownership of Docker resources (reference §1.16, §2.4). */
 @Injectable()
 export class ResourceControlsService {
   private readonly callers = new Map<number, { caller: Caller; at: number }>();
+  private readonly controlsByEnv = new Map<number, { rows: ResourceControlBody[]; at: number }>();
+  /** Bumped by every write: a read that overlapped a write does not cache what it read. */
+  private generation = 0;
 
   constructor(
     @InjectRepository(ResourceControlEntity) private readonly repo: Repository<ResourceControlEntity>,
@@ -65,7 +73,26 @@ export class ResourceControlsService {
    * looked up: user and team names in access-control labels are resolved in one query each.
    */
   async index(envId: number, labels: Labels[] = []): Promise<ControlIndex> {
-    const rows = await this.repo
+    const wanted = accessLabelNames(labels);
+    const [rows, users, teams] = await Promise.all([
+      this.controlsOf(envId),
+      this.idsByName('users', 'username', [...wanted.users]),
+      this.idsByName('teams', 'name', [...wanted.teams]),
+    ]);
+    return new ControlIndex(envId, rows, { users, teams });
+  }
+
+  /** Whether any control applies in an environment (its own, or global ones). */
+  async any(envId: number): Promise<boolean> {
+    return (await this.controlsOf(envId)).length > 0;
+  }
+
+  private async controlsOf(envId: number): Promise<ResourceControlBody[]> {
+    const now = this.clock.now();
+    const hit = this.controlsByEnv.get(envId);
+    if (hit && now - hit.at < CONTROLS_TTL_MS) return hit.rows;
+    const generation = this.generation;
+    const entities = await this.repo
       .createQueryBuilder('rc')
       .where(
         new Brackets((w) =>
@@ -74,30 +101,19 @@ export class ResourceControlsService {
       )
       .getMany();
     // Global controls first: an environment's own control wins over a global one for the same resource.
-    rows.sort(
+    entities.sort(
       (a, b) => (a.environmentId === null ? 0 : 1) - (b.environmentId === null ? 0 : 1) || a.id - b.id,
     );
-    const wanted = accessLabelNames(labels);
-    const [users, teams] = await Promise.all([
-      this.idsByName('users', 'username', [...wanted.users]),
-      this.idsByName('teams', 'name', [...wanted.teams]),
-    ]);
-    return new ControlIndex(envId, rows.map(toBody), { users, teams });
+    const rows = entities.map(toBody);
+    if (this.controlsByEnv.size > 1000) this.controlsByEnv.clear();
+    if (generation === this.generation) this.controlsByEnv.set(envId, { rows, at: now });
+    return rows;
   }
 
-  /** Whether any control applies in an environment (its own, or global ones). */
-  async any(envId: number): Promise<boolean> {
-    const found = await this.repo
-      .createQueryBuilder('rc')
-      .select('rc.id')
-      .where(
-        new Brackets((w) =>
-          w.where('rc.environment_id = :envId', { envId }).orWhere('rc.environment_id IS NULL'),
-        ),
-      )
-      .limit(1)
-      .getRawOne<{ rc_id: number }>();
-    return found !== undefined;
+  /** Every write: the cached controls are stale. */
+  private changed(): void {
+    this.generation += 1;
+    this.controlsByEnv.clear();
   }
 
   async get(id: number): Promise<ResourceControlBody> {
@@ -124,12 +140,14 @@ export class ResourceControlsService {
     const existing = await this.repo.findOneBy({ environmentId: envId, type, resourceId });
     if (existing) {
       await this.repo.update({ id: existing.id }, fields);
+      this.changed();
       return toBody({ ...existing, ...fields });
     }
     const saved = await this.repo.save(
       this.repo.create({ environmentId: envId, type, resourceId, createdAt: this.clock.now(), ...fields }),
       AUTOCOMMIT,
     );
+    this.changed();
     return toBody(saved);
   }
 
@@ -176,6 +194,7 @@ export class ResourceControlsService {
       }),
       AUTOCOMMIT,
     );
+    this.changed();
     return toBody(saved);
   }
 
@@ -212,17 +231,20 @@ export class ResourceControlsService {
       }
     }
     await this.repo.update({ id }, ownership);
+    this.changed();
     return toBody({ ...entity, ...ownership });
   }
 
   async delete(id: number): Promise<void> {
     await this.entity(id);
     await this.repo.delete({ id });
+    this.changed();
   }
 
   /** The resource is gone: its control goes too (controls created without an environment stay). */
   async deleteFor(envId: number, type: ResourceControlType, resourceId: string): Promise<void> {
     await this.repo.delete({ environmentId: envId, type, resourceId });
+    this.changed();
   }
 
   private async entity(id: number): Promise<ResourceControlEntity> {
