@@ -620,7 +620,7 @@ export class ContainersPage {
   protected readonly subtitle = computed(() => {
     const all = this.containers();
     const running = all.filter((c) => c.State === 'running').length;
-    return `${all.length} containers, ${running} running`;
+    return `${all.length} ${all.length === 1 ? 'container' : 'containers'}, ${running} running`;
   });
   protected readonly liveLabel = computed(() => {
     switch (this.live()) {
