@@ -1,1 +1,2 @@
 export * from './lib/headers';
+export * from './lib/signature';
