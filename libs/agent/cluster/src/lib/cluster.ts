@@ -1,0 +1,228 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Duplex } from 'node:stream';
+
+import { AGENT_HEADERS } from '@capstan/contracts-agent';
+
+import { ClusterDiscovery, parseClusterAddr, PeerAddress, resolveAll } from './discovery';
+import { engineFanOutPart } from './engine';
+import { CLUSTER_HEADERS, identityHeaders } from './identity';
+import { LocalNodeInfo, readLocalNode } from './local-node';
+import { AgentListItem, MemberTable, toAgentListItem } from './members';
+import { mergeFanOut } from './merge';
+import { decideRoute, decideUpgradeRoute, FanOutResource, RouteDecision, toNode } from './route';
+import { PeerScheme, PeerTransport, sendJson } from './transport';
+
+export interface AgentClusterOptions {
+  /** The local engine's socket (the agent's DOCKER_HOST). */
+  socketPath: string;
+  /** The agent's own port: peers are reached on it unless AGENT_CLUSTER_ADDR names another. */
+  agentPort: number;
+  /** AGENT_CLUSTER_ADDR: comma-separated `name[:port]`; default `tasks.<own service name>`. */
+  clusterAddr?: string;
+  /** The agent's own container id or name (its hostname in a container), to read its Swarm service label. */
+  containerId?: string | null;
+  scheme: PeerScheme;
+  probeIntervalMs?: number;
+  expireAfterMs?: number;
+  connectTimeoutMs?: number;
+  log?: (msg: string) => void;
+}
+
+/**
+ * An agent's view of its Swarm cluster: who the members are, and where each request goes. The agent's HTTP
+ * layer asks it first; `false` from a handle* method means "serve it here".
+ */
+export class AgentCluster {
+  private constructor(
+    private local: LocalNodeInfo,
+    private readonly options: AgentClusterOptions,
+    readonly table: MemberTable,
+    private readonly discovery: ClusterDiscovery,
+    private readonly transport: PeerTransport,
+  ) {}
+
+  /** Null when the local engine is not an active Swarm node: the agent is standalone and serves everything. */
+  static async start(options: AgentClusterOptions): Promise<AgentCluster | null> {
+    const log = options.log ?? (() => undefined);
+    const local = await readLocalNode(options.socketPath, options.containerId ?? null);
+    if (!local.swarm) return null;
+    const name = options.clusterAddr?.trim() || (local.serviceName ? `tasks.${local.serviceName}` : '');
+    if (!name)
+      log('cluster: no AGENT_CLUSTER_ADDR and no Swarm service label: this agent will see only itself');
+    const targets = name ? parseClusterAddr(name, options.agentPort) : [];
+    const transport = new PeerTransport({
+      scheme: options.scheme,
+      connectTimeoutMs: options.connectTimeoutMs,
+    });
+    const table = new MemberTable(options.expireAfterMs ?? 10_000);
+    let cluster: AgentCluster | null = null;
+    const discovery = new ClusterDiscovery(
+      table,
+      {
+        resolve: async (): Promise<PeerAddress[]> => {
+          // The role and leadership of this node change at runtime (promote, demote, failover).
+          await cluster?.refreshLocal();
+          return targets.length > 0 ? resolveAll(targets) : [];
+        },
+        probe: (peer) => transport.probe(peer.address, peer.port),
+        now: () => Date.now(),
+      },
+      options.probeIntervalMs ?? 2_000,
+      log,
+    );
+    cluster = new AgentCluster(local, options, table, discovery, transport);
+    await discovery.refresh();
+    discovery.start();
+    return cluster;
+  }
+
+  stop(): void {
+    this.discovery.stop();
+    this.transport.close();
+  }
+
+  /** Runs one discovery round now (tests; an operator's refresh). */
+  refresh(): Promise<void> {
+    return this.discovery.refresh();
+  }
+
+  self(): LocalNodeInfo {
+    return this.local;
+  }
+
+  /** The /agents list: live members by node name (this agent too, once its own address has answered a probe). */
+  members(): AgentListItem[] {
+    return this.table.list().map(toAgentListItem);
+  }
+
+  /** Extra headers for this agent's GET /ping, read by its peers. */
+  pingHeaders(edgeKeySet = false): Record<string, string> {
+    return identityHeaders({
+      nodeName: this.local.nodeName,
+      role: this.local.role,
+      leader: this.local.leader,
+      edgeKeySet,
+    });
+  }
+
+  /**
+   * Docker pass-through routing (§4.3). `path` is stripped of any /vX.Y prefix; `search` is the query string
+   * with its `?` (or ''). Returns false when the request is for the local engine.
+   */
+  handleDocker(req: IncomingMessage, res: ServerResponse, path: string, search: string): boolean {
+    const decision = decideRoute(
+      {
+        method: req.method ?? 'GET',
+        path,
+        target: header(req, AGENT_HEADERS.target),
+        managerOperation: header(req, AGENT_HEADERS.managerOperation),
+      },
+      this.local,
+      this.table,
+    );
+    if (decision.kind === 'fanout') {
+      this.fanOut(req, res, decision.resource, path + search).catch((err: unknown) => {
+        if (!res.headersSent)
+          sendJson(res, 500, { message: 'Unable to aggregate the cluster answer', details: String(err) });
+        else res.destroy();
+      });
+      return true;
+    }
+    return this.apply(decision, req, res, path + search);
+  }
+
+  /** Agent-served routes that run on the target node (browse, host info): forwarded when the target is another node. */
+  handleNodeRoute(req: IncomingMessage, res: ServerResponse, fullPath: string): boolean {
+    return this.apply(toNode(header(req, AGENT_HEADERS.target), this.local, this.table), req, res, fullPath);
+  }
+
+  /** WebSocket attach/exec: relayed to the target node's agent. Returns false when it runs here. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, fullPath: string): boolean {
+    const decision = decideUpgradeRoute(header(req, AGENT_HEADERS.target), this.local, this.table);
+    switch (decision.kind) {
+      case 'local':
+        return false;
+      case 'forward':
+        this.transport.forwardUpgrade(req, socket, head, decision.member, fullPath);
+        return true;
+      case 'error': {
+        const body = JSON.stringify({ message: decision.message, details: decision.details });
+        socket.end(
+          `HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return true;
+      }
+      case 'fanout':
+        return false; // not produced for upgrades
+    }
+  }
+
+  private apply(
+    decision: RouteDecision,
+    req: IncomingMessage,
+    res: ServerResponse,
+    fullPath: string,
+  ): boolean {
+    switch (decision.kind) {
+      case 'local':
+      case 'fanout':
+        return false;
+      case 'forward':
+        this.transport.forward(req, res, decision.member, fullPath);
+        return true;
+      case 'error':
+        sendJson(res, decision.status, { message: decision.message, details: decision.details });
+        return true;
+    }
+  }
+
+  private async fanOut(
+    req: IncomingMessage,
+    res: ServerResponse,
+    resource: FanOutResource,
+    pathAndQuery: string,
+  ): Promise<void> {
+    const body = await readBody(req);
+    const method = req.method ?? 'GET';
+    const peers = this.table.list().filter((m) => m.nodeName !== this.local.nodeName);
+    const results = await Promise.all([
+      engineFanOutPart(this.options.socketPath, this.local.nodeName, method, pathAndQuery, body),
+      ...peers.map((m) => this.transport.fetchJson(m, method, pathAndQuery, req.headers, body)),
+    ]);
+    const merged = mergeFanOut(resource, results);
+    const unreachable = [...new Set([...merged.unreachable, ...this.table.lost()])].sort();
+    for (const node of merged.unreachable) {
+      this.options.log?.(
+        `cluster: ${node} failed its part of ${method} ${pathAndQuery}: ${merged.errors[node]}`,
+      );
+    }
+    sendJson(
+      res,
+      200,
+      merged.body,
+      unreachable.length > 0 ? { [CLUSTER_HEADERS.unreachable]: unreachable.join(',') } : {},
+    );
+  }
+
+  private async refreshLocal(): Promise<void> {
+    try {
+      this.local = await readLocalNode(this.options.socketPath, this.options.containerId ?? null);
+    } catch (err) {
+      this.options.log?.(`cluster: local engine did not answer: ${String(err)}`);
+    }
+  }
+}
+
+function header(req: IncomingMessage, name: string): string {
+  const v = req.headers[name.toLowerCase()];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,54 @@
+import { compareStrings } from './members';
+import { FanOutResource } from './route';
+
+/** One node's answer to a fanned-out request: the parsed JSON body, or why it failed. */
+export type NodeResult =
+  { nodeName: string; ok: true; body: unknown } | { nodeName: string; ok: false; error: string };
+
+export interface MergedResponse {
+  /** Array for containers/images/networks, `{Volumes: [...]}` for volumes (Warnings dropped, as the original). */
+  body: unknown;
+  /** Node names whose answer could not be used, sorted. */
+  unreachable: string[];
+  /** Why, per node (logged by the caller). */
+  errors: Record<string, string>;
+}
+
+/**
+ * Merges per-node lists (Portainer agent protocol §4.4): every item is tagged
+ * `Portainer.Agent.NodeName` (overwriting any `Portainer` key). Unlike the original, the order is deterministic
+ * (node name, then the engine's own order) and failed nodes are reported instead of silently dropped.
+ */
+export function mergeFanOut(resource: FanOutResource, results: NodeResult[]): MergedResponse {
+  const items: unknown[] = [];
+  const unreachable: string[] = [];
+  const errors: Record<string, string> = {};
+  const sorted = [...results].sort((a, b) => compareStrings(a.nodeName, b.nodeName));
+  for (const r of sorted) {
+    const list = r.ok ? extractList(resource, r.body) : r.error;
+    if (typeof list === 'string') {
+      unreachable.push(r.nodeName);
+      errors[r.nodeName] = list;
+      continue;
+    }
+    for (const item of list) items.push({ ...item, Portainer: { Agent: { NodeName: r.nodeName } } });
+  }
+  return { body: resource === 'volumes' ? { Volumes: items } : items, unreachable, errors };
+}
+
+/** The items of one node's answer, or an error text. */
+function extractList(resource: FanOutResource, body: unknown): Record<string, unknown>[] | string {
+  if (isObject(body) && 'message' in body) return `engine error: ${String(body['message'])}`;
+  let list: unknown = body;
+  if (resource === 'volumes') {
+    if (!isObject(body)) return 'volume list is not an object';
+    list = body['Volumes'] ?? [];
+  }
+  if (!Array.isArray(list)) return 'list is not an array';
+  if (!list.every(isObject)) return 'list item is not an object';
+  return list;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,85 @@
+import { Member, MemberTable } from './members';
+
+/**
+ * Where a request goes in a Swarm cluster (Portainer agent protocol §4.3). Pure: it reads the stripped path
+ * (no /vX.Y prefix), the method, the two routing headers and the member table.
+ */
+export type FanOutResource = 'containers' | 'images' | 'volumes' | 'networks';
+
+export type RouteDecision =
+  | { kind: 'local' }
+  | { kind: 'forward'; member: Member }
+  | { kind: 'fanout'; resource: FanOutResource }
+  | { kind: 'error'; status: 500; message: string; details: string };
+
+export interface RouteInput {
+  method: string;
+  /** Path without query and without any /vX.Y prefix. */
+  path: string;
+  /** X-PortainerAgent-Target ('' when absent). */
+  target: string;
+  /** X-PortainerAgent-ManagerOperation ('' when absent). */
+  managerOperation: string;
+}
+
+export interface LocalNode {
+  nodeName: string;
+  role: 'manager' | 'worker';
+}
+
+export const NO_AGENT_MESSAGE = 'The agent was unable to contact any other agent';
+export const NO_MANAGER_MESSAGE = 'The agent was unable to contact any other agent located on a manager node';
+export const NO_TARGET_DETAILS = 'Unable to find the targeted agent';
+
+const MANAGER_PREFIXES = ['/services', '/tasks', '/secrets', '/configs', '/swarm', '/info', '/nodes'];
+
+/** The fan-out resource of a request, or null. As the original: containers and images on any method. */
+export function fanOutResource(method: string, path: string): FanOutResource | null {
+  if (path === '/containers/json') return 'containers';
+  if (path === '/images/json') return 'images';
+  if (method === 'GET' && path === '/volumes') return 'volumes';
+  if (method === 'GET' && path === '/networks') return 'networks';
+  return null;
+}
+
+export function isManagerPath(path: string): boolean {
+  return MANAGER_PREFIXES.some((p) => path.startsWith(p));
+}
+
+export function decideRoute(input: RouteInput, self: LocalNode, members: MemberTable): RouteDecision {
+  if (input.managerOperation !== '') return toManager(self, members);
+
+  const resource = fanOutResource(input.method, input.path);
+  if (resource) {
+    // A target naming this node asks for this node's list only; any other target is ignored (as the original).
+    return input.target === self.nodeName ? { kind: 'local' } : { kind: 'fanout', resource };
+  }
+  if (isManagerPath(input.path)) return toManager(self, members);
+  return toNode(input.target, self, members);
+}
+
+/**
+ * WebSocket attach/exec (§1.5): the target must name this node or a member; an empty target is an error in
+ * cluster mode (the caller must say which node holds the container).
+ */
+export function decideUpgradeRoute(target: string, self: LocalNode, members: MemberTable): RouteDecision {
+  if (target === '')
+    return { kind: 'error', status: 500, message: NO_AGENT_MESSAGE, details: NO_TARGET_DETAILS };
+  return toNode(target, self, members);
+}
+
+/** For routes served by the agent itself (browse, host info): empty or local target is local. */
+export function toNode(target: string, self: LocalNode, members: MemberTable): RouteDecision {
+  if (target === '' || target === self.nodeName) return { kind: 'local' };
+  const member = members.byNodeName(target);
+  if (!member) return { kind: 'error', status: 500, message: NO_AGENT_MESSAGE, details: NO_TARGET_DETAILS };
+  return { kind: 'forward', member };
+}
+
+function toManager(self: LocalNode, members: MemberTable): RouteDecision {
+  if (self.role === 'manager') return { kind: 'local' };
+  const member = members.manager();
+  if (!member)
+    return { kind: 'error', status: 500, message: NO_MANAGER_MESSAGE, details: 'No manager agent found' };
+  return { kind: 'forward', member };
+}
