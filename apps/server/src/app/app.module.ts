@@ -10,6 +10,7 @@ import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { SystemModule } from '@capstan/server-system';
 import { UsersModule } from '@capstan/server-users';
+import { WebhooksModule } from '@capstan/server-webhooks';
 
 /** Composes the domain modules; the app itself holds no rules. */
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         EnvironmentsModule,
         ResourceControlsModule,
         DockerModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

@@ -10,6 +10,7 @@ import { RbacModule } from '@capstan/server-rbac';
 import { SettingsModule } from '@capstan/server-settings';
 import { SystemModule } from '@capstan/server-system';
 import { UsersModule } from '@capstan/server-users';
+import { WebhooksModule } from '@capstan/server-webhooks';
 
 const MODULES = [
   AuditModule,
@@ -20,6 +21,7 @@ const MODULES = [
   SettingsModule,
   SystemModule,
   UsersModule,
+  WebhooksModule,
 ];
 
 function routes(): { name: string; rule: unknown }[] {
@@ -55,7 +57,7 @@ describe('routes', () => {
     expect(all.filter((r) => r.rule === undefined).map((r) => r.name)).toEqual([]);
   });
 
-  it('only the first-run, login and status routes are public', () => {
+  it('only the first-run, login, status and service-webhook trigger routes are public', () => {
     const open = routes()
       .filter((r) => (r.rule as { public?: boolean }).public)
       .map((r) => r.name)
@@ -68,6 +70,8 @@ describe('routes', () => {
       'SystemController.statusDeprecated',
       'UsersController.adminCheck',
       'UsersController.adminInit',
+      // The webhook's 128-bit token is its credential (Portainer's public POST /api/webhooks/{token}).
+      'WebhooksController.execute',
     ]);
   });
 

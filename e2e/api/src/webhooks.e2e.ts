@@ -1,0 +1,188 @@
+import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+
+/** The multi-node Swarm lab (tools/setup/swarm-lab.sh up): node1 is a manager. */
+const NODE1 = '/run/capstan-swarm/node1.sock';
+const IMAGE = 'capstan/busybox:local';
+const hasLab = existsSync(NODE1);
+if (!hasLab && process.env['CI'] === 'true')
+  throw new Error(`CI needs the Swarm lab on ${NODE1} (tools/setup/swarm-lab.sh up)`);
+if (!hasLab)
+  console.warn(`webhooks.e2e: skipped, no Swarm lab socket at ${NODE1} (tools/setup/swarm-lab.sh up)`);
+
+/** One raw Engine API call on a unix socket. */
+function engine<T>(
+  socket: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpRequest(
+      {
+        socketPath: socket,
+        method,
+        path,
+        headers: payload
+          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+          : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            // plain text
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed as T });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+interface Service {
+  ID: string;
+  Version: { Index: number };
+  Spec: { TaskTemplate: { ForceUpdate?: number; ContainerSpec: { Image: string } } };
+}
+
+describe.runIf(hasLab)('Service webhooks on the Swarm lab (real multi-node Swarm)', () => {
+  const env = withAdminServer();
+  let serviceId = '';
+
+  afterAll(async () => {
+    if (serviceId) await engine(NODE1, 'DELETE', `/services/${serviceId}`);
+  });
+
+  it('creates a webhook, the public URL force-updates the service, unknown tokens get 404, delete', async () => {
+    const { server, admin } = env;
+    const f = new FormData();
+    f.append('Name', uniqueName('swarm'));
+    f.append('EndpointCreationType', '1');
+    f.append('URL', `unix://${NODE1}`);
+    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}` },
+      body: f,
+    });
+    const envBody = (await created.json()) as { Id: number };
+    expect(created.status, JSON.stringify(envBody)).toBe(200);
+    const envId = envBody.Id;
+
+    // A replicated service through Capstan's proxy; the lab prefers the node's own image (no registry).
+    const name = uniqueName('capstan-hook');
+    const svc = await server.request<{ ID: string }>(
+      'POST',
+      `/api/endpoints/${envId}/docker/services/create`,
+      {
+        token: admin,
+        body: {
+          Name: name,
+          TaskTemplate: { ContainerSpec: { Image: IMAGE, Command: ['sleep', '3600'] } },
+          Mode: { Replicated: { Replicas: 1 } },
+        },
+      },
+    );
+    expect(svc.status, svc.text).toBe(201);
+    serviceId = svc.body.ID;
+    const before = (await engine<Service>(NODE1, 'GET', `/services/${serviceId}`)).body;
+    expect(before.Spec.TaskTemplate.ForceUpdate ?? 0).toBe(0);
+
+    // Bad bodies are 400s, unknown services 404.
+    expectApiError(
+      await server.request('POST', '/api/webhooks', {
+        token: admin,
+        body: { ResourceID: serviceId, EndpointID: envId, WebhookType: 2 },
+      }),
+      400,
+    );
+    expectApiError(
+      await server.request('POST', '/api/webhooks', {
+        token: admin,
+        body: { ResourceID: 'nosuchservice', EndpointID: envId, WebhookType: 1 },
+      }),
+      404,
+    );
+
+    // A standard user without access to the environment does not learn it exists.
+    const user = await createUser(server, admin);
+    expectApiError(
+      await server.request('POST', '/api/webhooks', {
+        token: user.token,
+        body: { ResourceID: serviceId, EndpointID: envId, WebhookType: 1 },
+      }),
+      404,
+    );
+
+    const hook = await server.request<{
+      Id: number;
+      Token: string;
+      ResourceId: string;
+      EndpointId: number;
+      Type: number;
+    }>('POST', '/api/webhooks', {
+      token: admin,
+      body: { ResourceID: serviceId, EndpointID: envId, WebhookType: 1 },
+    });
+    expect(hook.status, hook.text).toBe(200);
+    expect(hook.body).toMatchObject({ ResourceId: serviceId, EndpointId: envId, Type: 1 });
+    expect(hook.body.Token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expectApiError(
+      await server.request('POST', '/api/webhooks', {
+        token: admin,
+        body: { ResourceID: serviceId, EndpointID: envId, WebhookType: 1 },
+      }),
+      409,
+    );
+
+    const listed = await server.request<{ Id: number }[]>(
+      'GET',
+      `/api/webhooks?filters=${encodeURIComponent(JSON.stringify({ ResourceID: serviceId, EndpointID: envId }))}`,
+      { token: admin },
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((w) => w.Id)).toEqual([hook.body.Id]);
+    expect((await server.request<unknown[]>('GET', '/api/webhooks', { token: user.token })).body).toEqual([]);
+    expectApiError(await server.request('GET', '/api/webhooks?filters=nope', { token: admin }), 400);
+
+    // The public trigger: no credentials, the token is the secret.
+    const fired = await server.request('POST', `/api/webhooks/${hook.body.Token}`);
+    expect(fired.status, fired.text).toBe(204);
+    const after = (await engine<Service>(NODE1, 'GET', `/services/${serviceId}`)).body;
+    expect(after.Spec.TaskTemplate.ForceUpdate).toBe(1);
+    expect(after.Version.Index).toBeGreaterThan(before.Version.Index);
+
+    const retagged = await server.request('POST', `/api/webhooks/${hook.body.Token}?tag=local`);
+    expect(retagged.status, retagged.text).toBe(204);
+    const third = (await engine<Service>(NODE1, 'GET', `/services/${serviceId}`)).body;
+    expect(third.Spec.TaskTemplate.ForceUpdate).toBe(2);
+    expect(third.Spec.TaskTemplate.ContainerSpec.Image.split('@')[0]).toBe(IMAGE);
+    expectApiError(await server.request('POST', `/api/webhooks/${hook.body.Token}?tag=..%2Fx`), 400, /tag/i);
+
+    // Unknown and malformed tokens: the same 404, nothing about why.
+    const unknown = await server.request<{ message: string; details: string }>(
+      'POST',
+      '/api/webhooks/00000000-0000-0000-0000-000000000000',
+    );
+    expectApiError(unknown, 404, /^Webhook not found$/);
+    const malformed = await server.request<{ message: string; details: string }>('POST', '/api/webhooks/abc');
+    expectApiError(malformed, 404, /^Webhook not found$/);
+    expect(malformed.body.details).toBe(unknown.body.details);
+
+    expect((await server.request('DELETE', `/api/webhooks/${hook.body.Id}`, { token: admin })).status).toBe(
+      204,
+    );
+    expectApiError(await server.request('POST', `/api/webhooks/${hook.body.Token}`), 404);
+    expectApiError(await server.request('DELETE', `/api/webhooks/${hook.body.Id}`, { token: admin }), 404);
+  }, 60_000);
+});

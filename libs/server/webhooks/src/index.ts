@@ -1,0 +1,2 @@
+export { WebhooksModule } from './lib/webhooks.module';
+export { WebhooksService } from './lib/webhooks.service';
