@@ -17,7 +17,8 @@ module.exports = {
     extensions: ['.ts', '.js', '.json'],
     plugins: [new TsconfigPathsPlugin({ configFile: path.join(root, 'tsconfig.base.json') })],
   },
-  externals: [],
+  // ws's optional native speed-ups: absent at run time, ws falls back to JS.
+  externals: { bufferutil: 'commonjs bufferutil', 'utf-8-validate': 'commonjs utf-8-validate' },
   externalsPresets: { node: true },
   module: {
     rules: [

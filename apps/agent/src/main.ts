@@ -1,14 +1,31 @@
+import { createAgentApi, createLogger } from '@capstan/agent-api';
+import { AGENT_VERSION } from '@capstan/contracts-agent';
+
 import { AgentConfigError, loadAgentConfig } from './app/config';
-import { createAgentServer } from './app/server';
 
 async function main(): Promise<void> {
   const config = loadAgentConfig(process.env);
-  const agent = createAgentServer(config);
+  const log = createLogger(config.logLevel);
+  const agent = await createAgentApi({
+    host: config.host,
+    port: config.port,
+    platform: config.platform,
+    docker: config.docker,
+    secret: config.secret,
+    secretTimeoutMs: config.secretTimeoutMs,
+    hostRoot: config.hostRoot,
+    log,
+  });
   const port = await agent.listen();
-  console.log(`capstan-agent listening on http://${config.host}:${port} (platform ${config.platform})`);
+  log.info(
+    `capstan-agent ${AGENT_VERSION} listening on https://${config.host}:${port} (platform ${config.platform}, ` +
+      `${config.secret ? 'AGENT_SECRET mode' : 'key pinned on the first verified signature'}, standalone)`,
+  );
+  if (config.clusterAddr)
+    log.warn('AGENT_CLUSTER_ADDR is set but cluster mode is not available yet: running standalone');
 
   const stop = (signal: string): void => {
-    console.log(`capstan-agent: ${signal}, shutting down`);
+    log.info(`capstan-agent: ${signal}, shutting down`);
     agent.close().then(
       () => process.exit(0),
       () => process.exit(1),

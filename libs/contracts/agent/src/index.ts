@@ -1,2 +1,5 @@
+export * from './lib/dto';
+export * from './lib/errors';
 export * from './lib/headers';
+export * from './lib/routes';
 export * from './lib/signature';
