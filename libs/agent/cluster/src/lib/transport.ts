@@ -6,7 +6,9 @@ import {
   ServerResponse,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { connect as netConnect } from 'node:net';
 import { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
 
@@ -156,52 +158,35 @@ export class PeerTransport {
     });
   }
 
-  /** Relays a WebSocket upgrade (attach/exec) to the member's agent, raw bytes both ways after its 101. */
+  /**
+   * Relays a WebSocket upgrade (attach/exec) to the member's agent at the byte level: the request head is
+   * re-sent with the target set, then both directions are piped untouched (the peer's 101 or its refusal, the
+   * frames, a request body still in flight).
+   */
   forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, member: Member, path: string): void {
-    const headers = forwardHeaders(req.headers, member.nodeName, true);
-    const out = this.request(
-      {
-        host: member.address,
-        port: member.port,
-        method: req.method,
-        path,
-        headers,
-        agent: false,
-        timeout: this.connectTimeoutMs,
-      },
-      (res) => {
-        // No upgrade: pass the refusal through as plain HTTP, buffered (it is a short error body).
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          const headers = {
-            ...stripHopByHop(res.headers),
-            'content-length': String(body.length),
-            connection: 'close',
-          };
-          socket.end(
-            Buffer.concat([
-              Buffer.from(statusBlock(res.statusCode ?? 502, res.statusMessage ?? '', headers)),
-              body,
-            ]),
-          );
-        });
-      },
-    );
-    out.on('upgrade', (res, upstream, upstreamHead) => {
-      out.setTimeout(0);
-      socket.write(statusBlock(101, 'Switching Protocols', res.headers));
-      if (upstreamHead.length > 0) socket.write(upstreamHead);
+    const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${member.address}:${member.port}`];
+    const target = AGENT_HEADERS.target.toLowerCase();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i].toLowerCase();
+      if (name !== 'host' && name !== target) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    }
+    lines.push(`${AGENT_HEADERS.target}: ${member.nodeName}`);
+    const onConnect = (): void => {
+      upstream.setTimeout(0);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length > 0) upstream.write(head);
       upstream.pipe(socket).pipe(upstream);
-      upstream.on('error', () => socket.destroy());
-      socket.on('error', () => upstream.destroy());
-      upstream.on('close', () => socket.destroy());
-      socket.on('close', () => upstream.destroy());
-    });
-    out.on('timeout', () => out.destroy(new Error('timeout')));
-    out.on('error', (err) => {
+    };
+    const upstream =
+      this.options.scheme === 'https'
+        ? tlsConnect({ host: member.address, port: member.port, rejectUnauthorized: false }, onConnect)
+        : netConnect({ host: member.address, port: member.port }, onConnect);
+    upstream.setTimeout(this.connectTimeoutMs, () => upstream.destroy(new Error('connection timed out')));
+    upstream.on('error', (err: Error) => {
+      if (upstream.bytesRead > 0) {
+        socket.destroy();
+        return;
+      }
       const body = JSON.stringify({
         message: 'The agent was unable to contact any other agent',
         details: `Unable to reach the agent on ${member.nodeName}: ${err.message}`,
@@ -210,7 +195,9 @@ export class PeerTransport {
         `HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     });
-    out.end();
+    socket.on('error', () => upstream.destroy());
+    socket.on('close', () => upstream.destroy());
+    upstream.on('close', () => socket.destroy());
   }
 
   private request(
@@ -221,7 +208,6 @@ export class PeerTransport {
       path: string;
       headers?: Record<string, string | string[]>;
       timeout?: number;
-      agent?: false;
     },
     onResponse: (res: IncomingMessage) => void,
   ) {
@@ -254,15 +240,6 @@ function stripHopByHop(headers: IncomingHttpHeaders): Record<string, string | st
     if (value !== undefined && !HOP_BY_HOP.includes(name)) out[name] = value;
   }
   return out;
-}
-
-function statusBlock(status: number, text: string, headers: IncomingHttpHeaders): string {
-  const lines = [`HTTP/1.1 ${status} ${text}`];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${v}`);
-  }
-  return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 export function sendJson(

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+import { AGENT_HEADERS, generateAgentKeyPair, signAgentMessage } from '@capstan/contracts-agent';
+
+const run = promisify(execFile);
+export const LAB_SCRIPT = resolve(__dirname, '../../../../tools/setup/swarm-lab.sh');
+
+export async function lab(...args: string[]): Promise<string> {
+  const { stdout } = await run('bash', [LAB_SCRIPT, ...args], { maxBuffer: 16 << 20 });
+  return stdout;
+}
+
+export const nodeSocket = (i: number): string => `/run/capstan-swarm/node${i}.sock`;
+
+/** The client side of the protocol: a server key pair, every request signed (signAgentMessage). */
+export class SignedClient {
+  private readonly key = generateAgentKeyPair();
+
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      [AGENT_HEADERS.publicKey]: this.key.publicKeyHex,
+      [AGENT_HEADERS.signature]: signAgentMessage(this.key.privateKeyPkcs8Der),
+      ...extra,
+    };
+  }
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json<T = unknown>(): T;
+}
+
+/** One HTTP request to host:port or a unix socket (socketPath), answer buffered. */
+export function http(
+  target: { port: number; host?: string } | { socketPath: string },
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): Promise<Answer> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolveAnswer, reject) => {
+    const req = request(
+      {
+        ...('socketPath' in target
+          ? { socketPath: target.socketPath }
+          : { host: target.host ?? '127.0.0.1', port: target.port }),
+        method,
+        path,
+        headers: {
+          ...headers,
+          ...(payload
+            ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) }
+            : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolveAnswer({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * Starts a Docker exec over an upgraded connection (`Connection: Upgrade`, `Upgrade: tcp`) and returns the
+ * status line and everything the process wrote (TTY mode: no stream multiplexing).
+ */
+export function upgradedExec(
+  port: number,
+  execId: string,
+  headers: Record<string, string>,
+): Promise<{ statusLine: string; output: string }> {
+  return new Promise((resolveExec, reject) => {
+    const body = JSON.stringify({ Detach: false, Tty: true });
+    const sock = connect(port, '127.0.0.1', () => {
+      const lines = [
+        `POST /exec/${execId}/start HTTP/1.1`,
+        'Host: agent',
+        'Connection: Upgrade',
+        'Upgrade: tcp',
+        'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      ];
+      sock.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
+    });
+    const chunks: Buffer[] = [];
+    sock.on('data', (c: Buffer) => chunks.push(c));
+    sock.on('error', reject);
+    sock.setTimeout(20_000, () => sock.destroy(new Error('exec timed out')));
+    sock.on('close', () => {
+      const all = Buffer.concat(chunks).toString('utf8');
+      const end = all.indexOf('\r\n\r\n');
+      resolveExec({ statusLine: all.split('\r\n')[0], output: end >= 0 ? all.slice(end + 4) : '' });
+    });
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown = null;
+  while (Date.now() < until) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+}
