@@ -17,8 +17,10 @@ import {
 import {
   EnvironmentsService,
   parseSecuritySettings,
+  withAgentTarget,
   type EngineConnection,
 } from '@capstan/server-environments';
+import { openAgentConsole, relayConsole } from './agent/agent-console';
 import { engineRequest } from './engine-request';
 import { ProxyOwnership } from './proxy-ownership';
 import { parseCookies, sameOrigin } from './upgrade-request';
@@ -83,7 +85,8 @@ export class ConsoleStreams {
     if (!environmentRoleGrants(user, roleId, Permission.ContainerConsole)) {
       throw new ForbiddenError('Access denied to resource', 'Your role has no console in this environment');
     }
-    const connection = this.environments.connectionOf(env, 0);
+    // Agent environments: the node that runs the container (Portainer's `nodeName`).
+    const connection = withAgentTarget(this.environments.connectionOf(env, 0), query['nodeName']);
     // Users who own resources: only on containers their resource controls give them.
     await this.ownership.plan({
       user,
@@ -96,6 +99,11 @@ export class ConsoleStreams {
       security: parseSecuritySettings(env.securitySettings),
       readBody: () => Promise.resolve(Buffer.alloc(0)),
     });
+    if (connection.agent) {
+      const agent = await openAgentConsole(connection, kind, id);
+      this.wss.handleUpgrade(req, socket, head, (ws) => relayConsole(ws, agent));
+      return;
+    }
     const engine = await hijack(connection, kind, id);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.pipe(ws, engine));
   }

@@ -12,7 +12,12 @@ import {
   UnauthorizedError,
   type CapstanLogger,
 } from '@capstan/server-core';
-import { EnvironmentsService, parseSecuritySettings, SnapshotService } from '@capstan/server-environments';
+import {
+  EnvironmentsService,
+  parseSecuritySettings,
+  SnapshotService,
+  withAgentTarget,
+} from '@capstan/server-environments';
 import { SettingsService } from '@capstan/server-settings';
 import { engineRequest } from './engine-request';
 import { decide, engineRoute } from './proxy-policy';
@@ -31,6 +36,10 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'te',
   'trailer',
   'upgrade',
+  // Agent signatures are the server's own; the target node is taken from the query or header below.
+  'x-portaineragent-publickey',
+  'x-portaineragent-signature',
+  'x-portaineragent-target',
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
 const MAX_REWRITE_BYTES = 128 * 1024 * 1024;
@@ -73,7 +82,10 @@ export class DockerProxy {
       const enginePath = match[2] ?? '/';
       const decision = decide(roleId, request.method, enginePath);
       if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
-      const connection = this.environments.connectionOf(env, 0);
+      // Agent environments: Portainer's clients name the Swarm node by `?nodeName=` or X-PortainerAgent-Target.
+      const nodeName =
+        new URLSearchParams(query).get('nodeName') ?? headerValue(request.headers['x-portaineragent-target']);
+      const connection = withAgentTarget(this.environments.connectionOf(env, 0), nodeName);
       const plan = await this.ownership.plan({
         user,
         envId,
@@ -268,6 +280,10 @@ export class DockerProxy {
       else request.raw.pipe(upstream);
     });
   }
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function compose(first: ProxyPlan['rewrite'], second: ProxyPlan['rewrite']): ProxyPlan['rewrite'] {

@@ -5,11 +5,13 @@ import {
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { EngineConnection } from '@capstan/server-environments';
+import { agentHeaders, type EngineConnection } from '@capstan/server-environments';
 
 /**
  * One raw HTTP request to an engine (unix socket, TCP, TCP+TLS with the client certificate), for the proxy and
  * the consoles. The Host header is what TLS checks the engine's certificate against: the real host for TCP.
+ * Through an agent: HTTPS without verification (the agent's certificate is self-signed and regenerated at every
+ * start), signed, with the target node when one is set.
  */
 export function engineRequest(
   connection: EngineConnection,
@@ -20,6 +22,19 @@ export function engineRequest(
 ): ClientRequest {
   const url = new URL(connection.url);
   const withHost = { ...headers, host: url.protocol === 'unix:' ? 'docker' : url.host };
+  if (connection.agent) {
+    return httpsRequest(
+      {
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port),
+        path,
+        method,
+        headers: { ...withHost, ...agentHeaders(connection.agent) },
+        rejectUnauthorized: false,
+      },
+      onResponse,
+    );
+  }
   if (url.protocol === 'unix:')
     return httpRequest({ socketPath: url.pathname, path, method, headers: withHost }, onResponse);
   const options = {

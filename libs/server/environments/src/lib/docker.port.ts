@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
 import { Agent as HttpsAgent } from 'node:https';
+import { AGENT_HEADERS } from '@capstan/contracts-agent';
+import { BadRequestError } from '@capstan/server-core';
 
 /** How to reach one Docker-compatible engine (Docker or Podman). */
 export interface EngineConnection {
@@ -11,6 +13,41 @@ export interface EngineConnection {
   readonly cert?: string;
   readonly key?: string;
   readonly timeoutMs: number;
+  /**
+   * Set for agent environments (type 2): every request goes over HTTPS to the agent (its certificate is
+   * self-signed, never verified) with the server's signature headers, and the target node's name when one is
+   * asked for (Swarm).
+   */
+  readonly agent?: AgentRoute;
+}
+
+export interface AgentRoute {
+  /** X-PortainerAgent-PublicKey and X-PortainerAgent-Signature. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** X-PortainerAgent-Target: the Swarm node that must run the request. */
+  readonly target?: string;
+}
+
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
+
+/**
+ * The connection aimed at one Swarm node (Portainer's `nodeName` query or X-PortainerAgent-Target header).
+ * Ignored for direct engines; a name that cannot be a node name is refused.
+ */
+export function withAgentTarget(
+  connection: EngineConnection,
+  nodeName: string | undefined,
+): EngineConnection {
+  const target = (nodeName ?? '').trim();
+  if (!connection.agent || target === '') return connection;
+  if (!NODE_NAME.test(target))
+    throw new BadRequestError('Invalid node name', 'nodeName (X-PortainerAgent-Target) is not a node name');
+  return { ...connection, agent: { ...connection.agent, target } };
+}
+
+/** The headers an agent needs on a request: the signature, and the target node when set. */
+export function agentHeaders(agent: AgentRoute): Record<string, string> {
+  return agent.target ? { ...agent.headers, [AGENT_HEADERS.target]: agent.target } : { ...agent.headers };
 }
 
 /** What Capstan asks of an engine outside the proxy: pings and snapshots. */
@@ -81,6 +118,17 @@ export class DockerodePort extends DockerPort {
 export function dockerodeOptions(c: EngineConnection): Docker.DockerOptions {
   const url = new URL(c.url);
   if (url.protocol === 'unix:') return { socketPath: url.pathname, timeout: c.timeoutMs };
+  if (c.agent) {
+    return {
+      host: url.hostname,
+      port: Number(url.port),
+      protocol: 'https',
+      timeout: c.timeoutMs,
+      headers: agentHeaders(c.agent),
+      // The agent's certificate is self-signed and regenerated at every start (docker-modem reads `agent`).
+      ...{ agent: new HttpsAgent({ rejectUnauthorized: false }) },
+    };
+  }
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : c.tls ? 2376 : 2375,

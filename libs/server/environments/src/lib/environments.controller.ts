@@ -49,12 +49,16 @@ const MAX_TLS_FILE_BYTES = 64 * 1024;
 
 class CreateEnvironmentForm {
   @ApiProperty({ example: 'local' }) Name!: string;
-  @ApiProperty({ description: '1 Docker API or socket (others arrive with later milestones)', example: 1 })
+  @ApiProperty({
+    description:
+      '1 Docker API or socket, 2 classic agent (URL host:9001; the agent must answer GET https://host:port/ping)',
+    example: 1,
+  })
   EndpointCreationType!: number;
   @ApiProperty({
     required: false,
     example: 'unix:///var/run/docker.sock',
-    description: 'Empty = the local socket; tcp://host:port',
+    description: 'Empty = the local socket; tcp://host:port (agents: host:port, port 9001 by default)',
   })
   URL?: string;
   @ApiProperty({ required: false }) PublicURL?: string;
@@ -103,7 +107,8 @@ export class EnvironmentsController {
   @Authenticated({ permission: Permission.EnvironmentsManage })
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Create an environment (multipart form, Portainer field names); checks the engine answers',
+    summary:
+      'Create an environment (multipart form, Portainer field names); checks the engine (or the agent) answers',
     operationId: 'EndpointCreate',
   })
   @ApiConsumes('multipart/form-data', 'application/json')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SettingsModule } from '@capstan/server-settings';
 import { UsersModule } from '@capstan/server-users';
+import { AgentKeysService } from './agent/agent-keys.service';
 import { DockerodePort, DockerPort } from './docker.port';
 import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
@@ -36,8 +37,9 @@ import { SnapshotService } from './snapshot.service';
     GroupsTagsService,
     SnapshotService,
     InitialEnvironment,
+    AgentKeysService,
     { provide: DockerPort, useClass: DockerodePort },
   ],
-  exports: [EnvironmentsService, SnapshotService, DockerPort],
+  exports: [EnvironmentsService, SnapshotService, DockerPort, AgentKeysService],
 })
 export class EnvironmentsModule {}

@@ -14,6 +14,8 @@ import {
   UnprocessableError,
 } from '@capstan/server-core';
 import { TeamsService } from '@capstan/server-users';
+import { AgentKeysService } from './agent/agent-keys.service';
+import { normaliseAgentUrl, pingAgent } from './agent/agent-ping';
 import { assertPem, normaliseEngineUrl } from './connection-url';
 import { parseIdList, policyMaps, policyRows } from './access-policies';
 import type { EngineConnection } from './docker.port';
@@ -35,6 +37,7 @@ import type { DockerSnapshotSummary } from './snapshot.model';
 /** Portainer's EndpointCreationType values this milestone supports. */
 export const CREATION_TYPES = { docker: 1, agent: 2, azure: 3, edge: 4, kubernetesLocal: 5 } as const;
 export const ENVIRONMENT_TYPE_DOCKER = 1;
+export const ENVIRONMENT_TYPE_AGENT = 2;
 const PING_TIMEOUT_MS = 5_000;
 
 export interface CreateEnvironmentInput {
@@ -67,6 +70,7 @@ export class EnvironmentsService {
     private readonly docker: DockerPort,
     private readonly box: SecretBox,
     private readonly clock: ClockPort,
+    private readonly agentKeys: AgentKeysService,
   ) {}
 
   /** Validates everything, checks the engine answers, then stores; nothing is written on failure. */
@@ -75,12 +79,13 @@ export class EnvironmentsService {
     if (name === '' || name.length > 255)
       throw new BadRequestError('Invalid environment name', 'Name is required (1–255 characters)');
     const creationType = Number(input.EndpointCreationType ?? NaN);
+    if (creationType === CREATION_TYPES.agent) return this.createAgent(name, input);
     if (creationType !== CREATION_TYPES.docker) {
       throw new BadRequestError(
         'Unsupported environment type',
         Number.isInteger(creationType)
-          ? `EndpointCreationType ${creationType} is not available yet; use 1 (Docker API or socket)`
-          : 'EndpointCreationType is required (1: Docker API or socket)',
+          ? `EndpointCreationType ${creationType} is not available yet; use 1 (Docker API or socket) or 2 (agent)`
+          : 'EndpointCreationType is required (1: Docker API or socket, 2: agent)',
       );
     }
     const engine = (input.ContainerEngine ?? 'docker').toLowerCase() || 'docker';
@@ -100,14 +105,7 @@ export class EnvironmentsService {
     }
     if (!tls && (ca ?? cert ?? key) !== undefined)
       throw new BadRequestError('Invalid TLS settings', 'TLS files need TLS=true');
-    const groupId = input.GroupID ? Number(input.GroupID) : 1;
-    if (!Number.isInteger(groupId) || !(await this.groups.existsBy({ id: groupId }))) {
-      throw new BadRequestError('Invalid environment group', `No group with id ${input.GroupID ?? ''}`);
-    }
-    const tagIds = await this.checkTags(parseIdList(input.TagIds, 'TagIds') ?? []);
-    if (await this.envs.existsBy({ nameKey: name.toLowerCase() })) {
-      throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
-    }
+    const { groupId, tagIds } = await this.checkPlacement(name, input);
 
     const connection: EngineConnection = {
       url,
@@ -143,6 +141,80 @@ export class EnvironmentsService {
     if (tagIds.length > 0)
       await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
     return env;
+  }
+
+  /**
+   * Type 2, the classic agent: `GET /ping` must answer as an agent (version and platform kept), then one
+   * signed call checks that the agent accepts this server's key (an agent pins the first server key it
+   * verifies, or runs with AGENT_SECRET).
+   */
+  private async createAgent(name: string, input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
+    const url = normaliseAgentUrl(input.URL);
+    const { groupId, tagIds } = await this.checkPlacement(name, input);
+    const identity = await pingAgent(url, PING_TIMEOUT_MS);
+    await this.checkAgentSignature(url);
+    const env = await this.envs.save(
+      this.envs.create({
+        name,
+        nameKey: name.toLowerCase(),
+        type: ENVIRONMENT_TYPE_AGENT,
+        url,
+        publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
+        groupId,
+        containerEngine: 'docker',
+        tls: true,
+        tlsSkipVerify: true,
+        tlsCa: null,
+        tlsCert: null,
+        tlsKey: null,
+        agentVersion: identity.version,
+        status: 1,
+        securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
+        createdAt: this.clock.now(),
+      }),
+      AUTOCOMMIT,
+    );
+    if (tagIds.length > 0)
+      await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
+    return env;
+  }
+
+  private async checkPlacement(
+    name: string,
+    input: CreateEnvironmentInput,
+  ): Promise<{ groupId: number; tagIds: number[] }> {
+    const groupId = input.GroupID ? Number(input.GroupID) : 1;
+    if (!Number.isInteger(groupId) || !(await this.groups.existsBy({ id: groupId }))) {
+      throw new BadRequestError('Invalid environment group', `No group with id ${input.GroupID ?? ''}`);
+    }
+    const tagIds = await this.checkTags(parseIdList(input.TagIds, 'TagIds') ?? []);
+    if (await this.envs.existsBy({ nameKey: name.toLowerCase() })) {
+      throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
+    }
+    return { groupId, tagIds };
+  }
+
+  private async checkAgentSignature(url: string): Promise<void> {
+    const client = this.docker.connect({
+      url,
+      tls: true,
+      tlsSkipVerify: true,
+      timeoutMs: PING_TIMEOUT_MS,
+      agent: { headers: this.agentKeys.headers() },
+    });
+    try {
+      await client.version();
+    } catch (e) {
+      const status = (e as { statusCode?: unknown }).statusCode;
+      throw new UnprocessableError(
+        status === 403
+          ? 'The agent refused the server signature'
+          : 'Unable to reach the Docker engine through the agent',
+        status === 403
+          ? `${url} is associated with another server's key or runs with a different AGENT_SECRET`
+          : `${url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
+      );
+    }
   }
 
   async get(id: number): Promise<EnvironmentEntity> {
@@ -250,7 +322,9 @@ export class EnvironmentsService {
       env.name = name;
       env.nameKey = name.toLowerCase();
     }
-    if (dto.URL !== undefined) env.url = normaliseEngineUrl(dto.URL);
+    if (dto.URL !== undefined)
+      env.url =
+        env.type === ENVIRONMENT_TYPE_AGENT ? normaliseAgentUrl(dto.URL) : normaliseEngineUrl(dto.URL);
     if (dto.PublicURL !== undefined) env.publicUrl = dto.PublicURL.trim();
     if (dto.GroupID !== undefined) {
       if (!(await this.groups.existsBy({ id: dto.GroupID })))
@@ -310,6 +384,7 @@ export class EnvironmentsService {
       cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
+      ...(env.type === ENVIRONMENT_TYPE_AGENT ? { agent: { headers: this.agentKeys.headers() } } : {}),
     };
   }
 
@@ -357,6 +432,7 @@ export class EnvironmentsService {
         SecuritySettings: parseSecuritySettings(e.securitySettings),
         Snapshots: snap ? [JSON.parse(snap.summary) as DockerSnapshotSummary] : [],
         CapstanAccess: accessOf(roles.get(e.id)),
+        ...(e.type === ENVIRONMENT_TYPE_AGENT ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
       };
     });
   }

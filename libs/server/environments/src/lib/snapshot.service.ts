@@ -130,7 +130,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async pass(): Promise<SnapshotOutcome[]> {
-    const queue = (await this.environments.all()).filter((e) => e.type === 1);
+    const queue = (await this.environments.all()).filter((e) => e.type === 1 || e.type === 2);
     const { concurrency, timeoutMs } = await this.limits();
     const outcomes: SnapshotOutcome[] = [];
     const worker = async () => {

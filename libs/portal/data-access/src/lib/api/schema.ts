@@ -189,7 +189,7 @@ export interface paths {
         /** List environments (paged, filtered; non-admins see those they have access to) */
         get: operations["EndpointList"];
         put?: never;
-        /** Create an environment (multipart form, Portainer field names); checks the engine answers */
+        /** Create an environment (multipart form, Portainer field names); checks the engine (or the agent) answers */
         post: operations["EndpointCreate"];
         /** Delete several environments */
         delete: operations["EndpointDeleteBatch"];
@@ -885,6 +885,10 @@ export interface components {
             /** @example admin */
             username: string;
         };
+        AgentInfoResponse: {
+            /** @description The agent version (Portainer-Agent header) seen when the environment was added */
+            Version: string;
+        };
         ApiError: {
             /**
              * @description Why, or what to change
@@ -990,7 +994,7 @@ export interface components {
             /** @enum {string} */
             ContainerEngine?: "docker" | "podman";
             /**
-             * @description 1 Docker API or socket (others arrive with later milestones)
+             * @description 1 Docker API or socket, 2 classic agent (URL host:9001; the agent must answer GET https://host:port/ping)
              * @example 1
              */
             EndpointCreationType: number;
@@ -1013,7 +1017,7 @@ export interface components {
              */
             TagIds?: string;
             /**
-             * @description Empty = the local socket; tcp://host:port
+             * @description Empty = the local socket; tcp://host:port (agents: host:port, port 9001 by default)
              * @example unix:///var/run/docker.sock
              */
             URL?: string;
@@ -1112,6 +1116,8 @@ export interface components {
             VolumeCount: number;
         };
         EnvironmentResponse: {
+            /** @description Agent environments (type 2) only */
+            Agent?: components["schemas"]["AgentInfoResponse"];
             /** @description Capstan extension: the caller's role here */
             CapstanAccess: components["schemas"]["CapstanAccessResponse"];
             /** @enum {string} */

@@ -5,6 +5,7 @@ import { InitialSchema1763856000000 } from './migrations/main/1763856000000-init
 import { AuditSchema1763856000001 } from './migrations/audit/1763856000001-audit-schema';
 import { Environments1763900000000 } from './migrations/main/1763900000000-environments';
 import { ResourceControls1764000000000 } from './migrations/main/1764000000000-resource-controls';
+import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-keys';
 import { Webhooks1764200000000 } from './migrations/main/1764200000000-webhooks';
 
 export const AUDIT_DATA_SOURCE = 'audit';
@@ -13,6 +14,7 @@ export const MAIN_MIGRATIONS = [
   InitialSchema1763856000000,
   Environments1763900000000,
   ResourceControls1764000000000,
+  AgentKeys1764100000000,
   Webhooks1764200000000,
 ];
 export const AUDIT_MIGRATIONS = [AuditSchema1763856000001];

@@ -12,7 +12,7 @@ import {
   UnauthorizedError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import { EnvironmentsService, type EngineConnection } from '@capstan/server-environments';
+import { EnvironmentsService, withAgentTarget, type EngineConnection } from '@capstan/server-environments';
 import { containerStats, type EngineStatsSample } from './container-stats';
 import { engineJson, engineStream } from './engine-calls';
 import { JsonLines, LogDecoder } from './log-lines';
@@ -115,7 +115,12 @@ export class LiveStreams implements OnApplicationShutdown {
     if (user.via === 'cookie' && !sameOrigin(req))
       throw new ForbiddenError('Cross-origin WebSocket refused', 'Origin does not match Host');
     const { env, roleId } = await this.environments.accessFor(user, envId);
-    return { caller: { user, envId, roleId }, connection: this.environments.connectionOf(env, 0) };
+    // Agent environments: the Swarm node holding the container (Portainer's `nodeName`), else the agent's choice.
+    const connection = withAgentTarget(
+      this.environments.connectionOf(env, 0),
+      url.searchParams.get('nodeName') ?? undefined,
+    );
+    return { caller: { user, envId, roleId }, connection };
   }
 
   private inspect(connection: EngineConnection, id: string): Promise<InspectedContainer> {

@@ -93,6 +93,13 @@ export class CapstanAccessResponse {
   Permissions!: string[];
 }
 
+export class AgentInfoResponse {
+  @ApiProperty({
+    description: 'The agent version (Portainer-Agent header) seen when the environment was added',
+  })
+  Version!: string;
+}
+
 export class EnvironmentResponse {
   @ApiProperty() Id!: number;
   @ApiProperty() Name!: string;
@@ -113,6 +120,8 @@ export class EnvironmentResponse {
   Snapshots!: DockerSnapshotResponse[];
   @ApiProperty({ type: CapstanAccessResponse, description: "Capstan extension: the caller's role here" })
   CapstanAccess!: CapstanAccessResponse;
+  @ApiPropertyOptional({ type: AgentInfoResponse, description: 'Agent environments (type 2) only' })
+  Agent?: AgentInfoResponse;
 }
 
 export class EnvironmentListQuery {

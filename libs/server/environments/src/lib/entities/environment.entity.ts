@@ -45,6 +45,10 @@ export class EnvironmentEntity {
   @Column({ name: 'tls_key', type: 'text', nullable: true })
   tlsKey!: string | null;
 
+  /** Type 2: the agent's version (Portainer-Agent header) when it was added. */
+  @Column({ name: 'agent_version', type: 'varchar', length: 64, nullable: true })
+  agentVersion!: string | null;
+
   /** 1 up, 2 down. */
   @Column({ type: 'integer', default: 1 })
   status!: number;

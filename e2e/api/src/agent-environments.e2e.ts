@@ -1,0 +1,363 @@
+/**
+ * Agent environments (type 2) from the server's side, on real processes: the built server, the built agent
+ * (dist/apps/agent/main.js, classic mode on the local Docker engine) and, to see exactly what the server sends,
+ * a recording HTTPS listener that answers /ping like an agent.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { AGENT_HEADERS, verifyAgentSignature } from '@capstan/contracts-agent';
+import { freePort } from '@capstan/testing';
+import { expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+
+const SOCKET = '/var/run/docker.sock';
+const AGENT_MAIN = resolve(__dirname, '../../../dist/apps/agent/main.js');
+const hasDocker = existsSync(SOCKET);
+if (!hasDocker && process.env['CI'] === 'true') throw new Error(`CI needs a Docker engine on ${SOCKET}`);
+
+const h = (name: string) => name.toLowerCase();
+
+interface Recorder {
+  url: string;
+  seen: { method: string; path: string; headers: IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}
+
+/** Answers GET /ping as an agent (204 + headers) and GET /version with a small engine version; records requests. */
+async function recordingAgent(): Promise<Recorder> {
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-agent-cert-'));
+  execFileSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    join(dir, 'k'),
+    '-out',
+    join(dir, 'c'),
+  ]);
+  const seen: Recorder['seen'] = [];
+  const server: Server = createHttpsServer(
+    { key: readFileSync(join(dir, 'k')), cert: readFileSync(join(dir, 'c')) },
+    (req, res) => {
+      const path = req.url ?? '/';
+      seen.push({ method: req.method ?? '', path, headers: req.headers });
+      req.resume();
+      const agentHeaders = {
+        [AGENT_HEADERS.agent]: '2.23.0',
+        [AGENT_HEADERS.apiVersion]: '2',
+        [AGENT_HEADERS.platform]: '1',
+      };
+      if (path === '/ping') {
+        res.writeHead(204, agentHeaders).end();
+        return;
+      }
+      res.writeHead(200, { ...agentHeaders, 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(path.startsWith('/version') ? { Version: '20.10.0', ApiVersion: '1.41' } : []));
+    },
+  );
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    url: `127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** GET https://host/ping, certificate not verified: true when an agent answers there. */
+function agentAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 204 && typeof res.headers[h(AGENT_HEADERS.agent)] === 'string');
+      },
+    );
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+interface RealAgent {
+  port: number;
+  proc: ChildProcess;
+  output: () => string;
+}
+
+/** The built agent in classic mode on a free loopback port; undefined when it is not built or not HTTPS yet. */
+async function startAgent(): Promise<RealAgent | undefined> {
+  if (!existsSync(AGENT_MAIN)) return undefined;
+  const port = await freePort();
+  let output = '';
+  const proc = spawn(process.execPath, [AGENT_MAIN], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      AGENT_PORT: String(port),
+      AGENT_HOST: '127.0.0.1',
+      LOG_LEVEL: 'INFO',
+    },
+    cwd: mkdtempSync(join(tmpdir(), 'capstan-agent-')),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && proc.exitCode === null) {
+    if (await agentAnswers(port)) return { port, proc, output: () => output };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill('SIGKILL');
+  return undefined;
+}
+
+async function createAgentEnv(
+  server: ReturnType<typeof withAdminServer>,
+  url: string,
+  name = uniqueName('agent'),
+): Promise<{ status: number; body: { Id: number; Type: number; URL: string; Agent?: { Version: string } } }> {
+  const f = new FormData();
+  f.append('Name', name);
+  f.append('EndpointCreationType', '2');
+  f.append('URL', url);
+  const r = await fetch(`${server.server.baseUrl}/api/endpoints`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.admin}` },
+    body: f,
+  });
+  return { status: r.status, body: (await r.json()) as never };
+}
+
+describe('agent environments: creation and signatures (recording agent)', () => {
+  const env = withAdminServer();
+  let recorder: Recorder;
+
+  beforeAll(async () => {
+    recorder = await recordingAgent();
+  });
+  afterAll(async () => recorder.close());
+
+  it('creates a type 2 environment after the ping, signing its first call; the agent version is kept', async () => {
+    const r = await createAgentEnv(env, recorder.url);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.Type).toBe(2);
+    expect(r.body.URL).toBe(`tcp://${recorder.url}`);
+    expect(r.body.Agent).toEqual({ Version: '2.23.0' });
+    const ping = recorder.seen.find((s) => s.path === '/ping');
+    expect(ping?.headers[h(AGENT_HEADERS.signature)]).toBeUndefined();
+    const signed = recorder.seen.filter((s) => s.path !== '/ping');
+    expect(signed.length).toBeGreaterThan(0);
+    for (const s of signed) {
+      const key = String(s.headers[h(AGENT_HEADERS.publicKey)]);
+      const signature = String(s.headers[h(AGENT_HEADERS.signature)]);
+      expect(key).toMatch(/^[0-9a-f]+$/);
+      expect(verifyAgentSignature(key, signature)).toBe(true);
+      expect(verifyAgentSignature(key, signature, 'another message')).toBe(false);
+    }
+  });
+
+  it('sends the target node from ?nodeName= and from X-PortainerAgent-Target, never the caller’s signature', async () => {
+    const created = await createAgentEnv(env, recorder.url);
+    expect(created.status).toBe(200);
+    const id = created.body.Id;
+    recorder.seen.length = 0;
+    let r = await env.server.request('GET', `/api/endpoints/${id}/docker/containers/json?nodeName=node-2`, {
+      token: env.admin,
+    });
+    expect(r.status, r.text).toBe(200);
+    r = await env.server.request('GET', `/api/endpoints/${id}/docker/images/json`, {
+      token: env.admin,
+      headers: {
+        [AGENT_HEADERS.target]: 'node-3',
+        [AGENT_HEADERS.publicKey]: 'ab',
+        [AGENT_HEADERS.signature]: 'forged',
+      },
+    });
+    expect(r.status, r.text).toBe(200);
+    const [a, b] = recorder.seen;
+    expect(a?.path).toBe('/containers/json?nodeName=node-2');
+    expect(a?.headers[h(AGENT_HEADERS.target)]).toBe('node-2');
+    expect(b?.headers[h(AGENT_HEADERS.target)]).toBe('node-3');
+    expect(b?.headers[h(AGENT_HEADERS.publicKey)]).not.toBe('ab');
+    expect(
+      verifyAgentSignature(
+        String(b?.headers[h(AGENT_HEADERS.publicKey)]),
+        String(b?.headers[h(AGENT_HEADERS.signature)]),
+      ),
+    ).toBe(true);
+    const bad = await env.server.request(
+      'GET',
+      `/api/endpoints/${id}/docker/info?nodeName=${encodeURIComponent('a b/c')}`,
+      {
+        token: env.admin,
+      },
+    );
+    expectApiError(bad, 400, /node name/);
+  });
+
+  it('keeps its key across a restart: the same public key signs afterwards', async () => {
+    const created = await createAgentEnv(env, recorder.url);
+    const before = recorder.seen.at(-1)?.headers[h(AGENT_HEADERS.publicKey)];
+    expect(before).toBeTruthy();
+    await env.server.restart();
+    recorder.seen.length = 0;
+    const r = await env.server.request('GET', `/api/endpoints/${created.body.Id}/docker/version`, {
+      token: env.admin,
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(recorder.seen[0]?.headers[h(AGENT_HEADERS.publicKey)]).toBe(before);
+  });
+
+  it('refuses unreachable agents and URLs that are not agents with a 422; bad URLs with a 400', async () => {
+    const closed = await freePort();
+    let r = await createAgentEnv(env, `tcp://127.0.0.1:${closed}`);
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ message: 'Unable to reach the agent' });
+    // The server's own HTTPS port: TLS answers, /ping is no agent's.
+    r = await createAgentEnv(env, env.server.httpsUrl.replace('https://', ''));
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ message: 'The URL does not lead to a Portainer agent' });
+    r = await createAgentEnv(env, 'unix:///var/run/docker.sock');
+    expect(r.status).toBe(400);
+    r = await createAgentEnv(env, '');
+    expect(r.status).toBe(400);
+  });
+});
+
+/** Opens a console WebSocket, sends `send`, collects text until `until` matches. */
+function converse(url: string, send: string[], until: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    let seen = '';
+    const timer = setTimeout(() => {
+      ws.close();
+      reject(new Error(`timed out; got: ${JSON.stringify(seen)}`));
+    }, 10_000);
+    ws.on('open', () => send.forEach((s, i) => setTimeout(() => ws.send(s), 150 * (i + 1))));
+    ws.on('message', (data: Buffer) => {
+      seen += data.toString('utf8');
+      if (until.test(seen)) {
+        clearTimeout(timer);
+        ws.close();
+        resolve(seen);
+      }
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      reject(new Error(`HTTP ${res.statusCode}`));
+    });
+    ws.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+describe.runIf(hasDocker)('agent environments through the real agent (classic, local engine)', () => {
+  const env = withAdminServer();
+  let agent: RealAgent | undefined;
+  let envId = 0;
+  const created: string[] = [];
+  const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
+
+  beforeAll(async () => {
+    agent = await startAgent();
+    if (!agent && process.env['CI'] === 'true')
+      throw new Error(`the agent (${AGENT_MAIN}) must be built and answer HTTPS /ping`);
+  });
+  afterAll(async () => {
+    for (const id of created)
+      await env.server
+        .request('DELETE', docker(`/containers/${id}?force=1`), { token: env.admin })
+        .catch(() => undefined);
+    agent?.proc.kill('SIGTERM');
+  });
+
+  it('adds the agent (ping, signed check) and proxies a container round trip through it', async (ctx) => {
+    if (!agent) return ctx.skip('the built agent does not answer HTTPS /ping yet');
+    const r = await createAgentEnv(env, `127.0.0.1:${agent.port}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.Type).toBe(2);
+    envId = r.body.Id;
+    const name = uniqueName('via-agent');
+    const c = await env.server.request<{ Id: string }>('POST', docker(`/containers/create?name=${name}`), {
+      token: env.admin,
+      body: {
+        Image: 'capstan/busybox:local',
+        Cmd: ['sh', '-c', 'echo hello-from-agent; sleep 300'],
+        Tty: false,
+      },
+    });
+    expect(c.status, c.text).toBe(201);
+    created.push(c.body.Id);
+    const start = await env.server.request('POST', docker(`/containers/${c.body.Id}/start`), {
+      token: env.admin,
+    });
+    expect(start.status, start.text).toBe(204);
+    const list = await env.server.request<{ Id: string; Names: string[] }[]>(
+      'GET',
+      docker('/containers/json'),
+      {
+        token: env.admin,
+      },
+    );
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.find((x) => x.Id === c.body.Id)?.Names).toEqual([`/${name}`]);
+    let logs = '';
+    for (let i = 0; i < 20 && !logs.includes('hello-from-agent'); i++) {
+      const l = await env.server.request('GET', docker(`/containers/${c.body.Id}/logs?stdout=1`), {
+        token: env.admin,
+      });
+      logs = l.text;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(logs).toContain('hello-from-agent');
+  });
+
+  it('runs a console exec through the agent’s /websocket/exec', async (ctx) => {
+    if (!agent || !created[0]) return ctx.skip('no agent environment');
+    const exec = await env.server.request<{ Id: string }>('POST', docker(`/containers/${created[0]}/exec`), {
+      token: env.admin,
+      body: { AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Cmd: ['sh'] },
+    });
+    expect(exec.status, exec.text).toBe(201);
+    const url = `${env.server.baseUrl.replace('http', 'ws')}/api/websocket/exec?endpointId=${envId}&id=${exec.body.Id}&token=${env.admin}`;
+    const seen = await converse(url, ['echo $((6*7))-via-agent\n'], /42-via-agent/);
+    expect(seen).toContain('42-via-agent');
+  });
+
+  it('snapshots the agent environment, counting the engine’s containers', async (ctx) => {
+    if (!agent || !envId) return ctx.skip('no agent environment');
+    const s = await env.server.request('POST', `/api/endpoints/${envId}/snapshot`, { token: env.admin });
+    expect(s.status, s.text).toBe(204);
+    const e = await env.server.request<{
+      Snapshots: { RunningContainerCount: number; DockerVersion: string }[];
+    }>('GET', `/api/endpoints/${envId}`, { token: env.admin });
+    expect(e.body.Snapshots[0]?.RunningContainerCount).toBeGreaterThanOrEqual(1);
+    expect(e.body.Snapshots[0]?.DockerVersion).toMatch(/^\d+\./);
+  });
+
+  it('removes the container through the agent; the pinned key still works after a server restart', async (ctx) => {
+    if (!agent || !created[0]) return ctx.skip('no agent environment');
+    await env.server.restart();
+    const rm = await env.server.request('DELETE', docker(`/containers/${created[0]}?force=1`), {
+      token: env.admin,
+    });
+    expect(rm.status, rm.text).toBe(204);
+    created.shift();
+  });
+});
