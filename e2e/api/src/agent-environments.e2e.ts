@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT_HEADERS, verifyAgentSignature } from '@capstan/contracts-agent';
-import { freePort } from '@capstan/testing';
-import { expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+import { freePort, TestServer } from '@capstan/testing';
+import { createUser, expectApiError, initAdmin, uniqueName, withAdminServer } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
 const AGENT_MAIN = resolve(__dirname, '../../../dist/apps/agent/main.js');
@@ -338,6 +338,57 @@ describe.runIf(hasDocker)('agent environments through the real agent (classic, l
     const url = `${env.server.baseUrl.replace('http', 'ws')}/api/websocket/exec?endpointId=${envId}&id=${exec.body.Id}&token=${env.admin}`;
     const seen = await converse(url, ['echo $((6*7))-via-agent\n'], /42-via-agent/);
     expect(seen).toContain('42-via-agent');
+  });
+
+  it('streams live logs through the agent to the named node (nodeName), over the server’s WebSocket', async (ctx) => {
+    if (!agent || !created[0]) return ctx.skip('no agent environment');
+    const info = await env.server.request<{ Name: string }>('GET', docker('/info'), { token: env.admin });
+    expect(info.status, info.text).toBe(200);
+    const q = new URLSearchParams({
+      endpointId: String(envId),
+      id: created[0],
+      nodeName: info.body.Name,
+      token: env.admin,
+    });
+    const seen = await converse(
+      `${env.server.baseUrl.replace('http', 'ws')}/api/websocket/logs?${q}`,
+      [],
+      /hello-from-agent/,
+    );
+    expect(seen).toContain('hello-from-agent');
+  });
+
+  it('keeps roles on agent environments: a user without access gets 404, with read-only no writes', async (ctx) => {
+    if (!agent || !envId) return ctx.skip('no agent environment');
+    const user = await createUser(env.server, env.admin);
+    const hidden = await env.server.request('GET', docker('/containers/json'), { token: user.token });
+    expectApiError(hidden, 404);
+    const put = await env.server.request('PUT', `/api/endpoints/${envId}`, {
+      token: env.admin,
+      body: { UserAccessPolicies: { [user.id]: { RoleId: 4 } } },
+    });
+    expect(put.status, put.text).toBe(200);
+    const list = await env.server.request<unknown[]>('GET', docker('/containers/json'), {
+      token: user.token,
+    });
+    expect(list.status, list.text).toBe(200);
+    const write = await env.server.request('POST', docker(`/containers/${created[0]}/stop`), {
+      token: user.token,
+    });
+    expectApiError(write, 403);
+  });
+
+  it('refuses, with a 422, to add an agent already associated with another server', async (ctx) => {
+    if (!agent || !envId) return ctx.skip('no agent environment');
+    const other = await TestServer.start();
+    try {
+      const token = await initAdmin(other);
+      const r = await createAgentEnv({ server: other, admin: token }, `127.0.0.1:${agent.port}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      expect(r.body).toMatchObject({ message: 'The agent refused the server signature' });
+    } finally {
+      await other.dispose();
+    }
   });
 
   it('snapshots the agent environment, counting the engine’s containers', async (ctx) => {
