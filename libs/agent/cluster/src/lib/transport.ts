@@ -6,7 +6,7 @@ import {
   ServerResponse,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 
@@ -126,7 +126,7 @@ export class PeerTransport {
       const headers = forwardHeaders(inHeaders, member.nodeName);
       delete headers['accept-encoding']; // the answer is parsed here
       headers['content-length'] = String(body.length);
-      let connected = false;
+      let isConnected = false;
       const fail = (error: string): void => resolve({ nodeName: member.nodeName, ok: false, error });
       const req = this.request(
         { host: member.address, port: member.port, method, path, headers, timeout: this.connectTimeoutMs },
@@ -147,11 +147,17 @@ export class PeerTransport {
           });
         },
       );
-      req.on('socket', (s) =>
-        s.once('connect', () => ((connected = true), req.setTimeout(this.fanOutTimeoutMs))),
-      );
+      req.on('socket', (s: Socket) => {
+        const connected = (): void => {
+          isConnected = true;
+          req.setTimeout(this.fanOutTimeoutMs);
+        };
+        // A kept-alive socket is connected already: the long budget applies at once.
+        if (s.connecting) s.once('connect', connected);
+        else connected();
+      });
       req.on('timeout', () =>
-        req.destroy(new Error(connected ? 'no answer in time' : 'connection timed out')),
+        req.destroy(new Error(isConnected ? 'no answer in time' : 'connection timed out')),
       );
       req.on('error', (err) => fail(err.message));
       req.end(body);

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// Agent cluster figures on the Swarm lab (tools/setup/swarm-lab.sh; root). One stand-in agent per node
+// (e2e/swarm/src/support/harness-agent.ts: @capstan/agent-cluster in front of a Docker pass-through with the
+// signature check), on loopback, each on its node's engine socket; BENCH_CONTAINERS_PER_NODE created containers
+// per node; BENCH_REQUESTS sequential keep-alive signed requests per measurement:
+//   aggregate:    GET /containers/json?all=1 through node1's agent (fan-out to 3 nodes) vs node1's own socket
+//   pass-through: the same with X-PortainerAgent-Target: node1 (served locally) vs node1's own socket
+// Targets: aggregate p50 ≤ 2× the direct call, pass-through p50 ≤ 1.3×. Figures only (exit 1 only if it cannot run).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+
+import { build } from 'esbuild';
+
+import { bundleHarness } from '../../e2e/swarm/src/support/bundle-harness.mjs';
+import { freePort, isMain, percentile, repoRoot, sleep, stopChild } from './lib.mjs';
+
+const LAB = resolve(repoRoot, 'tools/setup/swarm-lab.sh');
+const sock = (n) => `/run/capstan-swarm/node${n}.sock`;
+const lab = (...args) => execFileSync('bash', [LAB, ...args], { encoding: 'utf8' });
+
+function get(target, path, headers = {}, agent) {
+  return new Promise((res, rej) => {
+    const req = http.request({ ...target, path, headers, agent }, (r) => {
+      const chunks = [];
+      r.on('data', (c) => chunks.push(c));
+      r.on('end', () =>
+        res({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      r.on('error', rej);
+    });
+    req.on('error', rej);
+    req.end();
+  });
+}
+
+async function measure(target, path, headers, n) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times = [];
+  let items = 0;
+  for (let i = 0; i < n + 10; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = await get(target, path, headers(), agent);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 200) throw new Error(`${path}: ${r.status} ${r.body.slice(0, 200)}`);
+    if (i >= 10) times.push(ms); // 10 warm-up requests
+    items = JSON.parse(r.body).length;
+  }
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), items };
+}
+
+export async function agentCluster({
+  perNode = Number(process.env.BENCH_CONTAINERS_PER_NODE ?? 30),
+  requests = Number(process.env.BENCH_REQUESTS ?? 200),
+} = {}) {
+  if (process.getuid?.() !== 0) throw new Error('the Swarm lab needs root');
+  const wasUp = existsSync(sock(1));
+  lab('up');
+  const children = [];
+  const made = [];
+  try {
+    const signer = resolve(repoRoot, 'tmp/swarm-harness/sign.cjs');
+    await build({
+      entryPoints: [resolve(repoRoot, 'libs/contracts/agent/src/index.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: signer,
+      logLevel: 'warning',
+    });
+    const { generateAgentKeyPair, signAgentMessage } = createRequire(import.meta.url)(signer);
+    const key = generateAgentKeyPair();
+    const signed = (extra = {}) => ({
+      'X-PortainerAgent-PublicKey': key.publicKeyHex,
+      'X-PortainerAgent-Signature': signAgentMessage(key.privateKeyPkcs8Der),
+      ...extra,
+    });
+
+    for (let n = 1; n <= 3; n++) {
+      for (let i = 0; i < perNode; i++) {
+        const out = execFileSync(
+          'docker',
+          [
+            '-H',
+            `unix://${sock(n)}`,
+            'create',
+            '--label',
+            'capstan.bench=agent',
+            'local/busybox:latest',
+            'true',
+          ],
+          {
+            encoding: 'utf8',
+          },
+        );
+        made.push([n, out.trim()]);
+      }
+    }
+
+    const harness = await bundleHarness();
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const clusterAddr = ports.map((p) => `127.0.0.1:${p}`).join(',');
+    for (let n = 1; n <= 3; n++) {
+      children.push(
+        spawn(process.execPath, [harness], {
+          stdio: 'ignore',
+          env: {
+            ...process.env,
+            DOCKER_SOCKET: sock(n),
+            AGENT_HOST: '127.0.0.1',
+            AGENT_PORT: String(ports[n - 1]),
+            AGENT_CLUSTER_ADDR: clusterAddr,
+          },
+        }),
+      );
+    }
+    const node1 = { host: '127.0.0.1', port: ports[0] };
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const r = await get(node1, '/agents', signed()).catch(() => null);
+      if (r?.status === 200 && JSON.parse(r.body).length === 3) break;
+      if (Date.now() > deadline) throw new Error('the 3 agents did not find each other');
+      await sleep(200);
+    }
+
+    const path = '/containers/json?all=1';
+    const direct = await measure({ socketPath: sock(1) }, path, () => ({}), requests);
+    const aggregate = await measure(node1, path, () => signed(), requests);
+    const passThrough = await measure(
+      node1,
+      path,
+      () => signed({ 'X-PortainerAgent-Target': 'node1' }),
+      requests,
+    );
+    const direct2 = await measure({ socketPath: sock(1) }, path, () => ({}), requests);
+    const directP50 = Math.min(direct.p50, direct2.p50);
+    return {
+      perNode,
+      requests,
+      direct: { ...direct, p50: directP50 },
+      aggregate,
+      passThrough,
+      aggregateRatio: aggregate.p50 / directP50,
+      passThroughRatio: passThrough.p50 / directP50,
+    };
+  } finally {
+    await Promise.all(children.map((c) => stopChild(c)));
+    for (let n = 1; n <= 3; n++) {
+      const ids = made.filter(([m]) => m === n).map(([, id]) => id);
+      if (ids.length > 0)
+        execFileSync('docker', ['-H', `unix://${sock(n)}`, 'rm', '-f', ...ids], { stdio: 'ignore' });
+    }
+    if (!wasUp) lab('down');
+  }
+}
+
+if (isMain(import.meta)) {
+  const r = await agentCluster();
+  const f = (x) => x.toFixed(2);
+  console.log(
+    `containers per node: ${r.perNode}, sequential keep-alive requests per measurement: ${r.requests}`,
+  );
+  console.log(
+    `direct node1 socket      p50 ${f(r.direct.p50)} ms  p99 ${f(r.direct.p99)} ms  (${r.direct.items} items)`,
+  );
+  console.log(
+    `aggregate via node1 agent p50 ${f(r.aggregate.p50)} ms  p99 ${f(r.aggregate.p99)} ms  (${r.aggregate.items} items, 3 nodes)  ratio ${f(r.aggregateRatio)} (target ≤ 2)`,
+  );
+  console.log(
+    `pass-through node1 agent p50 ${f(r.passThrough.p50)} ms  p99 ${f(r.passThrough.p99)} ms  (${r.passThrough.items} items)  ratio ${f(r.passThroughRatio)} (target ≤ 1.3)`,
+  );
+}
