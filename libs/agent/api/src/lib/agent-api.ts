@@ -11,6 +11,7 @@ import {
   AgentPlatform,
   BROWSE_PARAMS,
   dispatchAgentRequest,
+  stripDockerApiVersion,
 } from '@capstan/contracts-agent';
 
 import { VolumeBrowser } from './browse';
@@ -149,7 +150,8 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
     const dispatch = dispatchAgentRequest(req.method ?? 'GET', rawPath);
     // As the original, /key answers before any agent header is set.
     if (dispatch.kind !== 'key') setAgentHeaders(res);
-    if (!PING_PATHS.has(rawPath) && dispatch.kind !== 'key') {
+    // The ping is public whatever the method (HEAD gets its 405 unsigned, as the original).
+    if (!PING_PATHS.has(stripDockerApiVersion(rawPath)) && dispatch.kind !== 'key') {
       const check = guard.check(req.headers);
       if (!check.ok) {
         log.debug(`refused ${req.method ?? ''} ${rawPath}: ${check.error}`);
