@@ -1,6 +1,15 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { DockerApi } from '@capstan/portal-data-access';
 import { Alert, Spinner } from '@capstan/portal-ui';
 
 import { ENV_STATUS_UP, EnvironmentContext } from './environment-context';
@@ -20,6 +29,14 @@ export const ENVIRONMENT_SECTIONS: readonly EnvironmentSection[] = [
   { label: 'Networks', path: 'networks', testId: 'env-nav-networks' },
   { label: 'Events', path: 'events', testId: 'env-nav-events' },
   { label: 'Engine', path: 'engine', testId: 'env-nav-engine' },
+];
+
+/** Shown when the environment is a Swarm manager (its `/info` says so, else its snapshot). */
+export const SWARM_SECTIONS: readonly EnvironmentSection[] = [
+  { label: 'Swarm', path: 'swarm', testId: 'env-nav-swarm' },
+  { label: 'Services', path: 'swarm/services', testId: 'env-nav-services' },
+  { label: 'Configs', path: 'swarm/configs', testId: 'env-nav-configs' },
+  { label: 'Secrets', path: 'swarm/secrets', testId: 'env-nav-secrets' },
 ];
 
 /**
@@ -52,7 +69,7 @@ export const ENVIRONMENT_SECTIONS: readonly EnvironmentSection[] = [
         }
       </div>
       <nav class="env-nav" aria-label="Environment sections">
-        @for (s of sections; track s.path) {
+        @for (s of sections(); track s.path) {
           <a
             [routerLink]="s.path ? s.path : '.'"
             routerLinkActive="active"
@@ -132,7 +149,31 @@ export const ENVIRONMENT_SECTIONS: readonly EnvironmentSection[] = [
 })
 export class EnvironmentShell {
   protected readonly ctx = inject(EnvironmentContext);
-  protected readonly sections = ENVIRONMENT_SECTIONS;
+  private readonly docker = inject(DockerApi);
+  /** `/info`'s Swarm.ControlAvailable once known; null until then (or when the engine is unreachable). */
+  private readonly swarmManager = signal<boolean | null>(null);
+  protected readonly sections = computed(() =>
+    (this.swarmManager() ?? this.ctx.snapshot()?.Swarm === true)
+      ? [...ENVIRONMENT_SECTIONS, ...SWARM_SECTIONS]
+      : ENVIRONMENT_SECTIONS,
+  );
+
+  constructor() {
+    effect(() => {
+      const id = this.ctx.env()?.Id;
+      if (id) untracked(() => void this.checkSwarm(id));
+    });
+  }
+
+  private async checkSwarm(id: number): Promise<void> {
+    this.swarmManager.set(null);
+    try {
+      const info = await this.docker.get<{ Swarm?: { ControlAvailable?: boolean } }>(id, '/info');
+      if (this.ctx.env()?.Id === id) this.swarmManager.set(info.Swarm?.ControlAvailable === true);
+    } catch {
+      // Unreachable: the snapshot decides.
+    }
+  }
   protected readonly up = ENV_STATUS_UP;
   protected readonly engineLabel = computed(() => {
     const env = this.ctx.env();

@@ -1,0 +1,641 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { Permission } from '@capstan/contracts-api';
+import {
+  DockerApi,
+  DockerEnvironmentApi,
+  SessionStore,
+  type PortainerDecoration,
+  errorMessage,
+  formatTime,
+} from '@capstan/portal-data-access';
+import { Alert, ConfirmService, Dialog, PageHeader, ToastService } from '@capstan/portal-ui';
+
+import {
+  applyOwnership,
+  ownershipError,
+  OwnershipChoice,
+  PRIVATE_OWNERSHIP,
+  type OwnershipForm,
+} from '../resources/shared/ownership';
+import { canManage } from '../resources/shared/permissions';
+import { reloadOnEnvironment } from '../resources/shared/reload';
+import { EnvironmentContext } from '../shell/environment-context';
+import {
+  type ServiceForm,
+  type SwarmService,
+  emptyServiceForm,
+  portsText,
+  replicasText,
+  scaledSpec,
+  serviceCreateBody,
+  serviceFormErrors,
+  serviceMode,
+} from './swarm-models';
+
+/** Swarm services: list (mode, replicas, image, ports, updated), create, scale, remove. */
+@Component({
+  selector: 'cap-services-page',
+  imports: [Alert, Dialog, OwnershipChoice, PageHeader, RouterLink],
+  template: `
+    <cap-page-header title="Services" subtitle="Swarm services and their replicas.">
+      @if (ctx.canAct(P.ResourcesCreate)) {
+        <button type="button" class="btn btn-primary" data-testid="service-create" (click)="openCreate()">
+          + Add service
+        </button>
+      }
+      <button type="button" class="btn btn-ghost" data-testid="services-refresh" (click)="load()">
+        ↻ Refresh
+      </button>
+    </cap-page-header>
+    @if (error(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+    <div class="wrap">
+      <table data-testid="services-table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Mode</th>
+            <th scope="col">Replicas</th>
+            <th scope="col">Image</th>
+            <th scope="col">Ports</th>
+            <th scope="col">Updated</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          @for (s of services(); track s.ID) {
+            <tr [attr.data-testid]="'service-row-' + s.Spec.Name">
+              <td>
+                <a class="mono" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
+                  s.Spec.Name
+                }}</a>
+              </td>
+              <td>{{ mode(s) }}</td>
+              <td [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</td>
+              <td class="mono small">{{ image(s) }}</td>
+              <td class="mono small">{{ ports(s) }}</td>
+              <td>{{ time(s.UpdatedAt) }}</td>
+              <td class="actions">
+                @if (manage(s)) {
+                  @if (s.Spec.Mode.Replicated) {
+                    <input
+                      class="input scale"
+                      type="number"
+                      min="0"
+                      aria-label="Replicas"
+                      [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
+                      [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
+                      #n
+                    />
+                    <button
+                      type="button"
+                      class="btn-link"
+                      [attr.data-testid]="'service-scale-' + s.Spec.Name"
+                      (click)="scale(s, n.value)"
+                    >
+                      Scale
+                    </button>
+                  }
+                  <button
+                    type="button"
+                    class="btn-link danger"
+                    [attr.data-testid]="'service-remove-' + s.Spec.Name"
+                    (click)="remove(s)"
+                  >
+                    Remove
+                  </button>
+                }
+              </td>
+            </tr>
+          } @empty {
+            <tr>
+              <td colspan="7" class="muted" data-testid="services-empty">No services.</td>
+            </tr>
+          }
+        </tbody>
+      </table>
+    </div>
+
+    @if (creating()) {
+      <cap-dialog title="Add a service" testId="service-dialog" (closed)="creating.set(false)">
+        <form id="service-form" class="form" novalidate (submit)="create($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error" testId="service-create-error">{{ message }}</cap-alert>
+          }
+          <label
+            >Name
+            <input
+              class="input mono"
+              data-testid="service-name"
+              [value]="form().name"
+              (input)="set('name', $any($event.target).value)"
+          /></label>
+          @if (shown().name; as e) {
+            <span class="error">{{ e }}</span>
+          }
+          <label
+            >Image
+            <input
+              class="input mono"
+              data-testid="service-image"
+              placeholder="nginx:1.27"
+              [value]="form().image"
+              (input)="set('image', $any($event.target).value)"
+          /></label>
+          @if (shown().image; as e) {
+            <span class="error">{{ e }}</span>
+          }
+          <label
+            >Command (arguments)
+            <input
+              class="input mono"
+              data-testid="service-command"
+              placeholder="sleep 3600"
+              [value]="form().command"
+              (input)="set('command', $any($event.target).value)"
+          /></label>
+          <fieldset>
+            <legend>Scheduling</legend>
+            <label
+              ><input
+                type="radio"
+                name="mode"
+                data-testid="service-mode-replicated"
+                [checked]="form().mode === 'replicated'"
+                (change)="set('mode', 'replicated')"
+              />
+              Replicated</label
+            >
+            <label
+              ><input
+                type="radio"
+                name="mode"
+                data-testid="service-mode-global"
+                [checked]="form().mode === 'global'"
+                (change)="set('mode', 'global')"
+              />
+              Global (one task per node)</label
+            >
+            @if (form().mode === 'replicated') {
+              <label
+                >Replicas
+                <input
+                  class="input"
+                  type="number"
+                  min="0"
+                  data-testid="service-replicas"
+                  [value]="form().replicas"
+                  (input)="set('replicas', $any($event.target).value)"
+              /></label>
+              @if (shown().replicas; as e) {
+                <span class="error">{{ e }}</span>
+              }
+            }
+            <label
+              >Constraints (one a line)
+              <textarea
+                class="input mono"
+                rows="2"
+                data-testid="service-constraints"
+                placeholder="node.role==worker"
+                [value]="form().constraints"
+                (input)="set('constraints', $any($event.target).value)"
+              ></textarea>
+            </label>
+            @if (shown().constraints; as e) {
+              <span class="error">{{ e }}</span>
+            }
+          </fieldset>
+          <fieldset>
+            <legend>Ports</legend>
+            <p class="muted small">
+              Ingress publishes on every node through the routing mesh; host mode publishes only on the nodes
+              that run a task (use it where the mesh is unavailable).
+            </p>
+            @for (p of form().ports; track $index; let i = $index) {
+              <div class="row">
+                <input
+                  class="input"
+                  placeholder="published"
+                  [attr.data-testid]="'service-port-published-' + i"
+                  [value]="p.published"
+                  (input)="setRow('ports', i, 'published', $any($event.target).value)"
+                />
+                <input
+                  class="input"
+                  placeholder="target"
+                  [attr.data-testid]="'service-port-target-' + i"
+                  [value]="p.target"
+                  (input)="setRow('ports', i, 'target', $any($event.target).value)"
+                />
+                <select
+                  class="input"
+                  [attr.data-testid]="'service-port-protocol-' + i"
+                  [value]="p.protocol"
+                  (change)="setRow('ports', i, 'protocol', $any($event.target).value)"
+                >
+                  <option>tcp</option>
+                  <option>udp</option>
+                </select>
+                <select
+                  class="input"
+                  [attr.data-testid]="'service-port-mode-' + i"
+                  [value]="p.mode"
+                  (change)="setRow('ports', i, 'mode', $any($event.target).value)"
+                >
+                  <option>ingress</option>
+                  <option>host</option>
+                </select>
+                <button
+                  type="button"
+                  class="btn-link danger"
+                  aria-label="Remove port"
+                  (click)="removeRow('ports', i)"
+                >
+                  ✕
+                </button>
+              </div>
+            }
+            <button
+              type="button"
+              class="btn btn-sm"
+              data-testid="service-port-add"
+              (click)="addRow('ports', { published: '', target: '', protocol: 'tcp', mode: 'ingress' })"
+            >
+              + Port
+            </button>
+            @if (shown().ports; as e) {
+              <span class="error">{{ e }}</span>
+            }
+          </fieldset>
+          <fieldset>
+            <legend>Mounts</legend>
+            @for (m of form().mounts; track $index; let i = $index) {
+              <div class="row">
+                <select
+                  class="input"
+                  [attr.data-testid]="'service-mount-type-' + i"
+                  [value]="m.type"
+                  (change)="setRow('mounts', i, 'type', $any($event.target).value)"
+                >
+                  <option>volume</option>
+                  <option>bind</option>
+                </select>
+                <input
+                  class="input mono"
+                  placeholder="source"
+                  [attr.data-testid]="'service-mount-source-' + i"
+                  [value]="m.source"
+                  (input)="setRow('mounts', i, 'source', $any($event.target).value)"
+                />
+                <input
+                  class="input mono"
+                  placeholder="/target"
+                  [attr.data-testid]="'service-mount-target-' + i"
+                  [value]="m.target"
+                  (input)="setRow('mounts', i, 'target', $any($event.target).value)"
+                />
+                <label
+                  ><input
+                    type="checkbox"
+                    [checked]="m.readOnly"
+                    (change)="setRow('mounts', i, 'readOnly', $any($event.target).checked)"
+                  />
+                  read-only</label
+                >
+                <button
+                  type="button"
+                  class="btn-link danger"
+                  aria-label="Remove mount"
+                  (click)="removeRow('mounts', i)"
+                >
+                  ✕
+                </button>
+              </div>
+            }
+            <button
+              type="button"
+              class="btn btn-sm"
+              data-testid="service-mount-add"
+              (click)="addRow('mounts', { type: 'volume', source: '', target: '', readOnly: false })"
+            >
+              + Mount
+            </button>
+            @if (shown().mounts; as e) {
+              <span class="error">{{ e }}</span>
+            }
+          </fieldset>
+          <fieldset>
+            <legend>Environment</legend>
+            @for (v of form().env; track $index; let i = $index) {
+              <div class="row">
+                <input
+                  class="input mono"
+                  placeholder="NAME"
+                  [attr.data-testid]="'service-env-key-' + i"
+                  [value]="v.key"
+                  (input)="setRow('env', i, 'key', $any($event.target).value)"
+                />
+                <input
+                  class="input mono"
+                  placeholder="value"
+                  [attr.data-testid]="'service-env-value-' + i"
+                  [value]="v.value"
+                  (input)="setRow('env', i, 'value', $any($event.target).value)"
+                />
+                <button
+                  type="button"
+                  class="btn-link danger"
+                  aria-label="Remove variable"
+                  (click)="removeRow('env', i)"
+                >
+                  ✕
+                </button>
+              </div>
+            }
+            <button
+              type="button"
+              class="btn btn-sm"
+              data-testid="service-env-add"
+              (click)="addRow('env', { key: '', value: '' })"
+            >
+              + Variable
+            </button>
+            @if (shown().env; as e) {
+              <span class="error">{{ e }}</span>
+            }
+          </fieldset>
+          <label
+            >Networks (overlay names, comma separated)
+            <input
+              class="input mono"
+              data-testid="service-networks"
+              [value]="form().networks"
+              (input)="set('networks', $any($event.target).value)"
+          /></label>
+          <fieldset>
+            <legend>Update config</legend>
+            <div class="row">
+              <label
+                >Parallelism
+                <input
+                  class="input"
+                  type="number"
+                  min="0"
+                  data-testid="service-parallelism"
+                  [value]="form().parallelism"
+                  (input)="set('parallelism', $any($event.target).value)"
+              /></label>
+              <label
+                >Delay (s)
+                <input
+                  class="input"
+                  type="number"
+                  min="0"
+                  data-testid="service-delay"
+                  [value]="form().delay"
+                  (input)="set('delay', $any($event.target).value)"
+              /></label>
+              <label
+                >On failure
+                <select
+                  class="input"
+                  data-testid="service-failure-action"
+                  [value]="form().failureAction"
+                  (change)="set('failureAction', $any($event.target).value)"
+                >
+                  <option>pause</option>
+                  <option>continue</option>
+                  <option>rollback</option>
+                </select>
+              </label>
+              <label
+                >Order
+                <select
+                  class="input"
+                  data-testid="service-order"
+                  [value]="form().order"
+                  (change)="set('order', $any($event.target).value)"
+                >
+                  <option>stop-first</option>
+                  <option>start-first</option>
+                </select>
+              </label>
+            </div>
+            @if (shown().parallelism ?? shown().delay; as e) {
+              <span class="error">{{ e }}</span>
+            }
+          </fieldset>
+          <cap-ownership-choice testId="service-ownership" [error]="ownershipShown()" [(value)]="ownership" />
+        </form>
+        <div dialog-actions>
+          <button type="button" class="btn" (click)="creating.set(false)">Cancel</button>
+          <button
+            type="submit"
+            form="service-form"
+            class="btn btn-primary"
+            data-testid="service-save"
+            [disabled]="busy()"
+          >
+            {{ busy() ? 'Creating…' : 'Create' }}
+          </button>
+        </div>
+      </cap-dialog>
+    }
+  `,
+  styles: `
+    .wrap {
+      overflow-x: auto;
+    }
+    .small {
+      font-size: 0.8rem;
+      overflow-wrap: anywhere;
+    }
+    .scale {
+      width: 4.5rem;
+    }
+    .actions {
+      white-space: nowrap;
+    }
+    .form {
+      display: grid;
+      gap: 0.6rem;
+    }
+    .form label {
+      display: grid;
+      gap: 0.2rem;
+    }
+    .row {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      align-items: end;
+      margin-bottom: 0.4rem;
+    }
+    .row label {
+      display: inline-flex;
+      gap: 0.3rem;
+    }
+    .error {
+      color: var(--danger);
+      font-size: 0.85rem;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ServicesPage {
+  protected readonly ctx = inject(EnvironmentContext);
+  private readonly docker = inject(DockerApi);
+  private readonly toasts = inject(ToastService);
+  private readonly confirm = inject(ConfirmService);
+  private readonly envApi = inject(DockerEnvironmentApi);
+  private readonly session = inject(SessionStore);
+  protected readonly P = Permission;
+  protected readonly time = formatTime;
+  protected readonly mode = serviceMode;
+  protected readonly replicas = (s: SwarmService) => replicasText(s);
+  protected readonly ports = (s: SwarmService) => portsText(s.Endpoint?.Ports ?? s.Spec.EndpointSpec?.Ports);
+  protected readonly image = (s: SwarmService) => s.Spec.TaskTemplate.ContainerSpec.Image.split('@')[0];
+  protected readonly manage = (s: SwarmService) => canManage(this.ctx, s);
+
+  protected readonly services = signal<SwarmService[]>([]);
+  protected readonly error = signal<string | null>(null);
+  protected readonly creating = signal(false);
+  protected readonly busy = signal(false);
+  protected readonly submitted = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  protected readonly form = signal<ServiceForm>(emptyServiceForm());
+  protected readonly ownership = signal<OwnershipForm>(PRIVATE_OWNERSHIP);
+  private readonly errors = computed(() => serviceFormErrors(this.form()));
+  protected readonly shown = computed(() => (this.submitted() ? this.errors() : {}));
+  protected readonly ownershipShown = computed(() =>
+    this.submitted() ? ownershipError(this.ownership()) : null,
+  );
+
+  constructor() {
+    reloadOnEnvironment(this.ctx, () => this.load());
+  }
+
+  async load(): Promise<void> {
+    try {
+      const r = await this.docker.getWithSource<SwarmService[]>(this.ctx.envId(), '/services', {
+        status: true,
+      });
+      this.ctx.noteSource(r.snapshotTime);
+      this.services.set([...r.body].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name)));
+      this.error.set(null);
+    } catch (error) {
+      this.error.set(`Could not load the services: ${errorMessage(error)}`);
+    }
+  }
+
+  protected openCreate(): void {
+    this.form.set(emptyServiceForm());
+    this.ownership.set(PRIVATE_OWNERSHIP);
+    this.submitted.set(false);
+    this.formError.set(null);
+    this.creating.set(true);
+  }
+
+  protected set<K extends keyof ServiceForm>(key: K, value: ServiceForm[K]): void {
+    this.form.update((f) => ({ ...f, [key]: value }));
+  }
+
+  protected addRow<K extends 'ports' | 'mounts' | 'env'>(key: K, row: ServiceForm[K][number]): void {
+    this.form.update((f) => ({ ...f, [key]: [...f[key], row] }));
+  }
+
+  protected removeRow(key: 'ports' | 'mounts' | 'env', i: number): void {
+    this.form.update((f) => ({ ...f, [key]: (f[key] as unknown[]).filter((_, j) => j !== i) }));
+  }
+
+  protected setRow(key: 'ports' | 'mounts' | 'env', i: number, field: string, value: string | boolean): void {
+    this.form.update((f) => ({
+      ...f,
+      [key]: (f[key] as unknown as Record<string, unknown>[]).map((r, j) =>
+        j === i ? { ...r, [field]: value } : r,
+      ),
+    }));
+  }
+
+  protected async create(event: Event): Promise<void> {
+    event.preventDefault();
+    this.submitted.set(true);
+    if (Object.keys(this.errors()).length > 0 || ownershipError(this.ownership())) return;
+    this.busy.set(true);
+    this.formError.set(null);
+    try {
+      const body = serviceCreateBody(this.form());
+      const created = await this.docker.post<PortainerDecoration & { ID: string }>(
+        this.ctx.envId(),
+        '/services/create',
+        body,
+      );
+      this.toasts.success(`Service ${body.Name} created`);
+      await this.setOwnership(created, body.Name);
+      this.creating.set(false);
+      await this.load();
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  /** The service exists now: an ownership failure is reported, not turned into a create failure. */
+  private async setOwnership(created: PortainerDecoration, name: string): Promise<void> {
+    try {
+      const applied = await applyOwnership(
+        this.envApi,
+        created,
+        this.ownership(),
+        this.session.user()?.Id ?? 0,
+      );
+      if (!applied)
+        this.toasts.error(`${name} stays private: the server named no resource control to change.`);
+    } catch (error) {
+      this.toasts.error(`${name} was created, but its ownership could not be set: ${errorMessage(error)}`);
+    }
+  }
+
+  async scale(s: SwarmService, value: string): Promise<void> {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) {
+      this.toasts.error('Replicas: a whole number, 0 or more');
+      return;
+    }
+    try {
+      await this.docker.post(
+        this.ctx.envId(),
+        `/services/${encodeURIComponent(s.ID)}/update`,
+        scaledSpec(s.Spec, n),
+        {
+          version: s.Version.Index,
+        },
+      );
+      this.toasts.success(`${s.Spec.Name} scaled to ${n}`);
+    } catch (error) {
+      this.toasts.error(`Could not scale ${s.Spec.Name}: ${errorMessage(error)}`);
+    }
+    await this.load();
+  }
+
+  protected async remove(s: SwarmService): Promise<void> {
+    const ok = await this.confirm.ask({
+      title: 'Remove service',
+      message: `Remove the service ${s.Spec.Name}? Its tasks are stopped on every node.`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await this.docker.delete(this.ctx.envId(), `/services/${encodeURIComponent(s.ID)}`);
+      this.toasts.success(`Service ${s.Spec.Name} removed`);
+    } catch (error) {
+      this.toasts.error(`Could not remove ${s.Spec.Name}: ${errorMessage(error)}`);
+    }
+    await this.load();
+  }
+}
