@@ -100,7 +100,7 @@ interface RealAgent {
 }
 
 /** The built agent in classic mode on a free loopback port; undefined when it is not built or not HTTPS yet. */
-async function startAgent(): Promise<RealAgent | undefined> {
+async function startAgent(extraEnv: Record<string, string> = {}): Promise<RealAgent | undefined> {
   if (!existsSync(AGENT_MAIN)) return undefined;
   const port = await freePort();
   let output = '';
@@ -110,6 +110,7 @@ async function startAgent(): Promise<RealAgent | undefined> {
       AGENT_PORT: String(port),
       AGENT_HOST: '127.0.0.1',
       LOG_LEVEL: 'INFO',
+      ...extraEnv,
     },
     cwd: mkdtempSync(join(tmpdir(), 'capstan-agent-')),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -388,6 +389,27 @@ describe.runIf(hasDocker)('agent environments through the real agent (classic, l
       expect(r.body).toMatchObject({ message: 'The agent refused the server signature' });
     } finally {
       await other.dispose();
+    }
+  });
+
+  it('speaks AGENT_SECRET mode: a server with the same CAPSTAN_AGENT_SECRET is accepted, others get 422', async (ctx) => {
+    if (!agent) return ctx.skip('the built agent does not answer HTTPS /ping yet');
+    const secret = `secret-${uniqueName('s')}`;
+    const secretAgent = await startAgent({ AGENT_SECRET: secret });
+    if (!secretAgent) throw new Error('the agent did not start with AGENT_SECRET');
+    const withSecret = await TestServer.start({ env: { CAPSTAN_AGENT_SECRET: secret } });
+    try {
+      const refused = await createAgentEnv(env, `127.0.0.1:${secretAgent.port}`);
+      expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+      expect(refused.body).toMatchObject({ message: 'The agent refused the server signature' });
+      const token = await initAdmin(withSecret);
+      const r = await createAgentEnv({ server: withSecret, admin: token }, `127.0.0.1:${secretAgent.port}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const info = await withSecret.request('GET', `/api/endpoints/${r.body.Id}/docker/info`, { token });
+      expect(info.status, info.text).toBe(200);
+    } finally {
+      secretAgent.proc.kill('SIGTERM');
+      await withSecret.dispose();
     }
   });
 

@@ -31,6 +31,8 @@ export interface CapstanConfig {
   readonly portalDir: string | undefined;
   /** Environment added at boot when there is none (unix:///var/run/docker.sock, tcp://host:port). */
   readonly initialEnvironment: string | undefined;
+  /** Shared secret of the classic agents (their AGENT_SECRET): then it is what every agent request signs. */
+  readonly agentSecret?: string | undefined;
 }
 
 /** One entry per configuration variable: the README's table is generated from this list. */
@@ -112,6 +114,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '',
     description:
       'Docker or Podman URL added as environment "local" at boot when none exists, e.g. unix:///var/run/docker.sock',
+  },
+  {
+    name: 'CAPSTAN_AGENT_SECRET',
+    default: '',
+    description:
+      'Shared secret of the classic agents (their AGENT_SECRET): signed instead of the constant message',
   },
   {
     name: 'CAPSTAN_PORTAL_DIR',
@@ -246,6 +254,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): CapstanConfig
     );
   }
 
+  const agentSecret = env['CAPSTAN_AGENT_SECRET'] === '' ? undefined : env['CAPSTAN_AGENT_SECRET'];
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     dataDir,
@@ -267,5 +277,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): CapstanConfig
     logFormat,
     portalDir: portalRaw === undefined ? undefined : resolve(cwd, portalRaw),
     initialEnvironment,
+    agentSecret,
   };
 }

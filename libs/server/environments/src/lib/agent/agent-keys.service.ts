@@ -1,11 +1,11 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import {
   AGENT_HEADERS,
   AGENT_SIGNATURE_MESSAGE,
   generateAgentKeyPair,
   signAgentMessage,
 } from '@capstan/contracts-agent';
-import { KeyValueStore, SecretBox } from '@capstan/server-core';
+import { CAPSTAN_CONFIG, type CapstanConfig, KeyValueStore, SecretBox } from '@capstan/server-core';
 
 const AGENT_KEY_PAIR = 'agent_key_pair';
 
@@ -32,6 +32,7 @@ export class AgentKeysService implements OnModuleInit {
   constructor(
     private readonly store: KeyValueStore,
     private readonly box: SecretBox,
+    @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -58,7 +59,11 @@ export class AgentKeysService implements OnModuleInit {
     // per request, and signing once keeps ECDSA off the proxy's hot path.
     this.signatureHeaders = Object.freeze({
       [AGENT_HEADERS.publicKey]: this.publicKeyHex,
-      [AGENT_HEADERS.signature]: signAgentMessage(privateKey, AGENT_SIGNATURE_MESSAGE),
+      // AGENT_SECRET mode (Portainer's AGENT_SECRET on the server too): the secret is the signed message.
+      [AGENT_HEADERS.signature]: signAgentMessage(
+        privateKey,
+        this.config.agentSecret ?? AGENT_SIGNATURE_MESSAGE,
+      ),
     });
   }
 
