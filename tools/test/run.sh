@@ -66,7 +66,7 @@ if want static; then
 
   say "type check"
   tc_pass=0 tc_fail=0
-  for cfg in apps/server/tsconfig.json apps/agent/tsconfig.json e2e/api/tsconfig.json e2e/browser/tsconfig.json e2e/swarm/tsconfig.json libs/agent/cluster/tsconfig.json; do
+  for cfg in apps/server/tsconfig.json apps/agent/tsconfig.json e2e/agent/tsconfig.json e2e/api/tsconfig.json e2e/browser/tsconfig.json e2e/swarm/tsconfig.json libs/agent/api/tsconfig.json libs/agent/cluster/tsconfig.json; do
     [ -f "$cfg" ] || continue
     if npx tsc -p "$cfg" --noEmit >>"$LOGS/typecheck.log" 2>&1; then tc_pass=$((tc_pass + 1)); else tc_fail=$((tc_fail + 1)); echo "   type errors in $cfg"; fi
   done
@@ -109,6 +109,15 @@ if want image; then
     vitest_suite image e2e/image/vitest.config.mts
   else
     missing image "no Docker engine on /var/run/docker.sock (tools/setup/docker.sh)"
+  fi
+fi
+
+# 6a. Agent API on the real engine (the built agent run as a child process; ~25 s)
+if want agent; then
+  if [ "$HAVE_DOCKER" = "1" ]; then
+    vitest_suite agent e2e/agent/vitest.config.mts
+  else
+    missing agent "no Docker engine on /var/run/docker.sock (tools/setup/docker.sh)"
   fi
 fi
 

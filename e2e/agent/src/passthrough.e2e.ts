@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { request } from 'node:https';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,12 +173,29 @@ describe('agent: Docker pass-through', () => {
   });
 
   it('answers 500 with the reference message when the socket is gone', async () => {
-    const orphan = await startAgent({ DOCKER_HOST: 'unix:///tmp/capstan-agent-no-such.sock' });
+    // A stand-in engine socket that answers while the agent starts (it may read /info), then disappears.
+    const socketPath = `/tmp/capstan-agent-e2e-${process.pid}.sock`;
+    rmSync(socketPath, { force: true });
+    const fake = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({ Name: 'fake', Swarm: { LocalNodeState: 'inactive', ControlAvailable: false } }),
+      );
+    });
+    await new Promise<void>((r) => fake.listen(socketPath, r));
+    const orphan = await startAgent({ DOCKER_HOST: `unix://${socketPath}` });
     try {
+      await new Promise<void>((r) => {
+        fake.close(() => r());
+        fake.closeAllConnections();
+      });
+      rmSync(socketPath, { force: true });
       const reply = await orphan.call('GET', '/containers/json', { headers: server.headers() });
       expect(reply.status).toBe(500);
       expect(reply.json()).toMatchObject({ message: errorOf('dockerSocket').message });
-      expect((reply.json() as { details: string }).details).toMatch(/ENOENT/);
+      expect((reply.json() as { details: string }).details).toMatch(
+        /ENOENT|ECONNREFUSED|socket hang up|ECONNRESET/,
+      );
     } finally {
       await orphan.stop();
     }

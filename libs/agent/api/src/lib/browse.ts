@@ -44,7 +44,7 @@ export class VolumeBrowser {
     const root = await this.root(req);
     const target = await this.existing(root, requirePath(path, root));
     const st = await stat(target).catch(notFound);
-    if (!st.isDirectory()) throw new AgentHttpError('listFiles', 'The path is not a directory');
+    if (!st.isDirectory()) throw new AgentHttpError('notADirectory');
     const entries: BrowseEntry[] = [];
     for (const name of await readdir(target)) {
       const info = await lstat(join(target, name)).catch(() => null);
@@ -69,7 +69,7 @@ export class VolumeBrowser {
     const root = await this.root(req);
     const target = await this.existing(root, requirePath(path, root));
     const st = await stat(target).catch(notFound);
-    if (!st.isFile()) throw new AgentHttpError('openFile', 'The path is not a file');
+    if (!st.isFile()) throw new AgentHttpError('notAFile');
     serveFile(target, st, httpReq, res);
   }
 
@@ -82,8 +82,7 @@ export class VolumeBrowser {
       else await unlink(target);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST')
-        throw new AgentHttpError('removeFile', 'The directory is not empty');
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new AgentHttpError('directoryNotEmpty');
       throw new AgentHttpError('removeFile', (err as Error).message);
     }
     sendNoContent(res);

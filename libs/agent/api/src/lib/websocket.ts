@@ -92,7 +92,7 @@ export class DockerStreams {
         }
         fail(
           new AgentHttpError(
-            status === 404 ? 'fileNotFound' : 'engineUpgrade',
+            status === 404 ? 'streamNotFound' : 'engineUpgrade',
             details || `Engine answered ${status}`,
           ),
         );

@@ -63,6 +63,14 @@ export const AGENT_ERRORS = {
   listFiles: { status: 500, message: 'Unable to list files inside specified directory', details: '' },
   openFile: { status: 500, message: 'Unable to open file', details: '' },
   removeFile: { status: 500, message: 'Unable to remove file', details: '' },
+  /** Capstan: client errors the original answers with 500. */
+  directoryNotEmpty: { status: 400, message: 'Unable to remove file', details: 'The directory is not empty' },
+  notADirectory: {
+    status: 400,
+    message: 'Unable to list files inside specified directory',
+    details: 'The path is not a directory',
+  },
+  notAFile: { status: 400, message: 'Unable to open file', details: 'The path is not a file' },
   renameFile: { status: 500, message: 'Unable to rename file', details: '' },
   writeFile: { status: 500, message: 'Unable to persist file', details: '' },
   invalidPayload: { status: 400, message: 'Invalid request payload', details: '' },
@@ -88,6 +96,8 @@ export const AGENT_ERRORS = {
     message: 'Kubernetes is not available on this agent',
     details: 'The agent runs on a Docker engine',
   },
+  /** Capstan: the exec instance or container of a WebSocket stream does not exist (engine 404). */
+  streamNotFound: { status: 404, message: 'Unable to find the container or exec instance', details: '' },
   /** WebSocket upgrade to the engine refused (no 101). */
   engineUpgrade: { status: 500, message: 'Unable to open the stream with the Docker engine', details: '' },
 } as const satisfies Record<string, AgentErrorSpec>;
