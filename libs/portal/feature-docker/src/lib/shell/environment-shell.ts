@@ -73,7 +73,7 @@ export const SWARM_SECTIONS: readonly EnvironmentSection[] = [
           <a
             [routerLink]="s.path ? s.path : '.'"
             routerLinkActive="active"
-            [routerLinkActiveOptions]="{ exact: s.path === '' }"
+            [routerLinkActiveOptions]="{ exact: s.path === '' || s.path === 'swarm' }"
             [attr.data-testid]="s.testId"
             ariaCurrentWhenActive="page"
             >{{ s.label }}</a

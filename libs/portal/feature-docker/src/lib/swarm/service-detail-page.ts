@@ -268,6 +268,11 @@ const MAX_LOG_LINES = 2000;
       margin: 0;
       font-size: 1rem;
     }
+    .row .input {
+      flex: 1 1 8rem;
+      width: auto;
+      min-width: 0;
+    }
     .row {
       display: flex;
       flex-wrap: wrap;

@@ -467,6 +467,11 @@ import {
       display: grid;
       gap: 0.2rem;
     }
+    .row .input {
+      flex: 1 1 8rem;
+      width: auto;
+      min-width: 0;
+    }
     .row {
       display: flex;
       flex-wrap: wrap;

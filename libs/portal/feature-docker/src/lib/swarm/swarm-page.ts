@@ -215,6 +215,11 @@ import {
     .actions {
       white-space: nowrap;
     }
+    .row .input {
+      flex: 1 1 8rem;
+      width: auto;
+      min-width: 0;
+    }
     .row {
       display: flex;
       gap: 0.5rem;

@@ -1,0 +1,154 @@
+import { expect, test, type Page } from '@playwright/test';
+import { TestServer } from '@capstan/testing';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Swarm pages on the multi-node Swarm lab (tools/setup/swarm-lab.sh up; the image loaded on every node with
+// `swarm-lab.sh load capstan/busybox:local`): node1 is the manager, added as a plain Docker socket environment.
+const NODE1 = '/run/capstan-swarm/node1.sock';
+const IMAGE = 'capstan/busybox:local';
+const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
+const hasLab = existsSync(NODE1);
+// Not an error in CI: npm test brings the lab up only around its own 'swarm' suite (e2e/swarm).
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+test.describe('Swarm in the portal (multi-node lab)', () => {
+  test.skip(!hasLab, `no Swarm lab at ${NODE1} (run tools/setup/swarm-lab.sh up)`);
+
+  let server: TestServer;
+  let token = '';
+  let envId = 0;
+  const password = `admin-${randomBytes(8).toString('hex')}`;
+  const service = `capstan-e2e-svc-${randomBytes(3).toString('hex')}`;
+  const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
+
+  test.beforeAll(async () => {
+    const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
+    server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
+    const init = await server.request('POST', '/api/users/admin/init', {
+      body: { username: 'admin', password },
+    });
+    expect(init.status, init.text).toBe(200);
+    token = (
+      await server.request<{ jwt: string }>('POST', '/api/auth', { body: { username: 'admin', password } })
+    ).body.jwt;
+    const form = new FormData();
+    form.append('Name', `swarm-lab-${randomBytes(3).toString('hex')}`);
+    form.append('EndpointCreationType', '1');
+    form.append('URL', `unix://${NODE1}`);
+    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(created.status, await created.clone().text()).toBe(200);
+    envId = ((await created.json()) as { Id: number }).Id;
+  });
+
+  test.afterAll(async () => {
+    if (server && envId) await server.request('DELETE', docker(`/services/${service}`), { token });
+    await server?.dispose();
+  });
+
+  async function login(page: Page): Promise<void> {
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await expect(page).toHaveURL(/\/home$/);
+  }
+
+  test('nodes, then a replicated service: create, scale, tasks per node, remove', async ({ page }) => {
+    await login(page);
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker`);
+    // The Swarm sections appear for a manager only.
+    await page.getByTestId('env-nav-swarm').click();
+    await expect(page.getByTestId('swarm-managers')).toHaveText('1');
+    await expect(page.getByTestId('swarm-workers')).toHaveText('2');
+    for (const n of ['node1', 'node2', 'node3'])
+      await expect(page.getByTestId(`node-status-${n}`)).toHaveText('ready');
+    await expect(page.getByTestId('node-demote-node1')).toBeVisible();
+    await shot(page, 'swarm-01-nodes');
+
+    await page.getByTestId('env-nav-services').click();
+    await page.getByTestId('service-create').click();
+    await page.getByTestId('service-name').fill(service);
+    await page.getByTestId('service-image').fill(IMAGE);
+    await page.getByTestId('service-command').fill('sleep 3600');
+    await page.getByTestId('service-replicas').fill('2');
+    await page.getByTestId('service-constraints').fill('node.platform.os==linux');
+    await page.getByTestId('service-env-add').click();
+    await page.getByTestId('service-env-key-0').fill('CAPSTAN_E2E');
+    await page.getByTestId('service-env-value-0').fill('swarm');
+    await shot(page, 'swarm-02-service-create');
+    await page.getByTestId('service-save').click();
+    await expect(page.getByTestId(`service-row-${service}`)).toBeVisible();
+
+    // The engine got the spec from the form.
+    const inspect = await server.request<{
+      Spec: { Mode: unknown; TaskTemplate: { ContainerSpec: { Env: string[]; Args: string[] } } };
+    }>('GET', docker(`/services/${service}`), { token });
+    expect(inspect.status).toBe(200);
+    expect(inspect.body.Spec.Mode).toEqual({ Replicated: { Replicas: 2 } });
+    expect(inspect.body.Spec.TaskTemplate.ContainerSpec.Env).toEqual(['CAPSTAN_E2E=swarm']);
+    expect(inspect.body.Spec.TaskTemplate.ContainerSpec.Args).toEqual(['sleep', '3600']);
+
+    await expect(async () => {
+      await page.getByTestId('services-refresh').click();
+      await expect(page.getByTestId(`service-replicas-${service}`)).toHaveText('2 / 2', { timeout: 1000 });
+    }).toPass({ timeout: 60_000 });
+
+    await page.getByTestId(`service-scale-input-${service}`).fill('3');
+    await page.getByTestId(`service-scale-${service}`).click();
+    await expect(
+      page.getByTestId('toast-success').filter({ hasText: `${service} scaled to 3` }),
+    ).toBeVisible();
+    await expect(async () => {
+      await page.getByTestId('services-refresh').click();
+      await expect(page.getByTestId(`service-replicas-${service}`)).toHaveText('3 / 3', { timeout: 1000 });
+    }).toPass({ timeout: 60_000 });
+    await shot(page, 'swarm-03-services-scaled');
+
+    // Tasks per node: three running tasks spread over the lab's nodes.
+    await page.getByTestId(`service-link-${service}`).click();
+    await expect(page.getByTestId('service-name-title')).toHaveText(service);
+    const tasks = page.getByTestId('service-tasks');
+    await expect(async () => {
+      await page.getByTestId('service-refresh').click();
+      await expect(tasks.locator('[data-testid^="task-"]').filter({ hasText: 'running' })).toHaveCount(3, {
+        timeout: 1000,
+      });
+    }).toPass({ timeout: 30_000 });
+    expect(await tasks.locator('[data-testid^="service-node-"]').count()).toBeGreaterThanOrEqual(2);
+    await shot(page, 'swarm-04-service-tasks');
+
+    // Its webhook: the toggle creates one and shows the public URL; calling it force-updates the service.
+    await page.getByTestId('service-webhook-toggle').check();
+    const url = (await page.getByTestId('service-webhook-url').textContent())?.trim() ?? '';
+    expect(url).toMatch(/\/api\/webhooks\/[0-9a-f-]{36}$/);
+    const fired = await fetch(url, { method: 'POST' });
+    expect(fired.status).toBe(204);
+    const forced = await server.request<{ Spec: { TaskTemplate: { ForceUpdate?: number } } }>(
+      'GET',
+      docker(`/services/${service}`),
+      { token },
+    );
+    expect(forced.body.Spec.TaskTemplate.ForceUpdate).toBe(1);
+    await page.getByTestId('service-logs-load').click();
+    await expect(page.getByTestId('service-logs-status')).toContainText('lines');
+    await shot(page, 'swarm-05-service-webhook');
+
+    await page.getByTestId('service-detail-remove').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect(
+      page.getByTestId('toast-success').filter({ hasText: `Service ${service} removed` }),
+    ).toBeVisible();
+    await expect(page.getByTestId(`service-row-${service}`)).toHaveCount(0);
+    await shot(page, 'swarm-06-service-removed');
+    expect((await server.request('GET', docker(`/services/${service}`), { token })).status).toBe(404);
+  });
+});
