@@ -121,7 +121,7 @@ if want agent; then
   fi
 fi
 
-# 6b. Multi-node Swarm (three dockerd in network namespaces, tools/setup/swarm-lab.sh; up, test, down ≈ 30 s)
+# 6b. Multi-node Swarm (three dockerd in network namespaces, tools/setup/swarm-lab.sh; agent image built, up, test, down ≈ 85 s)
 if want swarm; then
   if [ "$HAVE_DOCKER" = "1" ] && [ "$(id -u)" = "0" ]; then
     vitest_suite swarm e2e/swarm/vitest.config.mts

@@ -1,11 +1,13 @@
 import { createAgentApi, createLogger } from '@capstan/agent-api';
 import { AGENT_VERSION } from '@capstan/contracts-agent';
 
+import { attachClusterRouting, membership, startClusterMode } from './app/cluster-mode';
 import { AgentConfigError, loadAgentConfig } from './app/config';
 
 async function main(): Promise<void> {
   const config = loadAgentConfig(process.env);
   const log = createLogger(config.logLevel);
+  const cluster = await startClusterMode(config, log);
   const agent = await createAgentApi({
     host: config.host,
     port: config.port,
@@ -14,18 +16,20 @@ async function main(): Promise<void> {
     secret: config.secret,
     secretTimeoutMs: config.secretTimeoutMs,
     hostRoot: config.hostRoot,
+    cluster: cluster ? membership(cluster) : undefined,
     log,
   });
+  if (cluster) attachClusterRouting(agent, cluster, config.platform);
   const port = await agent.listen();
   log.info(
     `capstan-agent ${AGENT_VERSION} listening on https://${config.host}:${port} (platform ${config.platform}, ` +
-      `${config.secret ? 'AGENT_SECRET mode' : 'key pinned on the first verified signature'}, standalone)`,
+      `${config.secret ? 'AGENT_SECRET mode' : 'key pinned on the first verified signature'}, ` +
+      `${cluster ? `Swarm cluster mode on ${cluster.self().nodeName} (${cluster.self().role})` : 'standalone'})`,
   );
-  if (config.clusterAddr)
-    log.warn('AGENT_CLUSTER_ADDR is set but cluster mode is not available yet: running standalone');
 
   const stop = (signal: string): void => {
     log.info(`capstan-agent: ${signal}, shutting down`);
+    cluster?.stop();
     agent.close().then(
       () => process.exit(0),
       () => process.exit(1),

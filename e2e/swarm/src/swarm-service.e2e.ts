@@ -1,29 +1,37 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
+import { connect as tlsConnect } from 'node:tls';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 import { http, lab, nodeSocket, SignedClient, waitFor } from './support/lab';
 
 const run = promisify(execFile);
 
 /**
- * The stand-in agent (cluster lib + pass-through, bundled into an image on capstan/node:20-local) deployed as a
- * Swarm global service in the lab: overlay network, dnsrr endpoint mode, the node's Docker socket mounted, the
- * port published in host mode. The agents find each other through tasks.<service> (the service name read from
- * their own container's label) — nothing is configured. The client reaches each node's published port from the
- * lab's switch namespace through a unix-socket relay.
+ * The real agent (apps/agent bundled from this checkout into its own image, apps/agent/Dockerfile on
+ * capstan/node:20-local) deployed as a Swarm global service in the lab: overlay network, dnsrr endpoint mode, the
+ * node's Docker socket and the host root mounted, port 9001 published in host mode. The agents find each other
+ * through tasks.<service> (the service name read from their own container's label) — nothing is configured. The
+ * client (a server key, signed requests, HTTPS) reaches each node's published port from the lab's switch
+ * namespace through a unix-socket relay.
  */
 const isRoot = process.getuid?.() === 0;
-const IMAGE = 'capstan/e2e-swarm-agent:local';
+const ROOT = resolve(__dirname, '../../..');
+const IMAGE = 'capstan/agent:swarm-e2e';
 const SERVICE = 'capstan-agent';
 const client = new SignedClient();
 let dir = '';
 let relay: ChildProcess | null = null;
-const via = (n: number): { socketPath: string } => ({ socketPath: join(dir, `relay-${n}.sock`) });
+const via = (n: number): { socketPath: string; tls: true } => ({
+  socketPath: join(dir, `relay-${n}.sock`),
+  tls: true,
+});
 const docker = (n: number, ...args: string[]) => run('docker', ['-H', `unix://${nodeSocket(n)}`, ...args]);
 
 interface Tagged {
@@ -35,13 +43,36 @@ interface Tagged {
 describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery in the lab)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'capstan-swarm-'));
-    const { bundleHarness } = await import('./support/bundle-harness.mjs');
-    await bundleHarness(dir);
-    writeFileSync(
-      join(dir, 'Dockerfile'),
-      'FROM capstan/node:20-local\nCOPY harness.cjs /app/harness.cjs\nENV AGENT_PORT=9001\nCMD ["node", "/app/harness.cjs"]\n',
+    // The agent built into a private dist (the shared dist/ may be rebuilt by others at any time).
+    await run(
+      'npx',
+      [
+        'webpack-cli',
+        'build',
+        '--config',
+        'apps/agent/webpack.config.js',
+        '--output-path',
+        join(dir, 'dist/apps/agent'),
+      ],
+      {
+        cwd: ROOT,
+      },
     );
-    await run('docker', ['build', '-q', '-t', IMAGE, dir], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    await run(
+      'docker',
+      [
+        'build',
+        '-q',
+        '--build-arg',
+        'BASE_IMAGE=capstan/node:20-local',
+        '-t',
+        IMAGE,
+        '-f',
+        join(ROOT, 'apps/agent/Dockerfile'),
+        dir,
+      ],
+      { env: { ...process.env, DOCKER_BUILDKIT: '0' } },
+    );
     await lab('up');
     await lab('load', IMAGE);
     await docker(1, 'network', 'create', '-d', 'overlay', '--attachable', 'capstan-agents').catch(
@@ -61,6 +92,9 @@ describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery i
       'capstan-agents',
       '--endpoint-mode',
       'dnsrr',
+      // The image's health check runs every 30 s; Swarm's DNS lists a task only once it is healthy.
+      '--health-interval',
+      '1s',
       '--no-resolve-image',
       '--stop-grace-period',
       '1s',
@@ -136,6 +170,52 @@ describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery i
     const res = await http(via(3), 'GET', '/nodes', client.headers());
     expect(res.status).toBe(200);
     expect(res.json<unknown[]>()).toHaveLength(3);
+  });
+
+  it('execs over /websocket/exec into a container on a worker, through another node’s agent', async () => {
+    const list = await http(
+      via(1),
+      'GET',
+      `/containers/json?filters=${filter()}`,
+      client.headers({ 'X-PortainerAgent-Target': 'node1' }),
+    );
+    expect(list.json<Tagged[]>()).toHaveLength(1); // node1's own agent only
+    const onNode3 = (
+      await http({ socketPath: nodeSocket(3) }, 'GET', `/containers/json?filters=${filter()}`)
+    ).json<Tagged[]>()[0];
+    const target = { 'X-PortainerAgent-Target': 'node3' };
+    const exec = await http(via(1), 'POST', `/containers/${onNode3.Id}/exec`, client.headers(target), {
+      Cmd: ['sh', '-c', 'echo "exec-on-$(hostname)"'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+    });
+    expect(exec.status).toBe(201);
+    const { Id } = exec.json<{ Id: string }>();
+    const relay = join(dir, 'relay-1.sock');
+    const output = await new Promise<string>((resolveOut, reject) => {
+      const ws = new WebSocket(`wss://agent/websocket/exec?id=${Id}`, {
+        headers: client.headers(target),
+        rejectUnauthorized: false,
+        createConnection: () => tlsConnect({ path: relay, rejectUnauthorized: false }),
+      });
+      let text = '';
+      ws.on('message', (data: Buffer) => (text += data.toString('utf8')));
+      ws.on('close', () => resolveOut(text));
+      ws.on('error', reject);
+      setTimeout(() => ws.terminate(), 15_000).unref();
+    });
+    expect(output).toContain(`exec-on-${onNode3.Id.slice(0, 12)}`);
+
+    const hostInfo = await http(
+      via(2),
+      'GET',
+      '/v2/host/info',
+      client.headers({ 'X-PortainerAgent-Target': 'node3' }),
+    );
+    expect(hostInfo.status).toBe(200);
+    expect(Object.keys(hostInfo.json<object>()).sort()).toEqual(['PCIDevices', 'PhysicalDisks']);
   });
 
   it('with node2 powered off, the aggregate answers and names node2', async () => {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,18 +37,20 @@ export interface Answer {
   json<T = unknown>(): T;
 }
 
-/** One HTTP request to host:port or a unix socket (socketPath), answer buffered. */
+/** One HTTP request to host:port or a unix socket (socketPath), answer buffered; `tls` for the agent's HTTPS. */
 export function http(
-  target: { port: number; host?: string } | { socketPath: string },
+  target: ({ port: number; host?: string } | { socketPath: string }) & { tls?: boolean },
   method: string,
   path: string,
   headers: Record<string, string> = {},
   body?: unknown,
 ): Promise<Answer> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const send = target.tls ? httpsRequest : request;
   return new Promise((resolveAnswer, reject) => {
-    const req = request(
+    const req = send(
       {
+        rejectUnauthorized: false,
         ...('socketPath' in target
           ? { socketPath: target.socketPath }
           : { host: target.host ?? '127.0.0.1', port: target.port }),

@@ -1,3 +1,5 @@
+import { AgentMember } from '@capstan/contracts-agent';
+
 /**
  * The live member table of an agent cluster. Pure: the clock is passed in, nothing here does IO.
  *
@@ -22,13 +24,7 @@ export interface Member extends MemberIdentity {
 }
 
 /** The /agents response item (Portainer agent protocol §1.3). Port is a string on the wire. */
-export interface AgentListItem {
-  IPAddress: string;
-  Port: string;
-  NodeName: string;
-  NodeRole: NodeRole;
-  EdgeKeySet: boolean;
-}
+export type AgentListItem = AgentMember;
 
 export class MemberTable {
   private readonly byAddress = new Map<string, Member>();
