@@ -48,8 +48,9 @@ export function proxyToDocker(
       out[name] = value;
     }
     res.writeHead(reply.statusCode ?? 502, out);
-    // Streams (logs, events, pull progress) flush every chunk as the engine sends it.
-    res.flushHeaders();
+    // A stream (logs, events, pull progress: no length) shows its headers at once; a sized reply goes out with
+    // its body (one TLS write instead of two). Every chunk is written through as the engine sends it.
+    if (reply.headers['content-length'] === undefined) res.flushHeaders();
     reply.pipe(res);
     reply.on('error', () => res.destroy());
   });
