@@ -6,7 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -432,5 +432,53 @@ describe.runIf(hasDocker)('agent environments through the real agent (classic, l
     });
     expect(rm.status, rm.text).toBe(204);
     created.shift();
+  });
+});
+
+const LAB_MANAGER = '/run/capstan-swarm/node1.sock';
+const hasLab = existsSync(LAB_MANAGER);
+
+function labAnswers(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpRequest({ socketPath: LAB_MANAGER, path: '/_ping', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+describe.runIf(hasLab)('agent environment on a Swarm manager (the lab’s node1, 3 nodes)', () => {
+  const env = withAdminServer();
+  let agent: RealAgent | undefined;
+
+  beforeAll(async () => {
+    // The lab is shared: a node being restarted by another suite is an absent component, not a failure here.
+    if (await labAnswers()) agent = await startAgent({ DOCKER_HOST: `unix://${LAB_MANAGER}` });
+  });
+  afterAll(() => agent?.proc.kill('SIGTERM'));
+
+  it('snapshots the Swarm through the agent: nodes counted from /nodes, CPU and memory summed over them', async (ctx) => {
+    if (!agent) return ctx.skip('the lab manager or the built agent does not answer');
+    const r = await createAgentEnv(env, `127.0.0.1:${agent.port}`);
+    expect(r.status, JSON.stringify(r.body) + agent.output()).toBe(200);
+    const nodes = await env.server.request<
+      { Description: { Resources: { NanoCPUs: number; MemoryBytes: number } } }[]
+    >('GET', `/api/endpoints/${r.body.Id}/docker/nodes`, { token: env.admin });
+    expect(nodes.status, nodes.text).toBe(200);
+    expect(nodes.body.length).toBeGreaterThanOrEqual(2);
+    const s = await env.server.request('POST', `/api/endpoints/${r.body.Id}/snapshot`, { token: env.admin });
+    expect(s.status, s.text).toBe(204);
+    const e = await env.server.request<{
+      Snapshots: { Swarm: boolean; NodeCount: number; TotalCPU: number; TotalMemory: number }[];
+    }>('GET', `/api/endpoints/${r.body.Id}`, { token: env.admin });
+    const snap = e.body.Snapshots[0];
+    expect(snap?.Swarm).toBe(true);
+    expect(snap?.NodeCount).toBe(nodes.body.length);
+    const sum = (f: (n: (typeof nodes.body)[number]) => number) => nodes.body.reduce((a, n) => a + f(n), 0);
+    expect(snap?.TotalCPU).toBe(Math.floor(sum((n) => n.Description.Resources.NanoCPUs) / 1e9));
+    expect(snap?.TotalMemory).toBe(sum((n) => n.Description.Resources.MemoryBytes));
   });
 });

@@ -7,6 +7,7 @@ import { DockerPort } from './docker.port';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
 import { EnvironmentsService } from './environments.service';
+import { swarmTotals } from './agent/swarm-totals';
 import { summarise, type DockerSnapshotRaw, type DockerSnapshotSummary } from './snapshot.model';
 
 /** Used when the settings hold no valid value (they are validated on update). */
@@ -126,7 +127,8 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
       Info: info,
       Version: version,
     };
-    return { summary: summarise(raw, services, nodes, this.clock.now()), raw };
+    // A Swarm's capacity is its nodes' (through an agent, the containers and lists are already every node's).
+    return { summary: { ...summarise(raw, services, nodes, this.clock.now()), ...swarmTotals(nodes) }, raw };
   }
 
   private async pass(): Promise<SnapshotOutcome[]> {
