@@ -34,6 +34,7 @@ import {
   stateBadge,
 } from '../shared/docker-models';
 import { EnvironmentContext } from '../shell/environment-context';
+import { NodeFilter, agentNode, nodeNamesOf } from '../swarm/node-column';
 import {
   type BulkItem,
   CONTAINER_ACTIONS,
@@ -60,6 +61,8 @@ interface Row {
   readonly image: string;
   readonly ip: string;
   readonly ownership: string;
+  /** The agent's `Portainer.Agent.NodeName` (Swarm through an agent), else ''. */
+  readonly node: string;
   readonly owned: boolean;
   readonly ports: { label: string; href: string | null }[];
   /** The details page (plain hrefs: a RouterLink per cell costs too much while scrolling fast). */
@@ -87,7 +90,7 @@ const SORTS: { key: SortKey; label: string }[] = [
  */
 @Component({
   selector: 'cap-containers-page',
-  imports: [Alert, Dialog, PageHeader, RouterLink, ScrollingModule, SearchShortcut],
+  imports: [Alert, Dialog, NodeFilter, PageHeader, RouterLink, ScrollingModule, SearchShortcut],
   template: `
     <cap-page-header title="Containers" [subtitle]="subtitle()">
       <span class="live muted" data-testid="containers-live">{{ liveLabel() }}</span>
@@ -122,6 +125,7 @@ const SORTS: { key: SortKey; label: string }[] = [
           (input)="query.set($any($event.target).value)"
         />
       </label>
+      <cap-node-filter testId="containers-node-filter" [nodes]="nodes()" [(value)]="node" />
       <label class="sort-select">
         <span class="sr-only">Sort by</span>
         <select class="input" data-testid="containers-sort" (change)="sortBy($any($event.target).value)">
@@ -231,6 +235,9 @@ const SORTS: { key: SortKey; label: string }[] = [
               [title]="row.name"
               >{{ row.name }}</a
             >
+            @if (row.node) {
+              <span class="node-tag muted" [attr.data-testid]="'node-' + row.name">{{ row.node }}</span>
+            }
           </span>
           <span class="c-state" role="cell">
             <span [class]="row.badgeClass" [attr.data-testid]="'state-' + row.name">{{ row.state }}</span>
@@ -392,6 +399,10 @@ const SORTS: { key: SortKey; label: string }[] = [
       text-overflow: ellipsis;
       white-space: nowrap;
     }
+    .node-tag {
+      margin-left: 0.4rem;
+      font-size: 0.75rem;
+    }
     .row.head {
       background: var(--surface-2);
       font-weight: 600;
@@ -505,6 +516,9 @@ export class ContainersPage {
   protected readonly loading = signal(true);
   protected readonly loadError = signal<string | null>(null);
   readonly query = signal('');
+  /** Node filter (agent-fronted Swarm lists only). */
+  readonly node = signal('');
+  protected readonly nodes = computed(() => nodeNamesOf(this.containers()));
   readonly sortKey = signal<SortKey>('name');
   /** 1 ascending, -1 descending. */
   readonly sortDir = signal<1 | -1>(1);
@@ -562,13 +576,14 @@ export class ContainersPage {
         image: c.Image,
         ip,
         ownership,
+        node: agentNode(c),
         owned: this.ctx.ownedByCaller(c.Portainer?.ResourceControl),
         ports,
         link: base + c.Id,
         badgeClass: `badge badge-${stateBadge(c.State)}`,
         created: formatUnix(c.Created),
         haystack:
-          `${name} ${c.Image} ${c.State} ${c.Status} ${ip} ${c.Id.slice(0, 12)} ${ownership}`.toLowerCase(),
+          `${name} ${c.Image} ${c.State} ${c.Status} ${ip} ${c.Id.slice(0, 12)} ${ownership} ${agentNode(c)}`.toLowerCase(),
       };
     });
   });
@@ -576,9 +591,11 @@ export class ContainersPage {
   /** Filtered and sorted: what the list shows, in order. */
   readonly rows = computed<Row[]>(() => {
     const terms = this.query().trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const node = this.node();
+    const onNode = node ? this.allRows().filter((r) => r.node === node) : this.allRows();
     const filtered = terms.length
-      ? this.allRows().filter((r) => terms.every((t) => r.haystack.includes(t)))
-      : [...this.allRows()];
+      ? onNode.filter((r) => terms.every((t) => r.haystack.includes(t)))
+      : [...onNode];
     const key = this.sortKey();
     const dir = this.sortDir();
     const value = (r: Row): string | number =>

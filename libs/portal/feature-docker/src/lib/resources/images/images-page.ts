@@ -29,6 +29,7 @@ import {
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
+import { NodeFilter, matchesNode, nodeNamesOf, withNodeColumn } from '../../swarm/node-column';
 import { reloadOnEnvironment } from '../shared/reload';
 import { ImageImportDialog } from './image-import-dialog';
 import { ImagePullDialog } from './image-pull-dialog';
@@ -50,6 +51,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
 @Component({
   selector: 'cap-images-page',
   imports: [
+    NodeFilter,
     Alert,
     CellDef,
     DataTable,
@@ -104,6 +106,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
           (input)="query.set($any($event.target).value)"
         />
       </label>
+      <cap-node-filter testId="image-node-filter" [nodes]="nodes()" [(value)]="node" />
       <label>
         <span class="sr-only">Usage</span>
         <select
@@ -121,7 +124,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
 
     <cap-data-table
       caption="Images"
-      [columns]="columns"
+      [columns]="shownColumns()"
       [rows]="filtered()"
       [loading]="loading()"
       [rowTestId]="rowTestId"
@@ -377,14 +380,20 @@ export class ImagesPage {
   protected readonly query = signal('');
   protected readonly usage = signal<UsageFilter>('all');
   protected readonly filtered = computed(() => {
+    const node = this.node();
     const q = this.query().trim().toLowerCase();
     const usage = this.usage();
-    return this.images().filter(
-      (i) =>
-        (usage === 'all' || (usage === 'used') === i.inUse) &&
-        (!q || i.Id.toLowerCase().includes(q) || i.tags.some((t) => t.toLowerCase().includes(q))),
-    );
+    return this.images()
+      .filter((x) => matchesNode(x, node))
+      .filter(
+        (i) =>
+          (usage === 'all' || (usage === 'used') === i.inUse) &&
+          (!q || i.Id.toLowerCase().includes(q) || i.tags.some((t) => t.toLowerCase().includes(q))),
+      );
   });
+  protected readonly node = signal('');
+  protected readonly nodes = computed(() => nodeNamesOf(this.images()));
+  protected readonly shownColumns = computed(() => withNodeColumn(this.columns, this.nodes().length > 0));
   protected readonly totalText = computed(() => {
     const all = this.images();
     const size = all.reduce((sum, i) => sum + i.Size, 0);

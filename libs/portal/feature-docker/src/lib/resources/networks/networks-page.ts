@@ -31,6 +31,7 @@ import {
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
+import { NodeFilter, matchesNode, nodeNamesOf, withNodeColumn } from '../../swarm/node-column';
 import { KeyValueEditor } from '../shared/key-value-editor';
 import {
   type OwnershipForm,
@@ -64,6 +65,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
 @Component({
   selector: 'cap-networks-page',
   imports: [
+    NodeFilter,
     Alert,
     CellDef,
     DataTable,
@@ -105,11 +107,12 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
           (input)="query.set($any($event.target).value)"
         />
       </label>
+      <cap-node-filter testId="network-node-filter" [nodes]="nodes()" [(value)]="node" />
     </div>
 
     <cap-data-table
       caption="Networks"
-      [columns]="columns"
+      [columns]="shownColumns()"
       [rows]="filtered()"
       [loading]="loading()"
       [rowTestId]="rowTestId"
@@ -322,16 +325,22 @@ export class NetworksPage {
   protected readonly loadError = signal<string | null>(null);
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
+    const node = this.node();
     const q = this.query().trim().toLowerCase();
-    if (!q) return this.networks();
-    return this.networks().filter(
-      (n) =>
-        n.Name.toLowerCase().includes(q) ||
-        n.Driver.toLowerCase().includes(q) ||
-        shortId(n.Id).includes(q) ||
-        ipamSummary(n).subnet.includes(q),
-    );
+    if (!q) return this.networks().filter((x) => matchesNode(x, node));
+    return this.networks()
+      .filter((x) => matchesNode(x, node))
+      .filter(
+        (n) =>
+          n.Name.toLowerCase().includes(q) ||
+          n.Driver.toLowerCase().includes(q) ||
+          shortId(n.Id).includes(q) ||
+          ipamSummary(n).subnet.includes(q),
+      );
   });
+  protected readonly node = signal('');
+  protected readonly nodes = computed(() => nodeNamesOf(this.networks()));
+  protected readonly shownColumns = computed(() => withNodeColumn(this.columns, this.nodes().length > 0));
 
   protected readonly creating = signal(false);
   protected readonly name = signal('');

@@ -34,6 +34,7 @@ import {
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
+import { NodeFilter, matchesNode, nodeNamesOf, withNodeColumn } from '../../swarm/node-column';
 import { KeyValueEditor } from '../shared/key-value-editor';
 import {
   type OwnershipForm,
@@ -50,6 +51,7 @@ import { reloadOnEnvironment } from '../shared/reload';
 @Component({
   selector: 'cap-volumes-page',
   imports: [
+    NodeFilter,
     Alert,
     CellDef,
     DataTable,
@@ -97,11 +99,12 @@ import { reloadOnEnvironment } from '../shared/reload';
           (input)="query.set($any($event.target).value)"
         />
       </label>
+      <cap-node-filter testId="volume-node-filter" [nodes]="nodes()" [(value)]="node" />
     </div>
 
     <cap-data-table
       caption="Volumes"
-      [columns]="columns"
+      [columns]="shownColumns()"
       [rows]="filtered()"
       [loading]="loading()"
       [rowTestId]="rowTestId"
@@ -252,15 +255,21 @@ export class VolumesPage {
   protected readonly loadError = signal<string | null>(null);
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
+    const node = this.node();
     const q = this.query().trim().toLowerCase();
-    if (!q) return this.volumes();
-    return this.volumes().filter(
-      (v) =>
-        v.Name.toLowerCase().includes(q) ||
-        v.Driver.toLowerCase().includes(q) ||
-        v.usedBy.some((c) => c.toLowerCase().includes(q)),
-    );
+    if (!q) return this.volumes().filter((x) => matchesNode(x, node));
+    return this.volumes()
+      .filter((x) => matchesNode(x, node))
+      .filter(
+        (v) =>
+          v.Name.toLowerCase().includes(q) ||
+          v.Driver.toLowerCase().includes(q) ||
+          v.usedBy.some((c) => c.toLowerCase().includes(q)),
+      );
   });
+  protected readonly node = signal('');
+  protected readonly nodes = computed(() => nodeNamesOf(this.volumes()));
+  protected readonly shownColumns = computed(() => withNodeColumn(this.columns, this.nodes().length > 0));
   protected readonly drivers = computed(() => [
     ...new Set(['local', ...this.volumes().map((v) => v.Driver)]),
   ]);
