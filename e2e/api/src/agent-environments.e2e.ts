@@ -210,6 +210,31 @@ describe('agent environments: creation and signatures (recording agent)', () => 
     expectApiError(bad, 400, /node name/);
   });
 
+  it('tells the agent an administrator may browse the host, never on a caller’s word', async () => {
+    const created = await createAgentEnv(env, recorder.url);
+    const id = created.body.Id;
+    const user = await createUser(env.server, env.admin);
+    const put = await env.server.request('PUT', `/api/endpoints/${id}`, {
+      token: env.admin,
+      body: { UserAccessPolicies: { [user.id]: { RoleId: 1 } } },
+    });
+    expect(put.status, put.text).toBe(200);
+    const browse = `/api/endpoints/${id}/docker/v2/browse/ls?path=/`;
+    recorder.seen.length = 0;
+    let r = await env.server.request('GET', browse, { token: env.admin });
+    expect(r.status, r.text).toBe(200);
+    expect(recorder.seen[0]?.path).toBe('/v2/browse/ls?path=/');
+    expect(recorder.seen[0]?.headers[h(AGENT_HEADERS.browseHost)]).toBe('1');
+    // An environment administrator is not a server administrator: the header they send is dropped.
+    recorder.seen.length = 0;
+    r = await env.server.request('GET', browse, {
+      token: user.token,
+      headers: { [AGENT_HEADERS.browseHost]: '1' },
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(recorder.seen[0]?.headers[h(AGENT_HEADERS.browseHost)]).toBeUndefined();
+  });
+
   it('keeps its key across a restart: the same public key signs afterwards', async () => {
     const created = await createAgentEnv(env, recorder.url);
     const before = recorder.seen.at(-1)?.headers[h(AGENT_HEADERS.publicKey)];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { UserRole } from '@capstan/contracts-api';
 import {
   AuthenticatorPort,
   BadGatewayError,
@@ -40,6 +41,8 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'x-portaineragent-publickey',
   'x-portaineragent-signature',
   'x-portaineragent-target',
+  // Only the server says who may browse an agent's host files.
+  'x-capstan-agent-browse-host',
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
 const MAX_REWRITE_BYTES = 128 * 1024 * 1024;
@@ -85,7 +88,12 @@ export class DockerProxy {
       // Agent environments: Portainer's clients name the Swarm node by `?nodeName=` or X-PortainerAgent-Target.
       const nodeName =
         new URLSearchParams(query).get('nodeName') ?? headerValue(request.headers['x-portaineragent-target']);
-      const connection = withAgentTarget(this.environments.connectionOf(env, 0), nodeName);
+      const targeted = withAgentTarget(this.environments.connectionOf(env, 0), nodeName);
+      // Host browsing through an agent (/browse/* without volumeID) is for administrators, as in Portainer.
+      const connection =
+        targeted.agent && user.role === UserRole.Administrator
+          ? { ...targeted, agent: { ...targeted.agent, browseHost: true } }
+          : targeted;
       const plan = await this.ownership.plan({
         user,
         envId,

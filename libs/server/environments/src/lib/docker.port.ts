@@ -26,6 +26,8 @@ export interface AgentRoute {
   readonly headers: Readonly<Record<string, string>>;
   /** X-PortainerAgent-Target: the Swarm node that must run the request. */
   readonly target?: string;
+  /** X-Capstan-Agent-Browse-Host: the caller is an administrator, the agent may browse the host's files. */
+  readonly browseHost?: boolean;
 }
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
@@ -47,7 +49,11 @@ export function withAgentTarget(
 
 /** The headers an agent needs on a request: the signature, and the target node when set. */
 export function agentHeaders(agent: AgentRoute): Record<string, string> {
-  return agent.target ? { ...agent.headers, [AGENT_HEADERS.target]: agent.target } : { ...agent.headers };
+  return {
+    ...agent.headers,
+    ...(agent.target ? { [AGENT_HEADERS.target]: agent.target } : {}),
+    ...(agent.browseHost ? { [AGENT_HEADERS.browseHost]: '1' } : {}),
+  };
 }
 
 /** What Capstan asks of an engine outside the proxy: pings and snapshots. */
