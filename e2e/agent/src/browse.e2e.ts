@@ -212,6 +212,29 @@ describe('agent: volume browser', () => {
     expect(existsSync(join(data, 'notes.txt'))).toBe(false);
   });
 
+  it('streams a large upload, also when the file part comes before the Path field', async () => {
+    const big = Buffer.alloc(8 * 1024 * 1024, 'z');
+    big.write('head', 0);
+    big.write('tail', big.length - 4);
+    const boundary = 'capstanFileFirst';
+    const payload = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
+          'Content-Type: application/octet-stream\r\n\r\n',
+      ),
+      big,
+      Buffer.from(
+        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="Path"\r\n\r\n/big\r\n--${boundary}--\r\n`,
+      ),
+    ]);
+    const reply = await agent.call('POST', `/v2/browse/put?volumeID=${VOLUME}`, {
+      headers: signed({ 'Content-Type': `multipart/form-data; boundary=${boundary}` }),
+      body: payload,
+    });
+    expect(reply.status).toBe(204);
+    expect(readFileSync(join(data, 'big/big.bin')).equals(big)).toBe(true);
+  });
+
   it('refuses an upload without a file, or with .. in its Path', async () => {
     const noFile = multipart({ Path: '/' });
     const a = await agent.call('POST', `/browse/put?volumeID=${VOLUME}`, {

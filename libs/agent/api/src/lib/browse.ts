@@ -1,14 +1,27 @@
 import { constants, createReadStream, Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import {
+  FileHandle,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, extname, isAbsolute, join, posix, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 import { BrowseEntry, DOCKER_VOLUME_NAME } from '@capstan/contracts-agent';
 
 import { DockerEngine } from './docker-engine';
 import { AgentHttpError, readJsonObject, sendNoContent, sendJson } from './http-util';
+import { PartSink, readMultipart } from './multipart';
 
 /** Where the browse operations may act: a volume's data directory (realpath), or the whole file system. */
 interface BrowseRoot {
@@ -109,37 +122,56 @@ export class VolumeBrowser {
 
   async put(req: BrowseRequest, httpReq: IncomingMessage, res: ServerResponse): Promise<void> {
     const root = await this.root(req);
-    const form = await readMultipart(httpReq);
-    const dirField = form.get('Path') ?? form.get('path');
-    const file = form.get('file');
-    if (typeof dirField !== 'string') throw new AgentHttpError('invalidPayload', 'Missing Path field');
-    if (!(file instanceof File)) throw new AgentHttpError('invalidPayload', 'Missing file field');
-    const name = file.name.split(/[\\/]/).pop() ?? '';
-    if (!name || name === '.' || name === '..')
-      throw new AgentHttpError('invalidPayload', 'Invalid file name');
+    let dirField: string | undefined;
+    let fileName: string | undefined;
+    let target: FileHandle | undefined;
+    let spill: { dir: string; handle: FileHandle } | undefined;
 
-    const dir = await this.directoryFor(root, checkedPath(dirField || '/', root));
-    let handle;
-    try {
-      // Truncate (the original keeps a longer old file's tail); never follow a symlink at the target.
-      handle = await open(
-        join(dir, name),
-        constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
-        0o644,
-      );
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
-        throw new AgentHttpError('outsideVolume', 'The target is a symbolic link');
+    const openTarget = async (name: string): Promise<FileHandle> => {
+      const dir = await this.directoryFor(root, checkedPath(dirField || '/', root));
+      try {
+        // Truncate (the original keeps a longer old file's tail); never follow a symlink at the target.
+        return await open(join(dir, name), UPLOAD_FLAGS, 0o644);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+          throw new AgentHttpError('outsideVolume', 'The target is a symbolic link');
+        }
+        throw new AgentHttpError('writeFile', (err as Error).message);
       }
-      throw new AgentHttpError('writeFile', (err as Error).message);
-    }
+    };
+
     try {
-      await pipeline(
-        Readable.fromWeb(file.stream() as import('node:stream/web').ReadableStream),
-        handle.createWriteStream(),
-      );
+      await readMultipart(httpReq, httpReq.headers['content-type'] ?? '', {
+        field: (name, value) => {
+          if ((name === 'Path' || name === 'path') && dirField === undefined) dirField = value;
+        },
+        file: async (name, filename) => {
+          if (name !== 'file' || fileName !== undefined) return null;
+          fileName = uploadName(filename);
+          if (dirField !== undefined) {
+            target = await openTarget(fileName);
+            return sinkOf(target);
+          }
+          // The file came before the Path field: keep it aside until the directory is known.
+          const dir = await mkdtemp(join(tmpdir(), 'capstan-agent-upload-'));
+          spill = { dir, handle: await open(join(dir, 'data'), 'w', 0o600) };
+          return sinkOf(spill.handle);
+        },
+      });
+      if (dirField === undefined) throw new AgentHttpError('invalidPayload', 'Missing Path field');
+      if (fileName === undefined) throw new AgentHttpError('invalidPayload', 'Missing file field');
+      if (spill) {
+        target = await openTarget(fileName);
+        const sink = sinkOf(target);
+        for await (const chunk of createReadStream(join(spill.dir, 'data')))
+          await sink.write(chunk as Buffer);
+      }
     } finally {
-      await handle.close().catch(() => undefined);
+      await target?.close().catch(() => undefined);
+      if (spill) {
+        await spill.handle.close().catch(() => undefined);
+        await rm(spill.dir, { recursive: true, force: true });
+      }
     }
     sendNoContent(res);
   }
@@ -242,23 +274,28 @@ function notFound(err: unknown): never {
   throw new AgentHttpError('openFile', (err as Error).message);
 }
 
-/** The multipart form of an upload (buffered by the platform's FormData parser). */
-async function readMultipart(req: IncomingMessage): Promise<FormData> {
-  const type = req.headers['content-type'] ?? '';
-  if (!type.toLowerCase().startsWith('multipart/form-data')) {
-    throw new AgentHttpError('invalidPayload', 'Expected a multipart/form-data body');
+const UPLOAD_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+
+/** The basename of an uploaded file's name (either separator); `.`, `..` and empty are refused. */
+function uploadName(filename: string): string {
+  const name = filename.split(/[\\/]/).pop() ?? '';
+  if (!name || name === '.' || name === '..' || name.includes('\0')) {
+    throw new AgentHttpError('invalidPayload', 'Invalid file name');
   }
-  const request = new Request('http://agent/upload', {
-    method: 'POST',
-    headers: { 'content-type': type },
-    body: Readable.toWeb(req) as ReadableStream,
-    duplex: 'half',
-  } as RequestInit);
-  try {
-    return await request.formData();
-  } catch (err) {
-    throw new AgentHttpError('invalidPayload', (err as Error).message);
-  }
+  return name;
+}
+
+function sinkOf(handle: FileHandle): PartSink {
+  return {
+    write: async (chunk) => {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+        offset += bytesWritten;
+      }
+    },
+    end: () => Promise.resolve(),
+  };
 }
 
 const CONTENT_TYPES: Record<string, string> = {
