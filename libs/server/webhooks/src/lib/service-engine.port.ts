@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { EngineConnection } from '@capstan/server-environments';
+import { agentHeaders, type EngineConnection } from '@capstan/server-environments';
 
 /** A Swarm service as `GET /services/{id}` returns it (the parts a webhook needs). */
 export interface ServiceInspect {
@@ -30,7 +30,10 @@ export abstract class ServiceEnginePort {
 
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
-/** Node's HTTP client on the environment's socket, TCP or TCP+TLS (with its client certificate). */
+/**
+ * Node's HTTP client on the environment's socket, TCP or TCP+TLS (with its client certificate), or through its
+ * agent (HTTPS to a self-signed certificate, signed; the agent sends /services calls to a manager).
+ */
 export class HttpServiceEngine extends ServiceEnginePort {
   call(
     connection: EngineConnection,
@@ -68,12 +71,24 @@ export class HttpServiceEngine extends ServiceEnginePort {
           resolve({ status: res.statusCode ?? 502, body: parsed });
         });
       };
-      const req =
-        url.protocol === 'unix:'
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const req = connection.agent
+        ? httpsRequest(
+            {
+              host,
+              port: Number(url.port),
+              path,
+              method,
+              headers: { ...headers, ...agentHeaders(connection.agent) },
+              rejectUnauthorized: false,
+            },
+            onResponse,
+          )
+        : url.protocol === 'unix:'
           ? httpRequest({ socketPath: url.pathname, path, method, headers }, onResponse)
           : (connection.tls ? httpsRequest : httpRequest)(
               {
-                host: url.hostname.replace(/^\[|\]$/g, ''),
+                host,
                 port: Number(url.port),
                 path,
                 method,

@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpServiceEngine } from './service-engine.port';
+
+describe('HttpServiceEngine (a real HTTP server on a unix socket)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-webhooks-'));
+  const socket = join(dir, 'engine.sock');
+  const seen: { method?: string; url?: string; type?: string; body: string }[] = [];
+  let server: Server;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, type: req.headers['content-type'], body });
+        if (req.url === '/slow') return; // never answers
+        if (req.url === '/text') return res.end('plain failure');
+        res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(req.url === '/missing' ? { message: 'no such service' } : { ok: true }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(socket, r));
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const connection = (timeoutMs = 2000) => ({
+    url: `unix://${socket}`,
+    tls: false,
+    tlsSkipVerify: false,
+    timeoutMs,
+  });
+
+  it('sends JSON bodies and parses answers, whatever the status', async () => {
+    const engine = new HttpServiceEngine();
+    expect(await engine.call(connection(), 'POST', '/services/x/update?version=3', { Name: 'x' })).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+    expect(seen.at(-1)).toEqual({
+      method: 'POST',
+      url: '/services/x/update?version=3',
+      type: 'application/json',
+      body: '{"Name":"x"}',
+    });
+    expect(await engine.call(connection(), 'GET', '/missing')).toEqual({
+      status: 404,
+      body: { message: 'no such service' },
+    });
+    expect(await engine.call(connection(), 'GET', '/text')).toEqual({
+      status: 200,
+      body: { message: 'plain failure' },
+    });
+  });
+
+  it('gives up on an engine that does not answer', async () => {
+    await expect(new HttpServiceEngine().call(connection(200), 'GET', '/slow')).rejects.toThrow(
+      /no answer within 200 ms/,
+    );
+  });
+});
