@@ -366,6 +366,12 @@ describe.runIf(hasDocker)('agent environments through the real agent (classic, l
     expect(seen).toContain('42-via-agent');
   });
 
+  it('refuses a console for an unknown exec through the agent before upgrading (HTTP 400)', async (ctx) => {
+    if (!agent || !envId) return ctx.skip('no agent environment');
+    const url = `${env.server.baseUrl.replace('http', 'ws')}/api/websocket/exec?endpointId=${envId}&id=${'f'.repeat(64)}&token=${env.admin}`;
+    await expect(converse(url, [], /never/)).rejects.toThrow(/HTTP 4\d\d/);
+  });
+
   it('streams live logs through the agent to the named node (nodeName), over the server’s WebSocket', async (ctx) => {
     if (!agent || !created[0]) return ctx.skip('no agent environment');
     const info = await env.server.request<{ Name: string }>('GET', docker('/info'), { token: env.admin });

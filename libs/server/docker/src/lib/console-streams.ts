@@ -101,7 +101,13 @@ export class ConsoleStreams {
     });
     if (connection.agent) {
       const agent = await openAgentConsole(connection, kind, id);
-      this.wss.handleUpgrade(req, socket, head, (ws) => relayConsole(ws, agent));
+      // The browser may have gone while the agent answered: the agent's side must not stay open.
+      const orphan = () => agent.terminate();
+      socket.once('close', orphan);
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('close', orphan);
+        relayConsole(ws, agent);
+      });
       return;
     }
     const engine = await hijack(connection, kind, id);
