@@ -18,7 +18,10 @@ describe('HttpServiceEngine (a real HTTP server on a unix socket)', () => {
       req.on('end', () => {
         seen.push({ method: req.method, url: req.url, type: req.headers['content-type'], body });
         if (req.url === '/slow') return; // never answers
-        if (req.url === '/text') return res.end('plain failure');
+        if (req.url === '/text') {
+          res.end('plain failure');
+          return;
+        }
         res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(req.url === '/missing' ? { message: 'no such service' } : { ok: true }));
       });
