@@ -127,7 +127,7 @@ export async function startAgent(env: Record<string, string> = {}): Promise<Runn
 
 /** The exact error body of the contract's error table (details may be overridden by the agent). */
 export function errorOf(name: AgentErrorName): { message: string; details: string } {
-  const { message, details } = AGENT_ERRORS[name];
+  const { message, details } = fixture<typeof AGENT_ERRORS>('errors.json')[name];
   return { message, details };
 }
 

@@ -54,6 +54,7 @@ export class VolumeBrowser {
   ) {}
 
   async ls(req: BrowseRequest, path: string | null, res: ServerResponse): Promise<void> {
+    if (!path) throw new AgentHttpError('missingPath');
     const root = await this.root(req);
     const target = await this.existing(root, requirePath(path, root));
     const st = await stat(target).catch(notFound);
@@ -79,6 +80,7 @@ export class VolumeBrowser {
     httpReq: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
+    if (!path) throw new AgentHttpError('missingPath');
     const root = await this.root(req);
     const target = await this.existing(root, requirePath(path, root));
     const st = await stat(target).catch(notFound);
@@ -87,6 +89,7 @@ export class VolumeBrowser {
   }
 
   async delete(req: BrowseRequest, path: string | null, res: ServerResponse): Promise<void> {
+    if (!path) throw new AgentHttpError('missingPath');
     const root = await this.root(req);
     const target = await this.entry(root, requirePath(path, root));
     const info = await lstat(target).catch(notFound);
