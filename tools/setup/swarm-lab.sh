@@ -4,7 +4,8 @@
 # host-mode published ports; the host cannot route to the lab's /24, use `swarm-lab.sh ns CMD` to run CMD in
 # the lab's switch namespace). Every command is idempotent and prints one summary line unless it fails
 # (SWARM_VERBOSE=1 shows the node list). Capstan changes: quiet output with timings; `load` skips nodes that
-# already hold the same image ID; `status` exits 1 when a node is down; `ns`.
+# already hold the same image ID; `status` exits 1 when a node is down; `ns`; up/down/stop/load serialised by a
+# lock (below) that test suites hold for their whole run.
 # Real multi-node Docker Swarm on one host: every node is its own dockerd (+ its own
 # managed containerd) running in private net+mount+uts namespaces, wired to an L2 bridge
 # that lives in yet another namespace (capsw). Nothing is added to the host netns/iptables.
@@ -21,8 +22,14 @@ IMG=local/busybox:latest
 ip_of() { echo "$NET.$((10 + $1))"; }
 sock()  { echo "$RUN/node$1.sock"; }   # + symlink /run/capstan-node$1.sock
 d()     { local i=$1; shift; "$DOCKER" -H "unix://$(sock "$i")" "$@"; }
-pid_of(){ local p; p=$(cat "$RUN/node$1.pid" 2>/dev/null) || return 1
-          [ -r "/proc/$p/cmdline" ] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q -- "$(sock "$1")" && echo "$p"; }
+pid_of(){ local p; p=$(cat "$RUN/node$1.pid" 2>/dev/null) || p=""
+          if [ -n "$p" ] && [ -r "/proc/$p/cmdline" ] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q -- "$(sock "$1")"; then
+            echo "$p"; return 0; fi
+          stray_pid "$1"; }
+# A node's dockerd that lost its pid file (a run interrupted mid-way): found by its data root on the command line.
+stray_pid(){ local f; for f in /proc/[0-9]*/cmdline; do
+               tr '\0' ' ' <"$f" 2>/dev/null | grep -q -- "^dockerd .*--data-root $DATA/node$1 " && { f=${f%/cmdline}; echo "${f#/proc/}"; return 0; }
+             done; return 1; }
 waitfor(){ local t=$1; shift; for _ in $(seq $((t * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
            echo "timeout: $*" >&2; return 1; }
 
@@ -114,6 +121,7 @@ down() {
     [ -e "$f" ] || [ -L "$f" ] || continue
     i=${f##*/}; i=${i#capn}; i=${i#capstan-}; i=${i#node}; i=${i%.pid}; i=${i%.sock}; ids+=("$i")
   done
+  for i in $(seq "$N"); do stray_pid "$i" >/dev/null && ids+=("$i"); done
   for i in $(printf '%s\n' "${ids[@]}" | sort -un); do     # kill containers (skips stop grace
     pid_of "$i" >/dev/null && { d "$i" ps -q | xargs -r "$DOCKER" -H "unix://$(sock "$i")" kill; } &>/dev/null &
   done; wait                                                 # periods), then SIGTERM all daemons
@@ -146,6 +154,18 @@ load() {         # IMAGE... from the main engine (read-only there) onto every ru
   done
   echo "loaded $* in $((SECONDS - t0))s"
 }
+
+# One lab per machine: commands that change it wait for each other. A test suite holds the same lock for its
+# whole run (flock on $LOCK, then SWARM_LAB_LOCKED=1 for its own commands), so that another session's
+# up/down/stop waits instead of pulling the lab from under it.
+LOCK=${SWARM_LAB_LOCK:-/run/capstan-swarm.lock}
+case "${1:-}" in
+  up|down|stop|load)
+    if [ "${SWARM_LAB_LOCKED:-0}" != 1 ]; then
+      exec 9>"$LOCK"
+      flock -w "${SWARM_LAB_WAIT:-900}" 9 || { echo "the lab is busy ($LOCK held by another session)" >&2; exit 1; }
+    fi ;;
+esac
 
 case "${1:-}" in
   up) up ;;

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startHarnessAgent, HarnessAgent } from './support/harness-agent';
-import { http, lab, nodeSocket, SignedClient, upgradedExec, waitFor } from './support/lab';
+import { holdLab, http, lab, nodeSocket, SignedClient, upgradedExec, waitFor } from './support/lab';
 
 /**
  * The cluster lib on a real 3-node Swarm (tools/setup/swarm-lab.sh: node1 manager, node2 and node3 workers):
@@ -50,7 +50,10 @@ async function runningTasks(viaNode: number): Promise<Array<{ NodeID: string }>>
 }
 
 describe.skipIf(!isRoot)('agent cluster on a 3-node Swarm (in-process agents)', () => {
+  let release: () => void = () => undefined;
+
   beforeAll(async () => {
+    release = await holdLab();
     await lab('up');
     const ports = await freePorts(3);
     const clusterAddr = ports.map((p) => `127.0.0.1:${p}`).join(',');
@@ -67,8 +70,12 @@ describe.skipIf(!isRoot)('agent cluster on a 3-node Swarm (in-process agents)', 
   });
 
   afterAll(async () => {
-    await Promise.all(agents.map((a) => a.close()));
-    if (isRoot) await lab('down');
+    try {
+      await Promise.all(agents.map((a) => a.close()));
+      await lab('down');
+    } finally {
+      release();
+    }
   });
 
   it('every agent lists the three nodes with role and leadership learnt from the peers themselves', async () => {

@@ -9,7 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
-import { http, lab, nodeSocket, SignedClient, waitFor } from './support/lab';
+import { holdLab, http, lab, nodeSocket, SignedClient, waitFor } from './support/lab';
 
 const run = promisify(execFile);
 
@@ -41,7 +41,10 @@ interface Tagged {
 }
 
 describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery in the lab)', () => {
+  let release: () => void = () => undefined;
+
   beforeAll(async () => {
+    release = await holdLab();
     dir = mkdtempSync(join(tmpdir(), 'capstan-swarm-'));
     // The agent built into a private dist (the shared dist/ may be rebuilt by others at any time).
     await run(
@@ -123,12 +126,14 @@ describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery i
 
   afterAll(async () => {
     relay?.kill('SIGTERM');
-    if (isRoot) {
+    try {
       await docker(1, 'service', 'rm', SERVICE).catch(() => undefined);
       await lab('down');
       await run('docker', ['rmi', IMAGE]).catch(() => undefined);
+    } finally {
+      release();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('every agent finds the two others through tasks.<service> and learns their identity', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
@@ -10,9 +10,36 @@ import { AGENT_HEADERS, generateAgentKeyPair, signAgentMessage } from '@capstan/
 const run = promisify(execFile);
 export const LAB_SCRIPT = resolve(__dirname, '../../../../tools/setup/swarm-lab.sh');
 
+export const LAB_LOCK = '/run/capstan-swarm.lock';
+
+/** swarm-lab.sh, under the lock this suite holds (holdLab). */
 export async function lab(...args: string[]): Promise<string> {
-  const { stdout } = await run('bash', [LAB_SCRIPT, ...args], { maxBuffer: 16 << 20 });
+  const { stdout } = await run('bash', [LAB_SCRIPT, ...args], {
+    maxBuffer: 16 << 20,
+    env: { ...process.env, SWARM_LAB_LOCKED: '1' },
+  });
   return stdout;
+}
+
+/**
+ * Takes the lab's lock for the whole suite (another session's swarm-lab.sh up/down/stop waits meanwhile).
+ * flock holds it while `cat` reads this process's pipe: ending the pipe — or this process dying — releases it.
+ */
+export async function holdLab(timeoutMs = 900_000): Promise<() => void> {
+  const child = spawn(
+    'flock',
+    ['-o', '-w', String(timeoutMs / 1000), LAB_LOCK, '-c', 'echo locked; exec cat >/dev/null'],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolveLock, reject) => {
+    child.stdout.once('data', () => resolveLock());
+    child.once('exit', (code) =>
+      reject(new Error(`could not lock the Swarm lab (${LAB_LOCK}): flock exited ${code ?? ''}`)),
+    );
+  });
+  return () => child.stdin.end();
 }
 
 export const nodeSocket = (i: number): string => `/run/capstan-swarm/node${i}.sock`;
