@@ -167,7 +167,7 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
         return;
       }
       log.error(`${req.method ?? ''} ${rawPath}: ${messageOf(err)}`);
-      sendError(res, 'dockerSocket', messageOf(err));
+      sendError(res, 'internal', messageOf(err));
     });
   });
 

@@ -98,6 +98,8 @@ export const AGENT_ERRORS = {
   },
   /** Capstan: the exec instance or container of a WebSocket stream does not exist (engine 404). */
   streamNotFound: { status: 404, message: 'Unable to find the container or exec instance', details: '' },
+  /** Capstan: an unexpected failure inside the agent (logged). */
+  internal: { status: 500, message: 'Unexpected agent error', details: '' },
   /** WebSocket upgrade to the engine refused (no 101). */
   engineUpgrade: { status: 500, message: 'Unable to open the stream with the Docker engine', details: '' },
 } as const satisfies Record<string, AgentErrorSpec>;
