@@ -235,6 +235,33 @@ describe('agent: volume browser', () => {
     expect(readFileSync(join(data, 'big/big.bin')).equals(big)).toBe(true);
   });
 
+  it('answers 409 when a rename or an upload collides with what is there', async () => {
+    mkdirSync(join(data, 'full'));
+    writeFileSync(join(data, 'full', 'x'), 'x');
+    writeFileSync(join(data, 'collide.txt'), 'c');
+    const rename = await agent.call('PUT', `/browse/rename?volumeID=${VOLUME}`, {
+      headers: signed({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ CurrentFilePath: '/collide.txt', NewFilePath: '/full' }),
+    });
+    expect(rename.status).toBe(409);
+    expect((rename.json() as { message: string }).message).toBe(errorOf('pathConflict').message);
+    // Path names a file: the upload directory cannot be made.
+    const form = multipart({ Path: '/collide.txt' }, { name: 'y', content: 'y' });
+    const upload = await agent.call('POST', `/browse/put?volumeID=${VOLUME}`, {
+      headers: signed(form.headers),
+      body: form.body,
+    });
+    expect(upload.status).toBe(409);
+    // The file name is a directory.
+    const onDir = multipart({ Path: '/' }, { name: 'full', content: 'y' });
+    const dirUpload = await agent.call('POST', `/browse/put?volumeID=${VOLUME}`, {
+      headers: signed(onDir.headers),
+      body: onDir.body,
+    });
+    expect(dirUpload.status).toBe(409);
+    expect(readFileSync(join(data, 'collide.txt'), 'utf8')).toBe('c');
+  });
+
   it('refuses an upload without a file, or with .. in its Path', async () => {
     const noFile = multipart({ Path: '/' });
     const a = await agent.call('POST', `/browse/put?volumeID=${VOLUME}`, {

@@ -118,7 +118,7 @@ export class VolumeBrowser {
     try {
       await rename(source, destination);
     } catch (err) {
-      throw new AgentHttpError('renameFile', (err as Error).message);
+      throw fileSystemError('renameFile', err);
     }
     sendNoContent(res);
   }
@@ -139,7 +139,7 @@ export class VolumeBrowser {
         if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
           throw new AgentHttpError('outsideVolume', 'The target is a symbolic link');
         }
-        throw new AgentHttpError('writeFile', (err as Error).message);
+        throw fileSystemError('writeFile', err);
       }
     };
 
@@ -239,7 +239,7 @@ export class VolumeBrowser {
     try {
       await mkdir(path, { recursive: true, mode: 0o755 });
     } catch (err) {
-      throw new AgentHttpError('writeFile', (err as Error).message);
+      throw fileSystemError('writeFile', err);
     }
     const real = await realpath(path);
     assertInside(root, real);
@@ -268,6 +268,16 @@ function assertInside(root: BrowseRoot, real: string): void {
   if (real !== root.dir && !real.startsWith(root.dir.endsWith(sep) ? root.dir : root.dir + sep)) {
     throw new AgentHttpError('outsideVolume');
   }
+}
+
+/** Client-caused file system failures are 4xx; the rest keeps the operation's 500. */
+function fileSystemError(fallback: 'renameFile' | 'writeFile', err: unknown): AgentHttpError {
+  const { code, message } = err as NodeJS.ErrnoException;
+  if (code === 'ENOENT') return new AgentHttpError('fileNotFound', message);
+  if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') {
+    return new AgentHttpError('pathConflict', message);
+  }
+  return new AgentHttpError(fallback, message);
 }
 
 function notFound(err: unknown): never {

@@ -70,6 +70,12 @@ export const AGENT_ERRORS = {
     message: 'Unable to list files inside specified directory',
     details: 'The path is not a directory',
   },
+  /** Capstan: the target of a rename or upload conflicts with what is there (a directory, a file in the way). */
+  pathConflict: {
+    status: 409,
+    message: 'The path conflicts with an existing file or directory',
+    details: '',
+  },
   notAFile: { status: 400, message: 'Unable to open file', details: 'The path is not a file' },
   renameFile: { status: 500, message: 'Unable to rename file', details: '' },
   writeFile: { status: 500, message: 'Unable to persist file', details: '' },
