@@ -59,7 +59,7 @@ start_node() {   # $1 = node index
       umount -l /sys; mount -t sysfs sysfs /sys; mount --move /run/.cg /sys/fs/cgroup; rmdir /run/.cg
       exec dockerd --config-file "$3/daemon.json" --data-root "$3/node$1" --storage-driver overlay2 \
         -H unix:///run/docker.sock -H "unix://$2/node$1.sock" --cgroup-parent "/capstan-node$1" \
-        --shutdown-timeout 3' sh "$i" "$RUN" "$DATA" >"$RUN/node$i.log" 2>&1 &
+        --shutdown-timeout 3' sh "$i" "$RUN" "$DATA" >"$RUN/node$i.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &   # no caller fds (locks) kept by the daemon
   echo $! >"$RUN/node$i.pid"; ln -sfn "$(sock "$i")" "/run/capstan-node$i.sock"
 }
 
