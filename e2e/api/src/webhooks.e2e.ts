@@ -58,9 +58,11 @@ interface Service {
 describe.runIf(hasLab)('Service webhooks on the Swarm lab (real multi-node Swarm)', () => {
   const env = withAdminServer();
   let serviceId = '';
+  const others: string[] = [];
+  let envId = 0;
 
   afterAll(async () => {
-    if (serviceId) await engine(NODE1, 'DELETE', `/services/${serviceId}`);
+    for (const id of [serviceId, ...others]) if (id) await engine(NODE1, 'DELETE', `/services/${id}`);
   });
 
   it('creates a webhook, the public URL force-updates the service, unknown tokens get 404, delete', async () => {
@@ -76,7 +78,7 @@ describe.runIf(hasLab)('Service webhooks on the Swarm lab (real multi-node Swarm
     });
     const envBody = (await created.json()) as { Id: number };
     expect(created.status, JSON.stringify(envBody)).toBe(200);
-    const envId = envBody.Id;
+    envId = envBody.Id;
 
     // A replicated service through Capstan's proxy; the lab prefers the node's own image (no registry).
     const name = uniqueName('capstan-hook');
@@ -183,5 +185,67 @@ describe.runIf(hasLab)('Service webhooks on the Swarm lab (real multi-node Swarm
     );
     expectApiError(await server.request('POST', `/api/webhooks/${hook.body.Token}`), 404);
     expectApiError(await server.request('DELETE', `/api/webhooks/${hook.body.Id}`, { token: admin }), 404);
+  }, 60_000);
+
+  it('a Standard user adds a webhook to a service they own only; Read-only users cannot', async () => {
+    const { server, admin } = env;
+    expect(envId).toBeGreaterThan(0);
+    const owner = await createUser(server, admin);
+    const other = await createUser(server, admin);
+    const reader = await createUser(server, admin);
+    const policies = await server.request('PUT', `/api/endpoints/${envId}`, {
+      token: admin,
+      body: {
+        UserAccessPolicies: {
+          [owner.id]: { RoleId: 3 },
+          [other.id]: { RoleId: 3 },
+          [reader.id]: { RoleId: 4 },
+        },
+      },
+    });
+    expect(policies.status, policies.text).toBe(200);
+
+    // The owner creates the service through the proxy: it gets a private resource control.
+    const svc = await server.request<{ ID: string }>(
+      'POST',
+      `/api/endpoints/${envId}/docker/services/create`,
+      {
+        token: owner.token,
+        body: {
+          Name: uniqueName('capstan-owned'),
+          TaskTemplate: { ContainerSpec: { Image: IMAGE, Command: ['sleep', '3600'] } },
+          Mode: { Replicated: { Replicas: 0 } },
+        },
+      },
+    );
+    expect(svc.status, svc.text).toBe(201);
+    others.push(svc.body.ID);
+    const body = { ResourceID: svc.body.ID, EndpointID: envId, WebhookType: 1 };
+
+    expectApiError(await server.request('POST', '/api/webhooks', { token: other.token, body }), 403);
+    expectApiError(await server.request('POST', '/api/webhooks', { token: reader.token, body }), 403);
+    const hook = await server.request<{ Id: number; Token: string }>('POST', '/api/webhooks', {
+      token: owner.token,
+      body,
+    });
+    expect(hook.status, hook.text).toBe(200);
+
+    // Listed to its creator and to administrators, not to the other Standard user.
+    expect(
+      (await server.request<{ Id: number }[]>('GET', '/api/webhooks', { token: owner.token })).body.map(
+        (w) => w.Id,
+      ),
+    ).toContain(hook.body.Id);
+    expect(
+      (await server.request<{ Id: number }[]>('GET', '/api/webhooks', { token: other.token })).body,
+    ).toEqual([]);
+    expectApiError(
+      await server.request('DELETE', `/api/webhooks/${hook.body.Id}`, { token: other.token }),
+      403,
+    );
+    expect((await server.request('POST', `/api/webhooks/${hook.body.Token}`)).status).toBe(204);
+    expect(
+      (await server.request('DELETE', `/api/webhooks/${hook.body.Id}`, { token: owner.token })).status,
+    ).toBe(204);
   }, 60_000);
 });
