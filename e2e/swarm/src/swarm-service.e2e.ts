@@ -177,6 +177,47 @@ describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery i
     expect(res.json<unknown[]>()).toHaveLength(3);
   });
 
+  it('creates and scales a service through worker agents (forwarded to the manager)', async () => {
+    const created = await http(via(3), 'POST', '/v1.41/services/create', client.headers(), {
+      Name: 'capstan-e2e-web',
+      TaskTemplate: {
+        ContainerSpec: {
+          Image: 'local/busybox:latest',
+          Command: ['sleep', '3600'],
+          StopGracePeriod: 1_000_000_000,
+        },
+        Placement: { MaxReplicas: 1 },
+      },
+      Mode: { Replicated: { Replicas: 3 } },
+    });
+    expect(created.status).toBe(201);
+    const { ID } = created.json<{ ID: string }>();
+    const running = async (n: number): Promise<number> => {
+      const filters = encodeURIComponent(JSON.stringify({ service: [ID], 'desired-state': ['running'] }));
+      const res = await http(via(n), 'GET', `/tasks?filters=${filters}`, client.headers());
+      return res.json<Array<{ Status: { State: string } }>>().filter((t) => t.Status.State === 'running')
+        .length;
+    };
+    await waitFor('3 running tasks', async () => (await running(2)) === 3);
+    const svc = (await http(via(2), 'GET', `/services/${ID}`, client.headers())).json<{
+      Version: { Index: number };
+      Spec: Record<string, unknown>;
+    }>();
+    const scaled = await http(
+      via(2),
+      'POST',
+      `/services/${ID}/update?version=${svc.Version.Index}`,
+      client.headers(),
+      {
+        ...svc.Spec,
+        Mode: { Replicated: { Replicas: 2 } },
+      },
+    );
+    expect(scaled.status).toBe(200);
+    await waitFor('2 running tasks', async () => (await running(3)) === 2);
+    expect((await http(via(3), 'DELETE', `/services/${ID}`, client.headers())).status).toBe(200);
+  });
+
   it('execs over /websocket/exec into a container on a worker, through another node’s agent', async () => {
     const list = await http(
       via(1),
