@@ -149,6 +149,20 @@ test.describe('Swarm in the portal (multi-node lab)', () => {
     ).toBeVisible();
     await expect(page.getByTestId(`service-row-${service}`)).toHaveCount(0);
     await shot(page, 'swarm-06-service-removed');
+
+    // A secret: created from the portal, listed without its content, removed.
+    const secret = `${service}-secret`;
+    await page.getByTestId('env-nav-secrets').click();
+    await page.getByTestId('secrets-create').click();
+    await page.getByTestId('secret-name').fill(secret);
+    await page.getByTestId('secret-data').fill('s3cr3t-value');
+    await page.getByTestId('secret-save').click();
+    await expect(page.getByTestId(`secret-row-${secret}`)).toBeVisible();
+    await expect(page.locator('body')).not.toContainText('s3cr3t-value');
+    await shot(page, 'swarm-07-secret');
+    await page.getByTestId(`secret-remove-${secret}`).click();
+    await page.getByTestId('confirm-ok').click();
+    await expect(page.getByTestId(`secret-row-${secret}`)).toHaveCount(0);
     expect((await server.request('GET', docker(`/services/${service}`), { token })).status).toBe(404);
   });
 });

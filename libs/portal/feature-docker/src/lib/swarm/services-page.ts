@@ -12,6 +12,7 @@ import {
 import { Alert, ConfirmService, Dialog, PageHeader, ToastService } from '@capstan/portal-ui';
 
 import {
+  ownershipLabel,
   applyOwnership,
   ownershipError,
   OwnershipChoice,
@@ -61,6 +62,7 @@ import {
             <th scope="col">Image</th>
             <th scope="col">Ports</th>
             <th scope="col">Updated</th>
+            <th scope="col">Ownership</th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
@@ -77,6 +79,7 @@ import {
               <td class="mono small">{{ image(s) }}</td>
               <td class="mono small">{{ ports(s) }}</td>
               <td>{{ time(s.UpdatedAt) }}</td>
+              <td [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</td>
               <td class="actions">
                 @if (manage(s)) {
                   @if (s.Spec.Mode.Replicated) {
@@ -111,7 +114,7 @@ import {
             </tr>
           } @empty {
             <tr>
-              <td colspan="7" class="muted" data-testid="services-empty">No services.</td>
+              <td colspan="8" class="muted" data-testid="services-empty">No services.</td>
             </tr>
           }
         </tbody>
@@ -504,6 +507,7 @@ export class ServicesPage {
   protected readonly ports = (s: SwarmService) => portsText(s.Endpoint?.Ports ?? s.Spec.EndpointSpec?.Ports);
   protected readonly image = (s: SwarmService) => s.Spec.TaskTemplate.ContainerSpec.Image.split('@')[0];
   protected readonly manage = (s: SwarmService) => canManage(this.ctx, s);
+  protected readonly owner = ownershipLabel;
 
   protected readonly services = signal<SwarmService[]>([]);
   protected readonly error = signal<string | null>(null);

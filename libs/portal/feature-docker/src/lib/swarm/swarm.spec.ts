@@ -187,7 +187,15 @@ describe('Swarm pages', () => {
 
   beforeEach(() => {
     api = new FakeApi()
-      .on('GET /api/endpoints/3/docker/services', { body: [service('web'), service('api', 1)] })
+      .on('GET /api/endpoints/3/docker/services', {
+        body: [
+          service('web'),
+          {
+            ...service('api', 1),
+            Portainer: { ResourceControl: { Id: 1, Public: true, UserAccesses: [], TeamAccesses: [] } },
+          },
+        ],
+      })
       .on('GET /api/endpoints/3/docker/swarm', {
         body: {
           ID: 'swarm-1',
@@ -239,6 +247,7 @@ describe('Swarm pages', () => {
     expect(byId('service-replicas-web')?.textContent?.trim()).toBe('1 / 2');
     expect(byId('service-row-web')?.textContent).toContain('capstan/busybox:local');
     expect(byId('service-row-web')?.textContent).not.toContain('sha256');
+    expect(byId('service-ownership-api')?.textContent?.trim()).toBe('Public');
     const input = byId<HTMLInputElement>('service-scale-input-web')!;
     input.value = '4';
     byId<HTMLButtonElement>('service-scale-web')!.click();
