@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Agent cluster figures on the Swarm lab (tools/setup/swarm-lab.sh; root). One stand-in agent per node
-// (e2e/swarm/src/support/harness-agent.ts: @capstan/agent-cluster in front of a Docker pass-through with the
-// signature check), on loopback, each on its node's engine socket; BENCH_CONTAINERS_PER_NODE created containers
-// per node; BENCH_REQUESTS sequential keep-alive signed requests per measurement:
+// Agent cluster figures on the Swarm lab (tools/setup/swarm-lab.sh; root). One agent per node on loopback, each
+// on its node's engine socket, peers given by AGENT_CLUSTER_ADDR: the real agent (apps/agent, bundled into a
+// private dist; HTTPS) by default, or BENCH_AGENT=harness for the e2e suite's stand-in (cluster lib + plain
+// pass-through, HTTP). BENCH_CONTAINERS_PER_NODE created containers per node; BENCH_REQUESTS sequential
+// keep-alive signed requests per measurement:
 //   aggregate:    GET /containers/json?all=1 through node1's agent (fan-out to 3 nodes) vs node1's own socket
 //   pass-through: the same with X-PortainerAgent-Target: node1 (served locally) vs node1's own socket
 // Targets: aggregate p50 ≤ 2× the direct call, pass-through p50 ≤ 1.3×. Figures only (exit 1 only if it cannot run).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
@@ -19,25 +21,48 @@ import { freePort, isMain, percentile, repoRoot, sleep, stopChild } from './lib.
 
 const LAB = resolve(repoRoot, 'tools/setup/swarm-lab.sh');
 const sock = (n) => `/run/capstan-swarm/node${n}.sock`;
-const lab = (...args) => execFileSync('bash', [LAB, ...args], { encoding: 'utf8' });
+const lab = (...args) =>
+  execFileSync('bash', [LAB, ...args], { encoding: 'utf8', env: { ...process.env, SWARM_LAB_LOCKED: '1' } });
+
+/** Holds the lab's lock for the whole run (see swarm-lab.sh): flock is released when its stdin ends. */
+async function holdLab() {
+  const child = spawn(
+    'flock',
+    ['-o', '-w', '900', '/run/capstan-swarm.lock', '-c', 'echo locked; exec cat >/dev/null'],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise((res, rej) => {
+    child.stdout.once('data', res);
+    child.once('exit', (code) => rej(new Error(`could not lock the Swarm lab: flock exited ${code}`)));
+  });
+  return () => child.stdin.end();
+}
 
 function get(target, path, headers = {}, agent) {
+  const { tls, ...where } = target;
   return new Promise((res, rej) => {
-    const req = http.request({ ...target, path, headers, agent }, (r) => {
-      const chunks = [];
-      r.on('data', (c) => chunks.push(c));
-      r.on('end', () =>
-        res({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      r.on('error', rej);
-    });
+    const req = (tls ? https : http).request(
+      { ...where, path, headers, agent, rejectUnauthorized: false },
+      (r) => {
+        const chunks = [];
+        r.on('data', (c) => chunks.push(c));
+        r.on('end', () =>
+          res({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        r.on('error', rej);
+      },
+    );
     req.on('error', rej);
     req.end();
   });
 }
 
 async function measure(target, path, headers, n) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = target.tls
+    ? new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false })
+    : new http.Agent({ keepAlive: true, maxSockets: 1 });
   const times = [];
   let items = 0;
   for (let i = 0; i < n + 10; i++) {
@@ -56,13 +81,15 @@ async function measure(target, path, headers, n) {
 export async function agentCluster({
   perNode = Number(process.env.BENCH_CONTAINERS_PER_NODE ?? 30),
   requests = Number(process.env.BENCH_REQUESTS ?? 200),
+  kind = process.env.BENCH_AGENT ?? 'agent',
 } = {}) {
   if (process.getuid?.() !== 0) throw new Error('the Swarm lab needs root');
+  const release = await holdLab();
   const wasUp = existsSync(sock(1));
-  lab('up');
   const children = [];
   const made = [];
   try {
+    lab('up');
     const signer = resolve(repoRoot, 'tmp/swarm-harness/sign.cjs');
     await build({
       entryPoints: [resolve(repoRoot, 'libs/contracts/agent/src/index.ts')],
@@ -101,24 +128,40 @@ export async function agentCluster({
       }
     }
 
-    const harness = await bundleHarness();
+    let program;
+    if (kind === 'harness') {
+      program = await bundleHarness();
+    } else {
+      const out = resolve(repoRoot, 'tmp/bench-agent');
+      execFileSync(
+        'npx',
+        ['webpack-cli', 'build', '--config', 'apps/agent/webpack.config.js', '--output-path', out],
+        {
+          cwd: repoRoot,
+          stdio: 'ignore',
+        },
+      );
+      program = resolve(out, 'main.js');
+    }
     const ports = [await freePort(), await freePort(), await freePort()];
     const clusterAddr = ports.map((p) => `127.0.0.1:${p}`).join(',');
     for (let n = 1; n <= 3; n++) {
       children.push(
-        spawn(process.execPath, [harness], {
+        spawn(process.execPath, [program], {
           stdio: 'ignore',
           env: {
             ...process.env,
             DOCKER_SOCKET: sock(n),
+            DOCKER_HOST: `unix://${sock(n)}`,
             AGENT_HOST: '127.0.0.1',
             AGENT_PORT: String(ports[n - 1]),
             AGENT_CLUSTER_ADDR: clusterAddr,
+            LOG_LEVEL: 'WARN',
           },
         }),
       );
     }
-    const node1 = { host: '127.0.0.1', port: ports[0] };
+    const node1 = { host: '127.0.0.1', port: ports[0], tls: kind !== 'harness' };
     const deadline = Date.now() + 30_000;
     for (;;) {
       const r = await get(node1, '/agents', signed()).catch(() => null);
@@ -139,6 +182,7 @@ export async function agentCluster({
     const direct2 = await measure({ socketPath: sock(1) }, path, () => ({}), requests);
     const directP50 = Math.min(direct.p50, direct2.p50);
     return {
+      kind,
       perNode,
       requests,
       direct: { ...direct, p50: directP50 },
@@ -155,6 +199,7 @@ export async function agentCluster({
         execFileSync('docker', ['-H', `unix://${sock(n)}`, 'rm', '-f', ...ids], { stdio: 'ignore' });
     }
     if (!wasUp) lab('down');
+    release();
   }
 }
 
@@ -162,7 +207,7 @@ if (isMain(import.meta)) {
   const r = await agentCluster();
   const f = (x) => x.toFixed(2);
   console.log(
-    `containers per node: ${r.perNode}, sequential keep-alive requests per measurement: ${r.requests}`,
+    `${r.kind === 'harness' ? 'stand-in agents (HTTP)' : 'apps/agent (HTTPS)'}; containers per node: ${r.perNode}, sequential keep-alive requests per measurement: ${r.requests}`,
   );
   console.log(
     `direct node1 socket      p50 ${f(r.direct.p50)} ms  p99 ${f(r.direct.p99)} ms  (${r.direct.items} items)`,
