@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestContext } from '@capstan/server-core';
 import { AuditService } from './audit.service';
-import { payloadText } from './redact';
+import { payloadText, redactPath } from './redact';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Logins and logouts are in the authentication log already. */
@@ -30,7 +30,7 @@ export class ActivityRecorder {
         userId: user?.id ?? null,
         username: user?.username ?? '',
         method: request.method,
-        path,
+        path: redactPath(path),
         environmentId: env ? Number(env[1]) : null,
         status: reply.statusCode,
         payload: json ? payloadText(request.body) : '',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell } from './audit.controller';
-import { MAX_PAYLOAD_CHARS, payloadText, REDACTED, redact } from './redact';
+import { MAX_PAYLOAD_CHARS, payloadText, REDACTED, redact, redactPath } from './redact';
 
 describe('redact', () => {
   it('replaces secrets at any depth and keeps the rest', () => {
@@ -33,5 +33,14 @@ describe('csvCell', () => {
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell(null)).toBe('');
     expect(csvCell(42)).toBe('42');
+  });
+});
+
+describe('redactPath', () => {
+  it('hides webhook tokens in paths, keeps ids and other paths', () => {
+    expect(redactPath('/api/webhooks/0b8e2a5c-1f4e-4a0e-9a51-5d1b2c3d4e5f')).toBe('/api/webhooks/[REDACTED]');
+    expect(redactPath('/api/webhooks/12')).toBe('/api/webhooks/12');
+    expect(redactPath('/api/webhooks')).toBe('/api/webhooks');
+    expect(redactPath('/api/users/3')).toBe('/api/users/3');
   });
 });

@@ -25,3 +25,11 @@ export function payloadText(body: unknown): string {
   const text = JSON.stringify(redact(body));
   return text.length > MAX_PAYLOAD_CHARS ? text.slice(0, MAX_PAYLOAD_CHARS) + '…(truncated)' : text;
 }
+
+/** Paths that carry a secret: the public webhook trigger's token (`/api/webhooks/{token}`; numeric ids are kept). */
+const SECRET_PATHS: readonly RegExp[] = [/^(\/api\/webhooks\/)(?!\d+$)[^/]+$/];
+
+export function redactPath(path: string): string {
+  for (const re of SECRET_PATHS) if (re.test(path)) return path.replace(re, '$1[REDACTED]');
+  return path;
+}
