@@ -102,7 +102,7 @@ interface RealAgent {
 /** The built agent in classic mode on a free loopback port; undefined when it is not built or not HTTPS yet. */
 async function startAgent(extraEnv: Record<string, string> = {}): Promise<RealAgent | undefined> {
   if (!existsSync(AGENT_MAIN)) return undefined;
-  const port = await freePort();
+  const port = extraEnv['AGENT_PORT'] ? Number(extraEnv['AGENT_PORT']) : await freePort();
   let output = '';
   const proc = spawn(process.execPath, [AGENT_MAIN], {
     env: {
@@ -513,3 +513,164 @@ describe.runIf(hasLab)('agent environment on a Swarm manager (the lab’s node1,
     expect(snap?.TotalMemory).toBe(sum((n) => n.Description.Resources.MemoryBytes));
   });
 });
+
+const LAB_LOCK = '/run/capstan-swarm.lock';
+const labSocket = (i: number) => `/run/capstan-swarm/node${i}.sock`;
+
+/** A JSON call straight to one lab node's engine (set-up and clean-up, not what is tested). */
+function labCall<T>(
+  node: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpRequest(
+      {
+        socketPath: labSocket(node),
+        method,
+        path,
+        headers: payload
+          ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }
+          : {},
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            // /_ping answers plain text
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed as T });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('lab call timed out')));
+    req.end(payload);
+  });
+}
+
+/** The lab's lock (tools/setup/swarm-lab.sh), so no one takes the lab down meanwhile; undefined when busy. */
+async function tryHoldLab(waitSeconds: number): Promise<(() => void) | undefined> {
+  const child = spawn(
+    'flock',
+    ['-o', '-w', String(waitSeconds), LAB_LOCK, '-c', 'echo locked; exec cat >/dev/null'],
+    {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    },
+  );
+  const locked = await new Promise<boolean>((resolve) => {
+    child.stdout.once('data', () => resolve(true));
+    child.once('exit', () => resolve(false));
+    child.once('error', () => resolve(false));
+  });
+  return locked ? () => child.stdin.end() : undefined;
+}
+
+describe.runIf(hasLab && process.getuid?.() === 0)(
+  'agent environment on the 3-node lab Swarm (three real agents in cluster mode)',
+  () => {
+    const secret = `lab-${uniqueName('s')}`;
+    let server: TestServer | undefined;
+    let admin = '';
+    let release: (() => void) | undefined;
+    const agents: RealAgent[] = [];
+    let envId = 0;
+    let containerId = '';
+    let node3Name = '';
+    const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
+
+    beforeAll(async () => {
+      release = await tryHoldLab(30);
+      if (!release) return;
+      for (const i of [1, 2, 3]) {
+        const ping = await labCall<unknown>(i, 'GET', '/_ping').catch(() => ({ status: 0 }));
+        if (ping.status !== 200) return;
+      }
+      const ports = [await freePort(), await freePort(), await freePort()];
+      const clusterAddr = ports.map((p) => `127.0.0.1:${p}`).join(',');
+      for (const [i, port] of ports.entries()) {
+        const a = await startAgent({
+          AGENT_PORT: String(port),
+          DOCKER_HOST: `unix://${labSocket(i + 1)}`,
+          AGENT_CLUSTER_ADDR: clusterAddr,
+          AGENT_SECRET: secret,
+        });
+        if (!a) return;
+        agents.push(a);
+      }
+      const info = await labCall<{ Name: string }>(3, 'GET', '/info');
+      node3Name = info.body.Name;
+      const created = await labCall<{ Id: string }>(
+        3,
+        'POST',
+        `/containers/create?name=${uniqueName('on-node3')}`,
+        {
+          // The lab's nodes hold busybox as local/busybox (tools/setup/swarm-lab.sh).
+          Image: 'local/busybox:latest',
+          Cmd: ['sleep', '300'],
+        },
+      );
+      if (created.status !== 201) return;
+      containerId = created.body.Id;
+      await labCall(3, 'POST', `/containers/${containerId}/start`);
+      server = await TestServer.start({ env: { CAPSTAN_AGENT_SECRET: secret } });
+      admin = await initAdmin(server);
+    }, 120_000);
+
+    afterAll(async () => {
+      if (containerId)
+        await labCall(3, 'DELETE', `/containers/${containerId}?force=1`).catch(() => undefined);
+      for (const a of agents) a.proc.kill('SIGTERM');
+      await server?.dispose();
+      release?.();
+    });
+
+    it('lists every node’s containers tagged with their node, runs manager operations and execs on a worker', async (ctx) => {
+      if (!server || agents.length !== 3 || !containerId)
+        return ctx.skip('the lab (or its lock) is not available');
+      const s = server;
+      // Through node2's agent (a worker): manager operations must still reach the manager.
+      const r = await createAgentEnv({ server: s, admin }, `127.0.0.1:${agents[1]?.port ?? 0}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      envId = r.body.Id;
+      let tagged: { Id: string; Portainer?: { Agent?: { NodeName?: string } } }[] = [];
+      for (let i = 0; i < 50; i++) {
+        const list = await s.request<typeof tagged>('GET', docker('/containers/json'), { token: admin });
+        expect(list.status, list.text).toBe(200);
+        tagged = list.body;
+        if (tagged.some((c) => c.Id === containerId)) break;
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      expect(tagged.find((c) => c.Id === containerId)?.Portainer?.Agent?.NodeName).toBe(node3Name);
+      const nodes = await s.request<unknown[]>('GET', docker('/nodes'), { token: admin });
+      expect(nodes.status, nodes.text).toBe(200);
+      expect(nodes.body).toHaveLength(3);
+      const exec = await s.request<{ Id: string }>(
+        'POST',
+        docker(`/containers/${containerId}/exec?nodeName=${encodeURIComponent(node3Name)}`),
+        { token: admin, body: { AttachStdin: true, AttachStdout: true, Tty: true, Cmd: ['hostname'] } },
+      );
+      expect(exec.status, exec.text).toBe(201);
+      const url = `${s.baseUrl.replace('http', 'ws')}/api/websocket/exec?endpointId=${envId}&id=${exec.body.Id}&nodeName=${encodeURIComponent(node3Name)}&token=${admin}`;
+      const seen = await converse(url, [], new RegExp(containerId.slice(0, 12)));
+      expect(seen).toContain(containerId.slice(0, 12));
+      const snap = await s.request('POST', `/api/endpoints/${envId}/snapshot`, { token: admin });
+      expect(snap.status, snap.text).toBe(204);
+      const e = await s.request<{ Snapshots: { NodeCount: number; ContainerCount: number }[] }>(
+        'GET',
+        `/api/endpoints/${envId}`,
+        { token: admin },
+      );
+      expect(e.body.Snapshots[0]?.NodeCount).toBe(3);
+      expect(e.body.Snapshots[0]?.ContainerCount).toBe(tagged.length);
+    });
+  },
+);
