@@ -248,6 +248,31 @@ describe('agent environments: creation and signatures (recording agent)', () => 
     expect(recorder.seen[0]?.headers[h(AGENT_HEADERS.publicKey)]).toBe(before);
   });
 
+  it('checks a moved agent like a new one before saving its URL', async () => {
+    const created = await createAgentEnv(env, recorder.url);
+    const id = created.body.Id;
+    const closed = await freePort();
+    const moved = await env.server.request('PUT', `/api/endpoints/${id}`, {
+      token: env.admin,
+      body: { URL: `127.0.0.1:${closed}` },
+    });
+    expectApiError(moved, 422, /Unable to reach the agent/);
+    const kept = await env.server.request<{ URL: string }>('GET', `/api/endpoints/${id}`, {
+      token: env.admin,
+    });
+    expect(kept.body.URL).toBe(`tcp://${recorder.url}`);
+    // The same listener under another name: a real move, pinged and signed before it is saved.
+    const other = recorder.url.replace('127.0.0.1', 'localhost');
+    recorder.seen.length = 0;
+    const moved2 = await env.server.request<{ URL: string }>('PUT', `/api/endpoints/${id}`, {
+      token: env.admin,
+      body: { URL: other },
+    });
+    expect(moved2.status, moved2.text).toBe(200);
+    expect(moved2.body.URL).toBe(`tcp://${other}`);
+    expect(recorder.seen.map((r) => r.path)).toEqual(['/ping', '/version']);
+  });
+
   it('refuses unreachable agents and URLs that are not agents with a 422; bad URLs with a 400', async () => {
     const closed = await freePort();
     let r = await createAgentEnv(env, `tcp://127.0.0.1:${closed}`);

@@ -322,9 +322,15 @@ export class EnvironmentsService {
       env.name = name;
       env.nameKey = name.toLowerCase();
     }
-    if (dto.URL !== undefined)
-      env.url =
-        env.type === ENVIRONMENT_TYPE_AGENT ? normaliseAgentUrl(dto.URL) : normaliseEngineUrl(dto.URL);
+    if (dto.URL !== undefined && env.type === ENVIRONMENT_TYPE_AGENT) {
+      // A moved agent is checked like a new one (reachable, an agent, accepts this server's key) before saving.
+      const url = normaliseAgentUrl(dto.URL);
+      if (url !== env.url) {
+        env.agentVersion = (await pingAgent(url, PING_TIMEOUT_MS)).version;
+        await this.checkAgentSignature(url);
+      }
+      env.url = url;
+    } else if (dto.URL !== undefined) env.url = normaliseEngineUrl(dto.URL);
     if (dto.PublicURL !== undefined) env.publicUrl = dto.PublicURL.trim();
     if (dto.GroupID !== undefined) {
       if (!(await this.groups.existsBy({ id: dto.GroupID })))
