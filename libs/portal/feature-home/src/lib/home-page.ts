@@ -30,7 +30,7 @@ import { EnvironmentCard } from './environment-card';
 import { EnvironmentList } from './environment-list';
 
 /** Connection kinds the server cannot filter on: the page asks for every match and filters itself. */
-export type KindFilter = '' | 'docker' | 'podman' | 'socket' | 'api' | 'tls';
+export type KindFilter = '' | 'docker' | 'podman' | 'socket' | 'api' | 'tls' | 'agent';
 type View = 'cards' | 'list';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -51,6 +51,7 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
     case 'socket':
     case 'api':
     case 'tls':
+    case 'agent':
       return connectionKind(env) === kind;
   }
 }
@@ -165,6 +166,7 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
             <option value="socket" [selected]="kind() === 'socket'">Local socket</option>
             <option value="api" [selected]="kind() === 'api'">Docker API</option>
             <option value="tls" [selected]="kind() === 'tls'">Docker API + TLS</option>
+            <option value="agent" [selected]="kind() === 'agent'">Agent</option>
           </select>
         </label>
         <label>

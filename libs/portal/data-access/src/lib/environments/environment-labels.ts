@@ -1,14 +1,22 @@
 import type { Environment } from './environment.models';
 
 /** How Capstan reaches the engine: its local socket, the Docker API over TCP, or the API over TLS. */
-export type ConnectionKind = 'socket' | 'api' | 'tls';
+export type ConnectionKind = 'socket' | 'api' | 'tls' | 'agent';
 
-export function connectionKind(env: Pick<Environment, 'URL' | 'TLSConfig'>): ConnectionKind {
+export function connectionKind(
+  env: Pick<Environment, 'URL' | 'TLSConfig'> & { Type?: number },
+): ConnectionKind {
+  if (env.Type === 2) return 'agent';
   if (env.URL.startsWith('unix://') || env.URL.startsWith('npipe://')) return 'socket';
   return env.TLSConfig?.TLS ? 'tls' : 'api';
 }
 
-const CONNECTION_LABEL: Record<ConnectionKind, string> = { socket: 'socket', api: 'API', tls: 'API + TLS' };
+const CONNECTION_LABEL: Record<ConnectionKind, string> = {
+  socket: 'socket',
+  api: 'API',
+  tls: 'API + TLS',
+  agent: 'agent',
+};
 
 export function engineLabel(env: Pick<Environment, 'ContainerEngine'>): 'Docker' | 'Podman' {
   return env.ContainerEngine === 'podman' ? 'Podman' : 'Docker';
@@ -16,7 +24,7 @@ export function engineLabel(env: Pick<Environment, 'ContainerEngine'>): 'Docker'
 
 /** "Docker · socket", "Podman · socket", "Docker · API + TLS". */
 export function environmentTypeLabel(
-  env: Pick<Environment, 'URL' | 'TLSConfig' | 'ContainerEngine'>,
+  env: Pick<Environment, 'URL' | 'TLSConfig' | 'ContainerEngine'> & { Type?: number },
 ): string {
   return `${engineLabel(env)} · ${CONNECTION_LABEL[connectionKind(env)]}`;
 }

@@ -49,6 +49,8 @@ export interface EnvironmentPage {
 export interface NewEnvironment {
   name: string;
   engine: 'docker' | 'podman';
+  /** Through an agent (Portainer's EndpointCreationType 2): `tcp://host:9001`. */
+  agent?: boolean;
   /** `unix:///…` or `tcp://host:port`. */
   url: string;
   groupId?: number;

@@ -70,7 +70,7 @@ export class EnvironmentsApi {
   create(input: NewEnvironment): Promise<Environment> {
     const form = new FormData();
     form.set('Name', input.name.trim());
-    form.set('EndpointCreationType', '1');
+    form.set('EndpointCreationType', input.agent ? '2' : '1');
     form.set('ContainerEngine', input.engine);
     form.set('URL', input.url.trim());
     if (input.groupId) form.set('GroupID', String(input.groupId));

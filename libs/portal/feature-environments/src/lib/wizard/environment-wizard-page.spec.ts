@@ -123,6 +123,31 @@ describe('EnvironmentWizardPage', () => {
     expect(byId<HTMLInputElement>('wizard-url')!.value).toBe('unix:///run/podman/podman.sock');
   });
 
+  it("adds an agent with Portainer's creation type 2 and no TLS settings", async () => {
+    api.on('POST /api/endpoints', { body: environmentFactory({ Id: 7, Name: 'swarm', Type: 2 }) });
+    const { byId, choose, type, settle } = await setup();
+    await choose('agent');
+    expect(byId<HTMLInputElement>('wizard-url')!.value).toBe('tcp://');
+    expect(byId('wizard-tls')).toBeNull();
+    await type('wizard-name', 'swarm');
+    await type('wizard-url', 'tcp://10.0.0.5');
+    byId<HTMLButtonElement>('wizard-submit')!.click();
+    await settle();
+    // A port is required: the agent's is 9001.
+    expect(api.last('POST /api/endpoints')).toBeUndefined();
+    expect(document.body.textContent).toContain('9001');
+    await type('wizard-url', 'tcp://10.0.0.5:9001');
+    byId<HTMLButtonElement>('wizard-submit')!.click();
+    await settle();
+    expect(api.last('POST /api/endpoints')?.body).toMatchObject({
+      Name: 'swarm',
+      EndpointCreationType: '2',
+      ContainerEngine: 'docker',
+      URL: 'tcp://10.0.0.5:9001',
+    });
+    expect(api.last('POST /api/endpoints')?.body).not.toHaveProperty('TLS');
+  });
+
   it('shows the TLS file fields only once TLS is on, and sends them as files of the multipart form', async () => {
     api.on('POST /api/endpoints', { body: environmentFactory({ Id: 9, Name: 'edge' }) });
     const { byId, choose, type, check, attach, settle } = await setup();

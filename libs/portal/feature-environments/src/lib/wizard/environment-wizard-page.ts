@@ -11,7 +11,7 @@ import { Alert, FormControlDirective, FormField, PageHeader, ToastService } from
 
 import { TagPicker } from '../shared/tag-picker';
 
-export type EnvironmentKind = 'docker-socket' | 'docker-api' | 'podman-socket';
+export type EnvironmentKind = 'docker-socket' | 'docker-api' | 'podman-socket' | 'agent';
 
 interface KindOption {
   readonly kind: EnvironmentKind;
@@ -38,6 +38,12 @@ export const KIND_OPTIONS: readonly KindOption[] = [
     title: 'Podman socket',
     text: "Podman's Docker-compatible API on this host, through its Unix socket.",
     url: 'unix:///run/podman/podman.sock',
+  },
+  {
+    kind: 'agent',
+    title: 'Agent',
+    text: 'A Capstan (or Portainer) agent over HTTPS with signed requests — e.g. on every node of a Swarm.',
+    url: 'tcp://',
   },
 ];
 
@@ -98,9 +104,15 @@ type FileField = 'ca' | 'cert' | 'key';
           />
         </cap-form-field>
         <cap-form-field
-          [label]="kind() === 'docker-api' ? 'Engine URL' : 'Socket'"
+          [label]="kind() === 'docker-api' ? 'Engine URL' : kind() === 'agent' ? 'Agent URL' : 'Socket'"
           [required]="true"
-          [hint]="kind() === 'docker-api' ? 'tcp://host:port, e.g. tcp://10.0.0.5:2376' : ''"
+          [hint]="
+            kind() === 'docker-api'
+              ? 'tcp://host:port, e.g. tcp://10.0.0.5:2376'
+              : kind() === 'agent'
+                ? 'tcp://host:9001 — the agent answers HTTPS; Capstan signs every request'
+                : ''
+          "
           [error]="shown('url')"
         >
           <input
@@ -279,10 +291,12 @@ export class EnvironmentWizardPage {
     return {
       name: this.name().trim() ? null : 'Enter a name.',
       url:
-        this.kind() === 'docker-api'
+        this.kind() === 'docker-api' || this.kind() === 'agent'
           ? /^tcp:\/\/[^/\s:]+:\d{1,5}$/.test(url)
             ? null
-            : 'Enter tcp://host:port.'
+            : this.kind() === 'agent'
+              ? 'Enter tcp://host:port (the agent listens on 9001).'
+              : 'Enter tcp://host:port.'
           : /^unix:\/\/\/\S+$/.test(url)
             ? null
             : 'Enter the socket as unix:///path.',
@@ -332,6 +346,7 @@ export class EnvironmentWizardPage {
     const request: NewEnvironment = {
       name: this.name(),
       engine: kind === 'podman-socket' ? 'podman' : 'docker',
+      agent: kind === 'agent',
       url: this.url(),
       groupId: this.groupId(),
       tagIds: this.tagIds(),
