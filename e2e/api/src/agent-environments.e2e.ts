@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT_HEADERS, verifyAgentSignature } from '@capstan/contracts-agent';
-import { freePort, TestServer } from '@capstan/testing';
+import { engineAnswers, freePort, TestServer } from '@capstan/testing';
 import { createUser, expectApiError, initAdmin, uniqueName, withAdminServer } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
@@ -494,25 +494,13 @@ describe.runIf(hasDocker)('agent environments through the real agent (classic, l
 const LAB_MANAGER = '/run/capstan-swarm/node1.sock';
 const hasLab = existsSync(LAB_MANAGER);
 
-function labAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpRequest({ socketPath: LAB_MANAGER, path: '/_ping', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
 describe.runIf(hasLab)('agent environment on a Swarm manager (the lab’s node1, 3 nodes)', () => {
   const env = withAdminServer();
   let agent: RealAgent | undefined;
 
   beforeAll(async () => {
     // The lab is shared: a node being restarted by another suite is an absent component, not a failure here.
-    if (await labAnswers()) agent = await startAgent({ DOCKER_HOST: `unix://${LAB_MANAGER}` });
+    if (await engineAnswers(LAB_MANAGER)) agent = await startAgent({ DOCKER_HOST: `unix://${LAB_MANAGER}` });
   });
   afterAll(() => agent?.proc.kill('SIGTERM'));
 

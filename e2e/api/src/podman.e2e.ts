@@ -1,26 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { engineAnswers } from '@capstan/testing';
 import { expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
 const SOCKET = '/run/podman/podman.sock';
 const hasPodman = existsSync(SOCKET);
 if (!hasPodman && process.env['CI'] === 'true')
   throw new Error(`CI needs the Podman API on ${SOCKET} (tools/setup/podman.sh)`);
-
-/** `GET /_ping` on a unix socket answers OK. */
-function pings(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpRequest({ socketPath: socket, path: '/_ping', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
 
 /** A Podman API service of the test's own on a private socket: a real engine the test can stop and start. */
 class OwnPodmanService {
@@ -32,8 +19,9 @@ class OwnPodmanService {
     this.proc = spawn('podman', ['system', 'service', '--time=0', `unix://${this.socket}`], {
       stdio: 'ignore',
     });
-    for (let i = 0; i < 100 && !(await pings(this.socket)); i++) await new Promise((r) => setTimeout(r, 100));
-    if (!(await pings(this.socket)))
+    for (let i = 0; i < 100 && !(await engineAnswers(this.socket, 1000)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    if (!(await engineAnswers(this.socket, 1000)))
       throw new Error(`podman system service did not answer on ${this.socket}`);
   }
 

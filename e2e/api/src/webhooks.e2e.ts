@@ -1,27 +1,15 @@
 import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { engineAnswers } from '@capstan/testing';
 import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
 /** The multi-node Swarm lab (tools/setup/swarm-lab.sh up): node1 is a manager. */
 const NODE1 = '/run/capstan-swarm/node1.sock';
 const IMAGE = 'capstan/busybox:local';
-/** The socket file can outlive a lab that died without `down`: the lab counts only if node1 answers. */
-function answers(socket: string): Promise<boolean> {
-  if (!existsSync(socket)) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const req = httpRequest({ socketPath: socket, path: '/_ping', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
 const hasLab = existsSync(NODE1);
 /** Checked once per file; tests skip themselves when the socket is stale. */
-const labAnswers = hasLab ? answers(NODE1) : Promise.resolve(false);
+const labAnswers = hasLab ? engineAnswers(NODE1) : Promise.resolve(false);
 // Not an error in CI: npm test brings the lab up only around its own 'swarm' suite (e2e/swarm).
 if (!hasLab)
   console.warn(`webhooks.e2e: skipped, no Swarm lab socket at ${NODE1} (tools/setup/swarm-lab.sh up)`);

@@ -1,8 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { TestServer } from '@capstan/testing';
+import { engineAnswers, TestServer } from '@capstan/testing';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 
 // Swarm pages on the multi-node Swarm lab (tools/setup/swarm-lab.sh up; the image loaded on every node with
@@ -10,19 +8,6 @@ import { join } from 'node:path';
 const NODE1 = '/run/capstan-swarm/node1.sock';
 const IMAGE = 'capstan/busybox:local';
 const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
-/** The socket file can outlive a lab that died without `down`: the lab counts only if node1 answers. */
-function answers(socket: string): Promise<boolean> {
-  if (!existsSync(socket)) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const req = httpRequest({ socketPath: socket, path: '/_ping', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
 // Not an error in CI: npm test brings the lab up only around its own 'swarm' suite (e2e/swarm).
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -32,7 +17,7 @@ async function shot(page: Page, name: string): Promise<void> {
 test.describe('Swarm in the portal (multi-node lab)', () => {
   test.beforeAll(async () => {
     test.skip(
-      !(await answers(NODE1)),
+      !(await engineAnswers(NODE1)),
       `no Swarm lab answering at ${NODE1} (run tools/setup/swarm-lab.sh up)`,
     );
   });

@@ -1,1 +1,2 @@
 export * from './server-harness';
+export * from './engine-socket';

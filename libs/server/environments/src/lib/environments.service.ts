@@ -32,7 +32,7 @@ import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
 import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
 import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings } from './security-settings';
-import type { DockerSnapshotSummary } from './snapshot.model';
+import { isPodmanVersion, type DockerSnapshotSummary } from './snapshot.model';
 
 /** Portainer's EndpointCreationType values this milestone supports. */
 export const CREATION_TYPES = { docker: 1, agent: 2, azure: 3, edge: 4, kubernetesLocal: 5 } as const;
@@ -464,13 +464,10 @@ export class EnvironmentsService {
         const client = this.docker.connect({ url, tls: false, tlsSkipVerify: false, timeoutMs: 3000 });
         await client.ping();
         const version = await client.version();
-        const podman = ((version['Components'] as { Name?: string }[] | undefined) ?? []).some((c) =>
-          /podman/i.test(c.Name ?? ''),
-        );
         return {
           Available: true,
           URL: url,
-          Engine: podman ? 'podman' : 'docker',
+          Engine: isPodmanVersion(version) ? 'podman' : 'docker',
           Version: typeof version['Version'] === 'string' ? version['Version'] : null,
         };
       } catch {
@@ -492,9 +489,7 @@ export class EnvironmentsService {
         `${connection.url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
       );
     }
-    const isPodman = ((version['Components'] as { Name?: string }[] | undefined) ?? []).some((c) =>
-      /podman/i.test(c.Name ?? ''),
-    );
+    const isPodman = isPodmanVersion(version);
     if (isPodman !== (engine === 'podman')) {
       throw new BadRequestError(
         'Container engine mismatch',

@@ -28,6 +28,12 @@ export interface DockerSnapshotRaw {
   Version: unknown;
 }
 
+/** Podman's Docker-compatible `/version` lists a "Podman Engine" component. */
+export function isPodmanVersion(version: unknown): boolean {
+  const components = (version as { Components?: { Name?: string }[] } | null | undefined)?.Components ?? [];
+  return components.some((c) => /podman/i.test(c.Name ?? ''));
+}
+
 const STACK_LABELS = ['com.docker.compose.project', 'com.docker.stack.namespace'];
 
 /** Computes the summary from the raw lists (pure: unit-tested with fixtures). */
@@ -73,6 +79,6 @@ export function summarise(
     ServiceCount: services.length,
     StackCount: stacks.size,
     NodeCount: nodes.length || 1,
-    IsPodman: (version.Components ?? []).some((c) => /podman/i.test(c.Name ?? '')),
+    IsPodman: isPodmanVersion(version),
   };
 }
