@@ -2,10 +2,7 @@
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
-/**
- * Decimal units, as the docker CLI prints sizes (`1.2 MB`): image and volume sizes. Memory is shown in binary
- * units with `bytesLabel` (environment-labels.ts), as `docker info` does (`7.6 GiB`).
- */
+/** Decimal units, as the docker CLI prints sizes (`1.2 MB`). */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
   let value = bytes;

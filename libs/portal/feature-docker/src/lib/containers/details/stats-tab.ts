@@ -10,13 +10,13 @@ import {
   untracked,
 } from '@angular/core';
 import {
-  bytesLabel,
   DockerApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
   openJsonSocket,
 } from '@capstan/portal-data-access';
 
+import { formatBytes } from '../../shared/docker-models';
 import { type ChartSeries, LineChart } from './line-chart';
 
 /** One message of `/api/websocket/stats`. */
@@ -112,8 +112,8 @@ export class ContainerStats {
     { label: 'write', color: 'var(--danger)', values: this.rates().map((r) => r.write) },
   ]);
 
-  protected readonly bytes = bytesLabel;
-  protected readonly perSecond = (v: number) => `${bytesLabel(v)}/s`;
+  protected readonly bytes = formatBytes;
+  protected readonly perSecond = (v: number) => `${formatBytes(v)}/s`;
   protected readonly percent = (v: number) => `${v.toFixed(1)} %`;
 
   constructor() {
