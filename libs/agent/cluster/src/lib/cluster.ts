@@ -1,11 +1,11 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
 
-import { AGENT_HEADERS } from '@capstan/contracts-agent';
+import { AGENT_HEADERS, CLUSTER_HEADERS } from '@capstan/contracts-agent';
 
 import { ClusterDiscovery, parseClusterAddr, PeerAddress, resolveAll } from './discovery';
 import { engineFanOutPart } from './engine';
-import { CLUSTER_HEADERS, identityHeaders } from './identity';
+import { identityHeaders } from './identity';
 import { LocalNodeInfo, readLocalNode } from './local-node';
 import { AgentListItem, MemberTable, toAgentListItem } from './members';
 import { mergeFanOut } from './merge';

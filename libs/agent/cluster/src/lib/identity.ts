@@ -1,19 +1,8 @@
+import { CLUSTER_HEADERS } from '@capstan/contracts-agent';
+
 import { MemberIdentity } from './members';
 
-/**
- * Headers an agent adds to its public GET /ping so that its peers learn who it is without a gossip protocol.
- * They are extras on the wire: Portainer servers ignore them. Kept in this lib (not the contracts) because
- * only agents read them.
- */
-export const CLUSTER_HEADERS = {
-  node: 'X-Capstan-Agent-Node',
-  role: 'X-Capstan-Agent-Role',
-  leader: 'X-Capstan-Agent-Leader',
-  edgeKey: 'X-Capstan-Agent-EdgeKey',
-  /** On a fanned-out response: comma-separated node names that did not answer (sorted). */
-  unreachable: 'X-Capstan-Agent-Unreachable',
-} as const;
-
+/** This agent's identity as extra headers on its GET /ping (contracts' CLUSTER_HEADERS). */
 export function identityHeaders(self: MemberIdentity): Record<string, string> {
   return {
     [CLUSTER_HEADERS.node]: self.nodeName,

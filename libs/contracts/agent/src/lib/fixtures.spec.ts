@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { AGENT_ERRORS } from './errors';
-import { AGENT_API_VERSION, AGENT_HEADERS, AGENT_VERSION } from './headers';
+import {
+  AGENT_API_VERSION,
+  AGENT_HEADERS,
+  AGENT_VERSION,
+  CLUSTER_HEADERS,
+  parseUnreachableNodes,
+} from './headers';
 import { AGENT_ROUTES, AgentRoute, dispatchAgentRequest } from './routes';
 import { verifyAgentSignature } from './signature';
 
@@ -17,14 +23,24 @@ describe('agent contract fixtures', () => {
   });
 
   it('headers.json names the headers and the response headers of every reply', () => {
-    expect(fixture('headers.json')).toEqual({
+    const headers = fixture<{ examples: { unreachable: { value: string; nodes: string[] } } }>(
+      'headers.json',
+    );
+    expect(headers).toEqual({
       names: AGENT_HEADERS,
+      cluster: CLUSTER_HEADERS,
       response: {
         'Portainer-Agent': AGENT_VERSION,
         'Portainer-Agent-API-Version': AGENT_API_VERSION,
         'Portainer-Agent-Platform': '1',
       },
+      examples: headers.examples,
     });
+    expect(parseUnreachableNodes(headers.examples.unreachable.value)).toEqual(
+      headers.examples.unreachable.nodes,
+    );
+    expect(parseUnreachableNodes(undefined)).toEqual([]);
+    expect(parseUnreachableNodes(['node1', 'node4'])).toEqual(['node1', 'node4']);
   });
 
   it('routes.json is the route table, and every listed path dispatches to its route', () => {

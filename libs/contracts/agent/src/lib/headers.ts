@@ -15,6 +15,29 @@ export const AGENT_HEADERS = {
   browseHost: 'X-Capstan-Agent-Browse-Host',
 } as const;
 
+/**
+ * Capstan only, between agents and to the server: the identity an agent adds to its public GET /ping (its peers
+ * learn who it is without a gossip protocol), and the nodes missing from a fanned-out answer. Portainer servers
+ * ignore them.
+ */
+export const CLUSTER_HEADERS = {
+  node: 'X-Capstan-Agent-Node',
+  role: 'X-Capstan-Agent-Role',
+  leader: 'X-Capstan-Agent-Leader',
+  edgeKey: 'X-Capstan-Agent-EdgeKey',
+  /** On a fanned-out response (200): comma-separated, sorted names of the nodes whose part is missing. */
+  unreachable: 'X-Capstan-Agent-Unreachable',
+} as const;
+
+/** The node names of an `X-Capstan-Agent-Unreachable` value (empty when absent). */
+export function parseUnreachableNodes(value: string | string[] | undefined | null): string[] {
+  const v = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
 export const AGENT_API_VERSION = '2';
 
 /** The Portainer agent version Capstan's agent speaks for; servers gate features on it. */
