@@ -11,4 +11,4 @@ export {
 } from './lib/docker.port';
 export { AgentKeysService } from './lib/agent/agent-keys.service';
 export { summarise, type DockerSnapshotSummary, type DockerSnapshotRaw } from './lib/snapshot.model';
-export { parseSecuritySettings } from './lib/security-settings';
+export { parseSecuritySettings, volumeBrowseAccess, type VolumeBrowseAccess } from './lib/security-settings';

@@ -248,7 +248,13 @@ describe('HomePage', () => {
 
   it('shows a standard user their role on each environment', async () => {
     role = 2;
-    envs = [environmentFactory({ Id: 1, Name: 'local', CapstanAccess: { RoleId: 4, Permissions: [] } })];
+    envs = [
+      environmentFactory({
+        Id: 1,
+        Name: 'local',
+        CapstanAccess: { RoleId: 4, Permissions: [], VolumeBrowse: 'none' },
+      }),
+    ];
     const { byId } = await setup();
     expect(byId('env-role-local')?.textContent?.trim()).toBe('Read-only user');
   });

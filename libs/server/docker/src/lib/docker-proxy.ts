@@ -83,12 +83,19 @@ export class DockerProxy {
       const envId = Number(match[1]);
       const { env, roleId } = await this.environments.accessFor(user, envId);
       const enginePath = match[2] ?? '/';
-      const decision = decide(roleId, request.method, enginePath);
-      if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
+      const security = parseSecuritySettings(env.securitySettings);
+      const base = this.environments.connectionOf(env, 0);
+      const decision = decide(roleId, request.method, enginePath, {
+        query: new URLSearchParams(query),
+        agent: base.agent !== undefined,
+        allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
+      });
+      if (!decision.allowed)
+        throw new ForbiddenError(decision.message ?? 'Access denied to resource', decision.reason);
       // Agent environments: Portainer's clients name the Swarm node by `?nodeName=` or X-PortainerAgent-Target.
       const nodeName =
         new URLSearchParams(query).get('nodeName') ?? headerValue(request.headers['x-portaineragent-target']);
-      const targeted = withAgentTarget(this.environments.connectionOf(env, 0), nodeName);
+      const targeted = withAgentTarget(base, nodeName);
       // Host browsing through an agent (/browse/* without volumeID) is for administrators, as in Portainer.
       const connection =
         targeted.agent && user.role === UserRole.Administrator
@@ -102,14 +109,18 @@ export class DockerProxy {
         path: enginePath,
         query: new URLSearchParams(query),
         connection,
-        security: parseSecuritySettings(env.securitySettings),
+        security,
         readBody: () => readBounded(request.raw, MAX_CHECKED_BODY_BYTES),
       });
       const hidden = await this.hiddenFilter(request.method, enginePath);
       const rewrite = compose(hidden, plan.rewrite);
       const unchanged = hidden ? undefined : plan.unchanged;
       try {
-        await this.forward(request, reply, connection, enginePath + query, { ...plan, rewrite, unchanged });
+        await this.forward(request, reply, connection, plan.call?.path ?? enginePath + query, {
+          ...plan,
+          rewrite,
+          unchanged,
+        });
       } catch (e) {
         // Unreachable engine: lists can still be read from the last snapshot.
         if (e instanceof BadGatewayError && !reply.raw.headersSent) {
@@ -210,7 +221,9 @@ export class DockerProxy {
       headers['content-length'] = String(plan.body.length);
     }
     return new Promise<void>((resolve, reject) => {
-      const upstream = engineRequest(connection, request.method, path, headers, (res: IncomingMessage) => {
+      if (plan.call) headers['content-type'] = 'application/json';
+      const method = plan.call?.method ?? request.method;
+      const upstream = engineRequest(connection, method, path, headers, (res: IncomingMessage) => {
         const status = res.statusCode ?? 502;
         const ok = status >= 200 && status < 300;
         const out: Record<string, string | string[]> = {};

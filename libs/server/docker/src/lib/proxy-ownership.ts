@@ -4,7 +4,15 @@ import {
   type EnvironmentRoleId,
   type ResourceControlBody,
 } from '@capstan/contracts-api';
-import { BadGatewayError, DomainError, ForbiddenError, type AuthenticatedUser } from '@capstan/server-core';
+import { DOCKER_VOLUME_NAME } from '@capstan/contracts-agent';
+import {
+  BadGatewayError,
+  BadRequestError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
 import { type EngineConnection } from '@capstan/server-environments';
 import {
   canAccess,
@@ -47,6 +55,8 @@ export type Rewritten = { status: number; body: unknown };
 export interface ProxyPlan {
   /** The request body, already read (it was checked): sent instead of piping the request. */
   body?: Buffer;
+  /** Another call than the client's (`GET /v2/dockerhub/{registryId}` becomes the agent's `POST /v2/dockerhub`). */
+  call?: { method: string; path: string };
   /** Applied to a 2xx JSON answer (buffered): filter, decorate, or refuse (status 403). */
   rewrite?: (status: number, body: unknown) => Promise<Rewritten>;
   /**
@@ -144,7 +154,7 @@ export class ProxyOwnership {
 
   async plan(ctx: OwnershipContext): Promise<ProxyPlan> {
     const scope = roleScope(ctx.roleId);
-    const op = classify(ctx.method, ctx.path);
+    const op = classify(ctx.method, ctx.path, ctx.query);
     switch (op.kind) {
       case 'list':
         return {
@@ -231,6 +241,33 @@ export class ProxyOwnership {
         );
         return {};
       }
+      case 'browse':
+        // Which volumes a Standard or Read-only user may browse: those their resource control lets them see.
+        if (scope === 'filtered' && op.volumeId !== undefined) {
+          // Checked before the lookup: the engine would clean `../x` in `/volumes/../x` into a redirect.
+          if (!DOCKER_VOLUME_NAME.test(op.volumeId))
+            throw new BadRequestError('Invalid volume identifier', 'volumeID must be a Docker volume name');
+          await this.assertAccess(
+            ctx,
+            ResourceControlType.Volume,
+            await this.lookup(ctx, ResourceControlType.Volume, op.volumeId),
+          );
+        }
+        return {};
+      case 'dockerhub':
+        if (op.registryId === undefined) return {};
+        // Portainer's clients ask `GET /v2/dockerhub/{registryId}`; Capstan has no stored registries yet, so only
+        // the anonymous one (0) exists: the agent reports its node's anonymous pull limits.
+        if (op.registryId !== 0) {
+          throw new NotFoundError(
+            'Unable to find a registry with the specified identifier inside the database',
+            `No registry ${op.registryId}: only 0 (anonymous Docker Hub) is known`,
+          );
+        }
+        return {
+          call: { method: 'POST', path: '/v2/dockerhub' },
+          body: Buffer.from(JSON.stringify({ authentication: false })),
+        };
       case 'swarm-read':
         if (scope === 'full') return {};
         // Join tokens let anyone add nodes to the cluster: administrators only.

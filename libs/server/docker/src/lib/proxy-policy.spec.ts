@@ -101,3 +101,105 @@ describe('classify', () => {
     expect(classify('DELETE', '/volumes/%2e%2e')).toEqual({ kind: 'admin' });
   });
 });
+
+describe('the agent volume browser and Docker Hub helper', () => {
+  const q = (s: string) => new URLSearchParams(s);
+  const on = { agent: true, allowVolumeBrowserForRegularUsers: true };
+  const off = { agent: true, allowVolumeBrowserForRegularUsers: false };
+  const { Operator, Helpdesk, StandardUser, ReadOnlyUser, EnvironmentAdministrator } = EnvironmentRoleId;
+
+  it('classifies every browse form by its volume and whether it writes', () => {
+    expect(classify('GET', '/v2/browse/ls', q('volumeID=data&path=/'))).toEqual({
+      kind: 'browse',
+      volumeId: 'data',
+      write: false,
+    });
+    expect(classify('GET', '/browse/get', q('volumeID=data&path=/a'))).toMatchObject({ write: false });
+    expect(classify('POST', '/v1.41/v2/browse/put', q('volumeID=data'))).toMatchObject({ write: true });
+    expect(classify('DELETE', '/v2/browse/delete', q('volumeID=data'))).toMatchObject({ write: true });
+    expect(classify('PUT', '/v2/browse/rename', q('volumeID=data'))).toMatchObject({ write: true });
+    // The v1 form names the volume in the path.
+    expect(classify('GET', '/v1/browse/my%20vol/ls', q('path=/'))).toEqual({
+      kind: 'browse',
+      volumeId: 'my vol',
+      write: false,
+    });
+    // No (or an empty) volumeID: the host's files.
+    expect(classify('GET', '/v2/browse/ls', q('path=/'))).toEqual({
+      kind: 'browse',
+      volumeId: undefined,
+      write: false,
+    });
+    expect(classify('GET', '/v2/browse/ls', q('volumeID=&path=/'))).toMatchObject({ volumeId: undefined });
+    // A wrong method or an unknown browse operation is not a browse call.
+    expect(classify('POST', '/v2/browse/ls', q('volumeID=data'))).toEqual({ kind: 'admin' });
+    expect(classify('GET', '/v2/browse/chmod', q('volumeID=data'))).toEqual({ kind: 'admin' });
+  });
+
+  it('classifies Docker Hub rate limits as a read, the registry form only by GET', () => {
+    expect(classify('POST', '/v2/dockerhub')).toEqual({ kind: 'dockerhub' });
+    expect(classify('GET', '/v2/dockerhub/0')).toEqual({ kind: 'dockerhub', registryId: 0 });
+    expect(classify('DELETE', '/v2/dockerhub/3')).toEqual({ kind: 'admin' });
+    expect(classify('GET', '/v2/dockerhub/x')).toEqual({ kind: 'admin' });
+    // The agent only has /v2/dockerhub.
+    expect(classify('POST', '/dockerhub')).toEqual({ kind: 'admin' });
+  });
+
+  it('refuses volume browsing to every non-administrator while the setting is off, naming it', () => {
+    for (const role of [EnvironmentAdministrator, Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
+      const d = decide(role, 'GET', '/v2/browse/ls', { ...off, query: q('volumeID=data&path=/') });
+      expect(d.allowed, String(role)).toBe(false);
+      if (!d.allowed) {
+        expect(d.message).toMatch(/Volume browsing is disabled/);
+        expect(d.reason).toContain('AllowVolumeBrowserForRegularUsers');
+      }
+    }
+    expect(decide(undefined, 'POST', '/v2/browse/put', { ...off, query: q('volumeID=data') }).allowed).toBe(
+      true,
+    );
+  });
+
+  it('with the setting on: reads for every role, writes not for Read-only users and Helpdesk', () => {
+    const can = (role: EnvironmentRoleId, method: string, path: string) =>
+      decide(role, method, path, { ...on, query: q('volumeID=data&path=/') }).allowed;
+    for (const role of [EnvironmentAdministrator, Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
+      expect(can(role, 'GET', '/v2/browse/ls'), String(role)).toBe(true);
+      expect(can(role, 'GET', '/v2/browse/get'), String(role)).toBe(true);
+    }
+    for (const [method, path] of [
+      ['POST', '/v2/browse/put'],
+      ['DELETE', '/v2/browse/delete'],
+      ['PUT', '/v2/browse/rename'],
+    ] as const) {
+      expect(can(StandardUser, method, path)).toBe(true);
+      expect(can(Operator, method, path)).toBe(true);
+      expect(can(EnvironmentAdministrator, method, path)).toBe(true);
+      expect(can(ReadOnlyUser, method, path)).toBe(false);
+      expect(can(Helpdesk, method, path)).toBe(false);
+    }
+  });
+
+  it('keeps host browsing for administrators, and /browse on a plain engine for them too', () => {
+    for (const role of [Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
+      const d = decide(role, 'GET', '/v2/browse/ls', { ...on, query: q('path=/') });
+      expect(d.allowed).toBe(false);
+      if (!d.allowed) expect(d.reason).toMatch(/browse the host/);
+      // Not an agent: the engine has no /browse; nobody but administrators gets it forwarded.
+      expect(decide(role, 'GET', '/v2/browse/ls', { query: q('volumeID=data&path=/') }).allowed).toBe(false);
+    }
+    // Full roles pass the server; the agent itself refuses host browsing without the administrator header.
+    expect(decide(undefined, 'GET', '/v2/browse/ls', { ...on, query: q('path=/') }).allowed).toBe(true);
+    expect(
+      decide(EnvironmentAdministrator, 'GET', '/browse/ls', { ...off, query: q('path=/') }).allowed,
+    ).toBe(true);
+  });
+
+  it('lets anyone with access read the Docker Hub limits, and keeps the other agent routes for administrators', () => {
+    for (const role of [Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
+      expect(decide(role, 'GET', '/v2/dockerhub/0', on).allowed).toBe(true);
+      expect(decide(role, 'POST', '/v2/dockerhub', on).allowed).toBe(true);
+      expect(decide(role, 'GET', '/v2/agents', on).allowed).toBe(false);
+      expect(decide(role, 'GET', '/host/info', on).allowed).toBe(false);
+    }
+  });
+});

@@ -1,4 +1,6 @@
 import { EnvironmentRoleId, ResourceControlType } from '@capstan/contracts-api';
+import { dispatchAgentRequest, stripDockerApiVersion } from '@capstan/contracts-agent';
+import { volumeBrowseAccess } from '@capstan/server-environments';
 
 /**
  * What one Docker Engine API call is, for roles and ownership (reference §1.16). Pure: unit-tested.
@@ -45,6 +47,13 @@ export type EngineOperation =
   /** Images, build, registry auth, info, version, ping, distribution, plugin lists: not owned. */
   | { kind: 'shared'; write: boolean }
   | { kind: 'commit'; containerId: string }
+  /**
+   * The agent's file browser (`/browse/*`, `/v2/browse/*`, `/v1/browse/{volumeID}/*`): a volume's files when
+   * `volumeId` is set, else the host's. `ls` and `get` read; `put`, `delete` and `rename` write.
+   */
+  | { kind: 'browse'; volumeId: string | undefined; write: boolean }
+  /** The agent's Docker Hub rate limits (`POST /v2/dockerhub`; `GET /v2/dockerhub/{registryId}` from clients). */
+  | { kind: 'dockerhub'; registryId?: number }
   /** Swarm and node management, plugins, BuildKit sessions, anything unknown. */
   | { kind: 'admin' };
 
@@ -80,7 +89,38 @@ export function roleScope(roleId: EnvironmentRoleId | undefined): RoleScope {
   }
 }
 
-export function classify(method: string, path: string): EngineOperation {
+/** What the proxy knows beyond the call itself, for the agent's routes. */
+export interface CallContext {
+  /** The request's query (the browse routes name their volume in `volumeID`). */
+  readonly query?: URLSearchParams;
+  /** The environment is an agent (type 2): `/browse` and `/dockerhub` are the agent's, not the engine's. */
+  readonly agent?: boolean;
+  /** The environment's AllowVolumeBrowserForRegularUsers. */
+  readonly allowVolumeBrowserForRegularUsers?: boolean;
+}
+
+const BROWSE_READS = new Set(['browseLs', 'browseGet']);
+const DOCKERHUB_REGISTRY = /^\/v2\/dockerhub\/(\d{1,10})$/;
+
+/** The agent's own routes a Docker proxy call may name (the route table of @capstan/contracts-agent). */
+function agentOperation(method: string, path: string, query?: URLSearchParams): EngineOperation | undefined {
+  const hub = DOCKERHUB_REGISTRY.exec(stripDockerApiVersion(path));
+  if (hub) return method === 'GET' ? { kind: 'dockerhub', registryId: Number(hub[1]) } : { kind: 'admin' };
+  const d = dispatchAgentRequest(method, path);
+  if (d.kind !== 'route') return undefined;
+  if (d.route.name === 'dockerHub') return { kind: 'dockerhub' };
+  if (!d.route.name.startsWith('browse')) return undefined;
+  const volumeId = d.volumeId ?? query?.get('volumeID') ?? '';
+  return {
+    kind: 'browse',
+    volumeId: volumeId === '' ? undefined : volumeId,
+    write: !BROWSE_READS.has(d.route.name),
+  };
+}
+
+export function classify(method: string, path: string, query?: URLSearchParams): EngineOperation {
+  const agentOp = agentOperation(method, path, query);
+  if (agentOp) return agentOp;
   const route = engineRoute(path);
   const parts = route.split('/').slice(1);
   // Dot segments and odd characters never reach the engine as something else than they look.
@@ -154,20 +194,52 @@ export function classify(method: string, path: string): EngineOperation {
   }
 }
 
-export type ProxyDecision = { allowed: true } | { allowed: false; reason: string };
+/** A refusal: `reason` goes to `details`; `message` (default "Access denied to resource") when more precise. */
+export type ProxyDecision = { allowed: true } | { allowed: false; reason: string; message?: string };
 
 const ALLOW: ProxyDecision = { allowed: true };
-const deny = (reason: string): ProxyDecision => ({ allowed: false, reason });
+const deny = (reason: string, message?: string): ProxyDecision =>
+  message ? { allowed: false, reason, message } : { allowed: false, reason };
+
+export const VOLUME_BROWSER_OFF: ProxyDecision = deny(
+  "The environment's security setting AllowVolumeBrowserForRegularUsers is off: only administrators can " +
+    'browse volumes',
+  'Volume browsing is disabled for regular users on this environment',
+);
 
 /**
  * The role part of the decision (ownership of the resource is checked afterwards, for filtered roles).
  */
-export function decide(roleId: EnvironmentRoleId | undefined, method: string, path: string): ProxyDecision {
+export function decide(
+  roleId: EnvironmentRoleId | undefined,
+  method: string,
+  path: string,
+  call: CallContext = {},
+): ProxyDecision {
   const scope = roleScope(roleId);
+  const op = classify(method, path, call.query);
+  if (op.kind === 'browse' && op.volumeId !== undefined && call.agent) {
+    // Portainer checks the setting for every user but administrators, environment administrators included.
+    const access = volumeBrowseAccess(roleId, true, {
+      allowVolumeBrowserForRegularUsers: call.allowVolumeBrowserForRegularUsers ?? false,
+    });
+    if (access === 'none') return VOLUME_BROWSER_OFF;
+    if (op.write && access === 'read') return deny(readOnlyReason(roleId));
+    return ALLOW;
+  }
   if (scope === 'full') return ALLOW;
-  const op = classify(method, path);
   const read = READ.has(method);
   switch (op.kind) {
+    case 'browse':
+      // Host browsing (no volumeID) is for administrators; on a plain engine /browse is nobody's route.
+      return deny(
+        op.volumeId === undefined
+          ? "Only administrators can browse the host's files"
+          : 'Only agent environments have a volume browser',
+      );
+    case 'dockerhub':
+      // The node's Docker Hub pull limits: a read for anyone who may use the environment.
+      return ALLOW;
     case 'prune':
       return deny('Only administrators can prune resources');
     case 'admin':

@@ -31,7 +31,7 @@ import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
 import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
-import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings } from './security-settings';
+import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings, volumeBrowseAccess } from './security-settings';
 import { isPodmanVersion, type DockerSnapshotSummary } from './snapshot.model';
 
 /** Portainer's EndpointCreationType values this milestone supports. */
@@ -419,6 +419,7 @@ export class EnvironmentsService {
     return items.map((e) => {
       const maps = policyMaps(policyRowsAll.filter((p) => p.environmentId === e.id));
       const snap = snaps.find((s) => s.environmentId === e.id);
+      const security = parseSecuritySettings(e.securitySettings);
       return {
         Id: e.id,
         Name: e.name,
@@ -435,9 +436,16 @@ export class EnvironmentsService {
         TLSConfig: { TLS: e.tls, TLSSkipVerify: e.tlsSkipVerify },
         UserAccessPolicies: maps.users,
         TeamAccessPolicies: maps.teams,
-        SecuritySettings: parseSecuritySettings(e.securitySettings),
+        SecuritySettings: security,
         Snapshots: snap ? [JSON.parse(snap.summary) as DockerSnapshotSummary] : [],
-        CapstanAccess: accessOf(roles.get(e.id)),
+        CapstanAccess: {
+          ...accessOf(roles.get(e.id)),
+          VolumeBrowse: volumeBrowseAccess(
+            actor.role === UserRole.Administrator ? undefined : roles.get(e.id),
+            e.type === ENVIRONMENT_TYPE_AGENT,
+            security,
+          ),
+        },
         ...(e.type === ENVIRONMENT_TYPE_AGENT ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
       };
     });

@@ -966,6 +966,11 @@ export interface components {
             Permissions: string[];
             /** @description Effective environment role id (administrators: 1, environment administrator) */
             RoleId: number;
+            /**
+             * @description Agent environments' volume browser for the caller: administrators write; other users only when SecuritySettings.allowVolumeBrowserForRegularUsers is on (read for Read-only users and Helpdesk, write for the other roles), and then only on the volumes they may access; none on other environments
+             * @enum {string}
+             */
+            VolumeBrowse: "none" | "read" | "write";
         };
         ChangePasswordDto: {
             newPassword: string;

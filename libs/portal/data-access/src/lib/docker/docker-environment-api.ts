@@ -10,6 +10,8 @@ type Schemas = components['schemas'];
 export interface CapstanAccess {
   RoleId: number;
   Permissions: string[];
+  /** Agent environments' volume browser for the caller (the server decides from role and security setting). */
+  VolumeBrowse?: 'none' | 'read' | 'write';
 }
 
 /**

@@ -52,7 +52,7 @@ export function environmentFactory(overrides: Partial<Environment> = {}): Enviro
       enableHostManagementFeatures: false,
     },
     Snapshots: [snapshotFactory()],
-    CapstanAccess: { RoleId: 1, Permissions: [] },
+    CapstanAccess: { RoleId: 1, Permissions: [], VolumeBrowse: 'none' },
     ...overrides,
   };
 }

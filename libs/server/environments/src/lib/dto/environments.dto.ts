@@ -91,6 +91,14 @@ export class CapstanAccessResponse {
   RoleId!: number;
   @ApiProperty({ type: [String], description: 'Environment permissions of that role (catalog strings)' })
   Permissions!: string[];
+  @ApiProperty({
+    enum: ['none', 'read', 'write'],
+    description:
+      "Agent environments' volume browser for the caller: administrators write; other users only when " +
+      'SecuritySettings.allowVolumeBrowserForRegularUsers is on (read for Read-only users and Helpdesk, write for ' +
+      'the other roles), and then only on the volumes they may access; none on other environments',
+  })
+  VolumeBrowse!: 'none' | 'read' | 'write';
 }
 
 export class AgentInfoResponse {
