@@ -4,10 +4,16 @@ import { defineConfig } from '@playwright/test';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
+const LAB_TESTS = ['**/swarm.e2e.ts'];
 
 export default defineConfig({
   testDir: join(__dirname, 'src'),
   testMatch: '**/*.e2e.ts',
+  // `lab`: the tests that need the Swarm lab up (tools/test/run.sh runs them in its lab phase as swarm-browser).
+  projects: [
+    { name: 'default', testIgnore: LAB_TESTS },
+    { name: 'lab', testMatch: LAB_TESTS, outputDir: join(root, 'tmp/test-results/swarm-browser-artifacts') },
+  ],
   outputDir: join(root, 'tmp/test-results/browser-artifacts'),
   timeout: 90_000,
   expect: { timeout: 10_000 },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: sets up the real components the tests use, builds, then runs every suite — lint and type checks,
 # the OpenAPI drift check, unit tests, API integration tests on SQLite and PostgreSQL, the container image
-# test and the browser test — and ends with one line `N passed, N failed` over all of them.
+# test, the agent, the Swarm lab phase (swarm, swarm-api, swarm-browser: one lab up for all three) and the
+# browser test — and ends with one line `N passed, N failed` over all of them.
 #
 # Env: CI=true makes a missing component a failure (elsewhere its suites are skipped with a message);
 #      CAPSTAN_TEST_SKIP_SETUP=1 skips tools/setup (components already running);
@@ -121,12 +122,73 @@ if want agent; then
   fi
 fi
 
-# 6b. Multi-node Swarm (three dockerd in network namespaces, tools/setup/swarm-lab.sh; agent image built, up, test, down ≈ 85 s)
-if want swarm; then
-  if [ "$HAVE_DOCKER" = "1" ] && [ "$(id -u)" = "0" ]; then
-    vitest_suite swarm e2e/swarm/vitest.config.mts
+# 6b. The Swarm lab phase (tools/setup/swarm-lab.sh: three dockerd in network namespaces). The runner takes the
+# lab's lock, brings the lab up once and loads the test image, then runs, each as its own suite: `swarm`
+# (e2e/swarm: the agent cluster, in-process and as a real global service), `swarm-api` (e2e/api/src/lab: the
+# server against the lab, SQLite) and `swarm-browser` (the Playwright project `lab`); then it takes the lab down
+# and releases the lock — also when a suite fails or the run is interrupted (trap). The tests see
+# CAPSTAN_SWARM_LAB=runner: the lab is up and locked for them (they neither lock it nor take it down).
+LAB_SUITES="swarm swarm-api swarm-browser"
+LAB_LOCK=${SWARM_LAB_LOCK:-/run/capstan-swarm.lock}
+LAB_HELD=0
+lab() { SWARM_LAB_LOCKED=1 bash tools/setup/swarm-lab.sh "$@" >>"$LOGS/swarm-lab.log" 2>&1; }
+lab_release() {
+  [ "$LAB_HELD" = "1" ] || return 0
+  LAB_HELD=0
+  lab down || echo "   swarm lab: down failed (tmp/test-logs/swarm-lab.log)"
+  exec 9>&- # releases the lock (fd 9: swarm-lab.sh keeps its daemons off fds 3-9)
+}
+lab_missing() { for s in $LAB_SUITES; do want "$s" && missing "$s" "$1"; done; }
+# `up` again between suites: it restarts a node a test powered off and waits until all are Ready.
+lab_ready() { lab up && lab load capstan/busybox:local && curl -fsS --max-time 5 --unix-socket /run/capstan-swarm/node1.sock http://localhost/_ping >/dev/null; }
+want_lab=0
+for s in $LAB_SUITES; do want "$s" && want_lab=1; done
+if [ "$want_lab" = "1" ]; then
+  if [ "$HAVE_DOCKER" != "1" ] || [ "$(id -u)" != "0" ]; then
+    lab_missing "the Swarm lab needs root and dockerd (tools/setup/swarm-lab.sh)"
   else
-    missing swarm "the Swarm lab needs root and dockerd (tools/setup/swarm-lab.sh)"
+    LAB_START=$(date +%s)
+    say "Swarm lab: lock, up, load capstan/busybox:local"
+    trap lab_release EXIT
+    trap 'exit 130' INT TERM
+    exec 9>"$LAB_LOCK"
+    if ! flock -w "${SWARM_LAB_WAIT:-900}" 9; then
+      exec 9>&-
+      lab_missing "the Swarm lab is busy ($LAB_LOCK held by another session)"
+    else
+      LAB_HELD=1
+      if ! lab_ready; then
+        tail -n 20 "$LOGS/swarm-lab.log"
+        lab_missing "the Swarm lab did not come up (tmp/test-logs/swarm-lab.log)"
+      else
+        # swarm: e2e/swarm (builds the agent image; ≈ 70 s)
+        want swarm && vitest_suite swarm e2e/swarm/vitest.config.mts CAPSTAN_SWARM_LAB=runner
+        # swarm-api: the server on the lab, SQLite only (the storage layer is covered twice by api-sqlite and
+        # api-postgres; these files prove agent/Swarm behaviour, which does not depend on the store).
+        if want swarm-api; then
+          if lab_ready; then
+            vitest_suite swarm-api tools/test/vitest.lab-api.config.mts CAPSTAN_SWARM_LAB=runner CAPSTAN_TEST_DB=sqlite
+          else
+            missing swarm-api "the Swarm lab did not come back up (tmp/test-logs/swarm-lab.log)"
+          fi
+        fi
+        if want swarm-browser; then
+          if [ "$HAVE_CHROMIUM" != "1" ]; then
+            missing swarm-browser "Chromium is not installed (tools/setup/chromium.sh)"
+          elif lab_ready; then
+            say "swarm-browser (Chromium, the lab)"
+            CAPSTAN_SWARM_LAB=runner PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/swarm-browser.json" npx playwright test --config e2e/browser/playwright.config.ts --project=lab --reporter=list,json 2>&1 | tee "$LOGS/swarm-browser.log" | tail -n 25
+            ensure_result swarm-browser
+          else
+            missing swarm-browser "the Swarm lab did not come back up (tmp/test-logs/swarm-lab.log)"
+          fi
+        fi
+      fi
+      say "Swarm lab: down, unlock"
+      lab_release
+    fi
+    trap - EXIT INT TERM
+    echo "   Swarm lab phase: $(($(date +%s) - LAB_START)) s"
   fi
 fi
 
@@ -134,7 +196,7 @@ fi
 if want browser; then
   if [ "$HAVE_CHROMIUM" = "1" ]; then
     say "browser (Chromium)"
-    PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/browser.json" npx playwright test --config e2e/browser/playwright.config.ts --reporter=list,json 2>&1 | tee "$LOGS/browser.log" | tail -n 25
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/browser.json" npx playwright test --config e2e/browser/playwright.config.ts --project=default --reporter=list,json 2>&1 | tee "$LOGS/browser.log" | tail -n 25
     ensure_result browser
   else
     missing browser "Chromium is not installed (tools/setup/chromium.sh)"

@@ -3,20 +3,19 @@
  * (dist/apps/agent/main.js, classic mode on the local Docker engine) and, to see exactly what the server sends,
  * a recording HTTPS listener that answers /ping like an agent.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import { type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { AGENT_HEADERS, verifyAgentSignature } from '@capstan/contracts-agent';
-import { engineAnswers, freePort, TestServer } from '@capstan/testing';
+import { freePort, TestServer } from '@capstan/testing';
 import { createUser, expectApiError, initAdmin, uniqueName, withAdminServer } from './support/fixtures';
+import { AGENT_MAIN, converse, createAgentEnv, startAgent, type RealAgent } from './lab/support/agent';
 
 const SOCKET = '/var/run/docker.sock';
-const AGENT_MAIN = resolve(__dirname, '../../../dist/apps/agent/main.js');
 const hasDocker = existsSync(SOCKET);
 if (!hasDocker && process.env['CI'] === 'true') throw new Error(`CI needs a Docker engine on ${SOCKET}`);
 
@@ -75,72 +74,6 @@ async function recordingAgent(): Promise<Recorder> {
     seen,
     close: () => new Promise((r) => server.close(() => r())),
   };
-}
-
-/** GET https://host/ping, certificate not verified: true when an agent answers there. */
-function agentAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 204 && typeof res.headers[h(AGENT_HEADERS.agent)] === 'string');
-      },
-    );
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
-interface RealAgent {
-  port: number;
-  proc: ChildProcess;
-  output: () => string;
-}
-
-/** The built agent in classic mode on a free loopback port; undefined when it is not built or not HTTPS yet. */
-async function startAgent(extraEnv: Record<string, string> = {}): Promise<RealAgent | undefined> {
-  if (!existsSync(AGENT_MAIN)) return undefined;
-  const port = extraEnv['AGENT_PORT'] ? Number(extraEnv['AGENT_PORT']) : await freePort();
-  let output = '';
-  const proc = spawn(process.execPath, [AGENT_MAIN], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      AGENT_PORT: String(port),
-      AGENT_HOST: '127.0.0.1',
-      LOG_LEVEL: 'INFO',
-      ...extraEnv,
-    },
-    cwd: mkdtempSync(join(tmpdir(), 'capstan-agent-')),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && proc.exitCode === null) {
-    if (await agentAnswers(port)) return { port, proc, output: () => output };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  return undefined;
-}
-
-async function createAgentEnv(
-  server: ReturnType<typeof withAdminServer>,
-  url: string,
-  name = uniqueName('agent'),
-): Promise<{ status: number; body: { Id: number; Type: number; URL: string; Agent?: { Version: string } } }> {
-  const f = new FormData();
-  f.append('Name', name);
-  f.append('EndpointCreationType', '2');
-  f.append('URL', url);
-  const r = await fetch(`${server.server.baseUrl}/api/endpoints`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.admin}` },
-    body: f,
-  });
-  return { status: r.status, body: (await r.json()) as never };
 }
 
 describe('agent environments: creation and signatures (recording agent)', () => {
@@ -288,35 +221,6 @@ describe('agent environments: creation and signatures (recording agent)', () => 
     expect(r.status).toBe(400);
   });
 });
-
-/** Opens a console WebSocket, sends `send`, collects text until `until` matches. */
-function converse(url: string, send: string[], until: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    let seen = '';
-    const timer = setTimeout(() => {
-      ws.close();
-      reject(new Error(`timed out; got: ${JSON.stringify(seen)}`));
-    }, 10_000);
-    ws.on('open', () => send.forEach((s, i) => setTimeout(() => ws.send(s), 150 * (i + 1))));
-    ws.on('message', (data: Buffer) => {
-      seen += data.toString('utf8');
-      if (until.test(seen)) {
-        clearTimeout(timer);
-        ws.close();
-        resolve(seen);
-      }
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      clearTimeout(timer);
-      reject(new Error(`HTTP ${res.statusCode}`));
-    });
-    ws.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
 
 describe.runIf(hasDocker)('agent environments through the real agent (classic, local engine)', () => {
   const env = withAdminServer();
@@ -490,200 +394,3 @@ describe.runIf(hasDocker)('agent environments through the real agent (classic, l
     created.shift();
   });
 });
-
-const LAB_MANAGER = '/run/capstan-swarm/node1.sock';
-const hasLab = existsSync(LAB_MANAGER);
-
-describe.runIf(hasLab)('agent environment on a Swarm manager (the lab’s node1, 3 nodes)', () => {
-  const env = withAdminServer();
-  let agent: RealAgent | undefined;
-
-  beforeAll(async () => {
-    // The lab is shared: a node being restarted by another suite is an absent component, not a failure here.
-    if (await engineAnswers(LAB_MANAGER)) agent = await startAgent({ DOCKER_HOST: `unix://${LAB_MANAGER}` });
-  });
-  afterAll(() => agent?.proc.kill('SIGTERM'));
-
-  it('snapshots the Swarm through the agent: nodes counted from /nodes, CPU and memory summed over them', async (ctx) => {
-    if (!agent) return ctx.skip('the lab manager or the built agent does not answer');
-    const r = await createAgentEnv(env, `127.0.0.1:${agent.port}`);
-    expect(r.status, JSON.stringify(r.body) + agent.output()).toBe(200);
-    const nodes = await env.server.request<
-      { Description: { Resources: { NanoCPUs: number; MemoryBytes: number } } }[]
-    >('GET', `/api/endpoints/${r.body.Id}/docker/nodes`, { token: env.admin });
-    expect(nodes.status, nodes.text).toBe(200);
-    expect(nodes.body.length).toBeGreaterThanOrEqual(2);
-    const s = await env.server.request('POST', `/api/endpoints/${r.body.Id}/snapshot`, { token: env.admin });
-    expect(s.status, s.text).toBe(204);
-    const e = await env.server.request<{
-      Snapshots: { Swarm: boolean; NodeCount: number; TotalCPU: number; TotalMemory: number }[];
-    }>('GET', `/api/endpoints/${r.body.Id}`, { token: env.admin });
-    const snap = e.body.Snapshots[0];
-    expect(snap?.Swarm).toBe(true);
-    expect(snap?.NodeCount).toBe(nodes.body.length);
-    const sum = (f: (n: (typeof nodes.body)[number]) => number) => nodes.body.reduce((a, n) => a + f(n), 0);
-    expect(snap?.TotalCPU).toBe(Math.floor(sum((n) => n.Description.Resources.NanoCPUs) / 1e9));
-    expect(snap?.TotalMemory).toBe(sum((n) => n.Description.Resources.MemoryBytes));
-  });
-});
-
-const LAB_LOCK = '/run/capstan-swarm.lock';
-const labSocket = (i: number) => `/run/capstan-swarm/node${i}.sock`;
-
-/** A JSON call straight to one lab node's engine (set-up and clean-up, not what is tested). */
-function labCall<T>(
-  node: number,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(
-      {
-        socketPath: labSocket(node),
-        method,
-        path,
-        headers: payload
-          ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }
-          : {},
-        timeout: 10_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // /_ping answers plain text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed as T });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('lab call timed out')));
-    req.end(payload);
-  });
-}
-
-/** The lab's lock (tools/setup/swarm-lab.sh), so no one takes the lab down meanwhile; undefined when busy. */
-async function tryHoldLab(waitSeconds: number): Promise<(() => void) | undefined> {
-  const child = spawn(
-    'flock',
-    ['-o', '-w', String(waitSeconds), LAB_LOCK, '-c', 'echo locked; exec cat >/dev/null'],
-    {
-      stdio: ['pipe', 'pipe', 'ignore'],
-    },
-  );
-  const locked = await new Promise<boolean>((resolve) => {
-    child.stdout.once('data', () => resolve(true));
-    child.once('exit', () => resolve(false));
-    child.once('error', () => resolve(false));
-  });
-  return locked ? () => child.stdin.end() : undefined;
-}
-
-describe.runIf(hasLab && process.getuid?.() === 0)(
-  'agent environment on the 3-node lab Swarm (three real agents in cluster mode)',
-  () => {
-    const secret = `lab-${uniqueName('s')}`;
-    let server: TestServer | undefined;
-    let admin = '';
-    let release: (() => void) | undefined;
-    const agents: RealAgent[] = [];
-    let envId = 0;
-    let containerId = '';
-    let node3Name = '';
-    const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
-
-    beforeAll(async () => {
-      release = await tryHoldLab(30);
-      if (!release) return;
-      for (const i of [1, 2, 3]) {
-        const ping = await labCall<unknown>(i, 'GET', '/_ping').catch(() => ({ status: 0 }));
-        if (ping.status !== 200) return;
-      }
-      const ports = [await freePort(), await freePort(), await freePort()];
-      const clusterAddr = ports.map((p) => `127.0.0.1:${p}`).join(',');
-      for (const [i, port] of ports.entries()) {
-        const a = await startAgent({
-          AGENT_PORT: String(port),
-          DOCKER_HOST: `unix://${labSocket(i + 1)}`,
-          AGENT_CLUSTER_ADDR: clusterAddr,
-          AGENT_SECRET: secret,
-        });
-        if (!a) return;
-        agents.push(a);
-      }
-      const info = await labCall<{ Name: string }>(3, 'GET', '/info');
-      node3Name = info.body.Name;
-      const created = await labCall<{ Id: string }>(
-        3,
-        'POST',
-        `/containers/create?name=${uniqueName('on-node3')}`,
-        {
-          // The lab's nodes hold busybox as local/busybox (tools/setup/swarm-lab.sh).
-          Image: 'local/busybox:latest',
-          Cmd: ['sleep', '300'],
-        },
-      );
-      if (created.status !== 201) return;
-      containerId = created.body.Id;
-      await labCall(3, 'POST', `/containers/${containerId}/start`);
-      server = await TestServer.start({ env: { CAPSTAN_AGENT_SECRET: secret } });
-      admin = await initAdmin(server);
-    }, 120_000);
-
-    afterAll(async () => {
-      if (containerId)
-        await labCall(3, 'DELETE', `/containers/${containerId}?force=1`).catch(() => undefined);
-      for (const a of agents) a.proc.kill('SIGTERM');
-      await server?.dispose();
-      release?.();
-    });
-
-    it('lists every node’s containers tagged with their node, runs manager operations and execs on a worker', async (ctx) => {
-      if (!server || agents.length !== 3 || !containerId)
-        return ctx.skip('the lab (or its lock) is not available');
-      const s = server;
-      // Through node2's agent (a worker): manager operations must still reach the manager.
-      const r = await createAgentEnv({ server: s, admin }, `127.0.0.1:${agents[1]?.port ?? 0}`);
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      envId = r.body.Id;
-      let tagged: { Id: string; Portainer?: { Agent?: { NodeName?: string } } }[] = [];
-      for (let i = 0; i < 50; i++) {
-        const list = await s.request<typeof tagged>('GET', docker('/containers/json'), { token: admin });
-        expect(list.status, list.text).toBe(200);
-        tagged = list.body;
-        if (tagged.some((c) => c.Id === containerId)) break;
-        await new Promise((res) => setTimeout(res, 200));
-      }
-      expect(tagged.find((c) => c.Id === containerId)?.Portainer?.Agent?.NodeName).toBe(node3Name);
-      const nodes = await s.request<unknown[]>('GET', docker('/nodes'), { token: admin });
-      expect(nodes.status, nodes.text).toBe(200);
-      expect(nodes.body).toHaveLength(3);
-      const exec = await s.request<{ Id: string }>(
-        'POST',
-        docker(`/containers/${containerId}/exec?nodeName=${encodeURIComponent(node3Name)}`),
-        { token: admin, body: { AttachStdin: true, AttachStdout: true, Tty: true, Cmd: ['hostname'] } },
-      );
-      expect(exec.status, exec.text).toBe(201);
-      const url = `${s.baseUrl.replace('http', 'ws')}/api/websocket/exec?endpointId=${envId}&id=${exec.body.Id}&nodeName=${encodeURIComponent(node3Name)}&token=${admin}`;
-      const seen = await converse(url, [], new RegExp(containerId.slice(0, 12)));
-      expect(seen).toContain(containerId.slice(0, 12));
-      const snap = await s.request('POST', `/api/endpoints/${envId}/snapshot`, { token: admin });
-      expect(snap.status, snap.text).toBe(204);
-      const e = await s.request<{ Snapshots: { NodeCount: number; ContainerCount: number }[] }>(
-        'GET',
-        `/api/endpoints/${envId}`,
-        { token: admin },
-      );
-      expect(e.body.Snapshots[0]?.NodeCount).toBe(3);
-      expect(e.body.Snapshots[0]?.ContainerCount).toBe(tagged.length);
-    });
-  },
-);

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startHarnessAgent, HarnessAgent } from './support/harness-agent';
-import { holdLab, http, lab, nodeSocket, SignedClient, upgradedExec, waitFor } from './support/lab';
+import { holdLab, http, lab, labDown, nodeSocket, SignedClient, upgradedExec, waitFor } from './support/lab';
 
 /**
  * The cluster lib on a real 3-node Swarm (tools/setup/swarm-lab.sh: node1 manager, node2 and node3 workers):
@@ -72,7 +72,9 @@ describe.skipIf(!isRoot)('agent cluster on a 3-node Swarm (in-process agents)', 
   afterAll(async () => {
     try {
       await Promise.all(agents.map((a) => a.close()));
-      await lab('down');
+      // The lab may stay up for the next suites (runner): leave no service behind.
+      await http({ socketPath: nodeSocket(1) }, 'DELETE', `/services/${SERVICE}`).catch(() => undefined);
+      await labDown();
     } finally {
       release();
     }

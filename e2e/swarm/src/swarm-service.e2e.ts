@@ -9,7 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
-import { holdLab, http, lab, nodeSocket, SignedClient, waitFor } from './support/lab';
+import { holdLab, http, lab, labDown, labWith, nodeSocket, SignedClient, waitFor } from './support/lab';
 
 const run = promisify(execFile);
 
@@ -33,6 +33,11 @@ const via = (n: number): { socketPath: string; tls: true } => ({
   tls: true,
 });
 const docker = (n: number, ...args: string[]) => run('docker', ['-H', `unix://${nodeSocket(n)}`, ...args]);
+
+interface SwarmNode {
+  Description: { Hostname: string };
+  ManagerStatus?: { Leader?: boolean; Reachability?: string };
+}
 
 interface Tagged {
   Id: string;
@@ -128,7 +133,7 @@ describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery i
     relay?.kill('SIGTERM');
     try {
       await docker(1, 'service', 'rm', SERVICE).catch(() => undefined);
-      await lab('down');
+      await labDown();
       await run('docker', ['rmi', IMAGE]).catch(() => undefined);
     } finally {
       release();
@@ -263,6 +268,156 @@ describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery i
     expect(hostInfo.status).toBe(200);
     expect(Object.keys(hostInfo.json<object>()).sort()).toEqual(['PCIDevices', 'PhysicalDisks']);
   });
+
+  it('attaches over /websocket/attach to a container on a worker, through another node’s agent: stdin in, output back', async () => {
+    const target = { 'X-PortainerAgent-Target': 'node3' };
+    // Created and started on node3 through node1's agent (the target header routes the plain Docker calls too).
+    const created = await http(
+      via(1),
+      'POST',
+      '/containers/create?name=capstan-e2e-attach',
+      client.headers(target),
+      {
+        Image: 'local/busybox:latest',
+        Cmd: ['sh'],
+        Tty: true,
+        OpenStdin: true,
+        StopTimeout: 1,
+      },
+    );
+    expect(created.status, created.text).toBe(201);
+    const { Id } = created.json<{ Id: string }>();
+    try {
+      expect((await http(via(1), 'POST', `/containers/${Id}/start`, client.headers(target))).status).toBe(
+        204,
+      );
+      // It really is on node3's engine, not on node1's.
+      expect((await http({ socketPath: nodeSocket(3) }, 'GET', `/containers/${Id}/json`)).status).toBe(200);
+      expect((await http({ socketPath: nodeSocket(1) }, 'GET', `/containers/${Id}/json`)).status).toBe(404);
+
+      const relay = join(dir, 'relay-1.sock');
+      const output = await new Promise<string>((resolveOut, reject) => {
+        const ws = new WebSocket(`wss://agent/websocket/attach?id=${Id}`, {
+          headers: client.headers(target),
+          rejectUnauthorized: false,
+          createConnection: () => tlsConnect({ path: relay, rejectUnauthorized: false }),
+        });
+        let text = '';
+        const timer = setTimeout(() => {
+          ws.terminate();
+          reject(new Error(`attach timed out; got ${JSON.stringify(text)}`));
+        }, 15_000);
+        // The shell computes the answer: seeing 'attached-42' proves stdin reached it (the TTY's echo of the
+        // typed line only holds the expression).
+        ws.on('open', () => ws.send('echo attached-$((6*7))-$(hostname)\n'));
+        ws.on('message', (data: Buffer) => {
+          text += data.toString('utf8');
+          if (text.includes(`attached-42-${Id.slice(0, 12)}`)) {
+            clearTimeout(timer);
+            ws.close();
+            resolveOut(text);
+          }
+        });
+        ws.on('unexpected-response', (_req, res) => {
+          clearTimeout(timer);
+          reject(new Error(`attach refused: HTTP ${res.statusCode}`));
+        });
+        ws.on('error', reject);
+      });
+      expect(output).toContain(`attached-42-${Id.slice(0, 12)}`);
+
+      // Without a target, in cluster mode, the agent cannot know the node: the original's 500.
+      const noTarget = await new Promise<number>((resolveStatus, reject) => {
+        const ws = new WebSocket(`wss://agent/websocket/attach?id=${Id}`, {
+          headers: client.headers(),
+          rejectUnauthorized: false,
+          createConnection: () => tlsConnect({ path: relay, rejectUnauthorized: false }),
+        });
+        ws.on('unexpected-response', (_req, res) => resolveStatus(res.statusCode ?? 0));
+        ws.on('open', () => {
+          ws.terminate();
+          resolveStatus(101);
+        });
+        ws.on('error', reject);
+      });
+      expect(noTarget).toBe(500);
+    } finally {
+      await http(via(1), 'DELETE', `/containers/${Id}?force=1`, client.headers(target));
+    }
+  });
+
+  it('manager failover: with the leader (node1) powered off, node2’s agent still answers manager operations and names node1 unreachable', async () => {
+    // Three managers keep quorum with one down.
+    await docker(1, 'node', 'promote', 'node2', 'node3');
+    try {
+      await waitFor(
+        'three reachable managers',
+        async () => {
+          const { stdout } = await docker(1, 'node', 'ls', '--format', '{{.Hostname}} {{.ManagerStatus}}');
+          return stdout.split('\n').filter((l) => / (Leader|Reachable)$/.test(l)).length === 3;
+        },
+        60_000,
+      );
+      // Each agent re-reads its own node on every probe round: node2's agent sees the new roles.
+      await waitFor('node2’s agent lists three managers', async () => {
+        const res = await http(via(2), 'GET', '/agents', client.headers());
+        return res.json<Array<{ NodeRole: string }>>().filter((a) => a.NodeRole === 'manager').length === 3;
+      });
+      await lab('stop', '1');
+
+      // A new leader is elected among node2 and node3; until then the engine answers an error.
+      const nodes = await waitFor(
+        '/nodes through node2 naming node1 unreachable',
+        async () => {
+          const res = await http(via(2), 'GET', '/nodes', client.headers());
+          if (res.status !== 200) return null;
+          const list = res.json<SwarmNode[]>();
+          const node1 = list.find((n) => n.Description.Hostname === 'node1');
+          return node1?.ManagerStatus?.Reachability === 'unreachable' && list;
+        },
+        90_000,
+      );
+      expect(nodes.map((n) => n.Description.Hostname).sort()).toEqual(['node1', 'node2', 'node3']);
+      const leader = nodes.find((n) => n.ManagerStatus?.Leader);
+      expect(['node2', 'node3']).toContain(leader?.Description.Hostname);
+
+      const services = await http(via(2), 'GET', '/services', client.headers());
+      expect(services.status, services.text).toBe(200);
+      expect(services.json<Array<{ Spec: { Name: string } }>>().map((x) => x.Spec.Name)).toContain(SERVICE);
+
+      const agg = await http(via(2), 'GET', `/containers/json?filters=${filter()}`, client.headers());
+      expect(agg.status).toBe(200);
+      expect(agg.headers['x-capstan-agent-unreachable']).toBe('node1');
+      expect(agg.json<Tagged[]>().map((c) => c.Portainer?.Agent?.NodeName)).toEqual(['node2', 'node3']);
+    } finally {
+      // node1 back (its Swarm state is on disk: it rejoins as a manager), then one manager again, as `up` expects.
+      await labWith({ SWARM_MANAGERS: '3' }, 'up');
+      for (const n of ['node2', 'node3'])
+        await waitFor(`${n} demoted`, async () => (await docker(1, 'node', 'demote', n), true), 30_000);
+      await waitFor(
+        'one manager, three ready nodes',
+        async () => {
+          const { stdout } = await docker(1, 'node', 'ls', '--format', '{{.Status}} {{.ManagerStatus}}');
+          const lines = stdout.trim().split('\n');
+          return (
+            lines.filter((l) => l.startsWith('Ready')).length === 3 &&
+            lines.filter((l) => / (Leader|Reachable)$/.test(l)).length === 1
+          );
+        },
+        60_000,
+      );
+      // node1's agent task is replaced by Swarm; the next test goes through it.
+      await waitFor(
+        'node1’s new agent sees the three nodes again',
+        async () => {
+          const res = await http(via(1), 'GET', '/agents', client.headers());
+          const list = res.json<Array<{ NodeName: string; NodeRole: string }>>();
+          return list.length === 3 && list.filter((a) => a.NodeRole === 'manager').length === 1;
+        },
+        90_000,
+      );
+    }
+  }, 300_000);
 
   it('with node2 powered off, the aggregate answers and names node2', async () => {
     await lab('stop', '2');

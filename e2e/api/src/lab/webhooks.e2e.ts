@@ -1,56 +1,13 @@
-import { existsSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { afterAll, describe, expect, it } from 'vitest';
-import { engineAnswers } from '@capstan/testing';
-import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+/**
+ * Service webhooks on the Swarm lab (e2e/api/src/lab: the lab is up and locked, see support/lab.ts): node1, the
+ * manager, added as a plain Docker socket environment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, expectApiError, uniqueName, withAdminServer } from '../support/fixtures';
+import { labCall, labSocket, useLab, type LabHold } from './support/lab';
 
-/** The multi-node Swarm lab (tools/setup/swarm-lab.sh up): node1 is a manager. */
-const NODE1 = '/run/capstan-swarm/node1.sock';
+const NODE1 = labSocket(1);
 const IMAGE = 'capstan/busybox:local';
-const hasLab = existsSync(NODE1);
-/** Checked once per file; tests skip themselves when the socket is stale. */
-const labAnswers = hasLab ? engineAnswers(NODE1) : Promise.resolve(false);
-// Not an error in CI: npm test brings the lab up only around its own 'swarm' suite (e2e/swarm).
-if (!hasLab)
-  console.warn(`webhooks.e2e: skipped, no Swarm lab socket at ${NODE1} (tools/setup/swarm-lab.sh up)`);
-
-/** One raw Engine API call on a unix socket. */
-function engine<T>(
-  socket: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(
-      {
-        socketPath: socket,
-        method,
-        path,
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // plain text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed as T });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 interface Service {
   ID: string;
@@ -58,19 +15,27 @@ interface Service {
   Spec: { TaskTemplate: { ForceUpdate?: number; ContainerSpec: { Image: string } } };
 }
 
-describe.runIf(hasLab)('Service webhooks on the Swarm lab (real multi-node Swarm)', () => {
+describe('Service webhooks on the Swarm lab (real multi-node Swarm)', () => {
   const env = withAdminServer();
   let serviceId = '';
   const others: string[] = [];
   let envId = 0;
+  let lab: LabHold | undefined;
 
+  beforeAll(async () => {
+    lab = await useLab();
+  });
   afterAll(async () => {
-    if (!(await labAnswers)) return;
-    for (const id of [serviceId, ...others]) if (id) await engine(NODE1, 'DELETE', `/services/${id}`);
+    try {
+      if (!lab?.unavailable)
+        for (const id of [serviceId, ...others]) if (id) await labCall(1, 'DELETE', `/services/${id}`);
+    } finally {
+      lab?.release();
+    }
   });
 
   it('creates a webhook, the public URL force-updates the service, unknown tokens get 404, delete', async (ctx) => {
-    if (!(await labAnswers)) ctx.skip();
+    if (lab?.unavailable) return ctx.skip(lab.unavailable);
     const { server, admin } = env;
     const f = new FormData();
     f.append('Name', uniqueName('swarm'));
@@ -101,7 +66,7 @@ describe.runIf(hasLab)('Service webhooks on the Swarm lab (real multi-node Swarm
     );
     expect(svc.status, svc.text).toBe(201);
     serviceId = svc.body.ID;
-    const before = (await engine<Service>(NODE1, 'GET', `/services/${serviceId}`)).body;
+    const before = (await labCall<Service>(1, 'GET', `/services/${serviceId}`)).body;
     expect(before.Spec.TaskTemplate.ForceUpdate ?? 0).toBe(0);
 
     // Bad bodies are 400s, unknown services 404.
@@ -164,13 +129,13 @@ describe.runIf(hasLab)('Service webhooks on the Swarm lab (real multi-node Swarm
     // The public trigger: no credentials, the token is the secret.
     const fired = await server.request('POST', `/api/webhooks/${hook.body.Token}`);
     expect(fired.status, fired.text).toBe(204);
-    const after = (await engine<Service>(NODE1, 'GET', `/services/${serviceId}`)).body;
+    const after = (await labCall<Service>(1, 'GET', `/services/${serviceId}`)).body;
     expect(after.Spec.TaskTemplate.ForceUpdate).toBe(1);
     expect(after.Version.Index).toBeGreaterThan(before.Version.Index);
 
     const retagged = await server.request('POST', `/api/webhooks/${hook.body.Token}?tag=local`);
     expect(retagged.status, retagged.text).toBe(204);
-    const third = (await engine<Service>(NODE1, 'GET', `/services/${serviceId}`)).body;
+    const third = (await labCall<Service>(1, 'GET', `/services/${serviceId}`)).body;
     expect(third.Spec.TaskTemplate.ForceUpdate).toBe(2);
     expect(third.Spec.TaskTemplate.ContainerSpec.Image.split('@')[0]).toBe(IMAGE);
     expectApiError(await server.request('POST', `/api/webhooks/${hook.body.Token}?tag=..%2Fx`), 400, /tag/i);
@@ -193,7 +158,7 @@ describe.runIf(hasLab)('Service webhooks on the Swarm lab (real multi-node Swarm
   }, 60_000);
 
   it('a Standard user adds a webhook to a service they own only; Read-only users cannot', async (ctx) => {
-    if (!(await labAnswers)) ctx.skip();
+    if (lab?.unavailable) return ctx.skip(lab.unavailable);
     const { server, admin } = env;
     expect(envId).toBeGreaterThan(0);
     const owner = await createUser(server, admin);

@@ -12,20 +12,39 @@ export const LAB_SCRIPT = resolve(__dirname, '../../../../tools/setup/swarm-lab.
 
 export const LAB_LOCK = '/run/capstan-swarm.lock';
 
+/**
+ * Set by tools/test/run.sh for its lab phase: the runner holds the lab's lock and has brought the lab up; each
+ * file still runs `up` (idempotent: it restarts a node an earlier file powered off) but neither locks nor takes
+ * the lab down. Unset (a file run by hand), each file locks, brings up and takes down the lab itself.
+ */
+export const HELD_BY_RUNNER = process.env['CAPSTAN_SWARM_LAB'] === 'runner';
+
 /** swarm-lab.sh, under the lock this suite holds (holdLab). */
 export async function lab(...args: string[]): Promise<string> {
+  return labWith({}, ...args);
+}
+
+/** swarm-lab.sh with extra environment (e.g. SWARM_MANAGERS for an `up` while nodes are promoted). */
+export async function labWith(env: Record<string, string>, ...args: string[]): Promise<string> {
   const { stdout } = await run('bash', [LAB_SCRIPT, ...args], {
     maxBuffer: 16 << 20,
-    env: { ...process.env, SWARM_LAB_LOCKED: '1' },
+    env: { ...process.env, ...env, SWARM_LAB_LOCKED: '1' },
   });
   return stdout;
+}
+
+/** The end of a file: the lab goes down unless the runner holds it for the next suites. */
+export async function labDown(): Promise<void> {
+  if (!HELD_BY_RUNNER) await lab('down');
 }
 
 /**
  * Takes the lab's lock for the whole suite (another session's swarm-lab.sh up/down/stop waits meanwhile).
  * flock holds it while `cat` reads this process's pipe: ending the pipe — or this process dying — releases it.
+ * Under the runner (HELD_BY_RUNNER) the runner holds it already: nothing to take.
  */
 export async function holdLab(timeoutMs = 900_000): Promise<() => void> {
+  if (HELD_BY_RUNNER) return () => undefined;
   const child = spawn(
     'flock',
     ['-o', '-w', String(timeoutMs / 1000), LAB_LOCK, '-c', 'echo locked; exec cat >/dev/null'],
