@@ -26,6 +26,11 @@ export const RESOURCE_CHILDREN: Routes = [
     loadComponent: () => import('./volumes/volume-detail-page').then((m) => m.VolumeDetailPage),
   },
   {
+    path: 'volumes/:name/browse',
+    title: 'Volume files',
+    loadComponent: () => import('./volumes/volume-browser-page').then((m) => m.VolumeBrowserPage),
+  },
+  {
     path: 'networks',
     title: 'Networks',
     loadComponent: () => import('./networks/networks-page').then((m) => m.NetworksPage),

@@ -12,6 +12,8 @@ import {
 /** Environment status: Portainer's numbering. */
 export const ENV_STATUS_UP = 1;
 export const ENV_STATUS_DOWN = 2;
+/** Environment type: Docker through the Portainer agent. */
+export const ENV_TYPE_AGENT = 2;
 
 /**
  * The environment that the pages under `/environments/:envId/docker` work in. The shell provides one per
@@ -90,6 +92,18 @@ export class EnvironmentContext {
       (ownedByCaller && this.canAct(Permission.ResourcesManageOwned))
     );
   }
+
+  /**
+   * What the agent's volume browser lets the caller do here (`CapstanAccess.VolumeBrowse`, decided by the server
+   * from role and the environment's AllowVolumeBrowserForRegularUsers). Older servers: administrators on agent
+   * environments only.
+   */
+  readonly volumeBrowse = computed<'none' | 'read' | 'write'>(() => {
+    const env = this.envState();
+    if (!env) return 'none';
+    if (env.CapstanAccess?.VolumeBrowse) return env.CapstanAccess.VolumeBrowse;
+    return env.Type === ENV_TYPE_AGENT && this.session.isAdmin() ? 'write' : 'none';
+  });
 
   /** The role name for the header ("Environment administrator", …). */
   readonly roleName = computed(() => {

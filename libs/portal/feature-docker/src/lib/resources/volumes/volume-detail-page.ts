@@ -27,6 +27,11 @@ interface Mounter {
   template: `
     <cap-page-header [title]="id()" subtitle="Volume">
       <a class="btn" routerLink="../../volumes" data-testid="volume-back">← Volumes</a>
+      @if (ctx.volumeBrowse() !== 'none' && !ctx.readOnly()) {
+        <a class="btn" routerLink="browse" queryParamsHandling="preserve" data-testid="volume-detail-browse">
+          Browse files
+        </a>
+      }
       @if (volume(); as v) {
         @if (manage(v)) {
           <button type="button" class="btn btn-danger" data-testid="volume-detail-remove" (click)="remove(v)">
@@ -124,7 +129,7 @@ interface Mounter {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class VolumeDetailPage {
-  private readonly ctx = inject(EnvironmentContext);
+  protected readonly ctx = inject(EnvironmentContext);
   private readonly docker = inject(DockerApi);
   private readonly confirm = inject(ConfirmService);
   private readonly toasts = inject(ToastService);

@@ -20,13 +20,21 @@ function volume(name: string, driver = 'local') {
   return { Name: name, Driver: driver, Mountpoint: `/var/lib/docker/volumes/${name}/_data`, Scope: 'local' };
 }
 
-function env(permissions: string[], down = false): DockerEnvironment {
+function env(
+  permissions: string[],
+  down = false,
+  volumeBrowse?: 'none' | 'read' | 'write',
+): DockerEnvironment {
   return {
     Id: 3,
     Name: 'local',
     Status: down ? 2 : 1,
     Snapshots: down ? [{ Time: 1_700_000_000 }] : [],
-    CapstanAccess: { RoleId: 1, Permissions: permissions },
+    CapstanAccess: {
+      RoleId: 1,
+      Permissions: permissions,
+      ...(volumeBrowse ? { VolumeBrowse: volumeBrowse } : {}),
+    },
   } as unknown as DockerEnvironment;
 }
 
@@ -78,13 +86,16 @@ describe('VolumesPage', () => {
       });
   });
 
+  let volumeBrowse: 'none' | 'read' | 'write' | undefined;
+  beforeEach(() => (volumeBrowse = undefined));
+
   async function setup(permissions: string[] = Object.values(Permission), headers?: Record<string, string>) {
     if (headers)
       api.on('GET /api/endpoints/3/docker/volumes', () => ({ body: { Volumes: volumes }, headers }));
     TestBed.configureTestingModule({
       providers: [provideFakeApi(api), provideRouter([]), EnvironmentContext],
     });
-    TestBed.inject(EnvironmentContext).setEnvironment(env(permissions));
+    TestBed.inject(EnvironmentContext).setEnvironment(env(permissions, false, volumeBrowse));
     const fixture = TestBed.createComponent(VolumesPage);
     const host = TestBed.createComponent(ConfirmHost);
     document.body.append(fixture.nativeElement as HTMLElement, host.nativeElement as HTMLElement);
@@ -105,6 +116,19 @@ describe('VolumesPage', () => {
     await settle();
     return { el, byId, settle, type };
   }
+
+  it('offers Browse (with the Swarm node of the volume) only when the server grants the volume browser', async () => {
+    let page = await setup();
+    expect(page.byId('volume-browse-data')).toBeNull();
+    TestBed.resetTestingModule();
+    volumeBrowse = 'read';
+    volumes = [
+      { ...volume('data'), Portainer: { Agent: { NodeName: 'node2' } } } as ReturnType<typeof volume>,
+    ];
+    page = await setup();
+    const link = page.byId<HTMLAnchorElement>('volume-browse-data');
+    expect(link?.getAttribute('href')).toBe('/volumes/data/browse?node=node2');
+  });
 
   it('lists volumes with the containers that mount them', async () => {
     const { byId } = await setup();

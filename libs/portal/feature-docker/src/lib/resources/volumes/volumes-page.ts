@@ -34,7 +34,7 @@ import {
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
-import { NodeFilter, matchesNode, nodeNamesOf, withNodeColumn } from '../../swarm/node-column';
+import { NodeFilter, agentNode, matchesNode, nodeNamesOf, withNodeColumn } from '../../swarm/node-column';
 import { KeyValueEditor } from '../shared/key-value-editor';
 import {
   type OwnershipForm,
@@ -134,6 +134,17 @@ import { reloadOnEnvironment } from '../shared/reload';
         }
       </ng-template>
       <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        @if (browsable()) {
+          <a
+            class="btn-link"
+            [routerLink]="['..', 'volumes', row.Name, 'browse']"
+            [queryParams]="browseQuery(row)"
+            [attr.data-testid]="'volume-browse-' + row.Name"
+            [attr.aria-label]="'Browse the files of ' + row.Name"
+          >
+            Browse
+          </a>
+        }
         @if (manage(row)) {
           <button
             type="button"
@@ -320,6 +331,15 @@ export class VolumesPage {
     } finally {
       this.loading.set(false);
     }
+  }
+
+  /** The agent's volume browser (the server decides which volumes; a refusal shows on the browser page). */
+  protected readonly browsable = computed(() => this.ctx.volumeBrowse() !== 'none' && !this.ctx.readOnly());
+
+  /** On a Swarm agent, the node that holds the volume (the list's Portainer.Agent.NodeName tag). */
+  protected browseQuery(volume: VolumeRow): Record<string, string> {
+    const node = agentNode(volume);
+    return node ? { node } : {};
   }
 
   protected manage(volume: VolumeRow): boolean {
