@@ -10,5 +10,6 @@ export {
   type EngineConnection,
 } from './lib/docker.port';
 export { AgentKeysService } from './lib/agent/agent-keys.service';
+export { agentCall } from './lib/agent/agent-routes';
 export { summarise, type DockerSnapshotSummary, type DockerSnapshotRaw } from './lib/snapshot.model';
 export { parseSecuritySettings, volumeBrowseAccess, type VolumeBrowseAccess } from './lib/security-settings';

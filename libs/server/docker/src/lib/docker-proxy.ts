@@ -25,7 +25,7 @@ import { decide, engineRoute } from './proxy-policy';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
 
 /** Request headers that belong to Capstan, not to the engine. */
-const DROPPED_REQUEST_HEADERS = new Set([
+export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'host',
   'connection',
   'keep-alive',

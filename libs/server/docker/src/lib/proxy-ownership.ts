@@ -13,7 +13,7 @@ import {
   NotFoundError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import { type EngineConnection } from '@capstan/server-environments';
+import { agentCall, type EngineConnection } from '@capstan/server-environments';
 import {
   canAccess,
   decorate,
@@ -265,7 +265,7 @@ export class ProxyOwnership {
           );
         }
         return {
-          call: { method: 'POST', path: '/v2/dockerhub' },
+          call: agentCall('dockerHub', '/v2'),
           body: Buffer.from(JSON.stringify({ authentication: false })),
         };
       case 'swarm-read':

@@ -2,6 +2,7 @@ import { request as httpsRequest } from 'node:https';
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
 import { BadRequestError, UnprocessableError } from '@capstan/server-core';
 import { normaliseEngineUrl } from '../connection-url';
+import { agentCall } from './agent-routes';
 
 export const AGENT_DEFAULT_PORT = 9001;
 /** Portainer-Agent-Platform: 1 Docker (Podman too), 2 Kubernetes. */
@@ -48,8 +49,8 @@ export function pingAgent(url: string, timeoutMs: number): Promise<AgentIdentity
       {
         host: hostname.replace(/^\[|\]$/g, ''),
         port: Number(port),
-        path: '/ping',
-        method: 'GET',
+        path: agentCall('ping').path,
+        method: agentCall('ping').method,
         rejectUnauthorized: false,
         timeout: timeoutMs,
       },
