@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: cold start, throughput and portal size, then one table. Figures only: the exit code is 0
 // whatever the figures; it is 1 only when a benchmark could not run (e.g. dist/ missing).
+import { agentCluster } from './agent-cluster.mjs';
+import { agentPassThrough } from './agent-passthrough.mjs';
 import { coldStart } from './cold-start.mjs';
 import { portalContainers } from './portal-containers.mjs';
 import { portalSize } from './portal-size.mjs';
@@ -121,6 +123,42 @@ await step('portal containers page', async () => {
   row(
     `  scripted scroll at ${r.scroll.speed} px/s`,
     `${r.scroll.fps.toFixed(1)} fps, frame p95 ${r.scroll.p95.toFixed(1)} ms, ${r.scroll.long} frames > 50 ms`,
+    '',
+    true,
+  );
+});
+
+await step('agent pass-through', async () => {
+  const r = await agentPassThrough();
+  for (const x of r.results) {
+    row(
+      `agent pass-through, containers/json, ${x.items} containers: direct / agent p50`,
+      `${x.direct.p50.toFixed(2)} / ${x.agent.p50.toFixed(2)} ms, ratio ${x.ratio.toFixed(2)}`,
+      '≤ 1.3',
+      x.ratio <= 1.3,
+    );
+  }
+});
+
+// The Swarm lab needs root (network namespaces); elsewhere the row says why it did not run.
+await step('agent cluster (Swarm lab)', async () => {
+  if (process.getuid?.() !== 0) throw new Error('needs root (tools/setup/swarm-lab.sh)');
+  const r = await agentCluster();
+  row(
+    `aggregate containers/json over 3 nodes (${r.perNode}/node) vs node1's socket, p50`,
+    `${r.aggregate.p50.toFixed(2)} vs ${r.direct.p50.toFixed(2)} ms, ratio ${r.aggregateRatio.toFixed(2)}`,
+    '≤ 2',
+    r.aggregateRatio <= 2,
+  );
+  row(
+    '  floor on this machine: the 3 sockets asked at once, no agent',
+    `${r.parallel.p50.toFixed(2)} ms, ratio ${r.parallelRatio.toFixed(2)}; aggregate / floor ${r.aggregateOverParallel.toFixed(2)}`,
+    '',
+    true,
+  );
+  row(
+    '  pass-through on the lab (target node1)',
+    `${r.passThrough.p50.toFixed(2)} ms, ratio ${r.passThroughRatio.toFixed(2)}`,
     '',
     true,
   );
