@@ -2,7 +2,10 @@
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
-/** Decimal units, as the docker CLI prints sizes (`1.2 MB`). */
+/**
+ * Decimal units, as the docker CLI prints sizes (`1.2 MB`): image, volume and file sizes, I/O. Memory is shown in
+ * binary units with `bytesLabel` (environment-labels.ts), as `docker info` and `docker stats` do (`7.6 GiB`).
+ */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
   let value = bytes;

@@ -1,9 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { type DockerDashboard, DockerEnvironmentApi, errorMessage } from '@capstan/portal-data-access';
+import {
+  bytesLabel,
+  type DockerDashboard,
+  DockerEnvironmentApi,
+  errorMessage,
+  formatBytes,
+} from '@capstan/portal-data-access';
 import { Spinner } from '@capstan/portal-ui';
 
-import { formatBytes } from '../shared/docker-models';
 import { EnvironmentContext } from '../shell/environment-context';
 
 interface Tile {
@@ -153,7 +158,7 @@ export class DockerDashboardPage {
     if (snap) {
       tiles.push(
         { key: 'cpu', label: 'CPU', value: String(snap.TotalCPU), detail: 'cores' },
-        { key: 'memory', label: 'Memory', value: formatBytes(snap.TotalMemory) },
+        { key: 'memory', label: 'Memory', value: bytesLabel(snap.TotalMemory) },
         {
           key: 'engine',
           label: snap.IsPodman ? 'Podman' : 'Docker',

@@ -151,18 +151,6 @@ export function healthOf(status: string): string | null {
   return m ? m[1].replace('health: ', '') : null;
 }
 
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
 /** Unix seconds → "2026-11-23 02:15". */
 export function formatUnix(seconds: number): string {
   if (!seconds) return '—';

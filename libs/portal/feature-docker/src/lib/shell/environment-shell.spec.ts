@@ -79,10 +79,11 @@ describe('EnvironmentShell + dashboard', () => {
     expect(byId('env-engine')?.textContent).toContain('Docker 20.10.24');
     expect(byId('dashboard-containers')?.textContent).toContain('9');
     expect(byId('dashboard-containers')?.textContent).toContain('6 running');
-    expect(byId('dashboard-images')?.textContent).toContain('2.0 GB');
+    // Image sizes in decimal units as the docker CLI prints them (2 GiB = 2.1 GB); memory in binary units.
+    expect(byId('dashboard-images')?.textContent).toContain('2.1 GB');
     expect(byId('dashboard-stacks')?.textContent).toContain('2');
     expect(byId('dashboard-cpu')?.textContent).toContain('4');
-    expect(byId('dashboard-memory')?.textContent).toContain('8.0 GB');
+    expect(byId('dashboard-memory')?.textContent).toContain('8.0 GiB');
     expect(byId('snapshot-banner')).toBeNull();
     expect(byId('env-nav-containers')?.getAttribute('href')).toBe('/environments/7/docker/containers');
   });

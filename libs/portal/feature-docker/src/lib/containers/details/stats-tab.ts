@@ -10,13 +10,14 @@ import {
   untracked,
 } from '@angular/core';
 import {
+  bytesLabel,
   DockerApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
+  formatBytes,
   openJsonSocket,
 } from '@capstan/portal-data-access';
 
-import { formatBytes } from '../../shared/docker-models';
 import { type ChartSeries, LineChart } from './line-chart';
 
 /** One message of `/api/websocket/stats`. */
@@ -112,7 +113,8 @@ export class ContainerStats {
     { label: 'write', color: 'var(--danger)', values: this.rates().map((r) => r.write) },
   ]);
 
-  protected readonly bytes = formatBytes;
+  /** Memory in binary units (as `docker stats` prints MiB/GiB); I/O rates in decimal units (its kB/MB). */
+  protected readonly bytes = bytesLabel;
   protected readonly perSecond = (v: number) => `${formatBytes(v)}/s`;
   protected readonly percent = (v: number) => `${v.toFixed(1)} %`;
 

@@ -46,7 +46,8 @@ describe('engine sections', () => {
     expect(value('engine', 'Engine')).toBe('Docker');
     expect(value('engine', 'API version')).toBe('1.41');
     expect(value('host', 'CPUs')).toBe('2');
-    expect(value('host', 'Memory')).toBe('25.0 GB');
+    // Memory in binary units, as `docker info` prints it (25e9 bytes = 23.28 GiB).
+    expect(value('host', 'Memory')).toBe('23 GiB');
     expect(value('storage', 'Storage driver')).toBe('overlay2');
     expect(value('storage', 'Backing Filesystem')).toBe('extfs');
     expect(value('plugins', 'Network')).toBe('bridge, host');

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { DockerApi, errorMessage, formatBytes } from '@capstan/portal-data-access';
+import { DockerApi, bytesLabel, errorMessage } from '@capstan/portal-data-access';
 import { Alert, PageHeader, Spinner } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -121,7 +121,7 @@ export function engineSections(info: DockerInfo | null, version: DockerVersion |
         ...row('Architecture', info?.Architecture ?? version?.Arch),
         ...row('Kernel', info?.KernelVersion ?? version?.KernelVersion),
         ...row('CPUs', info?.NCPU),
-        ...row('Memory', info?.MemTotal !== undefined ? formatBytes(info.MemTotal) : undefined),
+        ...row('Memory', info?.MemTotal !== undefined ? bytesLabel(info.MemTotal) : undefined),
         ...row('Proxy', [info?.HttpProxy, info?.HttpsProxy].filter(Boolean).join(', ')),
       ],
     },
