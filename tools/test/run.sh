@@ -139,7 +139,8 @@ lab_release() {
   exec 9>&- # releases the lock (fd 9: swarm-lab.sh keeps its daemons off fds 3-9)
 }
 lab_missing() { for s in $LAB_SUITES; do want "$s" && missing "$s" "$1"; done; }
-# `up` again between suites: it restarts a node a test powered off and waits until all are Ready.
+# `up` again between suites: it restarts a node a test powered off and waits until all are Ready. A lab that was
+# up and does not come back is a failure of the phase (recorded as such, CI or not).
 lab_ready() { lab up && lab load capstan/busybox:local && curl -fsS --max-time 5 --unix-socket /run/capstan-swarm/node1.sock http://localhost/_ping >/dev/null; }
 want_lab=0
 for s in $LAB_SUITES; do want "$s" && want_lab=1; done
@@ -169,7 +170,7 @@ if [ "$want_lab" = "1" ]; then
           if lab_ready; then
             vitest_suite swarm-api tools/test/vitest.lab-api.config.mts CAPSTAN_SWARM_LAB=runner CAPSTAN_TEST_DB=sqlite
           else
-            missing swarm-api "the Swarm lab did not come back up (tmp/test-logs/swarm-lab.log)"
+            record swarm-api 0 1 0 "the Swarm lab did not come back up after swarm (tmp/test-logs/swarm-lab.log)"
           fi
         fi
         if want swarm-browser; then
@@ -180,7 +181,7 @@ if [ "$want_lab" = "1" ]; then
             CAPSTAN_SWARM_LAB=runner PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/swarm-browser.json" npx playwright test --config e2e/browser/playwright.config.ts --project=lab --reporter=list,json 2>&1 | tee "$LOGS/swarm-browser.log" | tail -n 25
             ensure_result swarm-browser
           else
-            missing swarm-browser "the Swarm lab did not come back up (tmp/test-logs/swarm-lab.log)"
+            record swarm-browser 0 1 0 "the Swarm lab did not come back up (tmp/test-logs/swarm-lab.log)"
           fi
         fi
       fi
