@@ -23,6 +23,7 @@ import {
 import { openAgentConsole, relayConsole } from './agent/agent-console';
 import { engineRequest } from './engine-request';
 import { ProxyOwnership } from './proxy-ownership';
+import { AgentNodeResolver } from './agent/node-resolver';
 import { parseCookies, sameOrigin } from './upgrade-request';
 
 export const CONSOLE_PATHS = new Set(['/api/websocket/exec', '/api/websocket/attach']);
@@ -44,6 +45,7 @@ export class ConsoleStreams {
     private readonly environments: EnvironmentsService,
     private readonly logger: CapstanLogger,
     private readonly ownership: ProxyOwnership,
+    private readonly nodes: AgentNodeResolver,
   ) {}
 
   /** For the HTTP servers' `upgrade` event. Answers with a plain HTTP error before upgrading when refused. */
@@ -86,7 +88,10 @@ export class ConsoleStreams {
       throw new ForbiddenError('Access denied to resource', 'Your role has no console in this environment');
     }
     // Agent environments: the node that runs the container (Portainer's `nodeName`).
-    const connection = withAgentTarget(this.environments.connectionOf(env, 0), query['nodeName']);
+    // Without one on a Swarm agent, the node is found from the exec id or the container.
+    const asked = withAgentTarget(this.environments.connectionOf(env, 0), query['nodeName']);
+    const connection =
+      kind === 'exec' ? await this.nodes.forExec(asked, id) : await this.nodes.forContainer(asked, id);
     // Users who own resources: only on containers their resource controls give them.
     await this.ownership.plan({
       user,

@@ -13,15 +13,18 @@ import {
   UnauthorizedError,
   type CapstanLogger,
 } from '@capstan/server-core';
+import { ResourceControlType } from '@capstan/contracts-api';
 import {
   EnvironmentsService,
   parseSecuritySettings,
   SnapshotService,
   withAgentTarget,
+  type EngineConnection,
 } from '@capstan/server-environments';
 import { SettingsService } from '@capstan/server-settings';
 import { engineRequest } from './engine-request';
-import { decide, engineRoute } from './proxy-policy';
+import { AgentNodeResolver } from './agent/node-resolver';
+import { classify, decide, engineRoute } from './proxy-policy';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
 
 /** Request headers that belong to Capstan, not to the engine. */
@@ -68,6 +71,7 @@ export class DockerProxy {
     private readonly settings: SettingsService,
     private readonly snapshots: SnapshotService,
     private readonly ownership: ProxyOwnership,
+    private readonly nodes: AgentNodeResolver,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply, logger: CapstanLogger): Promise<void> {
@@ -95,7 +99,7 @@ export class DockerProxy {
       // Agent environments: Portainer's clients name the Swarm node by `?nodeName=` or X-PortainerAgent-Target.
       const nodeName =
         new URLSearchParams(query).get('nodeName') ?? headerValue(request.headers['x-portaineragent-target']);
-      const targeted = withAgentTarget(base, nodeName);
+      const targeted = await this.resolveNode(withAgentTarget(base, nodeName), request.method, enginePath);
       // Host browsing through an agent (/browse/* without volumeID) is for administrators, as in Portainer.
       const connection =
         targeted.agent && user.role === UserRole.Administrator
@@ -157,6 +161,21 @@ export class DockerProxy {
       });
       reply.raw.end(JSON.stringify(mapped.body));
     }
+  }
+
+  /**
+   * A Swarm agent environment called without a node: calls on one container (`/containers/{id}/…`) or exec
+   * (`/exec/{id}/…`) go to the node that holds it, found before the call (cached), so a non-idempotent call is
+   * never sent twice. Lists, creations and everything else stay with the agent's own routing.
+   */
+  private async resolveNode(c: EngineConnection, method: string, path: string): Promise<EngineConnection> {
+    if (!c.agent || c.agent.target) return c;
+    const op = classify(method, path);
+    if ((op.kind === 'inspect' || op.kind === 'resource') && op.type === ResourceControlType.Container)
+      return this.nodes.forContainer(c, op.id);
+    if (op.kind === 'console') return this.nodes.forContainer(c, op.containerId);
+    if (op.kind === 'exec') return this.nodes.forExec(c, op.execId);
+    return c;
   }
 
   /** Containers carrying a hidden label (settings) are left out of container lists, for everyone. */

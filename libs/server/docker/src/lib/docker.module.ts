@@ -3,6 +3,7 @@ import { AuthModule } from '@capstan/server-auth';
 import { EnvironmentsModule } from '@capstan/server-environments';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
+import { AgentNodeResolver } from './agent/node-resolver';
 import { DockerDashboardController } from './dashboard.controller';
 import { ConsoleStreams } from './console-streams';
 import { DockerProxy } from './docker-proxy';
@@ -20,6 +21,8 @@ import { OwnershipStreamAccessPolicy } from './ownership-stream-access';
     ConsoleStreams,
     ProxyOwnership,
     LiveStreams,
+    // Agent environments on a Swarm, called without a node: the node of a container or exec (cached 30 s).
+    { provide: AgentNodeResolver, useFactory: () => new AgentNodeResolver() },
     // Logs, stats and events follow the same ownership as the proxy.
     { provide: StreamAccessPolicy, useClass: OwnershipStreamAccessPolicy },
   ],

@@ -13,6 +13,7 @@ import {
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { EnvironmentsService, withAgentTarget, type EngineConnection } from '@capstan/server-environments';
+import { AgentNodeResolver } from '../agent/node-resolver';
 import { containerStats, type EngineStatsSample } from './container-stats';
 import { engineJson, engineStream } from './engine-calls';
 import { JsonLines, LogDecoder } from './log-lines';
@@ -43,6 +44,7 @@ export class LiveStreams implements OnApplicationShutdown {
     private readonly environments: EnvironmentsService,
     private readonly access: StreamAccessPolicy,
     private readonly logger: CapstanLogger,
+    private readonly nodes: AgentNodeResolver,
   ) {}
 
   /** For the HTTP servers' `upgrade` event, for a path in STREAM_PATHS. */
@@ -70,7 +72,8 @@ export class LiveStreams implements OnApplicationShutdown {
     switch (url.pathname) {
       case '/api/websocket/logs': {
         const q = parseLogsQuery(url.searchParams);
-        const { caller, connection } = await this.caller(req, url, q.endpointId);
+        const { caller, connection: asked } = await this.caller(req, url, q.endpointId);
+        const connection = await this.nodes.forContainer(asked, q.id);
         const container = await this.inspect(connection, q.id);
         await this.access.assertContainerReadable(caller, 'logs', container);
         // The inspected id, not the name asked for: what is streamed is what was checked.
@@ -79,7 +82,8 @@ export class LiveStreams implements OnApplicationShutdown {
       }
       case '/api/websocket/stats': {
         const q = parseStatsQuery(url.searchParams);
-        const { caller, connection } = await this.caller(req, url, q.endpointId);
+        const { caller, connection: asked } = await this.caller(req, url, q.endpointId);
+        const connection = await this.nodes.forContainer(asked, q.id);
         const container = await this.inspect(connection, q.id);
         await this.access.assertContainerReadable(caller, 'stats', container);
         return this.upgrade(req, socket, head, connection, statsPath(container.Id), statsTranslator());
