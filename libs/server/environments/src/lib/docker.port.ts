@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
-import { Agent as HttpsAgent } from 'node:https';
-import { AGENT_HEADERS } from '@capstan/contracts-agent';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { AGENT_HEADERS, CLUSTER_HEADERS, parseUnreachableNodes } from '@capstan/contracts-agent';
 import { BadRequestError } from '@capstan/server-core';
 
 /** How to reach one Docker-compatible engine (Docker or Podman). */
@@ -67,6 +67,11 @@ export interface EngineClient {
   networks(): Promise<Record<string, unknown>[]>;
   services(): Promise<Record<string, unknown>[]>;
   nodes(): Promise<Record<string, unknown>[]>;
+  /**
+   * Agent on a Swarm: the nodes missing from the fanned-out lists fetched so far through this client (the agent's
+   * `X-Capstan-Agent-Unreachable`), sorted. Empty for direct engines.
+   */
+  unreachableNodes?(): string[];
 }
 
 /** The Docker engine as a port: unit tests replace it; production uses dockerode. */
@@ -97,7 +102,16 @@ export class DockerodePort extends DockerPort {
     const docker = () => (client ??= loadDockerode().then((D) => new D(dockerodeOptions(c))));
     const rows = async (p: Promise<unknown>): Promise<Record<string, unknown>[]> =>
       (await p) as Record<string, unknown>[];
+    const missing = new Set<string>();
+    // Through an agent, the four fanned-out lists are read with their headers (dockerode drops them).
+    const agentList = async (path: string): Promise<Record<string, unknown>[] | undefined> => {
+      if (!c.agent) return undefined;
+      const answer = await agentJson(c, path);
+      for (const node of answer.unreachable) missing.add(node);
+      return answer.body as Record<string, unknown>[];
+    };
     return {
+      unreachableNodes: () => [...missing].sort((a, b) => a.localeCompare(b)),
       ping: async () => {
         await (await docker()).ping();
       },
@@ -110,15 +124,75 @@ export class DockerodePort extends DockerPort {
         return value;
       },
       info: async () => (await (await docker()).info()) as Record<string, unknown>,
-      containers: async () => rows((await docker()).listContainers({ all: true })),
-      images: async () => rows((await docker()).listImages()),
-      volumes: async () =>
-        ((await (await docker()).listVolumes()).Volumes ?? []) as unknown as Record<string, unknown>[],
-      networks: async () => rows((await docker()).listNetworks()),
+      containers: async () =>
+        (await agentList('/containers/json?all=1')) ?? rows((await docker()).listContainers({ all: true })),
+      images: async () => (await agentList('/images/json')) ?? rows((await docker()).listImages()),
+      volumes: async () => {
+        if (c.agent) {
+          const body = (await agentList('/volumes')) as unknown as {
+            Volumes?: Record<string, unknown>[] | null;
+          };
+          return body.Volumes ?? [];
+        }
+        return ((await (await docker()).listVolumes()).Volumes ?? []) as unknown as Record<string, unknown>[];
+      },
+      networks: async () => (await agentList('/networks')) ?? rows((await docker()).listNetworks()),
       services: async () => rows((await docker()).listServices()),
       nodes: async () => rows((await docker()).listNodes()),
     };
   }
+}
+
+/** One signed GET to an agent: the JSON body and the nodes its fan-out says are missing. */
+export function agentJson(
+  c: EngineConnection,
+  path: string,
+): Promise<{ body: unknown; unreachable: string[] }> {
+  const url = new URL(c.url);
+  const agent = c.agent;
+  if (!agent) return Promise.reject(new Error('not an agent connection'));
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port),
+        path,
+        method: 'GET',
+        headers: { ...agentHeaders(agent), Accept: 'application/json' },
+        rejectUnauthorized: false,
+        timeout: c.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          let body: unknown;
+          try {
+            body = text === '' ? null : JSON.parse(text);
+          } catch {
+            body = text;
+          }
+          if (status < 200 || status >= 300) {
+            const message = (body as { message?: unknown } | null)?.message;
+            reject(
+              new Error(`${path}: ${typeof message === 'string' ? message : `the agent answered ${status}`}`),
+            );
+            return;
+          }
+          resolve({
+            body,
+            unreachable: parseUnreachableNodes(res.headers[CLUSTER_HEADERS.unreachable.toLowerCase()]),
+          });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${path}: no answer within ${c.timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 export function dockerodeOptions(c: EngineConnection): Docker.DockerOptions {

@@ -437,7 +437,7 @@ export class EnvironmentsService {
         UserAccessPolicies: maps.users,
         TeamAccessPolicies: maps.teams,
         SecuritySettings: security,
-        Snapshots: snap ? [JSON.parse(snap.summary) as DockerSnapshotSummary] : [],
+        Snapshots: snap ? [withDefaults(JSON.parse(snap.summary) as Partial<DockerSnapshotSummary>)] : [],
         CapstanAccess: {
           ...accessOf(roles.get(e.id)),
           VolumeBrowse: volumeBrowseAccess(
@@ -601,6 +601,11 @@ const LOCAL_SOCKETS = ['/var/run/docker.sock', '/run/podman/podman.sock'];
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Snapshots stored before a field existed read with its empty value. */
+function withDefaults(summary: Partial<DockerSnapshotSummary>): DockerSnapshotSummary {
+  return { ...summary, UnreachableNodes: summary.UnreachableNodes ?? [] } as DockerSnapshotSummary;
 }
 
 function accessOf(roleId: EnvironmentRoleId | undefined): { RoleId: number; Permissions: string[] } {

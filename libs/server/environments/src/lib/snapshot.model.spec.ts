@@ -45,6 +45,15 @@ describe('summarise', () => {
       StackCount: 2,
       NodeCount: 1,
       IsPodman: true,
+      UnreachableNodes: [],
     });
+  });
+
+  it('names the nodes missing from a partial (agent fan-out) snapshot', () => {
+    const raw = { Containers: [], Images: [], Volumes: [], Networks: [], Info: {}, Version: {} };
+    expect(summarise(raw, [], [{}, {}, {}], 0, ['node2', 'node3']).UnreachableNodes).toEqual([
+      'node2',
+      'node3',
+    ]);
   });
 });

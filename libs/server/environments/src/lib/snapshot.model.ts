@@ -17,6 +17,11 @@ export interface DockerSnapshotSummary {
   StackCount: number;
   NodeCount: number;
   IsPodman: boolean;
+  /**
+   * Capstan: agent on a Swarm, the nodes whose agents did not answer the snapshot's fanned-out lists (sorted);
+   * when non-empty the container, image, volume and network counts miss those nodes. Empty otherwise.
+   */
+  UnreachableNodes: string[];
 }
 
 export interface DockerSnapshotRaw {
@@ -42,6 +47,7 @@ export function summarise(
   services: Record<string, unknown>[],
   nodes: Record<string, unknown>[],
   time: number,
+  unreachableNodes: readonly string[] = [],
 ): DockerSnapshotSummary {
   const containers = raw.Containers as { State?: string; Status?: string; Labels?: Record<string, string> }[];
   const info = (raw.Info ?? {}) as {
@@ -80,5 +86,6 @@ export function summarise(
     StackCount: stacks.size,
     NodeCount: nodes.length || 1,
     IsPodman: isPodmanVersion(version),
+    UnreachableNodes: [...unreachableNodes],
   };
 }

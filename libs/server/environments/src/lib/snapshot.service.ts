@@ -128,7 +128,17 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
       Version: version,
     };
     // A Swarm's capacity is its nodes' (through an agent, the containers and lists are already every node's).
-    return { summary: { ...summarise(raw, services, nodes, this.clock.now()), ...swarmTotals(nodes) }, raw };
+    // Through an agent, nodes that did not answer the fanned-out lists are named (their items are missing).
+    const unreachable = client.unreachableNodes?.() ?? [];
+    if (unreachable.length > 0)
+      this.logger.write('warn', 'snapshot is partial: agents did not answer', {
+        environmentId: env.id,
+        nodes: unreachable.join(','),
+      });
+    return {
+      summary: { ...summarise(raw, services, nodes, this.clock.now(), unreachable), ...swarmTotals(nodes) },
+      raw,
+    };
   }
 
   private async pass(): Promise<SnapshotOutcome[]> {

@@ -1118,6 +1118,8 @@ export interface components {
             TotalCPU: number;
             TotalMemory: number;
             UnhealthyContainerCount: number;
+            /** @description Capstan: agent on a Swarm, the nodes whose agents did not answer the last snapshot (sorted). When not empty the snapshot is partial: ContainerCount, ImageCount, VolumeCount, NetworkCount and the container states miss those nodes. Empty when complete (snapshots taken before this field existed read as empty). */
+            UnreachableNodes: string[];
             VolumeCount: number;
         };
         EnvironmentResponse: {

@@ -21,6 +21,7 @@ export function snapshotFactory(overrides: Partial<EnvironmentSnapshot> = {}): E
     StackCount: 1,
     NodeCount: 1,
     IsPodman: false,
+    UnreachableNodes: [],
     ...overrides,
   };
 }

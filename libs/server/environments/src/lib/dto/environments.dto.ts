@@ -75,6 +75,14 @@ export class DockerSnapshotResponse {
   @ApiProperty() StackCount!: number;
   @ApiProperty() NodeCount!: number;
   @ApiProperty() IsPodman!: boolean;
+  @ApiProperty({
+    type: [String],
+    description:
+      'Capstan: agent on a Swarm, the nodes whose agents did not answer the last snapshot (sorted). When not empty ' +
+      'the snapshot is partial: ContainerCount, ImageCount, VolumeCount, NetworkCount and the container states ' +
+      'miss those nodes. Empty when complete (snapshots taken before this field existed read as empty).',
+  })
+  UnreachableNodes!: string[];
   @ApiPropertyOptional({
     description: 'Raw lists, only with ?withRaw=true on inspect',
     type: 'object',
