@@ -2,7 +2,14 @@ export { ApiClient, API_BASE_URL, API_FETCH, unwrap, type ApiEvent } from './lib
 export { ApiError, errorMessage } from './lib/api/api-error';
 export type { paths, components } from './lib/api/schema';
 export * from './lib/models';
-export { DockerApi, SNAPSHOT_HEADER, type DockerQuery } from './lib/docker/docker-api';
+export {
+  DockerApi,
+  SNAPSHOT_HEADER,
+  UNREACHABLE_HEADER,
+  unreachableNodesOf,
+  type DockerQuery,
+  type ListSource,
+} from './lib/docker/docker-api';
 export * from './lib/docker/resources-format';
 export * from './lib/docker/resources-images';
 export * from './lib/docker/resources-volumes';

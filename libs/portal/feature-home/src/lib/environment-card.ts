@@ -93,6 +93,11 @@ import {
             </div>
           }
         </dl>
+        @if (unreachable()) {
+          <p class="line partial" role="status" [attr.data-testid]="'env-unreachable-' + e.Name">
+            ⚠ {{ unreachable() }} did not answer the last snapshot: the counts are partial.
+          </p>
+        }
       } @else {
         <p class="meta muted" [attr.data-testid]="'env-snapshot-' + e.Name">No snapshot yet</p>
       }
@@ -179,6 +184,10 @@ import {
     .bad {
       color: var(--danger-text);
     }
+    .partial {
+      color: var(--warning);
+      font-size: 0.85rem;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -208,4 +217,10 @@ export class EnvironmentCard {
     return s ? exactTime(s.Time) : '';
   });
   protected readonly memory = computed(() => bytesLabel(this.snapshot()?.TotalMemory ?? 0) + ' RAM');
+  /** Swarm agent: the nodes missing from the last snapshot ("node2", "node2 and node3"), '' when complete. */
+  protected readonly unreachable = computed(() => {
+    const nodes = this.snapshot()?.UnreachableNodes ?? [];
+    if (nodes.length === 0) return '';
+    return nodes.length === 1 ? nodes[0] : `${nodes.slice(0, -1).join(', ')} and ${nodes[nodes.length - 1]}`;
+  });
 }

@@ -154,6 +154,23 @@ describe('HomePage', () => {
     expect(byId('status-environments')?.textContent).toBe('2');
   });
 
+  it('says on the card which Swarm nodes did not answer the last snapshot', async () => {
+    envs = [
+      environmentFactory({
+        Id: 4,
+        Name: 'swarm',
+        Type: 2,
+        Snapshots: [snapshotFactory({ Swarm: true, NodeCount: 3, UnreachableNodes: ['node2', 'node3'] })],
+      }),
+      environmentFactory({ Id: 5, Name: 'calm', Snapshots: [snapshotFactory()] }),
+    ];
+    const { byId } = await setup();
+    expect(byId('env-unreachable-swarm')?.textContent).toContain(
+      'node2 and node3 did not answer the last snapshot: the counts are partial.',
+    );
+    expect(byId('env-unreachable-calm')).toBeNull();
+  });
+
   it('switches to the list view and remembers it', async () => {
     const { byId, settle } = await setup();
     byId<HTMLButtonElement>('view-list')!.click();

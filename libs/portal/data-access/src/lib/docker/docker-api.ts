@@ -8,6 +8,33 @@ export type DockerQuery = Record<string, string | number | boolean | undefined |
 
 /** Header the server sets when a list was served from the last snapshot of a down environment. */
 export const SNAPSHOT_HEADER = 'x-capstan-snapshot';
+/**
+ * Header a Swarm agent sets on a fanned-out list (passed on by the proxy): the nodes whose part is missing.
+ * `CLUSTER_HEADERS.unreachable` of @capstan/contracts-agent, which the portal cannot import (its signature code
+ * needs node:crypto).
+ */
+export const UNREACHABLE_HEADER = 'x-capstan-agent-unreachable';
+
+/** The node names of an `X-Capstan-Agent-Unreachable` value, sorted (empty when absent). */
+export function unreachableNodesOf(value: string | null): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/** Where a list came from: a snapshot time (environment down) and the Swarm nodes missing from it. */
+export interface ListSource {
+  snapshotTime: string | null;
+  /** Sorted node names from `X-Capstan-Agent-Unreachable`; empty when the list is complete. */
+  unreachableNodes: string[];
+}
+
+/** Node hints kept at most (container ids/names and exec ids → Swarm node). */
+const MAX_NODE_HINTS = 20_000;
+const CONTAINER_PATH = /^\/containers\/([^/?]+)\//;
+const EXEC_PATH = /^\/exec\/([^/?]+)\//;
 
 /**
  * The Docker Engine API of one environment, through Capstan's proxy (`/api/endpoints/{id}/docker/*`).
@@ -20,21 +47,71 @@ export class DockerApi {
   private readonly base = inject(API_BASE_URL);
   private readonly client = inject(ApiClient);
 
-  /** `/api/endpoints/{id}/docker{path}?query`. */
+  /**
+   * Swarm agent environments: the node of each container seen in a `/containers/json` list (its
+   * `Portainer.Agent.NodeName`) and of each exec created on one, so later calls on them carry `nodeName` (Portainer's
+   * clients do the same; the server can also find the node itself, at the price of a lookup).
+   */
+  private readonly nodeHints = new Map<string, string>();
+
+  /** `/api/endpoints/{id}/docker{path}?query`, with the `nodeName` of a container or exec when it is known. */
   url(envId: number, path: string, query?: DockerQuery): string {
-    return `${this.base}/api/endpoints/${envId}/docker${path}${toQuery(query)}`;
+    const node = query?.['nodeName'] ? undefined : this.nodeOfPath(envId, path);
+    return `${this.base}/api/endpoints/${envId}/docker${path}${toQuery(node ? { ...query, nodeName: node } : query)}`;
+  }
+
+  /** The Swarm node known for a container (id or name) or exec id of an environment, if any. */
+  nodeOf(envId: number, id: string): string | undefined {
+    return this.nodeHints.get(`${envId}/${id}`);
+  }
+
+  private nodeOfPath(envId: number, path: string): string | undefined {
+    const m = CONTAINER_PATH.exec(path) ?? EXEC_PATH.exec(path);
+    return m?.[1] ? this.nodeOf(envId, decodeURIComponent(m[1])) : undefined;
+  }
+
+  private hint(envId: number, id: string, node: string): void {
+    if (this.nodeHints.size >= MAX_NODE_HINTS) this.nodeHints.clear();
+    this.nodeHints.set(`${envId}/${id}`, node);
+  }
+
+  /** Learns nodes from a container list, and an exec's node from its container's. */
+  private learn(envId: number, method: string, path: string, body: unknown, query?: DockerQuery): void {
+    if (method === 'GET' && path === '/containers/json' && Array.isArray(body)) {
+      for (const c of body as {
+        Id?: string;
+        Names?: string[];
+        Portainer?: { Agent?: { NodeName?: string } };
+      }[]) {
+        const node = c.Portainer?.Agent?.NodeName;
+        if (!node || !c.Id) continue;
+        this.hint(envId, c.Id, node);
+        for (const name of c.Names ?? []) this.hint(envId, name.replace(/^\//, ''), node);
+      }
+      return;
+    }
+    const exec = /^\/containers\/([^/?]+)\/exec$/.exec(path);
+    const id = (body as { Id?: unknown } | undefined)?.Id;
+    if (method === 'POST' && exec?.[1] && typeof id === 'string') {
+      const node =
+        (query?.['nodeName'] as string | undefined) ?? this.nodeOf(envId, decodeURIComponent(exec[1]));
+      if (node) this.hint(envId, id, node);
+    }
   }
 
   async get<T>(envId: number, path: string, query?: DockerQuery): Promise<T> {
     return (await this.json<T>('GET', envId, path, query)).body;
   }
 
-  /** GET that also says whether the answer came from the last snapshot (environment down). */
+  /**
+   * GET that also says where the answer came from: the last snapshot (environment down), and on a Swarm agent
+   * the nodes that did not answer (`unreachableNodes`).
+   */
   async getWithSource<T>(
     envId: number,
     path: string,
     query?: DockerQuery,
-  ): Promise<{ body: T; snapshotTime: string | null }> {
+  ): Promise<{ body: T } & ListSource> {
     return this.json<T>('GET', envId, path, query);
   }
 
@@ -85,10 +162,16 @@ export class DockerApi {
     return parsed as T;
   }
 
-  /** `ws(s)://host/api/websocket/{kind}?…` for consoles and live streams (the session cookie authenticates). */
+  /**
+   * `ws(s)://host/api/websocket/{kind}?…` for consoles and live streams (the session cookie authenticates), with the
+   * `nodeName` of the container or exec (`id`) when it is known.
+   */
   websocketUrl(kind: string, query: DockerQuery): string {
     const origin = this.base || globalThis.location.origin;
-    return `${origin.replace(/^http/, 'ws')}/api/websocket/${kind}${toQuery(query)}`;
+    const envId = Number(query['endpointId']);
+    const id = query['id'];
+    const node = !query['nodeName'] && typeof id === 'string' ? this.nodeOf(envId, id) : undefined;
+    return `${origin.replace(/^http/, 'ws')}/api/websocket/${kind}${toQuery(node ? { ...query, nodeName: node } : query)}`;
   }
 
   private async json<T>(
@@ -97,7 +180,7 @@ export class DockerApi {
     path: string,
     query?: DockerQuery,
     body?: unknown,
-  ): Promise<{ body: T; snapshotTime: string | null }> {
+  ): Promise<{ body: T } & ListSource> {
     const response = await this.send(
       method,
       this.url(envId, path, query),
@@ -106,7 +189,12 @@ export class DockerApi {
     );
     const parsed = await readJson(response);
     if (!response.ok) throw ApiError.from(response, parsed);
-    return { body: parsed as T, snapshotTime: response.headers.get(SNAPSHOT_HEADER) };
+    this.learn(envId, method, path, parsed, query);
+    return {
+      body: parsed as T,
+      snapshotTime: response.headers.get(SNAPSHOT_HEADER),
+      unreachableNodes: unreachableNodesOf(response.headers.get(UNREACHABLE_HEADER)),
+    };
   }
 
   private async send(

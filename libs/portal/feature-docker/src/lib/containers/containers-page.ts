@@ -34,7 +34,7 @@ import {
   stateBadge,
 } from '../shared/docker-models';
 import { EnvironmentContext } from '../shell/environment-context';
-import { NodeFilter, agentNode, nodeNamesOf } from '../swarm/node-column';
+import { NodeFilter, UnreachableNodes, agentNode, nodeNamesOf } from '../swarm/node-column';
 import {
   type BulkItem,
   CONTAINER_ACTIONS,
@@ -90,7 +90,16 @@ const SORTS: { key: SortKey; label: string }[] = [
  */
 @Component({
   selector: 'cap-containers-page',
-  imports: [Alert, Dialog, NodeFilter, PageHeader, RouterLink, ScrollingModule, SearchShortcut],
+  imports: [
+    Alert,
+    Dialog,
+    NodeFilter,
+    PageHeader,
+    RouterLink,
+    ScrollingModule,
+    SearchShortcut,
+    UnreachableNodes,
+  ],
   template: `
     <cap-page-header title="Containers" [subtitle]="subtitle()">
       <span class="live muted" data-testid="containers-live">{{ liveLabel() }}</span>
@@ -107,6 +116,7 @@ const SORTS: { key: SortKey; label: string }[] = [
         <a class="btn btn-primary" routerLink="new" data-testid="container-create">+ Add container</a>
       }
     </cap-page-header>
+    <cap-unreachable-nodes what="containers" testId="container-unreachable" [nodes]="unreachable()" />
 
     @if (loadError(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
@@ -515,6 +525,8 @@ export class ContainersPage {
   readonly containers = signal<ContainerSummary[]>([]);
   protected readonly loading = signal(true);
   protected readonly loadError = signal<string | null>(null);
+  /** Swarm nodes missing from the last list (their agents did not answer). */
+  protected readonly unreachable = signal<string[]>([]);
   readonly query = signal('');
   /** Node filter (agent-fronted Swarm lists only). */
   readonly node = signal('');
@@ -699,7 +711,7 @@ export class ContainersPage {
     const seq = ++this.loadSeq;
     this.loading.set(true);
     try {
-      const { body, snapshotTime } = await this.docker.getWithSource<ContainerSummary[]>(
+      const { body, snapshotTime, unreachableNodes } = await this.docker.getWithSource<ContainerSummary[]>(
         envId,
         '/containers/json',
         { all: 1 },
@@ -707,6 +719,7 @@ export class ContainersPage {
       if (seq !== this.loadSeq) return;
       performance.mark(MARK_DATA);
       this.ctx.noteSource(snapshotTime);
+      this.unreachable.set(unreachableNodes);
       this.containers.set(body ?? []);
       this.loadError.set(null);
     } catch (error) {

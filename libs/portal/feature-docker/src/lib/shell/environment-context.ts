@@ -42,6 +42,8 @@ export class EnvironmentContext {
   /** The environment's last snapshot summary (counts, engine version, CPU, memory). */
   readonly snapshot = computed(() => this.envState()?.Snapshots?.[0] ?? null);
   readonly isDown = computed(() => this.envState()?.Status === ENV_STATUS_DOWN);
+  /** Swarm agent: the nodes whose agents did not answer the last snapshot (its counts miss them). */
+  readonly snapshotUnreachable = computed<readonly string[]>(() => this.snapshot()?.UnreachableNodes ?? []);
 
   /**
    * ISO time of the snapshot being browsed when the engine is unreachable (from the proxy's

@@ -111,6 +111,22 @@ describe('EnvironmentShell + dashboard', () => {
     expect(ctx.can(Permission.ContainerLifecycle)).toBe(true);
     expect(ctx.canAct(Permission.ContainerLifecycle)).toBe(false);
   });
+
+  it('names the Swarm nodes that did not answer the last snapshot', async () => {
+    const api = new FakeApi()
+      .on('GET /api/users/me', { body: userFactory({ Id: 1, Role: 1 }) })
+      .on('GET /api/users/1/memberships', { body: [] })
+      .on('GET /api/endpoints/7', {
+        body: envFactory(Object.values(Permission), {
+          Snapshots: [{ ...snapshot, Swarm: true, UnreachableNodes: ['node3'] }],
+        } as never),
+      })
+      .on('GET /api/docker/7/dashboard', { status: 502, body: { message: 'x' } });
+    const { byId } = await open(api);
+    expect(byId('snapshot-unreachable')?.textContent?.replace(/\s+/g, ' ')).toContain(
+      'Node node3 did not answer the last snapshot: its counts miss that node.',
+    );
+  });
 });
 
 describe('EnvironmentContext permissions', () => {

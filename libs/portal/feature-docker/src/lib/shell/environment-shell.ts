@@ -12,6 +12,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { DockerApi } from '@capstan/portal-data-access';
 import { Alert, Spinner } from '@capstan/portal-ui';
 
+import { nodeList } from '../swarm/node-column';
 import { ENV_STATUS_UP, EnvironmentContext } from './environment-context';
 
 export interface EnvironmentSection {
@@ -90,6 +91,12 @@ export const SWARM_SECTIONS: readonly EnvironmentSection[] = [
         Environment unreachable — showing the snapshot of {{ time | date: 'medium' }}, read-only.
       </cap-alert>
     }
+    @if (ctx.snapshotUnreachable().length > 0) {
+      <cap-alert kind="warning" testId="snapshot-unreachable">
+        {{ unreachableText() }} did not answer the last snapshot: its counts miss
+        {{ ctx.snapshotUnreachable().length === 1 ? 'that node' : 'those nodes' }}.
+      </cap-alert>
+    }
     @if (ctx.loading() && !ctx.env()) {
       <cap-spinner label="Loading the environment…" />
     } @else if (ctx.env()) {
@@ -152,6 +159,10 @@ export class EnvironmentShell {
   private readonly docker = inject(DockerApi);
   /** `/info`'s Swarm.ControlAvailable once known; null until then (or when the engine is unreachable). */
   private readonly swarmManager = signal<boolean | null>(null);
+  protected readonly unreachableText = computed(() => {
+    const nodes = this.ctx.snapshotUnreachable();
+    return `${nodes.length === 1 ? 'Node' : 'Nodes'} ${nodeList(nodes)}`;
+  });
   protected readonly sections = computed(() =>
     (this.swarmManager() ?? this.ctx.snapshot()?.Swarm === true)
       ? [...ENVIRONMENT_SECTIONS, ...SWARM_SECTIONS]

@@ -1,5 +1,5 @@
-import { ChangeDetectionStrategy, Component, input, model } from '@angular/core';
-import type { TableColumn } from '@capstan/portal-ui';
+import { ChangeDetectionStrategy, Component, computed, input, model } from '@angular/core';
+import { Alert, type TableColumn } from '@capstan/portal-ui';
 
 /**
  * Per-node views of the lists (containers, images, volumes, networks) of an agent-fronted Swarm: the agent
@@ -53,4 +53,38 @@ export class NodeFilter {
   readonly nodes = input<readonly string[]>([]);
   readonly testId = input('node-filter');
   readonly value = model('');
+}
+
+/** "node2", "node2 and node3", "node1, node2 and node3". */
+export function nodeList(nodes: readonly string[]): string {
+  if (nodes.length <= 1) return nodes[0] ?? '';
+  return `${nodes.slice(0, -1).join(', ')} and ${nodes[nodes.length - 1] ?? ''}`;
+}
+
+/**
+ * A warning above a list of a Swarm agent environment when nodes did not answer its fan-out (the proxy passes the
+ * agent's `X-Capstan-Agent-Unreachable`): the list misses their items. Nothing when the list is complete.
+ */
+@Component({
+  selector: 'cap-unreachable-nodes',
+  imports: [Alert],
+  template: `
+    @if (nodes().length > 0) {
+      <cap-alert kind="warning" [testId]="testId()">
+        {{ text() }} did not answer: this list misses {{ nodes().length === 1 ? 'its' : 'their' }}
+        {{ what() }}.
+      </cap-alert>
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class UnreachableNodes {
+  readonly nodes = input<readonly string[]>([]);
+  /** What the list holds ("containers"). */
+  readonly what = input('items');
+  readonly testId = input('unreachable-nodes');
+  protected readonly text = computed(() => {
+    const n = this.nodes();
+    return `${n.length === 1 ? 'Node' : 'Nodes'} ${nodeList(n)}`;
+  });
 }

@@ -29,7 +29,13 @@ import {
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
-import { NodeFilter, matchesNode, nodeNamesOf, withNodeColumn } from '../../swarm/node-column';
+import {
+  NodeFilter,
+  UnreachableNodes,
+  matchesNode,
+  nodeNamesOf,
+  withNodeColumn,
+} from '../../swarm/node-column';
 import { reloadOnEnvironment } from '../shared/reload';
 import { ImageImportDialog } from './image-import-dialog';
 import { ImagePullDialog } from './image-pull-dialog';
@@ -52,6 +58,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
   selector: 'cap-images-page',
   imports: [
     NodeFilter,
+    UnreachableNodes,
     Alert,
     CellDef,
     DataTable,
@@ -89,6 +96,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
         ↻ Refresh
       </button>
     </cap-page-header>
+    <cap-unreachable-nodes what="images" testId="image-unreachable" [nodes]="unreachable()" />
     @if (loadError(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
@@ -375,6 +383,8 @@ export class ImagesPage {
   protected readonly rowTestId = (r: ImageRow): string => `image-row-${imageLabel(r)}`;
 
   protected readonly images = signal<ImageRow[]>([]);
+  /** Swarm nodes missing from the last list (their agents did not answer). */
+  protected readonly unreachable = signal<string[]>([]);
   protected readonly loading = signal(true);
   protected readonly loadError = signal<string | null>(null);
   protected readonly query = signal('');
@@ -429,6 +439,7 @@ export class ImagesPage {
         this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
       ]);
       this.ctx.noteSource(images.snapshotTime);
+      this.unreachable.set(images.unreachableNodes);
       this.images.set(imageUsage(images.body, containers));
       this.loadError.set(null);
     } catch (error) {

@@ -31,7 +31,13 @@ import {
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
-import { NodeFilter, matchesNode, nodeNamesOf, withNodeColumn } from '../../swarm/node-column';
+import {
+  NodeFilter,
+  UnreachableNodes,
+  matchesNode,
+  nodeNamesOf,
+  withNodeColumn,
+} from '../../swarm/node-column';
 import { KeyValueEditor } from '../shared/key-value-editor';
 import {
   type OwnershipForm,
@@ -66,6 +72,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
   selector: 'cap-networks-page',
   imports: [
     NodeFilter,
+    UnreachableNodes,
     Alert,
     CellDef,
     DataTable,
@@ -90,6 +97,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
         ↻ Refresh
       </button>
     </cap-page-header>
+    <cap-unreachable-nodes what="networks" testId="network-unreachable" [nodes]="unreachable()" />
     @if (loadError(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
@@ -321,6 +329,8 @@ export class NetworksPage {
   protected readonly rowTestId = (n: DockerNetwork): string => `network-row-${n.Name}`;
 
   protected readonly networks = signal<DockerNetwork[]>([]);
+  /** Swarm nodes missing from the last list (their agents did not answer). */
+  protected readonly unreachable = signal<string[]>([]);
   protected readonly loading = signal(true);
   protected readonly loadError = signal<string | null>(null);
   protected readonly query = signal('');
@@ -381,6 +391,7 @@ export class NetworksPage {
     try {
       const result = await this.docker.getWithSource<DockerNetwork[]>(this.ctx.envId(), '/networks');
       this.ctx.noteSource(result.snapshotTime);
+      this.unreachable.set(result.unreachableNodes);
       this.networks.set(result.body);
       this.loadError.set(null);
     } catch (error) {

@@ -130,6 +130,16 @@ describe('VolumesPage', () => {
     expect(link?.getAttribute('href')).toBe('/volumes/data/browse?node=node2');
   });
 
+  it('warns when Swarm nodes are missing from the list (X-Capstan-Agent-Unreachable)', async () => {
+    const { byId } = await setup(undefined, { 'X-Capstan-Agent-Unreachable': 'node3,node2' });
+    expect(byId('volume-unreachable')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Nodes node2 and node3 did not answer: this list misses their volumes.',
+    );
+    TestBed.resetTestingModule();
+    const page = await setup(undefined, {});
+    expect(page.byId('volume-unreachable')).toBeNull();
+  });
+
   it('lists volumes with the containers that mount them', async () => {
     const { byId } = await setup();
     expect(byId('volume-row-data')?.textContent).toContain('db');

@@ -34,7 +34,14 @@ import {
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
-import { NodeFilter, agentNode, matchesNode, nodeNamesOf, withNodeColumn } from '../../swarm/node-column';
+import {
+  NodeFilter,
+  UnreachableNodes,
+  agentNode,
+  matchesNode,
+  nodeNamesOf,
+  withNodeColumn,
+} from '../../swarm/node-column';
 import { KeyValueEditor } from '../shared/key-value-editor';
 import {
   type OwnershipForm,
@@ -52,6 +59,7 @@ import { reloadOnEnvironment } from '../shared/reload';
   selector: 'cap-volumes-page',
   imports: [
     NodeFilter,
+    UnreachableNodes,
     Alert,
     CellDef,
     DataTable,
@@ -79,6 +87,7 @@ import { reloadOnEnvironment } from '../shared/reload';
         ↻ Refresh
       </button>
     </cap-page-header>
+    <cap-unreachable-nodes what="volumes" testId="volume-unreachable" [nodes]="unreachable()" />
     @if (loadError(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
@@ -262,6 +271,8 @@ export class VolumesPage {
 
   protected readonly volumes = signal<VolumeRow[]>([]);
   protected readonly warnings = signal<string[]>([]);
+  /** Swarm nodes missing from the last list (their agents did not answer). */
+  protected readonly unreachable = signal<string[]>([]);
   protected readonly loading = signal(true);
   protected readonly loadError = signal<string | null>(null);
   protected readonly query = signal('');
@@ -323,6 +334,7 @@ export class VolumesPage {
         this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
       ]);
       this.ctx.noteSource(volumes.snapshotTime);
+      this.unreachable.set(volumes.unreachableNodes);
       this.volumes.set(volumeUsage(volumes.body.Volumes ?? [], containers));
       this.warnings.set(volumes.body.Warnings ?? []);
       this.loadError.set(null);
