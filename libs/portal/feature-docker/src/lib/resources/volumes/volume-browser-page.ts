@@ -147,7 +147,7 @@ import {
                     [attr.data-testid]="'browse-open-' + e.Name"
                     (click)="open(child(e.Name))"
                   >
-                    📁 {{ e.Name }}/
+                    <span aria-hidden="true">▸ </span>{{ e.Name }}/
                   </button>
                 } @else {
                   <span class="mono">{{ e.Name }}</span>

@@ -1,0 +1,203 @@
+import { expect, test, type Page } from '@playwright/test';
+import { freePort, TestServer } from '@capstan/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The volume browser of an agent environment, used by a Standard user: the real agent (dist/apps/agent, classic
+// mode on the local engine, 127.0.0.1), the environment's AllowVolumeBrowserForRegularUsers on, a volume the user
+// created. Upload, list with size, enter a directory (keyboard), breadcrumb, download, rename, delete — and the
+// same page at 390 px wide.
+const SOCKET = '/var/run/docker.sock';
+const AGENT_MAIN = join(__dirname, '../../../dist/apps/agent/main.js');
+const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
+const ready = existsSync(SOCKET) && existsSync(AGENT_MAIN);
+if (!ready && process.env['CI'] === 'true')
+  throw new Error(`the volume browser test needs ${SOCKET} and the built agent (${AGENT_MAIN})`);
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `volume-browser-${name}.png`), fullPage: true });
+}
+
+function engineDelete(path: string): Promise<void> {
+  return new Promise((resolve) => {
+    const req = httpRequest({ socketPath: SOCKET, method: 'DELETE', path }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('error', () => resolve());
+    req.end();
+  });
+}
+
+function agentPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 204);
+      },
+    );
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+test.describe('volume browser on an agent environment (real agent, local engine)', () => {
+  test.skip(!ready, `needs ${SOCKET} and the built agent (npx nx build agent)`);
+
+  let server: TestServer;
+  let agent: ChildProcess | undefined;
+  let agentDir = '';
+  let envId = 0;
+  const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
+  const userPassword = `user-${randomBytes(8).toString('hex')}A1!`;
+  const username = `browse-${randomBytes(3).toString('hex')}`;
+  const volume = `capstan-e2e-browse-${randomBytes(3).toString('hex')}`;
+
+  test.beforeAll(async () => {
+    const port = await freePort();
+    agentDir = mkdtempSync(join(tmpdir(), 'capstan-agent-browse-'));
+    agent = spawn(process.execPath, [AGENT_MAIN], {
+      env: { PATH: process.env['PATH'] ?? '', AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1' },
+      cwd: agentDir,
+      stdio: 'ignore',
+    });
+    const until = Date.now() + 15_000;
+    while (!(await agentPing(port))) {
+      if (Date.now() > until || agent.exitCode !== null)
+        throw new Error(`the agent did not answer on ${port}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
+    server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
+    expect(
+      (
+        await server.request('POST', '/api/users/admin/init', {
+          body: { username: 'admin', password: adminPassword },
+        })
+      ).status,
+    ).toBe(200);
+    const login = async (u: string, p: string) =>
+      (await server.request<{ jwt: string }>('POST', '/api/auth', { body: { username: u, password: p } }))
+        .body.jwt;
+    const admin = await login('admin', adminPassword);
+    const form = new FormData();
+    form.append('Name', 'agent');
+    form.append('EndpointCreationType', '2');
+    form.append('URL', `127.0.0.1:${port}`);
+    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}` },
+      body: form,
+    });
+    expect(created.status).toBe(200);
+    envId = ((await created.json()) as { Id: number }).Id;
+    const user = await server.request<{ Id: number }>('POST', '/api/users', {
+      token: admin,
+      body: { username, password: userPassword, role: 2 },
+    });
+    expect(user.status, user.text).toBe(200);
+    for (const [path, body] of [
+      [`/api/endpoints/${envId}`, { UserAccessPolicies: { [user.body.Id]: { RoleId: 3 } } }],
+      [`/api/endpoints/${envId}/settings`, { allowVolumeBrowserForRegularUsers: true }],
+    ] as const) {
+      const r = await server.request('PUT', path, { token: admin, body });
+      expect(r.status, r.text).toBe(200);
+    }
+    // The user's own volume (created through the proxy: private to them), with a directory holding a file.
+    const token = await login(username, userPassword);
+    const vol = await server.request('POST', `/api/endpoints/${envId}/docker/volumes/create`, {
+      token,
+      body: { Name: volume },
+    });
+    expect(vol.status, vol.text).toBe(201);
+    const upload = new FormData();
+    upload.append('Path', '/docs');
+    upload.append('file', new Blob(['# read me\n']), 'README.md');
+    const put = await fetch(
+      `${server.baseUrl}/api/endpoints/${envId}/docker/v2/browse/put?volumeID=${volume}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: upload,
+      },
+    );
+    expect(put.status).toBe(204);
+  });
+
+  test.afterAll(async () => {
+    agent?.kill('SIGTERM');
+    await engineDelete(`/volumes/${volume}?force=1`);
+    await server?.dispose();
+    if (agentDir) rmSync(agentDir, { recursive: true, force: true });
+  });
+
+  test('a Standard user uploads, browses, downloads, renames and deletes files of their volume', async ({
+    page,
+  }) => {
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill(userPassword);
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('nav-home')).toBeVisible();
+
+    await page.goto(`${server.baseUrl}/environments/${envId}/docker/volumes`);
+    await page.getByTestId(`volume-browse-${volume}`).click();
+    await expect(page).toHaveURL(new RegExp(`/volumes/${volume}/browse`));
+    await expect(page.getByTestId('browse-row-docs')).toBeVisible();
+
+    // Upload into the root.
+    await page.getByTestId('browse-upload').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('hello from the portal'),
+    });
+    await expect(page.getByTestId('browse-row-notes.txt')).toBeVisible();
+    await expect(page.getByTestId('browse-size-notes.txt')).toHaveText('21 B');
+    await shot(page, '01-root');
+
+    // Into a directory with the keyboard; the breadcrumb leads back.
+    await page.getByTestId('browse-open-docs').focus();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/path=%2Fdocs/);
+    await expect(page.getByTestId('browse-row-README.md')).toBeVisible();
+    await expect(page.getByTestId('browse-crumbs')).toContainText('docs');
+
+    // Download: the file as it is in the volume.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('browse-download-README.md').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('README.md');
+    const saved = await download.path();
+    expect(readFileSync(saved, 'utf8')).toBe('# read me\n');
+
+    // Rename, then delete after confirmation.
+    await page.getByTestId('browse-rename-README.md').click();
+    await page.getByTestId('browse-rename-name').fill('GUIDE.md');
+    await page.getByTestId('browse-rename-save').click();
+    await expect(page.getByTestId('browse-row-GUIDE.md')).toBeVisible();
+    await expect(page.getByTestId('browse-row-README.md')).toHaveCount(0);
+    await page.getByTestId('browse-delete-GUIDE.md').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect(page.getByTestId('browse-empty')).toBeVisible();
+    await shot(page, '02-docs-empty');
+    await page.getByTestId('browse-crumb-/').click();
+    await expect(page.getByTestId('browse-row-notes.txt')).toBeVisible();
+
+    // A phone-sized window: everything still reachable, nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.getByTestId('browse-download-notes.txt')).toBeVisible();
+    await expect(page.getByTestId('browse-delete-notes.txt')).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, '03-390px');
+  });
+});
