@@ -110,6 +110,18 @@ describe('AgentNodeResolver', () => {
     expect(calls.filter((c) => c.path === '/agents').length).toBe(agents + 1);
   });
 
+  it('asks a standalone agent (which refuses /agents) once per TTL, not on every call', async () => {
+    const paths: string[] = [];
+    const r = new AgentNodeResolver((_c, _m, path) => {
+      paths.push(path);
+      return Promise.resolve({ status: 404, body: { message: 'no cluster' } });
+    });
+    for (let i = 0; i < 3; i++)
+      expect((await r.forContainer(agentConnection(), 'web')).agent?.target).toBeUndefined();
+    await r.forExec(agentConnection(), 'e1');
+    expect(paths).toEqual(['/agents']);
+  });
+
   it('treats an agent that cannot be asked as nothing to resolve', async () => {
     const r = new AgentNodeResolver(() => Promise.reject(new Error('ECONNREFUSED')));
     expect((await r.forContainer(agentConnection(), 'web')).agent?.target).toBeUndefined();

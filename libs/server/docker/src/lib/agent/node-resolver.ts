@@ -76,7 +76,8 @@ export class AgentNodeResolver {
     return (
       (await this.cached(connection, 'members', async () => {
         const r = await this.call(connection, 'GET', '/agents');
-        if (r.status !== 200 || !Array.isArray(r.body)) return undefined;
+        // A standalone agent refuses /agents: no cluster, remembered like a member list (no call per request).
+        if (r.status !== 200 || !Array.isArray(r.body)) return [];
         return (r.body as AgentMember[]).map((m) => m.NodeName).filter((n) => typeof n === 'string' && n);
       })) ?? []
     );
