@@ -162,6 +162,12 @@ describe('Swarm agent environment: nodes resolved by the server, unreachable nod
         expect(r.status, `${path}: ${r.text}`).toBe(200);
         expect(parseUnreachableNodes(r.headers.get(CLUSTER_HEADERS.unreachable)), path).toEqual([node3Name]);
       }
+      // The live dashboard counts say they miss node3 too.
+      const dash = await s.request<{ unreachableNodes: string[] }>('GET', `/api/docker/${envId}/dashboard`, {
+        token: admin,
+      });
+      expect(dash.status, dash.text).toBe(200);
+      expect(dash.body.unreachableNodes).toEqual([node3Name]);
       const snap = await s.request('POST', `/api/endpoints/${envId}/snapshot`, { token: admin });
       expect(snap.status, snap.text).toBe(204);
       const e = await s.request<{

@@ -31,6 +31,13 @@ export class DashboardResponse {
   @ApiProperty() volumes!: number;
   @ApiProperty() networks!: number;
   @ApiProperty({ description: 'Distinct compose projects and swarm stacks' }) stacks!: number;
+  @ApiProperty({
+    type: [String],
+    description:
+      'Swarm agent: the nodes whose agents did not answer the fanned-out lists (sorted); the counts miss them. ' +
+      'Empty when complete',
+  })
+  unreachableNodes!: string[];
 }
 
 const DASHBOARD_TIMEOUT_MS = 10_000;
@@ -117,6 +124,7 @@ export class DockerDashboardController {
       volumes: s.VolumeCount,
       networks: s.NetworkCount,
       stacks: s.StackCount,
+      unreachableNodes: client.unreachableNodes?.() ?? [],
     };
   }
 }

@@ -1094,6 +1094,8 @@ export interface components {
             services: number;
             /** @description Distinct compose projects and swarm stacks */
             stacks: number;
+            /** @description Swarm agent: the nodes whose agents did not answer the fanned-out lists (sorted); the counts miss them. Empty when complete */
+            unreachableNodes: string[];
             volumes: number;
         };
         DockerSnapshotResponse: {

@@ -9,6 +9,7 @@ import {
 } from '@capstan/portal-data-access';
 import { Spinner } from '@capstan/portal-ui';
 
+import { UnreachableNodes } from '../swarm/node-column';
 import { EnvironmentContext } from '../shell/environment-context';
 
 interface Tile {
@@ -25,7 +26,7 @@ interface Tile {
  */
 @Component({
   selector: 'cap-docker-dashboard-page',
-  imports: [RouterLink, Spinner],
+  imports: [RouterLink, Spinner, UnreachableNodes],
   template: `
     <h2 class="sr-only">Dashboard</h2>
     @if (liveError(); as message) {
@@ -33,6 +34,12 @@ interface Tile {
         Live counts unavailable ({{ message }}); showing the last snapshot.
       </p>
     }
+    <cap-unreachable-nodes
+      subject="these counts miss"
+      what="containers, images, volumes and networks"
+      testId="dashboard-unreachable"
+      [nodes]="live()?.unreachableNodes ?? []"
+    />
     @if (loading() && !tiles().length) {
       <cap-spinner />
     }

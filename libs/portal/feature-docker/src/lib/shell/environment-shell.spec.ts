@@ -121,10 +121,24 @@ describe('EnvironmentShell + dashboard', () => {
           Snapshots: [{ ...snapshot, Swarm: true, UnreachableNodes: ['node3'] }],
         } as never),
       })
-      .on('GET /api/docker/7/dashboard', { status: 502, body: { message: 'x' } });
+      .on('GET /api/docker/7/dashboard', {
+        body: {
+          containers: { total: 1, running: 1, stopped: 0, healthy: 0, unhealthy: 0 },
+          images: { total: 1, size: 1 },
+          volumes: 0,
+          networks: 1,
+          services: 0,
+          stacks: 0,
+          unreachableNodes: ['node2', 'node3'],
+        },
+      });
     const { byId } = await open(api);
     expect(byId('snapshot-unreachable')?.textContent?.replace(/\s+/g, ' ')).toContain(
       'Node node3 did not answer the last snapshot: its counts miss that node.',
+    );
+    // The live counts say which nodes they miss too.
+    expect(byId('dashboard-unreachable')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Nodes node2 and node3 did not answer: these counts miss their containers, images, volumes and networks.',
     );
   });
 });

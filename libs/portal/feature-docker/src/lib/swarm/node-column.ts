@@ -71,7 +71,7 @@ export function nodeList(nodes: readonly string[]): string {
   template: `
     @if (nodes().length > 0) {
       <cap-alert kind="warning" [testId]="testId()">
-        {{ text() }} did not answer: this list misses {{ nodes().length === 1 ? 'its' : 'their' }}
+        {{ text() }} did not answer: {{ subject() }} {{ nodes().length === 1 ? 'its' : 'their' }}
         {{ what() }}.
       </cap-alert>
     }
@@ -82,6 +82,8 @@ export class UnreachableNodes {
   readonly nodes = input<readonly string[]>([]);
   /** What the list holds ("containers"). */
   readonly what = input('items');
+  /** What misses them ("this list misses"). */
+  readonly subject = input('this list misses');
   readonly testId = input('unreachable-nodes');
   protected readonly text = computed(() => {
     const n = this.nodes();
