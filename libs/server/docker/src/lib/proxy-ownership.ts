@@ -284,6 +284,7 @@ export class ProxyOwnership {
       case 'disk-usage':
       case 'nodes-list':
       case 'shared':
+      case 'agent-info':
         // Decided by role alone (proxy-policy).
         return {};
     }

@@ -194,12 +194,34 @@ describe('the agent volume browser and Docker Hub helper', () => {
     ).toBe(true);
   });
 
-  it('lets anyone with access read the Docker Hub limits, and keeps the other agent routes for administrators', () => {
+  it('lets anyone with access read the Docker Hub limits, the member list and the host facts', () => {
     for (const role of [Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
       expect(decide(role, 'GET', '/v2/dockerhub/0', on).allowed).toBe(true);
       expect(decide(role, 'POST', '/v2/dockerhub', on).allowed).toBe(true);
-      expect(decide(role, 'GET', '/v2/agents', on).allowed).toBe(false);
-      expect(decide(role, 'GET', '/host/info', on).allowed).toBe(false);
+      // The node picker and per-node pages need the Swarm members; the host page the PCI devices and disks.
+      for (const path of [
+        '/v2/agents',
+        '/v1/agents',
+        '/agents',
+        '/v1.41/v2/agents',
+        '/v2/host/info',
+        '/host/info',
+      ]) {
+        expect(decide(role, 'GET', path, off).allowed, `${role} ${path}`).toBe(true);
+      }
+      // Not a read: no agent route, so the engine's rule applies (administrators only).
+      expect(decide(role, 'POST', '/v2/agents', on).allowed).toBe(false);
+      expect(decide(role, 'DELETE', '/v2/host/info', on).allowed).toBe(false);
+      // Other unknown agent paths stay administrators'.
+      expect(decide(role, 'GET', '/v2/host/files', on).allowed).toBe(false);
     }
+  });
+
+  it('classifies the member list and host facts by route, whatever the prefix', () => {
+    expect(classify('GET', '/v2/agents')).toEqual({ kind: 'agent-info', route: 'agents' });
+    expect(classify('GET', '/v1/agents')).toEqual({ kind: 'agent-info', route: 'agents' });
+    expect(classify('GET', '/v1.41/v2/host/info')).toEqual({ kind: 'agent-info', route: 'hostInfo' });
+    expect(classify('GET', '/host/info')).toEqual({ kind: 'agent-info', route: 'hostInfo' });
+    expect(classify('PUT', '/v2/host/info')).toEqual({ kind: 'admin' });
   });
 });

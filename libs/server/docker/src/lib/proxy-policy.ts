@@ -54,6 +54,11 @@ export type EngineOperation =
   | { kind: 'browse'; volumeId: string | undefined; write: boolean }
   /** The agent's Docker Hub rate limits (`POST /v2/dockerhub`; `GET /v2/dockerhub/{registryId}` from clients). */
   | { kind: 'dockerhub'; registryId?: number }
+  /**
+   * The agent's read-only facts (`GET /v2/agents`, `/v1/agents`, `/agents`: the Swarm member list;
+   * `GET /v2/host/info`, `/host/info`: PCI devices and physical disks of the node). Nothing owned.
+   */
+  | { kind: 'agent-info'; route: 'agents' | 'hostInfo' }
   /** Swarm and node management, plugins, BuildKit sessions, anything unknown. */
   | { kind: 'admin' };
 
@@ -109,6 +114,8 @@ function agentOperation(method: string, path: string, query?: URLSearchParams): 
   const d = dispatchAgentRequest(method, path);
   if (d.kind !== 'route') return undefined;
   if (d.route.name === 'dockerHub') return { kind: 'dockerhub' };
+  if (d.route.name === 'agents' || d.route.name === 'hostInfo')
+    return { kind: 'agent-info', route: d.route.name };
   if (!d.route.name.startsWith('browse')) return undefined;
   const volumeId = d.volumeId ?? query?.get('volumeID') ?? '';
   return {
@@ -239,6 +246,12 @@ export function decide(
       );
     case 'dockerhub':
       // The node's Docker Hub pull limits: a read for anyone who may use the environment.
+      return ALLOW;
+    case 'agent-info':
+      // The member list is what every Swarm page needs to name nodes (node picker, per-node views), and the
+      // host's PCI devices and disks are hardware facts of the same kind as /info (OS, kernel, CPUs, memory,
+      // Docker root dir), which every role reads: both are shared reads, as in Portainer, whose proxy passes
+      // every /v2 agent route but /browse through for anyone with access. Host *files* stay administrators'.
       return ALLOW;
     case 'prune':
       return deny('Only administrators can prune resources');
