@@ -5,7 +5,6 @@ export * from './lib/models';
 export {
   DockerApi,
   SNAPSHOT_HEADER,
-  UNREACHABLE_HEADER,
   unreachableNodesOf,
   type DockerQuery,
   type ListSource,

@@ -1,5 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import { API_HEADERS } from '@capstan/contracts-api';
+import { CLUSTER_HEADERS, parseUnreachableNodes } from '@capstan/contracts-agent/wire';
 
 import { API_BASE_URL, API_FETCH, ApiClient } from '../api/api-client';
 import { ApiError } from '../api/api-error';
@@ -9,19 +10,11 @@ export type DockerQuery = Record<string, string | number | boolean | undefined |
 /** Header the server sets when a list was served from the last snapshot of a down environment. */
 export const SNAPSHOT_HEADER = 'x-capstan-snapshot';
 /**
- * Header a Swarm agent sets on a fanned-out list (passed on by the proxy): the nodes whose part is missing.
- * `CLUSTER_HEADERS.unreachable` of @capstan/contracts-agent, which the portal cannot import (its signature code
- * needs node:crypto).
+ * The node names of a Swarm agent's `X-Capstan-Agent-Unreachable` value (`CLUSTER_HEADERS.unreachable`: the
+ * nodes whose part of a fanned-out list is missing, passed on by the proxy), sorted; empty when absent.
  */
-export const UNREACHABLE_HEADER = 'x-capstan-agent-unreachable';
-
-/** The node names of an `X-Capstan-Agent-Unreachable` value, sorted (empty when absent). */
 export function unreachableNodesOf(value: string | null): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .sort((a, b) => a.localeCompare(b));
+  return parseUnreachableNodes(value).sort((a, b) => a.localeCompare(b));
 }
 
 /** Where a list came from: a snapshot time (environment down) and the Swarm nodes missing from it. */
@@ -193,7 +186,7 @@ export class DockerApi {
     return {
       body: parsed as T,
       snapshotTime: response.headers.get(SNAPSHOT_HEADER),
-      unreachableNodes: unreachableNodesOf(response.headers.get(UNREACHABLE_HEADER)),
+      unreachableNodes: unreachableNodesOf(response.headers.get(CLUSTER_HEADERS.unreachable)),
     };
   }
 
