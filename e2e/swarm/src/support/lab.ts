@@ -90,6 +90,7 @@ export function http(
   path: string,
   headers: Record<string, string> = {},
   body?: unknown,
+  timeoutMs = 20_000,
 ): Promise<Answer> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const send = target.tls ? httpsRequest : request;
@@ -125,6 +126,10 @@ export function http(
       },
     );
     req.on('error', reject);
+    // A hung request fails with its path instead of the whole test timing out silently.
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`${method} ${path}: no answer in ${timeoutMs} ms`)),
+    );
     req.end(payload);
   });
 }
