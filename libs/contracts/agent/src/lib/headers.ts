@@ -16,6 +16,11 @@ export const AGENT_HEADERS = {
 } as const;
 
 /**
+ * `CLUSTER_HEADERS.unreachable` on its own: a browser bundle (the portal) takes this name without the others.
+ */
+export const UNREACHABLE_NODES_HEADER = 'X-Capstan-Agent-Unreachable';
+
+/**
  * Capstan only, between agents and to the server: the identity an agent adds to its public GET /ping (its peers
  * learn who it is without a gossip protocol), and the nodes missing from a fanned-out answer. Portainer servers
  * ignore them.
@@ -26,7 +31,7 @@ export const CLUSTER_HEADERS = {
   leader: 'X-Capstan-Agent-Leader',
   edgeKey: 'X-Capstan-Agent-EdgeKey',
   /** On a fanned-out response (200): comma-separated, sorted names of the nodes whose part is missing. */
-  unreachable: 'X-Capstan-Agent-Unreachable',
+  unreachable: UNREACHABLE_NODES_HEADER,
 } as const;
 
 /** The node names of an `X-Capstan-Agent-Unreachable` value (empty when absent). */

@@ -1,6 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import { API_HEADERS } from '@capstan/contracts-api';
-import { CLUSTER_HEADERS, parseUnreachableNodes } from '@capstan/contracts-agent/wire';
+import { UNREACHABLE_NODES_HEADER, parseUnreachableNodes } from '@capstan/contracts-agent/wire';
 
 import { API_BASE_URL, API_FETCH, ApiClient } from '../api/api-client';
 import { ApiError } from '../api/api-error';
@@ -10,7 +10,7 @@ export type DockerQuery = Record<string, string | number | boolean | undefined |
 /** Header the server sets when a list was served from the last snapshot of a down environment. */
 export const SNAPSHOT_HEADER = 'x-capstan-snapshot';
 /**
- * The node names of a Swarm agent's `X-Capstan-Agent-Unreachable` value (`CLUSTER_HEADERS.unreachable`: the
+ * The node names of a Swarm agent's `X-Capstan-Agent-Unreachable` value (`UNREACHABLE_NODES_HEADER`: the
  * nodes whose part of a fanned-out list is missing, passed on by the proxy), sorted; empty when absent.
  */
 export function unreachableNodesOf(value: string | null): string[] {
@@ -186,7 +186,7 @@ export class DockerApi {
     return {
       body: parsed as T,
       snapshotTime: response.headers.get(SNAPSHOT_HEADER),
-      unreachableNodes: unreachableNodesOf(response.headers.get(CLUSTER_HEADERS.unreachable)),
+      unreachableNodes: unreachableNodesOf(response.headers.get(UNREACHABLE_NODES_HEADER)),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { Routes } from '@angular/router';
 
 /**
- * Images, volumes, networks, events and engine info of one environment. The environment shell nests these
+ * Images, volumes, networks, events, engine info and (agent environments) the host of one environment. The environment shell nests these
  * as its children (`/environments/:envId/docker/<path>`) and provides the `EnvironmentContext` they inject.
  */
 export const RESOURCE_CHILDREN: Routes = [
@@ -49,5 +49,10 @@ export const RESOURCE_CHILDREN: Routes = [
     path: 'engine',
     title: 'Engine',
     loadComponent: () => import('./engine/engine-page').then((m) => m.EnginePage),
+  },
+  {
+    path: 'host',
+    title: 'Host',
+    loadComponent: () => import('./host/host-page').then((m) => m.HostPage),
   },
 ];

@@ -41,6 +41,8 @@ export class EnvironmentContext {
 
   /** The environment's last snapshot summary (counts, engine version, CPU, memory). */
   readonly snapshot = computed(() => this.envState()?.Snapshots?.[0] ?? null);
+  /** Docker through the Portainer agent (type 2): volume and host browsers, host facts, Swarm members. */
+  readonly isAgent = computed(() => this.envState()?.Type === ENV_TYPE_AGENT);
   readonly isDown = computed(() => this.envState()?.Status === ENV_STATUS_DOWN);
   /** Swarm agent: the nodes whose agents did not answer the last snapshot (its counts miss them). */
   readonly snapshotUnreachable = computed<readonly string[]>(() => this.snapshot()?.UnreachableNodes ?? []);

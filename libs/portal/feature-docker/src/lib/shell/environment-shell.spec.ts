@@ -86,6 +86,8 @@ describe('EnvironmentShell + dashboard', () => {
     expect(byId('dashboard-memory')?.textContent).toContain('8.0 GiB');
     expect(byId('snapshot-banner')).toBeNull();
     expect(byId('env-nav-containers')?.getAttribute('href')).toBe('/environments/7/docker/containers');
+    // Not an agent: no host view.
+    expect(byId('env-nav-host')).toBeNull();
   });
 
   it('browses a down environment from its snapshot: banner, snapshot counts, read-only', async () => {
@@ -118,6 +120,7 @@ describe('EnvironmentShell + dashboard', () => {
       .on('GET /api/users/1/memberships', { body: [] })
       .on('GET /api/endpoints/7', {
         body: envFactory(Object.values(Permission), {
+          Type: 2,
           Snapshots: [{ ...snapshot, Swarm: true, UnreachableNodes: ['node3'] }],
         } as never),
       })
@@ -133,6 +136,8 @@ describe('EnvironmentShell + dashboard', () => {
         },
       });
     const { byId } = await open(api);
+    // An agent environment has the host view.
+    expect(byId('env-nav-host')?.getAttribute('href')).toBe('/environments/7/docker/host');
     expect(byId('snapshot-unreachable')?.textContent?.replace(/\s+/g, ' ')).toContain(
       'Node node3 did not answer the last snapshot: its counts miss that node.',
     );

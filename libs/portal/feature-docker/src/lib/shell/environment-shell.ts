@@ -32,6 +32,11 @@ export const ENVIRONMENT_SECTIONS: readonly EnvironmentSection[] = [
   { label: 'Engine', path: 'engine', testId: 'env-nav-engine' },
 ];
 
+/** Shown on agent environments: the host's hardware and files, which only the agent can read. */
+export const AGENT_SECTIONS: readonly EnvironmentSection[] = [
+  { label: 'Host', path: 'host', testId: 'env-nav-host' },
+];
+
 /** Shown when the environment is a Swarm manager (its `/info` says so, else its snapshot). */
 export const SWARM_SECTIONS: readonly EnvironmentSection[] = [
   { label: 'Swarm', path: 'swarm', testId: 'env-nav-swarm' },
@@ -163,11 +168,11 @@ export class EnvironmentShell {
     const nodes = this.ctx.snapshotUnreachable();
     return `${nodes.length === 1 ? 'Node' : 'Nodes'} ${nodeList(nodes)}`;
   });
-  protected readonly sections = computed(() =>
-    (this.swarmManager() ?? this.ctx.snapshot()?.Swarm === true)
-      ? [...ENVIRONMENT_SECTIONS, ...SWARM_SECTIONS]
-      : ENVIRONMENT_SECTIONS,
-  );
+  protected readonly sections = computed(() => [
+    ...ENVIRONMENT_SECTIONS,
+    ...(this.ctx.isAgent() ? AGENT_SECTIONS : []),
+    ...((this.swarmManager() ?? this.ctx.snapshot()?.Swarm === true) ? SWARM_SECTIONS : []),
+  ]);
 
   constructor() {
     effect(() => {
