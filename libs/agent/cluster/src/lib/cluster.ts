@@ -119,6 +119,7 @@ export class AgentCluster {
       },
       this.local,
       this.table,
+      (m) => this.transport.isSilent(m),
     );
     if (decision.kind === 'fanout') {
       this.fanOut(req, res, decision.resource, path + search).catch((err: unknown) => {

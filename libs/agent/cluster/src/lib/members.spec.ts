@@ -67,6 +67,15 @@ describe('MemberTable', () => {
     expect(new MemberTable(1).manager()).toBeUndefined();
   });
 
+  it('passes over a manager the caller cannot use (failed liveness check), unless it is the only one', () => {
+    const t = new MemberTable(10_000);
+    t.seen('10.0.0.1', 9001, id('node1', 'manager', true), 1);
+    t.seen('10.0.0.2', 9001, id('node2', 'manager', false), 1);
+    t.seen('10.0.0.3', 9001, id('node3'), 1);
+    expect(t.manager((m) => m.nodeName === 'node1')?.nodeName).toBe('node2');
+    expect(t.manager((m) => m.role === 'manager')?.nodeName).toBe('node1');
+  });
+
   it('maps a member to the /agents item with a string port', () => {
     const t = new MemberTable(10_000);
     t.seen('10.0.0.1', 9001, { nodeName: 'node1', role: 'manager', leader: true, edgeKeySet: true }, 1);

@@ -86,10 +86,15 @@ export class MemberTable {
     return this.list().find((m) => m.nodeName === nodeName);
   }
 
-  /** The first manager, the leader preferred (it answers manager operations without a raft forward). */
-  manager(): Member | undefined {
+  /**
+   * The first manager, the leader preferred (it answers manager operations without a raft forward); managers for
+   * which `unusable` says true (e.g. one that just failed a liveness check) only when there is no other.
+   */
+  manager(unusable: (m: Member) => boolean = () => false): Member | undefined {
     const managers = this.list().filter((m) => m.role === 'manager');
-    return managers.find((m) => m.leader) ?? managers[0];
+    const usable = managers.filter((m) => !unusable(m));
+    const pick = (list: Member[]): Member | undefined => list.find((m) => m.leader) ?? list[0];
+    return pick(usable) ?? pick(managers);
   }
 }
 

@@ -46,15 +46,21 @@ export function isManagerPath(path: string): boolean {
   return MANAGER_PREFIXES.some((p) => path.startsWith(p));
 }
 
-export function decideRoute(input: RouteInput, self: LocalNode, members: MemberTable): RouteDecision {
-  if (input.managerOperation !== '') return toManager(self, members);
+/** `unusable`: members to avoid when another can serve (a manager that just failed a liveness check). */
+export function decideRoute(
+  input: RouteInput,
+  self: LocalNode,
+  members: MemberTable,
+  unusable?: (m: Member) => boolean,
+): RouteDecision {
+  if (input.managerOperation !== '') return toManager(self, members, unusable);
 
   const resource = fanOutResource(input.method, input.path);
   if (resource) {
     // A target naming this node asks for this node's list only; any other target is ignored (as the original).
     return input.target === self.nodeName ? { kind: 'local' } : { kind: 'fanout', resource };
   }
-  if (isManagerPath(input.path)) return toManager(self, members);
+  if (isManagerPath(input.path)) return toManager(self, members, unusable);
   return toNode(input.target, self, members);
 }
 
@@ -76,9 +82,9 @@ export function toNode(target: string, self: LocalNode, members: MemberTable): R
   return { kind: 'forward', member };
 }
 
-function toManager(self: LocalNode, members: MemberTable): RouteDecision {
+function toManager(self: LocalNode, members: MemberTable, unusable?: (m: Member) => boolean): RouteDecision {
   if (self.role === 'manager') return { kind: 'local' };
-  const member = members.manager();
+  const member = members.manager(unusable);
   if (!member)
     return { kind: 'error', status: 500, message: NO_MANAGER_MESSAGE, details: 'No manager agent found' };
   return { kind: 'forward', member };

@@ -1,5 +1,6 @@
 import {
   Agent as HttpAgent,
+  ClientRequest,
   IncomingHttpHeaders,
   IncomingMessage,
   request as httpRequest,
@@ -29,7 +30,17 @@ export interface PeerTransportOptions {
   connectTimeoutMs?: number;
   /** Whole-request budget for one node's part of a fan-out (120 s in the original). */
   fanOutTimeoutMs?: number;
+  /**
+   * How long a peer may take to answer before the transport checks that it is still there: a GET /ping on a fresh
+   * connection (not the kept-alive one, which a powered-off node neither answers nor resets). A peer that does not
+   * answer its check is given up at once; one that does is waited for (a slow engine is not a dead one), and
+   * checked again after the same delay. Default 1 s.
+   */
+  livenessAfterMs?: number;
 }
+
+/** How long a member that failed a liveness check is failed at once (unless a probe hears it first). */
+const SILENT_FOR_MS = 30_000;
 
 const HOP_BY_HOP = [
   'connection',
@@ -45,6 +56,12 @@ export class PeerTransport {
   private readonly agent: HttpAgent;
   private readonly connectTimeoutMs: number;
   private readonly fanOutTimeoutMs: number;
+  private readonly livenessAfterMs: number;
+  /**
+   * Peers (`address:port`) that failed a liveness check, with when: asked again before they answer a probe, they
+   * fail at once instead of stalling each request for another check (the member table drops them after its expiry).
+   */
+  private readonly silent = new Map<string, number>();
 
   constructor(private readonly options: PeerTransportOptions) {
     this.agent =
@@ -53,20 +70,31 @@ export class PeerTransport {
         : new HttpAgent({ keepAlive: true, maxSockets: 64 });
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
     this.fanOutTimeoutMs = options.fanOutTimeoutMs ?? 120_000;
+    this.livenessAfterMs = options.livenessAfterMs ?? 1_000;
   }
 
   close(): void {
     this.agent.destroy();
   }
 
-  /** GET /ping on a peer: its identity headers, or null (no answer, not 204, no identity). */
-  probe(address: string, port: number, timeoutMs = this.connectTimeoutMs): Promise<MemberIdentity | null> {
+  /**
+   * GET /ping on a peer: its identity headers, or null (no answer, not 204, no identity). `fresh` opens a new
+   * connection instead of reusing a kept-alive one. An answer clears the peer's liveness failure.
+   */
+  probe(
+    address: string,
+    port: number,
+    timeoutMs = this.connectTimeoutMs,
+    fresh = false,
+  ): Promise<MemberIdentity | null> {
     return new Promise((resolve) => {
       const req = this.request(
-        { host: address, port, method: 'GET', path: '/ping', timeout: timeoutMs },
+        { host: address, port, method: 'GET', path: '/ping', timeout: timeoutMs, fresh },
         (res) => {
           res.resume();
-          resolve(res.statusCode === 204 ? parseIdentity(res.headers) : null);
+          const identity = res.statusCode === 204 ? parseIdentity(res.headers) : null;
+          if (identity) this.silent.delete(peerKey(address, port));
+          resolve(identity);
         },
       );
       req.on('timeout', () => req.destroy());
@@ -76,39 +104,56 @@ export class PeerTransport {
   }
 
   /**
+   * Whether the member failed a liveness check and has not answered a probe since (for at most `SILENT_FOR_MS`:
+   * then a request tries it again).
+   */
+  isSilent(member: Member, now = Date.now()): boolean {
+    const key = peerKey(member.address, member.port);
+    const since = this.silent.get(key);
+    if (since === undefined) return false;
+    if (now - since <= SILENT_FOR_MS) return true;
+    this.silent.delete(key);
+    return false;
+  }
+
+  /**
    * Streams req to the member's agent and its answer back to res, headers kept (signature included) and the
    * target set to the member, so the receiving agent serves it locally.
    */
   forward(req: IncomingMessage, res: ServerResponse, member: Member, path: string): void {
+    const unreachable = (reason: string): void =>
+      sendJson(res, 500, {
+        message: 'The agent was unable to contact any other agent',
+        details: `Unable to reach the agent on ${member.nodeName}: ${reason}`,
+      });
+    if (this.isSilent(member)) {
+      req.resume();
+      unreachable('it did not answer its last liveness check');
+      return;
+    }
     const headers = forwardHeaders(req.headers, member.nodeName);
     const out = this.request(
-      {
-        host: member.address,
-        port: member.port,
-        method: req.method,
-        path,
-        headers,
-        timeout: this.connectTimeoutMs,
-      },
+      { host: member.address, port: member.port, method: req.method, path, headers },
       (upstream) => {
-        out.setTimeout(0); // connected and answering: streams (logs, events) may stay open for long
+        stopWatching();
         res.writeHead(upstream.statusCode ?? 502, stripHopByHop(upstream.headers));
         upstream.pipe(res);
         upstream.on('error', () => res.destroy());
       },
     );
-    out.on('timeout', () => out.destroy(new Error('timeout')));
+    // No answer yet: a connection budget, then liveness checks until the head arrives; once it has, streams (logs,
+    // events, a long wait) may stay open for as long as they last.
+    const stopWatching = this.watch(out, member);
     out.on('error', (err) => {
+      stopWatching();
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      sendJson(res, 500, {
-        message: 'The agent was unable to contact any other agent',
-        details: `Unable to reach the agent on ${member.nodeName}: ${err.message}`,
-      });
+      unreachable(err.message);
     });
     res.on('close', () => {
+      stopWatching();
       if (!res.writableFinished) out.destroy();
     });
     req.pipe(out);
@@ -123,43 +168,41 @@ export class PeerTransport {
     body: Buffer,
   ): Promise<NodeResult> {
     return new Promise((resolve) => {
+      const fail = (error: string): void => resolve({ nodeName: member.nodeName, ok: false, error });
+      if (this.isSilent(member)) {
+        fail('did not answer its last liveness check');
+        return;
+      }
       const headers = forwardHeaders(inHeaders, member.nodeName);
       delete headers['accept-encoding']; // the answer is parsed here
       headers['content-length'] = String(body.length);
-      let isConnected = false;
-      const fail = (error: string): void => resolve({ nodeName: member.nodeName, ok: false, error });
-      const req = this.request(
-        { host: member.address, port: member.port, method, path, headers, timeout: this.connectTimeoutMs },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (err) => fail(err.message));
-          res.on('end', () => {
-            try {
-              resolve({
-                nodeName: member.nodeName,
-                ok: true,
-                body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-              });
-            } catch {
-              fail(`status ${res.statusCode ?? 0}, body is not JSON`);
-            }
-          });
-        },
-      );
-      req.on('socket', (s: Socket) => {
-        const connected = (): void => {
-          isConnected = true;
-          req.setTimeout(this.fanOutTimeoutMs);
-        };
-        // A kept-alive socket is connected already: the long budget applies at once.
-        if (s.connecting) s.once('connect', connected);
-        else connected();
+      const req = this.request({ host: member.address, port: member.port, method, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => fail(err.message));
+        res.on('end', () => {
+          stopWatching();
+          try {
+            resolve({
+              nodeName: member.nodeName,
+              ok: true,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            });
+          } catch {
+            fail(`status ${res.statusCode ?? 0}, body is not JSON`);
+          }
+        });
       });
-      req.on('timeout', () =>
-        req.destroy(new Error(isConnected ? 'no answer in time' : 'connection timed out')),
-      );
-      req.on('error', (err) => fail(err.message));
+      // Liveness checks until the whole answer is in (a list is small: it comes at once or not at all), within the
+      // fan-out budget.
+      const stopWatching = this.watch(req, member, true);
+      const budget = setTimeout(() => req.destroy(new Error('no answer in time')), this.fanOutTimeoutMs);
+      budget.unref();
+      req.on('close', () => clearTimeout(budget));
+      req.on('error', (err) => {
+        stopWatching();
+        fail(err.message);
+      });
       req.end(body);
     });
   }
@@ -206,6 +249,72 @@ export class PeerTransport {
     upstream.on('close', () => socket.destroy());
   }
 
+  /**
+   * Guards a request to a member until its answer (head, or whole body with `untilEnd`) is in: the connection must
+   * be made within the connect budget; then, every `livenessAfterMs` without an answer, the member is probed on a
+   * fresh connection, and the request is failed (and the peer's idle kept-alive sockets dropped) if it does not
+   * answer. Returns the function that stops the guard.
+   */
+  private watch(req: ClientRequest, member: Member, untilEnd = false): () => void {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+    const check = (): void => {
+      timer = setTimeout(() => {
+        void this.probe(member.address, member.port, this.connectTimeoutMs, true).then((identity) => {
+          if (stopped) return;
+          if (identity) {
+            check();
+            return;
+          }
+          this.markSilent(member);
+          this.dropIdleSockets(member);
+          req.destroy(new Error(`no answer, and ${member.nodeName} did not answer a liveness check either`));
+        });
+      }, this.livenessAfterMs);
+      timer.unref();
+    };
+    req.on('socket', (socket: Socket) => {
+      if (!socket.connecting) return check();
+      const connectTimer = setTimeout(
+        () => req.destroy(new Error('connection timed out')),
+        this.connectTimeoutMs,
+      );
+      connectTimer.unref();
+      socket.once('connect', () => {
+        clearTimeout(connectTimer);
+        if (!stopped) check();
+      });
+      socket.once('close', () => clearTimeout(connectTimer));
+    });
+    if (!untilEnd) req.once('response', stop);
+    req.once('close', stop);
+    return stop;
+  }
+
+  private markSilent(member: Member): void {
+    this.silent.delete(peerKey(member.address, member.port));
+    this.silent.set(peerKey(member.address, member.port), Date.now());
+    // Bounded: task addresses change as Swarm reschedules agents.
+    while (this.silent.size > 256) {
+      const oldest = this.silent.keys().next().value;
+      if (oldest === undefined) break;
+      this.silent.delete(oldest);
+    }
+  }
+
+  /** Idle kept-alive sockets to a member that stopped answering: the next request must open a new connection. */
+  private dropIdleSockets(member: Member): void {
+    for (const sockets of Object.values(this.agent.freeSockets)) {
+      for (const s of sockets ?? []) {
+        if (s.remoteAddress === member.address && s.remotePort === member.port) s.destroy();
+      }
+    }
+  }
+
   private request(
     options: {
       host: string;
@@ -214,14 +323,21 @@ export class PeerTransport {
       path: string;
       headers?: Record<string, string | string[]>;
       timeout?: number;
+      /** A new connection, not a kept-alive one (liveness checks). */
+      fresh?: boolean;
     },
     onResponse: (res: IncomingMessage) => void,
-  ) {
-    const opts = { agent: this.agent, ...options };
+  ): ClientRequest {
+    const { fresh, ...rest } = options;
+    const opts = { agent: fresh ? false : this.agent, ...rest };
     return this.options.scheme === 'https'
       ? httpsRequest({ ...opts, rejectUnauthorized: false }, onResponse)
       : httpRequest(opts, onResponse);
   }
+}
+
+function peerKey(address: string, port: number): string {
+  return `${address}:${port}`;
 }
 
 /** Incoming headers for a peer: all kept (signature, public key, manager-operation), target set, hop-by-hop dropped. */
