@@ -13,7 +13,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { VolumeBrowserPage } from '../volumes/volume-browser-page';
-import { HOST_HARDWARE_UNREADABLE, hostFacts, sortDevices } from './host-facts';
+import { HOST_HARDWARE_UNREADABLE, hostFacts, nodeFacts, sortDevices } from './host-facts';
 import { HostPage } from './host-page';
 
 const flush = () => new Promise((r) => setTimeout(r));
@@ -59,6 +59,28 @@ function agentEnv(
 }
 
 describe('host facts', () => {
+  it("takes a Swarm node's facts from its /nodes entry", () => {
+    expect(
+      nodeFacts({
+        ID: 'x',
+        Spec: { Role: 'worker', Availability: 'active' },
+        Description: {
+          Hostname: 'node2',
+          Resources: { NanoCPUs: 1_500_000_000, MemoryBytes: 2 * 1024 ** 3 },
+        },
+        Status: { State: 'down' },
+      }).map((f) => [f.label, f.value]),
+    ).toEqual([
+      ['Hostname', 'node2'],
+      ['CPUs', '1.5'],
+      ['Memory', '2.0 GiB'],
+      ['Swarm role', 'worker'],
+      ['Availability', 'active'],
+      ['Node status', 'down'],
+    ]);
+    expect(nodeFacts(undefined)).toEqual([]);
+  });
+
   it('lists the engine host facts in order, leaving out what /info does not say', () => {
     expect(hostFacts({ ...INFO, Driver: '' }).map((f) => [f.label, f.value])).toEqual([
       ['Hostname', 'node-a'],
@@ -193,7 +215,28 @@ describe('HostPage', () => {
   });
 
   it('on a Swarm agent moves to the first node, then asks that node for everything', async () => {
-    api.on('GET /api/endpoints/4/docker/v2/agents', { body: MEMBERS });
+    api
+      .on('GET /api/endpoints/4/docker/v2/agents', { body: MEMBERS })
+      .on('GET /api/endpoints/4/docker/nodes', {
+        body: [
+          {
+            ID: 'n3',
+            Spec: { Role: 'worker', Availability: 'active' },
+            Description: { Hostname: 'node3', Resources: { NanoCPUs: 1e9 } },
+          },
+          {
+            ID: 'n1',
+            Spec: { Role: 'manager', Availability: 'drain' },
+            Description: {
+              Hostname: 'node1',
+              Platform: { OS: 'linux', Architecture: 'x86_64' },
+              Resources: { NanoCPUs: 2e9, MemoryBytes: 4 * 1024 ** 3 },
+              Engine: { EngineVersion: '27.3.1' },
+            },
+            Status: { State: 'ready', Addr: '10.0.0.1' },
+          },
+        ],
+      });
     const { byId, fixture, settle } = await setup({ hostManagement: true });
     const router = TestBed.inject(Router);
     expect(router.url).toContain('node=node1');
@@ -208,7 +251,13 @@ describe('HostPage', () => {
     ]);
     expect(picker.value).toBe('node1');
     expect(picker.labels?.[0]?.textContent).toBe('Node');
-    for (const route of ['v2/host/info', 'info', 'v2/browse/ls']) {
+    // /info would go to a manager whatever the target: the node's facts come from its /nodes entry.
+    expect(api.last('GET /api/endpoints/4/docker/info')).toBeUndefined();
+    expect(byId('host-fact-cpus')?.textContent?.trim()).toBe('2');
+    expect(byId('host-fact-memory')?.textContent?.trim()).toBe('4.0 GiB');
+    expect(byId('host-fact-availability')?.textContent?.trim()).toBe('drain');
+    expect(byId('host-fact-docker')?.textContent?.trim()).toBe('27.3.1');
+    for (const route of ['v2/host/info', 'v2/browse/ls']) {
       const call = api.last(`GET /api/endpoints/4/docker/${route}`);
       expect(new URLSearchParams(call?.search).get('nodeName'), route).toBe('node1');
     }

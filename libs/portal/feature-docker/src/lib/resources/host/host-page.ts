@@ -17,14 +17,22 @@ import { NodePicker } from '../../swarm/node-picker';
 import type { DockerInfo } from '../engine/engine-page';
 import { FileBrowser } from '../volumes/file-browser';
 import { normalisePath } from '../volumes/volume-browser';
-import { HOST_HARDWARE_UNREADABLE, hostFacts, sortDevices } from './host-facts';
+import {
+  HOST_HARDWARE_UNREADABLE,
+  type HostFact,
+  type SwarmNodeHost,
+  hostFacts,
+  nodeFacts,
+  sortDevices,
+} from './host-facts';
 
 /**
  * The host of an agent environment (Portainer's "Host" view): the engine's host facts (`/info`), the PCI
  * devices and physical disks the agent reads from the bind-mounted host root (`GET /v2/host/info`, `null` lists
  * when it cannot), and, for administrators when the environment's EnableHostManagementFeatures is on, the
  * host's files (`FileBrowser` without a volume, rooted at the agent's /host, where the host's / is mounted). On a Swarm agent every call names
- * the node (`?node=`, chosen with `NodePicker`, the first node by default). Route `host?node=&path=`.
+ * the node (`?node=`, chosen with `NodePicker`, the first node by default), and the facts come from the node's
+ * `/nodes` entry (the agent sends `/info` to a manager). Route `host?node=&path=`.
  */
 @Component({
   selector: 'cap-host-page',
@@ -213,11 +221,10 @@ export class HostPage {
   protected readonly unreadable = HOST_HARDWARE_UNREADABLE;
 
   protected readonly members = signal<number | null>(null);
-  protected readonly info = signal<DockerInfo | null>(null);
+  protected readonly facts = signal<HostFact[]>([]);
   protected readonly hardware = signal<HostInfo | null>(null);
   protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
-  protected readonly facts = computed(() => hostFacts(this.info()));
   protected readonly devices = computed(() => sortDevices(this.hardware()?.PCIDevices ?? null));
   protected readonly subtitle = computed(() =>
     this.node() ? `Node ${this.node()}: hardware and files of the host` : 'Hardware and files of the host',
@@ -243,16 +250,24 @@ export class HostPage {
 
   async load(): Promise<void> {
     const envId = this.ctx.envId();
-    const query = this.node() ? { nodeName: this.node() } : {};
+    const node = this.node();
+    const query = node ? { nodeName: node } : {};
+    // On a Swarm of several agents /info goes to a manager whatever the target: the node's entry in /nodes.
+    const swarm = !!node && (this.members() ?? 0) > 1;
     this.loading.set(true);
-    const [info, hardware] = await Promise.allSettled([
-      this.docker.get<DockerInfo>(envId, '/info', query),
+    const [facts, hardware] = await Promise.allSettled([
+      swarm
+        ? this.docker
+            .get<SwarmNodeHost[]>(envId, '/nodes')
+            .then((nodes) => nodeFacts(nodes.find((n) => n.Description?.Hostname === node)))
+        : this.docker.get<DockerInfo>(envId, '/info', query).then(hostFacts),
       this.docker.get<HostInfo>(envId, '/v2/host/info', query),
     ]);
-    this.info.set(info.status === 'fulfilled' ? info.value : null);
+    if (node !== this.node()) return;
+    this.facts.set(facts.status === 'fulfilled' ? facts.value : []);
     this.hardware.set(hardware.status === 'fulfilled' ? hardware.value : null);
     const failures = [
-      info.status === 'rejected' ? `the engine information: ${errorMessage(info.reason)}` : null,
+      facts.status === 'rejected' ? `the engine information: ${errorMessage(facts.reason)}` : null,
       hardware.status === 'rejected' ? `the host hardware: ${errorMessage(hardware.reason)}` : null,
     ].filter((f): f is string => f !== null);
     this.error.set(failures.length ? `Could not read ${failures.join('; ')}` : null);
