@@ -392,7 +392,8 @@ describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery i
       expect(agg.json<Tagged[]>().map((c) => c.Portainer?.Agent?.NodeName)).toEqual(['node2', 'node3']);
     } finally {
       // node1 back (its Swarm state is on disk: it rejoins as a manager), then one manager again, as `up` expects.
-      await labWith({ SWARM_MANAGERS: '3' }, 'up');
+      // (A plain `up` when the promotion itself had failed: one manager then.)
+      await labWith({ SWARM_MANAGERS: '3' }, 'up').catch(() => lab('up'));
       for (const n of ['node2', 'node3'])
         await waitFor(`${n} demoted`, async () => (await docker(1, 'node', 'demote', n), true), 30_000);
       await waitFor(
@@ -407,13 +408,17 @@ describe.skipIf(!isRoot)('the cluster as a Swarm global service (DNS discovery i
         },
         60_000,
       );
-      // node1's agent task is replaced by Swarm; the next test goes through it.
+      // node1's agent task is replaced by Swarm; the next test goes through it and needs it to see node3.
+      // (It does not always list itself again: reported — see the README.)
       await waitFor(
-        'node1’s new agent sees the three nodes again',
+        'node1’s new agent sees node2 and node3 as workers again',
         async () => {
           const res = await http(via(1), 'GET', '/agents', client.headers());
-          const list = res.json<Array<{ NodeName: string; NodeRole: string }>>();
-          if (list.length === 3 && list.filter((a) => a.NodeRole === 'manager').length === 1) return true;
+          const peers = res
+            .json<Array<{ NodeName: string; NodeRole: string }>>()
+            .filter((a) => a.NodeName !== 'node1')
+            .map((a) => `${a.NodeName}:${a.NodeRole}`);
+          if (peers.join() === 'node2:worker,node3:worker') return true;
           throw new Error(`node1's agent lists ${res.text}`); // the last one is reported on timeout
         },
         90_000,
