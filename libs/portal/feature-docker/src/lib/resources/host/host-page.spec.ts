@@ -214,6 +214,21 @@ describe('HostPage', () => {
     expect(user.byId('host-fact-os')).not.toBeNull();
   });
 
+  it('on a plain Docker environment says the host view needs an agent and asks nothing', async () => {
+    TestBed.configureTestingModule({
+      providers: [provideFakeApi(api), provideRouter([]), EnvironmentContext],
+    });
+    TestBed.inject(EnvironmentContext).setEnvironment({ ...agentEnv(true), Type: 1 } as DockerEnvironment);
+    const fixture = TestBed.createComponent(HostPage);
+    for (let i = 0; i < 4; i++) {
+      fixture.detectChanges();
+      await flush();
+    }
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('[data-testid="host-not-agent"]')).not.toBeNull();
+    expect(api.requests.filter((r) => r.path.includes('/docker/'))).toEqual([]);
+  });
+
   it('on a Swarm agent moves to the first node, then asks that node for everything', async () => {
     api
       .on('GET /api/endpoints/4/docker/v2/agents', { body: MEMBERS })

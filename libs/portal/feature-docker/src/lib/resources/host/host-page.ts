@@ -49,7 +49,9 @@ import {
         The host view needs an agent environment: the agent reads the host's hardware and files.
       </cap-alert>
     }
-    <cap-node-picker [node]="node()" [autoSelect]="true" (members)="members.set($event.length)" />
+    @if (ctx.isAgent()) {
+      <cap-node-picker [node]="node()" [autoSelect]="true" (members)="members.set($event.length)" />
+    }
     @if (error(); as message) {
       <cap-alert kind="error" testId="host-error">{{ message }}</cap-alert>
     }
