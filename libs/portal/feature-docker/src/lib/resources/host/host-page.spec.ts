@@ -218,7 +218,7 @@ describe('HostPage', () => {
     TestBed.configureTestingModule({
       providers: [provideFakeApi(api), provideRouter([]), EnvironmentContext],
     });
-    TestBed.inject(EnvironmentContext).setEnvironment({ ...agentEnv(true), Type: 1 } as DockerEnvironment);
+    TestBed.inject(EnvironmentContext).setEnvironment({ ...agentEnv(true), Type: 1 });
     const fixture = TestBed.createComponent(HostPage);
     for (let i = 0; i < 4; i++) {
       fixture.detectChanges();
