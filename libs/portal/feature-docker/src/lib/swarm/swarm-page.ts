@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import { DockerApi, errorMessage, formatTime } from '@capstan/portal-data-access';
 import { Alert, ConfirmService, Dialog, PageHeader, ToastService } from '@capstan/portal-ui';
@@ -17,7 +18,7 @@ import {
 /** The Swarm: id, managers and workers, join tokens (administrators), and its nodes with their actions. */
 @Component({
   selector: 'cap-swarm-page',
-  imports: [Alert, Dialog, PageHeader],
+  imports: [Alert, Dialog, PageHeader, RouterLink],
   template: `
     <cap-page-header title="Swarm" subtitle="The cluster and its nodes.">
       <button type="button" class="btn btn-ghost" data-testid="swarm-refresh" (click)="load()">
@@ -74,7 +75,19 @@ import {
         <tbody>
           @for (n of nodes(); track n.ID) {
             <tr [attr.data-testid]="'node-row-' + name(n)">
-              <td class="mono">{{ name(n) }}</td>
+              <td class="mono">
+                {{ name(n) }}
+                @if (ctx.isAgent() && n.Description?.Hostname; as host) {
+                  <a
+                    class="host-link"
+                    [routerLink]="['/environments', ctx.envId(), 'docker', 'host']"
+                    [queryParams]="{ node: host }"
+                    [attr.data-testid]="'node-host-' + name(n)"
+                    [attr.aria-label]="'Host view of ' + host"
+                    >host</a
+                  >
+                }
+              </td>
               <td [attr.data-testid]="'node-role-' + name(n)">
                 {{ n.Spec.Role }}
                 @if (n.ManagerStatus?.Leader) {
@@ -211,6 +224,11 @@ import {
     }
     .wrap {
       overflow-x: auto;
+    }
+    .host-link {
+      margin-left: 0.5rem;
+      font-family: inherit;
+      font-size: 0.85em;
     }
     .actions {
       white-space: nowrap;

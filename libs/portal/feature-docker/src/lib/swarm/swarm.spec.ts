@@ -331,6 +331,16 @@ describe('Swarm pages', () => {
     expect(byId('swarm-join-tokens')).toBeNull();
     expect(byId('node-availability-node2')).toBeNull();
     expect(byId('node-promote-node2')).toBeNull();
+    // Not an agent environment: no host view to link to.
+    expect(byId('node-host-node3')).toBeNull();
+  });
+
+  it('swarm on an agent environment: each node links to its host view', async () => {
+    const { byId, settle } = await setup(SwarmPage, READ_ONLY);
+    TestBed.inject(EnvironmentContext).setEnvironment({ ...env(READ_ONLY), Type: 2 });
+    await settle();
+    expect(byId('node-host-node3')?.getAttribute('href')).toBe('/environments/3/docker/host?node=node3');
+    expect(byId('node-host-node1')?.getAttribute('aria-label')).toBe('Host view of node1');
   });
 
   it('service page: tasks grouped by node, rolling update and webhook toggle', async () => {
