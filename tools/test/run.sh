@@ -153,11 +153,14 @@ if [ "$want_lab" = "1" ]; then
     trap lab_release EXIT
     trap 'exit 130' INT TERM
     exec 9>"$LAB_LOCK"
+    LOCK_WAIT=$(date +%s)
     if ! flock -w "${SWARM_LAB_WAIT:-900}" 9; then
       exec 9>&-
       lab_missing "the Swarm lab is busy ($LAB_LOCK held by another session)"
     else
       LAB_HELD=1
+      LOCK_WAIT=$(($(date +%s) - LOCK_WAIT))
+      [ "$LOCK_WAIT" -gt 1 ] && echo "   waited ${LOCK_WAIT} s for the lab's lock (another session had it)"
       if ! lab_ready; then
         tail -n 20 "$LOGS/swarm-lab.log"
         lab_missing "the Swarm lab did not come up (tmp/test-logs/swarm-lab.log)"
@@ -189,7 +192,7 @@ if [ "$want_lab" = "1" ]; then
       lab_release
     fi
     trap - EXIT INT TERM
-    echo "   Swarm lab phase: $(($(date +%s) - LAB_START)) s"
+    echo "   Swarm lab phase: $(($(date +%s) - LAB_START)) s (lock wait included)"
   fi
 fi
 
