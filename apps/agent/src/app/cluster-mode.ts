@@ -30,6 +30,7 @@ export async function startClusterMode(config: AgentConfig, log: AgentLogger): P
     return await AgentCluster.start({
       socketPath: config.docker.socketPath,
       agentPort: config.port,
+      selfAddress: config.host === '0.0.0.0' || config.host === '::' ? undefined : config.host,
       clusterAddr: config.clusterAddr,
       containerId: hostname(),
       scheme: 'https',

@@ -7,7 +7,7 @@ import { ClusterDiscovery, parseClusterAddr, PeerAddress, resolveAll } from './d
 import { engineFanOutPart } from './engine';
 import { identityHeaders } from './identity';
 import { LocalNodeInfo, readLocalNode } from './local-node';
-import { AgentListItem, MemberTable, toAgentListItem } from './members';
+import { AgentListItem, MemberTable, toAgentListItem, withSelf } from './members';
 import { mergeFanOut } from './merge';
 import { decideRoute, decideUpgradeRoute, FanOutResource, RouteDecision, toNode } from './route';
 import { PeerScheme, PeerTransport, sendJson } from './transport';
@@ -17,6 +17,8 @@ export interface AgentClusterOptions {
   socketPath: string;
   /** The agent's own port: peers are reached on it unless AGENT_CLUSTER_ADDR names another. */
   agentPort: number;
+  /** How the agent lists itself when its container's address is unknown (AGENT_HOST unless it is a wildcard). */
+  selfAddress?: string;
   /** AGENT_CLUSTER_ADDR: comma-separated `name[:port]`; default `tasks.<own service name>`. */
   clusterAddr?: string;
   /** The agent's own container id or name (its hostname in a container), to read its Swarm service label. */
@@ -90,9 +92,18 @@ export class AgentCluster {
     return this.local;
   }
 
-  /** The /agents list: live members by node name (this agent too, once its own address has answered a probe). */
+  /** The /agents list: live members by node name, this agent always among them. */
   members(): AgentListItem[] {
-    return this.table.list().map(toAgentListItem);
+    const self = {
+      nodeName: this.local.nodeName,
+      role: this.local.role,
+      leader: this.local.leader,
+      edgeKeySet: false,
+      address: this.local.addresses[0] ?? this.options.selfAddress ?? '',
+      port: this.options.agentPort,
+      lastSeen: Date.now(),
+    };
+    return withSelf(this.table.list(), self).map(toAgentListItem);
   }
 
   /** Extra headers for this agent's GET /ping, read by its peers. */

@@ -10,6 +10,11 @@ export interface LocalNodeInfo {
   leader: boolean;
   /** The Swarm service the agent's own container belongs to (label com.docker.swarm.service.name), if any. */
   serviceName: string | null;
+  /**
+   * The agent container's own addresses (its networks but the routing mesh's `ingress`, by network name): how
+   * this agent lists itself when the cluster's DNS does not (yet) return its task. Empty outside a container.
+   */
+  addresses: string[];
 }
 
 interface EngineInfo {
@@ -23,6 +28,7 @@ interface EngineNode {
 
 interface EngineContainer {
   Config?: { Labels?: Record<string, string> | null };
+  NetworkSettings?: { Networks?: Record<string, { IPAddress?: string } | null> | null };
 }
 
 /**
@@ -42,6 +48,7 @@ export async function readLocalNode(socketPath: string, containerId: string | nu
     leader = node.ManagerStatus?.Leader === true;
   }
   let serviceName: string | null = null;
+  let addresses: string[] = [];
   if (containerId) {
     try {
       const c = (await engineGetJson(
@@ -49,6 +56,11 @@ export async function readLocalNode(socketPath: string, containerId: string | nu
         `/containers/${encodeURIComponent(containerId)}/json`,
       )) as EngineContainer;
       serviceName = c.Config?.Labels?.['com.docker.swarm.service.name'] ?? null;
+      addresses = Object.entries(c.NetworkSettings?.Networks ?? {})
+        .filter(([name]) => name !== 'ingress')
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, n]) => n?.IPAddress ?? '')
+        .filter((ip) => ip !== '');
     } catch {
       serviceName = null; // not a container the engine knows (agent run from a checkout)
     }
@@ -60,5 +72,6 @@ export async function readLocalNode(socketPath: string, containerId: string | nu
     role: swarm && !manager ? 'worker' : 'manager',
     leader,
     serviceName,
+    addresses,
   };
 }

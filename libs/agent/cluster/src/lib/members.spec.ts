@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { MemberIdentity, MemberTable, toAgentListItem } from './members';
+import { MemberIdentity, MemberTable, toAgentListItem, withSelf } from './members';
 
 const id = (nodeName: string, role: 'manager' | 'worker' = 'worker', leader = false): MemberIdentity => ({
   nodeName,
@@ -74,6 +74,25 @@ describe('MemberTable', () => {
     t.seen('10.0.0.3', 9001, id('node3'), 1);
     expect(t.manager((m) => m.nodeName === 'node1')?.nodeName).toBe('node2');
     expect(t.manager((m) => m.role === 'manager')?.nodeName).toBe('node1');
+  });
+
+  it('lists the agent itself when its own address did not answer a probe (DNS missing its new task), once', () => {
+    const t = new MemberTable(10_000);
+    t.seen('10.0.1.3', 9001, id('node2'), 1);
+    t.seen('10.0.1.4', 9001, id('node3'), 1);
+    const self = { ...id('node1', 'manager', true), address: '10.0.1.9', port: 9001, lastSeen: 2 };
+    expect(withSelf(t.list(), self).map((m) => [m.nodeName, m.address])).toEqual([
+      ['node1', '10.0.1.9'],
+      ['node2', '10.0.1.3'],
+      ['node3', '10.0.1.4'],
+    ]);
+    // Found through its own address like any peer: that entry stays, no second one.
+    t.seen('10.0.1.5', 9001, id('node1', 'manager', true), 3);
+    expect(withSelf(t.list(), self).map((m) => [m.nodeName, m.address])).toEqual([
+      ['node1', '10.0.1.5'],
+      ['node2', '10.0.1.3'],
+      ['node3', '10.0.1.4'],
+    ]);
   });
 
   it('maps a member to the /agents item with a string port', () => {

@@ -98,6 +98,16 @@ export class MemberTable {
   }
 }
 
+/**
+ * The member list with this agent in it. An agent normally finds itself like any peer (its own address answers
+ * its probe), but a node's Swarm DNS can miss the node's new task for a while after a restart; the agent then
+ * lists itself from what it knows (its identity, its container's address). Sorted like `MemberTable.list()`.
+ */
+export function withSelf(members: Member[], self: Member): Member[] {
+  if (members.some((m) => m.nodeName === self.nodeName)) return members;
+  return [...members, self].sort(compareMembers);
+}
+
 export function toAgentListItem(m: Member): AgentListItem {
   return {
     IPAddress: m.address,
