@@ -8,7 +8,7 @@ import { engineFanOutPart } from './engine';
 import { identityHeaders } from './identity';
 import { LocalNodeInfo, readLocalNode } from './local-node';
 import { AgentListItem, MemberTable, toAgentListItem, withSelf } from './members';
-import { mergeFanOut } from './merge';
+import { mergeFanOut, NodeResult } from './merge';
 import { decideRoute, decideUpgradeRoute, FanOutResource, RouteDecision, toNode } from './route';
 import { PeerScheme, PeerTransport, sendJson } from './transport';
 
@@ -197,16 +197,33 @@ export class AgentCluster {
     const body = await readBody(req);
     const method = req.method ?? 'GET';
     const peers = this.table.list().filter((m) => m.nodeName !== this.local.nodeName);
+    const started = Date.now();
+    const took: Record<string, number> = {};
+    const timed = (node: string, part: Promise<NodeResult>): Promise<NodeResult> =>
+      part.then((r) => {
+        took[node] = Date.now() - started;
+        return r;
+      });
     const results = await Promise.all([
-      engineFanOutPart(this.options.socketPath, this.local.nodeName, method, pathAndQuery, body),
-      ...peers.map((m) => this.transport.fetchJson(m, method, pathAndQuery, req.headers, body)),
+      timed(
+        this.local.nodeName,
+        engineFanOutPart(this.options.socketPath, this.local.nodeName, method, pathAndQuery, body),
+      ),
+      ...peers.map((m) =>
+        timed(m.nodeName, this.transport.fetchJson(m, method, pathAndQuery, req.headers, body)),
+      ),
     ]);
     const merged = mergeFanOut(resource, results);
     const unreachable = [...new Set([...merged.unreachable, ...this.table.lost()])].sort();
     for (const node of merged.unreachable) {
       this.options.log?.(
-        `cluster: ${node} failed its part of ${method} ${pathAndQuery}: ${merged.errors[node]}`,
+        `cluster: ${node} failed its part of ${method} ${pathAndQuery} after ${took[node]} ms: ${merged.errors[node]}`,
       );
+    }
+    // A part that held the whole answer back: which node, how long (operators look for the slow node).
+    for (const [node, ms] of Object.entries(took)) {
+      if (ms >= SLOW_PART_MS && !merged.unreachable.includes(node))
+        this.options.log?.(`cluster: ${node} answered its part of ${method} ${pathAndQuery} in ${ms} ms`);
     }
     sendJson(
       res,
@@ -224,6 +241,9 @@ export class AgentCluster {
     }
   }
 }
+
+/** A fan-out part slower than this is logged with its node. */
+const SLOW_PART_MS = 2_000;
 
 function header(req: IncomingMessage, name: string): string {
   const v = req.headers[name.toLowerCase()];

@@ -39,6 +39,8 @@ export interface PeerTransportOptions {
   livenessAfterMs?: number;
 }
 
+const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
+
 /** How long a member that failed a liveness check is failed at once (unless a probe hears it first). */
 const SILENT_FOR_MS = 30_000;
 
@@ -251,7 +253,7 @@ export class PeerTransport {
 
   /**
    * Guards a request to a member until its answer (head, or whole body with `untilEnd`) is in: the connection must
-   * be made within the connect budget; then, every `livenessAfterMs` without an answer, the member is probed on a
+   * be made within the connect budget (else, or with no route to the host, the member is marked silent); then, every `livenessAfterMs` without an answer, the member is probed on a
    * fresh connection, and the request is failed (and the peer's idle kept-alive sockets dropped) if it does not
    * answer. Returns the function that stops the guard.
    */
@@ -279,16 +281,20 @@ export class PeerTransport {
     };
     req.on('socket', (socket: Socket) => {
       if (!socket.connecting) return check();
-      const connectTimer = setTimeout(
-        () => req.destroy(new Error('connection timed out')),
-        this.connectTimeoutMs,
-      );
+      const connectTimer = setTimeout(() => {
+        this.markSilent(member);
+        req.destroy(new Error('connection timed out'));
+      }, this.connectTimeoutMs);
       connectTimer.unref();
       socket.once('connect', () => {
         clearTimeout(connectTimer);
         if (!stopped) check();
       });
       socket.once('close', () => clearTimeout(connectTimer));
+    });
+    // A host that is gone (no route) is as silent as one that does not answer.
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (UNREACHABLE_CODES.has(err.code ?? '')) this.markSilent(member);
     });
     if (!untilEnd) req.once('response', stop);
     req.once('close', stop);
