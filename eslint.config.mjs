@@ -71,6 +71,11 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
+            // An e2e suite that also runs libraries in-process (e2e/swarm runs the cluster lib as stand-in agents).
+            {
+              sourceTag: 'type:e2e-harness',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:contracts', 'type:testing'],
+            },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
           ],
         },
