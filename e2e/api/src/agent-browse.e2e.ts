@@ -4,15 +4,10 @@
  * volumes and the host; other users only volumes, only with the environment's AllowVolumeBrowserForRegularUsers,
  * only the volumes their resource controls let them see, and Read-only users only read.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
-import { freePort } from '@capstan/testing';
 import {
   createUser,
   expectApiError,
@@ -20,50 +15,11 @@ import {
   withAdminServer,
   type CreatedUser,
 } from './support/fixtures';
+import { AGENT_MAIN, startAgent, type RealAgent } from './support/agent';
 
 const SOCKET = '/var/run/docker.sock';
-const AGENT_MAIN = resolve(__dirname, '../../../dist/apps/agent/main.js');
 const hasDocker = existsSync(SOCKET);
 if (!hasDocker && process.env['CI'] === 'true') throw new Error(`CI needs a Docker engine on ${SOCKET}`);
-
-/** GET https://127.0.0.1:port/ping, certificate not verified: true when an agent answers there. */
-function agentAnswers(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        done(res.statusCode === 204 && typeof res.headers[AGENT_HEADERS.agent.toLowerCase()] === 'string');
-      },
-    );
-    req.on('error', () => done(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
-/** The built agent in classic mode on a free loopback port; undefined when it is not built. */
-async function startAgent(): Promise<{ port: number; proc: ChildProcess } | undefined> {
-  if (!existsSync(AGENT_MAIN)) return undefined;
-  const port = await freePort();
-  const proc = spawn(process.execPath, [AGENT_MAIN], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      AGENT_PORT: String(port),
-      AGENT_HOST: '127.0.0.1',
-      LOG_LEVEL: 'WARN',
-    },
-    cwd: mkdtempSync(join(tmpdir(), 'capstan-agent-')),
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && proc.exitCode === null) {
-    if (await agentAnswers(port)) return { port, proc };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  return undefined;
-}
 
 /** A call on the local engine's socket (volumes made without Capstan, removed afterwards). */
 function engine(method: string, path: string, body?: unknown): Promise<number> {
@@ -89,7 +45,7 @@ interface Entry {
 
 describe.runIf(hasDocker)('volume browser through the server (real agent, local engine)', () => {
   const env = withAdminServer();
-  let agent: { port: number; proc: ChildProcess } | undefined;
+  let agent: RealAgent | undefined;
   let envId = 0;
   let standard: CreatedUser;
   let other: CreatedUser;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_HEADERS, verifyAgentSignature } from '@capstan/contracts-agent';
 import { freePort, TestServer } from '@capstan/testing';
 import { createUser, expectApiError, initAdmin, uniqueName, withAdminServer } from './support/fixtures';
-import { AGENT_MAIN, converse, createAgentEnv, startAgent, type RealAgent } from './lab/support/agent';
+import { AGENT_MAIN, converse, createAgentEnv, startAgent, type RealAgent } from './support/agent';
 
 const SOCKET = '/var/run/docker.sock';
 const hasDocker = existsSync(SOCKET);

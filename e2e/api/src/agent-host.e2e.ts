@@ -5,14 +5,12 @@
  * known exactly; a second agent with an empty HOST_ROOT reports both lists as null. Who may read them: every
  * role with access (`agent-info` in the proxy policy), and the member list too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_ERRORS, AGENT_HEADERS, type HostInfo } from '@capstan/contracts-agent';
-import { freePort } from '@capstan/testing';
+import { AGENT_ERRORS, type HostInfo } from '@capstan/contracts-agent';
 import {
   createUser,
   expectApiError,
@@ -20,51 +18,11 @@ import {
   withAdminServer,
   type CreatedUser,
 } from './support/fixtures';
+import { AGENT_MAIN, startAgent } from './support/agent';
 
 const SOCKET = '/var/run/docker.sock';
-const AGENT_MAIN = resolve(__dirname, '../../../dist/apps/agent/main.js');
 const hasDocker = existsSync(SOCKET);
 if (!hasDocker && process.env['CI'] === 'true') throw new Error(`CI needs a Docker engine on ${SOCKET}`);
-
-/** GET https://127.0.0.1:port/ping, certificate not verified: true when an agent answers there. */
-function agentAnswers(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        done(res.statusCode === 204 && typeof res.headers[AGENT_HEADERS.agent.toLowerCase()] === 'string');
-      },
-    );
-    req.on('error', () => done(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
-/** The built agent in classic mode on a free loopback port with this HOST_ROOT; undefined when not built. */
-async function startAgent(hostRoot: string): Promise<{ port: number; proc: ChildProcess } | undefined> {
-  if (!existsSync(AGENT_MAIN)) return undefined;
-  const port = await freePort();
-  const proc = spawn(process.execPath, [AGENT_MAIN], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      AGENT_PORT: String(port),
-      AGENT_HOST: '127.0.0.1',
-      HOST_ROOT: hostRoot,
-      LOG_LEVEL: 'WARN',
-    },
-    cwd: mkdtempSync(join(tmpdir(), 'capstan-agent-')),
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && proc.exitCode === null) {
-    if (await agentAnswers(port)) return { port, proc };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  return undefined;
-}
 
 /** Files under a root, by relative path. */
 function writeTree(root: string, files: Record<string, string>): void {
@@ -143,7 +101,10 @@ describe.runIf(hasDocker)('host facts through the server (real agent, fake host 
     const bare = mkdtempSync(join(tmpdir(), 'capstan-host-bare-'));
     roots.push(root, bare);
     writeTree(root, FAKE_HOST);
-    const [withHost, withoutHost] = await Promise.all([startAgent(root), startAgent(bare)]);
+    const [withHost, withoutHost] = await Promise.all([
+      startAgent({ HOST_ROOT: root }),
+      startAgent({ HOST_ROOT: bare }),
+    ]);
     for (const a of [withHost, withoutHost]) if (a) agents.push(a.proc);
     if (!withHost || !withoutHost) {
       if (process.env['CI'] === 'true') throw new Error(`the agent (${AGENT_MAIN}) must be built`);

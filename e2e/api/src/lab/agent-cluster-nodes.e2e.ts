@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { CLUSTER_HEADERS, parseUnreachableNodes } from '@capstan/contracts-agent';
 import { freePort, TestServer } from '@capstan/testing';
 import { initAdmin, uniqueName } from '../support/fixtures';
-import { AGENT_MAIN, converse, createAgentEnv, startAgent, type RealAgent } from './support/agent';
+import { AGENT_MAIN, converse, createAgentEnv, startAgent, type RealAgent } from '../support/agent';
 import { labCall, labSocket, useLab, type LabHold } from './support/lab';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

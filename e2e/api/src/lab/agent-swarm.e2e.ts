@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, TestServer } from '@capstan/testing';
 import { initAdmin, uniqueName, withAdminServer } from '../support/fixtures';
-import { AGENT_MAIN, converse, createAgentEnv, startAgent, type RealAgent } from './support/agent';
+import { AGENT_MAIN, converse, createAgentEnv, startAgent, type RealAgent } from '../support/agent';
 import { labCall, labSocket, useLab, type LabHold } from './support/lab';
 
 describe('agent environment on a Swarm manager (the lab’s node1, 3 nodes)', () => {

@@ -1,7 +1,7 @@
 /**
  * The built agent (dist/apps/agent/main.js) as a child process, and the server-side calls the agent tests share:
- * adding an agent environment, talking to a console WebSocket. Used by e2e/api/src/agent-environments.e2e.ts
- * (classic, local engine) and the lab files (cluster mode on the lab's nodes).
+ * adding an agent environment, talking to a console WebSocket. Used by the agent API files (classic, local
+ * engine) and the lab files (cluster mode on the lab's nodes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -11,9 +11,9 @@ import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
 import { freePort } from '@capstan/testing';
-import { uniqueName, type AdminServer } from '../../support/fixtures';
+import { uniqueName, type AdminServer } from './fixtures';
 
-export const AGENT_MAIN = resolve(__dirname, '../../../../../dist/apps/agent/main.js');
+export const AGENT_MAIN = resolve(__dirname, '../../../../dist/apps/agent/main.js');
 const h = (name: string) => name.toLowerCase();
 
 /** GET https://host/ping, certificate not verified: true when an agent answers there. */
