@@ -1,10 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { freePort, TestServer } from '@capstan/testing';
+import { agentAnswers, freePort, TestServer } from '@capstan/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,22 +47,6 @@ function engine(method: string, path: string, body?: unknown): Promise<{ status:
   });
 }
 
-/** GET https://127.0.0.1:port/ping (self-signed): 204 when the agent is listening. */
-function agentPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 204);
-      },
-    );
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
 test.describe('an agent environment in the portal (the real agent, local engine)', () => {
   test.skip(!ready, `needs ${SOCKET} and the built agent (npx nx build agent)`);
 
@@ -86,7 +69,7 @@ test.describe('an agent environment in the portal (the real agent, local engine)
     agent.stdout?.on('data', (d: Buffer) => (agentOutput += d.toString()));
     agent.stderr?.on('data', (d: Buffer) => (agentOutput += d.toString()));
     const until = Date.now() + 15_000;
-    while (!(await agentPing(port))) {
+    while (!(await agentAnswers(port))) {
       if (Date.now() > until || agent.exitCode !== null)
         throw new Error(`the agent did not answer on ${port}: ${agentOutput}`);
       await new Promise((r) => setTimeout(r, 100));

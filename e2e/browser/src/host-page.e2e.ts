@@ -1,9 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { freePort, TestServer } from '@capstan/testing';
+import { agentAnswers, freePort, TestServer } from '@capstan/testing';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,21 +34,6 @@ if (!ready && process.env['CI'] === 'true')
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `host-${name}.png`), fullPage: true });
-}
-
-function agentPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 204);
-      },
-    );
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
 }
 
 /** The host root the agent sees at /host: sysfs excerpts (sizes in 512-byte sectors), pci.ids, a file or two. */
@@ -106,7 +90,7 @@ test.describe('host page on an agent environment (agent container, fake host roo
       '/agent/main.js',
     ]);
     const until = Date.now() + 20_000;
-    while (!(await agentPing(port))) {
+    while (!(await agentAnswers(port))) {
       if (Date.now() > until) throw new Error(`the agent container did not answer on ${port}`);
       await new Promise((r) => setTimeout(r, 150));
     }

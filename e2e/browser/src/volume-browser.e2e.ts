@@ -1,10 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { freePort, TestServer } from '@capstan/testing';
+import { agentAnswers, freePort, TestServer } from '@capstan/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,21 +33,6 @@ function engineDelete(path: string): Promise<void> {
   });
 }
 
-function agentPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 204);
-      },
-    );
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
 test.describe('volume browser on an agent environment (real agent, local engine)', () => {
   test.skip(!ready, `needs ${SOCKET} and the built agent (npx nx build agent)`);
 
@@ -70,7 +54,7 @@ test.describe('volume browser on an agent environment (real agent, local engine)
       stdio: 'ignore',
     });
     const until = Date.now() + 15_000;
-    while (!(await agentPing(port))) {
+    while (!(await agentAnswers(port))) {
       if (Date.now() > until || agent.exitCode !== null)
         throw new Error(`the agent did not answer on ${port}`);
       await new Promise((r) => setTimeout(r, 100));

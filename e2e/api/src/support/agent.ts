@@ -5,32 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
-import { AGENT_HEADERS } from '@capstan/contracts-agent';
-import { freePort } from '@capstan/testing';
+import { agentAnswers, freePort } from '@capstan/testing';
 import { uniqueName, type AdminServer } from './fixtures';
 
 export const AGENT_MAIN = resolve(__dirname, '../../../../dist/apps/agent/main.js');
-const h = (name: string) => name.toLowerCase();
-
-/** GET https://host/ping, certificate not verified: true when an agent answers there. */
-export function agentAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 204 && typeof res.headers[h(AGENT_HEADERS.agent)] === 'string');
-      },
-    );
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
 
 export interface RealAgent {
   port: number;
