@@ -248,11 +248,10 @@ export class DockerProxy {
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(res.headers))
           if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
-        const done = () => {
-          if (ok && plan.after) {
-            plan.after().catch(() => undefined);
-          }
-          resolve();
+        // Bookkeeping after a successful removal (its resource control goes with it), done before the client hears
+        // the answer, so a call right after it never finds the control lingering.
+        const settle = async (): Promise<void> => {
+          if (ok && plan.after) await plan.after().catch(() => undefined);
         };
         if (plan.rewrite && ok && String(res.headers['content-type']).includes('json')) {
           // A list or an object to filter or decorate: buffered (bounded), rewritten, sent whole.
@@ -269,20 +268,22 @@ export class DockerProxy {
               try {
                 const raw = Buffer.concat(chunks);
                 if (plan.unchanged && (await plan.unchanged(raw))) {
+                  await settle();
                   reply.hijack();
                   reply.raw.writeHead(status, { ...out, 'content-length': String(raw.length) });
                   reply.raw.end(raw);
-                  done();
+                  resolve();
                   return;
                 }
                 const parsed = JSON.parse(raw.toString('utf8')) as unknown;
                 const result = await rewrite(status, parsed);
                 const body = Buffer.from(JSON.stringify(result.body));
                 delete out['content-length'];
+                await settle();
                 reply.hijack();
                 reply.raw.writeHead(result.status, { ...out, 'content-length': String(body.length) });
                 reply.raw.end(body);
-                done();
+                resolve();
               } catch (e) {
                 // A refusal decided on the answer (inspect of someone else's resource): the caller's error.
                 reject(e instanceof Error ? e : new Error(String(e)));
@@ -295,10 +296,28 @@ export class DockerProxy {
           });
           return;
         }
+        if (ok && plan.after) {
+          // A removal's answer is small (204, or a short JSON list for images): buffered until settled.
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            void settle().then(() => {
+              reply.hijack();
+              reply.raw.writeHead(status, out);
+              reply.raw.end(Buffer.concat(chunks));
+              resolve();
+            });
+          });
+          res.on('error', (e) => {
+            reply.raw.destroy(e);
+            resolve();
+          });
+          return;
+        }
         reply.hijack();
         reply.raw.writeHead(status, out);
         res.pipe(reply.raw);
-        res.on('end', done);
+        res.on('end', () => resolve());
         res.on('error', (e) => {
           reply.raw.destroy(e);
           resolve();
