@@ -215,7 +215,7 @@ describe.skipIf(!isRoot)('agent cluster on a 3-node Swarm (in-process agents)', 
     const missing = await http(port(1), 'POST', `/containers/${onNode.id}/exec`, client.headers(), {
       Cmd: ['true'],
     });
-    expect(missing.status).toBe(404);
+    expect(missing.status, missing.text).toBe(404);
 
     const exec = await http(port(1), 'POST', `/containers/${onNode.id}/exec`, client.headers(target), {
       Cmd: ['sh', '-c', 'echo "exec-on-$(cat /etc/hostname)"'],

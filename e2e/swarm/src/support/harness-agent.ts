@@ -113,7 +113,10 @@ function signed(req: IncomingMessage): boolean {
 }
 
 function passThrough(req: IncomingMessage, res: ServerResponse, socketPath: string, path: string): void {
-  const headers = { ...req.headers, host: 'docker' };
+  // Hop-by-hop headers stay here (as the real agent): a client's `Connection: close` passed on made the engine
+  // close the connection while the body was still being piped (`write EPIPE` → 500 instead of the engine's 404).
+  const { connection: _connection, 'keep-alive': _keepAlive, ...rest } = req.headers;
+  const headers = { ...rest, host: 'docker' };
   const out = request({ socketPath, method: req.method, path, headers }, (up) => {
     res.writeHead(up.statusCode ?? 502, up.headers);
     up.pipe(res);
