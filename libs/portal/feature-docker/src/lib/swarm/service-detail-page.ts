@@ -1,3 +1,4 @@
+import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
@@ -35,7 +36,7 @@ const MAX_LOG_LINES = 2000;
  */
 @Component({
   selector: 'cap-service-detail-page',
-  imports: [Alert, RouterLink],
+  imports: [Alert, KeyValueEditor, RouterLink],
   template: `
     <a routerLink=".." class="back" data-testid="service-back">← Services</a>
     @if (error(); as message) {
@@ -116,42 +117,13 @@ const MAX_LOG_LINES = 2000;
               (input)="image.set($any($event.target).value)"
             />
           </label>
-          <div class="env">
-            @for (v of env(); track $index; let i = $index) {
-              <div class="row">
-                <input
-                  class="input mono"
-                  placeholder="NAME"
-                  [attr.data-testid]="'service-update-env-key-' + i"
-                  [value]="v.key"
-                  (input)="setEnv(i, 'key', $any($event.target).value)"
-                />
-                <input
-                  class="input mono"
-                  placeholder="value"
-                  [attr.data-testid]="'service-update-env-value-' + i"
-                  [value]="v.value"
-                  (input)="setEnv(i, 'value', $any($event.target).value)"
-                />
-                <button
-                  type="button"
-                  class="btn-link danger"
-                  aria-label="Remove variable"
-                  (click)="env.set(removeAt(env(), i))"
-                >
-                  ✕
-                </button>
-              </div>
-            }
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-testid="service-update-env-add"
-              (click)="env.set([...env(), { key: '', value: '' }])"
-            >
-              + Variable
-            </button>
-          </div>
+          <cap-key-value-editor
+            legend="Environment"
+            testId="service-update-env"
+            keyLabel="NAME"
+            addLabel="Variable"
+            [(pairs)]="env"
+          />
           <button
             type="button"
             class="btn btn-primary"
@@ -330,7 +302,6 @@ export class ServiceDetailPage {
   private readonly route = inject(ActivatedRoute);
   protected readonly time = formatTime;
   protected readonly mode = serviceMode;
-  protected readonly removeAt = <T>(rows: T[], i: number): T[] => rows.filter((_, j) => j !== i);
 
   protected readonly service = signal<SwarmService | null>(null);
   protected readonly tasks = signal<SwarmTask[]>([]);
@@ -417,10 +388,6 @@ export class ServiceDetailPage {
     } catch {
       this.webhook.set(null);
     }
-  }
-
-  protected setEnv(i: number, field: 'key' | 'value', value: string): void {
-    this.env.update((rows) => rows.map((r, j) => (j === i ? { ...r, [field]: value } : r)));
   }
 
   /** Posts a new spec against the version it was read at (the engine refuses a stale one). */

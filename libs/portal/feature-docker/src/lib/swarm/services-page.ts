@@ -1,3 +1,4 @@
+import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
@@ -37,7 +38,7 @@ import {
 /** Swarm services: list (mode, replicas, image, ports, updated), create, scale, remove. */
 @Component({
   selector: 'cap-services-page',
-  imports: [Alert, Dialog, OwnershipChoice, PageHeader, RouterLink],
+  imports: [Alert, Dialog, KeyValueEditor, OwnershipChoice, PageHeader, RouterLink],
   template: `
     <cap-page-header title="Services" subtitle="Swarm services and their replicas.">
       @if (ctx.canAct(P.ResourcesCreate)) {
@@ -330,46 +331,15 @@ import {
               <span class="error">{{ e }}</span>
             }
           </fieldset>
-          <fieldset>
-            <legend>Environment</legend>
-            @for (v of form().env; track $index; let i = $index) {
-              <div class="row">
-                <input
-                  class="input mono"
-                  placeholder="NAME"
-                  [attr.data-testid]="'service-env-key-' + i"
-                  [value]="v.key"
-                  (input)="setRow('env', i, 'key', $any($event.target).value)"
-                />
-                <input
-                  class="input mono"
-                  placeholder="value"
-                  [attr.data-testid]="'service-env-value-' + i"
-                  [value]="v.value"
-                  (input)="setRow('env', i, 'value', $any($event.target).value)"
-                />
-                <button
-                  type="button"
-                  class="btn-link danger"
-                  aria-label="Remove variable"
-                  (click)="removeRow('env', i)"
-                >
-                  ✕
-                </button>
-              </div>
-            }
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-testid="service-env-add"
-              (click)="addRow('env', { key: '', value: '' })"
-            >
-              + Variable
-            </button>
-            @if (shown().env; as e) {
-              <span class="error">{{ e }}</span>
-            }
-          </fieldset>
+          <cap-key-value-editor
+            legend="Environment"
+            testId="service-env"
+            keyLabel="NAME"
+            addLabel="Variable"
+            [pairs]="form().env"
+            (pairsChange)="set('env', $event)"
+            [error]="shown().env"
+          />
           <label
             >Networks (overlay names, comma separated)
             <input
@@ -552,15 +522,15 @@ export class ServicesPage {
     this.form.update((f) => ({ ...f, [key]: value }));
   }
 
-  protected addRow<K extends 'ports' | 'mounts' | 'env'>(key: K, row: ServiceForm[K][number]): void {
+  protected addRow<K extends 'ports' | 'mounts'>(key: K, row: ServiceForm[K][number]): void {
     this.form.update((f) => ({ ...f, [key]: [...f[key], row] }));
   }
 
-  protected removeRow(key: 'ports' | 'mounts' | 'env', i: number): void {
+  protected removeRow(key: 'ports' | 'mounts', i: number): void {
     this.form.update((f) => ({ ...f, [key]: (f[key] as unknown[]).filter((_, j) => j !== i) }));
   }
 
-  protected setRow(key: 'ports' | 'mounts' | 'env', i: number, field: string, value: string | boolean): void {
+  protected setRow(key: 'ports' | 'mounts', i: number, field: string, value: string | boolean): void {
     this.form.update((f) => ({
       ...f,
       [key]: (f[key] as unknown as Record<string, unknown>[]).map((r, j) =>

@@ -1,3 +1,4 @@
+import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
@@ -18,7 +19,7 @@ import {
 /** The Swarm: id, managers and workers, join tokens (administrators), and its nodes with their actions. */
 @Component({
   selector: 'cap-swarm-page',
-  imports: [Alert, Dialog, PageHeader, RouterLink],
+  imports: [Alert, Dialog, KeyValueEditor, PageHeader, RouterLink],
   template: `
     <cap-page-header title="Swarm" subtitle="The cluster and its nodes.">
       <button type="button" class="btn btn-ghost" data-testid="swarm-refresh" (click)="load()">
@@ -165,35 +166,13 @@ import {
 
     @if (labelling(); as n) {
       <cap-dialog [title]="'Labels of ' + name(n)" testId="node-labels-dialog" (closed)="labelling.set(null)">
-        @for (row of labelRows(); track $index; let i = $index) {
-          <div class="row">
-            <input
-              class="input mono"
-              placeholder="key"
-              [attr.data-testid]="'node-label-key-' + i"
-              [value]="row.key"
-              (input)="setLabel(i, 'key', $any($event.target).value)"
-            />
-            <input
-              class="input mono"
-              placeholder="value"
-              [attr.data-testid]="'node-label-value-' + i"
-              [value]="row.value"
-              (input)="setLabel(i, 'value', $any($event.target).value)"
-            />
-            <button type="button" class="btn-link danger" (click)="removeLabel(i)" aria-label="Remove label">
-              ✕
-            </button>
-          </div>
-        }
-        <button
-          type="button"
-          class="btn btn-sm"
-          data-testid="node-label-add"
-          (click)="labelRows.set([...labelRows(), { key: '', value: '' }])"
-        >
-          + Add label
-        </button>
+        <cap-key-value-editor
+          legend="Labels"
+          testId="node-label"
+          keyLabel="key"
+          addLabel="Add label"
+          [(pairs)]="labelRows"
+        />
         <div dialog-actions>
           <button type="button" class="btn" (click)="labelling.set(null)">Cancel</button>
           <button
@@ -232,16 +211,6 @@ import {
     }
     .actions {
       white-space: nowrap;
-    }
-    .row .input {
-      flex: 1 1 8rem;
-      width: auto;
-      min-width: 0;
-    }
-    .row {
-      display: flex;
-      gap: 0.5rem;
-      margin-bottom: 0.5rem;
     }
     h2 {
       font-size: 1.1rem;
@@ -306,14 +275,6 @@ export class SwarmPage {
   protected editLabels(n: SwarmNode): void {
     this.labelRows.set(Object.entries(n.Spec.Labels ?? {}).map(([key, value]) => ({ key, value })));
     this.labelling.set(n);
-  }
-
-  protected setLabel(i: number, field: 'key' | 'value', value: string): void {
-    this.labelRows.update((rows) => rows.map((r, j) => (j === i ? { ...r, [field]: value } : r)));
-  }
-
-  protected removeLabel(i: number): void {
-    this.labelRows.update((rows) => rows.filter((_, j) => j !== i));
   }
 
   protected async saveLabels(n: SwarmNode): Promise<void> {
