@@ -1,10 +1,10 @@
-import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import { DockerApi, errorMessage, formatTime } from '@capstan/portal-data-access';
 import { Alert, ConfirmService, ToastService } from '@capstan/portal-ui';
 
+import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { LogFrameDecoder } from '../containers/details/log-lines';
 import { canManage } from '../resources/shared/permissions';
 import { reloadOnEnvironment } from '../resources/shared/reload';

@@ -1,4 +1,3 @@
-import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
@@ -12,9 +11,10 @@ import {
 } from '@capstan/portal-data-access';
 import { Alert, ConfirmService, Dialog, PageHeader, ToastService } from '@capstan/portal-ui';
 
+import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import {
   ownershipLabel,
-  applyOwnership,
+  applyOwnershipAfterCreate,
   ownershipError,
   OwnershipChoice,
   PRIVATE_OWNERSHIP,
@@ -563,20 +563,9 @@ export class ServicesPage {
     }
   }
 
-  /** The service exists now: an ownership failure is reported, not turned into a create failure. */
-  private async setOwnership(created: PortainerDecoration, name: string): Promise<void> {
-    try {
-      const applied = await applyOwnership(
-        this.envApi,
-        created,
-        this.ownership(),
-        this.session.user()?.Id ?? 0,
-      );
-      if (!applied)
-        this.toasts.error(`${name} stays private: the server named no resource control to change.`);
-    } catch (error) {
-      this.toasts.error(`${name} was created, but its ownership could not be set: ${errorMessage(error)}`);
-    }
+  private setOwnership(created: PortainerDecoration, name: string): Promise<void> {
+    const me = this.session.user()?.Id ?? 0;
+    return applyOwnershipAfterCreate(this.envApi, this.toasts, created, this.ownership(), me, name);
   }
 
   async scale(s: SwarmService, value: string): Promise<void> {

@@ -1,10 +1,10 @@
-import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import { DockerApi, errorMessage, formatTime } from '@capstan/portal-data-access';
 import { Alert, ConfirmService, Dialog, PageHeader, ToastService } from '@capstan/portal-ui';
 
+import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { reloadOnEnvironment } from '../resources/shared/reload';
 import { EnvironmentContext } from '../shell/environment-context';
 import {

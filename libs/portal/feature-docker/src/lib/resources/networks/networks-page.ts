@@ -43,7 +43,7 @@ import {
   type OwnershipForm,
   OwnershipChoice,
   PRIVATE_OWNERSHIP,
-  applyOwnership,
+  applyOwnershipAfterCreate,
   ownershipError,
   ownershipLabel,
 } from '../shared/ownership';
@@ -445,20 +445,9 @@ export class NetworksPage {
     }
   }
 
-  /** The resource exists now: an ownership failure is reported, not turned into a create failure. */
-  private async setOwnership(created: PortainerDecoration, name: string): Promise<void> {
-    try {
-      const applied = await applyOwnership(
-        this.envApi,
-        created,
-        this.ownership(),
-        this.session.user()?.Id ?? 0,
-      );
-      if (!applied)
-        this.toasts.error(`${name} stays private: the server named no resource control to change.`);
-    } catch (error) {
-      this.toasts.error(`${name} was created, but its ownership could not be set: ${errorMessage(error)}`);
-    }
+  private setOwnership(created: PortainerDecoration, name: string): Promise<void> {
+    const me = this.session.user()?.Id ?? 0;
+    return applyOwnershipAfterCreate(this.envApi, this.toasts, created, this.ownership(), me, name);
   }
 
   protected async remove(network: DockerNetwork): Promise<void> {

@@ -3,12 +3,15 @@ import {
   DockerEnvironmentApi,
   type OwnershipUpdate,
   type PortainerDecoration,
+  errorMessage,
   SessionStore,
   type Team,
   TeamsApi,
   type User,
   UsersApi,
 } from '@capstan/portal-data-access';
+
+import { ToastService } from '@capstan/portal-ui';
 
 import { type Decorated, OWNERSHIP_LABELS, ownershipOf } from '../../shared/docker-models';
 
@@ -71,6 +74,26 @@ export async function applyOwnership(
   if (!rc) return false;
   await api.setOwnership(rc.Id, ownershipBody(form, me));
   return true;
+}
+
+/**
+ * `applyOwnership` right after a create, failures told as toasts: the resource exists now, so an ownership problem
+ * is reported, not turned into a create failure.
+ */
+export async function applyOwnershipAfterCreate(
+  api: DockerEnvironmentApi,
+  toasts: ToastService,
+  created: PortainerDecoration | null | undefined,
+  form: OwnershipForm,
+  me: number,
+  name: string,
+): Promise<void> {
+  try {
+    if (!(await applyOwnership(api, created, form, me)))
+      toasts.error(`${name} stays private: the server named no resource control to change.`);
+  } catch (error) {
+    toasts.error(`${name} was created, but its ownership could not be set: ${errorMessage(error)}`);
+  }
 }
 
 /**
