@@ -28,7 +28,7 @@ pid_of(){ local p; p=$(cat "$RUN/node$1.pid" 2>/dev/null) || p=""
           stray_pid "$1"; }
 # A node's dockerd that lost its pid file (a run interrupted mid-way): found by its data root on the command line.
 stray_pid(){ local f; for f in /proc/[0-9]*/cmdline; do
-               tr '\0' ' ' <"$f" 2>/dev/null | grep -q -- "^dockerd .*--data-root $DATA/node$1 " && { f=${f%/cmdline}; echo "${f#/proc/}"; return 0; }
+               { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q -- "^dockerd .*--data-root $DATA/node$1 " && { f=${f%/cmdline}; echo "${f#/proc/}"; return 0; }
              done; return 1; }
 waitfor(){ local t=$1; shift; for _ in $(seq $((t * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
            echo "timeout: $*" >&2; return 1; }
@@ -85,7 +85,9 @@ up() {
   echo "nameserver $NET.1" >"$RUN/resolv.conf"   # nothing answers there: lookups fail fast, in-lab
   if [ ! -e /run/netns/$SW ]; then
     ip netns add $SW
-    ip -n $SW link add capbr0 type bridge
+    # A fixed address: a bridge otherwise takes its lowest port's MAC and changes it when that node's veth goes
+    # (stop); the nodes' ARP entries for $NET.1 (the relay) then point nowhere and answers to it are lost.
+    ip -n $SW link add capbr0 address 02:ca:95:00:00:01 type bridge
     ip -n $SW addr add "$NET.1/24" dev capbr0
     ip -n $SW link set capbr0 up; ip -n $SW link set lo up
   fi

@@ -101,9 +101,8 @@ export function http(
     const req = send(
       {
         rejectUnauthorized: false,
-        // A new connection each time: the lab's NAT in front of a node's published port may drop the state of a
-        // connection made before a node left the Swarm (the answer, sent, never arrives; seen after `stop 2`),
-        // which is the lab's plumbing, not what these tests look at.
+        // A new connection each time: each request stands alone (a node powered off between two requests cannot
+        // leave a half-dead kept-alive connection in this client).
         agent: false,
         ...('socketPath' in target
           ? { socketPath: target.socketPath }
