@@ -153,14 +153,31 @@ describe('agent environments: creation and signatures (recording agent)', () => 
     });
     expect(put.status, put.text).toBe(200);
     const browse = `/api/endpoints/${id}/docker/v2/browse/ls?path=/`;
+    // Host management features are off by default: refused by the server, the agent is not asked.
     recorder.seen.length = 0;
     let r = await env.server.request('GET', browse, { token: env.admin });
+    expectApiError(r, 403, /Host management features are disabled/);
+    expect(recorder.seen).toEqual([]);
+    const on = await env.server.request('PUT', `/api/endpoints/${id}/settings`, {
+      token: env.admin,
+      body: { enableHostManagementFeatures: true, allowVolumeBrowserForRegularUsers: true },
+    });
+    expect(on.status, on.text).toBe(200);
+    r = await env.server.request('GET', browse, { token: env.admin });
     expect(r.status, r.text).toBe(200);
     expect(recorder.seen[0]?.path).toBe('/v2/browse/ls?path=/');
     expect(recorder.seen[0]?.headers[h(AGENT_HEADERS.browseHost)]).toBe('1');
-    // An environment administrator is not a server administrator: the header they send is dropped.
+    // An environment administrator is not a server administrator: refused by the server, whatever header they send.
     recorder.seen.length = 0;
     r = await env.server.request('GET', browse, {
+      token: user.token,
+      headers: { [AGENT_HEADERS.browseHost]: '1' },
+    });
+    expectApiError(r, 403, /Access denied/);
+    expect((r.body as { details: string }).details).toBe("Only administrators can browse the host's files");
+    expect(recorder.seen).toEqual([]);
+    // A volume's files are theirs to browse: forwarded, and the header they sent is not.
+    r = await env.server.request('GET', `/api/endpoints/${id}/docker/v2/browse/ls?volumeID=data&path=/`, {
       token: user.token,
       headers: { [AGENT_HEADERS.browseHost]: '1' },
     });

@@ -93,6 +93,7 @@ export class DockerProxy {
         query: new URLSearchParams(query),
         agent: base.agent !== undefined,
         allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
+        enableHostManagementFeatures: security.enableHostManagementFeatures,
       });
       if (!decision.allowed)
         throw new ForbiddenError(decision.message ?? 'Access denied to resource', decision.reason);

@@ -179,18 +179,46 @@ describe('the agent volume browser and Docker Hub helper', () => {
     }
   });
 
-  it('keeps host browsing for administrators, and /browse on a plain engine for them too', () => {
-    for (const role of [Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
-      const d = decide(role, 'GET', '/v2/browse/ls', { ...on, query: q('path=/') });
-      expect(d.allowed).toBe(false);
-      if (!d.allowed) expect(d.reason).toMatch(/browse the host/);
+  it('keeps host browsing for administrators, where host management features are on', () => {
+    const hostOn = { ...on, enableHostManagementFeatures: true };
+    for (const role of [EnvironmentAdministrator, Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
+      for (const path of ['/v2/browse/ls', '/browse/get', '/v2/browse/put']) {
+        const d = decide(role, path.endsWith('put') ? 'POST' : 'GET', path, {
+          ...hostOn,
+          query: q('path=/'),
+        });
+        expect(d.allowed, `${role} ${path}`).toBe(false);
+        if (!d.allowed) expect(d.reason).toBe("Only administrators can browse the host's files");
+      }
       // Not an agent: the engine has no /browse; nobody but administrators gets it forwarded.
-      expect(decide(role, 'GET', '/v2/browse/ls', { query: q('volumeID=data&path=/') }).allowed).toBe(false);
+      if (role !== EnvironmentAdministrator)
+        expect(decide(role, 'GET', '/v2/browse/ls', { query: q('volumeID=data&path=/') }).allowed).toBe(
+          false,
+        );
     }
-    // Full roles pass the server; the agent itself refuses host browsing without the administrator header.
-    expect(decide(undefined, 'GET', '/v2/browse/ls', { ...on, query: q('path=/') }).allowed).toBe(true);
+    expect(decide(undefined, 'GET', '/v2/browse/ls', { ...hostOn, query: q('path=/') }).allowed).toBe(true);
+    expect(decide(undefined, 'DELETE', '/v2/browse/delete', { ...hostOn, query: q('path=/x') }).allowed).toBe(
+      true,
+    );
+  });
+
+  it('refuses the host files to administrators too while EnableHostManagementFeatures is off', () => {
+    for (const setting of [false, undefined]) {
+      const d = decide(undefined, 'GET', '/v2/browse/ls', {
+        ...on,
+        enableHostManagementFeatures: setting,
+        query: q('path=/'),
+      });
+      expect(d).toEqual({
+        allowed: false,
+        reason:
+          "The environment's security setting EnableHostManagementFeatures is off: the host's files cannot be browsed",
+        message: 'Host management features are disabled on this environment',
+      });
+    }
+    // A volume's files do not depend on it.
     expect(
-      decide(EnvironmentAdministrator, 'GET', '/browse/ls', { ...off, query: q('path=/') }).allowed,
+      decide(undefined, 'GET', '/v2/browse/ls', { ...on, query: q('volumeID=data&path=/') }).allowed,
     ).toBe(true);
   });
 

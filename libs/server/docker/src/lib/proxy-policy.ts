@@ -102,6 +102,8 @@ export interface CallContext {
   readonly agent?: boolean;
   /** The environment's AllowVolumeBrowserForRegularUsers. */
   readonly allowVolumeBrowserForRegularUsers?: boolean;
+  /** The environment's EnableHostManagementFeatures: the host's files (agent `/browse` without a volume). */
+  readonly enableHostManagementFeatures?: boolean;
 }
 
 const BROWSE_READS = new Set(['browseLs', 'browseGet']);
@@ -208,6 +210,13 @@ const ALLOW: ProxyDecision = { allowed: true };
 const deny = (reason: string, message?: string): ProxyDecision =>
   message ? { allowed: false, reason, message } : { allowed: false, reason };
 
+export const HOST_MANAGEMENT_OFF: ProxyDecision = deny(
+  "The environment's security setting EnableHostManagementFeatures is off: the host's files cannot be browsed",
+  'Host management features are disabled on this environment',
+);
+
+const HOST_FILES_ADMIN_ONLY = "Only administrators can browse the host's files";
+
 export const VOLUME_BROWSER_OFF: ProxyDecision = deny(
   "The environment's security setting AllowVolumeBrowserForRegularUsers is off: only administrators can " +
     'browse volumes',
@@ -234,15 +243,19 @@ export function decide(
     if (op.write && access === 'read') return deny(readOnlyReason(roleId));
     return ALLOW;
   }
+  if (op.kind === 'browse' && op.volumeId === undefined && call.agent) {
+    // The host's files: administrators (the agent also wants the server's word for it), and only where the
+    // environment's host management features are on — the portal hides the page otherwise, the API refuses.
+    if (roleId !== undefined) return deny(HOST_FILES_ADMIN_ONLY);
+    return call.enableHostManagementFeatures ? ALLOW : HOST_MANAGEMENT_OFF;
+  }
   if (scope === 'full') return ALLOW;
   const read = READ.has(method);
   switch (op.kind) {
     case 'browse':
       // Host browsing (no volumeID) is for administrators; on a plain engine /browse is nobody's route.
       return deny(
-        op.volumeId === undefined
-          ? "Only administrators can browse the host's files"
-          : 'Only agent environments have a volume browser',
+        op.volumeId === undefined ? HOST_FILES_ADMIN_ONLY : 'Only agent environments have a volume browser',
       );
     case 'dockerhub':
       // The node's Docker Hub pull limits: a read for anyone who may use the environment.
