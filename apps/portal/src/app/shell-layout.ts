@@ -9,9 +9,12 @@ interface GuardedNavItem extends NavItem {
   readonly anyOf?: readonly Permission[];
 }
 
+/** The pages inside one environment: reached from Home's list, though their URLs sit under /environments. */
+const INSIDE_ENVIRONMENT = '/environments/:envId/docker/**';
+
 /** The catalog decides what the nav shows; the routes carry the same permissions in their guards. */
 const NAV: readonly GuardedNavItem[] = [
-  { label: 'Home', path: '/home', testId: 'nav-home', icon: '⌂' },
+  { label: 'Home', path: '/home', testId: 'nav-home', icon: '⌂', activeAlso: [INSIDE_ENVIRONMENT] },
   {
     label: 'Environments',
     path: '/environments',
@@ -19,6 +22,7 @@ const NAV: readonly GuardedNavItem[] = [
     icon: '⎈',
     section: 'Administration',
     anyOf: [Permission.EnvironmentsManage],
+    activeNever: [INSIDE_ENVIRONMENT],
   },
   {
     label: 'Users',

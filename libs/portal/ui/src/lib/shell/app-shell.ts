@@ -8,16 +8,56 @@ import {
   output,
   signal,
 } from '@angular/core';
-import { RouterLink, RouterLinkActive } from '@angular/router';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { NavigationEnd, Router, RouterLink } from '@angular/router';
+import { filter, map } from 'rxjs';
 
 export interface NavItem {
   readonly label: string;
+  /** Where the link goes; the item is active on this URL and below it. */
   readonly path: string;
   /** `data-testid` of the link, e.g. `nav-users`. */
   readonly testId: string;
   readonly icon?: string;
   /** Items with the same section are grouped under its heading. */
   readonly section?: string;
+  /** URL patterns that also make the item active (see `urlMatches`), e.g. `/environments/:envId/docker/**`. */
+  readonly activeAlso?: readonly string[];
+  /** URL patterns under `path` that do not make it active. */
+  readonly activeNever?: readonly string[];
+}
+
+/**
+ * Whether `url` (query and fragment ignored) matches `pattern`: segments compare literally, `:name` matches any
+ * one segment, and a last segment `**` matches any rest, none included.
+ */
+export function urlMatches(pattern: string, url: string): boolean {
+  const want = segments(pattern);
+  const have = segments(url);
+  const rest = want.at(-1) === '**';
+  const fixed = rest ? want.slice(0, -1) : want;
+  if (rest ? have.length < fixed.length : have.length !== fixed.length) return false;
+  return fixed.every((seg, i) => (seg.startsWith(':') ? have[i] !== '' : seg === have[i]));
+}
+
+/** The sidebar's rule: active on its path and below it, or on an `activeAlso` URL, never on an `activeNever` one. */
+export function navItemActive(item: NavItem, url: string): boolean {
+  if (item.activeNever?.some((p) => urlMatches(p, url))) return false;
+  return urlMatches(`${item.path}/**`, url) || (item.activeAlso?.some((p) => urlMatches(p, url)) ?? false);
+}
+
+function segments(url: string): string[] {
+  const path = url.split(/[?#]/, 1)[0] ?? '';
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
 }
 
 export type ShellTheme = 'light' | 'dark' | 'auto';
@@ -33,7 +73,7 @@ interface NavSection {
  */
 @Component({
   selector: 'cap-app-shell',
-  imports: [RouterLink, RouterLinkActive],
+  imports: [RouterLink],
   template: `
     <a class="skip-link" href="#main-content" (click)="focusMain($event)">Skip to content</a>
     <header class="topbar">
@@ -117,8 +157,8 @@ interface NavSection {
               <li>
                 <a
                   [routerLink]="item.path"
-                  routerLinkActive="active"
-                  ariaCurrentWhenActive="page"
+                  [class.active]="activeTestId() === item.testId"
+                  [attr.aria-current]="activeTestId() === item.testId ? 'page' : null"
                   [attr.data-testid]="item.testId"
                   (click)="menuOpen.set(false)"
                 >
@@ -335,6 +375,19 @@ export class AppShell {
   readonly userMenuOpen = signal(false);
   protected readonly themes: readonly ShellTheme[] = ['light', 'dark', 'auto'];
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly router = inject(Router);
+  private readonly url = toSignal(
+    this.router.events.pipe(
+      filter((e) => e instanceof NavigationEnd),
+      map((e) => e.urlAfterRedirects),
+    ),
+    { initialValue: this.router.url },
+  );
+  /** The one highlighted item: the first whose rule matches the URL (at most one is `aria-current`). */
+  protected readonly activeTestId = computed(() => {
+    const url = this.url();
+    return this.navItems().find((item) => navItemActive(item, url))?.testId ?? null;
+  });
 
   protected readonly initial = computed(() => this.userName().charAt(0) || '?');
   protected readonly nextTheme = computed<ShellTheme>(() => {
