@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DockerDashboardPage } from '../containers/dashboard-page';
 import { envFactory } from '../containers/testing/factories';
 import { EnvironmentContext } from './environment-context';
-import { EnvironmentShell } from './environment-shell';
+import { EnvironmentShell, revealInNav } from './environment-shell';
 
 const flush = () => new Promise((r) => setTimeout(r));
 
@@ -135,9 +135,21 @@ describe('EnvironmentShell + dashboard', () => {
           unreachableNodes: ['node2', 'node3'],
         },
       });
-    const { byId } = await open(api);
+    const { byId, el } = await open(api);
     // An agent environment has the host view.
     expect(byId('env-nav-host')?.getAttribute('href')).toBe('/environments/7/docker/host');
+    // A Swarm agent: twelve tabs in three labelled groups, each kept together when the tabs wrap.
+    const groups = Array.from(el.querySelectorAll<HTMLElement>('.env-nav [role="group"]')).map(
+      (g) =>
+        `${g.getAttribute('aria-label')}: ${Array.from(g.querySelectorAll('a'), (a) => a.getAttribute('data-testid')).join(' ')}`,
+    );
+    expect(groups).toEqual([
+      'Engine: env-nav-dashboard env-nav-containers env-nav-images env-nav-volumes env-nav-networks env-nav-events env-nav-engine',
+      'Agent host: env-nav-host',
+      'Swarm: env-nav-swarm env-nav-services env-nav-configs env-nav-secrets',
+    ]);
+    expect(byId('env-nav-dashboard')?.getAttribute('aria-current')).toBe('page');
+    expect(el.querySelectorAll('.env-nav a[aria-current]')).toHaveLength(1);
     expect(byId('snapshot-unreachable')?.textContent?.replace(/\s+/g, ' ')).toContain(
       'Node node3 did not answer the last snapshot: its counts miss that node.',
     );
@@ -145,6 +157,41 @@ describe('EnvironmentShell + dashboard', () => {
     expect(byId('dashboard-unreachable')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
       'Nodes node2 and node3 did not answer: these counts miss their containers, images, volumes and networks.',
     );
+  });
+});
+
+describe('revealInNav', () => {
+  /**
+   * A nav `clientWidth` wide scrolling `scrollWidth`, already scrolled by `scrolled`, and a link whose box starts
+   * `left` px right of the nav's, `width` wide; returns the nav's new scrollLeft.
+   */
+  function reveal(scrollWidth: number, clientWidth: number, left: number, scrolled = 0, width = 80) {
+    const nav = document.createElement('nav');
+    const link = document.createElement('a');
+    let scrollLeft = scrolled;
+    Object.defineProperties(nav, {
+      scrollWidth: { value: scrollWidth },
+      clientWidth: { value: clientWidth },
+      scrollLeft: { get: () => scrollLeft, set: (v: number) => (scrollLeft = v) },
+    });
+    nav.getBoundingClientRect = () => new DOMRect(16, 100, clientWidth, 40);
+    link.getBoundingClientRect = () => new DOMRect(16 + left, 100, width, 40);
+    revealInNav(nav, link);
+    return scrollLeft;
+  }
+
+  it('centres the link in a nav that scrolls, from where it is scrolled to', () => {
+    expect(reveal(1000, 360, 600)).toBe(600 - (360 - 80) / 2);
+    expect(reveal(1000, 360, 100, 300)).toBe(300 + 100 - (360 - 80) / 2);
+  });
+
+  it('stays within the scroll range at either end', () => {
+    expect(reveal(1000, 360, 40)).toBe(0);
+    expect(reveal(1000, 360, 900)).toBe(1000 - 360);
+  });
+
+  it('does nothing when every tab fits', () => {
+    expect(reveal(900, 1010, 600, 5)).toBe(5);
   });
 });
 

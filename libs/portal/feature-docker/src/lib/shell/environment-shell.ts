@@ -2,11 +2,13 @@ import { DatePipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
+  ElementRef,
   computed,
   effect,
   inject,
   signal,
   untracked,
+  viewChild,
 } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { DockerApi } from '@capstan/portal-data-access';
@@ -45,6 +47,26 @@ export const SWARM_SECTIONS: readonly EnvironmentSection[] = [
   { label: 'Secrets', path: 'swarm/secrets', testId: 'env-nav-secrets' },
 ];
 
+/** The nav's groups, each kept together on one row when the tabs wrap. */
+export interface EnvironmentSectionGroup {
+  /** Its accessible name (`role="group"`). */
+  readonly label: string;
+  readonly testId: string;
+  readonly sections: readonly EnvironmentSection[];
+}
+
+/**
+ * Scrolls `nav` sideways so that `link` is in view, centred when it can be (phones, where the nav is one scrolling
+ * row); nothing when the nav does not scroll.
+ */
+export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
+  if (nav.scrollWidth <= nav.clientWidth) return;
+  const box = nav.getBoundingClientRect();
+  const tab = link.getBoundingClientRect();
+  const left = nav.scrollLeft + tab.left - box.left - (nav.clientWidth - tab.width) / 2;
+  nav.scrollLeft = Math.max(0, Math.min(left, nav.scrollWidth - nav.clientWidth));
+}
+
 /**
  * The frame of every page of one Docker/Podman environment: its name and status, the section nav, the
  * "browsing a snapshot" banner, and the `EnvironmentContext` the pages below inject.
@@ -74,16 +96,27 @@ export const SWARM_SECTIONS: readonly EnvironmentSection[] = [
           }
         }
       </div>
-      <nav class="env-nav" aria-label="Environment sections">
-        @for (s of sections(); track s.path) {
-          <a
-            [routerLink]="s.path ? s.path : '.'"
-            routerLinkActive="active"
-            [routerLinkActiveOptions]="{ exact: s.path === '' || s.path === 'swarm' }"
-            [attr.data-testid]="s.testId"
-            ariaCurrentWhenActive="page"
-            >{{ s.label }}</a
+      <nav class="env-nav" aria-label="Environment sections" #nav>
+        @for (group of groups(); track group.testId) {
+          <div
+            class="env-nav-group"
+            role="group"
+            [attr.aria-label]="group.label"
+            [attr.data-testid]="group.testId"
           >
+            @for (s of group.sections; track s.path) {
+              <a
+                [routerLink]="s.path ? s.path : '.'"
+                routerLinkActive="active"
+                [routerLinkActiveOptions]="{ exact: s.path === '' || s.path === 'swarm' }"
+                [attr.data-testid]="s.testId"
+                ariaCurrentWhenActive="page"
+                #tab
+                (isActiveChange)="$event && revealTab(tab)"
+                >{{ s.label }}</a
+              >
+            }
+          </div>
         }
       </nav>
     </header>
@@ -134,27 +167,70 @@ export const SWARM_SECTIONS: readonly EnvironmentSection[] = [
     .role {
       font-size: 0.88rem;
     }
+    /*
+     * Wide screens: the tabs wrap, a group at a time (a group wider than the row wraps inside), and every row of
+     * tabs gets its own full-width rule — drawn by the nav's background every --tab-h, the height of a tab row.
+     * Phones (≤ 768 px): one row that scrolls sideways; the active tab is scrolled into view.
+     */
     .env-nav {
+      --tab-h: 2.5rem;
       display: flex;
-      gap: 0.25rem;
-      overflow-x: auto;
-      border-bottom: 1px solid var(--border);
-      scrollbar-width: thin;
+      flex-wrap: wrap;
+      background: repeating-linear-gradient(
+        to bottom,
+        transparent 0 calc(var(--tab-h) - 1px),
+        var(--border) calc(var(--tab-h) - 1px) var(--tab-h)
+      );
+    }
+    .env-nav-group {
+      display: flex;
+      flex-wrap: wrap;
+    }
+    .env-nav-group + .env-nav-group {
+      position: relative;
+      padding-left: 0.6rem;
+      margin-left: 0.5rem;
+    }
+    /* The divider between groups: a short rule, centred on the tab row. */
+    .env-nav-group + .env-nav-group::before {
+      content: '';
+      position: absolute;
+      left: 0;
+      top: calc(var(--tab-h) / 2 - 0.6rem);
+      height: 1.2rem;
+      border-left: 1px solid var(--border);
     }
     .env-nav a {
-      padding: 0.5rem 0.8rem;
+      display: inline-flex;
+      align-items: center;
+      height: var(--tab-h);
+      padding: 0 0.6rem;
       color: var(--text-muted);
       text-decoration: none;
-      border-bottom: 2px solid transparent;
       white-space: nowrap;
       font-weight: 500;
     }
     .env-nav a:hover {
       color: var(--text);
     }
+    .env-nav a:focus-visible {
+      outline-offset: -2px;
+      border-radius: var(--radius);
+    }
     .env-nav a.active {
       color: var(--accent-strong);
-      border-bottom-color: var(--accent);
+      box-shadow: inset 0 -2px var(--accent);
+    }
+    @media (max-width: 768px) {
+      .env-nav,
+      .env-nav-group {
+        flex-wrap: nowrap;
+      }
+      .env-nav {
+        overflow-x: auto;
+        scrollbar-width: thin;
+        background-attachment: local;
+      }
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -168,17 +244,27 @@ export class EnvironmentShell {
     const nodes = this.ctx.snapshotUnreachable();
     return `${nodes.length === 1 ? 'Node' : 'Nodes'} ${nodeList(nodes)}`;
   });
-  protected readonly sections = computed(() => [
-    ...ENVIRONMENT_SECTIONS,
-    ...(this.ctx.isAgent() ? AGENT_SECTIONS : []),
-    ...((this.swarmManager() ?? this.ctx.snapshot()?.Swarm === true) ? SWARM_SECTIONS : []),
+  protected readonly groups = computed<EnvironmentSectionGroup[]>(() => [
+    { label: 'Engine', testId: 'env-nav-group-engine', sections: ENVIRONMENT_SECTIONS },
+    ...(this.ctx.isAgent()
+      ? [{ label: 'Agent host', testId: 'env-nav-group-host', sections: AGENT_SECTIONS }]
+      : []),
+    ...((this.swarmManager() ?? this.ctx.snapshot()?.Swarm === true)
+      ? [{ label: 'Swarm', testId: 'env-nav-group-swarm', sections: SWARM_SECTIONS }]
+      : []),
   ]);
+  private readonly nav = viewChild.required<ElementRef<HTMLElement>>('nav');
 
   constructor() {
     effect(() => {
       const id = this.ctx.env()?.Id;
       if (id) untracked(() => void this.checkSwarm(id));
     });
+  }
+
+  /** The active tab in view on a phone (RouterLinkActive reports it once its class is set, also for late tabs). */
+  protected revealTab(tab: HTMLElement): void {
+    revealInNav(this.nav().nativeElement, tab);
   }
 
   private async checkSwarm(id: number): Promise<void> {
