@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { writeFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import {
@@ -10,7 +11,14 @@ import {
   type Server,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { CapstanLogger, ConfigError, loadConfig, prepareDataDir } from '@capstan/server-core';
+import {
+  CapstanLogger,
+  ConfigError,
+  loadConfig,
+  MAX_PATH_PARAM_LENGTH,
+  prepareDataDir,
+  sendError,
+} from '@capstan/server-core';
 import { CONSOLE_PATHS, ConsoleStreams, LiveStreams, STREAM_PATHS } from '@capstan/server-docker';
 import { AppModule } from './app/app.module';
 import { configureHttpPipeline, frontHandler, JSON_BODY_LIMIT_BYTES } from './app/http-pipeline';
@@ -52,6 +60,11 @@ async function main(): Promise<void> {
   const front = frontHandler(config, logger, (req, res) => route?.(req, res));
   const adapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT_BYTES,
+    maxParamLength: MAX_PATH_PARAM_LENGTH,
+    // Errors the router raises before any route (bad percent-encoding, an over-long `:param`): the same
+    // `{message, details}` body as every other error, not Fastify's own shape.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendError(reply, request, error, logger),
     trustProxy: false,
     return503OnClosing: true,
     serverFactory: (handler: RequestListener) => {

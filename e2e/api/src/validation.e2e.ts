@@ -43,6 +43,17 @@ describe('bad input', () => {
     expect(after.body).toHaveLength(before.body.length);
   });
 
+  it('answers URLs the router refuses in the same error shape, without echoing them', async () => {
+    const long = 'a'.repeat(300);
+    const tooLong = await env.server.request('POST', `/api/webhooks/${long}`);
+    expectApiError(tooLong, 414, /URL too long/);
+    expect(tooLong.text).not.toContain(long);
+    const bad = await env.server.request('GET', '/api/users/%zz', { token: env.admin });
+    expectApiError(bad, 400, /Malformed URL/);
+    // The server still answers normally afterwards.
+    expect((await env.server.request('GET', '/api/users/1', { token: env.admin })).status).toBe(200);
+  });
+
   it('rejects bad ids and unknown ids', async () => {
     expectApiError(
       await env.server.request('GET', '/api/users/abc', { token: env.admin }),

@@ -36,6 +36,22 @@ describe('mapError', () => {
     expect(mapError(err('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'nope')).status).toBe(415);
   });
 
+  it("maps Fastify's router errors without echoing the path", () => {
+    const err = (code: string, statusCode: number, message: string) =>
+      Object.assign(new Error(message), { code, statusCode });
+    const long = 'a'.repeat(500);
+    expect(mapError(err('FST_ERR_MAX_PARAM_LENGTH', 414, `'/api/x/${long}' is exceeding`))).toEqual({
+      status: 414,
+      body: { message: 'URL too long', details: 'A path segment is longer than 100 characters' },
+      headers: {},
+    });
+    expect(mapError(err('FST_ERR_BAD_URL', 400, "'/api/%zz' is not a valid url component"))).toEqual({
+      status: 400,
+      body: { message: 'Malformed URL', details: 'The path is not valid percent-encoding' },
+      headers: {},
+    });
+  });
+
   it('hides internal errors behind a generic 500', () => {
     const mapped = mapError(new Error('SQLITE_CORRUPT at /data/capstan.db'));
     expect(mapped.status).toBe(500);

@@ -11,6 +11,9 @@ interface Mapped {
   headers: Record<string, string>;
 }
 
+/** Fastify's `maxParamLength` (its default): a longer `:param` segment is refused before any route runs. */
+export const MAX_PATH_PARAM_LENGTH = 100;
+
 /** Maps anything thrown into Portainer's `{message, details}` error body with the right status. */
 export function mapError(error: unknown): Mapped {
   if (error instanceof DomainError) {
@@ -55,6 +58,24 @@ export function mapError(error: unknown): Mapped {
         body: {
           message: 'Unsupported content type',
           details: 'Send JSON with Content-Type: application/json',
+        },
+        headers: {},
+      };
+    }
+    // Router errors (Fastify's frameworkErrors): the path is the caller's; it is not echoed back whole.
+    if (error.code === 'FST_ERR_BAD_URL') {
+      return {
+        status: 400,
+        body: { message: 'Malformed URL', details: 'The path is not valid percent-encoding' },
+        headers: {},
+      };
+    }
+    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+      return {
+        status: 414,
+        body: {
+          message: 'URL too long',
+          details: `A path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`,
         },
         headers: {},
       };
