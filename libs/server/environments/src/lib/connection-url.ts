@@ -36,12 +36,31 @@ export function normaliseEngineUrl(raw: string | undefined): string {
         'A TCP URL is tcp://host:port, without path, query or credentials',
       );
     }
+    if (!url.hostname.startsWith('[') && !isDnsName(url.hostname)) {
+      throw new BadRequestError(
+        'Invalid environment URL',
+        `"${url.hostname.slice(0, 100)}${url.hostname.length > 100 ? '…' : ''}" is not a host name (at most 253 characters, labels of 1 to 63)`,
+      );
+    }
     // URL keeps IPv6 hosts in brackets already.
     return `tcp://${url.hostname}:${url.port}`;
   }
   throw new BadRequestError(
     'Invalid environment URL',
     `Unsupported scheme "${url.protocol}" (use unix:// or tcp://)`,
+  );
+}
+
+/**
+ * A DNS name or IPv4 address as the URL parser leaves it (case kept: tcp: is not a special scheme). Anything else
+ * is refused before a resolver is asked for it.
+ */
+function isDnsName(host: string): boolean {
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  return (
+    name.length > 0 &&
+    name.length <= 253 &&
+    name.split('.').every((l) => /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(l))
   );
 }
 
