@@ -7,8 +7,8 @@ import { type Environment, environmentTypeLabel, exactTime, timeAgo } from '@cap
   selector: 'cap-environment-list',
   imports: [RouterLink],
   template: `
-    <div class="wrap">
-      <table>
+    <div class="table-wrap">
+      <table class="table">
         <caption class="sr-only">
           Environments
         </caption>
@@ -70,31 +70,6 @@ import { type Environment, environmentTypeLabel, exactTime, timeAgo } from '@cap
     </div>
   `,
   styles: `
-    .wrap {
-      overflow-x: auto;
-      border: 1px solid var(--border);
-      border-radius: var(--radius-lg);
-      background: var(--surface);
-    }
-    table {
-      width: 100%;
-      border-collapse: collapse;
-      font-size: 0.9rem;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.55rem 0.7rem;
-      border-bottom: 1px solid var(--border);
-    }
-    th {
-      color: var(--text-muted);
-      background: var(--surface-2);
-      white-space: nowrap;
-    }
-    tbody tr:last-child td {
-      border-bottom: 0;
-    }
     .bad {
       color: var(--danger-text);
     }

@@ -59,7 +59,7 @@ type SortDir = 'asc' | 'desc';
   imports: [NgTemplateOutlet],
   template: `
     <div class="table-wrap">
-      <table>
+      <table class="table table-hover">
         @if (caption()) {
           <caption class="sr-only">
             {{
@@ -151,36 +151,6 @@ type SortDir = 'asc' | 'desc';
     :host {
       display: block;
     }
-    .table-wrap {
-      overflow-x: auto;
-      border: 1px solid var(--border);
-      border-radius: var(--radius-lg);
-      background: var(--surface);
-    }
-    table {
-      width: 100%;
-      border-collapse: collapse;
-      font-size: 0.92rem;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.6rem 0.75rem;
-      border-bottom: 1px solid var(--border);
-      vertical-align: middle;
-    }
-    th {
-      font-weight: 600;
-      color: var(--text-muted);
-      white-space: nowrap;
-      background: var(--surface-2);
-    }
-    tbody tr:last-child td {
-      border-bottom: 0;
-    }
-    tbody tr:hover {
-      background: var(--surface-2);
-    }
     .sort {
       all: unset;
       cursor: pointer;
@@ -192,11 +162,6 @@ type SortDir = 'asc' | 'desc';
       outline: 2px solid var(--focus);
       outline-offset: 2px;
       border-radius: 2px;
-    }
-    .empty {
-      text-align: center;
-      color: var(--text-muted);
-      padding: 1.5rem;
     }
     .pager {
       display: flex;

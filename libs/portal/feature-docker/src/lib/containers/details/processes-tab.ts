@@ -19,8 +19,8 @@ interface Top {
       <p class="error" role="alert">{{ message }}</p>
     }
     @if (top(); as t) {
-      <div class="wrap">
-        <table data-testid="processes-table">
+      <div class="table-wrap">
+        <table class="table table-compact" data-testid="processes-table">
           <thead>
             <tr>
               @for (title of t.Titles; track $index) {
@@ -42,31 +42,13 @@ interface Top {
     }
   `,
   styles: `
-    .wrap {
-      overflow-x: auto;
-      border: 1px solid var(--border);
-      border-radius: var(--radius-lg);
-      background: var(--surface);
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 0.85rem;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.4rem 0.6rem;
-      border-bottom: 1px solid var(--border);
+    .table td {
       white-space: nowrap;
     }
-    td:last-child {
+    /* The command line. */
+    .table td:last-child {
       font-family: var(--mono);
       white-space: normal;
-    }
-    th {
-      background: var(--surface-2);
-      color: var(--text-muted);
     }
     .error {
       color: var(--danger-text);

@@ -102,7 +102,7 @@ const TYPES = [
     </div>
 
     <div class="table-wrap">
-      <table>
+      <table class="table table-top">
         <caption class="sr-only">
           Docker events
         </caption>
@@ -168,28 +168,6 @@ const TYPES = [
       margin-left: auto;
       align-self: center;
     }
-    .table-wrap {
-      overflow-x: auto;
-      border: 1px solid var(--border);
-      border-radius: var(--radius-lg);
-      background: var(--surface);
-    }
-    table {
-      width: 100%;
-      border-collapse: collapse;
-      font-size: 0.9rem;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.5rem 0.75rem;
-      border-bottom: 1px solid var(--border);
-      vertical-align: top;
-    }
-    th {
-      color: var(--text-muted);
-      background: var(--surface-2);
-    }
     .nowrap {
       white-space: nowrap;
     }
@@ -200,11 +178,6 @@ const TYPES = [
     .attrs {
       font-size: 0.78rem;
       color: var(--text-muted);
-    }
-    .empty {
-      text-align: center;
-      color: var(--text-muted);
-      padding: 1.5rem;
     }
     @media (max-width: 768px) {
       .secondary {

@@ -77,8 +77,8 @@ import {
             @if (hw.PhysicalDisks === null) {
               <p class="muted" data-testid="host-disks-unreadable">{{ unreadable }}</p>
             } @else {
-              <div class="table-wrap">
-                <table data-testid="host-disks-table">
+              <div class="table-scroll">
+                <table class="table table-top" data-testid="host-disks-table">
                   <caption class="sr-only">
                     Physical disks
                   </caption>
@@ -115,8 +115,8 @@ import {
           @if (devices() === null) {
             <p class="muted" data-testid="host-pci-unreadable">{{ unreadable }}</p>
           } @else {
-            <div class="table-wrap">
-              <table data-testid="host-pci-table">
+            <div class="table-scroll">
+              <table class="table table-top" data-testid="host-pci-table">
                 <caption class="sr-only">
                   PCI devices
                 </caption>
@@ -186,24 +186,6 @@ import {
     dd {
       margin: 0;
       overflow-wrap: anywhere;
-    }
-    .table-wrap {
-      overflow-x: auto;
-    }
-    table {
-      width: 100%;
-      border-collapse: collapse;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.45rem 0.5rem;
-      border-bottom: 1px solid var(--border);
-      vertical-align: top;
-    }
-    .num {
-      text-align: right;
-      white-space: nowrap;
     }
     .name {
       overflow-wrap: anywhere;

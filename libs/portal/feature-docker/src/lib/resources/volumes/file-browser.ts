@@ -94,8 +94,8 @@ import {
     @if (loading() && entries().length === 0) {
       <cap-spinner />
     }
-    <div class="table-wrap">
-      <table data-testid="browse-table">
+    <div class="table-scroll">
+      <table class="table table-top" data-testid="browse-table">
         <caption class="sr-only">
           Files in
           {{
@@ -223,24 +223,6 @@ import {
       gap: 0.35rem;
       margin: 0 0 0.75rem;
       overflow-wrap: anywhere;
-    }
-    .table-wrap {
-      overflow-x: auto;
-    }
-    table {
-      width: 100%;
-      border-collapse: collapse;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 0.45rem 0.5rem;
-      border-bottom: 1px solid var(--border);
-      vertical-align: top;
-    }
-    .num {
-      text-align: right;
-      white-space: nowrap;
     }
     .name {
       overflow-wrap: anywhere;
