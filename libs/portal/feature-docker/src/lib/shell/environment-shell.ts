@@ -3,6 +3,8 @@ import {
   ChangeDetectionStrategy,
   Component,
   ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   effect,
   inject,
@@ -254,11 +256,23 @@ export class EnvironmentShell {
       : []),
   ]);
   private readonly nav = viewChild.required<ElementRef<HTMLElement>>('nav');
+  private readonly injector = inject(Injector);
 
   constructor() {
     effect(() => {
       const id = this.ctx.env()?.Id;
       if (id) untracked(() => void this.checkSwarm(id));
+    });
+    // Tabs that arrive late (Host, Swarm) move the scroll range: centre the active tab again once they are drawn.
+    effect(() => {
+      this.groups();
+      afterNextRender(
+        () => {
+          const active = this.nav().nativeElement.querySelector<HTMLElement>('a.active');
+          if (active) this.revealTab(active);
+        },
+        { injector: this.injector },
+      );
     });
   }
 
