@@ -195,6 +195,25 @@ describe.skipIf(!isRoot)('agent cluster on a 3-node Swarm (in-process agents)', 
       client.headers({ 'X-PortainerAgent-Target': 'node1' }),
     );
     expect(local.json<Tagged[]>().every((c) => c.Portainer === undefined)).toBe(true);
+
+    // A bad request is the caller's error, answered as the engines answer it — not an empty list naming every
+    // node unreachable: an unknown filter (400), and a malformed one (Docker says 500 on every node).
+    for (const [filters, status] of [
+      ['{"nosuch":["x"]}', 400],
+      ['{"label":', 500],
+    ] as const) {
+      const q = `/containers/json?filters=${encodeURIComponent(filters)}`;
+      const direct = await http({ socketPath: nodeSocket(1) }, 'GET', q);
+      expect(direct.status).toBe(status);
+      const bad = await http(port(2), 'GET', q, client.headers());
+      expect(bad.status, bad.text).toBe(status);
+      expect(bad.json()).toEqual(direct.json());
+      expect(bad.headers['x-capstan-agent-unreachable']).toBeUndefined();
+    }
+    // A fanned-out list carries no big body: over 1 MB is refused before any node is asked.
+    const big = await http(port(2), 'GET', '/images/json', client.headers(), { pad: 'x'.repeat(1_100_000) });
+    expect(big.status, big.text).toBe(413);
+    expect(big.json()).toMatchObject({ message: 'Request body too large' });
   });
 
   it('execs into a container on a worker through another node’s agent (target header, upgraded stream relayed)', async () => {

@@ -194,7 +194,14 @@ export class AgentCluster {
     resource: FanOutResource,
     pathAndQuery: string,
   ): Promise<void> {
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_FAN_OUT_BODY_BYTES);
+    if (body === null) {
+      sendJson(res, 413, {
+        message: 'Request body too large',
+        details: `A listed request carries at most ${MAX_FAN_OUT_BODY_BYTES} bytes`,
+      });
+      return;
+    }
     const method = req.method ?? 'GET';
     const peers = this.table.list().filter((m) => m.nodeName !== this.local.nodeName);
     const started = Date.now();
@@ -213,6 +220,14 @@ export class AgentCluster {
         timed(m.nodeName, this.transport.fetchJson(m, method, pathAndQuery, req.headers, body)),
       ),
     ]);
+    // The request itself is bad (an unknown filter): this node's engine refuses it with a 4xx, and every other
+    // node would too — its answer goes back as it is, instead of an empty list naming every node unreachable. The
+    // same when every node's engine answered an error (Docker answers a malformed filter with a 500).
+    const own = results[0];
+    if (own && isEngineError(own) && (own.status < 500 || results.every(isEngineError))) {
+      sendJson(res, own.status, own.body);
+      return;
+    }
     const merged = mergeFanOut(resource, results);
     const unreachable = [...new Set([...merged.unreachable, ...this.table.lost()])].sort();
     for (const node of merged.unreachable) {
@@ -242,6 +257,11 @@ export class AgentCluster {
   }
 }
 
+/** An engine's (or a peer's) own error answer: a status of 400 or more, with its JSON body. */
+function isEngineError(r: NodeResult): r is Extract<NodeResult, { ok: true }> & { status: number } {
+  return r.ok && r.status !== undefined && r.status >= 400;
+}
+
 /** A fan-out part slower than this is logged with its node. */
 const SLOW_PART_MS = 2_000;
 
@@ -250,11 +270,19 @@ function header(req: IncomingMessage, name: string): string {
   return (Array.isArray(v) ? v[0] : v) ?? '';
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** A fanned-out request is a list (GET): its body, if any, is small; it is sent again to every node. */
+const MAX_FAN_OUT_BODY_BYTES = 1024 * 1024;
+
+/** The request body, or null past `limit` (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+    });
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : null));
     req.on('error', reject);
   });
 }

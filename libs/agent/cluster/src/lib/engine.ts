@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 
-import type { NodeResult } from './merge';
+import { MAX_PART_BYTES, type NodeResult } from './merge';
 
 /** A JSON GET on the local Docker engine's unix socket (identity only: /info, /nodes/{id}, /containers/{id}/json). */
 export function engineGetJson(socketPath: string, path: string, timeoutMs = 5_000): Promise<unknown> {
@@ -54,11 +54,25 @@ export function engineFanOutPart(
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_PART_BYTES) {
+            fail(`answer over ${MAX_PART_BYTES / 1024 / 1024} MB`);
+            req.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', (err) => fail(err.message));
         res.on('end', () => {
           try {
-            resolve({ nodeName, ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            resolve({
+              nodeName,
+              ok: true,
+              status: res.statusCode,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            });
           } catch {
             fail(`status ${res.statusCode ?? 0}, body is not JSON`);
           }

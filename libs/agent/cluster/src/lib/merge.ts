@@ -3,7 +3,16 @@ import { FanOutResource } from './route';
 
 /** One node's answer to a fanned-out request: the parsed JSON body, or why it failed. */
 export type NodeResult =
-  { nodeName: string; ok: true; body: unknown } | { nodeName: string; ok: false; error: string };
+  | {
+      nodeName: string;
+      ok: true;
+      body: unknown;
+      /** The engine's (or peer's) HTTP status. */ status?: number;
+    }
+  | { nodeName: string; ok: false; error: string };
+
+/** One node's list answer is read whole to be merged: past this it is that node's failure, not the agent's memory. */
+export const MAX_PART_BYTES = 64 * 1024 * 1024;
 
 export interface MergedResponse {
   /** Array for containers/images/networks, `{Volumes: [...]}` for volumes (Warnings dropped, as the original). */

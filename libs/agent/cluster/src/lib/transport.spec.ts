@@ -92,7 +92,12 @@ describe('PeerTransport liveness', () => {
     const t = newTransport();
     const { p, member } = await peer('node2');
     const first = await t.fetchJson(member, 'GET', '/containers/json', {}, Buffer.alloc(0));
-    expect(first).toEqual({ nodeName: 'node2', ok: true, body: [{ Id: 'c1', Target: 'node2' }] });
+    expect(first).toEqual({
+      nodeName: 'node2',
+      ok: true,
+      status: 200,
+      body: [{ Id: 'c1', Target: 'node2' }],
+    });
 
     p.blackHole = true; // the next request goes out on the kept-alive socket and is never answered
     const t0 = Date.now();
@@ -122,7 +127,7 @@ describe('PeerTransport liveness', () => {
     const { p, member } = await peer('node3');
     p.listDelayMs = 1_000; // five checks' worth
     const r = await t.fetchJson(member, 'GET', '/containers/json', {}, Buffer.alloc(0));
-    expect(r).toEqual({ nodeName: 'node3', ok: true, body: [{ Id: 'c1', Target: 'node3' }] });
+    expect(r).toEqual({ nodeName: 'node3', ok: true, status: 200, body: [{ Id: 'c1', Target: 'node3' }] });
     expect(t.isSilent(member)).toBe(false);
   });
 

@@ -15,7 +15,7 @@ import { AGENT_HEADERS } from '@capstan/contracts-agent';
 
 import { parseIdentity } from './identity';
 import { Member, MemberIdentity } from './members';
-import { NodeResult } from './merge';
+import { MAX_PART_BYTES, NodeResult } from './merge';
 
 /**
  * Agent-to-agent HTTP. Agents present self-signed certificates regenerated at every start, so peers skip
@@ -180,7 +180,17 @@ export class PeerTransport {
       headers['content-length'] = String(body.length);
       const req = this.request({ host: member.address, port: member.port, method, path, headers }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_PART_BYTES) {
+            stopWatching();
+            fail(`answer over ${MAX_PART_BYTES / 1024 / 1024} MB`);
+            req.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', (err) => fail(err.message));
         res.on('end', () => {
           stopWatching();
@@ -188,6 +198,7 @@ export class PeerTransport {
             resolve({
               nodeName: member.nodeName,
               ok: true,
+              status: res.statusCode,
               body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
             });
           } catch {
