@@ -198,7 +198,7 @@ export class AgentCluster {
     if (body === null) {
       sendJson(res, 413, {
         message: 'Request body too large',
-        details: `A listed request carries at most ${MAX_FAN_OUT_BODY_BYTES} bytes`,
+        details: `A list request, sent on to every node, carries at most ${MAX_FAN_OUT_BODY_BYTES / 1024 / 1024} MB`,
       });
       return;
     }
