@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { ActivatedRoute, convertToParamMap, provideRouter } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import { type DockerEnvironment, FakeApi, provideFakeApi } from '@capstan/portal-data-access';
-import { ConfirmHost } from '@capstan/portal-ui';
+import { ConfirmHost, ToastService } from '@capstan/portal-ui';
 import { of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 
@@ -85,6 +85,11 @@ describe('SwarmConfigsPage', () => {
     });
     expect(byId('secret-dialog')).toBeNull();
     expect(byId('secret-row-api-key')).not.toBeNull();
+    expect(
+      TestBed.inject(ToastService)
+        .toasts()
+        .map((t) => t.message),
+    ).toContain('Secret api-key created');
     expect(byId('config-show-api-key')).toBeNull();
     byId<HTMLButtonElement>('secrets-create')!.click();
     await settle();
@@ -103,8 +108,48 @@ describe('SwarmConfigsPage', () => {
     ]);
     expect(byId('configs-create')).toBeNull();
     expect(byId('config-remove-nginx.conf')).toBeNull();
+    expect(byId('configs-table')?.querySelectorAll('th')).toHaveLength(4);
     byId<HTMLButtonElement>('config-show-nginx.conf')!.click();
     await settle();
+    expect(byId('config-content')?.getAttribute('role')).toBe('dialog');
     expect(byId('config-data-nginx.conf')?.textContent).toBe('worker_processes 1;');
+  });
+
+  it('secrets: the filter box and the removal toast name the kind', async () => {
+    let secrets = [
+      { ID: 'aa11', Version: { Index: 1 }, Spec: { Name: 'db-password' } },
+      { ID: 'bb22', Version: { Index: 1 }, Spec: { Name: 'tls-key' } },
+    ];
+    const api = new FakeApi()
+      .on('GET /api/endpoints/3/docker/secrets', () => ({ body: secrets }))
+      .on('DELETE /api/endpoints/3/docker/secrets/aa11', () => {
+        secrets = secrets.filter((s) => s.ID !== 'aa11');
+        return { status: 204 };
+      });
+    const { el, byId, settle, type } = await setup('secrets', api, Object.values(Permission));
+    const rows = () =>
+      [...byId('secrets-table')!.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-testid'));
+    expect(rows()).toEqual(['secret-row-db-password', 'secret-row-tls-key']);
+    type('secrets-search', 'bb2');
+    await settle();
+    expect(rows()).toEqual(['secret-row-tls-key']);
+    type('secrets-search', 'zzz');
+    await settle();
+    expect(byId('secrets-table')?.querySelector('td.empty')?.textContent?.trim()).toBe(
+      'No secret matches the search.',
+    );
+    type('secrets-search', '');
+    await settle();
+    byId<HTMLButtonElement>('secret-remove-db-password')!.click();
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-testid="confirm-ok"]')!.click();
+    await settle();
+    expect(rows()).toEqual(['secret-row-tls-key']);
+    expect(
+      TestBed.inject(ToastService)
+        .toasts()
+        .map((t) => t.message),
+    ).toContain('Secret db-password removed');
+    expect(el.textContent).not.toContain('db-password');
   });
 });

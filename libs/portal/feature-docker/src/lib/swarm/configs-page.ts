@@ -1,8 +1,18 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { DockerApi, errorMessage, formatTime } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, Dialog, PageHeader, ToastService } from '@capstan/portal-ui';
+import { DockerApi, errorMessage, formatTime, timeValue } from '@capstan/portal-data-access';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  Dialog,
+  PageHeader,
+  SearchShortcut,
+  ToastService,
+  type TableColumn,
+} from '@capstan/portal-ui';
 
 import { canManage } from '../resources/shared/permissions';
 import { reloadOnEnvironment } from '../resources/shared/reload';
@@ -31,12 +41,12 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
 }
 
 /**
- * Swarm configs or secrets (route data `kind`): list, create, remove. A secret's content is sent once and
- * never shown again (the engine does not return it); a config's content is shown on demand.
+ * Swarm configs or secrets (route data `kind`): list (filter, sort), create, remove. A secret's content is sent
+ * once and never shown again (the engine does not return it); a config's content is shown on demand in a dialog.
  */
 @Component({
   selector: 'cap-swarm-configs-page',
-  imports: [Alert, Dialog, PageHeader],
+  imports: [Alert, CellDef, DataTable, Dialog, PageHeader, SearchShortcut],
   template: `
     <cap-page-header [title]="title()" [subtitle]="subtitle()">
       @if (ctx.canAct(P.ResourcesCreate)) {
@@ -56,62 +66,76 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
     @if (error(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
-    <div class="wrap">
-      <table [attr.data-testid]="kind() + '-table'">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Id</th>
-            <th scope="col">Created</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          @for (item of items(); track item.ID) {
-            <tr [attr.data-testid]="singular() + '-row-' + item.Spec.Name">
-              <td class="mono">{{ item.Spec.Name }}</td>
-              <td class="mono small">{{ item.ID.slice(0, 12) }}</td>
-              <td>{{ time(item.CreatedAt) }}</td>
-              <td class="actions">
-                @if (kind() === 'configs' && item.Spec.Data) {
-                  <button
-                    type="button"
-                    class="btn-link"
-                    [attr.data-testid]="'config-show-' + item.Spec.Name"
-                    (click)="shown.set(shown() === item.ID ? null : item.ID)"
-                  >
-                    {{ shown() === item.ID ? 'Hide' : 'Show' }}
-                  </button>
-                }
-                @if (manage(item)) {
-                  <button
-                    type="button"
-                    class="btn-link danger"
-                    [attr.data-testid]="singular() + '-remove-' + item.Spec.Name"
-                    (click)="remove(item)"
-                  >
-                    Remove
-                  </button>
-                }
-              </td>
-            </tr>
-            @if (shown() === item.ID) {
-              <tr>
-                <td colspan="4">
-                  <pre class="mono data" [attr.data-testid]="'config-data-' + item.Spec.Name">{{
-                    decode(item.Spec.Data)
-                  }}</pre>
-                </td>
-              </tr>
-            }
-          } @empty {
-            <tr>
-              <td colspan="4" class="muted" [attr.data-testid]="kind() + '-empty'">None.</td>
-            </tr>
-          }
-        </tbody>
-      </table>
+    <div class="toolbar">
+      <label class="grow">
+        <span class="sr-only">Search {{ kind() }}</span>
+        <input
+          class="input"
+          type="search"
+          placeholder="Search by name or id (press /)"
+          capSearchShortcut
+          [attr.data-testid]="kind() + '-search'"
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+        />
+      </label>
     </div>
+    <cap-data-table
+      [attr.data-testid]="kind() + '-table'"
+      [caption]="title()"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      [emptyMessage]="items().length ? 'No ' + singular() + ' matches the search.' : 'No ' + kind() + '.'"
+    >
+      <ng-template capCell="name" [capCellOf]="filtered()" let-item>
+        <span class="mono name">{{ item.Spec.Name }}</span>
+      </ng-template>
+      <ng-template capCell="id" [capCellOf]="filtered()" let-item>
+        <span class="mono small">{{ item.ID.slice(0, 12) }}</span>
+      </ng-template>
+      <ng-template capCell="created" [capCellOf]="filtered()" let-item>{{
+        time(item.CreatedAt)
+      }}</ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-item>
+        <div class="row-actions">
+          @if (kind() === 'configs' && item.Spec.Data) {
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'config-show-' + item.Spec.Name"
+              [attr.aria-label]="'Show the content of ' + item.Spec.Name"
+              (click)="shown.set(item)"
+            >
+              Show
+            </button>
+          }
+          @if (manage(item)) {
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="singular() + '-remove-' + item.Spec.Name"
+              (click)="remove(item)"
+            >
+              Remove
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
+
+    @if (shown(); as item) {
+      <cap-dialog [title]="'Config ' + item.Spec.Name" testId="config-content" (closed)="shown.set(null)">
+        <pre class="mono data" [attr.data-testid]="'config-data-' + item.Spec.Name">{{
+          decode(item.Spec.Data)
+        }}</pre>
+        <div dialog-actions>
+          <button type="button" class="btn" (click)="shown.set(null)">Close</button>
+        </div>
+      </cap-dialog>
+    }
 
     @if (creating()) {
       <cap-dialog
@@ -170,17 +194,26 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
     }
   `,
   styles: `
-    .wrap {
-      overflow-x: auto;
+    .grow {
+      flex: 1 1 16rem;
+      max-width: 28rem;
+    }
+    .name {
+      overflow-wrap: anywhere;
     }
     .small {
       font-size: 0.8rem;
     }
     .data {
       white-space: pre-wrap;
-      max-height: 16rem;
+      overflow-wrap: anywhere;
+      max-height: 24rem;
       overflow: auto;
       margin: 0;
+      padding: 0.75rem;
+      border: 1px solid var(--border);
+      border-radius: var(--radius);
+      background: var(--surface-2);
     }
     .form {
       display: grid;
@@ -208,6 +241,8 @@ export class SwarmConfigsPage {
     (inject(ActivatedRoute).snapshot.data['kind'] as SwarmObjectKind | undefined) ?? 'configs',
   );
   protected readonly singular = computed(() => (this.kind() === 'configs' ? 'config' : 'secret'));
+  /** The kind at the start of a sentence ("Secret db-password created"). */
+  private readonly kindName = computed(() => (this.kind() === 'configs' ? 'Config' : 'Secret'));
   protected readonly title = computed(() => (this.kind() === 'configs' ? 'Configs' : 'Secrets'));
   protected readonly subtitle = computed(() =>
     this.kind() === 'configs'
@@ -216,9 +251,26 @@ export class SwarmConfigsPage {
   );
   protected readonly manage = (item: SwarmConfigOrSecret) => canManage(this.ctx, item);
 
+  protected readonly columns: TableColumn<SwarmConfigOrSecret>[] = [
+    { key: 'name', label: 'Name', sortable: true, value: (i) => i.Spec.Name },
+    { key: 'id', label: 'Id', sortable: true, secondary: true, value: (i) => i.ID },
+    { key: 'created', label: 'Created', sortable: true, value: (i) => timeValue(i.CreatedAt) },
+    { key: 'actions', label: 'Actions' },
+  ];
+  protected readonly rowTestId = (i: SwarmConfigOrSecret): string => `${this.singular()}-row-${i.Spec.Name}`;
+
   protected readonly items = signal<SwarmConfigOrSecret[]>([]);
+  protected readonly query = signal('');
+  protected readonly filtered = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    return this.items().filter(
+      (i) => !q || i.Spec.Name.toLowerCase().includes(q) || i.ID.toLowerCase().startsWith(q),
+    );
+  });
+  protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
-  protected readonly shown = signal<string | null>(null);
+  /** The config whose content the dialog shows. */
+  protected readonly shown = signal<SwarmConfigOrSecret | null>(null);
   protected readonly creating = signal(false);
   protected readonly busy = signal(false);
   protected readonly submitted = signal(false);
@@ -234,6 +286,7 @@ export class SwarmConfigsPage {
   }
 
   async load(): Promise<void> {
+    this.loading.set(true);
     try {
       const r = await this.docker.getWithSource<SwarmConfigOrSecret[]>(this.ctx.envId(), `/${this.kind()}`);
       this.ctx.noteSource(r.snapshotTime);
@@ -241,6 +294,8 @@ export class SwarmConfigsPage {
       this.error.set(null);
     } catch (error) {
       this.error.set(`Could not load the ${this.kind()}: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
     }
   }
 
@@ -274,7 +329,7 @@ export class SwarmConfigsPage {
       // The secret's text leaves the page's memory with the dialog.
       this.data.set('');
       this.creating.set(false);
-      this.toasts.success(`${this.singular()} ${this.name().trim()} created`);
+      this.toasts.success(`${this.kindName()} ${this.name().trim()} created`);
       await this.load();
     } catch (error) {
       this.formError.set(errorMessage(error));
@@ -293,7 +348,7 @@ export class SwarmConfigsPage {
     if (!ok) return;
     try {
       await this.docker.delete(this.ctx.envId(), `/${this.kind()}/${encodeURIComponent(item.ID)}`);
-      this.toasts.success(`${item.Spec.Name} removed`);
+      this.toasts.success(`${this.kindName()} ${item.Spec.Name} removed`);
     } catch (error) {
       this.toasts.error(`Could not remove ${item.Spec.Name}: ${errorMessage(error)}`);
     }

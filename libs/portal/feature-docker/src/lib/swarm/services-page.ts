@@ -8,8 +8,19 @@ import {
   type PortainerDecoration,
   errorMessage,
   formatTime,
+  timeValue,
 } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, Dialog, PageHeader, ToastService } from '@capstan/portal-ui';
+import {
+  Alert,
+  CellDef,
+  ConfirmService,
+  DataTable,
+  Dialog,
+  PageHeader,
+  SearchShortcut,
+  ToastService,
+  type TableColumn,
+} from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import {
@@ -27,18 +38,30 @@ import {
   type ServiceForm,
   type SwarmService,
   emptyServiceForm,
+  imageParts,
   portsText,
   replicasText,
   scaledSpec,
   serviceCreateBody,
   serviceFormErrors,
+  serviceMatches,
   serviceMode,
 } from './swarm-models';
 
-/** Swarm services: list (mode, replicas, image, ports, updated), create, scale, remove. */
+/** Swarm services: list (mode, replicas, image, ports, updated, ownership; filter, sort), create, scale, remove. */
 @Component({
   selector: 'cap-services-page',
-  imports: [Alert, Dialog, KeyValueEditor, OwnershipChoice, PageHeader, RouterLink],
+  imports: [
+    Alert,
+    CellDef,
+    DataTable,
+    Dialog,
+    KeyValueEditor,
+    OwnershipChoice,
+    PageHeader,
+    RouterLink,
+    SearchShortcut,
+  ],
   template: `
     <cap-page-header title="Services" subtitle="Swarm services and their replicas.">
       @if (ctx.canAct(P.ResourcesCreate)) {
@@ -53,74 +76,90 @@ import {
     @if (error(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
-    <div class="wrap">
-      <table data-testid="services-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Replicas</th>
-            <th scope="col">Image</th>
-            <th scope="col">Ports</th>
-            <th scope="col">Updated</th>
-            <th scope="col">Ownership</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          @for (s of services(); track s.ID) {
-            <tr [attr.data-testid]="'service-row-' + s.Spec.Name">
-              <td>
-                <a class="mono" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
-                  s.Spec.Name
-                }}</a>
-              </td>
-              <td>{{ mode(s) }}</td>
-              <td [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</td>
-              <td class="mono small">{{ image(s) }}</td>
-              <td class="mono small">{{ ports(s) }}</td>
-              <td>{{ time(s.UpdatedAt) }}</td>
-              <td [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</td>
-              <td class="actions">
-                @if (manage(s)) {
-                  @if (s.Spec.Mode.Replicated) {
-                    <input
-                      class="input scale"
-                      type="number"
-                      min="0"
-                      aria-label="Replicas"
-                      [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
-                      [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
-                      #n
-                    />
-                    <button
-                      type="button"
-                      class="btn-link"
-                      [attr.data-testid]="'service-scale-' + s.Spec.Name"
-                      (click)="scale(s, n.value)"
-                    >
-                      Scale
-                    </button>
-                  }
-                  <button
-                    type="button"
-                    class="btn-link danger"
-                    [attr.data-testid]="'service-remove-' + s.Spec.Name"
-                    (click)="remove(s)"
-                  >
-                    Remove
-                  </button>
-                }
-              </td>
-            </tr>
-          } @empty {
-            <tr>
-              <td colspan="8" class="muted" data-testid="services-empty">No services.</td>
-            </tr>
-          }
-        </tbody>
-      </table>
+    <div class="toolbar">
+      <label class="grow">
+        <span class="sr-only">Search services</span>
+        <input
+          class="input"
+          type="search"
+          placeholder="Search by name, image or mode (press /)"
+          capSearchShortcut
+          data-testid="services-search"
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+        />
+      </label>
     </div>
+
+    <cap-data-table
+      data-testid="services-table"
+      caption="Services"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      [emptyMessage]="services().length ? 'No service matches the search.' : 'No services.'"
+    >
+      <ng-template capCell="name" [capCellOf]="filtered()" let-s>
+        <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
+          s.Spec.Name
+        }}</a>
+      </ng-template>
+      <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
+        <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
+      </ng-template>
+      <ng-template capCell="image" [capCellOf]="filtered()" let-s>
+        <span class="mono small">
+          @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
+            <span>{{ part }}</span><wbr />
+          }
+        </span>
+      </ng-template>
+      <ng-template capCell="ports" [capCellOf]="filtered()" let-s>
+        <span class="mono small">{{ ports(s) || '—' }}</span>
+      </ng-template>
+      <ng-template capCell="updated" [capCellOf]="filtered()" let-s>{{ time(s.UpdatedAt) }}</ng-template>
+      <ng-template capCell="ownership" [capCellOf]="filtered()" let-s>
+        <span [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</span>
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-s>
+        @if (manage(s)) {
+          <div class="row-actions">
+            @if (s.Spec.Mode.Replicated) {
+              <span class="scale-group">
+                <input
+                  class="input scale"
+                  type="number"
+                  min="0"
+                  [attr.aria-label]="'Replicas of ' + s.Spec.Name"
+                  [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
+                  [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
+                  (keydown.enter)="scale(s, n.value)"
+                  #n
+                />
+                <button
+                  type="button"
+                  class="btn-link"
+                  [attr.data-testid]="'service-scale-' + s.Spec.Name"
+                  (click)="scale(s, n.value)"
+                >
+                  Scale
+                </button>
+              </span>
+            }
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'service-remove-' + s.Spec.Name"
+              (click)="remove(s)"
+            >
+              Remove
+            </button>
+          </div>
+        }
+      </ng-template>
+    </cap-data-table>
 
     @if (creating()) {
       <cap-dialog title="Add a service" testId="service-dialog" (closed)="creating.set(false)">
@@ -419,18 +458,31 @@ import {
     }
   `,
   styles: `
-    .wrap {
-      overflow-x: auto;
+    .grow {
+      flex: 1 1 16rem;
+      max-width: 28rem;
+    }
+    .name {
+      overflow-wrap: anywhere;
     }
     .small {
       font-size: 0.8rem;
-      overflow-wrap: anywhere;
+    }
+    .nowrap {
+      white-space: nowrap;
+    }
+    .row-actions {
+      align-items: center;
+      gap: 0.25rem 0.75rem;
+    }
+    .scale-group {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.4rem;
     }
     .scale {
       width: 4.5rem;
-    }
-    .actions {
-      white-space: nowrap;
+      padding-block: 0.25rem;
     }
     .form {
       display: grid;
@@ -475,11 +527,39 @@ export class ServicesPage {
   protected readonly mode = serviceMode;
   protected readonly replicas = (s: SwarmService) => replicasText(s);
   protected readonly ports = (s: SwarmService) => portsText(s.Endpoint?.Ports ?? s.Spec.EndpointSpec?.Ports);
-  protected readonly image = (s: SwarmService) => s.Spec.TaskTemplate.ContainerSpec.Image.split('@')[0];
+  protected readonly imageParts = imageParts;
   protected readonly manage = (s: SwarmService) => canManage(this.ctx, s);
   protected readonly owner = ownershipLabel;
 
+  protected readonly columns: TableColumn<SwarmService>[] = [
+    { key: 'name', label: 'Name', sortable: true, value: (s) => s.Spec.Name },
+    { key: 'mode', label: 'Mode', sortable: true, secondary: true, value: serviceMode },
+    { key: 'replicas', label: 'Replicas', sortable: true, value: (s) => replicasText(s) },
+    {
+      key: 'image',
+      label: 'Image',
+      sortable: true,
+      value: (s) => imageParts(s.Spec.TaskTemplate.ContainerSpec.Image).join(''),
+    },
+    { key: 'ports', label: 'Ports', secondary: true, value: (s) => this.ports(s) },
+    {
+      key: 'updated',
+      label: 'Updated',
+      sortable: true,
+      secondary: true,
+      value: (s) => timeValue(s.UpdatedAt),
+    },
+    { key: 'ownership', label: 'Ownership', sortable: true, secondary: true, value: ownershipLabel },
+    { key: 'actions', label: 'Actions' },
+  ];
+  protected readonly rowTestId = (s: SwarmService): string => `service-row-${s.Spec.Name}`;
+
   protected readonly services = signal<SwarmService[]>([]);
+  protected readonly query = signal('');
+  protected readonly filtered = computed(() =>
+    this.services().filter((s) => serviceMatches(s, this.query())),
+  );
+  protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
   protected readonly creating = signal(false);
   protected readonly busy = signal(false);
@@ -498,6 +578,7 @@ export class ServicesPage {
   }
 
   async load(): Promise<void> {
+    this.loading.set(true);
     try {
       const r = await this.docker.getWithSource<SwarmService[]>(this.ctx.envId(), '/services', {
         status: true,
@@ -507,6 +588,8 @@ export class ServicesPage {
       this.error.set(null);
     } catch (error) {
       this.error.set(`Could not load the services: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
     }
   }
 

@@ -316,3 +316,40 @@ export function toBase64(text: string): string {
 }
 
 export const NODE_NAME_LABEL = 'Portainer.Agent.NodeName';
+
+/**
+ * An image reference cut after each "/" (where a narrow cell may wrap it: "capstan/" "busybox:local"), so a
+ * table never breaks it mid-word; the digest is dropped as in the lists.
+ */
+export function imageParts(image: string): string[] {
+  const ref = image.split('@')[0] ?? '';
+  return ref.split(/(?<=\/)/).filter((p) => p !== '');
+}
+
+/** The filter box of the services list: name, image or mode, case-insensitive. */
+export function serviceMatches(s: SwarmService, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [s.Spec.Name, s.Spec.TaskTemplate.ContainerSpec.Image.split('@')[0] ?? '', serviceMode(s)].some(
+    (v) => v.toLowerCase().includes(q),
+  );
+}
+
+/** "key=value" (or "key" for an empty value) of a node's labels. */
+export function nodeLabels(n: SwarmNode): string[] {
+  return Object.entries(n.Spec.Labels ?? {}).map(([k, v]) => (v ? `${k}=${v}` : k));
+}
+
+/** The filter box of the nodes list: name, role, availability, status, address or a label. */
+export function nodeMatches(n: SwarmNode, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [
+    nodeName(n),
+    n.Spec.Role,
+    n.Spec.Availability,
+    n.Status?.State ?? '',
+    n.Status?.Addr ?? '',
+    ...nodeLabels(n),
+  ].some((v) => v.toLowerCase().includes(q));
+}

@@ -3,7 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import { ActivatedRoute, convertToParamMap, provideRouter } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import { type DockerEnvironment, FakeApi, provideFakeApi } from '@capstan/portal-data-access';
-import { ConfirmHost } from '@capstan/portal-ui';
+import { ConfirmHost, ToastService } from '@capstan/portal-ui';
 import { of } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 
@@ -15,10 +15,13 @@ import { SwarmPage } from './swarm-page';
 import {
   type ServiceForm,
   emptyServiceForm,
+  imageParts,
+  nodeMatches,
   nodeSpecWith,
   scaledSpec,
   serviceCreateBody,
   serviceFormErrors,
+  serviceMatches,
   splitCommand,
   updatedSpec,
 } from './swarm-models';
@@ -182,6 +185,27 @@ describe('service create payload', () => {
   });
 });
 
+describe('list helpers', () => {
+  it('image references wrap only after a "/", never inside a name or tag; the digest is dropped', () => {
+    expect(imageParts('capstan/busybox:local@sha256:abc')).toEqual(['capstan/', 'busybox:local']);
+    expect(imageParts('127.0.0.1:5000/team/app:1.2')).toEqual(['127.0.0.1:5000/', 'team/', 'app:1.2']);
+    expect(imageParts('nginx')).toEqual(['nginx']);
+  });
+
+  it('the filter boxes match names, images, modes, roles, addresses and labels', () => {
+    const web = service('web') as never;
+    expect(serviceMatches(web, '  WEB ')).toBe(true);
+    expect(serviceMatches(web, 'busybox')).toBe(true);
+    expect(serviceMatches(web, 'replicated')).toBe(true);
+    expect(serviceMatches(web, 'sha256')).toBe(false);
+    expect(serviceMatches(web, '')).toBe(true);
+    const n = node('n1', 'node1', 'manager') as never;
+    for (const q of ['node1', 'Manager', 'active', 'ready', '10.0.0.1', 'zone=a'])
+      expect(nodeMatches(n, q)).toBe(true);
+    expect(nodeMatches(n, 'worker')).toBe(false);
+  });
+});
+
 describe('Swarm pages', () => {
   let api: FakeApi;
 
@@ -293,6 +317,57 @@ describe('Swarm pages', () => {
     expect(byId('service-dialog')).toBeNull();
   });
 
+  it('services: the shared table — header cells, sorting, the filter box, the image cut after "/" only', async () => {
+    const { byId, settle } = await setup(ServicesPage, Object.values(Permission));
+    const table = byId('services-table')!;
+    expect(
+      [...table.querySelectorAll('th')].map((th) => th.textContent?.replace(/[↕▲▼]/g, '').trim()),
+    ).toEqual(['Name', 'Mode', 'Replicas', 'Image', 'Ports', 'Updated', 'Ownership', 'Actions']);
+    const names = () => [...table.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-testid'));
+    expect(names()).toEqual(['service-row-api', 'service-row-web']);
+    const sortByName = [...table.querySelectorAll<HTMLButtonElement>('th button')].find((b) =>
+      b.textContent?.includes('Name'),
+    )!;
+    sortByName.click();
+    sortByName.click();
+    await settle();
+    expect(names()).toEqual(['service-row-web', 'service-row-api']);
+    const image = byId('service-row-web')!.querySelectorAll('td')[3];
+    expect(image.textContent?.trim()).toBe('capstan/busybox:local');
+    expect(image.querySelectorAll('wbr')).toHaveLength(2);
+    const search = byId<HTMLInputElement>('services-search')!;
+    search.value = 'we';
+    search.dispatchEvent(new Event('input'));
+    await settle();
+    expect(names()).toEqual(['service-row-web']);
+    search.value = 'nothing-like-it';
+    search.dispatchEvent(new Event('input'));
+    await settle();
+    expect(table.querySelector('td.empty')?.textContent?.trim()).toBe('No service matches the search.');
+  });
+
+  it('services: an empty Swarm says so in the table', async () => {
+    api.on('GET /api/endpoints/3/docker/services', { body: [] });
+    const { byId } = await setup(ServicesPage, Object.values(Permission));
+    expect(byId('services-table')?.querySelector('td.empty')?.textContent?.trim()).toBe('No services.');
+  });
+
+  it('services: Enter in the replicas box scales like the button', async () => {
+    api.on('POST /api/endpoints/3/docker/services/id-web/update', { body: { Warnings: null } });
+    const { byId, settle } = await setup(ServicesPage, Object.values(Permission));
+    const input = byId<HTMLInputElement>('service-scale-input-web')!;
+    input.value = '4';
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    await settle();
+    const sent = api.last('POST /api/endpoints/3/docker/services/id-web/update');
+    expect((sent?.body as { Mode: unknown }).Mode).toEqual({ Replicated: { Replicas: 4 } });
+    expect(
+      TestBed.inject(ToastService)
+        .toasts()
+        .map((t) => t.message),
+    ).toContain('web scaled to 4');
+  });
+
   it('services: a read-only role sees no create, scale or remove', async () => {
     const { byId } = await setup(ServicesPage, READ_ONLY);
     expect(byId('service-row-web')).not.toBeNull();
@@ -325,12 +400,41 @@ describe('Swarm pages', () => {
     expect(byId('node-promote-node2')).not.toBeNull();
   });
 
+  it('swarm: the cluster facts are labelled terms, the nodes a sortable, filterable table', async () => {
+    const { el, byId, settle } = await setup(SwarmPage, Object.values(Permission));
+    const facts = [...el.querySelectorAll('[data-testid="swarm-overview"] .facts > div')].map((d) => [
+      d.querySelector('dt')?.textContent?.trim(),
+      d.querySelector('dd')?.textContent?.trim(),
+    ]);
+    expect(facts.slice(0, 3)).toEqual([
+      ['Cluster id', 'swarm-1'],
+      ['Managers', '1'],
+      ['Workers', '2'],
+    ]);
+    const table = byId('swarm-nodes')!;
+    expect(
+      [...table.querySelectorAll('th')].map((th) => th.textContent?.replace(/[↕▲▼]/g, '').trim()),
+    ).toEqual(['Name', 'Role', 'Availability', 'Status', 'Engine', 'Address', 'Labels', 'Actions']);
+    const rows = () => [...table.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-testid'));
+    expect(rows()).toEqual(['node-row-node1', 'node-row-node2', 'node-row-node3']);
+    expect(byId('node-role-node1')?.textContent).toContain('leader');
+    expect(byId('node-availability-node2')?.getAttribute('aria-label')).toBe('Availability of node2');
+    const search = byId<HTMLInputElement>('nodes-search')!;
+    search.value = 'worker';
+    search.dispatchEvent(new Event('input'));
+    await settle();
+    expect(rows()).toEqual(['node-row-node2', 'node-row-node3']);
+  });
+
   it('swarm: a read-only role sees the nodes but no tokens and no actions', async () => {
     const { byId } = await setup(SwarmPage, READ_ONLY);
     expect(byId('node-row-node3')).not.toBeNull();
     expect(byId('swarm-join-tokens')).toBeNull();
     expect(byId('node-availability-node2')).toBeNull();
     expect(byId('node-promote-node2')).toBeNull();
+    expect([...byId('swarm-nodes')!.querySelectorAll('th')].map((th) => th.textContent)).not.toContain(
+      'Actions',
+    );
     // Not an agent environment: no host view to link to.
     expect(byId('node-host-node3')).toBeNull();
   });
