@@ -1,79 +1,51 @@
-import { expect, test, type Page } from '@playwright/test';
-import { TestServer } from '@capstan/testing';
+import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+
+import {
+  SOCKET,
+  addEnvironment,
+  hasDocker,
+  logIn,
+  screenshots,
+  startPortal,
+  type Portal,
+} from './support/portal';
 
 // Containers in the portal on the real Docker engine (local socket): add the local environment from the first-run
 // offer, create a container from the form, see it running,
 // console (exec over /api/websocket/exec), logs, remove; screenshots in light, dark and at 390 px.
-const SOCKET = '/var/run/docker.sock';
 const IMAGE = 'capstan/busybox:local';
-const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
-const hasDocker = existsSync(SOCKET);
 if (!hasDocker && process.env['CI'] === 'true')
   throw new Error(`${SOCKET} is missing: run tools/setup/docker.sh`);
 
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
-}
+const shot = screenshots();
 
 test.describe('containers in the portal', () => {
   test.skip(!hasDocker, `no Docker engine at ${SOCKET} (run tools/setup/docker.sh)`);
 
-  let server: TestServer;
-  let token = '';
+  let portal: Portal;
   let envId = 0;
-  const password = `admin-${randomBytes(8).toString('hex')}`;
   const name = `capstan-e2e-${randomBytes(3).toString('hex')}`;
   const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
 
   test.beforeAll(async () => {
-    // A portal built elsewhere (CAPSTAN_PORTAL_DIR) is served instead of dist/apps/portal when given.
-    const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
-    server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
-    const init = await server.request('POST', '/api/users/admin/init', {
-      body: { username: 'admin', password },
-    });
-    expect(init.status, init.text).toBe(200);
-    const auth = await server.request<{ jwt: string }>('POST', '/api/auth', {
-      body: { username: 'admin', password },
-    });
-    token = auth.body.jwt;
+    portal = await startPortal();
   });
 
   /** The local environment through the API, for a test that runs without the first one. */
   async function ensureEnvironment(): Promise<void> {
-    if (envId) return;
-    const form = new FormData();
-    form.append('Name', 'local');
-    form.append('EndpointCreationType', '1');
-    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}` },
-      body: form,
-    });
-    expect(created.status, await created.clone().text()).toBe(200);
-    envId = ((await created.json()) as { Id: number }).Id;
+    if (!envId) envId = await addEnvironment(portal, 'local');
   }
 
   test.afterAll(async () => {
-    if (server && envId)
+    if (portal && envId)
       for (const c of [name, `${name}-bob`, `${name}-admin`])
-        await server.request('DELETE', docker(`/containers/${c}?force=1`), { token });
-    await server?.dispose();
+        await portal.server.request('DELETE', docker(`/containers/${c}?force=1`), { token: portal.admin });
+    await portal?.server.dispose();
   });
 
-  async function login(page: Page): Promise<void> {
-    await page.goto(server.baseUrl + '/login');
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await expect(page.getByTestId('nav-home')).toBeVisible();
-  }
-
   test('create from the portal → running in the list → console → logs → remove', async ({ page }) => {
-    await login(page);
+    await logIn(page, portal.baseUrl, 'admin', portal.adminPassword);
     // First run: home offers the local Docker socket; one click adds it, its card opens the environment.
     await page.getByTestId('local-env-add').click();
     await expect(page.getByTestId('env-status-local')).toHaveText('Up');
@@ -133,7 +105,7 @@ test.describe('containers in the portal', () => {
     // Dark theme and a phone: the list stays usable, nothing overflows the page.
     // The theme follows the system (auto) until the user picks one.
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.goto(`${server.baseUrl}/environments/${envId}/docker/containers`);
+    await page.goto(`${portal.baseUrl}/environments/${envId}/docker/containers`);
     await expect(page.getByTestId(`state-${name}`)).toHaveText('running');
     await shot(page, 'containers-06-list-dark');
     await page.setViewportSize({ width: 390, height: 844 });
@@ -151,7 +123,9 @@ test.describe('containers in the portal', () => {
     await page.getByTestId('remove-confirm').click();
     await expect(page.getByTestId(`bulk-item-${name}`)).toContainText('done');
     await expect(page.getByTestId(`container-row-${name}`)).toHaveCount(0);
-    const gone = await server.request('GET', docker(`/containers/${name}/json`), { token });
+    const gone = await portal.server.request('GET', docker(`/containers/${name}/json`), {
+      token: portal.admin,
+    });
     expect(gone.status).toBe(404);
   });
 
@@ -161,31 +135,31 @@ test.describe('containers in the portal', () => {
     await ensureEnvironment();
     // Bob: a Standard user (role 3) on this environment.
     const bobPassword = `bob-${randomBytes(8).toString('hex')}`;
-    const bob = await server.request<{ Id: number }>('POST', '/api/users', {
-      token,
+    const bob = await portal.server.request<{ Id: number }>('POST', '/api/users', {
+      token: portal.admin,
       body: { username: 'bob', password: bobPassword, role: 2 },
     });
     expect(bob.status, bob.text).toBe(200);
-    const policy = await server.request('PUT', `/api/endpoints/${envId}`, {
-      token,
+    const policy = await portal.server.request('PUT', `/api/endpoints/${envId}`, {
+      token: portal.admin,
       body: { UserAccessPolicies: { [String(bob.body.Id)]: { RoleId: 3 } } },
     });
     expect(policy.status, policy.text).toBe(200);
     // The administrator's own container (private to administrators).
-    const adminContainer = await server.request('POST', docker(`/containers/create?name=${name}-admin`), {
-      token,
-      body: { Image: IMAGE, Cmd: ['sleep', '3600'] },
-    });
+    const adminContainer = await portal.server.request(
+      'POST',
+      docker(`/containers/create?name=${name}-admin`),
+      {
+        token: portal.admin,
+        body: { Image: IMAGE, Cmd: ['sleep', '3600'] },
+      },
+    );
     expect(adminContainer.status, adminContainer.text).toBe(201);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(server.baseUrl + '/login');
-    await page.getByTestId('login-username').fill('bob');
-    await page.getByTestId('login-password').fill(bobPassword);
-    await page.getByTestId('login-submit').click();
-    await expect(page.getByTestId('nav-home')).toBeVisible();
-    await page.goto(`${server.baseUrl}/environments/${envId}/docker/containers`);
+    await logIn(page, portal.baseUrl, 'bob', bobPassword);
+    await page.goto(`${portal.baseUrl}/environments/${envId}/docker/containers`);
     await expect(page.getByTestId('containers-live')).not.toHaveText('');
     await expect(page.getByTestId(`container-row-${name}-admin`)).toHaveCount(0);
 
@@ -206,10 +180,10 @@ test.describe('containers in the portal', () => {
     await context.close();
 
     // The resource control says so on the server too.
-    const inspect = await server.request<{ Portainer?: { ResourceControl?: { Public: boolean } } }>(
+    const inspect = await portal.server.request<{ Portainer?: { ResourceControl?: { Public: boolean } } }>(
       'GET',
       docker(`/containers/${name}-bob/json`),
-      { token },
+      { token: portal.admin },
     );
     expect(inspect.body.Portainer?.ResourceControl?.Public).toBe(true);
   });

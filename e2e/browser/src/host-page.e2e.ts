@@ -1,11 +1,24 @@
-import { expect, test, type Page } from '@playwright/test';
-import { agentAnswers, freePort, TestServer } from '@capstan/testing';
+import { expect, test } from '@playwright/test';
+import { agentAnswers, freePort } from '@capstan/testing';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+
+import {
+  AGENT_DIR,
+  AGENT_MAIN,
+  SOCKET,
+  addEnvironment,
+  hasBuiltAgent,
+  hasDocker,
+  logIn,
+  screenshots,
+  startPortal,
+  type Portal,
+} from './support/portal';
 
 // The Host page of an agent environment, as Portainer's agent is deployed: the built agent (dist/apps/agent) in a
 // container of the local Node base image, the Docker socket and a "host root" bind-mounted at /host — here a temp
@@ -13,10 +26,7 @@ import { promisify } from 'node:util';
 // administrator opens Host from the environment's nav (engine facts, PCI devices, disks; host files off), turns
 // on "Host management features" on the environment's edit page, and browses the host's files (rooted at /host)
 // with the keyboard; the same page at 390 px in the dark theme.
-const SOCKET = '/var/run/docker.sock';
-const AGENT_DIR = join(__dirname, '../../../dist/apps/agent');
 const IMAGE = 'capstan/node:20-local';
-const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
 const run = promisify(execFile);
 function hasImage(): boolean {
   try {
@@ -26,15 +36,13 @@ function hasImage(): boolean {
     return false;
   }
 }
-const ready = existsSync(SOCKET) && existsSync(join(AGENT_DIR, 'main.js')) && hasImage();
+const ready = hasDocker && hasBuiltAgent && hasImage();
 if (!ready && process.env['CI'] === 'true')
   throw new Error(
-    `the host page test needs ${SOCKET}, the built agent (${AGENT_DIR}) and the image ${IMAGE}`,
+    `the host page test needs ${SOCKET}, the built agent (${AGENT_MAIN}) and the image ${IMAGE}`,
   );
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `host-${name}.png`), fullPage: true });
-}
+const shot = screenshots('host-');
 
 /** The host root the agent sees at /host: sysfs excerpts (sizes in 512-byte sectors), pci.ids, a file or two. */
 const FAKE_HOST: Record<string, string> = {
@@ -54,11 +62,10 @@ const FAKE_HOST: Record<string, string> = {
 test.describe('host page on an agent environment (agent container, fake host root)', () => {
   test.skip(!ready, `needs ${SOCKET}, the built agent (npx nx build agent) and ${IMAGE}`);
 
-  let server: TestServer;
+  let portal: Portal;
   let hostRoot = '';
   let envId = 0;
   const container = `capstan-e2e-host-agent-${randomBytes(3).toString('hex')}`;
-  const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
 
   test.beforeAll(async () => {
     hostRoot = mkdtempSync(join(tmpdir(), 'capstan-host-root-'));
@@ -94,49 +101,23 @@ test.describe('host page on an agent environment (agent container, fake host roo
       if (Date.now() > until) throw new Error(`the agent container did not answer on ${port}`);
       await new Promise((r) => setTimeout(r, 150));
     }
-    const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
-    server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
-    expect(
-      (
-        await server.request('POST', '/api/users/admin/init', {
-          body: { username: 'admin', password: adminPassword },
-        })
-      ).status,
-    ).toBe(200);
-    const admin = (
-      await server.request<{ jwt: string }>('POST', '/api/auth', {
-        body: { username: 'admin', password: adminPassword },
-      })
-    ).body.jwt;
-    const form = new FormData();
-    form.append('Name', 'agent-host');
-    form.append('EndpointCreationType', '2');
-    form.append('URL', `127.0.0.1:${port}`);
-    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${admin}` },
-      body: form,
-    });
-    expect(created.status).toBe(200);
-    envId = ((await created.json()) as { Id: number }).Id;
+    portal = await startPortal();
+    envId = await addEnvironment(portal, 'agent-host', `127.0.0.1:${port}`);
   });
 
   test.afterAll(async () => {
     await run('docker', ['rm', '-f', container]).catch(() => undefined);
-    await server?.dispose();
+    await portal?.server.dispose();
     if (hostRoot) rmSync(hostRoot, { recursive: true, force: true });
   });
 
   test('an administrator reads the host hardware, turns on host management and browses /host', async ({
     page,
   }) => {
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(adminPassword);
-    await page.getByTestId('login-submit').click();
-    await expect(page.getByTestId('nav-home')).toBeVisible();
+    const { baseUrl } = portal;
+    await logIn(page, baseUrl, 'admin', portal.adminPassword);
 
-    await page.goto(`${server.baseUrl}/environments/${envId}/docker`);
+    await page.goto(`${baseUrl}/environments/${envId}/docker`);
     await page.getByTestId('env-nav-host').click();
     await expect(page).toHaveURL(new RegExp(`/environments/${envId}/docker/host`));
     // The engine's facts: this machine's engine, through the agent.
@@ -153,14 +134,14 @@ test.describe('host page on an agent environment (agent container, fake host roo
     await shot(page, '01-overview');
 
     // The environment's security setting, from its edit page.
-    await page.goto(`${server.baseUrl}/environments/${envId}/edit`);
+    await page.goto(`${baseUrl}/environments/${envId}/edit`);
     await page.getByTestId('edit-tab-security').click();
     await page.getByTestId('security-enableHostManagementFeatures').check();
     await page.getByTestId('security-save').click();
     await expect(page.getByTestId('security-save')).toBeEnabled();
     await expect(page.getByTestId('security-enableHostManagementFeatures')).toBeChecked();
 
-    await page.goto(`${server.baseUrl}/environments/${envId}/docker/host`);
+    await page.goto(`${baseUrl}/environments/${envId}/docker/host`);
     await expect(page.getByTestId('browse-row-etc')).toBeVisible();
     await expect(page.getByTestId('browse-row-sys')).toBeVisible();
     await expect(page.getByTestId('browse-crumbs')).toContainText('host');
@@ -179,11 +160,15 @@ test.describe('host page on an agent environment (agent container, fake host roo
     // A phone in the dark theme: the tables and the browser stay within the screen.
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.baseUrl}/environments/${envId}/docker/host`);
+    await page.goto(`${baseUrl}/environments/${envId}/docker/host`);
     await expect(page.getByTestId('host-pci-table')).toBeVisible();
     await expect(page.getByTestId('browse-row-etc')).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // The environment's nav is one sideways-scrolling row here: its active tab, the last one (off screen unless
+    // scrolled to), is in view, but for a sub-pixel at the end of the scroll range.
+    await expect(page.getByTestId('env-nav-host')).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByTestId('env-nav-host')).toBeInViewport({ ratio: 0.95 });
     await shot(page, '03-390px-dark');
   });
 });

@@ -1,14 +1,22 @@
 import { expect, test, type Page } from '@playwright/test';
-import { TestServer } from '@capstan/testing';
+import type { TestServer } from '@capstan/testing';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+import {
+  RESULTS_DIR,
+  SOCKET,
+  addEnvironment,
+  hasDocker,
+  logIn,
+  screenshots,
+  startPortal,
+  type Portal,
+} from './support/portal';
+
 // Images, volumes and networks pages on the real Docker engine (local socket), through Capstan's proxy.
-const SOCKET = '/var/run/docker.sock';
 const IMAGE = 'capstan/busybox:local';
-const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
-const hasDocker = existsSync(SOCKET);
 if (!hasDocker && process.env['CI'] === 'true')
   throw new Error(`${SOCKET} is missing: run tools/setup/docker.sh`);
 
@@ -29,19 +37,18 @@ function registry(): { address: string; user: string; password: string } | undef
   };
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
+const shot = screenshots();
 
 const suffix = () => randomBytes(3).toString('hex');
 
 test.describe('Docker resources in the portal', () => {
   test.skip(!hasDocker, `no Docker engine at ${SOCKET} (run tools/setup/docker.sh)`);
 
+  let portal: Portal;
   let server: TestServer;
+  /** The administrator's JWT. */
   let token = '';
   let envId = 0;
-  const password = `admin-${randomBytes(8).toString('hex')}`;
   const volume = `capstan-e2e-vol-${suffix()}`;
   const network = `capstan-e2e-net-${suffix()}`;
   // A /24 in 10.231.0.0/16 that no other test network uses (the engine refuses overlaps).
@@ -52,27 +59,9 @@ test.describe('Docker resources in the portal', () => {
   const containers: string[] = [];
 
   test.beforeAll(async () => {
-    // A portal built elsewhere (CAPSTAN_PORTAL_DIR) is served instead of dist/apps/portal when given.
-    const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
-    server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
-    const init = await server.request('POST', '/api/users/admin/init', {
-      body: { username: 'admin', password },
-    });
-    expect(init.status, init.text).toBe(200);
-    const auth = await server.request<{ jwt: string }>('POST', '/api/auth', {
-      body: { username: 'admin', password },
-    });
-    token = auth.body.jwt;
-    const form = new FormData();
-    form.append('Name', `local-${suffix()}`);
-    form.append('EndpointCreationType', '1');
-    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}` },
-      body: form,
-    });
-    expect(created.status, await created.clone().text()).toBe(200);
-    envId = ((await created.json()) as { Id: number }).Id;
+    portal = await startPortal();
+    ({ server, admin: token } = portal);
+    envId = await addEnvironment(portal, `local-${suffix()}`);
   });
 
   test.afterAll(async () => {
@@ -95,15 +84,7 @@ test.describe('Docker resources in the portal', () => {
     await server?.dispose();
   });
 
-  async function login(page: Page): Promise<void> {
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    // On a phone the navigation is behind the menu button: the home page's URL says the login worked.
-    await expect(page).toHaveURL(/\/home$/);
-    await expect(page.getByTestId('user-menu')).toBeVisible();
-  }
+  const login = (page: Page) => logIn(page, portal.baseUrl, 'admin', portal.adminPassword);
 
   test('volume with a driver option: create, see, remove', async ({ page }) => {
     await login(page);
@@ -227,7 +208,7 @@ test.describe('Docker resources in the portal', () => {
     // Export downloads the tar through the proxy; importing it back loads the same image.
     const download = page.waitForEvent('download');
     await page.getByTestId(`image-export-${label}`).click();
-    const tar = join(shots, '..', `export-${suffix()}.tar`);
+    const tar = join(RESULTS_DIR, `export-${suffix()}.tar`);
     await (await download).saveAs(tar);
     expect(statSync(tar).size).toBeGreaterThan(100_000);
     await page.getByTestId('image-import').click();

@@ -1,88 +1,47 @@
-import { expect, test, type Page } from '@playwright/test';
-import { agentAnswers, freePort, TestServer } from '@capstan/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+
+import {
+  AGENT_MAIN,
+  SOCKET,
+  addEnvironment,
+  apiLogin,
+  engine,
+  hasBuiltAgent,
+  hasDocker,
+  logIn,
+  screenshots,
+  startAgent,
+  startPortal,
+  type Portal,
+  type RunningAgent,
+} from './support/portal';
 
 // The volume browser of an agent environment, used by a Standard user: the real agent (dist/apps/agent, classic
 // mode on the local engine, 127.0.0.1), the environment's AllowVolumeBrowserForRegularUsers on, a volume the user
 // created. Upload, list with size, enter a directory (keyboard), breadcrumb, download, rename, delete — and the
 // same page at 390 px wide.
-const SOCKET = '/var/run/docker.sock';
-const AGENT_MAIN = join(__dirname, '../../../dist/apps/agent/main.js');
-const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
-const ready = existsSync(SOCKET) && existsSync(AGENT_MAIN);
+const ready = hasDocker && hasBuiltAgent;
 if (!ready && process.env['CI'] === 'true')
   throw new Error(`the volume browser test needs ${SOCKET} and the built agent (${AGENT_MAIN})`);
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `volume-browser-${name}.png`), fullPage: true });
-}
-
-function engineDelete(path: string): Promise<void> {
-  return new Promise((resolve) => {
-    const req = httpRequest({ socketPath: SOCKET, method: 'DELETE', path }, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    });
-    req.on('error', () => resolve());
-    req.end();
-  });
-}
+const shot = screenshots('volume-browser-');
 
 test.describe('volume browser on an agent environment (real agent, local engine)', () => {
   test.skip(!ready, `needs ${SOCKET} and the built agent (npx nx build agent)`);
 
-  let server: TestServer;
-  let agent: ChildProcess | undefined;
-  let agentDir = '';
+  let portal: Portal;
+  let agent: RunningAgent | undefined;
   let envId = 0;
-  const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
   const userPassword = `user-${randomBytes(8).toString('hex')}A1!`;
   const username = `browse-${randomBytes(3).toString('hex')}`;
   const volume = `capstan-e2e-browse-${randomBytes(3).toString('hex')}`;
 
   test.beforeAll(async () => {
-    const port = await freePort();
-    agentDir = mkdtempSync(join(tmpdir(), 'capstan-agent-browse-'));
-    agent = spawn(process.execPath, [AGENT_MAIN], {
-      env: { PATH: process.env['PATH'] ?? '', AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1' },
-      cwd: agentDir,
-      stdio: 'ignore',
-    });
-    const until = Date.now() + 15_000;
-    while (!(await agentAnswers(port))) {
-      if (Date.now() > until || agent.exitCode !== null)
-        throw new Error(`the agent did not answer on ${port}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
-    server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
-    expect(
-      (
-        await server.request('POST', '/api/users/admin/init', {
-          body: { username: 'admin', password: adminPassword },
-        })
-      ).status,
-    ).toBe(200);
-    const login = async (u: string, p: string) =>
-      (await server.request<{ jwt: string }>('POST', '/api/auth', { body: { username: u, password: p } }))
-        .body.jwt;
-    const admin = await login('admin', adminPassword);
-    const form = new FormData();
-    form.append('Name', 'agent');
-    form.append('EndpointCreationType', '2');
-    form.append('URL', `127.0.0.1:${port}`);
-    const created = await fetch(`${server.baseUrl}/api/endpoints`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${admin}` },
-      body: form,
-    });
-    expect(created.status).toBe(200);
-    envId = ((await created.json()) as { Id: number }).Id;
+    agent = await startAgent();
+    portal = await startPortal();
+    const { server, admin } = portal;
+    envId = await addEnvironment(portal, 'agent', `127.0.0.1:${agent.port}`);
     const user = await server.request<{ Id: number }>('POST', '/api/users', {
       token: admin,
       body: { username, password: userPassword, role: 2 },
@@ -96,7 +55,7 @@ test.describe('volume browser on an agent environment (real agent, local engine)
       expect(r.status, r.text).toBe(200);
     }
     // The user's own volume (created through the proxy: private to them), with a directory holding a file.
-    const token = await login(username, userPassword);
+    const token = await apiLogin(server, username, userPassword);
     const vol = await server.request('POST', `/api/endpoints/${envId}/docker/volumes/create`, {
       token,
       body: { Name: volume },
@@ -106,7 +65,7 @@ test.describe('volume browser on an agent environment (real agent, local engine)
     upload.append('Path', '/docs');
     upload.append('file', new Blob(['# read me\n']), 'README.md');
     const put = await fetch(
-      `${server.baseUrl}/api/endpoints/${envId}/docker/v2/browse/put?volumeID=${volume}`,
+      `${portal.baseUrl}/api/endpoints/${envId}/docker/v2/browse/put?volumeID=${volume}`,
       {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}` },
@@ -117,22 +76,16 @@ test.describe('volume browser on an agent environment (real agent, local engine)
   });
 
   test.afterAll(async () => {
-    agent?.kill('SIGTERM');
-    await engineDelete(`/volumes/${volume}?force=1`);
-    await server?.dispose();
-    if (agentDir) rmSync(agentDir, { recursive: true, force: true });
+    await agent?.stop();
+    await engine('DELETE', `/volumes/${volume}?force=1`).catch(() => undefined);
+    await portal?.server.dispose();
   });
 
   test('a Standard user uploads, browses, downloads, renames and deletes files of their volume', async ({
     page,
   }) => {
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(userPassword);
-    await page.getByTestId('login-submit').click();
-    await expect(page.getByTestId('nav-home')).toBeVisible();
-
-    await page.goto(`${server.baseUrl}/environments/${envId}/docker/volumes`);
+    await logIn(page, portal.baseUrl, username, userPassword);
+    await page.goto(`${portal.baseUrl}/environments/${envId}/docker/volumes`);
     await page.getByTestId(`volume-browse-${volume}`).click();
     await expect(page).toHaveURL(new RegExp(`/volumes/${volume}/browse`));
     await expect(page.getByTestId('browse-row-docs')).toBeVisible();
