@@ -5,9 +5,14 @@ export * from './lib/models';
 export {
   DockerApi,
   SNAPSHOT_HEADER,
+  UploadError,
+  XHR_FACTORY,
   unreachableNodesOf,
+  uploadFailure,
   type DockerQuery,
   type ListSource,
+  type UploadAnswer,
+  type UploadProgress,
 } from './lib/docker/docker-api';
 export * from './lib/docker/resources-format';
 export * from './lib/docker/resources-images';
@@ -60,6 +65,7 @@ export {
 // Test helpers (a fake fetch for the generated client). Tree-shaken out of the app: only specs use them.
 export {
   FakeApi,
+  ManualXhr,
   provideFakeApi,
   userFactory,
   type FakeReply,

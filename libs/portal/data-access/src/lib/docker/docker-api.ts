@@ -1,4 +1,4 @@
-import { Injectable, inject } from '@angular/core';
+import { InjectionToken, Injectable, inject } from '@angular/core';
 import { API_HEADERS } from '@capstan/contracts-api';
 import { UNREACHABLE_NODES_HEADER, parseUnreachableNodes } from '@capstan/contracts-agent/wire';
 
@@ -24,6 +24,52 @@ export interface ListSource {
   unreachableNodes: string[];
 }
 
+/** XMLHttpRequest for uploads with progress (fetch reports none); tests provide a double. */
+export const XHR_FACTORY = new InjectionToken<() => XMLHttpRequest>('XHR_FACTORY', {
+  providedIn: 'root',
+  factory: () => () => new XMLHttpRequest(),
+});
+
+/** How much of an upload has been sent; `total` is null when the browser cannot tell. */
+export interface UploadProgress {
+  loaded: number;
+  total: number | null;
+}
+
+/** An upload's answer, whatever its status (the caller reads the engine's or the agent's body). */
+export interface UploadAnswer {
+  status: number;
+  text: string;
+}
+
+/** The `ApiError` of an upload's answer with an error status (Capstan's or the agent's `{message, details}`), else null. */
+export function uploadFailure(answer: UploadAnswer): ApiError | null {
+  if (answer.status >= 200 && answer.status < 300) return null;
+  let body: { message?: unknown; details?: unknown } = {};
+  try {
+    body = JSON.parse(answer.text) as typeof body;
+  } catch {
+    body = { message: answer.text.slice(0, 300) };
+  }
+  return new ApiError(
+    answer.status,
+    typeof body.message === 'string' && body.message
+      ? body.message
+      : `Request failed with status ${answer.status}`,
+    typeof body.details === 'string' ? body.details : '',
+  );
+}
+
+/** An upload that did not get an answer: the network failed, or the caller stopped it (`aborted`). */
+export class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly aborted: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** Node hints kept at most (container ids/names and exec ids → Swarm node). */
 const MAX_NODE_HINTS = 20_000;
 const CONTAINER_PATH = /^\/containers\/([^/?]+)\//;
@@ -39,6 +85,7 @@ export class DockerApi {
   private readonly fetchImpl = inject(API_FETCH);
   private readonly base = inject(API_BASE_URL);
   private readonly client = inject(ApiClient);
+  private readonly xhr = inject(XHR_FACTORY);
 
   /**
    * Swarm agent environments: the node of each container seen in a `/containers/json` list (its
@@ -137,6 +184,60 @@ export class DockerApi {
     });
     if (!response.ok) throw ApiError.from(response, await readJson(response));
     return response;
+  }
+
+  /**
+   * A request body sent with upload progress (volume browser uploads, image imports): XMLHttpRequest with the same
+   * CSRF token and 401 handling as the other calls. Resolves with the answer whatever its status; rejects with
+   * `UploadError` on a network failure or when `signal` aborts (the request is cancelled).
+   */
+  upload(
+    envId: number,
+    method: string,
+    path: string,
+    options: {
+      query?: DockerQuery;
+      body: Blob | FormData;
+      contentType?: string;
+      onProgress?: (progress: UploadProgress) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<UploadAnswer> {
+    const url = this.url(envId, path, options.query);
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new UploadError('Upload stopped', true));
+        return;
+      }
+      const xhr = this.xhr();
+      xhr.open(method, url);
+      xhr.withCredentials = true;
+      if (options.contentType) xhr.setRequestHeader('Content-Type', options.contentType);
+      const csrf = this.client.currentCsrfToken;
+      if (csrf) xhr.setRequestHeader(API_HEADERS.csrfToken, csrf);
+      const stop = (): void => xhr.abort();
+      options.signal?.addEventListener('abort', stop, { once: true });
+      const done = (): void => options.signal?.removeEventListener('abort', stop);
+      xhr.upload.onprogress = (e) =>
+        options.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : null });
+      xhr.onload = () => {
+        done();
+        const token = xhr.getResponseHeader(API_HEADERS.csrfToken);
+        if (token) this.client.noteCsrfToken(token);
+        if (xhr.status === 401)
+          this.client.events.next({ type: 'unauthorized', path: new URL(url, 'http://x').pathname });
+        resolve({ status: xhr.status, text: xhr.responseText });
+      };
+      xhr.onerror = () => {
+        done();
+        reject(new UploadError('The upload failed (network error)', false));
+      };
+      xhr.onabort = () => {
+        done();
+        reject(new UploadError('Upload stopped', true));
+      };
+      xhr.send(options.body);
+    });
   }
 
   /**

@@ -1,4 +1,7 @@
+import { inject } from '@angular/core';
+
 import { API_BASE_URL, API_FETCH } from '../api/api-client';
+import { XHR_FACTORY } from '../docker/docker-api';
 
 /**
  * A fake `fetch` for unit tests: routes by "METHOD /path" to canned replies and records every request.
@@ -73,10 +76,133 @@ export function userFactory(
   };
 }
 
-/** Providers that route the API client to a FakeApi. */
+/** Providers that route the API client (fetch, and the XMLHttpRequest uploads) to a FakeApi. */
 export function provideFakeApi(api: FakeApi) {
   return [
     { provide: API_FETCH, useValue: api.fetch },
     { provide: API_BASE_URL, useValue: 'http://localhost' },
+    // Whatever API_FETCH the test ends up with (e.g. multipartFetch) also serves uploads.
+    { provide: XHR_FACTORY, useFactory: () => fetchBackedXhr(inject(API_FETCH)) },
   ];
+}
+
+/**
+ * An XMLHttpRequest double for uploads that sends through a fetch function: one progress event with the whole
+ * body, then the answer (or onerror when the fetch throws, onabort on abort()).
+ */
+export function fetchBackedXhr(fetchImpl: typeof fetch): () => XMLHttpRequest {
+  return () => new FetchBackedXhr(fetchImpl) as unknown as XMLHttpRequest;
+}
+
+class FetchBackedXhr {
+  withCredentials = false;
+  status = 0;
+  responseText = '';
+  readonly upload: {
+    onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null;
+  } = { onprogress: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  private method = 'GET';
+  private url = '';
+  private readonly headers = new Headers();
+  private answerHeaders = new Headers();
+  private aborted = false;
+
+  constructor(private readonly fetchImpl: typeof fetch) {}
+
+  open(method: string, url: string): void {
+    this.method = method;
+    this.url = url;
+  }
+
+  setRequestHeader(name: string, value: string): void {
+    this.headers.set(name, value);
+  }
+
+  getResponseHeader(name: string): string | null {
+    return this.answerHeaders.get(name);
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.onabort?.();
+  }
+
+  send(body: Blob | FormData | null): void {
+    const size = body instanceof Blob ? body.size : 0;
+    void (async () => {
+      try {
+        const res = await this.fetchImpl(
+          new Request(new URL(this.url, 'http://localhost'), {
+            method: this.method,
+            headers: this.headers,
+            body,
+          }),
+        );
+        if (this.aborted) return;
+        this.upload.onprogress?.({ loaded: size, total: size, lengthComputable: size > 0 });
+        this.status = res.status;
+        this.answerHeaders = res.headers;
+        this.responseText = await res.text();
+        this.onload?.();
+      } catch {
+        if (!this.aborted) this.onerror?.();
+      }
+    })();
+  }
+}
+
+/**
+ * An XMLHttpRequest double the test drives: records what was sent, then the test plays the network's part
+ * (`progress`, `answer`, `onerror`). Provide it with `{ provide: XHR_FACTORY, useValue: ManualXhr.factory }`.
+ */
+export class ManualXhr {
+  static last: ManualXhr | null = null;
+  method = '';
+  url = '';
+  withCredentials = false;
+  readonly headers: Record<string, string> = {};
+  readonly upload: { onprogress: ((e: ProgressEvent) => void) | null } = { onprogress: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  status = 0;
+  responseText = '';
+  sent: unknown = undefined;
+  aborted = false;
+  constructor() {
+    ManualXhr.last = this;
+  }
+  static readonly factory = (): XMLHttpRequest => new ManualXhr() as unknown as XMLHttpRequest;
+  open(method: string, url: string): void {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader(name: string, value: string): void {
+    this.headers[name] = value;
+  }
+  getResponseHeader(): string | null {
+    return null;
+  }
+  send(body: unknown): void {
+    this.sent = body;
+  }
+  abort(): void {
+    this.aborted = true;
+    this.onabort?.();
+  }
+  progress(loaded: number, total: number | null): void {
+    this.upload.onprogress?.({
+      loaded,
+      total: total ?? 0,
+      lengthComputable: total !== null,
+    } as ProgressEvent);
+  }
+  answer(status: number, text: string): void {
+    this.status = status;
+    this.responseText = text;
+    this.onload?.();
+  }
 }

@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, output, signal } from '@angular/core';
-import { API_HEADERS } from '@capstan/contracts-api';
-import { ApiClient, DockerApi, formatBytes } from '@capstan/portal-data-access';
+import { DockerApi, errorMessage, formatBytes, UploadError } from '@capstan/portal-data-access';
 import { Alert, Dialog } from '@capstan/portal-ui';
 
 interface LoadLine {
@@ -12,8 +11,8 @@ interface LoadLine {
 }
 
 /**
- * Import images from a tar (as `docker save` writes it) with `POST /images/load`. The upload goes through
- * XMLHttpRequest because fetch reports no upload progress; the engine's answer (JSON lines such as
+ * Import images from a tar (as `docker save` writes it) with `POST /images/load`, with upload progress
+ * (`DockerApi.upload`); the engine's answer (JSON lines such as
  * `{"stream":"Loaded image: a:b"}` or an error line) is shown when it ends.
  */
 @Component({
@@ -101,7 +100,6 @@ interface LoadLine {
 })
 export class ImageImportDialog {
   private readonly docker = inject(DockerApi);
-  private readonly client = inject(ApiClient);
   readonly envId = input.required<number>();
   readonly closed = output<void>();
   readonly imported = output<string[]>();
@@ -113,10 +111,10 @@ export class ImageImportDialog {
   protected readonly loaded = signal<string[]>([]);
   protected readonly error = signal<string | null>(null);
   protected readonly bytes = formatBytes;
-  private xhr: XMLHttpRequest | null = null;
+  private stop: AbortController | null = null;
 
   constructor() {
-    inject(DestroyRef).onDestroy(() => this.xhr?.abort());
+    inject(DestroyRef).onDestroy(() => this.stop?.abort());
   }
 
   protected pick(files: FileList | null): void {
@@ -125,7 +123,7 @@ export class ImageImportDialog {
     this.loaded.set([]);
   }
 
-  protected upload(event: Event): void {
+  protected async upload(event: Event): Promise<void> {
     event.preventDefault();
     const file = this.file();
     if (!file || this.busy()) return;
@@ -134,32 +132,31 @@ export class ImageImportDialog {
     this.loaded.set([]);
     this.sent.set(0);
     this.percent.set(0);
-    const xhr = new XMLHttpRequest();
-    this.xhr = xhr;
-    xhr.open('POST', this.docker.url(this.envId(), '/images/load', { quiet: 0 }));
-    xhr.withCredentials = true;
-    xhr.setRequestHeader('Content-Type', 'application/x-tar');
-    const csrf = this.client.currentCsrfToken;
-    if (csrf) xhr.setRequestHeader(API_HEADERS.csrfToken, csrf);
-    xhr.upload.onprogress = (e) => {
-      this.sent.set(e.loaded);
-      if (e.lengthComputable) this.percent.set(Math.round((e.loaded / e.total) * 100));
-    };
-    xhr.onload = () => {
-      const token = xhr.getResponseHeader(API_HEADERS.csrfToken);
-      if (token) this.client.noteCsrfToken(token);
+    const stop = new AbortController();
+    this.stop = stop;
+    try {
+      const answer = await this.docker.upload(this.envId(), 'POST', '/images/load', {
+        query: { quiet: 0 },
+        body: file,
+        contentType: 'application/x-tar',
+        signal: stop.signal,
+        onProgress: (p) => {
+          this.sent.set(p.loaded);
+          if (p.total) this.percent.set(Math.round((p.loaded / p.total) * 100));
+        },
+      });
       this.percent.set(100);
-      this.finish(xhr.status, xhr.responseText);
-    };
-    xhr.onerror = () => this.fail('The upload failed (network error).');
-    xhr.onabort = () => this.fail('Import stopped.');
-    xhr.send(file);
+      this.finish(answer.status, answer.text);
+    } catch (e) {
+      this.fail(e instanceof UploadError && e.aborted ? 'Import stopped.' : `${errorMessage(e)}.`);
+    } finally {
+      this.stop = null;
+    }
   }
 
   /** Reads the engine's answer: JSON lines on success, `{message}` on an error status. */
   private finish(status: number, text: string): void {
     this.busy.set(false);
-    this.xhr = null;
     const lines = parseLines(text);
     const failure =
       status >= 400
@@ -176,16 +173,15 @@ export class ImageImportDialog {
 
   private fail(message: string): void {
     this.busy.set(false);
-    this.xhr = null;
     this.error.set(message);
   }
 
   protected cancel(): void {
-    this.xhr?.abort();
+    this.stop?.abort();
   }
 
   protected close(): void {
-    this.xhr?.abort();
+    this.stop?.abort();
     this.closed.emit();
   }
 }

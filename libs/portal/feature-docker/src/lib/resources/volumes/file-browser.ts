@@ -2,6 +2,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
   effect,
   inject,
   input,
@@ -15,6 +16,8 @@ import {
   errorMessage,
   formatBytes,
   formatTime,
+  UploadError,
+  uploadFailure,
 } from '@capstan/portal-data-access';
 import {
   Alert,
@@ -61,6 +64,26 @@ import {
             (change)="upload($event)"
           />
         </label>
+        @if (uploading(); as up) {
+          <span class="progress" data-testid="browse-upload-progress" role="status">
+            <progress
+              max="100"
+              [value]="up.percent ?? 0"
+              [attr.aria-label]="'Uploading ' + up.name"
+            ></progress>
+            <span class="muted"
+              >{{ up.name }} — {{ up.percent === null ? bytes(up.sent) : up.percent + '%' }}</span
+            >
+            <button
+              type="button"
+              class="btn btn-ghost"
+              data-testid="browse-upload-stop"
+              (click)="stopUpload()"
+            >
+              Stop
+            </button>
+          </span>
+        }
       }
       <button type="button" class="btn btn-ghost" data-testid="browse-refresh" (click)="load()">
         ↻ Refresh
@@ -234,6 +257,23 @@ import {
       outline: 2px solid var(--accent);
       outline-offset: 2px;
     }
+    .progress {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.5rem;
+      min-width: 0;
+      flex: 1 1 14rem;
+    }
+    .progress progress {
+      flex: 1 1 6rem;
+      height: 0.6rem;
+      accent-color: var(--accent);
+    }
+    .progress .muted {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
     @media (max-width: 480px) {
       .secondary {
         display: none;
@@ -271,7 +311,9 @@ export class FileBrowser {
   protected readonly entries = signal<BrowseEntry[]>([]);
   protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
-  protected readonly uploading = signal(false);
+  /** The upload under way: file name, bytes sent, percent (null when the browser cannot tell). */
+  protected readonly uploading = signal<{ name: string; sent: number; percent: number | null } | null>(null);
+  private uploadStop: AbortController | null = null;
   protected readonly crumbs = computed(() => breadcrumbs(this.rootLabel(), this.path()));
   protected readonly parent = computed(() => parentPath(this.path()));
 
@@ -284,6 +326,8 @@ export class FileBrowser {
   protected readonly busy = signal(false);
 
   constructor() {
+    // Leaving the page stops an upload under way.
+    inject(DestroyRef).onDestroy(() => this.uploadStop?.abort());
     // Reloads when the environment, the volume or the path changes (the path lives in the URL).
     effect(() => {
       if (!this.ctx.envId()) return;
@@ -362,23 +406,40 @@ export class FileBrowser {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    this.uploading.set(true);
+    const stop = new AbortController();
+    this.uploadStop = stop;
+    this.uploading.set({ name: file.name, sent: 0, percent: 0 });
     try {
       const form = new FormData();
       form.append('Path', this.onAgent(this.path()));
       form.append('file', file, file.name);
-      await this.docker.stream(this.ctx.envId(), 'POST', '/v2/browse/put', {
+      const answer = await this.docker.upload(this.ctx.envId(), 'POST', '/v2/browse/put', {
         query: this.query(),
         body: form,
+        signal: stop.signal,
+        onProgress: (p) =>
+          this.uploading.set({
+            name: file.name,
+            sent: p.loaded,
+            percent: p.total ? Math.min(100, Math.round((p.loaded / p.total) * 100)) : null,
+          }),
       });
+      const failure = uploadFailure(answer);
+      if (failure) throw failure;
       this.toasts.success(`${file.name} uploaded to ${this.path()}`);
       await this.load();
     } catch (error) {
-      this.toasts.error(`Could not upload ${file.name}: ${errorMessage(error)}`);
+      if (error instanceof UploadError && error.aborted) this.toasts.info(`Upload of ${file.name} stopped`);
+      else this.toasts.error(`Could not upload ${file.name}: ${errorMessage(error)}`);
     } finally {
       input.value = '';
-      this.uploading.set(false);
+      this.uploadStop = null;
+      this.uploading.set(null);
     }
+  }
+
+  protected stopUpload(): void {
+    this.uploadStop?.abort();
   }
 
   protected startRename(entry: BrowseEntry): void {

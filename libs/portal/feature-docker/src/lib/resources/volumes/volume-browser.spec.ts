@@ -5,10 +5,12 @@ import {
   API_FETCH,
   type DockerEnvironment,
   FakeApi,
+  ManualXhr,
   multipartFetch,
   provideFakeApi,
+  XHR_FACTORY,
 } from '@capstan/portal-data-access';
-import { ConfirmHost, ConfirmService } from '@capstan/portal-ui';
+import { ConfirmHost, ConfirmService, ToastService } from '@capstan/portal-ui';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -83,11 +85,16 @@ describe('VolumeBrowserPage', () => {
     });
   });
 
-  async function setup(access: 'none' | 'read' | 'write' = 'write', inputs: Record<string, string> = {}) {
+  async function setup(
+    access: 'none' | 'read' | 'write' = 'write',
+    inputs: Record<string, string> = {},
+    manualUploads = false,
+  ) {
     TestBed.configureTestingModule({
       providers: [
         provideFakeApi(api),
         { provide: API_FETCH, useValue: multipartFetch(api) },
+        ...(manualUploads ? [{ provide: XHR_FACTORY, useValue: ManualXhr.factory }] : []),
         provideRouter([]),
         EnvironmentContext,
       ],
@@ -154,6 +161,49 @@ describe('VolumeBrowserPage', () => {
     expect(put?.body).toEqual({ Path: '/', file: expect.objectContaining({ text: 'hello' }) as unknown });
     expect(new URLSearchParams(put?.search).get('volumeID')).toBe('data');
     expect(api.requests.filter((r) => r.path.endsWith('/browse/ls')).length).toBeGreaterThan(1);
+  });
+
+  it('shows an upload’s progress, stops it on request, and says why an upload was refused', async () => {
+    const { byId, settle } = await setup('write', {}, true);
+    const input = byId<HTMLInputElement>('browse-upload')!;
+    const pick = (name: string) => {
+      Object.defineProperty(input, 'files', {
+        value: [new File(['x'.repeat(10)], name)],
+        configurable: true,
+      });
+      input.dispatchEvent(new Event('change'));
+    };
+    const listings = () => api.requests.filter((r) => r.path.endsWith('/browse/ls')).length;
+    const before = listings();
+    pick('big.iso');
+    await settle();
+    const xhr = ManualXhr.last!;
+    expect(xhr.url).toBe('http://localhost/api/endpoints/3/docker/v2/browse/put?volumeID=data');
+    xhr.progress(4, 10);
+    await settle();
+    expect(byId('browse-upload-progress')?.textContent).toContain('big.iso — 40%');
+    expect(byId<HTMLInputElement>('browse-upload')?.disabled).toBe(true);
+    byId<HTMLButtonElement>('browse-upload-stop')!.click();
+    await settle();
+    expect(xhr.aborted).toBe(true);
+    expect(byId('browse-upload-progress')).toBeNull();
+    const toasts = () =>
+      TestBed.inject(ToastService)
+        .toasts()
+        .map((t) => `${t.kind}: ${t.message}`);
+    expect(toasts()).toContain('info: Upload of big.iso stopped');
+    expect(listings()).toBe(before);
+
+    // A refusal from the agent or the server: its message, and the directory is not reloaded.
+    pick('denied.txt');
+    await settle();
+    ManualXhr.last!.answer(403, '{"message":"Access denied to resource","details":"Read-only users"}');
+    await settle();
+    expect(toasts()).toContain(
+      'error: Could not upload denied.txt: Access denied to resource: Read-only users',
+    );
+    expect(listings()).toBe(before);
+    expect(byId<HTMLInputElement>('browse-upload')?.disabled).toBe(false);
   });
 
   it('renames with the full paths and deletes after confirmation', async () => {
