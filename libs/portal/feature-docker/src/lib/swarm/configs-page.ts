@@ -198,8 +198,9 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
       flex: 1 1 16rem;
       max-width: 28rem;
     }
+    /* break-word, not anywhere: a squeezed column wraps a name at its hyphens, never inside a word. */
     .name {
-      overflow-wrap: anywhere;
+      overflow-wrap: break-word;
     }
     .small {
       font-size: 0.8rem;

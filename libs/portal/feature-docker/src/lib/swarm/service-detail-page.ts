@@ -255,16 +255,21 @@ const MAX_LOG_LINES = 2000;
       display: grid;
       gap: 0.2rem;
     }
-    .narrow {
-      width: 5rem;
+    .row .input.narrow {
+      flex: 0 0 5rem;
     }
     .url {
       overflow-wrap: anywhere;
     }
     .nodes {
       display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr));
+      grid-template-columns: repeat(auto-fill, minmax(min(16rem, 100%), 1fr));
+      align-items: start;
       gap: 0.75rem;
+    }
+    /* Side by side: the grid's gap, not the global .card + .card margin, spaces the cards. */
+    .nodes > .card + .card {
+      margin-top: 0;
     }
     .node {
       padding: 0.5rem 0.75rem;
@@ -286,6 +291,9 @@ const MAX_LOG_LINES = 2000;
       padding: 0.5rem;
       font-size: 0.8rem;
       white-space: pre-wrap;
+    }
+    .logs:empty {
+      display: none;
     }
     .stderr {
       color: var(--danger);

@@ -105,6 +105,12 @@ import {
         <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
           s.Spec.Name
         }}</a>
+        <!-- On a phone the Image column is hidden: the image under the name. -->
+        <span class="phone-only mono small">
+          @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
+            <span>{{ part }}</span><wbr />
+          }
+        </span>
       </ng-template>
       <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
         <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
@@ -462,8 +468,9 @@ import {
       flex: 1 1 16rem;
       max-width: 28rem;
     }
+    /* break-word, not anywhere: a squeezed column wraps a name at its hyphens, never inside a word. */
     .name {
-      overflow-wrap: anywhere;
+      overflow-wrap: break-word;
     }
     .small {
       font-size: 0.8rem;
@@ -481,8 +488,19 @@ import {
       gap: 0.4rem;
     }
     .scale {
-      width: 4.5rem;
+      width: 4rem;
       padding-block: 0.25rem;
+    }
+    .phone-only {
+      display: none;
+    }
+    /* The data table hides its secondary columns (Image, …) at the same width. */
+    @media (max-width: 768px) {
+      .phone-only {
+        display: block;
+        margin-top: 0.3rem;
+        color: var(--text-muted);
+      }
     }
     .form {
       display: grid;
@@ -539,6 +557,7 @@ export class ServicesPage {
       key: 'image',
       label: 'Image',
       sortable: true,
+      secondary: true,
       value: (s) => imageParts(s.Spec.TaskTemplate.ContainerSpec.Image).join(''),
     },
     { key: 'ports', label: 'Ports', secondary: true, value: (s) => this.ports(s) },

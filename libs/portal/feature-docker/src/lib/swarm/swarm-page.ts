@@ -120,6 +120,19 @@ import {
             >host</a
           >
         }
+        <!-- On a phone the Role and Status columns are hidden: the same facts under the name. -->
+        <span class="phone-only">
+          {{ n.Spec.Role }}
+          @if (n.ManagerStatus?.Leader) {
+            <span class="badge badge-accent">leader</span>
+          }
+          <span
+            class="badge"
+            [class.badge-success]="n.Status?.State === 'ready'"
+            [class.badge-danger]="n.Status?.State !== 'ready'"
+            >{{ n.Status?.State }}</span
+          >
+        </span>
       </ng-template>
       <ng-template capCell="role" [capCellOf]="filtered()" let-n>
         <span class="nowrap" [attr.data-testid]="'node-role-' + name(n)"
@@ -297,6 +310,21 @@ import {
       flex-wrap: wrap;
       gap: 0.25rem;
     }
+    .phone-only {
+      display: none;
+    }
+    /* The data table hides its secondary columns (Role, Status, …) at the same width. */
+    @media (max-width: 768px) {
+      .phone-only {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.25rem 0.4rem;
+        margin-top: 0.3rem;
+        font-size: 0.85rem;
+        color: var(--text-muted);
+      }
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -324,9 +352,9 @@ export class SwarmPage {
   protected readonly columns = computed((): TableColumn<SwarmNode>[] => {
     const columns: TableColumn<SwarmNode>[] = [
       { key: 'name', label: 'Name', sortable: true, value: nodeName },
-      { key: 'role', label: 'Role', sortable: true, value: (n) => n.Spec.Role },
+      { key: 'role', label: 'Role', sortable: true, secondary: true, value: (n) => n.Spec.Role },
       { key: 'availability', label: 'Availability', sortable: true, value: (n) => n.Spec.Availability },
-      { key: 'status', label: 'Status', sortable: true, value: (n) => n.Status?.State },
+      { key: 'status', label: 'Status', sortable: true, secondary: true, value: (n) => n.Status?.State },
       {
         key: 'engine',
         label: 'Engine',

@@ -206,6 +206,13 @@ describe('list helpers', () => {
   });
 });
 
+/** The header labels of the columns the table hides on narrow screens. */
+function secondary(table: HTMLElement): (string | undefined)[] {
+  return [...table.querySelectorAll('th.secondary')].map((th) =>
+    th.textContent?.replace(/[↕▲▼]/g, '').trim(),
+  );
+}
+
 describe('Swarm pages', () => {
   let api: FakeApi;
 
@@ -323,6 +330,11 @@ describe('Swarm pages', () => {
     expect(
       [...table.querySelectorAll('th')].map((th) => th.textContent?.replace(/[↕▲▼]/g, '').trim()),
     ).toEqual(['Name', 'Mode', 'Replicas', 'Image', 'Ports', 'Updated', 'Ownership', 'Actions']);
+    // Hidden on a phone (the table's secondary columns); the image then shows under the name.
+    expect(secondary(table)).toEqual(['Mode', 'Image', 'Ports', 'Updated', 'Ownership']);
+    expect(byId('service-row-web')?.querySelector('td .phone-only')?.textContent?.trim()).toBe(
+      'capstan/busybox:local',
+    );
     const names = () => [...table.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-testid'));
     expect(names()).toEqual(['service-row-api', 'service-row-web']);
     const sortByName = [...table.querySelectorAll<HTMLButtonElement>('th button')].find((b) =>
@@ -415,6 +427,14 @@ describe('Swarm pages', () => {
     expect(
       [...table.querySelectorAll('th')].map((th) => th.textContent?.replace(/[↕▲▼]/g, '').trim()),
     ).toEqual(['Name', 'Role', 'Availability', 'Status', 'Engine', 'Address', 'Labels', 'Actions']);
+    // On a phone Role and Status hide with the secondary columns and show under the name instead.
+    expect(secondary(table)).toEqual(['Role', 'Status', 'Engine', 'Address', 'Labels']);
+    const under = byId('node-row-node1')!.querySelector('td .phone-only')!;
+    expect(under.textContent?.trim()).toMatch(/^manager/);
+    expect([...under.querySelectorAll('.badge')].map((b) => b.textContent?.trim())).toEqual([
+      'leader',
+      'ready',
+    ]);
     const rows = () => [...table.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-testid'));
     expect(rows()).toEqual(['node-row-node1', 'node-row-node2', 'node-row-node3']);
     expect(byId('node-role-node1')?.textContent).toContain('leader');
