@@ -1,13 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { TestServer } from '@capstan/testing';
+import type { TestServer } from '@capstan/testing';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 
-const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
+import { screenshots, startServer } from './support/portal';
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `environments-${name}.png`), fullPage: true });
-}
+const shot = screenshots('environments-');
 
 async function logIn(page: Page, username: string, password: string): Promise<void> {
   await page.getByTestId('login-username').fill(username);
@@ -28,7 +25,7 @@ test.describe('environments in the portal', () => {
   const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
 
   test.beforeAll(async () => {
-    server = await TestServer.start();
+    server = await startServer();
   });
   test.afterAll(async () => server.dispose());
 

@@ -1,19 +1,16 @@
-import { expect, test, type Page } from '@playwright/test';
-import { TestServer } from '@capstan/testing';
+import { expect, test } from '@playwright/test';
+import type { TestServer } from '@capstan/testing';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 
-const shots = join(__dirname, '../../../tmp/test-results/browser-screenshots');
+import { screenshots, startServer } from './support/portal';
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
+const shot = screenshots();
 
 test.describe('first run in the portal', () => {
   let server: TestServer;
 
   test.beforeAll(async () => {
-    server = await TestServer.start();
+    server = await startServer();
   });
   test.afterAll(async () => server.dispose());
 

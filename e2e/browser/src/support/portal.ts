@@ -40,11 +40,16 @@ export interface Portal {
 
 /**
  * The built server with a fresh data dir, serving the portal of CAPSTAN_PORTAL_DIR when given (a portal built
- * elsewhere) instead of dist/apps/portal; its administrator `admin` created, with a random password, and logged in.
+ * elsewhere) instead of dist/apps/portal; no administrator yet (the first-run page).
  */
-export async function startPortal(): Promise<Portal> {
+export function startServer(): Promise<TestServer> {
   const portalDir = process.env['CAPSTAN_PORTAL_DIR'];
-  const server = await TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
+  return TestServer.start(portalDir ? { env: { CAPSTAN_PORTAL_DIR: portalDir } } : {});
+}
+
+/** `startServer()` with its administrator `admin` created, with a random password, and logged in. */
+export async function startPortal(): Promise<Portal> {
+  const server = await startServer();
   try {
     const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
     const init = await server.request('POST', '/api/users/admin/init', {
