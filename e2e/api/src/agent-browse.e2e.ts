@@ -174,7 +174,15 @@ describe.runIf(hasDocker)('volume browser through the server (real agent, local 
     r = await env.server.request('GET', docker(`/v1/browse/${adminVolume}/ls?path=/`), { token: env.admin });
     expect(r.status, r.text).toBe(200);
     expect(names(r.body)).toEqual(['docs']);
-    // The host: the agent's whole file system (here the machine's own root).
+    // The host: the agent's whole file system (here the machine's own root) — once the environment's host
+    // management features are on; before, the server refuses it (the agent is not asked).
+    r = await env.server.request('GET', browse('ls', undefined, '/'), { token: env.admin });
+    expectApiError(r, 403, /Host management features are disabled/);
+    const hostOn = await env.server.request('PUT', `/api/endpoints/${envId}/settings`, {
+      token: env.admin,
+      body: { enableHostManagementFeatures: true },
+    });
+    expect(hostOn.status, hostOn.text).toBe(200);
     r = await env.server.request('GET', browse('ls', undefined, '/'), { token: env.admin });
     expect(r.status, r.text).toBe(200);
     expect(names(r.body)).toEqual(expect.arrayContaining(['etc', 'usr']));
