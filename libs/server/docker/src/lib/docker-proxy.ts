@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { AGENT_ERRORS } from '@capstan/contracts-agent';
 import { UserRole } from '@capstan/contracts-api';
 import {
   AuthenticatorPort,
@@ -249,6 +250,47 @@ export class DockerProxy {
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(res.headers))
           if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
+        if (connection.agent && status === AGENT_ERRORS.dockerSocket.status) {
+          // The agent answers but its engine does not (Portainer agent protocol: 500 "Unable to proxy the request
+          // via the Docker socket"): the same 502 as a direct engine that is down, so lists fall back on the snapshot.
+          // Any other 500 goes to the client as it is.
+          const chunks: Buffer[] = [];
+          let size = 0;
+          const relay = (): void => {
+            reply.hijack();
+            reply.raw.writeHead(status, out);
+            for (const c of chunks) reply.raw.write(c);
+            res.pipe(reply.raw);
+          };
+          const onData = (c: Buffer): void => {
+            chunks.push(c);
+            size += c.length;
+            if (size <= MAX_AGENT_ERROR_BYTES) return;
+            res.off('data', onData).off('end', onEnd);
+            res.on('end', () => resolve());
+            relay(); // not an error body: streamed on unread
+          };
+          const onEnd = (): void => {
+            const details = agentSocketErrorDetails(Buffer.concat(chunks));
+            if (details !== null) {
+              reject(
+                new BadGatewayError(
+                  'Unable to reach the Docker engine',
+                  `The agent at ${connection.url} cannot reach its engine: ${details || 'no details'}`,
+                ),
+              );
+              return;
+            }
+            relay();
+            resolve();
+          };
+          res.on('data', onData).on('end', onEnd);
+          res.on('error', (e) => {
+            reply.raw.destroy(e);
+            resolve();
+          });
+          return;
+        }
         // Bookkeeping after a successful removal (its resource control goes with it), done before the client hears
         // the answer, so a call right after it never finds the control lingering.
         const settle = async (): Promise<void> => {
@@ -339,6 +381,20 @@ export class DockerProxy {
       if (plan.body) upstream.end(plan.body);
       else request.raw.pipe(upstream);
     });
+  }
+}
+
+/** An agent's error body is small: a 500 longer than this is not one, and is relayed unread. */
+const MAX_AGENT_ERROR_BYTES = 64 * 1024;
+
+/** The details of the agent's "Unable to proxy the request via the Docker socket" body, or null for any other. */
+function agentSocketErrorDetails(raw: Buffer): string | null {
+  try {
+    const body = JSON.parse(raw.toString('utf8')) as { message?: unknown; details?: unknown } | null;
+    if (body?.message !== AGENT_ERRORS.dockerSocket.message) return null;
+    return typeof body.details === 'string' ? body.details : '';
+  } catch {
+    return null;
   }
 }
 
