@@ -99,27 +99,29 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
         }
       </div>
       <nav class="env-nav" aria-label="Environment sections" #nav>
-        @for (group of groups(); track group.testId) {
-          <div
-            class="env-nav-group"
-            role="group"
-            [attr.aria-label]="group.label"
-            [attr.data-testid]="group.testId"
-          >
-            @for (s of group.sections; track s.path) {
-              <a
-                [routerLink]="s.path ? s.path : '.'"
-                routerLinkActive="active"
-                [routerLinkActiveOptions]="{ exact: s.path === '' || s.path === 'swarm' }"
-                [attr.data-testid]="s.testId"
-                ariaCurrentWhenActive="page"
-                #tab
-                (isActiveChange)="$event && revealTab(tab)"
-                >{{ s.label }}</a
-              >
-            }
-          </div>
-        }
+        <div class="env-nav-groups">
+          @for (group of groups(); track group.testId) {
+            <div
+              class="env-nav-group"
+              role="group"
+              [attr.aria-label]="group.label"
+              [attr.data-testid]="group.testId"
+            >
+              @for (s of group.sections; track s.path) {
+                <a
+                  [routerLink]="s.path ? s.path : '.'"
+                  routerLinkActive="active"
+                  [routerLinkActiveOptions]="{ exact: s.path === '' || s.path === 'swarm' }"
+                  [attr.data-testid]="s.testId"
+                  ariaCurrentWhenActive="page"
+                  #tab
+                  (isActiveChange)="$event && revealTab(tab)"
+                  >{{ s.label }}</a
+                >
+              }
+            </div>
+          }
+        </div>
       </nav>
     </header>
 
@@ -172,32 +174,35 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
     /*
      * Wide screens: the tabs wrap, a group at a time (a group wider than the row wraps inside), and every row of
      * tabs gets its own full-width rule — drawn by the nav's background every --tab-h, the height of a tab row.
+     * Every group has a divider in the --sep of room before it; the groups' row starts --sep left of the nav, which
+     * clips it, so a group that begins a row shows none.
      * Phones (≤ 768 px): one row that scrolls sideways; the active tab is scrolled into view.
      */
     .env-nav {
       --tab-h: 2.5rem;
-      display: flex;
-      flex-wrap: wrap;
+      --sep: 1.1rem;
+      overflow: hidden;
       background: repeating-linear-gradient(
         to bottom,
         transparent 0 calc(var(--tab-h) - 1px),
         var(--border) calc(var(--tab-h) - 1px) var(--tab-h)
       );
     }
-    .env-nav-group {
+    .env-nav-groups {
       display: flex;
       flex-wrap: wrap;
+      margin-left: calc(-1 * var(--sep));
     }
-    .env-nav-group + .env-nav-group {
+    .env-nav-group {
       position: relative;
-      padding-left: 0.6rem;
-      margin-left: 0.5rem;
+      display: flex;
+      flex-wrap: wrap;
+      padding-left: var(--sep);
     }
-    /* The divider between groups: a short rule, centred on the tab row. */
-    .env-nav-group + .env-nav-group::before {
+    .env-nav-group::before {
       content: '';
       position: absolute;
-      left: 0;
+      left: calc(var(--sep) / 2);
       top: calc(var(--tab-h) / 2 - 0.6rem);
       height: 1.2rem;
       border-left: 1px solid var(--border);
@@ -224,7 +229,7 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
       box-shadow: inset 0 -2px var(--accent);
     }
     @media (max-width: 768px) {
-      .env-nav,
+      .env-nav-groups,
       .env-nav-group {
         flex-wrap: nowrap;
       }
