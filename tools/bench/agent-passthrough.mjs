@@ -2,7 +2,10 @@
 // Agent pass-through overhead on one node: GET /containers/json?all=1 with N created containers through the built
 // agent (dist/apps/agent, HTTPS, standalone on the local engine, 127.0.0.1, signed keep-alive requests) vs the same
 // call on the engine's socket, interleaved request by request in the same run (so a noisy moment hits both alike).
-// Prints p50/p99 and the p50 ratio for each container count (target p50 ≤ 1.3×). Figures only.
+// A third side, the floor: the cheapest HTTPS hop on the same socket (tools/bench/min-https-proxy.mjs: TLS, a
+// keep-alive pool, the reply piped — no signature, routing or header work), so the figure says how much of the
+// overhead is the extra process hop itself on this machine and how much is the agent's.
+// Prints p50/p99 and the p50 ratios for each container count (target p50 ≤ 1.3×). Figures only.
 //   node tools/bench/agent-passthrough.mjs   (BENCH_SIZES=30,300 containers, BENCH_REQUESTS=300 per side)
 // Needs dockerd, capstan/busybox:local (tools/setup) and `npx nx build agent`.
 import { spawn } from 'node:child_process';
@@ -66,13 +69,15 @@ async function setContainerCount(n) {
   }
 }
 
-/** `requests` measured pairs (after 20 warm-up pairs), direct and agent alternating. */
-async function measurePairs(agentTarget, signed, requests) {
+/** `requests` measured rounds (after 20 warm-up rounds): direct, agent and floor, in a rotating order. */
+async function measurePairs(agentTarget, floorTarget, signed, requests) {
   const directAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const tlsAgent = new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
+  const floorAgent = new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
   const direct = [];
   const viaAgent = [];
-  const items = { direct: 0, agent: 0 };
+  const viaFloor = [];
+  const items = { direct: 0, agent: 0, floor: 0 };
   const timed = async (target, opts, into, key) => {
     const t0 = process.hrtime.bigint();
     const r = await call(target, PATH, opts);
@@ -83,25 +88,20 @@ async function measurePairs(agentTarget, signed, requests) {
   };
   for (let i = 0; i < requests + 20; i++) {
     const warm = i < 20;
-    // Alternate which side goes first so neither always follows the other.
-    const first = i % 2 === 0;
     const d = () => timed({ socketPath: SOCKET }, { agent: directAgent }, warm ? null : direct, 'direct');
     const a = () =>
       timed(agentTarget, { agent: tlsAgent, headers: signed() }, warm ? null : viaAgent, 'agent');
-    if (first) {
-      await d();
-      await a();
-    } else {
-      await a();
-      await d();
-    }
+    const f = () => timed(floorTarget, { agent: floorAgent }, warm ? null : viaFloor, 'floor');
+    // Rotate the order so that no side always follows the same one.
+    const sides = [d, a, f];
+    for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]();
   }
   directAgent.destroy();
   tlsAgent.destroy();
-  direct.sort((x, y) => x - y);
-  viaAgent.sort((x, y) => x - y);
+  floorAgent.destroy();
+  for (const xs of [direct, viaAgent, viaFloor]) xs.sort((x, y) => x - y);
   const stats = (xs) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) });
-  return { items: items.direct, direct: stats(direct), agent: stats(viaAgent) };
+  return { items: items.direct, direct: stats(direct), agent: stats(viaAgent), floor: stats(viaFloor) };
 }
 
 export async function agentPassThrough({
@@ -136,6 +136,12 @@ export async function agentPassThrough({
     },
   });
   const target = { host: '127.0.0.1', port, tls: true };
+  const floorPort = await freePort();
+  const floorChild = spawn(process.execPath, [resolve(repoRoot, 'tools/bench/min-https-proxy.mjs')], {
+    stdio: 'ignore',
+    env: { ...process.env, PORT: String(floorPort), SOCKET },
+  });
+  const floorTarget = { host: '127.0.0.1', port: floorPort, tls: true };
   const results = [];
   try {
     const deadline = Date.now() + 20_000;
@@ -143,13 +149,24 @@ export async function agentPassThrough({
       if (Date.now() > deadline) throw new Error('the agent did not answer /ping');
       await sleep(100);
     }
+    while ((await call(floorTarget, '/_ping').catch(() => null))?.status !== 200) {
+      if (Date.now() > deadline) throw new Error('the floor proxy did not answer /_ping');
+      await sleep(100);
+    }
     for (const size of sizes) {
       await setContainerCount(size);
-      const r = await measurePairs(target, signed, requests);
-      results.push({ size, ...r, ratio: r.agent.p50 / r.direct.p50 });
+      const r = await measurePairs(target, floorTarget, signed, requests);
+      results.push({
+        size,
+        ...r,
+        ratio: r.agent.p50 / r.direct.p50,
+        floorRatio: r.floor.p50 / r.direct.p50,
+        agentOverFloor: r.agent.p50 / r.floor.p50,
+      });
     }
   } finally {
     await stopChild(child);
+    await stopChild(floorChild);
     await setContainerCount(0);
   }
   return { requests, results };
@@ -159,12 +176,13 @@ if (isMain(import.meta)) {
   const r = await agentPassThrough();
   const f = (x) => x.toFixed(2);
   console.log(
-    `agent pass-through (dist/apps/agent, HTTPS, standalone), ${r.requests} interleaved pairs per size`,
+    `agent pass-through (dist/apps/agent, HTTPS, standalone), ${r.requests} interleaved rounds per size`,
   );
   for (const x of r.results) {
     console.log(
       `${String(x.items).padStart(4)} containers: direct p50 ${f(x.direct.p50)} ms p99 ${f(x.direct.p99)} ms | ` +
-        `agent p50 ${f(x.agent.p50)} ms p99 ${f(x.agent.p99)} ms | ratio ${f(x.ratio)} (target ≤ 1.3)`,
+        `agent p50 ${f(x.agent.p50)} ms p99 ${f(x.agent.p99)} ms | ratio ${f(x.ratio)} (target ≤ 1.3) | ` +
+        `floor (bare HTTPS hop) p50 ${f(x.floor.p50)} ms, ratio ${f(x.floorRatio)}; agent / floor ${f(x.agentOverFloor)}`,
     );
   }
 }

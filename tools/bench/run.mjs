@@ -137,6 +137,12 @@ await step('agent pass-through', async () => {
       '≤ 1.3',
       x.ratio <= 1.3,
     );
+    row(
+      `  floor: a bare HTTPS hop on the same socket (tools/bench/min-https-proxy.mjs)`,
+      `${x.floor.p50.toFixed(2)} ms, ratio ${x.floorRatio.toFixed(2)}; agent / floor ${x.agentOverFloor.toFixed(2)}`,
+      '',
+      true,
+    );
   }
 });
 
