@@ -255,8 +255,10 @@ const MAX_LOG_LINES = 2000;
       display: grid;
       gap: 0.2rem;
     }
+    /* The box sits in its label, not in the row: .row .input's width: auto would make it ~20 characters. */
     .row .input.narrow {
-      flex: 0 0 5rem;
+      flex: none;
+      width: 5rem;
     }
     .url {
       overflow-wrap: anywhere;
@@ -280,6 +282,10 @@ const MAX_LOG_LINES = 2000;
     .node ul {
       margin: 0;
       padding-left: 1rem;
+    }
+    /* Angular drops the whitespace between the task's name, state badge and note. */
+    .node li > span + span {
+      margin-left: 0.35rem;
     }
     .small {
       font-size: 0.8rem;
