@@ -71,9 +71,8 @@ import {
               [value]="up.percent ?? 0"
               [attr.aria-label]="'Uploading ' + up.name"
             ></progress>
-            <span class="muted"
-              >{{ up.name }} — {{ up.percent === null ? bytes(up.sent) : up.percent + '%' }}</span
-            >
+            <span class="muted name">{{ up.name }}</span>
+            <span class="mono amount">{{ up.percent === null ? bytes(up.sent) : up.percent + '%' }}</span>
             <button
               type="button"
               class="btn btn-ghost"
@@ -269,10 +268,14 @@ import {
       height: 0.6rem;
       accent-color: var(--accent);
     }
-    .progress .muted {
+    .progress .name {
       overflow: hidden;
       text-overflow: ellipsis;
       white-space: nowrap;
+      min-width: 2rem;
+    }
+    .progress .amount {
+      flex: none;
     }
     @media (max-width: 480px) {
       .secondary {

@@ -181,7 +181,10 @@ describe('VolumeBrowserPage', () => {
     expect(xhr.url).toBe('http://localhost/api/endpoints/3/docker/v2/browse/put?volumeID=data');
     xhr.progress(4, 10);
     await settle();
-    expect(byId('browse-upload-progress')?.textContent).toContain('big.iso — 40%');
+    const progress = byId('browse-upload-progress');
+    expect(progress?.querySelector('.name')?.textContent?.trim()).toBe('big.iso');
+    expect(progress?.querySelector('.amount')?.textContent?.trim()).toBe('40%');
+    expect(progress?.querySelector('progress')?.value).toBe(40);
     expect(byId<HTMLInputElement>('browse-upload')?.disabled).toBe(true);
     byId<HTMLButtonElement>('browse-upload-stop')!.click();
     await settle();
