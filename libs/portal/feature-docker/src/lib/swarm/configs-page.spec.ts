@@ -135,9 +135,7 @@ describe('SwarmConfigsPage', () => {
     expect(rows()).toEqual(['secret-row-tls-key']);
     type('secrets-search', 'zzz');
     await settle();
-    expect(byId('secrets-table')?.querySelector('td.empty')?.textContent?.trim()).toBe(
-      'No secret matches the search.',
-    );
+    expect(byId('secrets-empty')?.textContent?.trim()).toBe('No secret matches the search.');
     type('secrets-search', '');
     await settle();
     byId<HTMLButtonElement>('secret-remove-db-password')!.click();

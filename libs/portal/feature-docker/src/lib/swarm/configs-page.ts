@@ -89,6 +89,7 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
       [rowTestId]="rowTestId"
       [pageSize]="25"
       [emptyMessage]="items().length ? 'No ' + singular() + ' matches the search.' : 'No ' + kind() + '.'"
+      [emptyTestId]="kind() + '-empty'"
     >
       <ng-template capCell="name" [capCellOf]="filtered()" let-item>
         <span class="mono name">{{ item.Spec.Name }}</span>

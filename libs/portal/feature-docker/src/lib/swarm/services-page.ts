@@ -100,6 +100,7 @@ import {
       [rowTestId]="rowTestId"
       [pageSize]="25"
       [emptyMessage]="services().length ? 'No service matches the search.' : 'No services.'"
+      emptyTestId="services-empty"
     >
       <ng-template capCell="name" [capCellOf]="filtered()" let-s>
         <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{

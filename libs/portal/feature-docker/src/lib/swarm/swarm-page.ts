@@ -107,6 +107,7 @@ import {
       [rowTestId]="rowTestId"
       [pageSize]="25"
       [emptyMessage]="nodes().length ? 'No node matches the search.' : 'No nodes.'"
+      emptyTestId="nodes-empty"
     >
       <ng-template capCell="name" [capCellOf]="filtered()" let-n>
         <span class="mono">{{ name(n) }}</span>

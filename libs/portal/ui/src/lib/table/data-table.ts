@@ -106,7 +106,7 @@ type SortDir = 'asc' | 'desc';
             </tr>
           } @empty {
             <tr>
-              <td class="empty" [attr.colspan]="columns().length">
+              <td class="empty" [attr.colspan]="columns().length" [attr.data-testid]="emptyTestId()">
                 {{ loading() ? 'Loading…' : emptyMessage() }}
               </td>
             </tr>
@@ -172,6 +172,9 @@ type SortDir = 'asc' | 'desc';
       padding: 0.75rem 0;
       font-size: 0.9rem;
     }
+    .pager .btn {
+      white-space: nowrap;
+    }
     .size {
       display: inline-flex;
       gap: 0.4rem;
@@ -191,6 +194,8 @@ export class DataTable<T> {
   readonly rowTestId = input<((row: T) => string) | null>(null);
   readonly caption = input('');
   readonly emptyMessage = input('Nothing to show.');
+  /** `data-testid` of the "nothing to show" cell, e.g. `services-empty`. */
+  readonly emptyTestId = input<string | null>(null);
   readonly loading = input(false);
   readonly pageSize = input(10);
   /** Server mode: the total number of rows on the server. */
