@@ -171,4 +171,44 @@ test.describe('Swarm in the portal (multi-node lab)', () => {
     await expect(page.getByTestId(`secret-row-${secret}`)).toHaveCount(0);
     expect((await server.request('GET', docker(`/services/${service}`), { token })).status).toBe(404);
   });
+
+  test('on a phone in dark mode: nodes and services fit the screen', async ({ browser }) => {
+    const phone = `${service}-phone`;
+    const made = await server.request('POST', docker('/services/create'), {
+      token,
+      body: {
+        Name: phone,
+        TaskTemplate: { ContainerSpec: { Image: IMAGE, Args: ['sleep', '3600'] } },
+        Mode: { Replicated: { Replicas: 1 } },
+      },
+    });
+    expect(made.status, made.text).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    // Sideways overflow: of the page, and of each table's frame (a cut-off column hides its data).
+    const overflow = () =>
+      page.evaluate(() => [
+        document.documentElement.scrollWidth - window.innerWidth,
+        ...[...document.querySelectorAll('.table-wrap')].map((w) => w.scrollWidth - w.clientWidth),
+      ]);
+    try {
+      await login(page);
+      await page.goto(`${server.baseUrl}/environments/${envId}/docker/swarm`);
+      // Role and status under the name (their columns are hidden at this width), availability still editable.
+      await expect(page.getByTestId('node-row-node1')).toContainText('leader');
+      await expect(page.getByTestId('node-row-node3')).toContainText('ready');
+      await expect(page.getByTestId('node-status-node1')).toBeHidden();
+      await expect(page.getByTestId('node-availability-node2')).toBeVisible();
+      expect(Math.max(...(await overflow()))).toBeLessThanOrEqual(0);
+      await shot(page, 'swarm-08-nodes-phone-dark');
+      await page.goto(`${server.baseUrl}/environments/${envId}/docker/swarm/services`);
+      await expect(page.getByTestId(`service-row-${phone}`)).toBeVisible();
+      await expect(page.getByTestId(`service-scale-${phone}`)).toBeVisible();
+      expect(Math.max(...(await overflow()))).toBeLessThanOrEqual(0);
+      await shot(page, 'swarm-09-services-phone-dark');
+    } finally {
+      await context.close();
+      await server.request('DELETE', docker(`/services/${phone}`), { token });
+    }
+  });
 });
