@@ -125,25 +125,28 @@ type SortDir = 'asc' | 'desc';
             }
           </select>
         </label>
-        <button
-          type="button"
-          class="btn btn-sm"
-          [disabled]="page() === 0"
-          (click)="goTo(page() - 1)"
-          aria-label="Previous page"
-        >
-          ‹ Prev
-        </button>
-        <span aria-live="polite">Page {{ page() + 1 }} of {{ pageCount() }}</span>
-        <button
-          type="button"
-          class="btn btn-sm"
-          [disabled]="page() >= pageCount() - 1"
-          (click)="goTo(page() + 1)"
-          aria-label="Next page"
-        >
-          Next ›
-        </button>
+        <!-- Prev, page, Next stay together: on a phone the pager wraps as two rows, never a lone button. -->
+        <span class="steps">
+          <button
+            type="button"
+            class="btn btn-sm"
+            [disabled]="page() === 0"
+            (click)="goTo(page() - 1)"
+            aria-label="Previous page"
+          >
+            ‹ Prev
+          </button>
+          <span aria-live="polite">Page {{ page() + 1 }} of {{ pageCount() }}</span>
+          <button
+            type="button"
+            class="btn btn-sm"
+            [disabled]="page() >= pageCount() - 1"
+            (click)="goTo(page() + 1)"
+            aria-label="Next page"
+          >
+            Next ›
+          </button>
+        </span>
       </nav>
     }
   `,
@@ -173,6 +176,12 @@ type SortDir = 'asc' | 'desc';
       font-size: 0.9rem;
     }
     .pager .btn {
+      white-space: nowrap;
+    }
+    .steps {
+      display: inline-flex;
+      gap: 0.5rem 1rem;
+      align-items: center;
       white-space: nowrap;
     }
     .size {
