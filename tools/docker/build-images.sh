@@ -30,8 +30,9 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 
 build() {
-  local name="$1" err
+  local name="$1" err old
   err="$(mktemp)"
+  old="$(docker image inspect -f '{{.Id}}' "capstan/$name:local" 2>/dev/null || true)"
   log "docker build capstan/$name:local (BASE_IMAGE=$BASE_IMAGE)"
   # The legacy builder's deprecation notice goes to stderr: show stderr only on failure.
   if ! docker build -q --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "capstan/$name:local" -f "apps/$name/Dockerfile" . \
@@ -39,6 +40,12 @@ build() {
     cat "$err" >&2; rm -f "$err"; die "docker build of capstan/$name:local failed"
   fi
   rm -f "$err"
+  # The image this build replaced is left untagged (one per rebuild, ~180 MB each): removed unless a container
+  # still uses it (then docker refuses, and it stays).
+  if [ -n "$old" ] && [ "$old" != "$(docker image inspect -f '{{.Id}}' "capstan/$name:local")" ] &&
+    [ -z "$(docker image inspect -f '{{join .RepoTags ","}}' "$old" 2>/dev/null)" ]; then
+    docker rmi "$old" >/dev/null 2>&1 || true
+  fi
   log "capstan/$name:local $(docker image inspect -f '{{.Id}} {{.Size}}' "capstan/$name:local" | awk '{printf "%s %.0f MB", substr($1,8,12), $2/1e6}')"
 }
 

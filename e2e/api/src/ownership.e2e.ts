@@ -365,9 +365,9 @@ describe.runIf(hasDocker)('ownership (resource controls) through the Docker prox
     );
     expect(leftovers.body).toEqual([]);
     // A named volume is not a bind mount; administrators are not regular users.
-    expect(
-      (await createContainer(alice, { HostConfig: { Binds: [`${uniqueName('named')}:/data`] } })).status,
-    ).toBe(201);
+    const named = uniqueName('named');
+    volumes.push(named); // made by the engine with the container, removed by afterAll
+    expect((await createContainer(alice, { HostConfig: { Binds: [`${named}:/data`] } })).status).toBe(201);
     expect((await createContainer(env.admin, { HostConfig: { Privileged: true } })).status).toBe(201);
   });
 });
