@@ -394,12 +394,13 @@ const SORTS: { key: SortKey; label: string }[] = [
     }
     .row {
       display: grid;
+      /* Fits the 1010 px a 1280 px screen leaves beside the sidebar (62rem), Ownership included. */
       grid-template-columns:
-        2.5rem minmax(9rem, 2fr) 7.5rem 8rem minmax(8rem, 2fr) 9.5rem minmax(7rem, 1.2fr)
-        7.5rem 7rem;
+        2.5rem minmax(9rem, 2fr) 6.5rem 7.5rem minmax(8rem, 2fr) 9.75rem minmax(6rem, 1fr)
+        6.5rem 6.5rem;
       align-items: center;
       height: 44px;
-      min-width: 68rem;
+      min-width: 62.25rem;
       border-bottom: 1px solid var(--border);
       font-size: 0.9rem;
     }
@@ -426,7 +427,7 @@ const SORTS: { key: SortKey; label: string }[] = [
     }
     .viewport {
       height: min(var(--rows-height), max(18rem, calc(100vh - 22rem)));
-      min-width: 68rem;
+      min-width: 62.25rem;
     }
     .c-check {
       display: grid;
