@@ -118,8 +118,8 @@ export interface ServiceForm {
   ports: PortRow[];
   mounts: MountRow[];
   env: EnvRow[];
-  /** Network names or ids, comma or space separated. */
-  networks: string;
+  /** The names of the swarm-scoped networks the tasks join, in the order of the list they were picked from. */
+  networks: string[];
   /** One constraint a line, e.g. `node.role==worker`. */
   constraints: string;
   parallelism: string;
@@ -139,7 +139,7 @@ export function emptyServiceForm(): ServiceForm {
     ports: [],
     mounts: [],
     env: [],
-    networks: '',
+    networks: [],
     constraints: '',
     parallelism: '1',
     delay: '0',
@@ -217,10 +217,7 @@ export function serviceCreateBody(f: ServiceForm): ServiceSpec {
     Target: m.target.trim(),
     ReadOnly: m.readOnly,
   }));
-  const networks = f.networks
-    .split(/[\s,]+/)
-    .filter((n) => n !== '')
-    .map((Target) => ({ Target }));
+  const networks = f.networks.map((Target) => ({ Target }));
   const constraints = constraintLines(f.constraints);
   const ports: PortConfig[] = f.ports.map((p) => ({
     Protocol: p.protocol,
@@ -249,6 +246,47 @@ export function serviceCreateBody(f: ServiceForm): ServiceSpec {
     },
     ...(ports.length ? { EndpointSpec: { Ports: ports } } : {}),
   };
+}
+
+/** `GET /networks` item, the fields the service form reads (`Ingress`: the routing mesh's network). */
+export interface NetworkListItem {
+  Id: string;
+  Name: string;
+  Driver: string;
+  Scope: string;
+  Ingress?: boolean;
+}
+
+/** A network a service can join. */
+export interface ServiceNetworkChoice {
+  name: string;
+  driver: string;
+}
+
+/**
+ * The networks a service can join: swarm scope (overlay, or a local driver created with `--scope swarm`), without
+ * the ingress network (the routing mesh attaches it for published ports; a service cannot name it). Sorted by name,
+ * each name once: a Swarm agent's list repeats a network for every node that has it.
+ */
+export function serviceNetworkChoices(networks: readonly NetworkListItem[]): ServiceNetworkChoice[] {
+  const byName = new Map<string, ServiceNetworkChoice>();
+  for (const n of networks) {
+    if (n.Scope !== 'swarm' || n.Ingress === true || n.Name === 'ingress') continue;
+    if (!byName.has(n.Name)) byName.set(n.Name, { name: n.Name, driver: n.Driver });
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The picked networks, with `change` applied (a box ticked or unticked), in the list's order; names no longer in
+ * the list (removed since the last refresh) are dropped, so what is sent is what the dialog shows ticked.
+ */
+export function pickedNetworks(
+  picked: readonly string[],
+  choices: readonly ServiceNetworkChoice[],
+  change?: { name: string; on: boolean },
+): string[] {
+  return choices.map((c) => c.name).filter((n) => (n === change?.name ? change.on : picked.includes(n)));
 }
 
 /** The spec with another replica count (replicated services only). */

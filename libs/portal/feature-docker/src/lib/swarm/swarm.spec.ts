@@ -86,7 +86,7 @@ describe('service create payload', () => {
             { key: 'MODE', value: 'a=b' },
             { key: '', value: '' },
           ],
-          networks: 'front, back',
+          networks: ['front', 'back'],
           constraints: 'node.role==worker\n\n node.labels.zone != b ',
           parallelism: '2',
           delay: '5',
