@@ -189,7 +189,7 @@ test.describe('Swarm in the portal (multi-node lab)', () => {
     const overflow = () =>
       page.evaluate(() => [
         document.documentElement.scrollWidth - window.innerWidth,
-        ...[...document.querySelectorAll('.table-wrap')].map((w) => w.scrollWidth - w.clientWidth),
+        ...Array.from(document.querySelectorAll('.table-wrap')).map((w) => w.scrollWidth - w.clientWidth),
       ]);
     try {
       await login(page);
