@@ -699,6 +699,8 @@ import {
       display: grid;
       grid-template-columns: minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 1.1fr) minmax(0, 1.2fr);
       gap: 0.75rem 0.6rem;
+      /* A field with an error grows; its neighbours keep their height (label above input). */
+      align-items: start;
     }
     /* The fieldset's own margin ends a section; a field that closes it adds none. */
     fieldset > cap-form-field:last-child,
