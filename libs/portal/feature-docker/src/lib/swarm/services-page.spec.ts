@@ -254,4 +254,36 @@ describe('the Add service dialog', () => {
     expect(name.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(name);
   });
+
+  it('a wrong port or mount field is marked invalid, described by its section’s error, and focused', async () => {
+    const { byId, settle, type } = await open();
+    type('service-name', 'web');
+    type('service-image', 'capstan/busybox:local');
+    byId<HTMLButtonElement>('service-port-add')!.click();
+    byId<HTMLButtonElement>('service-mount-add')!.click();
+    await settle();
+    type('service-port-published-0', '8080');
+    type('service-port-target-0', '70000');
+    type('service-mount-source-0', 'data');
+    type('service-mount-target-0', 'relative');
+    byId<HTMLButtonElement>('service-save')!.click();
+    await settle();
+    expect(api.last('POST /api/endpoints/3/docker/services/create')).toBeUndefined();
+    const invalid = (id: string) => byId(id)?.getAttribute('aria-invalid');
+    expect([
+      invalid('service-port-published-0'),
+      invalid('service-port-target-0'),
+      invalid('service-mount-source-0'),
+      invalid('service-mount-target-0'),
+    ]).toEqual([null, 'true', null, 'true']);
+    const target = byId<HTMLInputElement>('service-port-target-0')!;
+    expect(document.getElementById(target.getAttribute('aria-describedby')!)?.textContent).toContain(
+      '1–65535',
+    );
+    expect(document.activeElement).toBe(target);
+
+    type('service-port-target-0', '80');
+    await settle();
+    expect(invalid('service-port-target-0')).toBeNull();
+  });
 });

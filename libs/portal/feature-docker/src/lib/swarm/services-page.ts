@@ -52,6 +52,8 @@ import {
   type ServiceForm,
   type ServiceNetworkChoice,
   type SwarmService,
+  badMountFields,
+  badPortFields,
   emptyServiceForm,
   imageParts,
   pickedNetworks,
@@ -348,6 +350,10 @@ import {
                     inputmode="numeric"
                     placeholder="published"
                     [attr.aria-label]="'Published port ' + (i + 1)"
+                    [attr.aria-invalid]="badRows().ports[i]?.includes('published') ? 'true' : null"
+                    [attr.aria-describedby]="
+                      badRows().ports[i]?.includes('published') ? 'service-ports-error' : null
+                    "
                     [attr.data-testid]="'service-port-published-' + i"
                     [value]="p.published"
                     (input)="setRow('ports', i, 'published', $any($event.target).value)"
@@ -357,6 +363,10 @@ import {
                     inputmode="numeric"
                     placeholder="target"
                     [attr.aria-label]="'Target port ' + (i + 1)"
+                    [attr.aria-invalid]="badRows().ports[i]?.includes('target') ? 'true' : null"
+                    [attr.aria-describedby]="
+                      badRows().ports[i]?.includes('target') ? 'service-ports-error' : null
+                    "
                     [attr.data-testid]="'service-port-target-' + i"
                     [value]="p.target"
                     (input)="setRow('ports', i, 'target', $any($event.target).value)"
@@ -401,7 +411,7 @@ import {
                 + Port
               </button>
               @if (shown().ports; as e) {
-                <p class="error" role="alert">{{ e }}</p>
+                <p class="error" id="service-ports-error" role="alert">{{ e }}</p>
               }
             </fieldset>
           </div>
@@ -429,6 +439,10 @@ import {
                     autocomplete="off"
                     [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
                     [attr.aria-label]="'Source of mount ' + (i + 1)"
+                    [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
+                    [attr.aria-describedby]="
+                      badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
+                    "
                     [attr.data-testid]="'service-mount-source-' + i"
                     [value]="m.source"
                     (input)="setRow('mounts', i, 'source', $any($event.target).value)"
@@ -438,6 +452,10 @@ import {
                     autocomplete="off"
                     placeholder="/path/in/container"
                     [attr.aria-label]="'Target of mount ' + (i + 1)"
+                    [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
+                    [attr.aria-describedby]="
+                      badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
+                    "
                     [attr.data-testid]="'service-mount-target-' + i"
                     [value]="m.target"
                     (input)="setRow('mounts', i, 'target', $any($event.target).value)"
@@ -471,7 +489,7 @@ import {
                 + Mount
               </button>
               @if (shown().mounts; as e) {
-                <p class="error" role="alert">{{ e }}</p>
+                <p class="error" id="service-mounts-error" role="alert">{{ e }}</p>
               }
             </fieldset>
           </div>
@@ -789,6 +807,16 @@ export class ServicesPage {
   protected readonly ownership = signal<OwnershipForm>(PRIVATE_OWNERSHIP);
   private readonly errors = computed(() => serviceFormErrors(this.form()));
   protected readonly shown = computed(() => (this.submitted() ? this.errors() : {}));
+  /** After a submit: the wrong fields of each port and mount row (marked aria-invalid, described by the error). */
+  protected readonly badRows = computed<{
+    ports: ReturnType<typeof badPortFields>[];
+    mounts: ReturnType<typeof badMountFields>[];
+  }>(() => {
+    const f = this.form();
+    return this.submitted()
+      ? { ports: f.ports.map(badPortFields), mounts: f.mounts.map(badMountFields) }
+      : { ports: [], mounts: [] };
+  });
   protected readonly ownershipShown = computed(() =>
     this.submitted() ? ownershipError(this.ownership()) : null,
   );

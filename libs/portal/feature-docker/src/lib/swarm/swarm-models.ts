@@ -180,15 +180,9 @@ export function serviceFormErrors(f: ServiceForm): ServiceFormErrors {
     e.name = 'A name is 1–63 letters, digits, "_", "." or "-", starting with a letter or digit.';
   if (!f.image.trim() || /\s/.test(f.image.trim())) e.image = 'An image reference is required (no spaces).';
   if (f.mode === 'replicated' && intIn(f.replicas, 0, 10_000) === null) e.replicas = 'Replicas: 0–10000.';
-  if (
-    f.ports.some(
-      (p) =>
-        intIn(p.target, 1, 65535) === null ||
-        (p.published.trim() !== '' && intIn(p.published, 1, 65535) === null),
-    )
-  )
+  if (f.ports.some((p) => badPortFields(p).length > 0))
     e.ports = 'Ports are 1–65535 (the published port may be left empty).';
-  if (f.mounts.some((m) => !m.target.startsWith('/') || (m.type === 'bind' && !m.source.startsWith('/'))))
+  if (f.mounts.some((m) => badMountFields(m).length > 0))
     e.mounts = 'Mount targets are absolute paths; bind sources too.';
   if (f.env.some((v) => (v.key.trim() === '' ? v.value !== '' : /[=\s]/.test(v.key.trim()))))
     e.env = 'Every variable needs a name without "=" or spaces.';
@@ -197,6 +191,22 @@ export function serviceFormErrors(f: ServiceForm): ServiceFormErrors {
   if (intIn(f.parallelism, 0, 1000) === null) e.parallelism = 'Parallelism: 0 (all at once) – 1000.';
   if (intIn(f.delay, 0, 86_400) === null) e.delay = 'Delay: 0–86400 seconds.';
   return e;
+}
+
+/** The fields of a port row that are wrong (the published port may be empty: Swarm picks one). */
+export function badPortFields(p: PortRow): ('published' | 'target')[] {
+  const bad: ('published' | 'target')[] = [];
+  if (p.published.trim() !== '' && intIn(p.published, 1, 65535) === null) bad.push('published');
+  if (intIn(p.target, 1, 65535) === null) bad.push('target');
+  return bad;
+}
+
+/** The fields of a mount row that are wrong: the target is an absolute path, a bind's source too. */
+export function badMountFields(m: MountRow): ('source' | 'target')[] {
+  const bad: ('source' | 'target')[] = [];
+  if (m.type === 'bind' && !m.source.trim().startsWith('/')) bad.push('source');
+  if (!m.target.trim().startsWith('/')) bad.push('target');
+  return bad;
 }
 
 const constraintLines = (text: string): string[] =>
