@@ -235,6 +235,11 @@ describe('the Add service dialog', () => {
     expect(unnamed.map((c) => c.outerHTML.slice(0, 80))).toEqual([]);
     expect(byId('service-port-published-0')?.getAttribute('aria-label')).toBe('Published port 1');
     expect(byId('service-mount-remove-0')?.getAttribute('aria-label')).toBe('Remove mount 1');
+    // A filled box keeps a visible caption.
+    const captions = (id: string) =>
+      [...byId(id)!.closest('.item')!.querySelectorAll('.caption')].map((c) => c.textContent?.trim());
+    expect(captions('service-port-target-0')).toEqual(['Published', 'Target', 'Protocol', 'Publish mode']);
+    expect(captions('service-mount-target-0')).toEqual(['Type', 'Source', 'Target']);
     // Update config: label above the control, one field per grid cell.
     const grid = dialog.querySelector('.update-grid')!;
     expect([...grid.querySelectorAll('label')].map((l) => l.textContent?.trim())).toEqual([

@@ -345,52 +345,64 @@ import {
               </p>
               @for (p of form().ports; track $index; let i = $index) {
                 <div class="item port">
-                  <input
-                    class="input published"
-                    inputmode="numeric"
-                    placeholder="published"
-                    [attr.aria-label]="'Published port ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().ports[i]?.includes('published') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().ports[i]?.includes('published') ? 'service-ports-error' : null
-                    "
-                    [attr.data-testid]="'service-port-published-' + i"
-                    [value]="p.published"
-                    (input)="setRow('ports', i, 'published', $any($event.target).value)"
-                  />
-                  <input
-                    class="input target"
-                    inputmode="numeric"
-                    placeholder="target"
-                    [attr.aria-label]="'Target port ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().ports[i]?.includes('target') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().ports[i]?.includes('target') ? 'service-ports-error' : null
-                    "
-                    [attr.data-testid]="'service-port-target-' + i"
-                    [value]="p.target"
-                    (input)="setRow('ports', i, 'target', $any($event.target).value)"
-                  />
-                  <select
-                    class="input protocol"
-                    [attr.aria-label]="'Protocol of port ' + (i + 1)"
-                    [attr.data-testid]="'service-port-protocol-' + i"
-                    [value]="p.protocol"
-                    (change)="setRow('ports', i, 'protocol', $any($event.target).value)"
-                  >
-                    <option>tcp</option>
-                    <option>udp</option>
-                  </select>
-                  <select
-                    class="input mode"
-                    [attr.aria-label]="'Publish mode of port ' + (i + 1)"
-                    [attr.data-testid]="'service-port-mode-' + i"
-                    [value]="p.mode"
-                    (change)="setRow('ports', i, 'mode', $any($event.target).value)"
-                  >
-                    <option>ingress</option>
-                    <option>host</option>
-                  </select>
+                  <label class="cell published">
+                    <span class="caption" aria-hidden="true">Published</span>
+                    <input
+                      class="input"
+                      inputmode="numeric"
+                      placeholder="auto"
+                      [attr.aria-label]="'Published port ' + (i + 1)"
+                      [attr.aria-invalid]="badRows().ports[i]?.includes('published') ? 'true' : null"
+                      [attr.aria-describedby]="
+                        badRows().ports[i]?.includes('published') ? 'service-ports-error' : null
+                      "
+                      [attr.data-testid]="'service-port-published-' + i"
+                      [value]="p.published"
+                      (input)="setRow('ports', i, 'published', $any($event.target).value)"
+                    />
+                  </label>
+                  <label class="cell target">
+                    <span class="caption" aria-hidden="true">Target</span>
+                    <input
+                      class="input"
+                      inputmode="numeric"
+                      placeholder="80"
+                      [attr.aria-label]="'Target port ' + (i + 1)"
+                      [attr.aria-invalid]="badRows().ports[i]?.includes('target') ? 'true' : null"
+                      [attr.aria-describedby]="
+                        badRows().ports[i]?.includes('target') ? 'service-ports-error' : null
+                      "
+                      [attr.data-testid]="'service-port-target-' + i"
+                      [value]="p.target"
+                      (input)="setRow('ports', i, 'target', $any($event.target).value)"
+                    />
+                  </label>
+                  <label class="cell protocol">
+                    <span class="caption" aria-hidden="true">Protocol</span>
+                    <select
+                      class="input"
+                      [attr.aria-label]="'Protocol of port ' + (i + 1)"
+                      [attr.data-testid]="'service-port-protocol-' + i"
+                      [value]="p.protocol"
+                      (change)="setRow('ports', i, 'protocol', $any($event.target).value)"
+                    >
+                      <option>tcp</option>
+                      <option>udp</option>
+                    </select>
+                  </label>
+                  <label class="cell mode">
+                    <span class="caption" aria-hidden="true">Publish mode</span>
+                    <select
+                      class="input"
+                      [attr.aria-label]="'Publish mode of port ' + (i + 1)"
+                      [attr.data-testid]="'service-port-mode-' + i"
+                      [value]="p.mode"
+                      (change)="setRow('ports', i, 'mode', $any($event.target).value)"
+                    >
+                      <option>ingress</option>
+                      <option>host</option>
+                    </select>
+                  </label>
                   <button
                     type="button"
                     class="icon-btn remove"
@@ -424,42 +436,51 @@ import {
               </p>
               @for (m of form().mounts; track $index; let i = $index) {
                 <div class="item mount">
-                  <select
-                    class="input type"
-                    [attr.aria-label]="'Type of mount ' + (i + 1)"
-                    [attr.data-testid]="'service-mount-type-' + i"
-                    [value]="m.type"
-                    (change)="setRow('mounts', i, 'type', $any($event.target).value)"
-                  >
-                    <option>volume</option>
-                    <option>bind</option>
-                  </select>
-                  <input
-                    class="input mono source"
-                    autocomplete="off"
-                    [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
-                    [attr.aria-label]="'Source of mount ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
-                    "
-                    [attr.data-testid]="'service-mount-source-' + i"
-                    [value]="m.source"
-                    (input)="setRow('mounts', i, 'source', $any($event.target).value)"
-                  />
-                  <input
-                    class="input mono target"
-                    autocomplete="off"
-                    placeholder="/path/in/container"
-                    [attr.aria-label]="'Target of mount ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
-                    "
-                    [attr.data-testid]="'service-mount-target-' + i"
-                    [value]="m.target"
-                    (input)="setRow('mounts', i, 'target', $any($event.target).value)"
-                  />
+                  <label class="cell type">
+                    <span class="caption" aria-hidden="true">Type</span>
+                    <select
+                      class="input"
+                      [attr.aria-label]="'Type of mount ' + (i + 1)"
+                      [attr.data-testid]="'service-mount-type-' + i"
+                      [value]="m.type"
+                      (change)="setRow('mounts', i, 'type', $any($event.target).value)"
+                    >
+                      <option>volume</option>
+                      <option>bind</option>
+                    </select>
+                  </label>
+                  <label class="cell source">
+                    <span class="caption" aria-hidden="true">Source</span>
+                    <input
+                      class="input mono"
+                      autocomplete="off"
+                      [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
+                      [attr.aria-label]="'Source of mount ' + (i + 1)"
+                      [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
+                      [attr.aria-describedby]="
+                        badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
+                      "
+                      [attr.data-testid]="'service-mount-source-' + i"
+                      [value]="m.source"
+                      (input)="setRow('mounts', i, 'source', $any($event.target).value)"
+                    />
+                  </label>
+                  <label class="cell target">
+                    <span class="caption" aria-hidden="true">Target</span>
+                    <input
+                      class="input mono"
+                      autocomplete="off"
+                      placeholder="/data"
+                      [attr.aria-label]="'Target of mount ' + (i + 1)"
+                      [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
+                      [attr.aria-describedby]="
+                        badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
+                      "
+                      [attr.data-testid]="'service-mount-target-' + i"
+                      [value]="m.target"
+                      (input)="setRow('mounts', i, 'target', $any($event.target).value)"
+                    />
+                  </label>
                   <label class="check ro">
                     <input
                       type="checkbox"
@@ -682,11 +703,28 @@ import {
     .item {
       display: grid;
       gap: 0.4rem;
-      align-items: center;
-      margin-bottom: 0.5rem;
+      margin-bottom: 0.6rem;
+    }
+    /* Each control with a small caption above it: a filled box keeps saying what it holds. */
+    /* The cells of a line stretch to its tallest, the control fills the rest: a select as tall as an input. */
+    .cell {
+      display: grid;
+      grid-template-rows: auto 1fr;
+      gap: 0.1rem;
+      min-width: 0;
+    }
+    .item .remove {
+      align-self: end;
+    }
+    .caption {
+      color: var(--text-muted);
+      font-size: 0.78rem;
     }
     .item .check {
+      align-self: end;
       margin: 0;
+      min-height: 2.25rem;
+      align-items: center;
       white-space: nowrap;
     }
     .port {
