@@ -127,7 +127,8 @@ describe('the Add service dialog', () => {
       );
     const networkRequests = () =>
       api.requests.filter((r) => r.method === 'GET' && r.path === '/api/endpoints/3/docker/networks').length;
-    return { el, byId, settle, type, tick, boxes, networkRequests };
+    const detect = () => fixture.detectChanges();
+    return { el, byId, settle, detect, type, tick, boxes, networkRequests };
   }
 
   it('lists the swarm networks as labelled checkboxes with their driver, and sends the ticked ones', async () => {
@@ -170,7 +171,7 @@ describe('the Add service dialog', () => {
 
   it('says so when there is no overlay network, and Refresh finds one created since', async () => {
     api.on('GET /api/endpoints/3/docker/networks', { body: MANAGER_NETWORKS.slice(0, 4) });
-    const { byId, settle, boxes, networkRequests } = await open();
+    const { byId, settle, detect, boxes, networkRequests } = await open();
     expect(boxes()).toEqual([]);
     const empty = byId('service-networks-empty')!;
     expect(empty.textContent?.replace(/\s+/g, ' ').trim()).toBe(
@@ -179,9 +180,14 @@ describe('the Add service dialog', () => {
     expect(empty.querySelector('a')?.getAttribute('href')).toBe('/environments/3/docker/networks');
 
     api.on('GET /api/endpoints/3/docker/networks', { body: MANAGER_NETWORKS.slice(0, 5) });
-    byId<HTMLButtonElement>('service-networks-refresh')!.click();
+    const refresh = byId<HTMLButtonElement>('service-networks-refresh')!;
+    refresh.click();
+    detect();
+    // Busy but never disabled while loading: a disabled button drops a keyboard user's focus out of the dialog.
+    expect([refresh.disabled, refresh.getAttribute('aria-busy')]).toEqual([false, 'true']);
     await settle();
     expect(networkRequests()).toBe(2);
+    expect(refresh.getAttribute('aria-busy')).toBeNull();
     expect(boxes()).toEqual(['service-network-front']);
     expect(byId('service-networks-empty')).toBeNull();
   });

@@ -304,7 +304,7 @@ import {
                   class="btn-link"
                   aria-label="Refresh the networks"
                   data-testid="service-networks-refresh"
-                  [disabled]="networksLoading()"
+                  [attr.aria-busy]="networksLoading() ? 'true' : null"
                   (click)="loadNetworks()"
                 >
                   Refresh
