@@ -30,6 +30,7 @@ test.describe('Swarm in the portal (multi-node lab)', () => {
   let envId = 0;
   const password = `admin-${randomBytes(8).toString('hex')}`;
   const service = `capstan-e2e-svc-${randomBytes(3).toString('hex')}`;
+  const overlay = `capstan-e2e-net-${randomBytes(3).toString('hex')}`;
   const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
 
   test.beforeAll(async () => {
@@ -53,10 +54,23 @@ test.describe('Swarm in the portal (multi-node lab)', () => {
     });
     expect(created.status, await created.clone().text()).toBe(200);
     envId = ((await created.json()) as { Id: number }).Id;
+    // An overlay network for the service form to offer.
+    const net = await server.request('POST', docker('/networks/create'), {
+      token,
+      body: { Name: overlay, Driver: 'overlay' },
+    });
+    expect(net.status, net.text).toBe(201);
   });
 
   test.afterAll(async () => {
-    if (server && envId) await server.request('DELETE', docker(`/services/${service}`), { token });
+    if (server && envId) {
+      await server.request('DELETE', docker(`/services/${service}`), { token });
+      // A network a service still uses cannot go; the service's tasks take a moment to leave.
+      await expect(async () => {
+        const r = await server.request('DELETE', docker(`/networks/${overlay}`), { token });
+        expect([204, 404]).toContain(r.status);
+      }).toPass({ timeout: 30_000 });
+    }
     await server?.dispose();
   });
 
@@ -90,16 +104,29 @@ test.describe('Swarm in the portal (multi-node lab)', () => {
     await page.getByTestId('service-env-add').click();
     await page.getByTestId('service-env-key-0').fill('CAPSTAN_E2E');
     await page.getByTestId('service-env-value-0').fill('swarm');
+    // Networks are ticked from the environment's swarm-scoped ones (ingress is not offered).
+    await page.getByTestId(`service-network-${overlay}`).check();
+    await expect(page.getByTestId('service-network-ingress')).toHaveCount(0);
     await shot(page, 'swarm-02-service-create');
     await page.getByTestId('service-save').click();
     await expect(page.getByTestId(`service-row-${service}`)).toBeVisible();
 
     // The engine got the spec from the form.
     const inspect = await server.request<{
-      Spec: { Mode: unknown; TaskTemplate: { ContainerSpec: { Env: string[]; Args: string[] } } };
+      Spec: {
+        Mode: unknown;
+        TaskTemplate: {
+          ContainerSpec: { Env: string[]; Args: string[] };
+          Networks?: Array<{ Target: string }>;
+        };
+      };
     }>('GET', docker(`/services/${service}`), { token });
     expect(inspect.status).toBe(200);
     expect(inspect.body.Spec.Mode).toEqual({ Replicated: { Replicas: 2 } });
+    // The engine keeps the network's id as the target.
+    const netId = (await server.request<{ Id: string }>('GET', docker(`/networks/${overlay}`), { token }))
+      .body.Id;
+    expect(inspect.body.Spec.TaskTemplate.Networks?.map((n) => n.Target)).toEqual([netId]);
     expect(inspect.body.Spec.TaskTemplate.ContainerSpec.Env).toEqual(['CAPSTAN_E2E=swarm']);
     expect(inspect.body.Spec.TaskTemplate.ContainerSpec.Args).toEqual(['sleep', '3600']);
 

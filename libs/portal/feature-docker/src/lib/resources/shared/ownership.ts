@@ -116,7 +116,8 @@ export async function applyOwnershipAfterCreate(
             (change)="choose(o.value)"
           />
           <span
-            ><strong>{{ o.label }}</strong> <span class="muted">— {{ o.hint }}</span></span
+            ><strong>{{ o.label }}</strong
+            ><span class="muted"> — {{ o.hint }}</span></span
           >
         </label>
       }
