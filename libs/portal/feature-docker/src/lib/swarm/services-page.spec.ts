@@ -231,6 +231,8 @@ describe('the Add service dialog', () => {
     byId<HTMLButtonElement>('service-env-add')!.click();
     await settle();
     const dialog = byId('service-dialog')!;
+    // The wide dialog (48rem): a port or a mount on one line on a wide screen.
+    expect(dialog.classList.contains('wide')).toBe(true);
     const unnamed = [...dialog.querySelectorAll<HTMLElement>('input, select, textarea, button')].filter(
       (c) =>
         !c.getAttribute('aria-label') &&

@@ -191,7 +191,7 @@ import {
     </cap-data-table>
 
     @if (creating()) {
-      <cap-dialog title="Add a service" testId="service-dialog" (closed)="creating.set(false)">
+      <cap-dialog title="Add a service" testId="service-dialog" size="wide" (closed)="creating.set(false)">
         <form id="service-form" novalidate (submit)="create($event)" #serviceForm>
           @if (formError(); as message) {
             <cap-alert kind="error" testId="service-create-error">{{ message }}</cap-alert>
@@ -730,10 +730,17 @@ import {
     .port {
       grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1fr) auto;
     }
-    /* A mount always on two lines (the dialog is at most 32rem): type and read-only, then source → target. */
+    /* A mount on two lines while the dialog is narrow: type and read-only, then source → target; one line in the
+       wide dialog (48rem, screens from 50rem). */
     .mount {
       grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
       grid-template-areas: 'type ro remove' 'source target remove';
+    }
+    @media (min-width: 50rem) {
+      .mount {
+        grid-template-columns: 7rem minmax(0, 1.3fr) minmax(0, 1fr) auto auto;
+        grid-template-areas: 'type source target ro remove';
+      }
     }
     .mount .type {
       grid-area: type;

@@ -21,6 +21,7 @@ let nextId = 0;
     <div class="backdrop"></div>
     <div
       class="dialog"
+      [class.wide]="size() === 'wide'"
       role="dialog"
       aria-modal="true"
       [attr.aria-labelledby]="titleId"
@@ -57,6 +58,9 @@ let nextId = 0;
       box-shadow: var(--shadow);
       padding: 1.25rem;
     }
+    .dialog.wide {
+      width: min(48rem, 100%);
+    }
     .dialog-title {
       margin: 0 0 1rem;
       font-size: 1.15rem;
@@ -75,6 +79,8 @@ let nextId = 0;
 export class Dialog {
   readonly title = input.required<string>();
   readonly testId = input<string | null>(null);
+  /** `wide` (48rem) for long forms whose rows hold several fields; a phone gets the whole width either way. */
+  readonly size = input<'normal' | 'wide'>('normal');
   readonly closed = output<void>();
 
   protected readonly titleId = `cap-dialog-title-${nextId++}`;
