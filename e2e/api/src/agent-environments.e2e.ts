@@ -63,6 +63,15 @@ async function recordingAgent(): Promise<Recorder> {
         res.writeHead(204, agentHeaders).end();
         return;
       }
+      // Other 500s of the agent (not its "engine unreachable" one): a small error body, and a big body.
+      if (path.startsWith('/containers/fails/json') || path.startsWith('/containers/fails-big/json')) {
+        const big = path.startsWith('/containers/fails-big/');
+        res.writeHead(500, { ...agentHeaders, 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify({ message: 'Something else broke', details: big ? 'x'.repeat(100_000) : 'details' }),
+        );
+        return;
+      }
       res.writeHead(200, { ...agentHeaders, 'Content-Type': 'application/json' });
       res.end(JSON.stringify(path.startsWith('/version') ? { Version: '20.10.0', ApiVersion: '1.41' } : []));
     },
@@ -183,6 +192,20 @@ describe('agent environments: creation and signatures (recording agent)', () => 
     });
     expect(r.status, r.text).toBe(200);
     expect(recorder.seen[0]?.headers[h(AGENT_HEADERS.browseHost)]).toBeUndefined();
+  });
+
+  it('passes the agent’s other 500 answers through unchanged, small or big', async () => {
+    const created = await createAgentEnv(env, recorder.url);
+    for (const id of ['fails', 'fails-big']) {
+      const r = await env.server.request<{ message: string; details: string }>(
+        'GET',
+        `/api/endpoints/${created.body.Id}/docker/containers/${id}/json`,
+        { token: env.admin },
+      );
+      expect(r.status, id).toBe(500);
+      expect(r.body.message).toBe('Something else broke');
+      expect(r.body.details).toBe(id === 'fails' ? 'details' : 'x'.repeat(100_000));
+    }
   });
 
   it('keeps its key across a restart: the same public key signs afterwards', async () => {
