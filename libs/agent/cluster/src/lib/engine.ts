@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 
-import { MAX_PART_BYTES, type NodeResult } from './merge';
+import { type NodeResult, readNodePart } from './merge';
 
 /** A JSON GET on the local Docker engine's unix socket (identity only: /info, /nodes/{id}, /containers/{id}/json). */
 export function engineGetJson(socketPath: string, path: string, timeoutMs = 5_000): Promise<unknown> {
@@ -52,32 +52,7 @@ export function engineFanOutPart(
           'Content-Type': 'application/json',
         },
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_PART_BYTES) {
-            fail(`answer over ${MAX_PART_BYTES / 1024 / 1024} MB`);
-            req.destroy();
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('error', (err) => fail(err.message));
-        res.on('end', () => {
-          try {
-            resolve({
-              nodeName,
-              ok: true,
-              status: res.statusCode,
-              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-            });
-          } catch {
-            fail(`status ${res.statusCode ?? 0}, body is not JSON`);
-          }
-        });
-      },
+      (res) => readNodePart(nodeName, res, resolve, () => req.destroy()),
     );
     req.on('error', (err) => fail(err.message));
     req.end(body);

@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
-import { mergeFanOut, NodeResult } from './merge';
+import { MAX_PART_BYTES, mergeFanOut, NodeResult, readNodePart } from './merge';
 
 const ok = (nodeName: string, body: unknown): NodeResult => ({ nodeName, ok: true, body });
 
@@ -45,5 +47,65 @@ describe('mergeFanOut', () => {
     expect(merged.unreachable).toEqual(['node2', 'node3', 'node4', 'node5']);
     expect(merged.errors['node2']).toContain('engine down');
     expect(merged.errors['node3']).toBe('connect EHOSTUNREACH');
+  });
+});
+
+describe('readNodePart', () => {
+  /** An answer stream (the IncomingMessage port) with a status; `results` collects every done() call. */
+  function part(statusCode: number) {
+    const res = Object.assign(new PassThrough(), { statusCode }) as unknown as IncomingMessage & PassThrough;
+    const results: NodeResult[] = [];
+    let aborts = 0;
+    readNodePart(
+      'node2',
+      res,
+      (r) => results.push(r),
+      () => (aborts += 1),
+    );
+    return { res, results, aborts: () => aborts };
+  }
+
+  it('parses the JSON answer with its status, an error status included', () => {
+    const a = part(200);
+    a.res.end('[{"Id":"c1"}]');
+    const b = part(400);
+    b.res.end('{"message":"Invalid filter \'x\'"}');
+    return new Promise<void>((done) =>
+      setImmediate(() => {
+        expect(a.results).toEqual([{ nodeName: 'node2', ok: true, status: 200, body: [{ Id: 'c1' }] }]);
+        expect(b.results).toEqual([
+          { nodeName: 'node2', ok: true, status: 400, body: { message: "Invalid filter 'x'" } },
+        ]);
+        done();
+      }),
+    );
+  });
+
+  it('fails a body that is not JSON, and a read error, once each', () => {
+    const a = part(502);
+    a.res.end('Bad Gateway');
+    const b = part(200);
+    b.res.destroy(new Error('socket hang up'));
+    return new Promise<void>((done) =>
+      setImmediate(() => {
+        expect(a.results).toEqual([{ nodeName: 'node2', ok: false, error: 'status 502, body is not JSON' }]);
+        expect(b.results).toEqual([{ nodeName: 'node2', ok: false, error: 'socket hang up' }]);
+        done();
+      }),
+    );
+  });
+
+  it('gives up an answer over the limit: one failure, the request aborted', () => {
+    const p = part(200);
+    const chunk = Buffer.alloc(16 * 1024 * 1024, 0x20);
+    for (let sent = 0; sent <= MAX_PART_BYTES; sent += chunk.length) p.res.write(chunk);
+    p.res.end(']');
+    return new Promise<void>((done) =>
+      setImmediate(() => {
+        expect(p.results).toEqual([{ nodeName: 'node2', ok: false, error: 'answer over 64 MB' }]);
+        expect(p.aborts()).toBe(1);
+        done();
+      }),
+    );
   });
 });

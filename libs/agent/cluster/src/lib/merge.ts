@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 import { compareStrings } from './members';
 import { FanOutResource } from './route';
 
@@ -7,12 +9,56 @@ export type NodeResult =
       nodeName: string;
       ok: true;
       body: unknown;
-      /** The engine's (or peer's) HTTP status. */ status?: number;
+      /** The engine's (or peer's) HTTP status. */
+      status?: number;
     }
   | { nodeName: string; ok: false; error: string };
 
 /** One node's list answer is read whole to be merged: past this it is that node's failure, not the agent's memory. */
 export const MAX_PART_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads one node's answer to a fanned-out request — from its engine or from its agent — into a NodeResult: the
+ * parsed JSON with its status, or why not (over MAX_PART_BYTES: `abort()` stops the request; a read error; not
+ * JSON). `done` is called once.
+ */
+export function readNodePart(
+  nodeName: string,
+  res: IncomingMessage,
+  done: (result: NodeResult) => void,
+  abort: () => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const finish = (result: NodeResult): void => {
+    if (settled) return;
+    settled = true;
+    done(result);
+  };
+  const fail = (error: string): void => finish({ nodeName, ok: false, error });
+  res.on('data', (c: Buffer) => {
+    if (settled) return;
+    size += c.length;
+    if (size > MAX_PART_BYTES) {
+      fail(`answer over ${MAX_PART_BYTES / 1024 / 1024} MB`);
+      abort();
+      return;
+    }
+    chunks.push(c);
+  });
+  res.on('error', (err) => fail(err.message));
+  res.on('end', () => {
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      fail(`status ${res.statusCode ?? 0}, body is not JSON`);
+      return;
+    }
+    finish({ nodeName, ok: true, status: res.statusCode, body });
+  });
+}
 
 export interface MergedResponse {
   /** Array for containers/images/networks, `{Volumes: [...]}` for volumes (Warnings dropped, as the original). */

@@ -15,7 +15,7 @@ import { AGENT_HEADERS } from '@capstan/contracts-agent';
 
 import { parseIdentity } from './identity';
 import { Member, MemberIdentity } from './members';
-import { MAX_PART_BYTES, NodeResult } from './merge';
+import { NodeResult, readNodePart } from './merge';
 
 /**
  * Agent-to-agent HTTP. Agents present self-signed certificates regenerated at every start, so peers skip
@@ -178,34 +178,17 @@ export class PeerTransport {
       const headers = forwardHeaders(inHeaders, member.nodeName);
       delete headers['accept-encoding']; // the answer is parsed here
       headers['content-length'] = String(body.length);
-      const req = this.request({ host: member.address, port: member.port, method, path, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_PART_BYTES) {
+      const req = this.request({ host: member.address, port: member.port, method, path, headers }, (res) =>
+        readNodePart(
+          member.nodeName,
+          res,
+          (result) => {
             stopWatching();
-            fail(`answer over ${MAX_PART_BYTES / 1024 / 1024} MB`);
-            req.destroy();
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('error', (err) => fail(err.message));
-        res.on('end', () => {
-          stopWatching();
-          try {
-            resolve({
-              nodeName: member.nodeName,
-              ok: true,
-              status: res.statusCode,
-              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-            });
-          } catch {
-            fail(`status ${res.statusCode ?? 0}, body is not JSON`);
-          }
-        });
-      });
+            resolve(result);
+          },
+          () => req.destroy(),
+        ),
+      );
       // Liveness checks until the whole answer is in (a list is small: it comes at once or not at all), within the
       // fan-out budget.
       const stopWatching = this.watch(req, member, true);
