@@ -14,13 +14,23 @@ export class ApiError extends Error {
   }
 
   static from(response: Response, body: unknown): ApiError {
-    const parsed = isErrorBody(body) ? body : undefined;
     const retry = Number.parseInt(response.headers.get(API_HEADERS.retryAfter) ?? '', 10);
-    return new ApiError(
+    return ApiError.of(
       response.status,
-      parsed?.message || response.statusText || `Request failed with status ${response.status}`,
-      parsed?.details ?? '',
+      body,
+      response.statusText,
       Number.isFinite(retry) ? retry : undefined,
+    );
+  }
+
+  /** The error of a status and its parsed body, where there is no `Response` (an XMLHttpRequest upload). */
+  static of(status: number, body: unknown, statusText = '', retryAfter?: number): ApiError {
+    const parsed = isErrorBody(body) ? body : undefined;
+    return new ApiError(
+      status,
+      parsed?.message || statusText || `Request failed with status ${status}`,
+      parsed?.details ?? '',
+      retryAfter,
     );
   }
 }

@@ -45,19 +45,7 @@ export interface UploadAnswer {
 /** The `ApiError` of an upload's answer with an error status (Capstan's or the agent's `{message, details}`), else null. */
 export function uploadFailure(answer: UploadAnswer): ApiError | null {
   if (answer.status >= 200 && answer.status < 300) return null;
-  let body: { message?: unknown; details?: unknown } = {};
-  try {
-    body = JSON.parse(answer.text) as typeof body;
-  } catch {
-    body = { message: answer.text.slice(0, 300) };
-  }
-  return new ApiError(
-    answer.status,
-    typeof body.message === 'string' && body.message
-      ? body.message
-      : `Request failed with status ${answer.status}`,
-    typeof body.details === 'string' ? body.details : '',
-  );
+  return ApiError.of(answer.status, parseAnswer(answer.text));
 }
 
 /** An upload that did not get an answer: the network failed, or the caller stopped it (`aborted`). */
@@ -312,7 +300,11 @@ export class DockerApi {
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
+  return parseAnswer(await response.text());
+}
+
+/** An answer's body: its JSON, a short text as `{message}` (a proxy's HTML or plain error), nothing when empty. */
+function parseAnswer(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text) as unknown;
