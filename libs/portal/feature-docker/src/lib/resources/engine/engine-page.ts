@@ -213,7 +213,7 @@ export function engineSections(info: DockerInfo | null, version: DockerVersion |
       @for (s of sections(); track s.id) {
         <section class="card" [attr.data-testid]="'engine-' + s.id">
           <h2>{{ s.title }}</h2>
-          <dl>
+          <dl class="facts">
             @for (r of s.rows; track $index) {
               <dt>{{ r.label }}</dt>
               <dd [attr.data-testid]="'engine-' + s.id + '-' + slug(r.label)">{{ r.value }}</dd>
@@ -231,20 +231,8 @@ export function engineSections(info: DockerInfo | null, version: DockerVersion |
     .grid-2 {
       grid-template-columns: repeat(auto-fit, minmax(min(24rem, 100%), 1fr));
     }
-    dl {
-      display: grid;
-      grid-template-columns: minmax(7rem, max-content) minmax(0, 1fr);
-      gap: 0.35rem 1rem;
-      margin: 0;
-    }
     dt {
-      color: var(--text-muted);
-      font-weight: 600;
       white-space: pre;
-    }
-    dd {
-      margin: 0;
-      overflow-wrap: anywhere;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -63,7 +63,7 @@ import {
       <div class="grid-2">
         <section class="card" data-testid="host-facts">
           <h2>Host</h2>
-          <dl>
+          <dl class="facts">
             @for (f of facts(); track f.id) {
               <dt>{{ f.label }}</dt>
               <dd [attr.data-testid]="'host-fact-' + f.id">{{ f.value }}</dd>
@@ -172,20 +172,6 @@ import {
     .grid-2 {
       grid-template-columns: repeat(auto-fit, minmax(min(24rem, 100%), 1fr));
       margin-bottom: 1rem;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: minmax(7rem, max-content) minmax(0, 1fr);
-      gap: 0.35rem 1rem;
-      margin: 0;
-    }
-    dt {
-      color: var(--text-muted);
-      font-weight: 600;
-    }
-    dd {
-      margin: 0;
-      overflow-wrap: anywhere;
     }
     .name {
       overflow-wrap: anywhere;
