@@ -87,74 +87,6 @@ export function provideFakeApi(api: FakeApi) {
 }
 
 /**
- * An XMLHttpRequest double for uploads that sends through a fetch function: one progress event with the whole
- * body, then the answer (or onerror when the fetch throws, onabort on abort()).
- */
-export function fetchBackedXhr(fetchImpl: typeof fetch): () => XMLHttpRequest {
-  return () => new FetchBackedXhr(fetchImpl) as unknown as XMLHttpRequest;
-}
-
-class FetchBackedXhr {
-  withCredentials = false;
-  status = 0;
-  responseText = '';
-  readonly upload: {
-    onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null;
-  } = { onprogress: null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  private method = 'GET';
-  private url = '';
-  private readonly headers = new Headers();
-  private answerHeaders = new Headers();
-  private aborted = false;
-
-  constructor(private readonly fetchImpl: typeof fetch) {}
-
-  open(method: string, url: string): void {
-    this.method = method;
-    this.url = url;
-  }
-
-  setRequestHeader(name: string, value: string): void {
-    this.headers.set(name, value);
-  }
-
-  getResponseHeader(name: string): string | null {
-    return this.answerHeaders.get(name);
-  }
-
-  abort(): void {
-    this.aborted = true;
-    this.onabort?.();
-  }
-
-  send(body: Blob | FormData | null): void {
-    const size = body instanceof Blob ? body.size : 0;
-    void (async () => {
-      try {
-        const res = await this.fetchImpl(
-          new Request(new URL(this.url, 'http://localhost'), {
-            method: this.method,
-            headers: this.headers,
-            body,
-          }),
-        );
-        if (this.aborted) return;
-        this.upload.onprogress?.({ loaded: size, total: size, lengthComputable: size > 0 });
-        this.status = res.status;
-        this.answerHeaders = res.headers;
-        this.responseText = await res.text();
-        this.onload?.();
-      } catch {
-        if (!this.aborted) this.onerror?.();
-      }
-    })();
-  }
-}
-
-/**
  * An XMLHttpRequest double the test drives: records what was sent, then the test plays the network's part
  * (`progress`, `answer`, `onerror`). Provide it with `{ provide: XHR_FACTORY, useValue: ManualXhr.factory }`.
  */
@@ -172,6 +104,7 @@ export class ManualXhr {
   responseText = '';
   sent: unknown = undefined;
   aborted = false;
+  private answerHeaders = new Headers();
   constructor() {
     ManualXhr.last = this;
   }
@@ -183,8 +116,8 @@ export class ManualXhr {
   setRequestHeader(name: string, value: string): void {
     this.headers[name] = value;
   }
-  getResponseHeader(): string | null {
-    return null;
+  getResponseHeader(name: string): string | null {
+    return this.answerHeaders.get(name);
   }
   send(body: unknown): void {
     this.sent = body;
@@ -200,9 +133,46 @@ export class ManualXhr {
       lengthComputable: total !== null,
     } as ProgressEvent);
   }
-  answer(status: number, text: string): void {
+  answer(status: number, text: string, headers: Headers = new Headers()): void {
     this.status = status;
     this.responseText = text;
+    this.answerHeaders = headers;
     this.onload?.();
+  }
+}
+
+/**
+ * An XMLHttpRequest double for uploads that sends through a fetch function: one progress event with the whole
+ * body, then the answer (or onerror when the fetch throws, onabort on abort()).
+ */
+export function fetchBackedXhr(fetchImpl: typeof fetch): () => XMLHttpRequest {
+  return () => new FetchBackedXhr(fetchImpl) as unknown as XMLHttpRequest;
+}
+
+/** A ManualXhr that plays the network's part itself, through a fetch function. */
+class FetchBackedXhr extends ManualXhr {
+  constructor(private readonly fetchImpl: typeof fetch) {
+    super();
+  }
+
+  override send(body: Blob | FormData | null): void {
+    super.send(body);
+    const size = body instanceof Blob ? body.size : 0;
+    void (async () => {
+      try {
+        const res = await this.fetchImpl(
+          new Request(new URL(this.url, 'http://localhost'), {
+            method: this.method,
+            headers: this.headers,
+            body,
+          }),
+        );
+        if (this.aborted) return;
+        this.progress(size, size > 0 ? size : null);
+        this.answer(res.status, await res.text(), res.headers);
+      } catch {
+        if (!this.aborted) this.onerror?.();
+      }
+    })();
   }
 }
