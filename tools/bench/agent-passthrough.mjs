@@ -119,6 +119,16 @@ export async function agentPassThrough({
     logLevel: 'warning',
   });
   const { generateAgentKeyPair, signAgentMessage } = createRequire(import.meta.url)(signer);
+  // The floor proxy makes its certificate with the agent's own code.
+  const tlsModule = resolve(repoRoot, 'tmp/bench-sign/tls.cjs');
+  await build({
+    entryPoints: [resolve(repoRoot, 'libs/agent/api/src/lib/tls.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: tlsModule,
+    logLevel: 'warning',
+  });
   const key = generateAgentKeyPair();
   const signed = () => ({
     'X-PortainerAgent-PublicKey': key.publicKeyHex,
@@ -139,7 +149,7 @@ export async function agentPassThrough({
   const floorPort = await freePort();
   const floorChild = spawn(process.execPath, [resolve(repoRoot, 'tools/bench/min-https-proxy.mjs')], {
     stdio: 'ignore',
-    env: { ...process.env, PORT: String(floorPort), SOCKET },
+    env: { ...process.env, PORT: String(floorPort), SOCKET, TLS_MODULE: tlsModule },
   });
   const floorTarget = { host: '127.0.0.1', port: floorPort, tls: true };
   const results = [];
