@@ -19,3 +19,4 @@ export * from './lib/security/access.guard';
 export * from './lib/http/parse-id.pipe';
 export * from './lib/security/current-user.decorator';
 export * from './lib/database/autocommit';
+export * from './lib/database/unit-of-work';

@@ -38,3 +38,23 @@ export enum AuthLogResult {
   Throttled = 'throttled',
   Logout = 'logout',
 }
+
+/** Portainer's environment (endpoint) types: `Type` on the wire. */
+export enum EnvironmentType {
+  Docker = 1,
+  Agent = 2,
+  Azure = 3,
+  EdgeAgent = 4,
+  KubernetesLocal = 5,
+  KubernetesAgent = 6,
+  EdgeKubernetes = 7,
+}
+
+/** Portainer's `EndpointCreationType` of `POST /api/endpoints` (multipart form). */
+export enum EndpointCreationType {
+  LocalDocker = 1,
+  Agent = 2,
+  Azure = 3,
+  EdgeAgent = 4,
+  LocalKubernetes = 5,
+}

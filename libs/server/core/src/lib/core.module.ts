@@ -7,6 +7,7 @@ import { SecretBox } from './crypto/secret-box';
 import { AUDIT_DATA_SOURCE, dataSourceOptions } from './database/data-sources';
 import { KeyValueStore } from './database/key-value.store';
 import { SystemValueEntity } from './database/system-value.entity';
+import { UnitOfWork } from './database/unit-of-work';
 import { CapstanLogger } from './logging/logger';
 
 export interface CoreOptions {
@@ -44,8 +45,9 @@ export class CoreModule {
         { provide: ClockPort, useValue: options.clock ?? new SystemClock() },
         { provide: SecretBox, useValue: new SecretBox(options.secretKey) },
         KeyValueStore,
+        UnitOfWork,
       ],
-      exports: [CAPSTAN_CONFIG, CapstanLogger, ClockPort, SecretBox, KeyValueStore],
+      exports: [CAPSTAN_CONFIG, CapstanLogger, ClockPort, SecretBox, KeyValueStore, UnitOfWork],
     };
   }
 }

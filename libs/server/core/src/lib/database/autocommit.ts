@@ -7,6 +7,6 @@ import type { RemoveOptions, SaveOptions } from 'typeorm';
  * while another caller's is open does not start its own: it runs inside the other one, returns, and the
  * request is acknowledged before anything is committed — a SIGKILL then loses an acknowledged write (the
  * durability test caught it). Single statements in autocommit mode are each durable when they return.
- * Multi-statement units of work need a serialising helper first; there is none yet because nothing needs one.
+ * Several rows that change together go through `UnitOfWork.run()` instead (unit-of-work.ts), which serialises.
  */
 export const AUTOCOMMIT: SaveOptions & RemoveOptions = { transaction: false };
