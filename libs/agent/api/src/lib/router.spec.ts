@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { AgentHttpError } from './http-util';
 import { silentLogger } from './logger';
-import { AgentCall, agentHeadersStep, AgentRouter, AgentRouterStep } from './router';
+import { agentHeadersStep, AgentRouter, AgentRouterStep } from './router';
 import { served, serverKey, spyTable } from './router.testing';
 import { SignatureGuard, signatureStep } from './signature-guard';
 
@@ -47,11 +47,11 @@ describe('AgentRouter: the route table', () => {
     const { call, table } = await classic();
     await call('GET', '/v1.41/containers/json?all=1', SIGNED);
     await call('GET', '/v1/browse/my%20vol/ls?path=/x', SIGNED);
-    const docker = table.docker.mock.calls[0][0] as unknown as AgentCall;
+    const docker = table.docker.mock.calls[0][0];
     expect(docker.dispatch).toEqual({ kind: 'docker', path: '/containers/json' });
     expect(docker).toMatchObject({ method: 'GET', path: '/v1.41/containers/json', search: '?all=1' });
     expect(docker.query.get('all')).toBe('1');
-    const browse = table.routes.browseLs.mock.calls[0][0] as unknown as AgentCall;
+    const browse = table.routes.browseLs.mock.calls[0][0];
     expect(browse.dispatch).toMatchObject({ kind: 'route', volumeId: 'my vol' });
   });
 
@@ -146,7 +146,7 @@ describe('AgentRouter: upgrades', () => {
   it('gives signed WebSocket upgrades to their handler', async () => {
     const { upgrade, table } = await classic();
     expect(await upgrade('/v2/websocket/attach?id=abc', SIGNED)).toContain('websocketAttach');
-    const call = table.upgrades.websocketAttach.mock.calls[0][0] as unknown as AgentCall;
+    const call = table.upgrades.websocketAttach.mock.calls[0][0];
     expect(call.query.get('id')).toBe('abc');
   });
 

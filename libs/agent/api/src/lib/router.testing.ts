@@ -4,7 +4,7 @@ import { AddressInfo, connect } from 'node:net';
 import { generateAgentKeyPair, signAgentMessage } from '@capstan/contracts-agent';
 import { vi } from 'vitest';
 
-import { AgentRouter, AgentRouteTable } from './router';
+import { AgentRouteHandler, AgentRouter, AgentRouteTable, AgentUpgradeHandler } from './router';
 
 /** A server key and the headers its requests carry. */
 export function serverKey(): Record<string, string> {
@@ -18,18 +18,18 @@ export function serverKey(): Record<string, string> {
 /** A route table of spies that answer `200 <route name>` (upgrades: `101`-less `200 <name>` on the socket). */
 export function spyTable() {
   const answer = (name: string) =>
-    vi.fn((_call: unknown, res: { writeHead(s: number): { end(b: string): void } }) => {
+    vi.fn<AgentRouteHandler>((_call, res) => {
       res.writeHead(200).end(name);
     });
   const upgrade = (name: string) =>
-    vi.fn((_call: unknown, socket: { end(b: string): void }) => {
+    vi.fn<AgentUpgradeHandler>((_call, socket) => {
       socket.end(`HTTP/1.1 200 OK\r\nContent-Length: ${name.length}\r\nConnection: close\r\n\r\n${name}`);
     });
   return {
     routes: {
-      ping: vi.fn((_call: unknown, res: { writeHead(s: number): { end(): void } }) =>
-        res.writeHead(204).end(),
-      ),
+      ping: vi.fn<AgentRouteHandler>((_call, res) => {
+        res.writeHead(204).end();
+      }),
       agents: answer('agents'),
       hostInfo: answer('hostInfo'),
       browseLs: answer('browseLs'),
