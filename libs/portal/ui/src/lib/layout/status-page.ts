@@ -54,7 +54,7 @@ export class StatusPage {
     inject(ActivatedRoute).data.pipe(
       map((d): StatusPageKind => (d['kind'] === 'not-allowed' ? 'not-allowed' : 'not-found')),
     ),
-    { initialValue: 'not-found' as StatusPageKind },
+    { initialValue: 'not-found' },
   );
   private readonly location = inject(Location);
   protected readonly text = computed(() => TEXT[this.kind()]);
