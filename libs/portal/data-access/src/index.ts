@@ -61,6 +61,7 @@ export {
   authGuard,
   guestGuard,
   permissionGuard,
+  NOT_ALLOWED_PATH,
 } from './lib/session/guards';
 // Test helpers (a fake fetch for the generated client). Tree-shaken out of the app: only specs use them.
 export {
