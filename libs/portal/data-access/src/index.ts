@@ -14,6 +14,25 @@ export {
   type UploadAnswer,
   type UploadProgress,
 } from './lib/docker/docker-api';
+export {
+  AgentBrowseApi,
+  ContainersApi,
+  EngineApi,
+  ImagesApi,
+  NetworksApi,
+  SwarmApi,
+  VolumesApi,
+  type BrowseTarget,
+  type ContainerCreated,
+  type ContainerLifecycle,
+  type ImagesPruned,
+  type LogQuery,
+  type Sourced,
+  type StreamOptions,
+  type SwarmObjectKind,
+  type UploadOptions,
+  type VolumeList,
+} from './lib/docker/engine-api';
 export * from './lib/docker/resources-format';
 export * from './lib/docker/resources-images';
 export * from './lib/docker/resources-volumes';

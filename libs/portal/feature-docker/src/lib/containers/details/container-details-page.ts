@@ -12,6 +12,7 @@ import {
 import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
+  ContainersApi,
   DockerApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
@@ -268,6 +269,7 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
 export class ContainerDetailsPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly docker = inject(DockerApi);
+  private readonly containers = inject(ContainersApi);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
@@ -370,12 +372,7 @@ export class ContainerDetailsPage {
 
   async load(): Promise<void> {
     try {
-      this.container.set(
-        await this.docker.get<ContainerInspect>(
-          this.ctx.envId(),
-          `/containers/${encodeURIComponent(this.id())}/json`,
-        ),
-      );
+      this.container.set(await this.containers.inspect<ContainerInspect>(this.ctx.envId(), this.id()));
       this.loadError.set(null);
     } catch (error) {
       this.loadError.set(`Could not read container ${this.id()}: ${errorMessage(error)}`);
@@ -413,7 +410,10 @@ export class ContainerDetailsPage {
     }
     this.busy.set(true);
     try {
-      await runContainerAction(this.docker, this.ctx.envId(), c.Id, def.action, { force, volumes: false });
+      await runContainerAction(this.containers, this.ctx.envId(), c.Id, def.action, {
+        force,
+        volumes: false,
+      });
       this.toasts.success(`${this.name()} ${def.done}`);
       if (def.action === 'remove') {
         await this.router.navigate(['/environments', this.ctx.envId(), 'docker', 'containers']);

@@ -13,6 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import {
+  ContainersApi,
   DockerApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
@@ -193,6 +194,7 @@ export class ContainerLogs {
   readonly tty = input(false);
 
   private readonly docker = inject(DockerApi);
+  private readonly containers = inject(ContainersApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   private readonly box = viewChild<ElementRef<HTMLElement>>('box');
 
@@ -311,14 +313,11 @@ export class ContainerLogs {
     const abort = new AbortController();
     this.abort = abort;
     try {
-      const response = await this.docker.stream(
+      const response = await this.containers.logs(
         o.envId,
-        'GET',
-        `/containers/${encodeURIComponent(o.id)}/logs`,
-        {
-          query: { stdout: 1, stderr: 1, follow: o.follow ? 1 : 0, tail: o.tail, timestamps: 1, since },
-          signal: abort.signal,
-        },
+        o.id,
+        { follow: o.follow, tail: o.tail, timestamps: true, since },
+        { signal: abort.signal },
       );
       const tty = this.tty() || (response.headers.get('content-type') ?? '').includes('raw-stream');
       const decoder = new LogFrameDecoder(tty);

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import {
   DockerApi,
+  EngineApi,
   type DockerEvent,
   type JsonSocketHandle,
   type LiveState,
@@ -190,6 +191,7 @@ const TYPES = [
 export class EventsPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   protected readonly types = TYPES;
 
@@ -302,10 +304,11 @@ export class EventsPage {
     const until = Math.floor(Date.now() / 1000);
     this.pollAbort = new AbortController();
     try {
-      const response = await this.docker.stream(this.ctx.envId(), 'GET', '/events', {
-        query: { since: this.since, until },
-        signal: this.pollAbort.signal,
-      });
+      const response = await this.engine.events(
+        this.ctx.envId(),
+        { since: this.since, until },
+        { signal: this.pollAbort.signal },
+      );
       const batch: DockerEvent[] = [];
       if (response.body)
         for await (const value of readJsonLines(response.body)) if (isDockerEvent(value)) batch.push(value);
