@@ -66,6 +66,7 @@ export {
 export { AuthApi } from './lib/services/auth-api.service';
 export { UsersApi } from './lib/services/users-api.service';
 export { TeamsApi } from './lib/services/teams-api.service';
+export { WebhooksApi, type Webhook } from './lib/services/webhooks-api.service';
 export { AdminApi, type LogKind } from './lib/services/admin-api.service';
 export { SessionStore, SESSION_EXPIRED_MESSAGE } from './lib/session/session.store';
 export {

@@ -121,6 +121,33 @@ export class ContainersApi {
     });
   }
 
+  /** The logs WebSocket (`/api/websocket/logs`): JSON lines, followed or not. */
+  logsSocketUrl(envId: number, containerId: string, query: LogQuery): string {
+    return this.docker.websocketUrl('logs', {
+      endpointId: envId,
+      id: containerId,
+      follow: query.follow,
+      tail: query.tail,
+      timestamps: query.timestamps,
+      since: query.since,
+    });
+  }
+
+  /** The stats WebSocket (`/api/websocket/stats`). */
+  statsSocketUrl(envId: number, containerId: string): string {
+    return this.docker.websocketUrl('stats', { endpointId: envId, id: containerId });
+  }
+
+  /** The console WebSocket of an exec instance (`/api/websocket/exec`). */
+  execSocketUrl(envId: number, execId: string): string {
+    return this.docker.websocketUrl('exec', { id: execId, endpointId: envId });
+  }
+
+  /** The console WebSocket attached to the container's own TTY (`/api/websocket/attach`). */
+  attachSocketUrl(envId: number, containerId: string): string {
+    return this.docker.websocketUrl('attach', { id: containerId, endpointId: envId });
+  }
+
   /** `POST /containers/{id}/exec`: the exec instance a console then attaches to. */
   createExec(envId: number, containerId: string, body: unknown): Promise<{ Id: string }> {
     return this.docker.post<{ Id: string }>(envId, `/containers/${id(containerId)}/exec`, body);
@@ -391,6 +418,11 @@ export class EngineApi {
 
   version<T>(envId: number): Promise<T> {
     return this.docker.get<T>(envId, '/version');
+  }
+
+  /** The live events WebSocket (`/api/websocket/events`). */
+  eventsSocketUrl(envId: number): string {
+    return this.docker.websocketUrl('events', { endpointId: envId });
   }
 
   /** A bounded read of `GET /events` (JSON lines; `until` makes the engine close the stream). */

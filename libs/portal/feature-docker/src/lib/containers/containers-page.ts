@@ -15,7 +15,7 @@ import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
   ContainersApi,
-  DockerApi,
+  EngineApi,
   type JsonSocketHandle,
   type LiveState,
   WEBSOCKET_FACTORY,
@@ -505,7 +505,7 @@ const SORTS: { key: SortKey; label: string }[] = [
 })
 export class ContainersPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
   private readonly containersApi = inject(ContainersApi);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
@@ -842,24 +842,20 @@ export class ContainersPage {
       this.startPolling();
       return;
     }
-    this.socket = openJsonSocket<{ Type?: string }>(
-      this.socketFactory,
-      this.docker.websocketUrl('events', { endpointId: envId }),
-      {
-        message: (event) => {
-          if (event.Type === 'container') this.scheduleReload();
-        },
-        state: (state) => {
-          if (state === 'open') {
-            this.stopPolling();
-            this.live.set('open');
-          } else if (state === 'failed' || state === 'closed') {
-            this.socket = null;
-            this.startPolling();
-          } else this.live.set(state);
-        },
+    this.socket = openJsonSocket<{ Type?: string }>(this.socketFactory, this.engine.eventsSocketUrl(envId), {
+      message: (event) => {
+        if (event.Type === 'container') this.scheduleReload();
       },
-    );
+      state: (state) => {
+        if (state === 'open') {
+          this.stopPolling();
+          this.live.set('open');
+        } else if (state === 'failed' || state === 'closed') {
+          this.socket = null;
+          this.startPolling();
+        } else this.live.set(state);
+      },
+    });
   }
 
   private scheduleReload(): void {

@@ -114,7 +114,7 @@ export class EnvironmentContext {
     return ENVIRONMENT_ROLES.find((r) => (r.id as number) === access.RoleId)?.name ?? '';
   });
 
-  /** Pages report where a list came from (`DockerApi.getWithSource`): a snapshot time, or null when live. */
+  /** Pages report where a list came from (the `Sourced` answer of a data-access list): a snapshot time, or null when live. */
   noteSource(snapshotTime: string | null): void {
     this.snapshotState.set(snapshotTime);
   }

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { DockerApi, SwarmApi, errorMessage, formatTime } from '@capstan/portal-data-access';
+import { SwarmApi, type Webhook, WebhooksApi, errorMessage, formatTime } from '@capstan/portal-data-access';
 import { Alert, ConfirmService, ToastService } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
@@ -22,11 +22,6 @@ import {
   serviceMode,
   updatedSpec,
 } from './swarm-models';
-
-interface Webhook {
-  Id: number;
-  Token: string;
-}
 
 const MAX_LOG_LINES = 2000;
 
@@ -309,7 +304,7 @@ const MAX_LOG_LINES = 2000;
 })
 export class ServiceDetailPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly webhooks = inject(WebhooksApi);
   private readonly swarm = inject(SwarmApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
@@ -394,11 +389,7 @@ export class ServiceDetailPage {
     const s = this.service();
     if (!s) return;
     try {
-      const filters = JSON.stringify({ ResourceID: s.ID, EndpointID: this.ctx.envId() });
-      const list = await this.docker.capstan<Webhook[]>(
-        'GET',
-        `/api/webhooks?filters=${encodeURIComponent(filters)}`,
-      );
+      const list = await this.webhooks.forService(this.ctx.envId(), s.ID);
       this.webhook.set(list[0] ?? null);
     } catch {
       this.webhook.set(null);
@@ -478,16 +469,10 @@ export class ServiceDetailPage {
     if (!s) return;
     try {
       if (on) {
-        this.webhook.set(
-          await this.docker.capstan<Webhook>('POST', '/api/webhooks', {
-            ResourceID: s.ID,
-            EndpointID: this.ctx.envId(),
-            WebhookType: 1,
-          }),
-        );
+        this.webhook.set(await this.webhooks.createForService(this.ctx.envId(), s.ID));
       } else {
         const w = this.webhook();
-        if (w) await this.docker.capstan('DELETE', `/api/webhooks/${w.Id}`);
+        if (w) await this.webhooks.remove(w.Id);
         this.webhook.set(null);
       }
     } catch (error) {

@@ -9,7 +9,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { ContainersApi, DockerApi, WEBSOCKET_FACTORY, errorMessage } from '@capstan/portal-data-access';
+import { ContainersApi, WEBSOCKET_FACTORY, errorMessage } from '@capstan/portal-data-access';
 import type { FitAddon } from '@xterm/addon-fit';
 import type { Terminal } from '@xterm/xterm';
 
@@ -135,7 +135,6 @@ export class ContainerConsole {
   readonly envId = input.required<number>();
   readonly containerId = input.required<string>();
 
-  private readonly docker = inject(DockerApi);
   private readonly containers = inject(ContainersApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   private readonly host = viewChild.required<ElementRef<HTMLElement>>('term');
@@ -188,10 +187,10 @@ export class ContainerConsole {
           Env: ['TERM=xterm-256color'],
         });
         this.execId = exec.Id;
-        url = this.docker.websocketUrl('exec', { id: exec.Id, endpointId: envId });
+        url = this.containers.execSocketUrl(envId, exec.Id);
       } else {
         this.execId = null;
-        url = this.docker.websocketUrl('attach', { id: this.containerId(), endpointId: envId });
+        url = this.containers.attachSocketUrl(envId, this.containerId());
       }
       this.open(url, term);
     } catch (error) {

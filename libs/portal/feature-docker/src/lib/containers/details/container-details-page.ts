@@ -13,7 +13,7 @@ import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
   ContainersApi,
-  DockerApi,
+  EngineApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
   errorMessage,
@@ -268,7 +268,7 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
 })
 export class ContainerDetailsPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
   private readonly containers = inject(ContainersApi);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
@@ -346,7 +346,7 @@ export class ContainerDetailsPage {
         if (!envId || down) return;
         this.events = openJsonSocket<{ Type?: string; Actor?: { ID?: string } }>(
           this.socketFactory,
-          this.docker.websocketUrl('events', { endpointId: envId }),
+          this.engine.eventsSocketUrl(envId),
           {
             message: (event) => {
               const id = this.container()?.Id;

@@ -14,7 +14,6 @@ import {
 } from '@angular/core';
 import {
   ContainersApi,
-  DockerApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
   errorMessage,
@@ -193,7 +192,6 @@ export class ContainerLogs {
   /** The container has a TTY (raw log stream, no multiplexing) — for the HTTP fallback. */
   readonly tty = input(false);
 
-  private readonly docker = inject(DockerApi);
   private readonly containers = inject(ContainersApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   private readonly box = viewChild<ElementRef<HTMLElement>>('box');
@@ -294,8 +292,13 @@ export class ContainerLogs {
     this.status.set('Connecting…');
     const since = o.since ? String(Math.floor(new Date(o.since).getTime() / 1000)) : undefined;
     // Timestamps are always asked for, so toggling them does not reload; they are shown or not.
-    const query = { endpointId: o.envId, id: o.id, follow: o.follow, tail: o.tail, timestamps: true, since };
-    this.socket = openJsonSocket<LogLine>(this.socketFactory, this.docker.websocketUrl('logs', query), {
+    const url = this.containers.logsSocketUrl(o.envId, o.id, {
+      follow: o.follow,
+      tail: o.tail,
+      timestamps: true,
+      since,
+    });
+    this.socket = openJsonSocket<LogLine>(this.socketFactory, url, {
       message: (line) => this.receive([line]),
       state: (state) => {
         if (state === 'open') this.status.set(o.follow ? 'Following' : 'Loading…');

@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import {
-  DockerApi,
   EngineApi,
   type DockerEvent,
   type JsonSocketHandle,
@@ -190,7 +189,6 @@ const TYPES = [
 })
 export class EventsPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
   private readonly engine = inject(EngineApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   protected readonly types = TYPES;
@@ -277,7 +275,7 @@ export class EventsPage {
   }
 
   private connect(): void {
-    const url = this.docker.websocketUrl('events', { endpointId: this.ctx.envId() });
+    const url = this.engine.eventsSocketUrl(this.ctx.envId());
     this.socket = openJsonSocket<unknown>(this.socketFactory, url, {
       message: (value) => {
         if (isDockerEvent(value)) this.receive([value]);
