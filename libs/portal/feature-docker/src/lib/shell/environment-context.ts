@@ -104,7 +104,7 @@ export class EnvironmentContext {
     const env = this.envState();
     if (!env) return 'none';
     if (env.CapstanAccess?.VolumeBrowse) return env.CapstanAccess.VolumeBrowse;
-    return env.Type === EnvironmentType.Agent && this.session.isAdmin() ? 'write' : 'none';
+    return this.isAgent() && this.session.isAdmin() ? 'write' : 'none';
   });
 
   /** The role name for the header ("Environment administrator", …). */
