@@ -3,6 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SettingsModule } from '@capstan/server-settings';
 import { UsersModule } from '@capstan/server-users';
 import { AgentKeysService } from './agent/agent-keys.service';
+import { AgentPingPort, HttpsAgentPing } from './creation/agent-ping.port';
+import { AgentCreation } from './creation/agent.strategy';
+import { CREATION_STRATEGIES, CreationStrategies } from './creation/creation-strategies';
+import type { CreationStrategy } from './creation/creation-strategy';
+import { DockerApiCreation } from './creation/docker-api.strategy';
 import { DockerodePort, DockerPort } from './docker.port';
 import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
@@ -39,6 +44,16 @@ import { SnapshotService } from './snapshot.service';
     InitialEnvironment,
     AgentKeysService,
     { provide: DockerPort, useClass: DockerodePort },
+    { provide: AgentPingPort, useClass: HttpsAgentPing },
+    // One strategy per EndpointCreationType; edge and Kubernetes add theirs to this list.
+    DockerApiCreation,
+    AgentCreation,
+    {
+      provide: CREATION_STRATEGIES,
+      useFactory: (...strategies: CreationStrategy[]) => strategies,
+      inject: [DockerApiCreation, AgentCreation],
+    },
+    CreationStrategies,
   ],
   exports: [EnvironmentsService, SnapshotService, DockerPort, AgentKeysService],
 })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { stat } from 'node:fs/promises';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
-import { ENVIRONMENT_ROLES, EnvironmentRoleId, UserRole } from '@capstan/contracts-api';
+import { ENVIRONMENT_ROLES, EnvironmentRoleId, EnvironmentType, UserRole } from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   AuthenticatedUser,
@@ -11,13 +11,14 @@ import {
   ConflictError,
   NotFoundError,
   SecretBox,
-  UnprocessableError,
+  UnitOfWork,
 } from '@capstan/server-core';
 import { TeamsService } from '@capstan/server-users';
 import { AgentKeysService } from './agent/agent-keys.service';
-import { normaliseAgentUrl, pingAgent } from './agent/agent-ping';
-import { assertPem, normaliseEngineUrl } from './connection-url';
+import { normaliseEngineUrl } from './connection-url';
 import { parseIdList, policyMaps, policyRows } from './access-policies';
+import { CreationStrategies } from './creation/creation-strategies';
+import type { CreateEnvironmentInput } from './creation/creation-strategy';
 import type { EngineConnection } from './docker.port';
 import { DockerPort } from './docker.port';
 import type {
@@ -34,27 +35,7 @@ import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
 import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings, volumeBrowseAccess } from './security-settings';
 import { isPodmanVersion, type DockerSnapshotSummary } from './snapshot.model';
 
-/** Portainer's EndpointCreationType values this milestone supports. */
-export const CREATION_TYPES = { docker: 1, agent: 2, azure: 3, edge: 4, kubernetesLocal: 5 } as const;
-export const ENVIRONMENT_TYPE_DOCKER = 1;
-export const ENVIRONMENT_TYPE_AGENT = 2;
-const PING_TIMEOUT_MS = 5_000;
-
-export interface CreateEnvironmentInput {
-  Name?: string;
-  EndpointCreationType?: string;
-  URL?: string;
-  PublicURL?: string;
-  GroupID?: string;
-  TagIds?: string;
-  TLS?: string;
-  TLSSkipVerify?: string;
-  ContainerEngine?: string;
-  files: { TLSCACertFile?: string; TLSCertFile?: string; TLSKeyFile?: string };
-}
-
-const truthy = (v: string | undefined) =>
-  v !== undefined && ['true', '1', 'yes', 'on'].includes(v.toLowerCase());
+export type { CreateEnvironmentInput } from './creation/creation-strategy';
 
 /** Environments: registry, connection details, access policies, security settings. */
 @Injectable()
@@ -71,112 +52,51 @@ export class EnvironmentsService {
     private readonly box: SecretBox,
     private readonly clock: ClockPort,
     private readonly agentKeys: AgentKeysService,
+    private readonly strategies: CreationStrategies,
+    private readonly uow: UnitOfWork,
   ) {}
 
-  /** Validates everything, checks the engine answers, then stores; nothing is written on failure. */
+  /**
+   * Validates everything, has the kind's strategy check that the engine (or agent) answers, then stores the
+   * environment and its tags in one unit of work; nothing is written on failure.
+   */
   async create(input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
     const name = (input.Name ?? '').trim();
     if (name === '' || name.length > 255)
       throw new BadRequestError('Invalid environment name', 'Name is required (1–255 characters)');
-    const creationType = Number(input.EndpointCreationType ?? NaN);
-    if (creationType === CREATION_TYPES.agent) return this.createAgent(name, input);
-    if (creationType !== CREATION_TYPES.docker) {
-      throw new BadRequestError(
-        'Unsupported environment type',
-        Number.isInteger(creationType)
-          ? `EndpointCreationType ${creationType} is not available yet; use 1 (Docker API or socket) or 2 (agent)`
-          : 'EndpointCreationType is required (1: Docker API or socket, 2: agent)',
+    const strategy = this.strategies.forCreationType(input.EndpointCreationType);
+    const draft = strategy.draft(input);
+    const { groupId, tagIds } = await this.checkPlacement(name, input);
+    const checked = await strategy.probe(draft);
+    return this.uow.run(async (tx) => {
+      const env = await tx.save(
+        EnvironmentEntity,
+        tx.create(EnvironmentEntity, {
+          name,
+          nameKey: name.toLowerCase(),
+          type: checked.type,
+          url: checked.url,
+          publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
+          groupId,
+          containerEngine: checked.containerEngine,
+          tls: checked.tls,
+          tlsSkipVerify: checked.tlsSkipVerify,
+          tlsCa: checked.ca ? this.box.seal(checked.ca) : null,
+          tlsCert: checked.cert ? this.box.seal(checked.cert) : null,
+          tlsKey: checked.key ? this.box.seal(checked.key) : null,
+          agentVersion: checked.agentVersion ?? null,
+          status: 1,
+          securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
+          createdAt: this.clock.now(),
+        }),
       );
-    }
-    const engine = (input.ContainerEngine ?? 'docker').toLowerCase() || 'docker';
-    if (engine !== 'docker' && engine !== 'podman') {
-      throw new BadRequestError('Invalid container engine', 'ContainerEngine must be "docker" or "podman"');
-    }
-    const url = normaliseEngineUrl(input.URL);
-    const tls = truthy(input.TLS);
-    if (tls && url.startsWith('unix://'))
-      throw new BadRequestError('Invalid TLS settings', 'TLS applies to tcp:// URLs only');
-    const { TLSCACertFile: ca, TLSCertFile: cert, TLSKeyFile: key } = input.files;
-    assertPem('TLSCACertFile', ca);
-    assertPem('TLSCertFile', cert);
-    assertPem('TLSKeyFile', key);
-    if ((cert === undefined) !== (key === undefined)) {
-      throw new BadRequestError('Invalid TLS files', 'TLSCertFile and TLSKeyFile go together');
-    }
-    if (!tls && (ca ?? cert ?? key) !== undefined)
-      throw new BadRequestError('Invalid TLS settings', 'TLS files need TLS=true');
-    const { groupId, tagIds } = await this.checkPlacement(name, input);
-
-    const connection: EngineConnection = {
-      url,
-      tls,
-      tlsSkipVerify: truthy(input.TLSSkipVerify),
-      ca,
-      cert,
-      key,
-      timeoutMs: PING_TIMEOUT_MS,
-    };
-    await this.checkReachable(connection, engine);
-
-    const env = await this.envs.save(
-      this.envs.create({
-        name,
-        nameKey: name.toLowerCase(),
-        type: ENVIRONMENT_TYPE_DOCKER,
-        url,
-        publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
-        groupId,
-        containerEngine: engine,
-        tls,
-        tlsSkipVerify: connection.tlsSkipVerify,
-        tlsCa: ca ? this.box.seal(ca) : null,
-        tlsCert: cert ? this.box.seal(cert) : null,
-        tlsKey: key ? this.box.seal(key) : null,
-        status: 1,
-        securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
-        createdAt: this.clock.now(),
-      }),
-      AUTOCOMMIT,
-    );
-    if (tagIds.length > 0)
-      await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
-    return env;
-  }
-
-  /**
-   * Type 2, the classic agent: `GET /ping` must answer as an agent (version and platform kept), then one
-   * signed call checks that the agent accepts this server's key (an agent pins the first server key it
-   * verifies, or runs with AGENT_SECRET).
-   */
-  private async createAgent(name: string, input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
-    const url = normaliseAgentUrl(input.URL);
-    const { groupId, tagIds } = await this.checkPlacement(name, input);
-    const identity = await pingAgent(url, PING_TIMEOUT_MS);
-    await this.checkAgentSignature(url);
-    const env = await this.envs.save(
-      this.envs.create({
-        name,
-        nameKey: name.toLowerCase(),
-        type: ENVIRONMENT_TYPE_AGENT,
-        url,
-        publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
-        groupId,
-        containerEngine: 'docker',
-        tls: true,
-        tlsSkipVerify: true,
-        tlsCa: null,
-        tlsCert: null,
-        tlsKey: null,
-        agentVersion: identity.version,
-        status: 1,
-        securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
-        createdAt: this.clock.now(),
-      }),
-      AUTOCOMMIT,
-    );
-    if (tagIds.length > 0)
-      await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
-    return env;
+      if (tagIds.length > 0)
+        await tx.insert(
+          EnvironmentTagEntity,
+          tagIds.map((tagId) => ({ environmentId: env.id, tagId })),
+        );
+      return env;
+    });
   }
 
   private async checkPlacement(
@@ -192,29 +112,6 @@ export class EnvironmentsService {
       throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
     }
     return { groupId, tagIds };
-  }
-
-  private async checkAgentSignature(url: string): Promise<void> {
-    const client = this.docker.connect({
-      url,
-      tls: true,
-      tlsSkipVerify: true,
-      timeoutMs: PING_TIMEOUT_MS,
-      agent: { headers: this.agentKeys.headers() },
-    });
-    try {
-      await client.version();
-    } catch (e) {
-      const status = (e as { statusCode?: unknown }).statusCode;
-      throw new UnprocessableError(
-        status === 403
-          ? 'The agent refused the server signature'
-          : 'Unable to reach the Docker engine through the agent',
-        status === 403
-          ? `${url} is associated with another server's key or runs with a different AGENT_SECRET`
-          : `${url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
-      );
-    }
   }
 
   async get(id: number): Promise<EnvironmentEntity> {
@@ -322,15 +219,14 @@ export class EnvironmentsService {
       env.name = name;
       env.nameKey = name.toLowerCase();
     }
-    if (dto.URL !== undefined && env.type === ENVIRONMENT_TYPE_AGENT) {
-      // A moved agent is checked like a new one (reachable, an agent, accepts this server's key) before saving.
-      const url = normaliseAgentUrl(dto.URL);
-      if (url !== env.url) {
-        env.agentVersion = (await pingAgent(url, PING_TIMEOUT_MS)).version;
-        await this.checkAgentSignature(url);
-      }
-      env.url = url;
-    } else if (dto.URL !== undefined) env.url = normaliseEngineUrl(dto.URL);
+    if (dto.URL !== undefined) {
+      const strategy = this.strategies.forEnvironmentType(env.type);
+      const moved = strategy
+        ? await strategy.checkUrl(dto.URL, { url: env.url, agentVersion: env.agentVersion })
+        : { url: normaliseEngineUrl(dto.URL) };
+      env.url = moved.url;
+      if (moved.agentVersion !== undefined) env.agentVersion = moved.agentVersion;
+    }
     if (dto.PublicURL !== undefined) env.publicUrl = dto.PublicURL.trim();
     if (dto.GroupID !== undefined) {
       if (!(await this.groups.existsBy({ id: dto.GroupID })))
@@ -344,13 +240,20 @@ export class EnvironmentsService {
         ? undefined
         : policyRows({ environmentId: id, groupId: null }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
     if (rows) await this.assertPrincipalsExist(rows);
-    const saved = await this.envs.save(env, AUTOCOMMIT);
-    if (tagIds) {
-      await this.envTags.delete({ environmentId: id });
-      if (tagIds.length > 0) await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: id, tagId })));
-    }
-    if (rows) await this.replacePolicies({ environmentId: id }, rows);
-    return saved;
+    // The environment, its tags and its policies change together.
+    return this.uow.run(async (tx) => {
+      const saved = await tx.save(env);
+      if (tagIds) {
+        await tx.delete(EnvironmentTagEntity, { environmentId: id });
+        if (tagIds.length > 0)
+          await tx.insert(
+            EnvironmentTagEntity,
+            tagIds.map((tagId) => ({ environmentId: id, tagId })),
+          );
+      }
+      if (rows) await this.replacePolicies({ environmentId: id }, rows);
+      return saved;
+    });
   }
 
   async updateSecuritySettings(id: number, dto: UpdateSecuritySettingsDto): Promise<EnvironmentEntity> {
@@ -390,7 +293,9 @@ export class EnvironmentsService {
       cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
-      ...(env.type === ENVIRONMENT_TYPE_AGENT ? { agent: { headers: this.agentKeys.headers() } } : {}),
+      ...(env.type === (EnvironmentType.Agent as number)
+        ? { agent: { headers: this.agentKeys.headers() } }
+        : {}),
     };
   }
 
@@ -442,11 +347,11 @@ export class EnvironmentsService {
           ...accessOf(roles.get(e.id)),
           VolumeBrowse: volumeBrowseAccess(
             actor.role === UserRole.Administrator ? undefined : roles.get(e.id),
-            e.type === ENVIRONMENT_TYPE_AGENT,
+            e.type === (EnvironmentType.Agent as number),
             security,
           ),
         },
-        ...(e.type === ENVIRONMENT_TYPE_AGENT ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
+        ...(e.type === (EnvironmentType.Agent as number) ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
       };
     });
   }
@@ -485,27 +390,6 @@ export class EnvironmentsService {
     return { Available: false, URL: `unix://${LOCAL_SOCKETS[0]}`, Engine: null, Version: null };
   }
 
-  private async checkReachable(connection: EngineConnection, engine: string): Promise<void> {
-    const client = this.docker.connect(connection);
-    let version: Record<string, unknown>;
-    try {
-      await client.ping();
-      version = await client.version();
-    } catch (e) {
-      throw new UnprocessableError(
-        'Unable to reach the Docker engine',
-        `${connection.url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
-      );
-    }
-    const isPodman = isPodmanVersion(version);
-    if (isPodman !== (engine === 'podman')) {
-      throw new BadRequestError(
-        'Container engine mismatch',
-        `The engine at ${connection.url} is ${isPodman ? 'Podman' : 'Docker'}; set ContainerEngine to "${isPodman ? 'podman' : 'docker'}"`,
-      );
-    }
-  }
-
   /** The distinct ids, or a 400 naming the unknown ones. */
   async checkTags(ids: number[]): Promise<number[]> {
     const unique = [...new Set(ids)];
@@ -540,8 +424,11 @@ export class EnvironmentsService {
     target: { environmentId: number } | { groupId: number },
     rows: Omit<AccessPolicyEntity, 'id'>[],
   ): Promise<void> {
-    await this.policies.delete(target);
-    if (rows.length > 0) await this.policies.insert(rows);
+    // Joins the caller's unit of work when there is one (environment or group update).
+    await this.uow.run(async (tx) => {
+      await tx.delete(AccessPolicyEntity, target);
+      if (rows.length > 0) await tx.insert(AccessPolicyEntity, rows);
+    });
   }
 
   /** The caller's effective role on each environment (administrators: environment administrator). */

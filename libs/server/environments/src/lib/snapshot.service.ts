@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { EnvironmentType } from '@capstan/contracts-api';
 import { AUTOCOMMIT, CapstanLogger, ClockPort, parseDuration } from '@capstan/server-core';
 import { SettingsService } from '@capstan/server-settings';
 import { DockerPort } from './docker.port';
@@ -12,6 +13,9 @@ import { summarise, type DockerSnapshotRaw, type DockerSnapshotSummary } from '.
 
 /** Used when the settings hold no valid value (they are validated on update). */
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The environment types snapshotted as Docker engines (directly or through an agent). */
+const DOCKER_ENVIRONMENT_TYPES: readonly number[] = [EnvironmentType.Docker, EnvironmentType.Agent];
 
 export interface SnapshotOutcome {
   environmentId: number;
@@ -142,7 +146,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async pass(): Promise<SnapshotOutcome[]> {
-    const queue = (await this.environments.all()).filter((e) => e.type === 1 || e.type === 2);
+    const queue = (await this.environments.all()).filter((e) => DOCKER_ENVIRONMENT_TYPES.includes(e.type));
     const { concurrency, timeoutMs } = await this.limits();
     const outcomes: SnapshotOutcome[] = [];
     const worker = async () => {
