@@ -22,7 +22,10 @@ export abstract class Command {
   static readonly invalidMessage: string = 'Invalid request payload';
 
   static parse<T extends Command>(this: (new () => T) & { invalidMessage: string }, input: CommandInput): T {
-    return validatedInstance(this, plainInput(input), { implicitConversion: false, message: this.invalidMessage });
+    return validatedInstance(this, plainInput(input), {
+      implicitConversion: false,
+      message: this.invalidMessage,
+    });
   }
 }
 

@@ -59,7 +59,7 @@ export class WebSocketRoutes {
 
   register<C extends Command>(route: WebSocketRoute<C>): void {
     if (this.routes.has(route.path)) throw new Error(`WebSocket route ${route.path} is registered twice`);
-    this.routes.set(route.path, route as unknown as WebSocketRoute<Command>);
+    this.routes.set(route.path, route);
   }
 
   /** The paths served, for documentation and tests. */
@@ -80,7 +80,10 @@ export class WebSocketRoutes {
     const url = new URL(this.withoutBaseUrl(req.url ?? '/'), 'http://capstan');
     const route = this.routes.get(url.pathname);
     if (!route) {
-      this.refuse(socket, new NotFoundError('Not found', `No WebSocket endpoint at ${url.pathname.slice(0, 100)}`));
+      this.refuse(
+        socket,
+        new NotFoundError('Not found', `No WebSocket endpoint at ${url.pathname.slice(0, 100)}`),
+      );
       return;
     }
     let command: Command | undefined;
