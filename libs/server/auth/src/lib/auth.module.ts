@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccessGuard, AuthenticatorPort } from '@capstan/server-core';
+import { AccessGuard, AuthenticatorPort, EntryPipeline, WebSocketRoutes } from '@capstan/server-core';
 import { AuditModule } from '@capstan/server-audit';
 import { SettingsModule } from '@capstan/server-settings';
 import { UsersModule } from '@capstan/server-users';
@@ -28,7 +28,10 @@ import { TokenService } from './token.service';
     AuthService,
     { provide: AuthenticatorPort, useExisting: AuthService },
     { provide: APP_GUARD, useClass: AccessGuard },
+    // Core's entry pipeline and WebSocket table, here for the same reason as the guard: they need the authenticator.
+    EntryPipeline,
+    WebSocketRoutes,
   ],
-  exports: [AuthService, AuthenticatorPort],
+  exports: [AuthService, AuthenticatorPort, EntryPipeline, WebSocketRoutes],
 })
 export class AuthModule {}

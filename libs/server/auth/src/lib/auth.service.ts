@@ -4,6 +4,7 @@ import { AUTH_COOKIE, API_HEADERS, AuthLogResult } from '@capstan/contracts-api'
 import {
   AuthenticatedUser,
   AuthenticatorPort,
+  type CallerCredentials,
   TooManyRequestsError,
   UnauthorizedError,
   UnprocessableError,
@@ -75,7 +76,7 @@ export class AuthService extends AuthenticatorPort {
     });
   }
 
-  async authenticate(req: FastifyRequest): Promise<AuthenticatedUser | undefined> {
+  async authenticate(req: CallerCredentials): Promise<AuthenticatedUser | undefined> {
     const apiKey = header(req, API_HEADERS.apiKey);
     if (apiKey !== undefined) {
       if (header(req, 'authorization') !== undefined) {
@@ -119,10 +120,9 @@ export class AuthService extends AuthenticatorPort {
 
   /** Portainer's lookup order after the API key: cookie, then bearer header, then `?token=`. */
   private sessionToken(
-    req: FastifyRequest,
+    req: CallerCredentials,
   ): { token: string; via: 'cookie' | 'bearer' | 'query' } | undefined {
-    const cookies = req.cookies as Record<string, string | undefined> | undefined;
-    const cookie = cookies?.[AUTH_COOKIE];
+    const cookie = req.cookies?.[AUTH_COOKIE];
     if (cookie) return { token: cookie, via: 'cookie' };
     const authorization = header(req, 'authorization');
     if (authorization?.toLowerCase().startsWith('bearer '))
@@ -133,7 +133,7 @@ export class AuthService extends AuthenticatorPort {
   }
 }
 
-function header(req: FastifyRequest, name: string): string | undefined {
+function header(req: CallerCredentials, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }

@@ -4,14 +4,11 @@ import type { IncomingMessage } from 'node:http';
 import { AGENT_ERRORS } from '@capstan/contracts-agent';
 import { UserRole } from '@capstan/contracts-api';
 import {
-  AuthenticatorPort,
   BadGatewayError,
-  enforceCsrf,
+  EntryPipeline,
   ForbiddenError,
   mapError,
   PayloadTooLargeError,
-  requestContext,
-  UnauthorizedError,
   type CapstanLogger,
 } from '@capstan/server-core';
 import { ResourceControlType } from '@capstan/contracts-api';
@@ -67,7 +64,7 @@ type Json = Record<string, unknown>;
 @Injectable()
 export class DockerProxy {
   constructor(
-    private readonly authenticator: AuthenticatorPort,
+    private readonly entry: EntryPipeline,
     private readonly environments: EnvironmentsService,
     private readonly settings: SettingsService,
     private readonly snapshots: SnapshotService,
@@ -80,11 +77,7 @@ export class DockerProxy {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     try {
       if (!match) throw new ForbiddenError('Invalid Docker proxy path', request.url.slice(0, 200));
-      const user = await this.authenticator.authenticate(request);
-      if (!user) throw new UnauthorizedError('Unauthorized', 'A valid authorisation token is missing');
-      const store = requestContext.getStore();
-      if (store) store.user = user;
-      enforceCsrf(request, reply, user, this.authenticator);
+      const user = await this.entry.authenticateHttp(request, reply);
       const envId = Number(match[1]);
       const { env, roleId } = await this.environments.accessFor(user, envId);
       const enginePath = match[2] ?? '/';
