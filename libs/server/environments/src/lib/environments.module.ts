@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SettingsModule } from '@capstan/server-settings';
-import { UsersModule } from '@capstan/server-users';
+import { RbacModule } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
 import { DockerodePort, DockerPort } from './docker.port';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
@@ -24,12 +23,11 @@ import { SnapshotService } from './snapshot.service';
       TagEntity,
       EnvironmentTagEntity,
       GroupTagEntity,
-      AccessPolicyEntity,
       SnapshotEntity,
       SnapshotRawEntity,
     ]),
     SettingsModule,
-    UsersModule,
+    RbacModule,
   ],
   controllers: [EnvironmentsController, EnvironmentGroupsController, TagsController],
   providers: [

@@ -10,10 +10,8 @@ import {
   ForbiddenError,
   NotFoundError,
 } from '@capstan/server-core';
-import { TeamsService } from '@capstan/server-users';
-import { policyMaps, policyRows } from './access-policies';
+import { AccessService } from '@capstan/server-rbac';
 import type { CreateGroupDto, GroupResponse, TagResponse, UpdateGroupDto } from './dto/environments.dto';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
@@ -30,9 +28,8 @@ export class GroupsTagsService {
     @InjectRepository(GroupTagEntity) private readonly groupTags: Repository<GroupTagEntity>,
     @InjectRepository(EnvironmentTagEntity) private readonly envTags: Repository<EnvironmentTagEntity>,
     @InjectRepository(EnvironmentEntity) private readonly envs: Repository<EnvironmentEntity>,
-    @InjectRepository(AccessPolicyEntity) private readonly policies: Repository<AccessPolicyEntity>,
     private readonly environments: EnvironmentsService,
-    private readonly teams: TeamsService,
+    private readonly access: AccessService,
   ) {}
 
   async createGroup(dto: CreateGroupDto): Promise<EnvironmentGroupEntity> {
@@ -60,11 +57,7 @@ export class GroupsTagsService {
     const all = await this.groups.find({ order: { id: 'ASC' } });
     if (actor.role === UserRole.Administrator) return all;
     // Non-admins see groups they hold a policy on.
-    const teamIds = (await this.teams.userMemberships(actor, actor.id)).map((m) => m.teamId);
-    const mine = await this.policies.find({
-      where: [{ userId: actor.id }, ...(teamIds.length > 0 ? [{ teamId: In(teamIds) }] : [])],
-    });
-    const ids = new Set(mine.flatMap((p) => (p.groupId === null ? [] : [p.groupId])));
+    const ids = new Set((await this.access.reachable(actor)).groupIds);
     return all.filter((g) => ids.has(g.id));
   }
 
@@ -93,14 +86,13 @@ export class GroupsTagsService {
     const rows =
       dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
         ? undefined
-        : policyRows({ environmentId: null, groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
-    if (rows) await this.environments.assertPrincipalsExist(rows);
+        : await this.access.checkPolicies({ groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
     const saved = await this.groups.save(group, AUTOCOMMIT);
     if (tagIds) {
       await this.groupTags.delete({ groupId: id });
       if (tagIds.length > 0) await this.groupTags.insert(tagIds.map((tagId) => ({ groupId: id, tagId })));
     }
-    if (rows) await this.environments.replacePolicies({ groupId: id }, rows);
+    if (rows) await this.access.replacePolicies({ groupId: id }, rows);
     return saved;
   }
 
@@ -127,12 +119,12 @@ export class GroupsTagsService {
   async groupResponses(groups: EnvironmentGroupEntity[]): Promise<GroupResponse[]> {
     const ids = groups.map((g) => g.id);
     if (ids.length === 0) return [];
-    const [tagRows, policyRowsAll] = await Promise.all([
+    const [tagRows, policies] = await Promise.all([
       this.groupTags.find({ where: { groupId: In(ids) } }),
-      this.policies.find({ where: { groupId: In(ids) } }),
+      this.access.policyMaps('group', ids),
     ]);
     return groups.map((g) => {
-      const maps = policyMaps(policyRowsAll.filter((p) => p.groupId === g.id));
+      const maps = policies.get(g.id) ?? { users: {}, teams: {} };
       return {
         Id: g.id,
         Name: g.name,
