@@ -4,7 +4,8 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { environmentRoleGrants, Permission } from '@capstan/contracts-api';
+import { Permission } from '@capstan/contracts-api';
+import { AccessService } from '@capstan/server-rbac';
 import {
   AuthenticatorPort,
   BadGatewayError,
@@ -46,6 +47,7 @@ export class ConsoleStreams {
     private readonly logger: CapstanLogger,
     private readonly ownership: ProxyOwnership,
     private readonly nodes: AgentNodeResolver,
+    private readonly access: AccessService,
   ) {}
 
   /** For the HTTP servers' `upgrade` event. Answers with a plain HTTP error before upgrading when refused. */
@@ -83,10 +85,8 @@ export class ConsoleStreams {
     // Cookie sessions are exposed to cross-site WebSocket hijacking: the origin must be ours.
     if (user.via === 'cookie' && !sameOrigin(req))
       throw new ForbiddenError('Cross-origin WebSocket refused', 'Origin does not match Host');
-    const { env, roleId } = await this.environments.accessFor(user, envId);
-    if (!environmentRoleGrants(user, roleId, Permission.ContainerConsole)) {
-      throw new ForbiddenError('Access denied to resource', 'Your role has no console in this environment');
-    }
+    const { env, access } = await this.environments.accessFor(user, envId);
+    this.access.assert(access, Permission.ContainerConsole, 'Your role has no console in this environment');
     // Agent environments: the node that runs the container (Portainer's `nodeName`).
     // Without one on a Swarm agent, the node is found from the exec id or the container.
     const asked = withAgentTarget(this.environments.connectionOf(env, 0), query['nodeName']);
@@ -96,7 +96,7 @@ export class ConsoleStreams {
     await this.ownership.plan({
       user,
       envId,
-      roleId,
+      access,
       method: 'POST',
       path: kind === 'exec' ? `/exec/${id}/start` : `/containers/${id}/attach`,
       query: new URLSearchParams(),

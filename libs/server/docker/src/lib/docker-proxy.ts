@@ -86,11 +86,11 @@ export class DockerProxy {
       if (store) store.user = user;
       enforceCsrf(request, reply, user, this.authenticator);
       const envId = Number(match[1]);
-      const { env, roleId } = await this.environments.accessFor(user, envId);
+      const { env, access } = await this.environments.accessFor(user, envId);
       const enginePath = match[2] ?? '/';
       const security = parseSecuritySettings(env.securitySettings);
       const base = this.environments.connectionOf(env, 0);
-      const decision = decide(roleId, request.method, enginePath, {
+      const decision = decide(access, request.method, enginePath, {
         query: new URLSearchParams(query),
         agent: base.agent !== undefined,
         allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
@@ -110,7 +110,7 @@ export class DockerProxy {
       const plan = await this.ownership.plan({
         user,
         envId,
-        roleId,
+        access,
         method: request.method,
         path: enginePath,
         query: new URLSearchParams(query),

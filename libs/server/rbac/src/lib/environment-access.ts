@@ -27,7 +27,7 @@ export interface AccessPrincipal {
  */
 export type OwnedResource =
   | { readonly control: ResourceControlBody | undefined }
-  | { readonly createdBy: number };
+  | { readonly createdBy: number | null };
 
 /** The agent's volume browser for a caller on an environment. */
 export type VolumeBrowseAccess = 'none' | 'read' | 'write';
@@ -51,6 +51,22 @@ export class EnvironmentAccess {
     readonly roleId: EnvironmentRoleId | undefined,
     readonly teamIds: readonly number[],
   ) {}
+
+  /**
+   * An access with a given role (`undefined`: an administrator), for test data and fixtures: user 7 unless told,
+   * teams as given.
+   */
+  static forRole(
+    roleId: EnvironmentRoleId | undefined,
+    opts: { userId?: number; teamIds?: readonly number[]; environmentId?: number } = {},
+  ): EnvironmentAccess {
+    const principal: AccessPrincipal = {
+      id: opts.userId ?? 7,
+      role: roleId === undefined ? UserRole.Administrator : UserRole.StandardUser,
+      isTeamLeader: false,
+    };
+    return new EnvironmentAccess(opts.environmentId ?? 1, principal, roleId, opts.teamIds ?? []);
+  }
 
   get administrator(): boolean {
     return this.principal.role === UserRole.Administrator;

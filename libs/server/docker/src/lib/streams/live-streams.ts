@@ -118,13 +118,13 @@ export class LiveStreams implements OnApplicationShutdown {
     // Cookie sessions are exposed to cross-site WebSocket hijacking: the origin must be ours.
     if (user.via === 'cookie' && !sameOrigin(req))
       throw new ForbiddenError('Cross-origin WebSocket refused', 'Origin does not match Host');
-    const { env, roleId } = await this.environments.accessFor(user, envId);
+    const { env, access } = await this.environments.accessFor(user, envId);
     // Agent environments: the Swarm node holding the container (Portainer's `nodeName`), else the agent's choice.
     const connection = withAgentTarget(
       this.environments.connectionOf(env, 0),
       url.searchParams.get('nodeName') ?? undefined,
     );
-    return { caller: { user, envId, roleId }, connection };
+    return { caller: { user, envId, access }, connection };
   }
 
   private inspect(connection: EngineConnection, id: string): Promise<InspectedContainer> {
