@@ -157,9 +157,9 @@ describe('the agent volume browser and Docker Hub helper', () => {
         expect(d.reason).toContain('AllowVolumeBrowserForRegularUsers');
       }
     }
-    expect(decide(as(undefined), 'POST', '/v2/browse/put', { ...off, query: q('volumeID=data') }).allowed).toBe(
-      true,
-    );
+    expect(
+      decide(as(undefined), 'POST', '/v2/browse/put', { ...off, query: q('volumeID=data') }).allowed,
+    ).toBe(true);
   });
 
   it('with the setting on: reads for every role, writes not for Read-only users and Helpdesk', () => {
@@ -199,10 +199,12 @@ describe('the agent volume browser and Docker Hub helper', () => {
           false,
         );
     }
-    expect(decide(as(undefined), 'GET', '/v2/browse/ls', { ...hostOn, query: q('path=/') }).allowed).toBe(true);
-    expect(decide(as(undefined), 'DELETE', '/v2/browse/delete', { ...hostOn, query: q('path=/x') }).allowed).toBe(
+    expect(decide(as(undefined), 'GET', '/v2/browse/ls', { ...hostOn, query: q('path=/') }).allowed).toBe(
       true,
     );
+    expect(
+      decide(as(undefined), 'DELETE', '/v2/browse/delete', { ...hostOn, query: q('path=/x') }).allowed,
+    ).toBe(true);
   });
 
   it('refuses the host files to administrators too while EnableHostManagementFeatures is off', () => {

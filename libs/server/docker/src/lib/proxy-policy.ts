@@ -286,11 +286,7 @@ export function decide(
     case 'resource':
       if (read || !op.write) return allowIf(Permission.ResourcesRead);
       if (access.can(Permission.ResourcesManageOwned)) return ALLOW;
-      if (
-        op.type === ResourceControlType.Container &&
-        method === 'POST' &&
-        LIFECYCLE.has(op.action)
-      ) {
+      if (op.type === ResourceControlType.Container && method === 'POST' && LIFECYCLE.has(op.action)) {
         return allowIf(Permission.ContainerLifecycle);
       }
       return deny(access.refusal);

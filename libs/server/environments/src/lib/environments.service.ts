@@ -511,8 +511,10 @@ export class EnvironmentsService {
     }
     qb.andWhere(
       new Brackets((w) => {
-        if (environmentIds.length > 0) w.orWhere('e.id IN (:...reachableIds)', { reachableIds: environmentIds });
-        if (groupIds.length > 0) w.orWhere('e.group_id IN (:...reachableGroups)', { reachableGroups: groupIds });
+        if (environmentIds.length > 0)
+          w.orWhere('e.id IN (:...reachableIds)', { reachableIds: environmentIds });
+        if (groupIds.length > 0)
+          w.orWhere('e.group_id IN (:...reachableGroups)', { reachableGroups: groupIds });
       }),
     );
   }

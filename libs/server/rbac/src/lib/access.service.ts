@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { UserRole, type Permission } from '@capstan/contracts-api';
 import { BadRequestError, ForbiddenError, NotFoundError, UnitOfWork } from '@capstan/server-core';
 import { TeamsService, UsersService } from '@capstan/server-users';
@@ -76,25 +76,19 @@ export class AccessService {
     const teamIds = await this.teams.teamIdsOf(principal.id);
     const envIds = [...new Set(envs.map((e) => e.id))];
     const groupIds = [...new Set(envs.map((e) => e.groupId))];
-    const rows = await this.policies
-      .createQueryBuilder('p')
-      .where(
-        new Brackets((w) =>
-          w
-            .where('p.environment_id IN (:...envIds)', { envIds })
-            .orWhere('p.group_id IN (:...groupIds)', { groupIds }),
-        ),
-      )
-      .andWhere(
-        new Brackets((w) => {
-          w.where('p.user_id = :uid', { uid: principal.id });
-          if (teamIds.length > 0) w.orWhere('p.team_id IN (:...teamIds)', { teamIds });
-        }),
-      )
-      .getMany();
+    const reach = [{ userId: principal.id }, ...(teamIds.length > 0 ? [{ teamId: In(teamIds) }] : [])];
+    const rows = await this.policies.find({
+      where: reach.flatMap((who) => [
+        { ...who, environmentId: In(envIds) },
+        { ...who, groupId: In(groupIds) },
+      ]),
+    });
     for (const e of envs) {
       const roleId = effectiveRole(rows.filter((r) => r.environmentId === e.id || r.groupId === e.groupId));
-      out.set(e.id, roleId === undefined ? undefined : new EnvironmentAccess(e.id, principal, roleId, teamIds));
+      out.set(
+        e.id,
+        roleId === undefined ? undefined : new EnvironmentAccess(e.id, principal, roleId, teamIds),
+      );
     }
     return out;
   }

@@ -26,8 +26,7 @@ export interface AccessPrincipal {
  * (a webhook) rather than by a resource control.
  */
 export type OwnedResource =
-  | { readonly control: ResourceControlBody | undefined }
-  | { readonly createdBy: number | null };
+  { readonly control: ResourceControlBody | undefined } | { readonly createdBy: number | null };
 
 /** The agent's volume browser for a caller on an environment. */
 export type VolumeBrowseAccess = 'none' | 'read' | 'write';
@@ -113,9 +112,7 @@ export class EnvironmentAccess {
 
   /** Why a change was refused, in the role's words (the catalog's `refusal`). */
   get refusal(): string {
-    return (
-      ENVIRONMENT_ROLES.find((r) => r.id === this.roleId)?.refusal ?? 'Your role does not allow this'
-    );
+    return ENVIRONMENT_ROLES.find((r) => r.id === this.roleId)?.refusal ?? 'Your role does not allow this';
   }
 
   /**

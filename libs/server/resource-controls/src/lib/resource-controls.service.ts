@@ -143,7 +143,8 @@ export class ResourceControlsService {
     const ownership = await this.checkOwnership(input);
     const environmentId = input.EndpointID ?? null;
     if (environmentId !== null) {
-      if (!(await this.environments.exists(environmentId))) throw new BadRequestError('Invalid environment', `No environment ${environmentId}`);
+      if (!(await this.environments.exists(environmentId)))
+        throw new BadRequestError('Invalid environment', `No environment ${environmentId}`);
     }
     const clash = await this.repo
       .createQueryBuilder('rc')
@@ -279,7 +280,8 @@ export class ResourceControlsService {
 /** Every id of `wanted` must be among `found`: a 400 naming the unknown ones. */
 function assertExist(kind: 'user' | 'team', wanted: number[], found: number[]): void {
   const missing = wanted.filter((id) => !found.includes(id));
-  if (missing.length > 0) throw new BadRequestError('Invalid ownership', `Unknown ${kind} id ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new BadRequestError('Invalid ownership', `Unknown ${kind} id ${missing.join(', ')}`);
 }
 
 export function toBody(e: ResourceControlEntity): ResourceControlBody {

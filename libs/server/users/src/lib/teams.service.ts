@@ -159,7 +159,9 @@ export class TeamsService {
 
   /** The teams a user belongs to (for access checks: no caller rule, the caller is the user). */
   async teamIdsOf(userId: number): Promise<number[]> {
-    return (await this.memberships.find({ where: { userId }, select: { teamId: true } })).map((m) => m.teamId);
+    return (await this.memberships.find({ where: { userId }, select: { teamId: true } })).map(
+      (m) => m.teamId,
+    );
   }
 
   /** Which of these team ids exist. */
