@@ -12,4 +12,4 @@ export {
 export { AgentKeysService } from './lib/agent/agent-keys.service';
 export { agentCall } from './lib/agent/agent-routes';
 export { summarise, type DockerSnapshotSummary, type DockerSnapshotRaw } from './lib/snapshot.model';
-export { parseSecuritySettings, volumeBrowseAccess, type VolumeBrowseAccess } from './lib/security-settings';
+export { parseSecuritySettings } from './lib/security-settings';

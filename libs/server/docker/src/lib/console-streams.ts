@@ -3,7 +3,8 @@ import type { ClientRequest } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { environmentRoleGrants, Permission } from '@capstan/contracts-api';
+import { Permission } from '@capstan/contracts-api';
+import { AccessService } from '@capstan/server-rbac';
 import {
   BadGatewayError,
   BadRequestError,
@@ -44,6 +45,7 @@ export class ConsoleStreams implements OnModuleInit {
     private readonly logger: CapstanLogger,
     private readonly ownership: ProxyOwnership,
     private readonly nodes: AgentNodeResolver,
+    private readonly access: AccessService,
   ) {}
 
   onModuleInit(): void {
@@ -61,10 +63,8 @@ export class ConsoleStreams implements OnModuleInit {
     { user, command: query, req, socket, head }: WebSocketEntry<ConsoleCommand>,
   ): Promise<void> {
     const { id, endpointId: envId } = query;
-    const { env, roleId } = await this.environments.accessFor(user, envId);
-    if (!environmentRoleGrants(user, roleId, Permission.ContainerConsole)) {
-      throw new ForbiddenError('Access denied to resource', 'Your role has no console in this environment');
-    }
+    const { env, access } = await this.environments.accessFor(user, envId);
+    this.access.assert(access, Permission.ContainerConsole, 'Your role has no console in this environment');
     // Agent environments: the node that runs the container (Portainer's `nodeName`).
     // Without one on a Swarm agent, the node is found from the exec id or the container.
     const asked = withAgentTarget(this.environments.connectionOf(env, 0), query.nodeName);
@@ -74,7 +74,7 @@ export class ConsoleStreams implements OnModuleInit {
     await this.ownership.plan({
       user,
       envId,
-      roleId,
+      access,
       method: 'POST',
       path: kind === 'exec' ? `/exec/${id}/start` : `/containers/${id}/attach`,
       query: new URLSearchParams(),

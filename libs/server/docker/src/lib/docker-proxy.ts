@@ -79,11 +79,11 @@ export class DockerProxy {
       if (!match) throw new ForbiddenError('Invalid Docker proxy path', request.url.slice(0, 200));
       const user = await this.entry.authenticateHttp(request, reply);
       const envId = Number(match[1]);
-      const { env, roleId } = await this.environments.accessFor(user, envId);
+      const { env, access } = await this.environments.accessFor(user, envId);
       const enginePath = match[2] ?? '/';
       const security = parseSecuritySettings(env.securitySettings);
       const base = this.environments.connectionOf(env, 0);
-      const decision = decide(roleId, request.method, enginePath, {
+      const decision = decide(access, request.method, enginePath, {
         query: new URLSearchParams(query),
         agent: base.agent !== undefined,
         allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
@@ -103,7 +103,7 @@ export class DockerProxy {
       const plan = await this.ownership.plan({
         user,
         envId,
-        roleId,
+        access,
         method: request.method,
         path: enginePath,
         query: new URLSearchParams(query),

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@capstan/server-auth';
 import { EnvironmentsModule } from '@capstan/server-environments';
+import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
@@ -14,7 +15,7 @@ import { OwnershipStreamAccessPolicy } from './ownership-stream-access';
 
 /** The Docker API proxy with ownership, the consoles and streams, and the dashboard. */
 @Module({
-  imports: [EnvironmentsModule, AuthModule, SettingsModule, ResourceControlsModule],
+  imports: [EnvironmentsModule, AuthModule, SettingsModule, ResourceControlsModule, RbacModule],
   controllers: [DockerDashboardController],
   providers: [
     DockerProxy,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SettingsModule } from '@capstan/server-settings';
-import { UsersModule } from '@capstan/server-users';
+import { RbacModule } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
 import { AgentPingPort, HttpsAgentPing } from './creation/agent-ping.port';
 import { AgentCreation } from './creation/agent.strategy';
@@ -9,7 +9,6 @@ import { CREATION_STRATEGIES, CreationStrategies } from './creation/creation-str
 import type { CreationStrategy } from './creation/creation-strategy';
 import { DockerApiCreation } from './creation/docker-api.strategy';
 import { DockerodePort, DockerPort } from './docker.port';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
@@ -29,12 +28,11 @@ import { SnapshotService } from './snapshot.service';
       TagEntity,
       EnvironmentTagEntity,
       GroupTagEntity,
-      AccessPolicyEntity,
       SnapshotEntity,
       SnapshotRawEntity,
     ]),
     SettingsModule,
-    UsersModule,
+    RbacModule,
   ],
   controllers: [EnvironmentsController, EnvironmentGroupsController, TagsController],
   providers: [

@@ -84,10 +84,10 @@ export class LiveStreams implements OnModuleInit, OnApplicationShutdown {
     user: AuthenticatedUser,
     q: EnvironmentCommand,
   ): Promise<{ caller: StreamCaller; connection: EngineConnection }> {
-    const { env, roleId } = await this.environments.accessFor(user, q.endpointId);
+    const { env, access } = await this.environments.accessFor(user, q.endpointId);
     // Agent environments: the Swarm node holding the container (Portainer's `nodeName`), else the agent's choice.
     const connection = withAgentTarget(this.environments.connectionOf(env, 0), q.nodeName);
-    return { caller: { user, envId: q.endpointId, roleId }, connection };
+    return { caller: { user, envId: q.endpointId, access }, connection };
   }
 
   private inspect(connection: EngineConnection, id: string): Promise<InspectedContainer> {
