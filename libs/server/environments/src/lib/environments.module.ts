@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SettingsModule } from '@capstan/server-settings';
 import { UsersModule } from '@capstan/server-users';
 import { AgentKeysService } from './agent/agent-keys.service';
-import { DockerodePort, DockerPort } from './docker.port';
+import { EngineConnections } from './engine/engine-connections';
+import { DockerPort, EngineDockerPort } from './engine/engine-reader';
 import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
@@ -38,8 +39,13 @@ import { SnapshotService } from './snapshot.service';
     SnapshotService,
     InitialEnvironment,
     AgentKeysService,
-    { provide: DockerPort, useClass: DockerodePort },
+    EngineConnections,
+    {
+      provide: DockerPort,
+      useFactory: (engines: EngineConnections) => new EngineDockerPort(engines),
+      inject: [EngineConnections],
+    },
   ],
-  exports: [EnvironmentsService, SnapshotService, DockerPort, AgentKeysService],
+  exports: [EnvironmentsService, SnapshotService, DockerPort, EngineConnections, AgentKeysService],
 })
 export class EnvironmentsModule {}

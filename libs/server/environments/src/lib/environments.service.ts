@@ -18,8 +18,9 @@ import { AgentKeysService } from './agent/agent-keys.service';
 import { normaliseAgentUrl, pingAgent } from './agent/agent-ping';
 import { assertPem, normaliseEngineUrl } from './connection-url';
 import { parseIdList, policyMaps, policyRows } from './access-policies';
-import type { EngineConnection } from './docker.port';
-import { DockerPort } from './docker.port';
+import type { EngineConnection } from './engine/engine-connection';
+import { EngineConnections } from './engine/engine-connections';
+import { DockerPort } from './engine/engine-reader';
 import type {
   EnvironmentListQuery,
   EnvironmentResponse,
@@ -68,6 +69,7 @@ export class EnvironmentsService {
     @InjectRepository(SnapshotEntity) private readonly snapshots: Repository<SnapshotEntity>,
     private readonly teams: TeamsService,
     private readonly docker: DockerPort,
+    private readonly engines: EngineConnections,
     private readonly box: SecretBox,
     private readonly clock: ClockPort,
     private readonly agentKeys: AgentKeysService,
@@ -151,7 +153,7 @@ export class EnvironmentsService {
   private async createAgent(name: string, input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
     const url = normaliseAgentUrl(input.URL);
     const { groupId, tagIds } = await this.checkPlacement(name, input);
-    const identity = await pingAgent(url, PING_TIMEOUT_MS);
+    const identity = await pingAgent(this.engines, url, PING_TIMEOUT_MS);
     await this.checkAgentSignature(url);
     const env = await this.envs.save(
       this.envs.create({
@@ -195,7 +197,7 @@ export class EnvironmentsService {
   }
 
   private async checkAgentSignature(url: string): Promise<void> {
-    const client = this.docker.connect({
+    const client = this.engines.client({
       url,
       tls: true,
       tlsSkipVerify: true,
@@ -203,7 +205,7 @@ export class EnvironmentsService {
       agent: { headers: this.agentKeys.headers() },
     });
     try {
-      await client.version();
+      await client.get('/version');
     } catch (e) {
       const status = (e as { statusCode?: unknown }).statusCode;
       throw new UnprocessableError(
@@ -326,7 +328,7 @@ export class EnvironmentsService {
       // A moved agent is checked like a new one (reachable, an agent, accepts this server's key) before saving.
       const url = normaliseAgentUrl(dto.URL);
       if (url !== env.url) {
-        env.agentVersion = (await pingAgent(url, PING_TIMEOUT_MS)).version;
+        env.agentVersion = (await pingAgent(this.engines, url, PING_TIMEOUT_MS)).version;
         await this.checkAgentSignature(url);
       }
       env.url = url;
@@ -363,6 +365,7 @@ export class EnvironmentsService {
   async delete(id: number): Promise<void> {
     const env = await this.get(id);
     await this.envs.remove(env, AUTOCOMMIT);
+    this.engines.forget(id);
   }
 
   /** Portainer's batch delete: `{deleted, errors}`, each id on its own. */
@@ -390,6 +393,7 @@ export class EnvironmentsService {
       cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
+      environmentId: env.id,
       ...(env.type === ENVIRONMENT_TYPE_AGENT ? { agent: { headers: this.agentKeys.headers() } } : {}),
     };
   }

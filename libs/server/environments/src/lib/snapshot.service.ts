@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AUTOCOMMIT, CapstanLogger, ClockPort, parseDuration } from '@capstan/server-core';
 import { SettingsService } from '@capstan/server-settings';
-import { DockerPort } from './docker.port';
+import { DockerPort } from './engine/engine-reader';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
 import { EnvironmentsService } from './environments.service';

@@ -12,10 +12,15 @@ import {
   UnauthorizedError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import { EnvironmentsService, withAgentTarget, type EngineConnection } from '@capstan/server-environments';
+import {
+  EngineConnections,
+  EnvironmentsService,
+  withAgentTarget,
+  type EngineConnection,
+} from '@capstan/server-environments';
 import { AgentNodeResolver } from '../agent/node-resolver';
 import { containerStats, type EngineStatsSample } from './container-stats';
-import { engineJson, engineStream } from './engine-calls';
+import { engineJson } from './engine-calls';
 import { JsonLines, LogDecoder } from './log-lines';
 import { pipeEngineStream, type Translator } from './stream-pipe';
 import {
@@ -45,6 +50,7 @@ export class LiveStreams implements OnApplicationShutdown {
     private readonly access: StreamAccessPolicy,
     private readonly logger: CapstanLogger,
     private readonly nodes: AgentNodeResolver,
+    private readonly engines: EngineConnections,
   ) {}
 
   /** For the HTTP servers' `upgrade` event, for a path in STREAM_PATHS. */
@@ -93,7 +99,7 @@ export class LiveStreams implements OnApplicationShutdown {
         const { caller, connection } = await this.caller(req, url, q.endpointId);
         const filter = await this.access.eventFilter(caller);
         // The engine must answer before the upgrade, so that a down engine is a 502 and not a closed socket.
-        await engineJson<unknown>(connection, '/version', 'No engine');
+        await engineJson<unknown>(this.engines.client(connection), '/version', 'No engine');
         return this.upgrade(req, socket, head, connection, eventsPath(q), eventsTranslator(filter));
       }
       default:
@@ -129,7 +135,7 @@ export class LiveStreams implements OnApplicationShutdown {
 
   private inspect(connection: EngineConnection, id: string): Promise<InspectedContainer> {
     return engineJson<InspectedContainer>(
-      connection,
+      this.engines.client(connection),
       `/containers/${encodeURIComponent(id)}/json`,
       'No such container',
     );
@@ -145,7 +151,7 @@ export class LiveStreams implements OnApplicationShutdown {
     translator: Translator,
   ): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      pipeEngineStream(ws, engineStream(connection, enginePath), translator, {
+      pipeEngineStream(ws, this.engines.client(connection).stream(enginePath), translator, {
         onFailure: (e) => this.logger.write('warn', 'live stream failed', { error: String(e) }),
       });
     });
