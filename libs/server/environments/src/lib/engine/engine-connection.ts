@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
 import { BadRequestError } from '@capstan/server-core';
 
@@ -62,4 +63,16 @@ export function agentHeaders(agent: AgentRoute): Record<string, string> {
     ...(agent.target ? { [AGENT_HEADERS.target]: agent.target } : {}),
     ...(agent.browseHost ? { [AGENT_HEADERS.browseHost]: '1' } : {}),
   };
+}
+
+/**
+ * Which engine, reached how: URL, TLS material, agent or not (not the per-request route: target node, host
+ * browsing). Two connections with the same key reach the same engine with the same rights.
+ */
+export function engineKey(c: EngineConnection): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([c.url, c.tls, c.tlsSkipVerify, c.ca ?? '', c.cert ?? '', c.key ?? '', c.agent ? 1 : 0]),
+    )
+    .digest('base64');
 }

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { EngineClient } from './engine-client';
-import type { EngineConnection } from './engine-connection';
+import { engineKey, type EngineConnection } from './engine-connection';
 import { TRANSPORTS, transportFor, type EngineTransport, type TransportKind } from './transports';
 
 /**
@@ -34,7 +33,7 @@ export class EngineConnections implements OnApplicationShutdown {
   private transport(connection: EngineConnection): EngineTransport {
     const id = connection.environmentId;
     if (id === undefined) return transportFor(connection, this.kinds);
-    const key = settingsKey(connection);
+    const key = engineKey(connection);
     const cached = this.byEnvironment.get(id);
     if (cached?.key === key) return cached.transport;
     cached?.transport.close();
@@ -42,13 +41,4 @@ export class EngineConnections implements OnApplicationShutdown {
     this.byEnvironment.set(id, { key, transport });
     return transport;
   }
-}
-
-/** What decides the transport (not the per-request route: target node, host browsing). */
-function settingsKey(c: EngineConnection): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([c.url, c.tls, c.tlsSkipVerify, c.ca ?? '', c.cert ?? '', c.key ?? '', c.agent ? 1 : 0]),
-    )
-    .digest('base64');
 }

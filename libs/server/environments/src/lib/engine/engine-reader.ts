@@ -1,5 +1,5 @@
 import { EngineConnections } from './engine-connections';
-import type { EngineConnection } from './engine-connection';
+import { engineKey, type EngineConnection } from './engine-connection';
 
 /** What Capstan reads from an engine outside the proxy: pings, snapshots, the dashboard. */
 export interface EngineReader {
@@ -26,9 +26,17 @@ export abstract class DockerPort {
 
 /** Engine versions change on upgrades only; Podman's /version shells out to runc and conmon (~250 ms). */
 const VERSION_TTL_MS = 5 * 60_000;
+/**
+ * Podman's /info shells out too and walks its storage (0.1–0.7 s, more on a cold machine) and Podman answers
+ * one at a time: a snapshot pass over environments on the same engine waited for one /info per environment.
+ * Host facts (CPUs, memory, Swarm state) only are read from it; the counts come from the lists, never shared.
+ */
+const INFO_TTL_MS = 10_000;
+const MAX_SHARED = 10_000;
 
 export class EngineDockerPort extends DockerPort {
-  private readonly versions = new Map<string, { value: Record<string, unknown>; at: number }>();
+  /** Answers shared by the connections that reach the same engine the same way (in flight, then for a TTL). */
+  private readonly shared = new Map<string, { value: Promise<Record<string, unknown>>; at: number }>();
 
   constructor(private readonly engines: EngineConnections) {
     super();
@@ -48,15 +56,8 @@ export class EngineDockerPort extends DockerPort {
       ping: async () => {
         await client.get('/_ping');
       },
-      version: async () => {
-        const hit = this.versions.get(c.url);
-        if (hit && Date.now() - hit.at < VERSION_TTL_MS) return hit.value;
-        const value = await get<Record<string, unknown>>('/version');
-        if (this.versions.size > 10_000) this.versions.clear();
-        this.versions.set(c.url, { value, at: Date.now() });
-        return value;
-      },
-      info: () => get<Record<string, unknown>>('/info'),
+      version: () => this.share(c, '/version', VERSION_TTL_MS, get),
+      info: () => this.share(c, '/info', INFO_TTL_MS, get),
       containers: () => get<Rows>('/containers/json?all=1'),
       images: () => get<Rows>('/images/json'),
       volumes: async () => (await get<{ Volumes?: Rows | null }>('/volumes')).Volumes ?? [],
@@ -64,5 +65,23 @@ export class EngineDockerPort extends DockerPort {
       services: () => get<Rows>('/services'),
       nodes: () => get<Rows>('/nodes'),
     };
+  }
+
+  private share(
+    c: EngineConnection,
+    path: string,
+    ttlMs: number,
+    get: (path: string) => Promise<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>> {
+    const key = `${engineKey(c)} ${c.agent?.target ?? ''} ${path}`;
+    const hit = this.shared.get(key);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.value;
+    if (this.shared.size > MAX_SHARED) this.shared.clear();
+    const value = get(path);
+    const entry = { value, at: Date.now() };
+    this.shared.set(key, entry);
+    // A failure is not kept: the next call asks again.
+    value.catch(() => this.shared.get(key) === entry && this.shared.delete(key));
+    return value;
   }
 }
