@@ -26,6 +26,7 @@ import {
 import { SettingsService } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
 import { classify, decide, engineRoute } from './proxy-policy';
+import { changesSnapshot } from './snapshot-refresh';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
 
 /** Request headers that belong to Capstan, not to the engine. */
@@ -128,6 +129,8 @@ export class DockerProxy {
           rewrite,
           unchanged,
         });
+        // The home card's counts follow changes made here (debounced, after the answer went out).
+        if (changesSnapshot(request.method, enginePath)) this.snapshots.refreshSoon(envId);
       } catch (e) {
         // Unreachable engine: lists can still be read from the last snapshot.
         if (e instanceof BadGatewayError && !reply.raw.headersSent) {
