@@ -8,7 +8,8 @@ import { AgentCreation } from './creation/agent.strategy';
 import { CREATION_STRATEGIES, CreationStrategies } from './creation/creation-strategies';
 import type { CreationStrategy } from './creation/creation-strategy';
 import { DockerApiCreation } from './creation/docker-api.strategy';
-import { DockerodePort, DockerPort } from './docker.port';
+import { EngineConnections } from './engine/engine-connections';
+import { DockerPort, EngineDockerPort } from './engine/engine-reader';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
@@ -41,7 +42,12 @@ import { SnapshotService } from './snapshot.service';
     SnapshotService,
     InitialEnvironment,
     AgentKeysService,
-    { provide: DockerPort, useClass: DockerodePort },
+    EngineConnections,
+    {
+      provide: DockerPort,
+      useFactory: (engines: EngineConnections) => new EngineDockerPort(engines),
+      inject: [EngineConnections],
+    },
     { provide: AgentPingPort, useClass: HttpsAgentPing },
     // One strategy per EndpointCreationType; edge and Kubernetes add theirs to this list.
     DockerApiCreation,
@@ -53,6 +59,6 @@ import { SnapshotService } from './snapshot.service';
     },
     CreationStrategies,
   ],
-  exports: [EnvironmentsService, SnapshotService, DockerPort, AgentKeysService],
+  exports: [EnvironmentsService, SnapshotService, DockerPort, EngineConnections, AgentKeysService],
 })
 export class EnvironmentsModule {}

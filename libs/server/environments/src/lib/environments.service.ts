@@ -19,8 +19,9 @@ import { normaliseEngineUrl } from './connection-url';
 import { parseIdList } from './id-list';
 import { CreationStrategies } from './creation/creation-strategies';
 import type { CreateEnvironmentInput } from './creation/creation-strategy';
-import type { EngineConnection } from './docker.port';
-import { DockerPort } from './docker.port';
+import type { EngineConnection } from './engine/engine-connection';
+import { EngineConnections } from './engine/engine-connections';
+import { DockerPort } from './engine/engine-reader';
 import type {
   EnvironmentListQuery,
   EnvironmentResponse,
@@ -47,6 +48,7 @@ export class EnvironmentsService {
     @InjectRepository(SnapshotEntity) private readonly snapshots: Repository<SnapshotEntity>,
     private readonly access: AccessService,
     private readonly docker: DockerPort,
+    private readonly engines: EngineConnections,
     private readonly box: SecretBox,
     private readonly clock: ClockPort,
     private readonly agentKeys: AgentKeysService,
@@ -247,6 +249,7 @@ export class EnvironmentsService {
   async delete(id: number): Promise<void> {
     const env = await this.get(id);
     await this.envs.remove(env, AUTOCOMMIT);
+    this.engines.forget(id);
   }
 
   /** Portainer's batch delete: `{deleted, errors}`, each id on its own. */
@@ -274,6 +277,7 @@ export class EnvironmentsService {
       cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
+      environmentId: env.id,
       ...(env.type === (EnvironmentType.Agent as number)
         ? { agent: { headers: this.agentKeys.headers() } }
         : {}),

@@ -1,4 +1,4 @@
-import { DockerPort, type EngineClient, type EngineConnection } from '../docker.port';
+import { DockerPort, type EngineClient, type EngineConnection } from '../engine/engine-reader';
 
 /** A DockerPort that records the connections asked for and answers ping/version as told. */
 export class FakeDockerPort extends DockerPort {
