@@ -1,11 +1,12 @@
 import { AgentPlatform } from '@capstan/contracts-agent';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { classicAgentSteps } from './agent-api';
 import { AgentHttpError } from './http-util';
 import { silentLogger } from './logger';
-import { agentHeadersStep, AgentRouter, AgentRouterStep } from './router';
+import { AgentRouter, AgentRouterStep } from './router';
 import { served, serverKey, spyTable } from './router.testing';
-import { SignatureGuard, signatureStep } from './signature-guard';
+import { SignatureGuard } from './signature-guard';
 
 const SIGNED = serverKey();
 let close: (() => Promise<void>) | undefined;
@@ -16,7 +17,11 @@ afterEach(async () => {
 
 /** The classic composition: agent headers, then the signature. */
 async function classic(table = spyTable(), extra: AgentRouterStep[] = [], log = silentLogger) {
-  const steps = [agentHeadersStep(AgentPlatform.Docker), signatureStep(new SignatureGuard(undefined), log)];
+  const steps = classicAgentSteps({
+    platform: AgentPlatform.Docker,
+    guard: new SignatureGuard(undefined),
+    log,
+  });
   const router = new AgentRouter(table, [...steps, ...extra], { platform: AgentPlatform.Docker, log });
   const s = await served(router);
   close = s.close;
