@@ -128,6 +128,36 @@ describe('AgentRouter: signature and headers as steps', () => {
     expect(table.routes.ping).toHaveBeenCalledOnce();
   });
 
+  it('takes a step in front of the classic ones: the key gate of an edge agent (protocol §5.4)', async () => {
+    let keySet = false;
+    const gate: AgentRouterStep = {
+      request: (_call, res) => {
+        if (keySet) return false;
+        res.writeHead(403).end('Edge key not set');
+        return true;
+      },
+    };
+    const table = spyTable();
+    const steps = classicAgentSteps({
+      platform: AgentPlatform.Docker,
+      guard: new SignatureGuard(undefined),
+      log: silentLogger,
+    });
+    const s = await served(new AgentRouter(table, [gate, ...steps], { platform: AgentPlatform.Docker }));
+    close = s.close;
+    for (const path of ['/key', '/ping']) {
+      const refused = await s.call('GET', path);
+      expect(refused).toMatchObject({ status: 403, text: 'Edge key not set' });
+      expect(refused.headers['portainer-agent']).toBeUndefined();
+    }
+    keySet = true;
+    const ping = await s.call('GET', '/ping');
+    expect(ping.status).toBe(204);
+    expect(ping.headers['portainer-agent']).toBe('2.23.0');
+    expect((await s.call('GET', '/containers/json')).status).toBe(403);
+    expect(table.docker).not.toHaveBeenCalled();
+  });
+
   it('runs the steps in order and stops at the one that takes the request', async () => {
     const seen: string[] = [];
     const gate: AgentRouterStep = {
