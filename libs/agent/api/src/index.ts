@@ -1,4 +1,4 @@
-export { createAgentApi, type AgentApi, type AgentApiOptions } from './lib/agent-api';
+export { classicAgentSteps, createAgentApi, type AgentApi, type AgentApiOptions } from './lib/agent-api';
 export { agentRouteTable, type AgentRouteDeps } from './lib/agent-routes';
 export { clusterStep, type ClusterRouting } from './lib/cluster';
 export { DEFAULT_DOCKER_SOCKET, parseDockerHost, type DockerEndpoint } from './lib/docker-engine';

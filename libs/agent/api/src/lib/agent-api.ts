@@ -10,7 +10,7 @@ import { ClusterRouting, clusterStep } from './cluster';
 import { DockerEndpoint, DockerEngine } from './docker-engine';
 import { DOCKER_HUB, DockerHubEndpoints } from './dockerhub';
 import { AgentLogger, silentLogger } from './logger';
-import { agentHeadersStep, AgentRouter } from './router';
+import { agentHeadersStep, AgentRouter, AgentRouterStep } from './router';
 import { SignatureGuard, signatureStep } from './signature-guard';
 import { createSelfSignedTls } from './tls';
 import { DockerStreams } from './websocket';
@@ -46,6 +46,23 @@ export interface AgentApi {
 }
 
 /**
+ * What the classic agent does before a handler, in this order: the agent headers, the signature check, then (Swarm
+ * mode) the cluster — after the signature, so that nothing unverified leaves this node.
+ */
+export function classicAgentSteps(options: {
+  platform: AgentPlatform;
+  guard: SignatureGuard;
+  cluster?: ClusterRouting;
+  log: AgentLogger;
+}): AgentRouterStep[] {
+  return [
+    agentHeadersStep(options.platform),
+    signatureStep(options.guard, options.log),
+    ...(options.cluster ? [clusterStep(options.cluster)] : []),
+  ];
+}
+
+/**
  * The classic agent API (Portainer agent protocol §1, §3): the agent router served over HTTPS with a certificate
  * generated at start.
  */
@@ -65,11 +82,7 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
       cluster: options.cluster,
       log,
     }),
-    [
-      agentHeadersStep(options.platform),
-      signatureStep(guard, log),
-      ...(options.cluster ? [clusterStep(options.cluster)] : []),
-    ],
+    classicAgentSteps({ platform: options.platform, guard, cluster: options.cluster, log }),
     { platform: options.platform, log },
   );
 

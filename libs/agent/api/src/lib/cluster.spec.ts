@@ -4,11 +4,12 @@ import { Duplex } from 'node:stream';
 import { AgentPlatform } from '@capstan/contracts-agent';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { ClusterRouting, clusterStep } from './cluster';
+import { classicAgentSteps } from './agent-api';
+import { ClusterRouting } from './cluster';
 import { silentLogger } from './logger';
-import { agentHeadersStep, AgentRouter } from './router';
+import { AgentRouter } from './router';
 import { served, serverKey, spyTable } from './router.testing';
-import { SignatureGuard, signatureStep } from './signature-guard';
+import { SignatureGuard } from './signature-guard';
 
 const SIGNED = serverKey();
 let close: (() => Promise<void>) | undefined;
@@ -17,7 +18,7 @@ afterEach(async () => {
   close = undefined;
 });
 
-/** The classic agent in cluster mode, with a cluster that takes (answers 200 "cluster") or leaves every request. */
+/** The classic agent's steps in cluster mode, with a cluster that takes (answers 200 "cluster") or leaves every request. */
 async function setup(takes: boolean) {
   const cluster = {
     members: () => [],
@@ -32,15 +33,13 @@ async function setup(takes: boolean) {
     }),
   } satisfies ClusterRouting;
   const table = spyTable();
-  const router = new AgentRouter(
-    table,
-    [
-      agentHeadersStep(AgentPlatform.Docker),
-      signatureStep(new SignatureGuard(undefined), silentLogger),
-      clusterStep(cluster),
-    ],
-    { platform: AgentPlatform.Docker },
-  );
+  const steps = classicAgentSteps({
+    platform: AgentPlatform.Docker,
+    guard: new SignatureGuard(undefined),
+    cluster,
+    log: silentLogger,
+  });
+  const router = new AgentRouter(table, steps, { platform: AgentPlatform.Docker });
   const s = await served(router);
   close = s.close;
   return { ...s, table, cluster };

@@ -1,11 +1,12 @@
 import { AgentPlatform } from '@capstan/contracts-agent';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { classicAgentSteps } from './agent-api';
 import { AgentHttpError } from './http-util';
 import { silentLogger } from './logger';
-import { agentHeadersStep, AgentRouter, AgentRouterStep } from './router';
+import { AgentRouter, AgentRouterStep } from './router';
 import { served, serverKey, spyTable } from './router.testing';
-import { SignatureGuard, signatureStep } from './signature-guard';
+import { SignatureGuard } from './signature-guard';
 
 const SIGNED = serverKey();
 let close: (() => Promise<void>) | undefined;
@@ -16,7 +17,11 @@ afterEach(async () => {
 
 /** The classic composition: agent headers, then the signature. */
 async function classic(table = spyTable(), extra: AgentRouterStep[] = [], log = silentLogger) {
-  const steps = [agentHeadersStep(AgentPlatform.Docker), signatureStep(new SignatureGuard(undefined), log)];
+  const steps = classicAgentSteps({
+    platform: AgentPlatform.Docker,
+    guard: new SignatureGuard(undefined),
+    log,
+  });
   const router = new AgentRouter(table, [...steps, ...extra], { platform: AgentPlatform.Docker, log });
   const s = await served(router);
   close = s.close;
@@ -121,6 +126,36 @@ describe('AgentRouter: signature and headers as steps', () => {
     expect(key).toMatchObject({ status: 200, text: 'key' });
     expect(key.headers['portainer-agent']).toBeUndefined();
     expect(table.routes.ping).toHaveBeenCalledOnce();
+  });
+
+  it('takes a step in front of the classic ones: the key gate of an edge agent (protocol §5.4)', async () => {
+    let keySet = false;
+    const gate: AgentRouterStep = {
+      request: (_call, res) => {
+        if (keySet) return false;
+        res.writeHead(403).end('Edge key not set');
+        return true;
+      },
+    };
+    const table = spyTable();
+    const steps = classicAgentSteps({
+      platform: AgentPlatform.Docker,
+      guard: new SignatureGuard(undefined),
+      log: silentLogger,
+    });
+    const s = await served(new AgentRouter(table, [gate, ...steps], { platform: AgentPlatform.Docker }));
+    close = s.close;
+    for (const path of ['/key', '/ping']) {
+      const refused = await s.call('GET', path);
+      expect(refused).toMatchObject({ status: 403, text: 'Edge key not set' });
+      expect(refused.headers['portainer-agent']).toBeUndefined();
+    }
+    keySet = true;
+    const ping = await s.call('GET', '/ping');
+    expect(ping.status).toBe(204);
+    expect(ping.headers['portainer-agent']).toBe('2.23.0');
+    expect((await s.call('GET', '/containers/json')).status).toBe(403);
+    expect(table.docker).not.toHaveBeenCalled();
   });
 
   it('runs the steps in order and stops at the one that takes the request', async () => {
