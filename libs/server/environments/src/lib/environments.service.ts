@@ -293,9 +293,7 @@ export class EnvironmentsService {
       cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
-      ...(env.type === (EnvironmentType.Agent as number)
-        ? { agent: { headers: this.agentKeys.headers() } }
-        : {}),
+      ...(env.type === EnvironmentType.Agent ? { agent: { headers: this.agentKeys.headers() } } : {}),
     };
   }
 
@@ -347,11 +345,11 @@ export class EnvironmentsService {
           ...accessOf(roles.get(e.id)),
           VolumeBrowse: volumeBrowseAccess(
             actor.role === UserRole.Administrator ? undefined : roles.get(e.id),
-            e.type === (EnvironmentType.Agent as number),
+            e.type === EnvironmentType.Agent,
             security,
           ),
         },
-        ...(e.type === (EnvironmentType.Agent as number) ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
+        ...(e.type === EnvironmentType.Agent ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
       };
     });
   }

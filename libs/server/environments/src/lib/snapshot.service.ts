@@ -15,7 +15,7 @@ import { summarise, type DockerSnapshotRaw, type DockerSnapshotSummary } from '.
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** The environment types snapshotted as Docker engines (directly or through an agent). */
-const DOCKER_ENVIRONMENT_TYPES: readonly number[] = [EnvironmentType.Docker, EnvironmentType.Agent];
+const DOCKER_ENVIRONMENT_TYPES: readonly EnvironmentType[] = [EnvironmentType.Docker, EnvironmentType.Agent];
 
 export interface SnapshotOutcome {
   environmentId: number;
