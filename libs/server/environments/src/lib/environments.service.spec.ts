@@ -163,6 +163,15 @@ describe('EnvironmentsService', () => {
       expect(await count('environments')).toBe(1);
     });
 
+    it('answers 409, not 500, when a create of the same name wins the race after the checks', async () => {
+      strategy.onProbe = async () => {
+        strategy.onProbe = () => Promise.resolve();
+        await create({ Name: 'LOCAL' });
+      };
+      await expect(create({ Name: 'local' })).rejects.toBeInstanceOf(ConflictError);
+      expect(await count('environments')).toBe(1);
+    });
+
     it('writes nothing when the engine check fails', async () => {
       strategy.onProbe = () =>
         Promise.reject(new UnprocessableError('Unable to reach the Docker engine', 'x'));
