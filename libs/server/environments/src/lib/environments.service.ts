@@ -18,7 +18,7 @@ import { AgentKeysService } from './agent/agent-keys.service';
 import { normaliseEngineUrl } from './connection-url';
 import { parseIdList } from './id-list';
 import { CreationStrategies } from './creation/creation-strategies';
-import type { CreateEnvironmentInput } from './creation/creation-strategy';
+import type { CreateEnvironmentInput, EnvironmentDraft } from './creation/creation-strategy';
 import type { EngineConnection } from './engine/engine-connection';
 import { EngineConnections } from './engine/engine-connections';
 import { DockerPort } from './engine/engine-reader';
@@ -68,6 +68,24 @@ export class EnvironmentsService {
     const draft = strategy.draft(input);
     const { groupId, tagIds } = await this.checkPlacement(name, input);
     const checked = await strategy.probe(draft);
+    try {
+      return await this.store(name, groupId, tagIds, checked, input);
+    } catch (e) {
+      // Lost a race with a concurrent create of the same name (both passed the check above).
+      if (e instanceof Error && /UNIQUE|duplicate key/i.test(e.message))
+        throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
+      throw e;
+    }
+  }
+
+  /** The environment and its tags, in one unit of work. */
+  private store(
+    name: string,
+    groupId: number,
+    tagIds: number[],
+    checked: EnvironmentDraft,
+    input: CreateEnvironmentInput,
+  ): Promise<EnvironmentEntity> {
     return this.uow.run(async (tx) => {
       const env = await tx.save(
         EnvironmentEntity,
@@ -278,9 +296,7 @@ export class EnvironmentsService {
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
       environmentId: env.id,
-      ...(env.type === (EnvironmentType.Agent as number)
-        ? { agent: { headers: this.agentKeys.headers() } }
-        : {}),
+      ...(env.type === EnvironmentType.Agent ? { agent: { headers: this.agentKeys.headers() } } : {}),
     };
   }
 
@@ -334,11 +350,11 @@ export class EnvironmentsService {
           Permissions: access?.permissions ?? [],
           VolumeBrowse:
             access?.volumeBrowse(
-              e.type === (EnvironmentType.Agent as number),
+              e.type === EnvironmentType.Agent,
               security.allowVolumeBrowserForRegularUsers,
             ) ?? 'none',
         },
-        ...(e.type === (EnvironmentType.Agent as number) ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
+        ...(e.type === EnvironmentType.Agent ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
       };
     });
   }

@@ -19,7 +19,7 @@ const REFRESH_QUIET_MS = 750;
 const REFRESH_MAX_WAIT_MS = 3_000;
 
 /** The environment types snapshotted as Docker engines (directly or through an agent). */
-const DOCKER_ENVIRONMENT_TYPES: readonly number[] = [EnvironmentType.Docker, EnvironmentType.Agent];
+const DOCKER_ENVIRONMENT_TYPES: readonly EnvironmentType[] = [EnvironmentType.Docker, EnvironmentType.Agent];
 
 export interface SnapshotOutcome {
   environmentId: number;

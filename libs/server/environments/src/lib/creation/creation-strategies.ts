@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EndpointCreationType } from '@capstan/contracts-api';
+import { EndpointCreationType, EnvironmentType } from '@capstan/contracts-api';
 import { BadRequestError } from '@capstan/server-core';
 import { CreationStrategy } from './creation-strategy';
 
@@ -29,8 +29,8 @@ export class CreationStrategies {
   }
 
   /** The strategy that made environments of this type, if any. */
-  forEnvironmentType(type: number): CreationStrategy | undefined {
-    return this.strategies.find((s) => (s.environmentType as number) === type);
+  forEnvironmentType(type: EnvironmentType): CreationStrategy | undefined {
+    return this.strategies.find((s) => s.environmentType === type);
   }
 }
 
