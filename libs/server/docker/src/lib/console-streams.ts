@@ -15,12 +15,7 @@ import {
   mapError,
   UnauthorizedError,
 } from '@capstan/server-core';
-import {
-  EnvironmentsService,
-  parseSecuritySettings,
-  withAgentTarget,
-  type EngineConnection,
-} from '@capstan/server-environments';
+import { EnvironmentsService, withAgentTarget, type EngineConnection } from '@capstan/server-environments';
 import { openAgentConsole, relayConsole } from './agent/agent-console';
 import { engineRequest } from './engine-request';
 import { ProxyOwnership } from './proxy-ownership';
@@ -101,7 +96,7 @@ export class ConsoleStreams {
       path: kind === 'exec' ? `/exec/${id}/start` : `/containers/${id}/attach`,
       query: new URLSearchParams(),
       connection,
-      security: parseSecuritySettings(env.securitySettings),
+      security: env.security,
       readBody: () => Promise.resolve(Buffer.alloc(0)),
     });
     if (connection.agent) {

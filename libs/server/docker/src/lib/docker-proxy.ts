@@ -17,7 +17,6 @@ import {
 import { ResourceControlType } from '@capstan/contracts-api';
 import {
   EnvironmentsService,
-  parseSecuritySettings,
   SnapshotService,
   withAgentTarget,
   type EngineConnection,
@@ -88,7 +87,7 @@ export class DockerProxy {
       const envId = Number(match[1]);
       const { env, access } = await this.environments.accessFor(user, envId);
       const enginePath = match[2] ?? '/';
-      const security = parseSecuritySettings(env.securitySettings);
+      const security = env.security;
       const base = this.environments.connectionOf(env, 0);
       const decision = decide(access, request.method, enginePath, {
         query: new URLSearchParams(query),
