@@ -1,5 +1,6 @@
 export { EnvironmentsModule } from './lib/environments.module';
 export { EnvironmentsService } from './lib/environments.service';
+export type { EnvironmentView } from './lib/environment-view';
 export { SnapshotService } from './lib/snapshot.service';
 export {
   agentHeaders,
@@ -25,4 +26,3 @@ export {
 export { AgentKeysService } from './lib/agent/agent-keys.service';
 export { agentCall } from './lib/agent/agent-routes';
 export { summarise, type DockerSnapshotSummary, type DockerSnapshotRaw } from './lib/snapshot.model';
-export { parseSecuritySettings } from './lib/security-settings';

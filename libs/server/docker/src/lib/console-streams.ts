@@ -11,12 +11,7 @@ import {
   WebSocketRoutes,
   type WebSocketEntry,
 } from '@capstan/server-core';
-import {
-  EngineConnections,
-  EnvironmentsService,
-  parseSecuritySettings,
-  withAgentTarget,
-} from '@capstan/server-environments';
+import { EngineConnections, EnvironmentsService, withAgentTarget } from '@capstan/server-environments';
 import { relayConsole } from './agent/agent-console';
 import { ConsoleCommand } from './console-command';
 import { ProxyOwnership } from './proxy-ownership';
@@ -77,7 +72,7 @@ export class ConsoleStreams implements OnModuleInit {
       path: kind === 'exec' ? `/exec/${id}/start` : `/containers/${id}/attach`,
       query: new URLSearchParams(),
       connection,
-      security: parseSecuritySettings(env.securitySettings),
+      security: env.security,
       readBody: () => Promise.resolve(Buffer.alloc(0)),
     });
     const engine = await this.engines.client(connection).openConsole(kind, id);

@@ -15,7 +15,6 @@ import { ResourceControlType } from '@capstan/contracts-api';
 import {
   EngineConnections,
   EnvironmentsService,
-  parseSecuritySettings,
   SnapshotService,
   withAgentTarget,
   type EngineConnection,
@@ -83,7 +82,7 @@ export class DockerProxy {
       const envId = Number(match[1]);
       const { env, access } = await this.environments.accessFor(user, envId);
       const enginePath = match[2] ?? '/';
-      const security = parseSecuritySettings(env.securitySettings);
+      const security = env.security;
       const base = this.environments.connectionOf(env, 0);
       const decision = decide(access, request.method, enginePath, {
         query: new URLSearchParams(query),

@@ -189,8 +189,8 @@ export class EnvironmentsController {
     @Param('id', ParseIdPipe) id: number,
     @Query('withRaw') withRaw?: string,
   ): Promise<EnvironmentResponse> {
-    const { env, access } = await this.environments.accessFor(actor, id);
-    const [response] = await this.environments.toResponses(actor, [env], true);
+    const { entity, access } = await this.environments.entityFor(actor, id);
+    const [response] = await this.environments.toResponses(actor, [entity], true);
     if (withRaw === 'true' && response.Snapshots.length > 0) {
       // The raw lists hold every resource: only for roles that see them all, until ownership filters them.
       if (!access.can(Permission.ResourcesReadAll)) {

@@ -22,6 +22,7 @@ import type { CreateEnvironmentInput, EnvironmentDraft } from './creation/creati
 import type { EngineConnection } from './engine/engine-connection';
 import { EngineConnections } from './engine/engine-connections';
 import { DockerPort } from './engine/engine-reader';
+import type { EnvironmentView } from './environment-view';
 import type {
   EnvironmentListQuery,
   EnvironmentResponse,
@@ -147,21 +148,44 @@ export class EnvironmentsService {
     return this.envs.existsBy({ id });
   }
 
-  /** The environment if the caller may see it (admin, or a policy on it or its group for them or a team). */
-  async getForUser(actor: AuthenticatedUser, id: number): Promise<EnvironmentEntity> {
-    return (await this.accessFor(actor, id)).env;
-  }
-
   /**
-   * The environment and the caller's access to it (`AccessService`: role from the policies of the environment
-   * and its group, teams). No access answers 404 like a missing environment: existence is not revealed.
+   * The environment (as a plain view) and the caller's access to it (`AccessService`: role from the policies
+   * of the environment and its group, teams). No access answers 404 like a missing environment: existence is
+   * not revealed.
    */
   async accessFor(
     actor: AuthenticatedUser,
     id: number,
-  ): Promise<{ env: EnvironmentEntity; access: EnvironmentAccess }> {
-    const env = await this.get(id);
-    return { env, access: await this.access.requireEnvironment(actor, env) };
+  ): Promise<{ env: EnvironmentView; access: EnvironmentAccess }> {
+    const { entity, access } = await this.entityFor(actor, id);
+    return { env: this.toView(entity), access };
+  }
+
+  /** `accessFor` for this module's controllers, which answer with the entity's full response. */
+  async entityFor(
+    actor: AuthenticatedUser,
+    id: number,
+  ): Promise<{ entity: EnvironmentEntity; access: EnvironmentAccess }> {
+    const entity = await this.get(id);
+    return { entity, access: await this.access.requireEnvironment(actor, entity) };
+  }
+
+  /** The environment as a plain view, for the server's own work (webhook triggers); 404 when unknown. */
+  async view(id: number): Promise<EnvironmentView> {
+    return this.toView(await this.get(id));
+  }
+
+  private toView(env: EnvironmentEntity): EnvironmentView {
+    return {
+      id: env.id,
+      name: env.name,
+      type: env.type,
+      groupId: env.groupId,
+      url: env.url,
+      security: parseSecuritySettings(env.securitySettings),
+      agent: env.type === EnvironmentType.Agent,
+      connection: this.connectionOf(env, 0),
+    };
   }
 
   async list(
@@ -286,7 +310,8 @@ export class EnvironmentsService {
   }
 
   /** Decrypted connection details for the snapshotter and, later, the proxy. Never leaves the server. */
-  connectionOf(env: EnvironmentEntity, timeoutMs: number): EngineConnection {
+  connectionOf(env: EnvironmentEntity | EnvironmentView, timeoutMs: number): EngineConnection {
+    if ('connection' in env) return { ...env.connection, timeoutMs };
     return {
       url: env.url,
       tls: env.tls,

@@ -87,7 +87,7 @@ function setup(
   const engine = new FakeEngine(opts.svc);
   const env = { id: 7, url: 'unix:///nowhere.sock' };
   const environments = {
-    get: () => Promise.resolve(env),
+    view: () => Promise.resolve(env),
     accessFor: (actor: AuthenticatedUser) =>
       Promise.resolve({
         env,

@@ -166,7 +166,7 @@ export class WebhooksService {
       throw new ConflictError('An update of this service through its webhook is already running', '');
     this.running.add(webhook.id);
     try {
-      const env = await this.environments.get(webhook.environmentId);
+      const env = await this.environments.view(webhook.environmentId);
       const connection = this.environments.connectionOf(env, ENGINE_TIMEOUT_MS);
       // The orchestrator bumps the version while an update rolls out: re-read and retry a few times.
       for (let attempt = 1; ; attempt++) {
