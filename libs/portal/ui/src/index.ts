@@ -18,3 +18,4 @@ export { ToastHost } from './lib/toast/toast-host';
 export { PageHeader } from './lib/layout/page-header';
 export { EmptyState } from './lib/layout/empty-state';
 export { Spinner } from './lib/layout/spinner';
+export { StatusPage, type StatusPageKind } from './lib/layout/status-page';

@@ -1,11 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ClientRequest } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { environmentRoleGrants, Permission } from '@capstan/contracts-api';
+import { Permission } from '@capstan/contracts-api';
+import { AccessService } from '@capstan/server-rbac';
 import {
-  BadGatewayError,
   BadRequestError,
   CapstanLogger,
   ForbiddenError,
@@ -13,13 +12,12 @@ import {
   type WebSocketEntry,
 } from '@capstan/server-core';
 import {
+  EngineConnections,
   EnvironmentsService,
   parseSecuritySettings,
   withAgentTarget,
-  type EngineConnection,
 } from '@capstan/server-environments';
-import { openAgentConsole, relayConsole } from './agent/agent-console';
-import { engineRequest } from './engine-request';
+import { relayConsole } from './agent/agent-console';
 import { ConsoleCommand } from './console-command';
 import { ProxyOwnership } from './proxy-ownership';
 import { AgentNodeResolver } from './agent/node-resolver';
@@ -44,6 +42,8 @@ export class ConsoleStreams implements OnModuleInit {
     private readonly logger: CapstanLogger,
     private readonly ownership: ProxyOwnership,
     private readonly nodes: AgentNodeResolver,
+    private readonly access: AccessService,
+    private readonly engines: EngineConnections,
   ) {}
 
   onModuleInit(): void {
@@ -61,10 +61,8 @@ export class ConsoleStreams implements OnModuleInit {
     { user, command: query, req, socket, head }: WebSocketEntry<ConsoleCommand>,
   ): Promise<void> {
     const { id, endpointId: envId } = query;
-    const { env, roleId } = await this.environments.accessFor(user, envId);
-    if (!environmentRoleGrants(user, roleId, Permission.ContainerConsole)) {
-      throw new ForbiddenError('Access denied to resource', 'Your role has no console in this environment');
-    }
+    const { env, access } = await this.environments.accessFor(user, envId);
+    this.access.assert(access, Permission.ContainerConsole, 'Your role has no console in this environment');
     // Agent environments: the node that runs the container (Portainer's `nodeName`).
     // Without one on a Swarm agent, the node is found from the exec id or the container.
     const asked = withAgentTarget(this.environments.connectionOf(env, 0), query.nodeName);
@@ -74,7 +72,7 @@ export class ConsoleStreams implements OnModuleInit {
     await this.ownership.plan({
       user,
       envId,
-      roleId,
+      access,
       method: 'POST',
       path: kind === 'exec' ? `/exec/${id}/start` : `/containers/${id}/attach`,
       query: new URLSearchParams(),
@@ -82,8 +80,9 @@ export class ConsoleStreams implements OnModuleInit {
       security: parseSecuritySettings(env.securitySettings),
       readBody: () => Promise.resolve(Buffer.alloc(0)),
     });
-    if (connection.agent) {
-      const agent = await openAgentConsole(connection, kind, id);
+    const engine = await this.engines.client(connection).openConsole(kind, id);
+    if (engine.kind === 'websocket') {
+      const agent = engine.socket;
       // The browser may have gone while the agent answered: the agent's side must not stay open.
       const orphan = () => agent.terminate();
       socket.once('close', orphan);
@@ -93,8 +92,7 @@ export class ConsoleStreams implements OnModuleInit {
       });
       return;
     }
-    const engine = await hijack(connection, kind, id);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.pipe(ws, engine));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.pipe(ws, engine.stream));
   }
 
   private pipe(ws: WebSocket, engine: Duplex): void {
@@ -123,50 +121,4 @@ export class ConsoleStreams implements OnModuleInit {
     ws.on('close', () => engine.destroy()).on('error', () => engine.destroy());
     this.logger.write('debug', 'console opened');
   }
-}
-
-/** Starts the exec (or attach) with an HTTP upgrade and resolves with the raw bidirectional stream. */
-function hijack(connection: EngineConnection, kind: 'exec' | 'attach', id: string): Promise<Duplex> {
-  const path =
-    kind === 'exec'
-      ? `/exec/${encodeURIComponent(id)}/start`
-      : `/containers/${encodeURIComponent(id)}/attach?stream=1&stdin=1&stdout=1&stderr=1&logs=0`;
-  const body = kind === 'exec' ? JSON.stringify({ Detach: false, Tty: true }) : '';
-  const headers = {
-    Connection: 'Upgrade',
-    Upgrade: 'tcp',
-    'Content-Type': 'application/json',
-    'Content-Length': String(Buffer.byteLength(body)),
-  };
-  return new Promise((resolve, reject) => {
-    const req: ClientRequest = engineRequest(connection, 'POST', path, headers);
-    req.on('upgrade', (_res, socket, rest) => {
-      if (rest.length > 0) socket.unshift(rest);
-      resolve(socket);
-    });
-    req.on('response', (res) => {
-      // No upgrade: the engine refused (unknown id, container not running...).
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let message = text;
-        try {
-          message = (JSON.parse(text) as { message?: string }).message ?? text;
-        } catch {
-          // plain text
-        }
-        const status = res.statusCode ?? 502;
-        reject(
-          status === 404
-            ? new BadRequestError(`No such ${kind === 'exec' ? 'exec instance' : 'container'}`, message)
-            : new BadGatewayError('The engine refused the console', message),
-        );
-      });
-    });
-    req.on('error', (e) =>
-      reject(new BadGatewayError('Unable to reach the Docker engine', `${connection.url}: ${e.message}`)),
-    );
-    req.end(body);
-  });
 }

@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SettingsModule } from '@capstan/server-settings';
-import { UsersModule } from '@capstan/server-users';
+import { RbacModule } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
-import { DockerodePort, DockerPort } from './docker.port';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
+import { AgentPingPort, HttpsAgentPing } from './creation/agent-ping.port';
+import { AgentCreation } from './creation/agent.strategy';
+import { CREATION_STRATEGIES, CreationStrategies } from './creation/creation-strategies';
+import type { CreationStrategy } from './creation/creation-strategy';
+import { DockerApiCreation } from './creation/docker-api.strategy';
+import { EngineConnections } from './engine/engine-connections';
+import { DockerPort, EngineDockerPort } from './engine/engine-reader';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
@@ -24,12 +29,11 @@ import { SnapshotService } from './snapshot.service';
       TagEntity,
       EnvironmentTagEntity,
       GroupTagEntity,
-      AccessPolicyEntity,
       SnapshotEntity,
       SnapshotRawEntity,
     ]),
     SettingsModule,
-    UsersModule,
+    RbacModule,
   ],
   controllers: [EnvironmentsController, EnvironmentGroupsController, TagsController],
   providers: [
@@ -38,8 +42,23 @@ import { SnapshotService } from './snapshot.service';
     SnapshotService,
     InitialEnvironment,
     AgentKeysService,
-    { provide: DockerPort, useClass: DockerodePort },
+    EngineConnections,
+    {
+      provide: DockerPort,
+      useFactory: (engines: EngineConnections) => new EngineDockerPort(engines),
+      inject: [EngineConnections],
+    },
+    { provide: AgentPingPort, useClass: HttpsAgentPing },
+    // One strategy per EndpointCreationType; edge and Kubernetes add theirs to this list.
+    DockerApiCreation,
+    AgentCreation,
+    {
+      provide: CREATION_STRATEGIES,
+      useFactory: (...strategies: CreationStrategy[]) => strategies,
+      inject: [DockerApiCreation, AgentCreation],
+    },
+    CreationStrategies,
   ],
-  exports: [EnvironmentsService, SnapshotService, DockerPort, AgentKeysService],
+  exports: [EnvironmentsService, SnapshotService, DockerPort, EngineConnections, AgentKeysService],
 })
 export class EnvironmentsModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { stat } from 'node:fs/promises';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
-import { ENVIRONMENT_ROLES, EnvironmentRoleId, UserRole } from '@capstan/contracts-api';
+import { EnvironmentType, UserRole } from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   AuthenticatedUser,
@@ -11,50 +11,31 @@ import {
   ConflictError,
   NotFoundError,
   SecretBox,
-  UnprocessableError,
+  UnitOfWork,
 } from '@capstan/server-core';
-import { TeamsService } from '@capstan/server-users';
+import { AccessService, type EnvironmentAccess } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
-import { normaliseAgentUrl, pingAgent } from './agent/agent-ping';
-import { assertPem, normaliseEngineUrl } from './connection-url';
-import { parseIdList, policyMaps, policyRows } from './access-policies';
-import type { EngineConnection } from './docker.port';
-import { DockerPort } from './docker.port';
+import { normaliseEngineUrl } from './connection-url';
+import { parseIdList } from './id-list';
+import { CreationStrategies } from './creation/creation-strategies';
+import type { CreateEnvironmentInput } from './creation/creation-strategy';
+import type { EngineConnection } from './engine/engine-connection';
+import { EngineConnections } from './engine/engine-connections';
+import { DockerPort } from './engine/engine-reader';
 import type {
   EnvironmentListQuery,
   EnvironmentResponse,
   UpdateEnvironmentDto,
   UpdateSecuritySettingsDto,
 } from './dto/environments.dto';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
 import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
-import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings, volumeBrowseAccess } from './security-settings';
+import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings } from './security-settings';
 import { isPodmanVersion, type DockerSnapshotSummary } from './snapshot.model';
 
-/** Portainer's EndpointCreationType values this milestone supports. */
-export const CREATION_TYPES = { docker: 1, agent: 2, azure: 3, edge: 4, kubernetesLocal: 5 } as const;
-export const ENVIRONMENT_TYPE_DOCKER = 1;
-export const ENVIRONMENT_TYPE_AGENT = 2;
-const PING_TIMEOUT_MS = 5_000;
-
-export interface CreateEnvironmentInput {
-  Name?: string;
-  EndpointCreationType?: string;
-  URL?: string;
-  PublicURL?: string;
-  GroupID?: string;
-  TagIds?: string;
-  TLS?: string;
-  TLSSkipVerify?: string;
-  ContainerEngine?: string;
-  files: { TLSCACertFile?: string; TLSCertFile?: string; TLSKeyFile?: string };
-}
-
-const truthy = (v: string | undefined) =>
-  v !== undefined && ['true', '1', 'yes', 'on'].includes(v.toLowerCase());
+export type { CreateEnvironmentInput } from './creation/creation-strategy';
 
 /** Environments: registry, connection details, access policies, security settings. */
 @Injectable()
@@ -64,119 +45,58 @@ export class EnvironmentsService {
     @InjectRepository(EnvironmentGroupEntity) private readonly groups: Repository<EnvironmentGroupEntity>,
     @InjectRepository(TagEntity) private readonly tags: Repository<TagEntity>,
     @InjectRepository(EnvironmentTagEntity) private readonly envTags: Repository<EnvironmentTagEntity>,
-    @InjectRepository(AccessPolicyEntity) private readonly policies: Repository<AccessPolicyEntity>,
     @InjectRepository(SnapshotEntity) private readonly snapshots: Repository<SnapshotEntity>,
-    private readonly teams: TeamsService,
+    private readonly access: AccessService,
     private readonly docker: DockerPort,
+    private readonly engines: EngineConnections,
     private readonly box: SecretBox,
     private readonly clock: ClockPort,
     private readonly agentKeys: AgentKeysService,
+    private readonly strategies: CreationStrategies,
+    private readonly uow: UnitOfWork,
   ) {}
 
-  /** Validates everything, checks the engine answers, then stores; nothing is written on failure. */
+  /**
+   * Validates everything, has the kind's strategy check that the engine (or agent) answers, then stores the
+   * environment and its tags in one unit of work; nothing is written on failure.
+   */
   async create(input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
     const name = (input.Name ?? '').trim();
     if (name === '' || name.length > 255)
       throw new BadRequestError('Invalid environment name', 'Name is required (1–255 characters)');
-    const creationType = Number(input.EndpointCreationType ?? NaN);
-    if (creationType === CREATION_TYPES.agent) return this.createAgent(name, input);
-    if (creationType !== CREATION_TYPES.docker) {
-      throw new BadRequestError(
-        'Unsupported environment type',
-        Number.isInteger(creationType)
-          ? `EndpointCreationType ${creationType} is not available yet; use 1 (Docker API or socket) or 2 (agent)`
-          : 'EndpointCreationType is required (1: Docker API or socket, 2: agent)',
+    const strategy = this.strategies.forCreationType(input.EndpointCreationType);
+    const draft = strategy.draft(input);
+    const { groupId, tagIds } = await this.checkPlacement(name, input);
+    const checked = await strategy.probe(draft);
+    return this.uow.run(async (tx) => {
+      const env = await tx.save(
+        EnvironmentEntity,
+        tx.create(EnvironmentEntity, {
+          name,
+          nameKey: name.toLowerCase(),
+          type: checked.type,
+          url: checked.url,
+          publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
+          groupId,
+          containerEngine: checked.containerEngine,
+          tls: checked.tls,
+          tlsSkipVerify: checked.tlsSkipVerify,
+          tlsCa: checked.ca ? this.box.seal(checked.ca) : null,
+          tlsCert: checked.cert ? this.box.seal(checked.cert) : null,
+          tlsKey: checked.key ? this.box.seal(checked.key) : null,
+          agentVersion: checked.agentVersion ?? null,
+          status: 1,
+          securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
+          createdAt: this.clock.now(),
+        }),
       );
-    }
-    const engine = (input.ContainerEngine ?? 'docker').toLowerCase() || 'docker';
-    if (engine !== 'docker' && engine !== 'podman') {
-      throw new BadRequestError('Invalid container engine', 'ContainerEngine must be "docker" or "podman"');
-    }
-    const url = normaliseEngineUrl(input.URL);
-    const tls = truthy(input.TLS);
-    if (tls && url.startsWith('unix://'))
-      throw new BadRequestError('Invalid TLS settings', 'TLS applies to tcp:// URLs only');
-    const { TLSCACertFile: ca, TLSCertFile: cert, TLSKeyFile: key } = input.files;
-    assertPem('TLSCACertFile', ca);
-    assertPem('TLSCertFile', cert);
-    assertPem('TLSKeyFile', key);
-    if ((cert === undefined) !== (key === undefined)) {
-      throw new BadRequestError('Invalid TLS files', 'TLSCertFile and TLSKeyFile go together');
-    }
-    if (!tls && (ca ?? cert ?? key) !== undefined)
-      throw new BadRequestError('Invalid TLS settings', 'TLS files need TLS=true');
-    const { groupId, tagIds } = await this.checkPlacement(name, input);
-
-    const connection: EngineConnection = {
-      url,
-      tls,
-      tlsSkipVerify: truthy(input.TLSSkipVerify),
-      ca,
-      cert,
-      key,
-      timeoutMs: PING_TIMEOUT_MS,
-    };
-    await this.checkReachable(connection, engine);
-
-    const env = await this.envs.save(
-      this.envs.create({
-        name,
-        nameKey: name.toLowerCase(),
-        type: ENVIRONMENT_TYPE_DOCKER,
-        url,
-        publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
-        groupId,
-        containerEngine: engine,
-        tls,
-        tlsSkipVerify: connection.tlsSkipVerify,
-        tlsCa: ca ? this.box.seal(ca) : null,
-        tlsCert: cert ? this.box.seal(cert) : null,
-        tlsKey: key ? this.box.seal(key) : null,
-        status: 1,
-        securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
-        createdAt: this.clock.now(),
-      }),
-      AUTOCOMMIT,
-    );
-    if (tagIds.length > 0)
-      await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
-    return env;
-  }
-
-  /**
-   * Type 2, the classic agent: `GET /ping` must answer as an agent (version and platform kept), then one
-   * signed call checks that the agent accepts this server's key (an agent pins the first server key it
-   * verifies, or runs with AGENT_SECRET).
-   */
-  private async createAgent(name: string, input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
-    const url = normaliseAgentUrl(input.URL);
-    const { groupId, tagIds } = await this.checkPlacement(name, input);
-    const identity = await pingAgent(url, PING_TIMEOUT_MS);
-    await this.checkAgentSignature(url);
-    const env = await this.envs.save(
-      this.envs.create({
-        name,
-        nameKey: name.toLowerCase(),
-        type: ENVIRONMENT_TYPE_AGENT,
-        url,
-        publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
-        groupId,
-        containerEngine: 'docker',
-        tls: true,
-        tlsSkipVerify: true,
-        tlsCa: null,
-        tlsCert: null,
-        tlsKey: null,
-        agentVersion: identity.version,
-        status: 1,
-        securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
-        createdAt: this.clock.now(),
-      }),
-      AUTOCOMMIT,
-    );
-    if (tagIds.length > 0)
-      await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
-    return env;
+      if (tagIds.length > 0)
+        await tx.insert(
+          EnvironmentTagEntity,
+          tagIds.map((tagId) => ({ environmentId: env.id, tagId })),
+        );
+      return env;
+    });
   }
 
   private async checkPlacement(
@@ -194,29 +114,6 @@ export class EnvironmentsService {
     return { groupId, tagIds };
   }
 
-  private async checkAgentSignature(url: string): Promise<void> {
-    const client = this.docker.connect({
-      url,
-      tls: true,
-      tlsSkipVerify: true,
-      timeoutMs: PING_TIMEOUT_MS,
-      agent: { headers: this.agentKeys.headers() },
-    });
-    try {
-      await client.version();
-    } catch (e) {
-      const status = (e as { statusCode?: unknown }).statusCode;
-      throw new UnprocessableError(
-        status === 403
-          ? 'The agent refused the server signature'
-          : 'Unable to reach the Docker engine through the agent',
-        status === 403
-          ? `${url} is associated with another server's key or runs with a different AGENT_SECRET`
-          : `${url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
-      );
-    }
-  }
-
   async get(id: number): Promise<EnvironmentEntity> {
     const env = await this.envs.findOneBy({ id });
     if (!env)
@@ -227,46 +124,26 @@ export class EnvironmentsService {
     return env;
   }
 
+  /** Whether an environment exists (other modules check references through this, never the table). */
+  async exists(id: number): Promise<boolean> {
+    return this.envs.existsBy({ id });
+  }
+
   /** The environment if the caller may see it (admin, or a policy on it or its group for them or a team). */
   async getForUser(actor: AuthenticatedUser, id: number): Promise<EnvironmentEntity> {
     return (await this.accessFor(actor, id)).env;
   }
 
   /**
-   * The environment and the caller's role on it. Administrators get no role (they hold every permission).
-   * Precedence as in Portainer: user on environment, user on group, team on environment, team on group;
-   * among several teams at the same level the least powerful role applies.
+   * The environment and the caller's access to it (`AccessService`: role from the policies of the environment
+   * and its group, teams). No access answers 404 like a missing environment: existence is not revealed.
    */
   async accessFor(
     actor: AuthenticatedUser,
     id: number,
-  ): Promise<{ env: EnvironmentEntity; roleId: EnvironmentRoleId | undefined }> {
+  ): Promise<{ env: EnvironmentEntity; access: EnvironmentAccess }> {
     const env = await this.get(id);
-    if (actor.role === UserRole.Administrator) return { env, roleId: undefined };
-    const teamIds = await this.teamIdsOf(actor);
-    const rows = await this.policies
-      .createQueryBuilder('p')
-      .where(
-        new Brackets((w) =>
-          w.where('p.environment_id = :id', { id }).orWhere('p.group_id = :gid', { gid: env.groupId }),
-        ),
-      )
-      .andWhere(
-        new Brackets((w) => {
-          w.where('p.user_id = :uid', { uid: actor.id });
-          if (teamIds.length > 0) w.orWhere('p.team_id IN (:...teamIds)', { teamIds });
-        }),
-      )
-      .getMany();
-    const roleId = effectiveRole(rows);
-    // Not revealing existence to those without access.
-    if (roleId === undefined) {
-      throw new NotFoundError(
-        'Unable to find an environment with the specified identifier inside the database',
-        `No environment ${id}`,
-      );
-    }
-    return { env, roleId };
+    return { env, access: await this.access.requireEnvironment(actor, env) };
   }
 
   async list(
@@ -322,15 +199,14 @@ export class EnvironmentsService {
       env.name = name;
       env.nameKey = name.toLowerCase();
     }
-    if (dto.URL !== undefined && env.type === ENVIRONMENT_TYPE_AGENT) {
-      // A moved agent is checked like a new one (reachable, an agent, accepts this server's key) before saving.
-      const url = normaliseAgentUrl(dto.URL);
-      if (url !== env.url) {
-        env.agentVersion = (await pingAgent(url, PING_TIMEOUT_MS)).version;
-        await this.checkAgentSignature(url);
-      }
-      env.url = url;
-    } else if (dto.URL !== undefined) env.url = normaliseEngineUrl(dto.URL);
+    if (dto.URL !== undefined) {
+      const strategy = this.strategies.forEnvironmentType(env.type);
+      const moved = strategy
+        ? await strategy.checkUrl(dto.URL, { url: env.url, agentVersion: env.agentVersion })
+        : { url: normaliseEngineUrl(dto.URL) };
+      env.url = moved.url;
+      if (moved.agentVersion !== undefined) env.agentVersion = moved.agentVersion;
+    }
     if (dto.PublicURL !== undefined) env.publicUrl = dto.PublicURL.trim();
     if (dto.GroupID !== undefined) {
       if (!(await this.groups.existsBy({ id: dto.GroupID })))
@@ -342,15 +218,25 @@ export class EnvironmentsService {
     const rows =
       dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
         ? undefined
-        : policyRows({ environmentId: id, groupId: null }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
-    if (rows) await this.assertPrincipalsExist(rows);
-    const saved = await this.envs.save(env, AUTOCOMMIT);
-    if (tagIds) {
-      await this.envTags.delete({ environmentId: id });
-      if (tagIds.length > 0) await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: id, tagId })));
-    }
-    if (rows) await this.replacePolicies({ environmentId: id }, rows);
-    return saved;
+        : await this.access.checkPolicies(
+            { environmentId: id },
+            dto.UserAccessPolicies,
+            dto.TeamAccessPolicies,
+          );
+    // The environment, its tags and its policies change together.
+    return this.uow.run(async (tx) => {
+      const saved = await tx.save(env);
+      if (tagIds) {
+        await tx.delete(EnvironmentTagEntity, { environmentId: id });
+        if (tagIds.length > 0)
+          await tx.insert(
+            EnvironmentTagEntity,
+            tagIds.map((tagId) => ({ environmentId: id, tagId })),
+          );
+      }
+      if (rows) await this.access.replacePolicies({ environmentId: id }, rows);
+      return saved;
+    });
   }
 
   async updateSecuritySettings(id: number, dto: UpdateSecuritySettingsDto): Promise<EnvironmentEntity> {
@@ -363,6 +249,7 @@ export class EnvironmentsService {
   async delete(id: number): Promise<void> {
     const env = await this.get(id);
     await this.envs.remove(env, AUTOCOMMIT);
+    this.engines.forget(id);
   }
 
   /** Portainer's batch delete: `{deleted, errors}`, each id on its own. */
@@ -390,7 +277,10 @@ export class EnvironmentsService {
       cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
-      ...(env.type === ENVIRONMENT_TYPE_AGENT ? { agent: { headers: this.agentKeys.headers() } } : {}),
+      environmentId: env.id,
+      ...(env.type === (EnvironmentType.Agent as number)
+        ? { agent: { headers: this.agentKeys.headers() } }
+        : {}),
     };
   }
 
@@ -410,14 +300,15 @@ export class EnvironmentsService {
   ): Promise<EnvironmentResponse[]> {
     const ids = items.map((e) => e.id);
     if (ids.length === 0) return [];
-    const [tagRows, policyRowsAll, snaps, roles] = await Promise.all([
+    const [tagRows, policies, snaps, accesses] = await Promise.all([
       this.envTags.find({ where: { environmentId: In(ids) } }),
-      this.policies.find({ where: { environmentId: In(ids) } }),
+      this.access.policyMaps('environment', ids),
       withSnapshots ? this.snapshots.find({ where: { environmentId: In(ids) } }) : Promise.resolve([]),
-      this.rolesFor(actor, items),
+      this.access.environmentAccesses(actor, items),
     ]);
     return items.map((e) => {
-      const maps = policyMaps(policyRowsAll.filter((p) => p.environmentId === e.id));
+      const maps = policies.get(e.id) ?? { users: {}, teams: {} };
+      const access = accesses.get(e.id);
       const snap = snaps.find((s) => s.environmentId === e.id);
       const security = parseSecuritySettings(e.securitySettings);
       return {
@@ -439,14 +330,15 @@ export class EnvironmentsService {
         SecuritySettings: security,
         Snapshots: snap ? [withDefaults(JSON.parse(snap.summary) as Partial<DockerSnapshotSummary>)] : [],
         CapstanAccess: {
-          ...accessOf(roles.get(e.id)),
-          VolumeBrowse: volumeBrowseAccess(
-            actor.role === UserRole.Administrator ? undefined : roles.get(e.id),
-            e.type === ENVIRONMENT_TYPE_AGENT,
-            security,
-          ),
+          RoleId: access?.displayedRoleId ?? 0,
+          Permissions: access?.permissions ?? [],
+          VolumeBrowse:
+            access?.volumeBrowse(
+              e.type === (EnvironmentType.Agent as number),
+              security.allowVolumeBrowserForRegularUsers,
+            ) ?? 'none',
         },
-        ...(e.type === ENVIRONMENT_TYPE_AGENT ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
+        ...(e.type === (EnvironmentType.Agent as number) ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
       };
     });
   }
@@ -485,27 +377,6 @@ export class EnvironmentsService {
     return { Available: false, URL: `unix://${LOCAL_SOCKETS[0]}`, Engine: null, Version: null };
   }
 
-  private async checkReachable(connection: EngineConnection, engine: string): Promise<void> {
-    const client = this.docker.connect(connection);
-    let version: Record<string, unknown>;
-    try {
-      await client.ping();
-      version = await client.version();
-    } catch (e) {
-      throw new UnprocessableError(
-        'Unable to reach the Docker engine',
-        `${connection.url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
-      );
-    }
-    const isPodman = isPodmanVersion(version);
-    if (isPodman !== (engine === 'podman')) {
-      throw new BadRequestError(
-        'Container engine mismatch',
-        `The engine at ${connection.url} is ${isPodman ? 'Podman' : 'Docker'}; set ContainerEngine to "${isPodman ? 'podman' : 'docker'}"`,
-      );
-    }
-  }
-
   /** The distinct ids, or a 400 naming the unknown ones. */
   async checkTags(ids: number[]): Promise<number[]> {
     const unique = [...new Set(ids)];
@@ -516,83 +387,23 @@ export class EnvironmentsService {
     return unique;
   }
 
-  async assertPrincipalsExist(rows: Omit<AccessPolicyEntity, 'id'>[]): Promise<void> {
-    // Foreign keys reject unknown ids too; this gives the caller a clear 400 instead.
-    const count = async (table: 'users' | 'teams', ids: number[]): Promise<number> => {
-      if (ids.length === 0) return 0;
-      const row = await this.policies.manager
-        .createQueryBuilder()
-        .select('COUNT(*)', 'n')
-        .from(table, 'x')
-        .where('x.id IN (:...ids)', { ids })
-        .getRawOne<{ n: number | string }>();
-      return Number(row?.n ?? 0);
-    };
-    const userIds = [...new Set(rows.flatMap((r) => (r.userId === null ? [] : [r.userId])))];
-    const teamIds = [...new Set(rows.flatMap((r) => (r.teamId === null ? [] : [r.teamId])))];
-    if ((await count('users', userIds)) !== userIds.length)
-      throw new BadRequestError('Invalid access policies', 'Unknown user id');
-    if ((await count('teams', teamIds)) !== teamIds.length)
-      throw new BadRequestError('Invalid access policies', 'Unknown team id');
-  }
-
-  async replacePolicies(
-    target: { environmentId: number } | { groupId: number },
-    rows: Omit<AccessPolicyEntity, 'id'>[],
-  ): Promise<void> {
-    await this.policies.delete(target);
-    if (rows.length > 0) await this.policies.insert(rows);
-  }
-
-  /** The caller's effective role on each environment (administrators: environment administrator). */
-  async rolesFor(
-    actor: AuthenticatedUser,
-    items: EnvironmentEntity[],
-  ): Promise<Map<number, EnvironmentRoleId | undefined>> {
-    const roles = new Map<number, EnvironmentRoleId | undefined>();
-    if (actor.role === UserRole.Administrator) {
-      for (const e of items) roles.set(e.id, EnvironmentRoleId.EnvironmentAdministrator);
-      return roles;
-    }
-    const teamIds = await this.teamIdsOf(actor);
-    const envIds = items.map((e) => e.id);
-    const groupIds = [...new Set(items.map((e) => e.groupId))];
-    const rows = await this.policies
-      .createQueryBuilder('p')
-      .where(
-        new Brackets((w) =>
-          w
-            .where('p.environment_id IN (:...envIds)', { envIds })
-            .orWhere('p.group_id IN (:...groupIds)', { groupIds }),
-        ),
-      )
-      .andWhere(
-        new Brackets((w) => {
-          w.where('p.user_id = :uid', { uid: actor.id });
-          if (teamIds.length > 0) w.orWhere('p.team_id IN (:...teamIds)', { teamIds });
-        }),
-      )
-      .getMany();
-    for (const e of items) {
-      roles.set(e.id, effectiveRole(rows.filter((r) => r.environmentId === e.id || r.groupId === e.groupId)));
-    }
-    return roles;
-  }
-
-  private async teamIdsOf(actor: AuthenticatedUser): Promise<number[]> {
-    return (await this.teams.userMemberships(actor, actor.id)).map((m) => m.teamId);
-  }
-
+  /** Non-administrators list the environments where they or one of their teams hold a policy (on it or its group). */
   private async restrictToAccessible(
     qb: SelectQueryBuilder<EnvironmentEntity>,
     actor: AuthenticatedUser,
   ): Promise<void> {
-    const teamIds = await this.teamIdsOf(actor);
+    const { environmentIds, groupIds } = await this.access.reachable(actor);
+    if (environmentIds.length === 0 && groupIds.length === 0) {
+      qb.andWhere('1 = 0');
+      return;
+    }
     qb.andWhere(
-      `EXISTS (SELECT 1 FROM access_policies p WHERE (p.environment_id = e.id OR p.group_id = e.group_id) AND (p.user_id = :uid${
-        teamIds.length > 0 ? ' OR p.team_id IN (:...teamIds)' : ''
-      }))`,
-      { uid: actor.id, teamIds },
+      new Brackets((w) => {
+        if (environmentIds.length > 0)
+          w.orWhere('e.id IN (:...reachableIds)', { reachableIds: environmentIds });
+        if (groupIds.length > 0)
+          w.orWhere('e.group_id IN (:...reachableGroups)', { reachableGroups: groupIds });
+      }),
     );
   }
 }
@@ -606,27 +417,4 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 /** Snapshots stored before a field existed read with its empty value. */
 function withDefaults(summary: Partial<DockerSnapshotSummary>): DockerSnapshotSummary {
   return { ...summary, UnreachableNodes: summary.UnreachableNodes ?? [] } as DockerSnapshotSummary;
-}
-
-function accessOf(roleId: EnvironmentRoleId | undefined): { RoleId: number; Permissions: string[] } {
-  const role = ENVIRONMENT_ROLES.find((r) => r.id === roleId);
-  return { RoleId: role?.id ?? 0, Permissions: role ? [...role.permissions] : [] };
-}
-
-/** Portainer's precedence over the policies that reach one user on one environment. */
-export function effectiveRole(
-  rows: Pick<AccessPolicyEntity, 'environmentId' | 'groupId' | 'userId' | 'teamId' | 'roleId'>[],
-): EnvironmentRoleId | undefined {
-  const levels = [
-    rows.filter((r) => r.userId !== null && r.environmentId !== null),
-    rows.filter((r) => r.userId !== null && r.groupId !== null),
-    rows.filter((r) => r.teamId !== null && r.environmentId !== null),
-    rows.filter((r) => r.teamId !== null && r.groupId !== null),
-  ];
-  const priority = (id: EnvironmentRoleId) => ENVIRONMENT_ROLES.find((r) => r.id === id)?.priority ?? 0;
-  for (const level of levels) {
-    if (level.length === 0) continue;
-    return level.map((r) => r.roleId).reduce((a, b) => (priority(b) > priority(a) ? b : a));
-  }
-  return undefined;
 }

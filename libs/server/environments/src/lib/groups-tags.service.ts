@@ -9,11 +9,10 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  UnitOfWork,
 } from '@capstan/server-core';
-import { TeamsService } from '@capstan/server-users';
-import { policyMaps, policyRows } from './access-policies';
+import { AccessService } from '@capstan/server-rbac';
 import type { CreateGroupDto, GroupResponse, TagResponse, UpdateGroupDto } from './dto/environments.dto';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
@@ -30,9 +29,9 @@ export class GroupsTagsService {
     @InjectRepository(GroupTagEntity) private readonly groupTags: Repository<GroupTagEntity>,
     @InjectRepository(EnvironmentTagEntity) private readonly envTags: Repository<EnvironmentTagEntity>,
     @InjectRepository(EnvironmentEntity) private readonly envs: Repository<EnvironmentEntity>,
-    @InjectRepository(AccessPolicyEntity) private readonly policies: Repository<AccessPolicyEntity>,
     private readonly environments: EnvironmentsService,
-    private readonly teams: TeamsService,
+    private readonly access: AccessService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async createGroup(dto: CreateGroupDto): Promise<EnvironmentGroupEntity> {
@@ -47,24 +46,30 @@ export class GroupsTagsService {
         'AssociatedEndpoints contains an unknown environment id',
       );
     }
-    const group = await this.groups.save(
-      this.groups.create({ name, nameKey: name.toLowerCase(), description: dto.Description ?? '' }),
-      AUTOCOMMIT,
-    );
-    if (tagIds.length > 0) await this.groupTags.insert(tagIds.map((tagId) => ({ groupId: group.id, tagId })));
-    if (envIds.length > 0) await this.envs.update({ id: In(envIds) }, { groupId: group.id });
-    return group;
+    return this.uow.run(async (tx) => {
+      const group = await tx.save(
+        EnvironmentGroupEntity,
+        tx.create(EnvironmentGroupEntity, {
+          name,
+          nameKey: name.toLowerCase(),
+          description: dto.Description ?? '',
+        }),
+      );
+      if (tagIds.length > 0)
+        await tx.insert(
+          GroupTagEntity,
+          tagIds.map((tagId) => ({ groupId: group.id, tagId })),
+        );
+      if (envIds.length > 0) await tx.update(EnvironmentEntity, { id: In(envIds) }, { groupId: group.id });
+      return group;
+    });
   }
 
   async listGroups(actor: AuthenticatedUser): Promise<EnvironmentGroupEntity[]> {
     const all = await this.groups.find({ order: { id: 'ASC' } });
     if (actor.role === UserRole.Administrator) return all;
     // Non-admins see groups they hold a policy on.
-    const teamIds = (await this.teams.userMemberships(actor, actor.id)).map((m) => m.teamId);
-    const mine = await this.policies.find({
-      where: [{ userId: actor.id }, ...(teamIds.length > 0 ? [{ teamId: In(teamIds) }] : [])],
-    });
-    const ids = new Set(mine.flatMap((p) => (p.groupId === null ? [] : [p.groupId])));
+    const ids = new Set((await this.access.reachable(actor)).groupIds);
     return all.filter((g) => ids.has(g.id));
   }
 
@@ -93,15 +98,21 @@ export class GroupsTagsService {
     const rows =
       dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
         ? undefined
-        : policyRows({ environmentId: null, groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
-    if (rows) await this.environments.assertPrincipalsExist(rows);
-    const saved = await this.groups.save(group, AUTOCOMMIT);
-    if (tagIds) {
-      await this.groupTags.delete({ groupId: id });
-      if (tagIds.length > 0) await this.groupTags.insert(tagIds.map((tagId) => ({ groupId: id, tagId })));
-    }
-    if (rows) await this.environments.replacePolicies({ groupId: id }, rows);
-    return saved;
+        : await this.access.checkPolicies({ groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
+    // The group, its tags and its policies change together.
+    return this.uow.run(async (tx) => {
+      const saved = await tx.save(group);
+      if (tagIds) {
+        await tx.delete(GroupTagEntity, { groupId: id });
+        if (tagIds.length > 0)
+          await tx.insert(
+            GroupTagEntity,
+            tagIds.map((tagId) => ({ groupId: id, tagId })),
+          );
+      }
+      if (rows) await this.access.replacePolicies({ groupId: id }, rows);
+      return saved;
+    });
   }
 
   /** Its environments move to "Unassigned"; its policies and tags go with it. */
@@ -109,8 +120,10 @@ export class GroupsTagsService {
     if (id === UNASSIGNED_GROUP_ID)
       throw new ForbiddenError('Unable to remove the default "Unassigned" group', 'Group 1 is permanent');
     const group = await this.getGroup(id);
-    await this.envs.update({ groupId: id }, { groupId: UNASSIGNED_GROUP_ID });
-    await this.groups.remove(group, AUTOCOMMIT);
+    await this.uow.run(async (tx) => {
+      await tx.update(EnvironmentEntity, { groupId: id }, { groupId: UNASSIGNED_GROUP_ID });
+      await tx.remove(group);
+    });
   }
 
   async moveEnvironment(groupId: number, environmentId: number, into: boolean): Promise<void> {
@@ -127,12 +140,12 @@ export class GroupsTagsService {
   async groupResponses(groups: EnvironmentGroupEntity[]): Promise<GroupResponse[]> {
     const ids = groups.map((g) => g.id);
     if (ids.length === 0) return [];
-    const [tagRows, policyRowsAll] = await Promise.all([
+    const [tagRows, policies] = await Promise.all([
       this.groupTags.find({ where: { groupId: In(ids) } }),
-      this.policies.find({ where: { groupId: In(ids) } }),
+      this.access.policyMaps('group', ids),
     ]);
     return groups.map((g) => {
-      const maps = policyMaps(policyRowsAll.filter((p) => p.groupId === g.id));
+      const maps = policies.get(g.id) ?? { users: {}, teams: {} };
       return {
         Id: g.id,
         Name: g.name,

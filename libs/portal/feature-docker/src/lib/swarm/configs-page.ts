@@ -1,7 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { DockerApi, errorMessage, formatTime, timeValue } from '@capstan/portal-data-access';
+import {
+  SwarmApi,
+  type SwarmObjectKind,
+  errorMessage,
+  formatTime,
+  timeValue,
+} from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
@@ -18,8 +24,6 @@ import { canManage } from '../resources/shared/permissions';
 import { reloadOnEnvironment } from '../resources/shared/reload';
 import { EnvironmentContext } from '../shell/environment-context';
 import { type SwarmConfigOrSecret, toBase64 } from './swarm-models';
-
-export type SwarmObjectKind = 'configs' | 'secrets';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 /** The engine's limit for both. */
@@ -234,7 +238,7 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
 })
 export class SwarmConfigsPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly swarm = inject(SwarmApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
@@ -290,7 +294,7 @@ export class SwarmConfigsPage {
   async load(): Promise<void> {
     this.loading.set(true);
     try {
-      const r = await this.docker.getWithSource<SwarmConfigOrSecret[]>(this.ctx.envId(), `/${this.kind()}`);
+      const r = await this.swarm.objects<SwarmConfigOrSecret>(this.ctx.envId(), this.kind());
       this.ctx.noteSource(r.snapshotTime);
       this.items.set([...r.body].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name)));
       this.error.set(null);
@@ -323,11 +327,7 @@ export class SwarmConfigsPage {
     if (Object.keys(swarmObjectErrors(this.name(), this.data())).length > 0) return;
     this.busy.set(true);
     try {
-      await this.docker.post(
-        this.ctx.envId(),
-        `/${this.kind()}/create`,
-        swarmObjectBody(this.name(), this.data()),
-      );
+      await this.swarm.createObject(this.ctx.envId(), this.kind(), swarmObjectBody(this.name(), this.data()));
       // The secret's text leaves the page's memory with the dialog.
       this.data.set('');
       this.creating.set(false);
@@ -349,7 +349,7 @@ export class SwarmConfigsPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/${this.kind()}/${encodeURIComponent(item.ID)}`);
+      await this.swarm.removeObject(this.ctx.envId(), this.kind(), item.ID);
       this.toasts.success(`${this.kindName()} ${item.Spec.Name} removed`);
     } catch (error) {
       this.toasts.error(`Could not remove ${item.Spec.Name}: ${errorMessage(error)}`);

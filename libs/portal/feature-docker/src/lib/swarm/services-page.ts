@@ -12,7 +12,8 @@ import {
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  NetworksApi,
+  SwarmApi,
   DockerEnvironmentApi,
   SessionStore,
   type PortainerDecoration,
@@ -799,7 +800,8 @@ import {
 })
 export class ServicesPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly swarm = inject(SwarmApi);
+  private readonly networksApi = inject(NetworksApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   private readonly envApi = inject(DockerEnvironmentApi);
@@ -880,9 +882,7 @@ export class ServicesPage {
   async load(): Promise<void> {
     this.loading.set(true);
     try {
-      const r = await this.docker.getWithSource<SwarmService[]>(this.ctx.envId(), '/services', {
-        status: true,
-      });
+      const r = await this.swarm.services<SwarmService>(this.ctx.envId());
       this.ctx.noteSource(r.snapshotTime);
       this.services.set([...r.body].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name)));
       this.error.set(null);
@@ -908,7 +908,7 @@ export class ServicesPage {
     const request = ++this.networksRequest;
     this.networksLoading.set(true);
     try {
-      const list = await this.docker.get<NetworkListItem[]>(this.ctx.envId(), '/networks');
+      const list = await this.networksApi.all<NetworkListItem>(this.ctx.envId());
       if (request !== this.networksRequest) return;
       const choices = serviceNetworkChoices(list);
       this.networkChoices.set(choices);
@@ -958,11 +958,7 @@ export class ServicesPage {
     this.formError.set(null);
     try {
       const body = serviceCreateBody(this.form());
-      const created = await this.docker.post<PortainerDecoration & { ID: string }>(
-        this.ctx.envId(),
-        '/services/create',
-        body,
-      );
+      const created = await this.swarm.createService(this.ctx.envId(), body);
       this.toasts.success(`Service ${body.Name} created`);
       await this.setOwnership(created, body.Name);
       this.creating.set(false);
@@ -1004,14 +1000,7 @@ export class ServicesPage {
       return;
     }
     try {
-      await this.docker.post(
-        this.ctx.envId(),
-        `/services/${encodeURIComponent(s.ID)}/update`,
-        scaledSpec(s.Spec, n),
-        {
-          version: s.Version.Index,
-        },
-      );
+      await this.swarm.updateService(this.ctx.envId(), s.ID, s.Version.Index, scaledSpec(s.Spec, n));
       this.toasts.success(`${s.Spec.Name} scaled to ${n}`);
     } catch (error) {
       this.toasts.error(`Could not scale ${s.Spec.Name}: ${errorMessage(error)}`);
@@ -1028,7 +1017,7 @@ export class ServicesPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/services/${encodeURIComponent(s.ID)}`);
+      await this.swarm.removeService(this.ctx.envId(), s.ID);
       this.toasts.success(`Service ${s.Spec.Name} removed`);
     } catch (error) {
       this.toasts.error(`Could not remove ${s.Spec.Name}: ${errorMessage(error)}`);

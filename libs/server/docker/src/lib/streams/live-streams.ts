@@ -3,11 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CapstanLogger, WebSocketRoutes, type AuthenticatedUser } from '@capstan/server-core';
-import { EnvironmentsService, withAgentTarget, type EngineConnection } from '@capstan/server-environments';
+import {
+  EngineConnections,
+  EnvironmentsService,
+  withAgentTarget,
+  type EngineConnection,
+} from '@capstan/server-environments';
 import type { EnvironmentCommand } from '../environment-command';
 import { AgentNodeResolver } from '../agent/node-resolver';
 import { containerStats, type EngineStatsSample } from './container-stats';
-import { engineJson, engineStream } from './engine-calls';
+import { engineJson } from './engine-calls';
 import { JsonLines, LogDecoder } from './log-lines';
 import { pipeEngineStream, type Translator } from './stream-pipe';
 import {
@@ -35,6 +40,7 @@ export class LiveStreams implements OnModuleInit, OnApplicationShutdown {
     private readonly access: StreamAccessPolicy,
     private readonly logger: CapstanLogger,
     private readonly nodes: AgentNodeResolver,
+    private readonly engines: EngineConnections,
   ) {}
 
   onModuleInit(): void {
@@ -69,7 +75,7 @@ export class LiveStreams implements OnModuleInit, OnApplicationShutdown {
         const { caller, connection } = await this.caller(user, q);
         const filter = await this.access.eventFilter(caller);
         // The engine must answer before the upgrade, so that a down engine is a 502 and not a closed socket.
-        await engineJson<unknown>(connection, '/version', 'No engine');
+        await engineJson<unknown>(this.engines.client(connection), '/version', 'No engine');
         this.upgrade(req, socket, head, connection, eventsPath(q), eventsTranslator(filter));
       },
     });
@@ -84,15 +90,15 @@ export class LiveStreams implements OnModuleInit, OnApplicationShutdown {
     user: AuthenticatedUser,
     q: EnvironmentCommand,
   ): Promise<{ caller: StreamCaller; connection: EngineConnection }> {
-    const { env, roleId } = await this.environments.accessFor(user, q.endpointId);
+    const { env, access } = await this.environments.accessFor(user, q.endpointId);
     // Agent environments: the Swarm node holding the container (Portainer's `nodeName`), else the agent's choice.
     const connection = withAgentTarget(this.environments.connectionOf(env, 0), q.nodeName);
-    return { caller: { user, envId: q.endpointId, roleId }, connection };
+    return { caller: { user, envId: q.endpointId, access }, connection };
   }
 
   private inspect(connection: EngineConnection, id: string): Promise<InspectedContainer> {
     return engineJson<InspectedContainer>(
-      connection,
+      this.engines.client(connection),
       `/containers/${encodeURIComponent(id)}/json`,
       'No such container',
     );
@@ -108,7 +114,7 @@ export class LiveStreams implements OnModuleInit, OnApplicationShutdown {
     translator: Translator,
   ): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      pipeEngineStream(ws, engineStream(connection, enginePath), translator, {
+      pipeEngineStream(ws, this.engines.client(connection).stream(enginePath), translator, {
         onFailure: (e) => this.logger.write('warn', 'live stream failed', { error: String(e) }),
       });
     });

@@ -2,9 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
-  type DockerContainerSummary,
-  type DockerImage,
+  ContainersApi,
+  ImagesApi,
   type ImageRow,
   errorMessage,
   formatBytes,
@@ -366,7 +365,8 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
 })
 export class ImagesPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly imagesApi = inject(ImagesApi);
+  private readonly containers = inject(ContainersApi);
   private readonly toasts = inject(ToastService);
   protected readonly P = Permission;
   protected readonly label = imageLabel;
@@ -435,8 +435,8 @@ export class ImagesPage {
     this.loading.set(true);
     try {
       const [images, containers] = await Promise.all([
-        this.docker.getWithSource<DockerImage[]>(envId, '/images/json'),
-        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+        this.imagesApi.list(envId),
+        this.containers.all(envId),
       ]);
       this.ctx.noteSource(images.snapshotTime);
       this.unreachable.set(images.unreachableNodes);
@@ -469,7 +469,7 @@ export class ImagesPage {
   }
 
   protected exportUrl(image: ImageRow): string {
-    return this.docker.url(this.ctx.envId(), `/images/${encodeURIComponent(image.tags[0] ?? image.Id)}/get`);
+    return this.imagesApi.exportUrl(this.ctx.envId(), image.tags[0] ?? image.Id);
   }
 
   protected exportFileName(image: ImageRow): string {
@@ -480,9 +480,7 @@ export class ImagesPage {
     event.preventDefault();
     if (this.busy()) return;
     await this.run(async () => {
-      await this.docker.delete(this.ctx.envId(), `/images/${encodeURIComponent(image.Id)}`, {
-        force: this.force() ? 1 : undefined,
-      });
+      await this.imagesApi.remove(this.ctx.envId(), image.Id, { force: this.force() });
       this.toasts.success(`Removed ${imageLabel(image)}`);
       this.dialog.set(null);
       await this.load();
@@ -495,10 +493,7 @@ export class ImagesPage {
     if (this.tagError() || this.busy()) return;
     const { fromImage, tag } = splitImageReference(this.newTag());
     await this.run(async () => {
-      await this.docker.post(this.ctx.envId(), `/images/${encodeURIComponent(image.Id)}/tag`, undefined, {
-        repo: fromImage,
-        tag,
-      });
+      await this.imagesApi.tag(this.ctx.envId(), image.Id, { repo: fromImage, tag });
       this.toasts.success(`Tagged ${imageLabel(image)} as ${fromImage}:${tag}`);
       this.dialog.set(null);
       await this.load();
@@ -509,12 +504,7 @@ export class ImagesPage {
     event.preventDefault();
     if (this.busy()) return;
     await this.run(async () => {
-      const result = await this.docker.post<{
-        ImagesDeleted: { Untagged?: string; Deleted?: string }[] | null;
-        SpaceReclaimed: number;
-      }>(this.ctx.envId(), '/images/prune', undefined, {
-        filters: JSON.stringify({ dangling: [this.pruneAll() ? 'false' : 'true'] }),
-      });
+      const result = await this.imagesApi.prune(this.ctx.envId(), this.pruneAll());
       const deleted = (result.ImagesDeleted ?? []).filter((d) => d.Deleted).length;
       const text = `${deleted} image layer${deleted === 1 ? '' : 's'} deleted, ${formatBytes(result.SpaceReclaimed)} reclaimed`;
       this.pruneResult.set(text);

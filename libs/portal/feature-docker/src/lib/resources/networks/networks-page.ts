@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  NetworksApi,
   DockerEnvironmentApi,
   SessionStore,
   type DockerNetwork,
@@ -308,7 +308,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
 })
 export class NetworksPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly networksApi = inject(NetworksApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
@@ -389,7 +389,7 @@ export class NetworksPage {
   async load(): Promise<void> {
     this.loading.set(true);
     try {
-      const result = await this.docker.getWithSource<DockerNetwork[]>(this.ctx.envId(), '/networks');
+      const result = await this.networksApi.list(this.ctx.envId());
       this.ctx.noteSource(result.snapshotTime);
       this.unreachable.set(result.unreachableNodes);
       this.networks.set(result.body);
@@ -429,11 +429,7 @@ export class NetworksPage {
     this.formError.set(null);
     try {
       const body = networkCreateBody(this.form());
-      const created = await this.docker.post<{ Id: string } & PortainerDecoration>(
-        this.ctx.envId(),
-        '/networks/create',
-        body,
-      );
+      const created = await this.networksApi.create(this.ctx.envId(), body);
       this.toasts.success(`Network ${body.Name} created`);
       this.creating.set(false);
       await this.setOwnership(created, body.Name);
@@ -459,7 +455,7 @@ export class NetworksPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/networks/${encodeURIComponent(network.Id)}`);
+      await this.networksApi.remove(this.ctx.envId(), network.Id);
       this.toasts.success(`Network ${network.Name} removed`);
       await this.load();
     } catch (error) {

@@ -2,11 +2,10 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  ContainersApi,
+  VolumesApi,
   DockerEnvironmentApi,
   SessionStore,
-  type DockerContainerSummary,
-  type DockerVolume,
   type KeyValue,
   type PortainerDecoration,
   type VolumeRow,
@@ -246,7 +245,8 @@ import { reloadOnEnvironment } from '../shared/reload';
 })
 export class VolumesPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly volumesApi = inject(VolumesApi);
+  private readonly containersApi = inject(ContainersApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
@@ -327,11 +327,8 @@ export class VolumesPage {
     this.loading.set(true);
     try {
       const [volumes, containers] = await Promise.all([
-        this.docker.getWithSource<{ Volumes: DockerVolume[] | null; Warnings?: string[] | null }>(
-          envId,
-          '/volumes',
-        ),
-        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+        this.volumesApi.list(envId),
+        this.containersApi.all(envId),
       ]);
       this.ctx.noteSource(volumes.snapshotTime);
       this.unreachable.set(volumes.unreachableNodes);
@@ -377,11 +374,7 @@ export class VolumesPage {
     this.busy.set(true);
     this.formError.set(null);
     try {
-      const created = await this.docker.post<DockerVolume>(
-        this.ctx.envId(),
-        '/volumes/create',
-        volumeCreateBody(this.form()),
-      );
+      const created = await this.volumesApi.create(this.ctx.envId(), volumeCreateBody(this.form()));
       this.toasts.success(`Volume ${created.Name} created`);
       this.creating.set(false);
       await this.setOwnership(created, created.Name);
@@ -409,7 +402,7 @@ export class VolumesPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/volumes/${encodeURIComponent(volume.Name)}`);
+      await this.volumesApi.remove(this.ctx.envId(), volume.Name);
       this.toasts.success(`Volume ${volume.Name} removed`);
       await this.load();
     } catch (error) {
@@ -426,10 +419,7 @@ export class VolumesPage {
     });
     if (!ok) return;
     try {
-      const result = await this.docker.post<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>(
-        this.ctx.envId(),
-        '/volumes/prune',
-      );
+      const result = await this.volumesApi.prune(this.ctx.envId());
       const n = result.VolumesDeleted?.length ?? 0;
       this.toasts.success(
         `Pruned ${n} volume${n === 1 ? '' : 's'}, ${formatBytes(result.SpaceReclaimed)} reclaimed`,
