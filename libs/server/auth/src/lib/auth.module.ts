@@ -11,6 +11,9 @@ import { AuthService } from './auth.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { RevokedTokenEntity } from './entities/revoked-token.entity';
 import { LoginThrottle } from './login-throttle';
+import { InternalStrategy } from './sign-in/internal.strategy';
+import { SignInStrategies } from './sign-in/sign-in-strategies';
+import { SIGN_IN_STRATEGIES } from './sign-in/sign-in-strategy';
 import { TokenService } from './token.service';
 
 @Module({
@@ -25,6 +28,14 @@ import { TokenService } from './token.service';
     TokenService,
     ApiKeysService,
     LoginThrottle,
+    // Sign-in methods: one passport strategy each, selected by the settings' AuthenticationMethod.
+    InternalStrategy,
+    {
+      provide: SIGN_IN_STRATEGIES,
+      useFactory: (internal: InternalStrategy) => [internal],
+      inject: [InternalStrategy],
+    },
+    SignInStrategies,
     AuthService,
     { provide: AuthenticatorPort, useExisting: AuthService },
     { provide: APP_GUARD, useClass: AccessGuard },

@@ -14,6 +14,8 @@ import { SettingsService } from '@capstan/server-settings';
 import { UsersService } from '@capstan/server-users';
 import { ApiKeysService } from './api-keys.service';
 import { LoginThrottle, throttleKeys } from './login-throttle';
+import { SignInStrategies } from './sign-in/sign-in-strategies';
+import type { SignInCredentials } from './sign-in/sign-in-strategy';
 import { TokenService } from './token.service';
 
 export interface LoginResult {
@@ -21,7 +23,7 @@ export interface LoginResult {
   expiresAt: number;
 }
 
-/** Login, logout and request authentication (JWT from bearer, cookie or `?token=`; API keys). */
+/** Sign-in (through the selected strategy), logout and request authentication (JWT from bearer, cookie or `?token=`; API keys). */
 @Injectable()
 export class AuthService extends AuthenticatorPort {
   constructor(
@@ -31,30 +33,48 @@ export class AuthService extends AuthenticatorPort {
     private readonly settings: SettingsService,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
+    private readonly strategies: SignInStrategies,
   ) {
     super();
   }
 
-  async login(username: string, password: string, origin: string): Promise<LoginResult> {
+  /**
+   * Signs in with the strategy the settings select (internal today; LDAP and OAuth add strategies), under the
+   * login throttle, recording the outcome in the authentication log with the strategy's context.
+   */
+  async login(credentials: SignInCredentials, origin: string): Promise<LoginResult> {
+    const { username, password } = credentials;
+    const strategy = this.strategies.select((await this.settings.get()).AuthenticationMethod);
     const keys = throttleKeys(origin, username);
     const wait = this.throttle.retryAfter(keys);
     if (wait > 0) {
-      await this.audit.recordAuth({ username, context: 'internal', origin, type: AuthLogResult.Throttled });
+      await this.audit.recordAuth({
+        username,
+        context: strategy.context,
+        origin,
+        type: AuthLogResult.Throttled,
+      });
       throw new TooManyRequestsError('Too many failed login attempts', wait);
     }
-    const user = await this.users.verifyCredentials(username, password);
-    if (!user) {
+    const outcome = await this.strategies.signIn(strategy, credentials);
+    if (!outcome.ok) {
       this.throttle.recordFailure(keys);
-      await this.audit.recordAuth({ username, context: 'internal', origin, type: AuthLogResult.Failure });
+      await this.audit.recordAuth({
+        username,
+        context: outcome.context,
+        origin,
+        type: AuthLogResult.Failure,
+      });
       throw new UnprocessableError('Invalid credentials', 'Unauthorized');
     }
+    const user = outcome.user;
     this.throttle.recordSuccess(`user:${username.toLowerCase()}`);
     const forceChange = password.length < (await this.settings.requiredPasswordLength());
     const { token, claims } = this.tokens.issue(user, await this.settings.sessionLifetimeMs(), forceChange);
     await this.audit.recordAuth({
       username: user.username,
       userId: user.id,
-      context: 'internal',
+      context: outcome.context,
       origin,
       type: AuthLogResult.Success,
     });
@@ -70,7 +90,8 @@ export class AuthService extends AuthenticatorPort {
     await this.audit.recordAuth({
       username: claims.username,
       userId: claims.id,
-      context: 'internal',
+      // The sign-in method in force names the session's end, as its start.
+      context: this.strategies.select((await this.settings.get()).AuthenticationMethod).context,
       origin,
       type: AuthLogResult.Logout,
     });
