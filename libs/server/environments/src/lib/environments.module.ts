@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CAPSTAN_CONFIG, type CapstanConfig } from '@capstan/server-core';
 import { SettingsModule } from '@capstan/server-settings';
 import { UsersModule } from '@capstan/server-users';
 import { AgentKeysService } from './agent/agent-keys.service';
 import { EngineConnections } from './engine/engine-connections';
+import { LocalEndpoints } from './engine/local-endpoints';
 import { DockerPort, EngineDockerPort } from './engine/engine-reader';
 import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
@@ -45,7 +48,22 @@ import { SnapshotService } from './snapshot.service';
       useFactory: (engines: EngineConnections) => new EngineDockerPort(engines),
       inject: [EngineConnections],
     },
+    {
+      provide: LocalEndpoints,
+      useFactory: (config: CapstanConfig, engines: EngineConnections, environments: EnvironmentsService) =>
+        new LocalEndpoints(join(config.dataDir, 'engines'), engines, async (id) =>
+          environments.connectionOf(await environments.get(id), 0),
+        ),
+      inject: [CAPSTAN_CONFIG, EngineConnections, EnvironmentsService],
+    },
   ],
-  exports: [EnvironmentsService, SnapshotService, DockerPort, EngineConnections, AgentKeysService],
+  exports: [
+    EnvironmentsService,
+    SnapshotService,
+    DockerPort,
+    EngineConnections,
+    LocalEndpoints,
+    AgentKeysService,
+  ],
 })
 export class EnvironmentsModule {}
