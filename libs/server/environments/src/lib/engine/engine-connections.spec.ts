@@ -108,7 +108,7 @@ describe('EngineConnections (a real HTTP server on a unix socket)', () => {
     });
   });
 
-  it("signs agent requests with the route's headers and target node", async () => {
+  it("signs agent requests with the route's headers and target node", () => {
     const agent: EngineConnection = {
       ...base,
       url: 'tcp://127.0.0.1:9',

@@ -1,32 +1,85 @@
 /**
- * The local Docker endpoint of an environment (server-environments `LocalEndpoints`), integration test with real
- * components: the real `docker` CLI with DOCKER_HOST on the endpoint's socket, against the real local engine and
- * through a real agent (the built `dist/apps/agent`). The endpoint is a server-internal seam (no route), so it is
- * built here as the server builds it, on the same engine client.
+ * Integration test with real components (DESIGN §4): the real `docker` CLI with DOCKER_HOST on an environment's
+ * local endpoint, against the real local engine and through a real agent (the built `dist/apps/agent`, skipped when
+ * it is not built). The endpoint is a server-internal seam (no route, never on TCP), so it is tested here rather
+ * than through the API; the server builds it the same way (environments.module.ts).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox, type CapstanConfig, type KeyValueStore } from '@capstan/server-core';
-import { AgentKeysService } from '../../../libs/server/environments/src/lib/agent/agent-keys.service';
-import type { EngineConnection } from '../../../libs/server/environments/src/lib/engine/engine-connection';
-import { EngineConnections } from '../../../libs/server/environments/src/lib/engine/engine-connections';
-import { LocalEndpoints } from '../../../libs/server/environments/src/lib/engine/local-endpoints';
-import { startAgent, type RealAgent } from './support/agent';
-import { uniqueName } from './support/fixtures';
+import { AgentKeysService } from '../agent/agent-keys.service';
+import type { EngineConnection } from './engine-connection';
+import { EngineConnections } from './engine-connections';
+import { LocalEndpoints } from './local-endpoints';
 
 const SOCKET = '/var/run/docker.sock';
-const hasDocker = existsSync(SOCKET) && existsSync('/usr/local/bin/docker');
+const hasDocker =
+  existsSync(SOCKET) && ['/usr/local/bin/docker', '/usr/bin/docker'].some((p) => existsSync(p));
 if (!hasDocker && process.env['CI'] === 'true')
   throw new Error(`CI needs a Docker engine on ${SOCKET} and the docker CLI (tools/setup/docker.sh)`);
+if (!hasDocker) console.warn('local-endpoints.spec: no Docker engine or docker CLI here, skipped');
+const AGENT_MAIN = resolve(__dirname, '../../../../../../dist/apps/agent/main.js');
+
+interface RealAgent {
+  port: number;
+  proc: ChildProcess;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+/** The built agent in classic mode on a loopback port, once its public /ping answers; undefined if not built. */
+async function startAgent(): Promise<RealAgent | undefined> {
+  if (!existsSync(AGENT_MAIN)) return undefined;
+  const port = await freePort();
+  const proc = spawn(process.execPath, [AGENT_MAIN], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      AGENT_PORT: String(port),
+      AGENT_HOST: '127.0.0.1',
+      LOG_LEVEL: 'INFO',
+    },
+    cwd: mkdtempSync(join(tmpdir(), 'capstan-agent-')),
+    stdio: 'ignore',
+  });
+  const answers = () =>
+    new Promise<boolean>((ok) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, timeout: 500 },
+        (res) => {
+          res.resume();
+          ok(res.statusCode === 204);
+        },
+      );
+      req.on('error', () => ok(false)).on('timeout', () => req.destroy());
+      req.end();
+    });
+  for (const end = Date.now() + 15_000; Date.now() < end && proc.exitCode === null;) {
+    if (await answers()) return { port, proc };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill('SIGKILL');
+  return undefined;
+}
 const IMAGE = 'capstan/busybox:local';
 const LABEL = 'test.capstan=local-endpoint';
 const run = promisify(execFile);
 
-describe.runIf(hasDocker)('local Docker endpoint per environment (real docker CLI)', () => {
+describe.runIf(hasDocker)('LocalEndpoints (integration: real docker CLI, engine and agent)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-endpoints-'));
   const engines = new EngineConnections();
   const connections = new Map<number, EngineConnection>();
@@ -155,7 +208,7 @@ describe.runIf(hasDocker)('local Docker endpoint per environment (real docker CL
     expect((await docker(dockerHost, ['version', '--format', '{{.Server.APIVersion}}'])).trim()).toMatch(
       /^1\.\d+$/,
     );
-    const name = uniqueName('capstan-endpoint');
+    const name = `capstan-endpoint-${randomBytes(4).toString('hex')}`;
     const id = (
       await docker(dockerHost, [
         'run',
