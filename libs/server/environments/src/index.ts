@@ -9,6 +9,7 @@ export {
   type EngineConnection,
 } from './lib/engine/engine-connection';
 export { EngineConnections } from './lib/engine/engine-connections';
+export { LocalEndpoints } from './lib/engine/local-endpoints';
 export {
   EngineClient,
   engineMessage,

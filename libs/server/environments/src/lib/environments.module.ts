@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CAPSTAN_CONFIG, type CapstanConfig } from '@capstan/server-core';
 import { SettingsModule } from '@capstan/server-settings';
 import { RbacModule } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
@@ -9,6 +11,7 @@ import { CREATION_STRATEGIES, CreationStrategies } from './creation/creation-str
 import type { CreationStrategy } from './creation/creation-strategy';
 import { DockerApiCreation } from './creation/docker-api.strategy';
 import { EngineConnections } from './engine/engine-connections';
+import { LocalEndpoints } from './engine/local-endpoints';
 import { DockerPort, EngineDockerPort } from './engine/engine-reader';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
@@ -58,7 +61,22 @@ import { SnapshotService } from './snapshot.service';
       inject: [DockerApiCreation, AgentCreation],
     },
     CreationStrategies,
+    {
+      provide: LocalEndpoints,
+      useFactory: (config: CapstanConfig, engines: EngineConnections, environments: EnvironmentsService) =>
+        new LocalEndpoints(join(config.dataDir, 'engines'), engines, async (id) =>
+          environments.connectionOf(await environments.get(id), 0),
+        ),
+      inject: [CAPSTAN_CONFIG, EngineConnections, EnvironmentsService],
+    },
   ],
-  exports: [EnvironmentsService, SnapshotService, DockerPort, EngineConnections, AgentKeysService],
+  exports: [
+    EnvironmentsService,
+    SnapshotService,
+    DockerPort,
+    EngineConnections,
+    LocalEndpoints,
+    AgentKeysService,
+  ],
 })
 export class EnvironmentsModule {}

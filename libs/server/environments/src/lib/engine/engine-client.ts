@@ -182,18 +182,13 @@ export class EngineClient {
   }
 
   private agentConsole(kind: 'exec' | 'attach', id: string): Promise<EngineConsole> {
-    const open = this.transport.webSocket;
+    const open = this.transport.webSocket?.bind(this.transport);
     if (!open) return Promise.reject(new Error('no WebSocket on this transport'));
     return new Promise((resolve, reject) => {
-      const ws = open.call(
-        this.transport,
-        `/websocket/${kind}?id=${encodeURIComponent(id)}`,
-        this.connection.agent,
-        {
-          handshakeTimeout: CONSOLE_OPEN_TIMEOUT_MS,
-          maxPayload: CONSOLE_MAX_PAYLOAD,
-        },
-      );
+      const ws = open(`/websocket/${kind}?id=${encodeURIComponent(id)}`, this.connection.agent, {
+        handshakeTimeout: CONSOLE_OPEN_TIMEOUT_MS,
+        maxPayload: CONSOLE_MAX_PAYLOAD,
+      });
       ws.once('open', () => {
         ws.removeAllListeners('error');
         resolve({ kind: 'websocket', socket: ws });

@@ -12,6 +12,7 @@ import { TRANSPORTS, transportFor, type EngineTransport, type TransportKind } fr
 @Injectable()
 export class EngineConnections implements OnApplicationShutdown {
   private readonly byEnvironment = new Map<number, { key: string; transport: EngineTransport }>();
+  private readonly forgetListeners: ((environmentId: number) => void)[] = [];
 
   /** Tried in order; edge tunnel and Kubernetes will add theirs to TRANSPORTS. */
   protected readonly kinds: readonly TransportKind[] = TRANSPORTS;
@@ -20,14 +21,20 @@ export class EngineConnections implements OnApplicationShutdown {
     return new EngineClient(connection, this.transport(connection));
   }
 
-  /** The environment is gone: its sockets close. */
+  /** The environment is gone: its sockets close (and what else listens, e.g. its local endpoint). */
   forget(environmentId: number): void {
     this.byEnvironment.get(environmentId)?.transport.close();
     this.byEnvironment.delete(environmentId);
+    for (const listener of this.forgetListeners) listener(environmentId);
+  }
+
+  onForget(listener: (environmentId: number) => void): void {
+    this.forgetListeners.push(listener);
   }
 
   onApplicationShutdown(): void {
-    for (const id of [...this.byEnvironment.keys()]) this.forget(id);
+    for (const { transport } of this.byEnvironment.values()) transport.close();
+    this.byEnvironment.clear();
   }
 
   private transport(connection: EngineConnection): EngineTransport {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_HEADERS, CLUSTER_HEADERS } from '@capstan/contracts-agent';
-import type { EngineConnection } from './engine-connection';
+import { withAgentTarget, type EngineConnection } from './engine-connection';
 import { EngineConnections } from './engine-connections';
 import { EngineDockerPort } from './engine-reader';
 
@@ -101,5 +101,23 @@ describe('agent lists keep the unreachable nodes', () => {
     await expect(new EngineConnections().client(connection()).get('/broken')).rejects.toThrow(
       '/broken: no node answered',
     );
+  });
+
+  it('shares /info among connections to the same engine, not across target nodes', async () => {
+    const port = new EngineDockerPort(new EngineConnections());
+    const infos = () => seen.filter((s) => s.path === '/info').length;
+    const before = infos();
+    await Promise.all([
+      port.connect({ ...connection(), environmentId: 1 }).info(),
+      port.connect({ ...connection(), environmentId: 2 }).info(),
+      port.connect({ ...connection(), environmentId: 3 }).info(),
+    ]);
+    expect(infos() - before).toBe(1);
+    await port.connect({ ...connection(), environmentId: 1 }).info();
+    expect(infos() - before).toBe(1);
+    const other = withAgentTarget({ ...connection(), environmentId: 1 }, 'node2');
+    await port.connect(other).info();
+    expect(infos() - before).toBe(2);
+    expect(seen.at(-1)?.headers[AGENT_HEADERS.target.toLowerCase()]).toBe('node2');
   });
 });
