@@ -30,8 +30,7 @@ import {
   FormControlDirective,
   FormDialogActions,
   FormField,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -72,6 +71,7 @@ import {
 @Component({
   selector: 'cap-services-page',
   imports: [
+    ListPage,
     Alert,
     CellDef,
     DataTable,
@@ -81,537 +81,530 @@ import {
     FormField,
     KeyValueEditor,
     OwnershipChoice,
-    PageHeader,
     RouterLink,
-    SearchShortcut,
   ],
   template: `
-    <cap-page-header title="Services" subtitle="Swarm services and their replicas.">
+    <cap-list-page
+      title="Services"
+      subtitle="Swarm services and their replicas."
+      [error]="error()"
+      searchLabel="Search services"
+      searchPlaceholder="Search by name, image or mode (press /)"
+      searchTestId="services-search"
+      [(query)]="query"
+      refreshTestId="services-refresh"
+      (refresh)="load()"
+    >
       @if (ctx.canAct(P.ResourcesCreate)) {
-        <button type="button" class="btn btn-primary" data-testid="service-create" (click)="openCreate()">
+        <button
+          listActions
+          type="button"
+          class="btn btn-primary"
+          data-testid="service-create"
+          (click)="openCreate()"
+        >
           + Add service
         </button>
       }
-      <button type="button" class="btn btn-ghost" data-testid="services-refresh" (click)="load()">
-        ↻ Refresh
-      </button>
-    </cap-page-header>
-    @if (error(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search services</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search by name, image or mode (press /)"
-          capSearchShortcut
-          data-testid="services-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-    </div>
 
-    <cap-data-table
-      data-testid="services-table"
-      caption="Services"
-      [columns]="columns"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      [pageSize]="25"
-      [emptyMessage]="services().length ? 'No service matches the search.' : 'No services.'"
-      emptyTestId="services-empty"
-    >
-      <ng-template capCell="name" [capCellOf]="filtered()" let-s>
-        <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
-          s.Spec.Name
-        }}</a>
-        <!-- On a phone the Image column is hidden: the image under the name. -->
-        <span class="phone-only mono small">
-          @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
-            <span>{{ part }}</span><wbr />
-          }
-        </span>
-      </ng-template>
-      <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
-        <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
-      </ng-template>
-      <ng-template capCell="image" [capCellOf]="filtered()" let-s>
-        <span class="mono small">
-          @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
-            <span>{{ part }}</span><wbr />
-          }
-        </span>
-      </ng-template>
-      <ng-template capCell="ports" [capCellOf]="filtered()" let-s>
-        <span class="mono small">{{ ports(s) || '—' }}</span>
-      </ng-template>
-      <ng-template capCell="updated" [capCellOf]="filtered()" let-s>{{ time(s.UpdatedAt) }}</ng-template>
-      <ng-template capCell="ownership" [capCellOf]="filtered()" let-s>
-        <span [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</span>
-      </ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-s>
-        @if (manage(s)) {
-          <div class="row-actions">
-            @if (s.Spec.Mode.Replicated) {
-              <span class="scale-group">
-                <input
-                  class="input scale"
-                  type="number"
-                  min="0"
-                  [attr.aria-label]="'Replicas of ' + s.Spec.Name"
-                  [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
-                  [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
-                  (keydown.enter)="scale(s, n.value)"
-                  #n
-                />
-                <button
-                  type="button"
-                  class="btn-link"
-                  [attr.data-testid]="'service-scale-' + s.Spec.Name"
-                  (click)="scale(s, n.value)"
-                >
-                  Scale
-                </button>
-              </span>
+      <cap-data-table
+        data-testid="services-table"
+        caption="Services"
+        [columns]="columns"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        [pageSize]="25"
+        [emptyMessage]="services().length ? 'No service matches the search.' : 'No services.'"
+        emptyTestId="services-empty"
+      >
+        <ng-template capCell="name" [capCellOf]="filtered()" let-s>
+          <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
+            s.Spec.Name
+          }}</a>
+          <!-- On a phone the Image column is hidden: the image under the name. -->
+          <span class="phone-only mono small">
+            @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
+              <span>{{ part }}</span><wbr />
             }
-            <button
-              type="button"
-              class="btn-link danger"
-              [attr.data-testid]="'service-remove-' + s.Spec.Name"
-              (click)="remove(s)"
-            >
-              Remove
-            </button>
-          </div>
-        }
-      </ng-template>
-    </cap-data-table>
-
-    @if (creating()) {
-      <cap-dialog title="Add a service" testId="service-dialog" size="wide" (closed)="creating.set(false)">
-        <form id="service-form" novalidate (submit)="create($event)" #serviceForm>
-          @if (formError(); as message) {
-            <cap-alert kind="error" testId="service-create-error">{{ message }}</cap-alert>
-          }
-          <cap-form-field label="Name" [required]="true" [error]="shown().name">
-            <input
-              capControl
-              class="input mono"
-              autocomplete="off"
-              data-testid="service-name"
-              [value]="form().name"
-              (input)="set('name', $any($event.target).value)"
-            />
-          </cap-form-field>
-          <cap-form-field
-            label="Image"
-            hint="A node that runs a task pulls it when it does not have it."
-            [required]="true"
-            [error]="shown().image"
-          >
-            <input
-              capControl
-              class="input mono"
-              autocomplete="off"
-              data-testid="service-image"
-              placeholder="nginx:1.27"
-              [value]="form().image"
-              (input)="set('image', $any($event.target).value)"
-            />
-          </cap-form-field>
-          <cap-form-field
-            label="Command (arguments)"
-            hint="Passed to the image's entrypoint; quotes keep words together, nothing is expanded."
-          >
-            <input
-              capControl
-              class="input mono"
-              autocomplete="off"
-              data-testid="service-command"
-              placeholder="sleep 3600"
-              [value]="form().command"
-              (input)="set('command', $any($event.target).value)"
-            />
-          </cap-form-field>
-
-          <div class="section">
-            <fieldset>
-              <legend>Scheduling</legend>
-              <div class="choices" role="radiogroup" aria-label="Mode">
-                <label class="check">
+          </span>
+        </ng-template>
+        <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
+          <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
+        </ng-template>
+        <ng-template capCell="image" [capCellOf]="filtered()" let-s>
+          <span class="mono small">
+            @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
+              <span>{{ part }}</span><wbr />
+            }
+          </span>
+        </ng-template>
+        <ng-template capCell="ports" [capCellOf]="filtered()" let-s>
+          <span class="mono small">{{ ports(s) || '—' }}</span>
+        </ng-template>
+        <ng-template capCell="updated" [capCellOf]="filtered()" let-s>{{ time(s.UpdatedAt) }}</ng-template>
+        <ng-template capCell="ownership" [capCellOf]="filtered()" let-s>
+          <span [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</span>
+        </ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-s>
+          @if (manage(s)) {
+            <div class="row-actions">
+              @if (s.Spec.Mode.Replicated) {
+                <span class="scale-group">
                   <input
-                    type="radio"
-                    name="service-mode"
-                    data-testid="service-mode-replicated"
-                    [checked]="form().mode === 'replicated'"
-                    (change)="set('mode', 'replicated')"
-                  />
-                  <span><strong>Replicated</strong><span class="muted"> — a set number of tasks</span></span>
-                </label>
-                <label class="check">
-                  <input
-                    type="radio"
-                    name="service-mode"
-                    data-testid="service-mode-global"
-                    [checked]="form().mode === 'global'"
-                    (change)="set('mode', 'global')"
-                  />
-                  <span><strong>Global</strong><span class="muted"> — one task on every node</span></span>
-                </label>
-              </div>
-              @if (form().mode === 'replicated') {
-                <cap-form-field class="replicas" label="Replicas" [error]="shown().replicas">
-                  <input
-                    capControl
-                    class="input"
+                    class="input scale"
                     type="number"
                     min="0"
-                    data-testid="service-replicas"
-                    [value]="form().replicas"
-                    (input)="set('replicas', $any($event.target).value)"
+                    [attr.aria-label]="'Replicas of ' + s.Spec.Name"
+                    [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
+                    [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
+                    (keydown.enter)="scale(s, n.value)"
+                    #n
                   />
-                </cap-form-field>
+                  <button
+                    type="button"
+                    class="btn-link"
+                    [attr.data-testid]="'service-scale-' + s.Spec.Name"
+                    (click)="scale(s, n.value)"
+                  >
+                    Scale
+                  </button>
+                </span>
               }
-              <cap-form-field
-                label="Constraints"
-                hint="One a line; tasks run only on the nodes that meet them all."
-                [error]="shown().constraints"
+              <button
+                type="button"
+                class="btn-link danger"
+                [attr.data-testid]="'service-remove-' + s.Spec.Name"
+                (click)="remove(s)"
               >
-                <textarea
-                  capControl
-                  class="input mono"
-                  rows="2"
-                  data-testid="service-constraints"
-                  placeholder="node.role==worker"
-                  [value]="form().constraints"
-                  (input)="set('constraints', $any($event.target).value)"
-                ></textarea>
-              </cap-form-field>
-            </fieldset>
-          </div>
+                Remove
+              </button>
+            </div>
+          }
+        </ng-template>
+      </cap-data-table>
 
-          <div class="section">
-            <fieldset aria-describedby="service-networks-hint" data-testid="service-networks">
-              <legend>Networks</legend>
-              <p class="hint" id="service-networks-hint">
-                The environment's swarm networks (overlay): the tasks join the ones ticked and reach the other
-                services there by name.
-                <button
-                  type="button"
-                  class="btn-link"
-                  aria-label="Refresh the networks"
-                  data-testid="service-networks-refresh"
-                  [attr.aria-busy]="networksLoading() ? 'true' : null"
-                  (click)="loadNetworks()"
-                >
-                  Refresh
-                </button>
-              </p>
-              @if (networksError(); as message) {
-                <p class="error" role="alert" data-testid="service-networks-error">{{ message }}</p>
-              } @else if (networkChoices() === null) {
-                <p class="hint" role="status">Loading the networks…</p>
-              } @else {
-                @for (n of networkChoices(); track n.name) {
+      @if (creating()) {
+        <cap-dialog title="Add a service" testId="service-dialog" size="wide" (closed)="creating.set(false)">
+          <form id="service-form" novalidate (submit)="create($event)" #serviceForm>
+            @if (formError(); as message) {
+              <cap-alert kind="error" testId="service-create-error">{{ message }}</cap-alert>
+            }
+            <cap-form-field label="Name" [required]="true" [error]="shown().name">
+              <input
+                capControl
+                class="input mono"
+                autocomplete="off"
+                data-testid="service-name"
+                [value]="form().name"
+                (input)="set('name', $any($event.target).value)"
+              />
+            </cap-form-field>
+            <cap-form-field
+              label="Image"
+              hint="A node that runs a task pulls it when it does not have it."
+              [required]="true"
+              [error]="shown().image"
+            >
+              <input
+                capControl
+                class="input mono"
+                autocomplete="off"
+                data-testid="service-image"
+                placeholder="nginx:1.27"
+                [value]="form().image"
+                (input)="set('image', $any($event.target).value)"
+              />
+            </cap-form-field>
+            <cap-form-field
+              label="Command (arguments)"
+              hint="Passed to the image's entrypoint; quotes keep words together, nothing is expanded."
+            >
+              <input
+                capControl
+                class="input mono"
+                autocomplete="off"
+                data-testid="service-command"
+                placeholder="sleep 3600"
+                [value]="form().command"
+                (input)="set('command', $any($event.target).value)"
+              />
+            </cap-form-field>
+
+            <div class="section">
+              <fieldset>
+                <legend>Scheduling</legend>
+                <div class="choices" role="radiogroup" aria-label="Mode">
                   <label class="check">
                     <input
-                      type="checkbox"
-                      [attr.data-testid]="'service-network-' + n.name"
-                      [checked]="form().networks.includes(n.name)"
-                      (change)="toggleNetwork(n.name, $any($event.target).checked)"
+                      type="radio"
+                      name="service-mode"
+                      data-testid="service-mode-replicated"
+                      [checked]="form().mode === 'replicated'"
+                      (change)="set('mode', 'replicated')"
                     />
-                    <span class="mono">{{ n.name }}</span>
-                    <span class="badge"><span class="sr-only">, driver </span>{{ n.driver }}</span>
+                    <span
+                      ><strong>Replicated</strong><span class="muted"> — a set number of tasks</span></span
+                    >
                   </label>
-                } @empty {
-                  <p class="empty" data-testid="service-networks-empty">
-                    No overlay networks — create one on the
-                    <a [routerLink]="['/environments', ctx.envId(), 'docker', 'networks']">Networks page</a>.
-                  </p>
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name="service-mode"
+                      data-testid="service-mode-global"
+                      [checked]="form().mode === 'global'"
+                      (change)="set('mode', 'global')"
+                    />
+                    <span><strong>Global</strong><span class="muted"> — one task on every node</span></span>
+                  </label>
+                </div>
+                @if (form().mode === 'replicated') {
+                  <cap-form-field class="replicas" label="Replicas" [error]="shown().replicas">
+                    <input
+                      capControl
+                      class="input"
+                      type="number"
+                      min="0"
+                      data-testid="service-replicas"
+                      [value]="form().replicas"
+                      (input)="set('replicas', $any($event.target).value)"
+                    />
+                  </cap-form-field>
                 }
-              }
-            </fieldset>
-          </div>
+                <cap-form-field
+                  label="Constraints"
+                  hint="One a line; tasks run only on the nodes that meet them all."
+                  [error]="shown().constraints"
+                >
+                  <textarea
+                    capControl
+                    class="input mono"
+                    rows="2"
+                    data-testid="service-constraints"
+                    placeholder="node.role==worker"
+                    [value]="form().constraints"
+                    (input)="set('constraints', $any($event.target).value)"
+                  ></textarea>
+                </cap-form-field>
+              </fieldset>
+            </div>
 
-          <div class="section">
-            <fieldset aria-describedby="service-ports-hint">
-              <legend>Ports</legend>
-              <p class="hint" id="service-ports-hint">
-                Ingress publishes on every node through the routing mesh; host mode only on the nodes that run
-                a task (use it where the mesh is unavailable). An empty published port: Swarm picks one.
-              </p>
-              @for (p of form().ports; track $index; let i = $index) {
-                <div class="item port">
-                  <label class="cell published">
-                    <span class="caption" aria-hidden="true">Published</span>
-                    <input
-                      class="input"
-                      inputmode="numeric"
-                      placeholder="auto"
-                      [attr.aria-label]="'Published port ' + (i + 1)"
-                      [attr.aria-invalid]="badRows().ports[i]?.includes('published') ? 'true' : null"
-                      [attr.aria-describedby]="
-                        badRows().ports[i]?.includes('published') ? 'service-ports-error' : null
-                      "
-                      [attr.data-testid]="'service-port-published-' + i"
-                      [value]="p.published"
-                      (input)="setRow('ports', i, 'published', $any($event.target).value)"
-                    />
-                  </label>
-                  <label class="cell target">
-                    <span class="caption" aria-hidden="true">Target</span>
-                    <input
-                      class="input"
-                      inputmode="numeric"
-                      placeholder="80"
-                      [attr.aria-label]="'Target port ' + (i + 1)"
-                      [attr.aria-invalid]="badRows().ports[i]?.includes('target') ? 'true' : null"
-                      [attr.aria-describedby]="
-                        badRows().ports[i]?.includes('target') ? 'service-ports-error' : null
-                      "
-                      [attr.data-testid]="'service-port-target-' + i"
-                      [value]="p.target"
-                      (input)="setRow('ports', i, 'target', $any($event.target).value)"
-                    />
-                  </label>
-                  <label class="cell protocol">
-                    <span class="caption" aria-hidden="true">Protocol</span>
-                    <select
-                      class="input"
-                      [attr.aria-label]="'Protocol of port ' + (i + 1)"
-                      [attr.data-testid]="'service-port-protocol-' + i"
-                      [value]="p.protocol"
-                      (change)="setRow('ports', i, 'protocol', $any($event.target).value)"
-                    >
-                      <option>tcp</option>
-                      <option>udp</option>
-                    </select>
-                  </label>
-                  <label class="cell mode">
-                    <span class="caption" aria-hidden="true">Publish mode</span>
-                    <select
-                      class="input"
-                      [attr.aria-label]="'Publish mode of port ' + (i + 1)"
-                      [attr.data-testid]="'service-port-mode-' + i"
-                      [value]="p.mode"
-                      (change)="setRow('ports', i, 'mode', $any($event.target).value)"
-                    >
-                      <option>ingress</option>
-                      <option>host</option>
-                    </select>
-                  </label>
+            <div class="section">
+              <fieldset aria-describedby="service-networks-hint" data-testid="service-networks">
+                <legend>Networks</legend>
+                <p class="hint" id="service-networks-hint">
+                  The environment's swarm networks (overlay): the tasks join the ones ticked and reach the
+                  other services there by name.
                   <button
                     type="button"
-                    class="icon-btn remove"
-                    [attr.aria-label]="'Remove port ' + (i + 1)"
-                    [attr.data-testid]="'service-port-remove-' + i"
-                    (click)="removeRow('ports', i)"
+                    class="btn-link"
+                    aria-label="Refresh the networks"
+                    data-testid="service-networks-refresh"
+                    [attr.aria-busy]="networksLoading() ? 'true' : null"
+                    (click)="loadNetworks()"
                   >
-                    ×
+                    Refresh
                   </button>
-                </div>
-              }
-              <button
-                type="button"
-                class="btn btn-sm"
-                data-testid="service-port-add"
-                (click)="addRow('ports', { published: '', target: '', protocol: 'tcp', mode: 'ingress' })"
-              >
-                + Port
-              </button>
-              @if (shown().ports; as e) {
-                <p class="error" id="service-ports-error" role="alert">{{ e }}</p>
-              }
-            </fieldset>
-          </div>
+                </p>
+                @if (networksError(); as message) {
+                  <p class="error" role="alert" data-testid="service-networks-error">{{ message }}</p>
+                } @else if (networkChoices() === null) {
+                  <p class="hint" role="status">Loading the networks…</p>
+                } @else {
+                  @for (n of networkChoices(); track n.name) {
+                    <label class="check">
+                      <input
+                        type="checkbox"
+                        [attr.data-testid]="'service-network-' + n.name"
+                        [checked]="form().networks.includes(n.name)"
+                        (change)="toggleNetwork(n.name, $any($event.target).checked)"
+                      />
+                      <span class="mono">{{ n.name }}</span>
+                      <span class="badge"><span class="sr-only">, driver </span>{{ n.driver }}</span>
+                    </label>
+                  } @empty {
+                    <p class="empty" data-testid="service-networks-empty">
+                      No overlay networks — create one on the
+                      <a [routerLink]="['/environments', ctx.envId(), 'docker', 'networks']">Networks page</a
+                      >.
+                    </p>
+                  }
+                }
+              </fieldset>
+            </div>
 
-          <div class="section">
-            <fieldset aria-describedby="service-mounts-hint">
-              <legend>Mounts</legend>
-              <p class="hint" id="service-mounts-hint">
-                A volume is created on each node that runs a task; a bind source is a path on that node.
-              </p>
-              @for (m of form().mounts; track $index; let i = $index) {
-                <div class="item mount">
-                  <label class="cell type">
-                    <span class="caption" aria-hidden="true">Type</span>
-                    <select
-                      class="input"
-                      [attr.aria-label]="'Type of mount ' + (i + 1)"
-                      [attr.data-testid]="'service-mount-type-' + i"
-                      [value]="m.type"
-                      (change)="setRow('mounts', i, 'type', $any($event.target).value)"
+            <div class="section">
+              <fieldset aria-describedby="service-ports-hint">
+                <legend>Ports</legend>
+                <p class="hint" id="service-ports-hint">
+                  Ingress publishes on every node through the routing mesh; host mode only on the nodes that
+                  run a task (use it where the mesh is unavailable). An empty published port: Swarm picks one.
+                </p>
+                @for (p of form().ports; track $index; let i = $index) {
+                  <div class="item port">
+                    <label class="cell published">
+                      <span class="caption" aria-hidden="true">Published</span>
+                      <input
+                        class="input"
+                        inputmode="numeric"
+                        placeholder="auto"
+                        [attr.aria-label]="'Published port ' + (i + 1)"
+                        [attr.aria-invalid]="badRows().ports[i]?.includes('published') ? 'true' : null"
+                        [attr.aria-describedby]="
+                          badRows().ports[i]?.includes('published') ? 'service-ports-error' : null
+                        "
+                        [attr.data-testid]="'service-port-published-' + i"
+                        [value]="p.published"
+                        (input)="setRow('ports', i, 'published', $any($event.target).value)"
+                      />
+                    </label>
+                    <label class="cell target">
+                      <span class="caption" aria-hidden="true">Target</span>
+                      <input
+                        class="input"
+                        inputmode="numeric"
+                        placeholder="80"
+                        [attr.aria-label]="'Target port ' + (i + 1)"
+                        [attr.aria-invalid]="badRows().ports[i]?.includes('target') ? 'true' : null"
+                        [attr.aria-describedby]="
+                          badRows().ports[i]?.includes('target') ? 'service-ports-error' : null
+                        "
+                        [attr.data-testid]="'service-port-target-' + i"
+                        [value]="p.target"
+                        (input)="setRow('ports', i, 'target', $any($event.target).value)"
+                      />
+                    </label>
+                    <label class="cell protocol">
+                      <span class="caption" aria-hidden="true">Protocol</span>
+                      <select
+                        class="input"
+                        [attr.aria-label]="'Protocol of port ' + (i + 1)"
+                        [attr.data-testid]="'service-port-protocol-' + i"
+                        [value]="p.protocol"
+                        (change)="setRow('ports', i, 'protocol', $any($event.target).value)"
+                      >
+                        <option>tcp</option>
+                        <option>udp</option>
+                      </select>
+                    </label>
+                    <label class="cell mode">
+                      <span class="caption" aria-hidden="true">Publish mode</span>
+                      <select
+                        class="input"
+                        [attr.aria-label]="'Publish mode of port ' + (i + 1)"
+                        [attr.data-testid]="'service-port-mode-' + i"
+                        [value]="p.mode"
+                        (change)="setRow('ports', i, 'mode', $any($event.target).value)"
+                      >
+                        <option>ingress</option>
+                        <option>host</option>
+                      </select>
+                    </label>
+                    <button
+                      type="button"
+                      class="icon-btn remove"
+                      [attr.aria-label]="'Remove port ' + (i + 1)"
+                      [attr.data-testid]="'service-port-remove-' + i"
+                      (click)="removeRow('ports', i)"
                     >
-                      <option>volume</option>
-                      <option>bind</option>
+                      ×
+                    </button>
+                  </div>
+                }
+                <button
+                  type="button"
+                  class="btn btn-sm"
+                  data-testid="service-port-add"
+                  (click)="addRow('ports', { published: '', target: '', protocol: 'tcp', mode: 'ingress' })"
+                >
+                  + Port
+                </button>
+                @if (shown().ports; as e) {
+                  <p class="error" id="service-ports-error" role="alert">{{ e }}</p>
+                }
+              </fieldset>
+            </div>
+
+            <div class="section">
+              <fieldset aria-describedby="service-mounts-hint">
+                <legend>Mounts</legend>
+                <p class="hint" id="service-mounts-hint">
+                  A volume is created on each node that runs a task; a bind source is a path on that node.
+                </p>
+                @for (m of form().mounts; track $index; let i = $index) {
+                  <div class="item mount">
+                    <label class="cell type">
+                      <span class="caption" aria-hidden="true">Type</span>
+                      <select
+                        class="input"
+                        [attr.aria-label]="'Type of mount ' + (i + 1)"
+                        [attr.data-testid]="'service-mount-type-' + i"
+                        [value]="m.type"
+                        (change)="setRow('mounts', i, 'type', $any($event.target).value)"
+                      >
+                        <option>volume</option>
+                        <option>bind</option>
+                      </select>
+                    </label>
+                    <label class="cell source">
+                      <span class="caption" aria-hidden="true">Source</span>
+                      <input
+                        class="input mono"
+                        autocomplete="off"
+                        [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
+                        [attr.aria-label]="'Source of mount ' + (i + 1)"
+                        [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
+                        [attr.aria-describedby]="
+                          badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
+                        "
+                        [attr.data-testid]="'service-mount-source-' + i"
+                        [value]="m.source"
+                        (input)="setRow('mounts', i, 'source', $any($event.target).value)"
+                      />
+                    </label>
+                    <label class="cell target">
+                      <span class="caption" aria-hidden="true">Target</span>
+                      <input
+                        class="input mono"
+                        autocomplete="off"
+                        placeholder="/data"
+                        [attr.aria-label]="'Target of mount ' + (i + 1)"
+                        [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
+                        [attr.aria-describedby]="
+                          badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
+                        "
+                        [attr.data-testid]="'service-mount-target-' + i"
+                        [value]="m.target"
+                        (input)="setRow('mounts', i, 'target', $any($event.target).value)"
+                      />
+                    </label>
+                    <label class="check ro">
+                      <input
+                        type="checkbox"
+                        [attr.data-testid]="'service-mount-readonly-' + i"
+                        [checked]="m.readOnly"
+                        (change)="setRow('mounts', i, 'readOnly', $any($event.target).checked)"
+                      />
+                      read-only
+                    </label>
+                    <button
+                      type="button"
+                      class="icon-btn remove"
+                      [attr.aria-label]="'Remove mount ' + (i + 1)"
+                      [attr.data-testid]="'service-mount-remove-' + i"
+                      (click)="removeRow('mounts', i)"
+                    >
+                      ×
+                    </button>
+                  </div>
+                }
+                <button
+                  type="button"
+                  class="btn btn-sm"
+                  data-testid="service-mount-add"
+                  (click)="addRow('mounts', { type: 'volume', source: '', target: '', readOnly: false })"
+                >
+                  + Mount
+                </button>
+                @if (shown().mounts; as e) {
+                  <p class="error" id="service-mounts-error" role="alert">{{ e }}</p>
+                }
+              </fieldset>
+            </div>
+
+            <div class="section">
+              <cap-key-value-editor
+                legend="Environment"
+                testId="service-env"
+                keyLabel="NAME"
+                addLabel="Variable"
+                [pairs]="form().env"
+                (pairsChange)="set('env', $event)"
+                [error]="shown().env"
+              />
+            </div>
+
+            <div class="section">
+              <fieldset aria-describedby="service-update-hint">
+                <legend>Update config</legend>
+                <p class="hint" id="service-update-hint">
+                  How a later update replaces the tasks: so many at a time (0: all), with a pause between
+                  batches.
+                </p>
+                <div class="update-grid">
+                  <cap-form-field label="Parallelism" [error]="shown().parallelism">
+                    <input
+                      capControl
+                      class="input"
+                      type="number"
+                      min="0"
+                      data-testid="service-parallelism"
+                      [value]="form().parallelism"
+                      (input)="set('parallelism', $any($event.target).value)"
+                    />
+                  </cap-form-field>
+                  <cap-form-field label="Delay (s)" [error]="shown().delay">
+                    <input
+                      capControl
+                      class="input"
+                      type="number"
+                      min="0"
+                      data-testid="service-delay"
+                      [value]="form().delay"
+                      (input)="set('delay', $any($event.target).value)"
+                    />
+                  </cap-form-field>
+                  <cap-form-field label="On failure">
+                    <select
+                      capControl
+                      class="input"
+                      data-testid="service-failure-action"
+                      [value]="form().failureAction"
+                      (change)="set('failureAction', $any($event.target).value)"
+                    >
+                      <option>pause</option>
+                      <option>continue</option>
+                      <option>rollback</option>
                     </select>
-                  </label>
-                  <label class="cell source">
-                    <span class="caption" aria-hidden="true">Source</span>
-                    <input
-                      class="input mono"
-                      autocomplete="off"
-                      [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
-                      [attr.aria-label]="'Source of mount ' + (i + 1)"
-                      [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
-                      [attr.aria-describedby]="
-                        badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
-                      "
-                      [attr.data-testid]="'service-mount-source-' + i"
-                      [value]="m.source"
-                      (input)="setRow('mounts', i, 'source', $any($event.target).value)"
-                    />
-                  </label>
-                  <label class="cell target">
-                    <span class="caption" aria-hidden="true">Target</span>
-                    <input
-                      class="input mono"
-                      autocomplete="off"
-                      placeholder="/data"
-                      [attr.aria-label]="'Target of mount ' + (i + 1)"
-                      [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
-                      [attr.aria-describedby]="
-                        badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
-                      "
-                      [attr.data-testid]="'service-mount-target-' + i"
-                      [value]="m.target"
-                      (input)="setRow('mounts', i, 'target', $any($event.target).value)"
-                    />
-                  </label>
-                  <label class="check ro">
-                    <input
-                      type="checkbox"
-                      [attr.data-testid]="'service-mount-readonly-' + i"
-                      [checked]="m.readOnly"
-                      (change)="setRow('mounts', i, 'readOnly', $any($event.target).checked)"
-                    />
-                    read-only
-                  </label>
-                  <button
-                    type="button"
-                    class="icon-btn remove"
-                    [attr.aria-label]="'Remove mount ' + (i + 1)"
-                    [attr.data-testid]="'service-mount-remove-' + i"
-                    (click)="removeRow('mounts', i)"
-                  >
-                    ×
-                  </button>
+                  </cap-form-field>
+                  <cap-form-field label="Order">
+                    <select
+                      capControl
+                      class="input"
+                      data-testid="service-order"
+                      [value]="form().order"
+                      (change)="set('order', $any($event.target).value)"
+                    >
+                      <option>stop-first</option>
+                      <option>start-first</option>
+                    </select>
+                  </cap-form-field>
                 </div>
-              }
-              <button
-                type="button"
-                class="btn btn-sm"
-                data-testid="service-mount-add"
-                (click)="addRow('mounts', { type: 'volume', source: '', target: '', readOnly: false })"
-              >
-                + Mount
-              </button>
-              @if (shown().mounts; as e) {
-                <p class="error" id="service-mounts-error" role="alert">{{ e }}</p>
-              }
-            </fieldset>
-          </div>
+              </fieldset>
+            </div>
 
-          <div class="section">
-            <cap-key-value-editor
-              legend="Environment"
-              testId="service-env"
-              keyLabel="NAME"
-              addLabel="Variable"
-              [pairs]="form().env"
-              (pairsChange)="set('env', $event)"
-              [error]="shown().env"
-            />
-          </div>
-
-          <div class="section">
-            <fieldset aria-describedby="service-update-hint">
-              <legend>Update config</legend>
-              <p class="hint" id="service-update-hint">
-                How a later update replaces the tasks: so many at a time (0: all), with a pause between
-                batches.
-              </p>
-              <div class="update-grid">
-                <cap-form-field label="Parallelism" [error]="shown().parallelism">
-                  <input
-                    capControl
-                    class="input"
-                    type="number"
-                    min="0"
-                    data-testid="service-parallelism"
-                    [value]="form().parallelism"
-                    (input)="set('parallelism', $any($event.target).value)"
-                  />
-                </cap-form-field>
-                <cap-form-field label="Delay (s)" [error]="shown().delay">
-                  <input
-                    capControl
-                    class="input"
-                    type="number"
-                    min="0"
-                    data-testid="service-delay"
-                    [value]="form().delay"
-                    (input)="set('delay', $any($event.target).value)"
-                  />
-                </cap-form-field>
-                <cap-form-field label="On failure">
-                  <select
-                    capControl
-                    class="input"
-                    data-testid="service-failure-action"
-                    [value]="form().failureAction"
-                    (change)="set('failureAction', $any($event.target).value)"
-                  >
-                    <option>pause</option>
-                    <option>continue</option>
-                    <option>rollback</option>
-                  </select>
-                </cap-form-field>
-                <cap-form-field label="Order">
-                  <select
-                    capControl
-                    class="input"
-                    data-testid="service-order"
-                    [value]="form().order"
-                    (change)="set('order', $any($event.target).value)"
-                  >
-                    <option>stop-first</option>
-                    <option>start-first</option>
-                  </select>
-                </cap-form-field>
-              </div>
-            </fieldset>
-          </div>
-
-          <div class="section">
-            <cap-ownership-choice
-              testId="service-ownership"
-              [error]="ownershipShown()"
-              [(value)]="ownership"
-            />
-          </div>
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="service-form"
-          testId="service-save"
-          label="Create"
-          busyLabel="Creating…"
-          [busy]="busy()"
-          (cancelled)="creating.set(false)"
-        />
-      </cap-dialog>
-    }
+            <div class="section">
+              <cap-ownership-choice
+                testId="service-ownership"
+                [error]="ownershipShown()"
+                [(value)]="ownership"
+              />
+            </div>
+          </form>
+          <cap-form-dialog-actions
+            dialog-actions
+            formId="service-form"
+            testId="service-save"
+            label="Create"
+            busyLabel="Creating…"
+            [busy]="busy()"
+            (cancelled)="creating.set(false)"
+          />
+        </cap-dialog>
+      }
+    </cap-list-page>
   `,
   styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 28rem;
-    }
     /* break-word, not anywhere: a squeezed column wraps a name at its hyphens, never inside a word. */
     .name {
       overflow-wrap: break-word;
