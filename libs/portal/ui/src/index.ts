@@ -19,3 +19,5 @@ export { PageHeader } from './lib/layout/page-header';
 export { EmptyState } from './lib/layout/empty-state';
 export { Spinner } from './lib/layout/spinner';
 export { StatusPage, type StatusPageKind } from './lib/layout/status-page';
+export { ListPage } from './lib/list/list-page';
+export { Selection } from './lib/list/selection';
