@@ -8,9 +8,10 @@ import { agentRouteTable } from './agent-routes';
 import { VolumeBrowser } from './browse';
 import { ClusterRouting, clusterStep } from './cluster';
 import { DockerEndpoint, DockerEngine } from './docker-engine';
+import { DockerUpgrades } from './docker-upgrade';
 import { DOCKER_HUB, DockerHubEndpoints } from './dockerhub';
 import { AgentLogger, silentLogger } from './logger';
-import { agentHeadersStep, AgentRouter, AgentRouterStep } from './router';
+import { agentHeaders, agentHeadersStep, AgentRouter, AgentRouterStep } from './router';
 import { SignatureGuard, signatureStep } from './signature-guard';
 import { createSelfSignedTls } from './tls';
 import { DockerStreams } from './websocket';
@@ -72,11 +73,13 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
   const engine = new DockerEngine(options.docker);
   const guard = new SignatureGuard(options.secret);
   const streams = new DockerStreams(engine, log);
+  const upgrades = new DockerUpgrades(engine, agentHeaders(options.platform), log);
   const router = new AgentRouter(
     agentRouteTable({
       engine,
       browser: new VolumeBrowser(engine, options.volumesDir),
       streams,
+      dockerUpgrades: upgrades,
       hub: options.dockerHub ?? DOCKER_HUB,
       hostRoot: options.hostRoot,
       cluster: options.cluster,
@@ -98,6 +101,7 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
   const closeServer = (): Promise<void> =>
     new Promise<void>((resolve) => {
       streams.close();
+      upgrades.close();
       server.close(() => resolve());
       server.closeIdleConnections();
       engine.close();

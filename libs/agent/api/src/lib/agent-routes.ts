@@ -5,6 +5,7 @@ import { ClusterRouting } from './cluster';
 import { DockerEngine } from './docker-engine';
 import { dockerHubRateLimits, DockerHubEndpoints } from './dockerhub';
 import { proxyToDocker } from './docker-proxy';
+import { DockerUpgrades } from './docker-upgrade';
 import { readHostInfo } from './host-info';
 import { AgentHttpError, messageOf, sendJson, sendNoContent } from './http-util';
 import { AgentLogger } from './logger';
@@ -15,6 +16,8 @@ export interface AgentRouteDeps {
   engine: DockerEngine;
   browser: VolumeBrowser;
   streams: DockerStreams;
+  /** Docker API upgrades (attach, exec start, session) passed through to the engine. */
+  dockerUpgrades: DockerUpgrades;
   hub: DockerHubEndpoints;
   /** The bind-mounted host root (host info). */
   hostRoot: string;
@@ -48,6 +51,7 @@ export function agentRouteTable(deps: AgentRouteDeps): AgentRouteTable {
       if (call.dispatch.kind !== 'docker') throw new Error(`not a Docker call: ${call.path}`);
       proxyToDocker(deps.engine, call.req, res, call.dispatch.path + call.search, deps.log);
     },
+    dockerUpgrade: (call, socket, head) => deps.dockerUpgrades.pass(call, socket, head),
     key: () => {
       throw new AgentHttpError('edgeKeyDisabled');
     },

@@ -193,10 +193,22 @@ describe('AgentRouter: upgrades', () => {
       expect(refused).toContain('Portainer-Agent-Platform: 1\r\n');
       expect(refused).toContain('"Missing request signature headers"');
     }
-    const elsewhere = await upgrade('/containers/x/attach', SIGNED);
+    const elsewhere = await upgrade('/v2/host/info', SIGNED);
     expect(elsewhere).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-    expect(elsewhere).toContain('/websocket/attach and /websocket/exec only');
+    expect(elsewhere).toContain('/websocket/attach, /websocket/exec and the Docker API only');
     expect(table.upgrades.websocketExec).not.toHaveBeenCalled();
+    expect(await upgrade('/containers/x/attach')).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(table.dockerUpgrade).not.toHaveBeenCalled();
+  });
+
+  it('gives signed upgrades on Docker API paths to the pass-through, version prefix removed', async () => {
+    const { upgrade, table } = await classic();
+    expect(await upgrade('/v1.47/containers/x/attach?stream=1', SIGNED)).toContain('dockerUpgrade');
+    expect(await upgrade('/session', SIGNED)).toContain('dockerUpgrade');
+    const call = table.dockerUpgrade.mock.calls[0][0];
+    expect(call.dispatch).toEqual({ kind: 'docker', path: '/containers/x/attach' });
+    expect(call.search).toBe('?stream=1');
+    expect(table.dockerUpgrade.mock.calls[1][0].dispatch).toEqual({ kind: 'docker', path: '/session' });
   });
 
   it('answers a handler refusal on the socket', async () => {

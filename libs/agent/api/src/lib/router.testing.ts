@@ -41,6 +41,7 @@ export function spyTable() {
     },
     upgrades: { websocketAttach: upgrade('websocketAttach'), websocketExec: upgrade('websocketExec') },
     docker: answer('docker'),
+    dockerUpgrade: upgrade('dockerUpgrade'),
     key: answer('key'),
     kubernetes: answer('kubernetes'),
   } satisfies AgentRouteTable;

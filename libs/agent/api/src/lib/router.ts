@@ -66,6 +66,11 @@ export interface AgentRouteTable {
   upgrades: { readonly [N in AgentWebSocketRouteName]: AgentUpgradeHandler };
   /** Everything the contract hands to the engine, its version prefix removed (`call.dispatch.path`). */
   docker: AgentRouteHandler;
+  /**
+   * An upgrade on a path the contract hands to the engine (attach and exec start with `Upgrade: tcp`, `/session`,
+   * `/grpc`): the engine's connection upgrade, passed through.
+   */
+  dockerUpgrade: AgentUpgradeHandler;
   /** `/key*`: the edge key. */
   key: AgentRouteHandler;
   /** `/kubernetes*`: the Kubernetes API proxy and stack deploy. */
@@ -136,10 +141,11 @@ export class AgentRouter {
       () => {
         for (const step of this.steps) if (step.upgrade?.(call, socket, head)) return;
         const d = call.dispatch;
+        if (d.kind === 'docker') return this.table.dockerUpgrade(call, socket, head);
         if (d.kind !== 'route' || !isAgentWebSocketRoute(d.route.name)) {
           throw new AgentHttpError(
             'invalidPayload',
-            'WebSocket upgrades are served on /websocket/attach and /websocket/exec only',
+            'Upgrades are served on /websocket/attach, /websocket/exec and the Docker API only',
           );
         }
         return this.table.upgrades[d.route.name](call, socket, head);

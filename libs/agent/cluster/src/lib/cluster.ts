@@ -143,7 +143,10 @@ export class AgentCluster {
     return this.apply(decision, req, res, peerPath(dispatch, url));
   }
 
-  /** A signed upgrade: WebSocket attach/exec relayed to their target node. Returns false when it runs here. */
+  /**
+   * A signed upgrade: WebSocket attach/exec and Docker API upgrades relayed to their target node. Returns false when
+   * it runs here.
+   */
   routeUpgrade(
     req: IncomingMessage,
     socket: Duplex,
@@ -151,7 +154,16 @@ export class AgentCluster {
     dispatch: AgentDispatch,
     url: string,
   ): boolean {
-    const decision = placeAgentUpgrade(dispatch, header(req, AGENT_HEADERS.target), this.local, this.table);
+    const decision = placeAgentUpgrade(
+      {
+        dispatch,
+        method: req.method ?? 'GET',
+        target: header(req, AGENT_HEADERS.target),
+        managerOperation: header(req, AGENT_HEADERS.managerOperation),
+      },
+      this.local,
+      this.table,
+    );
     return this.applyUpgrade(decision, req, socket, head, url);
   }
 

@@ -223,8 +223,12 @@ describe('placeAgentRequest (the cluster policy for a signed agent request)', ()
 });
 
 describe('placeAgentUpgrade', () => {
-  const upgrade = (path: string, target: string) =>
-    placeAgentUpgrade(dispatchAgentRequest('GET', path), target, worker, cluster());
+  const upgrade = (path: string, target: string, method = 'GET', managerOperation = '') =>
+    placeAgentUpgrade(
+      { dispatch: dispatchAgentRequest(method, path), method, target, managerOperation },
+      worker,
+      cluster(),
+    );
 
   it('relays WebSocket attach/exec to their target node and needs one', () => {
     const d = upgrade('/v2/websocket/exec', 'node3');
@@ -233,8 +237,19 @@ describe('placeAgentUpgrade', () => {
     expect(upgrade('/websocket/attach', '')).toMatchObject({ kind: 'error', message: NO_AGENT_MESSAGE });
   });
 
-  it('leaves any other upgrade to this node, which refuses it', () => {
-    expect(upgrade('/containers/x/attach', 'node3')).toEqual({ kind: 'local' });
+  it('sends a Docker API upgrade where the Docker request would go: target node, manager, never a fan-out', () => {
+    const attach = upgrade('/v1.47/containers/x/attach', 'node3', 'POST');
+    expect(attach.kind === 'forward' && attach.member.nodeName).toBe('node3');
+    expect(upgrade('/exec/e/start', '', 'POST')).toEqual({ kind: 'local' });
+    expect(upgrade('/exec/e/start', 'node2', 'POST')).toEqual({ kind: 'local' });
+    expect(upgrade('/exec/e/start', 'gone', 'POST')).toMatchObject({ kind: 'error', message: NO_AGENT_MESSAGE });
+    const managed = upgrade('/session', '', 'POST', '1');
+    expect(managed.kind === 'forward' && managed.member.nodeName).toBe('node1');
+    expect(upgrade('/containers/json', '', 'POST')).toEqual({ kind: 'local' });
+  });
+
+  it("leaves an upgrade on the agent's own routes to this node, which refuses it", () => {
+    expect(upgrade('/v2/host/info', 'node3')).toEqual({ kind: 'local' });
     expect(upgrade('/ping', '')).toEqual({ kind: 'local' });
   });
 });

@@ -127,15 +127,25 @@ export function placeAgentRequest(
   return { kind: 'local' };
 }
 
-/** A signed upgrade: WebSocket attach/exec run on their target node (`decideUpgradeRoute`); any other is refused here. */
+/**
+ * A signed upgrade: WebSocket attach/exec run on their target node (`decideUpgradeRoute`); a Docker API upgrade
+ * (attach, exec start, session) goes where the same Docker request would (`decideRoute`: the target node, a
+ * manager for manager paths; an upgrade is never fanned out, a list path is served here); any other is refused
+ * here.
+ */
 export function placeAgentUpgrade(
-  dispatch: AgentDispatch,
-  target: string,
+  input: AgentRequestInput,
   self: LocalNode,
   members: MemberTable,
 ): RouteDecision {
-  if (dispatch.kind === 'route' && isAgentWebSocketRoute(dispatch.route.name))
-    return decideUpgradeRoute(target, self, members);
+  const d = input.dispatch;
+  if (d.kind === 'route' && isAgentWebSocketRoute(d.route.name))
+    return decideUpgradeRoute(input.target, self, members);
+  if (d.kind === 'docker') {
+    const { method, target, managerOperation } = input;
+    const decision = decideRoute({ method, path: d.path, target, managerOperation }, self, members);
+    return decision.kind === 'fanout' ? { kind: 'local' } : decision;
+  }
   return { kind: 'local' };
 }
 
