@@ -171,11 +171,14 @@ describe('AgentCluster routing (fake engine and peer on real sockets)', () => {
     expect(JSON.parse(reply.body)).toMatchObject({ message: NO_MANAGER_MESSAGE });
   });
 
-  it('relays a WebSocket upgrade to its target node; leaves other upgrades here', async () => {
+  it('relays a WebSocket or Docker API upgrade to its target node; leaves the others here', async () => {
     expect(await upgrade('/v2/websocket/exec?id=abc', 'node3')).toContain('node3');
     expect(peerUpgrades.at(-1)).toBe('/v2/websocket/exec?id=abc node3');
     expect(await upgrade('/websocket/exec?id=abc', 'node2')).toMatch(/^HTTP\/1\.1 299/);
-    expect(await upgrade('/containers/abc/attach', 'node3')).toMatch(/^HTTP\/1\.1 299/);
-    expect(peerUpgrades).toHaveLength(1);
+    expect(await upgrade('/v1.47/containers/abc/attach?stream=1', 'node3')).toContain('node3');
+    expect(peerUpgrades.at(-1)).toBe('/v1.47/containers/abc/attach?stream=1 node3');
+    expect(await upgrade('/containers/abc/attach', 'node2')).toMatch(/^HTTP\/1\.1 299/);
+    expect(await upgrade('/v2/host/info', 'node3')).toMatch(/^HTTP\/1\.1 299/);
+    expect(peerUpgrades).toHaveLength(2);
   });
 });

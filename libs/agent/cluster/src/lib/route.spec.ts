@@ -242,7 +242,10 @@ describe('placeAgentUpgrade', () => {
     expect(attach.kind === 'forward' && attach.member.nodeName).toBe('node3');
     expect(upgrade('/exec/e/start', '', 'POST')).toEqual({ kind: 'local' });
     expect(upgrade('/exec/e/start', 'node2', 'POST')).toEqual({ kind: 'local' });
-    expect(upgrade('/exec/e/start', 'gone', 'POST')).toMatchObject({ kind: 'error', message: NO_AGENT_MESSAGE });
+    expect(upgrade('/exec/e/start', 'gone', 'POST')).toMatchObject({
+      kind: 'error',
+      message: NO_AGENT_MESSAGE,
+    });
     const managed = upgrade('/session', '', 'POST', '1');
     expect(managed.kind === 'forward' && managed.member.nodeName).toBe('node1');
     expect(upgrade('/containers/json', '', 'POST')).toEqual({ kind: 'local' });
