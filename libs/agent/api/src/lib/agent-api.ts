@@ -89,7 +89,14 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
     { platform: options.platform, log },
   );
 
-  const server = createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+  // Half-open connections (as Node's plain HTTP server): a client of a Docker API upgrade closes its side after
+  // stdin (`docker exec -i`, `docker attach`) and still reads the output.
+  const server = createHttpsServer({
+    cert: tls.cert,
+    key: tls.key,
+    minVersion: 'TLSv1.2',
+    allowHalfOpen: true,
+  });
   server.keepAliveTimeout = 5_000;
   router.serve(server);
 

@@ -94,7 +94,8 @@ export class DockerUpgrades {
           this.log.debug(`docker upgrade ${path}: engine ${messageOf(err)}`);
           socket.destroy();
         });
-        engine.on('close', () => socket.destroy());
+        // The engine's end reaches the client through the pipe; `end`, not `destroy`, so what is buffered goes out.
+        engine.on('close', () => socket.end());
         socket.on('close', () => engine.destroy());
       });
       upstream.on('response', (answer: IncomingMessage) => {

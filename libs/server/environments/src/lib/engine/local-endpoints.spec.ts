@@ -202,7 +202,7 @@ describe.runIf(hasDocker)('LocalEndpoints (integration: real docker CLI, engine 
     expect(existsSync(again)).toBe(false);
   });
 
-  it('forwards through an agent environment, signed: version, ps, run -d and logs', async (ctx) => {
+  it('forwards through an agent environment, signed: version, ps, run -d, logs, exec -i and an attached run', async (ctx) => {
     if (!agent) ctx.skip(); // dist/apps/agent not built
     const { dockerHost } = await endpoints.forEnvironment(2);
     expect((await docker(dockerHost, ['version', '--format', '{{.Server.APIVersion}}'])).trim()).toMatch(
@@ -229,6 +229,11 @@ describe.runIf(hasDocker)('LocalEndpoints (integration: real docker CLI, engine 
     for (let i = 0; i < 50 && !(await docker(dockerHost, ['logs', id])).includes('via-agent'); i++)
       await new Promise((r) => setTimeout(r, 100));
     expect(await docker(dockerHost, ['logs', id])).toBe('via-agent\n');
+    // exec with stdin and an attached run: the agent passes the engine's connection upgrade through.
+    expect(await docker(dockerHost, ['exec', '-i', id, 'sh', '-c', 'read x; echo got $x'], 'ping\n')).toBe(
+      'got ping\n',
+    );
+    expect(await docker(dockerHost, ['run', '--rm', '--label', LABEL, IMAGE, 'echo', 'hi'])).toBe('hi\n');
     await docker(dockerHost, ['rm', '-f', id]);
   });
 });
