@@ -22,7 +22,7 @@ import {
   errorMessage,
   openJsonSocket,
 } from '@capstan/portal-data-access';
-import { Alert, Dialog, PageHeader, SearchShortcut, ToastService } from '@capstan/portal-ui';
+import { Dialog, ListPage, ToastService } from '@capstan/portal-ui';
 
 import {
   type ContainerSummary,
@@ -91,20 +91,20 @@ const SORTS: { key: SortKey; label: string }[] = [
  */
 @Component({
   selector: 'cap-containers-page',
-  imports: [
-    Alert,
-    Dialog,
-    NodeFilter,
-    PageHeader,
-    RouterLink,
-    ScrollingModule,
-    SearchShortcut,
-    UnreachableNodes,
-  ],
+  imports: [ListPage, Dialog, NodeFilter, RouterLink, ScrollingModule, UnreachableNodes],
   template: `
-    <cap-page-header title="Containers" [subtitle]="subtitle()">
-      <span class="live muted" data-testid="containers-live">{{ liveLabel() }}</span>
+    <cap-list-page
+      title="Containers"
+      [subtitle]="subtitle()"
+      [error]="loadError()"
+      searchLabel="Search containers"
+      searchPlaceholder="Search name, image, state, IP (press /)"
+      searchTestId="containers-search"
+      [(query)]="query"
+    >
+      <span listActions class="live muted" data-testid="containers-live">{{ liveLabel() }}</span>
       <button
+        listActions
         type="button"
         class="btn"
         data-testid="containers-refresh"
@@ -114,30 +114,18 @@ const SORTS: { key: SortKey; label: string }[] = [
         ↻ Refresh
       </button>
       @if (ctx.canAct(perm.ResourcesCreate)) {
-        <a class="btn btn-primary" routerLink="new" data-testid="container-create">+ Add container</a>
+        <a listActions class="btn btn-primary" routerLink="new" data-testid="container-create"
+          >+ Add container</a
+        >
       }
-    </cap-page-header>
-    <cap-unreachable-nodes what="containers" testId="container-unreachable" [nodes]="unreachable()" />
-
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search containers</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search name, image, state, IP (press /)"
-          capSearchShortcut
-          data-testid="containers-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-      <cap-node-filter testId="containers-node-filter" [nodes]="nodes()" [(value)]="node" />
-      <label class="sort-select">
+      <cap-unreachable-nodes
+        listNotices
+        what="containers"
+        testId="container-unreachable"
+        [nodes]="unreachable()"
+      />
+      <cap-node-filter listFilters testId="containers-node-filter" [nodes]="nodes()" [(value)]="node" />
+      <label listFilters class="sort-select">
         <span class="sr-only">Sort by</span>
         <select class="input" data-testid="containers-sort" (change)="sortBy($any($event.target).value)">
           @for (s of sorts; track s.key) {
@@ -145,202 +133,212 @@ const SORTS: { key: SortKey; label: string }[] = [
           }
         </select>
       </label>
-    </div>
 
-    @if (canBulk()) {
-      <div class="bulk" role="toolbar" aria-label="Actions on the selected containers" data-testid="bulk-bar">
-        <span class="muted" data-testid="selection-count">{{ selectedCount() }} selected</span>
-        @for (a of bulkActions(); track a.action) {
-          <button
-            type="button"
-            class="btn btn-sm"
-            [class.btn-danger]="a.danger && a.action === 'remove'"
-            [attr.data-testid]="'bulk-' + a.action"
-            [disabled]="selectedCount() === 0 || bulkBusy()"
-            (click)="bulk(a)"
-          >
-            {{ a.label }}
-          </button>
-        }
-      </div>
-    }
-
-    @if (bulkResults(); as results) {
-      <section class="results card" data-testid="bulk-results" aria-live="polite">
-        <div class="results-head">
-          <h2>{{ bulkTitle() }}</h2>
-          <button type="button" class="btn btn-sm btn-ghost" (click)="bulkResults.set(null)">Dismiss</button>
-        </div>
-        <ul>
-          @for (item of results; track item.id) {
-            <li [attr.data-testid]="'bulk-item-' + item.name" [class]="'st-' + item.state">
-              <span class="mono">{{ item.name }}</span>
-              <span>{{ itemLabel(item) }}</span>
-            </li>
-          }
-        </ul>
-      </section>
-    }
-
-    <div class="list" role="table" aria-label="Containers" [attr.aria-rowcount]="rows().length + 1">
-      <div class="row head" role="row">
-        <span class="c-check" role="columnheader">
-          <input
-            type="checkbox"
-            aria-label="Select all shown containers"
-            data-testid="select-all"
-            [checked]="allSelected()"
-            [indeterminate]="selectedCount() > 0 && !allSelected()"
-            (change)="toggleAll($any($event.target).checked)"
-          />
-        </span>
-        @for (col of headerCols; track col.cls) {
-          <span role="columnheader" [class]="col.cls" [attr.aria-sort]="ariaSort(col.key)">
-            @if (col.key) {
-              <button
-                type="button"
-                class="sort"
-                [attr.data-testid]="'sort-' + col.key"
-                (click)="sortBy(col.key)"
-              >
-                {{ col.label }}
-                <span aria-hidden="true">{{
-                  sortKey() === col.key ? (sortDir() === 1 ? '▲' : '▼') : ''
-                }}</span>
-              </button>
-            } @else {
-              {{ col.label }}
-            }
-          </span>
-        }
-      </div>
-      <cdk-virtual-scroll-viewport
-        class="viewport"
-        [style.--rows-height]="rows().length * rowHeight + 'px'"
-        [itemSize]="rowHeight"
-        minBufferPx="600"
-        maxBufferPx="1200"
-        data-testid="containers-viewport"
-      >
+      @if (canBulk()) {
         <div
-          *cdkVirtualFor="let row of rows(); trackBy: trackRow; let i = index"
-          class="row"
-          role="row"
-          [class.selected]="selected().has(row.id)"
-          [attr.data-testid]="'container-row-' + row.name"
+          class="bulk"
+          role="toolbar"
+          aria-label="Actions on the selected containers"
+          data-testid="bulk-bar"
         >
-          <span class="c-check" role="cell">
+          <span class="muted" data-testid="selection-count">{{ selectedCount() }} selected</span>
+          @for (a of bulkActions(); track a.action) {
+            <button
+              type="button"
+              class="btn btn-sm"
+              [class.btn-danger]="a.danger && a.action === 'remove'"
+              [attr.data-testid]="'bulk-' + a.action"
+              [disabled]="selectedCount() === 0 || bulkBusy()"
+              (click)="bulk(a)"
+            >
+              {{ a.label }}
+            </button>
+          }
+        </div>
+      }
+
+      @if (bulkResults(); as results) {
+        <section class="results card" data-testid="bulk-results" aria-live="polite">
+          <div class="results-head">
+            <h2>{{ bulkTitle() }}</h2>
+            <button type="button" class="btn btn-sm btn-ghost" (click)="bulkResults.set(null)">
+              Dismiss
+            </button>
+          </div>
+          <ul>
+            @for (item of results; track item.id) {
+              <li [attr.data-testid]="'bulk-item-' + item.name" [class]="'st-' + item.state">
+                <span class="mono">{{ item.name }}</span>
+                <span>{{ itemLabel(item) }}</span>
+              </li>
+            }
+          </ul>
+        </section>
+      }
+
+      <div class="list" role="table" aria-label="Containers" [attr.aria-rowcount]="rows().length + 1">
+        <div class="row head" role="row">
+          <span class="c-check" role="columnheader">
             <input
               type="checkbox"
-              [attr.aria-label]="'Select ' + row.name"
-              [attr.data-testid]="'select-' + row.name"
-              [checked]="selected().has(row.id)"
-              (click)="toggle(row, i, $event)"
+              aria-label="Select all shown containers"
+              data-testid="select-all"
+              [checked]="allSelected()"
+              [indeterminate]="selectedCount() > 0 && !allSelected()"
+              (change)="toggleAll($any($event.target).checked)"
             />
           </span>
-          <span class="c-name" role="cell">
-            <a
-              [href]="row.link"
-              data-nav
-              [attr.data-testid]="'container-link-' + row.name"
-              [title]="row.name"
-              >{{ row.name }}</a
-            >
-            @if (row.node) {
-              <span class="node-tag muted" [attr.data-testid]="'node-' + row.name">{{ row.node }}</span>
-            }
-          </span>
-          <span class="c-state" role="cell">
-            <span [class]="row.badgeClass" [attr.data-testid]="'state-' + row.name">{{ row.state }}</span>
-            @if (row.health) {
-              <span class="health" [class.bad]="row.health === 'unhealthy'" [title]="row.health">♥</span>
-            }
-          </span>
-          <span class="c-quick" role="cell">
-            <a
-              [href]="row.link + '?tab=logs'"
-              data-nav
-              title="Logs"
-              aria-label="Logs"
-              [attr.data-testid]="'quick-logs-' + row.name"
-              >☰</a
-            >
-            <a [href]="row.link + '?tab=inspect'" data-nav title="Inspect" aria-label="Inspect">{{ '{}' }}</a>
-            @if (row.state === 'running') {
-              <a [href]="row.link + '?tab=stats'" data-nav title="Stats" aria-label="Stats">∿</a>
-              @if (canConsole()) {
-                <a
-                  [href]="row.link + '?tab=console'"
-                  data-nav
-                  title="Console"
-                  aria-label="Console"
-                  [attr.data-testid]="'quick-console-' + row.name"
-                  >›_</a
+          @for (col of headerCols; track col.cls) {
+            <span role="columnheader" [class]="col.cls" [attr.aria-sort]="ariaSort(col.key)">
+              @if (col.key) {
+                <button
+                  type="button"
+                  class="sort"
+                  [attr.data-testid]="'sort-' + col.key"
+                  (click)="sortBy(col.key)"
                 >
-              }
-            }
-          </span>
-          <span class="c-image secondary" role="cell" [title]="row.image">{{ row.image }}</span>
-          <span class="c-created secondary" role="cell">{{ row.created }}</span>
-          <span class="c-ports secondary" role="cell" [title]="portsTitle(row)">
-            @for (p of row.ports; track p.label) {
-              @if (p.href) {
-                <a [href]="p.href" target="_blank" rel="noopener">{{ p.label }}</a>
+                  {{ col.label }}
+                  <span aria-hidden="true">{{
+                    sortKey() === col.key ? (sortDir() === 1 ? '▲' : '▼') : ''
+                  }}</span>
+                </button>
               } @else {
-                <span>{{ p.label }}</span>
+                {{ col.label }}
               }
-            }
-          </span>
-          <span class="c-ip secondary" role="cell">{{ row.ip }}</span>
-          <span class="c-owner secondary" role="cell">{{ row.ownership }}</span>
+            </span>
+          }
         </div>
-      </cdk-virtual-scroll-viewport>
-      @if (!loading() && rows().length === 0) {
-        <p class="empty muted" data-testid="containers-empty">
-          {{
-            containers().length ? 'No container matches the search.' : 'No containers in this environment.'
-          }}
-        </p>
-      }
-    </div>
-    <p class="muted count" data-testid="containers-count">
-      {{ rows().length }} of {{ containers().length }} shown
-    </p>
+        <cdk-virtual-scroll-viewport
+          class="viewport"
+          [style.--rows-height]="rows().length * rowHeight + 'px'"
+          [itemSize]="rowHeight"
+          minBufferPx="600"
+          maxBufferPx="1200"
+          data-testid="containers-viewport"
+        >
+          <div
+            *cdkVirtualFor="let row of rows(); trackBy: trackRow; let i = index"
+            class="row"
+            role="row"
+            [class.selected]="selected().has(row.id)"
+            [attr.data-testid]="'container-row-' + row.name"
+          >
+            <span class="c-check" role="cell">
+              <input
+                type="checkbox"
+                [attr.aria-label]="'Select ' + row.name"
+                [attr.data-testid]="'select-' + row.name"
+                [checked]="selected().has(row.id)"
+                (click)="toggle(row, i, $event)"
+              />
+            </span>
+            <span class="c-name" role="cell">
+              <a
+                [href]="row.link"
+                data-nav
+                [attr.data-testid]="'container-link-' + row.name"
+                [title]="row.name"
+                >{{ row.name }}</a
+              >
+              @if (row.node) {
+                <span class="node-tag muted" [attr.data-testid]="'node-' + row.name">{{ row.node }}</span>
+              }
+            </span>
+            <span class="c-state" role="cell">
+              <span [class]="row.badgeClass" [attr.data-testid]="'state-' + row.name">{{ row.state }}</span>
+              @if (row.health) {
+                <span class="health" [class.bad]="row.health === 'unhealthy'" [title]="row.health">♥</span>
+              }
+            </span>
+            <span class="c-quick" role="cell">
+              <a
+                [href]="row.link + '?tab=logs'"
+                data-nav
+                title="Logs"
+                aria-label="Logs"
+                [attr.data-testid]="'quick-logs-' + row.name"
+                >☰</a
+              >
+              <a [href]="row.link + '?tab=inspect'" data-nav title="Inspect" aria-label="Inspect">{{
+                '{}'
+              }}</a>
+              @if (row.state === 'running') {
+                <a [href]="row.link + '?tab=stats'" data-nav title="Stats" aria-label="Stats">∿</a>
+                @if (canConsole()) {
+                  <a
+                    [href]="row.link + '?tab=console'"
+                    data-nav
+                    title="Console"
+                    aria-label="Console"
+                    [attr.data-testid]="'quick-console-' + row.name"
+                    >›_</a
+                  >
+                }
+              }
+            </span>
+            <span class="c-image secondary" role="cell" [title]="row.image">{{ row.image }}</span>
+            <span class="c-created secondary" role="cell">{{ row.created }}</span>
+            <span class="c-ports secondary" role="cell" [title]="portsTitle(row)">
+              @for (p of row.ports; track p.label) {
+                @if (p.href) {
+                  <a [href]="p.href" target="_blank" rel="noopener">{{ p.label }}</a>
+                } @else {
+                  <span>{{ p.label }}</span>
+                }
+              }
+            </span>
+            <span class="c-ip secondary" role="cell">{{ row.ip }}</span>
+            <span class="c-owner secondary" role="cell">{{ row.ownership }}</span>
+          </div>
+        </cdk-virtual-scroll-viewport>
+        @if (!loading() && rows().length === 0) {
+          <p class="empty muted" data-testid="containers-empty">
+            {{
+              containers().length ? 'No container matches the search.' : 'No containers in this environment.'
+            }}
+          </p>
+        }
+      </div>
+      <p class="muted count" data-testid="containers-count">
+        {{ rows().length }} of {{ containers().length }} shown
+      </p>
 
-    @if (removeAsk(); as ask) {
-      <cap-dialog title="Remove containers" testId="remove-dialog" (closed)="removeAsk.set(null)">
-        <p>Remove {{ ask.length }} container{{ ask.length === 1 ? '' : 's' }}? This cannot be undone.</p>
-        <label class="check">
-          <input
-            type="checkbox"
-            data-testid="remove-force"
-            [checked]="removeForce()"
-            (change)="removeForce.set($any($event.target).checked)"
-          />
-          Force (stop running containers first)
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            [checked]="removeVolumes()"
-            (change)="removeVolumes.set($any($event.target).checked)"
-          />
-          Also remove anonymous volumes
-        </label>
-        <div dialog-actions>
-          <button type="button" class="btn" (click)="removeAsk.set(null)">Cancel</button>
-          <button type="button" class="btn btn-danger" data-testid="remove-confirm" (click)="confirmRemove()">
-            Remove
-          </button>
-        </div>
-      </cap-dialog>
-    }
+      @if (removeAsk(); as ask) {
+        <cap-dialog title="Remove containers" testId="remove-dialog" (closed)="removeAsk.set(null)">
+          <p>Remove {{ ask.length }} container{{ ask.length === 1 ? '' : 's' }}? This cannot be undone.</p>
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="remove-force"
+              [checked]="removeForce()"
+              (change)="removeForce.set($any($event.target).checked)"
+            />
+            Force (stop running containers first)
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              [checked]="removeVolumes()"
+              (change)="removeVolumes.set($any($event.target).checked)"
+            />
+            Also remove anonymous volumes
+          </label>
+          <div dialog-actions>
+            <button type="button" class="btn" (click)="removeAsk.set(null)">Cancel</button>
+            <button
+              type="button"
+              class="btn btn-danger"
+              data-testid="remove-confirm"
+              (click)="confirmRemove()"
+            >
+              Remove
+            </button>
+          </div>
+        </cap-dialog>
+      }
+    </cap-list-page>
   `,
   styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 28rem;
-    }
     .sort-select {
       display: none;
     }
