@@ -133,210 +133,196 @@ const SORTS: { key: SortKey; label: string }[] = [
           }
         </select>
       </label>
+    </cap-list-page>
 
-      @if (canBulk()) {
-        <div
-          class="bulk"
-          role="toolbar"
-          aria-label="Actions on the selected containers"
-          data-testid="bulk-bar"
-        >
-          <span class="muted" data-testid="selection-count">{{ selectedCount() }} selected</span>
-          @for (a of bulkActions(); track a.action) {
-            <button
-              type="button"
-              class="btn btn-sm"
-              [class.btn-danger]="a.danger && a.action === 'remove'"
-              [attr.data-testid]="'bulk-' + a.action"
-              [disabled]="selectedCount() === 0 || bulkBusy()"
-              (click)="bulk(a)"
-            >
-              {{ a.label }}
-            </button>
-          }
-        </div>
-      }
-
-      @if (bulkResults(); as results) {
-        <section class="results card" data-testid="bulk-results" aria-live="polite">
-          <div class="results-head">
-            <h2>{{ bulkTitle() }}</h2>
-            <button type="button" class="btn btn-sm btn-ghost" (click)="bulkResults.set(null)">
-              Dismiss
-            </button>
-          </div>
-          <ul>
-            @for (item of results; track item.id) {
-              <li [attr.data-testid]="'bulk-item-' + item.name" [class]="'st-' + item.state">
-                <span class="mono">{{ item.name }}</span>
-                <span>{{ itemLabel(item) }}</span>
-              </li>
-            }
-          </ul>
-        </section>
-      }
-
-      <div class="list" role="table" aria-label="Containers" [attr.aria-rowcount]="rows().length + 1">
-        <div class="row head" role="row">
-          <span class="c-check" role="columnheader">
-            <input
-              type="checkbox"
-              aria-label="Select all shown containers"
-              data-testid="select-all"
-              [checked]="allSelected()"
-              [indeterminate]="selectedCount() > 0 && !allSelected()"
-              (change)="toggleAll($any($event.target).checked)"
-            />
-          </span>
-          @for (col of headerCols; track col.cls) {
-            <span role="columnheader" [class]="col.cls" [attr.aria-sort]="ariaSort(col.key)">
-              @if (col.key) {
-                <button
-                  type="button"
-                  class="sort"
-                  [attr.data-testid]="'sort-' + col.key"
-                  (click)="sortBy(col.key)"
-                >
-                  {{ col.label }}
-                  <span aria-hidden="true">{{
-                    sortKey() === col.key ? (sortDir() === 1 ? '▲' : '▼') : ''
-                  }}</span>
-                </button>
-              } @else {
-                {{ col.label }}
-              }
-            </span>
-          }
-        </div>
-        <cdk-virtual-scroll-viewport
-          class="viewport"
-          [style.--rows-height]="rows().length * rowHeight + 'px'"
-          [itemSize]="rowHeight"
-          minBufferPx="600"
-          maxBufferPx="1200"
-          data-testid="containers-viewport"
-        >
-          <div
-            *cdkVirtualFor="let row of rows(); trackBy: trackRow; let i = index"
-            class="row"
-            role="row"
-            [class.selected]="selection.has(row.id)"
-            [attr.data-testid]="'container-row-' + row.name"
+    @if (canBulk()) {
+      <div class="bulk" role="toolbar" aria-label="Actions on the selected containers" data-testid="bulk-bar">
+        <span class="muted" data-testid="selection-count">{{ selectedCount() }} selected</span>
+        @for (a of bulkActions(); track a.action) {
+          <button
+            type="button"
+            class="btn btn-sm"
+            [class.btn-danger]="a.danger && a.action === 'remove'"
+            [attr.data-testid]="'bulk-' + a.action"
+            [disabled]="selectedCount() === 0 || bulkBusy()"
+            (click)="bulk(a)"
           >
-            <span class="c-check" role="cell">
-              <input
-                type="checkbox"
-                [attr.aria-label]="'Select ' + row.name"
-                [attr.data-testid]="'select-' + row.name"
-                [checked]="selection.has(row.id)"
-                (click)="toggle(row, i, $event)"
-              />
-            </span>
-            <span class="c-name" role="cell">
-              <a
-                [href]="row.link"
-                data-nav
-                [attr.data-testid]="'container-link-' + row.name"
-                [title]="row.name"
-                >{{ row.name }}</a
-              >
-              @if (row.node) {
-                <span class="node-tag muted" [attr.data-testid]="'node-' + row.name">{{ row.node }}</span>
-              }
-            </span>
-            <span class="c-state" role="cell">
-              <span [class]="row.badgeClass" [attr.data-testid]="'state-' + row.name">{{ row.state }}</span>
-              @if (row.health) {
-                <span class="health" [class.bad]="row.health === 'unhealthy'" [title]="row.health">♥</span>
-              }
-            </span>
-            <span class="c-quick" role="cell">
-              <a
-                [href]="row.link + '?tab=logs'"
-                data-nav
-                title="Logs"
-                aria-label="Logs"
-                [attr.data-testid]="'quick-logs-' + row.name"
-                >☰</a
-              >
-              <a [href]="row.link + '?tab=inspect'" data-nav title="Inspect" aria-label="Inspect">{{
-                '{}'
-              }}</a>
-              @if (row.state === 'running') {
-                <a [href]="row.link + '?tab=stats'" data-nav title="Stats" aria-label="Stats">∿</a>
-                @if (canConsole()) {
-                  <a
-                    [href]="row.link + '?tab=console'"
-                    data-nav
-                    title="Console"
-                    aria-label="Console"
-                    [attr.data-testid]="'quick-console-' + row.name"
-                    >›_</a
-                  >
-                }
-              }
-            </span>
-            <span class="c-image secondary" role="cell" [title]="row.image">{{ row.image }}</span>
-            <span class="c-created secondary" role="cell">{{ row.created }}</span>
-            <span class="c-ports secondary" role="cell" [title]="portsTitle(row)">
-              @for (p of row.ports; track p.label) {
-                @if (p.href) {
-                  <a [href]="p.href" target="_blank" rel="noopener">{{ p.label }}</a>
-                } @else {
-                  <span>{{ p.label }}</span>
-                }
-              }
-            </span>
-            <span class="c-ip secondary" role="cell">{{ row.ip }}</span>
-            <span class="c-owner secondary" role="cell">{{ row.ownership }}</span>
-          </div>
-        </cdk-virtual-scroll-viewport>
-        @if (!loading() && rows().length === 0) {
-          <p class="empty muted" data-testid="containers-empty">
-            {{
-              containers().length ? 'No container matches the search.' : 'No containers in this environment.'
-            }}
-          </p>
+            {{ a.label }}
+          </button>
         }
       </div>
-      <p class="muted count" data-testid="containers-count">
-        {{ rows().length }} of {{ containers().length }} shown
-      </p>
+    }
 
-      @if (removeAsk(); as ask) {
-        <cap-dialog title="Remove containers" testId="remove-dialog" (closed)="removeAsk.set(null)">
-          <p>Remove {{ ask.length }} container{{ ask.length === 1 ? '' : 's' }}? This cannot be undone.</p>
-          <label class="check">
+    @if (bulkResults(); as results) {
+      <section class="results card" data-testid="bulk-results" aria-live="polite">
+        <div class="results-head">
+          <h2>{{ bulkTitle() }}</h2>
+          <button type="button" class="btn btn-sm btn-ghost" (click)="bulkResults.set(null)">Dismiss</button>
+        </div>
+        <ul>
+          @for (item of results; track item.id) {
+            <li [attr.data-testid]="'bulk-item-' + item.name" [class]="'st-' + item.state">
+              <span class="mono">{{ item.name }}</span>
+              <span>{{ itemLabel(item) }}</span>
+            </li>
+          }
+        </ul>
+      </section>
+    }
+
+    <div class="list" role="table" aria-label="Containers" [attr.aria-rowcount]="rows().length + 1">
+      <div class="row head" role="row">
+        <span class="c-check" role="columnheader">
+          <input
+            type="checkbox"
+            aria-label="Select all shown containers"
+            data-testid="select-all"
+            [checked]="allSelected()"
+            [indeterminate]="selectedCount() > 0 && !allSelected()"
+            (change)="toggleAll($any($event.target).checked)"
+          />
+        </span>
+        @for (col of headerCols; track col.cls) {
+          <span role="columnheader" [class]="col.cls" [attr.aria-sort]="ariaSort(col.key)">
+            @if (col.key) {
+              <button
+                type="button"
+                class="sort"
+                [attr.data-testid]="'sort-' + col.key"
+                (click)="sortBy(col.key)"
+              >
+                {{ col.label }}
+                <span aria-hidden="true">{{
+                  sortKey() === col.key ? (sortDir() === 1 ? '▲' : '▼') : ''
+                }}</span>
+              </button>
+            } @else {
+              {{ col.label }}
+            }
+          </span>
+        }
+      </div>
+      <cdk-virtual-scroll-viewport
+        class="viewport"
+        [style.--rows-height]="rows().length * rowHeight + 'px'"
+        [itemSize]="rowHeight"
+        minBufferPx="600"
+        maxBufferPx="1200"
+        data-testid="containers-viewport"
+      >
+        <div
+          *cdkVirtualFor="let row of rows(); trackBy: trackRow; let i = index"
+          class="row"
+          role="row"
+          [class.selected]="selection.has(row.id)"
+          [attr.data-testid]="'container-row-' + row.name"
+        >
+          <span class="c-check" role="cell">
             <input
               type="checkbox"
-              data-testid="remove-force"
-              [checked]="removeForce()"
-              (change)="removeForce.set($any($event.target).checked)"
+              [attr.aria-label]="'Select ' + row.name"
+              [attr.data-testid]="'select-' + row.name"
+              [checked]="selection.has(row.id)"
+              (click)="toggle(row, i, $event)"
             />
-            Force (stop running containers first)
-          </label>
-          <label class="check">
-            <input
-              type="checkbox"
-              [checked]="removeVolumes()"
-              (change)="removeVolumes.set($any($event.target).checked)"
-            />
-            Also remove anonymous volumes
-          </label>
-          <div dialog-actions>
-            <button type="button" class="btn" (click)="removeAsk.set(null)">Cancel</button>
-            <button
-              type="button"
-              class="btn btn-danger"
-              data-testid="remove-confirm"
-              (click)="confirmRemove()"
+          </span>
+          <span class="c-name" role="cell">
+            <a
+              [href]="row.link"
+              data-nav
+              [attr.data-testid]="'container-link-' + row.name"
+              [title]="row.name"
+              >{{ row.name }}</a
             >
-              Remove
-            </button>
-          </div>
-        </cap-dialog>
+            @if (row.node) {
+              <span class="node-tag muted" [attr.data-testid]="'node-' + row.name">{{ row.node }}</span>
+            }
+          </span>
+          <span class="c-state" role="cell">
+            <span [class]="row.badgeClass" [attr.data-testid]="'state-' + row.name">{{ row.state }}</span>
+            @if (row.health) {
+              <span class="health" [class.bad]="row.health === 'unhealthy'" [title]="row.health">♥</span>
+            }
+          </span>
+          <span class="c-quick" role="cell">
+            <a
+              [href]="row.link + '?tab=logs'"
+              data-nav
+              title="Logs"
+              aria-label="Logs"
+              [attr.data-testid]="'quick-logs-' + row.name"
+              >☰</a
+            >
+            <a [href]="row.link + '?tab=inspect'" data-nav title="Inspect" aria-label="Inspect">{{ '{}' }}</a>
+            @if (row.state === 'running') {
+              <a [href]="row.link + '?tab=stats'" data-nav title="Stats" aria-label="Stats">∿</a>
+              @if (canConsole()) {
+                <a
+                  [href]="row.link + '?tab=console'"
+                  data-nav
+                  title="Console"
+                  aria-label="Console"
+                  [attr.data-testid]="'quick-console-' + row.name"
+                  >›_</a
+                >
+              }
+            }
+          </span>
+          <span class="c-image secondary" role="cell" [title]="row.image">{{ row.image }}</span>
+          <span class="c-created secondary" role="cell">{{ row.created }}</span>
+          <span class="c-ports secondary" role="cell" [title]="portsTitle(row)">
+            @for (p of row.ports; track p.label) {
+              @if (p.href) {
+                <a [href]="p.href" target="_blank" rel="noopener">{{ p.label }}</a>
+              } @else {
+                <span>{{ p.label }}</span>
+              }
+            }
+          </span>
+          <span class="c-ip secondary" role="cell">{{ row.ip }}</span>
+          <span class="c-owner secondary" role="cell">{{ row.ownership }}</span>
+        </div>
+      </cdk-virtual-scroll-viewport>
+      @if (!loading() && rows().length === 0) {
+        <p class="empty muted" data-testid="containers-empty">
+          {{
+            containers().length ? 'No container matches the search.' : 'No containers in this environment.'
+          }}
+        </p>
       }
-    </cap-list-page>
+    </div>
+    <p class="muted count" data-testid="containers-count">
+      {{ rows().length }} of {{ containers().length }} shown
+    </p>
+
+    @if (removeAsk(); as ask) {
+      <cap-dialog title="Remove containers" testId="remove-dialog" (closed)="removeAsk.set(null)">
+        <p>Remove {{ ask.length }} container{{ ask.length === 1 ? '' : 's' }}? This cannot be undone.</p>
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="remove-force"
+            [checked]="removeForce()"
+            (change)="removeForce.set($any($event.target).checked)"
+          />
+          Force (stop running containers first)
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            [checked]="removeVolumes()"
+            (change)="removeVolumes.set($any($event.target).checked)"
+          />
+          Also remove anonymous volumes
+        </label>
+        <div dialog-actions>
+          <button type="button" class="btn" (click)="removeAsk.set(null)">Cancel</button>
+          <button type="button" class="btn btn-danger" data-testid="remove-confirm" (click)="confirmRemove()">
+            Remove
+          </button>
+        </div>
+      </cap-dialog>
+    }
   `,
   styles: `
     .sort-select {
