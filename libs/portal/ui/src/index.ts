@@ -1,6 +1,7 @@
 export { AppShell, type NavItem, type ShellTheme } from './lib/shell/app-shell';
 export {
   DataTable,
+  compareCells,
   CellDef,
   type TableColumn,
   type PageRequest,

@@ -44,122 +44,122 @@ export function roleLabel(role: number): string {
       >
         + Add user
       </button>
-
-      <cap-data-table
-        caption="Users"
-        [columns]="columns"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        emptyMessage="No users."
-      >
-        <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
-          <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-          <div class="row-actions">
-            <button
-              type="button"
-              class="btn-link"
-              [attr.data-testid]="'user-edit-' + row.Username"
-              (click)="open({ kind: 'role', user: row })"
-            >
-              Change role
-            </button>
-            <button
-              type="button"
-              class="btn-link"
-              [attr.data-testid]="'user-reset-' + row.Username"
-              (click)="open({ kind: 'password', user: row })"
-            >
-              Reset password
-            </button>
-            @if (row.Id !== session.user()?.Id) {
-              <button
-                type="button"
-                class="btn-link danger"
-                [attr.data-testid]="'user-delete-' + row.Username"
-                (click)="remove(row)"
-              >
-                Delete
-              </button>
-            }
-          </div>
-        </ng-template>
-      </cap-data-table>
-
-      @if (dialog(); as d) {
-        <cap-dialog
-          [title]="
-            d.kind === 'create'
-              ? 'Add a user'
-              : d.kind === 'role'
-                ? 'Change the role of ' + d.user.Username
-                : 'Reset the password of ' + d.user.Username
-          "
-          testId="user-dialog"
-          (closed)="close()"
-        >
-          <form id="user-form" novalidate (submit)="save($event)">
-            @if (formError(); as message) {
-              <cap-alert kind="error">{{ message }}</cap-alert>
-            }
-            @if (d.kind === 'create') {
-              <cap-form-field label="Username" [required]="true" [error]="shown('username')">
-                <input
-                  capControl
-                  class="input"
-                  name="username"
-                  autocomplete="off"
-                  data-testid="user-username"
-                  [value]="username()"
-                  (input)="username.set($any($event.target).value)"
-                />
-              </cap-form-field>
-            }
-            @if (d.kind !== 'role') {
-              <cap-form-field
-                [label]="d.kind === 'create' ? 'Password' : 'New password'"
-                [required]="true"
-                [error]="shown('password')"
-              >
-                <input
-                  capControl
-                  class="input"
-                  type="password"
-                  name="password"
-                  autocomplete="new-password"
-                  data-testid="user-password"
-                  [value]="password()"
-                  (input)="password.set($any($event.target).value)"
-                />
-              </cap-form-field>
-            }
-            @if (d.kind !== 'password') {
-              <cap-form-field label="Role">
-                <select
-                  capControl
-                  class="input"
-                  name="role"
-                  data-testid="user-role"
-                  (change)="role.set(+$any($event.target).value)"
-                >
-                  <option [value]="2" [selected]="role() === 2">Standard user</option>
-                  <option [value]="1" [selected]="role() === 1">Administrator</option>
-                </select>
-              </cap-form-field>
-            }
-          </form>
-          <cap-form-dialog-actions
-            dialog-actions
-            formId="user-form"
-            testId="user-save"
-            [busy]="busy()"
-            (cancelled)="close()"
-          />
-        </cap-dialog>
-      }
     </cap-list-page>
+
+    <cap-data-table
+      caption="Users"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No users."
+    >
+      <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
+        <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
+          <button
+            type="button"
+            class="btn-link"
+            [attr.data-testid]="'user-edit-' + row.Username"
+            (click)="open({ kind: 'role', user: row })"
+          >
+            Change role
+          </button>
+          <button
+            type="button"
+            class="btn-link"
+            [attr.data-testid]="'user-reset-' + row.Username"
+            (click)="open({ kind: 'password', user: row })"
+          >
+            Reset password
+          </button>
+          @if (row.Id !== session.user()?.Id) {
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'user-delete-' + row.Username"
+              (click)="remove(row)"
+            >
+              Delete
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
+
+    @if (dialog(); as d) {
+      <cap-dialog
+        [title]="
+          d.kind === 'create'
+            ? 'Add a user'
+            : d.kind === 'role'
+              ? 'Change the role of ' + d.user.Username
+              : 'Reset the password of ' + d.user.Username
+        "
+        testId="user-dialog"
+        (closed)="close()"
+      >
+        <form id="user-form" novalidate (submit)="save($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          @if (d.kind === 'create') {
+            <cap-form-field label="Username" [required]="true" [error]="shown('username')">
+              <input
+                capControl
+                class="input"
+                name="username"
+                autocomplete="off"
+                data-testid="user-username"
+                [value]="username()"
+                (input)="username.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          }
+          @if (d.kind !== 'role') {
+            <cap-form-field
+              [label]="d.kind === 'create' ? 'Password' : 'New password'"
+              [required]="true"
+              [error]="shown('password')"
+            >
+              <input
+                capControl
+                class="input"
+                type="password"
+                name="password"
+                autocomplete="new-password"
+                data-testid="user-password"
+                [value]="password()"
+                (input)="password.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          }
+          @if (d.kind !== 'password') {
+            <cap-form-field label="Role">
+              <select
+                capControl
+                class="input"
+                name="role"
+                data-testid="user-role"
+                (change)="role.set(+$any($event.target).value)"
+              >
+                <option [value]="2" [selected]="role() === 2">Standard user</option>
+                <option [value]="1" [selected]="role() === 1">Administrator</option>
+              </select>
+            </cap-form-field>
+          }
+        </form>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="user-form"
+          testId="user-save"
+          [busy]="busy()"
+          (cancelled)="close()"
+        />
+      </cap-dialog>
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
