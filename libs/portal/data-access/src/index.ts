@@ -40,8 +40,6 @@ export {
   connectionKind,
   engineLabel,
   environmentTypeLabel,
-  exactTime,
-  timeAgo,
   type ConnectionKind,
 } from './lib/environments/environment-labels';
 export { AuthApi } from './lib/services/auth-api.service';

@@ -19,6 +19,7 @@ import {
   PageHeader,
   SearchShortcut,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 type LogRow = AuthLog | ActivityLog;
@@ -30,12 +31,8 @@ export function toUnixSeconds(local: string): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
-export function formatTimestamp(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleString();
-}
-
 const AUTH_COLUMNS: TableColumn<LogRow>[] = [
-  { key: 'timestamp', label: 'Time', value: (r) => formatTimestamp(r.timestamp) },
+  { key: 'timestamp', label: 'Time', value: (r) => formatTime(r.timestamp, { seconds: true }) },
   { key: 'username', label: 'User' },
   { key: 'type', label: 'Result' },
   { key: 'context', label: 'Method', secondary: true },
@@ -43,7 +40,7 @@ const AUTH_COLUMNS: TableColumn<LogRow>[] = [
 ];
 
 const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
-  { key: 'timestamp', label: 'Time', value: (r) => formatTimestamp(r.timestamp) },
+  { key: 'timestamp', label: 'Time', value: (r) => formatTime(r.timestamp, { seconds: true }) },
   { key: 'username', label: 'User' },
   { key: 'action', label: 'Action' },
   { key: 'status', label: 'Status' },

@@ -21,14 +21,13 @@ import {
   errorMessage,
   openJsonSocket,
 } from '@capstan/portal-data-access';
-import { Alert, Dialog, PageHeader, SearchShortcut, ToastService } from '@capstan/portal-ui';
+import { Alert, Dialog, PageHeader, SearchShortcut, ToastService, formatTime } from '@capstan/portal-ui';
 
 import {
   type ContainerSummary,
   OWNERSHIP_LABELS,
   containerIp,
   containerName,
-  formatUnix,
   healthOf,
   ownershipOf,
   stateBadge,
@@ -594,7 +593,7 @@ export class ContainersPage {
         ports,
         link: base + c.Id,
         badgeClass: `badge badge-${stateBadge(c.State)}`,
-        created: formatUnix(c.Created),
+        created: formatTime(c.Created),
         haystack:
           `${name} ${c.Image} ${c.State} ${c.Status} ${ip} ${c.Id.slice(0, 12)} ${ownership} ${agentNode(c)}`.toLowerCase(),
       };

@@ -151,14 +151,6 @@ export function healthOf(status: string): string | null {
   return m ? m[1].replace('health: ', '') : null;
 }
 
-/** Unix seconds → "2026-11-23 02:15". */
-export function formatUnix(seconds: number): string {
-  if (!seconds) return '—';
-  const d = new Date(seconds * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
 /** Splits a shell-like command line into argv: quotes ('…' and "…") and backslash escapes. */
 export function splitCommand(line: string): string[] {
   const out: string[] = [];

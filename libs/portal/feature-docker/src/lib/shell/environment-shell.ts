@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -14,7 +13,7 @@ import {
 } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { DockerApi } from '@capstan/portal-data-access';
-import { Alert, Spinner } from '@capstan/portal-ui';
+import { Alert, Spinner, TimePipe } from '@capstan/portal-ui';
 
 import { nodeList } from '../swarm/node-column';
 import { ENV_STATUS_UP, EnvironmentContext } from './environment-context';
@@ -75,7 +74,7 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
  */
 @Component({
   selector: 'cap-environment-shell',
-  imports: [Alert, DatePipe, RouterLink, RouterLinkActive, RouterOutlet, Spinner],
+  imports: [Alert, RouterLink, RouterLinkActive, RouterOutlet, Spinner, TimePipe],
   providers: [EnvironmentContext],
   template: `
     <header class="env-header">
@@ -130,7 +129,7 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
     }
     @if (ctx.snapshotTime(); as time) {
       <cap-alert kind="warning" testId="snapshot-banner">
-        Environment unreachable — showing the snapshot of {{ time | date: 'medium' }}, read-only.
+        Environment unreachable — showing the snapshot of {{ time | capTime }}, read-only.
       </cap-alert>
     }
     @if (ctx.snapshotUnreachable().length > 0) {

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { DockerApi, errorMessage, formatTime, timeValue } from '@capstan/portal-data-access';
+import { DockerApi, errorMessage, timeValue } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
@@ -12,6 +12,7 @@ import {
   SearchShortcut,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { canManage } from '../resources/shared/permissions';

@@ -17,7 +17,6 @@ import {
   SessionStore,
   type PortainerDecoration,
   errorMessage,
-  formatTime,
   timeValue,
 } from '@capstan/portal-data-access';
 import {
@@ -33,6 +32,7 @@ import {
   SearchShortcut,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';

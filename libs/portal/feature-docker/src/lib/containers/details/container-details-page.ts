@@ -18,12 +18,11 @@ import {
   errorMessage,
   openJsonSocket,
 } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, Spinner, ToastService } from '@capstan/portal-ui';
+import { Alert, ConfirmService, Spinner, ToastService, formatTime } from '@capstan/portal-ui';
 
 import {
   type ContainerInspect,
   OWNERSHIP_LABELS,
-  formatUnix,
   ownershipOf,
   shortId,
   stateBadge,
@@ -288,7 +287,7 @@ export class ContainerDetailsPage {
   protected readonly badge = computed(() => stateBadge(this.container()?.State.Status ?? ''));
   protected readonly created = computed(() => {
     const c = this.container();
-    return c ? formatUnix(Date.parse(c.Created) / 1000) : '';
+    return c ? formatTime(c.Created) : '';
   });
   protected readonly ip = computed(() => {
     const nets = this.container()?.NetworkSettings.Networks ?? {};

@@ -8,7 +8,6 @@ import {
   type ImageRow,
   errorMessage,
   formatBytes,
-  formatTime,
   imageUsage,
   isImageReference,
   shortId,
@@ -26,6 +25,7 @@ import {
   SearchShortcut,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';

@@ -5,7 +5,6 @@ import {
   type DockerContainerSummary,
   type DockerNetwork,
   errorMessage,
-  formatTime,
   isIpv4,
   isSystemNetwork,
 } from '@capstan/portal-data-access';
@@ -20,6 +19,7 @@ import {
   Spinner,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';

@@ -12,7 +12,6 @@ import {
   type VolumeRow,
   errorMessage,
   formatBytes,
-  formatTime,
   timeValue,
   volumeCreateBody,
   volumeFormErrors,
@@ -31,6 +30,7 @@ import {
   SearchShortcut,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
