@@ -551,13 +551,7 @@ export class ContainersPage {
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private loadSeq = 0;
 
-  private readonly publishHost = computed(() => {
-    const env = this.ctx.env();
-    if (env?.PublicURL) return env.PublicURL.replace(/^\w+:\/\//, '').replace(/[:/].*$/, '');
-    const url = env?.URL ?? '';
-    if (/^tcp:\/\//.test(url)) return url.replace(/^tcp:\/\//, '').replace(/:.*$/, '');
-    return globalThis.location?.hostname ?? 'localhost';
-  });
+  private readonly publishHost = this.ctx.publishHost;
 
   private readonly allRows = computed<Row[]>(() => {
     const host = this.publishHost();
