@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestContext } from '@capstan/server-core';
 import { AuditService } from './audit.service';
+import { describeActivity } from './describe-activity';
 import { payloadText, redactPath } from './redact';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -25,6 +26,8 @@ export class ActivityRecorder {
     const user = ctx?.user;
     const env = ENVIRONMENT_IN_PATH.exec(path);
     const json = (request.headers['content-type'] ?? '').includes('json');
+    const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+    const body = json ? request.body : undefined;
     this.audit.recordActivity(
       {
         userId: user?.id ?? null,
@@ -34,6 +37,13 @@ export class ActivityRecorder {
         environmentId: env ? Number(env[1]) : null,
         status: reply.statusCode,
         payload: json ? payloadText(request.body) : '',
+        description: describeActivity({
+          method: request.method,
+          path,
+          query,
+          body,
+          target: ctx?.activityTarget,
+        }),
       },
       ctx?.requestId ?? '',
     );

@@ -10,6 +10,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  setActivityTarget,
 } from '@capstan/server-core';
 import { accessLabelNames, canUpdate, ControlIndex, type Caller, type Labels } from './access-control';
 import { ResourceControlEntity } from './entities/resource-control.entity';
@@ -153,6 +154,7 @@ export class ResourceControlsService {
 
   /** `POST /api/resource_controls` (administrators). */
   async create(input: CreateControlInput): Promise<ResourceControlBody> {
+    setActivityTarget(activityTarget(input.Type, input.ResourceID));
     const ownership = await this.checkOwnership(input);
     const environmentId = input.EndpointID ?? null;
     if (environmentId !== null) {
@@ -255,6 +257,7 @@ export class ResourceControlsService {
         `No resource control ${id}`,
       );
     }
+    setActivityTarget(activityTarget(entity.type, entity.resourceId));
     return entity;
   }
 
@@ -349,4 +352,11 @@ function parseArray<T>(json: string): T[] {
   } catch {
     return [];
   }
+}
+
+/** "container 3f2a1b9c0d12", "custom template 4": what a control's activity-log entry says it was about. */
+export function activityTarget(type: ResourceControlType, resourceId: string): string {
+  const kind = (ResourceControlType[type] ?? 'resource').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const id = /^[0-9a-f]{64}$/.test(resourceId) ? resourceId.slice(0, 12) : resourceId;
+  return `${kind} ${id}`;
 }
