@@ -61,6 +61,7 @@ export {
   permissionGuard,
   NOT_ALLOWED_PATH,
 } from './lib/session/guards';
+export { DEFAULT_MIN_PASSWORD_LENGTH, passwordMinLength } from './lib/session/password-rule';
 // Test helpers (a fake fetch for the generated client). Tree-shaken out of the app: only specs use them.
 export {
   FakeApi,
