@@ -19,4 +19,5 @@ export { PageHeader } from './lib/layout/page-header';
 export { EmptyState } from './lib/layout/empty-state';
 export { Spinner } from './lib/layout/spinner';
 export { StatusPage, type StatusPageKind } from './lib/layout/status-page';
+export { ImageRef, imageRefParts } from './lib/layout/image-ref';
 export { Clock, RelativeTime, TimePipe, formatTime, timeAgo, toDate, type TimeValue } from './lib/time/time';

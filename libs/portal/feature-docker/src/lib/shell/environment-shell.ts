@@ -57,8 +57,8 @@ export interface EnvironmentSectionGroup {
 }
 
 /**
- * Scrolls `nav` sideways so that `link` is in view, centred when it can be (phones, where the nav is one scrolling
- * row); nothing when the nav does not scroll.
+ * Scrolls `nav` sideways so that `link` is in view, centred when it can be, should the nav ever scroll; nothing
+ * when it does not (the tabs wrap at every width).
  */
 export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
   if (nav.scrollWidth <= nav.clientWidth) return;
@@ -171,11 +171,10 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
       font-size: 0.88rem;
     }
     /*
-     * Wide screens: the tabs wrap, a group at a time (a group wider than the row wraps inside), and every row of
-     * tabs gets its own full-width rule — drawn by the nav's background every --tab-h, the height of a tab row.
-     * Every group has a divider in the --sep of room before it; the groups' row starts --sep left of the nav, which
-     * clips it, so a group that begins a row shows none.
-     * Phones (≤ 768 px): one row that scrolls sideways; the active tab is scrolled into view.
+     * The tabs wrap, a group at a time (a group wider than the row wraps inside), and every row of tabs gets its
+     * own full-width rule — drawn by the nav's background every --tab-h, the height of a tab row. Every group has a
+     * divider in the --sep of room before it; the groups' row starts --sep left of the nav, which clips it, so a
+     * group that begins a row shows none. Phones too: a row that scrolled sideways hid most sections.
      */
     .env-nav {
       --tab-h: 2.5rem;
@@ -228,14 +227,8 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
       box-shadow: inset 0 -2px var(--accent);
     }
     @media (max-width: 768px) {
-      .env-nav-groups,
-      .env-nav-group {
-        flex-wrap: nowrap;
-      }
-      .env-nav {
-        overflow-x: auto;
-        scrollbar-width: thin;
-        background-attachment: local;
+      .env-nav a {
+        padding: 0 0.5rem;
       }
     }
   `,

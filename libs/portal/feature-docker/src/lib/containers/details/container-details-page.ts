@@ -18,7 +18,7 @@ import {
   errorMessage,
   openJsonSocket,
 } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, Spinner, ToastService, formatTime } from '@capstan/portal-ui';
+import { Alert, ConfirmService, ImageRef, Spinner, ToastService, formatTime } from '@capstan/portal-ui';
 
 import {
   type ContainerInspect,
@@ -77,6 +77,7 @@ const PENDING_LABEL: Record<ContainerAction, string> = {
     ContainerProcesses,
     ContainerStats,
     ContainerSummaryView,
+    ImageRef,
     RouterLink,
     Spinner,
   ],
@@ -99,7 +100,7 @@ const PENDING_LABEL: Record<ContainerAction, string> = {
         <dl class="facts">
           <div>
             <dt>Image</dt>
-            <dd class="mono">{{ c.Config.Image }}</dd>
+            <dd><cap-image-ref [ref]="c.Config.Image" /></dd>
           </div>
           <div>
             <dt>Id</dt>

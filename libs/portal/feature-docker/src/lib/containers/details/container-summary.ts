@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { RelativeTime, formatTime } from '@capstan/portal-ui';
+import { ImageRef, RelativeTime, formatTime } from '@capstan/portal-ui';
 
 import { type ContainerInspect, joinCommand } from '../../shared/docker-models';
 
@@ -64,7 +64,7 @@ export function restartPolicyLabel(
  */
 @Component({
   selector: 'cap-container-summary',
-  imports: [RelativeTime],
+  imports: [ImageRef, RelativeTime],
   template: `
     @let c = data();
     <div class="grid" data-testid="container-summary">
@@ -119,7 +119,7 @@ export function restartPolicyLabel(
         <h3 id="sum-command">Command</h3>
         <dl class="facts">
           <dt>Image</dt>
-          <dd class="mono">{{ c.Config.Image }}</dd>
+          <dd><cap-image-ref [ref]="c.Config.Image" /></dd>
           <dt>Command</dt>
           <dd class="mono" data-testid="summary-command">{{ command() || '—' }}</dd>
           <dt>Entrypoint</dt>

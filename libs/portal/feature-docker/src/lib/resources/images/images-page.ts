@@ -26,6 +26,7 @@ import {
   ToastService,
   type TableColumn,
   formatTime,
+  ImageRef,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -57,6 +58,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
 @Component({
   selector: 'cap-images-page',
   imports: [
+    ImageRef,
     NodeFilter,
     UnreachableNodes,
     Alert,
@@ -147,7 +149,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
         >
           @if (row.tags.length) {
             @for (t of row.tags; track $index) {
-              <span class="mono tag">{{ t }}</span>
+              <cap-image-ref class="tag" [ref]="t" />
             }
           } @else {
             <span class="muted mono">&lt;none&gt;</span>
