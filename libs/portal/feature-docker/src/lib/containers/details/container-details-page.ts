@@ -297,11 +297,12 @@ const PENDING_LABEL: Record<ContainerAction, string> = {
       margin: 0 0 0.5rem;
       font-size: 0.95rem;
     }
+    /* The tabs wrap on a phone rather than scroll out of sight. */
     .tabs {
       display: flex;
+      flex-wrap: wrap;
       gap: 0.25rem;
       border-bottom: 1px solid var(--border);
-      overflow-x: auto;
       margin-bottom: 1rem;
     }
     .tabs button {
