@@ -240,10 +240,13 @@ test.describe('what a new user tripped over', () => {
     await expect(page.getByTestId(`env-snapshot-${envName}`)).toContainText(
       /Snapshot (just now|\d+ min ago)/,
     );
-    const top = await page
-      .getByTestId(`env-card-${envName}`)
-      .evaluate((el) => el.getBoundingClientRect().top);
-    expect(top, 'first environment card below the fold').toBeLessThan(844);
+    // The card's counts, not only its top edge, are in the first screen; the status card comes after.
+    const bottom = await page
+      .getByTestId(`env-counts-${envName}`)
+      .evaluate((el) => el.getBoundingClientRect().bottom);
+    expect(bottom, "the first card's counts are below the fold").toBeLessThan(844);
+    const status = await page.getByTestId('system-status').evaluate((el) => el.getBoundingClientRect().top);
+    expect(status).toBeGreaterThan(bottom);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await shot(page, '07-home-phone', false);
     await page.context().close();
