@@ -240,7 +240,9 @@ export function restartPolicyLabel(
       gap: 0.75rem;
       margin-bottom: 1rem;
     }
+    /* Not the global .card: the grid spaces these, and a sibling's top margin would shift its row. */
     .card {
+      margin: 0;
       min-width: 0;
       padding: 0.75rem 1rem;
       border: 1px solid var(--border);
