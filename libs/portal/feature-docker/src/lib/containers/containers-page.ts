@@ -22,14 +22,13 @@ import {
   errorMessage,
   openJsonSocket,
 } from '@capstan/portal-data-access';
-import { Dialog, ListPage, Selection, ToastService, compareCells } from '@capstan/portal-ui';
+import { Dialog, ListPage, Selection, ToastService, compareCells, formatTime } from '@capstan/portal-ui';
 
 import {
   type ContainerSummary,
   OWNERSHIP_LABELS,
   containerIp,
   containerName,
-  formatUnix,
   healthOf,
   ownershipOf,
   stateBadge,
@@ -538,13 +537,7 @@ export class ContainersPage {
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private loadSeq = 0;
 
-  private readonly publishHost = computed(() => {
-    const env = this.ctx.env();
-    if (env?.PublicURL) return env.PublicURL.replace(/^\w+:\/\//, '').replace(/[:/].*$/, '');
-    const url = env?.URL ?? '';
-    if (/^tcp:\/\//.test(url)) return url.replace(/^tcp:\/\//, '').replace(/:.*$/, '');
-    return globalThis.location?.hostname ?? 'localhost';
-  });
+  private readonly publishHost = this.ctx.publishHost;
 
   private readonly allRows = computed<Row[]>(() => {
     const host = this.publishHost();
@@ -580,7 +573,7 @@ export class ContainersPage {
         ports,
         link: base + c.Id,
         badgeClass: `badge badge-${stateBadge(c.State)}`,
-        created: formatUnix(c.Created),
+        created: formatTime(c.Created),
         haystack:
           `${name} ${c.Image} ${c.State} ${c.Status} ${ip} ${c.Id.slice(0, 12)} ${ownership} ${agentNode(c)}`.toLowerCase(),
       };

@@ -1,13 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import {
-  SwarmApi,
-  type SwarmObjectKind,
-  errorMessage,
-  formatTime,
-  timeValue,
-} from '@capstan/portal-data-access';
+import { SwarmApi, type SwarmObjectKind, errorMessage, timeValue } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
@@ -17,6 +11,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { canManage } from '../resources/shared/permissions';

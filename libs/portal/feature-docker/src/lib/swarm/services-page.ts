@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { SwarmApi, errorMessage, formatTime, timeValue } from '@capstan/portal-data-access';
+import { SwarmApi, errorMessage, timeValue } from '@capstan/portal-data-access';
 import {
   CellDef,
   ConfirmService,
@@ -9,6 +9,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { ownershipLabel } from '../resources/shared/ownership';

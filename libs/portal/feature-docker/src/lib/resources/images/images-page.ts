@@ -7,7 +7,6 @@ import {
   type ImageRow,
   errorMessage,
   formatBytes,
-  formatTime,
   imageUsage,
   isImageReference,
   shortId,
@@ -24,6 +23,8 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  formatTime,
+  ImageRef,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -56,6 +57,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
   selector: 'cap-images-page',
   imports: [
     ListPage,
+    ImageRef,
     NodeFilter,
     UnreachableNodes,
     Alert,
@@ -141,7 +143,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
         >
           @if (row.tags.length) {
             @for (t of row.tags; track $index) {
-              <span class="mono tag">{{ t }}</span>
+              <cap-image-ref class="tag" [ref]="t" />
             }
           } @else {
             <span class="muted mono">&lt;none&gt;</span>

@@ -11,7 +11,6 @@ import {
   type VolumeRow,
   errorMessage,
   formatBytes,
-  formatTime,
   timeValue,
   volumeCreateBody,
   volumeFormErrors,
@@ -29,6 +28,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
