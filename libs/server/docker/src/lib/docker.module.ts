@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@capstan/server-auth';
-import { EnvironmentsModule } from '@capstan/server-environments';
+import { EngineConnections, EnvironmentsModule } from '@capstan/server-environments';
 import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
@@ -23,7 +23,12 @@ import { OwnershipStreamAccessPolicy } from './ownership-stream-access';
     ProxyOwnership,
     LiveStreams,
     // Agent environments on a Swarm, called without a node: the node of a container or exec (cached 30 s).
-    { provide: AgentNodeResolver, useFactory: () => new AgentNodeResolver() },
+    {
+      provide: AgentNodeResolver,
+      useFactory: (engines: EngineConnections) =>
+        new AgentNodeResolver((c, m, p) => engines.client(c).call(m, p, { timeoutMs: 5_000 })),
+      inject: [EngineConnections],
+    },
     // Logs, stats and events follow the same ownership as the proxy.
     { provide: StreamAccessPolicy, useClass: OwnershipStreamAccessPolicy },
   ],

@@ -9,7 +9,7 @@ import {
   NotFoundError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import { agentCall, type EngineConnection } from '@capstan/server-environments';
+import { agentCall, EngineConnections, type EngineConnection } from '@capstan/server-environments';
 import type { EnvironmentAccess } from '@capstan/server-rbac';
 import {
   decorate,
@@ -17,7 +17,6 @@ import {
   type ControlIndex,
   type Labels,
 } from '@capstan/server-resource-controls';
-import { engineCall } from './engine-request';
 import { classify, roleScope, type ListedType, type OwnedType, type RoleScope } from './proxy-policy';
 
 /** Security toggles of an environment (Portainer's SecuritySettings), as the proxy reads them. */
@@ -146,7 +145,10 @@ const accessDenied = (details: string) => new ForbiddenError('Access denied to r
  */
 @Injectable()
 export class ProxyOwnership {
-  constructor(private readonly controls: ResourceControlsService) {}
+  constructor(
+    private readonly controls: ResourceControlsService,
+    private readonly engines: EngineConnections,
+  ) {}
 
   async plan(ctx: OwnershipContext): Promise<ProxyPlan> {
     const scope = roleScope(ctx.access);
@@ -424,7 +426,7 @@ export class ProxyOwnership {
   private async engine(ctx: OwnershipContext, path: string): Promise<unknown> {
     let answer: { status: number; body: unknown };
     try {
-      answer = await engineCall(ctx.connection, 'GET', path);
+      answer = await this.engines.client(ctx.connection).call('GET', path);
     } catch (e) {
       throw new BadGatewayError(
         'Unable to reach the Docker engine',

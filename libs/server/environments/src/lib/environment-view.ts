@@ -1,4 +1,4 @@
-import type { EngineConnection } from './docker.port';
+import type { EngineConnection } from './engine/engine-connection';
 import type { SecuritySettingsDto } from './dto/environments.dto';
 
 /**

@@ -30,7 +30,8 @@ import {
   UpdateEnvironmentDto,
   UpdateSecuritySettingsDto,
 } from './dto/environments.dto';
-import { EnvironmentsService, type CreateEnvironmentInput } from './environments.service';
+import type { CreateEnvironmentInput } from './creation/creation-strategy';
+import { EnvironmentsService } from './environments.service';
 import { SnapshotService } from './snapshot.service';
 
 const TEXT_FIELDS = [

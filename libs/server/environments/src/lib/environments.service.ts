@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { stat } from 'node:fs/promises';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
-import { UserRole } from '@capstan/contracts-api';
+import { EnvironmentType, UserRole } from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   AuthenticatedUser,
@@ -11,16 +11,18 @@ import {
   ConflictError,
   NotFoundError,
   SecretBox,
-  UnprocessableError,
+  UnitOfWork,
 } from '@capstan/server-core';
 import { AccessService, type EnvironmentAccess } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
-import { normaliseAgentUrl, pingAgent } from './agent/agent-ping';
-import { assertPem, normaliseEngineUrl } from './connection-url';
+import { normaliseEngineUrl } from './connection-url';
 import { parseIdList } from './id-list';
-import type { EngineConnection } from './docker.port';
+import { CreationStrategies } from './creation/creation-strategies';
+import type { CreateEnvironmentInput, EnvironmentDraft } from './creation/creation-strategy';
+import type { EngineConnection } from './engine/engine-connection';
+import { EngineConnections } from './engine/engine-connections';
+import { DockerPort } from './engine/engine-reader';
 import type { EnvironmentView } from './environment-view';
-import { DockerPort } from './docker.port';
 import type {
   EnvironmentListQuery,
   EnvironmentResponse,
@@ -34,27 +36,7 @@ import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
 import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings } from './security-settings';
 import { isPodmanVersion, type DockerSnapshotSummary } from './snapshot.model';
 
-/** Portainer's EndpointCreationType values this milestone supports. */
-export const CREATION_TYPES = { docker: 1, agent: 2, azure: 3, edge: 4, kubernetesLocal: 5 } as const;
-export const ENVIRONMENT_TYPE_DOCKER = 1;
-export const ENVIRONMENT_TYPE_AGENT = 2;
-const PING_TIMEOUT_MS = 5_000;
-
-export interface CreateEnvironmentInput {
-  Name?: string;
-  EndpointCreationType?: string;
-  URL?: string;
-  PublicURL?: string;
-  GroupID?: string;
-  TagIds?: string;
-  TLS?: string;
-  TLSSkipVerify?: string;
-  ContainerEngine?: string;
-  files: { TLSCACertFile?: string; TLSCertFile?: string; TLSKeyFile?: string };
-}
-
-const truthy = (v: string | undefined) =>
-  v !== undefined && ['true', '1', 'yes', 'on'].includes(v.toLowerCase());
+export type { CreateEnvironmentInput } from './creation/creation-strategy';
 
 /** Environments: registry, connection details, access policies, security settings. */
 @Injectable()
@@ -67,115 +49,73 @@ export class EnvironmentsService {
     @InjectRepository(SnapshotEntity) private readonly snapshots: Repository<SnapshotEntity>,
     private readonly access: AccessService,
     private readonly docker: DockerPort,
+    private readonly engines: EngineConnections,
     private readonly box: SecretBox,
     private readonly clock: ClockPort,
     private readonly agentKeys: AgentKeysService,
+    private readonly strategies: CreationStrategies,
+    private readonly uow: UnitOfWork,
   ) {}
 
-  /** Validates everything, checks the engine answers, then stores; nothing is written on failure. */
+  /**
+   * Validates everything, has the kind's strategy check that the engine (or agent) answers, then stores the
+   * environment and its tags in one unit of work; nothing is written on failure.
+   */
   async create(input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
     const name = (input.Name ?? '').trim();
     if (name === '' || name.length > 255)
       throw new BadRequestError('Invalid environment name', 'Name is required (1–255 characters)');
-    const creationType = Number(input.EndpointCreationType ?? NaN);
-    if (creationType === CREATION_TYPES.agent) return this.createAgent(name, input);
-    if (creationType !== CREATION_TYPES.docker) {
-      throw new BadRequestError(
-        'Unsupported environment type',
-        Number.isInteger(creationType)
-          ? `EndpointCreationType ${creationType} is not available yet; use 1 (Docker API or socket) or 2 (agent)`
-          : 'EndpointCreationType is required (1: Docker API or socket, 2: agent)',
-      );
-    }
-    const engine = (input.ContainerEngine ?? 'docker').toLowerCase() || 'docker';
-    if (engine !== 'docker' && engine !== 'podman') {
-      throw new BadRequestError('Invalid container engine', 'ContainerEngine must be "docker" or "podman"');
-    }
-    const url = normaliseEngineUrl(input.URL);
-    const tls = truthy(input.TLS);
-    if (tls && url.startsWith('unix://'))
-      throw new BadRequestError('Invalid TLS settings', 'TLS applies to tcp:// URLs only');
-    const { TLSCACertFile: ca, TLSCertFile: cert, TLSKeyFile: key } = input.files;
-    assertPem('TLSCACertFile', ca);
-    assertPem('TLSCertFile', cert);
-    assertPem('TLSKeyFile', key);
-    if ((cert === undefined) !== (key === undefined)) {
-      throw new BadRequestError('Invalid TLS files', 'TLSCertFile and TLSKeyFile go together');
-    }
-    if (!tls && (ca ?? cert ?? key) !== undefined)
-      throw new BadRequestError('Invalid TLS settings', 'TLS files need TLS=true');
+    const strategy = this.strategies.forCreationType(input.EndpointCreationType);
+    const draft = strategy.draft(input);
     const { groupId, tagIds } = await this.checkPlacement(name, input);
-
-    const connection: EngineConnection = {
-      url,
-      tls,
-      tlsSkipVerify: truthy(input.TLSSkipVerify),
-      ca,
-      cert,
-      key,
-      timeoutMs: PING_TIMEOUT_MS,
-    };
-    await this.checkReachable(connection, engine);
-
-    const env = await this.envs.save(
-      this.envs.create({
-        name,
-        nameKey: name.toLowerCase(),
-        type: ENVIRONMENT_TYPE_DOCKER,
-        url,
-        publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
-        groupId,
-        containerEngine: engine,
-        tls,
-        tlsSkipVerify: connection.tlsSkipVerify,
-        tlsCa: ca ? this.box.seal(ca) : null,
-        tlsCert: cert ? this.box.seal(cert) : null,
-        tlsKey: key ? this.box.seal(key) : null,
-        status: 1,
-        securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
-        createdAt: this.clock.now(),
-      }),
-      AUTOCOMMIT,
-    );
-    if (tagIds.length > 0)
-      await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
-    return env;
+    const checked = await strategy.probe(draft);
+    try {
+      return await this.store(name, groupId, tagIds, checked, input);
+    } catch (e) {
+      // Lost a race with a concurrent create of the same name (both passed the check above).
+      if (e instanceof Error && /UNIQUE|duplicate key/i.test(e.message))
+        throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
+      throw e;
+    }
   }
 
-  /**
-   * Type 2, the classic agent: `GET /ping` must answer as an agent (version and platform kept), then one
-   * signed call checks that the agent accepts this server's key (an agent pins the first server key it
-   * verifies, or runs with AGENT_SECRET).
-   */
-  private async createAgent(name: string, input: CreateEnvironmentInput): Promise<EnvironmentEntity> {
-    const url = normaliseAgentUrl(input.URL);
-    const { groupId, tagIds } = await this.checkPlacement(name, input);
-    const identity = await pingAgent(url, PING_TIMEOUT_MS);
-    await this.checkAgentSignature(url);
-    const env = await this.envs.save(
-      this.envs.create({
-        name,
-        nameKey: name.toLowerCase(),
-        type: ENVIRONMENT_TYPE_AGENT,
-        url,
-        publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
-        groupId,
-        containerEngine: 'docker',
-        tls: true,
-        tlsSkipVerify: true,
-        tlsCa: null,
-        tlsCert: null,
-        tlsKey: null,
-        agentVersion: identity.version,
-        status: 1,
-        securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
-        createdAt: this.clock.now(),
-      }),
-      AUTOCOMMIT,
-    );
-    if (tagIds.length > 0)
-      await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: env.id, tagId })));
-    return env;
+  /** The environment and its tags, in one unit of work. */
+  private store(
+    name: string,
+    groupId: number,
+    tagIds: number[],
+    checked: EnvironmentDraft,
+    input: CreateEnvironmentInput,
+  ): Promise<EnvironmentEntity> {
+    return this.uow.run(async (tx) => {
+      const env = await tx.save(
+        EnvironmentEntity,
+        tx.create(EnvironmentEntity, {
+          name,
+          nameKey: name.toLowerCase(),
+          type: checked.type,
+          url: checked.url,
+          publicUrl: (input.PublicURL ?? '').trim().slice(0, 2048),
+          groupId,
+          containerEngine: checked.containerEngine,
+          tls: checked.tls,
+          tlsSkipVerify: checked.tlsSkipVerify,
+          tlsCa: checked.ca ? this.box.seal(checked.ca) : null,
+          tlsCert: checked.cert ? this.box.seal(checked.cert) : null,
+          tlsKey: checked.key ? this.box.seal(checked.key) : null,
+          agentVersion: checked.agentVersion ?? null,
+          status: 1,
+          securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
+          createdAt: this.clock.now(),
+        }),
+      );
+      if (tagIds.length > 0)
+        await tx.insert(
+          EnvironmentTagEntity,
+          tagIds.map((tagId) => ({ environmentId: env.id, tagId })),
+        );
+      return env;
+    });
   }
 
   private async checkPlacement(
@@ -191,29 +131,6 @@ export class EnvironmentsService {
       throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
     }
     return { groupId, tagIds };
-  }
-
-  private async checkAgentSignature(url: string): Promise<void> {
-    const client = this.docker.connect({
-      url,
-      tls: true,
-      tlsSkipVerify: true,
-      timeoutMs: PING_TIMEOUT_MS,
-      agent: { headers: this.agentKeys.headers() },
-    });
-    try {
-      await client.version();
-    } catch (e) {
-      const status = (e as { statusCode?: unknown }).statusCode;
-      throw new UnprocessableError(
-        status === 403
-          ? 'The agent refused the server signature'
-          : 'Unable to reach the Docker engine through the agent',
-        status === 403
-          ? `${url} is associated with another server's key or runs with a different AGENT_SECRET`
-          : `${url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
-      );
-    }
   }
 
   async get(id: number): Promise<EnvironmentEntity> {
@@ -266,7 +183,7 @@ export class EnvironmentsService {
       groupId: env.groupId,
       url: env.url,
       security: parseSecuritySettings(env.securitySettings),
-      agent: env.type === ENVIRONMENT_TYPE_AGENT,
+      agent: env.type === EnvironmentType.Agent,
       connection: this.connectionOf(env, 0),
     };
   }
@@ -324,15 +241,14 @@ export class EnvironmentsService {
       env.name = name;
       env.nameKey = name.toLowerCase();
     }
-    if (dto.URL !== undefined && env.type === ENVIRONMENT_TYPE_AGENT) {
-      // A moved agent is checked like a new one (reachable, an agent, accepts this server's key) before saving.
-      const url = normaliseAgentUrl(dto.URL);
-      if (url !== env.url) {
-        env.agentVersion = (await pingAgent(url, PING_TIMEOUT_MS)).version;
-        await this.checkAgentSignature(url);
-      }
-      env.url = url;
-    } else if (dto.URL !== undefined) env.url = normaliseEngineUrl(dto.URL);
+    if (dto.URL !== undefined) {
+      const strategy = this.strategies.forEnvironmentType(env.type);
+      const moved = strategy
+        ? await strategy.checkUrl(dto.URL, { url: env.url, agentVersion: env.agentVersion })
+        : { url: normaliseEngineUrl(dto.URL) };
+      env.url = moved.url;
+      if (moved.agentVersion !== undefined) env.agentVersion = moved.agentVersion;
+    }
     if (dto.PublicURL !== undefined) env.publicUrl = dto.PublicURL.trim();
     if (dto.GroupID !== undefined) {
       if (!(await this.groups.existsBy({ id: dto.GroupID })))
@@ -349,13 +265,20 @@ export class EnvironmentsService {
             dto.UserAccessPolicies,
             dto.TeamAccessPolicies,
           );
-    const saved = await this.envs.save(env, AUTOCOMMIT);
-    if (tagIds) {
-      await this.envTags.delete({ environmentId: id });
-      if (tagIds.length > 0) await this.envTags.insert(tagIds.map((tagId) => ({ environmentId: id, tagId })));
-    }
-    if (rows) await this.access.replacePolicies({ environmentId: id }, rows);
-    return saved;
+    // The environment, its tags and its policies change together.
+    return this.uow.run(async (tx) => {
+      const saved = await tx.save(env);
+      if (tagIds) {
+        await tx.delete(EnvironmentTagEntity, { environmentId: id });
+        if (tagIds.length > 0)
+          await tx.insert(
+            EnvironmentTagEntity,
+            tagIds.map((tagId) => ({ environmentId: id, tagId })),
+          );
+      }
+      if (rows) await this.access.replacePolicies({ environmentId: id }, rows);
+      return saved;
+    });
   }
 
   async updateSecuritySettings(id: number, dto: UpdateSecuritySettingsDto): Promise<EnvironmentEntity> {
@@ -368,6 +291,7 @@ export class EnvironmentsService {
   async delete(id: number): Promise<void> {
     const env = await this.get(id);
     await this.envs.remove(env, AUTOCOMMIT);
+    this.engines.forget(id);
   }
 
   /** Portainer's batch delete: `{deleted, errors}`, each id on its own. */
@@ -396,7 +320,8 @@ export class EnvironmentsService {
       cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
-      ...(env.type === ENVIRONMENT_TYPE_AGENT ? { agent: { headers: this.agentKeys.headers() } } : {}),
+      environmentId: env.id,
+      ...(env.type === EnvironmentType.Agent ? { agent: { headers: this.agentKeys.headers() } } : {}),
     };
   }
 
@@ -450,11 +375,11 @@ export class EnvironmentsService {
           Permissions: access?.permissions ?? [],
           VolumeBrowse:
             access?.volumeBrowse(
-              e.type === ENVIRONMENT_TYPE_AGENT,
+              e.type === EnvironmentType.Agent,
               security.allowVolumeBrowserForRegularUsers,
             ) ?? 'none',
         },
-        ...(e.type === ENVIRONMENT_TYPE_AGENT ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
+        ...(e.type === EnvironmentType.Agent ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
       };
     });
   }
@@ -491,27 +416,6 @@ export class EnvironmentsService {
       }
     }
     return { Available: false, URL: `unix://${LOCAL_SOCKETS[0]}`, Engine: null, Version: null };
-  }
-
-  private async checkReachable(connection: EngineConnection, engine: string): Promise<void> {
-    const client = this.docker.connect(connection);
-    let version: Record<string, unknown>;
-    try {
-      await client.ping();
-      version = await client.version();
-    } catch (e) {
-      throw new UnprocessableError(
-        'Unable to reach the Docker engine',
-        `${connection.url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
-      );
-    }
-    const isPodman = isPodmanVersion(version);
-    if (isPodman !== (engine === 'podman')) {
-      throw new BadRequestError(
-        'Container engine mismatch',
-        `The engine at ${connection.url} is ${isPodman ? 'Podman' : 'Docker'}; set ContainerEngine to "${isPodman ? 'podman' : 'docker'}"`,
-      );
-    }
   }
 
   /** The distinct ids, or a 400 naming the unknown ones. */

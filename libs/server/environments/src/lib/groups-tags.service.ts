@@ -9,6 +9,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  UnitOfWork,
 } from '@capstan/server-core';
 import { AccessService } from '@capstan/server-rbac';
 import type { CreateGroupDto, GroupResponse, TagResponse, UpdateGroupDto } from './dto/environments.dto';
@@ -30,6 +31,7 @@ export class GroupsTagsService {
     @InjectRepository(EnvironmentEntity) private readonly envs: Repository<EnvironmentEntity>,
     private readonly environments: EnvironmentsService,
     private readonly access: AccessService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async createGroup(dto: CreateGroupDto): Promise<EnvironmentGroupEntity> {
@@ -44,13 +46,23 @@ export class GroupsTagsService {
         'AssociatedEndpoints contains an unknown environment id',
       );
     }
-    const group = await this.groups.save(
-      this.groups.create({ name, nameKey: name.toLowerCase(), description: dto.Description ?? '' }),
-      AUTOCOMMIT,
-    );
-    if (tagIds.length > 0) await this.groupTags.insert(tagIds.map((tagId) => ({ groupId: group.id, tagId })));
-    if (envIds.length > 0) await this.envs.update({ id: In(envIds) }, { groupId: group.id });
-    return group;
+    return this.uow.run(async (tx) => {
+      const group = await tx.save(
+        EnvironmentGroupEntity,
+        tx.create(EnvironmentGroupEntity, {
+          name,
+          nameKey: name.toLowerCase(),
+          description: dto.Description ?? '',
+        }),
+      );
+      if (tagIds.length > 0)
+        await tx.insert(
+          GroupTagEntity,
+          tagIds.map((tagId) => ({ groupId: group.id, tagId })),
+        );
+      if (envIds.length > 0) await tx.update(EnvironmentEntity, { id: In(envIds) }, { groupId: group.id });
+      return group;
+    });
   }
 
   async listGroups(actor: AuthenticatedUser): Promise<EnvironmentGroupEntity[]> {
@@ -87,13 +99,20 @@ export class GroupsTagsService {
       dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
         ? undefined
         : await this.access.checkPolicies({ groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
-    const saved = await this.groups.save(group, AUTOCOMMIT);
-    if (tagIds) {
-      await this.groupTags.delete({ groupId: id });
-      if (tagIds.length > 0) await this.groupTags.insert(tagIds.map((tagId) => ({ groupId: id, tagId })));
-    }
-    if (rows) await this.access.replacePolicies({ groupId: id }, rows);
-    return saved;
+    // The group, its tags and its policies change together.
+    return this.uow.run(async (tx) => {
+      const saved = await tx.save(group);
+      if (tagIds) {
+        await tx.delete(GroupTagEntity, { groupId: id });
+        if (tagIds.length > 0)
+          await tx.insert(
+            GroupTagEntity,
+            tagIds.map((tagId) => ({ groupId: id, tagId })),
+          );
+      }
+      if (rows) await this.access.replacePolicies({ groupId: id }, rows);
+      return saved;
+    });
   }
 
   /** Its environments move to "Unassigned"; its policies and tags go with it. */
@@ -101,8 +120,10 @@ export class GroupsTagsService {
     if (id === UNASSIGNED_GROUP_ID)
       throw new ForbiddenError('Unable to remove the default "Unassigned" group', 'Group 1 is permanent');
     const group = await this.getGroup(id);
-    await this.envs.update({ groupId: id }, { groupId: UNASSIGNED_GROUP_ID });
-    await this.groups.remove(group, AUTOCOMMIT);
+    await this.uow.run(async (tx) => {
+      await tx.update(EnvironmentEntity, { groupId: id }, { groupId: UNASSIGNED_GROUP_ID });
+      await tx.remove(group);
+    });
   }
 
   async moveEnvironment(groupId: number, environmentId: number, into: boolean): Promise<void> {

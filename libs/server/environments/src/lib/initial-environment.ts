@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { EndpointCreationType } from '@capstan/contracts-api';
 import { CAPSTAN_CONFIG, CapstanConfig, CapstanLogger, DomainError } from '@capstan/server-core';
 import { EnvironmentsService } from './environments.service';
 import { SnapshotService } from './snapshot.service';
@@ -23,7 +24,7 @@ export class InitialEnvironment implements OnApplicationBootstrap {
       try {
         const env = await this.environments.create({
           Name: 'local',
-          EndpointCreationType: '1',
+          EndpointCreationType: String(EndpointCreationType.LocalDocker),
           URL: url,
           ContainerEngine: engine,
           files: {},

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { MembershipRole, UserRole } from '@capstan/contracts-api';
-import { AuthenticatedUser, BadRequestError, ConflictError, AUTOCOMMIT } from '@capstan/server-core';
+import {
+  AuthenticatedUser,
+  BadRequestError,
+  ConflictError,
+  AUTOCOMMIT,
+  UnitOfWork,
+} from '@capstan/server-core';
 import type { CreateTeamDto, CreateTeamMembershipDto } from './dto/users.dto';
 import { TeamEntity } from './entities/team.entity';
 import { TeamMembershipEntity } from './entities/team-membership.entity';
@@ -16,6 +22,7 @@ export class TeamsService {
     @InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>,
     @InjectRepository(TeamMembershipEntity) private readonly memberships: Repository<TeamMembershipEntity>,
     private readonly users: UsersService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async create(dto: CreateTeamDto): Promise<TeamEntity> {
@@ -26,13 +33,18 @@ export class TeamsService {
     const missing = leaders.filter((id) => !existing.includes(id));
     if (missing.length > 0)
       throw new BadRequestError('Invalid team leaders', `No user with id ${missing.join(', ')}`);
-    const team = await this.teams.save(this.teams.create({ name, nameKey: name.toLowerCase() }), AUTOCOMMIT);
-    if (leaders.length > 0) {
-      await this.memberships.insert(
-        leaders.map((userId) => ({ userId, teamId: team.id, role: MembershipRole.Leader })),
-      );
-      leaders.forEach((id) => this.users.invalidate(id));
-    }
+    // The team and its leaders are one record: both or neither.
+    const team = await this.uow.run(async (tx) => {
+      const saved = await tx.save(TeamEntity, tx.create(TeamEntity, { name, nameKey: name.toLowerCase() }));
+      if (leaders.length > 0) {
+        await tx.insert(
+          TeamMembershipEntity,
+          leaders.map((userId) => ({ userId, teamId: saved.id, role: MembershipRole.Leader })),
+        );
+      }
+      return saved;
+    });
+    leaders.forEach((id) => this.users.invalidate(id));
     return team;
   }
 
@@ -70,9 +82,12 @@ export class TeamsService {
 
   async delete(id: number): Promise<void> {
     const team = await this.get(id);
-    const members = await this.memberships.findBy({ teamId: id });
-    await this.memberships.delete({ teamId: id });
-    await this.teams.remove(team, AUTOCOMMIT);
+    const members = await this.uow.run(async (tx) => {
+      const found = await tx.findBy(TeamMembershipEntity, { teamId: id });
+      await tx.delete(TeamMembershipEntity, { teamId: id });
+      await tx.remove(team);
+      return found;
+    });
     members.forEach((m) => this.users.invalidate(m.userId));
   }
 

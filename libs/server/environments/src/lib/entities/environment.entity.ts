@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { EnvironmentType } from '@capstan/contracts-api';
 import { bigintNumber } from '@capstan/server-core';
 
 /** A managed environment. TLS material is sealed (SecretBox) and never returned by the API. */
@@ -13,9 +14,9 @@ export class EnvironmentEntity {
   @Column({ name: 'name_key', type: 'varchar', length: 255, unique: true })
   nameKey!: string;
 
-  /** Portainer's EndpointType: 1 Docker (socket or API), 2 agent on Docker, 4 edge agent, 5/6/7 Kubernetes. */
+  /** Portainer's EndpointType (the contracts' `EnvironmentType`). */
   @Column({ type: 'integer' })
-  type!: number;
+  type!: EnvironmentType;
 
   @Column({ type: 'varchar', length: 2048 })
   url!: string;

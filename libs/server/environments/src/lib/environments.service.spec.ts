@@ -1,0 +1,273 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { EndpointCreationType, EnvironmentType, UserRole } from '@capstan/contracts-api';
+import {
+  BadRequestError,
+  ClockPort,
+  ConflictError,
+  MAIN_MIGRATIONS,
+  SecretBox,
+  UnitOfWork,
+  UnprocessableError,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
+import type { TeamsService } from '@capstan/server-users';
+import type { AgentKeysService } from './agent/agent-keys.service';
+import { CreationStrategies } from './creation/creation-strategies';
+import {
+  CreationStrategy,
+  type CheckedUrl,
+  type CreateEnvironmentInput,
+  type EnvironmentDraft,
+} from './creation/creation-strategy';
+import { FakeDockerPort, PEM } from './creation/fakes.spec-support';
+import { AccessPolicyEntity } from './entities/access-policy.entity';
+import { EnvironmentEntity } from './entities/environment.entity';
+import { EnvironmentGroupEntity } from './entities/environment-group.entity';
+import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
+import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
+import { EnvironmentsService } from './environments.service';
+
+// The store is real (SQLite in memory, the committed migrations, the real UnitOfWork); the creation strategies,
+// the teams facade and the engine are replaced.
+
+/** A strategy whose checks the test scripts: what it drafts, and what its probe does before answering. */
+class ScriptedStrategy extends CreationStrategy {
+  readonly creationType = EndpointCreationType.LocalDocker;
+  readonly environmentType = EnvironmentType.Docker;
+  probes = 0;
+  onProbe: () => Promise<void> = () => Promise.resolve();
+  moved: CheckedUrl[] = [];
+
+  draft(input: CreateEnvironmentInput): EnvironmentDraft {
+    if (input.URL === 'bad') throw new BadRequestError('Invalid environment URL', 'bad');
+    return {
+      type: EnvironmentType.Docker,
+      url: input.URL ?? 'unix:///var/run/docker.sock',
+      containerEngine: 'docker',
+      tls: input.TLS === 'true',
+      tlsSkipVerify: false,
+      ca: input.files.TLSCACertFile,
+    };
+  }
+
+  async probe(draft: EnvironmentDraft): Promise<EnvironmentDraft> {
+    this.probes += 1;
+    await this.onProbe();
+    return draft;
+  }
+
+  checkUrl(raw: string, current: CheckedUrl): Promise<CheckedUrl> {
+    this.moved.push(current);
+    return Promise.resolve({ url: `checked:${raw}` });
+  }
+}
+
+const ADMIN: AuthenticatedUser = {
+  id: 1,
+  username: 'admin',
+  role: UserRole.Administrator,
+} as AuthenticatedUser;
+
+describe('EnvironmentsService', () => {
+  let source: DataSource;
+  let service: EnvironmentsService;
+  let strategy: ScriptedStrategy;
+  const box = new SecretBox('test-secret');
+
+  const count = async (table: string): Promise<number> =>
+    Number((await source.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+  const tagsOf = async (environmentId: number): Promise<number[]> =>
+    (await source.getRepository(EnvironmentTagEntity).findBy({ environmentId })).map((t) => t.tagId).sort();
+  const addTag = async (name: string): Promise<number> =>
+    (await source.getRepository(TagEntity).save({ name, nameKey: name })).id;
+  const create = (fields: Partial<CreateEnvironmentInput> = {}) =>
+    service.create({ Name: 'local', EndpointCreationType: '1', files: {}, ...fields });
+
+  beforeEach(async () => {
+    source = new DataSource({
+      type: 'sqlite',
+      database: ':memory:',
+      entities: [
+        EnvironmentEntity,
+        EnvironmentGroupEntity,
+        TagEntity,
+        EnvironmentTagEntity,
+        GroupTagEntity,
+        AccessPolicyEntity,
+        SnapshotEntity,
+        SnapshotRawEntity,
+      ],
+      migrations: MAIN_MIGRATIONS,
+      logging: false,
+    });
+    await source.initialize();
+    await source.runMigrations();
+    strategy = new ScriptedStrategy();
+    const clock: ClockPort = { now: () => 1_700_000_000_000 };
+    const teams = { userMemberships: () => Promise.resolve([]) } as unknown as TeamsService;
+    const agentKeys = { headers: () => ({ signature: 'sig' }) } as unknown as AgentKeysService;
+    service = new EnvironmentsService(
+      source.getRepository(EnvironmentEntity),
+      source.getRepository(EnvironmentGroupEntity),
+      source.getRepository(TagEntity),
+      source.getRepository(EnvironmentTagEntity),
+      source.getRepository(AccessPolicyEntity),
+      source.getRepository(SnapshotEntity),
+      teams,
+      new FakeDockerPort(),
+      box,
+      clock,
+      agentKeys,
+      new CreationStrategies([strategy]),
+      new UnitOfWork(source),
+    );
+  });
+
+  afterEach(async () => {
+    await source.destroy();
+  });
+
+  describe('create', () => {
+    it('stores the environment with its tags, TLS material sealed', async () => {
+      const [a, b] = [await addTag('a'), await addTag('b')];
+      const env = await create({
+        URL: 'tcp://h:2376',
+        TLS: 'true',
+        TagIds: `[${b},${a},${b}]`,
+        PublicURL: ' pub ',
+        files: { TLSCACertFile: PEM },
+      });
+      expect(env).toMatchObject({
+        name: 'local',
+        type: EnvironmentType.Docker,
+        url: 'tcp://h:2376',
+        publicUrl: 'pub',
+      });
+      expect(env.tlsCa).not.toContain('BEGIN');
+      expect(box.open(env.tlsCa ?? '')).toBe(PEM);
+      expect(await tagsOf(env.id)).toEqual([a, b].sort());
+    });
+
+    it('checks the name, the kind, the group and the tags before the engine is contacted', async () => {
+      await expect(create({ Name: '  ' })).rejects.toMatchObject({ message: 'Invalid environment name' });
+      await expect(create({ EndpointCreationType: '4' })).rejects.toMatchObject({
+        message: 'Unsupported environment type',
+      });
+      await expect(create({ URL: 'bad' })).rejects.toMatchObject({ message: 'Invalid environment URL' });
+      await expect(create({ GroupID: '9' })).rejects.toMatchObject({ message: 'Invalid environment group' });
+      await expect(create({ TagIds: '[77]' })).rejects.toMatchObject({ message: 'Invalid tags' });
+      await create({ Name: 'Local' });
+      await expect(create({ Name: 'LOCAL' })).rejects.toBeInstanceOf(ConflictError);
+      expect(strategy.probes).toBe(1);
+      expect(await count('environments')).toBe(1);
+    });
+
+    it('answers 409, not 500, when a create of the same name wins the race after the checks', async () => {
+      strategy.onProbe = async () => {
+        strategy.onProbe = () => Promise.resolve();
+        await create({ Name: 'LOCAL' });
+      };
+      await expect(create({ Name: 'local' })).rejects.toBeInstanceOf(ConflictError);
+      expect(await count('environments')).toBe(1);
+    });
+
+    it('writes nothing when the engine check fails', async () => {
+      strategy.onProbe = () =>
+        Promise.reject(new UnprocessableError('Unable to reach the Docker engine', 'x'));
+      await expect(create({ TagIds: `[${await addTag('a')}]` })).rejects.toBeInstanceOf(UnprocessableError);
+      expect(await count('environments')).toBe(0);
+      expect(await count('environment_tags')).toBe(0);
+    });
+
+    it('stores the environment and its tags as one unit: a failed tag insert leaves no environment', async () => {
+      const tag = await addTag('a');
+      // The tag goes away between the checks and the write (another request deleted it).
+      strategy.onProbe = async () => {
+        await source.getRepository(TagEntity).delete({ id: tag });
+      };
+      await expect(create({ TagIds: `[${tag}]` })).rejects.toThrow(/FOREIGN KEY/);
+      expect(await count('environments')).toBe(0);
+    });
+  });
+
+  describe('update', () => {
+    it('changes the environment, its tags and its policies together', async () => {
+      const [a, b] = [await addTag('a'), await addTag('b')];
+      const env = await create({ TagIds: `[${a}]` });
+      await source.query(
+        `INSERT INTO users (username, username_key, role, created_at) VALUES ('u', 'u', 2, 0)`,
+      );
+      const saved = await service.update(env.id, {
+        Name: 'renamed',
+        TagIds: [b],
+        UserAccessPolicies: { '1': { RoleId: 3 } },
+      });
+      expect(saved.name).toBe('renamed');
+      expect(await tagsOf(env.id)).toEqual([b]);
+      expect(await source.getRepository(AccessPolicyEntity).findBy({ environmentId: env.id })).toMatchObject([
+        { userId: 1, roleId: 3 },
+      ]);
+    });
+
+    it('changes nothing when the tags cannot be written', async () => {
+      const [a, b] = [await addTag('a'), await addTag('b')];
+      const env = await create({ TagIds: `[${a}]` });
+      // b passes the check, then goes away before the write: the rename must go with the failed tag write.
+      const tags = source.getRepository(TagEntity);
+      const find = tags.find.bind(tags);
+      tags.find = async (...args: Parameters<typeof find>) => {
+        const found = await find(...args);
+        await tags.delete({ id: b });
+        return found;
+      };
+      await expect(service.update(env.id, { Name: 'renamed', TagIds: [b] })).rejects.toThrow(/FOREIGN KEY/);
+      expect((await service.get(env.id)).name).toBe('local');
+      expect(await tagsOf(env.id)).toEqual([a]);
+    });
+
+    it('refuses policies for unknown users before writing anything', async () => {
+      const env = await create();
+      await expect(
+        service.update(env.id, { Name: 'renamed', UserAccessPolicies: { '42': { RoleId: 1 } } }),
+      ).rejects.toMatchObject({ message: 'Invalid access policies' });
+      expect((await service.get(env.id)).name).toBe('local');
+    });
+
+    it("has the environment's kind check a new URL", async () => {
+      const env = await create({ URL: 'tcp://old:2375' });
+      const saved = await service.update(env.id, { URL: 'new:2375' });
+      expect(strategy.moved).toEqual([{ url: 'tcp://old:2375', agentVersion: null }]);
+      expect(saved.url).toBe('checked:new:2375');
+    });
+  });
+
+  it('deletes an environment with its tags and policies', async () => {
+    const env = await create({ TagIds: `[${await addTag('a')}]` });
+    await service.replacePolicies({ environmentId: env.id }, []);
+    await service.delete(env.id);
+    expect(await count('environments')).toBe(0);
+    expect(await count('environment_tags')).toBe(0);
+    await expect(service.get(env.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('answers with the contract shape, the agent version only for agents', async () => {
+    const env = await create({ TagIds: `[${await addTag('a')}]` });
+    await source.getRepository(EnvironmentEntity).update(
+      { id: env.id },
+      {
+        type: EnvironmentType.Agent,
+        agentVersion: '2.19.4',
+      },
+    );
+    const [response] = await service.toResponses(ADMIN, [await service.get(env.id)], false);
+    expect(response).toMatchObject({
+      Id: env.id,
+      Type: EnvironmentType.Agent,
+      TagIds: [1],
+      Agent: { Version: '2.19.4' },
+      CapstanAccess: { RoleId: 1 },
+    });
+    expect(JSON.stringify(response)).not.toMatch(/tls(Ca|Cert|Key)/i);
+  });
+});
