@@ -11,7 +11,13 @@ import {
   UnprocessableError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import type { TeamsService } from '@capstan/server-users';
+import {
+  EnvironmentAccess,
+  type AccessService,
+  type PolicyMap,
+  type PolicyRow,
+  type PolicyTarget,
+} from '@capstan/server-rbac';
 import type { AgentKeysService } from './agent/agent-keys.service';
 import { CreationStrategies } from './creation/creation-strategies';
 import {
@@ -21,7 +27,7 @@ import {
   type EnvironmentDraft,
 } from './creation/creation-strategy';
 import { FakeDockerPort, PEM } from './creation/fakes.spec-support';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
+import type { EngineConnections } from './engine/engine-connections';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
@@ -29,7 +35,7 @@ import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.
 import { EnvironmentsService } from './environments.service';
 
 // The store is real (SQLite in memory, the committed migrations, the real UnitOfWork); the creation strategies,
-// the teams facade and the engine are replaced.
+// rbac's access service (policies written with SQL in the same unit of work) and the engine are replaced.
 
 /** A strategy whose checks the test scripts: what it drafts, and what its probe does before answering. */
 class ScriptedStrategy extends CreationStrategy {
@@ -94,7 +100,6 @@ describe('EnvironmentsService', () => {
         TagEntity,
         EnvironmentTagEntity,
         GroupTagEntity,
-        AccessPolicyEntity,
         SnapshotEntity,
         SnapshotRawEntity,
       ],
@@ -105,22 +110,23 @@ describe('EnvironmentsService', () => {
     await source.runMigrations();
     strategy = new ScriptedStrategy();
     const clock: ClockPort = { now: () => 1_700_000_000_000 };
-    const teams = { userMemberships: () => Promise.resolve([]) } as unknown as TeamsService;
+    const uow = new UnitOfWork(source);
+    const access = fakeAccess(source, uow);
     const agentKeys = { headers: () => ({ signature: 'sig' }) } as unknown as AgentKeysService;
     service = new EnvironmentsService(
       source.getRepository(EnvironmentEntity),
       source.getRepository(EnvironmentGroupEntity),
       source.getRepository(TagEntity),
       source.getRepository(EnvironmentTagEntity),
-      source.getRepository(AccessPolicyEntity),
       source.getRepository(SnapshotEntity),
-      teams,
+      access,
       new FakeDockerPort(),
+      { forget: () => undefined } as unknown as EngineConnections,
       box,
       clock,
       agentKeys,
       new CreationStrategies([strategy]),
-      new UnitOfWork(source),
+      uow,
     );
   });
 
@@ -205,9 +211,12 @@ describe('EnvironmentsService', () => {
       });
       expect(saved.name).toBe('renamed');
       expect(await tagsOf(env.id)).toEqual([b]);
-      expect(await source.getRepository(AccessPolicyEntity).findBy({ environmentId: env.id })).toMatchObject([
-        { userId: 1, roleId: 3 },
-      ]);
+      expect(
+        await source.query(
+          'SELECT user_id AS userId, role_id AS roleId FROM access_policies WHERE environment_id = ?',
+          [env.id],
+        ),
+      ).toMatchObject([{ userId: 1, roleId: 3 }]);
     });
 
     it('changes nothing when the tags cannot be written', async () => {
@@ -244,10 +253,16 @@ describe('EnvironmentsService', () => {
 
   it('deletes an environment with its tags and policies', async () => {
     const env = await create({ TagIds: `[${await addTag('a')}]` });
-    await service.replacePolicies({ environmentId: env.id }, []);
+    await source.query(
+      `INSERT INTO users (username, username_key, role, created_at) VALUES ('u', 'u', 2, 0)`,
+    );
+    await source.query('INSERT INTO access_policies (environment_id, user_id, role_id) VALUES (?, 1, 3)', [
+      env.id,
+    ]);
     await service.delete(env.id);
     expect(await count('environments')).toBe(0);
     expect(await count('environment_tags')).toBe(0);
+    expect(await count('access_policies')).toBe(0);
     await expect(service.get(env.id)).rejects.toMatchObject({ status: 404 });
   });
 
@@ -271,3 +286,45 @@ describe('EnvironmentsService', () => {
     expect(JSON.stringify(response)).not.toMatch(/tls(Ca|Cert|Key)/i);
   });
 });
+
+/**
+ * rbac's AccessService as environments uses it: policies checked against the users table and replaced with SQL
+ * inside the caller's unit of work; administrators' access for the answers.
+ */
+function fakeAccess(source: DataSource, uow: UnitOfWork): AccessService {
+  return {
+    async checkPolicies(target: PolicyTarget, users: PolicyMap | undefined): Promise<PolicyRow[]> {
+      const ids = Object.keys(users ?? {}).map(Number);
+      const found =
+        ids.length === 0
+          ? []
+          : await source.query<{ id: number }[]>(
+              `SELECT id FROM users WHERE id IN (${ids.map(() => '?').join(',')})`,
+              ids,
+            );
+      if (found.length !== ids.length)
+        throw new BadRequestError('Invalid access policies', 'Unknown user id');
+      return ids.map((userId) => ({
+        environmentId: 'environmentId' in target ? target.environmentId : null,
+        groupId: 'groupId' in target ? target.groupId : null,
+        userId,
+        teamId: null,
+        roleId: (users ?? {})[String(userId)].RoleId,
+      }));
+    },
+    replacePolicies: (target: PolicyTarget, rows: readonly PolicyRow[]) =>
+      uow.run(async (tx) => {
+        if (!('environmentId' in target)) throw new Error('environments only in this fake');
+        await tx.query('DELETE FROM access_policies WHERE environment_id = ?', [target.environmentId]);
+        for (const r of rows)
+          await tx.query(
+            'INSERT INTO access_policies (environment_id, group_id, user_id, team_id, role_id) VALUES (?, ?, ?, ?, ?)',
+            [r.environmentId, r.groupId, r.userId, r.teamId, r.roleId],
+          );
+      }),
+    policyMaps: (_kind: string, ids: readonly number[]) =>
+      Promise.resolve(new Map(ids.map((id) => [id, { users: {}, teams: {} }]))),
+    environmentAccesses: (_principal: unknown, envs: readonly { id: number }[]) =>
+      Promise.resolve(new Map(envs.map((e) => [e.id, EnvironmentAccess.forRole(undefined)]))),
+  } as unknown as AccessService;
+}
