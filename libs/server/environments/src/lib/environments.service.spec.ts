@@ -1,67 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataSource } from 'typeorm';
-import { EndpointCreationType, EnvironmentType, UserRole } from '@capstan/contracts-api';
+import type { DataSource } from 'typeorm';
+import { EnvironmentType, UserRole } from '@capstan/contracts-api';
 import {
-  BadRequestError,
-  ClockPort,
   ConflictError,
-  MAIN_MIGRATIONS,
-  SecretBox,
-  UnitOfWork,
+  type SecretBox,
   UnprocessableError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import type { TeamsService } from '@capstan/server-users';
-import type { AgentKeysService } from './agent/agent-keys.service';
-import { CreationStrategies } from './creation/creation-strategies';
-import {
-  CreationStrategy,
-  type CheckedUrl,
-  type CreateEnvironmentInput,
-  type EnvironmentDraft,
-} from './creation/creation-strategy';
-import { FakeDockerPort, PEM } from './creation/fakes.spec-support';
+import type { CreateEnvironmentInput } from './creation/creation-strategy';
+import { PEM } from './creation/fakes.spec-support';
 import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
-import { EnvironmentGroupEntity } from './entities/environment-group.entity';
-import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
-import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
-import { EnvironmentsService } from './environments.service';
-
-// The store is real (SQLite in memory, the committed migrations, the real UnitOfWork); the creation strategies,
-// the teams facade and the engine are replaced.
-
-/** A strategy whose checks the test scripts: what it drafts, and what its probe does before answering. */
-class ScriptedStrategy extends CreationStrategy {
-  readonly creationType = EndpointCreationType.LocalDocker;
-  readonly environmentType = EnvironmentType.Docker;
-  probes = 0;
-  onProbe: () => Promise<void> = () => Promise.resolve();
-  moved: CheckedUrl[] = [];
-
-  draft(input: CreateEnvironmentInput): EnvironmentDraft {
-    if (input.URL === 'bad') throw new BadRequestError('Invalid environment URL', 'bad');
-    return {
-      type: EnvironmentType.Docker,
-      url: input.URL ?? 'unix:///var/run/docker.sock',
-      containerEngine: 'docker',
-      tls: input.TLS === 'true',
-      tlsSkipVerify: false,
-      ca: input.files.TLSCACertFile,
-    };
-  }
-
-  async probe(draft: EnvironmentDraft): Promise<EnvironmentDraft> {
-    this.probes += 1;
-    await this.onProbe();
-    return draft;
-  }
-
-  checkUrl(raw: string, current: CheckedUrl): Promise<CheckedUrl> {
-    this.moved.push(current);
-    return Promise.resolve({ url: `checked:${raw}` });
-  }
-}
+import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
+import { environmentsStore, type ScriptedStrategy } from './environments.spec-support';
+import type { EnvironmentsService } from './environments.service';
 
 const ADMIN: AuthenticatedUser = {
   id: 1,
@@ -73,55 +25,16 @@ describe('EnvironmentsService', () => {
   let source: DataSource;
   let service: EnvironmentsService;
   let strategy: ScriptedStrategy;
-  const box = new SecretBox('test-secret');
+  let box: SecretBox;
+  let count: (table: string) => Promise<number>;
+  let addTag: (name: string) => Promise<number>;
+  let create: (fields?: Partial<CreateEnvironmentInput>) => Promise<EnvironmentEntity>;
 
-  const count = async (table: string): Promise<number> =>
-    Number((await source.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   const tagsOf = async (environmentId: number): Promise<number[]> =>
     (await source.getRepository(EnvironmentTagEntity).findBy({ environmentId })).map((t) => t.tagId).sort();
-  const addTag = async (name: string): Promise<number> =>
-    (await source.getRepository(TagEntity).save({ name, nameKey: name })).id;
-  const create = (fields: Partial<CreateEnvironmentInput> = {}) =>
-    service.create({ Name: 'local', EndpointCreationType: '1', files: {}, ...fields });
 
   beforeEach(async () => {
-    source = new DataSource({
-      type: 'sqlite',
-      database: ':memory:',
-      entities: [
-        EnvironmentEntity,
-        EnvironmentGroupEntity,
-        TagEntity,
-        EnvironmentTagEntity,
-        GroupTagEntity,
-        AccessPolicyEntity,
-        SnapshotEntity,
-        SnapshotRawEntity,
-      ],
-      migrations: MAIN_MIGRATIONS,
-      logging: false,
-    });
-    await source.initialize();
-    await source.runMigrations();
-    strategy = new ScriptedStrategy();
-    const clock: ClockPort = { now: () => 1_700_000_000_000 };
-    const teams = { userMemberships: () => Promise.resolve([]) } as unknown as TeamsService;
-    const agentKeys = { headers: () => ({ signature: 'sig' }) } as unknown as AgentKeysService;
-    service = new EnvironmentsService(
-      source.getRepository(EnvironmentEntity),
-      source.getRepository(EnvironmentGroupEntity),
-      source.getRepository(TagEntity),
-      source.getRepository(EnvironmentTagEntity),
-      source.getRepository(AccessPolicyEntity),
-      source.getRepository(SnapshotEntity),
-      teams,
-      new FakeDockerPort(),
-      box,
-      clock,
-      agentKeys,
-      new CreationStrategies([strategy]),
-      new UnitOfWork(source),
-    );
+    ({ source, environments: service, strategy, box, count, addTag, create } = await environmentsStore());
   });
 
   afterEach(async () => {

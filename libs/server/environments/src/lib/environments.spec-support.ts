@@ -1,0 +1,111 @@
+import { DataSource } from 'typeorm';
+import { EndpointCreationType, EnvironmentType } from '@capstan/contracts-api';
+import { BadRequestError, ClockPort, MAIN_MIGRATIONS, SecretBox, UnitOfWork } from '@capstan/server-core';
+import type { TeamsService } from '@capstan/server-users';
+import type { AgentKeysService } from './agent/agent-keys.service';
+import { CreationStrategies } from './creation/creation-strategies';
+import {
+  CreationStrategy,
+  type CheckedUrl,
+  type CreateEnvironmentInput,
+  type EnvironmentDraft,
+} from './creation/creation-strategy';
+import { FakeDockerPort } from './creation/fakes.spec-support';
+import { AccessPolicyEntity } from './entities/access-policy.entity';
+import { EnvironmentEntity } from './entities/environment.entity';
+import { EnvironmentGroupEntity } from './entities/environment-group.entity';
+import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
+import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
+import { EnvironmentsService } from './environments.service';
+
+/** A strategy whose checks the test scripts: what it drafts, and what its probe does before answering. */
+export class ScriptedStrategy extends CreationStrategy {
+  readonly creationType = EndpointCreationType.LocalDocker;
+  readonly environmentType = EnvironmentType.Docker;
+  probes = 0;
+  onProbe: () => Promise<void> = () => Promise.resolve();
+  moved: CheckedUrl[] = [];
+
+  draft(input: CreateEnvironmentInput): EnvironmentDraft {
+    if (input.URL === 'bad') throw new BadRequestError('Invalid environment URL', 'bad');
+    return {
+      type: EnvironmentType.Docker,
+      url: input.URL ?? 'unix:///var/run/docker.sock',
+      containerEngine: 'docker',
+      tls: input.TLS === 'true',
+      tlsSkipVerify: false,
+      ca: input.files.TLSCACertFile,
+    };
+  }
+
+  async probe(draft: EnvironmentDraft): Promise<EnvironmentDraft> {
+    this.probes += 1;
+    await this.onProbe();
+    return draft;
+  }
+
+  checkUrl(raw: string, current: CheckedUrl): Promise<CheckedUrl> {
+    this.moved.push(current);
+    return Promise.resolve({ url: `checked:${raw}` });
+  }
+}
+
+/**
+ * The environments lib on a real store (SQLite in memory, the committed migrations, the real UnitOfWork), with the
+ * creation strategy, the teams facade and the engine replaced.
+ */
+export async function environmentsStore() {
+  const source = new DataSource({
+    type: 'sqlite',
+    database: ':memory:',
+    entities: [
+      EnvironmentEntity,
+      EnvironmentGroupEntity,
+      TagEntity,
+      EnvironmentTagEntity,
+      GroupTagEntity,
+      AccessPolicyEntity,
+      SnapshotEntity,
+      SnapshotRawEntity,
+    ],
+    migrations: MAIN_MIGRATIONS,
+    logging: false,
+  });
+  await source.initialize();
+  await source.runMigrations();
+  const strategy = new ScriptedStrategy();
+  const box = new SecretBox('test-secret');
+  const clock: ClockPort = { now: () => 1_700_000_000_000 };
+  const teams = { userMemberships: () => Promise.resolve([]) } as unknown as TeamsService;
+  const agentKeys = { headers: () => ({ signature: 'sig' }) } as unknown as AgentKeysService;
+  const uow = new UnitOfWork(source);
+  const environments = new EnvironmentsService(
+    source.getRepository(EnvironmentEntity),
+    source.getRepository(EnvironmentGroupEntity),
+    source.getRepository(TagEntity),
+    source.getRepository(EnvironmentTagEntity),
+    source.getRepository(AccessPolicyEntity),
+    source.getRepository(SnapshotEntity),
+    teams,
+    new FakeDockerPort(),
+    box,
+    clock,
+    agentKeys,
+    new CreationStrategies([strategy]),
+    uow,
+  );
+  return {
+    source,
+    strategy,
+    box,
+    teams,
+    uow,
+    environments,
+    count: async (table: string): Promise<number> =>
+      Number((await source.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n),
+    addTag: async (name: string): Promise<number> =>
+      (await source.getRepository(TagEntity).save({ name, nameKey: name })).id,
+    create: (fields: Partial<CreateEnvironmentInput> = {}) =>
+      environments.create({ Name: 'local', EndpointCreationType: '1', files: {}, ...fields }),
+  };
+}
