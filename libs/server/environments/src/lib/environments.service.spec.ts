@@ -1,73 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataSource } from 'typeorm';
-import { EndpointCreationType, EnvironmentType, UserRole } from '@capstan/contracts-api';
+import type { DataSource } from 'typeorm';
+import { EnvironmentType, UserRole } from '@capstan/contracts-api';
 import {
-  BadRequestError,
-  ClockPort,
   ConflictError,
-  MAIN_MIGRATIONS,
-  SecretBox,
-  UnitOfWork,
+  type SecretBox,
   UnprocessableError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import {
-  EnvironmentAccess,
-  type AccessService,
-  type PolicyMap,
-  type PolicyRow,
-  type PolicyTarget,
-} from '@capstan/server-rbac';
-import type { AgentKeysService } from './agent/agent-keys.service';
-import { CreationStrategies } from './creation/creation-strategies';
-import {
-  CreationStrategy,
-  type CheckedUrl,
-  type CreateEnvironmentInput,
-  type EnvironmentDraft,
-} from './creation/creation-strategy';
-import { FakeDockerPort, PEM } from './creation/fakes.spec-support';
-import type { EngineConnections } from './engine/engine-connections';
+import type { CreateEnvironmentInput } from './creation/creation-strategy';
+import { PEM } from './creation/fakes.spec-support';
 import { EnvironmentEntity } from './entities/environment.entity';
-import { EnvironmentGroupEntity } from './entities/environment-group.entity';
-import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
-import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
-import { EnvironmentsService } from './environments.service';
-
-// The store is real (SQLite in memory, the committed migrations, the real UnitOfWork); the creation strategies,
-// rbac's access service (policies written with SQL in the same unit of work) and the engine are replaced.
-
-/** A strategy whose checks the test scripts: what it drafts, and what its probe does before answering. */
-class ScriptedStrategy extends CreationStrategy {
-  readonly creationType = EndpointCreationType.LocalDocker;
-  readonly environmentType = EnvironmentType.Docker;
-  probes = 0;
-  onProbe: () => Promise<void> = () => Promise.resolve();
-  moved: CheckedUrl[] = [];
-
-  draft(input: CreateEnvironmentInput): EnvironmentDraft {
-    if (input.URL === 'bad') throw new BadRequestError('Invalid environment URL', 'bad');
-    return {
-      type: EnvironmentType.Docker,
-      url: input.URL ?? 'unix:///var/run/docker.sock',
-      containerEngine: 'docker',
-      tls: input.TLS === 'true',
-      tlsSkipVerify: false,
-      ca: input.files.TLSCACertFile,
-    };
-  }
-
-  async probe(draft: EnvironmentDraft): Promise<EnvironmentDraft> {
-    this.probes += 1;
-    await this.onProbe();
-    return draft;
-  }
-
-  checkUrl(raw: string, current: CheckedUrl): Promise<CheckedUrl> {
-    this.moved.push(current);
-    return Promise.resolve({ url: `checked:${raw}` });
-  }
-}
+import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
+import { environmentsStore, type ScriptedStrategy } from './environments.spec-support';
+import type { EnvironmentsService } from './environments.service';
 
 const ADMIN: AuthenticatedUser = {
   id: 1,
@@ -79,55 +24,16 @@ describe('EnvironmentsService', () => {
   let source: DataSource;
   let service: EnvironmentsService;
   let strategy: ScriptedStrategy;
-  const box = new SecretBox('test-secret');
+  let box: SecretBox;
+  let count: (table: string) => Promise<number>;
+  let addTag: (name: string) => Promise<number>;
+  let create: (fields?: Partial<CreateEnvironmentInput>) => Promise<EnvironmentEntity>;
 
-  const count = async (table: string): Promise<number> =>
-    Number((await source.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   const tagsOf = async (environmentId: number): Promise<number[]> =>
     (await source.getRepository(EnvironmentTagEntity).findBy({ environmentId })).map((t) => t.tagId).sort();
-  const addTag = async (name: string): Promise<number> =>
-    (await source.getRepository(TagEntity).save({ name, nameKey: name })).id;
-  const create = (fields: Partial<CreateEnvironmentInput> = {}) =>
-    service.create({ Name: 'local', EndpointCreationType: '1', files: {}, ...fields });
 
   beforeEach(async () => {
-    source = new DataSource({
-      type: 'sqlite',
-      database: ':memory:',
-      entities: [
-        EnvironmentEntity,
-        EnvironmentGroupEntity,
-        TagEntity,
-        EnvironmentTagEntity,
-        GroupTagEntity,
-        SnapshotEntity,
-        SnapshotRawEntity,
-      ],
-      migrations: MAIN_MIGRATIONS,
-      logging: false,
-    });
-    await source.initialize();
-    await source.runMigrations();
-    strategy = new ScriptedStrategy();
-    const clock: ClockPort = { now: () => 1_700_000_000_000 };
-    const uow = new UnitOfWork(source);
-    const access = fakeAccess(source, uow);
-    const agentKeys = { headers: () => ({ signature: 'sig' }) } as unknown as AgentKeysService;
-    service = new EnvironmentsService(
-      source.getRepository(EnvironmentEntity),
-      source.getRepository(EnvironmentGroupEntity),
-      source.getRepository(TagEntity),
-      source.getRepository(EnvironmentTagEntity),
-      source.getRepository(SnapshotEntity),
-      access,
-      new FakeDockerPort(),
-      { forget: () => undefined } as unknown as EngineConnections,
-      box,
-      clock,
-      agentKeys,
-      new CreationStrategies([strategy]),
-      uow,
-    );
+    ({ source, environments: service, strategy, box, count, addTag, create } = await environmentsStore());
   });
 
   afterEach(async () => {
@@ -216,7 +122,7 @@ describe('EnvironmentsService', () => {
           'SELECT user_id AS userId, role_id AS roleId FROM access_policies WHERE environment_id = ?',
           [env.id],
         ),
-      ).toMatchObject([{ userId: 1, roleId: 3 }]);
+      ).toEqual([{ userId: 1, roleId: 3 }]);
     });
 
     it('changes nothing when the tags cannot be written', async () => {
@@ -286,45 +192,3 @@ describe('EnvironmentsService', () => {
     expect(JSON.stringify(response)).not.toMatch(/tls(Ca|Cert|Key)/i);
   });
 });
-
-/**
- * rbac's AccessService as environments uses it: policies checked against the users table and replaced with SQL
- * inside the caller's unit of work; administrators' access for the answers.
- */
-function fakeAccess(source: DataSource, uow: UnitOfWork): AccessService {
-  return {
-    async checkPolicies(target: PolicyTarget, users: PolicyMap | undefined): Promise<PolicyRow[]> {
-      const ids = Object.keys(users ?? {}).map(Number);
-      const found =
-        ids.length === 0
-          ? []
-          : await source.query<{ id: number }[]>(
-              `SELECT id FROM users WHERE id IN (${ids.map(() => '?').join(',')})`,
-              ids,
-            );
-      if (found.length !== ids.length)
-        throw new BadRequestError('Invalid access policies', 'Unknown user id');
-      return ids.map((userId) => ({
-        environmentId: 'environmentId' in target ? target.environmentId : null,
-        groupId: 'groupId' in target ? target.groupId : null,
-        userId,
-        teamId: null,
-        roleId: (users ?? {})[String(userId)].RoleId,
-      }));
-    },
-    replacePolicies: (target: PolicyTarget, rows: readonly PolicyRow[]) =>
-      uow.run(async (tx) => {
-        if (!('environmentId' in target)) throw new Error('environments only in this fake');
-        await tx.query('DELETE FROM access_policies WHERE environment_id = ?', [target.environmentId]);
-        for (const r of rows)
-          await tx.query(
-            'INSERT INTO access_policies (environment_id, group_id, user_id, team_id, role_id) VALUES (?, ?, ?, ?, ?)',
-            [r.environmentId, r.groupId, r.userId, r.teamId, r.roleId],
-          );
-      }),
-    policyMaps: (_kind: string, ids: readonly number[]) =>
-      Promise.resolve(new Map(ids.map((id) => [id, { users: {}, teams: {} }]))),
-    environmentAccesses: (_principal: unknown, envs: readonly { id: number }[]) =>
-      Promise.resolve(new Map(envs.map((e) => [e.id, EnvironmentAccess.forRole(undefined)]))),
-  } as unknown as AccessService;
-}
