@@ -32,6 +32,24 @@ export default [
       '@typescript-eslint/consistent-type-imports': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A lib is used through its index (its facade): never a file inside it, and never another lib's
+      // entities — they stay in their lib (callers get plain views). Nx refuses relative paths across libs.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@capstan/*/**', '!@capstan/contracts-agent/wire'],
+              message: 'Import another lib through its index (its facade), not a file inside it.',
+            },
+            {
+              group: ['**/entities/*', '!./entities/*', '!../entities/*'],
+              message:
+                "Entities stay in their lib's own folder: import the lib's facade and its plain views.",
+            },
+          ],
+        },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -46,6 +64,7 @@ export default [
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
+                'type:domain',
                 'type:feature',
                 'type:data-access',
                 'type:ui',
@@ -59,6 +78,58 @@ export default [
                 'type:feature',
                 'type:data-access',
                 'type:ui',
+                'type:util',
+                'type:contracts',
+              ],
+            },
+            // Server domain modules (DESIGN §2): each uses other domains' facades, the core and the contracts; the
+            // layers below say which domains it may use, so dependencies point one way (no cycle can form).
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:util', 'type:contracts'],
+            },
+            {
+              sourceTag: 'layer:base',
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'],
+            },
+            {
+              sourceTag: 'layer:accounts',
+              onlyDependOnLibsWithTags: ['layer:base', 'type:data-access', 'type:util', 'type:contracts'],
+            },
+            {
+              // auth and rbac: who the caller is and what they may do.
+              sourceTag: 'layer:access',
+              onlyDependOnLibsWithTags: [
+                'layer:accounts',
+                'layer:base',
+                'type:data-access',
+                'type:util',
+                'type:contracts',
+              ],
+            },
+            {
+              // environments and resource controls: what there is, and who owns it.
+              sourceTag: 'layer:registry',
+              onlyDependOnLibsWithTags: [
+                'layer:registry',
+                'layer:access',
+                'layer:accounts',
+                'layer:base',
+                'type:data-access',
+                'type:util',
+                'type:contracts',
+              ],
+            },
+            {
+              // docker and webhooks: what reaches the engines.
+              sourceTag: 'layer:engine',
+              onlyDependOnLibsWithTags: [
+                'layer:engine',
+                'layer:registry',
+                'layer:access',
+                'layer:accounts',
+                'layer:base',
+                'type:data-access',
                 'type:util',
                 'type:contracts',
               ],

@@ -1,13 +1,24 @@
+import { hostname } from 'node:os';
+
 import { createAgentApi, createLogger } from '@capstan/agent-api';
+import { startClusterMode } from '@capstan/agent-cluster';
 import { AGENT_VERSION } from '@capstan/contracts-agent';
 
-import { attachClusterRouting, membership, startClusterMode } from './app/cluster-mode';
 import { AgentConfigError, loadAgentConfig } from './app/config';
 
 async function main(): Promise<void> {
   const config = loadAgentConfig(process.env);
   const log = createLogger(config.logLevel);
-  const cluster = await startClusterMode(config, log);
+  // Started before the API, which takes it as its cluster step and for /agents.
+  const cluster = await startClusterMode({
+    socketPath: 'socketPath' in config.docker ? config.docker.socketPath : undefined,
+    listenHost: config.host,
+    agentPort: config.port,
+    clusterAddr: config.clusterAddr,
+    containerId: hostname(),
+    scheme: 'https',
+    log,
+  });
   const agent = await createAgentApi({
     host: config.host,
     port: config.port,
@@ -16,10 +27,9 @@ async function main(): Promise<void> {
     secret: config.secret,
     secretTimeoutMs: config.secretTimeoutMs,
     hostRoot: config.hostRoot,
-    cluster: cluster ? membership(cluster) : undefined,
+    cluster: cluster ?? undefined,
     log,
   });
-  if (cluster) attachClusterRouting(agent, cluster, config.platform);
   const port = await agent.listen();
   log.info(
     `capstan-agent ${AGENT_VERSION} listening on https://${config.host}:${port} (platform ${config.platform}, ` +

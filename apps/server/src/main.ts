@@ -3,13 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { writeFileSync } from 'node:fs';
-import type { Duplex } from 'node:stream';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type RequestListener,
-  type Server,
-} from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import {
   CapstanLogger,
@@ -18,8 +12,8 @@ import {
   MAX_PATH_PARAM_LENGTH,
   prepareDataDir,
   sendError,
+  WebSocketRoutes,
 } from '@capstan/server-core';
-import { CONSOLE_PATHS, ConsoleStreams, LiveStreams, STREAM_PATHS } from '@capstan/server-docker';
 import { AppModule } from './app/app.module';
 import { configureHttpPipeline, frontHandler, JSON_BODY_LIMIT_BYTES } from './app/http-pipeline';
 import { buildOpenApi } from './app/openapi';
@@ -85,21 +79,9 @@ async function main(): Promise<void> {
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
-  // WebSockets (exec/attach consoles; logs, stats and events streams): upgrades bypass Fastify.
-  const consoles = app.get(ConsoleStreams);
-  const streams = app.get(LiveStreams);
-  for (const { server } of servers) {
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      let path = (req.url ?? '/').split('?')[0] ?? '/';
-      if (config.baseUrl && path.startsWith(config.baseUrl + '/')) {
-        req.url = (req.url ?? '').slice(config.baseUrl.length);
-        path = path.slice(config.baseUrl.length);
-      }
-      if (CONSOLE_PATHS.has(path)) consoles.handleUpgrade(req, socket, head);
-      else if (STREAM_PATHS.has(path)) streams.handleUpgrade(req, socket, head);
-      else socket.destroy();
-    });
-  }
+  // WebSocket upgrades bypass Fastify: they go to the one table of WebSocket routes, which the modules fill.
+  const websockets = app.get(WebSocketRoutes);
+  for (const { server } of servers) server.on('upgrade', websockets.handleUpgrade.bind(websockets));
 
   const urls: string[] = [];
   for (const { server, https } of servers) {

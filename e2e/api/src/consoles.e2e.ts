@@ -44,6 +44,23 @@ function converse(
   });
 }
 
+/** The plain HTTP answer to an upgrade the server refuses: its status and `{message, details}` body. */
+function refusal(url: string): Promise<{ status: number; body: { message?: string; details?: string } }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('open', () => {
+      ws.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') as object }));
+    });
+    ws.on('error', reject);
+  });
+}
+
 describe.runIf(hasDocker)('exec and attach consoles over WebSocket (real engine)', () => {
   const env = withAdminServer();
   let envId = 0;
@@ -149,5 +166,38 @@ describe.runIf(hasDocker)('exec and attach consoles over WebSocket (real engine)
     await expect(
       converse(url, [], /x/, { Cookie: cookie, Origin: 'https://evil.example' }),
     ).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('checks the query like an HTTP body (400 {message, details}), answers unknown paths 404, and audits consoles', async () => {
+    const base = `${env.server.baseUrl.replace('http', 'ws')}/api/websocket`;
+    const wrongType = await refusal(`${base}/exec?endpointId=abc&id=x&token=${env.admin}`);
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.message).toBe('Invalid query parameters');
+    expect(wrongType.body.details).toContain('endpointId');
+    const missingId = await refusal(`${base}/attach?endpointId=${envId}&token=${env.admin}`);
+    expect(missingId).toMatchObject({ status: 400, body: { message: 'Invalid query parameters' } });
+    expect(missingId.body.details).toContain('id');
+    expect(missingId.body.details).not.toContain('endpointId');
+    // The query is checked before anything else, credentials included.
+    expect((await refusal(`${base}/exec?id=../x`)).status).toBe(400);
+    const unknown = await refusal(`${base}/no-such-stream?token=${env.admin}`);
+    expect(unknown).toMatchObject({ status: 404, body: { message: 'Not found' } });
+
+    const execId = await newExec(env.admin);
+    await converse(wsUrl('exec', execId, env.admin), ['echo audited\n'], /audited/);
+    let entries: { path: string; status: number; environmentId: number | null; payload: string }[] = [];
+    for (let i = 0; i < 50 && !entries.some((l) => l.status === 101); i++) {
+      const page = await env.server.request<{ logs: typeof entries }>(
+        'GET',
+        `/api/audit/activity-logs?keyword=${execId}`,
+        { token: env.admin },
+      );
+      entries = page.body.logs;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const opened = entries.find((l) => l.status === 101);
+    expect(opened).toMatchObject({ path: '/api/websocket/exec', environmentId: envId });
+    expect(opened?.payload).toContain(execId);
+    expect(opened?.payload).not.toContain(env.admin);
   });
 });

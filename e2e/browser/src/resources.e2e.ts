@@ -50,6 +50,8 @@ test.describe('Docker resources in the portal', () => {
   let token = '';
   let envId = 0;
   const volume = `capstan-e2e-vol-${suffix()}`;
+  /** The volume the phone test shows (the engine may have no other). */
+  const phoneVolume = `capstan-e2e-phone-${suffix()}`;
   const network = `capstan-e2e-net-${suffix()}`;
   // A /24 in 10.231.0.0/16 that no other test network uses (the engine refuses overlaps).
   const subnet = `10.231.${Math.floor(Math.random() * 250) + 1}.0/24`;
@@ -70,6 +72,7 @@ test.describe('Docker resources in the portal', () => {
       for (const id of containers)
         await server.request('DELETE', docker(`/containers/${id}?force=1`), { token });
       await server.request('DELETE', docker(`/volumes/${volume}`), { token });
+      await server.request('DELETE', docker(`/volumes/${phoneVolume}`), { token });
       await server.request('DELETE', docker(`/networks/${network}`), { token });
       const reg = registry();
       if (reg)
@@ -334,6 +337,12 @@ test.describe('Docker resources in the portal', () => {
   });
 
   test('images page on a phone in dark mode', async ({ browser }) => {
+    // The volumes page below must show a row: a fresh engine has no volume, so this test makes its own.
+    const made = await server.request('POST', docker('/volumes/create'), {
+      token,
+      body: { Name: phoneVolume },
+    });
+    expect(made.status, made.text).toBe(201);
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
     const page = await context.newPage();
     await login(page);
@@ -359,5 +368,6 @@ test.describe('Docker resources in the portal', () => {
       await shot(page, `resources-11-${section}-phone-dark`);
     }
     await context.close();
+    expect((await server.request('DELETE', docker(`/volumes/${phoneVolume}`), { token })).status).toBe(204);
   });
 });

@@ -1,6 +1,7 @@
 import type { Routes } from '@angular/router';
 import { adminInitializedGuard, authGuard } from '@capstan/portal-data-access';
 import { AUTH_ROUTES } from '@capstan/portal-feature-auth';
+import { StatusPage } from '@capstan/portal-ui';
 
 import { ShellLayout } from './shell-layout';
 
@@ -33,7 +34,9 @@ export const appRoutes: Routes = [
         path: 'account',
         loadChildren: () => import('@capstan/portal-feature-account').then((m) => m.ACCOUNT_ROUTES),
       },
-      { path: '**', redirectTo: 'home' },
+      // permissionGuard's target (the typed address stays in the address bar), and any unknown address.
+      { path: 'not-allowed', title: 'Not allowed', component: StatusPage, data: { kind: 'not-allowed' } },
+      { path: '**', title: 'Page not found', component: StatusPage, data: { kind: 'not-found' } },
     ],
   },
 ];

@@ -4,18 +4,22 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { API_HEADERS } from '@capstan/contracts-api';
 import { ActivityRecorder } from '@capstan/server-audit';
-import { BadRequestError, CapstanConfig, CapstanLogger, requestContext } from '@capstan/server-core';
+import {
+  BadRequestError,
+  CapstanConfig,
+  CapstanLogger,
+  requestContext,
+  requestIdFrom,
+} from '@capstan/server-core';
 import { DockerProxy } from '@capstan/server-docker';
 import { AdminInitGate } from '@capstan/server-users';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
@@ -44,8 +48,7 @@ export function frontHandler(
         return;
       }
     }
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFrom(req.headers);
     const startedAt = performance.now();
     res.setHeader(API_HEADERS.requestId, requestId);
     res.setHeader('X-Content-Type-Options', 'nosniff');

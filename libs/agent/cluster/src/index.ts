@@ -1,4 +1,5 @@
 export * from './lib/cluster';
+export * from './lib/cluster-mode';
 export * from './lib/discovery';
 export * from './lib/identity';
 export * from './lib/local-node';

@@ -14,6 +14,25 @@ export {
   type UploadAnswer,
   type UploadProgress,
 } from './lib/docker/docker-api';
+export {
+  AgentBrowseApi,
+  ContainersApi,
+  EngineApi,
+  ImagesApi,
+  NetworksApi,
+  SwarmApi,
+  VolumesApi,
+  type BrowseTarget,
+  type ContainerCreated,
+  type ContainerLifecycle,
+  type ImagesPruned,
+  type LogQuery,
+  type Sourced,
+  type StreamOptions,
+  type SwarmObjectKind,
+  type UploadOptions,
+  type VolumeList,
+} from './lib/docker/engine-api';
 export * from './lib/docker/resources-format';
 export * from './lib/docker/resources-images';
 export * from './lib/docker/resources-volumes';
@@ -47,6 +66,7 @@ export {
 export { AuthApi } from './lib/services/auth-api.service';
 export { UsersApi } from './lib/services/users-api.service';
 export { TeamsApi } from './lib/services/teams-api.service';
+export { WebhooksApi, type Webhook } from './lib/services/webhooks-api.service';
 export { AdminApi, type LogKind } from './lib/services/admin-api.service';
 export { SessionStore, SESSION_EXPIRED_MESSAGE } from './lib/session/session.store';
 export {
@@ -61,6 +81,7 @@ export {
   authGuard,
   guestGuard,
   permissionGuard,
+  NOT_ALLOWED_PATH,
 } from './lib/session/guards';
 // Test helpers (a fake fetch for the generated client). Tree-shaken out of the app: only specs use them.
 export {

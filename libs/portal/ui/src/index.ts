@@ -18,3 +18,6 @@ export { ToastHost } from './lib/toast/toast-host';
 export { PageHeader } from './lib/layout/page-header';
 export { EmptyState } from './lib/layout/empty-state';
 export { Spinner } from './lib/layout/spinner';
+export { StatusPage, type StatusPageKind } from './lib/layout/status-page';
+export { ListPage } from './lib/list/list-page';
+export { Selection } from './lib/list/selection';

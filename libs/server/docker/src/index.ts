@@ -1,8 +1,8 @@
 export { DockerModule } from './lib/docker.module';
 export { DockerProxy, PROXY_PREFIX } from './lib/docker-proxy';
 export { decide, engineRoute } from './lib/proxy-policy';
-export { ConsoleStreams, CONSOLE_PATHS } from './lib/console-streams';
-export { LiveStreams, STREAM_PATHS } from './lib/streams/live-streams';
+export { ConsoleStreams } from './lib/console-streams';
+export { LiveStreams } from './lib/streams/live-streams';
 export {
   StreamAccessPolicy,
   RoleStreamAccessPolicy,

@@ -4,6 +4,5 @@ export type { UserAuthInfo } from './lib/users.service';
 export { TeamsService } from './lib/teams.service';
 export { AdminInitService } from './lib/admin-init.service';
 export { AdminInitGate } from './lib/admin-init.gate';
-export { UserEntity } from './lib/entities/user.entity';
 export { UserResponse } from './lib/dto/users.dto';
 export { toUserResponse } from './lib/mappers';

@@ -1,28 +1,17 @@
-import { IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
-import { Duplex } from 'node:stream';
 
-import {
-  AGENT_API_VERSION,
-  AGENT_HEADERS,
-  AGENT_VERSION,
-  AgentDispatch,
-  AgentPlatform,
-  BROWSE_PARAMS,
-  dispatchAgentRequest,
-  stripDockerApiVersion,
-} from '@capstan/contracts-agent';
+import { AgentPlatform } from '@capstan/contracts-agent';
 
+import { agentRouteTable } from './agent-routes';
 import { VolumeBrowser } from './browse';
-import { ClusterMembership } from './cluster';
+import { ClusterRouting, clusterStep } from './cluster';
 import { DockerEndpoint, DockerEngine } from './docker-engine';
-import { dockerHubRateLimits, DOCKER_HUB, DockerHubEndpoints } from './dockerhub';
-import { proxyToDocker } from './docker-proxy';
-import { readHostInfo } from './host-info';
-import { AgentHttpError, errorBody, messageOf, sendError, sendJson, sendNoContent } from './http-util';
+import { DOCKER_HUB, DockerHubEndpoints } from './dockerhub';
 import { AgentLogger, silentLogger } from './logger';
-import { SignatureGuard } from './signature-guard';
+import { agentHeadersStep, AgentRouter, AgentRouterStep } from './router';
+import { SignatureGuard, signatureStep } from './signature-guard';
 import { createSelfSignedTls } from './tls';
 import { DockerStreams } from './websocket';
 
@@ -39,13 +28,15 @@ export interface AgentApiOptions {
   hostRoot: string;
   /** Fallback volumes directory when the engine cannot be asked for a volume's mountpoint. */
   volumesDir?: string;
-  cluster?: ClusterMembership;
+  /** Swarm cluster mode (`AgentCluster` of `@capstan/agent-cluster`); standalone without it. */
+  cluster?: ClusterRouting;
   log?: AgentLogger;
   dockerHub?: DockerHubEndpoints;
 }
 
 export interface AgentApi {
   server: Server;
+  router: AgentRouter;
   guard: SignatureGuard;
   /** Resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
@@ -54,155 +45,50 @@ export interface AgentApi {
   readonly securityShutdown: Promise<void>;
 }
 
-const PING_PATHS = new Set(['/ping', '/v2/ping']);
+/**
+ * What the classic agent does before a handler, in this order: the agent headers, the signature check, then (Swarm
+ * mode) the cluster — after the signature, so that nothing unverified leaves this node.
+ */
+export function classicAgentSteps(options: {
+  platform: AgentPlatform;
+  guard: SignatureGuard;
+  cluster?: ClusterRouting;
+  log: AgentLogger;
+}): AgentRouterStep[] {
+  return [
+    agentHeadersStep(options.platform),
+    signatureStep(options.guard, options.log),
+    ...(options.cluster ? [clusterStep(options.cluster)] : []),
+  ];
+}
 
-/** The classic agent API over HTTPS with a certificate generated at start (Portainer agent protocol §1, §3). */
+/**
+ * The classic agent API (Portainer agent protocol §1, §3): the agent router served over HTTPS with a certificate
+ * generated at start.
+ */
 export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi> {
   const log = options.log ?? silentLogger;
   const tls = await createSelfSignedTls(options.host);
   const engine = new DockerEngine(options.docker);
   const guard = new SignatureGuard(options.secret);
-  const browser = new VolumeBrowser(engine, options.volumesDir);
   const streams = new DockerStreams(engine, log);
-  const hub = options.dockerHub ?? DOCKER_HUB;
+  const router = new AgentRouter(
+    agentRouteTable({
+      engine,
+      browser: new VolumeBrowser(engine, options.volumesDir),
+      streams,
+      hub: options.dockerHub ?? DOCKER_HUB,
+      hostRoot: options.hostRoot,
+      cluster: options.cluster,
+      log,
+    }),
+    classicAgentSteps({ platform: options.platform, guard, cluster: options.cluster, log }),
+    { platform: options.platform, log },
+  );
 
   const server = createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
   server.keepAliveTimeout = 5_000;
-
-  const setAgentHeaders = (res: ServerResponse): void => {
-    res.setHeader(AGENT_HEADERS.agent, AGENT_VERSION);
-    res.setHeader(AGENT_HEADERS.apiVersion, AGENT_API_VERSION);
-    res.setHeader(AGENT_HEADERS.platform, String(options.platform));
-  };
-  const agentHeaderLines = (): string =>
-    `${AGENT_HEADERS.agent}: ${AGENT_VERSION}\r\n${AGENT_HEADERS.apiVersion}: ${AGENT_API_VERSION}\r\n` +
-    `${AGENT_HEADERS.platform}: ${options.platform}\r\n`;
-
-  const route = async (
-    dispatch: AgentDispatch,
-    req: IncomingMessage,
-    res: ServerResponse,
-    pathAndQuery: string,
-  ): Promise<void> => {
-    const query = new URLSearchParams(
-      pathAndQuery.includes('?') ? pathAndQuery.slice(pathAndQuery.indexOf('?')) : '',
-    );
-    switch (dispatch.kind) {
-      case 'key':
-      case 'kubernetes':
-        throw new AgentHttpError(dispatch.kind === 'key' ? 'edgeKeyDisabled' : 'kubernetesUnavailable');
-      case 'notFound':
-        throw new AgentHttpError(
-          'notFound',
-          `No route for ${req.method ?? ''} ${pathAndQuery.split('?')[0]}`,
-        );
-      case 'methodNotAllowed':
-        res.setHeader('Allow', dispatch.allow);
-        throw new AgentHttpError('methodNotAllowed', `${req.method ?? ''} ${pathAndQuery.split('?')[0]}`);
-      case 'docker': {
-        const q = pathAndQuery.indexOf('?');
-        proxyToDocker(engine, req, res, dispatch.path + (q < 0 ? '' : pathAndQuery.slice(q)), log);
-        return;
-      }
-      case 'route':
-        break;
-    }
-    const browse = {
-      volumeId: dispatch.volumeId ?? query.get(BROWSE_PARAMS.volumeId) ?? undefined,
-      hostAllowed: req.headers[AGENT_HEADERS.browseHost.toLowerCase()] === '1',
-    };
-    // v1 browse: path optional, empty meaning the volume root.
-    const path =
-      dispatch.volumeId !== undefined ? query.get(BROWSE_PARAMS.path) || '/' : query.get(BROWSE_PARAMS.path);
-    switch (dispatch.route.name) {
-      case 'ping':
-        sendNoContent(res);
-        return;
-      case 'agents': {
-        if (!options.cluster) throw new AgentHttpError('standaloneAgents');
-        sendJson(res, await options.cluster.members());
-        return;
-      }
-      case 'hostInfo':
-        sendJson(res, await readHostInfo(options.hostRoot));
-        return;
-      case 'browseLs':
-        return browser.ls(browse, path, res);
-      case 'browseGet':
-        return browser.get(browse, path, req, res);
-      case 'browseDelete':
-        return browser.delete(browse, path, res);
-      case 'browseRename':
-        return browser.rename(browse, req, res);
-      case 'browsePut':
-        return browser.put(browse, req, res);
-      case 'dockerHub':
-        return dockerHubRateLimits(req, res, hub);
-      case 'websocketAttach':
-      case 'websocketExec':
-        throw new AgentHttpError('invalidPayload', 'A WebSocket upgrade is required');
-    }
-  };
-
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? '/';
-    const rawPath = url.split('?')[0];
-    const dispatch = dispatchAgentRequest(req.method ?? 'GET', rawPath);
-    // As the original, /key answers before any agent header is set.
-    if (dispatch.kind !== 'key') setAgentHeaders(res);
-    // The ping is public whatever the method (HEAD gets its 405 unsigned, as the original).
-    if (!PING_PATHS.has(stripDockerApiVersion(rawPath)) && dispatch.kind !== 'key') {
-      const check = guard.check(req.headers);
-      if (!check.ok) {
-        log.debug(`refused ${req.method ?? ''} ${rawPath}: ${check.error}`);
-        req.resume();
-        sendError(res, check.error, check.details);
-        return;
-      }
-    }
-    route(dispatch, req, res, url).catch((err: unknown) => {
-      req.resume();
-      if (err instanceof AgentHttpError) {
-        sendError(res, err.error, err.details);
-        return;
-      }
-      log.error(`${req.method ?? ''} ${rawPath}: ${messageOf(err)}`);
-      sendError(res, 'internal', messageOf(err));
-    });
-  });
-
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const reject = (err: AgentHttpError): void => {
-      const { status, body } = errorBody(err.error, err.details);
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${agentHeaderLines()}Content-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    };
-    const url = req.url ?? '/';
-    const dispatch = dispatchAgentRequest(req.method ?? 'GET', url.split('?')[0]);
-    const check = guard.check(req.headers);
-    if (!check.ok) return reject(new AgentHttpError(check.error, check.details));
-    if (dispatch.kind !== 'route' || !dispatch.route.websocket) {
-      return reject(
-        new AgentHttpError(
-          'invalidPayload',
-          'WebSocket upgrades are served on /websocket/attach and /websocket/exec only',
-        ),
-      );
-    }
-    const kind = dispatch.route.name === 'websocketAttach' ? 'attach' : 'exec';
-    let id: string;
-    try {
-      id = streams.validateId(new URL(url, 'https://agent').searchParams.get('id'));
-    } catch (err) {
-      return reject(err as AgentHttpError);
-    }
-    streams.open(kind, id, req, socket, head).catch((err: unknown) => {
-      reject(err instanceof AgentHttpError ? err : new AgentHttpError('engineUpgrade', messageOf(err)));
-    });
-  });
+  router.serve(server);
 
   let resolveShutdown: () => void = () => undefined;
   const securityShutdown = new Promise<void>((resolve) => (resolveShutdown = resolve));
@@ -219,6 +105,7 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
 
   return {
     server,
+    router,
     guard,
     securityShutdown,
     listen: () =>

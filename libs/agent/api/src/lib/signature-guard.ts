@@ -8,6 +8,10 @@ import {
   verifyAgentSignature,
 } from '@capstan/contracts-agent';
 
+import { AgentHttpError } from './http-util';
+import { AgentLogger } from './logger';
+import { AgentRouterStep } from './router';
+
 export type SignatureCheck = { ok: true } | { ok: false; error: AgentErrorName; details?: string };
 
 /** Verified (key, signature) pairs: a server that signs deterministically is verified once, not per request. */
@@ -72,6 +76,29 @@ export class SignatureGuard {
     this.verified.add(cacheKey);
     return true;
   }
+}
+
+/**
+ * Authentication as a step of the agent router: every request but the public ones (the ping, `/key`) must carry a
+ * verifying signature, and so must every upgrade (the ping's path included).
+ */
+export function signatureStep(guard: SignatureGuard, log: AgentLogger): AgentRouterStep {
+  const verify = (method: string, path: string, headers: IncomingHttpHeaders): void => {
+    const check = guard.check(headers);
+    if (check.ok) return;
+    log.debug(`refused ${method} ${path}: ${check.error}`);
+    throw new AgentHttpError(check.error, check.details);
+  };
+  return {
+    request: (call) => {
+      if (!call.public) verify(call.method, call.path, call.req.headers);
+      return false;
+    },
+    upgrade: (call) => {
+      verify(call.method, call.path, call.req.headers);
+      return false;
+    },
+  };
 }
 
 function single(value: string | string[] | undefined): string | undefined {

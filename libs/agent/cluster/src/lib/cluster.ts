@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
 
-import { AGENT_HEADERS, CLUSTER_HEADERS } from '@capstan/contracts-agent';
+import { AGENT_HEADERS, AgentDispatch, CLUSTER_HEADERS } from '@capstan/contracts-agent';
 
 import { ClusterDiscovery, parseClusterAddr, PeerAddress, resolveAll } from './discovery';
 import { engineFanOutPart } from './engine';
@@ -9,7 +9,14 @@ import { identityHeaders } from './identity';
 import { LocalNodeInfo, readLocalNode } from './local-node';
 import { AgentListItem, MemberTable, toAgentListItem, withSelf } from './members';
 import { mergeFanOut, NodeResult } from './merge';
-import { decideRoute, decideUpgradeRoute, FanOutResource, RouteDecision, toNode } from './route';
+import {
+  decideUpgradeRoute,
+  FanOutResource,
+  peerPath,
+  placeAgentRequest,
+  placeAgentUpgrade,
+  RouteDecision,
+} from './route';
 import { PeerScheme, PeerTransport, sendJson } from './transport';
 
 export interface AgentClusterOptions {
@@ -31,8 +38,9 @@ export interface AgentClusterOptions {
 }
 
 /**
- * An agent's view of its Swarm cluster: who the members are, and where each request goes. The agent's HTTP
- * layer asks it first; `false` from a handle* method means "serve it here".
+ * An agent's view of its Swarm cluster: who the members are, and where each request goes. The agent router asks
+ * it after the signature check (`ClusterRouting` of `@capstan/agent-api`); `false` from its route and handle methods
+ * means "serve it here".
  */
 export class AgentCluster {
   private constructor(
@@ -117,14 +125,14 @@ export class AgentCluster {
   }
 
   /**
-   * Docker pass-through routing (§4.3). `path` is stripped of any /vX.Y prefix; `search` is the query string
-   * with its `?` (or ''). Returns false when the request is for the local engine.
+   * A signed request to the agent API (the agent router's cluster step): forwarded, fanned out or refused by
+   * `placeAgentRequest`. `url` is the path and query as received. Returns false when it is served here.
    */
-  handleDocker(req: IncomingMessage, res: ServerResponse, path: string, search: string): boolean {
-    const decision = decideRoute(
+  routeRequest(req: IncomingMessage, res: ServerResponse, dispatch: AgentDispatch, url: string): boolean {
+    const decision = placeAgentRequest(
       {
+        dispatch,
         method: req.method ?? 'GET',
-        path,
         target: header(req, AGENT_HEADERS.target),
         managerOperation: header(req, AGENT_HEADERS.managerOperation),
       },
@@ -132,25 +140,43 @@ export class AgentCluster {
       this.table,
       (m) => this.transport.isSilent(m),
     );
-    if (decision.kind === 'fanout') {
-      this.fanOut(req, res, decision.resource, path + search).catch((err: unknown) => {
-        if (!res.headersSent)
-          sendJson(res, 500, { message: 'Unable to aggregate the cluster answer', details: String(err) });
-        else res.destroy();
-      });
-      return true;
-    }
-    return this.apply(decision, req, res, path + search);
+    return this.apply(decision, req, res, peerPath(dispatch, url));
   }
 
-  /** Agent-served routes that run on the target node (browse, host info): forwarded when the target is another node. */
-  handleNodeRoute(req: IncomingMessage, res: ServerResponse, fullPath: string): boolean {
-    return this.apply(toNode(header(req, AGENT_HEADERS.target), this.local, this.table), req, res, fullPath);
+  /** A signed upgrade: WebSocket attach/exec relayed to their target node. Returns false when it runs here. */
+  routeUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    dispatch: AgentDispatch,
+    url: string,
+  ): boolean {
+    const decision = placeAgentUpgrade(dispatch, header(req, AGENT_HEADERS.target), this.local, this.table);
+    return this.applyUpgrade(decision, req, socket, head, url);
   }
 
-  /** WebSocket attach/exec: relayed to the target node's agent. Returns false when it runs here. */
+  /**
+   * Docker pass-through routing alone (§4.3), for a front end without the agent's own routes. `path` is stripped
+   * of any /vX.Y prefix; `search` is the query string with its `?` (or ''). Returns false when the request is for
+   * the local engine.
+   */
+  handleDocker(req: IncomingMessage, res: ServerResponse, path: string, search: string): boolean {
+    return this.routeRequest(req, res, { kind: 'docker', path }, path + search);
+  }
+
+  /** Any upgrade, relayed to the target node's agent (an empty target is an error in cluster mode). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, fullPath: string): boolean {
     const decision = decideUpgradeRoute(header(req, AGENT_HEADERS.target), this.local, this.table);
+    return this.applyUpgrade(decision, req, socket, head, fullPath);
+  }
+
+  private applyUpgrade(
+    decision: RouteDecision,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    fullPath: string,
+  ): boolean {
     switch (decision.kind) {
       case 'local':
         return false;
@@ -169,18 +195,19 @@ export class AgentCluster {
     }
   }
 
-  private apply(
-    decision: RouteDecision,
-    req: IncomingMessage,
-    res: ServerResponse,
-    fullPath: string,
-  ): boolean {
+  private apply(decision: RouteDecision, req: IncomingMessage, res: ServerResponse, path: string): boolean {
     switch (decision.kind) {
       case 'local':
-      case 'fanout':
         return false;
+      case 'fanout':
+        this.fanOut(req, res, decision.resource, path).catch((err: unknown) => {
+          if (!res.headersSent)
+            sendJson(res, 500, { message: 'Unable to aggregate the cluster answer', details: String(err) });
+          else res.destroy();
+        });
+        return true;
       case 'forward':
-        this.transport.forward(req, res, decision.member, fullPath);
+        this.transport.forward(req, res, decision.member, path);
         return true;
       case 'error':
         sendJson(res, decision.status, { message: decision.message, details: decision.details });

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 
+import { AgentDispatch, dispatchAgentRequest } from '@capstan/contracts-agent';
+
 import { MemberTable } from './members';
 import {
+  AgentRequestInput,
   decideRoute,
   decideUpgradeRoute,
   LocalNode,
   NO_AGENT_MESSAGE,
   NO_MANAGER_MESSAGE,
+  peerPath,
+  placeAgentRequest,
+  placeAgentUpgrade,
   RouteInput,
 } from './route';
 
@@ -136,5 +142,110 @@ describe('decideUpgradeRoute', () => {
     expect(decideUpgradeRoute('node2', worker, cluster())).toEqual({ kind: 'local' });
     const d = decideUpgradeRoute('node3', worker, cluster());
     expect(d.kind === 'forward' && d.member.nodeName).toBe('node3');
+  });
+});
+
+/** A request as the agent router hands it to the cluster: the contract's dispatch of method and path. */
+const agentReq = (
+  method: string,
+  path: string,
+  over: Partial<AgentRequestInput> = {},
+): AgentRequestInput => ({
+  dispatch: dispatchAgentRequest(method, path),
+  method,
+  target: '',
+  managerOperation: '',
+  ...over,
+});
+const forwardedTo = (d: ReturnType<typeof placeAgentRequest>): string | null =>
+  d.kind === 'forward' ? d.member.nodeName : null;
+
+describe('placeAgentRequest (the cluster policy for a signed agent request)', () => {
+  it('routes Docker calls by their stripped path: fan-out, manager, target node', () => {
+    expect(placeAgentRequest(agentReq('GET', '/v1.41/containers/json'), worker, cluster())).toEqual({
+      kind: 'fanout',
+      resource: 'containers',
+    });
+    expect(forwardedTo(placeAgentRequest(agentReq('GET', '/v1.41/services'), worker, cluster()))).toBe(
+      'node1',
+    );
+    expect(
+      forwardedTo(
+        placeAgentRequest(agentReq('POST', '/containers/abc/start', { target: 'node3' }), worker, cluster()),
+      ),
+    ).toBe('node3');
+    expect(
+      forwardedTo(
+        placeAgentRequest(
+          agentReq('GET', '/containers/abc/json', { managerOperation: '1' }),
+          worker,
+          cluster(),
+        ),
+      ),
+    ).toBe('node1');
+  });
+
+  it.each([
+    ['GET', '/v2/host/info'],
+    ['GET', '/host/info'],
+    ['GET', '/v1/host/info'],
+    ['GET', '/browse/ls?volumeID=v&path=/'],
+    ['GET', '/v2/browse/get'],
+    ['DELETE', '/browse/delete'],
+    ['PUT', '/v2/browse/rename'],
+    ['POST', '/browse/put'],
+    ['GET', '/v1/browse/vol/ls'],
+  ])('sends %s %s to its target node, here without one', (method, path) => {
+    const bare = path.split('?')[0];
+    expect(
+      forwardedTo(placeAgentRequest(agentReq(method, bare, { target: 'node3' }), worker, cluster())),
+    ).toBe('node3');
+    expect(placeAgentRequest(agentReq(method, bare), worker, cluster())).toEqual({ kind: 'local' });
+    expect(placeAgentRequest(agentReq(method, bare, { target: 'node9' }), worker, cluster())).toMatchObject({
+      kind: 'error',
+      message: NO_AGENT_MESSAGE,
+    });
+  });
+
+  it.each([
+    ['GET', '/agents'],
+    ['POST', '/v2/dockerhub'],
+    ['GET', '/ping'],
+    ['GET', '/key'],
+    ['GET', '/kubernetes/api/v1/pods'],
+    ['GET', '/browse/nope'],
+    ['GET', '/browse/put'],
+    ['GET', '/websocket/exec'],
+  ])('serves %s %s here, whatever the target or manager header', (method, path) => {
+    const over = { target: 'node3', managerOperation: '1' };
+    expect(placeAgentRequest(agentReq(method, path, over), worker, cluster())).toEqual({ kind: 'local' });
+  });
+});
+
+describe('placeAgentUpgrade', () => {
+  const upgrade = (path: string, target: string) =>
+    placeAgentUpgrade(dispatchAgentRequest('GET', path), target, worker, cluster());
+
+  it('relays WebSocket attach/exec to their target node and needs one', () => {
+    const d = upgrade('/v2/websocket/exec', 'node3');
+    expect(d.kind === 'forward' && d.member.nodeName).toBe('node3');
+    expect(upgrade('/websocket/attach', 'node2')).toEqual({ kind: 'local' });
+    expect(upgrade('/websocket/attach', '')).toMatchObject({ kind: 'error', message: NO_AGENT_MESSAGE });
+  });
+
+  it('leaves any other upgrade to this node, which refuses it', () => {
+    expect(upgrade('/containers/x/attach', 'node3')).toEqual({ kind: 'local' });
+    expect(upgrade('/ping', '')).toEqual({ kind: 'local' });
+  });
+});
+
+describe('peerPath', () => {
+  const docker: AgentDispatch = { kind: 'docker', path: '/containers/json' };
+  it('sends a Docker call on without its version prefix, the agent routes as received', () => {
+    expect(peerPath(docker, '/v1.41/containers/json?all=1')).toBe('/containers/json?all=1');
+    expect(peerPath(docker, '/v1.41/containers/json')).toBe('/containers/json');
+    expect(peerPath(dispatchAgentRequest('GET', '/v2/host/info'), '/v2/host/info?x=1')).toBe(
+      '/v2/host/info?x=1',
+    );
   });
 });

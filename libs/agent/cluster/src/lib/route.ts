@@ -1,3 +1,5 @@
+import { AgentDispatch, AgentRouteName, isAgentWebSocketRoute } from '@capstan/contracts-agent';
+
 import { Member, MemberTable } from './members';
 
 /**
@@ -80,6 +82,68 @@ export function toNode(target: string, self: LocalNode, members: MemberTable): R
   const member = members.byNodeName(target);
   if (!member) return { kind: 'error', status: 500, message: NO_AGENT_MESSAGE, details: NO_TARGET_DETAILS };
   return { kind: 'forward', member };
+}
+
+/**
+ * The agent's own routes that run on the node the request targets (protocol §4.3 point 3): host info and the
+ * volume browser. `/agents`, `/v2/dockerhub` and the ping are answered by whichever agent receives them.
+ */
+export const NODE_ROUTES: ReadonlySet<AgentRouteName> = new Set<AgentRouteName>([
+  'hostInfo',
+  'browseLs',
+  'browseGet',
+  'browseDelete',
+  'browseRename',
+  'browsePut',
+]);
+
+export interface AgentRequestInput {
+  /** The request as the contract's dispatch reads it (`dispatchAgentRequest`). */
+  dispatch: AgentDispatch;
+  method: string;
+  /** X-PortainerAgent-Target ('' when absent). */
+  target: string;
+  /** X-PortainerAgent-ManagerOperation ('' when absent). */
+  managerOperation: string;
+}
+
+/**
+ * Where a signed request to the agent API goes in cluster mode: Docker calls by `decideRoute` (fan-out, manager,
+ * target node), host info and browse to their target node, everything else here (the agent's own routes, the
+ * edge key, unknown routes, which this node refuses itself).
+ */
+export function placeAgentRequest(
+  input: AgentRequestInput,
+  self: LocalNode,
+  members: MemberTable,
+  unusable?: (m: Member) => boolean,
+): RouteDecision {
+  const d = input.dispatch;
+  if (d.kind === 'docker') {
+    const { method, target, managerOperation } = input;
+    return decideRoute({ method, path: d.path, target, managerOperation }, self, members, unusable);
+  }
+  if (d.kind === 'route' && NODE_ROUTES.has(d.route.name)) return toNode(input.target, self, members);
+  return { kind: 'local' };
+}
+
+/** A signed upgrade: WebSocket attach/exec run on their target node (`decideUpgradeRoute`); any other is refused here. */
+export function placeAgentUpgrade(
+  dispatch: AgentDispatch,
+  target: string,
+  self: LocalNode,
+  members: MemberTable,
+): RouteDecision {
+  if (dispatch.kind === 'route' && isAgentWebSocketRoute(dispatch.route.name))
+    return decideUpgradeRoute(target, self, members);
+  return { kind: 'local' };
+}
+
+/** What a peer is sent for a forwarded or fanned-out request: a Docker call without its version prefix. */
+export function peerPath(dispatch: AgentDispatch, url: string): string {
+  if (dispatch.kind !== 'docker') return url;
+  const q = url.indexOf('?');
+  return dispatch.path + (q < 0 ? '' : url.slice(q));
 }
 
 function toManager(self: LocalNode, members: MemberTable, unusable?: (m: Member) => boolean): RouteDecision {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { dispatchAgentRequest, stripDockerApiVersion } from './routes';
+import {
+  AGENT_ROUTES,
+  AGENT_WEBSOCKET_ROUTES,
+  dispatchAgentRequest,
+  isAgentWebSocketRoute,
+  stripDockerApiVersion,
+} from './routes';
 
 const routeName = (method: string, path: string): string => {
   const d = dispatchAgentRequest(method, path);
@@ -66,5 +72,11 @@ describe('agent dispatch', () => {
     });
     expect(routeName('GET', '/v1/browse/my-vol/nope')).toBe('notFound');
     expect(routeName('POST', '/v1/browse/my-vol/ls')).toBe('methodNotAllowed');
+  });
+
+  it('names exactly the routes the table serves on a WebSocket upgrade', () => {
+    const flagged = AGENT_ROUTES.filter((r) => r.websocket === true).map((r) => r.name);
+    expect([...AGENT_WEBSOCKET_ROUTES].sort()).toEqual(flagged.sort());
+    expect(AGENT_ROUTES.filter((r) => isAgentWebSocketRoute(r.name)).map((r) => r.name)).toEqual(flagged);
   });
 });

@@ -16,6 +16,18 @@ export type AgentRouteName =
   | 'websocketAttach'
   | 'websocketExec';
 
+/** The routes served on a WebSocket upgrade (`websocket: true` in the table); the others are plain HTTP. */
+export const AGENT_WEBSOCKET_ROUTES = [
+  'websocketAttach',
+  'websocketExec',
+] as const satisfies readonly AgentRouteName[];
+export type AgentWebSocketRouteName = (typeof AGENT_WEBSOCKET_ROUTES)[number];
+export type AgentHttpRouteName = Exclude<AgentRouteName, AgentWebSocketRouteName>;
+
+export function isAgentWebSocketRoute(name: AgentRouteName): name is AgentWebSocketRouteName {
+  return (AGENT_WEBSOCKET_ROUTES as readonly AgentRouteName[]).includes(name);
+}
+
 export type AgentPrefix = '' | '/v1' | '/v2';
 
 export interface AgentRoute {

@@ -95,6 +95,8 @@ export interface EnvironmentRoleDefinition {
   /** Lower number wins when a user holds several roles on one environment through teams. */
   readonly priority: number;
   readonly permissions: readonly Permission[];
+  /** Why a change this role does not allow is refused (the `details` of the server's 403). */
+  readonly refusal: string;
 }
 
 const READ_ONLY: readonly Permission[] = [Permission.EnvironmentRead, Permission.ResourcesRead];
@@ -125,6 +127,7 @@ export const ENVIRONMENT_ROLES: readonly EnvironmentRoleDefinition[] = [
     description: 'Full control of all resources in an environment',
     priority: 1,
     permissions: ENV_ADMIN,
+    refusal: 'Your role does not allow this',
   },
   {
     id: EnvironmentRoleId.Operator,
@@ -132,6 +135,7 @@ export const ENVIRONMENT_ROLES: readonly EnvironmentRoleDefinition[] = [
     description: 'Operational control of all existing resources in an environment',
     priority: 2,
     permissions: OPERATOR,
+    refusal: 'Operators manage the lifecycle of existing resources only',
   },
   {
     id: EnvironmentRoleId.Helpdesk,
@@ -139,6 +143,7 @@ export const ENVIRONMENT_ROLES: readonly EnvironmentRoleDefinition[] = [
     description: 'Read-only access to all resources in an environment, plus container consoles',
     priority: 3,
     permissions: HELPDESK,
+    refusal: 'Helpdesk users have read-only access (and consoles)',
   },
   {
     id: EnvironmentRoleId.StandardUser,
@@ -146,6 +151,7 @@ export const ENVIRONMENT_ROLES: readonly EnvironmentRoleDefinition[] = [
     description: 'Full control of assigned resources in an environment',
     priority: 4,
     permissions: STANDARD,
+    refusal: 'Your role does not allow this',
   },
   {
     id: EnvironmentRoleId.ReadOnlyUser,
@@ -153,6 +159,7 @@ export const ENVIRONMENT_ROLES: readonly EnvironmentRoleDefinition[] = [
     description: 'Read-only access of assigned resources in an environment',
     priority: 5,
     permissions: READ_ONLY,
+    refusal: 'Read-only users cannot change resources',
   },
 ];
 

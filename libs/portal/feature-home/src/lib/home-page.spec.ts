@@ -1,5 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
+import { EnvironmentType } from '@capstan/contracts-api';
 import {
   API_FETCH,
   type Environment,
@@ -159,7 +160,7 @@ describe('HomePage', () => {
       environmentFactory({
         Id: 4,
         Name: 'swarm',
-        Type: 2,
+        Type: EnvironmentType.Agent,
         Snapshots: [snapshotFactory({ Swarm: true, NodeCount: 3, UnreachableNodes: ['node2', 'node3'] })],
       }),
       environmentFactory({ Id: 5, Name: 'calm', Snapshots: [snapshotFactory()] }),

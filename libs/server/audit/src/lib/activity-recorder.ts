@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requestContext } from '@capstan/server-core';
+import { ActivityPort, requestContext, type EntryActivity } from '@capstan/server-core';
 import { AuditService } from './audit.service';
 import { payloadText, redactPath } from './redact';
 
@@ -11,29 +11,44 @@ const ENVIRONMENT_IN_PATH = /^\/api\/(?:endpoints|docker)\/(\d+)(?:\/|$)/;
 
 /**
  * Records every mutating API request once its response is sent, whatever the outcome (401/403 refusals too).
- * The server registers `onResponse` as a Fastify hook, so it runs for every route and sees the parsed body.
+ * The server registers `onResponse` as a Fastify hook, so it runs for every route (the Docker proxy included) and
+ * sees the parsed body. Entry points outside Fastify (WebSocket consoles) record through `record()`, the
+ * `ActivityPort` of core's entry pipeline.
  */
 @Injectable()
-export class ActivityRecorder {
-  constructor(private readonly audit: AuditService) {}
+export class ActivityRecorder extends ActivityPort {
+  constructor(private readonly audit: AuditService) {
+    super();
+  }
 
   onResponse(request: FastifyRequest, reply: Pick<FastifyReply, 'statusCode'>): void {
     const path = request.url.split('?')[0] ?? '';
     if (!MUTATING.has(request.method) || !path.startsWith('/api/') || SKIPPED.some((re) => re.test(path)))
       return;
-    const ctx = requestContext.getStore();
-    const user = ctx?.user;
     const env = ENVIRONMENT_IN_PATH.exec(path);
     const json = (request.headers['content-type'] ?? '').includes('json');
+    this.record({
+      method: request.method,
+      path,
+      status: reply.statusCode,
+      environmentId: env ? Number(env[1]) : null,
+      payload: json ? request.body : undefined,
+    });
+  }
+
+  /** One activity entry, by the caller and request of the current request context. */
+  record(activity: EntryActivity): void {
+    const ctx = requestContext.getStore();
+    const user = ctx?.user;
     this.audit.recordActivity(
       {
         userId: user?.id ?? null,
         username: user?.username ?? '',
-        method: request.method,
-        path: redactPath(path),
-        environmentId: env ? Number(env[1]) : null,
-        status: reply.statusCode,
-        payload: json ? payloadText(request.body) : '',
+        method: activity.method,
+        path: redactPath(activity.path),
+        environmentId: activity.environmentId,
+        status: activity.status,
+        payload: payloadText(activity.payload),
       },
       ctx?.requestId ?? '',
     );

@@ -57,7 +57,7 @@ export class AuthController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthenticateResponse> {
-    const { token, expiresAt } = await this.auth.login(body.username, body.password, clientAddress(req));
+    const { token, expiresAt } = await this.auth.login(body, clientAddress(req));
     void reply.setCookie(AUTH_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',

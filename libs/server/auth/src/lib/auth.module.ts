@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccessGuard, AuthenticatorPort } from '@capstan/server-core';
+import { AccessGuard, AuthenticatorPort, EntryPipeline, WebSocketRoutes } from '@capstan/server-core';
 import { AuditModule } from '@capstan/server-audit';
 import { SettingsModule } from '@capstan/server-settings';
 import { UsersModule } from '@capstan/server-users';
@@ -11,6 +11,9 @@ import { AuthService } from './auth.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { RevokedTokenEntity } from './entities/revoked-token.entity';
 import { LoginThrottle } from './login-throttle';
+import { InternalStrategy } from './sign-in/internal.strategy';
+import { SignInStrategies } from './sign-in/sign-in-strategies';
+import { SIGN_IN_STRATEGIES } from './sign-in/sign-in-strategy';
 import { TokenService } from './token.service';
 
 @Module({
@@ -25,10 +28,21 @@ import { TokenService } from './token.service';
     TokenService,
     ApiKeysService,
     LoginThrottle,
+    // Sign-in methods: one passport strategy each, selected by the settings' AuthenticationMethod.
+    InternalStrategy,
+    {
+      provide: SIGN_IN_STRATEGIES,
+      useFactory: (internal: InternalStrategy) => [internal],
+      inject: [InternalStrategy],
+    },
+    SignInStrategies,
     AuthService,
     { provide: AuthenticatorPort, useExisting: AuthService },
     { provide: APP_GUARD, useClass: AccessGuard },
+    // Core's entry pipeline and WebSocket table, here for the same reason as the guard: they need the authenticator.
+    EntryPipeline,
+    WebSocketRoutes,
   ],
-  exports: [AuthService, AuthenticatorPort],
+  exports: [AuthService, AuthenticatorPort, EntryPipeline, WebSocketRoutes],
 })
 export class AuthModule {}

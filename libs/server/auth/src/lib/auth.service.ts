@@ -4,6 +4,7 @@ import { AUTH_COOKIE, API_HEADERS, AuthLogResult } from '@capstan/contracts-api'
 import {
   AuthenticatedUser,
   AuthenticatorPort,
+  type CallerCredentials,
   TooManyRequestsError,
   UnauthorizedError,
   UnprocessableError,
@@ -13,6 +14,8 @@ import { SettingsService } from '@capstan/server-settings';
 import { UsersService } from '@capstan/server-users';
 import { ApiKeysService } from './api-keys.service';
 import { LoginThrottle, throttleKeys } from './login-throttle';
+import { SignInStrategies } from './sign-in/sign-in-strategies';
+import type { SignInCredentials } from './sign-in/sign-in-strategy';
 import { TokenService } from './token.service';
 
 export interface LoginResult {
@@ -20,7 +23,7 @@ export interface LoginResult {
   expiresAt: number;
 }
 
-/** Login, logout and request authentication (JWT from bearer, cookie or `?token=`; API keys). */
+/** Sign-in (through the selected strategy), logout and request authentication (JWT from bearer, cookie or `?token=`; API keys). */
 @Injectable()
 export class AuthService extends AuthenticatorPort {
   constructor(
@@ -30,30 +33,48 @@ export class AuthService extends AuthenticatorPort {
     private readonly settings: SettingsService,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
+    private readonly strategies: SignInStrategies,
   ) {
     super();
   }
 
-  async login(username: string, password: string, origin: string): Promise<LoginResult> {
+  /**
+   * Signs in with the strategy the settings select (internal today; LDAP and OAuth add strategies), under the
+   * login throttle, recording the outcome in the authentication log with the strategy's context.
+   */
+  async login(credentials: SignInCredentials, origin: string): Promise<LoginResult> {
+    const { username, password } = credentials;
+    const strategy = this.strategies.select((await this.settings.get()).AuthenticationMethod);
     const keys = throttleKeys(origin, username);
     const wait = this.throttle.retryAfter(keys);
     if (wait > 0) {
-      await this.audit.recordAuth({ username, context: 'internal', origin, type: AuthLogResult.Throttled });
+      await this.audit.recordAuth({
+        username,
+        context: strategy.context,
+        origin,
+        type: AuthLogResult.Throttled,
+      });
       throw new TooManyRequestsError('Too many failed login attempts', wait);
     }
-    const user = await this.users.verifyCredentials(username, password);
-    if (!user) {
+    const outcome = await this.strategies.signIn(strategy, credentials);
+    if (!outcome.ok) {
       this.throttle.recordFailure(keys);
-      await this.audit.recordAuth({ username, context: 'internal', origin, type: AuthLogResult.Failure });
+      await this.audit.recordAuth({
+        username,
+        context: outcome.context,
+        origin,
+        type: AuthLogResult.Failure,
+      });
       throw new UnprocessableError('Invalid credentials', 'Unauthorized');
     }
+    const user = outcome.user;
     this.throttle.recordSuccess(`user:${username.toLowerCase()}`);
     const forceChange = password.length < (await this.settings.requiredPasswordLength());
     const { token, claims } = this.tokens.issue(user, await this.settings.sessionLifetimeMs(), forceChange);
     await this.audit.recordAuth({
       username: user.username,
       userId: user.id,
-      context: 'internal',
+      context: outcome.context,
       origin,
       type: AuthLogResult.Success,
     });
@@ -69,13 +90,14 @@ export class AuthService extends AuthenticatorPort {
     await this.audit.recordAuth({
       username: claims.username,
       userId: claims.id,
-      context: 'internal',
+      // The sign-in method in force names the session's end, as its start.
+      context: this.strategies.select((await this.settings.get()).AuthenticationMethod).context,
       origin,
       type: AuthLogResult.Logout,
     });
   }
 
-  async authenticate(req: FastifyRequest): Promise<AuthenticatedUser | undefined> {
+  async authenticate(req: CallerCredentials): Promise<AuthenticatedUser | undefined> {
     const apiKey = header(req, API_HEADERS.apiKey);
     if (apiKey !== undefined) {
       if (header(req, 'authorization') !== undefined) {
@@ -119,10 +141,9 @@ export class AuthService extends AuthenticatorPort {
 
   /** Portainer's lookup order after the API key: cookie, then bearer header, then `?token=`. */
   private sessionToken(
-    req: FastifyRequest,
+    req: CallerCredentials,
   ): { token: string; via: 'cookie' | 'bearer' | 'query' } | undefined {
-    const cookies = req.cookies as Record<string, string | undefined> | undefined;
-    const cookie = cookies?.[AUTH_COOKIE];
+    const cookie = req.cookies?.[AUTH_COOKIE];
     if (cookie) return { token: cookie, via: 'cookie' };
     const authorization = header(req, 'authorization');
     if (authorization?.toLowerCase().startsWith('bearer '))
@@ -133,7 +154,7 @@ export class AuthService extends AuthenticatorPort {
   }
 }
 
-function header(req: FastifyRequest, name: string): string | undefined {
+function header(req: CallerCredentials, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }

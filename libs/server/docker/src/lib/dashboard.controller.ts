@@ -60,7 +60,7 @@ export class DockerDashboardController {
     @CurrentUser() actor: AuthenticatedUser,
     @Param('id', ParseIdPipe) id: number,
   ): Promise<DashboardResponse> {
-    const { env, roleId } = await this.environments.accessFor(actor, id);
+    const { env, access } = await this.environments.accessFor(actor, id);
     const client = this.docker.connect(this.environments.connectionOf(env, DASHBOARD_TIMEOUT_MS));
     let lists: [
       Record<string, unknown>[],
@@ -86,8 +86,8 @@ export class DockerDashboardController {
     const [allContainers, images, allVolumes, allNetworks, info] = lists;
     const swarm = (info['Swarm'] as { ControlAvailable?: boolean } | undefined)?.ControlAvailable === true;
     // Counted after ownership: users who see only what they own count only that (images are not owned).
-    const visible = <T>(type: Parameters<ProxyOwnership['visible']>[3], items: T[]) =>
-      this.ownership.visible(actor, id, roleId, type, items);
+    const visible = <T>(type: Parameters<ProxyOwnership['visible']>[1], items: T[]) =>
+      this.ownership.visible(access, type, items);
     const [containers, volumes, networks, services] = await Promise.all([
       visible(ResourceControlType.Container, allContainers),
       visible(ResourceControlType.Volume, allVolumes),

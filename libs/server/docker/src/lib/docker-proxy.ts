@@ -4,28 +4,25 @@ import type { IncomingMessage } from 'node:http';
 import { AGENT_ERRORS } from '@capstan/contracts-agent';
 import { UserRole } from '@capstan/contracts-api';
 import {
-  AuthenticatorPort,
   BadGatewayError,
-  enforceCsrf,
+  EntryPipeline,
   ForbiddenError,
   mapError,
   PayloadTooLargeError,
-  requestContext,
-  UnauthorizedError,
   type CapstanLogger,
 } from '@capstan/server-core';
 import { ResourceControlType } from '@capstan/contracts-api';
 import {
+  EngineConnections,
   EnvironmentsService,
-  parseSecuritySettings,
   SnapshotService,
   withAgentTarget,
   type EngineConnection,
 } from '@capstan/server-environments';
 import { SettingsService } from '@capstan/server-settings';
-import { engineRequest } from './engine-request';
 import { AgentNodeResolver } from './agent/node-resolver';
 import { classify, decide, engineRoute } from './proxy-policy';
+import { changesSnapshot } from './snapshot-refresh';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
 
 /** Request headers that belong to Capstan, not to the engine. */
@@ -67,12 +64,13 @@ type Json = Record<string, unknown>;
 @Injectable()
 export class DockerProxy {
   constructor(
-    private readonly authenticator: AuthenticatorPort,
+    private readonly entry: EntryPipeline,
     private readonly environments: EnvironmentsService,
     private readonly settings: SettingsService,
     private readonly snapshots: SnapshotService,
     private readonly ownership: ProxyOwnership,
     private readonly nodes: AgentNodeResolver,
+    private readonly engines: EngineConnections,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply, logger: CapstanLogger): Promise<void> {
@@ -80,17 +78,13 @@ export class DockerProxy {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     try {
       if (!match) throw new ForbiddenError('Invalid Docker proxy path', request.url.slice(0, 200));
-      const user = await this.authenticator.authenticate(request);
-      if (!user) throw new UnauthorizedError('Unauthorized', 'A valid authorisation token is missing');
-      const store = requestContext.getStore();
-      if (store) store.user = user;
-      enforceCsrf(request, reply, user, this.authenticator);
+      const user = await this.entry.authenticateHttp(request, reply);
       const envId = Number(match[1]);
-      const { env, roleId } = await this.environments.accessFor(user, envId);
+      const { env, access } = await this.environments.accessFor(user, envId);
       const enginePath = match[2] ?? '/';
-      const security = parseSecuritySettings(env.securitySettings);
+      const security = env.security;
       const base = this.environments.connectionOf(env, 0);
-      const decision = decide(roleId, request.method, enginePath, {
+      const decision = decide(access, request.method, enginePath, {
         query: new URLSearchParams(query),
         agent: base.agent !== undefined,
         allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
@@ -110,7 +104,7 @@ export class DockerProxy {
       const plan = await this.ownership.plan({
         user,
         envId,
-        roleId,
+        access,
         method: request.method,
         path: enginePath,
         query: new URLSearchParams(query),
@@ -127,6 +121,8 @@ export class DockerProxy {
           rewrite,
           unchanged,
         });
+        // The home card's counts follow changes made here (debounced, after the answer went out).
+        if (changesSnapshot(request.method, enginePath)) this.snapshots.refreshSoon(envId);
       } catch (e) {
         // Unreachable engine: lists can still be read from the last snapshot.
         if (e instanceof BadGatewayError && !reply.raw.headersSent) {
@@ -244,128 +240,130 @@ export class DockerProxy {
     return new Promise<void>((resolve, reject) => {
       if (plan.call) headers['content-type'] = 'application/json';
       const method = plan.call?.method ?? request.method;
-      const upstream = engineRequest(connection, method, path, headers, (res: IncomingMessage) => {
-        const status = res.statusCode ?? 502;
-        const ok = status >= 200 && status < 300;
-        const out: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(res.headers))
-          if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
-        if (connection.agent && status === AGENT_ERRORS.dockerSocket.status) {
-          // The agent answers but its engine does not (Portainer agent protocol: 500 "Unable to proxy the request
-          // via the Docker socket"): the same 502 as a direct engine that is down, so lists fall back on the snapshot.
-          // Any other 500 goes to the client as it is.
-          const chunks: Buffer[] = [];
-          let size = 0;
-          const relay = (): void => {
-            reply.hijack();
-            reply.raw.writeHead(status, out);
-            for (const c of chunks) reply.raw.write(c);
-            res.pipe(reply.raw);
-          };
-          const onData = (c: Buffer): void => {
-            chunks.push(c);
-            size += c.length;
-            if (size <= MAX_AGENT_ERROR_BYTES) return;
-            res.off('data', onData).off('end', onEnd);
-            res.on('end', () => resolve());
-            relay(); // not an error body: streamed on unread
-          };
-          const onEnd = (): void => {
-            const details = agentSocketErrorDetails(Buffer.concat(chunks));
-            if (details !== null) {
-              reject(
-                new BadGatewayError(
-                  'Unable to reach the Docker engine',
-                  `The agent at ${connection.url} cannot reach its engine: ${details || 'no details'}`,
-                ),
-              );
-              return;
-            }
-            relay();
-            resolve();
-          };
-          res.on('data', onData).on('end', onEnd);
-          res.on('error', (e) => {
-            reply.raw.destroy(e);
-            resolve();
-          });
-          return;
-        }
-        // Bookkeeping after a successful removal (its resource control goes with it), done before the client hears
-        // the answer, so a call right after it never finds the control lingering.
-        const settle = async (): Promise<void> => {
-          if (ok && plan.after) await plan.after().catch(() => undefined);
-        };
-        if (plan.rewrite && ok && String(res.headers['content-type']).includes('json')) {
-          // A list or an object to filter or decorate: buffered (bounded), rewritten, sent whole.
-          const rewrite = plan.rewrite;
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size > MAX_REWRITE_BYTES) res.destroy(new Error('response too large to filter'));
-            else chunks.push(c);
-          });
-          res.on('end', () => {
-            void (async () => {
-              try {
-                const raw = Buffer.concat(chunks);
-                if (plan.unchanged && (await plan.unchanged(raw))) {
-                  await settle();
-                  reply.hijack();
-                  reply.raw.writeHead(status, { ...out, 'content-length': String(raw.length) });
-                  reply.raw.end(raw);
-                  resolve();
-                  return;
-                }
-                const parsed = JSON.parse(raw.toString('utf8')) as unknown;
-                const result = await rewrite(status, parsed);
-                const body = Buffer.from(JSON.stringify(result.body));
-                delete out['content-length'];
-                await settle();
-                reply.hijack();
-                reply.raw.writeHead(result.status, { ...out, 'content-length': String(body.length) });
-                reply.raw.end(body);
-                resolve();
-              } catch (e) {
-                // A refusal decided on the answer (inspect of someone else's resource): the caller's error.
-                reject(e instanceof Error ? e : new Error(String(e)));
-              }
-            })();
-          });
-          res.on('error', (e) => {
-            reply.raw.destroy(e);
-            resolve();
-          });
-          return;
-        }
-        if (ok && plan.after) {
-          // A removal's answer is small (204, or a short JSON list for images): buffered until settled.
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            void settle().then(() => {
+      const upstream = this.engines
+        .client(connection)
+        .request(method, path, headers, (res: IncomingMessage) => {
+          const status = res.statusCode ?? 502;
+          const ok = status >= 200 && status < 300;
+          const out: Record<string, string | string[]> = {};
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
+          if (connection.agent && status === AGENT_ERRORS.dockerSocket.status) {
+            // The agent answers but its engine does not (Portainer agent protocol: 500 "Unable to proxy the request
+            // via the Docker socket"): the same 502 as a direct engine that is down, so lists fall back on the snapshot.
+            // Any other 500 goes to the client as it is.
+            const chunks: Buffer[] = [];
+            let size = 0;
+            const relay = (): void => {
               reply.hijack();
               reply.raw.writeHead(status, out);
-              reply.raw.end(Buffer.concat(chunks));
+              for (const c of chunks) reply.raw.write(c);
+              res.pipe(reply.raw);
+            };
+            const onData = (c: Buffer): void => {
+              chunks.push(c);
+              size += c.length;
+              if (size <= MAX_AGENT_ERROR_BYTES) return;
+              res.off('data', onData).off('end', onEnd);
+              res.on('end', () => resolve());
+              relay(); // not an error body: streamed on unread
+            };
+            const onEnd = (): void => {
+              const details = agentSocketErrorDetails(Buffer.concat(chunks));
+              if (details !== null) {
+                reject(
+                  new BadGatewayError(
+                    'Unable to reach the Docker engine',
+                    `The agent at ${connection.url} cannot reach its engine: ${details || 'no details'}`,
+                  ),
+                );
+                return;
+              }
+              relay();
+              resolve();
+            };
+            res.on('data', onData).on('end', onEnd);
+            res.on('error', (e) => {
+              reply.raw.destroy(e);
               resolve();
             });
-          });
+            return;
+          }
+          // Bookkeeping after a successful removal (its resource control goes with it), done before the client hears
+          // the answer, so a call right after it never finds the control lingering.
+          const settle = async (): Promise<void> => {
+            if (ok && plan.after) await plan.after().catch(() => undefined);
+          };
+          if (plan.rewrite && ok && String(res.headers['content-type']).includes('json')) {
+            // A list or an object to filter or decorate: buffered (bounded), rewritten, sent whole.
+            const rewrite = plan.rewrite;
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (c: Buffer) => {
+              size += c.length;
+              if (size > MAX_REWRITE_BYTES) res.destroy(new Error('response too large to filter'));
+              else chunks.push(c);
+            });
+            res.on('end', () => {
+              void (async () => {
+                try {
+                  const raw = Buffer.concat(chunks);
+                  if (plan.unchanged && (await plan.unchanged(raw))) {
+                    await settle();
+                    reply.hijack();
+                    reply.raw.writeHead(status, { ...out, 'content-length': String(raw.length) });
+                    reply.raw.end(raw);
+                    resolve();
+                    return;
+                  }
+                  const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+                  const result = await rewrite(status, parsed);
+                  const body = Buffer.from(JSON.stringify(result.body));
+                  delete out['content-length'];
+                  await settle();
+                  reply.hijack();
+                  reply.raw.writeHead(result.status, { ...out, 'content-length': String(body.length) });
+                  reply.raw.end(body);
+                  resolve();
+                } catch (e) {
+                  // A refusal decided on the answer (inspect of someone else's resource): the caller's error.
+                  reject(e instanceof Error ? e : new Error(String(e)));
+                }
+              })();
+            });
+            res.on('error', (e) => {
+              reply.raw.destroy(e);
+              resolve();
+            });
+            return;
+          }
+          if (ok && plan.after) {
+            // A removal's answer is small (204, or a short JSON list for images): buffered until settled.
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              void settle().then(() => {
+                reply.hijack();
+                reply.raw.writeHead(status, out);
+                reply.raw.end(Buffer.concat(chunks));
+                resolve();
+              });
+            });
+            res.on('error', (e) => {
+              reply.raw.destroy(e);
+              resolve();
+            });
+            return;
+          }
+          reply.hijack();
+          reply.raw.writeHead(status, out);
+          res.pipe(reply.raw);
+          res.on('end', () => resolve());
           res.on('error', (e) => {
             reply.raw.destroy(e);
             resolve();
           });
-          return;
-        }
-        reply.hijack();
-        reply.raw.writeHead(status, out);
-        res.pipe(reply.raw);
-        res.on('end', () => resolve());
-        res.on('error', (e) => {
-          reply.raw.destroy(e);
-          resolve();
         });
-      });
       upstream.on('error', (e: NodeJS.ErrnoException) => {
         if (reply.raw.headersSent) {
           reply.raw.destroy(e);

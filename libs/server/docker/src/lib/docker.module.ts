@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@capstan/server-auth';
-import { EnvironmentsModule } from '@capstan/server-environments';
+import { EngineConnections, EnvironmentsModule } from '@capstan/server-environments';
+import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
@@ -14,7 +15,7 @@ import { OwnershipStreamAccessPolicy } from './ownership-stream-access';
 
 /** The Docker API proxy with ownership, the consoles and streams, and the dashboard. */
 @Module({
-  imports: [EnvironmentsModule, AuthModule, SettingsModule, ResourceControlsModule],
+  imports: [EnvironmentsModule, AuthModule, SettingsModule, ResourceControlsModule, RbacModule],
   controllers: [DockerDashboardController],
   providers: [
     DockerProxy,
@@ -22,7 +23,12 @@ import { OwnershipStreamAccessPolicy } from './ownership-stream-access';
     ProxyOwnership,
     LiveStreams,
     // Agent environments on a Swarm, called without a node: the node of a container or exec (cached 30 s).
-    { provide: AgentNodeResolver, useFactory: () => new AgentNodeResolver() },
+    {
+      provide: AgentNodeResolver,
+      useFactory: (engines: EngineConnections) =>
+        new AgentNodeResolver((c, m, p) => engines.client(c).call(m, p, { timeoutMs: 5_000 })),
+      inject: [EngineConnections],
+    },
     // Logs, stats and events follow the same ownership as the proxy.
     { provide: StreamAccessPolicy, useClass: OwnershipStreamAccessPolicy },
   ],

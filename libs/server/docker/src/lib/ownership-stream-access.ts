@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { environmentRoleGrants, Permission, ResourceControlType } from '@capstan/contracts-api';
+import { Permission, ResourceControlType } from '@capstan/contracts-api';
 import { ForbiddenError } from '@capstan/server-core';
-import { canAccess, ResourceControlsService, type ControlIndex } from '@capstan/server-resource-controls';
-import { decide, roleScope } from './proxy-policy';
+import { ResourceControlsService, type ControlIndex } from '@capstan/server-resource-controls';
+import { decide } from './proxy-policy';
 import {
   StreamAccessPolicy,
   type EngineEvent,
@@ -39,21 +39,21 @@ export class OwnershipStreamAccessPolicy extends StreamAccessPolicy {
     container: InspectedContainer,
   ): Promise<void> {
     this.checkRole(caller);
-    const decision = decide(caller.roleId, 'GET', `/containers/${container.Id}/${kind}`);
+    const decision = decide(caller.access, 'GET', `/containers/${container.Id}/${kind}`);
     if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
-    if (roleScope(caller.roleId) !== 'filtered') return;
+    if (caller.access.seesEveryResource) return;
     const labels = container.Config?.Labels;
     const index = await this.controls.index(caller.envId, [labels]);
     const rc = index.find(ResourceControlType.Container, container.Id, labels);
-    if (!canAccess(rc, await this.controls.caller(caller.user))) {
+    if (!caller.access.may(Permission.ResourcesRead, { control: rc })) {
       throw new ForbiddenError('Access denied to resource', 'This resource belongs to someone else');
     }
   }
 
   async eventFilter(caller: StreamCaller): Promise<EventPredicate> {
     this.checkRole(caller);
-    if (roleScope(caller.roleId) !== 'filtered') return () => true;
-    const who = await this.controls.caller(caller.user);
+    const access = caller.access;
+    if (access.seesEveryResource) return () => true;
     let index: { value: ControlIndex; at: number } | undefined;
     return async (event: EngineEvent) => {
       const type = OWNED_EVENT_TYPES[event.Type ?? ''];
@@ -69,12 +69,12 @@ export class OwnershipStreamAccessPolicy extends StreamAccessPolicy {
       // Container events carry the container's labels as attributes; network events carry the name.
       const rc = index.value.find(type, id, attributes, { name: attributes['name'] });
       if (named) index = undefined;
-      return canAccess(rc, who);
+      return access.may(Permission.ResourcesRead, { control: rc });
     };
   }
 
   private checkRole(caller: StreamCaller): void {
-    if (!environmentRoleGrants(caller.user, caller.roleId, Permission.ResourcesRead)) {
+    if (!caller.access.can(Permission.ResourcesRead)) {
       throw new ForbiddenError(
         'Access denied to resource',
         'Reading resources needs environment:resources:read',

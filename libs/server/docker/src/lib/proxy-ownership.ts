@@ -1,9 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ResourceControlType,
-  type EnvironmentRoleId,
-  type ResourceControlBody,
-} from '@capstan/contracts-api';
+import { Permission, ResourceControlType, type ResourceControlBody } from '@capstan/contracts-api';
 import { DOCKER_VOLUME_NAME } from '@capstan/contracts-agent';
 import {
   BadGatewayError,
@@ -13,16 +9,14 @@ import {
   NotFoundError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import { agentCall, type EngineConnection } from '@capstan/server-environments';
+import { agentCall, EngineConnections, type EngineConnection } from '@capstan/server-environments';
+import type { EnvironmentAccess } from '@capstan/server-rbac';
 import {
-  canAccess,
   decorate,
   ResourceControlsService,
-  type Caller,
   type ControlIndex,
   type Labels,
 } from '@capstan/server-resource-controls';
-import { engineCall } from './engine-request';
 import { classify, roleScope, type ListedType, type OwnedType, type RoleScope } from './proxy-policy';
 
 /** Security toggles of an environment (Portainer's SecuritySettings), as the proxy reads them. */
@@ -38,7 +32,8 @@ export interface SecurityToggles {
 export interface OwnershipContext {
   readonly user: AuthenticatedUser;
   readonly envId: number;
-  readonly roleId: EnvironmentRoleId | undefined;
+  /** The caller's access to the environment (`AccessService`): role and teams. */
+  readonly access: EnvironmentAccess;
   readonly method: string;
   /** Engine path, version prefix included, without the query. */
   readonly path: string;
@@ -150,15 +145,18 @@ const accessDenied = (details: string) => new ForbiddenError('Access denied to r
  */
 @Injectable()
 export class ProxyOwnership {
-  constructor(private readonly controls: ResourceControlsService) {}
+  constructor(
+    private readonly controls: ResourceControlsService,
+    private readonly engines: EngineConnections,
+  ) {}
 
   async plan(ctx: OwnershipContext): Promise<ProxyPlan> {
-    const scope = roleScope(ctx.roleId);
+    const scope = roleScope(ctx.access);
     const op = classify(ctx.method, ctx.path, ctx.query);
     switch (op.kind) {
       case 'list':
         return {
-          rewrite: (status, body) => this.list(ctx, scope, op.type, status, body),
+          rewrite: (status, body) => this.list(ctx, op.type, status, body),
           // Users who see everything, in an environment without controls and without access-control labels:
           // no item gets a decoration (built-in networks always do).
           unchanged:
@@ -173,7 +171,7 @@ export class ProxyOwnership {
             const who = identify(op.type, body);
             const index = await this.controls.index(ctx.envId, [who.labels]);
             const rc = findFor(index, op.type, who);
-            if (scope === 'filtered' && !canAccess(rc, await this.controls.caller(ctx.user))) {
+            if (!ctx.access.may(Permission.ResourcesRead, { control: rc })) {
               throw accessDenied('This resource belongs to someone else');
             }
             return { status, body: decorate(body as Json, rc) };
@@ -291,26 +289,20 @@ export class ProxyOwnership {
   }
 
   /** Lists visible to a caller in an environment: for the dashboard's counts. */
-  async visible<T>(
-    user: AuthenticatedUser,
-    envId: number,
-    roleId: EnvironmentRoleId | undefined,
-    type: ListedType,
-    items: T[],
-  ): Promise<T[]> {
-    if (roleScope(roleId) !== 'filtered') return items;
+  async visible<T>(access: EnvironmentAccess, type: ListedType, items: T[]): Promise<T[]> {
+    if (access.seesEveryResource) return items;
     const ids = items.map((i) => identify(type, i));
     const index = await this.controls.index(
-      envId,
+      access.environmentId,
       ids.map((i) => i.labels),
     );
-    const caller = await this.controls.caller(user);
-    return items.filter((_, n) => canAccess(findFor(index, type, ids[n]), caller));
+    return items.filter((_, n) =>
+      access.may(Permission.ResourcesRead, { control: findFor(index, type, ids[n]) }),
+    );
   }
 
   private async list(
     ctx: OwnershipContext,
-    scope: RoleScope,
     type: ListedType,
     status: number,
     body: unknown,
@@ -327,12 +319,10 @@ export class ProxyOwnership {
       ctx.envId,
       ids.map((i) => i.labels),
     );
-    const caller: Caller | undefined =
-      scope === 'filtered' ? await this.controls.caller(ctx.user) : undefined;
     const out: unknown[] = [];
     items.forEach((item, n) => {
       const rc = findFor(index, type, ids[n]);
-      if (caller && !canAccess(rc, caller)) return;
+      if (!ctx.access.may(Permission.ResourcesRead, { control: rc })) return;
       out.push(decorate(item as Json, rc));
     });
     return { status, body: Array.isArray(body) ? out : { ...(body as Json), Volumes: out } };
@@ -436,7 +426,7 @@ export class ProxyOwnership {
   private async engine(ctx: OwnershipContext, path: string): Promise<unknown> {
     let answer: { status: number; body: unknown };
     try {
-      answer = await engineCall(ctx.connection, 'GET', path);
+      answer = await this.engines.client(ctx.connection).call('GET', path);
     } catch (e) {
       throw new BadGatewayError(
         'Unable to reach the Docker engine',
@@ -449,7 +439,7 @@ export class ProxyOwnership {
 
   private async assertAccess(ctx: OwnershipContext, type: ListedType, who: Identity): Promise<void> {
     const index = await this.controls.index(ctx.envId, [who.labels]);
-    if (!canAccess(findFor(index, type, who), await this.controls.caller(ctx.user))) {
+    if (!ctx.access.may(Permission.ResourcesRead, { control: findFor(index, type, who) })) {
       throw accessDenied('This resource belongs to someone else');
     }
   }

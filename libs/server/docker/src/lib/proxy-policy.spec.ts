@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentRoleId, ResourceControlType } from '@capstan/contracts-api';
+import { EnvironmentAccess } from '@capstan/server-rbac';
 import { classify, decide, engineRoute } from './proxy-policy';
+
+const as = (roleId: EnvironmentRoleId | undefined) => EnvironmentAccess.forRole(roleId);
 
 describe('engineRoute', () => {
   it('strips a version prefix only at the start', () => {
@@ -13,7 +16,7 @@ describe('engineRoute', () => {
 
 describe('decide', () => {
   const allowed = (role: EnvironmentRoleId | undefined, method: string, path: string) =>
-    decide(role, method, path).allowed;
+    decide(as(role), method, path).allowed;
 
   it('lets administrators and environment administrators do anything', () => {
     expect(allowed(undefined, 'POST', '/containers/create')).toBe(true);
@@ -147,21 +150,21 @@ describe('the agent volume browser and Docker Hub helper', () => {
 
   it('refuses volume browsing to every non-administrator while the setting is off, naming it', () => {
     for (const role of [EnvironmentAdministrator, Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
-      const d = decide(role, 'GET', '/v2/browse/ls', { ...off, query: q('volumeID=data&path=/') });
+      const d = decide(as(role), 'GET', '/v2/browse/ls', { ...off, query: q('volumeID=data&path=/') });
       expect(d.allowed, String(role)).toBe(false);
       if (!d.allowed) {
         expect(d.message).toMatch(/Volume browsing is disabled/);
         expect(d.reason).toContain('AllowVolumeBrowserForRegularUsers');
       }
     }
-    expect(decide(undefined, 'POST', '/v2/browse/put', { ...off, query: q('volumeID=data') }).allowed).toBe(
-      true,
-    );
+    expect(
+      decide(as(undefined), 'POST', '/v2/browse/put', { ...off, query: q('volumeID=data') }).allowed,
+    ).toBe(true);
   });
 
   it('with the setting on: reads for every role, writes not for Read-only users and Helpdesk', () => {
     const can = (role: EnvironmentRoleId, method: string, path: string) =>
-      decide(role, method, path, { ...on, query: q('volumeID=data&path=/') }).allowed;
+      decide(as(role), method, path, { ...on, query: q('volumeID=data&path=/') }).allowed;
     for (const role of [EnvironmentAdministrator, Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
       expect(can(role, 'GET', '/v2/browse/ls'), String(role)).toBe(true);
       expect(can(role, 'GET', '/v2/browse/get'), String(role)).toBe(true);
@@ -183,7 +186,7 @@ describe('the agent volume browser and Docker Hub helper', () => {
     const hostOn = { ...on, enableHostManagementFeatures: true };
     for (const role of [EnvironmentAdministrator, Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
       for (const path of ['/v2/browse/ls', '/browse/get', '/v2/browse/put']) {
-        const d = decide(role, path.endsWith('put') ? 'POST' : 'GET', path, {
+        const d = decide(as(role), path.endsWith('put') ? 'POST' : 'GET', path, {
           ...hostOn,
           query: q('path=/'),
         });
@@ -192,19 +195,21 @@ describe('the agent volume browser and Docker Hub helper', () => {
       }
       // Not an agent: the engine has no /browse; nobody but administrators gets it forwarded.
       if (role !== EnvironmentAdministrator)
-        expect(decide(role, 'GET', '/v2/browse/ls', { query: q('volumeID=data&path=/') }).allowed).toBe(
+        expect(decide(as(role), 'GET', '/v2/browse/ls', { query: q('volumeID=data&path=/') }).allowed).toBe(
           false,
         );
     }
-    expect(decide(undefined, 'GET', '/v2/browse/ls', { ...hostOn, query: q('path=/') }).allowed).toBe(true);
-    expect(decide(undefined, 'DELETE', '/v2/browse/delete', { ...hostOn, query: q('path=/x') }).allowed).toBe(
+    expect(decide(as(undefined), 'GET', '/v2/browse/ls', { ...hostOn, query: q('path=/') }).allowed).toBe(
       true,
     );
+    expect(
+      decide(as(undefined), 'DELETE', '/v2/browse/delete', { ...hostOn, query: q('path=/x') }).allowed,
+    ).toBe(true);
   });
 
   it('refuses the host files to administrators too while EnableHostManagementFeatures is off', () => {
     for (const setting of [false, undefined]) {
-      const d = decide(undefined, 'GET', '/v2/browse/ls', {
+      const d = decide(as(undefined), 'GET', '/v2/browse/ls', {
         ...on,
         enableHostManagementFeatures: setting,
         query: q('path=/'),
@@ -218,14 +223,14 @@ describe('the agent volume browser and Docker Hub helper', () => {
     }
     // A volume's files do not depend on it.
     expect(
-      decide(undefined, 'GET', '/v2/browse/ls', { ...on, query: q('volumeID=data&path=/') }).allowed,
+      decide(as(undefined), 'GET', '/v2/browse/ls', { ...on, query: q('volumeID=data&path=/') }).allowed,
     ).toBe(true);
   });
 
   it('lets anyone with access read the Docker Hub limits, the member list and the host facts', () => {
     for (const role of [Operator, Helpdesk, StandardUser, ReadOnlyUser]) {
-      expect(decide(role, 'GET', '/v2/dockerhub/0', on).allowed).toBe(true);
-      expect(decide(role, 'POST', '/v2/dockerhub', on).allowed).toBe(true);
+      expect(decide(as(role), 'GET', '/v2/dockerhub/0', on).allowed).toBe(true);
+      expect(decide(as(role), 'POST', '/v2/dockerhub', on).allowed).toBe(true);
       // The node picker and per-node pages need the Swarm members; the host page the PCI devices and disks.
       for (const path of [
         '/v2/agents',
@@ -235,13 +240,13 @@ describe('the agent volume browser and Docker Hub helper', () => {
         '/v2/host/info',
         '/host/info',
       ]) {
-        expect(decide(role, 'GET', path, off).allowed, `${role} ${path}`).toBe(true);
+        expect(decide(as(role), 'GET', path, off).allowed, `${role} ${path}`).toBe(true);
       }
       // Not a read: no agent route, so the engine's rule applies (administrators only).
-      expect(decide(role, 'POST', '/v2/agents', on).allowed).toBe(false);
-      expect(decide(role, 'DELETE', '/v2/host/info', on).allowed).toBe(false);
+      expect(decide(as(role), 'POST', '/v2/agents', on).allowed).toBe(false);
+      expect(decide(as(role), 'DELETE', '/v2/host/info', on).allowed).toBe(false);
       // Other unknown agent paths stay administrators'.
-      expect(decide(role, 'GET', '/v2/host/files', on).allowed).toBe(false);
+      expect(decide(as(role), 'GET', '/v2/host/files', on).allowed).toBe(false);
     }
   });
 

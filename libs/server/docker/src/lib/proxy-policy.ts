@@ -1,14 +1,16 @@
-import { EnvironmentRoleId, ResourceControlType } from '@capstan/contracts-api';
+import { Permission, ResourceControlType } from '@capstan/contracts-api';
 import { dispatchAgentRequest, stripDockerApiVersion } from '@capstan/contracts-agent';
-import { volumeBrowseAccess } from '@capstan/server-environments';
+import type { EnvironmentAccess } from '@capstan/server-rbac';
 
 /**
  * What one Docker Engine API call is, for roles and ownership (reference §1.16). Pure: unit-tested.
  *
- * Roles fall in three groups:
- * - full (administrators, environment administrators): everything, nothing filtered;
- * - read-all (Operator, Helpdesk): every resource visible, a fixed set of actions (lifecycle, consoles);
- * - filtered (Standard user, Read-only user): only resources whose resource control grants them access.
+ * Roles fall in three groups, told apart by catalog permissions (never by role id):
+ * - full (`environment:resources:manage-all`: administrators, environment administrators): everything,
+ *   nothing filtered;
+ * - read-all (`environment:resources:read-all`: Operator, Helpdesk): every resource visible, the actions their
+ *   permissions name (lifecycle, consoles);
+ * - filtered (neither: Standard user, Read-only user): only resources whose resource control grants them access.
  */
 export type RoleScope = 'full' | 'read-all' | 'filtered';
 
@@ -80,18 +82,9 @@ export function engineRoute(path: string): string {
   return path.replace(/^\/v\d+(\.\d+)?(?=\/)/, '');
 }
 
-export function roleScope(roleId: EnvironmentRoleId | undefined): RoleScope {
-  switch (roleId) {
-    case undefined:
-    case EnvironmentRoleId.EnvironmentAdministrator:
-      return 'full';
-    case EnvironmentRoleId.Operator:
-    case EnvironmentRoleId.Helpdesk:
-      return 'read-all';
-    case EnvironmentRoleId.StandardUser:
-    case EnvironmentRoleId.ReadOnlyUser:
-      return 'filtered';
-  }
+export function roleScope(access: EnvironmentAccess): RoleScope {
+  if (access.managesEveryResource) return 'full';
+  return access.seesEveryResource ? 'read-all' : 'filtered';
 }
 
 /** What the proxy knows beyond the call itself, for the agent's routes. */
@@ -224,33 +217,34 @@ export const VOLUME_BROWSER_OFF: ProxyDecision = deny(
 );
 
 /**
- * The role part of the decision (ownership of the resource is checked afterwards, for filtered roles).
+ * The role part of the decision, from the caller's access (`AccessService`); ownership of the resource is
+ * checked afterwards, for filtered roles.
  */
 export function decide(
-  roleId: EnvironmentRoleId | undefined,
+  access: EnvironmentAccess,
   method: string,
   path: string,
   call: CallContext = {},
 ): ProxyDecision {
-  const scope = roleScope(roleId);
+  const scope = roleScope(access);
   const op = classify(method, path, call.query);
   if (op.kind === 'browse' && op.volumeId !== undefined && call.agent) {
     // Portainer checks the setting for every user but administrators, environment administrators included.
-    const access = volumeBrowseAccess(roleId, true, {
-      allowVolumeBrowserForRegularUsers: call.allowVolumeBrowserForRegularUsers ?? false,
-    });
-    if (access === 'none') return VOLUME_BROWSER_OFF;
-    if (op.write && access === 'read') return deny(readOnlyReason(roleId));
+    const browse = access.volumeBrowse(true, call.allowVolumeBrowserForRegularUsers ?? false);
+    if (browse === 'none') return VOLUME_BROWSER_OFF;
+    if (op.write && browse === 'read') return deny(access.refusal);
     return ALLOW;
   }
   if (op.kind === 'browse' && op.volumeId === undefined && call.agent) {
     // The host's files: administrators (the agent also wants the server's word for it), and only where the
     // environment's host management features are on — the portal hides the page otherwise, the API refuses.
-    if (roleId !== undefined) return deny(HOST_FILES_ADMIN_ONLY);
+    if (!access.administrator) return deny(HOST_FILES_ADMIN_ONLY);
     return call.enableHostManagementFeatures ? ALLOW : HOST_MANAGEMENT_OFF;
   }
   if (scope === 'full') return ALLOW;
   const read = READ.has(method);
+  const allowIf = (permission: Permission, reason = access.refusal) =>
+    access.can(permission) ? ALLOW : deny(reason);
   switch (op.kind) {
     case 'browse':
       // Host browsing (no volumeID) is for administrators; on a plain engine /browse is nobody's route.
@@ -274,47 +268,27 @@ export function decide(
     case 'inspect':
     case 'swarm-read':
     case 'nodes-list':
-      return ALLOW;
+      return allowIf(Permission.ResourcesRead);
     case 'events':
     case 'disk-usage':
-      return scope === 'read-all'
-        ? ALLOW
-        : deny('Lists every resource of the environment; use the filtered lists (or /api/websocket/events)');
+      return allowIf(
+        Permission.ResourcesReadAll,
+        'Lists every resource of the environment; use the filtered lists (or /api/websocket/events)',
+      );
     case 'console':
     case 'exec':
-      return roleId === EnvironmentRoleId.ReadOnlyUser ? deny('Read-only users have no console') : ALLOW;
+      return allowIf(Permission.ContainerConsole, 'Read-only users have no console');
     case 'shared':
-      if (!op.write) return ALLOW;
-      return roleId === EnvironmentRoleId.StandardUser ? ALLOW : deny(readOnlyReason(roleId));
+      return op.write ? allowIf(Permission.ResourcesCreate) : ALLOW;
     case 'create':
     case 'commit':
-      return roleId === EnvironmentRoleId.StandardUser ? ALLOW : deny(readOnlyReason(roleId));
+      return allowIf(Permission.ResourcesCreate);
     case 'resource':
-      if (read || !op.write) return ALLOW;
-      if (roleId === EnvironmentRoleId.StandardUser) return ALLOW;
-      if (
-        roleId === EnvironmentRoleId.Operator &&
-        op.type === ResourceControlType.Container &&
-        method === 'POST' &&
-        LIFECYCLE.has(op.action)
-      ) {
-        return ALLOW;
+      if (read || !op.write) return allowIf(Permission.ResourcesRead);
+      if (access.can(Permission.ResourcesManageOwned)) return ALLOW;
+      if (op.type === ResourceControlType.Container && method === 'POST' && LIFECYCLE.has(op.action)) {
+        return allowIf(Permission.ContainerLifecycle);
       }
-      return deny(readOnlyReason(roleId));
-  }
-}
-
-function readOnlyReason(roleId: EnvironmentRoleId | undefined): string {
-  switch (roleId) {
-    case EnvironmentRoleId.Operator:
-      return 'Operators manage the lifecycle of existing resources only';
-    case EnvironmentRoleId.Helpdesk:
-      return 'Helpdesk users have read-only access (and consoles)';
-    case EnvironmentRoleId.ReadOnlyUser:
-      return 'Read-only users cannot change resources';
-    case EnvironmentRoleId.StandardUser:
-    case EnvironmentRoleId.EnvironmentAdministrator:
-    case undefined:
-      return 'Your role does not allow this';
+      return deny(access.refusal);
   }
 }

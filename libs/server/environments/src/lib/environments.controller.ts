@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { environmentRoleGrants, Permission } from '@capstan/contracts-api';
+import { Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
   CurrentUser,
@@ -172,11 +172,11 @@ export class EnvironmentsController {
     @Param('id', ParseIdPipe) id: number,
     @Query('withRaw') withRaw?: string,
   ): Promise<EnvironmentResponse> {
-    const { env, roleId } = await this.environments.accessFor(actor, id);
-    const [response] = await this.environments.toResponses(actor, [env], true);
+    const { entity, access } = await this.environments.entityFor(actor, id);
+    const [response] = await this.environments.toResponses(actor, [entity], true);
     if (withRaw === 'true' && response.Snapshots.length > 0) {
       // The raw lists hold every resource: only for roles that see them all, until ownership filters them.
-      if (!environmentRoleGrants(actor, roleId, Permission.ResourcesReadAll)) {
+      if (!access.can(Permission.ResourcesReadAll)) {
         throw new ForbiddenError(
           'Access denied to resource',
           'The raw snapshot lists every resource of the environment',

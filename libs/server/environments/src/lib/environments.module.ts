@@ -1,15 +1,18 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CAPSTAN_CONFIG, type CapstanConfig } from '@capstan/server-core';
 import { SettingsModule } from '@capstan/server-settings';
-import { UsersModule } from '@capstan/server-users';
+import { RbacModule } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
 import { AgentPingPort, HttpsAgentPing } from './creation/agent-ping.port';
 import { AgentCreation } from './creation/agent.strategy';
 import { CREATION_STRATEGIES, CreationStrategies } from './creation/creation-strategies';
 import type { CreationStrategy } from './creation/creation-strategy';
 import { DockerApiCreation } from './creation/docker-api.strategy';
-import { DockerodePort, DockerPort } from './docker.port';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
+import { EngineConnections } from './engine/engine-connections';
+import { LocalEndpoints } from './engine/local-endpoints';
+import { DockerPort, EngineDockerPort } from './engine/engine-reader';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
@@ -29,12 +32,11 @@ import { SnapshotService } from './snapshot.service';
       TagEntity,
       EnvironmentTagEntity,
       GroupTagEntity,
-      AccessPolicyEntity,
       SnapshotEntity,
       SnapshotRawEntity,
     ]),
     SettingsModule,
-    UsersModule,
+    RbacModule,
   ],
   controllers: [EnvironmentsController, EnvironmentGroupsController, TagsController],
   providers: [
@@ -43,7 +45,12 @@ import { SnapshotService } from './snapshot.service';
     SnapshotService,
     InitialEnvironment,
     AgentKeysService,
-    { provide: DockerPort, useClass: DockerodePort },
+    EngineConnections,
+    {
+      provide: DockerPort,
+      useFactory: (engines: EngineConnections) => new EngineDockerPort(engines),
+      inject: [EngineConnections],
+    },
     { provide: AgentPingPort, useClass: HttpsAgentPing },
     // One strategy per EndpointCreationType; edge and Kubernetes add theirs to this list.
     DockerApiCreation,
@@ -54,7 +61,22 @@ import { SnapshotService } from './snapshot.service';
       inject: [DockerApiCreation, AgentCreation],
     },
     CreationStrategies,
+    {
+      provide: LocalEndpoints,
+      useFactory: (config: CapstanConfig, engines: EngineConnections, environments: EnvironmentsService) =>
+        new LocalEndpoints(join(config.dataDir, 'engines'), engines, async (id) =>
+          environments.connectionOf(await environments.get(id), 0),
+        ),
+      inject: [CAPSTAN_CONFIG, EngineConnections, EnvironmentsService],
+    },
   ],
-  exports: [EnvironmentsService, SnapshotService, DockerPort, AgentKeysService],
+  exports: [
+    EnvironmentsService,
+    SnapshotService,
+    DockerPort,
+    EngineConnections,
+    LocalEndpoints,
+    AgentKeysService,
+  ],
 })
 export class EnvironmentsModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { stat } from 'node:fs/promises';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
-import { ENVIRONMENT_ROLES, EnvironmentRoleId, EnvironmentType, UserRole } from '@capstan/contracts-api';
+import { EnvironmentType, UserRole } from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   AuthenticatedUser,
@@ -13,26 +13,27 @@ import {
   SecretBox,
   UnitOfWork,
 } from '@capstan/server-core';
-import { TeamsService } from '@capstan/server-users';
+import { AccessService, type EnvironmentAccess } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
 import { normaliseEngineUrl } from './connection-url';
-import { parseIdList, policyMaps, policyRows } from './access-policies';
+import { parseIdList } from './id-list';
 import { CreationStrategies } from './creation/creation-strategies';
 import type { CreateEnvironmentInput, EnvironmentDraft } from './creation/creation-strategy';
-import type { EngineConnection } from './docker.port';
-import { DockerPort } from './docker.port';
+import type { EngineConnection } from './engine/engine-connection';
+import { EngineConnections } from './engine/engine-connections';
+import { DockerPort } from './engine/engine-reader';
+import type { EnvironmentView } from './environment-view';
 import type {
   EnvironmentListQuery,
   EnvironmentResponse,
   UpdateEnvironmentDto,
   UpdateSecuritySettingsDto,
 } from './dto/environments.dto';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
 import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
-import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings, volumeBrowseAccess } from './security-settings';
+import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings } from './security-settings';
 import { isPodmanVersion, type DockerSnapshotSummary } from './snapshot.model';
 
 export type { CreateEnvironmentInput } from './creation/creation-strategy';
@@ -45,10 +46,10 @@ export class EnvironmentsService {
     @InjectRepository(EnvironmentGroupEntity) private readonly groups: Repository<EnvironmentGroupEntity>,
     @InjectRepository(TagEntity) private readonly tags: Repository<TagEntity>,
     @InjectRepository(EnvironmentTagEntity) private readonly envTags: Repository<EnvironmentTagEntity>,
-    @InjectRepository(AccessPolicyEntity) private readonly policies: Repository<AccessPolicyEntity>,
     @InjectRepository(SnapshotEntity) private readonly snapshots: Repository<SnapshotEntity>,
-    private readonly teams: TeamsService,
+    private readonly access: AccessService,
     private readonly docker: DockerPort,
+    private readonly engines: EngineConnections,
     private readonly box: SecretBox,
     private readonly clock: ClockPort,
     private readonly agentKeys: AgentKeysService,
@@ -135,46 +136,49 @@ export class EnvironmentsService {
     return env;
   }
 
-  /** The environment if the caller may see it (admin, or a policy on it or its group for them or a team). */
-  async getForUser(actor: AuthenticatedUser, id: number): Promise<EnvironmentEntity> {
-    return (await this.accessFor(actor, id)).env;
+  /** Whether an environment exists (other modules check references through this, never the table). */
+  async exists(id: number): Promise<boolean> {
+    return this.envs.existsBy({ id });
   }
 
   /**
-   * The environment and the caller's role on it. Administrators get no role (they hold every permission).
-   * Precedence as in Portainer: user on environment, user on group, team on environment, team on group;
-   * among several teams at the same level the least powerful role applies.
+   * The environment (as a plain view) and the caller's access to it (`AccessService`: role from the policies
+   * of the environment and its group, teams). No access answers 404 like a missing environment: existence is
+   * not revealed.
    */
   async accessFor(
     actor: AuthenticatedUser,
     id: number,
-  ): Promise<{ env: EnvironmentEntity; roleId: EnvironmentRoleId | undefined }> {
-    const env = await this.get(id);
-    if (actor.role === UserRole.Administrator) return { env, roleId: undefined };
-    const teamIds = await this.teamIdsOf(actor);
-    const rows = await this.policies
-      .createQueryBuilder('p')
-      .where(
-        new Brackets((w) =>
-          w.where('p.environment_id = :id', { id }).orWhere('p.group_id = :gid', { gid: env.groupId }),
-        ),
-      )
-      .andWhere(
-        new Brackets((w) => {
-          w.where('p.user_id = :uid', { uid: actor.id });
-          if (teamIds.length > 0) w.orWhere('p.team_id IN (:...teamIds)', { teamIds });
-        }),
-      )
-      .getMany();
-    const roleId = effectiveRole(rows);
-    // Not revealing existence to those without access.
-    if (roleId === undefined) {
-      throw new NotFoundError(
-        'Unable to find an environment with the specified identifier inside the database',
-        `No environment ${id}`,
-      );
-    }
-    return { env, roleId };
+  ): Promise<{ env: EnvironmentView; access: EnvironmentAccess }> {
+    const { entity, access } = await this.entityFor(actor, id);
+    return { env: this.toView(entity), access };
+  }
+
+  /** `accessFor` for this module's controllers, which answer with the entity's full response. */
+  async entityFor(
+    actor: AuthenticatedUser,
+    id: number,
+  ): Promise<{ entity: EnvironmentEntity; access: EnvironmentAccess }> {
+    const entity = await this.get(id);
+    return { entity, access: await this.access.requireEnvironment(actor, entity) };
+  }
+
+  /** The environment as a plain view, for the server's own work (webhook triggers); 404 when unknown. */
+  async view(id: number): Promise<EnvironmentView> {
+    return this.toView(await this.get(id));
+  }
+
+  private toView(env: EnvironmentEntity): EnvironmentView {
+    return {
+      id: env.id,
+      name: env.name,
+      type: env.type,
+      groupId: env.groupId,
+      url: env.url,
+      security: parseSecuritySettings(env.securitySettings),
+      agent: env.type === EnvironmentType.Agent,
+      connection: this.connectionOf(env, 0),
+    };
   }
 
   async list(
@@ -249,8 +253,11 @@ export class EnvironmentsService {
     const rows =
       dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
         ? undefined
-        : policyRows({ environmentId: id, groupId: null }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
-    if (rows) await this.assertPrincipalsExist(rows);
+        : await this.access.checkPolicies(
+            { environmentId: id },
+            dto.UserAccessPolicies,
+            dto.TeamAccessPolicies,
+          );
     // The environment, its tags and its policies change together.
     return this.uow
       .run(async (tx) => {
@@ -263,7 +270,7 @@ export class EnvironmentsService {
               tagIds.map((tagId) => ({ environmentId: id, tagId })),
             );
         }
-        if (rows) await this.replacePolicies({ environmentId: id }, rows);
+        if (rows) await this.access.replacePolicies({ environmentId: id }, rows);
         return saved;
       })
       .catch(nameRace(env.name));
@@ -279,6 +286,7 @@ export class EnvironmentsService {
   async delete(id: number): Promise<void> {
     const env = await this.get(id);
     await this.envs.remove(env, AUTOCOMMIT);
+    this.engines.forget(id);
   }
 
   /** Portainer's batch delete: `{deleted, errors}`, each id on its own. */
@@ -297,7 +305,8 @@ export class EnvironmentsService {
   }
 
   /** Decrypted connection details for the snapshotter and, later, the proxy. Never leaves the server. */
-  connectionOf(env: EnvironmentEntity, timeoutMs: number): EngineConnection {
+  connectionOf(env: EnvironmentEntity | EnvironmentView, timeoutMs: number): EngineConnection {
+    if ('connection' in env) return { ...env.connection, timeoutMs };
     return {
       url: env.url,
       tls: env.tls,
@@ -306,6 +315,7 @@ export class EnvironmentsService {
       cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
+      environmentId: env.id,
       ...(env.type === EnvironmentType.Agent ? { agent: { headers: this.agentKeys.headers() } } : {}),
     };
   }
@@ -326,14 +336,15 @@ export class EnvironmentsService {
   ): Promise<EnvironmentResponse[]> {
     const ids = items.map((e) => e.id);
     if (ids.length === 0) return [];
-    const [tagRows, policyRowsAll, snaps, roles] = await Promise.all([
+    const [tagRows, policies, snaps, accesses] = await Promise.all([
       this.envTags.find({ where: { environmentId: In(ids) } }),
-      this.policies.find({ where: { environmentId: In(ids) } }),
+      this.access.policyMaps('environment', ids),
       withSnapshots ? this.snapshots.find({ where: { environmentId: In(ids) } }) : Promise.resolve([]),
-      this.rolesFor(actor, items),
+      this.access.environmentAccesses(actor, items),
     ]);
     return items.map((e) => {
-      const maps = policyMaps(policyRowsAll.filter((p) => p.environmentId === e.id));
+      const maps = policies.get(e.id) ?? { users: {}, teams: {} };
+      const access = accesses.get(e.id);
       const snap = snaps.find((s) => s.environmentId === e.id);
       const security = parseSecuritySettings(e.securitySettings);
       return {
@@ -355,12 +366,13 @@ export class EnvironmentsService {
         SecuritySettings: security,
         Snapshots: snap ? [withDefaults(JSON.parse(snap.summary) as Partial<DockerSnapshotSummary>)] : [],
         CapstanAccess: {
-          ...accessOf(roles.get(e.id)),
-          VolumeBrowse: volumeBrowseAccess(
-            actor.role === UserRole.Administrator ? undefined : roles.get(e.id),
-            e.type === EnvironmentType.Agent,
-            security,
-          ),
+          RoleId: access?.displayedRoleId ?? 0,
+          Permissions: access?.permissions ?? [],
+          VolumeBrowse:
+            access?.volumeBrowse(
+              e.type === EnvironmentType.Agent,
+              security.allowVolumeBrowserForRegularUsers,
+            ) ?? 'none',
         },
         ...(e.type === EnvironmentType.Agent ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
       };
@@ -411,86 +423,23 @@ export class EnvironmentsService {
     return unique;
   }
 
-  async assertPrincipalsExist(rows: Omit<AccessPolicyEntity, 'id'>[]): Promise<void> {
-    // Foreign keys reject unknown ids too; this gives the caller a clear 400 instead.
-    const count = async (table: 'users' | 'teams', ids: number[]): Promise<number> => {
-      if (ids.length === 0) return 0;
-      const row = await this.policies.manager
-        .createQueryBuilder()
-        .select('COUNT(*)', 'n')
-        .from(table, 'x')
-        .where('x.id IN (:...ids)', { ids })
-        .getRawOne<{ n: number | string }>();
-      return Number(row?.n ?? 0);
-    };
-    const userIds = [...new Set(rows.flatMap((r) => (r.userId === null ? [] : [r.userId])))];
-    const teamIds = [...new Set(rows.flatMap((r) => (r.teamId === null ? [] : [r.teamId])))];
-    if ((await count('users', userIds)) !== userIds.length)
-      throw new BadRequestError('Invalid access policies', 'Unknown user id');
-    if ((await count('teams', teamIds)) !== teamIds.length)
-      throw new BadRequestError('Invalid access policies', 'Unknown team id');
-  }
-
-  async replacePolicies(
-    target: { environmentId: number } | { groupId: number },
-    rows: Omit<AccessPolicyEntity, 'id'>[],
-  ): Promise<void> {
-    // Joins the caller's unit of work when there is one (environment or group update).
-    await this.uow.run(async (tx) => {
-      await tx.delete(AccessPolicyEntity, target);
-      if (rows.length > 0) await tx.insert(AccessPolicyEntity, rows);
-    });
-  }
-
-  /** The caller's effective role on each environment (administrators: environment administrator). */
-  async rolesFor(
-    actor: AuthenticatedUser,
-    items: EnvironmentEntity[],
-  ): Promise<Map<number, EnvironmentRoleId | undefined>> {
-    const roles = new Map<number, EnvironmentRoleId | undefined>();
-    if (actor.role === UserRole.Administrator) {
-      for (const e of items) roles.set(e.id, EnvironmentRoleId.EnvironmentAdministrator);
-      return roles;
-    }
-    const teamIds = await this.teamIdsOf(actor);
-    const envIds = items.map((e) => e.id);
-    const groupIds = [...new Set(items.map((e) => e.groupId))];
-    const rows = await this.policies
-      .createQueryBuilder('p')
-      .where(
-        new Brackets((w) =>
-          w
-            .where('p.environment_id IN (:...envIds)', { envIds })
-            .orWhere('p.group_id IN (:...groupIds)', { groupIds }),
-        ),
-      )
-      .andWhere(
-        new Brackets((w) => {
-          w.where('p.user_id = :uid', { uid: actor.id });
-          if (teamIds.length > 0) w.orWhere('p.team_id IN (:...teamIds)', { teamIds });
-        }),
-      )
-      .getMany();
-    for (const e of items) {
-      roles.set(e.id, effectiveRole(rows.filter((r) => r.environmentId === e.id || r.groupId === e.groupId)));
-    }
-    return roles;
-  }
-
-  private async teamIdsOf(actor: AuthenticatedUser): Promise<number[]> {
-    return (await this.teams.userMemberships(actor, actor.id)).map((m) => m.teamId);
-  }
-
+  /** Non-administrators list the environments where they or one of their teams hold a policy (on it or its group). */
   private async restrictToAccessible(
     qb: SelectQueryBuilder<EnvironmentEntity>,
     actor: AuthenticatedUser,
   ): Promise<void> {
-    const teamIds = await this.teamIdsOf(actor);
+    const { environmentIds, groupIds } = await this.access.reachable(actor);
+    if (environmentIds.length === 0 && groupIds.length === 0) {
+      qb.andWhere('1 = 0');
+      return;
+    }
     qb.andWhere(
-      `EXISTS (SELECT 1 FROM access_policies p WHERE (p.environment_id = e.id OR p.group_id = e.group_id) AND (p.user_id = :uid${
-        teamIds.length > 0 ? ' OR p.team_id IN (:...teamIds)' : ''
-      }))`,
-      { uid: actor.id, teamIds },
+      new Brackets((w) => {
+        if (environmentIds.length > 0)
+          w.orWhere('e.id IN (:...reachableIds)', { reachableIds: environmentIds });
+        if (groupIds.length > 0)
+          w.orWhere('e.group_id IN (:...reachableGroups)', { reachableGroups: groupIds });
+      }),
     );
   }
 }
@@ -513,27 +462,4 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 /** Snapshots stored before a field existed read with its empty value. */
 function withDefaults(summary: Partial<DockerSnapshotSummary>): DockerSnapshotSummary {
   return { ...summary, UnreachableNodes: summary.UnreachableNodes ?? [] } as DockerSnapshotSummary;
-}
-
-function accessOf(roleId: EnvironmentRoleId | undefined): { RoleId: number; Permissions: string[] } {
-  const role = ENVIRONMENT_ROLES.find((r) => r.id === roleId);
-  return { RoleId: role?.id ?? 0, Permissions: role ? [...role.permissions] : [] };
-}
-
-/** Portainer's precedence over the policies that reach one user on one environment. */
-export function effectiveRole(
-  rows: Pick<AccessPolicyEntity, 'environmentId' | 'groupId' | 'userId' | 'teamId' | 'roleId'>[],
-): EnvironmentRoleId | undefined {
-  const levels = [
-    rows.filter((r) => r.userId !== null && r.environmentId !== null),
-    rows.filter((r) => r.userId !== null && r.groupId !== null),
-    rows.filter((r) => r.teamId !== null && r.environmentId !== null),
-    rows.filter((r) => r.teamId !== null && r.groupId !== null),
-  ];
-  const priority = (id: EnvironmentRoleId) => ENVIRONMENT_ROLES.find((r) => r.id === id)?.priority ?? 0;
-  for (const level of levels) {
-    if (level.length === 0) continue;
-    return level.map((r) => r.roleId).reduce((a, b) => (priority(b) > priority(a) ? b : a));
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { EndpointCreationType, EnvironmentType } from '@capstan/contracts-api';
 import { BadRequestError, ClockPort, MAIN_MIGRATIONS, SecretBox, UnitOfWork } from '@capstan/server-core';
-import type { TeamsService } from '@capstan/server-users';
+import type { AccessService, PolicyRow, PolicyTarget } from '@capstan/server-rbac';
 import type { AgentKeysService } from './agent/agent-keys.service';
 import { CreationStrategies } from './creation/creation-strategies';
 import {
@@ -11,7 +11,7 @@ import {
   type EnvironmentDraft,
 } from './creation/creation-strategy';
 import { FakeDockerPort } from './creation/fakes.spec-support';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
+import type { EngineConnections } from './engine/engine-connections';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
@@ -51,8 +51,52 @@ export class ScriptedStrategy extends CreationStrategy {
 }
 
 /**
+ * The rbac facade as far as environments use it: policies are checked and replaced (recorded, with whether the
+ * replacement ran inside a unit of work), and can be made to fail.
+ */
+export class FakeAccess {
+  readonly replaced: { target: PolicyTarget; rows: readonly PolicyRow[]; inUnit: boolean }[] = [];
+  failReplace = false;
+
+  constructor(private readonly inUnit: () => boolean) {}
+
+  checkPolicies(
+    target: PolicyTarget,
+    users: Record<string, { RoleId: number }> | undefined,
+  ): Promise<PolicyRow[]> {
+    return Promise.resolve(
+      Object.entries(users ?? {}).map(([id, p]) => ({
+        environmentId: 'environmentId' in target ? target.environmentId : null,
+        groupId: 'groupId' in target ? target.groupId : null,
+        userId: Number(id),
+        teamId: null,
+        roleId: p.RoleId,
+      })) as unknown as PolicyRow[],
+    );
+  }
+
+  replacePolicies(target: PolicyTarget, rows: readonly PolicyRow[]): Promise<void> {
+    if (this.failReplace) return Promise.reject(new Error('policies could not be stored'));
+    this.replaced.push({ target, rows, inUnit: this.inUnit() });
+    return Promise.resolve();
+  }
+
+  policyMaps(_kind: string, ids: readonly number[]) {
+    return Promise.resolve(new Map(ids.map((id) => [id, { users: {}, teams: {} }])));
+  }
+
+  environmentAccesses() {
+    return Promise.resolve(new Map());
+  }
+
+  reachable() {
+    return Promise.resolve({ environmentIds: [], groupIds: [] });
+  }
+}
+
+/**
  * The environments lib on a real store (SQLite in memory, the committed migrations, the real UnitOfWork), with the
- * creation strategy, the teams facade and the engine replaced.
+ * creation strategy, the rbac facade and the engine replaced.
  */
 export async function environmentsStore() {
   const source = new DataSource({
@@ -64,7 +108,6 @@ export async function environmentsStore() {
       TagEntity,
       EnvironmentTagEntity,
       GroupTagEntity,
-      AccessPolicyEntity,
       SnapshotEntity,
       SnapshotRawEntity,
     ],
@@ -76,7 +119,8 @@ export async function environmentsStore() {
   const strategy = new ScriptedStrategy();
   const box = new SecretBox('test-secret');
   const clock: ClockPort = { now: () => 1_700_000_000_000 };
-  const teams = { userMemberships: () => Promise.resolve([]) } as unknown as TeamsService;
+  const access = new FakeAccess(() => uow.manager() !== source.manager);
+  const engines = { forget: () => undefined } as unknown as EngineConnections;
   const agentKeys = { headers: () => ({ signature: 'sig' }) } as unknown as AgentKeysService;
   const uow = new UnitOfWork(source);
   const environments = new EnvironmentsService(
@@ -84,10 +128,10 @@ export async function environmentsStore() {
     source.getRepository(EnvironmentGroupEntity),
     source.getRepository(TagEntity),
     source.getRepository(EnvironmentTagEntity),
-    source.getRepository(AccessPolicyEntity),
     source.getRepository(SnapshotEntity),
-    teams,
+    access as unknown as AccessService,
     new FakeDockerPort(),
+    engines,
     box,
     clock,
     agentKeys,
@@ -98,7 +142,7 @@ export async function environmentsStore() {
     source,
     strategy,
     box,
-    teams,
+    access,
     uow,
     environments,
     count: async (table: string): Promise<number> =>

@@ -11,10 +11,8 @@ import {
   NotFoundError,
   UnitOfWork,
 } from '@capstan/server-core';
-import { TeamsService } from '@capstan/server-users';
-import { policyMaps, policyRows } from './access-policies';
+import { AccessService } from '@capstan/server-rbac';
 import type { CreateGroupDto, GroupResponse, TagResponse, UpdateGroupDto } from './dto/environments.dto';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
@@ -31,9 +29,8 @@ export class GroupsTagsService {
     @InjectRepository(GroupTagEntity) private readonly groupTags: Repository<GroupTagEntity>,
     @InjectRepository(EnvironmentTagEntity) private readonly envTags: Repository<EnvironmentTagEntity>,
     @InjectRepository(EnvironmentEntity) private readonly envs: Repository<EnvironmentEntity>,
-    @InjectRepository(AccessPolicyEntity) private readonly policies: Repository<AccessPolicyEntity>,
     private readonly environments: EnvironmentsService,
-    private readonly teams: TeamsService,
+    private readonly access: AccessService,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -72,11 +69,7 @@ export class GroupsTagsService {
     const all = await this.groups.find({ order: { id: 'ASC' } });
     if (actor.role === UserRole.Administrator) return all;
     // Non-admins see groups they hold a policy on.
-    const teamIds = (await this.teams.userMemberships(actor, actor.id)).map((m) => m.teamId);
-    const mine = await this.policies.find({
-      where: [{ userId: actor.id }, ...(teamIds.length > 0 ? [{ teamId: In(teamIds) }] : [])],
-    });
-    const ids = new Set(mine.flatMap((p) => (p.groupId === null ? [] : [p.groupId])));
+    const ids = new Set((await this.access.reachable(actor)).groupIds);
     return all.filter((g) => ids.has(g.id));
   }
 
@@ -105,8 +98,7 @@ export class GroupsTagsService {
     const rows =
       dto.UserAccessPolicies === undefined && dto.TeamAccessPolicies === undefined
         ? undefined
-        : policyRows({ environmentId: null, groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
-    if (rows) await this.environments.assertPrincipalsExist(rows);
+        : await this.access.checkPolicies({ groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
     // The group, its tags and its policies change together.
     return this.uow.run(async (tx) => {
       const saved = await tx.save(group);
@@ -118,7 +110,7 @@ export class GroupsTagsService {
             tagIds.map((tagId) => ({ groupId: id, tagId })),
           );
       }
-      if (rows) await this.environments.replacePolicies({ groupId: id }, rows);
+      if (rows) await this.access.replacePolicies({ groupId: id }, rows);
       return saved;
     });
   }
@@ -148,12 +140,12 @@ export class GroupsTagsService {
   async groupResponses(groups: EnvironmentGroupEntity[]): Promise<GroupResponse[]> {
     const ids = groups.map((g) => g.id);
     if (ids.length === 0) return [];
-    const [tagRows, policyRowsAll] = await Promise.all([
+    const [tagRows, policies] = await Promise.all([
       this.groupTags.find({ where: { groupId: In(ids) } }),
-      this.policies.find({ where: { groupId: In(ids) } }),
+      this.access.policyMaps('group', ids),
     ]);
     return groups.map((g) => {
-      const maps = policyMaps(policyRowsAll.filter((p) => p.groupId === g.id));
+      const maps = policies.get(g.id) ?? { users: {}, teams: {} };
       return {
         Id: g.id,
         Name: g.name,

@@ -4,15 +4,19 @@ import { Repository } from 'typeorm';
 import { EnvironmentType } from '@capstan/contracts-api';
 import { AUTOCOMMIT, CapstanLogger, ClockPort, parseDuration } from '@capstan/server-core';
 import { SettingsService } from '@capstan/server-settings';
-import { DockerPort } from './docker.port';
+import { DockerPort } from './engine/engine-reader';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
 import { EnvironmentsService } from './environments.service';
 import { swarmTotals } from './agent/swarm-totals';
+import { RefreshScheduler } from './refresh-scheduler';
 import { summarise, type DockerSnapshotRaw, type DockerSnapshotSummary } from './snapshot.model';
 
 /** Used when the settings hold no valid value (they are validated on update). */
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** A refresh after changes runs this long after the last change of a burst, or this long after the first. */
+const REFRESH_QUIET_MS = 750;
+const REFRESH_MAX_WAIT_MS = 3_000;
 
 /** The environment types snapshotted as Docker engines (directly or through an agent). */
 const DOCKER_ENVIRONMENT_TYPES: readonly EnvironmentType[] = [EnvironmentType.Docker, EnvironmentType.Agent];
@@ -32,6 +36,10 @@ export interface SnapshotOutcome {
 export class SnapshotService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SnapshotOutcome[]> | undefined;
+  private readonly refreshes = new RefreshScheduler<number>((id) => this.refresh(id), {
+    quietMs: REFRESH_QUIET_MS,
+    maxWaitMs: REFRESH_MAX_WAIT_MS,
+  });
 
   constructor(
     private readonly environments: EnvironmentsService,
@@ -50,6 +58,15 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
+    this.refreshes.stop();
+  }
+
+  /**
+   * After a change made through Capstan (the Docker proxy): the environment's snapshot is taken again soon,
+   * once per burst of changes, so its counts are not minutes old. Never waits.
+   */
+  refreshSoon(environmentId: number): void {
+    this.refreshes.request(environmentId);
   }
 
   /** One pass over all environments; a pass already running is joined, not doubled. */
@@ -82,6 +99,11 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
       }
       return { environmentId: env.id, status: 2, error };
     }
+  }
+
+  private async refresh(environmentId: number): Promise<void> {
+    const env = await this.environments.get(environmentId).catch(() => undefined);
+    if (env) await this.snapshotOne(env); // gone since: nothing to refresh
   }
 
   /** The raw lists with the time of their snapshot (unix seconds), for browsing a down environment. */

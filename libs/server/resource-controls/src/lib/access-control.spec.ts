@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ResourceControlType, type ResourceControlBody } from '@capstan/contracts-api';
-import { canAccess, canUpdate, ControlIndex, decorate } from './access-control';
+import { controlGrants } from '@capstan/server-rbac';
+import { ControlIndex, decorate } from './access-control';
 
 const rc = (fields: Partial<ResourceControlBody>): ResourceControlBody => ({
   Id: 1,
@@ -14,7 +15,6 @@ const rc = (fields: Partial<ResourceControlBody>): ResourceControlBody => ({
   System: false,
   ...fields,
 });
-const alice = { userId: 7, teamIds: [3] };
 
 describe('ControlIndex.find (Portainer inheritance order)', () => {
   const own = rc({ Id: 1, ResourceId: 'c1', UserAccesses: [{ UserId: 7, AccessLevel: 1 }] });
@@ -69,7 +69,7 @@ describe('ControlIndex.find (Portainer inheritance order)', () => {
     const ghost = index.find(ResourceControlType.Volume, 'v', {
       'io.portainer.accesscontrol.users': 'ghost',
     });
-    expect(ghost && canAccess(ghost, alice)).toBe(false);
+    expect(ghost && controlGrants(ghost, 7, [3])).toBe(false);
   });
 
   it('makes built-in networks public system resources', () => {
@@ -79,19 +79,7 @@ describe('ControlIndex.find (Portainer inheritance order)', () => {
   });
 });
 
-describe('canAccess / canUpdate', () => {
-  it('grants listed users, their teams and public; never admin-only; nothing without a control', () => {
-    expect(canAccess(undefined, alice)).toBe(false);
-    expect(canAccess(rc({ UserAccesses: [{ UserId: 7, AccessLevel: 1 }] }), alice)).toBe(true);
-    expect(canAccess(rc({ UserAccesses: [{ UserId: 8, AccessLevel: 1 }] }), alice)).toBe(false);
-    expect(canAccess(rc({ TeamAccesses: [{ TeamId: 3, AccessLevel: 1 }] }), alice)).toBe(true);
-    expect(canAccess(rc({ Public: true }), alice)).toBe(true);
-    expect(canAccess(rc({ AdministratorsOnly: true }), alice)).toBe(false);
-    expect(canUpdate(rc({ Public: true }), alice)).toBe(true);
-    expect(canUpdate(rc({ AdministratorsOnly: true }), alice)).toBe(false);
-    expect(canUpdate(rc({ UserAccesses: [{ UserId: 8, AccessLevel: 1 }] }), alice)).toBe(false);
-  });
-
+describe('decorate', () => {
   it('decorates without losing other Portainer fields', () => {
     const out = decorate({ Id: 'c', Portainer: { Agent: { NodeName: 'n1' } } }, rc({ Id: 9 }));
     expect(out.Portainer).toMatchObject({ Agent: { NodeName: 'n1' }, ResourceControl: { Id: 9 } });

@@ -9,12 +9,6 @@ const COMPOSE_LABEL = 'com.docker.compose.project';
 
 export type Labels = Record<string, string> | null | undefined;
 
-/** The caller of a filtered request: a user who sees only what controls grant them. */
-export interface Caller {
-  readonly userId: number;
-  readonly teamIds: readonly number[];
-}
-
 /** Names in `io.portainer.accesscontrol.users/teams` labels, resolved to ids (unknown names are left out). */
 export interface PrincipalNames {
   readonly users: ReadonlyMap<string, number>;
@@ -136,27 +130,6 @@ function synthetic(
     System: false,
     ...fields,
   };
-}
-
-/**
- * Portainer's `UserCanAccessResource` for a filtered caller: no control = administrators only; admin-only
- * controls are hidden; otherwise public, listed user, or one of the caller's teams.
- */
-export function canAccess(rc: ResourceControlBody | undefined, caller: Caller): boolean {
-  if (!rc || rc.AdministratorsOnly) return false;
-  if (rc.Public) return true;
-  if (rc.UserAccesses.some((u) => u.UserId === caller.userId)) return true;
-  return rc.TeamAccesses.some((t) => caller.teamIds.includes(t.TeamId));
-}
-
-/**
- * Portainer's `AuthorizedResourceControlUpdate` for non-administrators: a public control, or one that lists
- * the caller or one of their teams; never an administrators-only one.
- */
-export function canUpdate(rc: ResourceControlBody, caller: Caller): boolean {
-  if (rc.AdministratorsOnly) return false;
-  if (rc.Public) return true;
-  return canAccess(rc, caller);
 }
 
 /** `Portainer.ResourceControl` on a Docker object, keeping other `Portainer` fields (the agent's node name). */

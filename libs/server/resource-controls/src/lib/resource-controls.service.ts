@@ -11,7 +11,10 @@ import {
   ForbiddenError,
   NotFoundError,
 } from '@capstan/server-core';
-import { accessLabelNames, canUpdate, ControlIndex, type Caller, type Labels } from './access-control';
+import { EnvironmentsService } from '@capstan/server-environments';
+import { AccessService, controlGrants } from '@capstan/server-rbac';
+import { TeamsService, UsersService } from '@capstan/server-users';
+import { accessLabelNames, ControlIndex, type Labels } from './access-control';
 import { ResourceControlEntity } from './entities/resource-control.entity';
 
 /** What an ownership change asks for (Portainer's payload). */
@@ -30,8 +33,6 @@ export interface CreateControlInput extends OwnershipInput {
   EndpointID?: number;
 }
 
-/** Team ids per user, as long as the authenticator caches users. */
-const CALLER_TTL_MS = 5000;
 /**
  * An environment's controls are read on every list through the proxy: kept this long. Writes in this process
  * clear the cache at once; other replicas (PostgreSQL mode) see a change within this time, like user changes.
@@ -41,7 +42,6 @@ const CONTROLS_TTL_MS = 5000;
 /** Resource controls: ownership of Docker resources (reference §1.16, §2.4). */
 @Injectable()
 export class ResourceControlsService {
-  private readonly callers = new Map<number, { caller: Caller; at: number }>();
   private readonly controlsByEnv = new Map<number, { rows: ResourceControlBody[]; at: number }>();
   /** Bumped by every write: a read that overlapped a write does not cache what it read. */
   private generation = 0;
@@ -49,24 +49,11 @@ export class ResourceControlsService {
   constructor(
     @InjectRepository(ResourceControlEntity) private readonly repo: Repository<ResourceControlEntity>,
     private readonly clock: ClockPort,
+    private readonly access: AccessService,
+    private readonly users: UsersService,
+    private readonly teams: TeamsService,
+    private readonly environments: EnvironmentsService,
   ) {}
-
-  /** The caller's user id and team ids, for access checks. */
-  async caller(actor: AuthenticatedUser): Promise<Caller> {
-    const cached = this.callers.get(actor.id);
-    const now = this.clock.now();
-    if (cached && now - cached.at < CALLER_TTL_MS) return cached.caller;
-    const rows = await this.repo.manager
-      .createQueryBuilder()
-      .select('m.team_id', 'teamId')
-      .from('team_memberships', 'm')
-      .where('m.user_id = :uid', { uid: actor.id })
-      .getRawMany<{ teamId: number | string }>();
-    const caller: Caller = { userId: actor.id, teamIds: rows.map((r) => Number(r.teamId)) };
-    if (this.callers.size > 10_000) this.callers.clear();
-    this.callers.set(actor.id, { caller, at: now });
-    return caller;
-  }
 
   /**
    * The controls that apply in one environment, indexed. `labels` are the labels of the resources about to be
@@ -76,8 +63,8 @@ export class ResourceControlsService {
     const wanted = accessLabelNames(labels);
     const [rows, users, teams] = await Promise.all([
       this.controlsOf(envId),
-      this.idsByName('users', 'username', [...wanted.users]),
-      this.idsByName('teams', 'name', [...wanted.teams]),
+      this.users.idsByUsername([...wanted.users]),
+      this.teams.idsByName([...wanted.teams]),
     ]);
     return new ControlIndex(envId, rows, { users, teams });
   }
@@ -156,13 +143,8 @@ export class ResourceControlsService {
     const ownership = await this.checkOwnership(input);
     const environmentId = input.EndpointID ?? null;
     if (environmentId !== null) {
-      const found = await this.repo.manager
-        .createQueryBuilder()
-        .select('e.id', 'id')
-        .from('environments', 'e')
-        .where('e.id = :id', { id: environmentId })
-        .getRawOne<{ id: number }>();
-      if (!found) throw new BadRequestError('Invalid environment', `No environment ${environmentId}`);
+      if (!(await this.environments.exists(environmentId)))
+        throw new BadRequestError('Invalid environment', `No environment ${environmentId}`);
     }
     const clash = await this.repo
       .createQueryBuilder('rc')
@@ -208,8 +190,8 @@ export class ResourceControlsService {
     const current = toBody(entity);
     const ownership = await this.checkOwnership(input);
     if (actor.role !== UserRole.Administrator) {
-      const caller = await this.caller(actor);
-      if (!canUpdate(current, caller)) {
+      const teamIds = await this.access.teamIdsOf(actor.id);
+      if (!controlGrants(current, actor.id, teamIds)) {
         throw new ForbiddenError(
           'Access denied to resource',
           'You cannot change the ownership of this resource',
@@ -221,8 +203,8 @@ export class ResourceControlsService {
           'Only administrators can restrict a resource to administrators',
         );
       }
-      const others = (input.Users ?? []).filter((u) => u !== caller.userId);
-      const foreignTeams = (input.Teams ?? []).filter((t) => !caller.teamIds.includes(t));
+      const others = (input.Users ?? []).filter((u) => u !== actor.id);
+      const foreignTeams = (input.Teams ?? []).filter((t) => !teamIds.includes(t));
       if (others.length > 0 || foreignTeams.length > 0) {
         throw new ForbiddenError(
           'Access denied to resource',
@@ -284,8 +266,8 @@ export class ResourceControlsService {
         'Give at least one user or team access, or make the resource public or administrators-only',
       );
     }
-    await this.assertExist('users', users);
-    await this.assertExist('teams', teams);
+    assertExist('user', users, await this.users.existingIds(users));
+    assertExist('team', teams, await this.teams.existingIds(teams));
     return {
       public: isPublic,
       administratorsOnly: adminsOnly,
@@ -293,39 +275,13 @@ export class ResourceControlsService {
       teamAccesses: JSON.stringify(teams.map((TeamId) => ({ TeamId, AccessLevel: 1 }))),
     };
   }
+}
 
-  private async assertExist(table: 'users' | 'teams', ids: number[]): Promise<void> {
-    if (ids.length === 0) return;
-    const found = await this.repo.manager
-      .createQueryBuilder()
-      .select('x.id', 'id')
-      .from(table, 'x')
-      .where('x.id IN (:...ids)', { ids })
-      .getRawMany<{ id: number | string }>();
-    const missing = ids.filter((id) => !found.some((f) => Number(f.id) === id));
-    if (missing.length > 0) {
-      throw new BadRequestError(
-        'Invalid ownership',
-        `Unknown ${table === 'users' ? 'user' : 'team'} id ${missing.join(', ')}`,
-      );
-    }
-  }
-
-  private async idsByName(
-    table: 'users' | 'teams',
-    column: 'username' | 'name',
-    names: string[],
-  ): Promise<Map<string, number>> {
-    if (names.length === 0) return new Map();
-    const rows = await this.repo.manager
-      .createQueryBuilder()
-      .select('x.id', 'id')
-      .addSelect(`x.${column}`, 'name')
-      .from(table, 'x')
-      .where(`x.${column} IN (:...names)`, { names })
-      .getRawMany<{ id: number | string; name: string }>();
-    return new Map(rows.map((r) => [r.name, Number(r.id)]));
-  }
+/** Every id of `wanted` must be among `found`: a 400 naming the unknown ones. */
+function assertExist(kind: 'user' | 'team', wanted: number[], found: number[]): void {
+  const missing = wanted.filter((id) => !found.includes(id));
+  if (missing.length > 0)
+    throw new BadRequestError('Invalid ownership', `Unknown ${kind} id ${missing.join(', ')}`);
 }
 
 export function toBody(e: ResourceControlEntity): ResourceControlBody {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Permission } from '@capstan/contracts-api';
 import { Authenticated, CAPSTAN_CONFIG, CapstanConfig, KeyValueStore, Public } from '@capstan/server-core';
 import { MAIN_MIGRATIONS } from '@capstan/server-core';
+import { schemaVersion } from './schema-version';
 import { SERVER_VERSION } from './version';
 
 export class StatusResponse {
@@ -22,7 +23,11 @@ export class BuildInfo {
 export class VersionResponse {
   @ApiProperty() ServerVersion!: string;
   @ApiProperty({ example: 'CE' }) ServerEdition!: string;
-  @ApiProperty({ description: 'Name of the newest applied migration' }) DatabaseVersion!: string;
+  @ApiProperty({
+    description: 'Schema version: the number of applied migrations, what the newest added and its date',
+    example: '5 (webhooks, 2025-11-26)',
+  })
+  DatabaseVersion!: string;
   @ApiProperty({ type: BuildInfo }) Build!: BuildInfo;
   @ApiProperty({ description: 'Always false: Capstan does not call home' }) UpdateAvailable!: boolean;
   @ApiProperty() LatestVersion!: string;
@@ -82,7 +87,7 @@ export class SystemController implements OnModuleInit {
     return {
       ServerVersion: SERVER_VERSION,
       ServerEdition: 'CE',
-      DatabaseVersion: MAIN_MIGRATIONS[MAIN_MIGRATIONS.length - 1]?.name ?? '',
+      DatabaseVersion: schemaVersion(MAIN_MIGRATIONS),
       Build: {
         BuildNumber: '',
         ImageTag: '',

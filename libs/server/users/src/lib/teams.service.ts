@@ -172,6 +172,26 @@ export class TeamsService {
     this.users.invalidate(membership.userId);
   }
 
+  /** The teams a user belongs to (for access checks: no caller rule, the caller is the user). */
+  async teamIdsOf(userId: number): Promise<number[]> {
+    return (await this.memberships.find({ where: { userId }, select: { teamId: true } })).map(
+      (m) => m.teamId,
+    );
+  }
+
+  /** Which of these team ids exist. */
+  async existingIds(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    return (await this.teams.find({ where: { id: In([...ids]) }, select: { id: true } })).map((t) => t.id);
+  }
+
+  /** Team ids by exact name (names in access-control labels); unknown names are left out. */
+  async idsByName(names: readonly string[]): Promise<Map<string, number>> {
+    if (names.length === 0) return new Map();
+    const rows = await this.teams.find({ where: { name: In([...names]) }, select: { id: true, name: true } });
+    return new Map(rows.map((t) => [t.name, t.id]));
+  }
+
   async ledTeamIds(userId: number): Promise<number[]> {
     return (await this.memberships.findBy({ userId, role: MembershipRole.Leader })).map((m) => m.teamId);
   }

@@ -204,9 +204,19 @@ export class UsersService {
     else this.authCache.delete(userId);
   }
 
-  async existingIds(ids: number[]): Promise<number[]> {
+  async existingIds(ids: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
-    return (await this.users.find({ where: { id: In(ids) }, select: { id: true } })).map((u) => u.id);
+    return (await this.users.find({ where: { id: In([...ids]) }, select: { id: true } })).map((u) => u.id);
+  }
+
+  /** User ids by exact username (names in access-control labels); unknown names are left out. */
+  async idsByUsername(names: readonly string[]): Promise<Map<string, number>> {
+    if (names.length === 0) return new Map();
+    const rows = await this.users.find({
+      where: { username: In([...names]) },
+      select: { id: true, username: true },
+    });
+    return new Map(rows.map((u) => [u.username, u.id]));
   }
 
   private async insertUser(

@@ -3,14 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentsModule } from '@capstan/server-environments';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { WebhookEntity } from './entities/webhook.entity';
-import { HttpServiceEngine, ServiceEnginePort } from './service-engine.port';
+import { EngineServiceCalls, ServiceEnginePort } from './service-engine.port';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEntity]), EnvironmentsModule, ResourceControlsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, { provide: ServiceEnginePort, useClass: HttpServiceEngine }],
+  providers: [WebhooksService, { provide: ServiceEnginePort, useClass: EngineServiceCalls }],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EnvironmentRoleId, ResourceControlType, UserRole } from '@capstan/contracts-api';
 import { type ClockPort, NotFoundError, type AuthenticatedUser } from '@capstan/server-core';
 import type { EngineConnection, EnvironmentsService } from '@capstan/server-environments';
+import { EnvironmentAccess } from '@capstan/server-rbac';
 import { ControlIndex, type ResourceControlsService } from '@capstan/server-resource-controls';
 import type { Repository } from 'typeorm';
 import { WebhookEntity } from './entities/webhook.entity';
@@ -86,14 +87,21 @@ function setup(
   const engine = new FakeEngine(opts.svc);
   const env = { id: 7, url: 'unix:///nowhere.sock' };
   const environments = {
-    get: () => Promise.resolve(env),
+    view: () => Promise.resolve(env),
     accessFor: (actor: AuthenticatedUser) =>
-      Promise.resolve({ env, roleId: actor.role === UserRole.Administrator ? undefined : opts.role }),
+      Promise.resolve({
+        env,
+        access: new EnvironmentAccess(
+          7,
+          actor,
+          actor.role === UserRole.Administrator ? undefined : opts.role,
+          [],
+        ),
+      }),
     connectionOf: () => ({ url: env.url, tls: false, tlsSkipVerify: false, timeoutMs: 1000 }),
   } as unknown as EnvironmentsService;
   const controls = {
     index: () => Promise.resolve(new ControlIndex(7, opts.controls ?? [])),
-    caller: (a: AuthenticatedUser) => Promise.resolve({ userId: a.id, teamIds: [] }),
   } as unknown as ResourceControlsService;
   let now = 1_000_000;
   const clock: ClockPort = { now: () => now };

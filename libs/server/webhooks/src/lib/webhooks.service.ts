@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { environmentRoleGrants, Permission, ResourceControlType, UserRole } from '@capstan/contracts-api';
+import { Permission, ResourceControlType, UserRole } from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   BadGatewayError,
@@ -15,7 +15,7 @@ import {
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { EnvironmentsService, type EngineConnection } from '@capstan/server-environments';
-import { canUpdate, ResourceControlsService } from '@capstan/server-resource-controls';
+import { ResourceControlsService } from '@capstan/server-resource-controls';
 import { SERVICE_WEBHOOK, type WebhookResponse } from './dto/webhooks.dto';
 import { WebhookEntity } from './entities/webhook.entity';
 import { ServiceEnginePort, type ServiceInspect } from './service-engine.port';
@@ -166,7 +166,7 @@ export class WebhooksService {
       throw new ConflictError('An update of this service through its webhook is already running', '');
     this.running.add(webhook.id);
     try {
-      const env = await this.environments.get(webhook.environmentId);
+      const env = await this.environments.view(webhook.environmentId);
       const connection = this.environments.connectionOf(env, ENGINE_TIMEOUT_MS);
       // The orchestrator bumps the version while an update rolls out: re-read and retry a few times.
       for (let attempt = 1; ; attempt++) {
@@ -197,10 +197,9 @@ export class WebhooksService {
     if (!w) throw new NotFoundError(NOT_FOUND, `No webhook ${id}`);
     if (actor.role === UserRole.Administrator) return w;
     // Hides webhooks of environments the caller cannot see (accessFor answers 404 there).
-    const { roleId } = await this.environments.accessFor(actor, w.environmentId);
-    if (environmentRoleGrants(actor, roleId, Permission.ResourcesManageAll)) return w;
-    if (w.createdBy === actor.id && environmentRoleGrants(actor, roleId, Permission.ResourcesManageOwned))
-      return w;
+    const { access } = await this.environments.accessFor(actor, w.environmentId);
+    // Webhooks are owned by their creator: `manage-owned` on one's own, `manage-all` on any.
+    if (access.may(Permission.ResourcesManageOwned, { createdBy: w.createdBy })) return w;
     throw new ForbiddenError(
       'Access denied to resource',
       "Only the webhook's creator or an environment administrator can change it",
@@ -209,8 +208,8 @@ export class WebhooksService {
 
   private async managesAll(actor: AuthenticatedUser, envId: number): Promise<boolean> {
     try {
-      const { roleId } = await this.environments.accessFor(actor, envId);
-      return environmentRoleGrants(actor, roleId, Permission.ResourcesManageAll);
+      const { access } = await this.environments.accessFor(actor, envId);
+      return access.can(Permission.ResourcesManageAll);
     } catch {
       return false;
     }
@@ -222,10 +221,9 @@ export class WebhooksService {
     envId: number,
     serviceId: string,
   ): Promise<{ connection: EngineConnection; service: ServiceInspect }> {
-    const { env, roleId } = await this.environments.accessFor(actor, envId);
-    const all = environmentRoleGrants(actor, roleId, Permission.ResourcesManageAll);
-    const owned = environmentRoleGrants(actor, roleId, Permission.ResourcesManageOwned);
-    if (!all && !owned)
+    const { env, access } = await this.environments.accessFor(actor, envId);
+    const all = access.can(Permission.ResourcesManageAll);
+    if (!access.can(Permission.ResourcesManageOwned))
       throw new ForbiddenError(
         'Access denied to resource',
         'Your role on this environment cannot change services',
@@ -235,8 +233,7 @@ export class WebhooksService {
     if (!all) {
       const index = await this.controls.index(envId, [service.Spec.Labels ?? null]);
       const rc = index.find(ResourceControlType.Service, service.ID, service.Spec.Labels ?? null);
-      const caller = await this.controls.caller(actor);
-      if (!rc || !canUpdate(rc, caller))
+      if (!access.may(Permission.ResourcesManageOwned, { control: rc }))
         throw new ForbiddenError(
           'Access denied to resource',
           'Only the owners of this service can add a webhook to it',

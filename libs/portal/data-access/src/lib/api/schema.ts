@@ -1443,7 +1443,10 @@ export interface components {
         };
         VersionResponse: {
             Build: components["schemas"]["BuildInfo"];
-            /** @description Name of the newest applied migration */
+            /**
+             * @description Schema version: the number of applied migrations, what the newest added and its date
+             * @example 5 (webhooks, 2025-11-26)
+             */
             DatabaseVersion: string;
             LatestVersion: string;
             /** @example CE */

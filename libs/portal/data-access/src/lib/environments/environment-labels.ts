@@ -1,3 +1,5 @@
+import { EnvironmentType } from '@capstan/contracts-api';
+
 import type { Environment } from './environment.models';
 
 /** How Capstan reaches the engine: its local socket, the Docker API over TCP, or the API over TLS. */
@@ -6,7 +8,7 @@ export type ConnectionKind = 'socket' | 'api' | 'tls' | 'agent';
 export function connectionKind(
   env: Pick<Environment, 'URL' | 'TLSConfig'> & { Type?: number },
 ): ConnectionKind {
-  if (env.Type === 2) return 'agent';
+  if (env.Type === EnvironmentType.Agent) return 'agent';
   if (env.URL.startsWith('unix://') || env.URL.startsWith('npipe://')) return 'socket';
   return env.TLSConfig?.TLS ? 'tls' : 'api';
 }

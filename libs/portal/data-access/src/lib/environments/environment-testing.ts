@@ -1,3 +1,5 @@
+import { EnvironmentType } from '@capstan/contracts-api';
+
 import type { FakeApi } from '../testing/fake-api';
 import type { Environment, EnvironmentSnapshot } from './environment.models';
 
@@ -31,7 +33,7 @@ export function environmentFactory(overrides: Partial<Environment> = {}): Enviro
   return {
     Id: 1,
     Name: 'local',
-    Type: 1,
+    Type: EnvironmentType.Docker,
     URL: 'unix:///var/run/docker.sock',
     PublicURL: '',
     GroupId: 1,

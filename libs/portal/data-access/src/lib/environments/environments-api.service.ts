@@ -1,4 +1,5 @@
 import { Injectable, inject } from '@angular/core';
+import { EndpointCreationType } from '@capstan/contracts-api';
 
 import { ApiClient, unwrap } from '../api/api-client';
 import { ApiError } from '../api/api-error';
@@ -70,7 +71,10 @@ export class EnvironmentsApi {
   create(input: NewEnvironment): Promise<Environment> {
     const form = new FormData();
     form.set('Name', input.name.trim());
-    form.set('EndpointCreationType', input.agent ? '2' : '1');
+    form.set(
+      'EndpointCreationType',
+      String(input.agent ? EndpointCreationType.Agent : EndpointCreationType.LocalDocker),
+    );
     form.set('ContainerEngine', input.engine);
     form.set('URL', input.url.trim());
     if (input.groupId) form.set('GroupID', String(input.groupId));

@@ -1,3 +1,4 @@
+import { Location } from '@angular/common';
 import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
@@ -22,6 +23,7 @@ describe('route guards', () => {
         provideRouter([
           { path: 'init', component: Page, canActivate: [noAdminYetGuard] },
           { path: 'instance-timeout', component: Page },
+          { path: 'not-allowed', component: Page },
           { path: 'login', component: Page, canActivate: [adminInitializedGuard, guestGuard] },
           {
             path: '',
@@ -98,18 +100,20 @@ describe('route guards', () => {
     expect(await visit('/login')).toBe('/home');
   });
 
-  it('admin-only routes turn a standard user back home, even by typed URL', async () => {
+  it('admin-only routes show a standard user the "not allowed" page, even by typed URL, keeping the address', async () => {
     adminExists();
     loggedInAs(2);
-    expect(await visit('/admin/users')).toBe('/home');
-    expect(await visit('/admin/teams')).toBe('/home');
+    expect(await visit('/admin/users')).toBe('/not-allowed');
+    expect(TestBed.inject(Location).path()).toBe('/admin/users');
+    expect(await visit('/admin/teams')).toBe('/not-allowed');
+    expect(TestBed.inject(Location).path()).toBe('/admin/teams');
   });
 
   it('a team leader may open the teams page but not the users page', async () => {
     adminExists();
     loggedInAs(2, true);
     expect(await visit('/admin/teams')).toBe('/admin/teams');
-    expect(await visit('/admin/users')).toBe('/home');
+    expect(await visit('/admin/users')).toBe('/not-allowed');
   });
 
   it('an administrator may open admin routes', async () => {

@@ -1,5 +1,12 @@
 import { inject } from '@angular/core';
-import { type CanActivateFn, type CanMatchFn, Router, type UrlTree } from '@angular/router';
+import {
+  type CanActivateFn,
+  type CanMatchFn,
+  RedirectCommand,
+  Router,
+  RouterStateSnapshot,
+  type UrlTree,
+} from '@angular/router';
 import type { Permission } from '@capstan/contracts-api';
 
 import { SessionStore } from './session.store';
@@ -50,15 +57,22 @@ export const guestGuard: CanActivateFn = async (): Promise<boolean | UrlTree> =>
   return (await session.ensureLoaded()) ? router.parseUrl('/home') : true;
 };
 
+/** Where a page the user may not open leads (the shell's "not allowed" page). */
+export const NOT_ALLOWED_PATH = '/not-allowed';
+
 /**
  * Lets the route through when the user holds any of the permissions (the catalog is the same one the
- * server's guard reads); otherwise back home. Hiding the nav link is not enough, a URL can be typed.
+ * server's guard reads); otherwise the "not allowed" page, the address bar still showing the address asked
+ * for (`browserUrl`) — rather than a silent fall-back to Home. Hiding the nav link is not enough, a URL can be typed.
  */
 export function permissionGuard(...anyOf: Permission[]): CanActivateFn & CanMatchFn {
-  return async (): Promise<boolean | UrlTree> => {
+  return async (_route: unknown, state: unknown): Promise<boolean | RedirectCommand> => {
     const session = inject(SessionStore);
     const router = inject(Router);
     await session.ensureLoaded();
-    return anyOf.some((p) => session.can(p)) ? true : router.parseUrl('/home');
+    if (anyOf.some((p) => session.can(p))) return true;
+    // As canActivate the address asked for is the state's; as canMatch (segments only) none is kept.
+    const asked = state instanceof RouterStateSnapshot ? state.url : null;
+    return new RedirectCommand(router.parseUrl(NOT_ALLOWED_PATH), asked ? { browserUrl: asked } : {});
   };
 }

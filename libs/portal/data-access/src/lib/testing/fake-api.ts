@@ -22,9 +22,16 @@ export type FakeReply =
 export class FakeApi {
   readonly requests: RecordedRequest[] = [];
   private readonly routes = new Map<string, FakeReply>();
+  private fallback: FakeReply | null = null;
 
   on(route: string, reply: FakeReply): this {
     this.routes.set(route, reply);
+    return this;
+  }
+
+  /** The reply to any request no route matches (else 404). */
+  otherwise(reply: FakeReply): this {
+    this.fallback = reply;
     return this;
   }
 
@@ -41,7 +48,7 @@ export class FakeApi {
       body: text ? (JSON.parse(text) as unknown) : undefined,
     };
     this.requests.push(recorded);
-    const route = this.routes.get(`${request.method} ${url.pathname}`);
+    const route = this.routes.get(`${request.method} ${url.pathname}`) ?? this.fallback;
     if (!route) return json(404, { message: 'Not found', details: `${request.method} ${url.pathname}` });
     const reply = typeof route === 'function' ? route(recorded) : route;
     const status = reply.status ?? 200;

@@ -18,8 +18,7 @@ import {
   FormControlDirective,
   FormDialogActions,
   FormField,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -33,24 +32,28 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
 @Component({
   selector: 'cap-teams-page',
   imports: [
+    ListPage,
     Alert,
     CellDef,
     DataTable,
     Dialog,
     FormField,
     FormControlDirective,
-    PageHeader,
     RouterLink,
-    SearchShortcut,
     FormDialogActions,
   ],
   template: `
-    <cap-page-header
+    <cap-list-page
       title="Teams"
       subtitle="Groups of users; access to environments will be granted per team."
+      [error]="loadError()"
+      searchLabel="Search teams"
+      searchPlaceholder="Search teams (press /)"
+      [(query)]="query"
     >
       @if (canManageTeams()) {
         <button
+          listActions
           type="button"
           class="btn btn-primary"
           data-testid="team-create"
@@ -59,124 +62,101 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
           + Add team
         </button>
       }
-    </cap-page-header>
 
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search teams</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search teams (press /)"
-          capSearchShortcut
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-    </div>
-
-    <cap-data-table
-      caption="Teams"
-      [columns]="columns"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      emptyMessage="No teams yet."
-    >
-      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
-        @if (canManageMembers(row)) {
-          <a [routerLink]="['/admin/teams', row.Id]" [attr.data-testid]="'team-link-' + row.Name">{{
-            row.Name
-          }}</a>
-        } @else {
-          {{ row.Name }}
-        }
-      </ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-        <div class="row-actions">
-          @if (canManageMembers(row)) {
-            <a class="btn-link" [routerLink]="['/admin/teams', row.Id]">Members</a>
-          }
-          @if (canManageTeams()) {
-            <button
-              type="button"
-              class="btn-link"
-              [attr.data-testid]="'team-rename-' + row.Name"
-              (click)="open({ kind: 'rename', team: row })"
-            >
-              Rename
-            </button>
-            <button
-              type="button"
-              class="btn-link danger"
-              [attr.data-testid]="'team-delete-' + row.Name"
-              (click)="remove(row)"
-            >
-              Delete
-            </button>
-          }
-        </div>
-      </ng-template>
-    </cap-data-table>
-
-    @if (dialog(); as d) {
-      <cap-dialog
-        [title]="d.kind === 'create' ? 'Add a team' : 'Rename ' + d.team.Name"
-        testId="team-dialog"
-        (closed)="close()"
+      <cap-data-table
+        caption="Teams"
+        [columns]="columns"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        emptyMessage="No teams yet."
       >
-        <form id="team-form" novalidate (submit)="save($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
+        <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+          @if (canManageMembers(row)) {
+            <a [routerLink]="['/admin/teams', row.Id]" [attr.data-testid]="'team-link-' + row.Name">{{
+              row.Name
+            }}</a>
+          } @else {
+            {{ row.Name }}
           }
-          <cap-form-field label="Name" [required]="true" [error]="nameError()">
-            <input
-              capControl
-              class="input"
-              name="name"
-              autocomplete="off"
-              data-testid="team-name"
-              [value]="name()"
-              (input)="name.set($any($event.target).value)"
-            />
-          </cap-form-field>
-          @if (d.kind === 'create') {
-            <cap-form-field label="Team leader" hint="Optional. The leader can manage the team's members.">
-              <select
+        </ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+          <div class="row-actions">
+            @if (canManageMembers(row)) {
+              <a class="btn-link" [routerLink]="['/admin/teams', row.Id]">Members</a>
+            }
+            @if (canManageTeams()) {
+              <button
+                type="button"
+                class="btn-link"
+                [attr.data-testid]="'team-rename-' + row.Name"
+                (click)="open({ kind: 'rename', team: row })"
+              >
+                Rename
+              </button>
+              <button
+                type="button"
+                class="btn-link danger"
+                [attr.data-testid]="'team-delete-' + row.Name"
+                (click)="remove(row)"
+              >
+                Delete
+              </button>
+            }
+          </div>
+        </ng-template>
+      </cap-data-table>
+
+      @if (dialog(); as d) {
+        <cap-dialog
+          [title]="d.kind === 'create' ? 'Add a team' : 'Rename ' + d.team.Name"
+          testId="team-dialog"
+          (closed)="close()"
+        >
+          <form id="team-form" novalidate (submit)="save($event)">
+            @if (formError(); as message) {
+              <cap-alert kind="error">{{ message }}</cap-alert>
+            }
+            <cap-form-field label="Name" [required]="true" [error]="nameError()">
+              <input
                 capControl
                 class="input"
-                name="leader"
-                data-testid="team-leader"
-                (change)="leader.set(+$any($event.target).value)"
-              >
-                <option [value]="0" [selected]="leader() === 0">No leader</option>
-                @for (u of users(); track u.Id) {
-                  <option [value]="u.Id" [selected]="leader() === u.Id">{{ u.Username }}</option>
-                }
-              </select>
+                name="name"
+                autocomplete="off"
+                data-testid="team-name"
+                [value]="name()"
+                (input)="name.set($any($event.target).value)"
+              />
             </cap-form-field>
-          }
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="team-form"
-          testId="team-save"
-          [busy]="busy()"
-          (cancelled)="close()"
-        />
-      </cap-dialog>
-    }
+            @if (d.kind === 'create') {
+              <cap-form-field label="Team leader" hint="Optional. The leader can manage the team's members.">
+                <select
+                  capControl
+                  class="input"
+                  name="leader"
+                  data-testid="team-leader"
+                  (change)="leader.set(+$any($event.target).value)"
+                >
+                  <option [value]="0" [selected]="leader() === 0">No leader</option>
+                  @for (u of users(); track u.Id) {
+                    <option [value]="u.Id" [selected]="leader() === u.Id">{{ u.Username }}</option>
+                  }
+                </select>
+              </cap-form-field>
+            }
+          </form>
+          <cap-form-dialog-actions
+            dialog-actions
+            formId="team-form"
+            testId="team-save"
+            [busy]="busy()"
+            (cancelled)="close()"
+          />
+        </cap-dialog>
+      }
+    </cap-list-page>
   `,
-  styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 24rem;
-    }
-  `,
+  styles: ``,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class TeamsPage {

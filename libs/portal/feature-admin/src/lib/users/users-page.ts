@@ -10,8 +10,7 @@ import {
   FormControlDirective,
   FormDialogActions,
   FormField,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -25,20 +24,19 @@ export function roleLabel(role: number): string {
 /** Users: list, create with a role, change role, reset password, delete (administrators only). */
 @Component({
   selector: 'cap-users-page',
-  imports: [
-    Alert,
-    CellDef,
-    DataTable,
-    Dialog,
-    FormField,
-    FormControlDirective,
-    PageHeader,
-    SearchShortcut,
-    FormDialogActions,
-  ],
+  imports: [ListPage, Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, FormDialogActions],
   template: `
-    <cap-page-header title="Users" subtitle="Who can log in, and whether they administer the instance.">
+    <cap-list-page
+      title="Users"
+      subtitle="Who can log in, and whether they administer the instance."
+      [error]="loadError()"
+      searchLabel="Search users"
+      searchPlaceholder="Search users (press /)"
+      searchTestId="user-search"
+      [(query)]="query"
+    >
       <button
+        listActions
         type="button"
         class="btn btn-primary"
         data-testid="user-create"
@@ -46,147 +44,122 @@ export function roleLabel(role: number): string {
       >
         + Add user
       </button>
-    </cap-page-header>
 
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search users</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search users (press /)"
-          capSearchShortcut
-          data-testid="user-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-    </div>
-
-    <cap-data-table
-      caption="Users"
-      [columns]="columns"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      emptyMessage="No users."
-    >
-      <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
-        <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
-      </ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-        <div class="row-actions">
-          <button
-            type="button"
-            class="btn-link"
-            [attr.data-testid]="'user-edit-' + row.Username"
-            (click)="open({ kind: 'role', user: row })"
-          >
-            Change role
-          </button>
-          <button
-            type="button"
-            class="btn-link"
-            [attr.data-testid]="'user-reset-' + row.Username"
-            (click)="open({ kind: 'password', user: row })"
-          >
-            Reset password
-          </button>
-          @if (row.Id !== session.user()?.Id) {
+      <cap-data-table
+        caption="Users"
+        [columns]="columns"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        emptyMessage="No users."
+      >
+        <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
+          <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
+        </ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+          <div class="row-actions">
             <button
               type="button"
-              class="btn-link danger"
-              [attr.data-testid]="'user-delete-' + row.Username"
-              (click)="remove(row)"
+              class="btn-link"
+              [attr.data-testid]="'user-edit-' + row.Username"
+              (click)="open({ kind: 'role', user: row })"
             >
-              Delete
+              Change role
             </button>
-          }
-        </div>
-      </ng-template>
-    </cap-data-table>
-
-    @if (dialog(); as d) {
-      <cap-dialog
-        [title]="
-          d.kind === 'create'
-            ? 'Add a user'
-            : d.kind === 'role'
-              ? 'Change the role of ' + d.user.Username
-              : 'Reset the password of ' + d.user.Username
-        "
-        testId="user-dialog"
-        (closed)="close()"
-      >
-        <form id="user-form" novalidate (submit)="save($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
-          }
-          @if (d.kind === 'create') {
-            <cap-form-field label="Username" [required]="true" [error]="shown('username')">
-              <input
-                capControl
-                class="input"
-                name="username"
-                autocomplete="off"
-                data-testid="user-username"
-                [value]="username()"
-                (input)="username.set($any($event.target).value)"
-              />
-            </cap-form-field>
-          }
-          @if (d.kind !== 'role') {
-            <cap-form-field
-              [label]="d.kind === 'create' ? 'Password' : 'New password'"
-              [required]="true"
-              [error]="shown('password')"
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'user-reset-' + row.Username"
+              (click)="open({ kind: 'password', user: row })"
             >
-              <input
-                capControl
-                class="input"
-                type="password"
-                name="password"
-                autocomplete="new-password"
-                data-testid="user-password"
-                [value]="password()"
-                (input)="password.set($any($event.target).value)"
-              />
-            </cap-form-field>
-          }
-          @if (d.kind !== 'password') {
-            <cap-form-field label="Role">
-              <select
-                capControl
-                class="input"
-                name="role"
-                data-testid="user-role"
-                (change)="role.set(+$any($event.target).value)"
+              Reset password
+            </button>
+            @if (row.Id !== session.user()?.Id) {
+              <button
+                type="button"
+                class="btn-link danger"
+                [attr.data-testid]="'user-delete-' + row.Username"
+                (click)="remove(row)"
               >
-                <option [value]="2" [selected]="role() === 2">Standard user</option>
-                <option [value]="1" [selected]="role() === 1">Administrator</option>
-              </select>
-            </cap-form-field>
-          }
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="user-form"
-          testId="user-save"
-          [busy]="busy()"
-          (cancelled)="close()"
-        />
-      </cap-dialog>
-    }
-  `,
-  styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 24rem;
-    }
+                Delete
+              </button>
+            }
+          </div>
+        </ng-template>
+      </cap-data-table>
+
+      @if (dialog(); as d) {
+        <cap-dialog
+          [title]="
+            d.kind === 'create'
+              ? 'Add a user'
+              : d.kind === 'role'
+                ? 'Change the role of ' + d.user.Username
+                : 'Reset the password of ' + d.user.Username
+          "
+          testId="user-dialog"
+          (closed)="close()"
+        >
+          <form id="user-form" novalidate (submit)="save($event)">
+            @if (formError(); as message) {
+              <cap-alert kind="error">{{ message }}</cap-alert>
+            }
+            @if (d.kind === 'create') {
+              <cap-form-field label="Username" [required]="true" [error]="shown('username')">
+                <input
+                  capControl
+                  class="input"
+                  name="username"
+                  autocomplete="off"
+                  data-testid="user-username"
+                  [value]="username()"
+                  (input)="username.set($any($event.target).value)"
+                />
+              </cap-form-field>
+            }
+            @if (d.kind !== 'role') {
+              <cap-form-field
+                [label]="d.kind === 'create' ? 'Password' : 'New password'"
+                [required]="true"
+                [error]="shown('password')"
+              >
+                <input
+                  capControl
+                  class="input"
+                  type="password"
+                  name="password"
+                  autocomplete="new-password"
+                  data-testid="user-password"
+                  [value]="password()"
+                  (input)="password.set($any($event.target).value)"
+                />
+              </cap-form-field>
+            }
+            @if (d.kind !== 'password') {
+              <cap-form-field label="Role">
+                <select
+                  capControl
+                  class="input"
+                  name="role"
+                  data-testid="user-role"
+                  (change)="role.set(+$any($event.target).value)"
+                >
+                  <option [value]="2" [selected]="role() === 2">Standard user</option>
+                  <option [value]="1" [selected]="role() === 1">Administrator</option>
+                </select>
+              </cap-form-field>
+            }
+          </form>
+          <cap-form-dialog-actions
+            dialog-actions
+            formId="user-form"
+            testId="user-save"
+            [busy]="busy()"
+            (cancelled)="close()"
+          />
+        </cap-dialog>
+      }
+    </cap-list-page>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -1,4 +1,4 @@
-import { ApiError, type DockerApi } from '@capstan/portal-data-access';
+import { ApiError, type ContainersApi } from '@capstan/portal-data-access';
 
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'resume' | 'remove';
 
@@ -30,30 +30,26 @@ export interface RemoveOptions {
 
 /** One lifecycle call through the proxy. 304 (already in that state) counts as done. */
 export async function runContainerAction(
-  docker: DockerApi,
+  containers: ContainersApi,
   envId: number,
   id: string,
   action: ContainerAction,
   remove: RemoveOptions = { force: false, volumes: false },
 ): Promise<void> {
-  const path = `/containers/${encodeURIComponent(id)}`;
   try {
     switch (action) {
       case 'remove':
-        await docker.delete(envId, path, {
-          force: remove.force ? 1 : undefined,
-          v: remove.volumes ? 1 : undefined,
-        });
+        await containers.remove(envId, id, remove);
         return;
       case 'resume':
-        await docker.post(envId, `${path}/unpause`);
+        await containers.lifecycle(envId, id, 'unpause');
         return;
       case 'start':
       case 'stop':
       case 'restart':
       case 'kill':
       case 'pause':
-        await docker.post(envId, `${path}/${action}`);
+        await containers.lifecycle(envId, id, action);
         return;
     }
   } catch (error) {

@@ -14,7 +14,8 @@ import {
 import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  ContainersApi,
+  EngineApi,
   type JsonSocketHandle,
   type LiveState,
   WEBSOCKET_FACTORY,
@@ -504,7 +505,8 @@ const SORTS: { key: SortKey; label: string }[] = [
 })
 export class ContainersPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
+  private readonly containersApi = inject(ContainersApi);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
@@ -712,11 +714,7 @@ export class ContainersPage {
     const seq = ++this.loadSeq;
     this.loading.set(true);
     try {
-      const { body, snapshotTime, unreachableNodes } = await this.docker.getWithSource<ContainerSummary[]>(
-        envId,
-        '/containers/json',
-        { all: 1 },
-      );
+      const { body, snapshotTime, unreachableNodes } = await this.containersApi.list<ContainerSummary>(envId);
       if (seq !== this.loadSeq) return;
       performance.mark(MARK_DATA);
       this.ctx.noteSource(snapshotTime);
@@ -822,7 +820,7 @@ export class ContainersPage {
     const options = { force: this.removeForce(), volumes: this.removeVolumes() };
     await runBulk(
       items,
-      (item) => runContainerAction(this.docker, envId, item.id, action, options),
+      (item) => runContainerAction(this.containersApi, envId, item.id, action, options),
       (next) => this.bulkResults.set(next),
     );
     this.bulkBusy.set(false);
@@ -844,24 +842,20 @@ export class ContainersPage {
       this.startPolling();
       return;
     }
-    this.socket = openJsonSocket<{ Type?: string }>(
-      this.socketFactory,
-      this.docker.websocketUrl('events', { endpointId: envId }),
-      {
-        message: (event) => {
-          if (event.Type === 'container') this.scheduleReload();
-        },
-        state: (state) => {
-          if (state === 'open') {
-            this.stopPolling();
-            this.live.set('open');
-          } else if (state === 'failed' || state === 'closed') {
-            this.socket = null;
-            this.startPolling();
-          } else this.live.set(state);
-        },
+    this.socket = openJsonSocket<{ Type?: string }>(this.socketFactory, this.engine.eventsSocketUrl(envId), {
+      message: (event) => {
+        if (event.Type === 'container') this.scheduleReload();
       },
-    );
+      state: (state) => {
+        if (state === 'open') {
+          this.stopPolling();
+          this.live.set('open');
+        } else if (state === 'failed' || state === 'closed') {
+          this.socket = null;
+          this.startPolling();
+        } else this.live.set(state);
+      },
+    });
   }
 
   private scheduleReload(): void {

@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ActivatedRoute } from '@angular/router';
-import { ENVIRONMENT_ROLES, Permission } from '@capstan/contracts-api';
+import { ENVIRONMENT_ROLES, EnvironmentType, Permission } from '@capstan/contracts-api';
 import {
   type DockerEnvironment,
   DockerEnvironmentApi,
@@ -12,8 +12,6 @@ import {
 /** Environment status: Portainer's numbering. */
 export const ENV_STATUS_UP = 1;
 export const ENV_STATUS_DOWN = 2;
-/** Environment type: Docker through the Portainer agent. */
-export const ENV_TYPE_AGENT = 2;
 
 /**
  * The environment that the pages under `/environments/:envId/docker` work in. The shell provides one per
@@ -42,7 +40,7 @@ export class EnvironmentContext {
   /** The environment's last snapshot summary (counts, engine version, CPU, memory). */
   readonly snapshot = computed(() => this.envState()?.Snapshots?.[0] ?? null);
   /** Docker through the Portainer agent (type 2): volume and host browsers, host facts, Swarm members. */
-  readonly isAgent = computed(() => this.envState()?.Type === ENV_TYPE_AGENT);
+  readonly isAgent = computed(() => this.envState()?.Type === EnvironmentType.Agent);
   readonly isDown = computed(() => this.envState()?.Status === ENV_STATUS_DOWN);
   /** Swarm agent: the nodes whose agents did not answer the last snapshot (its counts miss them). */
   readonly snapshotUnreachable = computed<readonly string[]>(() => this.snapshot()?.UnreachableNodes ?? []);
@@ -106,7 +104,7 @@ export class EnvironmentContext {
     const env = this.envState();
     if (!env) return 'none';
     if (env.CapstanAccess?.VolumeBrowse) return env.CapstanAccess.VolumeBrowse;
-    return env.Type === ENV_TYPE_AGENT && this.session.isAdmin() ? 'write' : 'none';
+    return this.isAgent() && this.session.isAdmin() ? 'write' : 'none';
   });
 
   /** The role name for the header ("Environment administrator", …). */
@@ -116,7 +114,7 @@ export class EnvironmentContext {
     return ENVIRONMENT_ROLES.find((r) => (r.id as number) === access.RoleId)?.name ?? '';
   });
 
-  /** Pages report where a list came from (`DockerApi.getWithSource`): a snapshot time, or null when live. */
+  /** Pages report where a list came from (the `Sourced` answer of a data-access list): a snapshot time, or null when live. */
   noteSource(snapshotTime: string | null): void {
     this.snapshotState.set(snapshotTime);
   }

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { Permission } from '@capstan/contracts-api';
+import { EnvironmentType, Permission } from '@capstan/contracts-api';
 import { FakeApi, SessionStore, provideFakeApi, userFactory } from '@capstan/portal-data-access';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -120,7 +120,7 @@ describe('EnvironmentShell + dashboard', () => {
       .on('GET /api/users/1/memberships', { body: [] })
       .on('GET /api/endpoints/7', {
         body: envFactory(Object.values(Permission), {
-          Type: 2,
+          Type: EnvironmentType.Agent,
           Snapshots: [{ ...snapshot, Swarm: true, UnreachableNodes: ['node3'] }],
         } as never),
       })

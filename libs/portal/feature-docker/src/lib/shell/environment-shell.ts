@@ -13,7 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { DockerApi } from '@capstan/portal-data-access';
+import { EngineApi } from '@capstan/portal-data-access';
 import { Alert, Spinner } from '@capstan/portal-ui';
 
 import { nodeList } from '../swarm/node-column';
@@ -244,7 +244,7 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
 })
 export class EnvironmentShell {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
   /** `/info`'s Swarm.ControlAvailable once known; null until then (or when the engine is unreachable). */
   private readonly swarmManager = signal<boolean | null>(null);
   protected readonly unreachableText = computed(() => {
@@ -289,7 +289,7 @@ export class EnvironmentShell {
   private async checkSwarm(id: number): Promise<void> {
     this.swarmManager.set(null);
     try {
-      const info = await this.docker.get<{ Swarm?: { ControlAvailable?: boolean } }>(id, '/info');
+      const { body: info } = await this.engine.info<{ Swarm?: { ControlAvailable?: boolean } }>(id);
       if (this.ctx.env()?.Id === id) this.swarmManager.set(info.Swarm?.ControlAvailable === true);
     } catch {
       // Unreachable: the snapshot decides.

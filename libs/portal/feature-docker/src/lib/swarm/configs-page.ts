@@ -1,15 +1,20 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { DockerApi, errorMessage, formatTime, timeValue } from '@capstan/portal-data-access';
+import {
+  SwarmApi,
+  type SwarmObjectKind,
+  errorMessage,
+  formatTime,
+  timeValue,
+} from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
   ConfirmService,
   DataTable,
   Dialog,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -18,8 +23,6 @@ import { canManage } from '../resources/shared/permissions';
 import { reloadOnEnvironment } from '../resources/shared/reload';
 import { EnvironmentContext } from '../shell/environment-context';
 import { type SwarmConfigOrSecret, toBase64 } from './swarm-models';
-
-export type SwarmObjectKind = 'configs' | 'secrets';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 /** The engine's limit for both. */
@@ -46,11 +49,22 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
  */
 @Component({
   selector: 'cap-swarm-configs-page',
-  imports: [Alert, CellDef, DataTable, Dialog, PageHeader, SearchShortcut],
+  imports: [Alert, CellDef, DataTable, Dialog, ListPage],
   template: `
-    <cap-page-header [title]="title()" [subtitle]="subtitle()">
+    <cap-list-page
+      [title]="title()"
+      [subtitle]="subtitle()"
+      [error]="error()"
+      [searchLabel]="'Search ' + kind()"
+      searchPlaceholder="Search by name or id (press /)"
+      [searchTestId]="kind() + '-search'"
+      [(query)]="query"
+      [refreshTestId]="kind() + '-refresh'"
+      (refresh)="load()"
+    >
       @if (ctx.canAct(P.ResourcesCreate)) {
         <button
+          listActions
           type="button"
           class="btn btn-primary"
           [attr.data-testid]="kind() + '-create'"
@@ -59,146 +73,122 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
           + Add {{ singular() }}
         </button>
       }
-      <button type="button" class="btn btn-ghost" [attr.data-testid]="kind() + '-refresh'" (click)="load()">
-        ↻ Refresh
-      </button>
-    </cap-page-header>
-    @if (error(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search {{ kind() }}</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search by name or id (press /)"
-          capSearchShortcut
-          [attr.data-testid]="kind() + '-search'"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-    </div>
-    <cap-data-table
-      [attr.data-testid]="kind() + '-table'"
-      [caption]="title()"
-      [columns]="columns"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      [pageSize]="25"
-      [emptyMessage]="items().length ? 'No ' + singular() + ' matches the search.' : 'No ' + kind() + '.'"
-      [emptyTestId]="kind() + '-empty'"
-    >
-      <ng-template capCell="name" [capCellOf]="filtered()" let-item>
-        <span class="mono name">{{ item.Spec.Name }}</span>
-      </ng-template>
-      <ng-template capCell="id" [capCellOf]="filtered()" let-item>
-        <span class="mono small">{{ item.ID.slice(0, 12) }}</span>
-      </ng-template>
-      <ng-template capCell="created" [capCellOf]="filtered()" let-item>{{
-        time(item.CreatedAt)
-      }}</ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-item>
-        <div class="row-actions">
-          @if (kind() === 'configs' && item.Spec.Data) {
-            <button
-              type="button"
-              class="btn-link"
-              [attr.data-testid]="'config-show-' + item.Spec.Name"
-              [attr.aria-label]="'Show the content of ' + item.Spec.Name"
-              (click)="shown.set(item)"
-            >
-              Show
-            </button>
-          }
-          @if (manage(item)) {
-            <button
-              type="button"
-              class="btn-link danger"
-              [attr.data-testid]="singular() + '-remove-' + item.Spec.Name"
-              (click)="remove(item)"
-            >
-              Remove
-            </button>
-          }
-        </div>
-      </ng-template>
-    </cap-data-table>
-
-    @if (shown(); as item) {
-      <cap-dialog [title]="'Config ' + item.Spec.Name" testId="config-content" (closed)="shown.set(null)">
-        <pre class="mono data" [attr.data-testid]="'config-data-' + item.Spec.Name">{{
-          decode(item.Spec.Data)
-        }}</pre>
-        <div dialog-actions>
-          <button type="button" class="btn" (click)="shown.set(null)">Close</button>
-        </div>
-      </cap-dialog>
-    }
-
-    @if (creating()) {
-      <cap-dialog
-        [title]="'Add a ' + singular()"
-        [testId]="singular() + '-dialog'"
-        (closed)="creating.set(false)"
+      <cap-data-table
+        [attr.data-testid]="kind() + '-table'"
+        [caption]="title()"
+        [columns]="columns"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        [pageSize]="25"
+        [emptyMessage]="items().length ? 'No ' + singular() + ' matches the search.' : 'No ' + kind() + '.'"
+        [emptyTestId]="kind() + '-empty'"
       >
-        <form [id]="singular() + '-form'" class="form" novalidate (submit)="create($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
-          }
-          <label
-            >Name
-            <input
-              class="input mono"
-              [attr.data-testid]="singular() + '-name'"
-              [value]="name()"
-              (input)="name.set($any($event.target).value)"
-          /></label>
-          @if (errors().name; as e) {
-            <span class="error">{{ e }}</span>
-          }
-          <label
-            >Content
-            <textarea
-              class="input mono"
-              rows="8"
-              [attr.data-testid]="singular() + '-data'"
-              [value]="data()"
-              (input)="data.set($any($event.target).value)"
-            ></textarea>
-          </label>
-          @if (errors().data; as e) {
-            <span class="error">{{ e }}</span>
-          }
-          @if (kind() === 'secrets') {
-            <p class="muted small">
-              The secret's content cannot be read back once created; services get it as a file under
-              /run/secrets.
-            </p>
-          }
-        </form>
-        <div dialog-actions>
-          <button type="button" class="btn" (click)="creating.set(false)">Cancel</button>
-          <button
-            type="submit"
-            class="btn btn-primary"
-            [attr.form]="singular() + '-form'"
-            [attr.data-testid]="singular() + '-save'"
-            [disabled]="busy()"
-          >
-            Create
-          </button>
-        </div>
-      </cap-dialog>
-    }
+        <ng-template capCell="name" [capCellOf]="filtered()" let-item>
+          <span class="mono name">{{ item.Spec.Name }}</span>
+        </ng-template>
+        <ng-template capCell="id" [capCellOf]="filtered()" let-item>
+          <span class="mono small">{{ item.ID.slice(0, 12) }}</span>
+        </ng-template>
+        <ng-template capCell="created" [capCellOf]="filtered()" let-item>{{
+          time(item.CreatedAt)
+        }}</ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-item>
+          <div class="row-actions">
+            @if (kind() === 'configs' && item.Spec.Data) {
+              <button
+                type="button"
+                class="btn-link"
+                [attr.data-testid]="'config-show-' + item.Spec.Name"
+                [attr.aria-label]="'Show the content of ' + item.Spec.Name"
+                (click)="shown.set(item)"
+              >
+                Show
+              </button>
+            }
+            @if (manage(item)) {
+              <button
+                type="button"
+                class="btn-link danger"
+                [attr.data-testid]="singular() + '-remove-' + item.Spec.Name"
+                (click)="remove(item)"
+              >
+                Remove
+              </button>
+            }
+          </div>
+        </ng-template>
+      </cap-data-table>
+
+      @if (shown(); as item) {
+        <cap-dialog [title]="'Config ' + item.Spec.Name" testId="config-content" (closed)="shown.set(null)">
+          <pre class="mono data" [attr.data-testid]="'config-data-' + item.Spec.Name">{{
+            decode(item.Spec.Data)
+          }}</pre>
+          <div dialog-actions>
+            <button type="button" class="btn" (click)="shown.set(null)">Close</button>
+          </div>
+        </cap-dialog>
+      }
+
+      @if (creating()) {
+        <cap-dialog
+          [title]="'Add a ' + singular()"
+          [testId]="singular() + '-dialog'"
+          (closed)="creating.set(false)"
+        >
+          <form [id]="singular() + '-form'" class="form" novalidate (submit)="create($event)">
+            @if (formError(); as message) {
+              <cap-alert kind="error">{{ message }}</cap-alert>
+            }
+            <label
+              >Name
+              <input
+                class="input mono"
+                [attr.data-testid]="singular() + '-name'"
+                [value]="name()"
+                (input)="name.set($any($event.target).value)"
+            /></label>
+            @if (errors().name; as e) {
+              <span class="error">{{ e }}</span>
+            }
+            <label
+              >Content
+              <textarea
+                class="input mono"
+                rows="8"
+                [attr.data-testid]="singular() + '-data'"
+                [value]="data()"
+                (input)="data.set($any($event.target).value)"
+              ></textarea>
+            </label>
+            @if (errors().data; as e) {
+              <span class="error">{{ e }}</span>
+            }
+            @if (kind() === 'secrets') {
+              <p class="muted small">
+                The secret's content cannot be read back once created; services get it as a file under
+                /run/secrets.
+              </p>
+            }
+          </form>
+          <div dialog-actions>
+            <button type="button" class="btn" (click)="creating.set(false)">Cancel</button>
+            <button
+              type="submit"
+              class="btn btn-primary"
+              [attr.form]="singular() + '-form'"
+              [attr.data-testid]="singular() + '-save'"
+              [disabled]="busy()"
+            >
+              Create
+            </button>
+          </div>
+        </cap-dialog>
+      }
+    </cap-list-page>
   `,
   styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 28rem;
-    }
     /* break-word, not anywhere: a squeezed column wraps a name at its hyphens, never inside a word. */
     .name {
       overflow-wrap: break-word;
@@ -234,7 +224,7 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
 })
 export class SwarmConfigsPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly swarm = inject(SwarmApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
@@ -290,7 +280,7 @@ export class SwarmConfigsPage {
   async load(): Promise<void> {
     this.loading.set(true);
     try {
-      const r = await this.docker.getWithSource<SwarmConfigOrSecret[]>(this.ctx.envId(), `/${this.kind()}`);
+      const r = await this.swarm.objects<SwarmConfigOrSecret>(this.ctx.envId(), this.kind());
       this.ctx.noteSource(r.snapshotTime);
       this.items.set([...r.body].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name)));
       this.error.set(null);
@@ -323,11 +313,7 @@ export class SwarmConfigsPage {
     if (Object.keys(swarmObjectErrors(this.name(), this.data())).length > 0) return;
     this.busy.set(true);
     try {
-      await this.docker.post(
-        this.ctx.envId(),
-        `/${this.kind()}/create`,
-        swarmObjectBody(this.name(), this.data()),
-      );
+      await this.swarm.createObject(this.ctx.envId(), this.kind(), swarmObjectBody(this.name(), this.data()));
       // The secret's text leaves the page's memory with the dialog.
       this.data.set('');
       this.creating.set(false);
@@ -349,7 +335,7 @@ export class SwarmConfigsPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/${this.kind()}/${encodeURIComponent(item.ID)}`);
+      await this.swarm.removeObject(this.ctx.envId(), this.kind(), item.ID);
       this.toasts.success(`${this.kindName()} ${item.Spec.Name} removed`);
     } catch (error) {
       this.toasts.error(`Could not remove ${item.Spec.Name}: ${errorMessage(error)}`);

@@ -11,7 +11,7 @@ import {
 } from '@angular/core';
 import { Router } from '@angular/router';
 import type { AgentMember } from '@capstan/contracts-agent/wire';
-import { DockerApi } from '@capstan/portal-data-access';
+import { EngineApi } from '@capstan/portal-data-access';
 
 import { EnvironmentContext } from '../shell/environment-context';
 
@@ -86,7 +86,7 @@ export class NodePicker {
   readonly members = output<AgentMember[]>();
 
   private readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
   private readonly router = inject(Router);
   protected readonly list = signal<AgentMember[]>([]);
   protected readonly known = signal(false);
@@ -108,7 +108,7 @@ export class NodePicker {
   private async load(id: number): Promise<void> {
     let members: AgentMember[] = [];
     try {
-      members = sortMembers(await this.docker.get<AgentMember[] | null>(id, '/v2/agents'));
+      members = sortMembers(await this.engine.agents<AgentMember>(id));
     } catch {
       // A standalone agent refuses /agents; an unreachable one has no members to offer.
     }

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { DockerApi, errorMessage, formatTime } from '@capstan/portal-data-access';
+import { SwarmApi, type Webhook, WebhooksApi, errorMessage, formatTime } from '@capstan/portal-data-access';
 import { Alert, ConfirmService, ToastService } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
@@ -22,11 +22,6 @@ import {
   serviceMode,
   updatedSpec,
 } from './swarm-models';
-
-interface Webhook {
-  Id: number;
-  Token: string;
-}
 
 const MAX_LOG_LINES = 2000;
 
@@ -309,7 +304,8 @@ const MAX_LOG_LINES = 2000;
 })
 export class ServiceDetailPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly webhooks = inject(WebhooksApi);
+  private readonly swarm = inject(SwarmApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   private readonly router = inject(Router);
@@ -371,9 +367,9 @@ export class ServiceDetailPage {
     const envId = this.ctx.envId();
     try {
       const [service, tasks, nodes] = await Promise.all([
-        this.docker.get<SwarmService>(envId, `/services/${encodeURIComponent(this.id)}`),
-        this.docker.get<SwarmTask[]>(envId, '/tasks', { filters: JSON.stringify({ service: [this.id] }) }),
-        this.docker.get<SwarmNode[]>(envId, '/nodes'),
+        this.swarm.service<SwarmService>(envId, this.id),
+        this.swarm.tasks<SwarmTask>(envId, this.id),
+        this.swarm.nodes<SwarmNode>(envId).then((r) => r.body),
       ]);
       this.service.set(service);
       this.tasks.set(tasks);
@@ -393,11 +389,7 @@ export class ServiceDetailPage {
     const s = this.service();
     if (!s) return;
     try {
-      const filters = JSON.stringify({ ResourceID: s.ID, EndpointID: this.ctx.envId() });
-      const list = await this.docker.capstan<Webhook[]>(
-        'GET',
-        `/api/webhooks?filters=${encodeURIComponent(filters)}`,
-      );
+      const list = await this.webhooks.forService(this.ctx.envId(), s.ID);
       this.webhook.set(list[0] ?? null);
     } catch {
       this.webhook.set(null);
@@ -413,10 +405,7 @@ export class ServiceDetailPage {
     const s = this.service();
     if (!s) return;
     try {
-      await this.docker.post(this.ctx.envId(), `/services/${encodeURIComponent(s.ID)}/update`, spec, {
-        version: s.Version.Index,
-        ...query,
-      });
+      await this.swarm.updateService(this.ctx.envId(), s.ID, s.Version.Index, spec, query);
       this.toasts.success(`${s.Spec.Name}: ${what}`);
     } catch (error) {
       this.toasts.error(`${s.Spec.Name}: ${errorMessage(error)}`);
@@ -467,7 +456,7 @@ export class ServiceDetailPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/services/${encodeURIComponent(s.ID)}`);
+      await this.swarm.removeService(this.ctx.envId(), s.ID);
       this.toasts.success(`Service ${s.Spec.Name} removed`);
       await this.router.navigate(['..'], { relativeTo: this.route });
     } catch (error) {
@@ -480,16 +469,10 @@ export class ServiceDetailPage {
     if (!s) return;
     try {
       if (on) {
-        this.webhook.set(
-          await this.docker.capstan<Webhook>('POST', '/api/webhooks', {
-            ResourceID: s.ID,
-            EndpointID: this.ctx.envId(),
-            WebhookType: 1,
-          }),
-        );
+        this.webhook.set(await this.webhooks.createForService(this.ctx.envId(), s.ID));
       } else {
         const w = this.webhook();
-        if (w) await this.docker.capstan('DELETE', `/api/webhooks/${w.Id}`);
+        if (w) await this.webhooks.remove(w.Id);
         this.webhook.set(null);
       }
     } catch (error) {
@@ -512,14 +495,11 @@ export class ServiceDetailPage {
     this.logs.set([]);
     this.logStatus.set(follow ? 'following…' : 'loading…');
     try {
-      const response = await this.docker.stream(
+      const response = await this.swarm.serviceLogs(
         this.ctx.envId(),
-        'GET',
-        `/services/${encodeURIComponent(this.id)}/logs`,
-        {
-          query: { stdout: 1, stderr: 1, tail: 200, follow: follow ? 1 : 0 },
-          signal: controller.signal,
-        },
+        this.id,
+        { tail: 200, follow },
+        { signal: controller.signal },
       );
       const decoder = new LogFrameDecoder(false);
       const reader = response.body?.getReader();

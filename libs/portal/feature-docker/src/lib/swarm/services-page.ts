@@ -1,616 +1,142 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  ElementRef,
-  Injector,
-  afterNextRender,
-  computed,
-  inject,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
+import { SwarmApi, errorMessage, formatTime, timeValue } from '@capstan/portal-data-access';
 import {
-  DockerApi,
-  DockerEnvironmentApi,
-  SessionStore,
-  type PortainerDecoration,
-  errorMessage,
-  formatTime,
-  timeValue,
-} from '@capstan/portal-data-access';
-import {
-  Alert,
   CellDef,
   ConfirmService,
   DataTable,
-  Dialog,
-  FormControlDirective,
-  FormDialogActions,
-  FormField,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
 
-import { KeyValueEditor } from '../resources/shared/key-value-editor';
-import {
-  ownershipLabel,
-  applyOwnershipAfterCreate,
-  ownershipError,
-  OwnershipChoice,
-  PRIVATE_OWNERSHIP,
-  type OwnershipForm,
-} from '../resources/shared/ownership';
+import { ownershipLabel } from '../resources/shared/ownership';
 import { canManage } from '../resources/shared/permissions';
 import { reloadOnEnvironment } from '../resources/shared/reload';
 import { EnvironmentContext } from '../shell/environment-context';
 import {
-  type NetworkListItem,
-  type ServiceForm,
-  type ServiceNetworkChoice,
   type SwarmService,
-  badMountFields,
-  badPortFields,
-  emptyServiceForm,
   imageParts,
-  pickedNetworks,
   portsText,
   replicasText,
   scaledSpec,
-  serviceCreateBody,
-  serviceFormErrors,
   serviceMatches,
   serviceMode,
-  serviceNetworkChoices,
 } from './swarm-models';
+import { ServiceCreateDialog } from './service-create-dialog';
 
 /** Swarm services: list (mode, replicas, image, ports, updated, ownership; filter, sort), create, scale, remove. */
 @Component({
   selector: 'cap-services-page',
-  imports: [
-    Alert,
-    CellDef,
-    DataTable,
-    Dialog,
-    FormControlDirective,
-    FormDialogActions,
-    FormField,
-    KeyValueEditor,
-    OwnershipChoice,
-    PageHeader,
-    RouterLink,
-    SearchShortcut,
-  ],
+  imports: [CellDef, DataTable, ListPage, RouterLink, ServiceCreateDialog],
   template: `
-    <cap-page-header title="Services" subtitle="Swarm services and their replicas.">
+    <cap-list-page
+      title="Services"
+      subtitle="Swarm services and their replicas."
+      [error]="error()"
+      searchLabel="Search services"
+      searchPlaceholder="Search by name, image or mode (press /)"
+      searchTestId="services-search"
+      [(query)]="query"
+      refreshTestId="services-refresh"
+      (refresh)="load()"
+    >
       @if (ctx.canAct(P.ResourcesCreate)) {
-        <button type="button" class="btn btn-primary" data-testid="service-create" (click)="openCreate()">
+        <button
+          listActions
+          type="button"
+          class="btn btn-primary"
+          data-testid="service-create"
+          (click)="openCreate()"
+        >
           + Add service
         </button>
       }
-      <button type="button" class="btn btn-ghost" data-testid="services-refresh" (click)="load()">
-        ↻ Refresh
-      </button>
-    </cap-page-header>
-    @if (error(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search services</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search by name, image or mode (press /)"
-          capSearchShortcut
-          data-testid="services-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-    </div>
 
-    <cap-data-table
-      data-testid="services-table"
-      caption="Services"
-      [columns]="columns"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      [pageSize]="25"
-      [emptyMessage]="services().length ? 'No service matches the search.' : 'No services.'"
-      emptyTestId="services-empty"
-    >
-      <ng-template capCell="name" [capCellOf]="filtered()" let-s>
-        <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
-          s.Spec.Name
-        }}</a>
-        <!-- On a phone the Image column is hidden: the image under the name. -->
-        <span class="phone-only mono small">
-          @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
-            <span>{{ part }}</span><wbr />
-          }
-        </span>
-      </ng-template>
-      <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
-        <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
-      </ng-template>
-      <ng-template capCell="image" [capCellOf]="filtered()" let-s>
-        <span class="mono small">
-          @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
-            <span>{{ part }}</span><wbr />
-          }
-        </span>
-      </ng-template>
-      <ng-template capCell="ports" [capCellOf]="filtered()" let-s>
-        <span class="mono small">{{ ports(s) || '—' }}</span>
-      </ng-template>
-      <ng-template capCell="updated" [capCellOf]="filtered()" let-s>{{ time(s.UpdatedAt) }}</ng-template>
-      <ng-template capCell="ownership" [capCellOf]="filtered()" let-s>
-        <span [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</span>
-      </ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-s>
-        @if (manage(s)) {
-          <div class="row-actions">
-            @if (s.Spec.Mode.Replicated) {
-              <span class="scale-group">
-                <input
-                  class="input scale"
-                  type="number"
-                  min="0"
-                  [attr.aria-label]="'Replicas of ' + s.Spec.Name"
-                  [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
-                  [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
-                  (keydown.enter)="scale(s, n.value)"
-                  #n
-                />
-                <button
-                  type="button"
-                  class="btn-link"
-                  [attr.data-testid]="'service-scale-' + s.Spec.Name"
-                  (click)="scale(s, n.value)"
-                >
-                  Scale
-                </button>
-              </span>
+      <cap-data-table
+        data-testid="services-table"
+        caption="Services"
+        [columns]="columns"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        [pageSize]="25"
+        [emptyMessage]="services().length ? 'No service matches the search.' : 'No services.'"
+        emptyTestId="services-empty"
+      >
+        <ng-template capCell="name" [capCellOf]="filtered()" let-s>
+          <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
+            s.Spec.Name
+          }}</a>
+          <!-- On a phone the Image column is hidden: the image under the name. -->
+          <span class="phone-only mono small">
+            @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
+              <span>{{ part }}</span><wbr />
             }
-            <button
-              type="button"
-              class="btn-link danger"
-              [attr.data-testid]="'service-remove-' + s.Spec.Name"
-              (click)="remove(s)"
-            >
-              Remove
-            </button>
-          </div>
-        }
-      </ng-template>
-    </cap-data-table>
-
-    @if (creating()) {
-      <cap-dialog title="Add a service" testId="service-dialog" size="wide" (closed)="creating.set(false)">
-        <form id="service-form" novalidate (submit)="create($event)" #serviceForm>
-          @if (formError(); as message) {
-            <cap-alert kind="error" testId="service-create-error">{{ message }}</cap-alert>
+          </span>
+        </ng-template>
+        <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
+          <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
+        </ng-template>
+        <ng-template capCell="image" [capCellOf]="filtered()" let-s>
+          <span class="mono small">
+            @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
+              <span>{{ part }}</span><wbr />
+            }
+          </span>
+        </ng-template>
+        <ng-template capCell="ports" [capCellOf]="filtered()" let-s>
+          <span class="mono small">{{ ports(s) || '—' }}</span>
+        </ng-template>
+        <ng-template capCell="updated" [capCellOf]="filtered()" let-s>{{ time(s.UpdatedAt) }}</ng-template>
+        <ng-template capCell="ownership" [capCellOf]="filtered()" let-s>
+          <span [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</span>
+        </ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-s>
+          @if (manage(s)) {
+            <div class="row-actions">
+              @if (s.Spec.Mode.Replicated) {
+                <span class="scale-group">
+                  <input
+                    class="input scale"
+                    type="number"
+                    min="0"
+                    [attr.aria-label]="'Replicas of ' + s.Spec.Name"
+                    [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
+                    [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
+                    (keydown.enter)="scale(s, n.value)"
+                    #n
+                  />
+                  <button
+                    type="button"
+                    class="btn-link"
+                    [attr.data-testid]="'service-scale-' + s.Spec.Name"
+                    (click)="scale(s, n.value)"
+                  >
+                    Scale
+                  </button>
+                </span>
+              }
+              <button
+                type="button"
+                class="btn-link danger"
+                [attr.data-testid]="'service-remove-' + s.Spec.Name"
+                (click)="remove(s)"
+              >
+                Remove
+              </button>
+            </div>
           }
-          <cap-form-field label="Name" [required]="true" [error]="shown().name">
-            <input
-              capControl
-              class="input mono"
-              autocomplete="off"
-              data-testid="service-name"
-              [value]="form().name"
-              (input)="set('name', $any($event.target).value)"
-            />
-          </cap-form-field>
-          <cap-form-field
-            label="Image"
-            hint="A node that runs a task pulls it when it does not have it."
-            [required]="true"
-            [error]="shown().image"
-          >
-            <input
-              capControl
-              class="input mono"
-              autocomplete="off"
-              data-testid="service-image"
-              placeholder="nginx:1.27"
-              [value]="form().image"
-              (input)="set('image', $any($event.target).value)"
-            />
-          </cap-form-field>
-          <cap-form-field
-            label="Command (arguments)"
-            hint="Passed to the image's entrypoint; quotes keep words together, nothing is expanded."
-          >
-            <input
-              capControl
-              class="input mono"
-              autocomplete="off"
-              data-testid="service-command"
-              placeholder="sleep 3600"
-              [value]="form().command"
-              (input)="set('command', $any($event.target).value)"
-            />
-          </cap-form-field>
+        </ng-template>
+      </cap-data-table>
 
-          <div class="section">
-            <fieldset>
-              <legend>Scheduling</legend>
-              <div class="choices" role="radiogroup" aria-label="Mode">
-                <label class="check">
-                  <input
-                    type="radio"
-                    name="service-mode"
-                    data-testid="service-mode-replicated"
-                    [checked]="form().mode === 'replicated'"
-                    (change)="set('mode', 'replicated')"
-                  />
-                  <span><strong>Replicated</strong><span class="muted"> — a set number of tasks</span></span>
-                </label>
-                <label class="check">
-                  <input
-                    type="radio"
-                    name="service-mode"
-                    data-testid="service-mode-global"
-                    [checked]="form().mode === 'global'"
-                    (change)="set('mode', 'global')"
-                  />
-                  <span><strong>Global</strong><span class="muted"> — one task on every node</span></span>
-                </label>
-              </div>
-              @if (form().mode === 'replicated') {
-                <cap-form-field class="replicas" label="Replicas" [error]="shown().replicas">
-                  <input
-                    capControl
-                    class="input"
-                    type="number"
-                    min="0"
-                    data-testid="service-replicas"
-                    [value]="form().replicas"
-                    (input)="set('replicas', $any($event.target).value)"
-                  />
-                </cap-form-field>
-              }
-              <cap-form-field
-                label="Constraints"
-                hint="One a line; tasks run only on the nodes that meet them all."
-                [error]="shown().constraints"
-              >
-                <textarea
-                  capControl
-                  class="input mono"
-                  rows="2"
-                  data-testid="service-constraints"
-                  placeholder="node.role==worker"
-                  [value]="form().constraints"
-                  (input)="set('constraints', $any($event.target).value)"
-                ></textarea>
-              </cap-form-field>
-            </fieldset>
-          </div>
-
-          <div class="section">
-            <fieldset aria-describedby="service-networks-hint" data-testid="service-networks">
-              <legend>Networks</legend>
-              <p class="hint" id="service-networks-hint">
-                The environment's swarm networks (overlay): the tasks join the ones ticked and reach the other
-                services there by name.
-                <button
-                  type="button"
-                  class="btn-link"
-                  aria-label="Refresh the networks"
-                  data-testid="service-networks-refresh"
-                  [attr.aria-busy]="networksLoading() ? 'true' : null"
-                  (click)="loadNetworks()"
-                >
-                  Refresh
-                </button>
-              </p>
-              @if (networksError(); as message) {
-                <p class="error" role="alert" data-testid="service-networks-error">{{ message }}</p>
-              } @else if (networkChoices() === null) {
-                <p class="hint" role="status">Loading the networks…</p>
-              } @else {
-                @for (n of networkChoices(); track n.name) {
-                  <label class="check">
-                    <input
-                      type="checkbox"
-                      [attr.data-testid]="'service-network-' + n.name"
-                      [checked]="form().networks.includes(n.name)"
-                      (change)="toggleNetwork(n.name, $any($event.target).checked)"
-                    />
-                    <span class="mono">{{ n.name }}</span>
-                    <span class="badge"><span class="sr-only">, driver </span>{{ n.driver }}</span>
-                  </label>
-                } @empty {
-                  <p class="empty" data-testid="service-networks-empty">
-                    No overlay networks — create one on the
-                    <a [routerLink]="['/environments', ctx.envId(), 'docker', 'networks']">Networks page</a>.
-                  </p>
-                }
-              }
-            </fieldset>
-          </div>
-
-          <div class="section">
-            <fieldset aria-describedby="service-ports-hint">
-              <legend>Ports</legend>
-              <p class="hint" id="service-ports-hint">
-                Ingress publishes on every node through the routing mesh; host mode only on the nodes that run
-                a task (use it where the mesh is unavailable). An empty published port: Swarm picks one.
-              </p>
-              @for (p of form().ports; track $index; let i = $index) {
-                <div class="item port">
-                  <label class="cell published">
-                    <span class="caption" aria-hidden="true">Published</span>
-                    <input
-                      class="input"
-                      inputmode="numeric"
-                      placeholder="auto"
-                      [attr.aria-label]="'Published port ' + (i + 1)"
-                      [attr.aria-invalid]="badRows().ports[i]?.includes('published') ? 'true' : null"
-                      [attr.aria-describedby]="
-                        badRows().ports[i]?.includes('published') ? 'service-ports-error' : null
-                      "
-                      [attr.data-testid]="'service-port-published-' + i"
-                      [value]="p.published"
-                      (input)="setRow('ports', i, 'published', $any($event.target).value)"
-                    />
-                  </label>
-                  <label class="cell target">
-                    <span class="caption" aria-hidden="true">Target</span>
-                    <input
-                      class="input"
-                      inputmode="numeric"
-                      placeholder="80"
-                      [attr.aria-label]="'Target port ' + (i + 1)"
-                      [attr.aria-invalid]="badRows().ports[i]?.includes('target') ? 'true' : null"
-                      [attr.aria-describedby]="
-                        badRows().ports[i]?.includes('target') ? 'service-ports-error' : null
-                      "
-                      [attr.data-testid]="'service-port-target-' + i"
-                      [value]="p.target"
-                      (input)="setRow('ports', i, 'target', $any($event.target).value)"
-                    />
-                  </label>
-                  <label class="cell protocol">
-                    <span class="caption" aria-hidden="true">Protocol</span>
-                    <select
-                      class="input"
-                      [attr.aria-label]="'Protocol of port ' + (i + 1)"
-                      [attr.data-testid]="'service-port-protocol-' + i"
-                      [value]="p.protocol"
-                      (change)="setRow('ports', i, 'protocol', $any($event.target).value)"
-                    >
-                      <option>tcp</option>
-                      <option>udp</option>
-                    </select>
-                  </label>
-                  <label class="cell mode">
-                    <span class="caption" aria-hidden="true">Publish mode</span>
-                    <select
-                      class="input"
-                      [attr.aria-label]="'Publish mode of port ' + (i + 1)"
-                      [attr.data-testid]="'service-port-mode-' + i"
-                      [value]="p.mode"
-                      (change)="setRow('ports', i, 'mode', $any($event.target).value)"
-                    >
-                      <option>ingress</option>
-                      <option>host</option>
-                    </select>
-                  </label>
-                  <button
-                    type="button"
-                    class="icon-btn remove"
-                    [attr.aria-label]="'Remove port ' + (i + 1)"
-                    [attr.data-testid]="'service-port-remove-' + i"
-                    (click)="removeRow('ports', i)"
-                  >
-                    ×
-                  </button>
-                </div>
-              }
-              <button
-                type="button"
-                class="btn btn-sm"
-                data-testid="service-port-add"
-                (click)="addRow('ports', { published: '', target: '', protocol: 'tcp', mode: 'ingress' })"
-              >
-                + Port
-              </button>
-              @if (shown().ports; as e) {
-                <p class="error" id="service-ports-error" role="alert">{{ e }}</p>
-              }
-            </fieldset>
-          </div>
-
-          <div class="section">
-            <fieldset aria-describedby="service-mounts-hint">
-              <legend>Mounts</legend>
-              <p class="hint" id="service-mounts-hint">
-                A volume is created on each node that runs a task; a bind source is a path on that node.
-              </p>
-              @for (m of form().mounts; track $index; let i = $index) {
-                <div class="item mount">
-                  <label class="cell type">
-                    <span class="caption" aria-hidden="true">Type</span>
-                    <select
-                      class="input"
-                      [attr.aria-label]="'Type of mount ' + (i + 1)"
-                      [attr.data-testid]="'service-mount-type-' + i"
-                      [value]="m.type"
-                      (change)="setRow('mounts', i, 'type', $any($event.target).value)"
-                    >
-                      <option>volume</option>
-                      <option>bind</option>
-                    </select>
-                  </label>
-                  <label class="cell source">
-                    <span class="caption" aria-hidden="true">Source</span>
-                    <input
-                      class="input mono"
-                      autocomplete="off"
-                      [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
-                      [attr.aria-label]="'Source of mount ' + (i + 1)"
-                      [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
-                      [attr.aria-describedby]="
-                        badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
-                      "
-                      [attr.data-testid]="'service-mount-source-' + i"
-                      [value]="m.source"
-                      (input)="setRow('mounts', i, 'source', $any($event.target).value)"
-                    />
-                  </label>
-                  <label class="cell target">
-                    <span class="caption" aria-hidden="true">Target</span>
-                    <input
-                      class="input mono"
-                      autocomplete="off"
-                      placeholder="/data"
-                      [attr.aria-label]="'Target of mount ' + (i + 1)"
-                      [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
-                      [attr.aria-describedby]="
-                        badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
-                      "
-                      [attr.data-testid]="'service-mount-target-' + i"
-                      [value]="m.target"
-                      (input)="setRow('mounts', i, 'target', $any($event.target).value)"
-                    />
-                  </label>
-                  <label class="check ro">
-                    <input
-                      type="checkbox"
-                      [attr.data-testid]="'service-mount-readonly-' + i"
-                      [checked]="m.readOnly"
-                      (change)="setRow('mounts', i, 'readOnly', $any($event.target).checked)"
-                    />
-                    read-only
-                  </label>
-                  <button
-                    type="button"
-                    class="icon-btn remove"
-                    [attr.aria-label]="'Remove mount ' + (i + 1)"
-                    [attr.data-testid]="'service-mount-remove-' + i"
-                    (click)="removeRow('mounts', i)"
-                  >
-                    ×
-                  </button>
-                </div>
-              }
-              <button
-                type="button"
-                class="btn btn-sm"
-                data-testid="service-mount-add"
-                (click)="addRow('mounts', { type: 'volume', source: '', target: '', readOnly: false })"
-              >
-                + Mount
-              </button>
-              @if (shown().mounts; as e) {
-                <p class="error" id="service-mounts-error" role="alert">{{ e }}</p>
-              }
-            </fieldset>
-          </div>
-
-          <div class="section">
-            <cap-key-value-editor
-              legend="Environment"
-              testId="service-env"
-              keyLabel="NAME"
-              addLabel="Variable"
-              [pairs]="form().env"
-              (pairsChange)="set('env', $event)"
-              [error]="shown().env"
-            />
-          </div>
-
-          <div class="section">
-            <fieldset aria-describedby="service-update-hint">
-              <legend>Update config</legend>
-              <p class="hint" id="service-update-hint">
-                How a later update replaces the tasks: so many at a time (0: all), with a pause between
-                batches.
-              </p>
-              <div class="update-grid">
-                <cap-form-field label="Parallelism" [error]="shown().parallelism">
-                  <input
-                    capControl
-                    class="input"
-                    type="number"
-                    min="0"
-                    data-testid="service-parallelism"
-                    [value]="form().parallelism"
-                    (input)="set('parallelism', $any($event.target).value)"
-                  />
-                </cap-form-field>
-                <cap-form-field label="Delay (s)" [error]="shown().delay">
-                  <input
-                    capControl
-                    class="input"
-                    type="number"
-                    min="0"
-                    data-testid="service-delay"
-                    [value]="form().delay"
-                    (input)="set('delay', $any($event.target).value)"
-                  />
-                </cap-form-field>
-                <cap-form-field label="On failure">
-                  <select
-                    capControl
-                    class="input"
-                    data-testid="service-failure-action"
-                    [value]="form().failureAction"
-                    (change)="set('failureAction', $any($event.target).value)"
-                  >
-                    <option>pause</option>
-                    <option>continue</option>
-                    <option>rollback</option>
-                  </select>
-                </cap-form-field>
-                <cap-form-field label="Order">
-                  <select
-                    capControl
-                    class="input"
-                    data-testid="service-order"
-                    [value]="form().order"
-                    (change)="set('order', $any($event.target).value)"
-                  >
-                    <option>stop-first</option>
-                    <option>start-first</option>
-                  </select>
-                </cap-form-field>
-              </div>
-            </fieldset>
-          </div>
-
-          <div class="section">
-            <cap-ownership-choice
-              testId="service-ownership"
-              [error]="ownershipShown()"
-              [(value)]="ownership"
-            />
-          </div>
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="service-form"
-          testId="service-save"
-          label="Create"
-          busyLabel="Creating…"
-          [busy]="busy()"
-          (cancelled)="creating.set(false)"
-        />
-      </cap-dialog>
-    }
+      @if (creating()) {
+        <cap-service-create-dialog (closed)="creating.set(false)" (created)="created()" />
+      }
+    </cap-list-page>
   `,
   styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 28rem;
-    }
     /* break-word, not anywhere: a squeezed column wraps a name at its hyphens, never inside a word. */
     .name {
       overflow-wrap: break-word;
@@ -645,165 +171,14 @@ import {
         color: var(--text-muted);
       }
     }
-    /* The create dialog: every section a borderless fieldset under a rule, legend and hint as the shared
-       key/value editor and ownership choice draw theirs (bold 0.9rem legend, muted 0.85rem hint). */
-    .section {
-      border-top: 1px solid var(--border);
-      padding-top: 0.75rem;
-    }
-    fieldset {
-      border: 0;
-      padding: 0;
-      margin: 0 0 1rem;
-      min-width: 0;
-    }
-    legend {
-      font-weight: 600;
-      font-size: 0.9rem;
-      margin-bottom: 0.3rem;
-    }
-    .hint {
-      margin: 0 0 0.5rem;
-      color: var(--text-muted);
-      font-size: 0.85rem;
-    }
-    .hint .btn-link {
-      padding: 0;
-      font-size: inherit;
-    }
-    .error {
-      margin: 0.3rem 0 0;
-      color: var(--danger-text);
-      font-size: 0.85rem;
-    }
-    .empty {
-      margin: 0;
-      padding: 0.5rem 0.75rem;
-      border: 1px dashed var(--border);
-      border-radius: var(--radius);
-      color: var(--text-muted);
-      font-size: 0.9rem;
-    }
-    .check {
-      display: flex;
-      gap: 0.5rem;
-      align-items: baseline;
-      margin: 0.25rem 0;
-    }
-    .choices {
-      margin-bottom: 0.75rem;
-    }
-    .replicas {
-      max-width: 8rem;
-    }
-    textarea.input {
-      resize: vertical;
-    }
-    /* A port or mount row: its remove button at the end; a port on one line, on two on a phone. */
-    .item {
-      display: grid;
-      gap: 0.4rem;
-      margin-bottom: 0.6rem;
-    }
-    /* Each control with a small caption above it: a filled box keeps saying what it holds. */
-    /* The cells of a line stretch to its tallest, the control fills the rest: a select as tall as an input. */
-    .cell {
-      display: grid;
-      grid-template-rows: auto 1fr;
-      gap: 0.1rem;
-      min-width: 0;
-    }
-    .item .remove {
-      align-self: end;
-    }
-    .caption {
-      color: var(--text-muted);
-      font-size: 0.78rem;
-    }
-    .item .check {
-      align-self: end;
-      margin: 0;
-      min-height: 2.25rem;
-      align-items: center;
-      white-space: nowrap;
-    }
-    .port {
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1fr) auto;
-    }
-    /* A mount on two lines while the dialog is narrow: type and read-only, then source → target; one line in the
-       wide dialog (48rem, screens from 50rem). */
-    .mount {
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
-      grid-template-areas: 'type ro remove' 'source target remove';
-    }
-    @media (min-width: 50rem) {
-      .mount {
-        grid-template-columns: 7rem minmax(0, 1.3fr) minmax(0, 1fr) auto auto;
-        grid-template-areas: 'type source target ro remove';
-      }
-    }
-    .mount .type {
-      grid-area: type;
-    }
-    .mount .ro {
-      grid-area: ro;
-    }
-    .mount .source {
-      grid-area: source;
-    }
-    .mount .target {
-      grid-area: target;
-    }
-    .mount .remove {
-      grid-area: remove;
-    }
-    /* The selects get the room their longest option needs ("start-first"), the number boxes less. */
-    .update-grid {
-      display: grid;
-      grid-template-columns: minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 1.1fr) minmax(0, 1.2fr);
-      gap: 0.75rem 0.6rem;
-      /* A field with an error grows; its neighbours keep their height (label above input). */
-      align-items: start;
-    }
-    /* The fieldset's own margin ends a section; a field that closes it adds none. */
-    fieldset > cap-form-field:last-child,
-    .update-grid > cap-form-field {
-      margin-bottom: 0;
-    }
-    @media (max-width: 560px) {
-      .port {
-        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
-        grid-template-areas: 'published target remove' 'protocol mode remove';
-      }
-      .port .published {
-        grid-area: published;
-      }
-      .port .target {
-        grid-area: target;
-      }
-      .port .protocol {
-        grid-area: protocol;
-      }
-      .port .mode {
-        grid-area: mode;
-      }
-      .port .remove {
-        grid-area: remove;
-      }
-      .update-grid {
-        grid-template-columns: repeat(2, minmax(0, 1fr));
-      }
-    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ServicesPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly swarm = inject(SwarmApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
-  private readonly envApi = inject(DockerEnvironmentApi);
-  private readonly session = inject(SessionStore);
   protected readonly P = Permission;
   protected readonly time = formatTime;
   protected readonly mode = serviceMode;
@@ -845,33 +220,6 @@ export class ServicesPage {
   protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
   protected readonly creating = signal(false);
-  protected readonly busy = signal(false);
-  protected readonly submitted = signal(false);
-  protected readonly formError = signal<string | null>(null);
-  protected readonly form = signal<ServiceForm>(emptyServiceForm());
-  protected readonly ownership = signal<OwnershipForm>(PRIVATE_OWNERSHIP);
-  private readonly errors = computed(() => serviceFormErrors(this.form()));
-  protected readonly shown = computed(() => (this.submitted() ? this.errors() : {}));
-  /** After a submit: the wrong fields of each port and mount row (marked aria-invalid, described by the error). */
-  protected readonly badRows = computed<{
-    ports: ReturnType<typeof badPortFields>[];
-    mounts: ReturnType<typeof badMountFields>[];
-  }>(() => {
-    const f = this.form();
-    return this.submitted()
-      ? { ports: f.ports.map(badPortFields), mounts: f.mounts.map(badMountFields) }
-      : { ports: [], mounts: [] };
-  });
-  protected readonly ownershipShown = computed(() =>
-    this.submitted() ? ownershipError(this.ownership()) : null,
-  );
-  /** The networks the dialog offers; null while the first list is loading. */
-  protected readonly networkChoices = signal<ServiceNetworkChoice[] | null>(null);
-  protected readonly networksLoading = signal(false);
-  protected readonly networksError = signal<string | null>(null);
-  private networksRequest = 0;
-  private readonly injector = inject(Injector);
-  private readonly serviceForm = viewChild<ElementRef<HTMLFormElement>>('serviceForm');
 
   constructor() {
     reloadOnEnvironment(this.ctx, () => this.load());
@@ -880,9 +228,7 @@ export class ServicesPage {
   async load(): Promise<void> {
     this.loading.set(true);
     try {
-      const r = await this.docker.getWithSource<SwarmService[]>(this.ctx.envId(), '/services', {
-        status: true,
-      });
+      const r = await this.swarm.services<SwarmService>(this.ctx.envId());
       this.ctx.noteSource(r.snapshotTime);
       this.services.set([...r.body].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name)));
       this.error.set(null);
@@ -894,107 +240,13 @@ export class ServicesPage {
   }
 
   protected openCreate(): void {
-    this.form.set(emptyServiceForm());
-    this.ownership.set(PRIVATE_OWNERSHIP);
-    this.submitted.set(false);
-    this.formError.set(null);
-    this.networkChoices.set(null);
     this.creating.set(true);
-    void this.loadNetworks();
   }
 
-  /** The environment's swarm-scoped networks, for the dialog's checkboxes (again on its Refresh link). */
-  protected async loadNetworks(): Promise<void> {
-    const request = ++this.networksRequest;
-    this.networksLoading.set(true);
-    try {
-      const list = await this.docker.get<NetworkListItem[]>(this.ctx.envId(), '/networks');
-      if (request !== this.networksRequest) return;
-      const choices = serviceNetworkChoices(list);
-      this.networkChoices.set(choices);
-      this.networksError.set(null);
-      this.set('networks', pickedNetworks(this.form().networks, choices));
-    } catch (error) {
-      if (request !== this.networksRequest) return;
-      this.networksError.set(`Could not load the networks: ${errorMessage(error)}`);
-    } finally {
-      if (request === this.networksRequest) this.networksLoading.set(false);
-    }
-  }
-
-  protected toggleNetwork(name: string, on: boolean): void {
-    this.set('networks', pickedNetworks(this.form().networks, this.networkChoices() ?? [], { name, on }));
-  }
-
-  protected set<K extends keyof ServiceForm>(key: K, value: ServiceForm[K]): void {
-    this.form.update((f) => ({ ...f, [key]: value }));
-  }
-
-  protected addRow<K extends 'ports' | 'mounts'>(key: K, row: ServiceForm[K][number]): void {
-    this.form.update((f) => ({ ...f, [key]: [...f[key], row] }));
-  }
-
-  protected removeRow(key: 'ports' | 'mounts', i: number): void {
-    this.form.update((f) => ({ ...f, [key]: (f[key] as unknown[]).filter((_, j) => j !== i) }));
-  }
-
-  protected setRow(key: 'ports' | 'mounts', i: number, field: string, value: string | boolean): void {
-    this.form.update((f) => ({
-      ...f,
-      [key]: (f[key] as unknown as Record<string, unknown>[]).map((r, j) =>
-        j === i ? { ...r, [field]: value } : r,
-      ),
-    }));
-  }
-
-  protected async create(event: Event): Promise<void> {
-    event.preventDefault();
-    this.submitted.set(true);
-    if (Object.keys(this.errors()).length > 0 || ownershipError(this.ownership())) {
-      this.revealProblem();
-      return;
-    }
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
-      const body = serviceCreateBody(this.form());
-      const created = await this.docker.post<PortainerDecoration & { ID: string }>(
-        this.ctx.envId(),
-        '/services/create',
-        body,
-      );
-      this.toasts.success(`Service ${body.Name} created`);
-      await this.setOwnership(created, body.Name);
-      this.creating.set(false);
-      await this.load();
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-      this.revealProblem();
-    } finally {
-      this.busy.set(false);
-    }
-  }
-
-  /**
-   * After a refused submit the problem may sit outside the scrolled dialog: the first invalid field or message
-   * (document order) is scrolled into view, and a field gets the focus (its error is its description).
-   */
-  private revealProblem(): void {
-    afterNextRender(
-      () => {
-        const first = this.serviceForm()?.nativeElement.querySelector<HTMLElement>(
-          '[aria-invalid="true"], [role="alert"], .error',
-        );
-        first?.scrollIntoView?.({ block: 'center' });
-        if (first?.matches('input, select, textarea')) first.focus();
-      },
-      { injector: this.injector },
-    );
-  }
-
-  private setOwnership(created: PortainerDecoration, name: string): Promise<void> {
-    const me = this.session.user()?.Id ?? 0;
-    return applyOwnershipAfterCreate(this.envApi, this.toasts, created, this.ownership(), me, name);
+  /** A service was created in the dialog: close it and show the new list. */
+  protected async created(): Promise<void> {
+    this.creating.set(false);
+    await this.load();
   }
 
   async scale(s: SwarmService, value: string): Promise<void> {
@@ -1004,14 +256,7 @@ export class ServicesPage {
       return;
     }
     try {
-      await this.docker.post(
-        this.ctx.envId(),
-        `/services/${encodeURIComponent(s.ID)}/update`,
-        scaledSpec(s.Spec, n),
-        {
-          version: s.Version.Index,
-        },
-      );
+      await this.swarm.updateService(this.ctx.envId(), s.ID, s.Version.Index, scaledSpec(s.Spec, n));
       this.toasts.success(`${s.Spec.Name} scaled to ${n}`);
     } catch (error) {
       this.toasts.error(`Could not scale ${s.Spec.Name}: ${errorMessage(error)}`);
@@ -1028,7 +273,7 @@ export class ServicesPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/services/${encodeURIComponent(s.ID)}`);
+      await this.swarm.removeService(this.ctx.envId(), s.ID);
       this.toasts.success(`Service ${s.Spec.Name} removed`);
     } catch (error) {
       this.toasts.error(`Could not remove ${s.Spec.Name}: ${errorMessage(error)}`);

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { DockerApi, errorMessage, formatTime } from '@capstan/portal-data-access';
+import { SwarmApi, errorMessage, formatTime } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
@@ -331,7 +331,7 @@ import {
 })
 export class SwarmPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly swarmApi = inject(SwarmApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
@@ -378,8 +378,8 @@ export class SwarmPage {
     this.loading.set(true);
     try {
       const [swarm, nodes] = await Promise.all([
-        this.docker.get<SwarmInfo>(this.ctx.envId(), '/swarm'),
-        this.docker.getWithSource<SwarmNode[]>(this.ctx.envId(), '/nodes'),
+        this.swarmApi.inspect<SwarmInfo>(this.ctx.envId()),
+        this.swarmApi.nodes<SwarmNode>(this.ctx.envId()),
       ]);
       this.ctx.noteSource(nodes.snapshotTime);
       this.swarm.set(swarm);
@@ -420,14 +420,7 @@ export class SwarmPage {
   /** `POST /nodes/{id}/update?version=` with the whole spec changed in one field. */
   async update(n: SwarmNode, change: Partial<NodeSpec>): Promise<boolean> {
     try {
-      await this.docker.post(
-        this.ctx.envId(),
-        `/nodes/${encodeURIComponent(n.ID)}/update`,
-        nodeSpecWith(n.Spec, change),
-        {
-          version: n.Version.Index,
-        },
-      );
+      await this.swarmApi.updateNode(this.ctx.envId(), n.ID, n.Version.Index, nodeSpecWith(n.Spec, change));
       this.toasts.success(`Node ${nodeName(n)} updated`);
       await this.load();
       return true;

@@ -1,7 +1,7 @@
 import type { Type } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { ActivatedRoute, convertToParamMap, provideRouter } from '@angular/router';
-import { Permission } from '@capstan/contracts-api';
+import { EnvironmentType, Permission } from '@capstan/contracts-api';
 import { type DockerEnvironment, FakeApi, provideFakeApi } from '@capstan/portal-data-access';
 import { ConfirmHost, ToastService } from '@capstan/portal-ui';
 import { of } from 'rxjs';
@@ -461,7 +461,7 @@ describe('Swarm pages', () => {
 
   it('swarm on an agent environment: each node links to its host view', async () => {
     const { byId, settle } = await setup(SwarmPage, READ_ONLY);
-    TestBed.inject(EnvironmentContext).setEnvironment({ ...env(READ_ONLY), Type: 2 });
+    TestBed.inject(EnvironmentContext).setEnvironment({ ...env(READ_ONLY), Type: EnvironmentType.Agent });
     await settle();
     expect(byId('node-host-node3')?.getAttribute('href')).toBe('/environments/3/docker/host?node=node3');
     expect(byId('node-host-node1')?.getAttribute('aria-label')).toBe('Host view of node1');

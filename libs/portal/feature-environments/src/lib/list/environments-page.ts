@@ -8,12 +8,11 @@ import {
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
-  Alert,
   CellDef,
   ConfirmService,
   DataTable,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
+  Selection,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -21,111 +20,78 @@ import {
 /** Environment administration: every environment, edit links, bulk delete. */
 @Component({
   selector: 'cap-environments-page',
-  imports: [Alert, CellDef, DataTable, PageHeader, RouterLink, SearchShortcut],
+  imports: [CellDef, DataTable, ListPage, RouterLink],
   template: `
-    <cap-page-header
+    <cap-list-page
       title="Environments"
       subtitle="Docker and Podman engines Capstan manages, and who may use them."
+      [error]="loadError()"
+      searchLabel="Search environments"
+      searchPlaceholder="Search environments (press /)"
+      searchTestId="env-search"
+      [(query)]="query"
+      [selection]="selection"
+      [selectableKeys]="filteredIds()"
+      selectAllTestId="env-select-all"
     >
-      <a class="btn" routerLink="/environments/groups" data-testid="env-groups-link">Groups</a>
-      <a class="btn" routerLink="/environments/tags" data-testid="env-tags-link">Tags</a>
-      <a class="btn btn-primary" routerLink="/environments/new" data-testid="env-add">+ Add environment</a>
-    </cap-page-header>
-
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search environments</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search environments (press /)"
-          capSearchShortcut
-          data-testid="env-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-      <label class="check">
-        <input
-          type="checkbox"
-          data-testid="env-select-all"
-          [checked]="allSelected()"
-          [disabled]="filtered().length === 0"
-          (change)="selectAll($any($event.target).checked)"
-        />
-        Select all
-      </label>
+      <a listActions class="btn" routerLink="/environments/groups" data-testid="env-groups-link">Groups</a>
+      <a listActions class="btn" routerLink="/environments/tags" data-testid="env-tags-link">Tags</a>
+      <a listActions class="btn btn-primary" routerLink="/environments/new" data-testid="env-add"
+        >+ Add environment</a
+      >
       <button
+        listBulk
         type="button"
         class="btn btn-danger"
         data-testid="env-delete-selected"
-        [disabled]="selected().size === 0 || deleting()"
+        [disabled]="selection.size() === 0 || deleting()"
         (click)="removeSelected()"
       >
-        Delete selected ({{ selected().size }})
+        Delete selected ({{ selection.size() }})
       </button>
-    </div>
 
-    <cap-data-table
-      caption="Environments"
-      [columns]="columns"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      [pageSize]="25"
-      emptyMessage="No environment yet."
-    >
-      <ng-template capCell="select" [capCellOf]="filtered()" let-row>
-        <input
-          type="checkbox"
-          [attr.aria-label]="'Select ' + row.Name"
-          [attr.data-testid]="'env-select-' + row.Name"
-          [checked]="selected().has(row.Id)"
-          (change)="toggle(row.Id, $any($event.target).checked)"
-        />
-      </ng-template>
-      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
-        <a [routerLink]="['/environments', row.Id, 'edit']" [attr.data-testid]="'env-edit-' + row.Name">{{
-          row.Name
-        }}</a>
-      </ng-template>
-      <ng-template capCell="Status" [capCellOf]="filtered()" let-row>
-        <span
-          class="badge"
-          [class.badge-success]="row.Status === 1"
-          [class.badge-danger]="row.Status !== 1"
-          >{{ row.Status === 1 ? 'Up' : 'Down' }}</span
-        >
-      </ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-        <div class="row-actions">
-          <a class="btn-link" [routerLink]="['/environments', row.Id, 'docker', 'dashboard']">Dashboard</a>
-          <a class="btn-link" [routerLink]="['/environments', row.Id, 'edit']">Edit</a>
-        </div>
-      </ng-template>
-      <ng-template capCell="URL" [capCellOf]="filtered()" let-row>
-        <span class="mono">{{ row.URL }}</span>
-      </ng-template>
-    </cap-data-table>
-  `,
-  styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 24rem;
-    }
-    .check {
-      display: inline-flex;
-      gap: 0.4rem;
-      align-items: center;
-      min-height: 2.25rem;
-    }
-    .toolbar .btn-danger {
-      margin-left: auto;
-    }
+      <cap-data-table
+        caption="Environments"
+        [columns]="columns"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        [pageSize]="25"
+        emptyMessage="No environment yet."
+      >
+        <ng-template capCell="select" [capCellOf]="filtered()" let-row>
+          <input
+            type="checkbox"
+            [attr.aria-label]="'Select ' + row.Name"
+            [attr.data-testid]="'env-select-' + row.Name"
+            [checked]="selection.has(row.Id)"
+            (change)="selection.toggle(row.Id, $any($event.target).checked)"
+          />
+        </ng-template>
+        <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+          <a [routerLink]="['/environments', row.Id, 'edit']" [attr.data-testid]="'env-edit-' + row.Name">{{
+            row.Name
+          }}</a>
+        </ng-template>
+        <ng-template capCell="Status" [capCellOf]="filtered()" let-row>
+          <span
+            class="badge"
+            [class.badge-success]="row.Status === 1"
+            [class.badge-danger]="row.Status !== 1"
+            >{{ row.Status === 1 ? 'Up' : 'Down' }}</span
+          >
+        </ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+          <div class="row-actions">
+            <a class="btn-link" [routerLink]="['/environments', row.Id, 'docker', 'dashboard']">Dashboard</a>
+            <a class="btn-link" [routerLink]="['/environments', row.Id, 'edit']">Edit</a>
+          </div>
+        </ng-template>
+        <ng-template capCell="URL" [capCellOf]="filtered()" let-row>
+          <span class="mono">{{ row.URL }}</span>
+        </ng-template>
+      </cap-data-table>
+    </cap-list-page>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -139,7 +105,7 @@ export class EnvironmentsPage {
   protected readonly loading = signal(true);
   protected readonly loadError = signal<string | null>(null);
   protected readonly query = signal('');
-  protected readonly selected = signal<ReadonlySet<number>>(new Set());
+  protected readonly selection = new Selection<number>();
   protected readonly deleting = signal(false);
 
   private readonly groupNames = computed(() => new Map(this.groups().map((g) => [g.Id, g.Name])));
@@ -166,29 +132,14 @@ export class EnvironmentsPage {
       ? this.envs().filter((e) => e.Name.toLowerCase().includes(q) || e.URL.toLowerCase().includes(q))
       : this.envs();
   });
-  protected readonly allSelected = computed(
-    () => this.filtered().length > 0 && this.filtered().every((e) => this.selected().has(e.Id)),
-  );
+  protected readonly filteredIds = computed(() => this.filtered().map((e) => e.Id));
 
   constructor() {
     void this.load();
   }
 
-  protected toggle(id: number, on: boolean): void {
-    this.selected.update((s) => {
-      const next = new Set(s);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-  }
-
-  protected selectAll(on: boolean): void {
-    this.selected.set(on ? new Set(this.filtered().map((e) => e.Id)) : new Set());
-  }
-
   protected async removeSelected(): Promise<void> {
-    const ids = [...this.selected()];
+    const ids = [...this.selection.selected()];
     const names = this.envs()
       .filter((e) => ids.includes(e.Id))
       .map((e) => e.Name);
@@ -206,7 +157,7 @@ export class EnvironmentsPage {
       for (const failure of result.errors) {
         this.toasts.error(`Could not delete environment ${failure.id ?? ''}: ${failure.message ?? ''}`);
       }
-      this.selected.set(new Set());
+      this.selection.clear();
       await this.load();
     } catch (error) {
       this.toasts.error(`Could not delete: ${errorMessage(error)}`);

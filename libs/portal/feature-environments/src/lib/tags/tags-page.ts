@@ -6,7 +6,7 @@ import {
   CellDef,
   ConfirmService,
   DataTable,
-  PageHeader,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -14,59 +14,59 @@ import {
 /** Tags: create, delete; how many environments and groups carry each. */
 @Component({
   selector: 'cap-tags-page',
-  imports: [Alert, CellDef, DataTable, PageHeader, RouterLink],
+  imports: [Alert, CellDef, DataTable, ListPage, RouterLink],
   template: `
-    <cap-page-header title="Tags" subtitle="Labels for environments and groups, used by the home filters.">
-      <a class="btn" routerLink="/environments">‹ Environments</a>
-    </cap-page-header>
-
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-
-    <form class="toolbar" novalidate (submit)="create($event)">
-      <label class="grow">
-        <span class="sr-only">Tag name</span>
-        <input
-          class="input"
-          placeholder="New tag name"
-          data-testid="tag-name"
-          [value]="name()"
-          (input)="name.set($any($event.target).value)"
-        />
-      </label>
-      <button
-        type="submit"
-        class="btn btn-primary"
-        data-testid="tag-create"
-        [disabled]="busy() || !name().trim()"
-      >
-        + Create tag
-      </button>
-    </form>
-    @if (formError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-
-    <cap-data-table
-      caption="Tags"
-      [columns]="columns"
-      [rows]="tags()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      emptyMessage="No tag yet."
+    <cap-list-page
+      title="Tags"
+      subtitle="Labels for environments and groups, used by the home filters."
+      [error]="loadError()"
     >
-      <ng-template capCell="actions" [capCellOf]="tags()" let-row>
+      <a listActions class="btn" routerLink="/environments">‹ Environments</a>
+
+      <form class="toolbar" novalidate (submit)="create($event)">
+        <label class="grow">
+          <span class="sr-only">Tag name</span>
+          <input
+            class="input"
+            placeholder="New tag name"
+            data-testid="tag-name"
+            [value]="name()"
+            (input)="name.set($any($event.target).value)"
+          />
+        </label>
         <button
-          type="button"
-          class="btn-link danger"
-          [attr.data-testid]="'tag-delete-' + row.Name"
-          (click)="remove(row)"
+          type="submit"
+          class="btn btn-primary"
+          data-testid="tag-create"
+          [disabled]="busy() || !name().trim()"
         >
-          Delete
+          + Create tag
         </button>
-      </ng-template>
-    </cap-data-table>
+      </form>
+      @if (formError(); as message) {
+        <cap-alert kind="error">{{ message }}</cap-alert>
+      }
+
+      <cap-data-table
+        caption="Tags"
+        [columns]="columns"
+        [rows]="tags()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        emptyMessage="No tag yet."
+      >
+        <ng-template capCell="actions" [capCellOf]="tags()" let-row>
+          <button
+            type="button"
+            class="btn-link danger"
+            [attr.data-testid]="'tag-delete-' + row.Name"
+            (click)="remove(row)"
+          >
+            Delete
+          </button>
+        </ng-template>
+      </cap-data-table>
+    </cap-list-page>
   `,
   styles: `
     .grow {

@@ -1,6 +1,7 @@
 import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
+import { EnvironmentType } from '@capstan/contracts-api';
 import {
   API_FETCH,
   FakeApi,
@@ -124,7 +125,9 @@ describe('EnvironmentWizardPage', () => {
   });
 
   it("adds an agent with Portainer's creation type 2 and no TLS settings", async () => {
-    api.on('POST /api/endpoints', { body: environmentFactory({ Id: 7, Name: 'swarm', Type: 2 }) });
+    api.on('POST /api/endpoints', {
+      body: environmentFactory({ Id: 7, Name: 'swarm', Type: EnvironmentType.Agent }),
+    });
     const { byId, choose, type, settle } = await setup();
     await choose('agent');
     expect(byId<HTMLInputElement>('wizard-url')!.value).toBe('tcp://');

@@ -1,10 +1,10 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validate, ValidationError } from 'class-validator';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { defaultMetadataStorage } from './class-transformer-storage';
 import { BadRequestError } from '../errors';
 
-type Ctor = new (...args: unknown[]) => object;
+type Ctor<T extends object = object> = ClassConstructor<T>;
 
 const NATIVE: readonly unknown[] = [String, Boolean, Number, Array, Object];
 
@@ -15,7 +15,11 @@ const NATIVE: readonly unknown[] = [String, Boolean, Number, Array, Object];
  */
 @Injectable()
 export class CaseInsensitiveValidationPipe implements PipeTransform {
-  async transform(value: unknown, meta: ArgumentMetadata): Promise<unknown> {
+  transform(value: unknown, meta: ArgumentMetadata): Promise<unknown> {
+    return Promise.resolve().then(() => this.validate(value, meta));
+  }
+
+  private validate(value: unknown, meta: ArgumentMetadata): unknown {
     const type = meta.metatype as Ctor | undefined;
     if (!type || NATIVE.includes(type) || (meta.type !== 'body' && meta.type !== 'query')) return value;
     if (
@@ -24,14 +28,30 @@ export class CaseInsensitiveValidationPipe implements PipeTransform {
     ) {
       throw new BadRequestError('Invalid request payload', 'The request body must be a JSON object');
     }
-    const normalised = normaliseKeys(value as Record<string, unknown>, type);
-    const instance = plainToInstance(type, normalised, { enableImplicitConversion: meta.type === 'query' });
-    const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
-    if (errors.length > 0) {
-      throw new BadRequestError('Invalid request payload', flatten(errors).join('; '));
-    }
-    return instance;
+    return validatedInstance(type, value as Record<string, unknown>, {
+      implicitConversion: meta.type === 'query',
+      message: 'Invalid request payload',
+    });
   }
+}
+
+/**
+ * The one way outside input becomes a validated instance of its class (HTTP bodies and queries, and the commands
+ * of entry points that are not controllers): keys matched case-insensitively, unknown keys dropped, every
+ * problem listed at once in a 400 `{message, details}`.
+ */
+export function validatedInstance<T extends object>(
+  type: Ctor<T>,
+  value: Record<string, unknown>,
+  options: { implicitConversion: boolean; message: string },
+): T {
+  const normalised = normaliseKeys(value, type);
+  const instance = plainToInstance(type, normalised, {
+    enableImplicitConversion: options.implicitConversion,
+  });
+  const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) throw new BadRequestError(options.message, flatten(errors).join('; '));
+  return instance;
 }
 
 function propertiesOf(type: Ctor): string[] {
@@ -77,6 +97,7 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
     const own = Object.values(e.constraints ?? {}).map((msg) =>
       msg.startsWith(e.property) ? `${path}${msg.slice(e.property.length)}` : `${path}: ${msg}`,
     );
-    return [...own, ...flatten(e.children ?? [], path)];
+    // One line per problem: two rules failing with the same message (`@IsInt` and `@Min`) say it once.
+    return [...new Set(own), ...flatten(e.children ?? [], path)];
   });
 }

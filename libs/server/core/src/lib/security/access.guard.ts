@@ -3,8 +3,9 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { hasGlobalPermission, API_HEADERS } from '@capstan/contracts-api';
-import { ForbiddenError, UnauthorizedError } from '../errors';
-import { requestContext, type AuthenticatedUser } from '../http/request-context';
+import { ForbiddenError } from '../errors';
+import type { AuthenticatedUser } from '../http/request-context';
+import { authenticateCaller } from './authenticate-caller';
 import { ACCESS_METADATA, type AccessRule } from './authenticated.decorator';
 import { AuthenticatorPort } from './authenticator.port';
 
@@ -28,11 +29,7 @@ export class AccessGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
-    const user = await this.authenticator.authenticate(req);
-    if (!user) throw new UnauthorizedError('Unauthorized', 'A valid authorisation token is missing');
-    const store = requestContext.getStore();
-    if (store) store.user = user;
-
+    const user = await authenticateCaller(this.authenticator, req);
     enforceCsrf(req, reply, user, this.authenticator);
     if (!rule) throw new ForbiddenError('Access denied', 'This route has no access rule');
     if (rule.tokenOnly && user.via === 'api-key') {

@@ -1,8 +1,7 @@
 import { type AgentMember } from '@capstan/contracts-agent';
 import { withAgentTarget, type EngineConnection } from '@capstan/server-environments';
-import { engineCall } from '../engine-request';
 
-/** A JSON call to the engine (or agent) behind a connection: `engineCall`, replaced in unit tests. */
+/** A JSON call to the engine (or agent) behind a connection: `EngineClient.call`, replaced in unit tests. */
 export type EngineCaller = (
   connection: EngineConnection,
   method: string,
@@ -39,7 +38,7 @@ export class AgentNodeResolver {
   private readonly now: () => number;
 
   constructor(
-    private readonly call: EngineCaller = (c, m, p) => engineCall(c, m, p, 5_000),
+    private readonly call: EngineCaller,
     options: NodeResolverOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 30_000;

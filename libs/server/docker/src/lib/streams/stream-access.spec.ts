@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentRoleId, UserRole } from '@capstan/contracts-api';
 import { ForbiddenError, type AuthenticatedUser } from '@capstan/server-core';
+import { EnvironmentAccess } from '@capstan/server-rbac';
 import { RoleStreamAccessPolicy, type StreamCaller } from './stream-access';
 
 function caller(role: UserRole, roleId: EnvironmentRoleId | undefined): StreamCaller {
-  return { user: { id: 7, username: 'u', role } as unknown as AuthenticatedUser, envId: 1, roleId };
+  const user = { id: 7, username: 'u', role, isTeamLeader: false } as unknown as AuthenticatedUser;
+  return { user, envId: 1, access: new EnvironmentAccess(1, user, roleId, []) };
 }
 
 const policy = new RoleStreamAccessPolicy();

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { environmentRoleGrants, Permission, type EnvironmentRoleId } from '@capstan/contracts-api';
+import { Permission } from '@capstan/contracts-api';
 import { ForbiddenError, type AuthenticatedUser } from '@capstan/server-core';
+import type { EnvironmentAccess } from '@capstan/server-rbac';
 import { decide } from '../proxy-policy';
 
-/** Who opened a stream, on which environment, with which effective role there (none for administrators). */
+/** Who opened a stream, on which environment, with which access there (`AccessService`). */
 export interface StreamCaller {
   user: AuthenticatedUser;
   envId: number;
-  roleId: EnvironmentRoleId | undefined;
+  access: EnvironmentAccess;
 }
 
 /** What the engine's `GET /containers/{id}/json` says, as far as access and decoding need it. */
@@ -71,16 +72,16 @@ export class RoleStreamAccessPolicy extends StreamAccessPolicy {
   }
 
   private check(caller: StreamCaller, enginePath: string): void {
-    if (!environmentRoleGrants(caller.user, caller.roleId, Permission.ResourcesRead))
+    if (!caller.access.can(Permission.ResourcesRead))
       throw new ForbiddenError(
         'Access denied to resource',
         'Reading resources needs environment:resources:read',
       );
-    const decision = decide(caller.roleId, 'GET', enginePath);
+    const decision = decide(caller.access, 'GET', enginePath);
     if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
     // The proxy lets every role read single resources and checks ownership on top; these streams have no
     // ownership check yet, so only roles that see every resource get them.
-    if (!environmentRoleGrants(caller.user, caller.roleId, Permission.ResourcesReadAll))
+    if (!caller.access.can(Permission.ResourcesReadAll))
       throw new ForbiddenError(
         'Access denied to resource',
         'Streams are only available to roles that see every resource until ownership applies to them',

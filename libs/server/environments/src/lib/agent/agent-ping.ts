@@ -1,7 +1,8 @@
-import { request as httpsRequest } from 'node:https';
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
 import { BadRequestError, UnprocessableError } from '@capstan/server-core';
 import { normaliseEngineUrl } from '../connection-url';
+import type { EngineAnswer } from '../engine/engine-client';
+import type { EngineConnections } from '../engine/engine-connections';
 import { agentCall } from './agent-routes';
 
 export const AGENT_DEFAULT_PORT = 9001;
@@ -40,52 +41,40 @@ export function normaliseAgentUrl(raw: string | undefined): string {
  * Portainer's GetAgentVersionAndPlatform: `GET https://host:port/ping` (public, certificate not verified: the
  * agent's is self-signed and regenerated at every start) must answer 204 with the agent's headers.
  */
-export function pingAgent(url: string, timeoutMs: number): Promise<AgentIdentity> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const fail = (details: string) =>
-      reject(new UnprocessableError('Unable to reach the agent', `${url}: ${details}`.slice(0, 500)));
-    const req = httpsRequest(
-      {
-        host: hostname.replace(/^\[|\]$/g, ''),
-        port: Number(port),
-        path: agentCall('ping').path,
-        method: agentCall('ping').method,
-        rejectUnauthorized: false,
-        timeout: timeoutMs,
-      },
-      (res) => {
-        res.resume();
-        const version = res.headers[AGENT_HEADERS.agent.toLowerCase()];
-        const platform = res.headers[AGENT_HEADERS.platform.toLowerCase()];
-        if (
-          res.statusCode !== 204 ||
-          typeof version !== 'string' ||
-          version === '' ||
-          typeof platform !== 'string'
-        ) {
-          reject(
-            new UnprocessableError(
-              'The URL does not lead to a Portainer agent',
-              `${url}/ping answered ${res.statusCode ?? '?'}${typeof version === 'string' ? '' : ` without the ${AGENT_HEADERS.agent} header`}`,
-            ),
-          );
-          return;
-        }
-        if (platform !== AGENT_PLATFORM_DOCKER) {
-          reject(
-            new UnprocessableError(
-              'Unsupported agent platform',
-              `${url} runs an agent for platform ${platform} (only 1, Docker, is supported as environment type 2)`,
-            ),
-          );
-          return;
-        }
-        resolve({ version, platform });
-      },
+export async function pingAgent(
+  engines: EngineConnections,
+  url: string,
+  timeoutMs: number,
+): Promise<AgentIdentity> {
+  const client = engines.client({ url, tls: true, tlsSkipVerify: true, timeoutMs, agent: { headers: {} } });
+  const { method, path } = agentCall('ping');
+  let answer: EngineAnswer;
+  try {
+    answer = await client.call(method, path);
+  } catch (e) {
+    throw new UnprocessableError(
+      'Unable to reach the agent',
+      `${url}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500),
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e) => fail(e.message));
-    req.end();
-  });
+  }
+  const version = answer.headers[AGENT_HEADERS.agent.toLowerCase()];
+  const platform = answer.headers[AGENT_HEADERS.platform.toLowerCase()];
+  if (
+    answer.status !== 204 ||
+    typeof version !== 'string' ||
+    version === '' ||
+    typeof platform !== 'string'
+  ) {
+    throw new UnprocessableError(
+      'The URL does not lead to a Portainer agent',
+      `${url}/ping answered ${answer.status}${typeof version === 'string' ? '' : ` without the ${AGENT_HEADERS.agent} header`}`,
+    );
+  }
+  if (platform !== AGENT_PLATFORM_DOCKER) {
+    throw new UnprocessableError(
+      'Unsupported agent platform',
+      `${url} runs an agent for platform ${platform} (only 1, Docker, is supported as environment type 2)`,
+    );
+  }
+  return { version, platform };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
-import { agentHeaders, withAgentTarget, type EngineConnection } from '../docker.port';
+import { agentHeaders, withAgentTarget, type EngineConnection } from '../engine/engine-connection';
 import { normaliseAgentUrl } from './agent-ping';
 import { swarmTotals } from './swarm-totals';
 

@@ -3,7 +3,7 @@ import { EndpointCreationType, EnvironmentType } from '@capstan/contracts-api';
 import { UnprocessableError } from '@capstan/server-core';
 import { AgentKeysService } from '../agent/agent-keys.service';
 import { normaliseAgentUrl } from '../agent/agent-ping';
-import { DockerPort } from '../docker.port';
+import { DockerPort } from '../engine/engine-reader';
 import { AgentPingPort } from './agent-ping.port';
 import {
   CreationStrategy,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EndpointCreationType, EnvironmentType } from '@capstan/contracts-api';
 import { BadRequestError, UnprocessableError } from '@capstan/server-core';
 import { assertPem, normaliseEngineUrl } from '../connection-url';
-import { DockerPort } from '../docker.port';
+import { DockerPort } from '../engine/engine-reader';
 import { isPodmanVersion } from '../snapshot.model';
 import {
   CreationStrategy,

@@ -2,7 +2,8 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  ContainersApi,
+  ImagesApi,
   DockerEnvironmentApi,
   FakeApi,
   SessionStore,
@@ -146,7 +147,8 @@ describe('edit = recreate', () => {
       .on(`POST ${D}/containers/old-id/start`, { status: 204 });
     TestBed.configureTestingModule({ providers: [provideFakeApi(api), provideRouter([])] });
     const deps = {
-      docker: TestBed.inject(DockerApi),
+      containers: TestBed.inject(ContainersApi),
+      images: TestBed.inject(ImagesApi),
       environments: TestBed.inject(DockerEnvironmentApi),
       envId: 7,
       me: 5,
@@ -176,7 +178,8 @@ describe('edit = recreate', () => {
       .on(`DELETE ${D}/containers/old-id`, { status: 204 });
     TestBed.configureTestingModule({ providers: [provideFakeApi(api), provideRouter([])] });
     const deps = {
-      docker: TestBed.inject(DockerApi),
+      containers: TestBed.inject(ContainersApi),
+      images: TestBed.inject(ImagesApi),
       environments: TestBed.inject(DockerEnvironmentApi),
       envId: 7,
       me: 5,

@@ -11,7 +11,10 @@ import {
 import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  ContainersApi,
+  ImagesApi,
+  NetworksApi,
+  VolumesApi,
   DockerEnvironmentApi,
   SessionStore,
   TeamsApi,
@@ -618,7 +621,10 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
 })
 export class ContainerCreatePage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly containers = inject(ContainersApi);
+  private readonly images = inject(ImagesApi);
+  private readonly networksApi = inject(NetworksApi);
+  private readonly volumes = inject(VolumesApi);
   private readonly environments = inject(DockerEnvironmentApi);
   private readonly session = inject(SessionStore);
   private readonly usersApi = inject(UsersApi);
@@ -731,38 +737,28 @@ export class ContainerCreatePage {
   private async load(envId: number, from: string | undefined): Promise<void> {
     this.loadError.set(null);
     const lists = Promise.allSettled([
-      this.docker
-        .get<{ Name: string }[]>(envId, '/networks')
+      this.networksApi
+        .all<{ Name: string }>(envId)
         .then((n) => this.networks.set(n.map((x) => x.Name).sort())),
-      this.docker
-        .get<{ Volumes: { Name: string }[] | null }>(envId, '/volumes')
-        .then((v) => this.volumeNames.set((v.Volumes ?? []).map((x) => x.Name).sort())),
-      this.docker.get<{ RepoTags: string[] | null }[]>(envId, '/images/json').then((imgs) =>
-        this.imageTags.set(
-          imgs
-            .flatMap((i) => i.RepoTags ?? [])
-            .filter((t) => t !== '<none>:<none>')
-            .sort(),
-        ),
-      ),
+      this.volumes.names(envId).then((names) => this.volumeNames.set(names)),
+      this.images
+        .tags(envId)
+        .then((tags) => this.imageTags.set(tags.filter((t) => t !== '<none>:<none>').sort())),
       this.usersApi.list().then((u) => this.users.set(u)),
       this.teamsApi.list().then((t) => this.teams.set(t)),
     ]);
     if (from) {
       try {
-        const c = await this.docker.get<ContainerInspect>(
-          envId,
-          `/containers/${encodeURIComponent(from)}/json`,
-        );
-        const image = await this.docker
-          .get<{
+        const c = await this.containers.inspect<ContainerInspect>(envId, from);
+        const image = await this.images
+          .inspect<{
             Config: {
               Cmd: string[] | null;
               Entrypoint: string[] | null;
               Env: string[] | null;
               Labels: Record<string, string> | null;
             };
-          }>(envId, `/images/${encodeURI(c.Image)}/json`)
+          }>(envId, c.Image)
           .catch(() => undefined);
         const form = formFromInspect(c, image?.Config);
         if (this.recreate() !== '1') form.name = `${form.name}-copy`;
@@ -786,7 +782,8 @@ export class ContainerCreatePage {
     this.busy.set(true);
     this.submitError.set(null);
     const deps = {
-      docker: this.docker,
+      containers: this.containers,
+      images: this.images,
       environments: this.environments,
       envId: this.ctx.envId(),
       me: this.session.user()?.Id,

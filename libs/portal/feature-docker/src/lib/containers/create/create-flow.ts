@@ -1,10 +1,16 @@
-import { ApiError, type DockerApi, type DockerEnvironmentApi } from '@capstan/portal-data-access';
+import {
+  ApiError,
+  type ContainersApi,
+  type DockerEnvironmentApi,
+  type ImagesApi,
+} from '@capstan/portal-data-access';
 
-import type { ContainerInspect, ResourceControl } from '../../shared/docker-models';
+import type { ContainerInspect } from '../../shared/docker-models';
 import { type ContainerForm, imagePullQuery, ownershipBody, toCreateRequest } from './container-form';
 
 export interface FlowDeps {
-  docker: DockerApi;
+  containers: ContainersApi;
+  images: ImagesApi;
   environments: DockerEnvironmentApi;
   envId: number;
   /** The caller's user id (private ownership). */
@@ -13,24 +19,16 @@ export interface FlowDeps {
   progress: (line: string) => void;
 }
 
-interface CreateResponse {
-  Id: string;
-  Warnings?: string[] | null;
-  Portainer?: { ResourceControl?: Pick<ResourceControl, 'Id'> };
-}
-
 /** Pulls the image when the engine does not have it; follows the progress stream to its end. */
 export async function ensureImage(deps: FlowDeps, image: string): Promise<void> {
   try {
-    await deps.docker.get(deps.envId, `/images/${encodeURI(image)}/json`);
+    await deps.images.inspect(deps.envId, image);
     return;
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
   }
   deps.progress(`Pulling ${image}…`);
-  const response = await deps.docker.stream(deps.envId, 'POST', '/images/create', {
-    query: imagePullQuery(image),
-  });
+  const response = await deps.images.pull(deps.envId, imagePullQuery(image));
   const reader = response.body?.getReader();
   if (!reader) return;
   const decoder = new TextDecoder();
@@ -67,14 +65,7 @@ export async function createContainer(
 ): Promise<string> {
   if (form.pullIfMissing) await ensureImage(deps, form.image.trim());
   deps.progress('Creating the container…');
-  const created = await deps.docker.post<CreateResponse>(
-    deps.envId,
-    '/containers/create',
-    toCreateRequest(form),
-    {
-      name: name || undefined,
-    },
-  );
+  const created = await deps.containers.create(deps.envId, toCreateRequest(form), name);
   const rcId = created.Portainer?.ResourceControl?.Id;
   if (rcId !== undefined) {
     deps.progress('Setting ownership…');
@@ -82,7 +73,7 @@ export async function createContainer(
   }
   if (form.startAfterCreate) {
     deps.progress('Starting…');
-    await deps.docker.post(deps.envId, `/containers/${created.Id}/start`);
+    await deps.containers.lifecycle(deps.envId, created.Id, 'start');
   }
   return created.Id;
 }
@@ -101,30 +92,29 @@ export async function recreateContainer(
   const oldName = old.Name.replace(/^\//, '');
   const aside = `${oldName}-capstan-old-${Date.now().toString(36)}`;
   const wasRunning = old.State.Running;
-  const { envId, docker } = deps;
-  const path = (id: string) => `/containers/${encodeURIComponent(id)}`;
+  const { envId, containers } = deps;
   if (form.pullIfMissing) await ensureImage(deps, form.image.trim());
   if (wasRunning) {
     deps.progress(`Stopping ${oldName}…`);
-    await docker.post(envId, `${path(old.Id)}/stop`);
+    await containers.lifecycle(envId, old.Id, 'stop');
   }
   let newId: string | null = null;
   try {
     deps.progress(`Renaming ${oldName} to ${aside}…`);
-    await docker.post(envId, `${path(old.Id)}/rename`, undefined, { name: aside });
+    await containers.rename(envId, old.Id, aside);
     newId = await createContainer(deps, { ...form, pullIfMissing: false, startAfterCreate: false }, name);
     if (form.startAfterCreate) {
       deps.progress('Starting…');
-      await docker.post(envId, `${path(newId)}/start`);
+      await containers.lifecycle(envId, newId, 'start');
     }
   } catch (error) {
     deps.progress('Failed: rolling back…');
-    if (newId) await docker.delete(envId, path(newId), { force: 1 }).catch(() => undefined);
-    await docker.post(envId, `${path(old.Id)}/rename`, undefined, { name: oldName }).catch(() => undefined);
-    if (wasRunning) await docker.post(envId, `${path(old.Id)}/start`).catch(() => undefined);
+    if (newId) await containers.remove(envId, newId, { force: true }).catch(() => undefined);
+    await containers.rename(envId, old.Id, oldName).catch(() => undefined);
+    if (wasRunning) await containers.lifecycle(envId, old.Id, 'start').catch(() => undefined);
     throw error;
   }
   deps.progress(`Removing the old container…`);
-  await docker.delete(envId, path(old.Id), { force: 1 });
+  await containers.remove(envId, old.Id, { force: true });
   return newId;
 }

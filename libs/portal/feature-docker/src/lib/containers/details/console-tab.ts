@@ -9,7 +9,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { DockerApi, WEBSOCKET_FACTORY, errorMessage } from '@capstan/portal-data-access';
+import { ContainersApi, WEBSOCKET_FACTORY, errorMessage } from '@capstan/portal-data-access';
 import type { FitAddon } from '@xterm/addon-fit';
 import type { Terminal } from '@xterm/xterm';
 
@@ -135,7 +135,7 @@ export class ContainerConsole {
   readonly envId = input.required<number>();
   readonly containerId = input.required<string>();
 
-  private readonly docker = inject(DockerApi);
+  private readonly containers = inject(ContainersApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   private readonly host = viewChild.required<ElementRef<HTMLElement>>('term');
 
@@ -177,24 +177,20 @@ export class ContainerConsole {
         const cmd = this.command() === 'custom' ? splitCommand(this.custom()) : [this.command()];
         if (!cmd.length) throw new Error('Enter a command.');
         this.status.set(`Starting ${cmd.join(' ')}…`);
-        const exec = await this.docker.post<{ Id: string }>(
-          envId,
-          `/containers/${encodeURIComponent(this.containerId())}/exec`,
-          {
-            AttachStdin: true,
-            AttachStdout: true,
-            AttachStderr: true,
-            Tty: true,
-            Cmd: cmd,
-            User: this.user().trim() || undefined,
-            Env: ['TERM=xterm-256color'],
-          },
-        );
+        const exec = await this.containers.createExec(envId, this.containerId(), {
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: true,
+          Cmd: cmd,
+          User: this.user().trim() || undefined,
+          Env: ['TERM=xterm-256color'],
+        });
         this.execId = exec.Id;
-        url = this.docker.websocketUrl('exec', { id: exec.Id, endpointId: envId });
+        url = this.containers.execSocketUrl(envId, exec.Id);
       } else {
         this.execId = null;
-        url = this.docker.websocketUrl('attach', { id: this.containerId(), endpointId: envId });
+        url = this.containers.attachSocketUrl(envId, this.containerId());
       }
       this.open(url, term);
     } catch (error) {
@@ -278,9 +274,7 @@ export class ContainerConsole {
   private sendSize(): void {
     const term = this.term;
     if (!term || !this.connected()) return;
-    const path = this.execId
-      ? `/exec/${this.execId}/resize`
-      : `/containers/${encodeURIComponent(this.containerId())}/resize`;
-    this.docker.post(this.envId(), path, undefined, { h: term.rows, w: term.cols }).catch(() => undefined);
+    const target = this.execId ? { execId: this.execId } : { containerId: this.containerId() };
+    this.containers.resize(this.envId(), target, term.rows, term.cols).catch(() => undefined);
   }
 }

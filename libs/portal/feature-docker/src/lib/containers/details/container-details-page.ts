@@ -12,7 +12,8 @@ import {
 import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  ContainersApi,
+  EngineApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
   errorMessage,
@@ -267,7 +268,8 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
 })
 export class ContainerDetailsPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
+  private readonly containers = inject(ContainersApi);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
@@ -344,7 +346,7 @@ export class ContainerDetailsPage {
         if (!envId || down) return;
         this.events = openJsonSocket<{ Type?: string; Actor?: { ID?: string } }>(
           this.socketFactory,
-          this.docker.websocketUrl('events', { endpointId: envId }),
+          this.engine.eventsSocketUrl(envId),
           {
             message: (event) => {
               const id = this.container()?.Id;
@@ -370,12 +372,7 @@ export class ContainerDetailsPage {
 
   async load(): Promise<void> {
     try {
-      this.container.set(
-        await this.docker.get<ContainerInspect>(
-          this.ctx.envId(),
-          `/containers/${encodeURIComponent(this.id())}/json`,
-        ),
-      );
+      this.container.set(await this.containers.inspect<ContainerInspect>(this.ctx.envId(), this.id()));
       this.loadError.set(null);
     } catch (error) {
       this.loadError.set(`Could not read container ${this.id()}: ${errorMessage(error)}`);
@@ -413,7 +410,10 @@ export class ContainerDetailsPage {
     }
     this.busy.set(true);
     try {
-      await runContainerAction(this.docker, this.ctx.envId(), c.Id, def.action, { force, volumes: false });
+      await runContainerAction(this.containers, this.ctx.envId(), c.Id, def.action, {
+        force,
+        volumes: false,
+      });
       this.toasts.success(`${this.name()} ${def.done}`);
       if (def.action === 'remove') {
         await this.router.navigate(['/environments', this.ctx.envId(), 'docker', 'containers']);

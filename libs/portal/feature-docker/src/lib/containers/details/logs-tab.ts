@@ -13,7 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import {
-  DockerApi,
+  ContainersApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
   errorMessage,
@@ -192,7 +192,7 @@ export class ContainerLogs {
   /** The container has a TTY (raw log stream, no multiplexing) — for the HTTP fallback. */
   readonly tty = input(false);
 
-  private readonly docker = inject(DockerApi);
+  private readonly containers = inject(ContainersApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   private readonly box = viewChild<ElementRef<HTMLElement>>('box');
 
@@ -292,8 +292,13 @@ export class ContainerLogs {
     this.status.set('Connecting…');
     const since = o.since ? String(Math.floor(new Date(o.since).getTime() / 1000)) : undefined;
     // Timestamps are always asked for, so toggling them does not reload; they are shown or not.
-    const query = { endpointId: o.envId, id: o.id, follow: o.follow, tail: o.tail, timestamps: true, since };
-    this.socket = openJsonSocket<LogLine>(this.socketFactory, this.docker.websocketUrl('logs', query), {
+    const url = this.containers.logsSocketUrl(o.envId, o.id, {
+      follow: o.follow,
+      tail: o.tail,
+      timestamps: true,
+      since,
+    });
+    this.socket = openJsonSocket<LogLine>(this.socketFactory, url, {
       message: (line) => this.receive([line]),
       state: (state) => {
         if (state === 'open') this.status.set(o.follow ? 'Following' : 'Loading…');
@@ -311,14 +316,11 @@ export class ContainerLogs {
     const abort = new AbortController();
     this.abort = abort;
     try {
-      const response = await this.docker.stream(
+      const response = await this.containers.logs(
         o.envId,
-        'GET',
-        `/containers/${encodeURIComponent(o.id)}/logs`,
-        {
-          query: { stdout: 1, stderr: 1, follow: o.follow ? 1 : 0, tail: o.tail, timestamps: 1, since },
-          signal: abort.signal,
-        },
+        o.id,
+        { follow: o.follow, tail: o.tail, timestamps: true, since },
+        { signal: abort.signal },
       );
       const tty = this.tty() || (response.headers.get('content-type') ?? '').includes('raw-stream');
       const decoder = new LogFrameDecoder(tty);

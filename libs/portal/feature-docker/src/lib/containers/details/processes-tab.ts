@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
-import { DockerApi, errorMessage } from '@capstan/portal-data-access';
+import { ContainersApi, errorMessage } from '@capstan/portal-data-access';
 
 interface Top {
   Titles: string[];
@@ -59,7 +59,7 @@ interface Top {
 export class ContainerProcesses {
   readonly envId = input.required<number>();
   readonly containerId = input.required<string>();
-  private readonly docker = inject(DockerApi);
+  private readonly containers = inject(ContainersApi);
   protected readonly top = signal<Top | null>(null);
   protected readonly error = signal<string | null>(null);
 
@@ -73,9 +73,7 @@ export class ContainerProcesses {
 
   async load(): Promise<void> {
     try {
-      this.top.set(
-        await this.docker.get<Top>(this.envId(), `/containers/${encodeURIComponent(this.containerId())}/top`),
-      );
+      this.top.set(await this.containers.top<Top>(this.envId(), this.containerId()));
       this.error.set(null);
     } catch (error) {
       this.error.set(`Could not list the processes: ${errorMessage(error)}`);

@@ -11,7 +11,7 @@ import {
 } from '@angular/core';
 import {
   bytesLabel,
-  DockerApi,
+  ContainersApi,
   type JsonSocketHandle,
   WEBSOCKET_FACTORY,
   formatBytes,
@@ -89,7 +89,7 @@ export class ContainerStats {
   readonly envId = input.required<number>();
   readonly containerId = input.required<string>();
 
-  private readonly docker = inject(DockerApi);
+  private readonly containers = inject(ContainersApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   readonly samples = signal<StatsSample[]>([]);
   private readonly rates = signal<Rates[]>([]);
@@ -138,22 +138,18 @@ export class ContainerStats {
     this.socket?.close();
     this.samples.set([]);
     this.rates.set([]);
-    this.socket = openJsonSocket<StatsSample>(
-      this.socketFactory,
-      this.docker.websocketUrl('stats', { endpointId: envId, id }),
-      {
-        message: (s) => this.add(s),
-        state: (state) =>
-          this.status.set(
-            state === 'open'
-              ? 'Live, every second'
-              : state === 'connecting'
-                ? 'Connecting…'
-                : state === 'failed'
-                  ? 'Live stats are unavailable (is the container running?)'
-                  : 'Stream ended',
-          ),
-      },
-    );
+    this.socket = openJsonSocket<StatsSample>(this.socketFactory, this.containers.statsSocketUrl(envId, id), {
+      message: (s) => this.add(s),
+      state: (state) =>
+        this.status.set(
+          state === 'open'
+            ? 'Live, every second'
+            : state === 'connecting'
+              ? 'Connecting…'
+              : state === 'failed'
+                ? 'Live stats are unavailable (is the container running?)'
+                : 'Stream ended',
+        ),
+    });
   }
 }

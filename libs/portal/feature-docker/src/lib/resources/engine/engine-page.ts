@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { DockerApi, bytesLabel, errorMessage } from '@capstan/portal-data-access';
+import { EngineApi, bytesLabel, errorMessage } from '@capstan/portal-data-access';
 import { Alert, PageHeader, Spinner } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -239,7 +239,7 @@ export function engineSections(info: DockerInfo | null, version: DockerVersion |
 })
 export class EnginePage {
   private readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
 
   protected readonly info = signal<DockerInfo | null>(null);
   protected readonly version = signal<DockerVersion | null>(null);
@@ -258,8 +258,8 @@ export class EnginePage {
     this.loading.set(true);
     try {
       const [info, version] = await Promise.all([
-        this.docker.getWithSource<DockerInfo>(envId, '/info'),
-        this.docker.get<DockerVersion>(envId, '/version'),
+        this.engine.info<DockerInfo>(envId),
+        this.engine.version<DockerVersion>(envId),
       ]);
       this.ctx.noteSource(info.snapshotTime);
       this.info.set(info.body);

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import {
-  DockerApi,
+  EngineApi,
   type DockerEvent,
   type JsonSocketHandle,
   type LiveState,
@@ -189,7 +189,7 @@ const TYPES = [
 })
 export class EventsPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
   protected readonly types = TYPES;
 
@@ -275,7 +275,7 @@ export class EventsPage {
   }
 
   private connect(): void {
-    const url = this.docker.websocketUrl('events', { endpointId: this.ctx.envId() });
+    const url = this.engine.eventsSocketUrl(this.ctx.envId());
     this.socket = openJsonSocket<unknown>(this.socketFactory, url, {
       message: (value) => {
         if (isDockerEvent(value)) this.receive([value]);
@@ -302,10 +302,11 @@ export class EventsPage {
     const until = Math.floor(Date.now() / 1000);
     this.pollAbort = new AbortController();
     try {
-      const response = await this.docker.stream(this.ctx.envId(), 'GET', '/events', {
-        query: { since: this.since, until },
-        signal: this.pollAbort.signal,
-      });
+      const response = await this.engine.events(
+        this.ctx.envId(),
+        { since: this.since, until },
+        { signal: this.pollAbort.signal },
+      );
       const batch: DockerEvent[] = [];
       if (response.body)
         for await (const value of readJsonLines(response.body)) if (isDockerEvent(value)) batch.push(value);

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
-import { Permission } from '@capstan/contracts-api';
+import { EnvironmentType, Permission } from '@capstan/contracts-api';
 import {
   type DockerEnvironment,
   FakeApi,
@@ -50,7 +50,7 @@ function agentEnv(
   return {
     Id: 4,
     Name: 'agent',
-    Type: 2,
+    Type: EnvironmentType.Agent,
     Status: 1,
     Snapshots: [],
     SecuritySettings: { enableHostManagementFeatures: hostManagement },
@@ -218,7 +218,7 @@ describe('HostPage', () => {
     TestBed.configureTestingModule({
       providers: [provideFakeApi(api), provideRouter([]), EnvironmentContext],
     });
-    TestBed.inject(EnvironmentContext).setEnvironment({ ...agentEnv(true), Type: 1 });
+    TestBed.inject(EnvironmentContext).setEnvironment({ ...agentEnv(true), Type: EnvironmentType.Docker });
     const fixture = TestBed.createComponent(HostPage);
     for (let i = 0; i < 4; i++) {
       fixture.detectChanges();

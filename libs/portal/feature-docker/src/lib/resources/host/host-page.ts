@@ -9,7 +9,7 @@ import {
   untracked,
 } from '@angular/core';
 import type { HostInfo } from '@capstan/contracts-agent/wire';
-import { DockerApi, SessionStore, errorMessage, formatBytes } from '@capstan/portal-data-access';
+import { EngineApi, SessionStore, SwarmApi, errorMessage, formatBytes } from '@capstan/portal-data-access';
 import { Alert, PageHeader, Spinner } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -186,7 +186,8 @@ export class HostPage {
 
   protected readonly ctx = inject(EnvironmentContext);
   protected readonly session = inject(SessionStore);
-  private readonly docker = inject(DockerApi);
+  private readonly engine = inject(EngineApi);
+  private readonly swarm = inject(SwarmApi);
   protected readonly bytes = formatBytes;
   protected readonly unreadable = HOST_HARDWARE_UNREADABLE;
 
@@ -227,11 +228,11 @@ export class HostPage {
     this.loading.set(true);
     const [facts, hardware] = await Promise.allSettled([
       swarm
-        ? this.docker
-            .get<SwarmNodeHost[]>(envId, '/nodes')
-            .then((nodes) => nodeFacts(nodes.find((n) => n.Description?.Hostname === node)))
-        : this.docker.get<DockerInfo>(envId, '/info', query).then(hostFacts),
-      this.docker.get<HostInfo>(envId, '/v2/host/info', query),
+        ? this.swarm
+            .nodes<SwarmNodeHost>(envId)
+            .then(({ body: nodes }) => nodeFacts(nodes.find((n) => n.Description?.Hostname === node)))
+        : this.engine.info<DockerInfo>(envId, query).then(({ body }) => hostFacts(body)),
+      this.engine.hostInfo<HostInfo>(envId, query),
     ]);
     if (node !== this.node()) return;
     this.facts.set(facts.status === 'fulfilled' ? facts.value : []);

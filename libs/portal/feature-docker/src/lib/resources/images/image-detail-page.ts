@@ -2,8 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
-  type DockerContainerSummary,
+  ContainersApi,
+  ImagesApi,
   type DockerImageInspect,
   type DockerImageLayer,
   errorMessage,
@@ -192,7 +192,8 @@ import { reloadOnEnvironment } from '../shared/reload';
 })
 export class ImageDetailPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly images = inject(ImagesApi);
+  private readonly containers = inject(ContainersApi);
   private readonly confirm = inject(ConfirmService);
   private readonly toasts = inject(ToastService);
   private readonly router = inject(Router);
@@ -227,13 +228,13 @@ export class ImageDetailPage {
 
   protected async load(): Promise<void> {
     const envId = this.ctx.envId();
-    const id = encodeURIComponent(this.id());
+    const id = this.id();
     this.loading.set(true);
     try {
       const [image, history, containers] = await Promise.all([
-        this.docker.get<DockerImageInspect>(envId, `/images/${id}/json`),
-        this.docker.get<DockerImageLayer[]>(envId, `/images/${id}/history`),
-        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+        this.images.inspectById(envId, id),
+        this.images.history(envId, id),
+        this.containers.all(envId),
       ]);
       this.image.set(image);
       // The engine lists the newest layer first; number them from the base up.
@@ -252,10 +253,7 @@ export class ImageDetailPage {
   }
 
   protected exportUrl(img: DockerImageInspect): string {
-    return this.docker.url(
-      this.ctx.envId(),
-      `/images/${encodeURIComponent(img.RepoTags?.[0] ?? img.Id)}/get`,
-    );
+    return this.images.exportUrl(this.ctx.envId(), img.RepoTags?.[0] ?? img.Id);
   }
 
   protected exportName(img: DockerImageInspect): string {
@@ -276,7 +274,7 @@ export class ImageDetailPage {
     if (!ok) return;
     try {
       // By id with force: every tag goes (a plain remove refuses an image with several tags).
-      await this.docker.delete(this.ctx.envId(), `/images/${encodeURIComponent(img.Id)}`, { force: 1 });
+      await this.images.remove(this.ctx.envId(), img.Id, { force: true });
       this.toasts.success(`Removed ${name}`);
       await this.router.navigate(['../../images'], { relativeTo: this.route });
     } catch (error) {

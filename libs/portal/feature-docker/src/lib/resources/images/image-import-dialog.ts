@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, output, signal } from '@angular/core';
-import { DockerApi, errorMessage, formatBytes, UploadError } from '@capstan/portal-data-access';
+import { ImagesApi, errorMessage, formatBytes, UploadError } from '@capstan/portal-data-access';
 import { Alert, Dialog } from '@capstan/portal-ui';
 
 interface LoadLine {
@@ -12,7 +12,7 @@ interface LoadLine {
 
 /**
  * Import images from a tar (as `docker save` writes it) with `POST /images/load`, with upload progress
- * (`DockerApi.upload`); the engine's answer (JSON lines such as
+ * (`ImagesApi.load`); the engine's answer (JSON lines such as
  * `{"stream":"Loaded image: a:b"}` or an error line) is shown when it ends.
  */
 @Component({
@@ -99,7 +99,7 @@ interface LoadLine {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ImageImportDialog {
-  private readonly docker = inject(DockerApi);
+  private readonly images = inject(ImagesApi);
   readonly envId = input.required<number>();
   readonly closed = output<void>();
   readonly imported = output<string[]>();
@@ -135,10 +135,7 @@ export class ImageImportDialog {
     const stop = new AbortController();
     this.stop = stop;
     try {
-      const answer = await this.docker.upload(this.envId(), 'POST', '/images/load', {
-        query: { quiet: 0 },
-        body: file,
-        contentType: 'application/x-tar',
+      const answer = await this.images.load(this.envId(), file, {
         signal: stop.signal,
         onProgress: (p) => {
           this.sent.set(p.loaded);

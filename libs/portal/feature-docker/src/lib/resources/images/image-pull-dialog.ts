@@ -10,7 +10,7 @@ import {
   signal,
 } from '@angular/core';
 import {
-  DockerApi,
+  ImagesApi,
   EMPTY_PULL,
   type PullState,
   applyPullMessage,
@@ -204,7 +204,7 @@ import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ImagePullDialog {
-  private readonly docker = inject(DockerApi);
+  private readonly images = inject(ImagesApi);
   readonly envId = input.required<number>();
   readonly initialReference = input('');
   readonly closed = output<void>();
@@ -256,19 +256,16 @@ export class ImagePullDialog {
     this.done.set(false);
     this.abort = new AbortController();
     try {
-      const response = await this.docker.stream(this.envId(), 'POST', '/images/create', {
-        query: { fromImage, tag },
-        headers: this.login()
-          ? {
-              'X-Registry-Auth': registryAuthHeader(
-                this.username().trim(),
-                this.password(),
-                registryOf(reference),
-              ),
-            }
-          : undefined,
-        signal: this.abort.signal,
-      });
+      const response = await this.images.pull(
+        this.envId(),
+        { fromImage, tag },
+        {
+          registryAuth: this.login()
+            ? registryAuthHeader(this.username().trim(), this.password(), registryOf(reference))
+            : undefined,
+          signal: this.abort.signal,
+        },
+      );
       if (response.body) {
         for await (const message of readJsonLines(response.body)) {
           this.state.update((s) => applyPullMessage(s, message));

@@ -2,9 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
-  type DockerContainerSummary,
-  type DockerImage,
+  ContainersApi,
+  ImagesApi,
   type ImageRow,
   errorMessage,
   formatBytes,
@@ -22,8 +21,7 @@ import {
   FormControlDirective,
   FormDialogActions,
   FormField,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -57,6 +55,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
 @Component({
   selector: 'cap-images-page',
   imports: [
+    ListPage,
     NodeFilter,
     UnreachableNodes,
     Alert,
@@ -66,56 +65,51 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
     FormField,
     FormControlDirective,
     FormDialogActions,
-    PageHeader,
     RouterLink,
-    SearchShortcut,
     ImagePullDialog,
     ImageImportDialog,
   ],
   template: `
-    <cap-page-header title="Images" subtitle="Images on this engine, and the containers that use them.">
+    <cap-list-page
+      title="Images"
+      subtitle="Images on this engine, and the containers that use them."
+      [error]="loadError()"
+      searchLabel="Search images"
+      searchPlaceholder="Search by name, tag or id (press /)"
+      searchTestId="image-search"
+      [(query)]="query"
+      refreshTestId="image-refresh"
+      (refresh)="load()"
+    >
       @if (ctx.canAct(P.ResourcesCreate)) {
-        <button
-          type="button"
-          class="btn btn-primary"
-          data-testid="image-pull"
-          (click)="open({ kind: 'pull' })"
-        >
-          ↓ Pull
-        </button>
-        <button type="button" class="btn" data-testid="image-import" (click)="open({ kind: 'import' })">
-          Import
-        </button>
+        <span listActions class="actions">
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="image-pull"
+            (click)="open({ kind: 'pull' })"
+          >
+            ↓ Pull
+          </button>
+          <button type="button" class="btn" data-testid="image-import" (click)="open({ kind: 'import' })">
+            Import
+          </button>
+        </span>
       }
       @if (ctx.canAct(P.ResourcesManageAll)) {
-        <button type="button" class="btn" data-testid="image-prune" (click)="open({ kind: 'prune' })">
+        <button
+          listActions
+          type="button"
+          class="btn"
+          data-testid="image-prune"
+          (click)="open({ kind: 'prune' })"
+        >
           Prune
         </button>
       }
-      <button type="button" class="btn btn-ghost" data-testid="image-refresh" (click)="load()">
-        ↻ Refresh
-      </button>
-    </cap-page-header>
-    <cap-unreachable-nodes what="images" testId="image-unreachable" [nodes]="unreachable()" />
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search images</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search by name, tag or id (press /)"
-          capSearchShortcut
-          data-testid="image-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-      <cap-node-filter testId="image-node-filter" [nodes]="nodes()" [(value)]="node" />
-      <label>
+      <cap-unreachable-nodes listNotices what="images" testId="image-unreachable" [nodes]="unreachable()" />
+      <cap-node-filter listFilters testId="image-node-filter" [nodes]="nodes()" [(value)]="node" />
+      <label listFilters>
         <span class="sr-only">Usage</span>
         <select
           class="input"
@@ -127,214 +121,213 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
           <option value="unused" [selected]="usage() === 'unused'">Unused</option>
         </select>
       </label>
-      <span class="muted total" data-testid="image-total">{{ totalText() }}</span>
-    </div>
+      <span listFilters class="muted total" data-testid="image-total">{{ totalText() }}</span>
 
-    <cap-data-table
-      caption="Images"
-      [columns]="shownColumns()"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      [pageSize]="25"
-      emptyMessage="No images."
-    >
-      <ng-template capCell="tags" [capCellOf]="filtered()" let-row>
-        <a
-          class="name"
-          [routerLink]="['..', 'images', row.Id]"
-          [attr.data-testid]="'image-link-' + label(row)"
-        >
-          @if (row.tags.length) {
-            @for (t of row.tags; track $index) {
-              <span class="mono tag">{{ t }}</span>
+      <cap-data-table
+        caption="Images"
+        [columns]="shownColumns()"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        [pageSize]="25"
+        emptyMessage="No images."
+      >
+        <ng-template capCell="tags" [capCellOf]="filtered()" let-row>
+          <a
+            class="name"
+            [routerLink]="['..', 'images', row.Id]"
+            [attr.data-testid]="'image-link-' + label(row)"
+          >
+            @if (row.tags.length) {
+              @for (t of row.tags; track $index) {
+                <span class="mono tag">{{ t }}</span>
+              }
+            } @else {
+              <span class="muted mono">&lt;none&gt;</span>
             }
-          } @else {
-            <span class="muted mono">&lt;none&gt;</span>
-          }
-        </a>
-      </ng-template>
-      <ng-template capCell="Id" [capCellOf]="filtered()" let-row>
-        <span class="mono">{{ short(row.Id) }}</span>
-      </ng-template>
-      <ng-template capCell="Size" [capCellOf]="filtered()" let-row>{{ bytes(row.Size) }}</ng-template>
-      <ng-template capCell="Created" [capCellOf]="filtered()" let-row>{{ time(row.Created) }}</ng-template>
-      <ng-template capCell="usage" [capCellOf]="filtered()" let-row>
-        <span
-          class="badge"
-          [class.badge-success]="row.inUse"
-          [attr.data-testid]="'image-usage-' + label(row)"
-          [attr.title]="row.inUse ? 'Used by ' + row.usedBy.join(', ') : 'No container uses this image'"
-        >
-          {{ row.inUse ? 'In use' : 'Unused' }}
-        </span>
-      </ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-        <div class="row-actions">
-          @if (ctx.canAct(P.ResourcesCreate)) {
-            <button
-              type="button"
-              class="btn-link"
-              [attr.data-testid]="'image-tag-' + label(row)"
-              (click)="open({ kind: 'tag', image: row })"
-            >
-              Tag
-            </button>
-          }
-          @if (!ctx.readOnly()) {
-            <a
-              class="btn-link"
-              [attr.href]="exportUrl(row)"
-              [attr.download]="exportFileName(row)"
-              [attr.data-testid]="'image-export-' + label(row)"
-              >Export</a
-            >
-          }
-          @if (ctx.canAct(P.ResourcesManageAll)) {
-            <button
-              type="button"
-              class="btn-link danger"
-              [attr.data-testid]="'image-remove-' + label(row)"
-              (click)="open({ kind: 'remove', image: row })"
-            >
-              Remove
-            </button>
-          }
-        </div>
-      </ng-template>
-    </cap-data-table>
-
-    @if (dialog(); as d) {
-      @switch (d.kind) {
-        @case ('pull') {
-          <cap-image-pull-dialog [envId]="ctx.envId()" (closed)="close()" (pulled)="afterPull($event)" />
-        }
-        @case ('import') {
-          <cap-image-import-dialog [envId]="ctx.envId()" (closed)="close()" (imported)="load()" />
-        }
-        @case ('remove') {
-          <cap-dialog [title]="'Remove ' + label(d.image)" testId="image-remove-dialog" (closed)="close()">
-            <form id="image-remove-form" novalidate (submit)="remove($event, d.image)">
-              <p>
-                Remove the image <strong class="mono">{{ label(d.image) }}</strong>
-                @if (d.image.tags.length > 1) {
-                  and its {{ d.image.tags.length }} tags
-                }
-                ?
-              </p>
-              @if (d.image.inUse) {
-                <cap-alert kind="warning">Used by {{ d.image.usedBy.join(', ') }}.</cap-alert>
-              }
-              <label class="check">
-                <input
-                  type="checkbox"
-                  data-testid="image-remove-force"
-                  [checked]="force()"
-                  (change)="force.set($any($event.target).checked)"
-                />
-                Force (untag every name, remove even if a stopped container uses it)
-              </label>
-              @if (formError(); as message) {
-                <cap-alert kind="error">{{ message }}</cap-alert>
-              }
-            </form>
-            <cap-form-dialog-actions
-              dialog-actions
-              formId="image-remove-form"
-              testId="image-remove-confirm"
-              label="Remove"
-              busyLabel="Removing…"
-              [busy]="busy()"
-              (cancelled)="close()"
-            />
-          </cap-dialog>
-        }
-        @case ('tag') {
-          <cap-dialog [title]="'Tag ' + label(d.image)" testId="image-tag-dialog" (closed)="close()">
-            <form id="image-tag-form" novalidate (submit)="tag($event, d.image)">
-              <cap-form-field
-                label="New name"
-                hint="repository[:tag], e.g. registry:5000/team/app:1.2"
-                [required]="true"
-                [error]="tagError()"
+          </a>
+        </ng-template>
+        <ng-template capCell="Id" [capCellOf]="filtered()" let-row>
+          <span class="mono">{{ short(row.Id) }}</span>
+        </ng-template>
+        <ng-template capCell="Size" [capCellOf]="filtered()" let-row>{{ bytes(row.Size) }}</ng-template>
+        <ng-template capCell="Created" [capCellOf]="filtered()" let-row>{{ time(row.Created) }}</ng-template>
+        <ng-template capCell="usage" [capCellOf]="filtered()" let-row>
+          <span
+            class="badge"
+            [class.badge-success]="row.inUse"
+            [attr.data-testid]="'image-usage-' + label(row)"
+            [attr.title]="row.inUse ? 'Used by ' + row.usedBy.join(', ') : 'No container uses this image'"
+          >
+            {{ row.inUse ? 'In use' : 'Unused' }}
+          </span>
+        </ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+          <div class="row-actions">
+            @if (ctx.canAct(P.ResourcesCreate)) {
+              <button
+                type="button"
+                class="btn-link"
+                [attr.data-testid]="'image-tag-' + label(row)"
+                (click)="open({ kind: 'tag', image: row })"
               >
-                <input
-                  capControl
-                  class="input mono"
-                  name="tag"
-                  autocomplete="off"
-                  data-testid="image-tag-name"
-                  [value]="newTag()"
-                  (input)="newTag.set($any($event.target).value)"
-                />
-              </cap-form-field>
-              @if (formError(); as message) {
-                <cap-alert kind="error">{{ message }}</cap-alert>
-              }
-            </form>
-            <cap-form-dialog-actions
-              dialog-actions
-              formId="image-tag-form"
-              testId="image-tag-save"
-              label="Tag"
-              [busy]="busy()"
-              (cancelled)="close()"
-            />
-          </cap-dialog>
-        }
-        @case ('prune') {
-          <cap-dialog title="Prune images" testId="image-prune-dialog" (closed)="close()">
-            <form id="image-prune-form" novalidate (submit)="prune($event)">
-              <fieldset class="choices">
-                <legend>Remove</legend>
+                Tag
+              </button>
+            }
+            @if (!ctx.readOnly()) {
+              <a
+                class="btn-link"
+                [attr.href]="exportUrl(row)"
+                [attr.download]="exportFileName(row)"
+                [attr.data-testid]="'image-export-' + label(row)"
+                >Export</a
+              >
+            }
+            @if (ctx.canAct(P.ResourcesManageAll)) {
+              <button
+                type="button"
+                class="btn-link danger"
+                [attr.data-testid]="'image-remove-' + label(row)"
+                (click)="open({ kind: 'remove', image: row })"
+              >
+                Remove
+              </button>
+            }
+          </div>
+        </ng-template>
+      </cap-data-table>
+
+      @if (dialog(); as d) {
+        @switch (d.kind) {
+          @case ('pull') {
+            <cap-image-pull-dialog [envId]="ctx.envId()" (closed)="close()" (pulled)="afterPull($event)" />
+          }
+          @case ('import') {
+            <cap-image-import-dialog [envId]="ctx.envId()" (closed)="close()" (imported)="load()" />
+          }
+          @case ('remove') {
+            <cap-dialog [title]="'Remove ' + label(d.image)" testId="image-remove-dialog" (closed)="close()">
+              <form id="image-remove-form" novalidate (submit)="remove($event, d.image)">
+                <p>
+                  Remove the image <strong class="mono">{{ label(d.image) }}</strong>
+                  @if (d.image.tags.length > 1) {
+                    and its {{ d.image.tags.length }} tags
+                  }
+                  ?
+                </p>
+                @if (d.image.inUse) {
+                  <cap-alert kind="warning">Used by {{ d.image.usedBy.join(', ') }}.</cap-alert>
+                }
                 <label class="check">
                   <input
-                    type="radio"
-                    name="prune"
-                    value="dangling"
-                    data-testid="image-prune-dangling"
-                    [checked]="!pruneAll()"
-                    (change)="pruneAll.set(false)"
+                    type="checkbox"
+                    data-testid="image-remove-force"
+                    [checked]="force()"
+                    (change)="force.set($any($event.target).checked)"
                   />
-                  Dangling images only (untagged, no container)
+                  Force (untag every name, remove even if a stopped container uses it)
                 </label>
-                <label class="check">
+                @if (formError(); as message) {
+                  <cap-alert kind="error">{{ message }}</cap-alert>
+                }
+              </form>
+              <cap-form-dialog-actions
+                dialog-actions
+                formId="image-remove-form"
+                testId="image-remove-confirm"
+                label="Remove"
+                busyLabel="Removing…"
+                [busy]="busy()"
+                (cancelled)="close()"
+              />
+            </cap-dialog>
+          }
+          @case ('tag') {
+            <cap-dialog [title]="'Tag ' + label(d.image)" testId="image-tag-dialog" (closed)="close()">
+              <form id="image-tag-form" novalidate (submit)="tag($event, d.image)">
+                <cap-form-field
+                  label="New name"
+                  hint="repository[:tag], e.g. registry:5000/team/app:1.2"
+                  [required]="true"
+                  [error]="tagError()"
+                >
                   <input
-                    type="radio"
-                    name="prune"
-                    value="all"
-                    data-testid="image-prune-all"
-                    [checked]="pruneAll()"
-                    (change)="pruneAll.set(true)"
+                    capControl
+                    class="input mono"
+                    name="tag"
+                    autocomplete="off"
+                    data-testid="image-tag-name"
+                    [value]="newTag()"
+                    (input)="newTag.set($any($event.target).value)"
                   />
-                  Every image no container uses
-                </label>
-              </fieldset>
-              @if (pruneResult(); as r) {
-                <cap-alert kind="success" testId="image-prune-result">{{ r }}</cap-alert>
-              }
-              @if (formError(); as message) {
-                <cap-alert kind="error">{{ message }}</cap-alert>
-              }
-            </form>
-            <cap-form-dialog-actions
-              dialog-actions
-              formId="image-prune-form"
-              testId="image-prune-confirm"
-              label="Prune"
-              busyLabel="Pruning…"
-              [busy]="busy()"
-              (cancelled)="close()"
-            />
-          </cap-dialog>
+                </cap-form-field>
+                @if (formError(); as message) {
+                  <cap-alert kind="error">{{ message }}</cap-alert>
+                }
+              </form>
+              <cap-form-dialog-actions
+                dialog-actions
+                formId="image-tag-form"
+                testId="image-tag-save"
+                label="Tag"
+                [busy]="busy()"
+                (cancelled)="close()"
+              />
+            </cap-dialog>
+          }
+          @case ('prune') {
+            <cap-dialog title="Prune images" testId="image-prune-dialog" (closed)="close()">
+              <form id="image-prune-form" novalidate (submit)="prune($event)">
+                <fieldset class="choices">
+                  <legend>Remove</legend>
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name="prune"
+                      value="dangling"
+                      data-testid="image-prune-dangling"
+                      [checked]="!pruneAll()"
+                      (change)="pruneAll.set(false)"
+                    />
+                    Dangling images only (untagged, no container)
+                  </label>
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name="prune"
+                      value="all"
+                      data-testid="image-prune-all"
+                      [checked]="pruneAll()"
+                      (change)="pruneAll.set(true)"
+                    />
+                    Every image no container uses
+                  </label>
+                </fieldset>
+                @if (pruneResult(); as r) {
+                  <cap-alert kind="success" testId="image-prune-result">{{ r }}</cap-alert>
+                }
+                @if (formError(); as message) {
+                  <cap-alert kind="error">{{ message }}</cap-alert>
+                }
+              </form>
+              <cap-form-dialog-actions
+                dialog-actions
+                formId="image-prune-form"
+                testId="image-prune-confirm"
+                label="Prune"
+                busyLabel="Pruning…"
+                [busy]="busy()"
+                (cancelled)="close()"
+              />
+            </cap-dialog>
+          }
         }
       }
-    }
+    </cap-list-page>
   `,
   styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 28rem;
+    .actions {
+      display: contents;
     }
     .total {
       align-self: center;
@@ -366,7 +359,8 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
 })
 export class ImagesPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly imagesApi = inject(ImagesApi);
+  private readonly containers = inject(ContainersApi);
   private readonly toasts = inject(ToastService);
   protected readonly P = Permission;
   protected readonly label = imageLabel;
@@ -435,8 +429,8 @@ export class ImagesPage {
     this.loading.set(true);
     try {
       const [images, containers] = await Promise.all([
-        this.docker.getWithSource<DockerImage[]>(envId, '/images/json'),
-        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+        this.imagesApi.list(envId),
+        this.containers.all(envId),
       ]);
       this.ctx.noteSource(images.snapshotTime);
       this.unreachable.set(images.unreachableNodes);
@@ -469,7 +463,7 @@ export class ImagesPage {
   }
 
   protected exportUrl(image: ImageRow): string {
-    return this.docker.url(this.ctx.envId(), `/images/${encodeURIComponent(image.tags[0] ?? image.Id)}/get`);
+    return this.imagesApi.exportUrl(this.ctx.envId(), image.tags[0] ?? image.Id);
   }
 
   protected exportFileName(image: ImageRow): string {
@@ -480,9 +474,7 @@ export class ImagesPage {
     event.preventDefault();
     if (this.busy()) return;
     await this.run(async () => {
-      await this.docker.delete(this.ctx.envId(), `/images/${encodeURIComponent(image.Id)}`, {
-        force: this.force() ? 1 : undefined,
-      });
+      await this.imagesApi.remove(this.ctx.envId(), image.Id, { force: this.force() });
       this.toasts.success(`Removed ${imageLabel(image)}`);
       this.dialog.set(null);
       await this.load();
@@ -495,10 +487,7 @@ export class ImagesPage {
     if (this.tagError() || this.busy()) return;
     const { fromImage, tag } = splitImageReference(this.newTag());
     await this.run(async () => {
-      await this.docker.post(this.ctx.envId(), `/images/${encodeURIComponent(image.Id)}/tag`, undefined, {
-        repo: fromImage,
-        tag,
-      });
+      await this.imagesApi.tag(this.ctx.envId(), image.Id, { repo: fromImage, tag });
       this.toasts.success(`Tagged ${imageLabel(image)} as ${fromImage}:${tag}`);
       this.dialog.set(null);
       await this.load();
@@ -509,12 +498,7 @@ export class ImagesPage {
     event.preventDefault();
     if (this.busy()) return;
     await this.run(async () => {
-      const result = await this.docker.post<{
-        ImagesDeleted: { Untagged?: string; Deleted?: string }[] | null;
-        SpaceReclaimed: number;
-      }>(this.ctx.envId(), '/images/prune', undefined, {
-        filters: JSON.stringify({ dangling: [this.pruneAll() ? 'false' : 'true'] }),
-      });
+      const result = await this.imagesApi.prune(this.ctx.envId(), this.pruneAll());
       const deleted = (result.ImagesDeleted ?? []).filter((d) => d.Deleted).length;
       const text = `${deleted} image layer${deleted === 1 ? '' : 's'} deleted, ${formatBytes(result.SpaceReclaimed)} reclaimed`;
       this.pruneResult.set(text);

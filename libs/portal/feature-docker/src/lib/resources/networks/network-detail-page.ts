@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import {
-  DockerApi,
+  ContainersApi,
+  NetworksApi,
   type DockerContainerSummary,
   type DockerNetwork,
   errorMessage,
@@ -226,7 +227,8 @@ interface Attached {
 })
 export class NetworkDetailPage {
   private readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly networks = inject(NetworksApi);
+  private readonly containersApi = inject(ContainersApi);
   private readonly confirm = inject(ConfirmService);
   private readonly toasts = inject(ToastService);
   private readonly router = inject(Router);
@@ -295,8 +297,8 @@ export class NetworkDetailPage {
     this.loading.set(true);
     try {
       const [network, containers] = await Promise.all([
-        this.docker.get<DockerNetwork>(envId, `/networks/${encodeURIComponent(this.id())}`),
-        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+        this.networks.inspect(envId, this.id()),
+        this.containersApi.all(envId),
       ]);
       this.network.set(network);
       this.containers.set(containers);
@@ -326,10 +328,7 @@ export class NetworkDetailPage {
     this.busy.set(true);
     this.connectError.set(null);
     try {
-      await this.docker.post(this.ctx.envId(), `/networks/${encodeURIComponent(network.Id)}/connect`, {
-        Container: this.target(),
-        ...(ipv4 ? { EndpointConfig: { IPAMConfig: { IPv4Address: ipv4 } } } : {}),
-      });
+      await this.networks.connect(this.ctx.envId(), network.Id, this.target(), ipv4);
       const name = this.containers().find((c) => c.Id === this.target());
       this.toasts.success(
         `Connected ${name ? this.containerName(name) : 'the container'} to ${network.Name}`,
@@ -356,10 +355,7 @@ export class NetworkDetailPage {
     });
     if (!ok) return;
     try {
-      await this.docker.post(this.ctx.envId(), `/networks/${encodeURIComponent(network.Id)}/disconnect`, {
-        Container: container.id,
-        Force: false,
-      });
+      await this.networks.disconnect(this.ctx.envId(), network.Id, container.id);
       this.toasts.success(`Disconnected ${container.name}`);
       await this.load();
     } catch (error) {
@@ -376,7 +372,7 @@ export class NetworkDetailPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/networks/${encodeURIComponent(network.Id)}`);
+      await this.networks.remove(this.ctx.envId(), network.Id);
       this.toasts.success(`Network ${network.Name} removed`);
       await this.router.navigate(['../../networks'], { relativeTo: this.route });
     } catch (error) {

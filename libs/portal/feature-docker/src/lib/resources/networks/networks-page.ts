@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  NetworksApi,
   DockerEnvironmentApi,
   SessionStore,
   type DockerNetwork,
@@ -24,8 +24,7 @@ import {
   FormControlDirective,
   FormDialogActions,
   FormField,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -82,206 +81,205 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
     FormDialogActions,
     KeyValueEditor,
     OwnershipChoice,
-    PageHeader,
+    ListPage,
     RouterLink,
-    SearchShortcut,
   ],
   template: `
-    <cap-page-header title="Networks" subtitle="Networks on this engine and their address ranges.">
+    <cap-list-page
+      title="Networks"
+      subtitle="Networks on this engine and their address ranges."
+      [error]="loadError()"
+      searchLabel="Search networks"
+      searchPlaceholder="Search by name, driver or subnet (press /)"
+      searchTestId="network-search"
+      [(query)]="query"
+      refreshTestId="network-refresh"
+      (refresh)="load()"
+    >
       @if (ctx.canAct(P.ResourcesCreate)) {
-        <button type="button" class="btn btn-primary" data-testid="network-create" (click)="openCreate()">
+        <button
+          listActions
+          type="button"
+          class="btn btn-primary"
+          data-testid="network-create"
+          (click)="openCreate()"
+        >
           + Add network
         </button>
       }
-      <button type="button" class="btn btn-ghost" data-testid="network-refresh" (click)="load()">
-        ↻ Refresh
-      </button>
-    </cap-page-header>
-    <cap-unreachable-nodes what="networks" testId="network-unreachable" [nodes]="unreachable()" />
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
+      <cap-unreachable-nodes
+        listNotices
+        what="networks"
+        testId="network-unreachable"
+        [nodes]="unreachable()"
+      />
+      <cap-node-filter listFilters testId="network-node-filter" [nodes]="nodes()" [(value)]="node" />
 
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search networks</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search by name, driver or subnet (press /)"
-          capSearchShortcut
-          data-testid="network-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-      <cap-node-filter testId="network-node-filter" [nodes]="nodes()" [(value)]="node" />
-    </div>
-
-    <cap-data-table
-      caption="Networks"
-      [columns]="shownColumns()"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      [pageSize]="25"
-      emptyMessage="No networks."
-    >
-      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
-        <a
-          class="name"
-          [routerLink]="['..', 'networks', row.Id]"
-          [attr.data-testid]="'network-link-' + row.Name"
-        >
-          {{ row.Name }}
-        </a>
-        @if (system(row)) {
-          <span class="badge" [attr.data-testid]="'network-system-' + row.Name">System</span>
-        }
-      </ng-template>
-      <ng-template capCell="subnet" [capCellOf]="filtered()" let-row>
-        <span class="mono">{{ ipam(row).subnet || '—' }}</span>
-      </ng-template>
-      <ng-template capCell="gateway" [capCellOf]="filtered()" let-row>
-        <span class="mono">{{ ipam(row).gateway || '—' }}</span>
-      </ng-template>
-      <ng-template capCell="flags" [capCellOf]="filtered()" let-row>
-        @if (row.Internal) {
-          <span class="badge">Internal</span>
-        }
-        @if (row.Attachable) {
-          <span class="badge">Attachable</span>
-        }
-      </ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-        @if (!system(row) && manage(row)) {
-          <button
-            type="button"
-            class="btn-link danger"
-            [attr.data-testid]="'network-remove-' + row.Name"
-            (click)="remove(row)"
+      <cap-data-table
+        caption="Networks"
+        [columns]="shownColumns()"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        [pageSize]="25"
+        emptyMessage="No networks."
+      >
+        <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+          <a
+            class="name"
+            [routerLink]="['..', 'networks', row.Id]"
+            [attr.data-testid]="'network-link-' + row.Name"
           >
-            Remove
-          </button>
-        }
-      </ng-template>
-    </cap-data-table>
-
-    @if (creating()) {
-      <cap-dialog title="Add a network" testId="network-dialog" (closed)="creating.set(false)">
-        <form id="network-form" novalidate (submit)="create($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
+            {{ row.Name }}
+          </a>
+          @if (system(row)) {
+            <span class="badge" [attr.data-testid]="'network-system-' + row.Name">System</span>
           }
-          <cap-form-field label="Name" [required]="true" [error]="shown().name">
-            <input
-              capControl
-              class="input mono"
-              name="name"
-              autocomplete="off"
-              data-testid="network-name"
-              [value]="name()"
-              (input)="name.set($any($event.target).value)"
-            />
-          </cap-form-field>
-          <cap-form-field label="Driver">
-            <select
-              capControl
-              class="input"
-              name="driver"
-              data-testid="network-driver"
-              (change)="driver.set($any($event.target).value)"
+        </ng-template>
+        <ng-template capCell="subnet" [capCellOf]="filtered()" let-row>
+          <span class="mono">{{ ipam(row).subnet || '—' }}</span>
+        </ng-template>
+        <ng-template capCell="gateway" [capCellOf]="filtered()" let-row>
+          <span class="mono">{{ ipam(row).gateway || '—' }}</span>
+        </ng-template>
+        <ng-template capCell="flags" [capCellOf]="filtered()" let-row>
+          @if (row.Internal) {
+            <span class="badge">Internal</span>
+          }
+          @if (row.Attachable) {
+            <span class="badge">Attachable</span>
+          }
+        </ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+          @if (!system(row) && manage(row)) {
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'network-remove-' + row.Name"
+              (click)="remove(row)"
             >
-              @for (d of drivers; track d) {
-                <option [value]="d" [selected]="driver() === d">{{ d }}</option>
-              }
-            </select>
-          </cap-form-field>
-          <fieldset class="ipam">
-            <legend>Addresses (IPAM)</legend>
-            <cap-form-field
-              label="Subnet"
-              hint="CIDR, e.g. 172.28.0.0/16; empty: the engine picks one."
-              [error]="shown().subnet"
-            >
+              Remove
+            </button>
+          }
+        </ng-template>
+      </cap-data-table>
+
+      @if (creating()) {
+        <cap-dialog title="Add a network" testId="network-dialog" (closed)="creating.set(false)">
+          <form id="network-form" novalidate (submit)="create($event)">
+            @if (formError(); as message) {
+              <cap-alert kind="error">{{ message }}</cap-alert>
+            }
+            <cap-form-field label="Name" [required]="true" [error]="shown().name">
               <input
                 capControl
                 class="input mono"
-                name="subnet"
+                name="name"
                 autocomplete="off"
-                data-testid="network-subnet"
-                [value]="subnet()"
-                (input)="subnet.set($any($event.target).value)"
+                data-testid="network-name"
+                [value]="name()"
+                (input)="name.set($any($event.target).value)"
               />
             </cap-form-field>
-            <div class="grid-2">
-              <cap-form-field label="Gateway" [error]="shown().gateway">
+            <cap-form-field label="Driver">
+              <select
+                capControl
+                class="input"
+                name="driver"
+                data-testid="network-driver"
+                (change)="driver.set($any($event.target).value)"
+              >
+                @for (d of drivers; track d) {
+                  <option [value]="d" [selected]="driver() === d">{{ d }}</option>
+                }
+              </select>
+            </cap-form-field>
+            <fieldset class="ipam">
+              <legend>Addresses (IPAM)</legend>
+              <cap-form-field
+                label="Subnet"
+                hint="CIDR, e.g. 172.28.0.0/16; empty: the engine picks one."
+                [error]="shown().subnet"
+              >
                 <input
                   capControl
                   class="input mono"
-                  name="gateway"
+                  name="subnet"
                   autocomplete="off"
-                  data-testid="network-gateway"
-                  [value]="gateway()"
-                  (input)="gateway.set($any($event.target).value)"
+                  data-testid="network-subnet"
+                  [value]="subnet()"
+                  (input)="subnet.set($any($event.target).value)"
                 />
               </cap-form-field>
-              <cap-form-field label="IP range" [error]="shown().ipRange">
-                <input
-                  capControl
-                  class="input mono"
-                  name="ipRange"
-                  autocomplete="off"
-                  data-testid="network-ip-range"
-                  [value]="ipRange()"
-                  (input)="ipRange.set($any($event.target).value)"
-                />
-              </cap-form-field>
-            </div>
-          </fieldset>
-          <label class="check">
-            <input
-              type="checkbox"
-              data-testid="network-internal"
-              [checked]="internal()"
-              (change)="internal.set($any($event.target).checked)"
+              <div class="grid-2">
+                <cap-form-field label="Gateway" [error]="shown().gateway">
+                  <input
+                    capControl
+                    class="input mono"
+                    name="gateway"
+                    autocomplete="off"
+                    data-testid="network-gateway"
+                    [value]="gateway()"
+                    (input)="gateway.set($any($event.target).value)"
+                  />
+                </cap-form-field>
+                <cap-form-field label="IP range" [error]="shown().ipRange">
+                  <input
+                    capControl
+                    class="input mono"
+                    name="ipRange"
+                    autocomplete="off"
+                    data-testid="network-ip-range"
+                    [value]="ipRange()"
+                    (input)="ipRange.set($any($event.target).value)"
+                  />
+                </cap-form-field>
+              </div>
+            </fieldset>
+            <label class="check">
+              <input
+                type="checkbox"
+                data-testid="network-internal"
+                [checked]="internal()"
+                (change)="internal.set($any($event.target).checked)"
+              />
+              Internal (no outside access)
+            </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                data-testid="network-attachable"
+                [checked]="attachable()"
+                (change)="attachable.set($any($event.target).checked)"
+              />
+              Attachable (containers can join it manually)
+            </label>
+            <cap-key-value-editor
+              legend="Labels"
+              testId="network-label"
+              addLabel="Add label"
+              [(pairs)]="labels"
             />
-            Internal (no outside access)
-          </label>
-          <label class="check">
-            <input
-              type="checkbox"
-              data-testid="network-attachable"
-              [checked]="attachable()"
-              (change)="attachable.set($any($event.target).checked)"
+            <cap-ownership-choice
+              testId="network-ownership"
+              [error]="ownershipShown()"
+              [(value)]="ownership"
             />
-            Attachable (containers can join it manually)
-          </label>
-          <cap-key-value-editor
-            legend="Labels"
-            testId="network-label"
-            addLabel="Add label"
-            [(pairs)]="labels"
+          </form>
+          <cap-form-dialog-actions
+            dialog-actions
+            formId="network-form"
+            testId="network-save"
+            label="Create"
+            busyLabel="Creating…"
+            [busy]="busy()"
+            (cancelled)="creating.set(false)"
           />
-          <cap-ownership-choice testId="network-ownership" [error]="ownershipShown()" [(value)]="ownership" />
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="network-form"
-          testId="network-save"
-          label="Create"
-          busyLabel="Creating…"
-          [busy]="busy()"
-          (cancelled)="creating.set(false)"
-        />
-      </cap-dialog>
-    }
+        </cap-dialog>
+      }
+    </cap-list-page>
   `,
   styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 28rem;
-    }
     .name {
       margin-right: 0.4rem;
       overflow-wrap: anywhere;
@@ -308,7 +306,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
 })
 export class NetworksPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly networksApi = inject(NetworksApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
@@ -389,7 +387,7 @@ export class NetworksPage {
   async load(): Promise<void> {
     this.loading.set(true);
     try {
-      const result = await this.docker.getWithSource<DockerNetwork[]>(this.ctx.envId(), '/networks');
+      const result = await this.networksApi.list(this.ctx.envId());
       this.ctx.noteSource(result.snapshotTime);
       this.unreachable.set(result.unreachableNodes);
       this.networks.set(result.body);
@@ -429,11 +427,7 @@ export class NetworksPage {
     this.formError.set(null);
     try {
       const body = networkCreateBody(this.form());
-      const created = await this.docker.post<{ Id: string } & PortainerDecoration>(
-        this.ctx.envId(),
-        '/networks/create',
-        body,
-      );
+      const created = await this.networksApi.create(this.ctx.envId(), body);
       this.toasts.success(`Network ${body.Name} created`);
       this.creating.set(false);
       await this.setOwnership(created, body.Name);
@@ -459,7 +453,7 @@ export class NetworksPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/networks/${encodeURIComponent(network.Id)}`);
+      await this.networksApi.remove(this.ctx.envId(), network.Id);
       this.toasts.success(`Network ${network.Name} removed`);
       await this.load();
     } catch (error) {

@@ -11,8 +11,8 @@ import {
 } from '@angular/core';
 import { Router } from '@angular/router';
 import {
-  DockerApi,
-  type DockerQuery,
+  AgentBrowseApi,
+  type BrowseTarget,
   errorMessage,
   formatBytes,
   formatTime,
@@ -304,7 +304,7 @@ export class FileBrowser {
   readonly canWrite = input(false);
 
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly browse = inject(AgentBrowseApi);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
@@ -351,22 +351,21 @@ export class FileBrowser {
     return childPath(this.path(), name);
   }
 
-  private query(extra: DockerQuery = {}): DockerQuery {
+  private query(): BrowseTarget {
     const volume = this.volume();
     return {
       ...(volume ? { volumeID: volume } : {}),
       ...(this.node() ? { nodeName: this.node() } : {}),
-      ...extra,
     };
   }
 
   async load(): Promise<void> {
     this.loading.set(true);
     try {
-      const list = await this.docker.get<BrowseEntry[] | null>(
+      const list = await this.browse.list<BrowseEntry>(
         this.ctx.envId(),
-        '/v2/browse/ls',
-        this.query({ path: this.onAgent(this.path()) }),
+        this.query(),
+        this.onAgent(this.path()),
       );
       this.entries.set(sortEntries(list ?? []));
       this.error.set(null);
@@ -388,9 +387,11 @@ export class FileBrowser {
 
   protected async download(entry: BrowseEntry): Promise<void> {
     try {
-      const response = await this.docker.stream(this.ctx.envId(), 'GET', '/v2/browse/get', {
-        query: this.query({ path: this.onAgent(this.child(entry.Name)) }),
-      });
+      const response = await this.browse.get(
+        this.ctx.envId(),
+        this.query(),
+        this.onAgent(this.child(entry.Name)),
+      );
       const blob = await response.blob();
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
@@ -416,9 +417,7 @@ export class FileBrowser {
       const form = new FormData();
       form.append('Path', this.onAgent(this.path()));
       form.append('file', file, file.name);
-      const answer = await this.docker.upload(this.ctx.envId(), 'POST', '/v2/browse/put', {
-        query: this.query(),
-        body: form,
+      const answer = await this.browse.put(this.ctx.envId(), this.query(), form, {
         signal: stop.signal,
         onProgress: (p) =>
           this.uploading.set({
@@ -463,14 +462,12 @@ export class FileBrowser {
     }
     this.busy.set(true);
     try {
-      await this.docker.stream(this.ctx.envId(), 'PUT', '/v2/browse/rename', {
-        query: this.query(),
-        body: JSON.stringify({
-          CurrentFilePath: this.onAgent(this.child(entry.Name)),
-          NewFilePath: this.onAgent(this.child(to)),
-        }),
-        headers: { 'Content-Type': 'application/json' },
-      });
+      await this.browse.rename(
+        this.ctx.envId(),
+        this.query(),
+        this.onAgent(this.child(entry.Name)),
+        this.onAgent(this.child(to)),
+      );
       this.toasts.success(`${entry.Name} renamed to ${to}`);
       this.renaming.set(null);
       await this.load();
@@ -492,9 +489,7 @@ export class FileBrowser {
     });
     if (!ok) return;
     try {
-      await this.docker.stream(this.ctx.envId(), 'DELETE', '/v2/browse/delete', {
-        query: this.query({ path: this.onAgent(this.child(entry.Name)) }),
-      });
+      await this.browse.delete(this.ctx.envId(), this.query(), this.onAgent(this.child(entry.Name)));
       this.toasts.success(`${entry.Name} deleted`);
       await this.load();
     } catch (error) {

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
-import { Permission } from '@capstan/contracts-api';
+import { EnvironmentType, Permission } from '@capstan/contracts-api';
 import {
   API_FETCH,
   type DockerEnvironment,
@@ -55,7 +55,7 @@ function agentEnv(volumeBrowse?: 'none' | 'read' | 'write'): DockerEnvironment {
   return {
     Id: 3,
     Name: 'swarm',
-    Type: 2,
+    Type: EnvironmentType.Agent,
     Status: 1,
     Snapshots: [],
     CapstanAccess: {

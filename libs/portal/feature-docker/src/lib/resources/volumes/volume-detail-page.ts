@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import {
-  DockerApi,
-  type DockerContainerSummary,
+  ContainersApi,
+  VolumesApi,
   type DockerVolume,
   errorMessage,
   formatBytes,
@@ -130,7 +130,8 @@ interface Mounter {
 })
 export class VolumeDetailPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly volumes = inject(VolumesApi);
+  private readonly containers = inject(ContainersApi);
   private readonly confirm = inject(ConfirmService);
   private readonly toasts = inject(ToastService);
   private readonly router = inject(Router);
@@ -161,8 +162,8 @@ export class VolumeDetailPage {
     this.loading.set(true);
     try {
       const [volume, containers] = await Promise.all([
-        this.docker.get<DockerVolume>(envId, `/volumes/${encodeURIComponent(this.name())}`),
-        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+        this.volumes.inspect(envId, this.name()),
+        this.containers.all(envId),
       ]);
       this.volume.set(volume);
       this.mounters.set(
@@ -193,7 +194,7 @@ export class VolumeDetailPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/volumes/${encodeURIComponent(volume.Name)}`);
+      await this.volumes.remove(this.ctx.envId(), volume.Name);
       this.toasts.success(`Volume ${volume.Name} removed`);
       await this.router.navigate(['../../volumes'], { relativeTo: this.route });
     } catch (error) {

@@ -2,11 +2,10 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
-  DockerApi,
+  ContainersApi,
+  VolumesApi,
   DockerEnvironmentApi,
   SessionStore,
-  type DockerContainerSummary,
-  type DockerVolume,
   type KeyValue,
   type PortainerDecoration,
   type VolumeRow,
@@ -27,8 +26,7 @@ import {
   FormControlDirective,
   FormDialogActions,
   FormField,
-  PageHeader,
-  SearchShortcut,
+  ListPage,
   ToastService,
   type TableColumn,
 } from '@capstan/portal-ui';
@@ -58,6 +56,7 @@ import { reloadOnEnvironment } from '../shared/reload';
 @Component({
   selector: 'cap-volumes-page',
   imports: [
+    ListPage,
     NodeFilter,
     UnreachableNodes,
     Alert,
@@ -69,171 +68,168 @@ import { reloadOnEnvironment } from '../shared/reload';
     FormDialogActions,
     KeyValueEditor,
     OwnershipChoice,
-    PageHeader,
     RouterLink,
-    SearchShortcut,
   ],
   template: `
-    <cap-page-header title="Volumes" subtitle="Named and anonymous volumes, and who mounts them.">
+    <cap-list-page
+      title="Volumes"
+      subtitle="Named and anonymous volumes, and who mounts them."
+      [error]="loadError()"
+      searchLabel="Search volumes"
+      searchPlaceholder="Search by name, driver or container (press /)"
+      searchTestId="volume-search"
+      [(query)]="query"
+      refreshTestId="volume-refresh"
+      (refresh)="load()"
+    >
       @if (ctx.canAct(P.ResourcesCreate)) {
-        <button type="button" class="btn btn-primary" data-testid="volume-create" (click)="openCreate()">
+        <button
+          listActions
+          type="button"
+          class="btn btn-primary"
+          data-testid="volume-create"
+          (click)="openCreate()"
+        >
           + Add volume
         </button>
       }
       @if (ctx.canAct(P.ResourcesManageAll)) {
-        <button type="button" class="btn" data-testid="volume-prune" (click)="prune()">Prune unused</button>
+        <button listActions type="button" class="btn" data-testid="volume-prune" (click)="prune()">
+          Prune unused
+        </button>
       }
-      <button type="button" class="btn btn-ghost" data-testid="volume-refresh" (click)="load()">
-        ↻ Refresh
-      </button>
-    </cap-page-header>
-    <cap-unreachable-nodes what="volumes" testId="volume-unreachable" [nodes]="unreachable()" />
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-    @for (w of warnings(); track $index) {
-      <cap-alert kind="warning">{{ w }}</cap-alert>
-    }
-
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search volumes</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search by name, driver or container (press /)"
-          capSearchShortcut
-          data-testid="volume-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-      <cap-node-filter testId="volume-node-filter" [nodes]="nodes()" [(value)]="node" />
-    </div>
-
-    <cap-data-table
-      caption="Volumes"
-      [columns]="shownColumns()"
-      [rows]="filtered()"
-      [loading]="loading()"
-      [rowTestId]="rowTestId"
-      [pageSize]="25"
-      emptyMessage="No volumes."
-    >
-      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
-        <a
-          class="mono name"
-          [routerLink]="['..', 'volumes', row.Name]"
-          [attr.data-testid]="'volume-link-' + row.Name"
-        >
-          {{ row.Name }}
-        </a>
-      </ng-template>
-      <ng-template capCell="Mountpoint" [capCellOf]="filtered()" let-row>
-        <span class="mono small">{{ row.Mountpoint }}</span>
-      </ng-template>
-      <ng-template capCell="CreatedAt" [capCellOf]="filtered()" let-row>{{
-        time(row.CreatedAt)
-      }}</ng-template>
-      <ng-template capCell="usedBy" [capCellOf]="filtered()" let-row>
-        @for (c of row.usedBy; track $index) {
-          <span class="badge">{{ c }}</span>
-        } @empty {
-          <span class="badge" [attr.data-testid]="'volume-unused-' + row.Name">Unused</span>
+      <div listNotices>
+        <cap-unreachable-nodes what="volumes" testId="volume-unreachable" [nodes]="unreachable()" />
+        @for (w of warnings(); track $index) {
+          <cap-alert kind="warning">{{ w }}</cap-alert>
         }
-      </ng-template>
-      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-        @if (browsable()) {
+      </div>
+      <cap-node-filter listFilters testId="volume-node-filter" [nodes]="nodes()" [(value)]="node" />
+
+      <cap-data-table
+        caption="Volumes"
+        [columns]="shownColumns()"
+        [rows]="filtered()"
+        [loading]="loading()"
+        [rowTestId]="rowTestId"
+        [pageSize]="25"
+        emptyMessage="No volumes."
+      >
+        <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
           <a
-            class="btn-link"
-            [routerLink]="['..', 'volumes', row.Name, 'browse']"
-            [queryParams]="browseQuery(row)"
-            [attr.data-testid]="'volume-browse-' + row.Name"
-            [attr.aria-label]="'Browse the files of ' + row.Name"
+            class="mono name"
+            [routerLink]="['..', 'volumes', row.Name]"
+            [attr.data-testid]="'volume-link-' + row.Name"
           >
-            Browse
+            {{ row.Name }}
           </a>
-        }
-        @if (manage(row)) {
-          <button
-            type="button"
-            class="btn-link danger"
-            [attr.data-testid]="'volume-remove-' + row.Name"
-            (click)="remove(row)"
-          >
-            Remove
-          </button>
-        }
-      </ng-template>
-    </cap-data-table>
-
-    @if (creating()) {
-      <cap-dialog title="Add a volume" testId="volume-dialog" (closed)="creating.set(false)">
-        <form id="volume-form" novalidate (submit)="create($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
+        </ng-template>
+        <ng-template capCell="Mountpoint" [capCellOf]="filtered()" let-row>
+          <span class="mono small">{{ row.Mountpoint }}</span>
+        </ng-template>
+        <ng-template capCell="CreatedAt" [capCellOf]="filtered()" let-row>{{
+          time(row.CreatedAt)
+        }}</ng-template>
+        <ng-template capCell="usedBy" [capCellOf]="filtered()" let-row>
+          @for (c of row.usedBy; track $index) {
+            <span class="badge">{{ c }}</span>
+          } @empty {
+            <span class="badge" [attr.data-testid]="'volume-unused-' + row.Name">Unused</span>
           }
-          <cap-form-field label="Name" hint="Leave empty to let the engine name it." [error]="shown().name">
-            <input
-              capControl
-              class="input mono"
-              name="name"
-              autocomplete="off"
-              data-testid="volume-name"
-              [value]="name()"
-              (input)="name.set($any($event.target).value)"
+        </ng-template>
+        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+          @if (browsable()) {
+            <a
+              class="btn-link"
+              [routerLink]="['..', 'volumes', row.Name, 'browse']"
+              [queryParams]="browseQuery(row)"
+              [attr.data-testid]="'volume-browse-' + row.Name"
+              [attr.aria-label]="'Browse the files of ' + row.Name"
+            >
+              Browse
+            </a>
+          }
+          @if (manage(row)) {
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'volume-remove-' + row.Name"
+              (click)="remove(row)"
+            >
+              Remove
+            </button>
+          }
+        </ng-template>
+      </cap-data-table>
+
+      @if (creating()) {
+        <cap-dialog title="Add a volume" testId="volume-dialog" (closed)="creating.set(false)">
+          <form id="volume-form" novalidate (submit)="create($event)">
+            @if (formError(); as message) {
+              <cap-alert kind="error">{{ message }}</cap-alert>
+            }
+            <cap-form-field label="Name" hint="Leave empty to let the engine name it." [error]="shown().name">
+              <input
+                capControl
+                class="input mono"
+                name="name"
+                autocomplete="off"
+                data-testid="volume-name"
+                [value]="name()"
+                (input)="name.set($any($event.target).value)"
+              />
+            </cap-form-field>
+            <cap-form-field label="Driver" hint="local unless a volume plugin is installed.">
+              <input
+                capControl
+                class="input mono"
+                name="driver"
+                autocomplete="off"
+                list="volume-drivers"
+                data-testid="volume-driver"
+                [value]="driver()"
+                (input)="driver.set($any($event.target).value)"
+              />
+              <datalist id="volume-drivers">
+                @for (d of drivers(); track d) {
+                  <option [value]="d"></option>
+                }
+              </datalist>
+            </cap-form-field>
+            <cap-key-value-editor
+              legend="Driver options"
+              testId="volume-opt"
+              keyLabel="option (e.g. type)"
+              addLabel="Add option"
+              [error]="shown().driverOpts"
+              [(pairs)]="driverOpts"
             />
-          </cap-form-field>
-          <cap-form-field label="Driver" hint="local unless a volume plugin is installed.">
-            <input
-              capControl
-              class="input mono"
-              name="driver"
-              autocomplete="off"
-              list="volume-drivers"
-              data-testid="volume-driver"
-              [value]="driver()"
-              (input)="driver.set($any($event.target).value)"
+            <cap-key-value-editor
+              legend="Labels"
+              testId="volume-label"
+              addLabel="Add label"
+              [(pairs)]="labels"
             />
-            <datalist id="volume-drivers">
-              @for (d of drivers(); track d) {
-                <option [value]="d"></option>
-              }
-            </datalist>
-          </cap-form-field>
-          <cap-key-value-editor
-            legend="Driver options"
-            testId="volume-opt"
-            keyLabel="option (e.g. type)"
-            addLabel="Add option"
-            [error]="shown().driverOpts"
-            [(pairs)]="driverOpts"
+            <cap-ownership-choice
+              testId="volume-ownership"
+              [error]="ownershipShown()"
+              [(value)]="ownership"
+            />
+          </form>
+          <cap-form-dialog-actions
+            dialog-actions
+            formId="volume-form"
+            testId="volume-save"
+            label="Create"
+            busyLabel="Creating…"
+            [busy]="busy()"
+            (cancelled)="creating.set(false)"
           />
-          <cap-key-value-editor
-            legend="Labels"
-            testId="volume-label"
-            addLabel="Add label"
-            [(pairs)]="labels"
-          />
-          <cap-ownership-choice testId="volume-ownership" [error]="ownershipShown()" [(value)]="ownership" />
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="volume-form"
-          testId="volume-save"
-          label="Create"
-          busyLabel="Creating…"
-          [busy]="busy()"
-          (cancelled)="creating.set(false)"
-        />
-      </cap-dialog>
-    }
+        </cap-dialog>
+      }
+    </cap-list-page>
   `,
   styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 28rem;
-    }
     .name,
     .small {
       overflow-wrap: anywhere;
@@ -246,7 +242,8 @@ import { reloadOnEnvironment } from '../shared/reload';
 })
 export class VolumesPage {
   protected readonly ctx = inject(EnvironmentContext);
-  private readonly docker = inject(DockerApi);
+  private readonly volumesApi = inject(VolumesApi);
+  private readonly containersApi = inject(ContainersApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
@@ -327,11 +324,8 @@ export class VolumesPage {
     this.loading.set(true);
     try {
       const [volumes, containers] = await Promise.all([
-        this.docker.getWithSource<{ Volumes: DockerVolume[] | null; Warnings?: string[] | null }>(
-          envId,
-          '/volumes',
-        ),
-        this.docker.get<DockerContainerSummary[]>(envId, '/containers/json', { all: 1 }),
+        this.volumesApi.list(envId),
+        this.containersApi.all(envId),
       ]);
       this.ctx.noteSource(volumes.snapshotTime);
       this.unreachable.set(volumes.unreachableNodes);
@@ -377,11 +371,7 @@ export class VolumesPage {
     this.busy.set(true);
     this.formError.set(null);
     try {
-      const created = await this.docker.post<DockerVolume>(
-        this.ctx.envId(),
-        '/volumes/create',
-        volumeCreateBody(this.form()),
-      );
+      const created = await this.volumesApi.create(this.ctx.envId(), volumeCreateBody(this.form()));
       this.toasts.success(`Volume ${created.Name} created`);
       this.creating.set(false);
       await this.setOwnership(created, created.Name);
@@ -409,7 +399,7 @@ export class VolumesPage {
     });
     if (!ok) return;
     try {
-      await this.docker.delete(this.ctx.envId(), `/volumes/${encodeURIComponent(volume.Name)}`);
+      await this.volumesApi.remove(this.ctx.envId(), volume.Name);
       this.toasts.success(`Volume ${volume.Name} removed`);
       await this.load();
     } catch (error) {
@@ -426,10 +416,7 @@ export class VolumesPage {
     });
     if (!ok) return;
     try {
-      const result = await this.docker.post<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>(
-        this.ctx.envId(),
-        '/volumes/prune',
-      );
+      const result = await this.volumesApi.prune(this.ctx.envId());
       const n = result.VolumesDeleted?.length ?? 0;
       this.toasts.success(
         `Pruned ${n} volume${n === 1 ? '' : 's'}, ${formatBytes(result.SpaceReclaimed)} reclaimed`,

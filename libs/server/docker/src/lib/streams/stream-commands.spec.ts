@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '@capstan/server-core';
-import { eventsPath, logsPath, parseEventsQuery, parseLogsQuery, parseStatsQuery } from './stream-query';
+import { EventsCommand, eventsPath, LogsCommand, logsPath, StatsCommand } from './stream-commands';
 
 const params = (q: Record<string, string>) => new URLSearchParams(q);
 
@@ -17,7 +17,7 @@ function details(parse: () => unknown): string {
 
 describe('logs query', () => {
   it('reads every parameter and builds the engine path (both streams, Docker defaults)', () => {
-    const q = parseLogsQuery(
+    const q = LogsCommand.parse(
       params({
         endpointId: '3',
         id: 'web_1',
@@ -38,14 +38,14 @@ describe('logs query', () => {
     expect(logsPath(q)).toBe(
       '/containers/web_1/logs?stdout=1&stderr=1&follow=1&tail=200&timestamps=1&since=1700000000.5',
     );
-    const defaults = parseLogsQuery(params({ endpointId: '1', id: 'abc', token: 'ignored' }));
+    const defaults = LogsCommand.parse(params({ endpointId: '1', id: 'abc', token: 'ignored' }));
     expect(defaults).toMatchObject({ follow: false, tail: 'all', timestamps: false, since: undefined });
     expect(logsPath(defaults)).toBe('/containers/abc/logs?stdout=1&stderr=1&follow=0&tail=all&timestamps=0');
   });
 
   it('reports every bad parameter at once', () => {
     const d = details(() =>
-      parseLogsQuery(
+      LogsCommand.parse(
         params({ endpointId: '0', id: '../x', follow: 'yes', tail: '-1', timestamps: 'no', since: 'today' }),
       ),
     );
@@ -55,33 +55,35 @@ describe('logs query', () => {
 
   it('refuses ids that could change the engine path', () => {
     for (const id of ['a/b', 'a?b', '', '.hidden', 'x'.repeat(129)])
-      expect(details(() => parseLogsQuery(params({ endpointId: '1', id })))).toContain('id');
+      expect(details(() => LogsCommand.parse(params({ endpointId: '1', id })))).toContain('id');
   });
 });
 
 describe('stats query', () => {
   it('needs an environment and a container', () => {
-    expect(parseStatsQuery(params({ endpointId: '2', id: 'c1' }))).toEqual({ endpointId: 2, id: 'c1' });
-    expect(details(() => parseStatsQuery(params({ id: 'c1' })))).toContain('endpointId');
-    expect(details(() => parseStatsQuery(params({ endpointId: '1.5', id: 'c1' })))).toContain('endpointId');
+    expect(StatsCommand.parse(params({ endpointId: '2', id: 'c1' }))).toEqual({ endpointId: 2, id: 'c1' });
+    expect(details(() => StatsCommand.parse(params({ id: 'c1' })))).toContain('endpointId');
+    expect(details(() => StatsCommand.parse(params({ endpointId: '1.5', id: 'c1' })))).toContain(
+      'endpointId',
+    );
   });
 });
 
 describe('events query', () => {
   it('turns types into an engine filter and passes since', () => {
-    const q = parseEventsQuery(
+    const q = EventsCommand.parse(
       params({ endpointId: '1', type: 'container,image,container', since: '1700000000' }),
     );
     expect(q.types).toEqual(['container', 'image']);
     expect(eventsPath(q)).toBe(
       `/events?filters=${encodeURIComponent('{"type":["container","image"]}')}&since=1700000000`,
     );
-    expect(eventsPath(parseEventsQuery(params({ endpointId: '1' })))).toBe('/events');
+    expect(eventsPath(EventsCommand.parse(params({ endpointId: '1' })))).toBe('/events');
   });
 
   it('refuses unknown types', () => {
-    expect(details(() => parseEventsQuery(params({ endpointId: '1', type: 'container,bogus' })))).toContain(
-      'bogus',
-    );
+    expect(
+      details(() => EventsCommand.parse(params({ endpointId: '1', type: 'container,bogus' }))),
+    ).toContain('bogus');
   });
 });

@@ -1,16 +1,41 @@
-import { ENVIRONMENT_ROLES } from '@capstan/contracts-api';
+import { ENVIRONMENT_ROLES, type EnvironmentRoleId } from '@capstan/contracts-api';
 import { BadRequestError } from '@capstan/server-core';
 import type { AccessPolicyEntity } from './entities/access-policy.entity';
 
+/** Portainer's wire shape of access policies: `{ "<user or team id>": { "RoleId": n } }`. */
 export type PolicyMap = Record<string, { RoleId: number }>;
+
+/** One policy row as plain data: a role for one user or team on one environment or group. */
+export type PolicyRow = Omit<AccessPolicyEntity, 'id'>;
+
+/** Where policies hang: one environment or one group. */
+export type PolicyTarget = { environmentId: number } | { groupId: number };
+
+/** Portainer's precedence over the policies that reach one user on one environment. */
+export function effectiveRole(
+  rows: Pick<PolicyRow, 'environmentId' | 'groupId' | 'userId' | 'teamId' | 'roleId'>[],
+): EnvironmentRoleId | undefined {
+  const levels = [
+    rows.filter((r) => r.userId !== null && r.environmentId !== null),
+    rows.filter((r) => r.userId !== null && r.groupId !== null),
+    rows.filter((r) => r.teamId !== null && r.environmentId !== null),
+    rows.filter((r) => r.teamId !== null && r.groupId !== null),
+  ];
+  const priority = (id: EnvironmentRoleId) => ENVIRONMENT_ROLES.find((r) => r.id === id)?.priority ?? 0;
+  for (const level of levels) {
+    if (level.length === 0) continue;
+    return level.map((r) => r.roleId).reduce((a, b) => (priority(b) > priority(a) ? b : a));
+  }
+  return undefined;
+}
 
 /** Validates Portainer's `{ "<id>": { "RoleId": n } }` maps into rows for one environment or group. */
 export function policyRows(
   target: { environmentId: number | null; groupId: number | null },
   users: PolicyMap | undefined,
   teams: PolicyMap | undefined,
-): Omit<AccessPolicyEntity, 'id'>[] {
-  const rows: Omit<AccessPolicyEntity, 'id'>[] = [];
+): PolicyRow[] {
+  const rows: PolicyRow[] = [];
   const add = (map: PolicyMap | undefined, kind: 'user' | 'team') => {
     for (const [key, value] of Object.entries(map ?? {})) {
       const principal = Number(key);
@@ -38,7 +63,7 @@ export function policyRows(
   return rows;
 }
 
-export function policyMaps(rows: AccessPolicyEntity[]): { users: PolicyMap; teams: PolicyMap } {
+export function policyMaps(rows: readonly PolicyRow[]): { users: PolicyMap; teams: PolicyMap } {
   const users: PolicyMap = {};
   const teams: PolicyMap = {};
   for (const r of rows) {
@@ -46,23 +71,4 @@ export function policyMaps(rows: AccessPolicyEntity[]): { users: PolicyMap; team
     if (r.teamId !== null) teams[String(r.teamId)] = { RoleId: r.roleId };
   }
   return { users, teams };
-}
-
-export function parseIdList(text: string | undefined, name: string): number[] | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  let values: unknown[];
-  try {
-    values = text.trim().startsWith('[') ? (JSON.parse(text) as unknown[]) : text.split(',');
-  } catch {
-    throw new BadRequestError(
-      'Invalid query parameter',
-      `${name} must be a JSON array or a comma-separated list of numbers`,
-    );
-  }
-  if (!Array.isArray(values)) throw new BadRequestError('Invalid query parameter', `${name} must be a list`);
-  const ids = values.map((v) => Number(v));
-  if (ids.some((n) => !Number.isInteger(n) || n < 0)) {
-    throw new BadRequestError('Invalid query parameter', `${name} must contain whole numbers only`);
-  }
-  return ids;
 }

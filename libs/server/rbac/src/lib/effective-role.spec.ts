@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentRoleId } from '@capstan/contracts-api';
-import { effectiveRole } from './environments.service';
+import { effectiveRole } from './access-policies';
 
 const row = (
   o: Partial<{ environmentId: number; groupId: number; userId: number; teamId: number }>,

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpServiceEngine } from './service-engine.port';
+import { EngineConnections } from './engine-connections';
 
-describe('HttpServiceEngine (a real HTTP server on a unix socket)', () => {
+describe('EngineClient.call (a real HTTP server on a unix socket)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-webhooks-'));
   const socket = join(dir, 'engine.sock');
   const seen: { method?: string; url?: string; type?: string; body: string }[] = [];
@@ -29,11 +29,17 @@ describe('HttpServiceEngine (a real HTTP server on a unix socket)', () => {
     await new Promise<void>((r) => server.listen(socket, r));
   });
   afterAll(async () => {
+    engines.onApplicationShutdown();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const engines = new EngineConnections();
+  const call = async (c: ReturnType<typeof connection>, method: string, path: string, body?: unknown) => {
+    const { status, body: parsed } = await engines.client(c).call(method, path, { body });
+    return { status, body: parsed };
+  };
   const connection = (timeoutMs = 2000) => ({
     url: `unix://${socket}`,
     tls: false,
@@ -42,8 +48,7 @@ describe('HttpServiceEngine (a real HTTP server on a unix socket)', () => {
   });
 
   it('sends JSON bodies and parses answers, whatever the status', async () => {
-    const engine = new HttpServiceEngine();
-    expect(await engine.call(connection(), 'POST', '/services/x/update?version=3', { Name: 'x' })).toEqual({
+    expect(await call(connection(), 'POST', '/services/x/update?version=3', { Name: 'x' })).toEqual({
       status: 200,
       body: { ok: true },
     });
@@ -53,19 +58,17 @@ describe('HttpServiceEngine (a real HTTP server on a unix socket)', () => {
       type: 'application/json',
       body: '{"Name":"x"}',
     });
-    expect(await engine.call(connection(), 'GET', '/missing')).toEqual({
+    expect(await call(connection(), 'GET', '/missing')).toEqual({
       status: 404,
       body: { message: 'no such service' },
     });
-    expect(await engine.call(connection(), 'GET', '/text')).toEqual({
+    expect(await call(connection(), 'GET', '/text')).toEqual({
       status: 200,
       body: { message: 'plain failure' },
     });
   });
 
   it('gives up on an engine that does not answer', async () => {
-    await expect(new HttpServiceEngine().call(connection(200), 'GET', '/slow')).rejects.toThrow(
-      /no answer within 200 ms/,
-    );
+    await expect(call(connection(200), 'GET', '/slow')).rejects.toThrow(/no answer within 200 ms/);
   });
 });

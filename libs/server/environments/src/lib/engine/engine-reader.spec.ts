@@ -1,5 +1,5 @@
 /**
- * The snapshot's lists through an agent (DockerodePort on an agent connection): signed HTTPS GETs whose
+ * The snapshot's lists through an agent (EngineDockerPort on an agent connection): signed HTTPS GETs whose
  * `X-Capstan-Agent-Unreachable` header is kept, on a real HTTPS server standing in for a Swarm agent.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_HEADERS, CLUSTER_HEADERS } from '@capstan/contracts-agent';
-import { DockerodePort, agentJson, type EngineConnection } from '../docker.port';
+import { withAgentTarget, type EngineConnection } from './engine-connection';
+import { EngineConnections } from './engine-connections';
+import { EngineDockerPort } from './engine-reader';
 
 describe('agent lists keep the unreachable nodes', () => {
   let server: Server;
@@ -76,7 +78,7 @@ describe('agent lists keep the unreachable nodes', () => {
   });
 
   it('collects the nodes named by every list, signed, sorted and without duplicates', async () => {
-    const client = new DockerodePort().connect(connection());
+    const client = new EngineDockerPort(new EngineConnections()).connect(connection());
     expect(client.unreachableNodes?.()).toEqual([]);
     const [containers, images, volumes, networks] = await Promise.all([
       client.containers(),
@@ -96,6 +98,26 @@ describe('agent lists keep the unreachable nodes', () => {
   });
 
   it("turns an agent's error answer into an error naming the path and its message", async () => {
-    await expect(agentJson(connection(), '/broken')).rejects.toThrow('/broken: no node answered');
+    await expect(new EngineConnections().client(connection()).get('/broken')).rejects.toThrow(
+      '/broken: no node answered',
+    );
+  });
+
+  it('shares /info among connections to the same engine, not across target nodes', async () => {
+    const port = new EngineDockerPort(new EngineConnections());
+    const infos = () => seen.filter((s) => s.path === '/info').length;
+    const before = infos();
+    await Promise.all([
+      port.connect({ ...connection(), environmentId: 1 }).info(),
+      port.connect({ ...connection(), environmentId: 2 }).info(),
+      port.connect({ ...connection(), environmentId: 3 }).info(),
+    ]);
+    expect(infos() - before).toBe(1);
+    await port.connect({ ...connection(), environmentId: 1 }).info();
+    expect(infos() - before).toBe(1);
+    const other = withAgentTarget({ ...connection(), environmentId: 1 }, 'node2');
+    await port.connect(other).info();
+    expect(infos() - before).toBe(2);
+    expect(seen.at(-1)?.headers[AGENT_HEADERS.target.toLowerCase()]).toBe('node2');
   });
 });

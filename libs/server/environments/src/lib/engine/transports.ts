@@ -1,0 +1,177 @@
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type RequestOptions,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { WebSocket } from 'ws';
+import { agentHeaders, type AgentRoute, type EngineConnection } from './engine-connection';
+
+/**
+ * Idle keep-alive sockets are closed after this long: under the agent's own keep-alive timeout (Node's 5 s),
+ * so a pooled socket is never reused just as the other side closes it.
+ */
+export const IDLE_SOCKET_MS = 4_000;
+
+export interface EngineRequest {
+  readonly method: string;
+  /** Path and query, as the Docker API (or the agent) expects them. */
+  readonly path: string;
+  readonly headers: OutgoingHttpHeaders;
+  /** For agents: the route of this request (signature, target node, host browsing). */
+  readonly route?: AgentRoute;
+  /** A socket of its own, outside the keep-alive pool: upgrades, whose socket leaves with the caller. */
+  readonly ownSocket?: boolean;
+}
+
+/**
+ * How bytes reach one engine. The client (engine-client.ts) speaks the Docker API over any of them; a new kind
+ * of engine (edge tunnel, Kubernetes API) adds a `TransportKind` to `TRANSPORTS` and nothing else.
+ */
+export interface EngineTransport {
+  /** The connection's URL, for error messages. */
+  readonly url: string;
+  /** One HTTP request to the engine (Host and, through an agent, signature headers set). */
+  request(req: EngineRequest, onResponse?: (res: IncomingMessage) => void): ClientRequest;
+  /** A WebSocket to the engine's side (the agent's consoles); absent where the transport has none. */
+  webSocket?(path: string, route: AgentRoute | undefined, options: WebSocketOptions): WebSocket;
+  /** Closes the pooled sockets (the connection's settings changed, its environment is gone, shutdown). */
+  close(): void;
+}
+
+export interface WebSocketOptions {
+  readonly handshakeTimeout: number;
+  readonly maxPayload: number;
+}
+
+export interface TransportKind {
+  readonly name: string;
+  accepts(connection: EngineConnection): boolean;
+  create(connection: EngineConnection): EngineTransport;
+}
+
+/**
+ * Node's HTTP client with one keep-alive pool per connection: a snapshot's six calls, the proxy's requests and
+ * the streams reuse sockets (and TLS sessions) instead of connecting and handshaking per call.
+ */
+class HttpTransport implements EngineTransport {
+  private readonly pool: HttpAgent;
+
+  constructor(
+    readonly url: string,
+    /** Where to connect and with which TLS settings: the same for pooled and own sockets. */
+    private readonly target: RequestOptions,
+    private readonly secure: boolean,
+    private readonly hostHeader: string,
+    private readonly signs: boolean,
+  ) {
+    const pooling = {
+      keepAlive: true,
+      timeout: IDLE_SOCKET_MS,
+      maxFreeSockets: 16,
+      scheduling: 'lifo' as const,
+    };
+    this.pool = secure ? new HttpsAgent(pooling) : new HttpAgent(pooling);
+  }
+
+  request(req: EngineRequest, onResponse?: (res: IncomingMessage) => void): ClientRequest {
+    const headers: OutgoingHttpHeaders = { ...req.headers, host: this.hostHeader };
+    if (this.signs && req.route) Object.assign(headers, agentHeaders(req.route));
+    const options: RequestOptions = {
+      ...this.target,
+      path: req.path,
+      method: req.method,
+      headers,
+      agent: req.ownSocket ? false : this.pool,
+    };
+    return this.secure ? httpsRequest(options, onResponse) : httpRequest(options, onResponse);
+  }
+
+  close(): void {
+    this.pool.destroy();
+  }
+}
+
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/** Docker's own socket (or Podman's). */
+export const UNIX_SOCKET: TransportKind = {
+  name: 'unix socket',
+  accepts: (c) => c.url.startsWith('unix://'),
+  create: (c) => new HttpTransport(c.url, { socketPath: new URL(c.url).pathname }, false, 'docker', false),
+};
+
+/** The Docker API over TCP, with TLS (and the client certificate) when the environment asks for it. */
+export const TCP: TransportKind = {
+  name: 'tcp',
+  accepts: (c) => !c.agent && c.url.startsWith('tcp://'),
+  create: (c) => {
+    const url = new URL(c.url);
+    const target: RequestOptions & {
+      ca?: string;
+      cert?: string;
+      key?: string;
+      rejectUnauthorized?: boolean;
+    } = {
+      host: hostOf(url),
+      port: url.port ? Number(url.port) : c.tls ? 2376 : 2375,
+      ...(c.tls ? { ca: c.ca, cert: c.cert, key: c.key, rejectUnauthorized: !c.tlsSkipVerify } : {}),
+    };
+    return new HttpTransport(c.url, target, c.tls, url.host, false);
+  },
+};
+
+/**
+ * A classic Portainer agent: HTTPS without verification (its certificate is self-signed and regenerated at every
+ * start), every request signed, with the target node when one is set; consoles over its `/websocket/*`.
+ */
+class AgentTransport extends HttpTransport {
+  constructor(
+    url: string,
+    private readonly address: { host: string; port: number },
+  ) {
+    super(
+      url,
+      { ...address, rejectUnauthorized: false } as RequestOptions,
+      true,
+      `${new URL(url).host}`,
+      true,
+    );
+  }
+
+  webSocket(path: string, route: AgentRoute | undefined, options: WebSocketOptions): WebSocket {
+    const host = this.address.host.includes(':') ? `[${this.address.host}]` : this.address.host;
+    return new WebSocket(`wss://${host}:${this.address.port}${path}`, {
+      headers: route ? agentHeaders(route) : {},
+      rejectUnauthorized: false,
+      handshakeTimeout: options.handshakeTimeout,
+      maxPayload: options.maxPayload,
+    });
+  }
+}
+
+export const AGENT: TransportKind = {
+  name: 'agent',
+  accepts: (c) => c.agent !== undefined,
+  create: (c) => {
+    const url = new URL(c.url);
+    return new AgentTransport(c.url, { host: hostOf(url), port: Number(url.port) });
+  },
+};
+
+/** Tried in order: the first that accepts the connection carries it. */
+export const TRANSPORTS: readonly TransportKind[] = [AGENT, UNIX_SOCKET, TCP];
+
+export function transportFor(
+  connection: EngineConnection,
+  kinds: readonly TransportKind[] = TRANSPORTS,
+): EngineTransport {
+  const kind = kinds.find((k) => k.accepts(connection));
+  if (!kind) throw new Error(`No transport for ${connection.url}`);
+  return kind.create(connection);
+}
