@@ -11,7 +11,7 @@ import type { CreateEnvironmentInput } from './creation/creation-strategy';
 import { PEM } from './creation/fakes.spec-support';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
-import { environmentsStore, type ScriptedStrategy } from './environments.spec-support';
+import { environmentsStore, type FakeAccess, type ScriptedStrategy } from './environments.spec-support';
 import type { EnvironmentsService } from './environments.service';
 
 const ADMIN: AuthenticatedUser = {
@@ -24,6 +24,7 @@ describe('EnvironmentsService', () => {
   let source: DataSource;
   let service: EnvironmentsService;
   let strategy: ScriptedStrategy;
+  let access: FakeAccess;
   let box: SecretBox;
   let count: (table: string) => Promise<number>;
   let addTag: (name: string) => Promise<number>;
@@ -33,7 +34,16 @@ describe('EnvironmentsService', () => {
     (await source.getRepository(EnvironmentTagEntity).findBy({ environmentId })).map((t) => t.tagId).sort();
 
   beforeEach(async () => {
-    ({ source, environments: service, strategy, box, count, addTag, create } = await environmentsStore());
+    ({
+      source,
+      environments: service,
+      strategy,
+      access,
+      box,
+      count,
+      addTag,
+      create,
+    } = await environmentsStore());
   });
 
   afterEach(async () => {
@@ -107,9 +117,6 @@ describe('EnvironmentsService', () => {
     it('changes the environment, its tags and its policies together', async () => {
       const [a, b] = [await addTag('a'), await addTag('b')];
       const env = await create({ TagIds: `[${a}]` });
-      await source.query(
-        `INSERT INTO users (username, username_key, role, created_at) VALUES ('u', 'u', 2, 0)`,
-      );
       const saved = await service.update(env.id, {
         Name: 'renamed',
         TagIds: [b],
@@ -117,12 +124,20 @@ describe('EnvironmentsService', () => {
       });
       expect(saved.name).toBe('renamed');
       expect(await tagsOf(env.id)).toEqual([b]);
-      expect(
-        await source.query(
-          'SELECT user_id AS userId, role_id AS roleId FROM access_policies WHERE environment_id = ?',
-          [env.id],
-        ),
-      ).toEqual([{ userId: 1, roleId: 3 }]);
+      expect(access.replaced).toMatchObject([
+        { target: { environmentId: env.id }, rows: [{ userId: 1, roleId: 3 }], inUnit: true },
+      ]);
+    });
+
+    it('changes neither name nor tags when the policies cannot be stored', async () => {
+      const [a, b] = [await addTag('a'), await addTag('b')];
+      const env = await create({ TagIds: `[${a}]` });
+      access.failReplace = true;
+      await expect(
+        service.update(env.id, { Name: 'renamed', TagIds: [b], UserAccessPolicies: { '1': { RoleId: 3 } } }),
+      ).rejects.toThrow('policies could not be stored');
+      expect((await service.get(env.id)).name).toBe('local');
+      expect(await tagsOf(env.id)).toEqual([a]);
     });
 
     it('changes nothing when the tags cannot be written', async () => {
@@ -141,14 +156,6 @@ describe('EnvironmentsService', () => {
       expect(await tagsOf(env.id)).toEqual([a]);
     });
 
-    it('refuses policies for unknown users before writing anything', async () => {
-      const env = await create();
-      await expect(
-        service.update(env.id, { Name: 'renamed', UserAccessPolicies: { '42': { RoleId: 1 } } }),
-      ).rejects.toMatchObject({ message: 'Invalid access policies' });
-      expect((await service.get(env.id)).name).toBe('local');
-    });
-
     it("has the environment's kind check a new URL", async () => {
       const env = await create({ URL: 'tcp://old:2375' });
       const saved = await service.update(env.id, { URL: 'new:2375' });
@@ -157,18 +164,11 @@ describe('EnvironmentsService', () => {
     });
   });
 
-  it('deletes an environment with its tags and policies', async () => {
+  it('deletes an environment with its tags', async () => {
     const env = await create({ TagIds: `[${await addTag('a')}]` });
-    await source.query(
-      `INSERT INTO users (username, username_key, role, created_at) VALUES ('u', 'u', 2, 0)`,
-    );
-    await source.query('INSERT INTO access_policies (environment_id, user_id, role_id) VALUES (?, 1, 3)', [
-      env.id,
-    ]);
     await service.delete(env.id);
     expect(await count('environments')).toBe(0);
     expect(await count('environment_tags')).toBe(0);
-    expect(await count('access_policies')).toBe(0);
     await expect(service.get(env.id)).rejects.toMatchObject({ status: 404 });
   });
 
@@ -187,7 +187,6 @@ describe('EnvironmentsService', () => {
       Type: EnvironmentType.Agent,
       TagIds: [1],
       Agent: { Version: '2.19.4' },
-      CapstanAccess: { RoleId: 1 },
     });
     expect(JSON.stringify(response)).not.toMatch(/tls(Ca|Cert|Key)/i);
   });

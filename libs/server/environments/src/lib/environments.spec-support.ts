@@ -1,13 +1,7 @@
 import { DataSource } from 'typeorm';
 import { EndpointCreationType, EnvironmentType } from '@capstan/contracts-api';
 import { BadRequestError, ClockPort, MAIN_MIGRATIONS, SecretBox, UnitOfWork } from '@capstan/server-core';
-import {
-  EnvironmentAccess,
-  type AccessService,
-  type PolicyMap,
-  type PolicyRow,
-  type PolicyTarget,
-} from '@capstan/server-rbac';
+import type { AccessService, PolicyRow, PolicyTarget } from '@capstan/server-rbac';
 import type { AgentKeysService } from './agent/agent-keys.service';
 import { CreationStrategies } from './creation/creation-strategies';
 import {
@@ -57,9 +51,52 @@ export class ScriptedStrategy extends CreationStrategy {
 }
 
 /**
+ * The rbac facade as far as environments use it: policies are checked and replaced (recorded, with whether the
+ * replacement ran inside a unit of work), and can be made to fail.
+ */
+export class FakeAccess {
+  readonly replaced: { target: PolicyTarget; rows: readonly PolicyRow[]; inUnit: boolean }[] = [];
+  failReplace = false;
+
+  constructor(private readonly inUnit: () => boolean) {}
+
+  checkPolicies(
+    target: PolicyTarget,
+    users: Record<string, { RoleId: number }> | undefined,
+  ): Promise<PolicyRow[]> {
+    return Promise.resolve(
+      Object.entries(users ?? {}).map(([id, p]) => ({
+        environmentId: 'environmentId' in target ? target.environmentId : null,
+        groupId: 'groupId' in target ? target.groupId : null,
+        userId: Number(id),
+        teamId: null,
+        roleId: p.RoleId,
+      })) as unknown as PolicyRow[],
+    );
+  }
+
+  replacePolicies(target: PolicyTarget, rows: readonly PolicyRow[]): Promise<void> {
+    if (this.failReplace) return Promise.reject(new Error('policies could not be stored'));
+    this.replaced.push({ target, rows, inUnit: this.inUnit() });
+    return Promise.resolve();
+  }
+
+  policyMaps(_kind: string, ids: readonly number[]) {
+    return Promise.resolve(new Map(ids.map((id) => [id, { users: {}, teams: {} }])));
+  }
+
+  environmentAccesses() {
+    return Promise.resolve(new Map());
+  }
+
+  reachable() {
+    return Promise.resolve({ environmentIds: [], groupIds: [] });
+  }
+}
+
+/**
  * The environments lib on a real store (SQLite in memory, the committed migrations, the real UnitOfWork), with the
- * creation strategy, rbac's access service (policies written with SQL in the same unit of work) and the engine
- * replaced.
+ * creation strategy, the rbac facade and the engine replaced.
  */
 export async function environmentsStore() {
   const source = new DataSource({
@@ -82,18 +119,19 @@ export async function environmentsStore() {
   const strategy = new ScriptedStrategy();
   const box = new SecretBox('test-secret');
   const clock: ClockPort = { now: () => 1_700_000_000_000 };
+  const access = new FakeAccess(() => uow.manager() !== source.manager);
+  const engines = { forget: () => undefined } as unknown as EngineConnections;
   const agentKeys = { headers: () => ({ signature: 'sig' }) } as unknown as AgentKeysService;
   const uow = new UnitOfWork(source);
-  const access = fakeAccess(source, uow);
   const environments = new EnvironmentsService(
     source.getRepository(EnvironmentEntity),
     source.getRepository(EnvironmentGroupEntity),
     source.getRepository(TagEntity),
     source.getRepository(EnvironmentTagEntity),
     source.getRepository(SnapshotEntity),
-    access,
+    access as unknown as AccessService,
     new FakeDockerPort(),
-    { forget: () => undefined } as unknown as EngineConnections,
+    engines,
     box,
     clock,
     agentKeys,
@@ -114,45 +152,4 @@ export async function environmentsStore() {
     create: (fields: Partial<CreateEnvironmentInput> = {}) =>
       environments.create({ Name: 'local', EndpointCreationType: '1', files: {}, ...fields }),
   };
-}
-
-/** rbac's access service as far as environments use it: policies checked against the users table, written with SQL. */
-export function fakeAccess(source: DataSource, uow: UnitOfWork): AccessService {
-  return {
-    async checkPolicies(target: PolicyTarget, users: PolicyMap | undefined): Promise<PolicyRow[]> {
-      const ids = Object.keys(users ?? {}).map(Number);
-      const found =
-        ids.length === 0
-          ? []
-          : await source.query<{ id: number }[]>(
-              `SELECT id FROM users WHERE id IN (${ids.map(() => '?').join(',')})`,
-              ids,
-            );
-      if (found.length !== ids.length)
-        throw new BadRequestError('Invalid access policies', 'Unknown user id');
-      return ids.map((userId) => ({
-        environmentId: 'environmentId' in target ? target.environmentId : null,
-        groupId: 'groupId' in target ? target.groupId : null,
-        userId,
-        teamId: null,
-        roleId: (users ?? {})[String(userId)].RoleId,
-      }));
-    },
-    replacePolicies: (target: PolicyTarget, rows: readonly PolicyRow[]) =>
-      uow.run(async (tx) => {
-        const [column, id] =
-          'environmentId' in target ? ['environment_id', target.environmentId] : ['group_id', target.groupId];
-        await tx.query(`DELETE FROM access_policies WHERE ${column} = ?`, [id]);
-        for (const r of rows)
-          await tx.query(
-            'INSERT INTO access_policies (environment_id, group_id, user_id, team_id, role_id) VALUES (?, ?, ?, ?, ?)',
-            [r.environmentId, r.groupId, r.userId, r.teamId, r.roleId],
-          );
-      }),
-    policyMaps: (_kind: string, ids: readonly number[]) =>
-      Promise.resolve(new Map(ids.map((id) => [id, { users: {}, teams: {} }]))),
-    environmentAccesses: (_principal: unknown, envs: readonly { id: number }[]) =>
-      Promise.resolve(new Map(envs.map((e) => [e.id, EnvironmentAccess.forRole(undefined)]))),
-    reachable: () => Promise.resolve({ environmentIds: [], groupIds: [] }),
-  } as unknown as AccessService;
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
+import type { AccessService } from '@capstan/server-rbac';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
@@ -35,7 +36,7 @@ describe('GroupsTagsService: a group, its tags, environments and policies change
       source.getRepository(EnvironmentTagEntity),
       source.getRepository(EnvironmentEntity),
       store.environments,
-      store.access,
+      store.access as unknown as AccessService,
       store.uow,
     );
   });
@@ -72,6 +73,17 @@ describe('GroupsTagsService: a group, its tags, environments and policies change
     );
     expect((await groups.getGroup(group.id)).name).toBe('edge');
     expect(await groupTags(group.id)).toEqual([a]);
+  });
+
+  it('replaces the policies inside the unit, and keeps the group as it was when they cannot be stored', async () => {
+    const group = await groups.createGroup({ Name: 'edge' });
+    await groups.updateGroup(group.id, { UserAccessPolicies: { '1': { RoleId: 3 } } });
+    expect(store.access.replaced).toMatchObject([{ target: { groupId: group.id }, inUnit: true }]);
+    store.access.failReplace = true;
+    await expect(
+      groups.updateGroup(group.id, { Name: 'renamed', UserAccessPolicies: { '1': { RoleId: 2 } } }),
+    ).rejects.toThrow('policies could not be stored');
+    expect((await groups.getGroup(group.id)).name).toBe('edge');
   });
 
   it('deletes a group, its environments going back to Unassigned', async () => {
