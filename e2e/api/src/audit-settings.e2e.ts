@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
@@ -7,6 +8,7 @@ interface ActivityLog {
   path: string;
   status: number;
   payload: string;
+  description: string;
   requestId: string;
 }
 
@@ -115,6 +117,41 @@ describe('settings and audit', () => {
     expect(refused?.status).toBe(403);
     // Logins live in the auth log, not here.
     expect(page.body.logs.some((l) => l.path === '/api/auth')).toBe(false);
+  });
+
+  it('says what happened in words, the request kept as detail', async () => {
+    const user = await createUser(env.server, env.admin);
+    const container = randomBytes(32).toString('hex');
+    const control = await env.server.request<{ Id: number }>('POST', '/api/resource_controls', {
+      token: env.admin,
+      body: { ResourceID: container, Type: 1, AdministratorsOnly: true },
+    });
+    expect(control.status, control.text).toBe(200);
+    const changed = await env.server.request('PUT', `/api/resource_controls/${control.body.Id}`, {
+      token: env.admin,
+      body: { Public: true },
+    });
+    expect(changed.status, changed.text).toBe(200);
+    const page = await env.server.request<{ logs: ActivityLog[] }>(
+      'GET',
+      '/api/audit/activity-logs?limit=200',
+      {
+        token: env.admin,
+      },
+    );
+    const created = page.body.logs.find((l) => l.path === '/api/users' && l.payload.includes(user.username));
+    expect(created?.description).toBe(`created user ${user.username}`);
+    const ownership = page.body.logs.find((l) => l.path === `/api/resource_controls/${control.body.Id}`);
+    expect(ownership?.description).toBe(`changed ownership of container ${container.slice(0, 12)}`);
+    expect(ownership?.method).toBe('PUT');
+    expect(ownership?.payload).toContain('"Public":true');
+    // The words are searchable too.
+    const found = await env.server.request<{ logs: ActivityLog[] }>(
+      'GET',
+      `/api/audit/activity-logs?keyword=${encodeURIComponent(`changed ownership of container ${container.slice(0, 12)}`)}`,
+      { token: env.admin },
+    );
+    expect(found.body.logs.map((l) => l.path)).toEqual([`/api/resource_controls/${control.body.Id}`]);
   });
 
   it('filters by user, keyword and time, pages, and exports CSV', async () => {

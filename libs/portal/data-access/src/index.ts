@@ -59,8 +59,6 @@ export {
   connectionKind,
   engineLabel,
   environmentTypeLabel,
-  exactTime,
-  timeAgo,
   type ConnectionKind,
 } from './lib/environments/environment-labels';
 export { AuthApi } from './lib/services/auth-api.service';
@@ -83,6 +81,7 @@ export {
   permissionGuard,
   NOT_ALLOWED_PATH,
 } from './lib/session/guards';
+export { DEFAULT_MIN_PASSWORD_LENGTH, passwordMinLength } from './lib/session/password-rule';
 // Test helpers (a fake fetch for the generated client). Tree-shaken out of the app: only specs use them.
 export {
   FakeApi,

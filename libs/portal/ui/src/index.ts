@@ -1,6 +1,7 @@
 export { AppShell, type NavItem, type ShellTheme } from './lib/shell/app-shell';
 export {
   DataTable,
+  compareCells,
   CellDef,
   type TableColumn,
   type PageRequest,
@@ -21,3 +22,5 @@ export { Spinner } from './lib/layout/spinner';
 export { StatusPage, type StatusPageKind } from './lib/layout/status-page';
 export { ListPage } from './lib/list/list-page';
 export { Selection } from './lib/list/selection';
+export { ImageRef, imageRefParts } from './lib/layout/image-ref';
+export { Clock, RelativeTime, TimePipe, formatTime, timeAgo, toDate, type TimeValue } from './lib/time/time';

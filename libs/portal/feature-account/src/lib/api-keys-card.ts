@@ -11,10 +11,11 @@ import {
   FormField,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 function formatDate(seconds: number): string {
-  return seconds ? new Date(seconds * 1000).toLocaleString() : 'Never';
+  return seconds ? formatTime(seconds) : 'Never';
 }
 
 /**

@@ -1,5 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { ApiError, AuthApi, SessionStore, UsersApi, errorMessage } from '@capstan/portal-data-access';
+import {
+  ApiError,
+  SessionStore,
+  UsersApi,
+  errorMessage,
+  passwordMinLength,
+} from '@capstan/portal-data-access';
 import { Alert, FormControlDirective, FormField, ToastService } from '@capstan/portal-ui';
 
 /** Change one's own password (`PUT /api/users/{id}/passwd`). */
@@ -74,7 +80,7 @@ export class PasswordCard {
   protected readonly current = signal('');
   protected readonly next = signal('');
   protected readonly confirm = signal('');
-  protected readonly minLength = signal(12);
+  protected readonly minLength = passwordMinLength();
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   private readonly submitted = signal(false);
@@ -87,15 +93,6 @@ export class PasswordCard {
   protected readonly shown = computed(() =>
     this.submitted() ? this.errors() : { current: null, next: null, confirm: null },
   );
-
-  constructor() {
-    inject(AuthApi)
-      .publicSettings()
-      .then((s) => {
-        if (s.RequiredPasswordLength > 0) this.minLength.set(s.RequiredPasswordLength);
-      })
-      .catch(() => undefined);
-  }
 
   protected async submit(event: Event): Promise<void> {
     event.preventDefault();

@@ -1,10 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { ApiError, AuthApi, SessionStore, errorMessage } from '@capstan/portal-data-access';
+import {
+  ApiError,
+  AuthApi,
+  SessionStore,
+  errorMessage,
+  passwordMinLength,
+} from '@capstan/portal-data-access';
 import { Alert, FormControlDirective, FormField } from '@capstan/portal-ui';
-
-/** Portainer's default when the public settings cannot be read. */
-const DEFAULT_MIN_PASSWORD_LENGTH = 12;
 
 /** First run: no administrator exists yet, so the first visitor creates it and is logged in. */
 @Component({
@@ -88,7 +91,7 @@ export class InitPage {
   protected readonly username = signal('admin');
   protected readonly password = signal('');
   protected readonly confirm = signal('');
-  protected readonly minLength = signal(DEFAULT_MIN_PASSWORD_LENGTH);
+  protected readonly minLength = passwordMinLength();
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   private readonly touched = signal<ReadonlySet<string>>(new Set());
@@ -103,15 +106,6 @@ export class InitPage {
     confirm: this.confirm() !== this.password() ? 'The passwords do not match.' : null,
   }));
   protected readonly valid = computed(() => Object.values(this.errors()).every((e) => e === null));
-
-  constructor() {
-    this.authApi
-      .publicSettings()
-      .then((s) => {
-        if (s.RequiredPasswordLength > 0) this.minLength.set(s.RequiredPasswordLength);
-      })
-      .catch(() => undefined);
-  }
 
   protected shown(field: 'username' | 'password' | 'confirm'): string | null {
     return this.submitted() || this.touched().has(field) ? this.errors()[field] : null;

@@ -1,18 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ENVIRONMENT_ROLES } from '@capstan/contracts-api';
-import {
-  type Environment,
-  bytesLabel,
-  environmentTypeLabel,
-  exactTime,
-  timeAgo,
-} from '@capstan/portal-data-access';
+import { type Environment, bytesLabel, environmentTypeLabel } from '@capstan/portal-data-access';
+import { RelativeTime, formatTime } from '@capstan/portal-ui';
 
 /** One environment on the home page: status, last snapshot, engine, resources; opens its dashboard. */
 @Component({
   selector: 'cap-environment-card',
-  imports: [RouterLink],
+  imports: [RelativeTime, RouterLink],
   template: `
     @let e = env();
     <a
@@ -40,9 +35,12 @@ import {
       </p>
       @if (snapshot(); as s) {
         <p class="line muted">
-          <span [title]="exact()" [attr.data-testid]="'env-snapshot-' + e.Name">Snapshot {{ ago() }}</span>
-          · {{ s.IsPodman ? 'Podman' : 'Docker' }} {{ s.DockerVersion }} · {{ s.TotalCPU }} CPU ·
+          {{ s.IsPodman ? 'Podman' : 'Docker' }} {{ s.DockerVersion }} · {{ s.TotalCPU }} CPU ·
           {{ memory() }}
+        </p>
+        <!-- The counts are the snapshot's, not live: say how old they are, right above them. -->
+        <p class="line muted age" [title]="asOf()" [attr.data-testid]="'env-snapshot-' + e.Name">
+          Snapshot <cap-time [value]="s.Time" [now]="now()" />
         </p>
         <dl class="counts" [attr.data-testid]="'env-counts-' + e.Name">
           <div>
@@ -154,6 +152,10 @@ import {
       margin: 0;
       font-size: 0.86rem;
     }
+    .age {
+      font-size: 0.8rem;
+      margin-bottom: -0.3rem;
+    }
     .url {
       overflow-wrap: anywhere;
       color: var(--text-muted);
@@ -208,14 +210,7 @@ export class EnvironmentCard {
   protected readonly up = computed(() => this.env().Status === 1);
   protected readonly snapshot = computed(() => this.env().Snapshots[0] ?? null);
   protected readonly typeLabel = computed(() => environmentTypeLabel(this.env()));
-  protected readonly ago = computed(() => {
-    const s = this.snapshot();
-    return s ? timeAgo(s.Time, this.now()) : '';
-  });
-  protected readonly exact = computed(() => {
-    const s = this.snapshot();
-    return s ? exactTime(s.Time) : '';
-  });
+  protected readonly asOf = computed(() => `Counts as of ${formatTime(this.snapshot()?.Time)}`);
   protected readonly memory = computed(() => bytesLabel(this.snapshot()?.TotalMemory ?? 0) + ' RAM');
   /** Swarm agent: the nodes missing from the last snapshot ("node2", "node2 and node3"), '' when complete. */
   protected readonly unreachable = computed(() => {

@@ -1,11 +1,12 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { type Environment, environmentTypeLabel, exactTime, timeAgo } from '@capstan/portal-data-access';
+import { type Environment, environmentTypeLabel } from '@capstan/portal-data-access';
+import { RelativeTime } from '@capstan/portal-ui';
 
 /** The home page's compact view: one row per environment. */
 @Component({
   selector: 'cap-environment-list',
-  imports: [RouterLink],
+  imports: [RelativeTime, RouterLink],
   template: `
     <div class="table-wrap">
       <table class="table">
@@ -43,7 +44,7 @@ import { type Environment, environmentTypeLabel, exactTime, timeAgo } from '@cap
               </td>
               <td class="secondary">{{ typeLabel(e) }}</td>
               @if (s) {
-                <td [title]="exactTime(s.Time)">{{ timeAgo(s.Time, now()) }}</td>
+                <td><cap-time [value]="s.Time" [now]="now()" /></td>
                 <td class="secondary">{{ s.DockerVersion }} · {{ s.TotalCPU }} CPU</td>
                 <td>
                   {{ s.RunningContainerCount }} running · {{ s.StoppedContainerCount }} stopped
@@ -88,6 +89,4 @@ export class EnvironmentList {
   readonly now = input(Date.now());
 
   protected readonly typeLabel = environmentTypeLabel;
-  protected readonly timeAgo = timeAgo;
-  protected readonly exactTime = exactTime;
 }

@@ -107,7 +107,7 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
             <dt>Version</dt>
             <dd data-testid="status-version">{{ s.Version }}</dd>
           </div>
-          <div>
+          <div class="instance">
             <dt>Instance ID</dt>
             <dd class="mono">{{ s.InstanceID }}</dd>
           </div>
@@ -295,6 +295,23 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
     </section>
   `,
   styles: `
+    :host {
+      display: flex;
+      flex-direction: column;
+    }
+    /* On a phone the environments come first: the status card below them, compact (no instance id). */
+    @media (max-width: 600px) {
+      .status {
+        order: 1;
+        margin-top: 1.5rem;
+      }
+      .status dl {
+        grid-template-columns: repeat(3, auto);
+      }
+      .status .instance {
+        display: none;
+      }
+    }
     .status dl {
       display: grid;
       grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ActivityPort, requestContext, type EntryActivity } from '@capstan/server-core';
 import { AuditService } from './audit.service';
+import { describeActivity } from './describe-activity';
 import { payloadText, redactPath } from './redact';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -27,17 +28,24 @@ export class ActivityRecorder extends ActivityPort {
       return;
     const env = ENVIRONMENT_IN_PATH.exec(path);
     const json = (request.headers['content-type'] ?? '').includes('json');
-    this.record({
-      method: request.method,
-      path,
-      status: reply.statusCode,
-      environmentId: env ? Number(env[1]) : null,
-      payload: json ? request.body : undefined,
-    });
+    this.write(
+      {
+        method: request.method,
+        path,
+        status: reply.statusCode,
+        environmentId: env ? Number(env[1]) : null,
+        payload: json ? request.body : undefined,
+      },
+      new URLSearchParams(request.url.split('?')[1] ?? ''),
+    );
   }
 
   /** One activity entry, by the caller and request of the current request context. */
   record(activity: EntryActivity): void {
+    this.write(activity, new URLSearchParams());
+  }
+
+  private write(activity: EntryActivity, query: URLSearchParams): void {
     const ctx = requestContext.getStore();
     const user = ctx?.user;
     this.audit.recordActivity(
@@ -48,7 +56,14 @@ export class ActivityRecorder extends ActivityPort {
         path: redactPath(activity.path),
         environmentId: activity.environmentId,
         status: activity.status,
-        payload: payloadText(activity.payload),
+        payload: activity.payload === undefined ? '' : payloadText(activity.payload),
+        description: describeActivity({
+          method: activity.method,
+          path: activity.path,
+          query,
+          body: activity.payload,
+          target: ctx?.activityTarget,
+        }),
       },
       ctx?.requestId ?? '',
     );

@@ -24,6 +24,8 @@ export interface ActivityEvent {
   environmentId: number | null;
   status: number;
   payload: string;
+  /** What happened, in words (`describeActivity`); '' when unknown. */
+  description: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -129,7 +131,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
 
   private activityQuery(q: AuditLogQuery): SelectQueryBuilder<ActivityLogEntity> {
     const qb = this.activityLogs.createQueryBuilder('l');
-    applyCommonFilters(qb, q, ['l.username', 'l.path', 'l.payload', 'l.method']);
+    applyCommonFilters(qb, q, ['l.username', 'l.path', 'l.payload', 'l.method', 'l.description']);
     return qb.orderBy('l.timestamp', 'DESC').addOrderBy('l.id', 'DESC');
   }
 }
@@ -185,6 +187,7 @@ function toActivityLog(e: ActivityLogEntity): ActivityLogResponse {
     environmentId: e.environmentId,
     status: e.status,
     payload: e.payload,
+    description: e.description,
     requestId: e.requestId,
   };
 }

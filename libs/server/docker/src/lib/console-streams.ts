@@ -4,13 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Permission } from '@capstan/contracts-api';
 import { AccessService } from '@capstan/server-rbac';
-import {
-  BadRequestError,
-  CapstanLogger,
-  ForbiddenError,
-  WebSocketRoutes,
-  type WebSocketEntry,
-} from '@capstan/server-core';
+import { CapstanLogger, WebSocketRoutes, type WebSocketEntry } from '@capstan/server-core';
 import { EngineConnections, EnvironmentsService, withAgentTarget } from '@capstan/server-environments';
 import { relayConsole } from './agent/agent-console';
 import { ConsoleCommand } from './console-command';

@@ -1,5 +1,3 @@
-// Brings in @fastify/multipart's typings for req.isMultipart() / req.parts().
-import type {} from '@fastify/multipart';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
@@ -15,7 +13,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
-  BadRequestError,
   CurrentUser,
   ForbiddenError,
   ParseIdPipe,
@@ -30,23 +27,9 @@ import {
   UpdateEnvironmentDto,
   UpdateSecuritySettingsDto,
 } from './dto/environments.dto';
-import type { CreateEnvironmentInput } from './creation/creation-strategy';
+import { readCreateForm } from './creation/create-form';
 import { EnvironmentsService } from './environments.service';
 import { SnapshotService } from './snapshot.service';
-
-const TEXT_FIELDS = [
-  'Name',
-  'EndpointCreationType',
-  'URL',
-  'PublicURL',
-  'GroupID',
-  'TagIds',
-  'TLS',
-  'TLSSkipVerify',
-  'ContainerEngine',
-] as const;
-const FILE_FIELDS = ['TLSCACertFile', 'TLSCertFile', 'TLSKeyFile'] as const;
-const MAX_TLS_FILE_BYTES = 64 * 1024;
 
 class CreateEnvironmentForm {
   @ApiProperty({ example: 'local' }) Name!: string;
@@ -268,33 +251,4 @@ export class EnvironmentsController {
       );
     }
   }
-}
-
-/** Portainer's multipart form (or the same fields as JSON), TLS files read into memory with a size cap. */
-async function readCreateForm(req: FastifyRequest): Promise<CreateEnvironmentInput> {
-  const input: CreateEnvironmentInput = { files: {} };
-  const fields = input as unknown as Record<string, string | undefined>;
-  if (!req.isMultipart()) {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof body !== 'object' || Array.isArray(body))
-      throw new BadRequestError('Invalid request payload', 'Send a multipart form or a JSON object');
-    for (const [key, value] of Object.entries(body)) {
-      const name = TEXT_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
-      if (name && value !== null && value !== undefined)
-        fields[name] = typeof value === 'string' ? value : JSON.stringify(value);
-    }
-    return input;
-  }
-  for await (const part of req.parts({ limits: { fileSize: MAX_TLS_FILE_BYTES, files: 3, fields: 30 } })) {
-    if (part.type === 'file') {
-      const name = FILE_FIELDS.find((f) => f.toLowerCase() === part.fieldname.toLowerCase());
-      const data = await part.toBuffer();
-      if (name) input.files[name] = data.toString('utf8');
-    } else {
-      const name = TEXT_FIELDS.find((f) => f.toLowerCase() === part.fieldname.toLowerCase());
-      const value = part.value;
-      if (name) fields[name] = typeof value === 'string' ? value : String(value);
-    }
-  }
-  return input;
 }

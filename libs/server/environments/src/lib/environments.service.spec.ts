@@ -1,67 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataSource } from 'typeorm';
-import { EndpointCreationType, EnvironmentType, UserRole } from '@capstan/contracts-api';
+import type { DataSource } from 'typeorm';
+import { EnvironmentType, UserRole } from '@capstan/contracts-api';
 import {
-  BadRequestError,
-  ClockPort,
   ConflictError,
-  MAIN_MIGRATIONS,
-  SecretBox,
-  UnitOfWork,
+  type SecretBox,
   UnprocessableError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
-import type { TeamsService } from '@capstan/server-users';
-import type { AgentKeysService } from './agent/agent-keys.service';
-import { CreationStrategies } from './creation/creation-strategies';
-import {
-  CreationStrategy,
-  type CheckedUrl,
-  type CreateEnvironmentInput,
-  type EnvironmentDraft,
-} from './creation/creation-strategy';
-import { FakeDockerPort, PEM } from './creation/fakes.spec-support';
-import { AccessPolicyEntity } from './entities/access-policy.entity';
+import type { CreateEnvironmentInput } from './creation/creation-strategy';
+import { PEM } from './creation/fakes.spec-support';
 import { EnvironmentEntity } from './entities/environment.entity';
-import { EnvironmentGroupEntity } from './entities/environment-group.entity';
-import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
-import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
-import { EnvironmentsService } from './environments.service';
-
-// The store is real (SQLite in memory, the committed migrations, the real UnitOfWork); the creation strategies,
-// the teams facade and the engine are replaced.
-
-/** A strategy whose checks the test scripts: what it drafts, and what its probe does before answering. */
-class ScriptedStrategy extends CreationStrategy {
-  readonly creationType = EndpointCreationType.LocalDocker;
-  readonly environmentType = EnvironmentType.Docker;
-  probes = 0;
-  onProbe: () => Promise<void> = () => Promise.resolve();
-  moved: CheckedUrl[] = [];
-
-  draft(input: CreateEnvironmentInput): EnvironmentDraft {
-    if (input.URL === 'bad') throw new BadRequestError('Invalid environment URL', 'bad');
-    return {
-      type: EnvironmentType.Docker,
-      url: input.URL ?? 'unix:///var/run/docker.sock',
-      containerEngine: 'docker',
-      tls: input.TLS === 'true',
-      tlsSkipVerify: false,
-      ca: input.files.TLSCACertFile,
-    };
-  }
-
-  async probe(draft: EnvironmentDraft): Promise<EnvironmentDraft> {
-    this.probes += 1;
-    await this.onProbe();
-    return draft;
-  }
-
-  checkUrl(raw: string, current: CheckedUrl): Promise<CheckedUrl> {
-    this.moved.push(current);
-    return Promise.resolve({ url: `checked:${raw}` });
-  }
-}
+import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
+import { environmentsStore, type FakeAccess, type ScriptedStrategy } from './environments.spec-support';
+import type { EnvironmentsService } from './environments.service';
 
 const ADMIN: AuthenticatedUser = {
   id: 1,
@@ -73,55 +24,26 @@ describe('EnvironmentsService', () => {
   let source: DataSource;
   let service: EnvironmentsService;
   let strategy: ScriptedStrategy;
-  const box = new SecretBox('test-secret');
+  let access: FakeAccess;
+  let box: SecretBox;
+  let count: (table: string) => Promise<number>;
+  let addTag: (name: string) => Promise<number>;
+  let create: (fields?: Partial<CreateEnvironmentInput>) => Promise<EnvironmentEntity>;
 
-  const count = async (table: string): Promise<number> =>
-    Number((await source.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   const tagsOf = async (environmentId: number): Promise<number[]> =>
     (await source.getRepository(EnvironmentTagEntity).findBy({ environmentId })).map((t) => t.tagId).sort();
-  const addTag = async (name: string): Promise<number> =>
-    (await source.getRepository(TagEntity).save({ name, nameKey: name })).id;
-  const create = (fields: Partial<CreateEnvironmentInput> = {}) =>
-    service.create({ Name: 'local', EndpointCreationType: '1', files: {}, ...fields });
 
   beforeEach(async () => {
-    source = new DataSource({
-      type: 'sqlite',
-      database: ':memory:',
-      entities: [
-        EnvironmentEntity,
-        EnvironmentGroupEntity,
-        TagEntity,
-        EnvironmentTagEntity,
-        GroupTagEntity,
-        AccessPolicyEntity,
-        SnapshotEntity,
-        SnapshotRawEntity,
-      ],
-      migrations: MAIN_MIGRATIONS,
-      logging: false,
-    });
-    await source.initialize();
-    await source.runMigrations();
-    strategy = new ScriptedStrategy();
-    const clock: ClockPort = { now: () => 1_700_000_000_000 };
-    const teams = { userMemberships: () => Promise.resolve([]) } as unknown as TeamsService;
-    const agentKeys = { headers: () => ({ signature: 'sig' }) } as unknown as AgentKeysService;
-    service = new EnvironmentsService(
-      source.getRepository(EnvironmentEntity),
-      source.getRepository(EnvironmentGroupEntity),
-      source.getRepository(TagEntity),
-      source.getRepository(EnvironmentTagEntity),
-      source.getRepository(AccessPolicyEntity),
-      source.getRepository(SnapshotEntity),
-      teams,
-      new FakeDockerPort(),
+    ({
+      source,
+      environments: service,
+      strategy,
+      access,
       box,
-      clock,
-      agentKeys,
-      new CreationStrategies([strategy]),
-      new UnitOfWork(source),
-    );
+      count,
+      addTag,
+      create,
+    } = await environmentsStore());
   });
 
   afterEach(async () => {
@@ -195,9 +117,6 @@ describe('EnvironmentsService', () => {
     it('changes the environment, its tags and its policies together', async () => {
       const [a, b] = [await addTag('a'), await addTag('b')];
       const env = await create({ TagIds: `[${a}]` });
-      await source.query(
-        `INSERT INTO users (username, username_key, role, created_at) VALUES ('u', 'u', 2, 0)`,
-      );
       const saved = await service.update(env.id, {
         Name: 'renamed',
         TagIds: [b],
@@ -205,9 +124,20 @@ describe('EnvironmentsService', () => {
       });
       expect(saved.name).toBe('renamed');
       expect(await tagsOf(env.id)).toEqual([b]);
-      expect(await source.getRepository(AccessPolicyEntity).findBy({ environmentId: env.id })).toMatchObject([
-        { userId: 1, roleId: 3 },
+      expect(access.replaced).toMatchObject([
+        { target: { environmentId: env.id }, rows: [{ userId: 1, roleId: 3 }], inUnit: true },
       ]);
+    });
+
+    it('changes neither name nor tags when the policies cannot be stored', async () => {
+      const [a, b] = [await addTag('a'), await addTag('b')];
+      const env = await create({ TagIds: `[${a}]` });
+      access.failReplace = true;
+      await expect(
+        service.update(env.id, { Name: 'renamed', TagIds: [b], UserAccessPolicies: { '1': { RoleId: 3 } } }),
+      ).rejects.toThrow('policies could not be stored');
+      expect((await service.get(env.id)).name).toBe('local');
+      expect(await tagsOf(env.id)).toEqual([a]);
     });
 
     it('changes nothing when the tags cannot be written', async () => {
@@ -226,14 +156,6 @@ describe('EnvironmentsService', () => {
       expect(await tagsOf(env.id)).toEqual([a]);
     });
 
-    it('refuses policies for unknown users before writing anything', async () => {
-      const env = await create();
-      await expect(
-        service.update(env.id, { Name: 'renamed', UserAccessPolicies: { '42': { RoleId: 1 } } }),
-      ).rejects.toMatchObject({ message: 'Invalid access policies' });
-      expect((await service.get(env.id)).name).toBe('local');
-    });
-
     it("has the environment's kind check a new URL", async () => {
       const env = await create({ URL: 'tcp://old:2375' });
       const saved = await service.update(env.id, { URL: 'new:2375' });
@@ -242,9 +164,8 @@ describe('EnvironmentsService', () => {
     });
   });
 
-  it('deletes an environment with its tags and policies', async () => {
+  it('deletes an environment with its tags', async () => {
     const env = await create({ TagIds: `[${await addTag('a')}]` });
-    await service.replacePolicies({ environmentId: env.id }, []);
     await service.delete(env.id);
     expect(await count('environments')).toBe(0);
     expect(await count('environment_tags')).toBe(0);
@@ -266,7 +187,6 @@ describe('EnvironmentsService', () => {
       Type: EnvironmentType.Agent,
       TagIds: [1],
       Agent: { Version: '2.19.4' },
-      CapstanAccess: { RoleId: 1 },
     });
     expect(JSON.stringify(response)).not.toMatch(/tls(Ca|Cert|Key)/i);
   });

@@ -69,14 +69,7 @@ export class EnvironmentsService {
     const draft = strategy.draft(input);
     const { groupId, tagIds } = await this.checkPlacement(name, input);
     const checked = await strategy.probe(draft);
-    try {
-      return await this.store(name, groupId, tagIds, checked, input);
-    } catch (e) {
-      // Lost a race with a concurrent create of the same name (both passed the check above).
-      if (e instanceof Error && /UNIQUE|duplicate key/i.test(e.message))
-        throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
-      throw e;
-    }
+    return this.store(name, groupId, tagIds, checked, input).catch(nameRace(name));
   }
 
   /** The environment and its tags, in one unit of work. */
@@ -266,19 +259,21 @@ export class EnvironmentsService {
             dto.TeamAccessPolicies,
           );
     // The environment, its tags and its policies change together.
-    return this.uow.run(async (tx) => {
-      const saved = await tx.save(env);
-      if (tagIds) {
-        await tx.delete(EnvironmentTagEntity, { environmentId: id });
-        if (tagIds.length > 0)
-          await tx.insert(
-            EnvironmentTagEntity,
-            tagIds.map((tagId) => ({ environmentId: id, tagId })),
-          );
-      }
-      if (rows) await this.access.replacePolicies({ environmentId: id }, rows);
-      return saved;
-    });
+    return this.uow
+      .run(async (tx) => {
+        const saved = await tx.save(env);
+        if (tagIds) {
+          await tx.delete(EnvironmentTagEntity, { environmentId: id });
+          if (tagIds.length > 0)
+            await tx.insert(
+              EnvironmentTagEntity,
+              tagIds.map((tagId) => ({ environmentId: id, tagId })),
+            );
+        }
+        if (rows) await this.access.replacePolicies({ environmentId: id }, rows);
+        return saved;
+      })
+      .catch(nameRace(env.name));
   }
 
   async updateSecuritySettings(id: number, dto: UpdateSecuritySettingsDto): Promise<EnvironmentEntity> {
@@ -450,6 +445,15 @@ export class EnvironmentsService {
 }
 
 const LOCAL_SOCKETS = ['/var/run/docker.sock', '/run/podman/podman.sock'];
+
+/** A unique-name violation in a unit of work: a concurrent request took the name after this one checked it. */
+function nameRace(name: string): (e: unknown) => never {
+  return (e) => {
+    if (e instanceof Error && /UNIQUE|duplicate key/i.test(e.message))
+      throw new ConflictError('Name is not unique', `An environment named "${name}" exists`);
+    throw e;
+  };
+}
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -10,6 +10,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  setActivityTarget,
 } from '@capstan/server-core';
 import { EnvironmentsService } from '@capstan/server-environments';
 import { AccessService, controlGrants } from '@capstan/server-rbac';
@@ -140,6 +141,7 @@ export class ResourceControlsService {
 
   /** `POST /api/resource_controls` (administrators). */
   async create(input: CreateControlInput): Promise<ResourceControlBody> {
+    setActivityTarget(activityTarget(input.Type, input.ResourceID));
     const ownership = await this.checkOwnership(input);
     const environmentId = input.EndpointID ?? null;
     if (environmentId !== null) {
@@ -237,6 +239,7 @@ export class ResourceControlsService {
         `No resource control ${id}`,
       );
     }
+    setActivityTarget(activityTarget(entity.type, entity.resourceId));
     return entity;
   }
 
@@ -305,4 +308,11 @@ function parseArray<T>(json: string): T[] {
   } catch {
     return [];
   }
+}
+
+/** "container 3f2a1b9c0d12", "custom template 4": what a control's activity-log entry says it was about. */
+export function activityTarget(type: ResourceControlType, resourceId: string): string {
+  const kind = (ResourceControlType[type] ?? 'resource').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const id = /^[0-9a-f]{64}$/.test(resourceId) ? resourceId.slice(0, 12) : resourceId;
+  return `${kind} ${id}`;
 }

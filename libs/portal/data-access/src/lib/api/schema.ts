@@ -866,6 +866,11 @@ export interface components {
             totalCount: number;
         };
         ActivityLogResponse: {
+            /**
+             * @description What happened, in words (the request is in method, path, payload); '' when not known
+             * @example stopped container web
+             */
+            description: string;
             environmentId: number | null;
             id: number;
             method: string;

@@ -23,14 +23,6 @@ export function shortId(id: string | null | undefined): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }
 
-/** A Docker time (unix seconds, or an ISO string) as a local date and time; '—' when unknown. */
-export function formatTime(value: number | string | null | undefined): string {
-  if (value === null || value === undefined || value === '' || value === 0) return '—';
-  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
-  if (Number.isNaN(date.getTime()) || date.getFullYear() < 1971) return '—';
-  return date.toLocaleString();
-}
-
 /** Seconds since the epoch for sorting (unix seconds or ISO). */
 export function timeValue(value: number | string | null | undefined): number {
   if (typeof value === 'number') return value;

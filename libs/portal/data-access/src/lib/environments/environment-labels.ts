@@ -31,23 +31,6 @@ export function environmentTypeLabel(
   return `${engineLabel(env)} · ${CONNECTION_LABEL[connectionKind(env)]}`;
 }
 
-/** "just now", "2 min ago", "3 h ago", "5 days ago" for a unix-seconds time. */
-export function timeAgo(unixSeconds: number, nowMs = Date.now()): string {
-  const seconds = Math.max(0, Math.round(nowMs / 1000 - unixSeconds));
-  if (seconds < 45) return 'just now';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.round(hours / 24);
-  return `${days} day${days === 1 ? '' : 's'} ago`;
-}
-
-/** The exact local time, for a title next to `timeAgo`. */
-export function exactTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toLocaleString();
-}
-
 /** Bytes in binary units: "7.6 GiB". */
 export function bytesLabel(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes <= 0) return '0 B';

@@ -15,9 +15,10 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export type FakeReply =
-  | { status?: number; body?: unknown; headers?: Record<string, string> }
-  | ((req: RecordedRequest) => { status?: number; body?: unknown; headers?: Record<string, string> });
+type Reply = { status?: number; body?: unknown; headers?: Record<string, string> };
+
+/** A canned reply, or a function of the request giving one (a promise of one: an answer that takes time). */
+export type FakeReply = Reply | ((req: RecordedRequest) => Reply | Promise<Reply>);
 
 export class FakeApi {
   readonly requests: RecordedRequest[] = [];
@@ -50,7 +51,7 @@ export class FakeApi {
     this.requests.push(recorded);
     const route = this.routes.get(`${request.method} ${url.pathname}`) ?? this.fallback;
     if (!route) return json(404, { message: 'Not found', details: `${request.method} ${url.pathname}` });
-    const reply = typeof route === 'function' ? route(recorded) : route;
+    const reply = typeof route === 'function' ? await route(recorded) : route;
     const status = reply.status ?? 200;
     if (status === 204 || reply.body === undefined)
       return new Response(null, { status, headers: reply.headers });

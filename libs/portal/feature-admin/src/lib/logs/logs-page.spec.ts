@@ -85,3 +85,48 @@ describe('LogsPage (authentication log)', () => {
     expect(toUnixSeconds('2024-01-02T03:04')).toBe(Math.floor(new Date('2024-01-02T03:04').getTime() / 1000));
   });
 });
+
+describe('LogsPage (activity log)', () => {
+  it('says what happened in words, the request kept below as the detail', async () => {
+    const entry = (id: number, description: string, method: string, path: string) => ({
+      id,
+      timestamp: 1_700_000_000,
+      username: 'admin',
+      userId: 1,
+      method,
+      path,
+      environmentId: null,
+      status: 200,
+      payload: '',
+      description,
+      requestId: `r${id}`,
+    });
+    const api = new FakeApi().on('GET /api/audit/activity-logs', {
+      body: {
+        logs: [
+          entry(1, 'changed ownership of container web', 'PUT', '/api/resource_controls/6'),
+          entry(2, '', 'POST', '/api/something/new'),
+        ],
+        totalCount: 2,
+      },
+    });
+    TestBed.configureTestingModule({
+      providers: [
+        provideFakeApi(api),
+        provideRouter([]),
+        { provide: ActivatedRoute, useValue: { snapshot: { data: { kind: 'activity' } } } },
+      ],
+    });
+    const fixture = TestBed.createComponent(LogsPage);
+    await flush();
+    fixture.detectChanges();
+    const el = fixture.nativeElement as HTMLElement;
+    const text = (id: string) => el.querySelector(`[data-testid="${id}"]`)?.textContent?.trim();
+    expect(text('log-description-1')).toBe('changed ownership of container web');
+    expect(text('log-request-1')).toBe('PUT /api/resource_controls/6');
+    expect(el.querySelector('[data-testid="log-request-1"]')?.classList).toContain('detail');
+    // Nothing to say in words: the request alone, as before.
+    expect(el.querySelector('[data-testid="log-description-2"]')).toBeNull();
+    expect(text('log-request-2')).toBe('POST /api/something/new');
+  });
+});

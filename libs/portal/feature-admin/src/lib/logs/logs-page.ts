@@ -19,6 +19,7 @@ import {
   PageHeader,
   SearchShortcut,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 type LogRow = AuthLog | ActivityLog;
@@ -30,12 +31,8 @@ export function toUnixSeconds(local: string): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
-export function formatTimestamp(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleString();
-}
-
 const AUTH_COLUMNS: TableColumn<LogRow>[] = [
-  { key: 'timestamp', label: 'Time', value: (r) => formatTimestamp(r.timestamp) },
+  { key: 'timestamp', label: 'Time', value: (r) => formatTime(r.timestamp, { seconds: true }) },
   { key: 'username', label: 'User' },
   { key: 'type', label: 'Result' },
   { key: 'context', label: 'Method', secondary: true },
@@ -43,7 +40,7 @@ const AUTH_COLUMNS: TableColumn<LogRow>[] = [
 ];
 
 const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
-  { key: 'timestamp', label: 'Time', value: (r) => formatTimestamp(r.timestamp) },
+  { key: 'timestamp', label: 'Time', value: (r) => formatTime(r.timestamp, { seconds: true }) },
   { key: 'username', label: 'User' },
   { key: 'action', label: 'Action' },
   { key: 'status', label: 'Status' },
@@ -166,7 +163,16 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
         </span>
       </ng-template>
       <ng-template capCell="action" [capCellOf]="rows()" let-row>
-        <code>{{ actionOf(row) }}</code>
+        <!-- What happened in words; the request it was stays below as the detail. -->
+        @if (descriptionOf(row); as text) {
+          <span class="what" [attr.data-testid]="'log-description-' + row.id">{{ text }}</span>
+        }
+        <code
+          class="request"
+          [class.detail]="descriptionOf(row)"
+          [attr.data-testid]="'log-request-' + row.id"
+          >{{ actionOf(row) }}</code
+        >
       </ng-template>
       <ng-template capCell="status" [capCellOf]="rows()" let-row>
         <span
@@ -185,6 +191,18 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
       gap: 0 1rem;
       margin-bottom: 1rem;
       align-items: start;
+    }
+    .what {
+      display: block;
+      font-weight: 500;
+    }
+    .request {
+      overflow-wrap: anywhere;
+    }
+    .request.detail {
+      display: block;
+      color: var(--text-muted);
+      font-size: 0.8rem;
     }
     .filter-actions {
       display: flex;
@@ -258,6 +276,10 @@ export class LogsPage {
 
   protected actionOf(row: LogRow): string {
     return 'method' in row ? `${row.method} ${row.path}` : '';
+  }
+
+  protected descriptionOf(row: LogRow): string {
+    return 'description' in row ? row.description : '';
   }
 
   protected statusOf(row: LogRow): number {

@@ -62,99 +62,99 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
           + Add team
         </button>
       }
+    </cap-list-page>
 
-      <cap-data-table
-        caption="Teams"
-        [columns]="columns"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        emptyMessage="No teams yet."
-      >
-        <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+    <cap-data-table
+      caption="Teams"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No teams yet."
+    >
+      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+        @if (canManageMembers(row)) {
+          <a [routerLink]="['/admin/teams', row.Id]" [attr.data-testid]="'team-link-' + row.Name">{{
+            row.Name
+          }}</a>
+        } @else {
+          {{ row.Name }}
+        }
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
           @if (canManageMembers(row)) {
-            <a [routerLink]="['/admin/teams', row.Id]" [attr.data-testid]="'team-link-' + row.Name">{{
-              row.Name
-            }}</a>
-          } @else {
-            {{ row.Name }}
+            <a class="btn-link" [routerLink]="['/admin/teams', row.Id]">Members</a>
           }
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-          <div class="row-actions">
-            @if (canManageMembers(row)) {
-              <a class="btn-link" [routerLink]="['/admin/teams', row.Id]">Members</a>
-            }
-            @if (canManageTeams()) {
-              <button
-                type="button"
-                class="btn-link"
-                [attr.data-testid]="'team-rename-' + row.Name"
-                (click)="open({ kind: 'rename', team: row })"
-              >
-                Rename
-              </button>
-              <button
-                type="button"
-                class="btn-link danger"
-                [attr.data-testid]="'team-delete-' + row.Name"
-                (click)="remove(row)"
-              >
-                Delete
-              </button>
-            }
-          </div>
-        </ng-template>
-      </cap-data-table>
+          @if (canManageTeams()) {
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'team-rename-' + row.Name"
+              (click)="open({ kind: 'rename', team: row })"
+            >
+              Rename
+            </button>
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'team-delete-' + row.Name"
+              (click)="remove(row)"
+            >
+              Delete
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
 
-      @if (dialog(); as d) {
-        <cap-dialog
-          [title]="d.kind === 'create' ? 'Add a team' : 'Rename ' + d.team.Name"
-          testId="team-dialog"
-          (closed)="close()"
-        >
-          <form id="team-form" novalidate (submit)="save($event)">
-            @if (formError(); as message) {
-              <cap-alert kind="error">{{ message }}</cap-alert>
-            }
-            <cap-form-field label="Name" [required]="true" [error]="nameError()">
-              <input
+    @if (dialog(); as d) {
+      <cap-dialog
+        [title]="d.kind === 'create' ? 'Add a team' : 'Rename ' + d.team.Name"
+        testId="team-dialog"
+        (closed)="close()"
+      >
+        <form id="team-form" novalidate (submit)="save($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          <cap-form-field label="Name" [required]="true" [error]="nameError()">
+            <input
+              capControl
+              class="input"
+              name="name"
+              autocomplete="off"
+              data-testid="team-name"
+              [value]="name()"
+              (input)="name.set($any($event.target).value)"
+            />
+          </cap-form-field>
+          @if (d.kind === 'create') {
+            <cap-form-field label="Team leader" hint="Optional. The leader can manage the team's members.">
+              <select
                 capControl
                 class="input"
-                name="name"
-                autocomplete="off"
-                data-testid="team-name"
-                [value]="name()"
-                (input)="name.set($any($event.target).value)"
-              />
+                name="leader"
+                data-testid="team-leader"
+                (change)="leader.set(+$any($event.target).value)"
+              >
+                <option [value]="0" [selected]="leader() === 0">No leader</option>
+                @for (u of users(); track u.Id) {
+                  <option [value]="u.Id" [selected]="leader() === u.Id">{{ u.Username }}</option>
+                }
+              </select>
             </cap-form-field>
-            @if (d.kind === 'create') {
-              <cap-form-field label="Team leader" hint="Optional. The leader can manage the team's members.">
-                <select
-                  capControl
-                  class="input"
-                  name="leader"
-                  data-testid="team-leader"
-                  (change)="leader.set(+$any($event.target).value)"
-                >
-                  <option [value]="0" [selected]="leader() === 0">No leader</option>
-                  @for (u of users(); track u.Id) {
-                    <option [value]="u.Id" [selected]="leader() === u.Id">{{ u.Username }}</option>
-                  }
-                </select>
-              </cap-form-field>
-            }
-          </form>
-          <cap-form-dialog-actions
-            dialog-actions
-            formId="team-form"
-            testId="team-save"
-            [busy]="busy()"
-            (cancelled)="close()"
-          />
-        </cap-dialog>
-      }
-    </cap-list-page>
+          }
+        </form>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="team-form"
+          testId="team-save"
+          [busy]="busy()"
+          (cancelled)="close()"
+        />
+      </cap-dialog>
+    }
   `,
   styles: ``,
   changeDetection: ChangeDetectionStrategy.OnPush,

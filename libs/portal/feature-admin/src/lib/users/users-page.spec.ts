@@ -121,4 +121,50 @@ describe('UsersPage', () => {
     expect(api.last('DELETE /api/users/2')).toBeDefined();
     expect(byId('user-row-bob')).toBeNull();
   });
+
+  it('states the password rule before Save, refuses a short one, and adds the new user to the ticked teams', async () => {
+    api
+      .on('GET /api/settings/public', { body: { AuthenticationMethod: 1, RequiredPasswordLength: 16 } })
+      .on('GET /api/teams', {
+        body: [
+          { Id: 7, Name: 'ops' },
+          { Id: 8, Name: 'dev' },
+        ],
+      })
+      .on('POST /api/users', (req) => {
+        const body = req.body as { username: string; role: number };
+        users = [...users, userFactory({ Id: 3, Username: body.username, Role: body.role })];
+        return { body: users[2] };
+      })
+      .on('POST /api/team_memberships', (req) => ({ body: { Id: 1, ...(req.body as object) } }));
+    const { el, byId, settle } = await setup();
+    byId<HTMLButtonElement>('user-create')!.click();
+    await settle();
+    const dialog = byId('user-dialog')!;
+    // The rule is there before anything is typed or saved.
+    expect(dialog.textContent).toContain('At least 16 characters.');
+    const type = (id: string, value: string) => {
+      const input = byId<HTMLInputElement>(id)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    type('user-username', 'carol');
+    type('user-password', 'fifteen-chars!!');
+    byId<HTMLButtonElement>('user-save')!.click();
+    await settle();
+    expect(api.last('POST /api/users')).toBeUndefined();
+    expect(dialog.textContent).toContain('The password must be at least 16 characters long.');
+
+    type('user-password', 'sixteen-chars!!!');
+    byId<HTMLInputElement>('user-team-ops')!.click();
+    await settle();
+    byId<HTMLButtonElement>('user-save')!.click();
+    await settle();
+    await settle();
+    expect(api.last('POST /api/users')?.body).toMatchObject({ username: 'carol' });
+    const joined = api.requests.filter((r) => r.method === 'POST' && r.path === '/api/team_memberships');
+    expect(joined.map((r) => r.body)).toEqual([{ userID: 3, teamID: 7, role: 2 }]);
+    expect(byId('user-dialog')).toBeNull();
+    expect(el.querySelector('[data-testid="user-row-carol"]')).not.toBeNull();
+  });
 });

@@ -1,6 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { UserRole } from '@capstan/contracts-api';
-import { SessionStore, type User, UsersApi, errorMessage } from '@capstan/portal-data-access';
+import { MembershipRole, UserRole } from '@capstan/contracts-api';
+import {
+  SessionStore,
+  type Team,
+  TeamsApi,
+  type User,
+  UsersApi,
+  errorMessage,
+  passwordMinLength,
+} from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
@@ -21,7 +29,10 @@ export function roleLabel(role: number): string {
   return role === (UserRole.Administrator as number) ? 'Administrator' : 'Standard user';
 }
 
-/** Users: list, create with a role, change role, reset password, delete (administrators only). */
+/**
+ * Users: list, create with a role and teams, change role, reset password, delete (administrators only). The
+ * password rule is stated under the field before saving.
+ */
 @Component({
   selector: 'cap-users-page',
   imports: [ListPage, Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, FormDialogActions],
@@ -44,128 +55,168 @@ export function roleLabel(role: number): string {
       >
         + Add user
       </button>
-
-      <cap-data-table
-        caption="Users"
-        [columns]="columns"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        emptyMessage="No users."
-      >
-        <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
-          <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-          <div class="row-actions">
-            <button
-              type="button"
-              class="btn-link"
-              [attr.data-testid]="'user-edit-' + row.Username"
-              (click)="open({ kind: 'role', user: row })"
-            >
-              Change role
-            </button>
-            <button
-              type="button"
-              class="btn-link"
-              [attr.data-testid]="'user-reset-' + row.Username"
-              (click)="open({ kind: 'password', user: row })"
-            >
-              Reset password
-            </button>
-            @if (row.Id !== session.user()?.Id) {
-              <button
-                type="button"
-                class="btn-link danger"
-                [attr.data-testid]="'user-delete-' + row.Username"
-                (click)="remove(row)"
-              >
-                Delete
-              </button>
-            }
-          </div>
-        </ng-template>
-      </cap-data-table>
-
-      @if (dialog(); as d) {
-        <cap-dialog
-          [title]="
-            d.kind === 'create'
-              ? 'Add a user'
-              : d.kind === 'role'
-                ? 'Change the role of ' + d.user.Username
-                : 'Reset the password of ' + d.user.Username
-          "
-          testId="user-dialog"
-          (closed)="close()"
-        >
-          <form id="user-form" novalidate (submit)="save($event)">
-            @if (formError(); as message) {
-              <cap-alert kind="error">{{ message }}</cap-alert>
-            }
-            @if (d.kind === 'create') {
-              <cap-form-field label="Username" [required]="true" [error]="shown('username')">
-                <input
-                  capControl
-                  class="input"
-                  name="username"
-                  autocomplete="off"
-                  data-testid="user-username"
-                  [value]="username()"
-                  (input)="username.set($any($event.target).value)"
-                />
-              </cap-form-field>
-            }
-            @if (d.kind !== 'role') {
-              <cap-form-field
-                [label]="d.kind === 'create' ? 'Password' : 'New password'"
-                [required]="true"
-                [error]="shown('password')"
-              >
-                <input
-                  capControl
-                  class="input"
-                  type="password"
-                  name="password"
-                  autocomplete="new-password"
-                  data-testid="user-password"
-                  [value]="password()"
-                  (input)="password.set($any($event.target).value)"
-                />
-              </cap-form-field>
-            }
-            @if (d.kind !== 'password') {
-              <cap-form-field label="Role">
-                <select
-                  capControl
-                  class="input"
-                  name="role"
-                  data-testid="user-role"
-                  (change)="role.set(+$any($event.target).value)"
-                >
-                  <option [value]="2" [selected]="role() === 2">Standard user</option>
-                  <option [value]="1" [selected]="role() === 1">Administrator</option>
-                </select>
-              </cap-form-field>
-            }
-          </form>
-          <cap-form-dialog-actions
-            dialog-actions
-            formId="user-form"
-            testId="user-save"
-            [busy]="busy()"
-            (cancelled)="close()"
-          />
-        </cap-dialog>
-      }
     </cap-list-page>
+
+    <cap-data-table
+      caption="Users"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No users."
+    >
+      <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
+        <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
+          <button
+            type="button"
+            class="btn-link"
+            [attr.data-testid]="'user-edit-' + row.Username"
+            (click)="open({ kind: 'role', user: row })"
+          >
+            Change role
+          </button>
+          <button
+            type="button"
+            class="btn-link"
+            [attr.data-testid]="'user-reset-' + row.Username"
+            (click)="open({ kind: 'password', user: row })"
+          >
+            Reset password
+          </button>
+          @if (row.Id !== session.user()?.Id) {
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'user-delete-' + row.Username"
+              (click)="remove(row)"
+            >
+              Delete
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
+
+    @if (dialog(); as d) {
+      <cap-dialog
+        [title]="
+          d.kind === 'create'
+            ? 'Add a user'
+            : d.kind === 'role'
+              ? 'Change the role of ' + d.user.Username
+              : 'Reset the password of ' + d.user.Username
+        "
+        testId="user-dialog"
+        (closed)="close()"
+      >
+        <form id="user-form" novalidate (submit)="save($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          @if (d.kind === 'create') {
+            <cap-form-field label="Username" [required]="true" [error]="shown('username')">
+              <input
+                capControl
+                class="input"
+                name="username"
+                autocomplete="off"
+                data-testid="user-username"
+                [value]="username()"
+                (input)="username.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          }
+          @if (d.kind !== 'role') {
+            <cap-form-field
+              [label]="d.kind === 'create' ? 'Password' : 'New password'"
+              [required]="true"
+              [hint]="'At least ' + minLength() + ' characters.'"
+              [error]="shown('password')"
+            >
+              <input
+                capControl
+                class="input"
+                type="password"
+                name="password"
+                autocomplete="new-password"
+                data-testid="user-password"
+                [value]="password()"
+                (input)="password.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          }
+          @if (d.kind !== 'password') {
+            <cap-form-field label="Role">
+              <select
+                capControl
+                class="input"
+                name="role"
+                data-testid="user-role"
+                (change)="role.set(+$any($event.target).value)"
+              >
+                <option [value]="2" [selected]="role() === 2">Standard user</option>
+                <option [value]="1" [selected]="role() === 1">Administrator</option>
+              </select>
+            </cap-form-field>
+          }
+          @if (d.kind === 'create' && teams().length > 0) {
+            <fieldset class="teams" data-testid="user-teams">
+              <legend>Teams <span class="muted">(optional, as member)</span></legend>
+              @for (t of teams(); track t.Id) {
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    [attr.data-testid]="'user-team-' + t.Name"
+                    [checked]="teamIds().has(t.Id)"
+                    (change)="toggleTeam(t.Id, $any($event.target).checked)"
+                  />
+                  {{ t.Name }}
+                </label>
+              }
+            </fieldset>
+          }
+        </form>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="user-form"
+          testId="user-save"
+          [busy]="busy()"
+          (cancelled)="close()"
+        />
+      </cap-dialog>
+    }
+  `,
+  styles: `
+    .teams {
+      border: 1px solid var(--border);
+      border-radius: var(--radius);
+      padding: 0.5rem 0.75rem;
+      margin: 0 0 1rem;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.35rem 1rem;
+    }
+    .teams legend {
+      font-weight: 600;
+      font-size: 0.9rem;
+      padding: 0 0.25rem;
+    }
+    .check {
+      display: inline-flex;
+      gap: 0.4rem;
+      align-items: center;
+      overflow-wrap: anywhere;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class UsersPage {
   protected readonly session = inject(SessionStore);
   private readonly usersApi = inject(UsersApi);
+  private readonly teamsApi = inject(TeamsApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly roleLabel = roleLabel;
@@ -190,6 +241,10 @@ export class UsersPage {
   protected readonly username = signal('');
   protected readonly password = signal('');
   protected readonly role = signal<number>(UserRole.StandardUser);
+  protected readonly minLength = passwordMinLength();
+  /** Teams offered in the create dialog, and those ticked. */
+  protected readonly teams = signal<Team[]>([]);
+  protected readonly teamIds = signal<ReadonlySet<number>>(new Set());
   protected readonly busy = signal(false);
   protected readonly formError = signal<string | null>(null);
   private readonly submitted = signal(false);
@@ -214,9 +269,23 @@ export class UsersPage {
     this.username.set('');
     this.password.set('');
     this.role.set(mode.kind === 'role' ? mode.user.Role : UserRole.StandardUser);
+    this.teamIds.set(new Set());
     this.formError.set(null);
     this.submitted.set(false);
     this.dialog.set(mode);
+    if (mode.kind === 'create') {
+      this.teamsApi
+        .list()
+        .then((teams) => this.teams.set([...teams].sort((a, b) => a.Name.localeCompare(b.Name))))
+        .catch(() => this.teams.set([]));
+    }
+  }
+
+  protected toggleTeam(id: number, on: boolean): void {
+    const next = new Set(this.teamIds());
+    if (on) next.add(id);
+    else next.delete(id);
+    this.teamIds.set(next);
   }
 
   protected close(): void {
@@ -226,7 +295,10 @@ export class UsersPage {
   protected shown(field: 'username' | 'password'): string | null {
     if (!this.submitted()) return null;
     if (field === 'username') return this.username().trim() ? null : 'Enter a username.';
-    return this.password() ? null : 'Enter a password.';
+    if (!this.password()) return 'Enter a password.';
+    return this.password().length < this.minLength()
+      ? `The password must be at least ${this.minLength()} characters long.`
+      : null;
   }
 
   protected async save(event: Event): Promise<void> {
@@ -243,10 +315,12 @@ export class UsersPage {
     this.formError.set(null);
     try {
       switch (mode.kind) {
-        case 'create':
-          await this.usersApi.create(this.username().trim(), this.password(), this.role());
-          this.toasts.success(`User ${this.username().trim()} created`);
+        case 'create': {
+          const user = await this.usersApi.create(this.username().trim(), this.password(), this.role());
+          await this.joinTeams(user);
+          this.toasts.success(`User ${user.Username} created`);
           break;
+        }
         case 'role':
           await this.usersApi.update(mode.user.Id, { role: this.role() as UserRole });
           this.toasts.success(`${mode.user.Username} is now ${roleLabel(this.role()).toLowerCase()}`);
@@ -263,6 +337,19 @@ export class UsersPage {
     } finally {
       this.busy.set(false);
     }
+  }
+
+  /** The ticked teams, as member; a refusal is told, the user stays created (the dialog closes). */
+  private async joinTeams(user: User): Promise<void> {
+    const failed: string[] = [];
+    for (const team of this.teams().filter((t) => this.teamIds().has(t.Id))) {
+      try {
+        await this.teamsApi.addMember(team.Id, user.Id, MembershipRole.Member);
+      } catch (error) {
+        failed.push(`${team.Name} (${errorMessage(error)})`);
+      }
+    }
+    if (failed.length) this.toasts.error(`${user.Username} was not added to ${failed.join(', ')}`);
   }
 
   protected async remove(user: User): Promise<void> {

@@ -22,14 +22,13 @@ import {
   errorMessage,
   openJsonSocket,
 } from '@capstan/portal-data-access';
-import { Alert, Dialog, PageHeader, SearchShortcut, ToastService } from '@capstan/portal-ui';
+import { Dialog, ListPage, Selection, ToastService, compareCells, formatTime } from '@capstan/portal-ui';
 
 import {
   type ContainerSummary,
   OWNERSHIP_LABELS,
   containerIp,
   containerName,
-  formatUnix,
   healthOf,
   ownershipOf,
   stateBadge,
@@ -91,20 +90,20 @@ const SORTS: { key: SortKey; label: string }[] = [
  */
 @Component({
   selector: 'cap-containers-page',
-  imports: [
-    Alert,
-    Dialog,
-    NodeFilter,
-    PageHeader,
-    RouterLink,
-    ScrollingModule,
-    SearchShortcut,
-    UnreachableNodes,
-  ],
+  imports: [ListPage, Dialog, NodeFilter, RouterLink, ScrollingModule, UnreachableNodes],
   template: `
-    <cap-page-header title="Containers" [subtitle]="subtitle()">
-      <span class="live muted" data-testid="containers-live">{{ liveLabel() }}</span>
+    <cap-list-page
+      title="Containers"
+      [subtitle]="subtitle()"
+      [error]="loadError()"
+      searchLabel="Search containers"
+      searchPlaceholder="Search name, image, state, IP (press /)"
+      searchTestId="containers-search"
+      [(query)]="query"
+    >
+      <span listActions class="live muted" data-testid="containers-live">{{ liveLabel() }}</span>
       <button
+        listActions
         type="button"
         class="btn"
         data-testid="containers-refresh"
@@ -114,30 +113,18 @@ const SORTS: { key: SortKey; label: string }[] = [
         ↻ Refresh
       </button>
       @if (ctx.canAct(perm.ResourcesCreate)) {
-        <a class="btn btn-primary" routerLink="new" data-testid="container-create">+ Add container</a>
+        <a listActions class="btn btn-primary" routerLink="new" data-testid="container-create"
+          >+ Add container</a
+        >
       }
-    </cap-page-header>
-    <cap-unreachable-nodes what="containers" testId="container-unreachable" [nodes]="unreachable()" />
-
-    @if (loadError(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
-
-    <div class="toolbar">
-      <label class="grow">
-        <span class="sr-only">Search containers</span>
-        <input
-          class="input"
-          type="search"
-          placeholder="Search name, image, state, IP (press /)"
-          capSearchShortcut
-          data-testid="containers-search"
-          [value]="query()"
-          (input)="query.set($any($event.target).value)"
-        />
-      </label>
-      <cap-node-filter testId="containers-node-filter" [nodes]="nodes()" [(value)]="node" />
-      <label class="sort-select">
+      <cap-unreachable-nodes
+        listNotices
+        what="containers"
+        testId="container-unreachable"
+        [nodes]="unreachable()"
+      />
+      <cap-node-filter listFilters testId="containers-node-filter" [nodes]="nodes()" [(value)]="node" />
+      <label listFilters class="sort-select">
         <span class="sr-only">Sort by</span>
         <select class="input" data-testid="containers-sort" (change)="sortBy($any($event.target).value)">
           @for (s of sorts; track s.key) {
@@ -145,7 +132,7 @@ const SORTS: { key: SortKey; label: string }[] = [
           }
         </select>
       </label>
-    </div>
+    </cap-list-page>
 
     @if (canBulk()) {
       <div class="bulk" role="toolbar" aria-label="Actions on the selected containers" data-testid="bulk-bar">
@@ -226,7 +213,7 @@ const SORTS: { key: SortKey; label: string }[] = [
           *cdkVirtualFor="let row of rows(); trackBy: trackRow; let i = index"
           class="row"
           role="row"
-          [class.selected]="selected().has(row.id)"
+          [class.selected]="selection.has(row.id)"
           [attr.data-testid]="'container-row-' + row.name"
         >
           <span class="c-check" role="cell">
@@ -234,7 +221,7 @@ const SORTS: { key: SortKey; label: string }[] = [
               type="checkbox"
               [attr.aria-label]="'Select ' + row.name"
               [attr.data-testid]="'select-' + row.name"
-              [checked]="selected().has(row.id)"
+              [checked]="selection.has(row.id)"
               (click)="toggle(row, i, $event)"
             />
           </span>
@@ -337,10 +324,6 @@ const SORTS: { key: SortKey; label: string }[] = [
     }
   `,
   styles: `
-    .grow {
-      flex: 1 1 16rem;
-      max-width: 28rem;
-    }
     .sort-select {
       display: none;
     }
@@ -537,7 +520,7 @@ export class ContainersPage {
   readonly sortKey = signal<SortKey>('name');
   /** 1 ascending, -1 descending. */
   readonly sortDir = signal<1 | -1>(1);
-  readonly selected = signal<ReadonlySet<string>>(new Set());
+  readonly selection = new Selection<string>();
   private anchor: number | null = null;
   protected readonly live = signal<LiveState | 'polling'>('connecting');
 
@@ -554,13 +537,7 @@ export class ContainersPage {
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private loadSeq = 0;
 
-  private readonly publishHost = computed(() => {
-    const env = this.ctx.env();
-    if (env?.PublicURL) return env.PublicURL.replace(/^\w+:\/\//, '').replace(/[:/].*$/, '');
-    const url = env?.URL ?? '';
-    if (/^tcp:\/\//.test(url)) return url.replace(/^tcp:\/\//, '').replace(/:.*$/, '');
-    return globalThis.location?.hostname ?? 'localhost';
-  });
+  private readonly publishHost = this.ctx.publishHost;
 
   private readonly allRows = computed<Row[]>(() => {
     const host = this.publishHost();
@@ -596,7 +573,7 @@ export class ContainersPage {
         ports,
         link: base + c.Id,
         badgeClass: `badge badge-${stateBadge(c.State)}`,
-        created: formatUnix(c.Created),
+        created: formatTime(c.Created),
         haystack:
           `${name} ${c.Image} ${c.State} ${c.Status} ${ip} ${c.Id.slice(0, 12)} ${ownership} ${agentNode(c)}`.toLowerCase(),
       };
@@ -615,19 +592,11 @@ export class ContainersPage {
     const dir = this.sortDir();
     const value = (r: Row): string | number =>
       key === 'created' ? r.c.Created : key === 'name' ? r.name : key === 'ownership' ? r.ownership : r[key];
-    return filtered.sort((a, b) => {
-      const va = value(a);
-      const vb = value(b);
-      const cmp =
-        typeof va === 'number' && typeof vb === 'number'
-          ? va - vb
-          : String(va).localeCompare(String(vb), undefined, { numeric: true, sensitivity: 'base' });
-      return (cmp || a.name.localeCompare(b.name)) * dir;
-    });
+    return filtered.sort((a, b) => (compareCells(value(a), value(b)) || a.name.localeCompare(b.name)) * dir);
   });
 
   /** Selected containers that are still listed and shown. */
-  readonly selectedRows = computed(() => this.rows().filter((r) => this.selected().has(r.id)));
+  readonly selectedRows = computed(() => this.rows().filter((r) => this.selection.has(r.id)));
   protected readonly selectedCount = computed(() => this.selectedRows().length);
   protected readonly allSelected = computed(
     () => this.rows().length > 0 && this.selectedCount() === this.rows().length,
@@ -745,22 +714,23 @@ export class ContainersPage {
   /** Click on a row's checkbox: toggles it; with Shift, sets the range from the last click to the same state. */
   toggle(row: Row, index: number, event: MouseEvent): void {
     const checked = (event.target as HTMLInputElement).checked;
-    const next = new Set(this.selected());
     if (event.shiftKey && this.anchor !== null) {
-      const rows = this.rows();
       const [from, to] = this.anchor < index ? [this.anchor, index] : [index, this.anchor];
-      for (let i = from; i <= to && i < rows.length; i++) {
-        if (checked) next.add(rows[i].id);
-        else next.delete(rows[i].id);
-      }
-    } else if (checked) next.add(row.id);
-    else next.delete(row.id);
+      this.selection.setMany(
+        this.rows()
+          .slice(from, to + 1)
+          .map((r) => r.id),
+        checked,
+      );
+    } else this.selection.toggle(row.id, checked);
     this.anchor = index;
-    this.selected.set(next);
   }
 
   toggleAll(checked: boolean): void {
-    this.selected.set(checked ? new Set(this.rows().map((r) => r.id)) : new Set());
+    this.selection.setAll(
+      this.rows().map((r) => r.id),
+      checked,
+    );
     this.anchor = null;
   }
 
@@ -829,8 +799,10 @@ export class ContainersPage {
     if (failed) this.toasts.error(`${def.label}: ${failed} failed, ${done} ${def.done}`);
     else this.toasts.success(`${done} container${done === 1 ? '' : 's'} ${def.done}`);
     if (action === 'remove') {
-      const gone = new Set(items.filter((i) => i.state === 'done').map((i) => i.id));
-      this.selected.update((s) => new Set([...s].filter((id) => !gone.has(id))));
+      this.selection.setMany(
+        items.filter((i) => i.state === 'done').map((i) => i.id),
+        false,
+      );
     }
     await this.load();
   }

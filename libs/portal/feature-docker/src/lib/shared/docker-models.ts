@@ -58,8 +58,13 @@ export interface ContainerInspect extends Decorated {
     ExitCode: number;
     StartedAt: string;
     FinishedAt: string;
-    Health?: { Status: string };
+    Health?: {
+      Status: string;
+      FailingStreak?: number;
+      Log?: { Start: string; End: string; ExitCode: number; Output: string }[] | null;
+    };
   };
+  RestartCount?: number;
   Config: {
     Image: string;
     Cmd: string[] | null;
@@ -72,6 +77,9 @@ export interface ContainerInspect extends Decorated {
     OpenStdin: boolean;
     ExposedPorts?: Record<string, object> | null;
     Hostname?: string;
+    /** Seconds `stop` waits after the stop signal before killing (engine default 10). */
+    StopTimeout?: number;
+    StopSignal?: string;
   };
   HostConfig: {
     Binds: string[] | null;
@@ -87,7 +95,17 @@ export interface ContainerInspect extends Decorated {
   };
   Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
   NetworkSettings: {
-    Networks: Record<string, { IPAddress?: string; IPAMConfig?: { IPv4Address?: string } | null }>;
+    Networks: Record<
+      string,
+      {
+        IPAddress?: string;
+        Gateway?: string;
+        MacAddress?: string;
+        IPAMConfig?: { IPv4Address?: string } | null;
+      }
+    >;
+    /** Published ports of a running container: `"80/tcp" → [{HostIp, HostPort}]`, null when not published. */
+    Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
   };
 }
 
@@ -149,14 +167,6 @@ export function stateBadge(state: string): BadgeKind {
 export function healthOf(status: string): string | null {
   const m = /\((healthy|unhealthy|health: starting)\)/.exec(status);
   return m ? m[1].replace('health: ', '') : null;
-}
-
-/** Unix seconds → "2026-11-23 02:15". */
-export function formatUnix(seconds: number): string {
-  if (!seconds) return '—';
-  const d = new Date(seconds * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** Splits a shell-like command line into argv: quotes ('…' and "…") and backslash escapes. */

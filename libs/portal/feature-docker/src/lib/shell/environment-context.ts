@@ -57,6 +57,17 @@ export class EnvironmentContext {
     const t = this.snapshot()?.Time;
     return t ? new Date(t * 1000).toISOString() : null;
   });
+  /**
+   * The host a published port is reached on: the environment's public URL, else the host of its `tcp://`
+   * address, else (a local socket) the host the portal was loaded from.
+   */
+  readonly publishHost = computed(() => {
+    const env = this.envState();
+    if (env?.PublicURL) return env.PublicURL.replace(/^\w+:\/\//, '').replace(/[:/].*$/, '');
+    const url = env?.URL ?? '';
+    if (/^tcp:\/\//.test(url)) return url.replace(/^tcp:\/\//, '').replace(/:.*$/, '');
+    return globalThis.location?.hostname ?? 'localhost';
+  });
   /** Browsing a snapshot: every action is disabled. */
   readonly readOnly = computed(() => this.snapshotTime() !== null);
 

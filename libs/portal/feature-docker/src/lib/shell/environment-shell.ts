@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -14,7 +13,7 @@ import {
 } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { EngineApi } from '@capstan/portal-data-access';
-import { Alert, Spinner } from '@capstan/portal-ui';
+import { Alert, Spinner, TimePipe } from '@capstan/portal-ui';
 
 import { nodeList } from '../swarm/node-column';
 import { ENV_STATUS_UP, EnvironmentContext } from './environment-context';
@@ -58,8 +57,8 @@ export interface EnvironmentSectionGroup {
 }
 
 /**
- * Scrolls `nav` sideways so that `link` is in view, centred when it can be (phones, where the nav is one scrolling
- * row); nothing when the nav does not scroll.
+ * Scrolls `nav` sideways so that `link` is in view, centred when it can be, should the nav ever scroll; nothing
+ * when it does not (the tabs wrap at every width).
  */
 export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
   if (nav.scrollWidth <= nav.clientWidth) return;
@@ -75,7 +74,7 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
  */
 @Component({
   selector: 'cap-environment-shell',
-  imports: [Alert, DatePipe, RouterLink, RouterLinkActive, RouterOutlet, Spinner],
+  imports: [Alert, RouterLink, RouterLinkActive, RouterOutlet, Spinner, TimePipe],
   providers: [EnvironmentContext],
   template: `
     <header class="env-header">
@@ -130,7 +129,7 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
     }
     @if (ctx.snapshotTime(); as time) {
       <cap-alert kind="warning" testId="snapshot-banner">
-        Environment unreachable — showing the snapshot of {{ time | date: 'medium' }}, read-only.
+        Environment unreachable — showing the snapshot of {{ time | capTime }}, read-only.
       </cap-alert>
     }
     @if (ctx.snapshotUnreachable().length > 0) {
@@ -172,11 +171,10 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
       font-size: 0.88rem;
     }
     /*
-     * Wide screens: the tabs wrap, a group at a time (a group wider than the row wraps inside), and every row of
-     * tabs gets its own full-width rule — drawn by the nav's background every --tab-h, the height of a tab row.
-     * Every group has a divider in the --sep of room before it; the groups' row starts --sep left of the nav, which
-     * clips it, so a group that begins a row shows none.
-     * Phones (≤ 768 px): one row that scrolls sideways; the active tab is scrolled into view.
+     * The tabs wrap, a group at a time (a group wider than the row wraps inside), and every row of tabs gets its
+     * own full-width rule — drawn by the nav's background every --tab-h, the height of a tab row. Every group has a
+     * divider in the --sep of room before it; the groups' row starts --sep left of the nav, which clips it, so a
+     * group that begins a row shows none. Phones too: a row that scrolled sideways hid most sections.
      */
     .env-nav {
       --tab-h: 2.5rem;
@@ -229,14 +227,8 @@ export function revealInNav(nav: HTMLElement, link: HTMLElement): void {
       box-shadow: inset 0 -2px var(--accent);
     }
     @media (max-width: 768px) {
-      .env-nav-groups,
-      .env-nav-group {
-        flex-wrap: nowrap;
-      }
-      .env-nav {
-        overflow-x: auto;
-        scrollbar-width: thin;
-        background-attachment: local;
+      .env-nav a {
+        padding: 0 0.5rem;
       }
     }
   `,

@@ -1,13 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import {
-  SwarmApi,
-  type SwarmObjectKind,
-  errorMessage,
-  formatTime,
-  timeValue,
-} from '@capstan/portal-data-access';
+import { SwarmApi, type SwarmObjectKind, errorMessage, timeValue } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
@@ -17,6 +11,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { canManage } from '../resources/shared/permissions';
@@ -73,120 +68,121 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
           + Add {{ singular() }}
         </button>
       }
-      <cap-data-table
-        [attr.data-testid]="kind() + '-table'"
-        [caption]="title()"
-        [columns]="columns"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        [pageSize]="25"
-        [emptyMessage]="items().length ? 'No ' + singular() + ' matches the search.' : 'No ' + kind() + '.'"
-        [emptyTestId]="kind() + '-empty'"
-      >
-        <ng-template capCell="name" [capCellOf]="filtered()" let-item>
-          <span class="mono name">{{ item.Spec.Name }}</span>
-        </ng-template>
-        <ng-template capCell="id" [capCellOf]="filtered()" let-item>
-          <span class="mono small">{{ item.ID.slice(0, 12) }}</span>
-        </ng-template>
-        <ng-template capCell="created" [capCellOf]="filtered()" let-item>{{
-          time(item.CreatedAt)
-        }}</ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-item>
-          <div class="row-actions">
-            @if (kind() === 'configs' && item.Spec.Data) {
-              <button
-                type="button"
-                class="btn-link"
-                [attr.data-testid]="'config-show-' + item.Spec.Name"
-                [attr.aria-label]="'Show the content of ' + item.Spec.Name"
-                (click)="shown.set(item)"
-              >
-                Show
-              </button>
-            }
-            @if (manage(item)) {
-              <button
-                type="button"
-                class="btn-link danger"
-                [attr.data-testid]="singular() + '-remove-' + item.Spec.Name"
-                (click)="remove(item)"
-              >
-                Remove
-              </button>
-            }
-          </div>
-        </ng-template>
-      </cap-data-table>
-
-      @if (shown(); as item) {
-        <cap-dialog [title]="'Config ' + item.Spec.Name" testId="config-content" (closed)="shown.set(null)">
-          <pre class="mono data" [attr.data-testid]="'config-data-' + item.Spec.Name">{{
-            decode(item.Spec.Data)
-          }}</pre>
-          <div dialog-actions>
-            <button type="button" class="btn" (click)="shown.set(null)">Close</button>
-          </div>
-        </cap-dialog>
-      }
-
-      @if (creating()) {
-        <cap-dialog
-          [title]="'Add a ' + singular()"
-          [testId]="singular() + '-dialog'"
-          (closed)="creating.set(false)"
-        >
-          <form [id]="singular() + '-form'" class="form" novalidate (submit)="create($event)">
-            @if (formError(); as message) {
-              <cap-alert kind="error">{{ message }}</cap-alert>
-            }
-            <label
-              >Name
-              <input
-                class="input mono"
-                [attr.data-testid]="singular() + '-name'"
-                [value]="name()"
-                (input)="name.set($any($event.target).value)"
-            /></label>
-            @if (errors().name; as e) {
-              <span class="error">{{ e }}</span>
-            }
-            <label
-              >Content
-              <textarea
-                class="input mono"
-                rows="8"
-                [attr.data-testid]="singular() + '-data'"
-                [value]="data()"
-                (input)="data.set($any($event.target).value)"
-              ></textarea>
-            </label>
-            @if (errors().data; as e) {
-              <span class="error">{{ e }}</span>
-            }
-            @if (kind() === 'secrets') {
-              <p class="muted small">
-                The secret's content cannot be read back once created; services get it as a file under
-                /run/secrets.
-              </p>
-            }
-          </form>
-          <div dialog-actions>
-            <button type="button" class="btn" (click)="creating.set(false)">Cancel</button>
-            <button
-              type="submit"
-              class="btn btn-primary"
-              [attr.form]="singular() + '-form'"
-              [attr.data-testid]="singular() + '-save'"
-              [disabled]="busy()"
-            >
-              Create
-            </button>
-          </div>
-        </cap-dialog>
-      }
     </cap-list-page>
+
+    <cap-data-table
+      [attr.data-testid]="kind() + '-table'"
+      [caption]="title()"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      [emptyMessage]="items().length ? 'No ' + singular() + ' matches the search.' : 'No ' + kind() + '.'"
+      [emptyTestId]="kind() + '-empty'"
+    >
+      <ng-template capCell="name" [capCellOf]="filtered()" let-item>
+        <span class="mono name">{{ item.Spec.Name }}</span>
+      </ng-template>
+      <ng-template capCell="id" [capCellOf]="filtered()" let-item>
+        <span class="mono small">{{ item.ID.slice(0, 12) }}</span>
+      </ng-template>
+      <ng-template capCell="created" [capCellOf]="filtered()" let-item>{{
+        time(item.CreatedAt)
+      }}</ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-item>
+        <div class="row-actions">
+          @if (kind() === 'configs' && item.Spec.Data) {
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'config-show-' + item.Spec.Name"
+              [attr.aria-label]="'Show the content of ' + item.Spec.Name"
+              (click)="shown.set(item)"
+            >
+              Show
+            </button>
+          }
+          @if (manage(item)) {
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="singular() + '-remove-' + item.Spec.Name"
+              (click)="remove(item)"
+            >
+              Remove
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
+
+    @if (shown(); as item) {
+      <cap-dialog [title]="'Config ' + item.Spec.Name" testId="config-content" (closed)="shown.set(null)">
+        <pre class="mono data" [attr.data-testid]="'config-data-' + item.Spec.Name">{{
+          decode(item.Spec.Data)
+        }}</pre>
+        <div dialog-actions>
+          <button type="button" class="btn" (click)="shown.set(null)">Close</button>
+        </div>
+      </cap-dialog>
+    }
+
+    @if (creating()) {
+      <cap-dialog
+        [title]="'Add a ' + singular()"
+        [testId]="singular() + '-dialog'"
+        (closed)="creating.set(false)"
+      >
+        <form [id]="singular() + '-form'" class="form" novalidate (submit)="create($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          <label
+            >Name
+            <input
+              class="input mono"
+              [attr.data-testid]="singular() + '-name'"
+              [value]="name()"
+              (input)="name.set($any($event.target).value)"
+          /></label>
+          @if (errors().name; as e) {
+            <span class="error">{{ e }}</span>
+          }
+          <label
+            >Content
+            <textarea
+              class="input mono"
+              rows="8"
+              [attr.data-testid]="singular() + '-data'"
+              [value]="data()"
+              (input)="data.set($any($event.target).value)"
+            ></textarea>
+          </label>
+          @if (errors().data; as e) {
+            <span class="error">{{ e }}</span>
+          }
+          @if (kind() === 'secrets') {
+            <p class="muted small">
+              The secret's content cannot be read back once created; services get it as a file under
+              /run/secrets.
+            </p>
+          }
+        </form>
+        <div dialog-actions>
+          <button type="button" class="btn" (click)="creating.set(false)">Cancel</button>
+          <button
+            type="submit"
+            class="btn btn-primary"
+            [attr.form]="singular() + '-form'"
+            [attr.data-testid]="singular() + '-save'"
+            [disabled]="busy()"
+          >
+            Create
+          </button>
+        </div>
+      </cap-dialog>
+    }
   `,
   styles: `
     /* break-word, not anywhere: a squeezed column wraps a name at its hyphens, never inside a word. */

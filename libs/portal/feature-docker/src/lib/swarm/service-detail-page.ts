@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { SwarmApi, type Webhook, WebhooksApi, errorMessage, formatTime } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, ToastService } from '@capstan/portal-ui';
+import { SwarmApi, type Webhook, WebhooksApi, errorMessage } from '@capstan/portal-data-access';
+import { Alert, ConfirmService, ToastService, formatTime } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { LogFrameDecoder } from '../containers/details/log-lines';

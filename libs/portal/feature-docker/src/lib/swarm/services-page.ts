@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { SwarmApi, errorMessage, formatTime, timeValue } from '@capstan/portal-data-access';
+import { SwarmApi, errorMessage, timeValue } from '@capstan/portal-data-access';
 import {
   CellDef,
   ConfirmService,
@@ -9,6 +9,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { ownershipLabel } from '../resources/shared/ownership';
@@ -53,88 +54,88 @@ import { ServiceCreateDialog } from './service-create-dialog';
           + Add service
         </button>
       }
-
-      <cap-data-table
-        data-testid="services-table"
-        caption="Services"
-        [columns]="columns"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        [pageSize]="25"
-        [emptyMessage]="services().length ? 'No service matches the search.' : 'No services.'"
-        emptyTestId="services-empty"
-      >
-        <ng-template capCell="name" [capCellOf]="filtered()" let-s>
-          <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
-            s.Spec.Name
-          }}</a>
-          <!-- On a phone the Image column is hidden: the image under the name. -->
-          <span class="phone-only mono small">
-            @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
-              <span>{{ part }}</span><wbr />
-            }
-          </span>
-        </ng-template>
-        <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
-          <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
-        </ng-template>
-        <ng-template capCell="image" [capCellOf]="filtered()" let-s>
-          <span class="mono small">
-            @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
-              <span>{{ part }}</span><wbr />
-            }
-          </span>
-        </ng-template>
-        <ng-template capCell="ports" [capCellOf]="filtered()" let-s>
-          <span class="mono small">{{ ports(s) || '—' }}</span>
-        </ng-template>
-        <ng-template capCell="updated" [capCellOf]="filtered()" let-s>{{ time(s.UpdatedAt) }}</ng-template>
-        <ng-template capCell="ownership" [capCellOf]="filtered()" let-s>
-          <span [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</span>
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-s>
-          @if (manage(s)) {
-            <div class="row-actions">
-              @if (s.Spec.Mode.Replicated) {
-                <span class="scale-group">
-                  <input
-                    class="input scale"
-                    type="number"
-                    min="0"
-                    [attr.aria-label]="'Replicas of ' + s.Spec.Name"
-                    [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
-                    [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
-                    (keydown.enter)="scale(s, n.value)"
-                    #n
-                  />
-                  <button
-                    type="button"
-                    class="btn-link"
-                    [attr.data-testid]="'service-scale-' + s.Spec.Name"
-                    (click)="scale(s, n.value)"
-                  >
-                    Scale
-                  </button>
-                </span>
-              }
-              <button
-                type="button"
-                class="btn-link danger"
-                [attr.data-testid]="'service-remove-' + s.Spec.Name"
-                (click)="remove(s)"
-              >
-                Remove
-              </button>
-            </div>
-          }
-        </ng-template>
-      </cap-data-table>
-
-      @if (creating()) {
-        <cap-service-create-dialog (closed)="creating.set(false)" (created)="created()" />
-      }
     </cap-list-page>
+
+    <cap-data-table
+      data-testid="services-table"
+      caption="Services"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      [emptyMessage]="services().length ? 'No service matches the search.' : 'No services.'"
+      emptyTestId="services-empty"
+    >
+      <ng-template capCell="name" [capCellOf]="filtered()" let-s>
+        <a class="mono name" [routerLink]="[s.ID]" [attr.data-testid]="'service-link-' + s.Spec.Name">{{
+          s.Spec.Name
+        }}</a>
+        <!-- On a phone the Image column is hidden: the image under the name. -->
+        <span class="phone-only mono small">
+          @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
+            <span>{{ part }}</span><wbr />
+          }
+        </span>
+      </ng-template>
+      <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
+        <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
+      </ng-template>
+      <ng-template capCell="image" [capCellOf]="filtered()" let-s>
+        <span class="mono small">
+          @for (part of imageParts(s.Spec.TaskTemplate.ContainerSpec.Image); track $index) {
+            <span>{{ part }}</span><wbr />
+          }
+        </span>
+      </ng-template>
+      <ng-template capCell="ports" [capCellOf]="filtered()" let-s>
+        <span class="mono small">{{ ports(s) || '—' }}</span>
+      </ng-template>
+      <ng-template capCell="updated" [capCellOf]="filtered()" let-s>{{ time(s.UpdatedAt) }}</ng-template>
+      <ng-template capCell="ownership" [capCellOf]="filtered()" let-s>
+        <span [attr.data-testid]="'service-ownership-' + s.Spec.Name">{{ owner(s) }}</span>
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-s>
+        @if (manage(s)) {
+          <div class="row-actions">
+            @if (s.Spec.Mode.Replicated) {
+              <span class="scale-group">
+                <input
+                  class="input scale"
+                  type="number"
+                  min="0"
+                  [attr.aria-label]="'Replicas of ' + s.Spec.Name"
+                  [attr.data-testid]="'service-scale-input-' + s.Spec.Name"
+                  [value]="s.Spec.Mode.Replicated.Replicas ?? 0"
+                  (keydown.enter)="scale(s, n.value)"
+                  #n
+                />
+                <button
+                  type="button"
+                  class="btn-link"
+                  [attr.data-testid]="'service-scale-' + s.Spec.Name"
+                  (click)="scale(s, n.value)"
+                >
+                  Scale
+                </button>
+              </span>
+            }
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'service-remove-' + s.Spec.Name"
+              (click)="remove(s)"
+            >
+              Remove
+            </button>
+          </div>
+        }
+      </ng-template>
+    </cap-data-table>
+
+    @if (creating()) {
+      <cap-service-create-dialog (closed)="creating.set(false)" (created)="created()" />
+    }
   `,
   styles: `
     /* break-word, not anywhere: a squeezed column wraps a name at its hyphens, never inside a word. */

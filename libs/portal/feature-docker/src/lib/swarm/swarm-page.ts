@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { SwarmApi, errorMessage, formatTime } from '@capstan/portal-data-access';
+import { SwarmApi, errorMessage } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
@@ -12,6 +12,7 @@ import {
   SearchShortcut,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';

@@ -47,79 +47,79 @@ export const UNASSIGNED_GROUP_ID = 1;
       <button listActions type="button" class="btn btn-primary" data-testid="group-create" (click)="open()">
         + Add group
       </button>
-
-      <cap-data-table
-        caption="Environment groups"
-        [columns]="columns"
-        [rows]="groups()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        emptyMessage="No group."
-      >
-        <ng-template capCell="Name" [capCellOf]="groups()" let-row>
-          <a [routerLink]="['/environments/groups', row.Id]" [attr.data-testid]="'group-link-' + row.Name">{{
-            row.Name
-          }}</a>
-        </ng-template>
-        <ng-template capCell="tags" [capCellOf]="groups()" let-row>
-          @for (id of row.TagIds; track id) {
-            <span class="badge badge-accent">{{ tagNames().get(id) ?? id }}</span>
-          }
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="groups()" let-row>
-          @if (row.Id !== unassigned) {
-            <button
-              type="button"
-              class="btn-link danger"
-              [attr.data-testid]="'group-delete-' + row.Name"
-              (click)="remove(row)"
-            >
-              Delete
-            </button>
-          }
-        </ng-template>
-      </cap-data-table>
-
-      @if (dialogOpen()) {
-        <cap-dialog title="Add a group" testId="group-dialog" (closed)="dialogOpen.set(false)">
-          <form id="group-form" novalidate (submit)="create($event)">
-            @if (formError(); as message) {
-              <cap-alert kind="error">{{ message }}</cap-alert>
-            }
-            <cap-form-field
-              label="Name"
-              [required]="true"
-              [error]="submitted() && !name().trim() ? 'Enter a name.' : null"
-            >
-              <input
-                capControl
-                class="input"
-                data-testid="group-name"
-                [value]="name()"
-                (input)="name.set($any($event.target).value)"
-              />
-            </cap-form-field>
-            <cap-form-field label="Description">
-              <input
-                capControl
-                class="input"
-                data-testid="group-description"
-                [value]="description()"
-                (input)="description.set($any($event.target).value)"
-              />
-            </cap-form-field>
-          </form>
-          <cap-form-dialog-actions
-            dialog-actions
-            formId="group-form"
-            testId="group-save"
-            label="Create"
-            [busy]="busy()"
-            (cancelled)="dialogOpen.set(false)"
-          />
-        </cap-dialog>
-      }
     </cap-list-page>
+
+    <cap-data-table
+      caption="Environment groups"
+      [columns]="columns"
+      [rows]="groups()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No group."
+    >
+      <ng-template capCell="Name" [capCellOf]="groups()" let-row>
+        <a [routerLink]="['/environments/groups', row.Id]" [attr.data-testid]="'group-link-' + row.Name">{{
+          row.Name
+        }}</a>
+      </ng-template>
+      <ng-template capCell="tags" [capCellOf]="groups()" let-row>
+        @for (id of row.TagIds; track id) {
+          <span class="badge badge-accent">{{ tagNames().get(id) ?? id }}</span>
+        }
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="groups()" let-row>
+        @if (row.Id !== unassigned) {
+          <button
+            type="button"
+            class="btn-link danger"
+            [attr.data-testid]="'group-delete-' + row.Name"
+            (click)="remove(row)"
+          >
+            Delete
+          </button>
+        }
+      </ng-template>
+    </cap-data-table>
+
+    @if (dialogOpen()) {
+      <cap-dialog title="Add a group" testId="group-dialog" (closed)="dialogOpen.set(false)">
+        <form id="group-form" novalidate (submit)="create($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          <cap-form-field
+            label="Name"
+            [required]="true"
+            [error]="submitted() && !name().trim() ? 'Enter a name.' : null"
+          >
+            <input
+              capControl
+              class="input"
+              data-testid="group-name"
+              [value]="name()"
+              (input)="name.set($any($event.target).value)"
+            />
+          </cap-form-field>
+          <cap-form-field label="Description">
+            <input
+              capControl
+              class="input"
+              data-testid="group-description"
+              [value]="description()"
+              (input)="description.set($any($event.target).value)"
+            />
+          </cap-form-field>
+        </form>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="group-form"
+          testId="group-save"
+          label="Create"
+          [busy]="busy()"
+          (cancelled)="dialogOpen.set(false)"
+        />
+      </cap-dialog>
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

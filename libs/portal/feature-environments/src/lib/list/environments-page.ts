@@ -49,49 +49,49 @@ import {
       >
         Delete selected ({{ selection.size() }})
       </button>
-
-      <cap-data-table
-        caption="Environments"
-        [columns]="columns"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        [pageSize]="25"
-        emptyMessage="No environment yet."
-      >
-        <ng-template capCell="select" [capCellOf]="filtered()" let-row>
-          <input
-            type="checkbox"
-            [attr.aria-label]="'Select ' + row.Name"
-            [attr.data-testid]="'env-select-' + row.Name"
-            [checked]="selection.has(row.Id)"
-            (change)="selection.toggle(row.Id, $any($event.target).checked)"
-          />
-        </ng-template>
-        <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
-          <a [routerLink]="['/environments', row.Id, 'edit']" [attr.data-testid]="'env-edit-' + row.Name">{{
-            row.Name
-          }}</a>
-        </ng-template>
-        <ng-template capCell="Status" [capCellOf]="filtered()" let-row>
-          <span
-            class="badge"
-            [class.badge-success]="row.Status === 1"
-            [class.badge-danger]="row.Status !== 1"
-            >{{ row.Status === 1 ? 'Up' : 'Down' }}</span
-          >
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-          <div class="row-actions">
-            <a class="btn-link" [routerLink]="['/environments', row.Id, 'docker', 'dashboard']">Dashboard</a>
-            <a class="btn-link" [routerLink]="['/environments', row.Id, 'edit']">Edit</a>
-          </div>
-        </ng-template>
-        <ng-template capCell="URL" [capCellOf]="filtered()" let-row>
-          <span class="mono">{{ row.URL }}</span>
-        </ng-template>
-      </cap-data-table>
     </cap-list-page>
+
+    <cap-data-table
+      caption="Environments"
+      [columns]="columns"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      emptyMessage="No environment yet."
+    >
+      <ng-template capCell="select" [capCellOf]="filtered()" let-row>
+        <input
+          type="checkbox"
+          [attr.aria-label]="'Select ' + row.Name"
+          [attr.data-testid]="'env-select-' + row.Name"
+          [checked]="selection.has(row.Id)"
+          (change)="selection.toggle(row.Id, $any($event.target).checked)"
+        />
+      </ng-template>
+      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+        <a [routerLink]="['/environments', row.Id, 'edit']" [attr.data-testid]="'env-edit-' + row.Name">{{
+          row.Name
+        }}</a>
+      </ng-template>
+      <ng-template capCell="Status" [capCellOf]="filtered()" let-row>
+        <span
+          class="badge"
+          [class.badge-success]="row.Status === 1"
+          [class.badge-danger]="row.Status !== 1"
+          >{{ row.Status === 1 ? 'Up' : 'Down' }}</span
+        >
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
+          <a class="btn-link" [routerLink]="['/environments', row.Id, 'docker', 'dashboard']">Dashboard</a>
+          <a class="btn-link" [routerLink]="['/environments', row.Id, 'edit']">Edit</a>
+        </div>
+      </ng-template>
+      <ng-template capCell="URL" [capCellOf]="filtered()" let-row>
+        <span class="mono">{{ row.URL }}</span>
+      </ng-template>
+    </cap-data-table>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

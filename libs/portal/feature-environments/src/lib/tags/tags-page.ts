@@ -22,51 +22,51 @@ import {
       [error]="loadError()"
     >
       <a listActions class="btn" routerLink="/environments">‹ Environments</a>
-
-      <form class="toolbar" novalidate (submit)="create($event)">
-        <label class="grow">
-          <span class="sr-only">Tag name</span>
-          <input
-            class="input"
-            placeholder="New tag name"
-            data-testid="tag-name"
-            [value]="name()"
-            (input)="name.set($any($event.target).value)"
-          />
-        </label>
-        <button
-          type="submit"
-          class="btn btn-primary"
-          data-testid="tag-create"
-          [disabled]="busy() || !name().trim()"
-        >
-          + Create tag
-        </button>
-      </form>
-      @if (formError(); as message) {
-        <cap-alert kind="error">{{ message }}</cap-alert>
-      }
-
-      <cap-data-table
-        caption="Tags"
-        [columns]="columns"
-        [rows]="tags()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        emptyMessage="No tag yet."
-      >
-        <ng-template capCell="actions" [capCellOf]="tags()" let-row>
-          <button
-            type="button"
-            class="btn-link danger"
-            [attr.data-testid]="'tag-delete-' + row.Name"
-            (click)="remove(row)"
-          >
-            Delete
-          </button>
-        </ng-template>
-      </cap-data-table>
     </cap-list-page>
+
+    <form class="toolbar" novalidate (submit)="create($event)">
+      <label class="grow">
+        <span class="sr-only">Tag name</span>
+        <input
+          class="input"
+          placeholder="New tag name"
+          data-testid="tag-name"
+          [value]="name()"
+          (input)="name.set($any($event.target).value)"
+        />
+      </label>
+      <button
+        type="submit"
+        class="btn btn-primary"
+        data-testid="tag-create"
+        [disabled]="busy() || !name().trim()"
+      >
+        + Create tag
+      </button>
+    </form>
+    @if (formError(); as message) {
+      <cap-alert kind="error">{{ message }}</cap-alert>
+    }
+
+    <cap-data-table
+      caption="Tags"
+      [columns]="columns"
+      [rows]="tags()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      emptyMessage="No tag yet."
+    >
+      <ng-template capCell="actions" [capCellOf]="tags()" let-row>
+        <button
+          type="button"
+          class="btn-link danger"
+          [attr.data-testid]="'tag-delete-' + row.Name"
+          (click)="remove(row)"
+        >
+          Delete
+        </button>
+      </ng-template>
+    </cap-data-table>
   `,
   styles: `
     .grow {

@@ -15,7 +15,7 @@ const TEXT: Record<StatusPageKind, { icon: string; title: string; message: strin
     message: 'There is no page at this address. It may have been removed, or the link is mistyped.',
   },
   'not-allowed': {
-    icon: '⛔',
+    icon: '⊘',
     title: 'Not allowed',
     message:
       'Your role does not let you open this page. An administrator can give you access if you need it.',

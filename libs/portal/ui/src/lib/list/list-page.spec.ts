@@ -134,6 +134,9 @@ describe('Selection', () => {
     s.setAll(['a', 'b', 'c'], true);
     s.retain(['a', 'c', 'd']);
     expect([...s.selected()]).toEqual(['a', 'c']);
+    s.setMany(['b', 'd'], true);
+    s.setMany(['a', 'd'], false);
+    expect([...s.selected()]).toEqual(['c', 'b']);
     s.setAll(['a'], false);
     expect(s.size()).toBe(0);
   });

@@ -8,10 +8,11 @@ import type { Selection } from './selection';
 /**
  * The shell every list page shares: the title row with the page's actions (and Refresh), notices, the error
  * alert, a toolbar with the search box (`/` focuses it), the page's filters and — when rows can be selected —
- * "Select all" and the bulk actions; then the list itself (usually a `cap-data-table`) and the page's dialogs.
+ * "Select all" and the bulk actions. The list itself (usually a `cap-data-table`) and the page's dialogs follow the
+ * element in the page's template (or go in the default slot).
  *
  * Slots: `[listActions]` (title row, before Refresh), `[listNotices]` (under the title), `[listFilters]` (toolbar,
- * after the search box), `[listBulk]` (toolbar end, shown with a selection), default (the list and dialogs).
+ * after the search box), `[listBulk]` (toolbar end, shown with a selection), default (under the toolbar).
  */
 @Component({
   selector: 'cap-list-page',

@@ -24,6 +24,18 @@ export class Selection<K> {
     });
   }
 
+  /** Adds (on) or removes (off) several keys at once (a shift-click range, the rows a bulk action removed). */
+  setMany(keys: readonly K[], on: boolean): void {
+    this.keys.update((s) => {
+      const next = new Set(s);
+      for (const k of keys) {
+        if (on) next.add(k);
+        else next.delete(k);
+      }
+      return next;
+    });
+  }
+
   /** Selects exactly `keys` (on) or nothing (off). */
   setAll(keys: readonly K[], on: boolean): void {
     this.keys.set(on ? new Set(keys) : new Set());

@@ -231,7 +231,7 @@ export class DataTable<T> {
     const col = this.columns().find((c) => c.key === key);
     if (!col) return rows;
     const dir = this.sortDir() === 'asc' ? 1 : -1;
-    return rows.sort((a, b) => compareValues(this.value(col, a), this.value(col, b)) * dir);
+    return rows.sort((a, b) => compareCells(this.value(col, a), this.value(col, b)) * dir);
   });
 
   readonly pageRows = computed(() => {
@@ -294,7 +294,8 @@ export class DataTable<T> {
 
 type Cell = string | number | boolean | null | undefined;
 
-function compareValues(a: Cell, b: Cell): number {
+/** The order of two cell values: numbers by value, the rest as text with numbers in it ("web-2" < "web-10"); blanks last. */
+export function compareCells(a: Cell, b: Cell): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return 1;
   if (b === null || b === undefined) return -1;

@@ -72,6 +72,11 @@ export class ActivityLogResponse {
   @ApiProperty({ nullable: true, type: Number }) environmentId!: number | null;
   @ApiProperty() status!: number;
   @ApiProperty({ description: 'Request body, secrets redacted' }) payload!: string;
+  @ApiProperty({
+    description: "What happened, in words (the request is in method, path, payload); '' when not known",
+    example: 'stopped container web',
+  })
+  description!: string;
   @ApiProperty() requestId!: string;
 }
 

@@ -31,6 +31,10 @@ export class ActivityLogEntity {
   @Column({ type: 'text' })
   payload!: string;
 
+  /** What happened, in words ("stopped container web"); '' when no route describes the request. */
+  @Column({ type: 'varchar', length: 512, default: '' })
+  description!: string;
+
   @Column({ name: 'request_id', type: 'varchar', length: 64 })
   requestId!: string;
 }

@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { CapstanConfig } from '../config/capstan-config';
 import { InitialSchema1763856000000 } from './migrations/main/1763856000000-initial-schema';
 import { AuditSchema1763856000001 } from './migrations/audit/1763856000001-audit-schema';
+import { ActivityDescription1765000000000 } from './migrations/audit/1765000000000-activity-description';
 import { Environments1763900000000 } from './migrations/main/1763900000000-environments';
 import { ResourceControls1764000000000 } from './migrations/main/1764000000000-resource-controls';
 import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-keys';
@@ -17,7 +18,7 @@ export const MAIN_MIGRATIONS = [
   AgentKeys1764100000000,
   Webhooks1764200000000,
 ];
-export const AUDIT_MIGRATIONS = [AuditSchema1763856000001];
+export const AUDIT_MIGRATIONS = [AuditSchema1763856000001, ActivityDescription1765000000000];
 
 /**
  * Options for the main and the audit data sources: two SQLite files in the data dir (WAL, busy timeout,

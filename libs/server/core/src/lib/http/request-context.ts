@@ -21,6 +21,11 @@ export interface RequestContext {
   readonly requestId: string;
   readonly startedAt: number;
   user?: AuthenticatedUser;
+  /**
+   * What a mutation acted on, in words ("container 3f2a1b9c0d12"), set by the service that knows it when the
+   * route alone does not say (a resource control's id names no resource); the activity log's description uses it.
+   */
+  activityTarget?: string;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
@@ -35,4 +40,10 @@ export function requestIdFrom(headers: IncomingHttpHeaders): string {
 
 export function currentRequestId(): string | undefined {
   return requestContext.getStore()?.requestId;
+}
+
+/** Names what the current request acts on, for its activity-log entry (no-op outside a request). */
+export function setActivityTarget(target: string): void {
+  const store = requestContext.getStore();
+  if (store) store.activityTarget = target;
 }

@@ -1,4 +1,5 @@
-import { DockerPort, type EngineClient, type EngineConnection } from '../engine/engine-reader';
+import type { EngineConnection } from '../engine/engine-connection';
+import { DockerPort, type EngineReader } from '../engine/engine-reader';
 
 /** A DockerPort that records the connections asked for and answers ping/version as told. */
 export class FakeDockerPort extends DockerPort {
@@ -6,7 +7,7 @@ export class FakeDockerPort extends DockerPort {
   ping: () => Promise<void> = () => Promise.resolve();
   version: () => Promise<Record<string, unknown>> = () => Promise.resolve({ Version: '28.0.0' });
 
-  connect(connection: EngineConnection): EngineClient {
+  connect(connection: EngineConnection): EngineReader {
     this.connections.push(connection);
     const unused = () => Promise.reject(new Error('not used in this test'));
     return {

@@ -68,8 +68,10 @@ class HttpTransport implements EngineTransport {
     private readonly hostHeader: string,
     private readonly signs: boolean,
   ) {
+    // noDelay as Node's global agents: without it Nagle holds a request's last bytes for the engine's ACK.
     const pooling = {
       keepAlive: true,
+      noDelay: true,
       timeout: IDLE_SOCKET_MS,
       maxFreeSockets: 16,
       scheduling: 'lifo' as const,

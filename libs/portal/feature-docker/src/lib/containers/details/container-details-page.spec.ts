@@ -111,4 +111,48 @@ describe('ContainerDetailsPage', () => {
     // The asked-for tab is not offered: the first one shows.
     expect(byId('tab-inspect')?.getAttribute('aria-selected')).toBe('true');
   });
+
+  it('shows the summary above the raw inspect tree on the first tab', async () => {
+    const { byId } = await setup();
+    expect(byId('tab-inspect')?.textContent?.trim()).toBe('Overview');
+    const summary = byId('container-summary')!;
+    const inspect = byId('inspect-output')!;
+    expect(summary.compareDocumentPosition(inspect) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(byId('summary-restart')?.textContent).toContain('unless-stopped');
+  });
+
+  it('a stop that takes time says "stopping…" at once and offers Kill, which ends it', async () => {
+    let finishStop: () => void = () => undefined;
+    api.on(
+      `POST ${D}/containers/c1/stop`,
+      () =>
+        new Promise((resolve) => {
+          finishStop = () => resolve({ status: 204 });
+        }),
+    );
+    api.on(`POST ${D}/containers/c1/kill`, () => {
+      container = {
+        ...container,
+        State: { ...container.State, Status: 'exited', Running: false, ExitCode: 137 },
+      };
+      finishStop();
+      return { status: 204 };
+    });
+    const { byId, settle } = await setup();
+    byId<HTMLButtonElement>('details-stop')!.click();
+    await settle();
+    // The engine has not answered: the badge already says so, and Kill (alone) stays offered.
+    expect(byId('details-state')?.textContent?.trim()).toBe('stopping…');
+    expect(byId('details-stopping')?.textContent).toContain('SIGTERM');
+    expect(byId('details-stopping')?.textContent).toContain('10 s');
+    expect(byId<HTMLButtonElement>('details-restart')!.disabled).toBe(true);
+    expect(byId<HTMLButtonElement>('details-kill')!.disabled).toBe(false);
+    byId<HTMLButtonElement>('details-kill-now')!.click();
+    await settle();
+    await settle();
+    expect(api.last(`POST ${D}/containers/c1/kill`)).toBeDefined();
+    expect(byId('details-state')?.textContent?.trim()).toBe('exited');
+    expect(byId('details-stopping')).toBeNull();
+    expect(byId('details-start')).not.toBeNull();
+  });
 });

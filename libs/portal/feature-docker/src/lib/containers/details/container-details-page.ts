@@ -19,35 +19,55 @@ import {
   errorMessage,
   openJsonSocket,
 } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, Spinner, ToastService } from '@capstan/portal-ui';
+import { Alert, ConfirmService, ImageRef, Spinner, ToastService, formatTime } from '@capstan/portal-ui';
 
 import {
   type ContainerInspect,
   OWNERSHIP_LABELS,
-  formatUnix,
   ownershipOf,
   shortId,
   stateBadge,
 } from '../../shared/docker-models';
 import { EnvironmentContext } from '../../shell/environment-context';
-import { CONTAINER_ACTIONS, type ContainerActionDef, runContainerAction } from '../container-actions';
+import {
+  CONTAINER_ACTIONS,
+  type ContainerAction,
+  type ContainerActionDef,
+  runContainerAction,
+} from '../container-actions';
 import { ContainerConsole } from './console-tab';
 import { ContainerInspectView } from './inspect-tab';
 import { ContainerLogs } from './logs-tab';
 import { ContainerProcesses } from './processes-tab';
 import { ContainerStats } from './stats-tab';
+import { ContainerSummaryView } from './container-summary';
 
 export type DetailsTab = 'inspect' | 'logs' | 'console' | 'stats' | 'processes';
 
 const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
-  { key: 'inspect', label: 'Inspect' },
+  // The summary, with the raw inspect tree below it.
+  { key: 'inspect', label: 'Overview' },
   { key: 'logs', label: 'Logs' },
   { key: 'console', label: 'Console', running: true },
   { key: 'stats', label: 'Stats', running: true },
   { key: 'processes', label: 'Processes', running: true },
 ];
 
-/** One container: state and lifecycle actions, then inspect, logs, console, stats and processes tabs. */
+/** What the state badge says while an action is under way (a stop can take the whole stop timeout). */
+const PENDING_LABEL: Record<ContainerAction, string> = {
+  start: 'starting…',
+  stop: 'stopping…',
+  restart: 'restarting…',
+  kill: 'killing…',
+  pause: 'pausing…',
+  resume: 'resuming…',
+  remove: 'removing…',
+};
+
+/**
+ * One container: state and lifecycle actions, then overview (summary and inspect), logs, console, stats and
+ * processes tabs.
+ */
 @Component({
   selector: 'cap-container-details-page',
   imports: [
@@ -57,6 +77,8 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
     ContainerLogs,
     ContainerProcesses,
     ContainerStats,
+    ContainerSummaryView,
+    ImageRef,
     RouterLink,
     Spinner,
   ],
@@ -69,7 +91,9 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
       <header class="head">
         <div class="title">
           <h2 data-testid="details-name">{{ name() }}</h2>
-          <span [class]="'badge badge-' + badge()" data-testid="details-state">{{ c.State.Status }}</span>
+          <span [class]="'badge badge-' + badge()" data-testid="details-state" aria-live="polite">{{
+            stateLabel()
+          }}</span>
           @if (c.State.Health; as h) {
             <span class="badge" [class.badge-danger]="h.Status === 'unhealthy'">{{ h.Status }}</span>
           }
@@ -77,7 +101,7 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
         <dl class="facts">
           <div>
             <dt>Image</dt>
-            <dd class="mono">{{ c.Config.Image }}</dd>
+            <dd><cap-image-ref [ref]="c.Config.Image" /></dd>
           </div>
           <div>
             <dt>Id</dt>
@@ -109,7 +133,7 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
               class="btn btn-sm"
               [class.btn-danger]="a.action === 'remove'"
               [attr.data-testid]="'details-' + a.action"
-              [disabled]="busy()"
+              [disabled]="pending() !== null && !(a.action === 'kill' && stopping())"
               (click)="run(a)"
             >
               {{ a.label }}
@@ -139,6 +163,23 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
         </div>
       </header>
 
+      @if (stopping()) {
+        <p class="stopping" role="status" data-testid="details-stopping">
+          Waiting for {{ name() }} to exit: Docker sent {{ stopSignal() }} and kills it after
+          {{ stopTimeout() }} s if it has not exited.
+          @if (canKill()) {
+            <button
+              type="button"
+              class="btn btn-sm btn-danger"
+              data-testid="details-kill-now"
+              (click)="killNow()"
+            >
+              Kill now
+            </button>
+          }
+        </p>
+      }
+
       <div class="tabs" role="tablist" aria-label="Container views">
         @for (t of tabs(); track t.key) {
           <button
@@ -165,6 +206,8 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
       >
         @switch (activeTab()) {
           @case ('inspect') {
+            <cap-container-summary [data]="c" [publishHost]="ctx.publishHost()" />
+            <h3 class="raw">Inspect</h3>
             <cap-container-inspect [data]="c" />
           }
           @case ('logs') {
@@ -240,11 +283,27 @@ const TABS: { key: DetailsTab; label: string; running?: boolean }[] = [
       color: var(--warning);
       border-color: transparent;
     }
+    .stopping {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      align-items: center;
+      margin: 0 0 1rem;
+      padding: 0.5rem 0.75rem;
+      border-left: 3px solid var(--warning);
+      background: var(--warning-bg);
+      border-radius: var(--radius);
+    }
+    .raw {
+      margin: 0 0 0.5rem;
+      font-size: 0.95rem;
+    }
+    /* The tabs wrap on a phone rather than scroll out of sight. */
     .tabs {
       display: flex;
+      flex-wrap: wrap;
       gap: 0.25rem;
       border-bottom: 1px solid var(--border);
-      overflow-x: auto;
       margin-bottom: 1rem;
     }
     .tabs button {
@@ -284,13 +343,24 @@ export class ContainerDetailsPage {
 
   readonly container = signal<ContainerInspect | null>(null);
   protected readonly loadError = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  /** The action under way, if any: its label replaces the state, and only Kill stays offered during a stop. */
+  protected readonly pending = signal<ContainerAction | null>(null);
+  protected readonly stopping = computed(() => this.pending() === 'stop' || this.pending() === 'restart');
+  protected readonly stateLabel = computed(() => {
+    const pending = this.pending();
+    return pending ? PENDING_LABEL[pending] : (this.container()?.State.Status ?? '');
+  });
+  protected readonly stopSignal = computed(() => this.container()?.Config.StopSignal || 'SIGTERM');
+  protected readonly stopTimeout = computed(() => this.container()?.Config.StopTimeout ?? 10);
+  protected readonly canKill = computed(() => this.actions().some((a) => a.action === 'kill'));
 
   protected readonly name = computed(() => this.container()?.Name.replace(/^\//, '') ?? '');
-  protected readonly badge = computed(() => stateBadge(this.container()?.State.Status ?? ''));
+  protected readonly badge = computed(() =>
+    this.pending() ? 'warning' : stateBadge(this.container()?.State.Status ?? ''),
+  );
   protected readonly created = computed(() => {
     const c = this.container();
-    return c ? formatUnix(Date.parse(c.Created) / 1000) : '';
+    return c ? formatTime(c.Created) : '';
   });
   protected readonly ip = computed(() => {
     const nets = this.container()?.NetworkSettings.Networks ?? {};
@@ -408,7 +478,9 @@ export class ContainerDetailsPage {
       if (!ok) return;
       force = c.State.Running;
     }
-    this.busy.set(true);
+    // Kill while a stop waits: a second request beside the first, which then ends as the container dies.
+    const beside = def.action === 'kill' && this.stopping();
+    if (!beside) this.pending.set(def.action);
     try {
       await runContainerAction(this.containers, this.ctx.envId(), c.Id, def.action, {
         force,
@@ -423,7 +495,12 @@ export class ContainerDetailsPage {
     } catch (error) {
       this.toasts.error(`${def.label} ${this.name()}: ${errorMessage(error)}`);
     } finally {
-      this.busy.set(false);
+      if (!beside) this.pending.set(null);
     }
+  }
+
+  protected killNow(): void {
+    const kill = CONTAINER_ACTIONS.find((a) => a.action === 'kill');
+    if (kill) void this.run(kill);
   }
 }

@@ -12,7 +12,7 @@ import {
   openJsonSocket,
   readJsonLines,
 } from '@capstan/portal-data-access';
-import { Alert, PageHeader } from '@capstan/portal-ui';
+import { Alert, PageHeader, formatTime } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
 
@@ -211,7 +211,7 @@ export class EventsPage {
       .map(({ key, event }) => ({
         key,
         event,
-        time: event.time ? new Date(event.time * 1000).toLocaleTimeString() : '',
+        time: formatTime(event.time, { seconds: true }),
         subject: eventSubject(event),
         attributes: Object.entries(event.Actor?.Attributes ?? {})
           .filter(([k]) => k !== 'name')

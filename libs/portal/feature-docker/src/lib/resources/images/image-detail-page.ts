@@ -8,7 +8,6 @@ import {
   type DockerImageLayer,
   errorMessage,
   formatBytes,
-  formatTime,
   shortId,
 } from '@capstan/portal-data-access';
 import {
@@ -20,6 +19,7 @@ import {
   Spinner,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';

@@ -7,7 +7,6 @@ import {
   type ImageRow,
   errorMessage,
   formatBytes,
-  formatTime,
   imageUsage,
   isImageReference,
   shortId,
@@ -24,6 +23,8 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  formatTime,
+  ImageRef,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -56,6 +57,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
   selector: 'cap-images-page',
   imports: [
     ListPage,
+    ImageRef,
     NodeFilter,
     UnreachableNodes,
     Alert,
@@ -122,208 +124,208 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
         </select>
       </label>
       <span listFilters class="muted total" data-testid="image-total">{{ totalText() }}</span>
+    </cap-list-page>
 
-      <cap-data-table
-        caption="Images"
-        [columns]="shownColumns()"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        [pageSize]="25"
-        emptyMessage="No images."
-      >
-        <ng-template capCell="tags" [capCellOf]="filtered()" let-row>
-          <a
-            class="name"
-            [routerLink]="['..', 'images', row.Id]"
-            [attr.data-testid]="'image-link-' + label(row)"
-          >
-            @if (row.tags.length) {
-              @for (t of row.tags; track $index) {
-                <span class="mono tag">{{ t }}</span>
-              }
-            } @else {
-              <span class="muted mono">&lt;none&gt;</span>
+    <cap-data-table
+      caption="Images"
+      [columns]="shownColumns()"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      emptyMessage="No images."
+    >
+      <ng-template capCell="tags" [capCellOf]="filtered()" let-row>
+        <a
+          class="name"
+          [routerLink]="['..', 'images', row.Id]"
+          [attr.data-testid]="'image-link-' + label(row)"
+        >
+          @if (row.tags.length) {
+            @for (t of row.tags; track $index) {
+              <cap-image-ref class="tag" [ref]="t" />
             }
-          </a>
-        </ng-template>
-        <ng-template capCell="Id" [capCellOf]="filtered()" let-row>
-          <span class="mono">{{ short(row.Id) }}</span>
-        </ng-template>
-        <ng-template capCell="Size" [capCellOf]="filtered()" let-row>{{ bytes(row.Size) }}</ng-template>
-        <ng-template capCell="Created" [capCellOf]="filtered()" let-row>{{ time(row.Created) }}</ng-template>
-        <ng-template capCell="usage" [capCellOf]="filtered()" let-row>
-          <span
-            class="badge"
-            [class.badge-success]="row.inUse"
-            [attr.data-testid]="'image-usage-' + label(row)"
-            [attr.title]="row.inUse ? 'Used by ' + row.usedBy.join(', ') : 'No container uses this image'"
-          >
-            {{ row.inUse ? 'In use' : 'Unused' }}
-          </span>
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-          <div class="row-actions">
-            @if (ctx.canAct(P.ResourcesCreate)) {
-              <button
-                type="button"
-                class="btn-link"
-                [attr.data-testid]="'image-tag-' + label(row)"
-                (click)="open({ kind: 'tag', image: row })"
-              >
-                Tag
-              </button>
-            }
-            @if (!ctx.readOnly()) {
-              <a
-                class="btn-link"
-                [attr.href]="exportUrl(row)"
-                [attr.download]="exportFileName(row)"
-                [attr.data-testid]="'image-export-' + label(row)"
-                >Export</a
-              >
-            }
-            @if (ctx.canAct(P.ResourcesManageAll)) {
-              <button
-                type="button"
-                class="btn-link danger"
-                [attr.data-testid]="'image-remove-' + label(row)"
-                (click)="open({ kind: 'remove', image: row })"
-              >
-                Remove
-              </button>
-            }
-          </div>
-        </ng-template>
-      </cap-data-table>
+          } @else {
+            <span class="muted mono">&lt;none&gt;</span>
+          }
+        </a>
+      </ng-template>
+      <ng-template capCell="Id" [capCellOf]="filtered()" let-row>
+        <span class="mono">{{ short(row.Id) }}</span>
+      </ng-template>
+      <ng-template capCell="Size" [capCellOf]="filtered()" let-row>{{ bytes(row.Size) }}</ng-template>
+      <ng-template capCell="Created" [capCellOf]="filtered()" let-row>{{ time(row.Created) }}</ng-template>
+      <ng-template capCell="usage" [capCellOf]="filtered()" let-row>
+        <span
+          class="badge"
+          [class.badge-success]="row.inUse"
+          [attr.data-testid]="'image-usage-' + label(row)"
+          [attr.title]="row.inUse ? 'Used by ' + row.usedBy.join(', ') : 'No container uses this image'"
+        >
+          {{ row.inUse ? 'In use' : 'Unused' }}
+        </span>
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        <div class="row-actions">
+          @if (ctx.canAct(P.ResourcesCreate)) {
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'image-tag-' + label(row)"
+              (click)="open({ kind: 'tag', image: row })"
+            >
+              Tag
+            </button>
+          }
+          @if (!ctx.readOnly()) {
+            <a
+              class="btn-link"
+              [attr.href]="exportUrl(row)"
+              [attr.download]="exportFileName(row)"
+              [attr.data-testid]="'image-export-' + label(row)"
+              >Export</a
+            >
+          }
+          @if (ctx.canAct(P.ResourcesManageAll)) {
+            <button
+              type="button"
+              class="btn-link danger"
+              [attr.data-testid]="'image-remove-' + label(row)"
+              (click)="open({ kind: 'remove', image: row })"
+            >
+              Remove
+            </button>
+          }
+        </div>
+      </ng-template>
+    </cap-data-table>
 
-      @if (dialog(); as d) {
-        @switch (d.kind) {
-          @case ('pull') {
-            <cap-image-pull-dialog [envId]="ctx.envId()" (closed)="close()" (pulled)="afterPull($event)" />
-          }
-          @case ('import') {
-            <cap-image-import-dialog [envId]="ctx.envId()" (closed)="close()" (imported)="load()" />
-          }
-          @case ('remove') {
-            <cap-dialog [title]="'Remove ' + label(d.image)" testId="image-remove-dialog" (closed)="close()">
-              <form id="image-remove-form" novalidate (submit)="remove($event, d.image)">
-                <p>
-                  Remove the image <strong class="mono">{{ label(d.image) }}</strong>
-                  @if (d.image.tags.length > 1) {
-                    and its {{ d.image.tags.length }} tags
-                  }
-                  ?
-                </p>
-                @if (d.image.inUse) {
-                  <cap-alert kind="warning">Used by {{ d.image.usedBy.join(', ') }}.</cap-alert>
+    @if (dialog(); as d) {
+      @switch (d.kind) {
+        @case ('pull') {
+          <cap-image-pull-dialog [envId]="ctx.envId()" (closed)="close()" (pulled)="afterPull($event)" />
+        }
+        @case ('import') {
+          <cap-image-import-dialog [envId]="ctx.envId()" (closed)="close()" (imported)="load()" />
+        }
+        @case ('remove') {
+          <cap-dialog [title]="'Remove ' + label(d.image)" testId="image-remove-dialog" (closed)="close()">
+            <form id="image-remove-form" novalidate (submit)="remove($event, d.image)">
+              <p>
+                Remove the image <strong class="mono">{{ label(d.image) }}</strong>
+                @if (d.image.tags.length > 1) {
+                  and its {{ d.image.tags.length }} tags
                 }
+                ?
+              </p>
+              @if (d.image.inUse) {
+                <cap-alert kind="warning">Used by {{ d.image.usedBy.join(', ') }}.</cap-alert>
+              }
+              <label class="check">
+                <input
+                  type="checkbox"
+                  data-testid="image-remove-force"
+                  [checked]="force()"
+                  (change)="force.set($any($event.target).checked)"
+                />
+                Force (untag every name, remove even if a stopped container uses it)
+              </label>
+              @if (formError(); as message) {
+                <cap-alert kind="error">{{ message }}</cap-alert>
+              }
+            </form>
+            <cap-form-dialog-actions
+              dialog-actions
+              formId="image-remove-form"
+              testId="image-remove-confirm"
+              label="Remove"
+              busyLabel="Removing…"
+              [busy]="busy()"
+              (cancelled)="close()"
+            />
+          </cap-dialog>
+        }
+        @case ('tag') {
+          <cap-dialog [title]="'Tag ' + label(d.image)" testId="image-tag-dialog" (closed)="close()">
+            <form id="image-tag-form" novalidate (submit)="tag($event, d.image)">
+              <cap-form-field
+                label="New name"
+                hint="repository[:tag], e.g. registry:5000/team/app:1.2"
+                [required]="true"
+                [error]="tagError()"
+              >
+                <input
+                  capControl
+                  class="input mono"
+                  name="tag"
+                  autocomplete="off"
+                  data-testid="image-tag-name"
+                  [value]="newTag()"
+                  (input)="newTag.set($any($event.target).value)"
+                />
+              </cap-form-field>
+              @if (formError(); as message) {
+                <cap-alert kind="error">{{ message }}</cap-alert>
+              }
+            </form>
+            <cap-form-dialog-actions
+              dialog-actions
+              formId="image-tag-form"
+              testId="image-tag-save"
+              label="Tag"
+              [busy]="busy()"
+              (cancelled)="close()"
+            />
+          </cap-dialog>
+        }
+        @case ('prune') {
+          <cap-dialog title="Prune images" testId="image-prune-dialog" (closed)="close()">
+            <form id="image-prune-form" novalidate (submit)="prune($event)">
+              <fieldset class="choices">
+                <legend>Remove</legend>
                 <label class="check">
                   <input
-                    type="checkbox"
-                    data-testid="image-remove-force"
-                    [checked]="force()"
-                    (change)="force.set($any($event.target).checked)"
+                    type="radio"
+                    name="prune"
+                    value="dangling"
+                    data-testid="image-prune-dangling"
+                    [checked]="!pruneAll()"
+                    (change)="pruneAll.set(false)"
                   />
-                  Force (untag every name, remove even if a stopped container uses it)
+                  Dangling images only (untagged, no container)
                 </label>
-                @if (formError(); as message) {
-                  <cap-alert kind="error">{{ message }}</cap-alert>
-                }
-              </form>
-              <cap-form-dialog-actions
-                dialog-actions
-                formId="image-remove-form"
-                testId="image-remove-confirm"
-                label="Remove"
-                busyLabel="Removing…"
-                [busy]="busy()"
-                (cancelled)="close()"
-              />
-            </cap-dialog>
-          }
-          @case ('tag') {
-            <cap-dialog [title]="'Tag ' + label(d.image)" testId="image-tag-dialog" (closed)="close()">
-              <form id="image-tag-form" novalidate (submit)="tag($event, d.image)">
-                <cap-form-field
-                  label="New name"
-                  hint="repository[:tag], e.g. registry:5000/team/app:1.2"
-                  [required]="true"
-                  [error]="tagError()"
-                >
+                <label class="check">
                   <input
-                    capControl
-                    class="input mono"
-                    name="tag"
-                    autocomplete="off"
-                    data-testid="image-tag-name"
-                    [value]="newTag()"
-                    (input)="newTag.set($any($event.target).value)"
+                    type="radio"
+                    name="prune"
+                    value="all"
+                    data-testid="image-prune-all"
+                    [checked]="pruneAll()"
+                    (change)="pruneAll.set(true)"
                   />
-                </cap-form-field>
-                @if (formError(); as message) {
-                  <cap-alert kind="error">{{ message }}</cap-alert>
-                }
-              </form>
-              <cap-form-dialog-actions
-                dialog-actions
-                formId="image-tag-form"
-                testId="image-tag-save"
-                label="Tag"
-                [busy]="busy()"
-                (cancelled)="close()"
-              />
-            </cap-dialog>
-          }
-          @case ('prune') {
-            <cap-dialog title="Prune images" testId="image-prune-dialog" (closed)="close()">
-              <form id="image-prune-form" novalidate (submit)="prune($event)">
-                <fieldset class="choices">
-                  <legend>Remove</legend>
-                  <label class="check">
-                    <input
-                      type="radio"
-                      name="prune"
-                      value="dangling"
-                      data-testid="image-prune-dangling"
-                      [checked]="!pruneAll()"
-                      (change)="pruneAll.set(false)"
-                    />
-                    Dangling images only (untagged, no container)
-                  </label>
-                  <label class="check">
-                    <input
-                      type="radio"
-                      name="prune"
-                      value="all"
-                      data-testid="image-prune-all"
-                      [checked]="pruneAll()"
-                      (change)="pruneAll.set(true)"
-                    />
-                    Every image no container uses
-                  </label>
-                </fieldset>
-                @if (pruneResult(); as r) {
-                  <cap-alert kind="success" testId="image-prune-result">{{ r }}</cap-alert>
-                }
-                @if (formError(); as message) {
-                  <cap-alert kind="error">{{ message }}</cap-alert>
-                }
-              </form>
-              <cap-form-dialog-actions
-                dialog-actions
-                formId="image-prune-form"
-                testId="image-prune-confirm"
-                label="Prune"
-                busyLabel="Pruning…"
-                [busy]="busy()"
-                (cancelled)="close()"
-              />
-            </cap-dialog>
-          }
+                  Every image no container uses
+                </label>
+              </fieldset>
+              @if (pruneResult(); as r) {
+                <cap-alert kind="success" testId="image-prune-result">{{ r }}</cap-alert>
+              }
+              @if (formError(); as message) {
+                <cap-alert kind="error">{{ message }}</cap-alert>
+              }
+            </form>
+            <cap-form-dialog-actions
+              dialog-actions
+              formId="image-prune-form"
+              testId="image-prune-confirm"
+              label="Prune"
+              busyLabel="Pruning…"
+              [busy]="busy()"
+              (cancelled)="close()"
+            />
+          </cap-dialog>
         }
       }
-    </cap-list-page>
+    }
   `,
   styles: `
     .actions {

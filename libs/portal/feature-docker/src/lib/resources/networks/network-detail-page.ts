@@ -6,7 +6,6 @@ import {
   type DockerContainerSummary,
   type DockerNetwork,
   errorMessage,
-  formatTime,
   isIpv4,
   isSystemNetwork,
 } from '@capstan/portal-data-access';
@@ -21,6 +20,7 @@ import {
   Spinner,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';

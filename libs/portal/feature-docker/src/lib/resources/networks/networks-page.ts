@@ -114,170 +114,166 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
         [nodes]="unreachable()"
       />
       <cap-node-filter listFilters testId="network-node-filter" [nodes]="nodes()" [(value)]="node" />
+    </cap-list-page>
 
-      <cap-data-table
-        caption="Networks"
-        [columns]="shownColumns()"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        [pageSize]="25"
-        emptyMessage="No networks."
-      >
-        <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
-          <a
-            class="name"
-            [routerLink]="['..', 'networks', row.Id]"
-            [attr.data-testid]="'network-link-' + row.Name"
+    <cap-data-table
+      caption="Networks"
+      [columns]="shownColumns()"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      emptyMessage="No networks."
+    >
+      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+        <a
+          class="name"
+          [routerLink]="['..', 'networks', row.Id]"
+          [attr.data-testid]="'network-link-' + row.Name"
+        >
+          {{ row.Name }}
+        </a>
+        @if (system(row)) {
+          <span class="badge" [attr.data-testid]="'network-system-' + row.Name">System</span>
+        }
+      </ng-template>
+      <ng-template capCell="subnet" [capCellOf]="filtered()" let-row>
+        <span class="mono">{{ ipam(row).subnet || '—' }}</span>
+      </ng-template>
+      <ng-template capCell="gateway" [capCellOf]="filtered()" let-row>
+        <span class="mono">{{ ipam(row).gateway || '—' }}</span>
+      </ng-template>
+      <ng-template capCell="flags" [capCellOf]="filtered()" let-row>
+        @if (row.Internal) {
+          <span class="badge">Internal</span>
+        }
+        @if (row.Attachable) {
+          <span class="badge">Attachable</span>
+        }
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        @if (!system(row) && manage(row)) {
+          <button
+            type="button"
+            class="btn-link danger"
+            [attr.data-testid]="'network-remove-' + row.Name"
+            (click)="remove(row)"
           >
-            {{ row.Name }}
-          </a>
-          @if (system(row)) {
-            <span class="badge" [attr.data-testid]="'network-system-' + row.Name">System</span>
-          }
-        </ng-template>
-        <ng-template capCell="subnet" [capCellOf]="filtered()" let-row>
-          <span class="mono">{{ ipam(row).subnet || '—' }}</span>
-        </ng-template>
-        <ng-template capCell="gateway" [capCellOf]="filtered()" let-row>
-          <span class="mono">{{ ipam(row).gateway || '—' }}</span>
-        </ng-template>
-        <ng-template capCell="flags" [capCellOf]="filtered()" let-row>
-          @if (row.Internal) {
-            <span class="badge">Internal</span>
-          }
-          @if (row.Attachable) {
-            <span class="badge">Attachable</span>
-          }
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-          @if (!system(row) && manage(row)) {
-            <button
-              type="button"
-              class="btn-link danger"
-              [attr.data-testid]="'network-remove-' + row.Name"
-              (click)="remove(row)"
-            >
-              Remove
-            </button>
-          }
-        </ng-template>
-      </cap-data-table>
+            Remove
+          </button>
+        }
+      </ng-template>
+    </cap-data-table>
 
-      @if (creating()) {
-        <cap-dialog title="Add a network" testId="network-dialog" (closed)="creating.set(false)">
-          <form id="network-form" novalidate (submit)="create($event)">
-            @if (formError(); as message) {
-              <cap-alert kind="error">{{ message }}</cap-alert>
-            }
-            <cap-form-field label="Name" [required]="true" [error]="shown().name">
+    @if (creating()) {
+      <cap-dialog title="Add a network" testId="network-dialog" (closed)="creating.set(false)">
+        <form id="network-form" novalidate (submit)="create($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          <cap-form-field label="Name" [required]="true" [error]="shown().name">
+            <input
+              capControl
+              class="input mono"
+              name="name"
+              autocomplete="off"
+              data-testid="network-name"
+              [value]="name()"
+              (input)="name.set($any($event.target).value)"
+            />
+          </cap-form-field>
+          <cap-form-field label="Driver">
+            <select
+              capControl
+              class="input"
+              name="driver"
+              data-testid="network-driver"
+              (change)="driver.set($any($event.target).value)"
+            >
+              @for (d of drivers; track d) {
+                <option [value]="d" [selected]="driver() === d">{{ d }}</option>
+              }
+            </select>
+          </cap-form-field>
+          <fieldset class="ipam">
+            <legend>Addresses (IPAM)</legend>
+            <cap-form-field
+              label="Subnet"
+              hint="CIDR, e.g. 172.28.0.0/16; empty: the engine picks one."
+              [error]="shown().subnet"
+            >
               <input
                 capControl
                 class="input mono"
-                name="name"
+                name="subnet"
                 autocomplete="off"
-                data-testid="network-name"
-                [value]="name()"
-                (input)="name.set($any($event.target).value)"
+                data-testid="network-subnet"
+                [value]="subnet()"
+                (input)="subnet.set($any($event.target).value)"
               />
             </cap-form-field>
-            <cap-form-field label="Driver">
-              <select
-                capControl
-                class="input"
-                name="driver"
-                data-testid="network-driver"
-                (change)="driver.set($any($event.target).value)"
-              >
-                @for (d of drivers; track d) {
-                  <option [value]="d" [selected]="driver() === d">{{ d }}</option>
-                }
-              </select>
-            </cap-form-field>
-            <fieldset class="ipam">
-              <legend>Addresses (IPAM)</legend>
-              <cap-form-field
-                label="Subnet"
-                hint="CIDR, e.g. 172.28.0.0/16; empty: the engine picks one."
-                [error]="shown().subnet"
-              >
+            <div class="grid-2">
+              <cap-form-field label="Gateway" [error]="shown().gateway">
                 <input
                   capControl
                   class="input mono"
-                  name="subnet"
+                  name="gateway"
                   autocomplete="off"
-                  data-testid="network-subnet"
-                  [value]="subnet()"
-                  (input)="subnet.set($any($event.target).value)"
+                  data-testid="network-gateway"
+                  [value]="gateway()"
+                  (input)="gateway.set($any($event.target).value)"
                 />
               </cap-form-field>
-              <div class="grid-2">
-                <cap-form-field label="Gateway" [error]="shown().gateway">
-                  <input
-                    capControl
-                    class="input mono"
-                    name="gateway"
-                    autocomplete="off"
-                    data-testid="network-gateway"
-                    [value]="gateway()"
-                    (input)="gateway.set($any($event.target).value)"
-                  />
-                </cap-form-field>
-                <cap-form-field label="IP range" [error]="shown().ipRange">
-                  <input
-                    capControl
-                    class="input mono"
-                    name="ipRange"
-                    autocomplete="off"
-                    data-testid="network-ip-range"
-                    [value]="ipRange()"
-                    (input)="ipRange.set($any($event.target).value)"
-                  />
-                </cap-form-field>
-              </div>
-            </fieldset>
-            <label class="check">
-              <input
-                type="checkbox"
-                data-testid="network-internal"
-                [checked]="internal()"
-                (change)="internal.set($any($event.target).checked)"
-              />
-              Internal (no outside access)
-            </label>
-            <label class="check">
-              <input
-                type="checkbox"
-                data-testid="network-attachable"
-                [checked]="attachable()"
-                (change)="attachable.set($any($event.target).checked)"
-              />
-              Attachable (containers can join it manually)
-            </label>
-            <cap-key-value-editor
-              legend="Labels"
-              testId="network-label"
-              addLabel="Add label"
-              [(pairs)]="labels"
+              <cap-form-field label="IP range" [error]="shown().ipRange">
+                <input
+                  capControl
+                  class="input mono"
+                  name="ipRange"
+                  autocomplete="off"
+                  data-testid="network-ip-range"
+                  [value]="ipRange()"
+                  (input)="ipRange.set($any($event.target).value)"
+                />
+              </cap-form-field>
+            </div>
+          </fieldset>
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="network-internal"
+              [checked]="internal()"
+              (change)="internal.set($any($event.target).checked)"
             />
-            <cap-ownership-choice
-              testId="network-ownership"
-              [error]="ownershipShown()"
-              [(value)]="ownership"
+            Internal (no outside access)
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="network-attachable"
+              [checked]="attachable()"
+              (change)="attachable.set($any($event.target).checked)"
             />
-          </form>
-          <cap-form-dialog-actions
-            dialog-actions
-            formId="network-form"
-            testId="network-save"
-            label="Create"
-            busyLabel="Creating…"
-            [busy]="busy()"
-            (cancelled)="creating.set(false)"
+            Attachable (containers can join it manually)
+          </label>
+          <cap-key-value-editor
+            legend="Labels"
+            testId="network-label"
+            addLabel="Add label"
+            [(pairs)]="labels"
           />
-        </cap-dialog>
-      }
-    </cap-list-page>
+          <cap-ownership-choice testId="network-ownership" [error]="ownershipShown()" [(value)]="ownership" />
+        </form>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="network-form"
+          testId="network-save"
+          label="Create"
+          busyLabel="Creating…"
+          [busy]="busy()"
+          (cancelled)="creating.set(false)"
+        />
+      </cap-dialog>
+    }
   `,
   styles: `
     .name {

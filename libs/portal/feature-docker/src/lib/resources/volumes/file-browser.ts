@@ -15,7 +15,6 @@ import {
   type BrowseTarget,
   errorMessage,
   formatBytes,
-  formatTime,
   UploadError,
   uploadFailure,
 } from '@capstan/portal-data-access';
@@ -28,6 +27,7 @@ import {
   FormField,
   Spinner,
   ToastService,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';

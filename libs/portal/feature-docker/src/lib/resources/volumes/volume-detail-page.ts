@@ -6,9 +6,8 @@ import {
   type DockerVolume,
   errorMessage,
   formatBytes,
-  formatTime,
 } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, PageHeader, Spinner, ToastService } from '@capstan/portal-ui';
+import { Alert, ConfirmService, PageHeader, Spinner, ToastService, formatTime } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { canManage } from '../shared/permissions';

@@ -11,7 +11,6 @@ import {
   type VolumeRow,
   errorMessage,
   formatBytes,
-  formatTime,
   timeValue,
   volumeCreateBody,
   volumeFormErrors,
@@ -29,6 +28,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -105,129 +105,125 @@ import { reloadOnEnvironment } from '../shared/reload';
         }
       </div>
       <cap-node-filter listFilters testId="volume-node-filter" [nodes]="nodes()" [(value)]="node" />
-
-      <cap-data-table
-        caption="Volumes"
-        [columns]="shownColumns()"
-        [rows]="filtered()"
-        [loading]="loading()"
-        [rowTestId]="rowTestId"
-        [pageSize]="25"
-        emptyMessage="No volumes."
-      >
-        <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
-          <a
-            class="mono name"
-            [routerLink]="['..', 'volumes', row.Name]"
-            [attr.data-testid]="'volume-link-' + row.Name"
-          >
-            {{ row.Name }}
-          </a>
-        </ng-template>
-        <ng-template capCell="Mountpoint" [capCellOf]="filtered()" let-row>
-          <span class="mono small">{{ row.Mountpoint }}</span>
-        </ng-template>
-        <ng-template capCell="CreatedAt" [capCellOf]="filtered()" let-row>{{
-          time(row.CreatedAt)
-        }}</ng-template>
-        <ng-template capCell="usedBy" [capCellOf]="filtered()" let-row>
-          @for (c of row.usedBy; track $index) {
-            <span class="badge">{{ c }}</span>
-          } @empty {
-            <span class="badge" [attr.data-testid]="'volume-unused-' + row.Name">Unused</span>
-          }
-        </ng-template>
-        <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
-          @if (browsable()) {
-            <a
-              class="btn-link"
-              [routerLink]="['..', 'volumes', row.Name, 'browse']"
-              [queryParams]="browseQuery(row)"
-              [attr.data-testid]="'volume-browse-' + row.Name"
-              [attr.aria-label]="'Browse the files of ' + row.Name"
-            >
-              Browse
-            </a>
-          }
-          @if (manage(row)) {
-            <button
-              type="button"
-              class="btn-link danger"
-              [attr.data-testid]="'volume-remove-' + row.Name"
-              (click)="remove(row)"
-            >
-              Remove
-            </button>
-          }
-        </ng-template>
-      </cap-data-table>
-
-      @if (creating()) {
-        <cap-dialog title="Add a volume" testId="volume-dialog" (closed)="creating.set(false)">
-          <form id="volume-form" novalidate (submit)="create($event)">
-            @if (formError(); as message) {
-              <cap-alert kind="error">{{ message }}</cap-alert>
-            }
-            <cap-form-field label="Name" hint="Leave empty to let the engine name it." [error]="shown().name">
-              <input
-                capControl
-                class="input mono"
-                name="name"
-                autocomplete="off"
-                data-testid="volume-name"
-                [value]="name()"
-                (input)="name.set($any($event.target).value)"
-              />
-            </cap-form-field>
-            <cap-form-field label="Driver" hint="local unless a volume plugin is installed.">
-              <input
-                capControl
-                class="input mono"
-                name="driver"
-                autocomplete="off"
-                list="volume-drivers"
-                data-testid="volume-driver"
-                [value]="driver()"
-                (input)="driver.set($any($event.target).value)"
-              />
-              <datalist id="volume-drivers">
-                @for (d of drivers(); track d) {
-                  <option [value]="d"></option>
-                }
-              </datalist>
-            </cap-form-field>
-            <cap-key-value-editor
-              legend="Driver options"
-              testId="volume-opt"
-              keyLabel="option (e.g. type)"
-              addLabel="Add option"
-              [error]="shown().driverOpts"
-              [(pairs)]="driverOpts"
-            />
-            <cap-key-value-editor
-              legend="Labels"
-              testId="volume-label"
-              addLabel="Add label"
-              [(pairs)]="labels"
-            />
-            <cap-ownership-choice
-              testId="volume-ownership"
-              [error]="ownershipShown()"
-              [(value)]="ownership"
-            />
-          </form>
-          <cap-form-dialog-actions
-            dialog-actions
-            formId="volume-form"
-            testId="volume-save"
-            label="Create"
-            busyLabel="Creating…"
-            [busy]="busy()"
-            (cancelled)="creating.set(false)"
-          />
-        </cap-dialog>
-      }
     </cap-list-page>
+
+    <cap-data-table
+      caption="Volumes"
+      [columns]="shownColumns()"
+      [rows]="filtered()"
+      [loading]="loading()"
+      [rowTestId]="rowTestId"
+      [pageSize]="25"
+      emptyMessage="No volumes."
+    >
+      <ng-template capCell="Name" [capCellOf]="filtered()" let-row>
+        <a
+          class="mono name"
+          [routerLink]="['..', 'volumes', row.Name]"
+          [attr.data-testid]="'volume-link-' + row.Name"
+        >
+          {{ row.Name }}
+        </a>
+      </ng-template>
+      <ng-template capCell="Mountpoint" [capCellOf]="filtered()" let-row>
+        <span class="mono small">{{ row.Mountpoint }}</span>
+      </ng-template>
+      <ng-template capCell="CreatedAt" [capCellOf]="filtered()" let-row>{{
+        time(row.CreatedAt)
+      }}</ng-template>
+      <ng-template capCell="usedBy" [capCellOf]="filtered()" let-row>
+        @for (c of row.usedBy; track $index) {
+          <span class="badge">{{ c }}</span>
+        } @empty {
+          <span class="badge" [attr.data-testid]="'volume-unused-' + row.Name">Unused</span>
+        }
+      </ng-template>
+      <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
+        @if (browsable()) {
+          <a
+            class="btn-link"
+            [routerLink]="['..', 'volumes', row.Name, 'browse']"
+            [queryParams]="browseQuery(row)"
+            [attr.data-testid]="'volume-browse-' + row.Name"
+            [attr.aria-label]="'Browse the files of ' + row.Name"
+          >
+            Browse
+          </a>
+        }
+        @if (manage(row)) {
+          <button
+            type="button"
+            class="btn-link danger"
+            [attr.data-testid]="'volume-remove-' + row.Name"
+            (click)="remove(row)"
+          >
+            Remove
+          </button>
+        }
+      </ng-template>
+    </cap-data-table>
+
+    @if (creating()) {
+      <cap-dialog title="Add a volume" testId="volume-dialog" (closed)="creating.set(false)">
+        <form id="volume-form" novalidate (submit)="create($event)">
+          @if (formError(); as message) {
+            <cap-alert kind="error">{{ message }}</cap-alert>
+          }
+          <cap-form-field label="Name" hint="Leave empty to let the engine name it." [error]="shown().name">
+            <input
+              capControl
+              class="input mono"
+              name="name"
+              autocomplete="off"
+              data-testid="volume-name"
+              [value]="name()"
+              (input)="name.set($any($event.target).value)"
+            />
+          </cap-form-field>
+          <cap-form-field label="Driver" hint="local unless a volume plugin is installed.">
+            <input
+              capControl
+              class="input mono"
+              name="driver"
+              autocomplete="off"
+              list="volume-drivers"
+              data-testid="volume-driver"
+              [value]="driver()"
+              (input)="driver.set($any($event.target).value)"
+            />
+            <datalist id="volume-drivers">
+              @for (d of drivers(); track d) {
+                <option [value]="d"></option>
+              }
+            </datalist>
+          </cap-form-field>
+          <cap-key-value-editor
+            legend="Driver options"
+            testId="volume-opt"
+            keyLabel="option (e.g. type)"
+            addLabel="Add option"
+            [error]="shown().driverOpts"
+            [(pairs)]="driverOpts"
+          />
+          <cap-key-value-editor
+            legend="Labels"
+            testId="volume-label"
+            addLabel="Add label"
+            [(pairs)]="labels"
+          />
+          <cap-ownership-choice testId="volume-ownership" [error]="ownershipShown()" [(value)]="ownership" />
+        </form>
+        <cap-form-dialog-actions
+          dialog-actions
+          formId="volume-form"
+          testId="volume-save"
+          label="Create"
+          busyLabel="Creating…"
+          [busy]="busy()"
+          (cancelled)="creating.set(false)"
+        />
+      </cap-dialog>
+    }
   `,
   styles: `
     .name,
