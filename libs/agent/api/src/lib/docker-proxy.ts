@@ -1,4 +1,10 @@
-import { IncomingMessage, OutgoingHttpHeaders, request, ServerResponse } from 'node:http';
+import {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  request,
+  ServerResponse,
+} from 'node:http';
 
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
 
@@ -23,6 +29,16 @@ const AGENT_ONLY = new Set(
   ),
 );
 
+/** The end-to-end headers of a request for the engine, or of its answer: no hop-by-hop header, no agent header. */
+export function endToEndHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || AGENT_ONLY.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
 /**
  * Docker pass-through (Portainer agent protocol §1.4): method, headers and body go to the local engine
  * unchanged (bar hop-by-hop and the agent's own headers), the reply streams back as it comes, in both
@@ -35,11 +51,7 @@ export function proxyToDocker(
   pathAndQuery: string,
   log: AgentLogger,
 ): void {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || AGENT_ONLY.has(name)) continue;
-    headers[name] = value;
-  }
+  const headers = endToEndHeaders(req.headers);
   const method = req.method ?? 'GET';
   const upstream = request(engine.requestOptions(method, pathAndQuery, headers), (reply) => {
     const out: OutgoingHttpHeaders = {};

@@ -1,36 +1,14 @@
-import { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, request } from 'node:http';
+import { IncomingMessage, OutgoingHttpHeaders, request } from 'node:http';
 import { Duplex } from 'node:stream';
 
-import { AGENT_HEADERS } from '@capstan/contracts-agent';
-
 import { DockerEngine } from './docker-engine';
+import { endToEndHeaders } from './docker-proxy';
 import { AgentHttpError, messageOf } from './http-util';
 import { AgentLogger } from './logger';
 import { AgentCall } from './router';
 
 /** The request body an upgrade may carry (exec start's JSON); more is refused. */
 const MAX_BODY = 1 << 20;
-
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-const AGENT_ONLY = new Set(
-  [
-    AGENT_HEADERS.publicKey,
-    AGENT_HEADERS.signature,
-    AGENT_HEADERS.target,
-    AGENT_HEADERS.managerOperation,
-    AGENT_HEADERS.browseHost,
-  ].map((h) => h.toLowerCase()),
-);
 
 /**
  * Docker API connection upgrades through the agent (Portainer agent protocol §1.4, as the original's reverse proxy
@@ -63,7 +41,7 @@ export class DockerUpgrades {
     const { body, rest } = await readExactly(socket, head, length);
 
     const headers: OutgoingHttpHeaders = {
-      ...endToEnd(req.headers),
+      ...endToEndHeaders(req.headers),
       connection: 'Upgrade',
       upgrade: req.headers.upgrade ?? 'tcp',
       'content-length': String(body.length),
@@ -72,6 +50,8 @@ export class DockerUpgrades {
     const upstream = request({ ...this.engine.requestOptions(call.method, path, {}), headers, agent: false });
     upstream.setHeader('host', 'docker');
     this.track(socket);
+    // The client going away (before the engine answered, or during a refusal) ends the engine request.
+    socket.on('close', () => upstream.destroy());
 
     await new Promise<void>((resolve, reject) => {
       upstream.on('upgrade', (answer: IncomingMessage, engine: Duplex, engineHead: Buffer) => {
@@ -79,7 +59,7 @@ export class DockerUpgrades {
         socket.write(
           statusLine(answer, 101) +
             headerLines({
-              ...endToEnd(answer.headers),
+              ...endToEndHeaders(answer.headers),
               ...this.answerHeaders,
               connection: 'Upgrade',
               upgrade: answer.headers.upgrade ?? 'tcp',
@@ -103,12 +83,11 @@ export class DockerUpgrades {
         // Refused (unknown id, not running…): the engine's answer as it is, then the connection closes.
         socket.write(
           statusLine(answer, 502) +
-            headerLines({ ...endToEnd(answer.headers), ...this.answerHeaders, connection: 'close' }) +
+            headerLines({ ...endToEndHeaders(answer.headers), ...this.answerHeaders, connection: 'close' }) +
             '\r\n',
         );
         answer.pipe(socket);
         answer.on('error', () => socket.destroy());
-        socket.on('close', () => upstream.destroy());
       });
       upstream.on('error', (err) => {
         this.log.debug(`docker upgrade ${path}: ${messageOf(err)}`);
@@ -127,16 +106,6 @@ export class DockerUpgrades {
     this.open.add(socket);
     socket.on('close', () => this.open.delete(socket));
   }
-}
-
-/** What the engine is sent and what the client gets back: the end-to-end headers, not the agent's own. */
-function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name === 'host' || HOP_BY_HOP.has(name) || AGENT_ONLY.has(name)) continue;
-    out[name] = value;
-  }
-  return out;
 }
 
 function statusLine(answer: IncomingMessage, fallback: number): string {
