@@ -40,8 +40,7 @@ export class ApiKeysService {
   ): Promise<{ raw: string; key: ApiKeyEntity }> {
     if (actor.id !== userId)
       throw new ForbiddenError('Permission denied', 'You can only create API keys for yourself');
-    const user = await this.users.get(userId);
-    if (!(await this.users.verifyPassword(user, password))) {
+    if (!(await this.users.verifyPassword(userId, password))) {
       throw new ForbiddenError('Invalid password', 'Give your current password to create an API key');
     }
     const raw = API_KEY_PREFIX + randomBytes(32).toString('base64');

@@ -2,8 +2,22 @@ import type { TeamMembershipResponse, TeamResponse, UserResponse } from './dto/u
 import type { TeamEntity } from './entities/team.entity';
 import type { TeamMembershipEntity } from './entities/team-membership.entity';
 import type { UserEntity } from './entities/user.entity';
+import type { UserView } from './user.view';
 
-export function toUserResponse(u: UserEntity): UserResponse {
+/** The entity's plain view: a new object with the listed fields only, so the password hash cannot ride along. */
+export function toUserView(u: UserEntity): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    role: u.role,
+    tokenVersion: u.tokenVersion,
+    tokenIssueAt: u.tokenIssueAt,
+    theme: u.theme,
+    useCache: u.useCache,
+  };
+}
+
+export function toUserResponse(u: UserView): UserResponse {
   return {
     Id: u.id,
     Username: u.username,

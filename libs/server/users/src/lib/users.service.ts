@@ -13,7 +13,9 @@ import { SettingsService } from '@capstan/server-settings';
 import type { CreateUserDto, UpdateUserDto } from './dto/users.dto';
 import { UserEntity } from './entities/user.entity';
 import { TeamMembershipEntity } from './entities/team-membership.entity';
+import { toUserView } from './mappers';
 import { PasswordHasher } from './password-hasher.port';
+import type { UserView } from './user.view';
 import { accessDenied, passwordTooShort, userNotFound, usernameTaken } from './users.errors';
 
 /** What authentication needs about a user on every request; cached briefly. */
@@ -37,7 +39,7 @@ export class UsersService {
    */
   private readonly authCache = new Map<
     number,
-    { user: UserEntity | undefined; info: UserAuthInfo | undefined; at: number }
+    { user: UserView | undefined; info: UserAuthInfo | undefined; at: number }
   >();
   private adminExistsCache = false;
   private initLock: Promise<unknown> = Promise.resolve();
@@ -57,7 +59,7 @@ export class UsersService {
   }
 
   /** Creates the first administrator; a concurrent second call gets a conflict, never a second admin. */
-  async initAdmin(username: string, password: string): Promise<UserEntity> {
+  async initAdmin(username: string, password: string): Promise<UserView> {
     await this.checkPasswordLength(password);
     const passwordHash = await this.hasher.hash(password);
     // Serialised in this process: the check and the insert must not interleave with another init.
@@ -65,13 +67,13 @@ export class UsersService {
       if (await this.adminExists()) throw new ConflictError('An administrator user already exists', '');
       const user = await this.insertUser(this.users, username, UserRole.Administrator, passwordHash);
       this.adminExistsCache = true;
-      return user;
+      return toUserView(user);
     });
     this.initLock = run.catch(() => undefined);
     return run;
   }
 
-  async create(dto: CreateUserDto): Promise<UserEntity> {
+  async create(dto: CreateUserDto): Promise<UserView> {
     if (dto.password === undefined) {
       throw new ForbiddenError(
         'Invalid request payload',
@@ -79,35 +81,35 @@ export class UsersService {
       );
     }
     await this.checkPasswordLength(dto.password);
-    return this.insertUser(this.users, dto.username, dto.role, await this.hasher.hash(dto.password));
+    return toUserView(
+      await this.insertUser(this.users, dto.username, dto.role, await this.hasher.hash(dto.password)),
+    );
   }
 
-  async list(actor: AuthenticatedUser): Promise<UserEntity[]> {
-    if (actor.role === UserRole.Administrator) return this.users.find({ order: { id: 'ASC' } });
-    // Team leaders see the non-admin users (to add them to their teams).
-    return this.users.find({ where: { role: UserRole.StandardUser }, order: { id: 'ASC' } });
+  async list(actor: AuthenticatedUser): Promise<UserView[]> {
+    const rows =
+      actor.role === UserRole.Administrator
+        ? await this.users.find({ order: { id: 'ASC' } })
+        : // Team leaders see the non-admin users (to add them to their teams).
+          await this.users.find({ where: { role: UserRole.StandardUser }, order: { id: 'ASC' } });
+    return rows.map(toUserView);
   }
 
-  async get(id: number): Promise<UserEntity> {
-    const user = await this.users.findOneBy({ id });
-    if (!user) throw userNotFound(id);
-    return user;
+  /** The user; 404 when there is none. */
+  async get(id: number): Promise<UserView> {
+    return toUserView(await this.entity(id));
   }
 
-  async findByUsername(username: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ usernameKey: username.toLowerCase() });
-  }
-
-  async inspect(actor: AuthenticatedUser, id: number): Promise<UserEntity> {
+  async inspect(actor: AuthenticatedUser, id: number): Promise<UserView> {
     if (actor.role !== UserRole.Administrator && actor.id !== id)
       throw accessDenied('You can only inspect your own account');
     return this.get(id);
   }
 
-  async update(actor: AuthenticatedUser, id: number, dto: UpdateUserDto): Promise<UserEntity> {
+  async update(actor: AuthenticatedUser, id: number, dto: UpdateUserDto): Promise<UserView> {
     const isAdmin = actor.role === UserRole.Administrator;
     if (!isAdmin && actor.id !== id) throw accessDenied('You can only update your own account');
-    const user = await this.get(id);
+    const user = await this.entity(id);
     if (dto.role !== undefined && dto.role !== user.role) {
       if (!isAdmin) throw accessDenied('Only administrators can change a role');
       if (id === INITIAL_ADMIN_ID && dto.role !== UserRole.Administrator) {
@@ -117,7 +119,7 @@ export class UsersService {
     }
     if (dto.username !== undefined && dto.username !== user.username) {
       if (!isAdmin) throw accessDenied('Only administrators can change a username');
-      const other = await this.findByUsername(dto.username);
+      const other = await this.entityByUsername(dto.username);
       if (other && other.id !== id) throw usernameTaken(dto.username);
       user.username = dto.username;
       user.usernameKey = dto.username.toLowerCase();
@@ -132,12 +134,12 @@ export class UsersService {
     if (dto.useCache !== undefined) user.useCache = dto.useCache;
     const saved = await this.users.save(user, AUTOCOMMIT);
     this.authCache.delete(id);
-    return saved;
+    return toUserView(saved);
   }
 
   async changePassword(actor: AuthenticatedUser, id: number, current: string, next: string): Promise<void> {
     if (actor.id !== id) throw accessDenied('You can only change your own password');
-    const user = await this.get(id);
+    const user = await this.entity(id);
     await this.checkCurrentPassword(user, current);
     await this.checkPasswordLength(next);
     this.setPassword(user, await this.hasher.hash(next));
@@ -148,20 +150,21 @@ export class UsersService {
   async delete(actor: AuthenticatedUser, id: number): Promise<void> {
     if (id === actor.id) throw accessDenied('You cannot delete your own account');
     if (id === INITIAL_ADMIN_ID) throw accessDenied('The initial administrator account cannot be deleted');
-    const user = await this.get(id);
+    const user = await this.entity(id);
     await this.users.remove(user, AUTOCOMMIT);
     this.authCache.delete(id);
   }
 
   /** Verifies a username/password pair for internal authentication; constant work for unknown users. */
-  async verifyCredentials(username: string, password: string): Promise<UserEntity | undefined> {
-    const user = await this.findByUsername(username);
+  async verifyCredentials(username: string, password: string): Promise<UserView | undefined> {
+    const user = await this.entityByUsername(username);
     const ok = await this.hasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
-    return user && user.passwordHash && ok ? user : undefined;
+    return user && user.passwordHash && ok ? toUserView(user) : undefined;
   }
 
-  async verifyPassword(user: UserEntity, password: string): Promise<boolean> {
-    return user.passwordHash !== null && (await this.hasher.verify(user.passwordHash, password));
+  /** Whether `password` is user `id`'s own (false for users without one); 404 when there is no such user. */
+  async verifyPassword(id: number, password: string): Promise<boolean> {
+    return this.passwordMatches(await this.entity(id), password);
   }
 
   /** Cached view used by the request guard (role, token version, leadership). */
@@ -170,7 +173,7 @@ export class UsersService {
   }
 
   /** The user as of at most AUTH_CACHE_TTL_MS ago (e.g. for /users/me); a copy, safe to change. */
-  async getCached(id: number): Promise<UserEntity> {
+  async getCached(id: number): Promise<UserView> {
     const user = (await this.cached(id)).user;
     if (!user) throw userNotFound(id);
     return { ...user };
@@ -178,11 +181,12 @@ export class UsersService {
 
   private async cached(
     id: number,
-  ): Promise<{ user: UserEntity | undefined; info: UserAuthInfo | undefined }> {
+  ): Promise<{ user: UserView | undefined; info: UserAuthInfo | undefined }> {
     const now = this.clock.now();
     const hit = this.authCache.get(id);
     if (hit && now - hit.at < AUTH_CACHE_TTL_MS) return hit;
-    const user = (await this.users.findOneBy({ id })) ?? undefined;
+    const row = await this.users.findOneBy({ id });
+    const user = row ? toUserView(row) : undefined;
     const info = user
       ? {
           id: user.id,
@@ -217,6 +221,20 @@ export class UsersService {
       select: { id: true, username: true },
     });
     return new Map(rows.map((u) => [u.username, u.id]));
+  }
+
+  private async entity(id: number): Promise<UserEntity> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw userNotFound(id);
+    return user;
+  }
+
+  private async entityByUsername(username: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ usernameKey: username.toLowerCase() });
+  }
+
+  private async passwordMatches(user: UserEntity, password: string): Promise<boolean> {
+    return user.passwordHash !== null && (await this.hasher.verify(user.passwordHash, password));
   }
 
   private async insertUser(
@@ -255,7 +273,7 @@ export class UsersService {
   }
 
   private async checkCurrentPassword(user: UserEntity, current: string | undefined): Promise<void> {
-    if (current === undefined || !(await this.verifyPassword(user, current))) {
+    if (current === undefined || !(await this.passwordMatches(user, current))) {
       throw new ForbiddenError('Current password does not match', 'Give your current password to change it');
     }
   }
