@@ -179,9 +179,7 @@ export class UsersService {
     return { ...user };
   }
 
-  private async cached(
-    id: number,
-  ): Promise<{ user: UserView | undefined; info: UserAuthInfo | undefined }> {
+  private async cached(id: number): Promise<{ user: UserView | undefined; info: UserAuthInfo | undefined }> {
     const now = this.clock.now();
     const hit = this.authCache.get(id);
     if (hit && now - hit.at < AUTH_CACHE_TTL_MS) return hit;
