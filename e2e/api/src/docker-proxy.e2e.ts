@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
@@ -7,6 +8,34 @@ const hasDocker = existsSync(SOCKET);
 if (!hasDocker && process.env['CI'] === 'true')
   throw new Error(`CI needs a Docker engine on ${SOCKET} (tools/setup/docker.sh)`);
 const IMAGE = 'capstan/busybox:local';
+
+/** A request whose path is sent exactly as written (fetch would resolve `..` segments before sending). */
+function rawRequest(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: unknown; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}/`, { method: 'GET', path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: the test says so
+        }
+        resolve({ status: res.statusCode ?? 0, headers: h, body, text });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** The local registry from tools/setup/registry.sh, if it ran. */
 function registry(): { address: string; user: string; password: string } | undefined {
@@ -360,6 +389,44 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
       await env.server.request('DELETE', docker(`/containers/${created.body.Id}?force=1`), {
         token: env.admin,
       });
+    }
+  });
+
+  it('answers 400 to a bad environment id, node name or engine path, before credentials or the engine', async () => {
+    const auth = { Authorization: `Bearer ${env.admin}` };
+    const bad = async (path: string, problem: RegExp, headers: Record<string, string> = auth) => {
+      const r = await rawRequest(env.server.baseUrl, path, headers);
+      expectApiError(r, 400, /^Invalid environment id, node name or engine path$/);
+      expect((r.body as { details: string }).details, path).toMatch(problem);
+    };
+    const id = /endpointId must be a positive integer/;
+    await bad('/api/endpoints/abc/docker/info', id);
+    await bad('/api/endpoints/0/docker/info', id);
+    await bad('/api/endpoints/-1/docker/info', id);
+    await bad('/api/endpoints/99999999999/docker/info', id);
+    // Before credentials, as a WebSocket query.
+    await bad('/api/endpoints/abc/docker/info', id, {});
+    // Traversal never reaches the engine (which answered a 301 to the cleaned path).
+    const dots = /path must not contain \. or \.\. segments/;
+    await bad(docker('/../../api/users'), dots);
+    await bad(docker('/containers/../info'), dots);
+    await bad(docker('/%2e%2e/%2e%2e/api/users'), dots);
+    await bad(docker('/containers/%2E%2E%2F%2E%2E%2Finfo'), dots);
+    await bad(docker('/%252e%252e/info'), dots);
+    await bad(docker('/./containers/json'), dots);
+    await bad(docker('//evil.example/info'), /not a URL/);
+    await bad(docker('/http://evil.example/info'), /not a URL/);
+    await bad(docker('/info%0d%0aX-Injected:%201'), /control characters/);
+    const node = /nodeName \(X-PortainerAgent-Target\) must be a node name/;
+    await bad(docker(`/info?nodeName=${encodeURIComponent('a b/c')}`), node);
+    await bad(docker('/info'), node, { ...auth, 'X-PortainerAgent-Target': '../x' });
+    // Every bad part at once.
+    const all = await rawRequest(env.server.baseUrl, '/api/endpoints/0/docker/../x?nodeName=a%20b', auth);
+    expect((all.body as { details: string }).details.split('; ')).toHaveLength(3);
+    // Blanks around a node name and an empty one are fine (a direct engine has no nodes: ignored).
+    for (const q of [`?nodeName=${encodeURIComponent(' node-1 ')}`, '?nodeName=']) {
+      const r = await rawRequest(env.server.baseUrl, docker(`/info${q}`), auth);
+      expect(r.status, r.text).toBe(200);
     }
   });
 

@@ -3,6 +3,7 @@ export { EnvironmentsService } from './lib/environments.service';
 export type { EnvironmentView } from './lib/environment-view';
 export { SnapshotService } from './lib/snapshot.service';
 export {
+  AGENT_NODE_NAME,
   agentHeaders,
   withAgentTarget,
   type AgentRoute,

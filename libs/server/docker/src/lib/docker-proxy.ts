@@ -21,6 +21,7 @@ import {
 } from '@capstan/server-environments';
 import { SettingsService } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
+import { DockerProxyCommand } from './docker-proxy-command';
 import { classify, decide, engineRoute } from './proxy-policy';
 import { changesSnapshot } from './snapshot-refresh';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
@@ -49,7 +50,8 @@ const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-
 const MAX_REWRITE_BYTES = 128 * 1024 * 1024;
 /** Bodies Capstan reads to check them (container and service creation). */
 const MAX_CHECKED_BODY_BYTES = 1024 * 1024;
-export const PROXY_PREFIX = /^\/api\/endpoints\/(\d{1,10})\/docker(\/.*)?$/;
+/** The proxy's routes: the environment id and the engine path, both judged by `DockerProxyCommand`. */
+export const PROXY_PREFIX = /^\/api\/endpoints\/([^/]*)\/docker(\/.*)?$/;
 /** Set on answers served from the last snapshot of an unreachable environment (ISO time of the snapshot). */
 export const SNAPSHOT_HEADER = 'X-Capstan-Snapshot';
 
@@ -78,10 +80,18 @@ export class DockerProxy {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     try {
       if (!match) throw new ForbiddenError('Invalid Docker proxy path', request.url.slice(0, 200));
+      // Agent environments: Portainer's clients name the Swarm node by `?nodeName=` or X-PortainerAgent-Target.
+      const command = DockerProxyCommand.parse({
+        endpointId: match[1],
+        nodeName:
+          new URLSearchParams(query).get('nodeName') ??
+          headerValue(request.headers['x-portaineragent-target']),
+        path: match[2] ?? '/',
+      });
       const user = await this.entry.authenticateHttp(request, reply);
-      const envId = Number(match[1]);
+      const envId = command.endpointId;
       const { env, access } = await this.environments.accessFor(user, envId);
-      const enginePath = match[2] ?? '/';
+      const enginePath = command.path;
       const security = env.security;
       const base = this.environments.connectionOf(env, 0);
       const decision = decide(access, request.method, enginePath, {
@@ -92,10 +102,11 @@ export class DockerProxy {
       });
       if (!decision.allowed)
         throw new ForbiddenError(decision.message ?? 'Access denied to resource', decision.reason);
-      // Agent environments: Portainer's clients name the Swarm node by `?nodeName=` or X-PortainerAgent-Target.
-      const nodeName =
-        new URLSearchParams(query).get('nodeName') ?? headerValue(request.headers['x-portaineragent-target']);
-      const targeted = await this.resolveNode(withAgentTarget(base, nodeName), request.method, enginePath);
+      const targeted = await this.resolveNode(
+        withAgentTarget(base, command.nodeName),
+        request.method,
+        enginePath,
+      );
       // Host browsing through an agent (/browse/* without volumeID) is for administrators, as in Portainer.
       const connection =
         targeted.agent && user.role === UserRole.Administrator

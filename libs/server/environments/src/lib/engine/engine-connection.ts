@@ -39,7 +39,8 @@ export interface AgentRoute {
   readonly browseHost?: boolean;
 }
 
-const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
+/** A Swarm node's name, as a target of an agent environment (the node-name rule of every entry point). */
+export const AGENT_NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 
 /**
  * The connection aimed at one Swarm node (Portainer's `nodeName` query or X-PortainerAgent-Target header).
@@ -51,7 +52,7 @@ export function withAgentTarget(
 ): EngineConnection {
   const target = (nodeName ?? '').trim();
   if (!connection.agent || target === '') return connection;
-  if (!NODE_NAME.test(target))
+  if (!AGENT_NODE_NAME.test(target))
     throw new BadRequestError('Invalid node name', 'nodeName (X-PortainerAgent-Target) is not a node name');
   return { ...connection, agent: { ...connection.agent, target } };
 }
