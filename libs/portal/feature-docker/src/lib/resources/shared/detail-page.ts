@@ -1,0 +1,89 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ActivatedRoute, Router } from '@angular/router';
+import { errorMessage } from '@capstan/portal-data-access';
+import { ConfirmService, ToastService } from '@capstan/portal-ui';
+
+/** The loading flag and load error of a page that reads one resource (image, network, volume). */
+export class ResourceLoad {
+  readonly loading = signal(true);
+  readonly error = signal<string | null>(null);
+
+  /** Runs `work`; a failure shows as `Could not load <what>: <reason>`, a success clears it. */
+  async run(what: string, work: () => Promise<void>): Promise<void> {
+    this.loading.set(true);
+    try {
+      await work();
+      this.error.set(null);
+    } catch (error) {
+      this.error.set(`Could not load ${what}: ${errorMessage(error)}`);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+}
+
+export interface Removal {
+  /** The confirmation's title and question. */
+  title: string;
+  message: string;
+  /** How the resource is named in the failure toast. */
+  name: string;
+  /** The success toast. */
+  done: string;
+  /** Where to go after the removal, relative to the page's route (the list). */
+  back: string;
+  remove: () => Promise<unknown>;
+}
+
+/**
+ * A detail page's Remove: asks (danger), removes, toasts and goes back to the list; a failure is toasted
+ * and the page stays. Call in an injection context (a field initializer).
+ */
+export function removeAndLeave(): (removal: Removal) => Promise<void> {
+  const confirm = inject(ConfirmService);
+  const toasts = inject(ToastService);
+  const router = inject(Router);
+  const route = inject(ActivatedRoute);
+  return async (r) => {
+    const ok = await confirm.ask({
+      title: r.title,
+      message: r.message,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await r.remove();
+      toasts.success(r.done);
+      await router.navigate([r.back], { relativeTo: route });
+    } catch (error) {
+      toasts.error(`Could not remove ${r.name}: ${errorMessage(error)}`);
+    }
+  };
+}
+
+/** A detail card's `name=value` lines (options, labels), or `—` when there are none. */
+@Component({
+  selector: 'cap-pair-lines',
+  template: `
+    @for (p of pairs(); track p[0]) {
+      <div class="mono" [class.small]="small()">{{ p[0] }}={{ p[1] }}</div>
+    } @empty {
+      —
+    }
+  `,
+  styles: `
+    :host {
+      display: contents;
+    }
+    .small {
+      font-size: 0.8rem;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class PairLines {
+  readonly map = input<Record<string, string> | null | undefined>(undefined);
+  readonly small = input(false);
+  protected readonly pairs = computed(() => Object.entries(this.map() ?? {}));
+}
