@@ -4,6 +4,7 @@ import { Permission } from '@capstan/contracts-api';
 import {
   ContainersApi,
   ImagesApi,
+  LoadState,
   type DockerImageInspect,
   type DockerImageLayer,
   formatBytes,
@@ -21,7 +22,7 @@ import {
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { containerName } from '../../shared/docker-models';
-import { PairLines, ResourceLoad, removeAndLeave } from '../shared/detail-page';
+import { PairLines, removeAndLeave } from '../shared/detail-page';
 import { reloadOnEnvironment } from '../shared/reload';
 
 /** One image: what it is, how it runs, which containers use it, and its layers (`/images/{id}/history`). */
@@ -175,7 +176,7 @@ export class ImageDetailPage {
   protected readonly image = signal<DockerImageInspect | null>(null);
   protected readonly layers = signal<(DockerImageLayer & { index: number })[]>([]);
   protected readonly usedBy = signal<string[]>([]);
-  protected readonly state = new ResourceLoad();
+  protected readonly state = new LoadState();
   protected readonly title = computed(() => {
     const img = this.image();
     return img ? (img.RepoTags?.[0] ?? shortId(img.Id)) : 'Image';

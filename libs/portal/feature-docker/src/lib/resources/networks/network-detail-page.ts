@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { RouterLink } from '@angular/router';
 import {
   ContainersApi,
+  LoadState,
   NetworksApi,
   type DockerContainerSummary,
   type DockerNetwork,
@@ -12,7 +13,6 @@ import {
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   FormControlDirective,
   FormField,
@@ -20,13 +20,14 @@ import {
   Spinner,
   ToastService,
   type TableColumn,
+  confirmedAction,
   formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { canManage } from '../shared/permissions';
 import { containerName } from '../../shared/docker-models';
-import { PairLines, ResourceLoad, removeAndLeave } from '../shared/detail-page';
+import { PairLines, removeAndLeave } from '../shared/detail-page';
 import { reloadOnEnvironment } from '../shared/reload';
 
 interface Attached {
@@ -207,7 +208,7 @@ export class NetworkDetailPage {
   private readonly ctx = inject(EnvironmentContext);
   private readonly networks = inject(NetworksApi);
   private readonly containersApi = inject(ContainersApi);
-  private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
   private readonly toasts = inject(ToastService);
   private readonly removeThenLeave = removeAndLeave();
   /** The `:id` route parameter (network id or name). */
@@ -215,7 +216,7 @@ export class NetworkDetailPage {
 
   protected readonly network = signal<DockerNetwork | null>(null);
   protected readonly containers = signal<DockerContainerSummary[]>([]);
-  protected readonly state = new ResourceLoad();
+  protected readonly state = new LoadState();
   protected readonly system = computed(() => {
     const n = this.network();
     return !!n && isSystemNetwork(n);
@@ -310,20 +311,15 @@ export class NetworkDetailPage {
   protected async disconnect(container: Attached): Promise<void> {
     const network = this.network();
     if (!network) return;
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Disconnect container',
       message: `Disconnect ${container.name} from ${network.Name}?`,
       confirmLabel: 'Disconnect',
-      danger: true,
+      run: () => this.networks.disconnect(this.ctx.envId(), network.Id, container.id),
+      done: `Disconnected ${container.name}`,
+      then: () => this.load(),
+      failed: (error) => `Could not disconnect ${container.name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.networks.disconnect(this.ctx.envId(), network.Id, container.id);
-      this.toasts.success(`Disconnected ${container.name}`);
-      await this.load();
-    } catch (error) {
-      this.toasts.error(`Could not disconnect ${container.name}: ${errorMessage(error)}`);
-    }
   }
 
   protected remove(network: DockerNetwork): Promise<void> {

@@ -4,26 +4,7 @@ import { Router, provideRouter } from '@angular/router';
 import { ConfirmService, ToastService } from '@capstan/portal-ui';
 import { describe, expect, it, vi } from 'vitest';
 
-import { PairLines, ResourceLoad, removeAndLeave } from './detail-page';
-
-describe('ResourceLoad', () => {
-  it('clears the error and the loading flag after a load that works', async () => {
-    const state = new ResourceLoad();
-    state.error.set('old');
-    await state.run('the volume', async () => {
-      expect(state.loading()).toBe(true);
-    });
-    expect(state.loading()).toBe(false);
-    expect(state.error()).toBeNull();
-  });
-
-  it('names what it could not load and why', async () => {
-    const state = new ResourceLoad();
-    await state.run('the network', () => Promise.reject(new Error('no such network')));
-    expect(state.loading()).toBe(false);
-    expect(state.error()).toBe('Could not load the network: no such network');
-  });
-});
+import { PairLines, removeAndLeave } from './detail-page';
 
 describe('removeAndLeave', () => {
   function setup(answer: boolean) {
@@ -91,7 +72,7 @@ describe('PairLines', () => {
   it('shows name=value lines, or a dash when there are none', () => {
     const fixture = TestBed.createComponent(Host);
     fixture.detectChanges();
-    const dd = fixture.nativeElement.querySelector('dd') as HTMLElement;
+    const dd = (fixture.nativeElement as HTMLElement).querySelector('dd') as HTMLElement;
     expect(dd.textContent?.trim()).toBe('—');
     fixture.componentInstance.map.set({ type: 'nfs', o: 'addr=10.0.0.1' });
     fixture.componentInstance.small.set(true);

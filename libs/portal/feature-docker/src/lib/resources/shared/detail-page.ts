@@ -1,26 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { ActivatedRoute, Router } from '@angular/router';
 import { errorMessage } from '@capstan/portal-data-access';
-import { ConfirmService, ToastService } from '@capstan/portal-ui';
-
-/** The loading flag and load error of a page that reads one resource (image, network, volume). */
-export class ResourceLoad {
-  readonly loading = signal(true);
-  readonly error = signal<string | null>(null);
-
-  /** Runs `work`; a failure shows as `Could not load <what>: <reason>`, a success clears it. */
-  async run(what: string, work: () => Promise<void>): Promise<void> {
-    this.loading.set(true);
-    try {
-      await work();
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(`Could not load ${what}: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
-  }
-}
+import { confirmedAction } from '@capstan/portal-ui';
 
 export interface Removal {
   /** The confirmation's title and question. */
@@ -40,26 +21,19 @@ export interface Removal {
  * and the page stays. Call in an injection context (a field initializer).
  */
 export function removeAndLeave(): (removal: Removal) => Promise<void> {
-  const confirm = inject(ConfirmService);
-  const toasts = inject(ToastService);
+  const act = confirmedAction();
   const router = inject(Router);
   const route = inject(ActivatedRoute);
-  return async (r) => {
-    const ok = await confirm.ask({
+  return (r) =>
+    act({
       title: r.title,
       message: r.message,
       confirmLabel: 'Remove',
-      danger: true,
+      run: r.remove,
+      done: r.done,
+      then: () => router.navigate([r.back], { relativeTo: route }),
+      failed: (error) => `Could not remove ${r.name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await r.remove();
-      toasts.success(r.done);
-      await router.navigate([r.back], { relativeTo: route });
-    } catch (error) {
-      toasts.error(`Could not remove ${r.name}: ${errorMessage(error)}`);
-    }
-  };
 }
 
 /** A detail card's `name=value` lines (options, labels), or `—` when there are none. */

@@ -1,12 +1,18 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { ContainersApi, VolumesApi, type DockerVolume, formatBytes } from '@capstan/portal-data-access';
+import {
+  ContainersApi,
+  LoadState,
+  VolumesApi,
+  type DockerVolume,
+  formatBytes,
+} from '@capstan/portal-data-access';
 import { Alert, PageHeader, Spinner, formatTime } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { canManage } from '../shared/permissions';
 import { containerName } from '../../shared/docker-models';
-import { PairLines, ResourceLoad, removeAndLeave } from '../shared/detail-page';
+import { PairLines, removeAndLeave } from '../shared/detail-page';
 import { reloadOnEnvironment } from '../shared/reload';
 
 interface Mounter {
@@ -109,7 +115,7 @@ export class VolumeDetailPage {
 
   protected readonly volume = signal<DockerVolume | null>(null);
   protected readonly mounters = signal<Mounter[]>([]);
-  protected readonly state = new ResourceLoad();
+  protected readonly state = new LoadState();
   protected readonly time = formatTime;
   protected readonly bytes = formatBytes;
 
