@@ -13,6 +13,7 @@ export { Dialog } from './lib/dialog/dialog';
 export { FormDialogActions } from './lib/dialog/form-dialog-actions';
 export { ConfirmService, type ConfirmOptions } from './lib/dialog/confirm.service';
 export { ConfirmHost } from './lib/dialog/confirm-host';
+export { confirmedAction, type ConfirmedAction } from './lib/dialog/confirmed-action';
 export { Alert, type AlertKind } from './lib/alert/alert';
 export { ToastService, type Toast, type ToastKind } from './lib/toast/toast.service';
 export { ToastHost } from './lib/toast/toast-host';

@@ -3,7 +3,6 @@ import { type ApiKey, SessionStore, UsersApi, errorMessage } from '@capstan/port
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   Dialog,
   FormControlDirective,
@@ -12,6 +11,7 @@ import {
   ToastService,
   type TableColumn,
   formatTime,
+  confirmedAction,
 } from '@capstan/portal-ui';
 
 function formatDate(seconds: number): string {
@@ -160,7 +160,7 @@ export class ApiKeysCard {
   private readonly session = inject(SessionStore);
   private readonly usersApi = inject(UsersApi);
   private readonly toasts = inject(ToastService);
-  private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
 
   protected readonly columns: TableColumn<ApiKey>[] = [
     { key: 'description', label: 'Description', sortable: true },
@@ -246,20 +246,15 @@ export class ApiKeysCard {
   protected async revoke(key: ApiKey): Promise<void> {
     const user = this.session.user();
     if (!user) return;
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Revoke API key',
       message: `Revoke “${key.description}”? Scripts using it stop working at once.`,
       confirmLabel: 'Revoke',
-      danger: true,
+      run: () => this.usersApi.revokeApiKey(user.Id, key.id),
+      done: 'API key revoked',
+      then: () => this.load(),
+      failed: (error) => `Could not revoke the key: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.usersApi.revokeApiKey(user.Id, key.id);
-      this.toasts.success('API key revoked');
-      await this.load();
-    } catch (error) {
-      this.toasts.error(`Could not revoke the key: ${errorMessage(error)}`);
-    }
   }
 
   private async load(): Promise<void> {

@@ -17,6 +17,7 @@ import {
   TeamsApi,
   type User,
   UsersApi,
+  LoadState,
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
@@ -44,7 +45,7 @@ interface MemberRow {
     <p><a routerLink="/admin/teams">‹ Teams</a></p>
     <cap-page-header [title]="team()?.Name ?? 'Team'" subtitle="Members and leaders of this team." />
 
-    @if (loadError(); as message) {
+    @if (state.error(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
     @if (!canManage() && loaded()) {
@@ -97,7 +98,7 @@ interface MemberRow {
       caption="Members"
       [columns]="columns"
       [rows]="rows()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       emptyMessage="This team has no members."
     >
@@ -167,9 +168,8 @@ export class TeamDetailPage {
   protected readonly team = signal<Team | null>(null);
   protected readonly memberships = signal<TeamMembership[]>([]);
   protected readonly users = signal<User[]>([]);
-  protected readonly loading = signal(true);
   protected readonly loaded = signal(false);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly busy = signal(false);
   protected readonly newUser = signal(0);
   protected readonly newRole = signal<number>(MembershipRole.Member);
@@ -199,8 +199,7 @@ export class TeamDetailPage {
   }
 
   protected async load(id = this.teamId()): Promise<void> {
-    this.loading.set(true);
-    try {
+    await this.state.run('the team', async () => {
       const [team, memberships, users] = await Promise.all([
         this.teamsApi.get(id),
         this.teamsApi.memberships(id),
@@ -209,13 +208,8 @@ export class TeamDetailPage {
       this.team.set(team);
       this.memberships.set(memberships);
       this.users.set(users);
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the team: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-      this.loaded.set(true);
-    }
+    });
+    this.loaded.set(true);
   }
 
   protected async add(event: Event): Promise<void> {

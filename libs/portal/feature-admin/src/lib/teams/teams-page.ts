@@ -6,13 +6,13 @@ import {
   type Team,
   TeamsApi,
   type User,
+  LoadState,
   UsersApi,
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   Dialog,
   FormControlDirective,
@@ -21,6 +21,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  confirmedAction,
 } from '@capstan/portal-ui';
 
 type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
@@ -46,7 +47,7 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
     <cap-list-page
       title="Teams"
       subtitle="Groups of users; access to environments will be granted per team."
-      [error]="loadError()"
+      [error]="state.error()"
       searchLabel="Search teams"
       searchPlaceholder="Search teams (press /)"
       [(query)]="query"
@@ -68,7 +69,7 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
       caption="Teams"
       [columns]="columns"
       [rows]="filtered()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       emptyMessage="No teams yet."
     >
@@ -164,7 +165,7 @@ export class TeamsPage {
   private readonly teamsApi = inject(TeamsApi);
   private readonly usersApi = inject(UsersApi);
   private readonly toasts = inject(ToastService);
-  private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
 
   protected readonly columns: TableColumn<Team>[] = [
     { key: 'Name', label: 'Name', sortable: true },
@@ -174,8 +175,7 @@ export class TeamsPage {
 
   protected readonly teams = signal<Team[]>([]);
   protected readonly users = signal<User[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
     const q = this.query().trim().toLowerCase();
@@ -204,16 +204,8 @@ export class TeamsPage {
     );
   }
 
-  protected async load(): Promise<void> {
-    this.loading.set(true);
-    try {
-      this.teams.set(await this.teamsApi.list());
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the teams: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+  protected load(): Promise<void> {
+    return this.state.run('the teams', async () => this.teams.set(await this.teamsApi.list()));
   }
 
   protected open(mode: DialogMode): void {
@@ -261,19 +253,14 @@ export class TeamsPage {
   }
 
   protected async remove(team: Team): Promise<void> {
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Delete team',
       message: `Delete the team ${team.Name}? Its members keep their accounts but lose the team's access.`,
       confirmLabel: 'Delete',
-      danger: true,
+      run: () => this.teamsApi.remove(team.Id),
+      done: `Team ${team.Name} deleted`,
+      then: () => this.load(),
+      failed: (error) => `Could not delete ${team.Name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.teamsApi.remove(team.Id);
-      this.toasts.success(`Team ${team.Name} deleted`);
-      await this.load();
-    } catch (error) {
-      this.toasts.error(`Could not delete ${team.Name}: ${errorMessage(error)}`);
-    }
   }
 }

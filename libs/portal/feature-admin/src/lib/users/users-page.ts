@@ -5,6 +5,7 @@ import {
   type Team,
   TeamsApi,
   type User,
+  LoadState,
   UsersApi,
   errorMessage,
   passwordMinLength,
@@ -12,7 +13,6 @@ import {
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   Dialog,
   FormControlDirective,
@@ -21,6 +21,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  confirmedAction,
 } from '@capstan/portal-ui';
 
 type DialogMode = { kind: 'create' } | { kind: 'role'; user: User } | { kind: 'password'; user: User };
@@ -40,7 +41,7 @@ export function roleLabel(role: number): string {
     <cap-list-page
       title="Users"
       subtitle="Who can log in, and whether they administer the instance."
-      [error]="loadError()"
+      [error]="state.error()"
       searchLabel="Search users"
       searchPlaceholder="Search users (press /)"
       searchTestId="user-search"
@@ -61,7 +62,7 @@ export function roleLabel(role: number): string {
       caption="Users"
       [columns]="columns"
       [rows]="filtered()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       emptyMessage="No users."
     >
@@ -218,7 +219,7 @@ export class UsersPage {
   private readonly usersApi = inject(UsersApi);
   private readonly teamsApi = inject(TeamsApi);
   private readonly toasts = inject(ToastService);
-  private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
   protected readonly roleLabel = roleLabel;
 
   protected readonly columns: TableColumn<User>[] = [
@@ -229,8 +230,7 @@ export class UsersPage {
   protected readonly rowTestId = (u: User): string => `user-row-${u.Username}`;
 
   protected readonly users = signal<User[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
     const q = this.query().trim().toLowerCase();
@@ -253,16 +253,8 @@ export class UsersPage {
     void this.load();
   }
 
-  protected async load(): Promise<void> {
-    this.loading.set(true);
-    try {
-      this.users.set(await this.usersApi.list());
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the users: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+  protected load(): Promise<void> {
+    return this.state.run('the users', async () => this.users.set(await this.usersApi.list()));
   }
 
   protected open(mode: DialogMode): void {
@@ -353,19 +345,14 @@ export class UsersPage {
   }
 
   protected async remove(user: User): Promise<void> {
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Delete user',
       message: `Delete the user ${user.Username}? Their API keys stop working and they can no longer log in.`,
       confirmLabel: 'Delete',
-      danger: true,
+      run: () => this.usersApi.remove(user.Id),
+      done: `User ${user.Username} deleted`,
+      then: () => this.load(),
+      failed: (error) => `Could not delete ${user.Username}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.usersApi.remove(user.Id);
-      this.toasts.success(`User ${user.Username} deleted`);
-      await this.load();
-    } catch (error) {
-      this.toasts.error(`Could not delete ${user.Username}: ${errorMessage(error)}`);
-    }
   }
 }

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signa
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import { SwarmApi, type Webhook, WebhooksApi, errorMessage } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, ToastService, formatTime } from '@capstan/portal-ui';
+import { Alert, ConfirmService, ToastService, confirmedAction, formatTime } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { LogFrameDecoder } from '../containers/details/log-lines';
@@ -308,6 +308,7 @@ export class ServiceDetailPage {
   private readonly swarm = inject(SwarmApi);
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   protected readonly time = formatTime;
@@ -448,20 +449,15 @@ export class ServiceDetailPage {
   protected async remove(): Promise<void> {
     const s = this.service();
     if (!s) return;
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Remove service',
       message: `Remove the service ${s.Spec.Name}? Its tasks are stopped on every node.`,
       confirmLabel: 'Remove',
-      danger: true,
+      run: () => this.swarm.removeService(this.ctx.envId(), s.ID),
+      done: `Service ${s.Spec.Name} removed`,
+      then: () => this.router.navigate(['..'], { relativeTo: this.route }),
+      failed: (error) => `Could not remove ${s.Spec.Name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.swarm.removeService(this.ctx.envId(), s.ID);
-      this.toasts.success(`Service ${s.Spec.Name} removed`);
-      await this.router.navigate(['..'], { relativeTo: this.route });
-    } catch (error) {
-      this.toasts.error(`Could not remove ${s.Spec.Name}: ${errorMessage(error)}`);
-    }
   }
 
   async toggleWebhook(on: boolean): Promise<void> {

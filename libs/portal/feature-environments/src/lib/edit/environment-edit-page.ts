@@ -16,23 +16,13 @@ import {
   type EnvironmentTag,
   EnvironmentsApi,
   type SecuritySettings,
-  type Team,
-  TeamsApi,
-  type User,
-  UsersApi,
   environmentTypeLabel,
   errorMessage,
 } from '@capstan/portal-data-access';
-import {
-  Alert,
-  FormControlDirective,
-  FormField,
-  PageHeader,
-  Spinner,
-  ToastService,
-} from '@capstan/portal-ui';
+import { Alert, FormControlDirective, FormField, PageHeader, Spinner } from '@capstan/portal-ui';
 
 import { AccessEditor, type AccessPolicies } from '../shared/access-editor';
+import { AccessCandidates, PageWork } from '../shared/page-work';
 import { TagPicker } from '../shared/tag-picker';
 
 type Tab = 'general' | 'security' | 'access';
@@ -179,8 +169,8 @@ export const SECURITY_FIELDS: readonly { key: keyof SecuritySettings; label: str
               Users and teams with a role here see {{ e.Name }}; policies on its group apply as well.
             </p>
             <cap-access-editor
-              [users]="users()"
-              [teams]="teams()"
+              [users]="candidates.users()"
+              [teams]="candidates.teams()"
               [roles]="roles()"
               [userPolicies]="e.UserAccessPolicies"
               [teamPolicies]="e.TeamAccessPolicies"
@@ -236,9 +226,9 @@ export const SECURITY_FIELDS: readonly { key: keyof SecuritySettings; label: str
 })
 export class EnvironmentEditPage {
   private readonly api = inject(EnvironmentsApi);
-  private readonly usersApi = inject(UsersApi);
-  private readonly teamsApi = inject(TeamsApi);
-  private readonly toasts = inject(ToastService);
+  protected readonly candidates = new AccessCandidates();
+  private readonly work = new PageWork();
+  protected readonly busy = this.work.busy;
 
   /** Route parameter (component input binding). */
   readonly id = input.required<string>();
@@ -256,9 +246,6 @@ export class EnvironmentEditPage {
   protected readonly groups = signal<EnvironmentGroup[]>([]);
   protected readonly tags = signal<EnvironmentTag[]>([]);
   protected readonly roles = signal<EnvironmentRole[]>([]);
-  protected readonly users = signal<User[]>([]);
-  protected readonly teams = signal<Team[]>([]);
-  protected readonly busy = signal(false);
   protected readonly submitted = signal(false);
 
   protected readonly name = signal('');
@@ -315,17 +302,8 @@ export class EnvironmentEditPage {
     );
   }
 
-  private async save(done: string, call: () => Promise<Environment>): Promise<void> {
-    if (this.busy()) return;
-    this.busy.set(true);
-    try {
-      this.apply(await call());
-      this.toasts.success(done);
-    } catch (error) {
-      this.toasts.error(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
+  private save(done: string, call: () => Promise<Environment>): Promise<void> {
+    return this.work.run(done, async () => this.apply(await call()));
   }
 
   private apply(env: Environment): void {
@@ -354,8 +332,6 @@ export class EnvironmentEditPage {
       this.loadError.set(`Could not load the environment: ${errorMessage(error)}`);
       return;
     }
-    const [users, teams] = await Promise.allSettled([this.usersApi.list(), this.teamsApi.list()]);
-    if (users.status === 'fulfilled') this.users.set(users.value);
-    if (teams.status === 'fulfilled') this.teams.set(teams.value);
+    await this.candidates.load();
   }
 }

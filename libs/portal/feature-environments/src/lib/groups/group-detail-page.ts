@@ -15,22 +15,12 @@ import {
   type EnvironmentRole,
   type EnvironmentTag,
   EnvironmentsApi,
-  type Team,
-  TeamsApi,
-  type User,
-  UsersApi,
   errorMessage,
 } from '@capstan/portal-data-access';
-import {
-  Alert,
-  FormControlDirective,
-  FormField,
-  PageHeader,
-  Spinner,
-  ToastService,
-} from '@capstan/portal-ui';
+import { Alert, FormControlDirective, FormField, PageHeader, Spinner } from '@capstan/portal-ui';
 
 import { AccessEditor, type AccessPolicies } from '../shared/access-editor';
+import { AccessCandidates, PageWork } from '../shared/page-work';
 import { TagPicker } from '../shared/tag-picker';
 import { UNASSIGNED_GROUP_ID } from './groups-page';
 
@@ -113,8 +103,8 @@ import { UNASSIGNED_GROUP_ID } from './groups-page';
         <h2 id="access-title">Access</h2>
         <p class="muted">A role given here applies to every environment of the group.</p>
         <cap-access-editor
-          [users]="users()"
-          [teams]="teams()"
+          [users]="candidates.users()"
+          [teams]="candidates.teams()"
           [roles]="roles()"
           [userPolicies]="g.UserAccessPolicies"
           [teamPolicies]="g.TeamAccessPolicies"
@@ -148,9 +138,9 @@ import { UNASSIGNED_GROUP_ID } from './groups-page';
 })
 export class GroupDetailPage {
   private readonly api = inject(EnvironmentsApi);
-  private readonly usersApi = inject(UsersApi);
-  private readonly teamsApi = inject(TeamsApi);
-  private readonly toasts = inject(ToastService);
+  protected readonly candidates = new AccessCandidates();
+  private readonly work = new PageWork();
+  protected readonly busy = this.work.busy;
 
   /** Route parameter. */
   readonly id = input.required<string>();
@@ -162,10 +152,7 @@ export class GroupDetailPage {
   protected readonly envs = signal<Environment[]>([]);
   protected readonly tags = signal<EnvironmentTag[]>([]);
   protected readonly roles = signal<EnvironmentRole[]>([]);
-  protected readonly users = signal<User[]>([]);
-  protected readonly teams = signal<Team[]>([]);
   protected readonly loadError = signal<string | null>(null);
-  protected readonly busy = signal(false);
   protected readonly name = signal('');
   protected readonly description = signal('');
   protected readonly tagIds = signal<number[]>([]);
@@ -184,7 +171,7 @@ export class GroupDetailPage {
   protected async saveGeneral(event: Event): Promise<void> {
     event.preventDefault();
     if (!this.name().trim()) return;
-    await this.run('Group saved', async () => {
+    await this.work.run('Group saved', async () => {
       this.apply(
         await this.api.updateGroup(this.groupId(), {
           Name: this.name().trim(),
@@ -196,7 +183,7 @@ export class GroupDetailPage {
   }
 
   protected async saveAccess(policies: AccessPolicies): Promise<void> {
-    await this.run('Access saved', async () => {
+    await this.work.run('Access saved', async () => {
       this.apply(
         await this.api.updateGroup(this.groupId(), {
           UserAccessPolicies: policies.users,
@@ -207,7 +194,7 @@ export class GroupDetailPage {
   }
 
   protected async setMember(env: Environment, member: boolean): Promise<void> {
-    await this.run(
+    await this.work.run(
       member ? `${env.Name} added to the group` : `${env.Name} moved to Unassigned`,
       async () => {
         if (member) await this.api.addToGroup(this.groupId(), env.Id);
@@ -215,19 +202,6 @@ export class GroupDetailPage {
         this.envs.set((await this.api.list({ sort: 'Name' })).items);
       },
     );
-  }
-
-  private async run(done: string, work: () => Promise<void>): Promise<void> {
-    if (this.busy()) return;
-    this.busy.set(true);
-    try {
-      await work();
-      this.toasts.success(done);
-    } catch (error) {
-      this.toasts.error(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
   }
 
   private apply(group: EnvironmentGroup): void {
@@ -256,8 +230,6 @@ export class GroupDetailPage {
       this.loadError.set(`Could not load the group: ${errorMessage(error)}`);
       return;
     }
-    const [users, teams] = await Promise.allSettled([this.usersApi.list(), this.teamsApi.list()]);
-    if (users.status === 'fulfilled') this.users.set(users.value);
-    if (teams.status === 'fulfilled') this.teams.set(teams.value);
+    await this.candidates.load();
   }
 }

@@ -4,12 +4,12 @@ import {
   type EnvironmentGroup,
   type EnvironmentTag,
   EnvironmentsApi,
+  LoadState,
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   Dialog,
   FormControlDirective,
@@ -18,6 +18,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  confirmedAction,
 } from '@capstan/portal-ui';
 
 /** Group 1 holds every environment not put anywhere else; it cannot be deleted. */
@@ -41,7 +42,7 @@ export const UNASSIGNED_GROUP_ID = 1;
     <cap-list-page
       title="Environment groups"
       subtitle="Gather environments to give access and tags to all of them."
-      [error]="loadError()"
+      [error]="state.error()"
     >
       <a listActions class="btn" routerLink="/environments">‹ Environments</a>
       <button listActions type="button" class="btn btn-primary" data-testid="group-create" (click)="open()">
@@ -53,7 +54,7 @@ export const UNASSIGNED_GROUP_ID = 1;
       caption="Environment groups"
       [columns]="columns"
       [rows]="groups()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       emptyMessage="No group."
     >
@@ -127,14 +128,13 @@ export class GroupsPage {
   private readonly api = inject(EnvironmentsApi);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
-  private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
 
   protected readonly unassigned = UNASSIGNED_GROUP_ID;
   protected readonly groups = signal<EnvironmentGroup[]>([]);
   protected readonly tags = signal<EnvironmentTag[]>([]);
   protected readonly tagNames = computed(() => new Map(this.tags().map((t) => [t.ID, t.Name])));
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly columns: TableColumn<EnvironmentGroup>[] = [
     { key: 'Name', label: 'Name', sortable: true },
     { key: 'Description', label: 'Description', secondary: true },
@@ -181,33 +181,22 @@ export class GroupsPage {
   }
 
   protected async remove(group: EnvironmentGroup): Promise<void> {
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Delete group',
       message: `Delete the group ${group.Name}? Its environments move to "Unassigned" and its access policies are removed.`,
       confirmLabel: 'Delete',
-      danger: true,
+      run: () => this.api.removeGroup(group.Id),
+      done: `Group ${group.Name} deleted`,
+      then: () => this.load(),
+      failed: (error) => `Could not delete ${group.Name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.api.removeGroup(group.Id);
-      this.toasts.success(`Group ${group.Name} deleted`);
-      await this.load();
-    } catch (error) {
-      this.toasts.error(`Could not delete ${group.Name}: ${errorMessage(error)}`);
-    }
   }
 
   private async load(): Promise<void> {
-    this.loading.set(true);
-    try {
+    await this.state.run('the groups', async () => {
       const [groups, tags] = await Promise.all([this.api.groups(), this.api.tags()]);
       this.groups.set(groups);
       this.tags.set(tags);
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the groups: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+    });
   }
 }

@@ -5,6 +5,7 @@ import {
   type EnvironmentGroup,
   EnvironmentsApi,
   environmentTypeLabel,
+  LoadState,
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
@@ -25,7 +26,7 @@ import {
     <cap-list-page
       title="Environments"
       subtitle="Docker and Podman engines Capstan manages, and who may use them."
-      [error]="loadError()"
+      [error]="state.error()"
       searchLabel="Search environments"
       searchPlaceholder="Search environments (press /)"
       searchTestId="env-search"
@@ -55,7 +56,7 @@ import {
       caption="Environments"
       [columns]="columns"
       [rows]="filtered()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       [pageSize]="25"
       emptyMessage="No environment yet."
@@ -102,8 +103,7 @@ export class EnvironmentsPage {
 
   protected readonly envs = signal<Environment[]>([]);
   protected readonly groups = signal<EnvironmentGroup[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly selection = new Selection<number>();
   protected readonly deleting = signal(false);
@@ -167,16 +167,10 @@ export class EnvironmentsPage {
   }
 
   private async load(): Promise<void> {
-    this.loading.set(true);
-    try {
+    await this.state.run('the environments', async () => {
       const [page, groups] = await Promise.all([this.api.list({ sort: 'Name' }), this.api.groups()]);
       this.envs.set(page.items);
       this.groups.set(groups);
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the environments: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+    });
   }
 }

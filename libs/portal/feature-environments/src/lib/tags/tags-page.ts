@@ -1,14 +1,14 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { type EnvironmentTag, EnvironmentsApi, errorMessage } from '@capstan/portal-data-access';
+import { type EnvironmentTag, EnvironmentsApi, LoadState, errorMessage } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   ListPage,
   ToastService,
   type TableColumn,
+  confirmedAction,
 } from '@capstan/portal-ui';
 
 /** Tags: create, delete; how many environments and groups carry each. */
@@ -19,7 +19,7 @@ import {
     <cap-list-page
       title="Tags"
       subtitle="Labels for environments and groups, used by the home filters."
-      [error]="loadError()"
+      [error]="state.error()"
     >
       <a listActions class="btn" routerLink="/environments">‹ Environments</a>
     </cap-list-page>
@@ -52,7 +52,7 @@ import {
       caption="Tags"
       [columns]="columns"
       [rows]="tags()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       emptyMessage="No tag yet."
     >
@@ -79,11 +79,10 @@ import {
 export class TagsPage {
   private readonly api = inject(EnvironmentsApi);
   private readonly toasts = inject(ToastService);
-  private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
 
   protected readonly tags = signal<EnvironmentTag[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly name = signal('');
   protected readonly busy = signal(false);
   protected readonly formError = signal<string | null>(null);
@@ -118,31 +117,20 @@ export class TagsPage {
   }
 
   protected async remove(tag: EnvironmentTag): Promise<void> {
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Delete tag',
       message: `Delete the tag ${tag.Name}? It is removed from every environment and group.`,
       confirmLabel: 'Delete',
-      danger: true,
+      run: () => this.api.removeTag(tag.ID),
+      done: `Tag ${tag.Name} deleted`,
+      then: () => this.load(),
+      failed: (error) => `Could not delete ${tag.Name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.api.removeTag(tag.ID);
-      this.toasts.success(`Tag ${tag.Name} deleted`);
-      await this.load();
-    } catch (error) {
-      this.toasts.error(`Could not delete ${tag.Name}: ${errorMessage(error)}`);
-    }
   }
 
   private async load(): Promise<void> {
-    this.loading.set(true);
-    try {
+    await this.state.run('the tags', async () => {
       this.tags.set(await this.api.tags());
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the tags: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -49,7 +50,7 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
  */
 @Component({
   selector: 'cap-container-create-page',
-  imports: [Alert, FormControlDirective, FormField, PageHeader, RouterLink],
+  imports: [Alert, FormControlDirective, FormField, NgTemplateOutlet, PageHeader, RouterLink],
   template: `
     <cap-page-header [title]="title()" [subtitle]="subtitle()">
       <a class="btn" [routerLink]="['..']">Cancel</a>
@@ -277,38 +278,20 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
 
       <section class="card">
         <h2>Environment variables</h2>
-        @for (e of form().env; track $index; let i = $index) {
-          <div class="rowline">
-            <input
-              class="input mono"
-              placeholder="NAME"
-              [attr.aria-label]="'Variable ' + (i + 1)"
-              [attr.data-testid]="'env-key-' + i"
-              [value]="e.key"
-              (input)="setRow('env', i, { key: $any($event.target).value })"
-            />
-            <span aria-hidden="true">=</span>
-            <input
-              class="input mono"
-              placeholder="value"
-              [attr.aria-label]="'Value ' + (i + 1)"
-              [attr.data-testid]="'env-value-' + i"
-              [value]="e.value"
-              (input)="setRow('env', i, { value: $any($event.target).value })"
-            />
-            <button
-              type="button"
-              class="icon-btn"
-              [attr.aria-label]="'Remove variable ' + (i + 1)"
-              (click)="removeRow('env', i)"
-            >
-              ×
-            </button>
-          </div>
-          @if (shown('env-' + i); as err) {
-            <p class="error">{{ err }}</p>
-          }
-        }
+        <ng-container
+          *ngTemplateOutlet="
+            keyValueRows;
+            context: {
+              rows: form().env,
+              key: 'env',
+              item: 'env',
+              keyHint: 'NAME',
+              keyLabel: 'Variable',
+              valueLabel: 'Value',
+              removeLabel: 'variable',
+            }
+          "
+        />
         <div class="row-actions">
           <button type="button" class="btn btn-sm" data-testid="env-add" (click)="addRow('env')">
             + Variable
@@ -343,38 +326,20 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
 
       <section class="card">
         <h2>Labels</h2>
-        @for (l of form().labels; track $index; let i = $index) {
-          <div class="rowline">
-            <input
-              class="input mono"
-              placeholder="name"
-              [attr.aria-label]="'Label ' + (i + 1)"
-              [attr.data-testid]="'label-key-' + i"
-              [value]="l.key"
-              (input)="setRow('labels', i, { key: $any($event.target).value })"
-            />
-            <span aria-hidden="true">=</span>
-            <input
-              class="input mono"
-              placeholder="value"
-              [attr.aria-label]="'Label value ' + (i + 1)"
-              [attr.data-testid]="'label-value-' + i"
-              [value]="l.value"
-              (input)="setRow('labels', i, { value: $any($event.target).value })"
-            />
-            <button
-              type="button"
-              class="icon-btn"
-              [attr.aria-label]="'Remove label ' + (i + 1)"
-              (click)="removeRow('labels', i)"
-            >
-              ×
-            </button>
-          </div>
-          @if (shown('label-' + i); as err) {
-            <p class="error">{{ err }}</p>
-          }
-        }
+        <ng-container
+          *ngTemplateOutlet="
+            keyValueRows;
+            context: {
+              rows: form().labels,
+              key: 'labels',
+              item: 'label',
+              keyHint: 'name',
+              keyLabel: 'Label',
+              valueLabel: 'Label value',
+              removeLabel: 'label',
+            }
+          "
+        />
         <button type="button" class="btn btn-sm" data-testid="label-add" (click)="addRow('labels')">
           + Label
         </button>
@@ -564,6 +529,50 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
         </button>
       </div>
     </form>
+
+    <ng-template
+      #keyValueRows
+      let-rows="rows"
+      let-key="key"
+      let-item="item"
+      let-keyHint="keyHint"
+      let-keyLabel="keyLabel"
+      let-valueLabel="valueLabel"
+      let-removeLabel="removeLabel"
+    >
+      @for (e of rows; track $index; let i = $index) {
+        <div class="rowline">
+          <input
+            class="input mono"
+            [placeholder]="keyHint"
+            [attr.aria-label]="keyLabel + ' ' + (i + 1)"
+            [attr.data-testid]="item + '-key-' + i"
+            [value]="e.key"
+            (input)="setRow(key, i, { key: $any($event.target).value })"
+          />
+          <span aria-hidden="true">=</span>
+          <input
+            class="input mono"
+            placeholder="value"
+            [attr.aria-label]="valueLabel + ' ' + (i + 1)"
+            [attr.data-testid]="item + '-value-' + i"
+            [value]="e.value"
+            (input)="setRow(key, i, { value: $any($event.target).value })"
+          />
+          <button
+            type="button"
+            class="icon-btn"
+            [attr.aria-label]="'Remove ' + removeLabel + ' ' + (i + 1)"
+            (click)="removeRow(key, i)"
+          >
+            ×
+          </button>
+        </div>
+        @if (shown(item + '-' + i); as err) {
+          <p class="error">{{ err }}</p>
+        }
+      }
+    </ng-template>
   `,
   styles: `
     .card h2 {

@@ -1,34 +1,34 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
   ContainersApi,
   ImagesApi,
+  LoadState,
   type DockerImageInspect,
   type DockerImageLayer,
-  errorMessage,
   formatBytes,
   shortId,
 } from '@capstan/portal-data-access';
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   PageHeader,
   Spinner,
-  ToastService,
   type TableColumn,
   formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
+import { containerName } from '../../shared/docker-models';
+import { PairLines, removeAndLeave } from '../shared/detail-page';
 import { reloadOnEnvironment } from '../shared/reload';
 
 /** One image: what it is, how it runs, which containers use it, and its layers (`/images/{id}/history`). */
 @Component({
   selector: 'cap-image-detail-page',
-  imports: [Alert, CellDef, DataTable, PageHeader, RouterLink, Spinner],
+  imports: [Alert, CellDef, DataTable, PageHeader, PairLines, RouterLink, Spinner],
   template: `
     <cap-page-header [title]="title()" subtitle="Image details and layers">
       <a class="btn" routerLink="../../images" data-testid="image-back">← Images</a>
@@ -54,10 +54,10 @@ import { reloadOnEnvironment } from '../shared/reload';
         }
       }
     </cap-page-header>
-    @if (error(); as message) {
+    @if (state.error(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
-    @if (loading() && !image()) {
+    @if (state.loading() && !image()) {
       <cap-spinner />
     }
     @if (image(); as img) {
@@ -124,11 +124,7 @@ import { reloadOnEnvironment } from '../shared/reload';
             </dd>
             <dt>Labels</dt>
             <dd>
-              @for (l of labels(); track l[0]) {
-                <div class="mono small">{{ l[0] }}={{ l[1] }}</div>
-              } @empty {
-                —
-              }
+              <cap-pair-lines [map]="img.Config?.Labels" [small]="true" />
             </dd>
           </dl>
         </section>
@@ -151,36 +147,14 @@ import { reloadOnEnvironment } from '../shared/reload';
       </cap-data-table>
     }
   `,
+  styleUrl: '../shared/detail-page.css',
   styles: `
-    /* Side by side: no stacking gap between the cards of the grid (the global .card + .card adds one). */
-    .grid-2 > .card + .card {
-      margin-top: 0;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr);
-      gap: 0.4rem 1rem;
-      margin: 0;
-    }
-    dt {
-      color: var(--text-muted);
-      font-weight: 600;
-    }
     dd {
-      margin: 0;
-      overflow-wrap: anywhere;
       display: flex;
       flex-wrap: wrap;
       gap: 0.25rem;
       flex-direction: column;
       align-items: flex-start;
-    }
-    .small {
-      font-size: 0.8rem;
-    }
-    .section {
-      font-size: 1.1rem;
-      margin: 1.5rem 0 0.75rem;
     }
     .cmd {
       white-space: pre-wrap;
@@ -194,10 +168,7 @@ export class ImageDetailPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly images = inject(ImagesApi);
   private readonly containers = inject(ContainersApi);
-  private readonly confirm = inject(ConfirmService);
-  private readonly toasts = inject(ToastService);
-  private readonly router = inject(Router);
-  private readonly route = inject(ActivatedRoute);
+  private readonly removeThenLeave = removeAndLeave();
   protected readonly P = Permission;
   /** The `:id` route parameter (an image id or name). */
   readonly id = input.required<string>();
@@ -205,13 +176,11 @@ export class ImageDetailPage {
   protected readonly image = signal<DockerImageInspect | null>(null);
   protected readonly layers = signal<(DockerImageLayer & { index: number })[]>([]);
   protected readonly usedBy = signal<string[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly title = computed(() => {
     const img = this.image();
     return img ? (img.RepoTags?.[0] ?? shortId(img.Id)) : 'Image';
   });
-  protected readonly labels = computed(() => Object.entries(this.image()?.Config?.Labels ?? {}));
   protected readonly layerColumns: TableColumn<DockerImageLayer & { index: number }>[] = [
     { key: 'index', label: '#', sortable: true },
     { key: 'CreatedBy', label: 'Instruction' },
@@ -226,11 +195,10 @@ export class ImageDetailPage {
     reloadOnEnvironment(this.ctx, () => this.load());
   }
 
-  protected async load(): Promise<void> {
+  protected load(): Promise<void> {
     const envId = this.ctx.envId();
     const id = this.id();
-    this.loading.set(true);
-    try {
+    return this.state.run('the image', async () => {
       const [image, history, containers] = await Promise.all([
         this.images.inspectById(envId, id),
         this.images.history(envId, id),
@@ -239,17 +207,8 @@ export class ImageDetailPage {
       this.image.set(image);
       // The engine lists the newest layer first; number them from the base up.
       this.layers.set(history.map((l, i) => ({ ...l, index: history.length - i })));
-      this.usedBy.set(
-        containers
-          .filter((c) => c.ImageID === image.Id)
-          .map((c) => (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, '')),
-      );
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(`Could not load the image: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+      this.usedBy.set(containers.filter((c) => c.ImageID === image.Id).map((c) => containerName(c)));
+    });
   }
 
   protected exportUrl(img: DockerImageInspect): string {
@@ -260,26 +219,20 @@ export class ImageDetailPage {
     return `${(img.RepoTags?.[0] ?? shortId(img.Id)).replace(/[/:@]+/g, '_')}.tar`;
   }
 
-  protected async remove(img: DockerImageInspect): Promise<void> {
+  protected remove(img: DockerImageInspect): Promise<void> {
     const name = img.RepoTags?.[0] ?? shortId(img.Id);
     const users = this.usedBy();
-    const ok = await this.confirm.ask({
+    return this.removeThenLeave({
       title: 'Remove image',
       message: users.length
         ? `Remove ${name} and all its tags? It is used by ${users.join(', ')}; the engine refuses while one of them runs.`
         : `Remove ${name} and all its tags?`,
-      confirmLabel: 'Remove',
-      danger: true,
-    });
-    if (!ok) return;
-    try {
+      name,
+      done: `Removed ${name}`,
+      back: '../../images',
       // By id with force: every tag goes (a plain remove refuses an image with several tags).
-      await this.images.remove(this.ctx.envId(), img.Id, { force: true });
-      this.toasts.success(`Removed ${name}`);
-      await this.router.navigate(['../../images'], { relativeTo: this.route });
-    } catch (error) {
-      this.toasts.error(`Could not remove ${name}: ${errorMessage(error)}`);
-    }
+      remove: () => this.images.remove(this.ctx.envId(), img.Id, { force: true }),
+    });
   }
 
   protected join(list: string[] | null | undefined): string {

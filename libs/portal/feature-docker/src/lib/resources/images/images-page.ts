@@ -5,6 +5,7 @@ import {
   ContainersApi,
   ImagesApi,
   type ImageRow,
+  LoadState,
   errorMessage,
   formatBytes,
   imageUsage,
@@ -75,7 +76,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
     <cap-list-page
       title="Images"
       subtitle="Images on this engine, and the containers that use them."
-      [error]="loadError()"
+      [error]="state.error()"
       searchLabel="Search images"
       searchPlaceholder="Search by name, tag or id (press /)"
       searchTestId="image-search"
@@ -130,7 +131,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
       caption="Images"
       [columns]="shownColumns()"
       [rows]="filtered()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       [pageSize]="25"
       emptyMessage="No images."
@@ -381,8 +382,7 @@ export class ImagesPage {
   protected readonly images = signal<ImageRow[]>([]);
   /** Swarm nodes missing from the last list (their agents did not answer). */
   protected readonly unreachable = signal<string[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly usage = signal<UsageFilter>('all');
   protected readonly filtered = computed(() => {
@@ -428,8 +428,7 @@ export class ImagesPage {
   async load(): Promise<void> {
     const envId = this.ctx.envId();
     if (!envId) return;
-    this.loading.set(true);
-    try {
+    await this.state.run('the images', async () => {
       const [images, containers] = await Promise.all([
         this.imagesApi.list(envId),
         this.containers.all(envId),
@@ -437,12 +436,7 @@ export class ImagesPage {
       this.ctx.noteSource(images.snapshotTime);
       this.unreachable.set(images.unreachableNodes);
       this.images.set(imageUsage(images.body, containers));
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the images: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+    });
   }
 
   protected open(dialog: ImageDialog): void {

@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import {
   ContainersApi,
+  LoadState,
   NetworksApi,
   type DockerContainerSummary,
   type DockerNetwork,
@@ -12,7 +13,6 @@ import {
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   FormControlDirective,
   FormField,
@@ -20,11 +20,14 @@ import {
   Spinner,
   ToastService,
   type TableColumn,
+  confirmedAction,
   formatTime,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { canManage } from '../shared/permissions';
+import { containerName } from '../../shared/docker-models';
+import { PairLines, removeAndLeave } from '../shared/detail-page';
 import { reloadOnEnvironment } from '../shared/reload';
 
 interface Attached {
@@ -38,7 +41,17 @@ interface Attached {
 /** One network: IPAM and options, connected containers, connect (optional IPv4) / disconnect, remove. */
 @Component({
   selector: 'cap-network-detail-page',
-  imports: [Alert, CellDef, DataTable, FormField, FormControlDirective, PageHeader, RouterLink, Spinner],
+  imports: [
+    Alert,
+    CellDef,
+    DataTable,
+    FormField,
+    FormControlDirective,
+    PageHeader,
+    PairLines,
+    RouterLink,
+    Spinner,
+  ],
   template: `
     <cap-page-header [title]="network()?.Name ?? 'Network'" subtitle="Network">
       <a class="btn" routerLink="../../networks" data-testid="network-back">← Networks</a>
@@ -55,10 +68,10 @@ interface Attached {
         }
       }
     </cap-page-header>
-    @if (error(); as message) {
+    @if (state.error(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
-    @if (loading() && !network()) {
+    @if (state.loading() && !network()) {
       <cap-spinner />
     }
     @if (network(); as n) {
@@ -97,19 +110,11 @@ interface Attached {
             }
             <dt>Options</dt>
             <dd>
-              @for (o of entries(n.Options); track o[0]) {
-                <div class="mono small">{{ o[0] }}={{ o[1] }}</div>
-              } @empty {
-                —
-              }
+              <cap-pair-lines [map]="n.Options" [small]="true" />
             </dd>
             <dt>Labels</dt>
             <dd>
-              @for (l of entries(n.Labels); track l[0]) {
-                <div class="mono small">{{ l[0] }}={{ l[1] }}</div>
-              } @empty {
-                —
-              }
+              <cap-pair-lines [map]="n.Labels" [small]="true" />
             </dd>
           </dl>
         </section>
@@ -196,50 +201,22 @@ interface Attached {
       </cap-data-table>
     }
   `,
-  styles: `
-    /* Side by side: no stacking gap between the cards of the grid (the global .card + .card adds one). */
-    .grid-2 > .card + .card {
-      margin-top: 0;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr);
-      gap: 0.4rem 1rem;
-      margin: 0;
-    }
-    dt {
-      color: var(--text-muted);
-      font-weight: 600;
-    }
-    dd {
-      margin: 0;
-      overflow-wrap: anywhere;
-    }
-    .small {
-      font-size: 0.8rem;
-    }
-    .section {
-      font-size: 1.1rem;
-      margin: 1.5rem 0 0.75rem;
-    }
-  `,
+  styleUrl: '../shared/detail-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class NetworkDetailPage {
   private readonly ctx = inject(EnvironmentContext);
   private readonly networks = inject(NetworksApi);
   private readonly containersApi = inject(ContainersApi);
-  private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
   private readonly toasts = inject(ToastService);
-  private readonly router = inject(Router);
-  private readonly route = inject(ActivatedRoute);
+  private readonly removeThenLeave = removeAndLeave();
   /** The `:id` route parameter (network id or name). */
   readonly id = input.required<string>();
 
   protected readonly network = signal<DockerNetwork | null>(null);
   protected readonly containers = signal<DockerContainerSummary[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly system = computed(() => {
     const n = this.network();
     return !!n && isSystemNetwork(n);
@@ -274,6 +251,7 @@ export class NetworkDetailPage {
   ];
   protected readonly attachedTestId = (a: Attached): string => `network-container-${a.name}`;
   protected readonly time = formatTime;
+  protected readonly containerName = containerName;
 
   protected readonly target = signal('');
   protected readonly ipv4 = signal('');
@@ -292,30 +270,16 @@ export class NetworkDetailPage {
     reloadOnEnvironment(this.ctx, () => this.load());
   }
 
-  protected async load(): Promise<void> {
+  protected load(): Promise<void> {
     const envId = this.ctx.envId();
-    this.loading.set(true);
-    try {
+    return this.state.run('the network', async () => {
       const [network, containers] = await Promise.all([
         this.networks.inspect(envId, this.id()),
         this.containersApi.all(envId),
       ]);
       this.network.set(network);
       this.containers.set(containers);
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(`Could not load the network: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
-  }
-
-  protected entries(map: Record<string, string> | null | undefined): [string, string][] {
-    return Object.entries(map ?? {});
-  }
-
-  protected containerName(c: DockerContainerSummary): string {
-    return (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
+    });
   }
 
   protected async connect(event: Event): Promise<void> {
@@ -347,36 +311,25 @@ export class NetworkDetailPage {
   protected async disconnect(container: Attached): Promise<void> {
     const network = this.network();
     if (!network) return;
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Disconnect container',
       message: `Disconnect ${container.name} from ${network.Name}?`,
       confirmLabel: 'Disconnect',
-      danger: true,
+      run: () => this.networks.disconnect(this.ctx.envId(), network.Id, container.id),
+      done: `Disconnected ${container.name}`,
+      then: () => this.load(),
+      failed: (error) => `Could not disconnect ${container.name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.networks.disconnect(this.ctx.envId(), network.Id, container.id);
-      this.toasts.success(`Disconnected ${container.name}`);
-      await this.load();
-    } catch (error) {
-      this.toasts.error(`Could not disconnect ${container.name}: ${errorMessage(error)}`);
-    }
   }
 
-  protected async remove(network: DockerNetwork): Promise<void> {
-    const ok = await this.confirm.ask({
+  protected remove(network: DockerNetwork): Promise<void> {
+    return this.removeThenLeave({
       title: 'Remove network',
       message: `Remove the network ${network.Name}?`,
-      confirmLabel: 'Remove',
-      danger: true,
+      name: network.Name,
+      done: `Network ${network.Name} removed`,
+      back: '../../networks',
+      remove: () => this.networks.remove(this.ctx.envId(), network.Id),
     });
-    if (!ok) return;
-    try {
-      await this.networks.remove(this.ctx.envId(), network.Id);
-      this.toasts.success(`Network ${network.Name} removed`);
-      await this.router.navigate(['../../networks'], { relativeTo: this.route });
-    } catch (error) {
-      this.toasts.error(`Could not remove ${network.Name}: ${errorMessage(error)}`);
-    }
   }
 }

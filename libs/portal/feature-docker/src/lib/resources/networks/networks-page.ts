@@ -9,6 +9,7 @@ import {
   type KeyValue,
   type NetworkForm,
   type PortainerDecoration,
+  LoadState,
   errorMessage,
   isSystemNetwork,
   networkCreateBody,
@@ -18,7 +19,6 @@ import {
 import {
   Alert,
   CellDef,
-  ConfirmService,
   DataTable,
   Dialog,
   FormControlDirective,
@@ -27,6 +27,7 @@ import {
   ListPage,
   ToastService,
   type TableColumn,
+  confirmedAction,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -88,7 +89,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
     <cap-list-page
       title="Networks"
       subtitle="Networks on this engine and their address ranges."
-      [error]="loadError()"
+      [error]="state.error()"
       searchLabel="Search networks"
       searchPlaceholder="Search by name, driver or subnet (press /)"
       searchTestId="network-search"
@@ -120,7 +121,7 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
       caption="Networks"
       [columns]="shownColumns()"
       [rows]="filtered()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       [pageSize]="25"
       emptyMessage="No networks."
@@ -304,7 +305,7 @@ export class NetworksPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly networksApi = inject(NetworksApi);
   private readonly toasts = inject(ToastService);
-  private readonly confirm = inject(ConfirmService);
+  private readonly act = confirmedAction();
   protected readonly P = Permission;
   protected readonly drivers = DRIVERS;
   protected readonly ipam = ipamSummary;
@@ -325,8 +326,7 @@ export class NetworksPage {
   protected readonly networks = signal<DockerNetwork[]>([]);
   /** Swarm nodes missing from the last list (their agents did not answer). */
   protected readonly unreachable = signal<string[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
     const node = this.node();
@@ -381,18 +381,12 @@ export class NetworksPage {
   }
 
   async load(): Promise<void> {
-    this.loading.set(true);
-    try {
+    await this.state.run('the networks', async () => {
       const result = await this.networksApi.list(this.ctx.envId());
       this.ctx.noteSource(result.snapshotTime);
       this.unreachable.set(result.unreachableNodes);
       this.networks.set(result.body);
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the networks: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+    });
   }
 
   protected manage(network: DockerNetwork): boolean {
@@ -441,19 +435,14 @@ export class NetworksPage {
   }
 
   protected async remove(network: DockerNetwork): Promise<void> {
-    const ok = await this.confirm.ask({
+    await this.act({
       title: 'Remove network',
       message: `Remove the network ${network.Name}? The engine refuses while containers are connected.`,
       confirmLabel: 'Remove',
-      danger: true,
+      run: () => this.networksApi.remove(this.ctx.envId(), network.Id),
+      done: `Network ${network.Name} removed`,
+      then: () => this.load(),
+      failed: (error) => `Could not remove ${network.Name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.networksApi.remove(this.ctx.envId(), network.Id);
-      this.toasts.success(`Network ${network.Name} removed`);
-      await this.load();
-    } catch (error) {
-      this.toasts.error(`Could not remove ${network.Name}: ${errorMessage(error)}`);
-    }
   }
 }

@@ -1,16 +1,18 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import {
   ContainersApi,
+  LoadState,
   VolumesApi,
   type DockerVolume,
-  errorMessage,
   formatBytes,
 } from '@capstan/portal-data-access';
-import { Alert, ConfirmService, PageHeader, Spinner, ToastService, formatTime } from '@capstan/portal-ui';
+import { Alert, PageHeader, Spinner, formatTime } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
 import { canManage } from '../shared/permissions';
+import { containerName } from '../../shared/docker-models';
+import { PairLines, removeAndLeave } from '../shared/detail-page';
 import { reloadOnEnvironment } from '../shared/reload';
 
 interface Mounter {
@@ -22,7 +24,7 @@ interface Mounter {
 /** One volume: its inspect data and the containers that mount it (and where). */
 @Component({
   selector: 'cap-volume-detail-page',
-  imports: [Alert, PageHeader, RouterLink, Spinner],
+  imports: [Alert, PageHeader, PairLines, RouterLink, Spinner],
   template: `
     <cap-page-header [title]="id()" subtitle="Volume">
       <a class="btn" routerLink="../../volumes" data-testid="volume-back">← Volumes</a>
@@ -39,10 +41,10 @@ interface Mounter {
         }
       }
     </cap-page-header>
-    @if (error(); as message) {
+    @if (state.error(); as message) {
       <cap-alert kind="error">{{ message }}</cap-alert>
     }
-    @if (loading() && !volume()) {
+    @if (state.loading() && !volume()) {
       <cap-spinner />
     }
     @if (volume(); as v) {
@@ -66,19 +68,11 @@ interface Mounter {
             }
             <dt>Driver options</dt>
             <dd data-testid="volume-options">
-              @for (o of options(); track o[0]) {
-                <div class="mono">{{ o[0] }}={{ o[1] }}</div>
-              } @empty {
-                —
-              }
+              <cap-pair-lines [map]="v.Options" />
             </dd>
             <dt>Labels</dt>
             <dd>
-              @for (l of labels(); track l[0]) {
-                <div class="mono">{{ l[0] }}={{ l[1] }}</div>
-              } @empty {
-                —
-              }
+              <cap-pair-lines [map]="v.Labels" />
             </dd>
           </dl>
         </section>
@@ -97,25 +91,8 @@ interface Mounter {
       </div>
     }
   `,
+  styleUrl: '../shared/detail-page.css',
   styles: `
-    /* Side by side: no stacking gap between the cards of the grid (the global .card + .card adds one). */
-    .grid-2 > .card + .card {
-      margin-top: 0;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr);
-      gap: 0.4rem 1rem;
-      margin: 0;
-    }
-    dt {
-      color: var(--text-muted);
-      font-weight: 600;
-    }
-    dd {
-      margin: 0;
-      overflow-wrap: anywhere;
-    }
     .mounter {
       display: flex;
       flex-wrap: wrap;
@@ -131,20 +108,14 @@ export class VolumeDetailPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly volumes = inject(VolumesApi);
   private readonly containers = inject(ContainersApi);
-  private readonly confirm = inject(ConfirmService);
-  private readonly toasts = inject(ToastService);
-  private readonly router = inject(Router);
-  private readonly route = inject(ActivatedRoute);
+  private readonly removeThenLeave = removeAndLeave();
   /** The `:name` route parameter. */
   readonly name = input.required<string>();
   protected readonly id = computed(() => this.name());
 
   protected readonly volume = signal<DockerVolume | null>(null);
   protected readonly mounters = signal<Mounter[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<string | null>(null);
-  protected readonly options = computed(() => Object.entries(this.volume()?.Options ?? {}));
-  protected readonly labels = computed(() => Object.entries(this.volume()?.Labels ?? {}));
+  protected readonly state = new LoadState();
   protected readonly time = formatTime;
   protected readonly bytes = formatBytes;
 
@@ -156,10 +127,9 @@ export class VolumeDetailPage {
     return canManage(this.ctx, volume);
   }
 
-  protected async load(): Promise<void> {
+  protected load(): Promise<void> {
     const envId = this.ctx.envId();
-    this.loading.set(true);
-    try {
+    return this.state.run('the volume', async () => {
       const [volume, containers] = await Promise.all([
         this.volumes.inspect(envId, this.name()),
         this.containers.all(envId),
@@ -170,34 +140,23 @@ export class VolumeDetailPage {
           (c.Mounts ?? [])
             .filter((m) => m.Type === 'volume' && m.Name === volume.Name)
             .map((m) => ({
-              name: (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+              name: containerName(c),
               state: c.State,
               destination: m.Destination,
             })),
         ),
       );
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(`Could not load the volume: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+    });
   }
 
-  protected async remove(volume: DockerVolume): Promise<void> {
-    const ok = await this.confirm.ask({
+  protected remove(volume: DockerVolume): Promise<void> {
+    return this.removeThenLeave({
       title: 'Remove volume',
       message: `Remove the volume ${volume.Name}? Its data is deleted.`,
-      confirmLabel: 'Remove',
-      danger: true,
+      name: volume.Name,
+      done: `Volume ${volume.Name} removed`,
+      back: '../../volumes',
+      remove: () => this.volumes.remove(this.ctx.envId(), volume.Name),
     });
-    if (!ok) return;
-    try {
-      await this.volumes.remove(this.ctx.envId(), volume.Name);
-      this.toasts.success(`Volume ${volume.Name} removed`);
-      await this.router.navigate(['../../volumes'], { relativeTo: this.route });
-    } catch (error) {
-      this.toasts.error(`Could not remove ${volume.Name}: ${errorMessage(error)}`);
-    }
   }
 }

@@ -9,6 +9,7 @@ import {
   type KeyValue,
   type PortainerDecoration,
   type VolumeRow,
+  LoadState,
   errorMessage,
   formatBytes,
   timeValue,
@@ -74,7 +75,7 @@ import { reloadOnEnvironment } from '../shared/reload';
     <cap-list-page
       title="Volumes"
       subtitle="Named and anonymous volumes, and who mounts them."
-      [error]="loadError()"
+      [error]="state.error()"
       searchLabel="Search volumes"
       searchPlaceholder="Search by name, driver or container (press /)"
       searchTestId="volume-search"
@@ -111,7 +112,7 @@ import { reloadOnEnvironment } from '../shared/reload';
       caption="Volumes"
       [columns]="shownColumns()"
       [rows]="filtered()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       [pageSize]="25"
       emptyMessage="No volumes."
@@ -266,8 +267,7 @@ export class VolumesPage {
   protected readonly warnings = signal<string[]>([]);
   /** Swarm nodes missing from the last list (their agents did not answer). */
   protected readonly unreachable = signal<string[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
     const node = this.node();
@@ -317,8 +317,7 @@ export class VolumesPage {
 
   async load(): Promise<void> {
     const envId = this.ctx.envId();
-    this.loading.set(true);
-    try {
+    await this.state.run('the volumes', async () => {
       const [volumes, containers] = await Promise.all([
         this.volumesApi.list(envId),
         this.containersApi.all(envId),
@@ -327,12 +326,7 @@ export class VolumesPage {
       this.unreachable.set(volumes.unreachableNodes);
       this.volumes.set(volumeUsage(volumes.body.Volumes ?? [], containers));
       this.warnings.set(volumes.body.Warnings ?? []);
-      this.loadError.set(null);
-    } catch (error) {
-      this.loadError.set(`Could not load the volumes: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+    });
   }
 
   /** The agent's volume browser (the server decides which volumes; a refusal shows on the browser page). */
