@@ -352,6 +352,10 @@ const VIRTUAL_STEP = 6;
       .virtual tr.row td {
         white-space: normal;
       }
+      /* The header is a row of sort buttons here: the columns' widths do not apply. */
+      .virtual th {
+        width: auto !important;
+      }
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
