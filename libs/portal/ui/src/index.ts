@@ -6,6 +6,10 @@ export {
   type TableColumn,
   type PageRequest,
   type CellContext,
+  type SortDir,
+  type SortState,
+  nextSort,
+  sortRows,
 } from './lib/table/data-table';
 export { FormField, FormControlDirective } from './lib/form/form-field';
 export { SearchShortcut } from './lib/form/search-shortcut';

@@ -1,7 +1,5 @@
-import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
 import {
   ChangeDetectionStrategy,
-  afterRenderEffect,
   Component,
   DestroyRef,
   computed,
@@ -9,7 +7,6 @@ import {
   inject,
   signal,
   untracked,
-  viewChild,
 } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
@@ -22,7 +19,19 @@ import {
   errorMessage,
   openJsonSocket,
 } from '@capstan/portal-data-access';
-import { Dialog, ListPage, Selection, ToastService, compareCells, formatTime } from '@capstan/portal-ui';
+import {
+  CellDef,
+  DataTable,
+  Dialog,
+  ListPage,
+  Selection,
+  type SortDir,
+  type TableColumn,
+  ToastService,
+  formatTime,
+  nextSort,
+  sortRows,
+} from '@capstan/portal-ui';
 
 import {
   type ContainerSummary,
@@ -44,7 +53,7 @@ import {
   runContainerAction,
 } from './container-actions';
 
-/** Row height of the virtual list, in px (CSS uses the same). */
+/** Row height of the virtual table, in px. */
 export const ROW_HEIGHT = 44;
 const POLL_MS = 10_000;
 /** Performance mark set when the list response has arrived (the benchmark measures first rows from it). */
@@ -73,24 +82,38 @@ interface Row {
   readonly haystack: string;
 }
 
-const SORTS: { key: SortKey; label: string }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'state', label: 'State' },
-  { key: 'image', label: 'Image' },
-  { key: 'created', label: 'Created' },
-  { key: 'ip', label: 'IP' },
-  { key: 'ownership', label: 'Ownership' },
+/** The table's columns; on wide screens they fit the 1010 px a 1280 px screen leaves beside the sidebar. */
+const COLUMNS: readonly TableColumn<Row>[] = [
+  { key: 'name', label: 'Name', sortable: true },
+  { key: 'state', label: 'State', sortable: true, width: '6.5rem' },
+  { key: 'quick', label: 'Quick', width: '7.5rem' },
+  { key: 'image', label: 'Image', sortable: true, secondary: true },
+  {
+    key: 'created',
+    label: 'Created',
+    sortable: true,
+    secondary: true,
+    width: '9.75rem',
+    firstDir: 'desc',
+    value: (r) => r.c.Created,
+  },
+  { key: 'ports', label: 'Ports', secondary: true, width: '8rem' },
+  { key: 'ip', label: 'IP', sortable: true, secondary: true, width: '6.5rem' },
+  { key: 'ownership', label: 'Ownership', sortable: true, secondary: true, width: '6.5rem' },
 ];
 
+const SORTS = COLUMNS.filter((c) => c.sortable) as (TableColumn<Row> & { key: SortKey })[];
+const byName = (a: Row, b: Row): number => a.name.localeCompare(b.name);
+
 /**
- * Containers of one environment: a virtual-scrolling, sortable, searchable list (stays smooth with
- * thousands of rows), selection (shift-click for ranges, select all), bulk lifecycle actions with a result
+ * Containers of one environment: a sortable, searchable list on the shared table in virtual mode (stays smooth
+ * with thousands of rows), selection (shift-click for ranges, select all), bulk lifecycle actions with a result
  * per container, quick links (logs, inspect, stats, console), live updates from the events WebSocket or a
  * 10 s poll while the page is visible.
  */
 @Component({
   selector: 'cap-containers-page',
-  imports: [ListPage, Dialog, NodeFilter, RouterLink, ScrollingModule, UnreachableNodes],
+  imports: [CellDef, DataTable, ListPage, Dialog, NodeFilter, RouterLink, UnreachableNodes],
   template: `
     <cap-list-page
       title="Containers"
@@ -169,127 +192,83 @@ const SORTS: { key: SortKey; label: string }[] = [
       </section>
     }
 
-    <div class="list" role="table" aria-label="Containers" [attr.aria-rowcount]="rows().length + 1">
-      <div class="row head" role="row">
-        <span class="c-check" role="columnheader">
-          <input
-            type="checkbox"
-            aria-label="Select all shown containers"
-            data-testid="select-all"
-            [checked]="allSelected()"
-            [indeterminate]="selectedCount() > 0 && !allSelected()"
-            (change)="toggleAll($any($event.target).checked)"
-          />
-        </span>
-        @for (col of headerCols; track col.cls) {
-          <span role="columnheader" [class]="col.cls" [attr.aria-sort]="ariaSort(col.key)">
-            @if (col.key) {
-              <button
-                type="button"
-                class="sort"
-                [attr.data-testid]="'sort-' + col.key"
-                (click)="sortBy(col.key)"
-              >
-                {{ col.label }}
-                <span aria-hidden="true">{{
-                  sortKey() === col.key ? (sortDir() === 1 ? '▲' : '▼') : ''
-                }}</span>
-              </button>
-            } @else {
-              {{ col.label }}
-            }
-          </span>
+    <cap-data-table
+      caption="Containers"
+      [columns]="columns"
+      [rows]="rows()"
+      [sorted]="true"
+      [(sortKey)]="sortKey"
+      [(sortDir)]="sortDir"
+      [rowHeight]="rowHeight"
+      minWidth="62.25rem"
+      viewportTestId="containers-viewport"
+      [rowKey]="rowId"
+      [rowTestId]="rowTestId"
+      [selection]="selection"
+      [selectTestId]="selectTestId"
+      [selectLabel]="selectLabel"
+      selectAllTestId="select-all"
+      selectAllLabel="Select all shown containers"
+      [loading]="loading()"
+      [emptyMessage]="emptyMessage()"
+      emptyTestId="containers-empty"
+    >
+      <ng-template capCell="name" [capCellOf]="rows()" let-row>
+        <a [href]="row.link" data-nav [attr.data-testid]="'container-link-' + row.name" [title]="row.name">{{
+          row.name
+        }}</a>
+        @if (row.node) {
+          <span class="node-tag muted" [attr.data-testid]="'node-' + row.name">{{ row.node }}</span>
         }
-      </div>
-      <cdk-virtual-scroll-viewport
-        class="viewport"
-        [style.--rows-height]="rows().length * rowHeight + 'px'"
-        [itemSize]="rowHeight"
-        minBufferPx="600"
-        maxBufferPx="1200"
-        data-testid="containers-viewport"
-      >
-        <div
-          *cdkVirtualFor="let row of rows(); trackBy: trackRow; let i = index"
-          class="row"
-          role="row"
-          [class.selected]="selection.has(row.id)"
-          [attr.data-testid]="'container-row-' + row.name"
-        >
-          <span class="c-check" role="cell">
-            <input
-              type="checkbox"
-              [attr.aria-label]="'Select ' + row.name"
-              [attr.data-testid]="'select-' + row.name"
-              [checked]="selection.has(row.id)"
-              (click)="toggle(row, i, $event)"
-            />
-          </span>
-          <span class="c-name" role="cell">
-            <a
-              [href]="row.link"
-              data-nav
-              [attr.data-testid]="'container-link-' + row.name"
-              [title]="row.name"
-              >{{ row.name }}</a
-            >
-            @if (row.node) {
-              <span class="node-tag muted" [attr.data-testid]="'node-' + row.name">{{ row.node }}</span>
+      </ng-template>
+      <ng-template capCell="state" [capCellOf]="rows()" let-row>
+        <span [class]="row.badgeClass" [attr.data-testid]="'state-' + row.name">{{ row.state }}</span>
+        @if (row.health) {
+          <span class="health" [class.bad]="row.health === 'unhealthy'" [title]="row.health">♥</span>
+        }
+      </ng-template>
+      <ng-template capCell="quick" [capCellOf]="rows()" let-row>
+        <span class="quick">
+          <a
+            [href]="row.link + '?tab=logs'"
+            data-nav
+            title="Logs"
+            aria-label="Logs"
+            [attr.data-testid]="'quick-logs-' + row.name"
+            >☰</a
+          >
+          <a [href]="row.link + '?tab=inspect'" data-nav title="Inspect" aria-label="Inspect">{{ '{}' }}</a>
+          @if (row.state === 'running') {
+            <a [href]="row.link + '?tab=stats'" data-nav title="Stats" aria-label="Stats">∿</a>
+            @if (canConsole()) {
+              <a
+                [href]="row.link + '?tab=console'"
+                data-nav
+                title="Console"
+                aria-label="Console"
+                [attr.data-testid]="'quick-console-' + row.name"
+                >›_</a
+              >
             }
-          </span>
-          <span class="c-state" role="cell">
-            <span [class]="row.badgeClass" [attr.data-testid]="'state-' + row.name">{{ row.state }}</span>
-            @if (row.health) {
-              <span class="health" [class.bad]="row.health === 'unhealthy'" [title]="row.health">♥</span>
+          }
+        </span>
+      </ng-template>
+      <ng-template capCell="image" [capCellOf]="rows()" let-row>
+        <span [title]="row.image">{{ row.image }}</span>
+      </ng-template>
+      <ng-template capCell="created" [capCellOf]="rows()" let-row>{{ row.created }}</ng-template>
+      <ng-template capCell="ports" [capCellOf]="rows()" let-row>
+        <span class="ports" [title]="portsTitle(row)">
+          @for (p of row.ports; track p.label) {
+            @if (p.href) {
+              <a [href]="p.href" target="_blank" rel="noopener">{{ p.label }}</a>
+            } @else {
+              <span>{{ p.label }}</span>
             }
-          </span>
-          <span class="c-quick" role="cell">
-            <a
-              [href]="row.link + '?tab=logs'"
-              data-nav
-              title="Logs"
-              aria-label="Logs"
-              [attr.data-testid]="'quick-logs-' + row.name"
-              >☰</a
-            >
-            <a [href]="row.link + '?tab=inspect'" data-nav title="Inspect" aria-label="Inspect">{{ '{}' }}</a>
-            @if (row.state === 'running') {
-              <a [href]="row.link + '?tab=stats'" data-nav title="Stats" aria-label="Stats">∿</a>
-              @if (canConsole()) {
-                <a
-                  [href]="row.link + '?tab=console'"
-                  data-nav
-                  title="Console"
-                  aria-label="Console"
-                  [attr.data-testid]="'quick-console-' + row.name"
-                  >›_</a
-                >
-              }
-            }
-          </span>
-          <span class="c-image secondary" role="cell" [title]="row.image">{{ row.image }}</span>
-          <span class="c-created secondary" role="cell">{{ row.created }}</span>
-          <span class="c-ports secondary" role="cell" [title]="portsTitle(row)">
-            @for (p of row.ports; track p.label) {
-              @if (p.href) {
-                <a [href]="p.href" target="_blank" rel="noopener">{{ p.label }}</a>
-              } @else {
-                <span>{{ p.label }}</span>
-              }
-            }
-          </span>
-          <span class="c-ip secondary" role="cell">{{ row.ip }}</span>
-          <span class="c-owner secondary" role="cell">{{ row.ownership }}</span>
-        </div>
-      </cdk-virtual-scroll-viewport>
-      @if (!loading() && rows().length === 0) {
-        <p class="empty muted" data-testid="containers-empty">
-          {{
-            containers().length ? 'No container matches the search.' : 'No containers in this environment.'
-          }}
-        </p>
-      }
-    </div>
+          }
+        </span>
+      </ng-template>
+    </cap-data-table>
     <p class="muted count" data-testid="containers-count">
       {{ rows().length }} of {{ containers().length }} shown
     </p>
@@ -370,64 +349,17 @@ const SORTS: { key: SortKey; label: string }[] = [
     .st-done {
       color: var(--success);
     }
-    .list {
-      border: 1px solid var(--border);
-      border-radius: var(--radius-lg);
-      background: var(--surface);
-      overflow-x: auto;
-    }
-    .row {
-      display: grid;
-      /* Fits the 1010 px a 1280 px screen leaves beside the sidebar (62rem), Ownership included. */
-      grid-template-columns:
-        2.5rem minmax(9rem, 2fr) 6.5rem 7.5rem minmax(8rem, 2fr) 9.75rem minmax(6rem, 1fr)
-        6.5rem 6.5rem;
-      align-items: center;
-      height: 44px;
-      min-width: 62.25rem;
-      border-bottom: 1px solid var(--border);
-      font-size: 0.9rem;
-    }
-    .row > span {
-      padding: 0 0.5rem;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
     .node-tag {
       margin-left: 0.4rem;
       font-size: 0.75rem;
     }
-    .row.head {
-      background: var(--surface-2);
-      font-weight: 600;
-      color: var(--text-muted);
-    }
-    .row.selected {
-      background: var(--accent-soft);
-    }
-    .row:not(.head):hover {
-      background: var(--surface-2);
-    }
-    .viewport {
-      height: min(var(--rows-height), max(18rem, calc(100vh - 22rem)));
-      min-width: 62.25rem;
-    }
-    .c-check {
-      display: grid;
-      place-items: center;
-    }
-    .c-check input {
-      width: 1.05rem;
-      height: 1.05rem;
-    }
-    .c-quick a {
+    .quick a {
       text-decoration: none;
       padding: 0.2rem 0.25rem;
       font-family: var(--mono);
     }
-    .c-ports a,
-    .c-ports span {
+    .ports a,
+    .ports span {
       margin-right: 0.4rem;
     }
     .health {
@@ -442,18 +374,6 @@ const SORTS: { key: SortKey; label: string }[] = [
       color: var(--warning);
       border-color: transparent;
     }
-    .sort {
-      all: unset;
-      cursor: pointer;
-    }
-    .sort:focus-visible {
-      outline: 2px solid var(--focus);
-    }
-    .empty {
-      text-align: center;
-      padding: 1.5rem;
-      margin: 0;
-    }
     .count {
       font-size: 0.85rem;
       margin: 0.5rem 0 0;
@@ -467,19 +387,6 @@ const SORTS: { key: SortKey; label: string }[] = [
     @media (max-width: 768px) {
       .sort-select {
         display: block;
-      }
-      .row,
-      .viewport {
-        min-width: 0;
-      }
-      .row {
-        grid-template-columns: 2.25rem minmax(0, 1fr) 5.75rem 7.25rem;
-      }
-      .secondary {
-        display: none;
-      }
-      .viewport {
-        height: min(var(--rows-height), max(18rem, calc(100vh - 24rem)));
       }
     }
   `,
@@ -497,16 +404,11 @@ export class ContainersPage {
   protected readonly perm = Permission;
   protected readonly rowHeight = ROW_HEIGHT;
   protected readonly sorts = SORTS;
-  protected readonly headerCols: { key: SortKey | ''; label: string; cls: string }[] = [
-    { key: 'name', label: 'Name', cls: 'c-name' },
-    { key: 'state', label: 'State', cls: 'c-state' },
-    { key: '', label: 'Quick', cls: 'c-quick' },
-    { key: 'image', label: 'Image', cls: 'c-image secondary' },
-    { key: 'created', label: 'Created', cls: 'c-created secondary' },
-    { key: '', label: 'Ports', cls: 'c-ports secondary' },
-    { key: 'ip', label: 'IP', cls: 'c-ip secondary' },
-    { key: 'ownership', label: 'Ownership', cls: 'c-owner secondary' },
-  ];
+  protected readonly columns = COLUMNS;
+  protected readonly rowId = (row: Row): string => row.id;
+  protected readonly rowTestId = (row: Row): string => `container-row-${row.name}`;
+  protected readonly selectTestId = (row: Row): string => `select-${row.name}`;
+  protected readonly selectLabel = (row: Row): string => `Select ${row.name}`;
 
   readonly containers = signal<ContainerSummary[]>([]);
   protected readonly loading = signal(true);
@@ -517,11 +419,9 @@ export class ContainersPage {
   /** Node filter (agent-fronted Swarm lists only). */
   readonly node = signal('');
   protected readonly nodes = computed(() => nodeNamesOf(this.containers()));
-  readonly sortKey = signal<SortKey>('name');
-  /** 1 ascending, -1 descending. */
-  readonly sortDir = signal<1 | -1>(1);
+  readonly sortKey = signal<string | null>('name');
+  readonly sortDir = signal<SortDir>('asc');
   readonly selection = new Selection<string>();
-  private anchor: number | null = null;
   protected readonly live = signal<LiveState | 'polling'>('connecting');
 
   protected readonly bulkResults = signal<BulkItem[] | null>(null);
@@ -531,7 +431,6 @@ export class ContainersPage {
   protected readonly removeForce = signal(false);
   protected readonly removeVolumes = signal(false);
 
-  private readonly viewport = viewChild(CdkVirtualScrollViewport);
   private socket: JsonSocketHandle | null = null;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
@@ -580,19 +479,13 @@ export class ContainersPage {
     });
   });
 
-  /** Filtered and sorted: what the list shows, in order. */
+  /** Filtered and sorted (the table's order, which shift-click ranges and bulk actions follow): what it shows. */
   readonly rows = computed<Row[]>(() => {
     const terms = this.query().trim().toLowerCase().split(/\s+/).filter(Boolean);
     const node = this.node();
     const onNode = node ? this.allRows().filter((r) => r.node === node) : this.allRows();
-    const filtered = terms.length
-      ? onNode.filter((r) => terms.every((t) => r.haystack.includes(t)))
-      : [...onNode];
-    const key = this.sortKey();
-    const dir = this.sortDir();
-    const value = (r: Row): string | number =>
-      key === 'created' ? r.c.Created : key === 'name' ? r.name : key === 'ownership' ? r.ownership : r[key];
-    return filtered.sort((a, b) => (compareCells(value(a), value(b)) || a.name.localeCompare(b.name)) * dir);
+    const filtered = terms.length ? onNode.filter((r) => terms.every((t) => r.haystack.includes(t))) : onNode;
+    return sortRows(filtered, COLUMNS, { key: this.sortKey(), dir: this.sortDir() }, byName);
   });
 
   /** Selected containers that are still listed and shown. */
@@ -647,11 +540,6 @@ export class ContainersPage {
         this.connect(id, readOnly);
       });
     });
-    // The viewport's height follows the number of rows (no empty box under a short list): re-measure it.
-    afterRenderEffect(() => {
-      this.rows();
-      this.viewport()?.checkViewportSize();
-    });
     const onVisible = () => {
       if (document.visibilityState === 'visible' && this.live() === 'polling') void this.load();
     };
@@ -662,7 +550,6 @@ export class ContainersPage {
     });
   }
 
-  protected readonly trackRow = (_: number, row: Row): string => row.id;
   protected readonly canConsole = computed(() => this.ctx.canAct(Permission.ContainerConsole));
 
   /** Row links are plain hrefs: a plain left click navigates inside the app (others open tabs as usual). */
@@ -673,6 +560,10 @@ export class ContainersPage {
     event.preventDefault();
     void this.router.navigateByUrl(link.getAttribute('href') ?? '');
   }
+
+  protected readonly emptyMessage = computed(() =>
+    this.containers().length ? 'No container matches the search.' : 'No containers in this environment.',
+  );
 
   protected portsTitle(row: Row): string {
     return row.ports.map((p) => p.label).join(', ');
@@ -697,41 +588,21 @@ export class ContainersPage {
     }
   }
 
+  /** Sorts as a click on the column's header does (the phones' "Sort" select, which has no header). */
   sortBy(key: SortKey): void {
-    if (this.sortKey() === key) this.sortDir.update((d) => (d === 1 ? -1 : 1));
-    else {
-      this.sortKey.set(key);
-      this.sortDir.set(key === 'created' ? -1 : 1);
-    }
-    this.anchor = null;
+    const col = COLUMNS.find((c) => c.key === key);
+    if (!col) return;
+    const next = nextSort({ key: this.sortKey(), dir: this.sortDir() }, col);
+    this.sortKey.set(next.key);
+    this.sortDir.set(next.dir);
   }
 
-  protected ariaSort(key: SortKey | ''): string | null {
-    if (!key || this.sortKey() !== key) return null;
-    return this.sortDir() === 1 ? 'ascending' : 'descending';
-  }
-
-  /** Click on a row's checkbox: toggles it; with Shift, sets the range from the last click to the same state. */
-  toggle(row: Row, index: number, event: MouseEvent): void {
-    const checked = (event.target as HTMLInputElement).checked;
-    if (event.shiftKey && this.anchor !== null) {
-      const [from, to] = this.anchor < index ? [this.anchor, index] : [index, this.anchor];
-      this.selection.setMany(
-        this.rows()
-          .slice(from, to + 1)
-          .map((r) => r.id),
-        checked,
-      );
-    } else this.selection.toggle(row.id, checked);
-    this.anchor = index;
-  }
-
+  /** Selects every shown container (on) or none. */
   toggleAll(checked: boolean): void {
     this.selection.setAll(
       this.rows().map((r) => r.id),
       checked,
     );
-    this.anchor = null;
   }
 
   protected itemLabel(item: BulkItem): string {

@@ -2,7 +2,16 @@ import { Component, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { describe, expect, it } from 'vitest';
 
-import { CellDef, DataTable, type PageRequest, type TableColumn } from './data-table';
+import { Selection } from '../list/selection';
+import {
+  CellDef,
+  DataTable,
+  type PageRequest,
+  type SortDir,
+  type TableColumn,
+  nextSort,
+  sortRows,
+} from './data-table';
 
 interface Row {
   name: string;
@@ -98,5 +107,134 @@ describe('DataTable', () => {
     fixture.detectChanges();
     expect(el.querySelector('td.empty')?.textContent).toContain('Nothing to show.');
     expect(el.querySelector('nav.pager')).toBeNull();
+  });
+});
+
+@Component({
+  imports: [DataTable],
+  template: `
+    <cap-data-table
+      [columns]="columns"
+      [rows]="rows()"
+      [rowHeight]="40"
+      viewportTestId="box"
+      [rowKey]="key"
+      [rowTestId]="testId"
+      [selection]="selection"
+      [selectTestId]="selectId"
+      selectAllTestId="all"
+      [(sortKey)]="sortKey"
+      [(sortDir)]="sortDir"
+    />
+  `,
+})
+class VirtualHost {
+  columns: TableColumn<Row>[] = [
+    { key: 'name', label: 'Name', sortable: true },
+    { key: 'size', label: 'Size', sortable: true, firstDir: 'desc' },
+  ];
+  rows = signal(rows(1000));
+  selection = new Selection<string>();
+  sortKey = signal<string | null>(null);
+  sortDir = signal<SortDir>('asc');
+  key = (r: Row) => r.name;
+  testId = (r: Row) => `row-${r.name}`;
+  selectId = (r: Row) => `select-${r.name}`;
+}
+
+function setupVirtual() {
+  const fixture = TestBed.createComponent(VirtualHost);
+  fixture.detectChanges();
+  const el = fixture.nativeElement as HTMLElement;
+  const shown = () =>
+    Array.from(el.querySelectorAll('tbody tr.row')).map((tr) => tr.getAttribute('data-testid'));
+  const spacers = () =>
+    Array.from(el.querySelectorAll<HTMLElement>('tbody tr.spacer td')).map((td) => td.style.height);
+  const box = el.querySelector<HTMLElement>('[data-testid="box"]')!;
+  const scrollTo = (top: number) => {
+    Object.defineProperty(box, 'scrollTop', { value: top, configurable: true });
+    Object.defineProperty(box, 'clientHeight', { value: 400, configurable: true });
+    box.dispatchEvent(new Event('scroll'));
+    fixture.detectChanges();
+  };
+  const check = (name: string, init: MouseEventInit = {}) => {
+    el.querySelector<HTMLInputElement>(`[data-testid="select-${name}"]`)!.dispatchEvent(
+      new MouseEvent('click', { bubbles: true, ...init }),
+    );
+    fixture.detectChanges();
+  };
+  return { fixture, el, shown, spacers, scrollTo, check, host: fixture.componentInstance };
+}
+
+describe('DataTable in virtual mode', () => {
+  it('renders only the rows in view (plus a buffer) between spacers, and no pager', () => {
+    const { el, shown, spacers, scrollTo } = setupVirtual();
+    expect(el.querySelector('nav.pager')).toBeNull();
+    scrollTo(0);
+    // 400 px box / 40 px rows = 10 rows, + 12 buffer, rounded up to the window's 6-row step.
+    expect(shown()).toHaveLength(24);
+    expect(shown()[0]).toBe('row-item-1');
+    expect(spacers()).toEqual([`${(1000 - 24) * 40}px`]);
+    scrollTo(500 * 40);
+    const rendered = shown();
+    expect(rendered).toContain('row-item-501');
+    expect(rendered).toContain('row-item-510');
+    expect(rendered).not.toContain('row-item-1');
+    expect(rendered.length).toBeLessThan(40);
+    const first = Number(rendered[0]!.replace('row-item-', '')) - 1;
+    expect(spacers()[0]).toBe(`${first * 40}px`);
+  });
+
+  it('sorts all rows (not only those in view) and reports the sort to the page', () => {
+    const { el, shown, host, fixture } = setupVirtual();
+    el.querySelector<HTMLButtonElement>('[data-testid="sort-size"]')!.click();
+    fixture.detectChanges();
+    expect(host.sortKey()).toBe('size');
+    expect(host.sortDir()).toBe('desc'); // the column's first direction
+    expect(shown()[0]).toBe('row-item-3'); // size 4, the first of them
+  });
+
+  it('selects rows, a shift-click range in the shown order, and all shown', () => {
+    const { el, check, host, fixture } = setupVirtual();
+    check('item-2');
+    check('item-5', { shiftKey: true });
+    expect([...host.selection.selected()]).toEqual(['item-2', 'item-3', 'item-4', 'item-5']);
+    expect(el.querySelector('[data-testid="row-item-3"]')?.classList).toContain('selected');
+    const all = el.querySelector<HTMLInputElement>('[data-testid="all"]')!;
+    expect(all.indeterminate).toBe(true);
+    all.click();
+    fixture.detectChanges();
+    expect(host.selection.size()).toBe(1000);
+    host.rows.set(rows(3));
+    fixture.detectChanges();
+    expect(all.checked).toBe(true); // every shown row is selected
+    all.click();
+    fixture.detectChanges();
+    expect(host.selection.size()).toBe(0);
+  });
+});
+
+describe('sortRows / nextSort', () => {
+  const columns: TableColumn<Row>[] = [
+    { key: 'name', label: 'Name' },
+    { key: 'size', label: 'Size', firstDir: 'desc' },
+  ];
+
+  it('orders by the column, ties by the tie-break, the whole reversed for desc', () => {
+    const list = [
+      { name: 'b', size: 1 },
+      { name: 'a', size: 1 },
+      { name: 'c', size: 0 },
+    ];
+    const byName = (x: Row, y: Row) => x.name.localeCompare(y.name);
+    const names = (dir: SortDir) => sortRows(list, columns, { key: 'size', dir }, byName).map((r) => r.name);
+    expect(names('asc')).toEqual(['c', 'a', 'b']);
+    expect(names('desc')).toEqual(['b', 'a', 'c']);
+    expect(sortRows(list, columns, { key: null, dir: 'asc' })).toEqual(list);
+  });
+
+  it('flips the same column and starts another at its first direction', () => {
+    expect(nextSort({ key: 'name', dir: 'asc' }, columns[0])).toEqual({ key: 'name', dir: 'desc' });
+    expect(nextSort({ key: 'name', dir: 'asc' }, columns[1])).toEqual({ key: 'size', dir: 'desc' });
   });
 });
