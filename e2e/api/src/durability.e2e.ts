@@ -73,7 +73,7 @@ describe('durability', () => {
       try {
         const r = await s.request('POST', '/api/teams', { token: admin, body: { name } });
         if (r.status === 200) acknowledged.push(name);
-        if (acknowledged.length === 60) {
+        if (acknowledged.length === 60 && !killed) {
           killed = true;
           void s.kill9();
         }

@@ -37,8 +37,6 @@ export interface AgentApiOptions {
 
 export interface AgentApi {
   server: Server;
-  router: AgentRouter;
-  guard: SignatureGuard;
   /** Resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -116,8 +114,6 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
 
   return {
     server,
-    router,
-    guard,
     securityShutdown,
     listen: () =>
       new Promise<number>((resolve, reject) => {

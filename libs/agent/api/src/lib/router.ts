@@ -32,6 +32,8 @@ export class AgentCall {
   /** The public ping's path (`/ping`, `/v2/ping`, any method: HEAD gets its 405 unsigned, as the original). */
   readonly ping: boolean;
 
+  private parsedQuery: URLSearchParams | undefined;
+
   constructor(readonly req: IncomingMessage) {
     this.method = req.method ?? 'GET';
     this.url = req.url ?? '/';
@@ -42,8 +44,10 @@ export class AgentCall {
     this.ping = PING_PATHS.has(stripDockerApiVersion(this.path));
   }
 
+  /** Parsed once, on first use (most routes never read it). */
   get query(): URLSearchParams {
-    return new URLSearchParams(this.search);
+    this.parsedQuery ??= new URLSearchParams(this.search);
+    return this.parsedQuery;
   }
 
   /** Served without a signature: the ping, and `/key` (the edge key routes, which guard themselves). */

@@ -91,7 +91,7 @@ export class AuthService extends AuthenticatorPort {
       username: claims.username,
       userId: claims.id,
       // The sign-in method in force names the session's end, as its start.
-      context: this.strategies.select((await this.settings.get()).AuthenticationMethod).context,
+      context: this.strategies.contextOf((await this.settings.get()).AuthenticationMethod),
       origin,
       type: AuthLogResult.Logout,
     });

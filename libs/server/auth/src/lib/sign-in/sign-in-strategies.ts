@@ -30,6 +30,14 @@ export class SignInStrategies {
   }
 
   /** The strategy of a method; a method without one (LDAP or OAuth before they exist) is a 503, never a fallback. */
+  /**
+   * The auth-log context of a method, without refusing one that has no strategy (a session still ends after the
+   * administrator switched to a method this server cannot serve).
+   */
+  contextOf(method: AuthenticationMethod): string {
+    return this.byMethod.get(method)?.context ?? AuthenticationMethod[method] ?? String(method);
+  }
+
   select(method: AuthenticationMethod): SignInStrategy {
     const strategy = this.byMethod.get(method);
     if (!strategy)

@@ -152,16 +152,9 @@ export class EngineClient {
         // No upgrade: the engine refused (unknown id, container not running...).
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let message = text;
-          try {
-            message = (JSON.parse(text) as { message?: string }).message ?? text;
-          } catch {
-            // plain text
-          }
-          reject(refused(res.statusCode ?? 502, message));
-        });
+        res.on('end', () =>
+          reject(refused(res.statusCode ?? 502, engineMessage(Buffer.concat(chunks).toString('utf8')))),
+        );
       });
       req.on('error', (e) => reject(this.unreachable(e)));
       req.end(body);

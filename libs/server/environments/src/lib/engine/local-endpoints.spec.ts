@@ -203,6 +203,8 @@ describe.runIf(hasDocker)('LocalEndpoints (integration: real docker CLI, engine 
   });
 
   it('forwards through an agent environment, signed: version, ps, run -d, logs, exec -i and an attached run', async (ctx) => {
+    if (!agent && process.env['CI'] === 'true')
+      throw new Error(`CI needs the built agent at ${AGENT_MAIN} (npm test builds it before the unit suite)`);
     if (!agent) ctx.skip(); // dist/apps/agent not built
     const { dockerHost } = await endpoints.forEnvironment(2);
     expect((await docker(dockerHost, ['version', '--format', '{{.Server.APIVersion}}'])).trim()).toMatch(
