@@ -4,6 +4,7 @@ export type { EnvironmentView } from './lib/environment-view';
 export { SnapshotService } from './lib/snapshot.service';
 export {
   AGENT_NODE_NAME,
+  SERVER_OWNED_AGENT_HEADERS,
   agentHeaders,
   withAgentTarget,
   type AgentRoute,

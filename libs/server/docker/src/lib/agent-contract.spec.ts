@@ -14,8 +14,12 @@ import {
   type AgentRouteName,
 } from '@capstan/contracts-agent';
 import { SecretBox, type CapstanConfig, type KeyValueStore } from '@capstan/server-core';
-import { AgentKeysService, agentCall, agentHeaders } from '@capstan/server-environments';
-import { DROPPED_REQUEST_HEADERS } from './docker-proxy';
+import {
+  AgentKeysService,
+  SERVER_OWNED_AGENT_HEADERS,
+  agentCall,
+  agentHeaders,
+} from '@capstan/server-environments';
 import { classify } from './proxy-policy';
 
 const FIXTURES = join(__dirname, '../../../../contracts/agent/fixtures');
@@ -110,9 +114,9 @@ describe('agent contract (server side): headers', () => {
     expect(sent[headers.names['browseHost']]).toBe('1');
   });
 
-  it("the proxy drops a caller's own signature, target and host-browse headers (lower-cased as Node reads them)", () => {
+  it("the engine client drops a caller's own signature, target and host-browse headers (lower-cased as Node reads them)", () => {
     for (const k of ['publicKey', 'signature', 'target', 'browseHost'])
-      expect(DROPPED_REQUEST_HEADERS.has(headers.names[k].toLowerCase()), k).toBe(true);
+      expect(SERVER_OWNED_AGENT_HEADERS.has(headers.names[k].toLowerCase()), k).toBe(true);
   });
 
   it('the constants the server reads equal the fixture', () => {

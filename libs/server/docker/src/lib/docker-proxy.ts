@@ -27,7 +27,7 @@ import { changesSnapshot } from './snapshot-refresh';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
 
 /** Request headers that belong to Capstan, not to the engine. */
-export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'host',
   'connection',
   'keep-alive',
@@ -39,12 +39,8 @@ export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'te',
   'trailer',
   'upgrade',
-  // Agent signatures are the server's own; the target node is taken from the query or header below.
-  'x-portaineragent-publickey',
-  'x-portaineragent-signature',
-  'x-portaineragent-target',
-  // Only the server says who may browse an agent's host files.
-  'x-capstan-agent-browse-host',
+  // Agent signatures, target node and host browsing are the server's own: the engine client drops a caller's
+  // (SERVER_OWNED_AGENT_HEADERS); the target node is taken from the query or header by the proxy's command.
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
 const MAX_REWRITE_BYTES = 128 * 1024 * 1024;

@@ -9,6 +9,7 @@ describe('EngineClient.call (a real HTTP server on a unix socket)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-webhooks-'));
   const socket = join(dir, 'engine.sock');
   const seen: { method?: string; url?: string; type?: string; body: string }[] = [];
+  const seenHeaders: Record<string, unknown>[] = [];
   let server: Server;
 
   beforeAll(async () => {
@@ -17,6 +18,7 @@ describe('EngineClient.call (a real HTTP server on a unix socket)', () => {
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         seen.push({ method: req.method, url: req.url, type: req.headers['content-type'], body });
+        seenHeaders.push({ ...req.headers });
         if (req.url === '/slow') return; // never answers
         if (req.url === '/text') {
           res.end('plain failure');
@@ -66,6 +68,27 @@ describe('EngineClient.call (a real HTTP server on a unix socket)', () => {
       status: 200,
       body: { message: 'plain failure' },
     });
+  });
+
+  it("never passes a caller's agent signature, target or host-browse headers to the engine", async () => {
+    await engines.client(connection()).call('GET', '/version', {
+      headers: {
+        'X-PortainerAgent-Target': 'node9',
+        'x-portaineragent-signature': 'forged',
+        'X-PortainerAgent-PublicKey': 'forged',
+        'X-Capstan-Agent-Browse-Host': '1',
+        'X-Kept': 'yes',
+      },
+    });
+    const sent = seenHeaders.at(-1) ?? {};
+    expect(sent['x-kept']).toBe('yes');
+    for (const name of [
+      'x-portaineragent-target',
+      'x-portaineragent-signature',
+      'x-portaineragent-publickey',
+      'x-capstan-agent-browse-host',
+    ])
+      expect(sent[name], name).toBeUndefined();
   });
 
   it('gives up on an engine that does not answer', async () => {

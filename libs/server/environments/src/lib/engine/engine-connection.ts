@@ -57,6 +57,16 @@ export function withAgentTarget(
   return { ...connection, agent: { ...connection.agent, target } };
 }
 
+/**
+ * Headers only the server sets on an agent request — signature, target node, host browsing — from the connection's
+ * `agent` route. A caller's copies (a proxied client's, a program's on a local endpoint) never reach an engine.
+ */
+export const SERVER_OWNED_AGENT_HEADERS: ReadonlySet<string> = new Set(
+  [AGENT_HEADERS.publicKey, AGENT_HEADERS.signature, AGENT_HEADERS.target, AGENT_HEADERS.browseHost].map(
+    (h) => h.toLowerCase(),
+  ),
+);
+
 /** The headers an agent needs on a request: the signature, and the target node when set. */
 export function agentHeaders(agent: AgentRoute): Record<string, string> {
   return {

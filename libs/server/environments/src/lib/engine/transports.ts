@@ -8,7 +8,12 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { WebSocket } from 'ws';
-import { agentHeaders, type AgentRoute, type EngineConnection } from './engine-connection';
+import {
+  SERVER_OWNED_AGENT_HEADERS,
+  agentHeaders,
+  type AgentRoute,
+  type EngineConnection,
+} from './engine-connection';
 
 /**
  * Idle keep-alive sockets are closed after this long: under the agent's own keep-alive timeout (Node's 5 s),
@@ -80,7 +85,10 @@ class HttpTransport implements EngineTransport {
   }
 
   request(req: EngineRequest, onResponse?: (res: IncomingMessage) => void): ClientRequest {
-    const headers: OutgoingHttpHeaders = { ...req.headers, host: this.hostHeader };
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers))
+      if (!SERVER_OWNED_AGENT_HEADERS.has(name.toLowerCase())) headers[name] = value;
+    headers['host'] = this.hostHeader;
     if (this.signs && req.route) Object.assign(headers, agentHeaders(req.route));
     const options: RequestOptions = {
       ...this.target,
