@@ -9,6 +9,7 @@ import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { SystemModule } from '@capstan/server-system';
+import { TemplatesModule } from '@capstan/server-templates';
 import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
 
@@ -30,6 +31,7 @@ export class AppModule {
         ResourceControlsModule,
         DockerModule,
         WebhooksModule,
+        TemplatesModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

@@ -205,6 +205,17 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['POST', /^\/api\/webhooks\/?$/, () => 'created a webhook'],
   ['DELETE', /^\/api\/webhooks\/(\d+)$/, (m) => `removed webhook ${m[1]}`],
   ['POST', /^\/api\/webhooks\/[^/]+$/, () => 'triggered a service webhook'],
+  [
+    'POST',
+    /^\/api\/custom_templates\/create\/(string|file)$/,
+    (_, r) => (r.target ? `created ${r.target}` : named('created custom template', field(r.body, 'Title'))),
+  ],
+  ['PUT', /^\/api\/custom_templates\/(\d+)$/, (m, r) => `updated ${r.target ?? `custom template ${m[1]}`}`],
+  [
+    'DELETE',
+    /^\/api\/custom_templates\/(\d+)$/,
+    (m, r) => `deleted ${r.target ?? `custom template ${m[1]}`}`,
+  ],
   // WebSocket consoles (recorded by the entry pipeline; the body is the validated query)
   ['GET', /^\/api\/websocket\/exec$/, (_, r) => named('opened a console on exec', ref(field(r.body, 'id')))],
   ['GET', /^\/api\/websocket\/attach$/, (_, r) => named('attached to container', ref(field(r.body, 'id')))],

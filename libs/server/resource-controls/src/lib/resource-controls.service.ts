@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, In, IsNull, Repository } from 'typeorm';
 import { ResourceControlType, UserRole, type ResourceControlBody } from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
@@ -113,7 +113,7 @@ export class ResourceControlsService {
    * (a volume name reused after the volume was removed outside Capstan).
    */
   async createPrivate(
-    envId: number,
+    envId: number | null,
     type: ResourceControlType,
     resourceId: string,
     userId: number,
@@ -125,7 +125,11 @@ export class ResourceControlsService {
       userAccesses: JSON.stringify([{ UserId: userId, AccessLevel: 1 }]),
       teamAccesses: '[]',
     };
-    const existing = await this.repo.findOneBy({ environmentId: envId, type, resourceId });
+    const existing = await this.repo.findOneBy({
+      environmentId: envId === null ? IsNull() : envId,
+      type,
+      resourceId,
+    });
     if (existing) {
       await this.repo.update({ id: existing.id }, fields);
       this.changed();
@@ -225,10 +229,28 @@ export class ResourceControlsService {
     this.changed();
   }
 
-  /** The resource is gone: its control goes too (controls created without an environment stay). */
-  async deleteFor(envId: number, type: ResourceControlType, resourceId: string): Promise<void> {
-    await this.repo.delete({ environmentId: envId, type, resourceId });
+  /**
+   * The resource is gone: its control goes too. `envId` null: a resource that belongs to no environment (a
+   * custom template); otherwise controls created without an environment stay.
+   */
+  async deleteFor(envId: number | null, type: ResourceControlType, resourceId: string): Promise<void> {
+    await this.repo.delete({ environmentId: envId === null ? IsNull() : envId, type, resourceId });
     this.changed();
+  }
+
+  /** Controls of resources that belong to no environment (custom templates), by resource id. */
+  async globalControls(
+    type: ResourceControlType,
+    resourceIds: string[],
+  ): Promise<Map<string, ResourceControlBody>> {
+    const found = new Map<string, ResourceControlBody>();
+    // Bounded IN lists: SQLite limits the number of bound parameters.
+    for (let i = 0; i < resourceIds.length; i += 500) {
+      const ids = resourceIds.slice(i, i + 500);
+      for (const e of await this.repo.findBy({ environmentId: IsNull(), type, resourceId: In(ids) }))
+        found.set(e.resourceId, toBody(e));
+    }
+    return found;
   }
 
   private async entity(id: number): Promise<ResourceControlEntity> {

@@ -8,6 +8,8 @@ export interface LabelPair {
 /** The stored settings document. Field names are Portainer's. */
 export interface Settings {
   LogoURL: string;
+  /** Where app templates come from (Portainer v3 JSON); empty: the file shipped with Capstan. */
+  TemplatesURL: string;
   BlackListedLabels: LabelPair[];
   AuthenticationMethod: AuthenticationMethod;
   InternalAuthSettings: { RequiredPasswordLength: number };
@@ -24,6 +26,7 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   LogoURL: '',
+  TemplatesURL: '',
   BlackListedLabels: [],
   AuthenticationMethod: AuthenticationMethod.Internal,
   InternalAuthSettings: { RequiredPasswordLength: 12 },

@@ -107,6 +107,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/custom_templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Custom templates the caller may use (administrators: all), filtered by type (repeatable) and edge */
+        get: operations["CustomTemplateList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/create/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a custom template from an uploaded file (multipart: the fields of create/string, the file as "File") */
+        post: operations["CustomTemplateCreateFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/create/string": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a custom template from text */
+        post: operations["CustomTemplateCreateString"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect a custom template */
+        get: operations["CustomTemplateInspect"];
+        /** Update a custom template (its creator or an administrator) */
+        put: operations["CustomTemplateUpdate"];
+        post?: never;
+        /** Delete a custom template (its creator or an administrator) */
+        delete: operations["CustomTemplateDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A custom template's file */
+        get: operations["CustomTemplateFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docker/{id}/dashboard": {
         parameters: {
             query?: never;
@@ -607,6 +694,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** App templates (Portainer v3 format) from the TemplatesURL setting, or the file shipped with Capstan */
+        get: operations["TemplateList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -917,6 +1021,12 @@ export interface components {
             prefix: string;
             userId: number;
         };
+        AppTemplateFileDto: {
+            /** @description Portainer v3 template entries (1 container, 2 Swarm stack, 3 compose stack) */
+            templates: Record<string, never>[];
+            /** @example 3 */
+            version: string;
+        };
         AuthLogPage: {
             logs: components["schemas"]["AuthLogResponse"][];
             totalCount: number;
@@ -1092,6 +1202,45 @@ export interface components {
             /** @description 1 = service webhook (the only type) */
             WebhookType: number;
         };
+        CustomTemplateDto: {
+            CreatedByUserId: number;
+            Description: string;
+            EdgeTemplate: boolean;
+            EntryPoint: string;
+            GitConfig: Record<string, never> | null;
+            Id: number;
+            IsComposeFormat: boolean;
+            Logo: string;
+            Note: string;
+            Platform: number;
+            ProjectPath: string;
+            ResourceControl: Record<string, never> | null;
+            Title: string;
+            Type: number;
+            Variables: components["schemas"]["TemplateVariableDto"][];
+        };
+        CustomTemplateStringDto: {
+            Description: string;
+            EdgeTemplate?: boolean;
+            /** @description The file, with {{ name }} variables; at most 512 KiB */
+            FileContent: string;
+            IsComposeFormat?: boolean;
+            /** @description http(s) URL of an image */
+            Logo?: string;
+            Note?: string;
+            /**
+             * @description 1 linux, 2 windows
+             * @enum {number}
+             */
+            Platform: 1 | 2;
+            Title: string;
+            /**
+             * @description 1 Swarm stack, 2 compose stack, 3 Kubernetes
+             * @enum {number}
+             */
+            Type: 1 | 2 | 3;
+            Variables?: components["schemas"]["TemplateVariableDto"][];
+        };
         DashboardResponse: {
             containers: components["schemas"]["ContainerCounts"];
             images: components["schemas"]["ImageCounts"];
@@ -1162,6 +1311,9 @@ export interface components {
                     RoleId: number;
                 };
             };
+        };
+        FileContentDto: {
+            FileContent: string;
         };
         GroupResponse: {
             Description: string;
@@ -1292,6 +1444,8 @@ export interface components {
              * @example 10s
              */
             SnapshotTimeout: string;
+            /** @description URL of the app templates file (Portainer v3 JSON); empty: the file shipped with Capstan */
+            TemplatesURL: string;
             /**
              * @description Session lifetime (Go duration)
              * @example 8h
@@ -1339,6 +1493,17 @@ export interface components {
         TeamResponse: {
             Id: number;
             Name: string;
+        };
+        TemplateVariableDto: {
+            /** @example latest */
+            defaultValue: string;
+            description: string;
+            /** @example Image tag */
+            label: string;
+            /** @example image_tag */
+            name: string;
+            /** @description Capstan: allowed values [{value, label}] */
+            select?: string[];
         };
         ThemeSettingsDto: {
             /**
@@ -1399,6 +1564,8 @@ export interface components {
             SnapshotInterval?: string;
             /** @example 10s */
             SnapshotTimeout?: string;
+            /** @description http(s) URL of a v3 templates file; empty for the built-in file */
+            TemplatesURL?: string;
             /** @example 8h */
             UserSessionTimeout?: string;
         };
@@ -1748,6 +1915,312 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateList: {
+        parameters: {
+            query?: {
+                edge?: boolean;
+                /** @description 1 Swarm, 2 compose, 3 Kubernetes */
+                type?: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateCreateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateCreateString: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomTemplateStringDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomTemplateStringDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3729,6 +4202,48 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "team-members:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TemplateList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppTemplateFileDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -41,6 +41,8 @@ export class InternalAuthSettingsDto {
 export class SettingsResponse {
   @ApiProperty({ description: 'URL of a logo shown on the login page and sidebar' })
   LogoURL!: string;
+  @ApiProperty({ description: 'URL of the app templates file (Portainer v3 JSON); empty: the file shipped with Capstan' })
+  TemplatesURL!: string;
   @ApiProperty({
     type: [LabelPairDto],
     description: 'Containers with any of these labels are hidden from lists',
@@ -73,6 +75,13 @@ export class UpdateSettingsDto {
   @IsString()
   @MaxLength(2048)
   LogoURL?: string;
+
+  @ApiPropertyOptional({ description: 'http(s) URL of a v3 templates file; empty for the built-in file' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^(https?:\/\/\S+)?$/i, { message: 'TemplatesURL must be an http(s) URL or empty' })
+  TemplatesURL?: string;
 
   @ApiPropertyOptional({ type: [LabelPairDto] })
   @IsOptional()
