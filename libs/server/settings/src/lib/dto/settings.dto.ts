@@ -41,7 +41,9 @@ export class InternalAuthSettingsDto {
 export class SettingsResponse {
   @ApiProperty({ description: 'URL of a logo shown on the login page and sidebar' })
   LogoURL!: string;
-  @ApiProperty({ description: 'URL of the app templates file (Portainer v3 JSON); empty: the file shipped with Capstan' })
+  @ApiProperty({
+    description: 'URL of the app templates file (Portainer v3 JSON); empty: the file shipped with Capstan',
+  })
   TemplatesURL!: string;
   @ApiProperty({
     type: [LabelPairDto],
