@@ -235,11 +235,7 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
             }
           </div>
         } @else {
-          <cap-environment-list
-            [envs]="visible()"
-            [groupNames]="groupNames()"
-            [tagNames]="tagNames()"
-          />
+          <cap-environment-list [envs]="visible()" [groupNames]="groupNames()" [tagNames]="tagNames()" />
         }
         @if (pageCount() > 1) {
           <nav class="pager" aria-label="Pagination">
