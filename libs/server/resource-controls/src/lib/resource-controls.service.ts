@@ -13,7 +13,7 @@ import {
   setActivityTarget,
 } from '@capstan/server-core';
 import { EnvironmentsService } from '@capstan/server-environments';
-import { AccessService, controlGrants } from '@capstan/server-rbac';
+import { controlGrants } from '@capstan/server-rbac';
 import { TeamsService, UsersService } from '@capstan/server-users';
 import { accessLabelNames, ControlIndex, type Labels } from './access-control';
 import { ResourceControlEntity } from './entities/resource-control.entity';
@@ -50,7 +50,6 @@ export class ResourceControlsService {
   constructor(
     @InjectRepository(ResourceControlEntity) private readonly repo: Repository<ResourceControlEntity>,
     private readonly clock: ClockPort,
-    private readonly access: AccessService,
     private readonly users: UsersService,
     private readonly teams: TeamsService,
     private readonly environments: EnvironmentsService,
@@ -192,7 +191,7 @@ export class ResourceControlsService {
     const current = toBody(entity);
     const ownership = await this.checkOwnership(input);
     if (actor.role !== UserRole.Administrator) {
-      const teamIds = await this.access.teamIdsOf(actor.id);
+      const teamIds = await this.teams.teamIdsOf(actor.id);
       if (!controlGrants(current, actor.id, teamIds)) {
         throw new ForbiddenError(
           'Access denied to resource',
