@@ -1,3 +1,4 @@
 export * from './lib/permissions';
 export * from './lib/api-types';
 export * from './lib/resource-controls';
+export * from './lib/docker-ids';

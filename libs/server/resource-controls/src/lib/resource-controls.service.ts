@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
-import { ResourceControlType, UserRole, type ResourceControlBody } from '@capstan/contracts-api';
+import {
+  ResourceControlType,
+  UserRole,
+  shortDockerId,
+  type ResourceControlBody,
+} from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   AuthenticatedUser,
@@ -312,6 +317,5 @@ function parseArray<T>(json: string): T[] {
 /** "container 3f2a1b9c0d12", "custom template 4": what a control's activity-log entry says it was about. */
 export function activityTarget(type: ResourceControlType, resourceId: string): string {
   const kind = (ResourceControlType[type] ?? 'resource').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  const id = /^[0-9a-f]{64}$/.test(resourceId) ? resourceId.slice(0, 12) : resourceId;
-  return `${kind} ${id}`;
+  return `${kind} ${shortDockerId(resourceId)}`;
 }
