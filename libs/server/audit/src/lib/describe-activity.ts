@@ -1,9 +1,12 @@
+import { shortDockerId } from '@capstan/contracts-api';
+
 /**
  * What an activity-log entry says happened, in words ("stopped container web", "changed ownership of container
  * 3f2a1b9c0d12"), derived from the route, its query and body when the entry is recorded. The request itself
  * (method, path, payload) stays in the entry as the detail. A route not listed here gets no description (the
  * portal then shows the request).
  */
+
 export interface ActivityRequest {
   readonly method: string;
   /** Path without the query. */
@@ -19,7 +22,7 @@ type Describe = (m: RegExpExecArray, r: ActivityRequest) => string;
 /** A Docker id shortened as the docker CLI does; names are kept. */
 function ref(value: string | undefined): string {
   const v = decodeURIComponent(value ?? '');
-  return /^[0-9a-f]{64}$/.test(v) ? v.slice(0, 12) : v.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1');
+  return shortDockerId(v);
 }
 
 /** A field of the body, matched case-insensitively (clients send `Name` or `name`). */

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, IsNull, Repository } from 'typeorm';
-import { ResourceControlType, UserRole, type ResourceControlBody } from '@capstan/contracts-api';
+import {
+  ResourceControlType,
+  UserRole,
+  shortDockerId,
+  type ResourceControlBody,
+} from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   AuthenticatedUser,
@@ -13,7 +18,7 @@ import {
   setActivityTarget,
 } from '@capstan/server-core';
 import { EnvironmentsService } from '@capstan/server-environments';
-import { AccessService, controlGrants } from '@capstan/server-rbac';
+import { controlGrants } from '@capstan/server-rbac';
 import { TeamsService, UsersService } from '@capstan/server-users';
 import { accessLabelNames, ControlIndex, type Labels } from './access-control';
 import { ResourceControlEntity } from './entities/resource-control.entity';
@@ -50,7 +55,6 @@ export class ResourceControlsService {
   constructor(
     @InjectRepository(ResourceControlEntity) private readonly repo: Repository<ResourceControlEntity>,
     private readonly clock: ClockPort,
-    private readonly access: AccessService,
     private readonly users: UsersService,
     private readonly teams: TeamsService,
     private readonly environments: EnvironmentsService,
@@ -196,7 +200,7 @@ export class ResourceControlsService {
     const current = toBody(entity);
     const ownership = await this.checkOwnership(input);
     if (actor.role !== UserRole.Administrator) {
-      const teamIds = await this.access.teamIdsOf(actor.id);
+      const teamIds = await this.teams.teamIdsOf(actor.id);
       if (!controlGrants(current, actor.id, teamIds)) {
         throw new ForbiddenError(
           'Access denied to resource',
@@ -335,6 +339,5 @@ function parseArray<T>(json: string): T[] {
 /** "container 3f2a1b9c0d12", "custom template 4": what a control's activity-log entry says it was about. */
 export function activityTarget(type: ResourceControlType, resourceId: string): string {
   const kind = (ResourceControlType[type] ?? 'resource').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  const id = /^[0-9a-f]{64}$/.test(resourceId) ? resourceId.slice(0, 12) : resourceId;
-  return `${kind} ${id}`;
+  return `${kind} ${shortDockerId(resourceId)}`;
 }
