@@ -8,6 +8,7 @@ import { EnvironmentsModule } from '@capstan/server-environments';
 import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
+import { StacksModule } from '@capstan/server-stacks';
 import { SystemModule } from '@capstan/server-system';
 import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
@@ -30,6 +31,7 @@ export class AppModule {
         ResourceControlsModule,
         DockerModule,
         WebhooksModule,
+        StacksModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },
