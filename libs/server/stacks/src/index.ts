@@ -3,4 +3,3 @@ export { StacksService, StackTools, type CreateStackInput, type UpdateStackInput
 export { StackDeployer, STACK_COMPOSE, STACK_SWARM, type DeployOptions, type DeployTarget } from './lib/stack-deployer';
 export { StackFiles, type StackFile } from './lib/stack-files';
 export { DeployProgress } from './lib/deploy-progress';
-export { StackEntity } from './lib/entities/stack.entity';

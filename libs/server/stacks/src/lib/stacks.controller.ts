@@ -245,7 +245,7 @@ async function readInput(req: FastifyRequest, method: string): Promise<CreateSta
     name,
     content,
     env: ((env ?? []) as unknown[]).map(envEntry),
-    swarmId: (swarmId ?? undefined) as string | undefined,
+    swarmId: swarmId ?? undefined,
     fromAppTemplate: get('FromAppTemplate') === true,
   };
 }
@@ -287,6 +287,8 @@ function parseFilters(text: string | undefined): { EndpointID?: number; SwarmID?
     const key = k.toLowerCase();
     if (key === 'endpointid') {
       if (v === 0 || v === null) continue;
+      if (typeof v !== 'number' && typeof v !== 'string')
+        throw new BadRequestError('Invalid filters', 'EndpointID must be a positive integer');
       out.EndpointID = optionalId(String(v), 'EndpointID');
     } else if (key === 'swarmid') {
       if (v === '' || v === null) continue;

@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CAPSTAN_CONFIG, type CapstanConfig } from '@capstan/server-core';
+import { AuthModule } from '@capstan/server-auth';
 import { EnvironmentsModule, LocalEndpoints } from '@capstan/server-environments';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { DeployProgress } from './deploy-progress';
+import { DeployStream } from './deploy-stream';
 import { StackEntity } from './entities/stack.entity';
 import { StackDeployer } from './stack-deployer';
 import { StackFiles } from './stack-files';
@@ -12,11 +14,12 @@ import { StacksController } from './stacks.controller';
 import { StackTools, StacksService } from './stacks.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StackEntity]), EnvironmentsModule, ResourceControlsModule],
+  imports: [TypeOrmModule.forFeature([StackEntity]), EnvironmentsModule, ResourceControlsModule, AuthModule],
   controllers: [StacksController],
   providers: [
     StacksService,
     DeployProgress,
+    DeployStream,
     {
       provide: StackTools,
       useFactory: (config: CapstanConfig, endpoints: LocalEndpoints) =>
