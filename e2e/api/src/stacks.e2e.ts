@@ -22,17 +22,15 @@ function composeFile(n = 1, extra = ''): string {
   return `services:\n${services}`;
 }
 
-/** Containers of a compose project on a socket, as `docker ps` sees them. */
+/** Containers of a compose project on a socket and their `greeting` label, as the engine has them. */
 function projectContainers(socket: string, project: string): { name: string; label: string }[] {
-  const out = execFileSync(
-    'docker',
-    ['-H', `unix://${socket}`, 'ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}\t{{.Label "greeting"}}'],
-    { encoding: 'utf8' },
-  );
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => ({ name: l.split('\t')[0] ?? '', label: l.split('\t')[1] ?? '' }));
+  const docker = (...args: string[]) => execFileSync('docker', ['-H', `unix://${socket}`, ...args], { encoding: 'utf8' });
+  const ids = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`).split('\n').filter(Boolean);
+  if (ids.length === 0) return [];
+  const inspected = JSON.parse(docker('inspect', ...ids)) as { Name: string; Config: { Labels: Record<string, string> } }[];
+  return inspected
+    .map((c) => ({ name: c.Name.replace(/^\//, ''), label: c.Config.Labels['greeting'] ?? '' }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function composeDown(socket: string, project: string): void {
@@ -96,7 +94,7 @@ describe.runIf(hasDocker && hasCompose)('Stacks (real docker compose on the real
     const running = projectContainers(SOCKET, project);
     expect(running).toHaveLength(2);
     // The value reached compose as it is: no shell, no second interpolation.
-    expect(running[0]?.label).toBe('hello $HOME\nsecond line'.replace('\n', '\n'));
+    expect(running.map((c) => c.label)).toEqual(['hello $HOME\nsecond line', 'hello $HOME\nsecond line']);
 
     const id = created.body.Id;
     const list = await env.server.request<{ Id: number; External?: boolean; Name: string }[]>(
@@ -210,7 +208,9 @@ describe.runIf(hasDocker && hasCompose)('Stacks (real docker compose on the real
       token: env.admin,
       body: { allowStackManagementForRegularUsers: false },
     });
-    expectApiError(await createStack({ Name: uniqueName('nomgmt'), StackFileContent: composeFile(1) }, envId, user.token), 403, /Stack management/);
+    const refused = await createStack({ Name: uniqueName('nomgmt'), StackFileContent: composeFile(1) }, envId, user.token);
+    expectApiError(refused, 403);
+    expect(refused.body.details).toMatch(/Stack management is disabled/);
   });
 
   it('serialises two concurrent updates of one stack and answers both', async () => {

@@ -40,6 +40,7 @@ export class DockerCli {
 
   async run(args: readonly string[], o: RunOptions): Promise<RunResult> {
     await mkdir(this.configDir, { recursive: true, mode: 0o700 });
+    await mkdir(o.cwd, { recursive: true, mode: 0o700 });
     const env: Record<string, string> = {};
     for (const v of o.env) env[v.name] = v.value;
     Object.assign(env, {

@@ -39,13 +39,16 @@ const MISSING =
  */
 export class StackDeployer {
   private readonly cli: DockerCli;
+  /** The CLI's own config directory, also the working directory of commands on projects without files. */
+  private readonly scratch: string;
 
   constructor(
     private readonly endpoints: LocalEndpoints,
     docker: string,
     dataDir: string,
   ) {
-    this.cli = new DockerCli(docker, join(dataDir, 'docker-config'));
+    this.scratch = join(dataDir, 'docker-config');
+    this.cli = new DockerCli(docker, this.scratch);
   }
 
   /** `docker compose config -q`: compose's own validation (unknown keys, bad types, interpolation). */
@@ -65,7 +68,7 @@ export class StackDeployer {
             ...t.files.flatMap((f) => ['-c', f]),
             ...(o.prune ? ['--prune'] : []),
             '--resolve-image',
-            o.pullImage ? 'always' : 'changed',
+            o.pullImage ? 'always' : 'never',
             '--detach=true',
             t.name,
           ]
@@ -87,8 +90,8 @@ export class StackDeployer {
   }
 
   /** compose `down` for a project Capstan did not create (only its name is known). */
-  async removeProject(environmentId: number, type: number, name: string, cwd: string): Promise<RunResult> {
-    const t: DeployTarget = { name, type, environmentId, projectPath: cwd, files: [], env: [] };
+  async removeProject(environmentId: number, type: number, name: string): Promise<RunResult> {
+    const t: DeployTarget = { name, type, environmentId, projectPath: this.scratch, files: [], env: [] };
     const args = type === STACK_SWARM ? ['stack', 'rm', name] : ['compose', '-p', name, 'down', '--remove-orphans'];
     return this.must(t, args, undefined, 'Unable to remove the stack');
   }

@@ -313,7 +313,7 @@ export class StacksService {
     this.assertMayManageStacks(actor, env, access, Permission.ResourcesManageAll);
     if (await this.stacks.existsBy({ environmentId: endpointId, name }))
       throw new BadRequestError('The stack has a record', 'Delete it by its id');
-    await this.tools.deployer.removeProject(endpointId, type, name, this.tools.files.projectPath(0));
+    await this.tools.deployer.removeProject(endpointId, type, name);
   }
 
   /** Recreates the stack on another environment, then removes it from the first. */
