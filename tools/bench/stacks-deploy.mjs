@@ -26,7 +26,7 @@ const IMAGE = 'capstan/busybox:local';
 
 const composeFile = (n) =>
   'services:\n' +
-  Array.from({ length: n }, (_, i) => `  s${i}:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n`).join('');
+  Array.from({ length: n }, (_, i) => `  s${i}:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`).join('');
 
 const docker = (...args) => execFileSync('docker', ['-H', `unix://${SOCKET}`, ...args], { stdio: 'ignore' });
 

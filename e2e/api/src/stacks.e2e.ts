@@ -17,7 +17,7 @@ const IMAGE = 'capstan/busybox:local';
 function composeFile(n = 1, extra = ''): string {
   const services = Array.from(
     { length: n },
-    (_, i) => `  s${i}:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    labels:\n      greeting: "\${GREETING:-none}"\n${extra}`,
+    (_, i) => `  s${i}:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n    labels:\n      greeting: "\${GREETING:-none}"\n${extra}`,
   ).join('');
   return `services:\n${services}`;
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Permission, ResourceControlType, UserRole, type ResourceControlBody } from '@capstan/contracts-api';
@@ -62,7 +62,7 @@ export class StackTools {
  * creator), the environment's rules for non-administrators, and the deploys (one at a time per stack).
  */
 @Injectable()
-export class StacksService {
+export class StacksService implements OnApplicationBootstrap {
   private readonly lock = new KeyedLock();
 
   constructor(
@@ -74,6 +74,11 @@ export class StacksService {
     private readonly progress: DeployProgress,
     private readonly clock: ClockPort,
   ) {}
+
+  onApplicationBootstrap(): void {
+    // In the background: the server answers while compose works.
+    void this.recoverInterrupted();
+  }
 
   // ---------- reading
 
@@ -180,6 +185,7 @@ export class StacksService {
           fileVersion: 1,
           options: JSON.stringify({ Prune: false }),
           fromAppTemplate: input.fromAppTemplate === true,
+          pending: 'create',
           createdAt: now,
           createdBy: actor.username,
           createdByUserId: actor.id,
@@ -193,14 +199,15 @@ export class StacksService {
         const target = this.targetOf(saved);
         await this.tools.deployer.validate(target);
         const log = await this.runDeploy(saved.id, () => this.tools.deployer.deploy(target, { onProgress: this.progress.sink(saved.id) }));
-        await this.stacks.update({ id: saved.id }, { lastDeployLog: log });
-        saved.lastDeployLog = log;
         const control = await this.controls.createPrivate(
           endpointId,
           ResourceControlType.Stack,
           stackResourceId(endpointId, name),
           actor.id,
         );
+        await this.stacks.update({ id: saved.id }, { lastDeployLog: log, pending: '' });
+        saved.lastDeployLog = log;
+        saved.pending = '';
         return this.toResponse(saved, control);
       } catch (e) {
         // No half-written stack: the record and its files go; what compose started stays as compose left it.
@@ -242,6 +249,7 @@ export class StacksService {
       const vars = input.env === undefined ? parseEnv(stack.env) : checkEnv(input.env);
       const prune = input.prune ?? parseOptions(stack.options).Prune;
       const target = this.targetOf({ ...stack, env: JSON.stringify(vars) });
+      await this.stacks.update({ id: stack.id }, { pending: 'update' });
       try {
         await this.tools.deployer.validate(target);
         const log = await this.runDeploy(stack.id, () =>
@@ -257,6 +265,7 @@ export class StacksService {
           options: JSON.stringify({ Prune: prune }),
           status: ACTIVE,
           lastDeployLog: log,
+          pending: '',
           updatedAt: this.clock.now(),
           updatedBy: actor.username,
         });
@@ -264,6 +273,7 @@ export class StacksService {
         return this.toResponse(stack, control);
       } catch (e) {
         // The record keeps its version; the project's files go back to it.
+        await this.stacks.update({ id: stack.id }, { pending: '' });
         await this.tools.files.activate(stack.id, previousVersion).catch(() => undefined);
         if (input.rollbackTo === undefined) await this.tools.files.dropVersion(stack.id, version);
         throw e;
@@ -385,6 +395,41 @@ export class StacksService {
       );
       return this.toResponse({ ...stack, environmentId: endpointId, swarmId: sw, status }, rc);
     });
+  }
+
+  /**
+   * Start-up: deploys the server was killed in the middle of. A stack never confirmed ('create') is taken down and
+   * its record and files removed — as if the create had failed; an interrupted update is deployed again at the
+   * version its record names, so the engine runs what the record says. Each in the stack's lock, in the background.
+   */
+  async recoverInterrupted(): Promise<void> {
+    const rows = await this.stacks.find({ where: [{ pending: 'create' }, { pending: 'update' }] });
+    for (const stack of rows) {
+      await this.lock
+        .run(`stack:${stack.id}`, async () => {
+          if (!(await this.environments.exists(stack.environmentId))) return;
+          if (stack.pending === 'create') {
+            await this.tools.deployer.remove(this.targetOf(stack)).catch(() => undefined);
+            await this.stacks.delete({ id: stack.id });
+            await this.tools.files.remove(stack.id);
+            return;
+          }
+          await this.tools.files.activate(stack.id, stack.fileVersion);
+          for (const v of await this.tools.files.versions(stack.id))
+            if (v > stack.fileVersion) await this.tools.files.dropVersion(stack.id, v);
+          if (stack.status === ACTIVE) {
+            const log = await this.runDeploy(stack.id, () =>
+              this.tools.deployer.deploy(this.targetOf(stack), {
+                prune: parseOptions(stack.options).Prune,
+                onProgress: this.progress.sink(stack.id),
+              }),
+            );
+            await this.stacks.update({ id: stack.id }, { lastDeployLog: log });
+          }
+          await this.stacks.update({ id: stack.id }, { pending: '' });
+        })
+        .catch(() => undefined);
+    }
   }
 
   // ---------- for the git module

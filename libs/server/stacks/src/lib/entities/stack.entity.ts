@@ -57,6 +57,13 @@ export class StackEntity {
   @Column({ name: 'last_deploy_log', type: 'text', default: '' })
   lastDeployLog!: string;
 
+  /**
+   * A deploy in flight: 'create' (the stack is not confirmed yet) or 'update'. Cleared when it ends; one left at
+   * start-up means the server died mid-deploy, and the start-up recovery makes the engine match the record.
+   */
+  @Column({ type: 'varchar', length: 16, default: '' })
+  pending!: string;
+
   @Column({ name: 'created_at', type: 'bigint' })
   createdAt!: number;
 

@@ -28,6 +28,7 @@ export class Stacks1766100000000 implements MigrationInterface {
           { name: 'auto_update', type: 'text', isNullable: true },
           { name: 'from_app_template', type: 'boolean', default: false },
           { name: 'last_deploy_log', type: 'text', default: "''" },
+          { name: 'pending', type: 'varchar', length: '16', default: "''" },
           { name: 'created_at', type: 'bigint' },
           { name: 'created_by', type: 'varchar', length: '255', default: "''" },
           { name: 'created_by_user_id', type: 'integer', isNullable: true },
