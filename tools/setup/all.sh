@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 started=$(date +%s)
 
 declare -A took
-for step in docker images podman registry chromium postgres; do
+for step in docker images podman registry chromium postgres compose; do
   t0=$(date +%s%N)
   log "== $step"
   bash "$here/$step.sh"
@@ -28,6 +28,7 @@ log "  images    $(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -E
 log "  podman    $(curl -fsS --unix-socket "$CAPSTAN_TEST_PODMAN_SOCKET" http://d/version | sed -n 's/.*"Version":"\([^"]*\)","ApiVersion":"\([^"]*\)".*/podman \1, API \2/p') on $CAPSTAN_TEST_PODMAN_SOCKET (${took[podman]} ms)"
 log "  registry  $CAPSTAN_TEST_REGISTRY, user $CAPSTAN_TEST_REGISTRY_USER (${took[registry]} ms)"
 log "  chromium  $(chromium --version 2>/dev/null | awk '{print $1, $2}') (${took[chromium]} ms)"
+log "  compose   $(docker compose version --short 2>/dev/null || echo missing) (${took[compose]} ms)"
 log "  postgres  $(sed 's#://\([^:]*\):[^@]*@#://\1:***@#' <<<"$CAPSTAN_TEST_DATABASE_URL") (${took[postgres]} ms)"
 log "  env       source ${CAPSTAN_PG_ENV_FILE:-/tmp/capstan-postgres.env} for CAPSTAN_TEST_DATABASE_URL"
 log "            source ${CAPSTAN_PODMAN_ENV_FILE:-/tmp/capstan-podman.env} for CAPSTAN_TEST_PODMAN_SOCKET"

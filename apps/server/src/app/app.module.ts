@@ -8,6 +8,7 @@ import { EnvironmentsModule } from '@capstan/server-environments';
 import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
+import { StacksModule } from '@capstan/server-stacks';
 import { SystemModule } from '@capstan/server-system';
 import { TemplatesModule } from '@capstan/server-templates';
 import { UsersModule } from '@capstan/server-users';
@@ -32,6 +33,7 @@ export class AppModule {
         DockerModule,
         WebhooksModule,
         TemplatesModule,
+        StacksModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

@@ -9,6 +9,7 @@ import { ResourceControls1764000000000 } from './migrations/main/1764000000000-r
 import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-keys';
 import { Webhooks1764200000000 } from './migrations/main/1764200000000-webhooks';
 import { CustomTemplates1766900000000 } from './migrations/main/1766900000000-custom-templates';
+import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -18,6 +19,7 @@ export const MAIN_MIGRATIONS = [
   ResourceControls1764000000000,
   AgentKeys1764100000000,
   Webhooks1764200000000,
+  Stacks1766100000000,
   CustomTemplates1766900000000,
 ];
 export const AUDIT_MIGRATIONS = [AuditSchema1763856000001, ActivityDescription1765000000000];
