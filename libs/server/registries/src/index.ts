@@ -1,0 +1,3 @@
+export { RegistriesModule } from './lib/registries.module';
+export { RegistriesService } from './lib/registries.service';
+export { RegistryType, encodeRegistryAuth, registryIdOf, type DockerAuthConfig } from './lib/registry-types';
