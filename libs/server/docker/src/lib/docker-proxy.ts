@@ -19,6 +19,7 @@ import {
   withAgentTarget,
   type EngineConnection,
 } from '@capstan/server-environments';
+import { RegistriesService } from '@capstan/server-registries';
 import { SettingsService } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
 import { DockerProxyCommand } from './docker-proxy-command';
@@ -69,6 +70,7 @@ export class DockerProxy {
     private readonly ownership: ProxyOwnership,
     private readonly nodes: AgentNodeResolver,
     private readonly engines: EngineConnections,
+    private readonly registries: RegistriesService,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply, logger: CapstanLogger): Promise<void> {
@@ -119,15 +121,28 @@ export class DockerProxy {
         security,
         readBody: () => readBounded(request.raw, MAX_CHECKED_BODY_BYTES),
       });
+      // Portainer's clients name a stored registry (`{"registryId": N}`); the engine gets its real credentials,
+      // after the registry access check (pulls, pushes, service create/update — any call carrying the header).
+      const registryAuth = headerValue(request.headers['x-registry-auth']);
+      const overrides: Record<string, string> = {};
+      if (registryAuth !== undefined)
+        overrides['x-registry-auth'] = await this.registries.resolveRegistryAuthHeader(
+          user,
+          envId,
+          registryAuth,
+        );
       const hidden = await this.hiddenFilter(request.method, enginePath);
       const rewrite = compose(hidden, plan.rewrite);
       const unchanged = hidden ? undefined : plan.unchanged;
       try {
-        await this.forward(request, reply, connection, plan.call?.path ?? enginePath + query, {
-          ...plan,
-          rewrite,
-          unchanged,
-        });
+        await this.forward(
+          request,
+          reply,
+          connection,
+          plan.call?.path ?? enginePath + query,
+          { ...plan, rewrite, unchanged },
+          overrides,
+        );
         // The home card's counts follow changes made here (debounced, after the answer went out).
         if (changesSnapshot(request.method, enginePath)) this.snapshots.refreshSoon(envId);
       } catch (e) {
@@ -235,11 +250,13 @@ export class DockerProxy {
     connection: ReturnType<EnvironmentsService['connectionOf']>,
     path: string,
     plan: ProxyPlan,
+    overrides: Readonly<Record<string, string>>,
   ): Promise<void> {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(request.headers)) {
       if (v !== undefined && !DROPPED_REQUEST_HEADERS.has(k)) headers[k] = v;
     }
+    Object.assign(headers, overrides);
     if (plan.body) {
       delete headers['transfer-encoding'];
       headers['content-length'] = String(plan.body.length);

@@ -129,7 +129,8 @@ function challengeParams(challenge: string): Record<string, string> {
 function networkMessage(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-  return e instanceof Error ? e.message : String(e);
+  const own = e instanceof Error ? e.message : String(e);
+  return cause?.message ? `${own}: ${cause.message}` : own;
 }
 
 export function isLoopback(host: string): boolean {
