@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
@@ -11,6 +18,7 @@ import {
 import {
   CreateRegistryDto,
   RegistryAccessDto,
+  RegistryAccessResponse,
   RegistryPingResponse,
   RegistryResponse,
   UpdateRegistryDto,
@@ -19,6 +27,7 @@ import { RegistriesService } from './registries.service';
 
 /** Portainer's `/api/registries`. */
 @ApiTags('registries')
+@ApiExtraModels(RegistryAccessDto, RegistryAccessResponse)
 @Controller('registries')
 export class RegistriesController {
   constructor(private readonly service: RegistriesService) {}

@@ -85,7 +85,7 @@ export class RegistriesService {
   async create(dto: CreateRegistryDto): Promise<RegistryResponse> {
     const entity = this.registries.create({
       name: dto.Name.trim(),
-      type: dto.Type,
+      type: dto.Type as RegistryType,
       url: '',
       baseUrl: '',
       authentication: false,
@@ -210,7 +210,7 @@ export class RegistriesService {
   async ping(dto: CreateRegistryDto, storedId?: number): Promise<RegistryPingResponse> {
     const probe = this.registries.create({
       name: dto.Name,
-      type: dto.Type,
+      type: dto.Type as RegistryType,
       url: '',
       baseUrl: '',
       authentication: false,
@@ -314,7 +314,7 @@ export class RegistriesService {
       };
     if (dto.Ecr !== undefined) options.Ecr = { Region: dto.Ecr.Region };
     r.options = options;
-    const type = r.type as RegistryType;
+    const type = r.type;
     const kind = REGISTRY_TYPE_NAMES[type];
     if (type === RegistryType.Ecr) {
       if (!options.Ecr?.Region)

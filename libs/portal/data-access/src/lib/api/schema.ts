@@ -287,6 +287,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/{id}/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registries usable on this environment (non-administrators: theirs only, without credentials) */
+        get: operations["EndpointRegistriesList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/registries/{registryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Who may use a registry on this environment (administrators and environment administrators) */
+        put: operations["EndpointRegistryAccess"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/{id}/settings": {
         parameters: {
             query?: never;
@@ -315,6 +349,77 @@ export interface paths {
         put?: never;
         /** Snapshot one environment now (fails with 503 when it is down) */
         post: operations["EndpointSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List registries (administrators; secrets never returned) */
+        get: operations["RegistryList"];
+        put?: never;
+        /** Create a registry */
+        post: operations["RegistryCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: test connection — log in to the registry for real with the given credentials */
+        post: operations["RegistryPing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect a registry (non-administrators give endpointId and see it only where they may use it) */
+        get: operations["RegistryInspect"];
+        /** Update a registry (Password kept when omitted or empty) */
+        put: operations["RegistryUpdate"];
+        post?: never;
+        /** Delete a registry */
+        delete: operations["RegistryDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: test connection of a stored registry (the body may change fields; Password kept if omitted) */
+        post: operations["RegistryPingStored"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1039,6 +1144,23 @@ export interface components {
             Name: string;
             TagIDs?: number[];
         };
+        CreateRegistryDto: {
+            Authentication?: boolean;
+            BaseURL?: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Name: string;
+            /** @description Write-only (ECR: the secret access key); never returned */
+            Password?: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description 1 Quay, 2 Azure, 3 Custom, 4 GitLab, 5 ProGet, 6 Docker Hub, 7 ECR, 8 GitHub */
+            Type: number;
+            /** @description host[:port][/path]; required except for Docker Hub (docker.io) */
+            URL?: string;
+            /** @description ECR: the access key id */
+            Username?: string;
+        };
         CreateResourceControlDto: {
             AdministratorsOnly?: boolean;
             /** @description Capstan: the environment of the resource (none: every environment) */
@@ -1129,6 +1251,10 @@ export interface components {
             UnreachableNodes: string[];
             VolumeCount: number;
         };
+        EcrDto: {
+            /** @example eu-west-1 */
+            Region: string;
+        };
         EnvironmentResponse: {
             /** @description Agent environments (type 2) only */
             Agent?: components["schemas"]["AgentInfoResponse"];
@@ -1162,6 +1288,11 @@ export interface components {
                     RoleId: number;
                 };
             };
+        };
+        GitlabDto: {
+            InstanceURL: string;
+            ProjectId: number;
+            ProjectPath: string;
         };
         GroupResponse: {
             Description: string;
@@ -1204,6 +1335,10 @@ export interface components {
             URL: string;
             Version: string | null;
         };
+        OrganisationDto: {
+            OrganisationName?: string;
+            UseOrganisation: boolean;
+        };
         OwnershipDto: {
             AdministratorsOnly?: boolean;
             Public?: boolean;
@@ -1223,6 +1358,49 @@ export interface components {
             OAuthLogoutURI: string;
             /** @example 12 */
             RequiredPasswordLength: number;
+        };
+        RegistryAccessDto: {
+            Namespaces?: string[];
+            TeamAccessPolicies?: {
+                [key: string]: unknown;
+            };
+            UserAccessPolicies?: {
+                [key: string]: unknown;
+            };
+        };
+        RegistryAccessResponse: {
+            Namespaces: string[];
+            TeamAccessPolicies: {
+                [key: string]: unknown;
+            };
+            UserAccessPolicies: {
+                [key: string]: unknown;
+            };
+        };
+        RegistryPingResponse: {
+            /** @description What the registry answered */
+            Message: string;
+            Ok: boolean;
+        };
+        RegistryResponse: {
+            /** @description ECR: when the cached token expires (unix seconds); 0 otherwise */
+            AccessTokenExpiry: number;
+            Authentication: boolean;
+            BaseURL: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Id: number;
+            Name: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description Environment id → accesses (administrators only; empty for others) */
+            RegistryAccesses: {
+                [key: string]: components["schemas"]["RegistryAccessResponse"];
+            };
+            Type: number;
+            URL: string;
+            /** @description Empty for non-administrators (ECR: the access key id) */
+            Username: string;
         };
         ResourceControlResponse: {
             AdministratorsOnly: boolean;
@@ -1370,6 +1548,24 @@ export interface components {
             TagIDs?: number[];
             TeamAccessPolicies?: Record<string, never>;
             UserAccessPolicies?: Record<string, never>;
+        };
+        UpdateRegistryDto: {
+            Authentication?: boolean;
+            BaseURL?: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Name?: string;
+            /** @description Write-only (ECR: the secret access key); never returned */
+            Password?: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description Environment id → who may use the registry there (replaces every environment given) */
+            RegistryAccesses?: {
+                [key: string]: components["schemas"]["RegistryAccessDto"];
+            };
+            URL?: string;
+            /** @description ECR: the access key id */
+            Username?: string;
         };
         UpdateSecuritySettingsDto: {
             allowBindMountsForRegularUsers?: boolean;
@@ -2645,6 +2841,99 @@ export interface operations {
             };
         };
     };
+    EndpointRegistriesList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointRegistryAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                registryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryAccessDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointSettingsUpdate: {
         parameters: {
             query?: never;
@@ -2718,6 +3007,324 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryPingResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryInspect: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryPingStored: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryPingResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

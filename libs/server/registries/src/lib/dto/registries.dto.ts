@@ -18,7 +18,6 @@ import {
 /** host[:port][/path], optionally with a scheme (dropped); no spaces, queries or traversal. */
 export const REGISTRY_URL =
   /^(https?:\/\/)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)*\/?$/;
-/^(https?:\/\/)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?(\/[A-Za-z0-9._-]+)*\/?$/;
 
 export class GitlabDto {
   @ApiProperty() @IsInt() @Min(0) @Max(2_147_483_647) ProjectId!: number;

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber } from '@capstan/server-core';
+import type { RegistryType } from '../registry-types';
 
 /** Who may use a registry on one environment (Portainer's `RegistryAccesses[envId]`). */
 export interface RegistryAccessRow {
@@ -21,7 +22,7 @@ export class RegistryEntity {
   name!: string;
 
   @Column({ type: 'integer' })
-  type!: number;
+  type!: RegistryType;
 
   @Column({ type: 'varchar', length: 512 })
   url!: string;
