@@ -292,6 +292,8 @@ export class RegistriesService {
       dto.Username !== undefined || dto.URL !== undefined || dto.Password !== undefined;
     if (dto.Password !== undefined && dto.Password !== '') r.passwordSealed = this.box.seal(dto.Password);
     if (dto.Authentication !== undefined) r.authentication = dto.Authentication;
+    // ECR always signs in (its keys are exchanged for a token).
+    if (r.type === RegistryType.Ecr) r.authentication = true;
     if (!r.authentication) {
       r.username = '';
       r.passwordSealed = null;
@@ -319,7 +321,6 @@ export class RegistriesService {
     if (type === RegistryType.Ecr) {
       if (!options.Ecr?.Region)
         throw new BadRequestError('Invalid request payload', 'Ecr.Region is required for ECR');
-      r.authentication = true;
     }
     if (type === RegistryType.Quay && options.Quay?.UseOrganisation && !options.Quay.OrganisationName)
       throw new BadRequestError(
