@@ -169,6 +169,37 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
     expect(stored.status, stored.text).toBe(200);
     expect(stored.text).not.toMatch(/"error"/);
     expect(stored.text).toMatch(/Downloaded newer image|Image is up to date/);
+    // A stored registry whose credentials are refused, or that cannot be reached: a 400 naming it and its answer.
+    const store = async (body: Record<string, unknown>) => {
+      const res = await env.server.request<{ Id: number }>('POST', '/api/registries', {
+        token: env.admin,
+        body: { Type: 3, Authentication: true, ...body },
+      });
+      expect(res.status, res.text).toBe(200);
+      return res.body.Id;
+    };
+    const wrongName = uniqueName('wrong');
+    const wrong = await store({ Name: wrongName, URL: r().address, Username: 'nobody', Password: 'wrong' });
+    const refused = await env.server.request<{ message: string; details: string }>(
+      'POST',
+      docker(`/images/create?fromImage=${r().address}/capstan/busybox&tag=local`),
+      { token: env.admin, headers: { 'X-Registry-Auth': idHeader(wrong) } },
+    );
+    expectApiError(refused, 400, new RegExp(`Registry "${wrongName}" refused the credentials`));
+    expect(refused.body.details).toMatch(/unauthorized|authentication required/);
+    const downName = uniqueName('down');
+    const down = await store({ Name: downName, URL: '127.0.0.1:59999', Username: 'a', Password: 'b' });
+    const unreachable = await env.server.request<{ message: string; details: string }>(
+      'POST',
+      docker('/images/create?fromImage=127.0.0.1:59999/capstan/busybox&tag=local'),
+      { token: env.admin, headers: { 'X-Registry-Auth': idHeader(down) } },
+    );
+    expectApiError(unreachable, 400, new RegExp(`Registry "${downName}" cannot be reached`));
+    expect(unreachable.body.details).toMatch(/connection refused/);
+    for (const id of [wrong, down])
+      expect((await env.server.request('DELETE', `/api/registries/${id}`, { token: env.admin })).status).toBe(
+        204,
+      );
     // An unknown registry id is refused before the engine is called.
     expectApiError(
       await env.server.request(

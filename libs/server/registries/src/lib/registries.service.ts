@@ -200,10 +200,22 @@ export class RegistriesService {
    * replaced by that registry's credentials after the access check; real credentials pass through unchanged.
    */
   async resolveRegistryAuthHeader(actor: AuthenticatedUser, envId: number, header: string): Promise<string> {
+    return (await this.resolveRegistryAuth(actor, envId, header)).header;
+  }
+
+  /** `resolveRegistryAuthHeader` with the stored registry's name, to word the engine's refusal. */
+  async resolveRegistryAuth(
+    actor: AuthenticatedUser,
+    envId: number,
+    header: string,
+  ): Promise<{ header: string; registry?: string }> {
     const id = registryIdOf(header);
-    if (id === undefined) return header;
-    if (id === 0) return encodeRegistryAuth({});
-    return encodeRegistryAuth(await this.credentialsFor(actor, envId, id));
+    if (id === undefined) return { header };
+    if (id === 0) return { header: encodeRegistryAuth({}) };
+    const r = await this.get(id);
+    const { access } = await this.environments.accessFor(actor, envId);
+    if (!this.mayUse(r, envId, access)) throw this.notFound(id);
+    return { header: encodeRegistryAuth(await this.authOf(r)), registry: r.name };
   }
 
   /** A real login with the given (or stored) credentials: "test connection". */

@@ -55,3 +55,26 @@ export function registryIdOf(header: string): number | undefined {
   const n = typeof entry[1] === 'string' && /^\d+$/.test(entry[1]) ? Number(entry[1]) : entry[1];
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
+
+/**
+ * The engine's refusal of a pull or push with a stored registry's credentials, worded for the user: the registry
+ * refused the credentials, or could not be reached. `undefined` for any other failure (passed through).
+ */
+export function registryRefusal(
+  registry: string,
+  engineMessage: string,
+): { message: string; details: string } | undefined {
+  if (
+    /unauthorized|authentication required|denied|no basic auth credentials|incorrect username or password/i.test(
+      engineMessage,
+    )
+  )
+    return { message: `Registry "${registry}" refused the credentials`, details: engineMessage };
+  if (
+    /connection refused|no such host|i\/o timeout|dial tcp|server gave HTTP response to HTTPS client|x509|certificate/i.test(
+      engineMessage,
+    )
+  )
+    return { message: `Registry "${registry}" cannot be reached`, details: engineMessage };
+  return undefined;
+}
