@@ -13,6 +13,7 @@ import { SystemModule } from '@capstan/server-system';
 import { TemplatesModule } from '@capstan/server-templates';
 import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
+import { RegistriesModule } from '@capstan/server-registries';
 
 /** Composes the domain modules; the app itself holds no rules. */
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         WebhooksModule,
         TemplatesModule,
         StacksModule,
+        RegistriesModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

@@ -107,93 +107,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/custom_templates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Custom templates the caller may use (administrators: all), filtered by type (repeatable) and edge */
-        get: operations["CustomTemplateList"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/custom_templates/create/file": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Create a custom template from an uploaded file (multipart: the fields of create/string, the file as "File") */
-        post: operations["CustomTemplateCreateFile"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/custom_templates/create/string": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Create a custom template from text */
-        post: operations["CustomTemplateCreateString"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/custom_templates/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Inspect a custom template */
-        get: operations["CustomTemplateInspect"];
-        /** Update a custom template (its creator or an administrator) */
-        put: operations["CustomTemplateUpdate"];
-        post?: never;
-        /** Delete a custom template (its creator or an administrator) */
-        delete: operations["CustomTemplateDelete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/custom_templates/{id}/file": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A custom template's file */
-        get: operations["CustomTemplateFile"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/docker/{id}/dashboard": {
         parameters: {
             query?: never;
@@ -374,6 +287,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/{id}/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registries usable on this environment (non-administrators: theirs only, without credentials) */
+        get: operations["EndpointRegistriesList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/registries/{registryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Who may use a registry on this environment (administrators and environment administrators) */
+        put: operations["EndpointRegistryAccess"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/{id}/settings": {
         parameters: {
             query?: never;
@@ -402,6 +349,77 @@ export interface paths {
         put?: never;
         /** Snapshot one environment now (fails with 503 when it is down) */
         post: operations["EndpointSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List registries (administrators; secrets never returned) */
+        get: operations["RegistryList"];
+        put?: never;
+        /** Create a registry */
+        post: operations["RegistryCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: test connection — log in to the registry for real with the given credentials */
+        post: operations["RegistryPing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect a registry (non-administrators give endpointId and see it only where they may use it) */
+        get: operations["RegistryInspect"];
+        /** Update a registry (Password kept when omitted or empty) */
+        put: operations["RegistryUpdate"];
+        post?: never;
+        /** Delete a registry */
+        delete: operations["RegistryDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: test connection of a stored registry (the body may change fields; Password kept if omitted) */
+        post: operations["RegistryPingStored"];
         delete?: never;
         options?: never;
         head?: never;
@@ -686,23 +704,6 @@ export interface paths {
         };
         /** A team's memberships */
         get: operations["TeamMemberships"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/templates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** App templates (Portainer v3 format) from the TemplatesURL setting, or the file shipped with Capstan */
-        get: operations["TemplateList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1021,12 +1022,6 @@ export interface components {
             prefix: string;
             userId: number;
         };
-        AppTemplateFileDto: {
-            /** @description Portainer v3 template entries (1 container, 2 Swarm stack, 3 compose stack) */
-            templates: Record<string, never>[];
-            /** @example 3 */
-            version: string;
-        };
         AuthLogPage: {
             logs: components["schemas"]["AuthLogResponse"][];
             totalCount: number;
@@ -1149,6 +1144,23 @@ export interface components {
             Name: string;
             TagIDs?: number[];
         };
+        CreateRegistryDto: {
+            Authentication?: boolean;
+            BaseURL?: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Name: string;
+            /** @description Write-only (ECR: the secret access key); never returned */
+            Password?: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description 1 Quay, 2 Azure, 3 Custom, 4 GitLab, 5 ProGet, 6 Docker Hub, 7 ECR, 8 GitHub */
+            Type: number;
+            /** @description host[:port][/path]; required except for Docker Hub (docker.io) */
+            URL?: string;
+            /** @description ECR: the access key id */
+            Username?: string;
+        };
         CreateResourceControlDto: {
             AdministratorsOnly?: boolean;
             /** @description Capstan: the environment of the resource (none: every environment) */
@@ -1202,45 +1214,6 @@ export interface components {
             /** @description 1 = service webhook (the only type) */
             WebhookType: number;
         };
-        CustomTemplateDto: {
-            CreatedByUserId: number;
-            Description: string;
-            EdgeTemplate: boolean;
-            EntryPoint: string;
-            GitConfig: Record<string, never> | null;
-            Id: number;
-            IsComposeFormat: boolean;
-            Logo: string;
-            Note: string;
-            Platform: number;
-            ProjectPath: string;
-            ResourceControl: Record<string, never> | null;
-            Title: string;
-            Type: number;
-            Variables: components["schemas"]["TemplateVariableDto"][];
-        };
-        CustomTemplateStringDto: {
-            Description: string;
-            EdgeTemplate?: boolean;
-            /** @description The file, with {{ name }} variables; at most 512 KiB */
-            FileContent: string;
-            IsComposeFormat?: boolean;
-            /** @description http(s) URL of an image */
-            Logo?: string;
-            Note?: string;
-            /**
-             * @description 1 linux, 2 windows
-             * @enum {number}
-             */
-            Platform: 1 | 2;
-            Title: string;
-            /**
-             * @description 1 Swarm stack, 2 compose stack, 3 Kubernetes
-             * @enum {number}
-             */
-            Type: 1 | 2 | 3;
-            Variables?: components["schemas"]["TemplateVariableDto"][];
-        };
         DashboardResponse: {
             containers: components["schemas"]["ContainerCounts"];
             images: components["schemas"]["ImageCounts"];
@@ -1278,6 +1251,10 @@ export interface components {
             UnreachableNodes: string[];
             VolumeCount: number;
         };
+        EcrDto: {
+            /** @example eu-west-1 */
+            Region: string;
+        };
         EnvironmentResponse: {
             /** @description Agent environments (type 2) only */
             Agent?: components["schemas"]["AgentInfoResponse"];
@@ -1312,8 +1289,10 @@ export interface components {
                 };
             };
         };
-        FileContentDto: {
-            FileContent: string;
+        GitlabDto: {
+            InstanceURL: string;
+            ProjectId: number;
+            ProjectPath: string;
         };
         GroupResponse: {
             Description: string;
@@ -1356,6 +1335,10 @@ export interface components {
             URL: string;
             Version: string | null;
         };
+        OrganisationDto: {
+            OrganisationName?: string;
+            UseOrganisation: boolean;
+        };
         OwnershipDto: {
             AdministratorsOnly?: boolean;
             Public?: boolean;
@@ -1375,6 +1358,49 @@ export interface components {
             OAuthLogoutURI: string;
             /** @example 12 */
             RequiredPasswordLength: number;
+        };
+        RegistryAccessDto: {
+            Namespaces?: string[];
+            TeamAccessPolicies?: {
+                [key: string]: unknown;
+            };
+            UserAccessPolicies?: {
+                [key: string]: unknown;
+            };
+        };
+        RegistryAccessResponse: {
+            Namespaces: string[];
+            TeamAccessPolicies: {
+                [key: string]: unknown;
+            };
+            UserAccessPolicies: {
+                [key: string]: unknown;
+            };
+        };
+        RegistryPingResponse: {
+            /** @description What the registry answered */
+            Message: string;
+            Ok: boolean;
+        };
+        RegistryResponse: {
+            /** @description ECR: when the cached token expires (unix seconds); 0 otherwise */
+            AccessTokenExpiry: number;
+            Authentication: boolean;
+            BaseURL: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Id: number;
+            Name: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description Environment id → accesses (administrators only; empty for others) */
+            RegistryAccesses: {
+                [key: string]: components["schemas"]["RegistryAccessResponse"];
+            };
+            Type: number;
+            URL: string;
+            /** @description Empty for non-administrators (ECR: the access key id) */
+            Username: string;
         };
         ResourceControlResponse: {
             AdministratorsOnly: boolean;
@@ -1444,8 +1470,6 @@ export interface components {
              * @example 10s
              */
             SnapshotTimeout: string;
-            /** @description URL of the app templates file (Portainer v3 JSON); empty: the file shipped with Capstan */
-            TemplatesURL: string;
             /**
              * @description Session lifetime (Go duration)
              * @example 8h
@@ -1494,17 +1518,6 @@ export interface components {
             Id: number;
             Name: string;
         };
-        TemplateVariableDto: {
-            /** @example latest */
-            defaultValue: string;
-            description: string;
-            /** @example Image tag */
-            label: string;
-            /** @example image_tag */
-            name: string;
-            /** @description Capstan: allowed values [{value, label}] */
-            select?: string[];
-        };
         ThemeSettingsDto: {
             /**
              * @example dark
@@ -1536,6 +1549,24 @@ export interface components {
             TeamAccessPolicies?: Record<string, never>;
             UserAccessPolicies?: Record<string, never>;
         };
+        UpdateRegistryDto: {
+            Authentication?: boolean;
+            BaseURL?: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Name?: string;
+            /** @description Write-only (ECR: the secret access key); never returned */
+            Password?: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description Environment id → who may use the registry there (replaces every environment given) */
+            RegistryAccesses?: {
+                [key: string]: components["schemas"]["RegistryAccessDto"];
+            };
+            URL?: string;
+            /** @description ECR: the access key id */
+            Username?: string;
+        };
         UpdateSecuritySettingsDto: {
             allowBindMountsForRegularUsers?: boolean;
             allowContainerCapabilitiesForRegularUsers?: boolean;
@@ -1564,8 +1595,6 @@ export interface components {
             SnapshotInterval?: string;
             /** @example 10s */
             SnapshotTimeout?: string;
-            /** @description http(s) URL of a v3 templates file; empty for the built-in file */
-            TemplatesURL?: string;
             /** @example 8h */
             UserSessionTimeout?: string;
         };
@@ -1915,312 +1944,6 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    CustomTemplateList: {
-        parameters: {
-            query?: {
-                edge?: boolean;
-                /** @description 1 Swarm, 2 compose, 3 Kubernetes */
-                type?: number[];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomTemplateDto"][];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    CustomTemplateCreateFile: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomTemplateDto"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    CustomTemplateCreateString: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CustomTemplateStringDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomTemplateDto"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    CustomTemplateInspect: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomTemplateDto"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    CustomTemplateUpdate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CustomTemplateStringDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomTemplateDto"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    CustomTemplateDelete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    CustomTemplateFile: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileContentDto"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3118,6 +2841,99 @@ export interface operations {
             };
         };
     };
+    EndpointRegistriesList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointRegistryAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                registryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryAccessDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointSettingsUpdate: {
         parameters: {
             query?: never;
@@ -3191,6 +3007,324 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryPingResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryInspect: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryPingStored: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryPingResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4202,48 +4336,6 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "team-members:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    TemplateList: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AppTemplateFileDto"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -10,6 +10,7 @@ import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-ke
 import { Webhooks1764200000000 } from './migrations/main/1764200000000-webhooks';
 import { CustomTemplates1766900000000 } from './migrations/main/1766900000000-custom-templates';
 import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
+import { Registries1766110000000 } from './migrations/main/1766110000000-registries';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -20,6 +21,7 @@ export const MAIN_MIGRATIONS = [
   AgentKeys1764100000000,
   Webhooks1764200000000,
   Stacks1766100000000,
+  Registries1766110000000,
   CustomTemplates1766900000000,
 ];
 export const AUDIT_MIGRATIONS = [AuditSchema1763856000001, ActivityDescription1765000000000];
