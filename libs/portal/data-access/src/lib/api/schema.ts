@@ -590,6 +590,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/teams/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Link a team to a directory (LDAP) or provider (OAuth) group: sign-in syncs its members */
+        put: operations["TeamLink"];
+        post?: never;
+        /** Unlink a team: its members are no longer synced */
+        delete: operations["TeamUnlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/teams/{id}/memberships": {
         parameters: {
             query?: never;
@@ -1196,6 +1214,12 @@ export interface components {
             /** @example true */
             value: string;
         };
+        LinkTeamDto: {
+            /** @example cn=developers,ou=groups,dc=example,dc=org */
+            group: string;
+            /** @enum {string} */
+            source: "ldap" | "oauth";
+        };
         LocalEngineResponse: {
             Available: boolean;
             /** @enum {string|null} */
@@ -1326,6 +1350,12 @@ export interface components {
             AccessLevel: number;
             TeamId: number;
         };
+        TeamLinkResponse: {
+            /** @description The directory group (DN or name) or provider group claim value */
+            Group: string;
+            /** @enum {string} */
+            Source: "ldap" | "oauth";
+        };
         TeamMembershipResponse: {
             Id: number;
             /**
@@ -1338,6 +1368,8 @@ export interface components {
         };
         TeamResponse: {
             Id: number;
+            /** @description Capstan: the identity-source group this team follows */
+            LinkedGroup?: components["schemas"]["TeamLinkResponse"];
             Name: string;
         };
         ThemeSettingsDto: {
@@ -3676,6 +3708,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "teams:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TeamLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkTeamDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "teams:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TeamUnlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
             };
             /** @description Missing, invalid, expired or revoked credentials */
             401: {
