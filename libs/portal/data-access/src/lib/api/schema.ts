@@ -321,6 +321,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ldap/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect and bind with these LDAP settings (503 with the reason when that fails) */
+        post: operations["LDAPCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ldap/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: bind, find a user and list their groups and the linked teams they'd get */
+        post: operations["LDAPTestUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/resource_controls": {
         parameters: {
             query?: never;
@@ -1214,6 +1248,81 @@ export interface components {
             /** @example true */
             value: string;
         };
+        LdapCheckDto: {
+            /** @description Settings to try (default: the stored ones); an empty Password means the stored one */
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
+        };
+        LdapGroupResponse: {
+            DN: string;
+            Name: string;
+        };
+        LdapGroupSearchSettingsDto: {
+            /** @example member */
+            GroupAttribute: string;
+            /** @example ou=groups,dc=example,dc=org */
+            GroupBaseDN: string;
+            /** @example (objectClass=groupOfNames) */
+            GroupFilter: string;
+        };
+        LdapLinkedTeamResponse: {
+            Group: string;
+            Id: number;
+            Name: string;
+        };
+        LdapSearchSettingsDto: {
+            /** @example ou=people,dc=example,dc=org */
+            BaseDN: string;
+            /** @example (objectClass=inetOrgPerson) */
+            Filter: string;
+            /** @example uid */
+            UserNameAttribute: string;
+        };
+        LdapSettingsDto: {
+            /** @description Make members of AdminGroups administrators at sign-in */
+            AdminAutoPopulate?: boolean;
+            AdminGroups?: string[];
+            AnonymousMode: boolean;
+            AutoCreateUsers?: boolean;
+            GroupSearchSettings?: components["schemas"]["LdapGroupSearchSettingsDto"][];
+            /** @description The reader's password; empty or absent keeps the stored one. Never returned. */
+            Password?: string;
+            /** @example cn=reader,dc=example,dc=org */
+            ReaderDN?: string;
+            SearchSettings?: components["schemas"]["LdapSearchSettingsDto"][];
+            /**
+             * @description 0 custom, 1 OpenLDAP, 2 Active Directory
+             * @enum {number}
+             */
+            ServerType?: 0 | 1 | 2;
+            StartTLS?: boolean;
+            TLSConfig?: components["schemas"]["LdapTlsConfigDto"];
+            /** @example ldap.example.org:389 */
+            URL?: string;
+            /** @description Capstan: several servers, tried in order */
+            URLs?: string[];
+        };
+        LdapTestDto: {
+            /** @description Settings to try (default: the stored ones); an empty Password means the stored one */
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
+            /** @example alice */
+            Username: string;
+        };
+        LdapTestResponse: {
+            /** @description Nested groups included */
+            Groups: components["schemas"]["LdapGroupResponse"][];
+            /** @description The linked teams the user would be in */
+            Teams: components["schemas"]["LdapLinkedTeamResponse"][];
+            /** @description The server that answered */
+            URL: string;
+            UserDN: string;
+        };
+        LdapTlsConfigDto: {
+            /** @description LDAPS */
+            TLS: boolean;
+            /** @description Capstan: the CA certificate (PEM) that signs the directory certificate */
+            TLSCACert?: string;
+            TLSSkipVerify: boolean;
+        };
         LinkTeamDto: {
             /** @example cn=developers,ou=groups,dc=example,dc=org */
             group: string;
@@ -1299,6 +1408,8 @@ export interface components {
             EnableEdgeComputeFeatures: boolean;
             EnableTelemetry: boolean;
             InternalAuthSettings: components["schemas"]["InternalAuthSettingsDto"];
+            /** @description LDAP sign-in; Password is always '' */
+            LDAPSettings: components["schemas"]["LdapSettingsDto"];
             /** @description URL of a logo shown on the login page and sidebar */
             LogoURL: string;
             /**
@@ -1417,14 +1528,15 @@ export interface components {
         UpdateSettingsDto: {
             AuditLogRetentionDays?: number;
             /**
-             * @description Only internal authentication (1) is available so far
+             * @description 1 internal, 2 LDAP
              * @enum {number}
              */
-            AuthenticationMethod?: 1;
+            AuthenticationMethod?: 1 | 2;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
             EnableEdgeComputeFeatures?: boolean;
             EnableTelemetry?: boolean;
             InternalAuthSettings?: components["schemas"]["InternalAuthSettingsDto"];
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
             LogoURL?: string;
             SnapshotConcurrency?: number;
             /** @example 5m */
@@ -2750,6 +2862,96 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    LDAPCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LdapCheckDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "settings:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    LDAPTestUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LdapTestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LdapTestResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "settings:update" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
