@@ -171,6 +171,8 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['POST', /^\/api\/teams\/?$/, (_, r) => named('created team', field(r.body, 'Name'))],
   ['PUT', /^\/api\/teams\/(\d+)$/, (m, r) => `updated team ${field(r.body, 'Name') || m[1]}`],
   ['DELETE', /^\/api\/teams\/(\d+)$/, (m) => `deleted team ${m[1]}`],
+  ['PUT', /^\/api\/teams\/(\d+)\/link$/, (m, r) => `linked team ${m[1]} to group ${field(r.body, 'Group')}`],
+  ['DELETE', /^\/api\/teams\/(\d+)\/link$/, (m) => `unlinked team ${m[1]} from its group`],
   [
     'POST',
     /^\/api\/team_memberships\/?$/,

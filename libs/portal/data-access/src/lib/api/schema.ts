@@ -287,40 +287,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/endpoints/{id}/registries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Registries usable on this environment (non-administrators: theirs only, without credentials) */
-        get: operations["EndpointRegistriesList"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/endpoints/{id}/registries/{registryId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Who may use a registry on this environment (administrators and environment administrators) */
-        put: operations["EndpointRegistryAccess"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/endpoints/{id}/settings": {
         parameters: {
             query?: never;
@@ -355,25 +321,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/registries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List registries (administrators; secrets never returned) */
-        get: operations["RegistryList"];
-        put?: never;
-        /** Create a registry */
-        post: operations["RegistryCreate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/registries/ping": {
+    "/api/ldap/check": {
         parameters: {
             query?: never;
             header?: never;
@@ -382,34 +330,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Capstan: test connection — log in to the registry for real with the given credentials */
-        post: operations["RegistryPing"];
+        /** Connect and bind with these LDAP settings (503 with the reason when that fails) */
+        post: operations["LDAPCheck"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/registries/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Inspect a registry (non-administrators give endpointId and see it only where they may use it) */
-        get: operations["RegistryInspect"];
-        /** Update a registry (Password kept when omitted or empty) */
-        put: operations["RegistryUpdate"];
-        post?: never;
-        /** Delete a registry */
-        delete: operations["RegistryDelete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/registries/{id}/ping": {
+    "/api/ldap/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -418,8 +347,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Capstan: test connection of a stored registry (the body may change fields; Password kept if omitted) */
-        post: operations["RegistryPingStored"];
+        /** Capstan: bind, find a user and list their groups and the linked teams they'd get */
+        post: operations["LDAPTestUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -690,6 +619,24 @@ export interface paths {
         post?: never;
         /** Delete a team and its memberships */
         delete: operations["TeamDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Link a team to a directory (LDAP) or provider (OAuth) group: sign-in syncs its members */
+        put: operations["TeamLink"];
+        post?: never;
+        /** Unlink a team: its members are no longer synced */
+        delete: operations["TeamUnlink"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1144,23 +1091,6 @@ export interface components {
             Name: string;
             TagIDs?: number[];
         };
-        CreateRegistryDto: {
-            Authentication?: boolean;
-            BaseURL?: string;
-            Ecr?: components["schemas"]["EcrDto"];
-            Github?: components["schemas"]["OrganisationDto"];
-            Gitlab?: components["schemas"]["GitlabDto"];
-            Name: string;
-            /** @description Write-only (ECR: the secret access key); never returned */
-            Password?: string;
-            Quay?: components["schemas"]["OrganisationDto"];
-            /** @description 1 Quay, 2 Azure, 3 Custom, 4 GitLab, 5 ProGet, 6 Docker Hub, 7 ECR, 8 GitHub */
-            Type: number;
-            /** @description host[:port][/path]; required except for Docker Hub (docker.io) */
-            URL?: string;
-            /** @description ECR: the access key id */
-            Username?: string;
-        };
         CreateResourceControlDto: {
             AdministratorsOnly?: boolean;
             /** @description Capstan: the environment of the resource (none: every environment) */
@@ -1251,10 +1181,6 @@ export interface components {
             UnreachableNodes: string[];
             VolumeCount: number;
         };
-        EcrDto: {
-            /** @example eu-west-1 */
-            Region: string;
-        };
         EnvironmentResponse: {
             /** @description Agent environments (type 2) only */
             Agent?: components["schemas"]["AgentInfoResponse"];
@@ -1289,11 +1215,6 @@ export interface components {
                 };
             };
         };
-        GitlabDto: {
-            InstanceURL: string;
-            ProjectId: number;
-            ProjectPath: string;
-        };
         GroupResponse: {
             Description: string;
             Id: number;
@@ -1327,6 +1248,87 @@ export interface components {
             /** @example true */
             value: string;
         };
+        LdapCheckDto: {
+            /** @description Settings to try (default: the stored ones); an empty Password means the stored one */
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
+        };
+        LdapGroupResponse: {
+            DN: string;
+            Name: string;
+        };
+        LdapGroupSearchSettingsDto: {
+            /** @example member */
+            GroupAttribute: string;
+            /** @example ou=groups,dc=example,dc=org */
+            GroupBaseDN: string;
+            /** @example (objectClass=groupOfNames) */
+            GroupFilter: string;
+        };
+        LdapLinkedTeamResponse: {
+            Group: string;
+            Id: number;
+            Name: string;
+        };
+        LdapSearchSettingsDto: {
+            /** @example ou=people,dc=example,dc=org */
+            BaseDN: string;
+            /** @example (objectClass=inetOrgPerson) */
+            Filter: string;
+            /** @example uid */
+            UserNameAttribute: string;
+        };
+        LdapSettingsDto: {
+            /** @description Make members of AdminGroups administrators at sign-in */
+            AdminAutoPopulate?: boolean;
+            AdminGroups?: string[];
+            AnonymousMode: boolean;
+            AutoCreateUsers?: boolean;
+            GroupSearchSettings?: components["schemas"]["LdapGroupSearchSettingsDto"][];
+            /** @description The reader's password; empty or absent keeps the stored one. Never returned. */
+            Password?: string;
+            /** @example cn=reader,dc=example,dc=org */
+            ReaderDN?: string;
+            SearchSettings?: components["schemas"]["LdapSearchSettingsDto"][];
+            /**
+             * @description 0 custom, 1 OpenLDAP, 2 Active Directory
+             * @enum {number}
+             */
+            ServerType?: 0 | 1 | 2;
+            StartTLS?: boolean;
+            TLSConfig?: components["schemas"]["LdapTlsConfigDto"];
+            /** @example ldap.example.org:389 */
+            URL?: string;
+            /** @description Capstan: several servers, tried in order */
+            URLs?: string[];
+        };
+        LdapTestDto: {
+            /** @description Settings to try (default: the stored ones); an empty Password means the stored one */
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
+            /** @example alice */
+            Username: string;
+        };
+        LdapTestResponse: {
+            /** @description Nested groups included */
+            Groups: components["schemas"]["LdapGroupResponse"][];
+            /** @description The linked teams the user would be in */
+            Teams: components["schemas"]["LdapLinkedTeamResponse"][];
+            /** @description The server that answered */
+            URL: string;
+            UserDN: string;
+        };
+        LdapTlsConfigDto: {
+            /** @description LDAPS */
+            TLS: boolean;
+            /** @description Capstan: the CA certificate (PEM) that signs the directory certificate */
+            TLSCACert?: string;
+            TLSSkipVerify: boolean;
+        };
+        LinkTeamDto: {
+            /** @example cn=developers,ou=groups,dc=example,dc=org */
+            group: string;
+            /** @enum {string} */
+            source: "ldap" | "oauth";
+        };
         LocalEngineResponse: {
             Available: boolean;
             /** @enum {string|null} */
@@ -1334,10 +1336,6 @@ export interface components {
             /** @example unix:///var/run/docker.sock */
             URL: string;
             Version: string | null;
-        };
-        OrganisationDto: {
-            OrganisationName?: string;
-            UseOrganisation: boolean;
         };
         OwnershipDto: {
             AdministratorsOnly?: boolean;
@@ -1358,49 +1356,6 @@ export interface components {
             OAuthLogoutURI: string;
             /** @example 12 */
             RequiredPasswordLength: number;
-        };
-        RegistryAccessDto: {
-            Namespaces?: string[];
-            TeamAccessPolicies?: {
-                [key: string]: unknown;
-            };
-            UserAccessPolicies?: {
-                [key: string]: unknown;
-            };
-        };
-        RegistryAccessResponse: {
-            Namespaces: string[];
-            TeamAccessPolicies: {
-                [key: string]: unknown;
-            };
-            UserAccessPolicies: {
-                [key: string]: unknown;
-            };
-        };
-        RegistryPingResponse: {
-            /** @description What the registry answered */
-            Message: string;
-            Ok: boolean;
-        };
-        RegistryResponse: {
-            /** @description ECR: when the cached token expires (unix seconds); 0 otherwise */
-            AccessTokenExpiry: number;
-            Authentication: boolean;
-            BaseURL: string;
-            Ecr?: components["schemas"]["EcrDto"];
-            Github?: components["schemas"]["OrganisationDto"];
-            Gitlab?: components["schemas"]["GitlabDto"];
-            Id: number;
-            Name: string;
-            Quay?: components["schemas"]["OrganisationDto"];
-            /** @description Environment id → accesses (administrators only; empty for others) */
-            RegistryAccesses: {
-                [key: string]: components["schemas"]["RegistryAccessResponse"];
-            };
-            Type: number;
-            URL: string;
-            /** @description Empty for non-administrators (ECR: the access key id) */
-            Username: string;
         };
         ResourceControlResponse: {
             AdministratorsOnly: boolean;
@@ -1453,6 +1408,8 @@ export interface components {
             EnableEdgeComputeFeatures: boolean;
             EnableTelemetry: boolean;
             InternalAuthSettings: components["schemas"]["InternalAuthSettingsDto"];
+            /** @description LDAP sign-in; Password is always '' */
+            LDAPSettings: components["schemas"]["LdapSettingsDto"];
             /** @description URL of a logo shown on the login page and sidebar */
             LogoURL: string;
             /**
@@ -1504,6 +1461,12 @@ export interface components {
             AccessLevel: number;
             TeamId: number;
         };
+        TeamLinkResponse: {
+            /** @description The directory group (DN or name) or provider group claim value */
+            Group: string;
+            /** @enum {string} */
+            Source: "ldap" | "oauth";
+        };
         TeamMembershipResponse: {
             Id: number;
             /**
@@ -1516,6 +1479,8 @@ export interface components {
         };
         TeamResponse: {
             Id: number;
+            /** @description Capstan: the identity-source group this team follows */
+            LinkedGroup?: components["schemas"]["TeamLinkResponse"];
             Name: string;
         };
         ThemeSettingsDto: {
@@ -1549,24 +1514,6 @@ export interface components {
             TeamAccessPolicies?: Record<string, never>;
             UserAccessPolicies?: Record<string, never>;
         };
-        UpdateRegistryDto: {
-            Authentication?: boolean;
-            BaseURL?: string;
-            Ecr?: components["schemas"]["EcrDto"];
-            Github?: components["schemas"]["OrganisationDto"];
-            Gitlab?: components["schemas"]["GitlabDto"];
-            Name?: string;
-            /** @description Write-only (ECR: the secret access key); never returned */
-            Password?: string;
-            Quay?: components["schemas"]["OrganisationDto"];
-            /** @description Environment id → who may use the registry there (replaces every environment given) */
-            RegistryAccesses?: {
-                [key: string]: components["schemas"]["RegistryAccessDto"];
-            };
-            URL?: string;
-            /** @description ECR: the access key id */
-            Username?: string;
-        };
         UpdateSecuritySettingsDto: {
             allowBindMountsForRegularUsers?: boolean;
             allowContainerCapabilitiesForRegularUsers?: boolean;
@@ -1581,14 +1528,15 @@ export interface components {
         UpdateSettingsDto: {
             AuditLogRetentionDays?: number;
             /**
-             * @description Only internal authentication (1) is available so far
+             * @description 1 internal, 2 LDAP
              * @enum {number}
              */
-            AuthenticationMethod?: 1;
+            AuthenticationMethod?: 1 | 2;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
             EnableEdgeComputeFeatures?: boolean;
             EnableTelemetry?: boolean;
             InternalAuthSettings?: components["schemas"]["InternalAuthSettingsDto"];
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
             LogoURL?: string;
             SnapshotConcurrency?: number;
             /** @example 5m */
@@ -2841,99 +2789,6 @@ export interface operations {
             };
         };
     };
-    EndpointRegistriesList: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegistryResponse"][];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    EndpointRegistryAccess: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-                registryId: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegistryAccessDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegistryResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
     EndpointSettingsUpdate: {
         parameters: {
             query?: never;
@@ -3024,49 +2879,7 @@ export interface operations {
             };
         };
     };
-    RegistryList: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegistryResponse"][];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "registries:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    RegistryCreate: {
+    LDAPCheck: {
         parameters: {
             query?: never;
             header?: never;
@@ -3075,193 +2888,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateRegistryDto"];
+                "application/json": components["schemas"]["LdapCheckDto"];
             };
         };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegistryResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "registries:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    RegistryPing: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateRegistryDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegistryPingResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "registries:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    RegistryInspect: {
-        parameters: {
-            query?: {
-                endpointId?: string;
-            };
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegistryResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:list" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    RegistryUpdate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateRegistryDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegistryResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "registries:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    RegistryDelete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
         responses: {
             204: {
                 headers: {
@@ -3276,7 +2905,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Requires the "registries:manage" permission */
+            /** @description Requires the "settings:update" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3294,18 +2923,16 @@ export interface operations {
             };
         };
     };
-    RegistryPingStored: {
+    LDAPTestUser: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: number;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateRegistryDto"];
+                "application/json": components["schemas"]["LdapTestDto"];
             };
         };
         responses: {
@@ -3314,7 +2941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegistryPingResponse"];
+                    "application/json": components["schemas"]["LdapTestResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -3324,7 +2951,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Requires the "registries:manage" permission */
+            /** @description Requires the "settings:update" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4283,6 +3910,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "teams:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TeamLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkTeamDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "teams:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TeamUnlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
             };
             /** @description Missing, invalid, expired or revoked credentials */
             401: {

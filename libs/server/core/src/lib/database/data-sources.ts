@@ -11,6 +11,7 @@ import { Webhooks1764200000000 } from './migrations/main/1764200000000-webhooks'
 import { CustomTemplates1766900000000 } from './migrations/main/1766900000000-custom-templates';
 import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
 import { Registries1766110000000 } from './migrations/main/1766110000000-registries';
+import { TeamLinks1766410000000 } from './migrations/main/1766410000000-team-links';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -22,6 +23,7 @@ export const MAIN_MIGRATIONS = [
   Webhooks1764200000000,
   Stacks1766100000000,
   Registries1766110000000,
+  TeamLinks1766410000000,
   CustomTemplates1766900000000,
 ];
 export const AUDIT_MIGRATIONS = [AuditSchema1763856000001, ActivityDescription1765000000000];
