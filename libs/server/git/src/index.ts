@@ -1,0 +1,2 @@
+export * from './lib/git-client';
+export * from './lib/git.errors';
