@@ -1,8 +1,11 @@
-import * as x509 from '@peculiar/x509';
 import { execFileSync, spawn } from 'node:child_process';
-import { webcrypto } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +16,7 @@ export interface GitHttpServerOptions {
   root?: string;
   /** HTTP basic credentials every request must carry (401 with a challenge otherwise). */
   auth?: { username: string; password: string };
-  /** Serve HTTPS with a throwaway self-signed certificate (clients must skip verification or trust `certificate`). */
+  /** Serve HTTPS with a throwaway self-signed certificate made with openssl (clients must skip verification or trust `certificate`). */
   tls?: boolean;
 }
 
@@ -22,7 +25,10 @@ export function gitHttpBackendPath(): string | undefined {
   const configured = process.env['CAPSTAN_TEST_GIT_HTTP_BACKEND'];
   if (configured && existsSync(configured)) return configured;
   try {
-    const candidate = join(execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim(), 'git-http-backend');
+    const candidate = join(
+      execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim(),
+      'git-http-backend',
+    );
     return existsSync(candidate) ? candidate : undefined;
   } catch {
     return undefined;
@@ -69,7 +75,7 @@ export class GitHttpServer {
     let certificate: string | undefined;
     let server: Server;
     if (options.tls) {
-      const material = await selfSignedCertificate();
+      const material = selfSignedCertificate(join(root, 'tls'));
       certificate = material.cert;
       server = createHttpsServer({ cert: material.cert, key: material.key }, handler);
     } else {
@@ -236,23 +242,33 @@ function serveCgi(
   });
 }
 
-async function selfSignedCertificate(): Promise<{ cert: string; key: string }> {
-  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const now = Date.now();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: now.toString(16),
-    name: 'CN=capstan-test-git',
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 86_400_000),
-    signingAlgorithm: alg,
-    keys,
-    extensions: [
-      new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }]),
-      new x509.BasicConstraintsExtension(false),
+/** A throwaway self-signed certificate for 127.0.0.1, made with openssl into `dir`. */
+function selfSignedCertificate(dir: string): { cert: string; key: string } {
+  mkdirSync(dir, { recursive: true });
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=capstan-test-git',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
     ],
-  });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { cert: cert.toString('pem'), key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+    { stdio: 'ignore' },
+  );
+  return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
 }

@@ -203,6 +203,11 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ],
   ['PUT', /^\/api\/settings\/?$/, () => 'changed settings'],
   ['POST', /^\/api\/webhooks\/?$/, () => 'created a webhook'],
+  [
+    'POST',
+    /^\/api\/gitops\/repo\/file\/preview$/,
+    (_, r) => named('previewed a git file', field(r.body, 'targetFile')),
+  ],
   ['DELETE', /^\/api\/webhooks\/(\d+)$/, (m) => `removed webhook ${m[1]}`],
   ['POST', /^\/api\/webhooks\/[^/]+$/, () => 'triggered a service webhook'],
   // WebSocket consoles (recorded by the entry pipeline; the body is the validated query)

@@ -3,14 +3,18 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// A spec beside the code, on the real git server fixture (test-only code; nothing in src imports it).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { GitHttpServer, gitHttpBackendPath } from '@capstan/testing';
 import { GitClient, checkReference, checkRepositoryPath, checkRepositoryUrl } from './git-client';
 import { GitError, GitFileTooLargeError } from './git.errors';
 
 const backend = gitHttpBackendPath();
-if (!backend && process.env['CI'] === 'true') throw new Error('git http-backend missing: run tools/setup/git-server.sh');
+if (!backend && process.env['CI'] === 'true')
+  throw new Error('git http-backend missing: run tools/setup/git-server.sh');
 const suite = backend ? describe : describe.skip;
-if (!backend) console.warn('git-client.spec: skipped, git http-backend not found (tools/setup/git-server.sh)');
+if (!backend)
+  console.warn('git-client.spec: skipped, git http-backend not found (tools/setup/git-server.sh)');
 
 const auth = { username: 'deployer', password: 'tok-3f9a1c2b' };
 
@@ -63,7 +67,10 @@ suite('GitClient against git http-backend', () => {
     expect(await git.readFile(dir, 'docker-compose.yml')).toBe('services: {}\n');
     expect(await git.readFile(dir, './sub/extra.yml')).toBe('x: 1\n');
     expect((await git.listFiles(dir)).sort()).toEqual(['docker-compose.yml', 'sub/extra.yml']);
-    const second = open.commit('app', { 'docker-compose.yml': 'services: {web: {}}\n', 'sub/extra.yml': null });
+    const second = open.commit('app', {
+      'docker-compose.yml': 'services: {web: {}}\n',
+      'sub/extra.yml': null,
+    });
     expect((await git.checkout(remote, 'main', dir)).commit).toBe(second);
     expect(await git.readFile(dir, 'docker-compose.yml')).toBe('services: {web: {}}\n');
     expect(await git.listFiles(dir)).toEqual(['docker-compose.yml']);
@@ -83,7 +90,9 @@ suite('GitClient against git http-backend', () => {
     expect(JSON.stringify(wrong)).not.toContain('wrong-token');
     expect((await failure(git.latestCommit({ url }))).failure).toBe('authentication');
     expect((await failure(git.latestCommit({ url: open.url('missing') }))).failure).toBe('unreachable');
-    expect((await failure(git.latestCommit({ url: 'http://127.0.0.1:1/x.git' }))).failure).toBe('unreachable');
+    expect((await failure(git.latestCommit({ url: 'http://127.0.0.1:1/x.git' }))).failure).toBe(
+      'unreachable',
+    );
   });
 
   it('refuses an untrusted certificate unless TLS verification is skipped', async () => {

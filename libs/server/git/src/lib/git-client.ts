@@ -31,7 +31,8 @@ const MAX_OUTPUT = 16 * 1024 * 1024;
 
 /** Checks a repository URL: http(s) only (git's `ext::`, `file://` and ssh transports stay out), no userinfo. */
 export function checkRepositoryUrl(url: unknown): string {
-  if (typeof url !== 'string' || url.length === 0) throw new GitError('invalid-url', 'Invalid repository URL', 'The URL is empty');
+  if (typeof url !== 'string' || url.length === 0)
+    throw new GitError('invalid-url', 'Invalid repository URL', 'The URL is empty');
   if (url.length > 2048 || /[\s\0]/.test(url)) {
     throw new GitError('invalid-url', 'Invalid repository URL', 'The URL is too long or contains spaces');
   }
@@ -42,7 +43,11 @@ export function checkRepositoryUrl(url: unknown): string {
     throw new GitError('invalid-url', 'Invalid repository URL', `Not a URL: ${url.slice(0, 200)}`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new GitError('invalid-url', 'Invalid repository URL', 'Only http:// and https:// repositories are supported');
+    throw new GitError(
+      'invalid-url',
+      'Invalid repository URL',
+      'Only http:// and https:// repositories are supported',
+    );
   }
   if (parsed.username || parsed.password) {
     throw new GitError(
@@ -73,7 +78,11 @@ export function checkReference(reference: unknown): string {
     reference.includes('//') ||
     /[\0-\x20\x7f~^:?*[\\]/.test(reference)
   ) {
-    throw new GitError('reference', 'Invalid git reference', `Not a branch, tag or commit: ${String(reference).slice(0, 100)}`);
+    throw new GitError(
+      'reference',
+      'Invalid git reference',
+      `Not a branch, tag or commit: ${typeof reference === 'string' ? reference.slice(0, 100) : typeof reference}`,
+    );
   }
   return reference;
 }
@@ -84,7 +93,11 @@ export function checkReference(reference: unknown): string {
  */
 export function checkRepositoryPath(path: unknown): string {
   if (typeof path !== 'string' || path.length === 0 || path.length > 1024 || path.includes('\0')) {
-    throw new GitError('path', 'Invalid file path', 'The path must be a non-empty relative path inside the repository');
+    throw new GitError(
+      'path',
+      'Invalid file path',
+      'The path must be a non-empty relative path inside the repository',
+    );
   }
   const normalised = posix.normalize(path.replace(/\\/g, '/'));
   const segments = normalised.split('/');
@@ -96,7 +109,11 @@ export function checkRepositoryPath(path: unknown): string {
     normalised === '.' ||
     normalised.endsWith('/')
   ) {
-    throw new GitError('path', 'Invalid file path', `The path must stay inside the repository: ${path.slice(0, 200)}`);
+    throw new GitError(
+      'path',
+      'Invalid file path',
+      `The path must stay inside the repository: ${path.slice(0, 200)}`,
+    );
   }
   return normalised;
 }
@@ -129,12 +146,21 @@ export class GitClient {
       const [hash, name] = line.split('\t');
       if (hash && name) refs.set(name, hash);
     }
-    const candidates = ref === '' || ref === 'HEAD' ? ['HEAD'] : ref.startsWith('refs/') ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`];
+    const candidates =
+      ref === '' || ref === 'HEAD'
+        ? ['HEAD']
+        : ref.startsWith('refs/')
+          ? [ref]
+          : [`refs/heads/${ref}`, `refs/tags/${ref}`];
     for (const name of candidates) {
       const hash = refs.get(`${name}^{}`) ?? refs.get(name);
       if (hash) return hash;
     }
-    throw new GitError('reference', 'Git reference not found', `The repository has no branch or tag ${ref || 'HEAD'}`);
+    throw new GitError(
+      'reference',
+      'Git reference not found',
+      `The repository has no branch or tag ${ref || 'HEAD'}`,
+    );
   }
 
   /**
@@ -169,10 +195,17 @@ export class GitClient {
     // Symlinks are checked out as plain files (core.symlinks=false); a parent dir still must not lead outside.
     const resolved = await realpath(full);
     if (!resolved.startsWith(root + sep)) {
-      throw new GitError('path', 'Invalid file path', `The path must stay inside the repository: ${relative}`);
+      throw new GitError(
+        'path',
+        'Invalid file path',
+        `The path must stay inside the repository: ${relative}`,
+      );
     }
     if (info.size > maxBytes) {
-      throw new GitFileTooLargeError('File too large', `${relative} is ${info.size} bytes; the limit is ${maxBytes}`);
+      throw new GitFileTooLargeError(
+        'File too large',
+        `${relative} is ${info.size} bytes; the limit is ${maxBytes}`,
+      );
     }
     return readFile(resolved, 'utf8');
   }
@@ -232,7 +265,13 @@ export class GitClient {
       child.on('close', (code) => {
         clearTimeout(timer);
         if (timedOut) {
-          reject(new GitError('timeout', 'Git operation timed out', `No answer within ${Math.round(this.timeoutMs / 1000)} s`));
+          reject(
+            new GitError(
+              'timeout',
+              'Git operation timed out',
+              `No answer within ${Math.round(this.timeoutMs / 1000)} s`,
+            ),
+          );
         } else if (overflow) {
           reject(new GitError('git', 'Git answer too large', `More than ${MAX_OUTPUT} bytes`));
         } else if (code !== 0) {
@@ -298,17 +337,41 @@ function classify(stderr: string): GitError {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
-  const detail = (lines.filter((l) => /^(fatal|error):/.test(l)).join(' ') || lines.join(' ') || 'git failed').slice(0, 500);
-  if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]/i.test(stderr)) {
+  const detail = (
+    lines.filter((l) => /^(fatal|error):/.test(l)).join(' ') ||
+    lines.join(' ') ||
+    'git failed'
+  ).slice(0, 500);
+  if (
+    /Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]/i.test(
+      stderr,
+    )
+  ) {
     return new GitError('authentication', 'Authentication failed: wrong git username or password', detail);
   }
-  if (/SSL certificate|certificate verify|server certificate verification|self[- ]signed certificate|unable to get local issuer/i.test(stderr)) {
-    return new GitError('tls', 'The git server certificate is not trusted (set TLSSkipVerify to skip verification)', detail);
+  if (
+    /SSL certificate|certificate verify|server certificate verification|self[- ]signed certificate|unable to get local issuer/i.test(
+      stderr,
+    )
+  ) {
+    return new GitError(
+      'tls',
+      'The git server certificate is not trusted (set TLSSkipVerify to skip verification)',
+      detail,
+    );
   }
-  if (/couldn't find remote ref|not our ref|no such remote ref|Remote branch .* not found|unadvertised object/i.test(stderr)) {
+  if (
+    /couldn't find remote ref|not our ref|no such remote ref|Remote branch .* not found|unadvertised object/i.test(
+      stderr,
+    )
+  ) {
     return new GitError('reference', 'Git reference not found', detail);
   }
-  if (/Could not resolve host|Failed to connect|Connection refused|Connection timed out|timed out|Empty reply|returned error: 404|repository '.*' not found|not found|Operation too slow|Could not connect|redirect/i.test(stderr)) {
+  if (
+    /Could not resolve host|Failed to connect|Connection refused|Connection timed out|timed out|Empty reply|returned error: 404|repository '.*' not found|not found|Operation too slow|Could not connect|redirect/i.test(
+      stderr,
+    )
+  ) {
     return new GitError('unreachable', 'Git repository unreachable', detail);
   }
   return new GitError('git', 'Git operation failed', detail);

@@ -321,6 +321,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/gitops/repo/file/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch one file of a git repository at a reference (shallow checkout, removed afterwards) */
+        post: operations["GitOperationRepoFilePreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/resource_controls": {
         parameters: {
             query?: never;
@@ -1223,6 +1240,32 @@ export interface components {
             OAuthLogoutURI: string;
             /** @example 12 */
             RequiredPasswordLength: number;
+        };
+        RepositoryFilePreviewDto: {
+            /** @description Password or access token */
+            password?: string;
+            /**
+             * @description Branch, tag, full ref or commit; empty = the default branch
+             * @example refs/heads/main
+             */
+            reference?: string;
+            /**
+             * @description URL of the git repository (http or https)
+             * @example https://github.com/org/repo.git
+             */
+            repository: string;
+            /**
+             * @description Path of the file inside the repository
+             * @example docker-compose.yml
+             */
+            targetFile: string;
+            /** @description Skip TLS verification of the git server */
+            tlsSkipVerify?: boolean;
+            username?: string;
+        };
+        RepositoryFilePreviewResponse: {
+            /** @description The file content */
+            FileContent: string;
         };
         ResourceControlResponse: {
             AdministratorsOnly: boolean;
@@ -2719,6 +2762,66 @@ export interface operations {
             };
             /** @description Requires the "environments:manage" permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    GitOperationRepoFilePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepositoryFilePreviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepositoryFilePreviewResponse"];
+                };
+            };
+            /** @description Invalid URL, reference or path; unreachable repository; wrong credentials; unknown reference; missing file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The file is over the size limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
