@@ -5,6 +5,7 @@ import { AuditModule } from '@capstan/server-audit';
 import { AuthModule } from '@capstan/server-auth';
 import { DockerModule } from '@capstan/server-docker';
 import { EnvironmentsModule } from '@capstan/server-environments';
+import { GitModule } from '@capstan/server-git';
 import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
@@ -36,6 +37,7 @@ export class AppModule {
         TemplatesModule,
         StacksModule,
         RegistriesModule,
+        GitModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

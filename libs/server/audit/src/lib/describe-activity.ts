@@ -218,6 +218,11 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     (m) => `changed who may use registry ${m[2]} on environment ${m[1]}`,
   ],
   ['POST', /^\/api\/webhooks\/?$/, () => 'created a webhook'],
+  [
+    'POST',
+    /^\/api\/gitops\/repo\/file\/preview$/,
+    (_, r) => named('previewed a git file', field(r.body, 'targetFile')),
+  ],
   ['DELETE', /^\/api\/webhooks\/(\d+)$/, (m) => `removed webhook ${m[1]}`],
   ['POST', /^\/api\/webhooks\/[^/]+$/, () => 'triggered a service webhook'],
   [

@@ -321,7 +321,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/ldap/check": {
+    "/api/gitops/repo/file/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -330,25 +330,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Connect and bind with these LDAP settings (503 with the reason when that fails) */
-        post: operations["LDAPCheck"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/ldap/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Capstan: bind, find a user and list their groups and the linked teams they'd get */
-        post: operations["LDAPTestUser"];
+        /** Fetch one file of a git repository at a reference (shallow checkout, removed afterwards) */
+        post: operations["GitOperationRepoFilePreview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -619,24 +602,6 @@ export interface paths {
         post?: never;
         /** Delete a team and its memberships */
         delete: operations["TeamDelete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/teams/{id}/link": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Link a team to a directory (LDAP) or provider (OAuth) group: sign-in syncs its members */
-        put: operations["TeamLink"];
-        post?: never;
-        /** Unlink a team: its members are no longer synced */
-        delete: operations["TeamUnlink"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1248,87 +1213,6 @@ export interface components {
             /** @example true */
             value: string;
         };
-        LdapCheckDto: {
-            /** @description Settings to try (default: the stored ones); an empty Password means the stored one */
-            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
-        };
-        LdapGroupResponse: {
-            DN: string;
-            Name: string;
-        };
-        LdapGroupSearchSettingsDto: {
-            /** @example member */
-            GroupAttribute: string;
-            /** @example ou=groups,dc=example,dc=org */
-            GroupBaseDN: string;
-            /** @example (objectClass=groupOfNames) */
-            GroupFilter: string;
-        };
-        LdapLinkedTeamResponse: {
-            Group: string;
-            Id: number;
-            Name: string;
-        };
-        LdapSearchSettingsDto: {
-            /** @example ou=people,dc=example,dc=org */
-            BaseDN: string;
-            /** @example (objectClass=inetOrgPerson) */
-            Filter: string;
-            /** @example uid */
-            UserNameAttribute: string;
-        };
-        LdapSettingsDto: {
-            /** @description Make members of AdminGroups administrators at sign-in */
-            AdminAutoPopulate?: boolean;
-            AdminGroups?: string[];
-            AnonymousMode: boolean;
-            AutoCreateUsers?: boolean;
-            GroupSearchSettings?: components["schemas"]["LdapGroupSearchSettingsDto"][];
-            /** @description The reader's password; empty or absent keeps the stored one. Never returned. */
-            Password?: string;
-            /** @example cn=reader,dc=example,dc=org */
-            ReaderDN?: string;
-            SearchSettings?: components["schemas"]["LdapSearchSettingsDto"][];
-            /**
-             * @description 0 custom, 1 OpenLDAP, 2 Active Directory
-             * @enum {number}
-             */
-            ServerType?: 0 | 1 | 2;
-            StartTLS?: boolean;
-            TLSConfig?: components["schemas"]["LdapTlsConfigDto"];
-            /** @example ldap.example.org:389 */
-            URL?: string;
-            /** @description Capstan: several servers, tried in order */
-            URLs?: string[];
-        };
-        LdapTestDto: {
-            /** @description Settings to try (default: the stored ones); an empty Password means the stored one */
-            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
-            /** @example alice */
-            Username: string;
-        };
-        LdapTestResponse: {
-            /** @description Nested groups included */
-            Groups: components["schemas"]["LdapGroupResponse"][];
-            /** @description The linked teams the user would be in */
-            Teams: components["schemas"]["LdapLinkedTeamResponse"][];
-            /** @description The server that answered */
-            URL: string;
-            UserDN: string;
-        };
-        LdapTlsConfigDto: {
-            /** @description LDAPS */
-            TLS: boolean;
-            /** @description Capstan: the CA certificate (PEM) that signs the directory certificate */
-            TLSCACert?: string;
-            TLSSkipVerify: boolean;
-        };
-        LinkTeamDto: {
-            /** @example cn=developers,ou=groups,dc=example,dc=org */
-            group: string;
-            /** @enum {string} */
-            source: "ldap" | "oauth";
-        };
         LocalEngineResponse: {
             Available: boolean;
             /** @enum {string|null} */
@@ -1356,6 +1240,32 @@ export interface components {
             OAuthLogoutURI: string;
             /** @example 12 */
             RequiredPasswordLength: number;
+        };
+        RepositoryFilePreviewDto: {
+            /** @description Password or access token */
+            password?: string;
+            /**
+             * @description Branch, tag, full ref or commit; empty = the default branch
+             * @example refs/heads/main
+             */
+            reference?: string;
+            /**
+             * @description URL of the git repository (http or https)
+             * @example https://github.com/org/repo.git
+             */
+            repository: string;
+            /**
+             * @description Path of the file inside the repository
+             * @example docker-compose.yml
+             */
+            targetFile: string;
+            /** @description Skip TLS verification of the git server */
+            tlsSkipVerify?: boolean;
+            username?: string;
+        };
+        RepositoryFilePreviewResponse: {
+            /** @description The file content */
+            FileContent: string;
         };
         ResourceControlResponse: {
             AdministratorsOnly: boolean;
@@ -1408,8 +1318,6 @@ export interface components {
             EnableEdgeComputeFeatures: boolean;
             EnableTelemetry: boolean;
             InternalAuthSettings: components["schemas"]["InternalAuthSettingsDto"];
-            /** @description LDAP sign-in; Password is always '' */
-            LDAPSettings: components["schemas"]["LdapSettingsDto"];
             /** @description URL of a logo shown on the login page and sidebar */
             LogoURL: string;
             /**
@@ -1461,12 +1369,6 @@ export interface components {
             AccessLevel: number;
             TeamId: number;
         };
-        TeamLinkResponse: {
-            /** @description The directory group (DN or name) or provider group claim value */
-            Group: string;
-            /** @enum {string} */
-            Source: "ldap" | "oauth";
-        };
         TeamMembershipResponse: {
             Id: number;
             /**
@@ -1479,8 +1381,6 @@ export interface components {
         };
         TeamResponse: {
             Id: number;
-            /** @description Capstan: the identity-source group this team follows */
-            LinkedGroup?: components["schemas"]["TeamLinkResponse"];
             Name: string;
         };
         ThemeSettingsDto: {
@@ -1528,15 +1428,14 @@ export interface components {
         UpdateSettingsDto: {
             AuditLogRetentionDays?: number;
             /**
-             * @description 1 internal, 2 LDAP
+             * @description Only internal authentication (1) is available so far
              * @enum {number}
              */
-            AuthenticationMethod?: 1 | 2;
+            AuthenticationMethod?: 1;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
             EnableEdgeComputeFeatures?: boolean;
             EnableTelemetry?: boolean;
             InternalAuthSettings?: components["schemas"]["InternalAuthSettingsDto"];
-            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
             LogoURL?: string;
             SnapshotConcurrency?: number;
             /** @example 5m */
@@ -2879,7 +2778,7 @@ export interface operations {
             };
         };
     };
-    LDAPCheck: {
+    GitOperationRepoFilePreview: {
         parameters: {
             query?: never;
             header?: never;
@@ -2888,51 +2787,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LdapCheckDto"];
-            };
-        };
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "settings:update" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    LDAPTestUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LdapTestDto"];
+                "application/json": components["schemas"]["RepositoryFilePreviewDto"];
             };
         };
         responses: {
@@ -2941,8 +2796,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LdapTestResponse"];
+                    "application/json": components["schemas"]["RepositoryFilePreviewResponse"];
                 };
+            };
+            /** @description Invalid URL, reference or path; unreachable repository; wrong credentials; unknown reference; missing file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, invalid, expired or revoked credentials */
             401: {
@@ -2951,8 +2813,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Requires the "settings:update" permission */
+            /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The file is over the size limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3910,98 +3779,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "teams:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    TeamLink: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LinkTeamDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TeamResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "teams:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    TeamUnlink: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TeamResponse"];
-                };
             };
             /** @description Missing, invalid, expired or revoked credentials */
             401: {
