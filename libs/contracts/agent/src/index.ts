@@ -3,3 +3,4 @@ export * from './lib/errors';
 export * from './lib/headers';
 export * from './lib/routes';
 export * from './lib/signature';
+export * from './lib/edge';
