@@ -4,3 +4,4 @@ export * from './lib/headers';
 export * from './lib/routes';
 export * from './lib/signature';
 export * from './lib/edge';
+export * from './lib/chisel';

@@ -11,7 +11,12 @@ import {
   reverseRemote,
 } from './edge';
 
-const key = { portainerUrl: 'https://capstan:9443', tunnelAddr: 'capstan:8000', fingerprint: 'abc+/=', endpointId: 7 };
+const key = {
+  portainerUrl: 'https://capstan:9443',
+  tunnelAddr: 'capstan:8000',
+  fingerprint: 'abc+/=',
+  endpointId: 7,
+};
 
 describe('edge key', () => {
   it('encodes base64 without padding and decodes back', () => {

@@ -63,9 +63,7 @@ function credentialsKey(edgeId: string): Buffer {
 export function encryptTunnelCredentials(edgeId: string, plaintext: string, nonce = randomBytes(12)): string {
   const cipher = createCipheriv('aes-256-gcm', credentialsKey(edgeId), nonce);
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return Buffer.concat([nonce, body, cipher.getAuthTag()])
-    .toString('base64')
-    .replace(/=+$/, '');
+  return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64').replace(/=+$/, '');
 }
 
 /** The agent's side: `user:pass`, or an error when the edge id (the key) is not the one it was sealed for. */
@@ -74,7 +72,9 @@ export function decryptTunnelCredentials(edgeId: string, encoded: string): strin
   if (raw.length < 12 + 16) throw new Error('Tunnel credentials are too short');
   const decipher = createDecipheriv('aes-256-gcm', credentialsKey(edgeId), raw.subarray(0, 12));
   decipher.setAuthTag(raw.subarray(raw.length - 16));
-  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
+    'utf8',
+  );
 }
 
 /** The poll answer (`GET /api/endpoints/{id}/edge/status`), Portainer's field names. */
@@ -155,8 +155,12 @@ export function reverseRemote(port: number, targetHost: string, targetPort: numb
 }
 
 /** What a credential is allowed to open: chisel's `UserAddr` of a reverse remote. */
-export function chiselUserAddr(remote: Pick<ChiselRemote, 'Reverse' | 'LocalHost' | 'LocalPort' | 'RemoteHost' | 'RemotePort'>): string {
-  return remote.Reverse ? `R:${remote.LocalHost}:${remote.LocalPort}` : `${remote.RemoteHost}:${remote.RemotePort}`;
+export function chiselUserAddr(
+  remote: Pick<ChiselRemote, 'Reverse' | 'LocalHost' | 'LocalPort' | 'RemoteHost' | 'RemotePort'>,
+): string {
+  return remote.Reverse
+    ? `R:${remote.LocalHost}:${remote.LocalPort}`
+    : `${remote.RemoteHost}:${remote.RemotePort}`;
 }
 
 /** chisel's host-key fingerprint: base64 (padded, as Go's StdEncoding) of SHA-256 of the public key blob. */
