@@ -11,6 +11,7 @@ import { SettingsModule } from '@capstan/server-settings';
 import { SystemModule } from '@capstan/server-system';
 import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
+import { EdgeModule } from '@capstan/server-edge';
 
 /** Composes the domain modules; the app itself holds no rules. */
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         ResourceControlsModule,
         DockerModule,
         WebhooksModule,
+        EdgeModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

@@ -145,6 +145,8 @@ export interface TunnelEvents {
  */
 export class ChiselServer {
   private readonly grants = new Map<string, TunnelGrant>();
+  /** Connections open through each grant's tunnel (a console keeps its tunnel from closing as idle). */
+  private readonly open = new Map<string, number>();
   private readonly sessions = new Map<string, { ssh: Connection; listener?: NetServer }>();
   private readonly wss: WebSocketServer;
   private readonly ssh: SshServer;
@@ -174,7 +176,7 @@ export class ChiselServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const stream = createWebSocketStream(ws);
       stream.on('error', () => ws.terminate());
-      this.ssh.injectSocket(stream);
+      this.ssh.injectSocket(stream as unknown as Socket);
     });
   }
 
@@ -244,13 +246,16 @@ export class ChiselServer {
         return fail(`access to '${chiselUserAddr(remote)}' denied`);
       const g = grant;
       const listener = createServer((sock) =>
-        this.forward(client, sock, `${remote.RemoteHost}:${remote.RemotePort}`),
+        this.forward(client, g.user, sock, `${remote.RemoteHost}:${remote.RemotePort}`),
       );
       listener.on('error', () => fail(`Server cannot listen on ${remote.LocalHost}:${remote.LocalPort}`));
       // Only the server itself dials the agent: the reverse port is on loopback, never 0.0.0.0.
       listener.listen(g.port, '127.0.0.1', () => {
         const s = this.sessions.get(g.user);
-        if (!s || s.ssh !== client) return listener.close();
+        if (!s || s.ssh !== client) {
+          listener.close();
+          return;
+        }
         s.listener = listener;
         if (wantReply) proto.requestSuccess();
         this.events.opened(g);
@@ -259,10 +264,24 @@ export class ChiselServer {
   }
 
   /** One TCP connection to the reverse port: a `chisel` channel to the agent, piped both ways. */
-  private forward(client: Connection, sock: Socket, target: string): void {
+  /** Whether connections are open through this grant's tunnel right now. */
+  busy(user: string): boolean {
+    return (this.open.get(user) ?? 0) > 0;
+  }
+
+  private forward(client: Connection, user: string, sock: Socket, target: string): void {
+    this.open.set(user, (this.open.get(user) ?? 0) + 1);
+    sock.once('close', () => {
+      const n = (this.open.get(user) ?? 1) - 1;
+      if (n > 0) this.open.set(user, n);
+      else this.open.delete(user);
+    });
     const wrapper = Object.assign(
       (err: Error | undefined, channel: Duplex | undefined) => {
-        if (err || !channel) return sock.destroy();
+        if (err || !channel) {
+          sock.destroy();
+          return;
+        }
         sock.pipe(channel).pipe(sock);
         channel.on('error', () => sock.destroy());
         sock.on('error', () => channel.destroy());
@@ -414,10 +433,15 @@ function acceptChiselChannels(ssh: SshClient, o: ChiselClientOptions): void {
   const inner = internals(ssh);
   const original = inner._protocol._handlers.CHANNEL_OPEN;
   inner._protocol._handlers.CHANNEL_OPEN = (p, info) => {
-    if (info.type !== 'chisel') return original(p, info);
+    if (info.type !== 'chisel') {
+      original(p, info);
+      return;
+    }
     const localChan = inner._chanMgr.add();
-    if (localChan === -1)
-      return inner._protocol.channelOpenFail(info.sender, CHANNEL_OPEN_FAILURE_PROHIBITED, 'busy');
+    if (localChan === -1) {
+      inner._protocol.channelOpenFail(info.sender, CHANNEL_OPEN_FAILURE_PROHIBITED, 'busy');
+      return;
+    }
     const target = netConnect(o.target.port, o.target.host);
     target.once('connect', () => {
       const channel = new Channel(ssh, {
