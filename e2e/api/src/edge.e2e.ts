@@ -252,15 +252,18 @@ describe.skipIf(skipReason !== '')(`edge agent (${skipReason || 'real server, ag
     expect(list.status, list.text).toBe(200);
   });
 
-  it('answers a clear 503 without hanging when the agent is gone', async () => {
+  it('answers a clear 503 without hanging when the agent is gone (lists from the last snapshot)', async () => {
     agent?.proc.kill('SIGKILL');
     await until('the tunnel to drop with the agent', async () =>
       (await tunnel()).TunnelOpen ? undefined : true,
     );
     const started = Date.now();
-    const r = await server.request('GET', docker('/containers/json'), { token: admin });
+    const r = await server.request('POST', docker(`/containers/${created[0]}/restart`), { token: admin });
     expectApiError(r, 503, /not connected/);
     expect(Date.now() - started).toBeLessThan(WAIT_MS + 3_000);
+    const list = await server.request('GET', docker('/containers/json'), { token: admin });
+    expect(list.status, list.text).toBe(200);
+    expect(list.headers.get('x-capstan-snapshot')).toBeTruthy();
   });
 
   it('trust routes: unknown environment 404, bulk trust of non-edge ids changes nothing', async () => {

@@ -226,12 +226,10 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
           continue;
         }
         if (now - e.lastActivity < this.config.edgeTunnelIdleMs || this.chisel?.busy(e.grant.user)) continue;
+        // The snapshot goes through the tunnel (and so marks it used): it is the tunnel's last use.
         const env = await this.environments.get(id).catch(() => undefined);
         if (env) await this.snapshots.snapshotOne(env).catch(() => undefined);
-        // A request that came during the snapshot keeps the tunnel.
-        const after = this.entries.get(id);
-        if (after === e && this.clock.now() - e.lastActivity >= this.config.edgeTunnelIdleMs - 1)
-          this.drop(id, 'the tunnel was idle');
+        if (this.entries.get(id) === e) this.drop(id, 'the tunnel was idle');
       }
     } finally {
       this.closing = false;
