@@ -15,6 +15,7 @@ import { TemplatesModule } from '@capstan/server-templates';
 import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
 import { RegistriesModule } from '@capstan/server-registries';
+import { EdgeModule } from '@capstan/server-edge';
 
 /** Composes the domain modules; the app itself holds no rules. */
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         StacksModule,
         RegistriesModule,
         GitModule,
+        EdgeModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

@@ -144,6 +144,8 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['PUT', /^\/api\/endpoints\/(\d+)$/, (m, r) => `updated environment ${field(r.body, 'Name') || m[1]}`],
   ['DELETE', /^\/api\/endpoints\/(\d+)$/, (m) => `removed environment ${m[1]}`],
   ['POST', /^\/api\/endpoints\/delete$/, () => 'removed environments'],
+  ['POST', /^\/api\/endpoints\/(\d+)\/edge\/trust$/, (m) => `trusted edge environment ${m[1]}`],
+  ['POST', /^\/api\/endpoints\/edge\/trust$/, () => 'trusted edge environments'],
   [
     'POST',
     /^\/api\/endpoint_groups\/?$/,

@@ -11,6 +11,8 @@ import {
   mapError,
   PayloadTooLargeError,
   type CapstanLogger,
+  DomainError,
+  ServiceUnavailableError,
 } from '@capstan/server-core';
 import { ResourceControlType } from '@capstan/contracts-api';
 import {
@@ -148,7 +150,10 @@ export class DockerProxy {
         if (changesSnapshot(request.method, enginePath)) this.snapshots.refreshSoon(envId);
       } catch (e) {
         // Unreachable engine: lists can still be read from the last snapshot.
-        if (e instanceof BadGatewayError && !reply.raw.headersSent) {
+        if (
+          (e instanceof BadGatewayError || e instanceof ServiceUnavailableError) &&
+          !reply.raw.headersSent
+        ) {
           const served = await this.fromSnapshot(envId, request.method, enginePath, rewrite);
           if (served) {
             reply.hijack();
@@ -417,7 +422,12 @@ export class DockerProxy {
           resolve();
           return;
         }
-        reject(new BadGatewayError('Unable to reach the Docker engine', `${connection.url}: ${e.message}`));
+        // The transport's own refusal (an edge environment not connected: 503) is already clear.
+        reject(
+          e instanceof DomainError
+            ? e
+            : new BadGatewayError('Unable to reach the Docker engine', `${connection.url}: ${e.message}`),
+        );
       });
       // The client went away: stop the engine work too (e.g. a followed log stream).
       reply.raw.on('close', () => {

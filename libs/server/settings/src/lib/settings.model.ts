@@ -86,6 +86,14 @@ export interface Settings {
   EnableEdgeComputeFeatures: boolean;
   AuditLogRetentionDays: number;
   LDAPSettings: LdapSettings;
+  /** Edge agents' poll interval in seconds (an environment's own EdgeCheckinInterval wins when set). */
+  EdgeAgentCheckinInterval: number;
+  /** The server URL put in edge keys; empty: the URL the creation request came in on. */
+  EdgePortainerURL: string;
+  /** host:port of the tunnel put in edge keys; empty: the server URL's host and the tunnel port. */
+  TunnelServerAddress: string;
+  /** Agents presenting a global key are trusted at once instead of waiting in the waiting room. */
+  TrustOnFirstConnect: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
@@ -102,6 +110,10 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   EnableEdgeComputeFeatures: false,
   AuditLogRetentionDays: 90,
   LDAPSettings: DEFAULT_LDAP_SETTINGS,
+  EdgeAgentCheckinInterval: 5,
+  EdgePortainerURL: '',
+  TunnelServerAddress: '',
+  TrustOnFirstConnect: false,
 };
 
 export const PASSWORD_LENGTH_RANGE = { min: 8, max: 128 } as const;

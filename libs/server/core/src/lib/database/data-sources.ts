@@ -12,6 +12,7 @@ import { CustomTemplates1766900000000 } from './migrations/main/1766900000000-cu
 import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
 import { Registries1766110000000 } from './migrations/main/1766110000000-registries';
 import { TeamLinks1766410000000 } from './migrations/main/1766410000000-team-links';
+import { EdgeEnvironments1766120000000 } from './migrations/main/1766120000000-edge-environments';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -23,6 +24,7 @@ export const MAIN_MIGRATIONS = [
   Webhooks1764200000000,
   Stacks1766100000000,
   Registries1766110000000,
+  EdgeEnvironments1766120000000,
   TeamLinks1766410000000,
   CustomTemplates1766900000000,
 ];

@@ -203,6 +203,14 @@ export class SettingsResponse {
   AuditLogRetentionDays!: number;
   @ApiProperty({ type: LdapSettingsDto, description: "LDAP sign-in; Password is always ''" })
   LDAPSettings!: LdapSettingsDto;
+  @ApiProperty({ example: 5, description: 'Edge agents poll every this many seconds (1–3600)' })
+  EdgeAgentCheckinInterval!: number;
+  @ApiProperty({ example: 'https://capstan.example.com:9443', description: 'Server URL in edge keys' })
+  EdgePortainerURL!: string;
+  @ApiProperty({ example: 'capstan.example.com:8000', description: 'Tunnel host:port in edge keys' })
+  TunnelServerAddress!: string;
+  @ApiProperty({ description: 'Trust agents presenting a global key at once (no waiting room)' })
+  TrustOnFirstConnect!: boolean;
 }
 
 /** Partial update: only the fields present change. */
@@ -287,6 +295,30 @@ export class UpdateSettingsDto {
   @Min(1)
   @Max(3650)
   AuditLogRetentionDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3600 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EdgeAgentCheckinInterval?: number;
+
+  @ApiPropertyOptional({ example: 'https://capstan.example.com:9443' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(|https?:\/\/[^\s|]{1,2040})$/, { message: 'EdgePortainerURL must be an http(s) URL without |' })
+  EdgePortainerURL?: string;
+
+  @ApiPropertyOptional({ example: 'capstan.example.com:8000' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(|[A-Za-z0-9.\-\[\]:]{1,255}:\d{1,5})$/, { message: 'TunnelServerAddress must be host:port' })
+  TunnelServerAddress?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  TrustOnFirstConnect?: boolean;
 }
 
 export class PublicSettingsResponse {
