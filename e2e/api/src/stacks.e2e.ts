@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+import { ADMIN_PASSWORD, createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
 const PODMAN = '/run/podman/podman.sock';
@@ -25,9 +25,18 @@ function composeFile(n = 1, extra = ''): string {
 /** Containers of a compose project on a socket and their `greeting` label, as the engine has them. */
 function projectContainers(socket: string, project: string): { name: string; label: string }[] {
   const docker = (...args: string[]) => execFileSync('docker', ['-H', `unix://${socket}`, ...args], { encoding: 'utf8' });
-  const ids = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`).split('\n').filter(Boolean);
-  if (ids.length === 0) return [];
-  const inspected = JSON.parse(docker('inspect', ...ids)) as { Name: string; Config: { Labels: Record<string, string> } }[];
+  // A container may go between the listing and the inspect while compose works: list again then.
+  let inspected: { Name: string; Config: { Labels: Record<string, string> } }[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const ids = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`).split('\n').filter(Boolean);
+    if (ids.length === 0) return [];
+    try {
+      inspected = JSON.parse(docker('inspect', ...ids)) as typeof inspected;
+      break;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
   return inspected
     .map((c) => ({ name: c.Name.replace(/^\//, ''), label: c.Config.Labels['greeting'] ?? '' }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -228,6 +237,63 @@ describe.runIf(hasDocker && hasCompose)('Stacks (real docker compose on the real
     expect([a.body.FileVersion, b.body.FileVersion].sort()).toEqual([2, 3]);
     const last = a.body.FileVersion === 3 ? 'a' : 'b';
     expect(projectContainers(SOCKET, name).map((c) => c.label)).toEqual([last]);
+  });
+
+  it('SIGKILL during a deploy, then restart: record and engine agree (create rolled back, update redeployed)', async () => {
+    // Service b waits for a to turn healthy (~3 s): compose is mid-deploy when a's container exists.
+    const slow = (greeting: string) =>
+      `services:\n  a:\n    image: ${IMAGE}\n    command: ["sh", "-c", "sleep 3; touch /tmp/ok; sleep 3600"]\n` +
+      `    stop_grace_period: 1s\n    labels:\n      greeting: "${greeting}"\n` +
+      `    healthcheck:\n      test: ["CMD", "test", "-f", "/tmp/ok"]\n      interval: 1s\n      retries: 30\n` +
+      `  b:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n` +
+      `    depends_on:\n      a:\n        condition: service_healthy\n`;
+    const waitFor = async (what: string, ok: () => boolean | Promise<boolean>, ms = 60_000) => {
+      const deadline = Date.now() + ms;
+      while (!(await ok())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const records = async () =>
+      (await env.server.request<{ Id: number; Name: string; FileVersion: number }[]>('GET', '/api/stacks', { token: env.admin })).body;
+
+    // 1. Killed while a new stack deploys: after the restart, neither a record nor containers.
+    const fresh = uniqueName('killnew');
+    projects.push([SOCKET, fresh]);
+    void createStack({ Name: fresh, StackFileContent: slow('x') }).catch(() => undefined);
+    await waitFor('the first container', () => projectContainers(SOCKET, fresh).length > 0);
+    await env.server.kill9();
+    await env.server.restart();
+    env.admin = (await env.server.request<{ jwt: string }>('POST', '/api/auth', { body: { username: 'admin', password: ADMIN_PASSWORD } })).body.jwt;
+    await waitFor(
+      'the interrupted create to be rolled back',
+      async () => projectContainers(SOCKET, fresh).length === 0 && !(await records()).some((r) => r.Name === fresh),
+    );
+    // And it stays so: no compose left behind brings containers back.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(projectContainers(SOCKET, fresh)).toHaveLength(0);
+    expect((await records()).some((r) => r.Name === fresh)).toBe(false);
+
+    // 2. Killed while an update deploys: after the restart, the record's version runs.
+    const kept = uniqueName('killupd');
+    projects.push([SOCKET, kept]);
+    const made = await createStack({ Name: kept, StackFileContent: composeFile(1) });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    void env.server
+      .request('PUT', `/api/stacks/${made.body.Id}`, { token: env.admin, body: { StackFileContent: slow('new') } })
+      .catch(() => undefined);
+    await waitFor('the update to start', () => projectContainers(SOCKET, kept).some((c) => c.name.includes('-a-')));
+    await env.server.kill9();
+    await env.server.restart();
+    env.admin = (await env.server.request<{ jwt: string }>('POST', '/api/auth', { body: { username: 'admin', password: ADMIN_PASSWORD } })).body.jwt;
+    await waitFor('the recorded version to run again', () => {
+      const names = projectContainers(SOCKET, kept).map((c) => c.name);
+      return names.length === 1 && names[0]?.includes('-s0-') === true;
+    });
+    const record = (await records()).find((r) => r.Id === made.body.Id);
+    expect(record?.FileVersion).toBe(1);
+    const versions = await env.server.request<{ Versions: number[] }>('GET', `/api/stacks/${made.body.Id}/versions`, { token: env.admin });
+    expect(versions.body.Versions).toEqual([1]);
   });
 
   it.runIf(existsSync(PODMAN))('deploys a compose stack on Podman', async () => {
