@@ -50,7 +50,7 @@ function composeDown(socket: string, project: string): void {
   }
 }
 
-describe.runIf(hasDocker && hasCompose)('Stacks (real docker compose on the real engines)', () => {
+describe.runIf(hasDocker && hasCompose)('Stacks (real docker compose on the real engines)', { timeout: 240_000 }, () => {
   const env = withAdminServer();
   let envId = 0;
   const projects: [string, string][] = [];

@@ -18,7 +18,7 @@ interface Service {
 const stackFile = (replicas: number) =>
   `version: "3.8"\nservices:\n  web:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    deploy:\n      replicas: ${replicas}\n`;
 
-describe('Swarm stacks on the Swarm lab (real docker stack deploy)', () => {
+describe('Swarm stacks on the Swarm lab (real docker stack deploy)', { timeout: 240_000 }, () => {
   const env = withAdminServer();
   let lab: LabHold | undefined;
   let name = '';
