@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+import { ADMIN_PASSWORD, addSocketEnvironment, createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
 const PODMAN = '/run/podman/podman.sock';
@@ -55,22 +55,8 @@ describe.runIf(hasDocker && hasCompose)('Stacks (real docker compose on the real
   let envId = 0;
   const projects: [string, string][] = [];
 
-  const addEnvironment = async (url?: string): Promise<number> => {
-    const f = new FormData();
-    f.append('Name', uniqueName('stacks'));
-    f.append('EndpointCreationType', '1');
-    if (url) {
-      f.append('URL', url);
-      f.append('ContainerEngine', 'podman');
-    }
-    const r = await fetch(`${env.server.baseUrl}/api/endpoints`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${env.admin}` },
-      body: f,
-    });
-    expect(r.status).toBe(200);
-    return ((await r.json()) as { Id: number }).Id;
-  };
+  const addEnvironment = (url?: string): Promise<number> =>
+    addSocketEnvironment(env.server, env.admin, url ? { url, engine: 'podman', name: uniqueName('stacks') } : {});
 
   const createStack = (body: unknown, endpoint = envId, token = env.admin) =>
     env.server.request<{ Id: number; Name: string; Status: number; Type: number; ResourceControl?: { Type: number; ResourceId: string }; message?: string; details?: string }>(

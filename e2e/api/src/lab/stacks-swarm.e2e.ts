@@ -4,7 +4,7 @@
  * endpoint for that environment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectApiError, uniqueName, withAdminServer } from '../support/fixtures';
+import { addSocketEnvironment, expectApiError, uniqueName, withAdminServer } from '../support/fixtures';
 import { labCall, labSocket, useLab, type LabHold } from './support/lab';
 
 const NODE1 = labSocket(1);
@@ -43,12 +43,7 @@ describe('Swarm stacks on the Swarm lab (real docker stack deploy)', { timeout: 
   it('deploys, updates (replicas), stops, starts and removes a Swarm stack', async (ctx) => {
     if (lab?.unavailable) return ctx.skip(lab.unavailable);
     const { server, admin } = env;
-    const f = new FormData();
-    f.append('Name', uniqueName('swarm'));
-    f.append('EndpointCreationType', '1');
-    f.append('URL', `unix://${NODE1}`);
-    const created = await fetch(`${server.baseUrl}/api/endpoints`, { method: 'POST', headers: { Authorization: `Bearer ${admin}` }, body: f });
-    const envId = ((await created.json()) as { Id: number }).Id;
+    const envId = await addSocketEnvironment(server, admin, { url: `unix://${NODE1}` });
     const swarm = await labCall<{ ID: string }>(1, 'GET', '/swarm');
 
     name = uniqueName('swarmstack');
@@ -83,9 +78,11 @@ describe('Swarm stacks on the Swarm lab (real docker stack deploy)', { timeout: 
     expect(updated.status, updated.text).toBe(200);
     expect((await services(name)).map((s) => s.Spec.Mode.Replicated?.Replicas)).toEqual([2]);
 
-    expect((await server.request('POST', `/api/stacks/${stack.body.Id}/stop`, { token: admin })).status).toBe(200);
+    const stop = await server.request('POST', `/api/stacks/${stack.body.Id}/stop`, { token: admin });
+    expect(stop.status, stop.text).toBe(200);
     expect(await services(name)).toHaveLength(0);
-    expect((await server.request('POST', `/api/stacks/${stack.body.Id}/start`, { token: admin })).status).toBe(200);
+    const start = await server.request('POST', `/api/stacks/${stack.body.Id}/start`, { token: admin });
+    expect(start.status, start.text).toBe(200);
     expect(await services(name)).toHaveLength(1);
     expect((await server.request('DELETE', `/api/stacks/${stack.body.Id}`, { token: admin })).status).toBe(204);
     expect(await services(name)).toHaveLength(0);
