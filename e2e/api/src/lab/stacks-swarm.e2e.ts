@@ -30,7 +30,9 @@ describe('Swarm stacks on the Swarm lab (real docker stack deploy)', { timeout: 
     try {
       if (!lab?.unavailable && name) {
         const left = await labCall<Service[]>(1, 'GET', '/services');
-        for (const s of left.body) if (s.Spec.Labels['com.docker.stack.namespace'] === name) await labCall(1, 'DELETE', `/services/${s.ID}`);
+        for (const s of left.body)
+          if (s.Spec.Labels['com.docker.stack.namespace'] === name)
+            await labCall(1, 'DELETE', `/services/${s.ID}`);
       }
     } finally {
       lab?.release();
@@ -38,7 +40,9 @@ describe('Swarm stacks on the Swarm lab (real docker stack deploy)', { timeout: 
   });
 
   const services = async (stack: string) =>
-    (await labCall<Service[]>(1, 'GET', '/services')).body.filter((s) => s.Spec.Labels['com.docker.stack.namespace'] === stack);
+    (await labCall<Service[]>(1, 'GET', '/services')).body.filter(
+      (s) => s.Spec.Labels['com.docker.stack.namespace'] === stack,
+    );
 
   it('deploys, updates (replicas), stops, starts and removes a Swarm stack', async (ctx) => {
     if (lab?.unavailable) return ctx.skip(lab.unavailable);
@@ -84,7 +88,9 @@ describe('Swarm stacks on the Swarm lab (real docker stack deploy)', { timeout: 
     const start = await server.request('POST', `/api/stacks/${stack.body.Id}/start`, { token: admin });
     expect(start.status, start.text).toBe(200);
     expect(await services(name)).toHaveLength(1);
-    expect((await server.request('DELETE', `/api/stacks/${stack.body.Id}`, { token: admin })).status).toBe(204);
+    expect((await server.request('DELETE', `/api/stacks/${stack.body.Id}`, { token: admin })).status).toBe(
+      204,
+    );
     expect(await services(name)).toHaveLength(0);
   });
 });

@@ -211,11 +211,21 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     (m, r) => named(m[1] === 'swarm' ? 'deployed Swarm stack' : 'deployed stack', field(r.body, 'Name')),
   ],
   ['POST', /^\/api\/stacks\/?$/, (_, r) => named('deployed stack', field(r.body, 'Name'))],
+  ['POST', /^\/api\/stacks\/adopt$/, (_, r) => named('adopted stack', field(r.body, 'Name'))],
   ['PUT', /^\/api\/stacks\/(\d+)$/, (m) => `updated stack ${m[1]}`],
-  ['POST', /^\/api\/stacks\/(\d+)\/(start|stop)$/, (m) => `${m[2] === 'start' ? 'started' : 'stopped'} stack ${m[1]}`],
+  [
+    'POST',
+    /^\/api\/stacks\/(\d+)\/(start|stop)$/,
+    (m) => `${m[2] === 'start' ? 'started' : 'stopped'} stack ${m[1]}`,
+  ],
   ['POST', /^\/api\/stacks\/(\d+)\/migrate$/, (m) => `migrated stack ${m[1]}`],
   ['PUT', /^\/api\/stacks\/(\d+)\/associate$/, (m) => `associated orphaned stack ${m[1]}`],
-  ['DELETE', /^\/api\/stacks\/([^/]+)$/, (m, r) => `removed ${r.query.get('external') === 'true' ? 'external ' : ''}stack ${decodeURIComponent(m[1] ?? '')}`],
+  [
+    'DELETE',
+    /^\/api\/stacks\/([^/]+)$/,
+    (m, r) =>
+      `removed ${r.query.get('external') === 'true' ? 'external ' : ''}stack ${decodeURIComponent(m[1] ?? '')}`,
+  ],
   // WebSocket consoles (recorded by the entry pipeline; the body is the validated query)
   ['GET', /^\/api\/websocket\/exec$/, (_, r) => named('opened a console on exec', ref(field(r.body, 'id')))],
   ['GET', /^\/api\/websocket\/attach$/, (_, r) => named('attached to container', ref(field(r.body, 'id')))],
