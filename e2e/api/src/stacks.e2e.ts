@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   ADMIN_PASSWORD,
   addSocketEnvironment,
@@ -171,6 +172,33 @@ describe.runIf(hasDocker && hasCompose)(
       );
       expect(start.status).toBe(200);
       expect(projectContainers(SOCKET, project)).toHaveLength(1);
+
+      // The last deploy's log: over HTTP and on the progress WebSocket (lines, then done), for readers only.
+      const log = await env.server.request<{ Log: string; Running: boolean }>(
+        'GET',
+        `/api/stacks/${id}/deploy-log`,
+        {
+          token: env.admin,
+        },
+      );
+      expect(log.body.Running).toBe(false);
+      expect(log.body.Log).toMatch(/Started/);
+      const wsBase = `${env.server.baseUrl.replace('http', 'ws')}/api/websocket/stack-deploy?stackId=${id}`;
+      const messages = await new Promise<string[]>((resolve, reject) => {
+        const got: string[] = [];
+        const ws = new WebSocket(`${wsBase}&token=${env.admin}`);
+        ws.on('message', (m: Buffer) => got.push(m.toString('utf8')));
+        ws.on('close', () => resolve(got));
+        ws.on('error', reject);
+      });
+      expect(messages.join('\n')).toBe(`${log.body.Log}\n{"done":true}`);
+      const refused = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(wsBase);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => resolve(101));
+        ws.on('error', () => undefined);
+      });
+      expect(refused).toBe(401);
 
       const del = await env.server.request('DELETE', `/api/stacks/${id}?endpointId=${envId}`, {
         token: env.admin,
