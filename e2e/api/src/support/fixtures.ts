@@ -78,3 +78,24 @@ export function withAdminServer(): AdminServer {
   afterAll(async () => env.server.dispose());
   return env;
 }
+
+/** A Docker environment on a local socket (the server's own by default), created through the API: its id. */
+export async function addSocketEnvironment(
+  server: TestServer,
+  token: string,
+  opts: { url?: string; engine?: 'docker' | 'podman'; name?: string } = {},
+): Promise<number> {
+  const f = new FormData();
+  f.append('Name', opts.name ?? uniqueName('local'));
+  f.append('EndpointCreationType', '1');
+  if (opts.url) f.append('URL', opts.url);
+  if (opts.engine) f.append('ContainerEngine', opts.engine);
+  const r = await fetch(`${server.baseUrl}/api/endpoints`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: f,
+  });
+  const body = (await r.json()) as { Id: number };
+  expect(r.status, JSON.stringify(body)).toBe(200);
+  return body.Id;
+}

@@ -737,6 +737,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks/adopt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: take over a compose project or Swarm stack made outside Capstan (pasted file, or the recorded one on a local engine) */
+        post: operations["StackAdopt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks/create/{type}/{method}": {
         parameters: {
             query?: never;
@@ -1408,6 +1425,13 @@ export interface components {
             password: string;
             /** @example admin */
             username: string;
+        };
+        AdoptStackDto: {
+            Env?: components["schemas"]["StackEnvDto"][];
+            /** @description The compose project or Swarm stack name */
+            Name: string;
+            /** @description The file; without it, the file compose recorded (administrators, local engines) */
+            StackFileContent?: string;
         };
         AgentInfoResponse: {
             /** @description The agent version (Portainer-Agent header) seen when the environment was added */
@@ -5054,6 +5078,54 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackAdopt: {
+        parameters: {
+            query: {
+                endpointId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdoptStackDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {

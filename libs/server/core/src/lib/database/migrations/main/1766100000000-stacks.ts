@@ -13,7 +13,13 @@ export class Stacks1766100000000 implements MigrationInterface {
       new Table({
         name: 'stacks',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'name', type: 'varchar', length: '255' },
           { name: 'type', type: 'integer' },
           { name: 'environment_id', type: 'integer' },
