@@ -22,7 +22,7 @@ import {
 import { SettingsService } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
 import { DockerProxyCommand } from './docker-proxy-command';
-import { classify, decide, engineRoute } from './proxy-policy';
+import { classify, decide, engineRoute, type EngineOperation } from './proxy-policy';
 import { changesSnapshot } from './snapshot-refresh';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
 
@@ -90,19 +90,19 @@ export class DockerProxy {
       const enginePath = command.path;
       const security = env.security;
       const base = this.environments.connectionOf(env, 0);
+      const searchParams = new URLSearchParams(query);
+      // One classification of the call serves the role decision, the node lookup and the ownership plan.
+      const op = classify(request.method, enginePath, searchParams);
       const decision = decide(access, request.method, enginePath, {
-        query: new URLSearchParams(query),
+        op,
+        query: searchParams,
         agent: base.agent !== undefined,
         allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
         enableHostManagementFeatures: security.enableHostManagementFeatures,
       });
       if (!decision.allowed)
         throw new ForbiddenError(decision.message ?? 'Access denied to resource', decision.reason);
-      const targeted = await this.resolveNode(
-        withAgentTarget(base, command.nodeName),
-        request.method,
-        enginePath,
-      );
+      const targeted = await this.resolveNode(withAgentTarget(base, command.nodeName), op);
       // Host browsing through an agent (/browse/* without volumeID) is for administrators, as in Portainer.
       const connection =
         targeted.agent && user.role === UserRole.Administrator
@@ -114,7 +114,8 @@ export class DockerProxy {
         access,
         method: request.method,
         path: enginePath,
-        query: new URLSearchParams(query),
+        query: searchParams,
+        op,
         connection,
         security,
         readBody: () => readBounded(request.raw, MAX_CHECKED_BODY_BYTES),
@@ -173,9 +174,8 @@ export class DockerProxy {
    * (`/exec/{id}/…`) go to the node that holds it, found before the call (cached), so a non-idempotent call is
    * never sent twice. Lists, creations and everything else stay with the agent's own routing.
    */
-  private async resolveNode(c: EngineConnection, method: string, path: string): Promise<EngineConnection> {
+  private async resolveNode(c: EngineConnection, op: EngineOperation): Promise<EngineConnection> {
     if (!c.agent || c.agent.target) return c;
-    const op = classify(method, path);
     if ((op.kind === 'inspect' || op.kind === 'resource') && op.type === ResourceControlType.Container)
       return this.nodes.forContainer(c, op.id);
     if (op.kind === 'console') return this.nodes.forContainer(c, op.containerId);
