@@ -8,6 +8,7 @@ import {
   EntryPipeline,
   ForbiddenError,
   mapError,
+  setActivityPayload,
   PayloadTooLargeError,
   type CapstanLogger,
 } from '@capstan/server-core';
@@ -46,6 +47,8 @@ const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-
 const MAX_REWRITE_BYTES = 128 * 1024 * 1024;
 /** Bodies Capstan reads to check them (container and service creation). */
 const MAX_CHECKED_BODY_BYTES = 1024 * 1024;
+/** Engine routes whose activity-log description comes from the body (describe-activity). */
+const NAMED_BY_BODY = /^\/(?:volumes\/create|networks\/create|networks\/[^/]+\/(?:connect|disconnect))$/;
 /** The proxy's routes: the environment id and the engine path, both judged by `DockerProxyCommand`. */
 export const PROXY_PREFIX = /^\/api\/endpoints\/([^/]*)\/docker(\/.*)?$/;
 /** Set on answers served from the last snapshot of an unreachable environment (ISO time of the snapshot). */
@@ -120,12 +123,21 @@ export class DockerProxy {
         security,
         readBody: () => readBounded(request.raw, MAX_CHECKED_BODY_BYTES),
       });
+      // The activity log names what a body names (a new volume or network, the container joining a network):
+      // read those small bodies here when the plan did not, and forward the bytes read.
+      const body =
+        plan.body ??
+        (request.method === 'POST' && NAMED_BY_BODY.test(engineRoute(enginePath))
+          ? await readBounded(request.raw, MAX_CHECKED_BODY_BYTES)
+          : undefined);
+      if (body) setActivityPayload(jsonOf(body));
       const hidden = await this.hiddenFilter(request.method, enginePath);
       const rewrite = compose(hidden, plan.rewrite);
       const unchanged = hidden ? undefined : plan.unchanged;
       try {
         await this.forward(request, reply, connection, plan.call?.path ?? enginePath + query, {
           ...plan,
+          body,
           rewrite,
           unchanged,
         });
@@ -414,6 +426,15 @@ function compose(first: ProxyPlan['rewrite'], second: ProxyPlan['rewrite']): Pro
     const a = await first(status, body);
     return second(a.status, a.body);
   };
+}
+
+/** A JSON body as parsed, or undefined when it is not JSON. */
+function jsonOf(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBounded(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
