@@ -186,6 +186,36 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
     ).toBe(204);
   });
 
+  it('names in the activity log what a multipart form or a proxied body names', async () => {
+    const vol = uniqueName('capstan-vol');
+    const net = uniqueName('capstan-net');
+    expect(
+      (await env.server.request('POST', docker('/volumes/create'), { token: env.admin, body: { Name: vol } }))
+        .status,
+    ).toBe(201);
+    const created = await env.server.request<{ Id: string }>('POST', docker('/networks/create'), {
+      token: env.admin,
+      body: { Name: net, Driver: 'bridge' },
+    });
+    expect(created.status).toBe(201);
+    await env.server.request('DELETE', docker(`/volumes/${vol}`), { token: env.admin });
+    await env.server.request('DELETE', docker(`/networks/${created.body.Id}`), { token: env.admin });
+    const logs = (
+      await env.server.request<{ logs: { path: string; description: string; payload: string }[] }>(
+        'GET',
+        '/api/audit/activity-logs?limit=200',
+        { token: env.admin },
+      )
+    ).body.logs;
+    const descriptions = logs.map((l) => l.description);
+    expect(descriptions).toContain(`created volume ${vol}`);
+    expect(descriptions).toContain(`created network ${net}`);
+    // The environment of this suite was added with a multipart form (beforeAll).
+    const added = logs.find((l) => l.path === '/api/endpoints');
+    expect(added?.description).toMatch(/^added environment local-/);
+    expect(added?.payload).toContain('"EndpointCreationType":"1"');
+  });
+
   const reg = registry();
   it.runIf(reg !== undefined || process.env['CI'] === 'true')(
     'streams image pull progress from the local registry',
