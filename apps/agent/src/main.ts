@@ -56,7 +56,8 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     log.error('No edge key: shutting down');
     process.exit(1);
   }
-  let manager: EdgeAgent | undefined;
+  // The API reports its calls to the poller (the tunnel's inactivity timer), which needs the API's port first.
+  const poller: { manager?: EdgeAgent } = {};
   const agent = await createAgentApi({
     host: config.host,
     port: config.port,
@@ -66,10 +67,10 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     secretTimeoutMs: 0,
     hostRoot: config.hostRoot,
     log,
-    edge: { onActivity: () => manager?.activity() },
+    edge: { onActivity: () => poller.manager?.activity() },
   });
   const port = await agent.listen();
-  manager = new EdgeAgent({
+  const manager = new EdgeAgent({
     key: found.key,
     edgeId: edge.id,
     api: { host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host, port },
@@ -81,13 +82,14 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     log,
     firstPollMs: 0,
   });
+  poller.manager = manager;
   await manager.start();
   log.info(
     `capstan-agent ${AGENT_VERSION} in edge mode: API on http://${config.host}:${port} (tunnel only), ` +
       `polling ${found.key.portainerUrl} for environment ${found.key.endpointId} (key from ${found.source})`,
   );
   onStop(log, () => {
-    manager?.stop();
+    manager.stop();
     return agent.close();
   });
 }

@@ -198,6 +198,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/edge/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waiting room: trust edge environments (bulk) */
+        post: operations["EndpointEdgeTrustBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/local-engine": {
         parameters: {
             query?: never;
@@ -284,6 +301,57 @@ export interface paths {
          * @description Any Docker Engine API path, with or without a version prefix (/v1.41/containers/json), streamed both ways. Administrators and Environment administrators: everything; Operators: reads, container lifecycle and consoles; Helpdesk: reads and consoles; Standard and Read-only users: refused until resource controls exist.
          */
         head: operations["DockerProxyHead"];
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Edge agent poll (credential: X-PortainerAgent-EdgeID); ETag / If-None-Match answers 304 */
+        get: operations["EndpointEdgeStatusInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waiting room: trust one edge environment */
+        post: operations["EndpointEdgeTrust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/tunnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: tunnel and check-in state of an edge environment */
+        get: operations["EndpointEdgeTunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -1129,6 +1197,36 @@ export interface components {
             UnreachableNodes: string[];
             VolumeCount: number;
         };
+        EdgeEnvironmentStatus: {
+            /** @description Last poll seen by this server, Unix seconds (0 never) */
+            LastCheckInDate: number;
+            /** @description Whether the tunnel is open now */
+            TunnelOpen: boolean;
+        };
+        EdgeScheduleResponse: {
+            CollectLogs: boolean;
+            CronExpression: string;
+            Id: number;
+            /** @description base64 (no padding) of the script */
+            Script: string;
+            Version: number;
+        };
+        EdgeStackRefResponse: {
+            ID: number;
+            Version: number;
+        };
+        EdgeStatusResponseDto: {
+            /** @description Poll interval, seconds */
+            checkin: number;
+            /** @description AES-256-GCM sealed user:pass (key: hex MD5 of the edge id), base64 raw */
+            credentials: string;
+            /** @description Reverse tunnel port (49152–65535), 0 when idle */
+            port: number;
+            schedules: components["schemas"]["EdgeScheduleResponse"][];
+            stacks: components["schemas"]["EdgeStackRefResponse"][] | null;
+            /** @enum {string} */
+            status: "IDLE" | "REQUIRED";
+        };
         EnvironmentResponse: {
             /** @description Agent environments (type 2) only */
             Agent?: components["schemas"]["AgentInfoResponse"];
@@ -1136,8 +1234,16 @@ export interface components {
             CapstanAccess: components["schemas"]["CapstanAccessResponse"];
             /** @enum {string} */
             ContainerEngine: "docker" | "podman" | "";
+            /** @description Edge (type 4): poll interval in seconds, 0 for the setting */
+            EdgeCheckinInterval?: number;
+            /** @description Edge (type 4): the agent id bound by its first poll */
+            EdgeID?: string;
+            /** @description Edge (type 4): the key to start the agent with */
+            EdgeKey?: string;
             GroupId: number;
             Id: number;
+            /** @description Edge (type 4): last poll, Unix seconds (0 never) */
+            LastCheckInDate?: number;
             Name: string;
             PublicURL: string;
             SecuritySettings: components["schemas"]["SecuritySettingsDto"];
@@ -1162,6 +1268,8 @@ export interface components {
                     RoleId: number;
                 };
             };
+            /** @description Edge (type 4): false while waiting in the waiting room */
+            UserTrusted?: boolean;
         };
         GroupResponse: {
             Description: string;
@@ -1272,6 +1380,16 @@ export interface components {
             AuthenticationMethod: 1 | 2 | 3;
             /** @description Containers with any of these labels are hidden from lists */
             BlackListedLabels: components["schemas"]["LabelPairDto"][];
+            /**
+             * @description Edge agents poll every this many seconds (1–3600)
+             * @example 5
+             */
+            EdgeAgentCheckinInterval: number;
+            /**
+             * @description Server URL in edge keys
+             * @example https://capstan.example.com:9443
+             */
+            EdgePortainerURL: string;
             EnableEdgeComputeFeatures: boolean;
             EnableTelemetry: boolean;
             InternalAuthSettings: components["schemas"]["InternalAuthSettingsDto"];
@@ -1292,6 +1410,13 @@ export interface components {
              * @example 10s
              */
             SnapshotTimeout: string;
+            /** @description Trust agents presenting a global key at once (no waiting room) */
+            TrustOnFirstConnect: boolean;
+            /**
+             * @description Tunnel host:port in edge keys
+             * @example capstan.example.com:8000
+             */
+            TunnelServerAddress: string;
             /**
              * @description Session lifetime (Go duration)
              * @example 8h
@@ -1351,6 +1476,13 @@ export interface components {
             TLS: boolean;
             TLSSkipVerify: boolean;
         };
+        TrustEdgeDto: {
+            /** @description Edge environment ids */
+            endpointIds: number[];
+        };
+        TrustedResponse: {
+            trusted: number[];
+        };
         UpdateEnvironmentDto: {
             GroupID?: number;
             Name?: string;
@@ -1390,6 +1522,9 @@ export interface components {
              */
             AuthenticationMethod?: 1;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
+            EdgeAgentCheckinInterval?: number;
+            /** @example https://capstan.example.com:9443 */
+            EdgePortainerURL?: string;
             EnableEdgeComputeFeatures?: boolean;
             EnableTelemetry?: boolean;
             InternalAuthSettings?: components["schemas"]["InternalAuthSettingsDto"];
@@ -1399,6 +1534,9 @@ export interface components {
             SnapshotInterval?: string;
             /** @example 10s */
             SnapshotTimeout?: string;
+            TrustOnFirstConnect?: boolean;
+            /** @example capstan.example.com:8000 */
+            TunnelServerAddress?: string;
             /** @example 8h */
             UserSessionTimeout?: string;
         };
@@ -2270,6 +2408,52 @@ export interface operations {
             };
         };
     };
+    EndpointEdgeTrustBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustEdgeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointLocalEngine: {
         parameters: {
             query?: never;
@@ -2629,6 +2813,133 @@ export interface operations {
         responses: {
             /** @description The engine's reply, as is */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeStatusInspect: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Capstan poll secret; ? asks for one */
+                "X-Capstan-Edge-Secret"?: string;
+                "X-PortainerAgent-EdgeID": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeStatusResponseDto"];
+                };
+            };
+            /** @description Unknown, untrusted, or associated with another agent */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeTrust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeTunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeEnvironmentStatus"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
