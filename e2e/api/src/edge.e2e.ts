@@ -247,6 +247,13 @@ describe.skipIf(skipReason !== '')(`edge agent (${skipReason || 'real server, ag
       /edge tunnel closed/.test(agent?.output() ?? '') ? true : undefined,
     );
     expect((await tunnel()).LastCheckInDate).toBeGreaterThan(0);
+    // Check-ins are flushed to the database in batches (every 5 s).
+    await until('the check-in to be stored', async () => {
+      const r = await server.request<{ LastCheckInDate: number }>('GET', `/api/endpoints/${envId}`, {
+        token: admin,
+      });
+      return r.body.LastCheckInDate > 0 ? true : undefined;
+    });
     // Needed again: it reopens.
     const list = await server.request('GET', docker('/containers/json'), { token: admin });
     expect(list.status, list.text).toBe(200);
