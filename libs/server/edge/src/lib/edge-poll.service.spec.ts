@@ -20,20 +20,20 @@ function fakes(initial: Partial<EdgeEnvironmentState> = {}) {
     ...initial,
   };
   const environments = {
-    edgeState: async (id: number) => (calls.push('read'), id === env.id ? env : undefined),
-    bindEdgeId: async (_id: number, edgeId: string) => {
+    edgeState: (id: number) => (calls.push('read'), Promise.resolve(id === env.id ? env : undefined)),
+    bindEdgeId: (_id: number, edgeId: string) => {
       calls.push('bind');
-      if (env.edgeId !== null) return env.edgeId === edgeId;
+      if (env.edgeId !== null) return Promise.resolve(env.edgeId === edgeId);
       env = { ...env, edgeId };
-      return true;
+      return Promise.resolve(true);
     },
-    setEdgeSecretHash: async (_id: number, hash: string) => {
+    setEdgeSecretHash: (_id: number, hash: string) => {
       calls.push('secret');
-      if (env.secretHash !== null) return false;
+      if (env.secretHash !== null) return Promise.resolve(false);
       env = { ...env, secretHash: hash };
-      return true;
+      return Promise.resolve(true);
     },
-    recordCheckIns: async () => void calls.push('write'),
+    recordCheckIns: () => (calls.push('write'), Promise.resolve()),
   } as unknown as EnvironmentsService;
   let tunnel: TunnelState = { status: 'IDLE', port: 0, credentials: '' };
   const changes: ((id: number) => void)[] = [];
@@ -42,7 +42,7 @@ function fakes(initial: Partial<EdgeEnvironmentState> = {}) {
     onChange: (l: (id: number) => void) => changes.push(l),
   } as unknown as EdgeTunnelService;
   const settings = {
-    get: async () => ({ EdgeAgentCheckinInterval: 5 }),
+    get: () => Promise.resolve({ EdgeAgentCheckinInterval: 5 }),
     onChange: () => undefined,
   } as unknown as SettingsService;
   const clock: ClockPort = { now: () => 1_000 };
