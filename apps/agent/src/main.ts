@@ -22,13 +22,7 @@ async function main(): Promise<void> {
     log,
   });
   const agent = await createAgentApi({
-    host: config.host,
-    port: config.port,
-    platform: config.platform,
-    docker: config.docker,
-    secret: config.secret,
-    secretTimeoutMs: config.secretTimeoutMs,
-    hostRoot: config.hostRoot,
+    ...apiOptions(config),
     cluster: cluster ?? undefined,
     log,
   });
@@ -59,13 +53,9 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
   // The API reports its calls to the poller (the tunnel's inactivity timer), which needs the API's port first.
   const poller: { manager?: EdgeAgent } = {};
   const agent = await createAgentApi({
-    host: config.host,
-    port: config.port,
-    platform: config.platform,
-    docker: config.docker,
-    secret: config.secret,
+    ...apiOptions(config),
+    // No security shutdown in edge mode: the API is reached only through the tunnel the agent itself opens.
     secretTimeoutMs: 0,
-    hostRoot: config.hostRoot,
     log,
     edge: { onActivity: () => poller.manager?.activity() },
   });
@@ -92,6 +82,19 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     manager.stop();
     return agent.close();
   });
+}
+
+/** The agent API's options common to both modes. */
+function apiOptions(config: AgentConfig) {
+  return {
+    host: config.host,
+    port: config.port,
+    platform: config.platform,
+    docker: config.docker,
+    secret: config.secret,
+    secretTimeoutMs: config.secretTimeoutMs,
+    hostRoot: config.hostRoot,
+  };
 }
 
 function onStop(log: AgentLogger, close: () => Promise<void>): void {
