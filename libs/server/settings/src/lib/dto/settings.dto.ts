@@ -312,7 +312,7 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ example: 'capstan.example.com:8000' })
   @IsOptional()
   @IsString()
-  @Matches(/^(|[A-Za-z0-9.\-\[\]:]{1,255}:\d{1,5})$/, { message: 'TunnelServerAddress must be host:port' })
+  @Matches(/^(|[A-Za-z0-9.[\]:-]{1,255}:\d{1,5})$/, { message: 'TunnelServerAddress must be host:port' })
   TunnelServerAddress?: string;
 
   @ApiPropertyOptional()
