@@ -138,7 +138,11 @@ function mergeLdap(current: LdapSettings, p: LdapSettingsDto): LdapSettings {
       : current.TLSConfig,
     StartTLS: p.StartTLS ?? current.StartTLS,
     SearchSettings: p.SearchSettings
-      ? p.SearchSettings.map((x) => ({ BaseDN: x.BaseDN, Filter: x.Filter, UserNameAttribute: x.UserNameAttribute }))
+      ? p.SearchSettings.map((x) => ({
+          BaseDN: x.BaseDN,
+          Filter: x.Filter,
+          UserNameAttribute: x.UserNameAttribute,
+        }))
       : current.SearchSettings,
     GroupSearchSettings: p.GroupSearchSettings
       ? p.GroupSearchSettings.map((x) => ({

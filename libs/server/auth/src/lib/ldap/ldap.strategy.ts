@@ -39,7 +39,8 @@ export class LdapStrategy extends Strategy implements SignInStrategy {
     if (username === '' || password === '') return false;
     const local = await this.users.findByUsername(username);
     // The break-glass account: never depends on the directory.
-    if (local?.id === INITIAL_ADMIN_ID) return (await this.users.verifyCredentials(username, password)) ?? false;
+    if (local?.id === INITIAL_ADMIN_ID)
+      return (await this.users.verifyCredentials(username, password)) ?? false;
     const settings = await this.settings.ldapSettings();
     const session = await this.directory.open(settings);
     try {
@@ -53,7 +54,9 @@ export class LdapStrategy extends Strategy implements SignInStrategy {
         userId: user.id,
         source: 'ldap',
         groups,
-        admin: settings.AdminAutoPopulate ? settings.AdminGroups.some((g) => mine.has(groupKey(g))) : undefined,
+        admin: settings.AdminAutoPopulate
+          ? settings.AdminGroups.some((g) => mine.has(groupKey(g)))
+          : undefined,
       });
       return { ...user, role: synced.role };
     } finally {

@@ -82,7 +82,9 @@ export class LdapTlsConfigDto {
   @IsBoolean()
   TLSSkipVerify!: boolean;
 
-  @ApiPropertyOptional({ description: 'Capstan: the CA certificate (PEM) that signs the directory certificate' })
+  @ApiPropertyOptional({
+    description: 'Capstan: the CA certificate (PEM) that signs the directory certificate',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(65536)
@@ -105,7 +107,9 @@ export class LdapSettingsDto {
   @MaxLength(1024)
   ReaderDN?: string;
 
-  @ApiPropertyOptional({ description: "The reader's password; empty or absent keeps the stored one. Never returned." })
+  @ApiPropertyOptional({
+    description: "The reader's password; empty or absent keeps the stored one. Never returned.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
