@@ -207,6 +207,16 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
       { token: env.admin },
     );
     expect(logs.body.logs.some((l) => l.context === 'ldap' && l.type === 'failure')).toBe(true);
+    const reasons = async (username: string): Promise<string[]> =>
+      (
+        await env.server.request<{ logs: { reason: string }[] }>(
+          'GET',
+          `/api/audit/auth-logs?username=${encodeURIComponent(username)}&limit=10`,
+          { token: env.admin },
+        )
+      ).body.logs.map((l) => l.reason);
+    expect(await reasons('alice')).toContain('wrong password');
+    expect(await reasons('nobody-here')).toContain('user not found in the directory');
   });
 
   it('signs in over LDAPS, over plain LDAP, and tries several URLs in order', async () => {
@@ -282,6 +292,15 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
     try {
       for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
       expectApiError(await signIn('alice'), 503, /LDAP directory unavailable/);
+      const down = await env.server.request<{ logs: { reason: string; type: string }[] }>(
+        'GET',
+        '/api/audit/auth-logs?username=alice&limit=1',
+        { token: env.admin },
+      );
+      expect(down.body.logs[0]).toMatchObject({
+        type: 'failure',
+        reason: expect.stringMatching(/^LDAP directory unavailable: /),
+      });
       expect(claims(await login(env.server, 'admin', ADMIN_PASSWORD)).id).toBe(1);
     } finally {
       execSync(ldap['START'], { stdio: 'ignore' });

@@ -982,6 +982,11 @@ export interface components {
             id: number;
             /** @description Client address */
             origin: string;
+            /**
+             * @description Why an attempt failed ('' otherwise)
+             * @example wrong password
+             */
+            reason: string;
             /** @description Unix seconds */
             timestamp: number;
             /** @enum {string} */
