@@ -132,6 +132,7 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
     });
     const r = await put({ AuthenticationMethod: 2, LDAPSettings: settings() });
     expect(r.status, r.text).toBe(200);
+    expect(r.text).not.toContain(ldap['READER_PASSWORD']);
   });
 
   afterAll(async () => {
