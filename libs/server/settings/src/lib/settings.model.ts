@@ -84,6 +84,8 @@ export interface Settings {
   EnableEdgeComputeFeatures: boolean;
   AuditLogRetentionDays: number;
   LDAPSettings: LdapSettings;
+  /** Capstan: proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client for throttling and the auth log. */
+  TrustedProxies: string[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
@@ -99,6 +101,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   EnableEdgeComputeFeatures: false,
   AuditLogRetentionDays: 90,
   LDAPSettings: DEFAULT_LDAP_SETTINGS,
+  TrustedProxies: [],
 };
 
 export const PASSWORD_LENGTH_RANGE = { min: 8, max: 128 } as const;

@@ -1433,6 +1433,13 @@ export interface components {
              */
             SnapshotTimeout: string;
             /**
+             * @example [
+             *       "127.0.0.1",
+             *       "10.0.0.0/8"
+             *     ]
+             */
+            TrustedProxies: string[];
+            /**
              * @description Session lifetime (Go duration)
              * @example 8h
              */
@@ -1548,6 +1555,14 @@ export interface components {
             SnapshotInterval?: string;
             /** @example 10s */
             SnapshotTimeout?: string;
+            /**
+             * @description Capstan: reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges)
+             * @example [
+             *       "127.0.0.1",
+             *       "10.0.0.0/8"
+             *     ]
+             */
+            TrustedProxies?: string[];
             /** @example 8h */
             UserSessionTimeout?: string;
         };

@@ -203,6 +203,8 @@ export class SettingsResponse {
   AuditLogRetentionDays!: number;
   @ApiProperty({ type: LdapSettingsDto, description: "LDAP sign-in; Password is always ''" })
   LDAPSettings!: LdapSettingsDto;
+  @ApiProperty({ type: [String], example: ['127.0.0.1', '10.0.0.0/8'] })
+  TrustedProxies!: string[];
 }
 
 /** Partial update: only the fields present change. */
@@ -232,6 +234,18 @@ export class UpdateSettingsDto {
   @ValidateNested()
   @Type(() => LdapSettingsDto)
   LDAPSettings?: LdapSettingsDto;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['127.0.0.1', '10.0.0.0/8'],
+    description: 'Capstan: reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  TrustedProxies?: string[];
 
   @ApiPropertyOptional({ type: InternalAuthSettingsDto })
   @IsOptional()
