@@ -44,7 +44,11 @@ export function loginErrorMessage(error: unknown): string {
           <cap-alert kind="error">{{ message }}</cap-alert>
         }
         <form novalidate (submit)="submit($event)">
-          <cap-form-field label="Username" [required]="true">
+          <cap-form-field
+            label="Username"
+            [required]="true"
+            [hint]="directory() ? 'Your directory (LDAP) user name and password.' : ''"
+          >
             <input
               capControl
               class="input"
@@ -102,6 +106,8 @@ export class LoginPage {
   protected readonly error = signal<string | null>(null);
   protected readonly lockedFor = signal(0);
   protected readonly oauthUrl = signal<string | null>(null);
+  /** LDAP sign-in: the same form, checked against the directory. */
+  protected readonly directory = signal(false);
   protected readonly canSubmit = computed(
     () => !this.busy() && this.lockedFor() === 0 && this.username().trim() !== '' && this.password() !== '',
   );
@@ -111,9 +117,10 @@ export class LoginPage {
     inject(DestroyRef).onDestroy(() => clearInterval(this.timer));
     this.authApi
       .publicSettings()
-      .then((s) =>
-        this.oauthUrl.set(s.AuthenticationMethod === 3 && s.OAuthLoginURI ? s.OAuthLoginURI : null),
-      )
+      .then((s) => {
+        this.oauthUrl.set(s.AuthenticationMethod === 3 && s.OAuthLoginURI ? s.OAuthLoginURI : null);
+        this.directory.set(s.AuthenticationMethod === 2);
+      })
       .catch(() => undefined);
   }
 

@@ -29,10 +29,8 @@ import {
   CreateApiKeyDto,
   CreateApiKeyResponse,
 } from './dto/auth.dto';
-
-export function clientAddress(req: FastifyRequest): string {
-  return (req.ip || 'unknown').replace(/^::ffff:/, '');
-}
+import { SettingsService } from '@capstan/server-settings';
+import { clientAddress, trustedProxies } from './client-address';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -40,7 +38,14 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
+    private readonly settings: SettingsService,
   ) {}
+
+  /** The client's address for throttling and the auth log: X-Forwarded-For only from trusted proxies. */
+  private async origin(req: FastifyRequest): Promise<string> {
+    const proxies = trustedProxies((await this.settings.get()).TrustedProxies);
+    return clientAddress(req.socket.remoteAddress ?? req.ip, req.headers['x-forwarded-for'], proxies);
+  }
 
   @Post()
   @Public()
@@ -57,7 +62,7 @@ export class AuthController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthenticateResponse> {
-    const { token, expiresAt } = await this.auth.login(body, clientAddress(req));
+    const { token, expiresAt } = await this.auth.login(body, await this.origin(req));
     void reply.setCookie(AUTH_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -77,7 +82,7 @@ export class AuthController {
   })
   @ApiNoContentResponse()
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.auth.logout(req, clientAddress(req));
+    await this.auth.logout(req, await this.origin(req));
     void reply.clearCookie(AUTH_COOKIE, {
       httpOnly: true,
       sameSite: 'strict',

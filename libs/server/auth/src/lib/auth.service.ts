@@ -5,6 +5,7 @@ import {
   AuthenticatedUser,
   AuthenticatorPort,
   type CallerCredentials,
+  DomainError,
   TooManyRequestsError,
   UnauthorizedError,
   UnprocessableError,
@@ -53,12 +54,19 @@ export class AuthService extends AuthenticatorPort {
         context: strategy.context,
         origin,
         type: AuthLogResult.Throttled,
+        reason: 'too many failed attempts',
       });
       throw new TooManyRequestsError('Too many failed login attempts', wait);
     }
     const outcome = await this.strategies.signIn(strategy, credentials).catch(async (e: unknown) => {
       // A directory that is down lets nobody in; the attempt is logged, the caller sees why (503).
-      await this.audit.recordAuth({ username, context: strategy.context, origin, type: AuthLogResult.Failure });
+      await this.audit.recordAuth({
+        username,
+        context: strategy.context,
+        origin,
+        type: AuthLogResult.Failure,
+        reason: e instanceof DomainError ? `${e.message}: ${e.details}` : 'sign-in error',
+      });
       throw e;
     });
     if (!outcome.ok) {
@@ -68,6 +76,7 @@ export class AuthService extends AuthenticatorPort {
         context: outcome.context,
         origin,
         type: AuthLogResult.Failure,
+        reason: outcome.reason ?? 'invalid credentials',
       });
       throw new UnprocessableError('Invalid credentials', 'Unauthorized');
     }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -81,6 +82,14 @@ export class SettingsService {
         throw new BadRequestError('Invalid settings', `${key} must be a duration ${limit.text}`);
       }
     }
+    if (patch.TrustedProxies) {
+      const bad = patch.TrustedProxies.filter((p) => !isAddressOrRange(p.trim()));
+      if (bad.length > 0)
+        throw new BadRequestError(
+          'Invalid settings',
+          `TrustedProxies: not an IP address or CIDR range: ${bad.join(', ')}`,
+        );
+    }
     const current = await this.get();
     const next: Settings = {
       ...current,
@@ -100,6 +109,9 @@ export class SettingsService {
               : current.LDAPSettings.Password,
           }
         : current.LDAPSettings,
+      TrustedProxies: patch.TrustedProxies
+        ? patch.TrustedProxies.map((p) => p.trim())
+        : current.TrustedProxies,
     };
     await this.repo.save(
       { id: SETTINGS_ID, value: JSON.stringify(next), updatedAt: this.clock.now() },
@@ -114,6 +126,15 @@ export class SettingsService {
   onChange(listener: (s: Settings) => void): void {
     this.listeners.push(listener);
   }
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits >= 0 && bits <= (family === 6 ? 128 : 32);
 }
 
 function redacted(s: Settings): Settings {
@@ -138,7 +159,11 @@ function mergeLdap(current: LdapSettings, p: LdapSettingsDto): LdapSettings {
       : current.TLSConfig,
     StartTLS: p.StartTLS ?? current.StartTLS,
     SearchSettings: p.SearchSettings
-      ? p.SearchSettings.map((x) => ({ BaseDN: x.BaseDN, Filter: x.Filter, UserNameAttribute: x.UserNameAttribute }))
+      ? p.SearchSettings.map((x) => ({
+          BaseDN: x.BaseDN,
+          Filter: x.Filter,
+          UserNameAttribute: x.UserNameAttribute,
+        }))
       : current.SearchSettings,
     GroupSearchSettings: p.GroupSearchSettings
       ? p.GroupSearchSettings.map((x) => ({

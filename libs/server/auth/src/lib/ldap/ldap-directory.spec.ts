@@ -6,7 +6,7 @@ describe('LDAP filters and URLs', () => {
   it('escapes the RFC 4515 specials of a user name', () => {
     expect(escapeFilter('*)(uid=*')).toBe('\\2a\\29\\28uid=\\2a');
     expect(escapeFilter('a\\b\0')).toBe('a\\5cb\\00');
-    expect(escapeFilter('jörg.o\'neil')).toBe("jörg.o'neil");
+    expect(escapeFilter("jörg.o'neil")).toBe("jörg.o'neil");
   });
 
   it('ANDs the configured filter with the escaped user-name attribute', () => {

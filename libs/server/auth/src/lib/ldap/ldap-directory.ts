@@ -82,7 +82,10 @@ export class DirectorySession {
       const attribute = g.GroupAttribute.trim();
       const base = g.GroupFilter.trim() ? wrap(g.GroupFilter) : '(objectClass=*)';
       if (this.settings.ServerType === LdapServerType.ActiveDirectory) {
-        for (const group of await this.groups(g.GroupBaseDN, `(&${base}(${attribute}:${IN_CHAIN}:=${escapeFilter(userDn)}))`))
+        for (const group of await this.groups(
+          g.GroupBaseDN,
+          `(&${base}(${attribute}:${IN_CHAIN}:=${escapeFilter(userDn)}))`,
+        ))
           found.set(group.dn.toLowerCase(), group);
         continue;
       }

@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { Permission } from '@capstan/contracts-api';
@@ -9,7 +16,10 @@ import { groupKey, TeamsService } from '@capstan/server-users';
 import { LdapDirectory } from './ldap-directory';
 
 export class LdapCheckDto {
-  @ApiPropertyOptional({ type: LdapSettingsDto, description: 'Settings to try (default: the stored ones); an empty Password means the stored one' })
+  @ApiPropertyOptional({
+    type: LdapSettingsDto,
+    description: 'Settings to try (default: the stored ones); an empty Password means the stored one',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => LdapSettingsDto)
@@ -38,7 +48,8 @@ export class LdapLinkedTeamResponse {
 export class LdapTestResponse {
   @ApiProperty({ description: 'The server that answered' }) URL!: string;
   @ApiProperty() UserDN!: string;
-  @ApiProperty({ type: [LdapGroupResponse], description: 'Nested groups included' }) Groups!: LdapGroupResponse[];
+  @ApiProperty({ type: [LdapGroupResponse], description: 'Nested groups included' })
+  Groups!: LdapGroupResponse[];
   @ApiProperty({ type: [LdapLinkedTeamResponse], description: 'The linked teams the user would be in' })
   Teams!: LdapLinkedTeamResponse[];
 }
@@ -55,7 +66,10 @@ export class LdapController {
   @Post('check')
   @HttpCode(204)
   @Authenticated({ permission: Permission.SettingsUpdate })
-  @ApiOperation({ summary: 'Connect and bind with these LDAP settings (503 with the reason when that fails)', operationId: 'LDAPCheck' })
+  @ApiOperation({
+    summary: 'Connect and bind with these LDAP settings (503 with the reason when that fails)',
+    operationId: 'LDAPCheck',
+  })
   @ApiNoContentResponse()
   async check(@Body() body: LdapCheckDto): Promise<void> {
     const session = await this.directory.open(await this.settings.ldapSettingsWith(body.LDAPSettings));
@@ -65,13 +79,20 @@ export class LdapController {
   @Post('test')
   @HttpCode(200)
   @Authenticated({ permission: Permission.SettingsUpdate })
-  @ApiOperation({ summary: "Capstan: bind, find a user and list their groups and the linked teams they'd get", operationId: 'LDAPTestUser' })
+  @ApiOperation({
+    summary: "Capstan: bind, find a user and list their groups and the linked teams they'd get",
+    operationId: 'LDAPTestUser',
+  })
   @ApiOkResponse({ type: LdapTestResponse })
   async test(@Body() body: LdapTestDto): Promise<LdapTestResponse> {
     const session = await this.directory.open(await this.settings.ldapSettingsWith(body.LDAPSettings));
     try {
       const dn = await session.findUser(body.Username);
-      if (!dn) throw new NotFoundError('User not found', `No single entry for ${body.Username} in the user search settings`);
+      if (!dn)
+        throw new NotFoundError(
+          'User not found',
+          `No single entry for ${body.Username} in the user search settings`,
+        );
       const groups = await session.groupsOf(dn);
       const keys = new Set(groups.flatMap((g) => [groupKey(g.dn), groupKey(g.name)]));
       const linked = await this.teams.linkedTeams('ldap');
@@ -79,7 +100,9 @@ export class LdapController {
         URL: session.url,
         UserDN: dn,
         Groups: groups.map((g) => ({ DN: g.dn, Name: g.name })),
-        Teams: linked.filter((t) => keys.has(groupKey(t.group))).map((t) => ({ Id: t.id, Name: t.name, Group: t.group })),
+        Teams: linked
+          .filter((t) => keys.has(groupKey(t.group)))
+          .map((t) => ({ Id: t.id, Name: t.name, Group: t.group })),
       };
     } finally {
       await session.close();

@@ -82,7 +82,9 @@ export class LdapTlsConfigDto {
   @IsBoolean()
   TLSSkipVerify!: boolean;
 
-  @ApiPropertyOptional({ description: 'Capstan: the CA certificate (PEM) that signs the directory certificate' })
+  @ApiPropertyOptional({
+    description: 'Capstan: the CA certificate (PEM) that signs the directory certificate',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(65536)
@@ -105,7 +107,9 @@ export class LdapSettingsDto {
   @MaxLength(1024)
   ReaderDN?: string;
 
-  @ApiPropertyOptional({ description: "The reader's password; empty or absent keeps the stored one. Never returned." })
+  @ApiPropertyOptional({
+    description: "The reader's password; empty or absent keeps the stored one. Never returned.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
@@ -211,6 +215,8 @@ export class SettingsResponse {
   TunnelServerAddress!: string;
   @ApiProperty({ description: 'Trust agents presenting a global key at once (no waiting room)' })
   TrustOnFirstConnect!: boolean;
+  @ApiProperty({ type: [String], example: ['127.0.0.1', '10.0.0.0/8'] })
+  TrustedProxies!: string[];
 }
 
 /** Partial update: only the fields present change. */
@@ -247,6 +253,18 @@ export class UpdateSettingsDto {
   @ValidateNested()
   @Type(() => LdapSettingsDto)
   LDAPSettings?: LdapSettingsDto;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['127.0.0.1', '10.0.0.0/8'],
+    description: 'Capstan: reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  TrustedProxies?: string[];
 
   @ApiPropertyOptional({ type: InternalAuthSettingsDto })
   @IsOptional()
