@@ -184,6 +184,13 @@ export class RegistriesService {
     return this.authOf(r);
   }
 
+  /** 404 unless `actor` may use registry `registryId` on `envId` (before storing a reference to it). */
+  async assertUsable(actor: AuthenticatedUser, envId: number, registryId: number): Promise<void> {
+    const r = await this.get(registryId);
+    const { access } = await this.environments.accessFor(actor, envId);
+    if (!this.mayUse(r, envId, access)) throw this.notFound(registryId);
+  }
+
   /**
    * The server's own use (webhook triggers, scheduled checks), already authorised by its caller; `undefined`
    * when the registry no longer exists.
