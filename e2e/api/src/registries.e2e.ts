@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
 
@@ -26,6 +27,19 @@ function registry(): { address: string; user: string; password: string } | undef
   };
 }
 
+/** The status of a GET whose path is sent exactly as written (fetch would resolve dot segments first). */
+function rawStatus(baseUrl: string, path: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const headers = { Authorization: `Bearer ${token}` };
+    const req = httpRequest(`${baseUrl}/`, { method: 'GET', path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const reg = registry();
 const idHeader = (registryId: number) => Buffer.from(JSON.stringify({ registryId })).toString('base64');
 
@@ -34,6 +48,7 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
   let envId = 0;
   let registryId = 0;
   const r = () => reg as NonNullable<typeof reg>;
+  const docker = (p: string) => `/api/endpoints/${envId}/docker${p}`;
 
   beforeAll(async () => {
     const f = new FormData();
@@ -147,7 +162,6 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
 
   it('pulls through the proxy with a stored registry named in X-Registry-Auth, and not without it', async () => {
     const ref = `${r().address}/capstan/busybox:local`;
-    const docker = (p: string) => `/api/endpoints/${envId}/docker${p}`;
     const pull = async (auth?: string) => {
       const removed = await env.server.request('DELETE', docker(`/images/${encodeURIComponent(ref)}`), {
         token: env.admin,
@@ -212,6 +226,78 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
       ),
       404,
     );
+  });
+
+  it('browses the registry: repositories, tags with digest and size, retag, delete; traversal refused', async () => {
+    const base = `/api/registries/${registryId}`;
+    const repos = await env.server.request<string[]>('GET', `${base}/repositories`, { token: env.admin });
+    expect(repos.status, repos.text).toBe(200);
+    expect(repos.body).toContain('capstan/busybox');
+    const tags = await env.server.request<{ Name: string; Digest: string; Size: number }[]>(
+      'GET',
+      `${base}/tags?repository=capstan/busybox`,
+      { token: env.admin },
+    );
+    expect(tags.status, tags.text).toBe(200);
+    const local = tags.body.find((t) => t.Name === 'local');
+    expect(local?.Digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(local?.Size).toBeGreaterThan(1000);
+    const newTag = uniqueName('retag').replace(/[^a-z0-9-]/g, '');
+    const retag = await env.server.request<{ Digest: string }>('POST', `${base}/retag`, {
+      token: env.admin,
+      body: { Repository: 'capstan/busybox', Tag: 'local', NewTag: newTag },
+    });
+    expect(retag.status, retag.text).toBe(200);
+    expect(retag.body.Digest).toBe(local?.Digest);
+    const raw = await env.server.request<{ tags: string[] }>('GET', `${base}/v2/capstan/busybox/tags/list`, {
+      token: env.admin,
+    });
+    expect(raw.status, raw.text).toBe(200);
+    expect(raw.body.tags).toContain(newTag);
+    const manifest = await env.server.request('GET', `${base}/v2/capstan/busybox/manifests/${newTag}`, {
+      token: env.admin,
+    });
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('docker-content-digest')).toBe(local?.Digest);
+    for (const bad of [
+      `${base}/v2/capstan/busybox/%2e%2e/x/tags/list`,
+      `${base}/v2/capstan/../../../etc/passwd`,
+      `${base}/v2/capstan/busybox/manifests/..%2f..%2fx`,
+      `${base}/v2/capstan/busybox/blobs/sha256:${'0'.repeat(64)}`,
+      `${base}/v2/_catalog?evil=1`,
+    ]) {
+      expect(await rawStatus(env.server.baseUrl, bad, env.admin), bad).toBe(400);
+    }
+    expectApiError(
+      await env.server.request('GET', `${base}/tags?repository=../etc`, { token: env.admin }),
+      400,
+      /Invalid repository/,
+    );
+    // Deleting a tag deletes its manifest (every tag on it), so `local` is pushed back afterwards.
+    const removed = await env.server.request(
+      'DELETE',
+      `${base}/tags?repository=capstan/busybox&tag=${newTag}`,
+      {
+        token: env.admin,
+      },
+    );
+    expect(removed.status, removed.text).toBe(204);
+    const after = await env.server.request<{ tags: string[] | null }>(
+      'GET',
+      `${base}/v2/capstan/busybox/tags/list`,
+      {
+        token: env.admin,
+      },
+    );
+    expect(after.body.tags ?? []).not.toContain(newTag);
+    const ref = encodeURIComponent(`${r().address}/capstan/busybox`);
+    const pushed = await fetch(`${env.server.baseUrl}${docker(`/images/${ref}/push?tag=local`)}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${env.admin}`, 'X-Registry-Auth': idHeader(registryId) },
+    });
+    const text = await pushed.text();
+    expect(pushed.status, text).toBe(200);
+    expect(text).not.toMatch(/"error"/);
   });
 
   it('gives non-administrators only the registries granted on an environment, without credentials', async () => {

@@ -5,6 +5,8 @@ import { UsersModule } from '@capstan/server-users';
 import { RegistryEntity } from './entities/registry.entity';
 import { EndpointRegistriesController, RegistriesController } from './registries.controller';
 import { RegistriesService } from './registries.service';
+import { RegistryBrowser } from './registry-browser';
+import { HttpRegistryApi, RegistryApiPort } from './registry-api';
 import { AwsEcrTokens, EcrTokenPort, HttpRegistryLogin, RegistryLoginPort } from './registry-login.port';
 
 @Module({
@@ -12,9 +14,11 @@ import { AwsEcrTokens, EcrTokenPort, HttpRegistryLogin, RegistryLoginPort } from
   controllers: [RegistriesController, EndpointRegistriesController],
   providers: [
     RegistriesService,
+    RegistryBrowser,
+    { provide: RegistryApiPort, useClass: HttpRegistryApi },
     { provide: RegistryLoginPort, useClass: HttpRegistryLogin },
     { provide: EcrTokenPort, useClass: AwsEcrTokens },
   ],
-  exports: [RegistriesService],
+  exports: [RegistriesService, RegistryBrowser],
 })
 export class RegistriesModule {}

@@ -32,6 +32,7 @@ import {
   type DockerAuthConfig,
 } from './registry-types';
 import { EcrTokenPort, RegistryLoginPort } from './registry-login.port';
+import type { BrowseTarget } from './registry-browser';
 
 const NOT_FOUND = 'Unable to find a registry with the specified identifier inside the database';
 /** An ECR token is renewed this long before it expires. */
@@ -223,6 +224,17 @@ export class RegistriesService {
     const { access } = await this.environments.accessFor(actor, envId);
     if (!this.mayUse(r, envId, access)) throw this.notFound(id);
     return { header: encodeRegistryAuth(await this.authOf(r)), registry: r.name };
+  }
+
+  /** Where and as whom to browse a stored registry (administrators' registry browser). */
+  async browseTarget(id: number): Promise<BrowseTarget> {
+    const r = await this.get(id);
+    const auth = await this.authOf(r);
+    return {
+      name: r.name,
+      address: r.type === RegistryType.DockerHub ? 'registry-1.docker.io' : r.url,
+      credentials: 'username' in auth ? { username: auth.username, password: auth.password } : {},
+    };
   }
 
   /** A real login with the given (or stored) credentials: "test connection". */
