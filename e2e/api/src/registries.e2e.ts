@@ -300,6 +300,67 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
     expect(text).not.toMatch(/"error"/);
   });
 
+  it('detects an update: "updated", then "outdated" after a new image is pushed under the same tag', async () => {
+    const tag = uniqueName('upd').replace(/[^a-z0-9-]/g, '');
+    const repo = `${r().address}/capstan/busybox`;
+    const auth = { 'X-Registry-Auth': idHeader(registryId) };
+    const retag = (from: string, to: string) =>
+      env.server.request('POST', `/api/registries/${registryId}/retag`, {
+        token: env.admin,
+        body: { Repository: 'capstan/busybox', Tag: from, NewTag: to },
+      });
+    expect((await retag('local', tag)).status).toBe(200);
+    const pull = await fetch(
+      `${env.server.baseUrl}${docker(`/images/create?fromImage=${repo}&tag=${tag}`)}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${env.admin}`, ...auth },
+      },
+    );
+    expect(pull.status, await pull.text()).toBe(200);
+    const created = await env.server.request<{ Id: string }>(
+      'POST',
+      docker(`/containers/create?name=${tag}`),
+      {
+        token: env.admin,
+        body: { Image: `${repo}:${tag}`, Cmd: ['true'], Labels: { 'capstan.test': 'registries' } },
+      },
+    );
+    expect(created.status, created.text).toBe(201);
+    const status = async () =>
+      (
+        await env.server.request<Record<string, { Status: string; Message: string }>>(
+          'GET',
+          `/api/docker/${envId}/containers/image_status`,
+          { token: env.admin },
+        )
+      ).body[created.body.Id];
+    expect(await status()).toMatchObject({ Status: 'updated' });
+    // A different image under the same tag in the registry: commit the container, push it, retag it there.
+    const committed = await env.server.request<{ Id: string }>(
+      'POST',
+      docker(`/commit?container=${created.body.Id}&repo=${encodeURIComponent(repo)}&tag=${tag}-next`),
+      { token: env.admin, body: { Labels: { next: tag } } },
+    );
+    expect(committed.status, committed.text).toBe(201);
+    const push = await fetch(
+      `${env.server.baseUrl}${docker(`/images/${encodeURIComponent(repo)}/push?tag=${tag}-next`)}`,
+      { method: 'POST', headers: { Authorization: `Bearer ${env.admin}`, ...auth } },
+    );
+    const pushText = await push.text();
+    expect(push.status, pushText).toBe(200);
+    expect(pushText).not.toMatch(/"error"/);
+    expect((await retag(`${tag}-next`, tag)).status).toBe(200);
+    expect(await status()).toMatchObject({ Status: 'outdated' });
+    await env.server.request('DELETE', docker(`/containers/${created.body.Id}?force=1`), {
+      token: env.admin,
+    });
+    for (const t of [tag, `${tag}-next`])
+      await env.server.request('DELETE', docker(`/images/${encodeURIComponent(`${repo}:${t}`)}`), {
+        token: env.admin,
+      });
+  });
+
   it('gives non-administrators only the registries granted on an environment, without credentials', async () => {
     const user = await createUser(env.server, env.admin);
     const granted = await env.server.request('PUT', `/api/endpoints/${envId}`, {

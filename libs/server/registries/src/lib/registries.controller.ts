@@ -41,6 +41,7 @@ import {
 } from './dto/registries.dto';
 import { RegistriesService } from './registries.service';
 import { RegistryBrowser } from './registry-browser';
+import { ImageUpdateChecker } from './image-updates';
 
 /** Portainer's `/api/registries`. */
 @ApiTags('registries')
@@ -50,6 +51,7 @@ export class RegistriesController {
   constructor(
     private readonly service: RegistriesService,
     private readonly browser: RegistryBrowser,
+    private readonly updates: ImageUpdateChecker,
   ) {}
 
   @Get(':id/repositories')
@@ -93,7 +95,9 @@ export class RegistriesController {
     @Query('repository') repository = '',
     @Query('tag') tag = '',
   ): Promise<void> {
-    await this.browser.deleteTag(await this.service.browseTarget(id), repository, tag);
+    const target = await this.service.browseTarget(id);
+    await this.browser.deleteTag(target, repository, tag);
+    this.updates.forget(`${target.address}/${repository}:${tag}`);
   }
 
   @Post(':id/retag')
@@ -102,7 +106,11 @@ export class RegistriesController {
   @ApiOperation({ summary: "Capstan: put a tag's manifest under a new tag", operationId: 'RegistryRetag' })
   @ApiOkResponse({ type: TagInfoResponse })
   async retag(@Param('id', ParseIdPipe) id: number, @Body() body: RetagDto): Promise<TagInfoResponse> {
-    return this.browser.retag(await this.service.browseTarget(id), body.Repository, body.Tag, body.NewTag);
+    const target = await this.service.browseTarget(id);
+    const tag = await this.browser.retag(target, body.Repository, body.Tag, body.NewTag);
+    // The registry's digest for that tag changed here: update statuses must not wait for the cache to expire.
+    this.updates.forget(`${target.address}/${body.Repository}:${body.NewTag}`);
+    return tag;
   }
 
   @Get(':id/v2/*')

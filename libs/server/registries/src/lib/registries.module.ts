@@ -6,19 +6,23 @@ import { RegistryEntity } from './entities/registry.entity';
 import { EndpointRegistriesController, RegistriesController } from './registries.controller';
 import { RegistriesService } from './registries.service';
 import { RegistryBrowser } from './registry-browser';
+import { ImageStatusController } from './image-status.controller';
+import { ImageUpdateChecker, RegistryTargets } from './image-updates';
 import { HttpRegistryApi, RegistryApiPort } from './registry-api';
 import { AwsEcrTokens, EcrTokenPort, HttpRegistryLogin, RegistryLoginPort } from './registry-login.port';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegistryEntity]), EnvironmentsModule, UsersModule],
-  controllers: [RegistriesController, EndpointRegistriesController],
+  controllers: [RegistriesController, EndpointRegistriesController, ImageStatusController],
   providers: [
     RegistriesService,
     RegistryBrowser,
+    ImageUpdateChecker,
+    { provide: RegistryTargets, useExisting: RegistriesService },
     { provide: RegistryApiPort, useClass: HttpRegistryApi },
     { provide: RegistryLoginPort, useClass: HttpRegistryLogin },
     { provide: EcrTokenPort, useClass: AwsEcrTokens },
   ],
-  exports: [RegistriesService, RegistryBrowser],
+  exports: [RegistriesService, RegistryBrowser, ImageUpdateChecker],
 })
 export class RegistriesModule {}

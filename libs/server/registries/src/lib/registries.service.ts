@@ -237,6 +237,24 @@ export class RegistriesService {
     };
   }
 
+  /**
+   * Where to ask a registry host for digests (update detection): a stored registry for that host (one with
+   * credentials first), else anonymous. Only digests leave this, never the credentials.
+   */
+  async forHost(host: string): Promise<BrowseTarget> {
+    const rows = await this.registries.find({ order: { id: 'ASC' } });
+    const matching = rows.filter((r) =>
+      host === DOCKER_HUB_ADDRESS ? r.type === RegistryType.DockerHub : (r.url.split('/')[0] ?? '') === host,
+    );
+    const best = matching.find((r) => r.authentication) ?? matching[0];
+    if (best) return this.browseTarget(best.id);
+    return {
+      name: host,
+      address: host === DOCKER_HUB_ADDRESS ? 'registry-1.docker.io' : host,
+      credentials: {},
+    };
+  }
+
   /** A real login with the given (or stored) credentials: "test connection". */
   async ping(dto: CreateRegistryDto, storedId?: number): Promise<RegistryPingResponse> {
     const probe = this.registries.create({
