@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ClockPort } from '@capstan/server-core';
 import {
   ImageUpdateChecker,
   localDigests,
@@ -42,7 +41,7 @@ class Targets extends RegistryTargets {
 function setup() {
   const registry = new CountingRegistry();
   const time = { t: 0 };
-  const clock = { now: () => time.t } as ClockPort;
+  const clock = { now: () => time.t };
   const checker = new ImageUpdateChecker(new Targets(), new RegistryBrowser(registry), clock);
   return { registry, checker, time };
 }
