@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+import { createUser, expectApiError, uniqueName, withAdminServer, testRegistry } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
 const hasDocker = existsSync(SOCKET);
@@ -10,22 +10,6 @@ if (process.env['CI'] === 'true' && (!hasDocker || !existsSync(REGISTRY_ENV)))
   throw new Error(
     'CI needs the Docker engine and the registry (tools/setup/docker.sh, tools/setup/registry.sh)',
   );
-
-/** The htpasswd registry on loopback from tools/setup/registry.sh (plain HTTP, which Docker allows on 127/8). */
-function registry(): { address: string; user: string; password: string } | undefined {
-  if (!existsSync(REGISTRY_ENV)) return undefined;
-  const vars = Object.fromEntries(
-    readFileSync(REGISTRY_ENV, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return {
-    address: vars['CAPSTAN_TEST_REGISTRY'],
-    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
-    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
-  };
-}
 
 /** The status of a GET whose path is sent exactly as written (fetch would resolve dot segments first). */
 function rawStatus(baseUrl: string, path: string, token: string): Promise<number> {
@@ -40,7 +24,7 @@ function rawStatus(baseUrl: string, path: string, token: string): Promise<number
   });
 }
 
-const reg = registry();
+const reg = testRegistry();
 const idHeader = (registryId: number) => Buffer.from(JSON.stringify({ registryId })).toString('base64');
 
 describe.runIf(hasDocker && reg !== undefined)('registries on the real engine and registry', () => {

@@ -84,19 +84,7 @@ export class RegistriesService {
   }
 
   async create(dto: CreateRegistryDto): Promise<RegistryResponse> {
-    const entity = this.registries.create({
-      name: dto.Name.trim(),
-      type: dto.Type as RegistryType,
-      url: '',
-      baseUrl: '',
-      authentication: false,
-      username: '',
-      passwordSealed: null,
-      options: {},
-      accesses: {},
-      accessTokenSealed: null,
-      accessTokenExpiry: 0,
-    });
+    const entity = this.blank(dto);
     this.apply(entity, dto, true);
     await this.checkUnique(entity);
     return toRegistryResponse(await this.registries.save(entity, AUTOCOMMIT), true);
@@ -257,19 +245,7 @@ export class RegistriesService {
 
   /** A real login with the given (or stored) credentials: "test connection". */
   async ping(dto: CreateRegistryDto, storedId?: number): Promise<RegistryPingResponse> {
-    const probe = this.registries.create({
-      name: dto.Name,
-      type: dto.Type as RegistryType,
-      url: '',
-      baseUrl: '',
-      authentication: false,
-      username: '',
-      passwordSealed: null,
-      options: {},
-      accesses: {},
-      accessTokenSealed: null,
-      accessTokenExpiry: 0,
-    });
+    const probe = this.blank(dto);
     if (storedId !== undefined) {
       const stored = await this.get(storedId);
       probe.passwordSealed = stored.passwordSealed;
@@ -328,6 +304,23 @@ export class RegistriesService {
 
   private secret(r: RegistryEntity): string {
     return r.passwordSealed ? this.box.open(r.passwordSealed) : '';
+  }
+
+  /** A new registry row of the body's name and type, every other field empty (`apply` fills them). */
+  private blank(dto: CreateRegistryDto): RegistryEntity {
+    return this.registries.create({
+      name: dto.Name.trim(),
+      type: dto.Type as RegistryType,
+      url: '',
+      baseUrl: '',
+      authentication: false,
+      username: '',
+      passwordSealed: null,
+      options: {},
+      accesses: {},
+      accessTokenSealed: null,
+      accessTokenExpiry: 0,
+    });
   }
 
   /** Copies and checks the fields of a create or update body onto `r` (rules per type). */
