@@ -117,6 +117,17 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
       409,
       /same URL and credentials/,
     );
+    expectApiError(
+      await env.server.request('GET', `/api/endpoints/${envId}/dockerhub/${registryId}`, {
+        token: env.admin,
+      }),
+      400,
+      /Not a Docker Hub registry/,
+    );
+    expectApiError(
+      await env.server.request('GET', `/api/endpoints/${envId}/dockerhub/x`, { token: env.admin }),
+      400,
+    );
     expect(
       (await env.server.request<unknown[]>('GET', '/api/registries', { token: env.admin })).body,
     ).toHaveLength(before);

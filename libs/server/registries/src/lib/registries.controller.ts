@@ -42,6 +42,7 @@ import {
 import { RegistriesService } from './registries.service';
 import { RegistryBrowser } from './registry-browser';
 import { ImageUpdateChecker } from './image-updates';
+import { DockerHubQuota, type PullQuota } from './docker-hub-quota';
 
 /** Portainer's `/api/registries`. */
 @ApiTags('registries')
@@ -215,6 +216,35 @@ export class RegistriesController {
   @ApiNoContentResponse()
   async delete(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.service.delete(id);
+  }
+}
+
+/** Portainer's `GET /api/endpoints/{id}/dockerhub/{registryId}`: the pull quota of a stored Docker Hub account. */
+@ApiTags('registries')
+@Controller('endpoints/:id/dockerhub')
+export class DockerHubQuotaController {
+  constructor(
+    private readonly service: RegistriesService,
+    private readonly hub: DockerHubQuota,
+  ) {}
+
+  @Get(':registryId')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({
+    summary: 'Docker Hub pull quota {Remaining, Limit} of a stored Docker Hub registry (0: anonymous)',
+    operationId: 'EndpointDockerHubQuota',
+  })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { Remaining: { type: 'number' }, Limit: { type: 'number' } } },
+  })
+  async quota(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Param('registryId') registryId: string,
+  ): Promise<PullQuota> {
+    if (!/^\d{1,10}$/.test(registryId) || Number(registryId) > 2_147_483_647)
+      throw new BadRequestError('Invalid registry identifier route variable', 'registryId must be a number');
+    return this.hub.quota(await this.service.dockerHubTarget(actor, id, Number(registryId)));
   }
 }
 

@@ -243,6 +243,19 @@ export class RegistriesService {
     };
   }
 
+  /** The Docker Hub account to ask for a pull quota (0: anonymous); the actor must be able to use it there. */
+  async dockerHubTarget(actor: AuthenticatedUser, envId: number, registryId: number): Promise<BrowseTarget> {
+    if (registryId === 0) {
+      await this.environments.accessFor(actor, envId);
+      return { name: 'Docker Hub', address: 'registry-1.docker.io', credentials: {} };
+    }
+    await this.assertUsable(actor, envId, registryId);
+    const r = await this.get(registryId);
+    if (r.type !== RegistryType.DockerHub)
+      throw new BadRequestError('Not a Docker Hub registry', `Registry ${registryId} is of type ${r.type}`);
+    return this.browseTarget(registryId);
+  }
+
   /** A real login with the given (or stored) credentials: "test connection". */
   async ping(dto: CreateRegistryDto, storedId?: number): Promise<RegistryPingResponse> {
     const probe = this.blank(dto);
