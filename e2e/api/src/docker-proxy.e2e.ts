@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+import { createUser, expectApiError, uniqueName, withAdminServer, testRegistry } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
 const hasDocker = existsSync(SOCKET);
@@ -35,23 +35,6 @@ function rawRequest(
     req.on('error', reject);
     req.end();
   });
-}
-
-/** The local registry from tools/setup/registry.sh, if it ran. */
-function registry(): { address: string; user: string; password: string } | undefined {
-  const file = '/tmp/capstan-registry.env';
-  if (!existsSync(file)) return undefined;
-  const vars = Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return {
-    address: vars['CAPSTAN_TEST_REGISTRY'],
-    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
-    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
-  };
 }
 
 describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
@@ -216,7 +199,7 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
     expect(added?.payload).toContain('"EndpointCreationType":"1"');
   });
 
-  const reg = registry();
+  const reg = testRegistry();
   it.runIf(reg !== undefined || process.env['CI'] === 'true')(
     'streams image pull progress from the local registry',
     async () => {

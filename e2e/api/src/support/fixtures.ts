@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 /** Small factories for test data and common steps. */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -98,4 +99,21 @@ export async function addSocketEnvironment(
   const body = (await r.json()) as { Id: number };
   expect(r.status, JSON.stringify(body)).toBe(200);
   return body.Id;
+}
+
+/** The htpasswd registry on loopback from tools/setup/registry.sh, if it ran (`/tmp/capstan-registry.env`). */
+export function testRegistry(): { address: string; user: string; password: string } | undefined {
+  const file = '/tmp/capstan-registry.env';
+  if (!existsSync(file)) return undefined;
+  const vars = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return {
+    address: vars['CAPSTAN_TEST_REGISTRY'] ?? '',
+    user: vars['CAPSTAN_TEST_REGISTRY_USER'] ?? '',
+    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'] ?? '',
+  };
 }
