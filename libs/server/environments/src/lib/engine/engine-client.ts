@@ -6,6 +6,16 @@ import { BadGatewayError, BadRequestError, DomainError } from '@capstan/server-c
 import type { EngineConnection } from './engine-connection';
 import type { EngineTransport } from './transports';
 
+/** What the engine answered an upgrade: its 101 with the raw stream, or a refusal (body unread). */
+export type UpgradeAnswer =
+  | {
+      readonly upgraded: true;
+      readonly answer: IncomingMessage;
+      readonly socket: Duplex;
+      readonly head: Buffer;
+    }
+  | { readonly upgraded: false; readonly answer: IncomingMessage };
+
 /** A plain call's answer: status, parsed JSON body (text becomes `{message}`), headers. */
 export interface EngineAnswer {
   status: number;
@@ -130,35 +140,50 @@ export class EngineClient {
   }
 
   /** Starts the exec (or attach) with an HTTP upgrade and resolves with the raw bidirectional stream. */
-  upgrade(
+  /**
+   * The one HTTP upgrade on an engine (exec start, attach; `Upgrade: tcp` unless the caller's headers say
+   * otherwise): resolves with the engine's 101, its raw stream and the bytes that came with the 101, or with its
+   * refusal (any other answer, body unread). Rejects only when the engine cannot be reached.
+   */
+  openUpgrade(
+    method: string,
+    path: string,
+    headers: OutgoingHttpHeaders,
+    body: string | Buffer,
+  ): Promise<UpgradeAnswer> {
+    const sent: OutgoingHttpHeaders = {
+      ...headers,
+      connection: 'Upgrade',
+      upgrade: headers['upgrade'] ?? 'tcp',
+      'content-length': String(Buffer.byteLength(body)),
+    };
+    return new Promise((resolve, reject) => {
+      const req = this.request(method, path, sent, undefined, true);
+      req.on('upgrade', (answer: IncomingMessage, socket: Duplex, head: Buffer) =>
+        resolve({ upgraded: true, answer, socket, head }),
+      );
+      req.on('response', (answer: IncomingMessage) => resolve({ upgraded: false, answer }));
+      req.on('error', (e) => reject(this.unreachable(e)));
+      req.end(body);
+    });
+  }
+
+  /** `openUpgrade` for a console: the raw stream, or the engine's refusal as the error `refused` makes of it. */
+  private async upgrade(
     method: string,
     path: string,
     body: string,
     refused: (status: number, message: string) => Error,
   ): Promise<Duplex> {
-    const headers = {
-      Connection: 'Upgrade',
-      Upgrade: 'tcp',
-      'Content-Type': 'application/json',
-      'Content-Length': String(Buffer.byteLength(body)),
-    };
-    return new Promise((resolve, reject) => {
-      const req = this.request(method, path, headers, undefined, true);
-      req.on('upgrade', (_res, socket, rest) => {
-        if (rest.length > 0) socket.unshift(rest);
-        resolve(socket);
-      });
-      req.on('response', (res) => {
-        // No upgrade: the engine refused (unknown id, container not running...).
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          reject(refused(res.statusCode ?? 502, engineMessage(Buffer.concat(chunks).toString('utf8')))),
-        );
-      });
-      req.on('error', (e) => reject(this.unreachable(e)));
-      req.end(body);
-    });
+    const opened = await this.openUpgrade(method, path, { 'content-type': 'application/json' }, body);
+    if (opened.upgraded) {
+      if (opened.head.length > 0) opened.socket.unshift(opened.head);
+      return opened.socket;
+    }
+    // No upgrade: the engine refused (unknown id, container not running...).
+    const chunks: Buffer[] = [];
+    for await (const c of opened.answer) chunks.push(c as Buffer);
+    throw refused(opened.answer.statusCode ?? 502, engineMessage(Buffer.concat(chunks).toString('utf8')));
   }
 
   private hijack(kind: 'exec' | 'attach', id: string): Promise<Duplex> {

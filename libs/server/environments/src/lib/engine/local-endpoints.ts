@@ -10,7 +10,8 @@ import {
 } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { EngineClient } from './engine-client';
+import { BadGatewayError } from '@capstan/server-core';
+import type { EngineClient, UpgradeAnswer } from './engine-client';
 import type { EngineConnection } from './engine-connection';
 import type { EngineConnections } from './engine-connections';
 
@@ -158,14 +159,25 @@ export class LocalEndpoints {
     // The request's body (exec start's JSON) came with the headers, in `head`; what follows is the stream.
     const length = Number(req.headers['content-length'] ?? 0) || 0;
     const body = await readExactly(socket, head, length);
-    const headers = {
-      ...endToEnd(req.headers),
-      connection: 'Upgrade',
-      upgrade: req.headers.upgrade ?? 'tcp',
-      'content-length': String(body.body.length),
-    };
-    const upstream = client.request(req.method ?? 'POST', req.url ?? '/', headers, undefined, true);
-    upstream.on('upgrade', (answer: IncomingMessage, engine: Duplex, engineHead: Buffer) => {
+    let opened: UpgradeAnswer;
+    try {
+      opened = await client.openUpgrade(
+        req.method ?? 'POST',
+        req.url ?? '/',
+        endToEnd(req.headers),
+        body.body,
+      );
+    } catch (e) {
+      socket.end(
+        rawAnswer(502, {
+          message: 'Unable to reach the Docker engine',
+          details: e instanceof BadGatewayError ? e.details : String(e),
+        }),
+      );
+      return;
+    }
+    if (opened.upgraded) {
+      const { answer, socket: engine, head: engineHead } = opened;
       socket.write(
         `HTTP/1.1 ${answer.statusCode ?? 101} ${answer.statusMessage ?? 'UPGRADED'}\r\n` +
           headerLines({
@@ -182,20 +194,16 @@ export class LocalEndpoints {
       engine.on('error', () => socket.destroy());
       engine.on('close', () => socket.destroy());
       socket.on('close', () => engine.destroy());
-    });
-    upstream.on('response', (answer: IncomingMessage) => {
-      // Refused (unknown id, not running…): the engine's answer as it is, then the connection closes.
-      socket.write(
-        `HTTP/1.1 ${answer.statusCode ?? 502} ${answer.statusMessage ?? ''}\r\n` +
-          headerLines({ ...endToEnd(answer.headers), connection: 'close' }) +
-          '\r\n',
-      );
-      answer.pipe(socket);
-    });
-    upstream.on('error', (e) => {
-      socket.end(rawAnswer(502, { message: 'Unable to reach the Docker engine', details: e.message }));
-    });
-    upstream.end(body.body);
+      return;
+    }
+    // Refused (unknown id, not running…): the engine's answer as it is, then the connection closes.
+    const { answer } = opened;
+    socket.write(
+      `HTTP/1.1 ${answer.statusCode ?? 502} ${answer.statusMessage ?? ''}\r\n` +
+        headerLines({ ...endToEnd(answer.headers), connection: 'close' }) +
+        '\r\n',
+    );
+    answer.pipe(socket);
   }
 }
 
