@@ -56,7 +56,11 @@ export class AuthService extends AuthenticatorPort {
       });
       throw new TooManyRequestsError('Too many failed login attempts', wait);
     }
-    const outcome = await this.strategies.signIn(strategy, credentials);
+    const outcome = await this.strategies.signIn(strategy, credentials).catch(async (e: unknown) => {
+      // A directory that is down lets nobody in; the attempt is logged, the caller sees why (503).
+      await this.audit.recordAuth({ username, context: strategy.context, origin, type: AuthLogResult.Failure });
+      throw e;
+    });
     if (!outcome.ok) {
       this.throttle.recordFailure(keys);
       await this.audit.recordAuth({
