@@ -746,7 +746,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deploy a new stack: type standalone (compose) or swarm, method string (JSON) or file (multipart) */
+        /** Deploy a new stack: type standalone (compose) or swarm, method string (JSON), file (multipart) or repository (git) */
         post: operations["StackCreate"];
         delete?: never;
         options?: never;
