@@ -4,6 +4,7 @@
 import { agentCluster } from './agent-cluster.mjs';
 import { agentPassThrough } from './agent-passthrough.mjs';
 import { coldStart } from './cold-start.mjs';
+import { gitAutoUpdateBench } from './git-autoupdate.mjs';
 import { portalContainers } from './portal-containers.mjs';
 import { portalSize } from './portal-size.mjs';
 import { proxyOverhead } from './proxy.mjs';
@@ -102,6 +103,17 @@ await step('snapshot pass', async () => {
     r.wallMs <= 10_000,
   );
   row('  server peak RSS', `${r.peakRssMb.toFixed(1)} MB`, '', true);
+});
+await step('git auto-update check', async () => {
+  const r = await gitAutoUpdateBench();
+  for (const p of r.passes) {
+    row(
+      `git auto-update pass, ${p.label} (${r.concurrency} git commands at once)`,
+      `wall ${(p.wallMs / 1000).toFixed(2)} s, checker CPU ${(p.checkerCpuMs / 1000).toFixed(2)} s, git server CPU ${(p.gitServerCpuMs / 1000).toFixed(2)} s`,
+      '',
+      true,
+    );
+  }
 });
 await step('stack deploy', async () => {
   const r = await stacksDeploy();

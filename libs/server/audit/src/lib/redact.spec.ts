@@ -41,6 +41,10 @@ describe('redactPath', () => {
     expect(redactPath('/api/webhooks/0b8e2a5c-1f4e-4a0e-9a51-5d1b2c3d4e5f')).toBe('/api/webhooks/[REDACTED]');
     expect(redactPath('/api/webhooks/12')).toBe('/api/webhooks/12');
     expect(redactPath('/api/webhooks')).toBe('/api/webhooks');
+    expect(redactPath('/api/stacks/webhooks/0b8e2a5c-1f4e-4a0e-9a51-5d1b2c3d4e5f')).toBe(
+      '/api/stacks/webhooks/[REDACTED]',
+    );
+    expect(redactPath('/api/stacks/12')).toBe('/api/stacks/12');
     expect(redactPath('/api/users/3')).toBe('/api/users/3');
   });
 });

@@ -26,8 +26,14 @@ export function payloadText(body: unknown): string {
   return text.length > MAX_PAYLOAD_CHARS ? text.slice(0, MAX_PAYLOAD_CHARS) + '…(truncated)' : text;
 }
 
-/** Paths that carry a secret: the public webhook trigger's token (`/api/webhooks/{token}`; numeric ids are kept). */
-const SECRET_PATHS: readonly RegExp[] = [/^(\/api\/webhooks\/)(?!\d+$)[^/]+$/];
+/**
+ * Paths that carry a secret: the public webhook triggers' tokens (`/api/webhooks/{token}`, numeric ids kept;
+ * `/api/stacks/webhooks/{uuid}`, the git stack webhook).
+ */
+const SECRET_PATHS: readonly RegExp[] = [
+  /^(\/api\/webhooks\/)(?!\d+$)[^/]+$/,
+  /^(\/api\/stacks\/webhooks\/)[^/]+$/,
+];
 
 export function redactPath(path: string): string {
   for (const re of SECRET_PATHS) if (re.test(path)) return path.replace(re, '$1[REDACTED]');

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CAPSTAN_CONFIG, type CapstanConfig, SecretBox } from '@capstan/server-core';
-import { GitClient, type GitRemote } from './git-client';
+import { GitClient, checkRepositoryPath, type GitRemote } from './git-client';
 
 /** Git credentials as stored: the username in clear, the password/token sealed with core's secret box. */
 export interface SealedGitCredentials {
@@ -14,6 +15,13 @@ export interface SealedGitCredentials {
 export interface GitFileAt {
   content: string;
   commit: string;
+}
+
+/** A checkout that replaced a working dir: its commit and the files asked for, in order. */
+export interface GitCheckout {
+  commit: string;
+  dir: string;
+  files: { path: string; content: string }[];
 }
 
 /**
@@ -50,6 +58,34 @@ export class GitService {
       return { content: await this.client.readFile(dir, path), commit };
     } finally {
       await this.client.remove(dir);
+    }
+  }
+
+  /**
+   * Checks `reference` out into a fresh dir, reads `paths` (the compose file, then the additional files), and only
+   * when all of that worked replaces `targetDir` with it: a failure (unreachable, wrong credentials, unknown ref,
+   * missing file) leaves `targetDir` as it was and nothing else behind.
+   */
+  async checkoutInto(
+    remote: GitRemote,
+    reference: string,
+    paths: readonly string[],
+    targetDir: string,
+  ): Promise<GitCheckout> {
+    const wanted = paths.map((p) => checkRepositoryPath(p));
+    const staging = join(this.dataDir, 'tmp', `git-${randomUUID()}`);
+    try {
+      const { commit } = await this.client.checkout(remote, reference, staging);
+      const files: GitCheckout['files'] = [];
+      for (const path of wanted) files.push({ path, content: await this.client.readFile(staging, path) });
+      await mkdir(dirname(targetDir), { recursive: true, mode: 0o700 });
+      const old = `${targetDir}.old-${randomUUID()}`;
+      await rename(targetDir, old).catch(() => undefined);
+      await rename(staging, targetDir);
+      await rm(old, { recursive: true, force: true });
+      return { commit, dir: targetDir, files };
+    } finally {
+      await this.client.remove(staging);
     }
   }
 

@@ -1,3 +1,5 @@
+import { GitService } from '@capstan/server-git';
+import { readRepositorySource } from './git-source';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import {
   ApiBody,
@@ -35,14 +37,17 @@ import { StacksService, type CreateStackInput } from './stacks.service';
 @ApiTags('stacks')
 @Controller('stacks')
 export class StacksController {
-  constructor(private readonly service: StacksService) {}
+  constructor(
+    private readonly service: StacksService,
+    private readonly git: GitService,
+  ) {}
 
   @Post('create/:type/:method')
   @Authenticated({ permission: Permission.EnvironmentsList })
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Deploy a new stack: type standalone (compose) or swarm, method string (JSON) or file (multipart)',
+      'Deploy a new stack: type standalone (compose) or swarm, method string (JSON), file (multipart) or repository (git)',
     operationId: 'StackCreate',
   })
   @ApiQuery({ name: 'endpointId', required: true })
@@ -62,7 +67,7 @@ export class StacksController {
         'Invalid type',
         'type is "standalone" or "swarm" (kubernetes is not supported)',
       );
-    return this.service.create(actor, t, requiredId(endpointId), await readInput(req, method));
+    return this.service.create(actor, t, requiredId(endpointId), await readInput(req, method, this.git));
   }
 
   @Post()
@@ -86,7 +91,12 @@ export class StacksController {
     const t = type === '1' ? STACK_SWARM : type === '2' ? STACK_COMPOSE : undefined;
     if (t === undefined)
       throw new BadRequestError('Invalid query parameter: type', 'type is 1 (swarm) or 2 (compose)');
-    return this.service.create(actor, t, requiredId(endpointId), await readInput(req, method ?? ''));
+    return this.service.create(
+      actor,
+      t,
+      requiredId(endpointId),
+      await readInput(req, method ?? '', this.git),
+    );
   }
 
   @Post('adopt')
@@ -309,14 +319,9 @@ export class StacksController {
   }
 }
 
-async function readInput(req: FastifyRequest, method: string): Promise<CreateStackInput> {
+async function readInput(req: FastifyRequest, method: string, git: GitService): Promise<CreateStackInput> {
   if (method === 'file') return readStackForm(req);
-  if (method === 'repository')
-    throw new BadRequestError(
-      'Invalid method',
-      'Git repository stacks are created by the git module (not installed)',
-    );
-  if (method !== 'string')
+  if (method !== 'string' && method !== 'repository')
     throw new BadRequestError('Invalid method', 'method is "string", "file" or "repository"');
   const body = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -326,8 +331,9 @@ async function readInput(req: FastifyRequest, method: string): Promise<CreateSta
       ([key]) => key.toLowerCase() === k.toLowerCase(),
     )?.[1];
   const name = get('Name');
-  const content = get('StackFileContent');
   if (typeof name !== 'string') throw new BadRequestError('Invalid stack name', 'Name must be a string');
+  const source = method === 'repository' ? await readRepositorySource(git, get) : undefined;
+  const content = source ? source.content : get('StackFileContent');
   if (typeof content !== 'string')
     throw new BadRequestError('Invalid stack file content', 'StackFileContent must be a string');
   const env = get('Env');
@@ -342,6 +348,7 @@ async function readInput(req: FastifyRequest, method: string): Promise<CreateSta
     env: ((env ?? []) as unknown[]).map(envEntry),
     swarmId: swarmId ?? undefined,
     fromAppTemplate: get('FromAppTemplate') === true,
+    ...(source ? { git: source.config } : {}),
   };
 }
 

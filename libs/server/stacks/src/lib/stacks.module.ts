@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CAPSTAN_CONFIG, type CapstanConfig } from '@capstan/server-core';
 import { AuthModule } from '@capstan/server-auth';
 import { EnvironmentsModule, LocalEndpoints } from '@capstan/server-environments';
+import { GitModule } from '@capstan/server-git';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { DeployProgress } from './deploy-progress';
 import { DeployStream } from './deploy-stream';
@@ -14,7 +15,13 @@ import { StacksController } from './stacks.controller';
 import { StackTools, StacksService } from './stacks.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StackEntity]), EnvironmentsModule, ResourceControlsModule, AuthModule],
+  imports: [
+    TypeOrmModule.forFeature([StackEntity]),
+    EnvironmentsModule,
+    ResourceControlsModule,
+    AuthModule,
+    GitModule,
+  ],
   controllers: [StacksController],
   providers: [
     StacksService,

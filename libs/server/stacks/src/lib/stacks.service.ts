@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { gitConfigView, type StoredGitConfig } from './git-source';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
@@ -40,6 +41,8 @@ export interface CreateStackInput {
   readonly env?: readonly StackEnvVar[];
   readonly swarmId?: string;
   readonly fromAppTemplate?: boolean;
+  /** Git stacks: where the file came from (password sealed), stored as the stack's GitConfig. */
+  readonly git?: StoredGitConfig;
 }
 
 export interface UpdateStackInput {
@@ -178,7 +181,16 @@ export class StacksService implements OnApplicationBootstrap {
         );
       return this.register(
         actor,
-        { type, endpointId, name, swarmId, vars, content, fromAppTemplate: input.fromAppTemplate === true },
+        {
+          type,
+          endpointId,
+          name,
+          swarmId,
+          vars,
+          content,
+          fromAppTemplate: input.fromAppTemplate === true,
+          git: input.git,
+        },
         'create',
       );
     });
@@ -280,6 +292,7 @@ export class StacksService implements OnApplicationBootstrap {
       vars: StackEnvVar[];
       content: string;
       fromAppTemplate: boolean;
+      git?: StoredGitConfig;
     },
     pending: 'create' | 'adopt',
   ): Promise<StackResponse> {
@@ -299,6 +312,7 @@ export class StacksService implements OnApplicationBootstrap {
           fileVersion: 1,
           options: JSON.stringify({ Prune: false }),
           fromAppTemplate: s.fromAppTemplate,
+          gitConfig: s.git ? JSON.stringify(s.git) : null,
           pending,
           createdAt: now,
           createdBy: actor.username,
@@ -848,8 +862,8 @@ export class StacksService implements OnApplicationBootstrap {
       UpdatedBy: s.updatedBy,
       AdditionalFiles: JSON.parse(s.additionalFiles) as string[],
       AutoUpdate: s.autoUpdate ? (JSON.parse(s.autoUpdate) as unknown) : null,
-      // Credentials are the git module's business: it decorates GitConfig without them.
-      GitConfig: null,
+      // Never the git password: the username only.
+      GitConfig: gitConfigView(s.gitConfig),
       Option: parseOptions(s.options),
       FromAppTemplate: s.fromAppTemplate,
       Namespace: '',
