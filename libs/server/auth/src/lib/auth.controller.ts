@@ -5,6 +5,7 @@ import {
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 // Brings in @fastify/cookie's typings for reply.setCookie / clearCookie.
@@ -21,7 +22,13 @@ import {
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { ApiKeysService, toApiKeyResponse } from './api-keys.service';
-import { AuthService } from './auth.service';
+import { AuthService, type LoginResult } from './auth.service';
+import {
+  EnrolledSessionResponse,
+  EnrolWithTokenDto,
+  SecondStepDto,
+  TotpEnrolmentResponse,
+} from './totp/totp.dto';
 import {
   ApiKeyResponse,
   AuthenticateDto,
@@ -51,13 +58,77 @@ export class AuthController {
     description: 'Also sets the httpOnly session cookie for browsers',
   })
   @ApiUnprocessableEntityResponse({ description: 'Invalid credentials' })
+  @ApiUnauthorizedResponse({
+    description:
+      'Password right, second factor due: "Two-factor code required" (or "Two-factor enrolment required") with the second-step token in the X-Capstan-Second-Factor header',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After' })
   async login(
     @Body() body: AuthenticateDto,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthenticateResponse> {
-    const { token, expiresAt } = await this.auth.login(body, clientAddress(req));
+    return this.session(await this.auth.login(body, clientAddress(req)), req, reply);
+  }
+
+  @Post('totp')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Log in, second step: the code of a two-factor account, with the first step's token",
+    operationId: 'AuthenticateSecondFactor',
+  })
+  @ApiOkResponse({ type: AuthenticateResponse })
+  @ApiUnauthorizedResponse({ description: 'Invalid or expired second-step token' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid two-factor code' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After' })
+  async secondFactor(
+    @Body() body: SecondStepDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthenticateResponse> {
+    return this.session(
+      await this.auth.loginSecondFactor(body.token, body.code, clientAddress(req)),
+      req,
+      reply,
+    );
+  }
+
+  @Post('totp/enrol')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Start the two-factor enrolment the policy requires, with the refused sign-in's token",
+    operationId: 'AuthenticateEnrolSecondFactor',
+  })
+  @ApiOkResponse({ type: TotpEnrolmentResponse })
+  async enrol(@Body() body: EnrolWithTokenDto): Promise<TotpEnrolmentResponse> {
+    return this.auth.beginRequiredEnrolment(body.token);
+  }
+
+  @Post('totp/enrol/confirm')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm the required enrolment: recovery codes (shown once) and the session',
+    operationId: 'AuthenticateConfirmSecondFactor',
+  })
+  @ApiOkResponse({ type: EnrolledSessionResponse })
+  async confirmEnrolment(
+    @Body() body: SecondStepDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EnrolledSessionResponse> {
+    const result = await this.auth.confirmRequiredEnrolment(body.token, body.code, clientAddress(req));
+    return { ...this.session(result, req, reply), recoveryCodes: result.recoveryCodes };
+  }
+
+  /** Sets the httpOnly session cookie for browsers and answers the JWT for API clients. */
+  private session(
+    { token, expiresAt }: LoginResult,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): AuthenticateResponse {
     void reply.setCookie(AUTH_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',

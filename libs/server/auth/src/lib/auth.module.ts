@@ -15,19 +15,23 @@ import { InternalStrategy } from './sign-in/internal.strategy';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
 import { SIGN_IN_STRATEGIES } from './sign-in/sign-in-strategy';
 import { TokenService } from './token.service';
+import { TotpController } from './totp/totp.controller';
+import { TotpEntity } from './totp/totp.entity';
+import { TotpService } from './totp/totp.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ApiKeyEntity, RevokedTokenEntity]),
+    TypeOrmModule.forFeature([ApiKeyEntity, RevokedTokenEntity, TotpEntity]),
     UsersModule,
     SettingsModule,
     AuditModule,
   ],
-  controllers: [AuthController, ApiKeysController],
+  controllers: [AuthController, ApiKeysController, TotpController],
   providers: [
     TokenService,
     ApiKeysService,
     LoginThrottle,
+    TotpService,
     // Sign-in methods: one passport strategy each, selected by the settings' AuthenticationMethod.
     InternalStrategy,
     {

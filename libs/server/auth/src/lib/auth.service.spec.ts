@@ -12,6 +12,8 @@ import { LoginThrottle, USERNAME_POLICY } from './login-throttle';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
 import type { SignInStrategy } from './sign-in/sign-in-strategy';
 import type { TokenService } from './token.service';
+import { SecondFactorRequired } from './totp/second-factor.errors';
+import type { TotpService } from './totp/totp.service';
 
 class FixedClock extends ClockPort {
   now(): number {
@@ -35,6 +37,29 @@ class DirectoryStrategy extends Strategy implements SignInStrategy {
   }
 }
 
+/** Internal sign-in for the second-factor cases: "erin" / "a-long-password", TOTP on. */
+class LocalStrategy extends Strategy implements SignInStrategy {
+  readonly method = AuthenticationMethod.Internal;
+  readonly name = 'auth-service-spec-local';
+  readonly context = 'internal';
+  constructor() {
+    super();
+    passport.use(this.name, this);
+  }
+  override authenticate(req: { body: { username: string; password: string } }): void {
+    if (req.body.username === 'erin' && req.body.password === 'a-long-password')
+      this.success({ id: 5, username: 'erin', role: 2, tokenVersion: 0 });
+    else this.fail(401);
+  }
+}
+
+/** TOTP as far as sign-in needs it: erin has it on; "246810" is her only good code. */
+const totp = {
+  isEnabled: (id: number) => Promise.resolve(id === 5),
+  verify: (id: number, _u: string, code: string) =>
+    Promise.resolve(id === 5 && code === '246810' ? 'code' : undefined),
+} as unknown as TotpService;
+
 function setup(method: AuthenticationMethod) {
   const authLog: AuthEvent[] = [];
   const issued: unknown[] = [];
@@ -48,6 +73,7 @@ function setup(method: AuthenticationMethod) {
       issued.push(user);
       return { token: 'jwt', claims: { exp: 1_700_003_600 } };
     },
+    issueChallenge: (user: { id: number }, purpose: string) => `challenge:${purpose}:${user.id}`,
   } as unknown as TokenService;
   const audit = {
     recordAuth: (e: AuthEvent) => Promise.resolve(void authLog.push(e)),
@@ -59,7 +85,8 @@ function setup(method: AuthenticationMethod) {
     settings,
     new LoginThrottle(new FixedClock()),
     audit,
-    new SignInStrategies([new DirectoryStrategy()]),
+    new SignInStrategies([new DirectoryStrategy(), new LocalStrategy()]),
+    totp,
   );
   return { service, authLog, issued };
 }
@@ -100,5 +127,44 @@ describe('AuthService.login', () => {
       status: 503,
     });
     expect(authLog).toEqual([]);
+  });
+});
+
+describe('AuthService.login with a second factor', () => {
+  it('answers a right password 401 with a second-step token, and opens no session', async () => {
+    const { service, authLog, issued } = setup(AuthenticationMethod.Internal);
+    const refusal = await service
+      .login({ username: 'erin', password: 'a-long-password' }, '10.0.0.9')
+      .catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(SecondFactorRequired);
+    expect(refusal).toMatchObject({
+      status: 401,
+      message: 'Two-factor code required',
+      headers: { 'X-Capstan-Second-Factor': 'challenge:second-factor:5' },
+    });
+    expect(issued).toEqual([]);
+    expect(authLog).toEqual([]);
+  });
+
+  it('signs in in one step with the code, logged as totp', async () => {
+    const { service, authLog, issued } = setup(AuthenticationMethod.Internal);
+    await service.login({ username: 'erin', password: 'a-long-password', totpCode: '246810' }, '10.0.0.9');
+    expect(issued).toHaveLength(1);
+    expect(authLog.map((e) => [e.context, e.type])).toEqual([['totp', AuthLogResult.Success]]);
+  });
+
+  it('throttles wrong codes like wrong passwords; the right password does not reset the count', async () => {
+    const { service, authLog } = setup(AuthenticationMethod.Internal);
+    for (let i = 0; i < USERNAME_POLICY.maxFailures; i++)
+      await expect(
+        service.login({ username: 'erin', password: 'a-long-password', totpCode: '000000' }, '10.0.0.9'),
+      ).rejects.toMatchObject({ status: 422, message: 'Invalid two-factor code' });
+    await expect(
+      service.login({ username: 'erin', password: 'a-long-password', totpCode: '246810' }, '10.0.0.9'),
+    ).rejects.toBeInstanceOf(TooManyRequestsError);
+    expect(authLog.map((e) => [e.context, e.type])).toEqual([
+      ...Array.from({ length: USERNAME_POLICY.maxFailures }, () => ['totp', AuthLogResult.Failure]),
+      ['internal', AuthLogResult.Throttled],
+    ]);
   });
 });

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AUTH_COOKIE, API_HEADERS, AuthLogResult } from '@capstan/contracts-api';
+import {
+  AUTH_COOKIE,
+  API_HEADERS,
+  AuthenticationMethod,
+  AuthLogResult,
+  UserRole,
+} from '@capstan/contracts-api';
 import {
   AuthenticatedUser,
   AuthenticatorPort,
@@ -15,7 +21,14 @@ import { UsersService } from '@capstan/server-users';
 import { ApiKeysService } from './api-keys.service';
 import { LoginThrottle, throttleKeys } from './login-throttle';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
-import type { SignInCredentials } from './sign-in/sign-in-strategy';
+import type { SignedInUser, SignInCredentials } from './sign-in/sign-in-strategy';
+import {
+  expiredChallenge,
+  invalidCode,
+  SecondFactorRequired,
+  TOTP_CONTEXT,
+} from './totp/second-factor.errors';
+import { TotpService, type TotpEnrolment } from './totp/totp.service';
 import { TokenService } from './token.service';
 
 export interface LoginResult {
@@ -34,6 +47,7 @@ export class AuthService extends AuthenticatorPort {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly strategies: SignInStrategies,
+    private readonly totp: TotpService,
   ) {
     super();
   }
@@ -42,20 +56,11 @@ export class AuthService extends AuthenticatorPort {
    * Signs in with the strategy the settings select (internal today; LDAP and OAuth add strategies), under the
    * login throttle, recording the outcome in the authentication log with the strategy's context.
    */
-  async login(credentials: SignInCredentials, origin: string): Promise<LoginResult> {
+  async login(credentials: SignInCredentials & { totpCode?: string }, origin: string): Promise<LoginResult> {
     const { username, password } = credentials;
     const strategy = this.strategies.select((await this.settings.get()).AuthenticationMethod);
     const keys = throttleKeys(origin, username);
-    const wait = this.throttle.retryAfter(keys);
-    if (wait > 0) {
-      await this.audit.recordAuth({
-        username,
-        context: strategy.context,
-        origin,
-        type: AuthLogResult.Throttled,
-      });
-      throw new TooManyRequestsError('Too many failed login attempts', wait);
-    }
+    await this.refuseThrottled(keys, username, strategy.context, origin);
     const outcome = await this.strategies.signIn(strategy, credentials);
     if (!outcome.ok) {
       this.throttle.recordFailure(keys);
@@ -68,13 +73,117 @@ export class AuthService extends AuthenticatorPort {
       throw new UnprocessableError('Invalid credentials', 'Unauthorized');
     }
     const user = outcome.user;
-    this.throttle.recordSuccess(`user:${username.toLowerCase()}`);
     const forceChange = password.length < (await this.settings.requiredPasswordLength());
+    // The second factor guards local accounts; directory and provider sign-ins have their own.
+    if (strategy.method === AuthenticationMethod.Internal) {
+      if (await this.totp.isEnabled(user.id)) {
+        if (credentials.totpCode === undefined)
+          throw new SecondFactorRequired(
+            'Two-factor code required',
+            'Send the code from your authenticator app with this token to POST /api/auth/totp (or add "totpCode" to this request)',
+            this.tokens.issueChallenge(user, 'second-factor', forceChange),
+          );
+        return this.completeSecondFactor(user, credentials.totpCode, forceChange, origin);
+      }
+      if (await this.policyRequiresTotp(user.role))
+        throw new SecondFactorRequired(
+          'Two-factor enrolment required',
+          'An administrator requires a second factor for this account: enrol with this token at POST /api/auth/totp/enrol',
+          this.tokens.issueChallenge(user, 'enrol', forceChange),
+        );
+    }
+    return this.openSession(user, forceChange, outcome.context, origin);
+  }
+
+  /** The login's second step: a second-step token and a TOTP or recovery code, throttled and logged as `totp`. */
+  async loginSecondFactor(challenge: string, code: string, origin: string): Promise<LoginResult> {
+    const claims = this.tokens.verifyChallenge(challenge, 'second-factor');
+    if (!claims) throw expiredChallenge();
+    const user = await this.users.authInfo(claims.uid);
+    if (!user) throw expiredChallenge();
+    return this.completeSecondFactor(user, code, claims.fc, origin);
+  }
+
+  /** Starts the enrolment a policy requires, with the second-step token of the refused sign-in. */
+  async beginRequiredEnrolment(challenge: string): Promise<TotpEnrolment> {
+    const claims = this.tokens.verifyChallenge(challenge, 'enrol');
+    if (!claims) throw expiredChallenge();
+    return this.totp.begin(claims.uid, claims.username);
+  }
+
+  /** Confirms the required enrolment: recovery codes (shown once) and the session the sign-in was waiting for. */
+  async confirmRequiredEnrolment(
+    challenge: string,
+    code: string,
+    origin: string,
+  ): Promise<LoginResult & { recoveryCodes: string[] }> {
+    const claims = this.tokens.verifyChallenge(challenge, 'enrol');
+    const user = claims ? await this.users.authInfo(claims.uid) : undefined;
+    if (!claims || !user) throw expiredChallenge();
+    const keys = throttleKeys(origin, user.username);
+    await this.refuseThrottled(keys, user.username, TOTP_CONTEXT, origin);
+    const recoveryCodes = await this.totp.confirm(user.id, user.username, code);
+    if (!recoveryCodes) {
+      await this.codeRefused(keys, user.username, origin);
+      throw invalidCode();
+    }
+    return { ...(await this.openSession(user, claims.fc, TOTP_CONTEXT, origin)), recoveryCodes };
+  }
+
+  private async completeSecondFactor(
+    user: SignedInUser,
+    code: string,
+    forceChange: boolean,
+    origin: string,
+  ): Promise<LoginResult> {
+    const keys = throttleKeys(origin, user.username);
+    await this.refuseThrottled(keys, user.username, TOTP_CONTEXT, origin);
+    if (!(await this.totp.verify(user.id, user.username, code))) {
+      await this.codeRefused(keys, user.username, origin);
+      throw invalidCode();
+    }
+    return this.openSession(user, forceChange, TOTP_CONTEXT, origin);
+  }
+
+  private async codeRefused(
+    keys: ReturnType<typeof throttleKeys>,
+    username: string,
+    origin: string,
+  ): Promise<void> {
+    this.throttle.recordFailure(keys);
+    await this.audit.recordAuth({ username, context: TOTP_CONTEXT, origin, type: AuthLogResult.Failure });
+  }
+
+  private async refuseThrottled(
+    keys: ReturnType<typeof throttleKeys>,
+    username: string,
+    context: string,
+    origin: string,
+  ): Promise<void> {
+    const wait = this.throttle.retryAfter(keys);
+    if (wait <= 0) return;
+    await this.audit.recordAuth({ username, context, origin, type: AuthLogResult.Throttled });
+    throw new TooManyRequestsError('Too many failed login attempts', wait);
+  }
+
+  private async policyRequiresTotp(role: UserRole): Promise<boolean> {
+    const policy = (await this.settings.get()).TwoFactorPolicy;
+    return policy === 'everyone' || (policy === 'administrators' && role === UserRole.Administrator);
+  }
+
+  /** Every factor passed: the throttle forgets the user's failures, the session is issued and logged. */
+  private async openSession(
+    user: SignedInUser,
+    forceChange: boolean,
+    context: string,
+    origin: string,
+  ): Promise<LoginResult> {
+    this.throttle.recordSuccess(`user:${user.username.toLowerCase()}`);
     const { token, claims } = this.tokens.issue(user, await this.settings.sessionLifetimeMs(), forceChange);
     await this.audit.recordAuth({
       username: user.username,
       userId: user.id,
-      context: outcome.context,
+      context,
       origin,
       type: AuthLogResult.Success,
     });

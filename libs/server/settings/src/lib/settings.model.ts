@@ -20,7 +20,12 @@ export interface Settings {
   EnableTelemetry: boolean;
   EnableEdgeComputeFeatures: boolean;
   AuditLogRetentionDays: number;
+  /** Capstan: who must sign in with a second factor (TOTP) on top of the password (local accounts). */
+  TwoFactorPolicy: TwoFactorPolicy;
 }
+
+export const TWO_FACTOR_POLICIES = ['optional', 'administrators', 'everyone'] as const;
+export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   LogoURL: '',
@@ -34,6 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   EnableTelemetry: false,
   EnableEdgeComputeFeatures: false,
   AuditLogRetentionDays: 90,
+  TwoFactorPolicy: 'optional',
 };
 
 export const PASSWORD_LENGTH_RANGE = { min: 8, max: 128 } as const;

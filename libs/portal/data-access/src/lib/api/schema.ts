@@ -107,6 +107,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in, second step: the code of a two-factor account, with the first step's token */
+        post: operations["AuthenticateSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/totp/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the two-factor enrolment the policy requires, with the refused sign-in's token */
+        post: operations["AuthenticateEnrolSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/totp/enrol/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the required enrolment: recovery codes (shown once) and the session */
+        post: operations["AuthenticateConfirmSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docker/{id}/dashboard": {
         parameters: {
             query?: never;
@@ -764,6 +815,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{id}/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a user's two-factor sign-in is on */
+        get: operations["UserTotpStatus"];
+        put?: never;
+        /** Start two-factor enrolment: a new secret and its QR code */
+        post: operations["UserTotpEnrol"];
+        /** Reset a user's second factor (administrators): they sign in with the password alone, or enrol again */
+        delete: operations["UserTotpReset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm enrolment with a first code; returns the recovery codes (shown once) */
+        post: operations["UserTotpConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor sign-in off (password + code) */
+        post: operations["UserTotpDisable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks": {
         parameters: {
             query?: never;
@@ -939,6 +1043,8 @@ export interface components {
         AuthenticateDto: {
             /** @example a-long-password */
             password: string;
+            /** @description Capstan: the two-factor code, for clients that sign in in one step (else a second step is asked) */
+            totpCode?: string;
             /** @example admin */
             username: string;
         };
@@ -1103,6 +1209,15 @@ export interface components {
             unreachableNodes: string[];
             volumes: number;
         };
+        DisableTotpDto: {
+            /**
+             * @description A 6-digit code from the authenticator app, or an unused recovery code
+             * @example 123456
+             */
+            code: string;
+            /** @description Your current password */
+            password: string;
+        };
         DockerSnapshotResponse: {
             ContainerCount: number;
             /** @description Raw lists, only with ?withRaw=true on inspect */
@@ -1128,6 +1243,16 @@ export interface components {
             /** @description Capstan: agent on a Swarm, the nodes whose agents did not answer the last snapshot (sorted). When not empty the snapshot is partial: ContainerCount, ImageCount, VolumeCount, NetworkCount and the container states miss those nodes. Empty when complete (snapshots taken before this field existed read as empty). */
             UnreachableNodes: string[];
             VolumeCount: number;
+        };
+        EnrolWithTokenDto: {
+            /** @description The second-step token of the refused sign-in (header X-Capstan-Second-Factor) */
+            token: string;
+        };
+        EnrolledSessionResponse: {
+            /** @description A JWT to send as `Authorization: Bearer <jwt>` */
+            jwt: string;
+            /** @description Ten one-time recovery codes: shown once, stored hashed */
+            recoveryCodes: string[];
         };
         EnvironmentResponse: {
             /** @description Agent environments (type 2) only */
@@ -1224,6 +1349,10 @@ export interface components {
             /** @example 12 */
             RequiredPasswordLength: number;
         };
+        RecoveryCodesResponse: {
+            /** @description Ten one-time recovery codes: shown once, stored hashed */
+            recoveryCodes: string[];
+        };
         ResourceControlResponse: {
             AdministratorsOnly: boolean;
             Id: number;
@@ -1247,6 +1376,15 @@ export interface components {
             Name: string;
             /** @description Lower wins when several roles apply */
             Priority: number;
+        };
+        SecondStepDto: {
+            /**
+             * @description A 6-digit code from the authenticator app, or an unused recovery code
+             * @example 123456
+             */
+            code: string;
+            /** @description The second-step token of the refused sign-in (header X-Capstan-Second-Factor) */
+            token: string;
         };
         SecuritySettingsDto: {
             allowBindMountsForRegularUsers: boolean;
@@ -1292,6 +1430,11 @@ export interface components {
              * @example 10s
              */
             SnapshotTimeout: string;
+            /**
+             * @description Capstan: who must sign in with a TOTP code on top of the password (local accounts)
+             * @enum {string}
+             */
+            TwoFactorPolicy: "optional" | "administrators" | "everyone";
             /**
              * @description Session lifetime (Go duration)
              * @example 8h
@@ -1351,6 +1494,26 @@ export interface components {
             TLS: boolean;
             TLSSkipVerify: boolean;
         };
+        TotpCodeDto: {
+            /**
+             * @description A 6-digit code from the authenticator app, or an unused recovery code
+             * @example 123456
+             */
+            code: string;
+        };
+        TotpEnrolmentResponse: {
+            /** @example otpauth://totp/Capstan:alice?secret=…&issuer=Capstan */
+            otpauthUri: string;
+            /** @description The otpauth URI as a PNG QR code (data URL) */
+            qrCode: string;
+            /** @description Base32 secret, for apps that cannot scan the QR code */
+            secret: string;
+        };
+        TotpStatusResponse: {
+            enabled: boolean;
+            /** @description Unused recovery codes */
+            recoveryCodesLeft: number;
+        };
         UpdateEnvironmentDto: {
             GroupID?: number;
             Name?: string;
@@ -1399,6 +1562,8 @@ export interface components {
             SnapshotInterval?: string;
             /** @example 10s */
             SnapshotTimeout?: string;
+            /** @enum {string} */
+            TwoFactorPolicy?: "optional" | "administrators" | "everyone";
             /** @example 8h */
             UserSessionTimeout?: string;
         };
@@ -1713,6 +1878,13 @@ export interface operations {
                     "application/json": components["schemas"]["AuthenticateResponse"];
                 };
             };
+            /** @description Password right, second factor due: "Two-factor code required" (or "Two-factor enrolment required") with the second-step token in the X-Capstan-Second-Factor header */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid credentials */
             422: {
                 headers: {
@@ -1752,6 +1924,123 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    AuthenticateSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondStepDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticateResponse"];
+                };
+            };
+            /** @description Invalid or expired second-step token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid two-factor code */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many failed attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    AuthenticateEnrolSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolWithTokenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentResponse"];
+                };
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    AuthenticateConfirmSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondStepDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledSessionResponse"];
+                };
             };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {
@@ -4299,6 +4588,251 @@ export interface operations {
             };
             /** @description Requires the "api-keys:manage-own" permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpStatusResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "account:read" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpEnrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "account:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Already enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "users:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "account:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid two-factor code */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpDisable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisableTotpDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "account:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong password or code */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

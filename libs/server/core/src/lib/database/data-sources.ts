@@ -8,6 +8,7 @@ import { Environments1763900000000 } from './migrations/main/1763900000000-envir
 import { ResourceControls1764000000000 } from './migrations/main/1764000000000-resource-controls';
 import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-keys';
 import { Webhooks1764200000000 } from './migrations/main/1764200000000-webhooks';
+import { Totp1766914000000 } from './migrations/main/1766914000000-totp';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -17,6 +18,7 @@ export const MAIN_MIGRATIONS = [
   ResourceControls1764000000000,
   AgentKeys1764100000000,
   Webhooks1764200000000,
+  Totp1766914000000,
 ];
 export const AUDIT_MIGRATIONS = [AuditSchema1763856000001, ActivityDescription1765000000000];
 

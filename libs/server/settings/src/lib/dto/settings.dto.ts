@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AuthenticationMethod } from '@capstan/contracts-api';
-import { PASSWORD_LENGTH_RANGE } from '../settings.model';
+import { PASSWORD_LENGTH_RANGE, TWO_FACTOR_POLICIES, type TwoFactorPolicy } from '../settings.model';
 
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
@@ -64,6 +64,11 @@ export class SettingsResponse {
   EnableEdgeComputeFeatures!: boolean;
   @ApiProperty({ example: 90, description: 'Audit log entries older than this are deleted' })
   AuditLogRetentionDays!: number;
+  @ApiProperty({
+    enum: TWO_FACTOR_POLICIES,
+    description: 'Capstan: who must sign in with a TOTP code on top of the password (local accounts)',
+  })
+  TwoFactorPolicy!: TwoFactorPolicy;
 }
 
 /** Partial update: only the fields present change. */
@@ -135,6 +140,11 @@ export class UpdateSettingsDto {
   @Min(1)
   @Max(3650)
   AuditLogRetentionDays?: number;
+
+  @ApiPropertyOptional({ enum: TWO_FACTOR_POLICIES })
+  @IsOptional()
+  @IsIn(TWO_FACTOR_POLICIES, { message: `TwoFactorPolicy must be one of ${TWO_FACTOR_POLICIES.join(', ')}` })
+  TwoFactorPolicy?: TwoFactorPolicy;
 }
 
 export class PublicSettingsResponse {
