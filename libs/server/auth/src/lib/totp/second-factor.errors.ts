@@ -1,10 +1,8 @@
+import { API_HEADERS } from '@capstan/contracts-api';
 import { UnauthorizedError, UnprocessableError } from '@capstan/server-core';
 
 /** The authentication log's context for second-factor checks. */
 export const TOTP_CONTEXT = 'totp';
-
-/** Response header carrying the second-step token of a sign-in that still needs its second factor. */
-export const SECOND_FACTOR_HEADER = 'X-Capstan-Second-Factor';
 
 /**
  * The password was right but a second factor is due: a 401 (so a Portainer client that knows nothing of it stops
@@ -13,7 +11,7 @@ export const SECOND_FACTOR_HEADER = 'X-Capstan-Second-Factor';
 export class SecondFactorRequired extends UnauthorizedError {
   constructor(message: string, details: string, challenge: string) {
     super(message, details);
-    this.headers[SECOND_FACTOR_HEADER] = challenge;
+    this.headers[API_HEADERS.secondFactor] = challenge;
   }
 }
 
