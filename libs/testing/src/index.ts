@@ -1,2 +1,3 @@
 export * from './server-harness';
 export * from './engine-socket';
+export * from './oidc-provider';

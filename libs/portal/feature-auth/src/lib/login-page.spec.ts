@@ -121,7 +121,7 @@ describe('LoginPage', () => {
     };
     await sendCode('000000');
     expect(el.querySelector('[data-testid="alert-error"]')?.textContent).toContain('Invalid code');
-    expect(navigate).not.toHaveBeenCalled();
+    expect(navigate).not.toHaveBeenCalledWith('/home');
 
     api.on('POST /api/auth/totp', { body: { jwt: 'x' } });
     api.on('GET /api/users/me', { body: userFactory() });
