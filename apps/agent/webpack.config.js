@@ -17,8 +17,17 @@ module.exports = {
     extensions: ['.ts', '.js', '.json'],
     plugins: [new TsconfigPathsPlugin({ configFile: path.join(root, 'tsconfig.base.json') })],
   },
-  // ws's optional native speed-ups: absent at run time, ws falls back to JS.
-  externals: { bufferutil: 'commonjs bufferutil', 'utf-8-validate': 'commonjs utf-8-validate' },
+  // Optional native speed-ups, absent at run time: ws's (bufferutil, utf-8-validate) and ssh2's (cpu-features and
+  // its sshcrypto addon) — both fall back to JavaScript when the require fails.
+  externals: [
+    {
+      bufferutil: 'commonjs bufferutil',
+      'utf-8-validate': 'commonjs utf-8-validate',
+      'cpu-features': 'commonjs cpu-features',
+    },
+    ({ request }, callback) =>
+      /\.node$/.test(request ?? '') ? callback(null, `commonjs ${request}`) : callback(),
+  ],
   externalsPresets: { node: true },
   module: {
     rules: [

@@ -8,6 +8,7 @@ import { portalContainers } from './portal-containers.mjs';
 import { portalSize } from './portal-size.mjs';
 import { proxyOverhead } from './proxy.mjs';
 import { snapshotPass } from './snapshot.mjs';
+import { stacksDeploy } from './stacks-deploy.mjs';
 import { throughput } from './throughput.mjs';
 
 const rows = [];
@@ -101,6 +102,15 @@ await step('snapshot pass', async () => {
     r.wallMs <= 10_000,
   );
   row('  server peak RSS', `${r.peakRssMb.toFixed(1)} MB`, '', true);
+});
+await step('stack deploy', async () => {
+  const r = await stacksDeploy();
+  row(
+    `${r.services}-service compose stack: docker compose up -d / through Capstan (median of ${r.runs})`,
+    `${r.directMs.toFixed(0)} / ${r.capstanMs.toFixed(0)} ms, ratio ${r.ratio.toFixed(2)}`,
+    '',
+    true,
+  );
 });
 await step('portal size', async () => {
   const r = portalSize();

@@ -60,6 +60,12 @@ for t in "${targets[@]}"; do
       else
         log "WARNING: dist/apps/portal is missing; the image will serve no portal"
       fi
+      # Stacks: the docker CLI (`docker stack deploy`) and the compose plugin (tools/setup/compose.sh).
+      rm -rf dist/docker/server/bin && mkdir -p dist/docker/server/bin/cli-plugins
+      docker_cli="$(command -v docker)" || die "the docker CLI is needed for the server image (stacks)"
+      cp -L "$docker_cli" dist/docker/server/bin/docker
+      [ -x /usr/local/lib/docker/cli-plugins/docker-compose ] || die "run tools/setup/compose.sh first (docker compose for the server image)"
+      cp -L /usr/local/lib/docker/cli-plugins/docker-compose dist/docker/server/bin/cli-plugins/docker-compose
       build server
       ;;
     agent)

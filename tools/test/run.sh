@@ -47,6 +47,7 @@ if [ "${CAPSTAN_TEST_SKIP_SETUP:-0}" != "1" ]; then
 fi
 curl -fsS --max-time 5 --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1 && HAVE_DOCKER=1
 [ -f /tmp/capstan-postgres.env ] && { set -a; . /tmp/capstan-postgres.env; set +a; }
+[ -f /tmp/capstan-git.env ] && { set -a; . /tmp/capstan-git.env; set +a; }
 [ -n "${CAPSTAN_TEST_DATABASE_URL:-}" ] && HAVE_PG=1
 [ -x /usr/bin/chromium ] && HAVE_CHROMIUM=1
 

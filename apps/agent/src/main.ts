@@ -1,14 +1,16 @@
 import { hostname } from 'node:os';
 
-import { createAgentApi, createLogger } from '@capstan/agent-api';
+import { createAgentApi, createLogger, type AgentLogger } from '@capstan/agent-api';
 import { startClusterMode } from '@capstan/agent-cluster';
+import { EdgeAgent, resolveEdgeKey, serveKeyPage } from '@capstan/agent-edge';
 import { AGENT_VERSION } from '@capstan/contracts-agent';
 
-import { AgentConfigError, loadAgentConfig } from './app/config';
+import { AgentConfigError, loadAgentConfig, type AgentConfig, type EdgeConfig } from './app/config';
 
 async function main(): Promise<void> {
   const config = loadAgentConfig(process.env);
   const log = createLogger(config.logLevel);
+  if (config.edge) return runEdge(config, config.edge, log);
   // Started before the API, which takes it as its cluster step and for /agents.
   const cluster = await startClusterMode({
     socketPath: 'socketPath' in config.docker ? config.docker.socketPath : undefined,
@@ -36,11 +38,64 @@ async function main(): Promise<void> {
       `${config.secret ? 'AGENT_SECRET mode' : 'key pinned on the first verified signature'}, ` +
       `${cluster ? `Swarm cluster mode on ${cluster.self().nodeName} (${cluster.self().role})` : 'standalone'})`,
   );
+  onStop(log, () => {
+    cluster?.stop();
+    return agent.close();
+  });
+}
 
+/**
+ * Edge mode (EDGE=1): the key (EDGE_KEY, the key file, else the key page for 15 minutes), then the agent API over
+ * plain HTTP on the advertise address — reached by the server only through the reverse tunnel — and the poller.
+ */
+async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger): Promise<void> {
+  const found =
+    (await resolveEdgeKey(edge.key, edge.dataPath)) ??
+    (await serveKeyPage(edge.keyPageHost, edge.keyPagePort, edge.dataPath, edge.keyPageTimeoutMs, log));
+  if (!found) {
+    log.error('No edge key: shutting down');
+    process.exit(1);
+  }
+  let manager: EdgeAgent | undefined;
+  const agent = await createAgentApi({
+    host: config.host,
+    port: config.port,
+    platform: config.platform,
+    docker: config.docker,
+    secret: config.secret,
+    secretTimeoutMs: 0,
+    hostRoot: config.hostRoot,
+    log,
+    edge: { onActivity: () => manager?.activity() },
+  });
+  const port = await agent.listen();
+  manager = new EdgeAgent({
+    key: found.key,
+    edgeId: edge.id,
+    api: { host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host, port },
+    platform: config.platform,
+    inactivityMs: edge.inactivityMs,
+    insecurePoll: edge.insecurePoll,
+    mtls: edge.mtls,
+    dataPath: edge.dataPath,
+    log,
+    firstPollMs: 0,
+  });
+  await manager.start();
+  log.info(
+    `capstan-agent ${AGENT_VERSION} in edge mode: API on http://${config.host}:${port} (tunnel only), ` +
+      `polling ${found.key.portainerUrl} for environment ${found.key.endpointId} (key from ${found.source})`,
+  );
+  onStop(log, () => {
+    manager?.stop();
+    return agent.close();
+  });
+}
+
+function onStop(log: AgentLogger, close: () => Promise<void>): void {
   const stop = (signal: string): void => {
     log.info(`capstan-agent: ${signal}, shutting down`);
-    cluster?.stop();
-    agent.close().then(
+    close().then(
       () => process.exit(0),
       () => process.exit(1),
     );

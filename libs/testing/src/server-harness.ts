@@ -69,6 +69,8 @@ export class TestServer {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   baseUrl = '';
+  /** The edge tunnel port (CAPSTAN_TUNNEL_PORT) of the running server. */
+  tunnelPort = 0;
   httpsUrl = '';
   private proc: ChildProcess | undefined;
   private output = '';
@@ -116,6 +118,9 @@ export class TestServer {
     const httpPort = await freePort();
     let httpsPort = await freePort();
     while (httpsPort === httpPort) httpsPort = await freePort();
+    let tunnelPort = await freePort();
+    while (tunnelPort === httpPort || tunnelPort === httpsPort) tunnelPort = await freePort();
+    this.tunnelPort = tunnelPort;
     this.baseUrl = `http://127.0.0.1:${httpPort}`;
     this.httpsUrl = `https://127.0.0.1:${httpsPort}`;
     this.output = '';
@@ -124,6 +129,7 @@ export class TestServer {
       CAPSTAN_DATA_DIR: this.dataDir,
       CAPSTAN_HTTP_PORT: String(httpPort),
       CAPSTAN_HTTPS_PORT: String(httpsPort),
+      CAPSTAN_TUNNEL_PORT: String(tunnelPort),
       CAPSTAN_LOG_FORMAT: 'json',
       CAPSTAN_LOG_LEVEL: 'info',
       ...(this.databaseUrl ? { CAPSTAN_DATABASE_URL: this.databaseUrl } : {}),

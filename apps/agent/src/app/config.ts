@@ -21,6 +21,28 @@ export interface AgentConfig {
   logLevel: LogLevel;
   /** HOST_ROOT: where the host's root is bind-mounted (host info, host browsing). */
   hostRoot: string;
+  /** EDGE=1: edge mode (polls the server, serves the API through the reverse tunnel only). */
+  edge?: EdgeConfig;
+}
+
+export interface EdgeConfig {
+  /** EDGE_ID */
+  id: string;
+  /** EDGE_KEY (may be absent: then the key file, then the key page). */
+  key?: string;
+  /** DATA_PATH (default /data): the key file and the poll secret. */
+  dataPath: string;
+  /** EDGE_SERVER_HOST / EDGE_SERVER_PORT: the key page. */
+  keyPageHost: string;
+  keyPagePort: number;
+  /** EDGE_INACTIVITY_TIMEOUT (default 5m). */
+  inactivityMs: number;
+  /** EDGE_INSECURE_POLL */
+  insecurePoll: boolean;
+  /** MTLS_SSL_CERT / MTLS_SSL_KEY / MTLS_SSL_CA */
+  mtls?: { cert: string; key: string; ca?: string };
+  /** Key page lifetime (15 min; shortened in tests with EDGE_KEY_PAGE_TIMEOUT). */
+  keyPageTimeoutMs: number;
 }
 
 export class AgentConfigError extends Error {
@@ -76,8 +98,12 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv): AgentConfig {
     else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`);
   }
 
+  const edge = truthy(env['EDGE']) ? loadEdgeConfig(env, problems) : undefined;
+  if (!edge && truthy(env['EDGE_ASYNC'])) problems.push('EDGE_ASYNC needs EDGE=1');
+
   if (problems.length > 0) throw new AgentConfigError(problems);
   return {
+    ...(edge ? { edge } : {}),
     host,
     port,
     platform: detectPlatform(env),
@@ -114,4 +140,41 @@ export function parseGoDuration(text: string): number | null {
   let total = 0;
   for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * UNITS[m[2]];
   return Math.round(total);
+}
+
+function truthy(v: string | undefined): boolean {
+  return v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase());
+}
+
+function loadEdgeConfig(env: NodeJS.ProcessEnv, problems: string[]): EdgeConfig {
+  const id = env['EDGE_ID']?.trim() ?? '';
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id))
+    problems.push('EDGE_ID is required in edge mode (1–128 of A-Z a-z 0-9 . _ : -)');
+  const duration = (name: string, fallback: string): number => {
+    const text = env[name]?.trim() || fallback;
+    const ms = parseGoDuration(text);
+    if (ms === null || ms <= 0) {
+      problems.push(`${name} must be a positive duration such as 5m or 30s, got "${text}"`);
+      return parseGoDuration(fallback) ?? 0;
+    }
+    return ms;
+  };
+  const rawPort = env['EDGE_SERVER_PORT']?.trim() || '80';
+  const keyPagePort = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || keyPagePort < 1 || keyPagePort > 65535)
+    problems.push(`EDGE_SERVER_PORT must be a port number, got "${rawPort}"`);
+  const cert = env['MTLS_SSL_CERT']?.trim();
+  const key = env['MTLS_SSL_KEY']?.trim();
+  if (Boolean(cert) !== Boolean(key)) problems.push('MTLS_SSL_CERT and MTLS_SSL_KEY go together');
+  return {
+    id,
+    key: env['EDGE_KEY']?.trim() || undefined,
+    dataPath: env['DATA_PATH']?.trim() || '/data',
+    keyPageHost: env['EDGE_SERVER_HOST']?.trim() || '0.0.0.0',
+    keyPagePort,
+    inactivityMs: duration('EDGE_INACTIVITY_TIMEOUT', '5m'),
+    insecurePoll: truthy(env['EDGE_INSECURE_POLL']),
+    ...(cert && key ? { mtls: { cert, key, ca: env['MTLS_SSL_CA']?.trim() || undefined } } : {}),
+    keyPageTimeoutMs: duration('EDGE_KEY_PAGE_TIMEOUT', '15m'),
+  };
 }

@@ -5,12 +5,17 @@ import { AuditModule } from '@capstan/server-audit';
 import { AuthModule } from '@capstan/server-auth';
 import { DockerModule } from '@capstan/server-docker';
 import { EnvironmentsModule } from '@capstan/server-environments';
+import { GitModule } from '@capstan/server-git';
 import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
+import { StacksModule } from '@capstan/server-stacks';
 import { SystemModule } from '@capstan/server-system';
+import { TemplatesModule } from '@capstan/server-templates';
 import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
+import { RegistriesModule } from '@capstan/server-registries';
+import { EdgeModule } from '@capstan/server-edge';
 
 /** Composes the domain modules; the app itself holds no rules. */
 @Module({})
@@ -30,6 +35,11 @@ export class AppModule {
         ResourceControlsModule,
         DockerModule,
         WebhooksModule,
+        TemplatesModule,
+        StacksModule,
+        RegistriesModule,
+        GitModule,
+        EdgeModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

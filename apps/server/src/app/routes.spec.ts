@@ -11,6 +11,7 @@ import { SettingsModule } from '@capstan/server-settings';
 import { SystemModule } from '@capstan/server-system';
 import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
+import { EdgeModule } from '@capstan/server-edge';
 
 const MODULES = [
   AuditModule,
@@ -22,6 +23,7 @@ const MODULES = [
   SystemModule,
   UsersModule,
   WebhooksModule,
+  EdgeModule,
 ];
 
 function routes(): { name: string; rule: unknown }[] {
@@ -65,6 +67,8 @@ describe('routes', () => {
     expect(open).toEqual([
       'AuthController.login',
       'AuthController.logout',
+      // The edge agent's poll: its credential is the edge id (+ Capstan's per-environment secret), see server-edge.
+      'EdgeController.status',
       'SettingsController.publicSettings',
       'SystemController.status',
       'SystemController.statusDeprecated',

@@ -3,3 +3,5 @@ export * from './lib/errors';
 export * from './lib/headers';
 export * from './lib/routes';
 export * from './lib/signature';
+export * from './lib/edge';
+export * from './lib/chisel';

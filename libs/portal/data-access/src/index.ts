@@ -1,6 +1,7 @@
 export { ApiClient, API_BASE_URL, API_FETCH, unwrap, type ApiEvent } from './lib/api/api-client';
 export { ApiError, errorMessage } from './lib/api/api-error';
 export { LoadState } from './lib/api/load-state';
+export { DialogForm } from './lib/api/dialog-form';
 export type { paths, components } from './lib/api/schema';
 export * from './lib/models';
 export {

@@ -15,6 +15,7 @@ export { FormField, FormControlDirective } from './lib/form/form-field';
 export { SearchShortcut } from './lib/form/search-shortcut';
 export { Dialog } from './lib/dialog/dialog';
 export { FormDialogActions } from './lib/dialog/form-dialog-actions';
+export { FormDialog } from './lib/dialog/form-dialog';
 export { ConfirmService, type ConfirmOptions } from './lib/dialog/confirm.service';
 export { ConfirmHost } from './lib/dialog/confirm-host';
 export { confirmedAction, type ConfirmedAction } from './lib/dialog/confirmed-action';

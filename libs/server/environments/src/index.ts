@@ -1,5 +1,5 @@
 export { EnvironmentsModule } from './lib/environments.module';
-export { EnvironmentsService } from './lib/environments.service';
+export { EnvironmentsService, type EdgeEnvironmentState } from './lib/environments.service';
 export type { EnvironmentView } from './lib/environment-view';
 export { SnapshotService } from './lib/snapshot.service';
 export {
@@ -29,3 +29,5 @@ export {
 export { AgentKeysService } from './lib/agent/agent-keys.service';
 export { agentCall } from './lib/agent/agent-routes';
 export { summarise, type DockerSnapshotSummary, type DockerSnapshotRaw } from './lib/snapshot.model';
+export { TunnelHostKeyService } from './lib/edge/tunnel-host-key.service';
+export { EdgeTunnels, type EdgeTunnelOpener } from './lib/edge/edge-tunnels.port';

@@ -1,4 +1,4 @@
-import { Server } from 'node:http';
+import { Server, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 
@@ -33,6 +33,11 @@ export interface AgentApiOptions {
   cluster?: ClusterRouting;
   log?: AgentLogger;
   dockerHub?: DockerHubEndpoints;
+  /**
+   * Edge mode (agent protocol §5.4): the same router over plain HTTP — reached only through the reverse tunnel,
+   * on the advertise address — and every call reported (the tunnel's inactivity timer).
+   */
+  edge?: { onActivity(): void };
 }
 
 export interface AgentApi {
@@ -53,8 +58,18 @@ export function classicAgentSteps(options: {
   guard: SignatureGuard;
   cluster?: ClusterRouting;
   log: AgentLogger;
+  onActivity?: () => void;
 }): AgentRouterStep[] {
+  const activity = options.onActivity;
   return [
+    ...(activity
+      ? [
+          {
+            request: () => (activity(), false),
+            upgrade: () => (activity(), false),
+          },
+        ]
+      : []),
     agentHeadersStep(options.platform),
     signatureStep(options.guard, options.log),
     ...(options.cluster ? [clusterStep(options.cluster)] : []),
@@ -67,7 +82,7 @@ export function classicAgentSteps(options: {
  */
 export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi> {
   const log = options.log ?? silentLogger;
-  const tls = await createSelfSignedTls(options.host);
+  const tls = options.edge ? undefined : await createSelfSignedTls(options.host);
   const engine = new DockerEngine(options.docker);
   const guard = new SignatureGuard(options.secret);
   const streams = new DockerStreams(engine, log);
@@ -83,18 +98,22 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
       cluster: options.cluster,
       log,
     }),
-    classicAgentSteps({ platform: options.platform, guard, cluster: options.cluster, log }),
+    classicAgentSteps({
+      platform: options.platform,
+      guard,
+      cluster: options.cluster,
+      log,
+      onActivity: options.edge?.onActivity,
+    }),
     { platform: options.platform, log },
   );
 
   // Half-open connections (as Node's plain HTTP server): a client of a Docker API upgrade closes its side after
   // stdin (`docker exec -i`, `docker attach`) and still reads the output.
-  const server = createHttpsServer({
-    cert: tls.cert,
-    key: tls.key,
-    minVersion: 'TLSv1.2',
-    allowHalfOpen: true,
-  });
+  const server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', allowHalfOpen: true })
+    : // Node's HTTP server is always half-open.
+      createHttpServer();
   server.keepAliveTimeout = 5_000;
   router.serve(server);
 

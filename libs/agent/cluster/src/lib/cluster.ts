@@ -10,6 +10,7 @@ import { LocalNodeInfo, readLocalNode } from './local-node';
 import { AgentListItem, MemberTable, toAgentListItem, withSelf } from './members';
 import { mergeFanOut, NodeResult } from './merge';
 import {
+  AgentRequestInput,
   decideUpgradeRoute,
   FanOutResource,
   peerPath,
@@ -129,18 +130,20 @@ export class AgentCluster {
    * `placeAgentRequest`. `url` is the path and query as received. Returns false when it is served here.
    */
   routeRequest(req: IncomingMessage, res: ServerResponse, dispatch: AgentDispatch, url: string): boolean {
-    const decision = placeAgentRequest(
-      {
-        dispatch,
-        method: req.method ?? 'GET',
-        target: header(req, AGENT_HEADERS.target),
-        managerOperation: header(req, AGENT_HEADERS.managerOperation),
-      },
-      this.local,
-      this.table,
-      (m) => this.transport.isSilent(m),
+    const decision = placeAgentRequest(this.requestInput(req, dispatch), this.local, this.table, (m) =>
+      this.transport.isSilent(m),
     );
     return this.apply(decision, req, res, peerPath(dispatch, url));
+  }
+
+  /** What the cluster policy reads of a signed request. */
+  private requestInput(req: IncomingMessage, dispatch: AgentDispatch): AgentRequestInput {
+    return {
+      dispatch,
+      method: req.method ?? 'GET',
+      target: header(req, AGENT_HEADERS.target),
+      managerOperation: header(req, AGENT_HEADERS.managerOperation),
+    };
   }
 
   /**
@@ -154,15 +157,8 @@ export class AgentCluster {
     dispatch: AgentDispatch,
     url: string,
   ): boolean {
-    const decision = placeAgentUpgrade(
-      {
-        dispatch,
-        method: req.method ?? 'GET',
-        target: header(req, AGENT_HEADERS.target),
-        managerOperation: header(req, AGENT_HEADERS.managerOperation),
-      },
-      this.local,
-      this.table,
+    const decision = placeAgentUpgrade(this.requestInput(req, dispatch), this.local, this.table, (m) =>
+      this.transport.isSilent(m),
     );
     return this.applyUpgrade(decision, req, socket, head, url);
   }

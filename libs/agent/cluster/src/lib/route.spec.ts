@@ -251,6 +251,27 @@ describe('placeAgentUpgrade', () => {
     expect(upgrade('/containers/json', '', 'POST')).toEqual({ kind: 'local' });
   });
 
+  it('avoids a manager that just failed a liveness check, as a request does', () => {
+    const members = cluster();
+    members.seen(
+      '10.0.0.14',
+      9001,
+      { nodeName: 'node4', role: 'manager', leader: false, edgeKeySet: false },
+      1,
+    );
+    const input = {
+      dispatch: dispatchAgentRequest('POST', '/session'),
+      method: 'POST',
+      target: '',
+      managerOperation: '1',
+    };
+    const silent = (m: { nodeName: string }) => m.nodeName === 'node1';
+    const request = placeAgentRequest(input, worker, members, silent);
+    const upgraded = placeAgentUpgrade(input, worker, members, silent);
+    expect(request.kind === 'forward' && request.member.nodeName).toBe('node4');
+    expect(upgraded.kind === 'forward' && upgraded.member.nodeName).toBe('node4');
+  });
+
   it("leaves an upgrade on the agent's own routes to this node, which refuses it", () => {
     expect(upgrade('/v2/host/info', 'node3')).toEqual({ kind: 'local' });
     expect(upgrade('/ping', '')).toEqual({ kind: 'local' });

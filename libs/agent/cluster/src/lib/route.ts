@@ -130,20 +130,21 @@ export function placeAgentRequest(
 /**
  * A signed upgrade: WebSocket attach/exec run on their target node (`decideUpgradeRoute`); a Docker API upgrade
  * (attach, exec start, session) goes where the same Docker request would (`decideRoute`: the target node, a
- * manager for manager paths; an upgrade is never fanned out, a list path is served here); any other is refused
- * here.
+ * manager for manager paths, avoiding `unusable` managers as requests do; an upgrade is never fanned out, a list
+ * path is served here); any other is refused here.
  */
 export function placeAgentUpgrade(
   input: AgentRequestInput,
   self: LocalNode,
   members: MemberTable,
+  unusable?: (m: Member) => boolean,
 ): RouteDecision {
   const d = input.dispatch;
   if (d.kind === 'route' && isAgentWebSocketRoute(d.route.name))
     return decideUpgradeRoute(input.target, self, members);
   if (d.kind === 'docker') {
     const { method, target, managerOperation } = input;
-    const decision = decideRoute({ method, path: d.path, target, managerOperation }, self, members);
+    const decision = decideRoute({ method, path: d.path, target, managerOperation }, self, members, unusable);
     return decision.kind === 'fanout' ? { kind: 'local' } : decision;
   }
   return { kind: 'local' };

@@ -40,6 +40,7 @@ export enum Permission {
   AuditRead = 'audit:read',
   EnvironmentsManage = 'environments:manage',
   ResourceControlsManage = 'resource-controls:manage',
+  RegistriesManage = 'registries:manage',
   // Global, every authenticated user; the service decides which controls each may change
   ResourceControlsUpdate = 'resource-controls:update',
 
@@ -76,6 +77,7 @@ export const GLOBAL_PERMISSIONS: Readonly<Partial<Record<Permission, GlobalGrant
   [Permission.AuditRead]: 'admin',
   [Permission.EnvironmentsManage]: 'admin',
   [Permission.ResourceControlsManage]: 'admin',
+  [Permission.RegistriesManage]: 'admin',
   [Permission.ResourceControlsUpdate]: 'authenticated',
 };
 

@@ -40,7 +40,7 @@ import { RelativeTime, formatTime } from '@capstan/portal-ui';
         </p>
         <!-- The counts are the snapshot's, not live: say how old they are, right above them. -->
         <p class="line muted age" [title]="asOf()" [attr.data-testid]="'env-snapshot-' + e.Name">
-          Snapshot <cap-time [value]="s.Time" [now]="now()" />
+          Snapshot <cap-time [value]="s.Time" />
         </p>
         <dl class="counts" [attr.data-testid]="'env-counts-' + e.Name">
           <div>
@@ -197,8 +197,6 @@ export class EnvironmentCard {
   readonly env = input.required<Environment>();
   readonly groupName = input('');
   readonly tagNames = input<readonly string[]>([]);
-  /** Current time (ms), so the relative time moves when the page ticks. */
-  readonly now = input(Date.now());
   /** Show the caller's role here (for non-administrators; administrators hold every role). */
   readonly showRole = input(false);
 

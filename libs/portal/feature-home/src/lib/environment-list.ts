@@ -44,7 +44,7 @@ import { RelativeTime } from '@capstan/portal-ui';
               </td>
               <td class="secondary">{{ typeLabel(e) }}</td>
               @if (s) {
-                <td><cap-time [value]="s.Time" [now]="now()" /></td>
+                <td><cap-time [value]="s.Time" /></td>
                 <td class="secondary">{{ s.DockerVersion }} · {{ s.TotalCPU }} CPU</td>
                 <td>
                   {{ s.RunningContainerCount }} running · {{ s.StoppedContainerCount }} stopped
@@ -86,7 +86,6 @@ export class EnvironmentList {
   readonly envs = input.required<readonly Environment[]>();
   readonly groupNames = input<Readonly<Partial<Record<number, string>>>>({});
   readonly tagNames = input<Readonly<Partial<Record<number, string>>>>({});
-  readonly now = input(Date.now());
 
   protected readonly typeLabel = environmentTypeLabel;
 }

@@ -1,7 +1,6 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
   computed,
   effect,
   inject,
@@ -36,7 +35,6 @@ type View = 'cards' | 'list';
 const SEARCH_DEBOUNCE_MS = 300;
 const DOWN_REFRESH_MS = 30_000;
 /** "2 min ago" moves on without refetching. */
-const CLOCK_TICK_MS = 60_000;
 const PAGE_SIZE = 12;
 const VIEW_KEY = 'capstan.home.view';
 
@@ -232,18 +230,12 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
                 [env]="e"
                 [groupName]="groupNames()[e.GroupId] ?? ''"
                 [tagNames]="tagsOf(e)"
-                [now]="now()"
                 [showRole]="!isAdmin()"
               />
             }
           </div>
         } @else {
-          <cap-environment-list
-            [envs]="visible()"
-            [groupNames]="groupNames()"
-            [tagNames]="tagNames()"
-            [now]="now()"
-          />
+          <cap-environment-list [envs]="visible()" [groupNames]="groupNames()" [tagNames]="tagNames()" />
         }
         @if (pageCount() > 1) {
           <nav class="pager" aria-label="Pagination">
@@ -431,7 +423,6 @@ export class HomePage {
   protected readonly refreshing = signal(false);
   protected readonly adding = signal(false);
   protected readonly addError = signal<string | null>(null);
-  protected readonly now = signal(Date.now());
 
   protected readonly filtered = computed(
     () =>
@@ -511,9 +502,6 @@ export class HomePage {
       const request = this.request();
       untracked(() => void this.load(request));
     });
-
-    const tick = setInterval(() => this.now.set(Date.now()), CLOCK_TICK_MS);
-    inject(DestroyRef).onDestroy(() => clearInterval(tick));
 
     // A down environment may come back: look again every 30 s while one is listed.
     effect((onCleanup) => {
@@ -611,7 +599,6 @@ export class HomePage {
       this.envs.set(page.items);
       this.total.set(page.total);
       this.available.set(page.available);
-      this.now.set(Date.now());
       this.loadError.set(null);
       if (page.available === 0 && this.isAdmin() && !this.localEngine()) void this.checkLocalEngine();
     } catch (error) {

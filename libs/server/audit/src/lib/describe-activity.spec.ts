@@ -35,6 +35,21 @@ describe('describeActivity', () => {
     );
   });
 
+  it('names custom templates by their title', () => {
+    expect(
+      describeActivity(
+        req('POST', '/api/custom_templates/create/string', { title: 'web' }, 'custom template web'),
+      ),
+    ).toBe('created custom template web');
+    expect(describeActivity(req('POST', '/api/custom_templates/create/file', undefined))).toBe(
+      'created custom template',
+    );
+    expect(describeActivity(req('DELETE', '/api/custom_templates/4', undefined, 'custom template web'))).toBe(
+      'deleted custom template web',
+    );
+    expect(describeActivity(req('PUT', '/api/custom_templates/4'))).toBe('updated custom template 4');
+  });
+
   it("says what a call on Capstan's own API did, body keys in either case", () => {
     expect(describeActivity(req('POST', '/api/users', { username: 'alice', password: 'x' }))).toBe(
       'created user alice',

@@ -1,9 +1,12 @@
+import { shortDockerId } from '@capstan/contracts-api';
+
 /**
  * What an activity-log entry says happened, in words ("stopped container web", "changed ownership of container
  * 3f2a1b9c0d12"), derived from the route, its query and body when the entry is recorded. The request itself
  * (method, path, payload) stays in the entry as the detail. A route not listed here gets no description (the
  * portal then shows the request).
  */
+
 export interface ActivityRequest {
   readonly method: string;
   /** Path without the query. */
@@ -19,7 +22,7 @@ type Describe = (m: RegExpExecArray, r: ActivityRequest) => string;
 /** A Docker id shortened as the docker CLI does; names are kept. */
 function ref(value: string | undefined): string {
   const v = decodeURIComponent(value ?? '');
-  return /^[0-9a-f]{64}$/.test(v) ? v.slice(0, 12) : v.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1');
+  return shortDockerId(v);
 }
 
 /** A field of the body, matched case-insensitively (clients send `Name` or `name`). */
@@ -141,6 +144,8 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['PUT', /^\/api\/endpoints\/(\d+)$/, (m, r) => `updated environment ${field(r.body, 'Name') || m[1]}`],
   ['DELETE', /^\/api\/endpoints\/(\d+)$/, (m) => `removed environment ${m[1]}`],
   ['POST', /^\/api\/endpoints\/delete$/, () => 'removed environments'],
+  ['POST', /^\/api\/endpoints\/(\d+)\/edge\/trust$/, (m) => `trusted edge environment ${m[1]}`],
+  ['POST', /^\/api\/endpoints\/edge\/trust$/, () => 'trusted edge environments'],
   [
     'POST',
     /^\/api\/endpoint_groups\/?$/,
@@ -172,6 +177,8 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['POST', /^\/api\/teams\/?$/, (_, r) => named('created team', field(r.body, 'Name'))],
   ['PUT', /^\/api\/teams\/(\d+)$/, (m, r) => `updated team ${field(r.body, 'Name') || m[1]}`],
   ['DELETE', /^\/api\/teams\/(\d+)$/, (m) => `deleted team ${m[1]}`],
+  ['PUT', /^\/api\/teams\/(\d+)\/link$/, (m, r) => `linked team ${m[1]} to group ${field(r.body, 'Group')}`],
+  ['DELETE', /^\/api\/teams\/(\d+)\/link$/, (m) => `unlinked team ${m[1]} from its group`],
   [
     'POST',
     /^\/api\/team_memberships\/?$/,
@@ -206,9 +213,55 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     (m) => `removed environment ${m[2]} from group ${m[1]}`,
   ],
   ['PUT', /^\/api\/settings\/?$/, () => 'changed settings'],
+  ['POST', /^\/api\/registries\/?$/, (_, r) => named('added registry', field(r.body, 'Name'))],
+  ['POST', /^\/api\/registries\/ping$/, () => 'tested a registry connection'],
+  ['POST', /^\/api\/registries\/(\d+)\/ping$/, (m) => `tested the connection of registry ${m[1]}`],
+  ['PUT', /^\/api\/registries\/(\d+)$/, (m) => `changed registry ${m[1]}`],
+  ['DELETE', /^\/api\/registries\/(\d+)$/, (m) => `removed registry ${m[1]}`],
+  [
+    'PUT',
+    /^\/api\/endpoints\/(\d+)\/registries\/(\d+)$/,
+    (m) => `changed who may use registry ${m[2]} on environment ${m[1]}`,
+  ],
   ['POST', /^\/api\/webhooks\/?$/, () => 'created a webhook'],
+  [
+    'POST',
+    /^\/api\/gitops\/repo\/file\/preview$/,
+    (_, r) => named('previewed a git file', field(r.body, 'targetFile')),
+  ],
   ['DELETE', /^\/api\/webhooks\/(\d+)$/, (m) => `removed webhook ${m[1]}`],
   ['POST', /^\/api\/webhooks\/[^/]+$/, () => 'triggered a service webhook'],
+  [
+    'POST',
+    /^\/api\/custom_templates\/create\/(string|file)$/,
+    (_, r) => (r.target ? `created ${r.target}` : named('created custom template', field(r.body, 'Title'))),
+  ],
+  ['PUT', /^\/api\/custom_templates\/(\d+)$/, (m, r) => `updated ${r.target ?? `custom template ${m[1]}`}`],
+  [
+    'DELETE',
+    /^\/api\/custom_templates\/(\d+)$/,
+    (m, r) => `deleted ${r.target ?? `custom template ${m[1]}`}`,
+  ],
+  [
+    'POST',
+    /^\/api\/stacks\/create\/(standalone|swarm)\/[a-z]+$/,
+    (m, r) => named(m[1] === 'swarm' ? 'deployed Swarm stack' : 'deployed stack', field(r.body, 'Name')),
+  ],
+  ['POST', /^\/api\/stacks\/?$/, (_, r) => named('deployed stack', field(r.body, 'Name'))],
+  ['PUT', /^\/api\/stacks\/(\d+)$/, (m) => `updated stack ${m[1]}`],
+  [
+    'POST',
+    /^\/api\/stacks\/(\d+)\/(start|stop)$/,
+    (m) => `${m[2] === 'start' ? 'started' : 'stopped'} stack ${m[1]}`,
+  ],
+  ['POST', /^\/api\/stacks\/(\d+)\/migrate$/, (m) => `migrated stack ${m[1]}`],
+  ['PUT', /^\/api\/stacks\/(\d+)\/associate$/, (m) => `associated orphaned stack ${m[1]}`],
+  [
+    'DELETE',
+    /^\/api\/stacks\/([^/]+)$/,
+    (m, r) =>
+      `removed ${r.query.get('external') === 'true' ? 'external ' : ''}stack ${decodeURIComponent(m[1] ?? '')}`,
+  ],
   // WebSocket consoles (recorded by the entry pipeline; the body is the validated query)
   ['GET', /^\/api\/websocket\/exec$/, (_, r) => named('opened a console on exec', ref(field(r.body, 'id')))],
   ['GET', /^\/api\/websocket\/attach$/, (_, r) => named('attached to container', ref(field(r.body, 'id')))],

@@ -11,6 +11,9 @@ import { AuthService } from './auth.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { RevokedTokenEntity } from './entities/revoked-token.entity';
 import { LoginThrottle } from './login-throttle';
+import { LdapController } from './ldap/ldap.controller';
+import { LdapDirectory } from './ldap/ldap-directory';
+import { LdapStrategy } from './ldap/ldap.strategy';
 import { InternalStrategy } from './sign-in/internal.strategy';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
 import { SIGN_IN_STRATEGIES } from './sign-in/sign-in-strategy';
@@ -26,7 +29,7 @@ import { TotpService } from './totp/totp.service';
     SettingsModule,
     AuditModule,
   ],
-  controllers: [AuthController, ApiKeysController, TotpController],
+  controllers: [AuthController, ApiKeysController, LdapController, TotpController],
   providers: [
     TokenService,
     ApiKeysService,
@@ -34,10 +37,12 @@ import { TotpService } from './totp/totp.service';
     TotpService,
     // Sign-in methods: one passport strategy each, selected by the settings' AuthenticationMethod.
     InternalStrategy,
+    LdapDirectory,
+    LdapStrategy,
     {
       provide: SIGN_IN_STRATEGIES,
-      useFactory: (internal: InternalStrategy) => [internal],
-      inject: [InternalStrategy],
+      useFactory: (internal: InternalStrategy, ldap: LdapStrategy) => [internal, ldap],
+      inject: [InternalStrategy, LdapStrategy],
     },
     SignInStrategies,
     AuthService,

@@ -61,7 +61,16 @@ export class AuthService extends AuthenticatorPort {
     const strategy = this.strategies.select((await this.settings.get()).AuthenticationMethod);
     const keys = throttleKeys(origin, username);
     await this.refuseThrottled(keys, username, strategy.context, origin);
-    const outcome = await this.strategies.signIn(strategy, credentials);
+    const outcome = await this.strategies.signIn(strategy, credentials).catch(async (e: unknown) => {
+      // A directory that is down lets nobody in; the attempt is logged, the caller sees why (503).
+      await this.audit.recordAuth({
+        username,
+        context: strategy.context,
+        origin,
+        type: AuthLogResult.Failure,
+      });
+      throw e;
+    });
     if (!outcome.ok) {
       this.throttle.recordFailure(keys);
       await this.audit.recordAuth({

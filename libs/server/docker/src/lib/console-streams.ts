@@ -31,7 +31,6 @@ export class ConsoleStreams implements OnModuleInit {
     private readonly logger: CapstanLogger,
     private readonly ownership: ProxyOwnership,
     private readonly nodes: AgentNodeResolver,
-    private readonly access: AccessService,
     private readonly engines: EngineConnections,
   ) {}
 
@@ -51,7 +50,7 @@ export class ConsoleStreams implements OnModuleInit {
   ): Promise<void> {
     const { id, endpointId: envId } = query;
     const { env, access } = await this.environments.accessFor(user, envId);
-    this.access.assert(access, Permission.ContainerConsole, 'Your role has no console in this environment');
+    AccessService.assert(access, Permission.ContainerConsole, 'Your role has no console in this environment');
     // Agent environments: the node that runs the container (Portainer's `nodeName`).
     // Without one on a Swarm agent, the node is found from the exec id or the container.
     const asked = withAgentTarget(this.environments.connectionOf(env, 0), query.nodeName);

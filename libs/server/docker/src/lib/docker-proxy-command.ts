@@ -1,7 +1,7 @@
-import { Transform, type TransformFnParams } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 import { Command, QueryValue } from '@capstan/server-core';
-import { AGENT_NODE_NAME } from '@capstan/server-environments';
+import { AgentNodeName } from './environment-command';
 
 /**
  * The Docker proxy's own input, `/api/endpoints/{endpointId}/docker{path}`: the environment id from the URL, the
@@ -17,15 +17,7 @@ export class DockerProxyCommand extends Command {
   @Min(1, { message: 'endpointId must be a positive integer' })
   endpointId!: number;
 
-  /** Blanks around it are dropped; empty is the same as absent (no target: the agent routes the call). */
-  @Transform(({ value }: TransformFnParams): unknown =>
-    typeof value === 'string' ? value.trim() || undefined : value,
-  )
-  @IsOptional()
-  @Matches(AGENT_NODE_NAME, {
-    message:
-      'nodeName (X-PortainerAgent-Target) must be a node name: a letter or digit, then letters, digits, _ . -',
-  })
+  @AgentNodeName()
   nodeName?: string;
 
   /** The engine path after `/docker` (`/` when there is none), with its version prefix if any. */

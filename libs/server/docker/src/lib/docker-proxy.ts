@@ -5,11 +5,14 @@ import { AGENT_ERRORS } from '@capstan/contracts-agent';
 import { UserRole } from '@capstan/contracts-api';
 import {
   BadGatewayError,
+  BadRequestError,
   EntryPipeline,
   ForbiddenError,
   mapError,
   PayloadTooLargeError,
   type CapstanLogger,
+  DomainError,
+  ServiceUnavailableError,
 } from '@capstan/server-core';
 import { ResourceControlType } from '@capstan/contracts-api';
 import {
@@ -19,6 +22,7 @@ import {
   withAgentTarget,
   type EngineConnection,
 } from '@capstan/server-environments';
+import { RegistriesService, registryRefusal } from '@capstan/server-registries';
 import { SettingsService } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
 import { DockerProxyCommand } from './docker-proxy-command';
@@ -69,6 +73,7 @@ export class DockerProxy {
     private readonly ownership: ProxyOwnership,
     private readonly nodes: AgentNodeResolver,
     private readonly engines: EngineConnections,
+    private readonly registries: RegistriesService,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply, logger: CapstanLogger): Promise<void> {
@@ -119,20 +124,36 @@ export class DockerProxy {
         security,
         readBody: () => readBounded(request.raw, MAX_CHECKED_BODY_BYTES),
       });
+      // Portainer's clients name a stored registry (`{"registryId": N}`); the engine gets its real credentials,
+      // after the registry access check (pulls, pushes, service create/update — any call carrying the header).
+      const registryAuth = headerValue(request.headers['x-registry-auth']);
+      const overrides: Record<string, string> = {};
+      let registry: string | undefined;
+      if (registryAuth !== undefined) {
+        const resolved = await this.registries.resolveRegistryAuth(user, envId, registryAuth);
+        overrides['x-registry-auth'] = resolved.header;
+        registry = resolved.registry;
+      }
       const hidden = await this.hiddenFilter(request.method, enginePath);
       const rewrite = compose(hidden, plan.rewrite);
       const unchanged = hidden ? undefined : plan.unchanged;
       try {
-        await this.forward(request, reply, connection, plan.call?.path ?? enginePath + query, {
-          ...plan,
-          rewrite,
-          unchanged,
-        });
+        await this.forward(
+          request,
+          reply,
+          connection,
+          plan.call?.path ?? enginePath + query,
+          { ...plan, rewrite, unchanged },
+          { headers: overrides, registry },
+        );
         // The home card's counts follow changes made here (debounced, after the answer went out).
         if (changesSnapshot(request.method, enginePath)) this.snapshots.refreshSoon(envId);
       } catch (e) {
         // Unreachable engine: lists can still be read from the last snapshot.
-        if (e instanceof BadGatewayError && !reply.raw.headersSent) {
+        if (
+          (e instanceof BadGatewayError || e instanceof ServiceUnavailableError) &&
+          !reply.raw.headersSent
+        ) {
           const served = await this.fromSnapshot(envId, request.method, enginePath, rewrite);
           if (served) {
             reply.hijack();
@@ -235,11 +256,13 @@ export class DockerProxy {
     connection: ReturnType<EnvironmentsService['connectionOf']>,
     path: string,
     plan: ProxyPlan,
+    extra: { headers: Readonly<Record<string, string>>; registry?: string },
   ): Promise<void> {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(request.headers)) {
       if (v !== undefined && !DROPPED_REQUEST_HEADERS.has(k)) headers[k] = v;
     }
+    Object.assign(headers, extra.headers);
     if (plan.body) {
       delete headers['transfer-encoding'];
       headers['content-length'] = String(plan.body.length);
@@ -294,6 +317,28 @@ export class DockerProxy {
               reply.raw.destroy(e);
               resolve();
             });
+            return;
+          }
+          if (extra.registry !== undefined && status >= 400) {
+            // A stored registry's credentials were used: the engine's refusal is worded with the registry's name.
+            const registry = extra.registry;
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => {
+              if (chunks.length < 64) chunks.push(c);
+            });
+            res.on('end', () => {
+              const raw = Buffer.concat(chunks);
+              const refusal = registryRefusal(registry, engineMessageOf(raw));
+              if (refusal) {
+                reject(new BadRequestError(refusal.message, refusal.details));
+                return;
+              }
+              reply.hijack();
+              reply.raw.writeHead(status, { ...out, 'content-length': String(raw.length) });
+              reply.raw.end(raw);
+              resolve();
+            });
+            res.on('error', (e) => reject(e));
             return;
           }
           // Bookkeeping after a successful removal (its resource control goes with it), done before the client hears
@@ -377,7 +422,12 @@ export class DockerProxy {
           resolve();
           return;
         }
-        reject(new BadGatewayError('Unable to reach the Docker engine', `${connection.url}: ${e.message}`));
+        // The transport's own refusal (an edge environment not connected: 503) is already clear.
+        reject(
+          e instanceof DomainError
+            ? e
+            : new BadGatewayError('Unable to reach the Docker engine', `${connection.url}: ${e.message}`),
+        );
       });
       // The client went away: stop the engine work too (e.g. a followed log stream).
       reply.raw.on('close', () => {
@@ -401,6 +451,18 @@ function agentSocketErrorDetails(raw: Buffer): string | null {
   } catch {
     return null;
   }
+}
+
+/** The engine's `{"message": …}` error, or its raw text. */
+function engineMessageOf(raw: Buffer): string {
+  const text = raw.toString('utf8').slice(0, 2000);
+  try {
+    const body = JSON.parse(text) as { message?: unknown };
+    if (typeof body.message === 'string') return body.message;
+  } catch {
+    // not JSON
+  }
+  return text.trim();
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@capstan/server-auth';
 import { EngineConnections, EnvironmentsModule } from '@capstan/server-environments';
 import { RbacModule } from '@capstan/server-rbac';
+import { RegistriesModule } from '@capstan/server-registries';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
@@ -15,7 +16,14 @@ import { OwnershipStreamAccessPolicy } from './ownership-stream-access';
 
 /** The Docker API proxy with ownership, the consoles and streams, and the dashboard. */
 @Module({
-  imports: [EnvironmentsModule, AuthModule, SettingsModule, ResourceControlsModule, RbacModule],
+  imports: [
+    EnvironmentsModule,
+    AuthModule,
+    SettingsModule,
+    ResourceControlsModule,
+    RbacModule,
+    RegistriesModule,
+  ],
   controllers: [DockerDashboardController],
   providers: [
     DockerProxy,

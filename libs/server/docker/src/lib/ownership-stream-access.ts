@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Permission, ResourceControlType } from '@capstan/contracts-api';
 import { ForbiddenError } from '@capstan/server-core';
+import { AccessService } from '@capstan/server-rbac';
 import { ResourceControlsService, type ControlIndex } from '@capstan/server-resource-controls';
 import { decide } from './proxy-policy';
 import {
@@ -45,9 +46,9 @@ export class OwnershipStreamAccessPolicy extends StreamAccessPolicy {
     const labels = container.Config?.Labels;
     const index = await this.controls.index(caller.envId, [labels]);
     const rc = index.find(ResourceControlType.Container, container.Id, labels);
-    if (!caller.access.may(Permission.ResourcesRead, { control: rc })) {
-      throw new ForbiddenError('Access denied to resource', 'This resource belongs to someone else');
-    }
+    AccessService.assert(caller.access, Permission.ResourcesRead, 'This resource belongs to someone else', {
+      control: rc,
+    });
   }
 
   eventFilter(caller: StreamCaller): Promise<EventPredicate> {
@@ -79,11 +80,10 @@ export class OwnershipStreamAccessPolicy extends StreamAccessPolicy {
   }
 
   private checkRole(caller: StreamCaller): void {
-    if (!caller.access.can(Permission.ResourcesRead)) {
-      throw new ForbiddenError(
-        'Access denied to resource',
-        'Reading resources needs environment:resources:read',
-      );
-    }
+    AccessService.assert(
+      caller.access,
+      Permission.ResourcesRead,
+      'Reading resources needs environment:resources:read',
+    );
   }
 }

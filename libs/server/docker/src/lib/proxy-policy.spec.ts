@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { EnvironmentRoleId, ResourceControlType } from '@capstan/contracts-api';
+import { EnvironmentRoleId, ResourceControlType, UserRole } from '@capstan/contracts-api';
 import { EnvironmentAccess } from '@capstan/server-rbac';
 import { classify, decide, engineRoute } from './proxy-policy';
 
-const as = (roleId: EnvironmentRoleId | undefined) => EnvironmentAccess.forRole(roleId);
+/** User 7 with a role on environment 1 (`undefined`: an administrator). */
+const as = (roleId: EnvironmentRoleId | undefined) =>
+  new EnvironmentAccess(
+    1,
+    {
+      id: 7,
+      role: roleId === undefined ? UserRole.Administrator : UserRole.StandardUser,
+      isTeamLeader: false,
+    },
+    roleId,
+    [],
+  );
 
 describe('engineRoute', () => {
   it('strips a version prefix only at the start', () => {

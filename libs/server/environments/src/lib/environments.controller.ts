@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Permission } from '@capstan/contracts-api';
+import { EnvironmentType, Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
   CurrentUser,
@@ -103,7 +103,8 @@ export class EnvironmentsController {
     @Req() req: FastifyRequest,
   ): Promise<EnvironmentResponse> {
     const env = await this.environments.create(await readCreateForm(req));
-    await this.snapshots.snapshotOne(env);
+    // An edge agent has not called in yet: its first snapshot comes through its tunnel.
+    if (env.type !== EnvironmentType.EdgeAgent) await this.snapshots.snapshotOne(env);
     const [response] = await this.environments.toResponses(
       actor,
       [await this.environments.get(env.id)],

@@ -10,6 +10,9 @@ import { AgentCreation } from './creation/agent.strategy';
 import { CREATION_STRATEGIES, CreationStrategies } from './creation/creation-strategies';
 import type { CreationStrategy } from './creation/creation-strategy';
 import { DockerApiCreation } from './creation/docker-api.strategy';
+import { EdgeCreation } from './creation/edge.strategy';
+import { EdgeTunnels } from './edge/edge-tunnels.port';
+import { TunnelHostKeyService } from './edge/tunnel-host-key.service';
 import { EngineConnections } from './engine/engine-connections';
 import { LocalEndpoints } from './engine/local-endpoints';
 import { DockerPort, EngineDockerPort } from './engine/engine-reader';
@@ -55,11 +58,14 @@ import { SnapshotService } from './snapshot.service';
     // One strategy per EndpointCreationType; edge and Kubernetes add theirs to this list.
     DockerApiCreation,
     AgentCreation,
+    EdgeCreation,
     {
       provide: CREATION_STRATEGIES,
       useFactory: (...strategies: CreationStrategy[]) => strategies,
-      inject: [DockerApiCreation, AgentCreation],
+      inject: [DockerApiCreation, AgentCreation, EdgeCreation],
     },
+    TunnelHostKeyService,
+    EdgeTunnels,
     CreationStrategies,
     {
       provide: LocalEndpoints,
@@ -77,6 +83,8 @@ import { SnapshotService } from './snapshot.service';
     EngineConnections,
     LocalEndpoints,
     AgentKeysService,
+    TunnelHostKeyService,
+    EdgeTunnels,
   ],
 })
 export class EnvironmentsModule {}

@@ -15,6 +15,7 @@ import {
 } from '@capstan/server-core';
 import { AccessService, type EnvironmentAccess } from '@capstan/server-rbac';
 import { AgentKeysService } from './agent/agent-keys.service';
+import { EdgeTunnels } from './edge/edge-tunnels.port';
 import { normaliseEngineUrl } from './connection-url';
 import { parseIdList } from './id-list';
 import { CreationStrategies } from './creation/creation-strategies';
@@ -55,6 +56,7 @@ export class EnvironmentsService {
     private readonly agentKeys: AgentKeysService,
     private readonly strategies: CreationStrategies,
     private readonly uow: UnitOfWork,
+    private readonly edgeTunnels: EdgeTunnels,
   ) {}
 
   /**
@@ -102,6 +104,15 @@ export class EnvironmentsService {
           createdAt: this.clock.now(),
         }),
       );
+      if (checked.edge) {
+        env.edgeCheckinInterval = checked.edge.checkinInterval;
+        env.edgeKey = checked.edge.keyFor?.(env.id) ?? null;
+        await tx.update(
+          EnvironmentEntity,
+          { id: env.id },
+          { edgeCheckinInterval: env.edgeCheckinInterval, edgeKey: env.edgeKey },
+        );
+      }
       if (tagIds.length > 0)
         await tx.insert(
           EnvironmentTagEntity,
@@ -176,7 +187,7 @@ export class EnvironmentsService {
       groupId: env.groupId,
       url: env.url,
       security: parseSecuritySettings(env.securitySettings),
-      agent: env.type === EnvironmentType.Agent,
+      agent: env.type === EnvironmentType.Agent || env.type === EnvironmentType.EdgeAgent,
       connection: this.connectionOf(env, 0),
     };
   }
@@ -316,8 +327,73 @@ export class EnvironmentsService {
       key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
       timeoutMs,
       environmentId: env.id,
-      ...(env.type === EnvironmentType.Agent ? { agent: { headers: this.agentKeys.headers() } } : {}),
+      ...(env.type === EnvironmentType.Agent || env.type === EnvironmentType.EdgeAgent
+        ? { agent: { headers: this.agentKeys.headers() } }
+        : {}),
+      ...(env.type === EnvironmentType.EdgeAgent ? { edge: this.edgeTunnels } : {}),
     };
+  }
+
+  // ── Edge (type 4): what the edge module's poll, tunnel and waiting room need, without its tables ──
+
+  /** An edge environment's poll facts, or undefined when there is none with this id. */
+  async edgeState(id: number): Promise<EdgeEnvironmentState | undefined> {
+    const e = await this.envs.findOneBy({ id, type: EnvironmentType.EdgeAgent });
+    return e ? toEdgeState(e) : undefined;
+  }
+
+  async edgeStateByEdgeId(edgeId: string): Promise<EdgeEnvironmentState | undefined> {
+    const e = await this.envs.findOneBy({ edgeId, type: EnvironmentType.EdgeAgent });
+    return e ? toEdgeState(e) : undefined;
+  }
+
+  /**
+   * Binds the agent's edge id at its first poll; true when this id is (now) the environment's. Conditional, so
+   * two agents racing for the same environment cannot both win.
+   */
+  async bindEdgeId(id: number, edgeId: string): Promise<boolean> {
+    const bound = await this.envs
+      .createQueryBuilder()
+      .update(EnvironmentEntity)
+      .set({ edgeId })
+      .where('id = :id AND edge_id IS NULL', { id })
+      .execute()
+      .catch(() => ({ affected: 0 }));
+    if (bound.affected) return true;
+    return (await this.envs.findOneBy({ id }))?.edgeId === edgeId;
+  }
+
+  /** Sets the poll secret's hash once (conditional: a second request for a secret is refused). */
+  async setEdgeSecretHash(id: number, hash: string): Promise<boolean> {
+    const r = await this.envs
+      .createQueryBuilder()
+      .update(EnvironmentEntity)
+      .set({ edgeSecretHash: hash })
+      .where('id = :id AND edge_secret_hash IS NULL', { id })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** Check-ins gathered in memory, written in one unit of work. */
+  async recordCheckIns(times: ReadonlyMap<number, number>): Promise<void> {
+    if (times.size === 0) return;
+    await this.uow.run(async (tx) => {
+      for (const [id, at] of times) await tx.update(EnvironmentEntity, { id }, { lastCheckIn: at });
+    });
+  }
+
+  /** Waiting room: trust (or un-trust) edge environments; the ids that are edge environments and changed. */
+  async setEdgeTrust(ids: readonly number[], trusted: boolean): Promise<number[]> {
+    if (ids.length === 0) return [];
+    return this.uow.run(async (tx) => {
+      const rows = await tx.find(EnvironmentEntity, {
+        where: { id: In([...ids]), type: EnvironmentType.EdgeAgent },
+      });
+      const changed = rows.filter((r) => r.userTrusted !== trusted).map((r) => r.id);
+      if (changed.length > 0)
+        await tx.update(EnvironmentEntity, { id: In(changed) }, { userTrusted: trusted });
+      return changed;
+    });
   }
 
   async all(): Promise<EnvironmentEntity[]> {
@@ -374,7 +450,18 @@ export class EnvironmentsService {
               security.allowVolumeBrowserForRegularUsers,
             ) ?? 'none',
         },
-        ...(e.type === EnvironmentType.Agent ? { Agent: { Version: e.agentVersion ?? '' } } : {}),
+        ...(e.type === EnvironmentType.Agent || e.type === EnvironmentType.EdgeAgent
+          ? { Agent: { Version: e.agentVersion ?? '' } }
+          : {}),
+        ...(e.type === EnvironmentType.EdgeAgent
+          ? {
+              EdgeID: e.edgeId ?? '',
+              EdgeKey: e.edgeKey ?? '',
+              EdgeCheckinInterval: e.edgeCheckinInterval,
+              UserTrusted: e.userTrusted,
+              LastCheckInDate: Math.floor(e.lastCheckIn / 1000),
+            }
+          : {}),
       };
     });
   }
@@ -462,4 +549,27 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 /** Snapshots stored before a field existed read with its empty value. */
 function withDefaults(summary: Partial<DockerSnapshotSummary>): DockerSnapshotSummary {
   return { ...summary, UnreachableNodes: summary.UnreachableNodes ?? [] } as DockerSnapshotSummary;
+}
+
+/** What the edge poll needs of an environment. */
+export interface EdgeEnvironmentState {
+  readonly id: number;
+  readonly name: string;
+  readonly edgeId: string | null;
+  readonly userTrusted: boolean;
+  readonly checkinInterval: number;
+  readonly secretHash: string | null;
+  readonly lastCheckIn: number;
+}
+
+function toEdgeState(e: EnvironmentEntity): EdgeEnvironmentState {
+  return {
+    id: e.id,
+    name: e.name,
+    edgeId: e.edgeId,
+    userTrusted: e.userTrusted,
+    checkinInterval: e.edgeCheckinInterval,
+    secretHash: e.edgeSecretHash,
+    lastCheckIn: e.lastCheckIn,
+  };
 }

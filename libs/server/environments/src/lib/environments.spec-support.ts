@@ -1,3 +1,4 @@
+import { EdgeTunnels } from './edge/edge-tunnels.port';
 import { DataSource } from 'typeorm';
 import { EndpointCreationType, EnvironmentType } from '@capstan/contracts-api';
 import { BadRequestError, ClockPort, MAIN_MIGRATIONS, SecretBox, UnitOfWork } from '@capstan/server-core';
@@ -137,6 +138,7 @@ export async function environmentsStore() {
     agentKeys,
     new CreationStrategies([strategy]),
     uow,
+    new EdgeTunnels(),
   );
   return {
     source,

@@ -100,8 +100,17 @@ export class AccessService {
     return access;
   }
 
-  /** 403 `{message: 'Access denied to resource', details}` unless `access.may(permission, resource)`. */
-  assert(access: EnvironmentAccess, permission: Permission, details: string, resource?: OwnedResource): void {
+  /**
+   * The one refusal of an access check: 403 `{message: 'Access denied to resource', details}` unless
+   * `access.may(permission, resource)`. Static: controllers, the proxy, streams and webhooks call it on the access
+   * they already hold.
+   */
+  static assert(
+    access: EnvironmentAccess,
+    permission: Permission,
+    details: string,
+    resource?: OwnedResource,
+  ): void {
     if (!access.may(permission, resource)) throw new ForbiddenError('Access denied to resource', details);
   }
 
@@ -119,11 +128,6 @@ export class AccessService {
       if (r.groupId !== null) groupIds.add(r.groupId);
     }
     return { environmentIds: [...environmentIds], groupIds: [...groupIds] };
-  }
-
-  /** Team ids of a principal (ownership checks outside an environment: resource-control updates). */
-  teamIdsOf(userId: number): Promise<number[]> {
-    return this.teams.teamIdsOf(userId);
   }
 
   /** The policies of environments (or groups) in Portainer's maps, by id. */

@@ -8,6 +8,7 @@ import {
   type ResourceControlBody,
 } from '@capstan/contracts-api';
 import { controlGrants, EnvironmentAccess } from './environment-access';
+import { accessForRole } from './environment-access.testing';
 
 const USER = 7;
 const TEAM = 3;
@@ -40,7 +41,7 @@ const REACHABLE_BY_OWNERSHIP: readonly Case[] = ['public', 'privateToMe', 'myTea
 
 const ENVIRONMENT_PERMISSIONS = Object.values(Permission).filter((p) => p.startsWith('environment:'));
 const access = (roleId: EnvironmentRoleId | undefined) =>
-  EnvironmentAccess.forRole(roleId, { userId: USER, teamIds: [TEAM] });
+  accessForRole(roleId, { userId: USER, teamIds: [TEAM] });
 
 describe('EnvironmentAccess.may — every catalog role × every environment permission × ownership', () => {
   for (const role of ENVIRONMENT_ROLES) {

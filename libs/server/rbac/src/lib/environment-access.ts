@@ -51,22 +51,6 @@ export class EnvironmentAccess {
     readonly teamIds: readonly number[],
   ) {}
 
-  /**
-   * An access with a given role (`undefined`: an administrator), for test data and fixtures: user 7 unless told,
-   * teams as given.
-   */
-  static forRole(
-    roleId: EnvironmentRoleId | undefined,
-    opts: { userId?: number; teamIds?: readonly number[]; environmentId?: number } = {},
-  ): EnvironmentAccess {
-    const principal: AccessPrincipal = {
-      id: opts.userId ?? 7,
-      role: roleId === undefined ? UserRole.Administrator : UserRole.StandardUser,
-      isTeamLeader: false,
-    };
-    return new EnvironmentAccess(opts.environmentId ?? 1, principal, roleId, opts.teamIds ?? []);
-  }
-
   get administrator(): boolean {
     return this.principal.role === UserRole.Administrator;
   }

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
-import { ResourceControlType, UserRole, type ResourceControlBody } from '@capstan/contracts-api';
+import { Brackets, In, IsNull, Repository } from 'typeorm';
+import {
+  ResourceControlType,
+  UserRole,
+  shortDockerId,
+  type ResourceControlBody,
+} from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
   AuthenticatedUser,
@@ -13,7 +18,7 @@ import {
   setActivityTarget,
 } from '@capstan/server-core';
 import { EnvironmentsService } from '@capstan/server-environments';
-import { AccessService, controlGrants } from '@capstan/server-rbac';
+import { controlGrants } from '@capstan/server-rbac';
 import { TeamsService, UsersService } from '@capstan/server-users';
 import { accessLabelNames, ControlIndex, type Labels } from './access-control';
 import { ResourceControlEntity } from './entities/resource-control.entity';
@@ -50,7 +55,6 @@ export class ResourceControlsService {
   constructor(
     @InjectRepository(ResourceControlEntity) private readonly repo: Repository<ResourceControlEntity>,
     private readonly clock: ClockPort,
-    private readonly access: AccessService,
     private readonly users: UsersService,
     private readonly teams: TeamsService,
     private readonly environments: EnvironmentsService,
@@ -113,7 +117,7 @@ export class ResourceControlsService {
    * (a volume name reused after the volume was removed outside Capstan).
    */
   async createPrivate(
-    envId: number,
+    envId: number | null,
     type: ResourceControlType,
     resourceId: string,
     userId: number,
@@ -125,7 +129,11 @@ export class ResourceControlsService {
       userAccesses: JSON.stringify([{ UserId: userId, AccessLevel: 1 }]),
       teamAccesses: '[]',
     };
-    const existing = await this.repo.findOneBy({ environmentId: envId, type, resourceId });
+    const existing = await this.repo.findOneBy({
+      environmentId: envId === null ? IsNull() : envId,
+      type,
+      resourceId,
+    });
     if (existing) {
       await this.repo.update({ id: existing.id }, fields);
       this.changed();
@@ -192,7 +200,7 @@ export class ResourceControlsService {
     const current = toBody(entity);
     const ownership = await this.checkOwnership(input);
     if (actor.role !== UserRole.Administrator) {
-      const teamIds = await this.access.teamIdsOf(actor.id);
+      const teamIds = await this.teams.teamIdsOf(actor.id);
       if (!controlGrants(current, actor.id, teamIds)) {
         throw new ForbiddenError(
           'Access denied to resource',
@@ -225,10 +233,28 @@ export class ResourceControlsService {
     this.changed();
   }
 
-  /** The resource is gone: its control goes too (controls created without an environment stay). */
-  async deleteFor(envId: number, type: ResourceControlType, resourceId: string): Promise<void> {
-    await this.repo.delete({ environmentId: envId, type, resourceId });
+  /**
+   * The resource is gone: its control goes too. `envId` null: a resource that belongs to no environment (a
+   * custom template); otherwise controls created without an environment stay.
+   */
+  async deleteFor(envId: number | null, type: ResourceControlType, resourceId: string): Promise<void> {
+    await this.repo.delete({ environmentId: envId === null ? IsNull() : envId, type, resourceId });
     this.changed();
+  }
+
+  /** Controls of resources that belong to no environment (custom templates), by resource id. */
+  async globalControls(
+    type: ResourceControlType,
+    resourceIds: string[],
+  ): Promise<Map<string, ResourceControlBody>> {
+    const found = new Map<string, ResourceControlBody>();
+    // Bounded IN lists: SQLite limits the number of bound parameters.
+    for (let i = 0; i < resourceIds.length; i += 500) {
+      const ids = resourceIds.slice(i, i + 500);
+      for (const e of await this.repo.findBy({ environmentId: IsNull(), type, resourceId: In(ids) }))
+        found.set(e.resourceId, toBody(e));
+    }
+    return found;
   }
 
   private async entity(id: number): Promise<ResourceControlEntity> {
@@ -313,6 +339,5 @@ function parseArray<T>(json: string): T[] {
 /** "container 3f2a1b9c0d12", "custom template 4": what a control's activity-log entry says it was about. */
 export function activityTarget(type: ResourceControlType, resourceId: string): string {
   const kind = (ResourceControlType[type] ?? 'resource').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  const id = /^[0-9a-f]{64}$/.test(resourceId) ? resourceId.slice(0, 12) : resourceId;
-  return `${kind} ${id}`;
+  return `${kind} ${shortDockerId(resourceId)}`;
 }

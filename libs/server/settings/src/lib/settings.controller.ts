@@ -15,7 +15,7 @@ export class SettingsController {
   @ApiOperation({ summary: 'Read the settings', operationId: 'SettingsInspect' })
   @ApiOkResponse({ type: SettingsResponse })
   async inspect(): Promise<SettingsResponse> {
-    return this.settings.get();
+    return this.settings.view();
   }
 
   @Put()

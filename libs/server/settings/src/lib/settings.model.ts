@@ -5,9 +5,74 @@ export interface LabelPair {
   value: string;
 }
 
+/** One way to find a user: search `BaseDN` (subtree) for `(&<Filter>(<UserNameAttribute>=<user name>))`. */
+export interface LdapSearchSettings {
+  BaseDN: string;
+  Filter: string;
+  UserNameAttribute: string;
+}
+
+/** One way to find a user's groups: search `GroupBaseDN` for `(&<GroupFilter>(<GroupAttribute>=<user DN>))`. */
+export interface LdapGroupSearchSettings {
+  GroupBaseDN: string;
+  GroupFilter: string;
+  GroupAttribute: string;
+}
+
+export interface LdapTlsConfig {
+  TLS: boolean;
+  TLSSkipVerify: boolean;
+  /** Capstan: the CA certificate itself (PEM), not a path to an uploaded file. */
+  TLSCACert: string;
+}
+
+/** 0 custom, 1 OpenLDAP, 2 Active Directory (nested groups through LDAP_MATCHING_RULE_IN_CHAIN). */
+export enum LdapServerType {
+  Custom = 0,
+  OpenLdap = 1,
+  ActiveDirectory = 2,
+}
+
+/** Portainer's LDAPSettings. `Password` is the reader's, sealed at rest and '' in every response. */
+export interface LdapSettings {
+  ServerType: LdapServerType;
+  AnonymousMode: boolean;
+  ReaderDN: string;
+  Password: string;
+  /** host:port or a full ldap:// / ldaps:// URL; `URLs` (tried in order) wins when not empty. */
+  URL: string;
+  URLs: string[];
+  TLSConfig: LdapTlsConfig;
+  StartTLS: boolean;
+  SearchSettings: LdapSearchSettings[];
+  GroupSearchSettings: LdapGroupSearchSettings[];
+  AutoCreateUsers: boolean;
+  /** Members of any of these groups (DN or name) are made administrators at sign-in, and demoted when they leave. */
+  AdminAutoPopulate: boolean;
+  AdminGroups: string[];
+}
+
+export const DEFAULT_LDAP_SETTINGS: Readonly<LdapSettings> = {
+  ServerType: LdapServerType.Custom,
+  AnonymousMode: true,
+  ReaderDN: '',
+  Password: '',
+  URL: '',
+  URLs: [],
+  TLSConfig: { TLS: false, TLSSkipVerify: false, TLSCACert: '' },
+  StartTLS: false,
+  SearchSettings: [{ BaseDN: '', Filter: '', UserNameAttribute: '' }],
+  GroupSearchSettings: [{ GroupBaseDN: '', GroupFilter: '', GroupAttribute: '' }],
+  AutoCreateUsers: true,
+  AdminAutoPopulate: false,
+  AdminGroups: [],
+};
+
 /** The stored settings document. Field names are Portainer's. */
 export interface Settings {
   LogoURL: string;
+  /** Where app templates come from (Portainer v3 JSON); empty: the file shipped with Capstan. */
+  TemplatesURL: string;
   BlackListedLabels: LabelPair[];
   AuthenticationMethod: AuthenticationMethod;
   InternalAuthSettings: { RequiredPasswordLength: number };
@@ -22,6 +87,15 @@ export interface Settings {
   AuditLogRetentionDays: number;
   /** Capstan: who must sign in with a second factor (TOTP) on top of the password (local accounts). */
   TwoFactorPolicy: TwoFactorPolicy;
+  LDAPSettings: LdapSettings;
+  /** Edge agents' poll interval in seconds (an environment's own EdgeCheckinInterval wins when set). */
+  EdgeAgentCheckinInterval: number;
+  /** The server URL put in edge keys; empty: the URL the creation request came in on. */
+  EdgePortainerURL: string;
+  /** host:port of the tunnel put in edge keys; empty: the server URL's host and the tunnel port. */
+  TunnelServerAddress: string;
+  /** Agents presenting a global key are trusted at once instead of waiting in the waiting room. */
+  TrustOnFirstConnect: boolean;
 }
 
 export const TWO_FACTOR_POLICIES = ['optional', 'administrators', 'everyone'] as const;
@@ -29,6 +103,7 @@ export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   LogoURL: '',
+  TemplatesURL: '',
   BlackListedLabels: [],
   AuthenticationMethod: AuthenticationMethod.Internal,
   InternalAuthSettings: { RequiredPasswordLength: 12 },
@@ -40,6 +115,11 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   EnableEdgeComputeFeatures: false,
   AuditLogRetentionDays: 90,
   TwoFactorPolicy: 'optional',
+  LDAPSettings: DEFAULT_LDAP_SETTINGS,
+  EdgeAgentCheckinInterval: 5,
+  EdgePortainerURL: '',
+  TunnelServerAddress: '',
+  TrustOnFirstConnect: false,
 };
 
 export const PASSWORD_LENGTH_RANGE = { min: 8, max: 128 } as const;

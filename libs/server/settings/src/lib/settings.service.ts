@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { BadRequestError, ClockPort, parseDuration, AUTOCOMMIT } from '@capstan/server-core';
-import type { UpdateSettingsDto } from './dto/settings.dto';
+import { BadRequestError, ClockPort, parseDuration, AUTOCOMMIT, SecretBox } from '@capstan/server-core';
+import type { LdapSettingsDto, UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsEntity } from './entities/settings.entity';
-import { DEFAULT_SETTINGS, Settings } from './settings.model';
+import { DEFAULT_LDAP_SETTINGS, DEFAULT_SETTINGS, LdapSettings, Settings } from './settings.model';
 
 const SETTINGS_ID = 1;
 /** Other replicas' changes are seen within this time (PostgreSQL mode). */
@@ -25,6 +25,7 @@ export class SettingsService {
   constructor(
     @InjectRepository(SettingsEntity) private readonly repo: Repository<SettingsEntity>,
     private readonly clock: ClockPort,
+    private readonly box: SecretBox,
   ) {}
 
   async get(): Promise<Settings> {
@@ -35,6 +36,7 @@ export class SettingsService {
     const value: Settings = row
       ? { ...structuredClone(DEFAULT_SETTINGS), ...(JSON.parse(row.value) as Partial<Settings>) }
       : structuredClone(DEFAULT_SETTINGS);
+    value.LDAPSettings = { ...structuredClone(DEFAULT_LDAP_SETTINGS), ...value.LDAPSettings };
     this.cached = { value, at: now };
     return value;
   }
@@ -45,6 +47,28 @@ export class SettingsService {
 
   async requiredPasswordLength(): Promise<number> {
     return (await this.get()).InternalAuthSettings.RequiredPasswordLength;
+  }
+
+  /** The settings as the API shows them: secrets blanked. */
+  async view(): Promise<Settings> {
+    return redacted(await this.get());
+  }
+
+  /** The LDAP settings with the reader password opened (for the directory client only). */
+  async ldapSettings(): Promise<LdapSettings> {
+    const ldap = (await this.get()).LDAPSettings;
+    return { ...ldap, Password: ldap.Password ? this.box.open(ldap.Password) : '' };
+  }
+
+  /**
+   * LDAP settings as posted (a check before saving) merged over the stored ones, password opened: an empty
+   * posted password means the stored one.
+   */
+  async ldapSettingsWith(posted: LdapSettingsDto | undefined): Promise<LdapSettings> {
+    const stored = await this.ldapSettings();
+    if (!posted) return stored;
+    const merged = mergeLdap(stored, posted);
+    return { ...merged, Password: posted.Password ? posted.Password : stored.Password };
   }
 
   async update(patch: UpdateSettingsDto): Promise<Settings> {
@@ -67,6 +91,15 @@ export class SettingsService {
       BlackListedLabels: patch.BlackListedLabels
         ? patch.BlackListedLabels.map((l) => ({ name: l.name, value: l.value }))
         : current.BlackListedLabels,
+      LDAPSettings: patch.LDAPSettings
+        ? {
+            ...mergeLdap(current.LDAPSettings, patch.LDAPSettings),
+            // The reader password is sealed at rest; an empty or absent one keeps what is stored.
+            Password: patch.LDAPSettings.Password
+              ? this.box.seal(patch.LDAPSettings.Password)
+              : current.LDAPSettings.Password,
+          }
+        : current.LDAPSettings,
     };
     await this.repo.save(
       { id: SETTINGS_ID, value: JSON.stringify(next), updatedAt: this.clock.now() },
@@ -74,13 +107,54 @@ export class SettingsService {
     );
     this.cached = { value: next, at: this.clock.now() };
     for (const listener of this.listeners) listener(next);
-    return next;
+    return redacted(next);
   }
 
   /** Called after every local change (e.g. to reschedule the snapshot or retention jobs). */
   onChange(listener: (s: Settings) => void): void {
     this.listeners.push(listener);
   }
+}
+
+function redacted(s: Settings): Settings {
+  return { ...s, LDAPSettings: { ...s.LDAPSettings, Password: '' } };
+}
+
+/** Posted LDAP settings over the current ones; lists and nested objects are copied field by field. */
+function mergeLdap(current: LdapSettings, p: LdapSettingsDto): LdapSettings {
+  return {
+    ServerType: p.ServerType ?? current.ServerType,
+    AnonymousMode: p.AnonymousMode,
+    ReaderDN: (p.ReaderDN ?? current.ReaderDN).trim(),
+    Password: current.Password,
+    URL: (p.URL ?? current.URL).trim(),
+    URLs: p.URLs ? p.URLs.map((u) => u.trim()).filter((u) => u !== '') : current.URLs,
+    TLSConfig: p.TLSConfig
+      ? {
+          TLS: p.TLSConfig.TLS,
+          TLSSkipVerify: p.TLSConfig.TLSSkipVerify,
+          TLSCACert: p.TLSConfig.TLSCACert ?? current.TLSConfig.TLSCACert,
+        }
+      : current.TLSConfig,
+    StartTLS: p.StartTLS ?? current.StartTLS,
+    SearchSettings: p.SearchSettings
+      ? p.SearchSettings.map((x) => ({
+          BaseDN: x.BaseDN,
+          Filter: x.Filter,
+          UserNameAttribute: x.UserNameAttribute,
+        }))
+      : current.SearchSettings,
+    GroupSearchSettings: p.GroupSearchSettings
+      ? p.GroupSearchSettings.map((x) => ({
+          GroupBaseDN: x.GroupBaseDN,
+          GroupFilter: x.GroupFilter,
+          GroupAttribute: x.GroupAttribute,
+        }))
+      : current.GroupSearchSettings,
+    AutoCreateUsers: p.AutoCreateUsers ?? current.AutoCreateUsers,
+    AdminAutoPopulate: p.AdminAutoPopulate ?? current.AdminAutoPopulate,
+    AdminGroups: p.AdminGroups ?? current.AdminGroups,
+  };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -29,7 +29,11 @@ export function toUserResponse(u: UserView): UserResponse {
 }
 
 export function toTeamResponse(t: TeamEntity): TeamResponse {
-  return { Id: t.id, Name: t.name };
+  return {
+    Id: t.id,
+    Name: t.name,
+    ...(t.linkSource && t.linkGroup ? { LinkedGroup: { Source: t.linkSource, Group: t.linkGroup } } : {}),
+  };
 }
 
 export function toMembershipResponse(m: TeamMembershipEntity): TeamMembershipResponse {

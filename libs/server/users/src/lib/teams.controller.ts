@@ -5,6 +5,7 @@ import { Authenticated, CurrentUser, ParseIdPipe, type AuthenticatedUser } from 
 import {
   CreateTeamDto,
   CreateTeamMembershipDto,
+  LinkTeamDto,
   TeamListQuery,
   TeamMembershipResponse,
   TeamResponse,
@@ -54,6 +55,25 @@ export class TeamsController {
   @ApiOkResponse({ type: TeamResponse })
   async update(@Param('id', ParseIdPipe) id: number, @Body() body: UpdateTeamDto): Promise<TeamResponse> {
     return toTeamResponse(await this.teams.rename(id, body.name));
+  }
+
+  @Put(':id/link')
+  @Authenticated({ permission: Permission.TeamsManage })
+  @ApiOperation({
+    summary: 'Link a team to a directory (LDAP) or provider (OAuth) group: sign-in syncs its members',
+    operationId: 'TeamLink',
+  })
+  @ApiOkResponse({ type: TeamResponse })
+  async link(@Param('id', ParseIdPipe) id: number, @Body() body: LinkTeamDto): Promise<TeamResponse> {
+    return toTeamResponse(await this.teams.link(id, { source: body.source, group: body.group }));
+  }
+
+  @Delete(':id/link')
+  @Authenticated({ permission: Permission.TeamsManage })
+  @ApiOperation({ summary: 'Unlink a team: its members are no longer synced', operationId: 'TeamUnlink' })
+  @ApiOkResponse({ type: TeamResponse })
+  async unlink(@Param('id', ParseIdPipe) id: number): Promise<TeamResponse> {
+    return toTeamResponse(await this.teams.link(id, null));
   }
 
   @Delete(':id')

@@ -13,7 +13,33 @@ import type { CreateTeamDto, CreateTeamMembershipDto } from './dto/users.dto';
 import { TeamEntity } from './entities/team.entity';
 import { TeamMembershipEntity } from './entities/team-membership.entity';
 import { accessDenied, membershipNotFound, teamNameTaken, teamNotFound, userNotFound } from './users.errors';
-import { UsersService } from './users.service';
+import { UserEntity } from './entities/user.entity';
+import { INITIAL_ADMIN_ID, UsersService } from './users.service';
+
+/** An identity source whose groups teams can follow. */
+export type TeamLinkSource = 'ldap' | 'oauth';
+export const TEAM_LINK_SOURCES: readonly TeamLinkSource[] = ['ldap', 'oauth'];
+
+export interface TeamSyncInput {
+  readonly userId: number;
+  readonly source: TeamLinkSource;
+  /** Every identifier the source gives for the user's groups (e.g. an LDAP group's DN and its cn). */
+  readonly groups: readonly string[];
+  /** true: make the user an administrator; false: make them a standard user; undefined: leave the role. */
+  readonly admin?: boolean;
+}
+
+export interface TeamSyncResult {
+  readonly added: number[];
+  readonly removed: number[];
+  /** The role after the sync. */
+  readonly role: UserRole;
+}
+
+/** Groups are compared case-insensitively, spaces around DN separators ignored. */
+export function groupKey(group: string): string {
+  return group.trim().toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+}
 
 /** Teams and memberships, with Portainer's rules: admins manage everything, leaders manage their own teams' members. */
 @Injectable()
@@ -170,6 +196,67 @@ export class TeamsService {
     }
     await this.memberships.remove(membership, AUTOCOMMIT);
     this.users.invalidate(membership.userId);
+  }
+
+  /**
+   * Makes a user's memberships in the teams linked to `source` match the source's groups: added as member where
+   * the user is in the linked group, removed where not (a leader too); teams not linked to the source are never
+   * touched. Optionally sets the administrator role (never demotes user 1). One unit of work.
+   */
+  async syncLinkedTeams(input: TeamSyncInput): Promise<TeamSyncResult> {
+    const wanted = new Set(input.groups.map(groupKey));
+    const result = await this.uow.run(async (tx) => {
+      const user = await tx.findOneBy(UserEntity, { id: input.userId });
+      if (!user) throw userNotFound(input.userId);
+      const linked = await tx.findBy(TeamEntity, { linkSource: input.source });
+      const current = new Map(
+        (await tx.findBy(TeamMembershipEntity, { userId: input.userId })).map((m) => [m.teamId, m]),
+      );
+      const added: number[] = [];
+      const removed: number[] = [];
+      for (const team of linked) {
+        const member = team.linkGroup !== null && wanted.has(groupKey(team.linkGroup));
+        const membership = current.get(team.id);
+        if (member && !membership) {
+          await tx.insert(TeamMembershipEntity, {
+            userId: input.userId,
+            teamId: team.id,
+            role: MembershipRole.Member,
+          });
+          added.push(team.id);
+        } else if (!member && membership) {
+          await tx.delete(TeamMembershipEntity, { id: membership.id });
+          removed.push(team.id);
+        }
+      }
+      let role = user.role;
+      if (input.admin !== undefined && user.id !== INITIAL_ADMIN_ID) {
+        role = input.admin ? UserRole.Administrator : UserRole.StandardUser;
+        if (role !== user.role) await tx.update(UserEntity, { id: user.id }, { role });
+      }
+      return { added, removed, role, changed: added.length + removed.length > 0 || role !== user.role };
+    });
+    if (result.changed) this.users.invalidate(input.userId);
+    return { added: result.added, removed: result.removed, role: result.role };
+  }
+
+  /** Links a team to a group of an identity source, or unlinks it (null). */
+  async link(id: number, link: { source: TeamLinkSource; group: string } | null): Promise<TeamEntity> {
+    const team = await this.get(id);
+    const group = link?.group.trim() ?? '';
+    if (link && group === '') throw new BadRequestError('Invalid team link', 'The linked group cannot be empty');
+    team.linkSource = link ? link.source : null;
+    team.linkGroup = link ? group : null;
+    return this.teams.save(team, AUTOCOMMIT);
+  }
+
+  /** The teams linked to a source, with their groups (for previews: which teams a user would get). */
+  async linkedTeams(source: TeamLinkSource): Promise<{ id: number; name: string; group: string }[]> {
+    return (await this.teams.find({ where: { linkSource: source }, order: { name: 'ASC' } })).map((t) => ({
+      id: t.id,
+      name: t.name,
+      group: t.linkGroup ?? '',
+    }));
   }
 
   /** The teams a user belongs to (for access checks: no caller rule, the caller is the user). */

@@ -162,6 +162,29 @@ export class UsersService {
     return user && user.passwordHash && ok ? toUserView(user) : undefined;
   }
 
+  /** A user by name (case-insensitive), for directory and provider sign-in; undefined when unknown. */
+  async findByUsername(username: string): Promise<UserView | undefined> {
+    const user = await this.entityByUsername(username);
+    return user ? toUserView(user) : undefined;
+  }
+
+  /**
+   * The local account of a user an identity source (LDAP, OAuth) vouched for: the existing one, or a new standard
+   * user without a password when `autoCreate`; undefined otherwise. A concurrent creation of the same name wins.
+   */
+  async ensureExternal(username: string, autoCreate: boolean): Promise<UserView | undefined> {
+    const found = await this.entityByUsername(username);
+    if (found) return toUserView(found);
+    if (!autoCreate || username.trim() === '' || /\s/.test(username)) return undefined;
+    try {
+      return toUserView(await this.insertUser(this.users, username, UserRole.StandardUser, null));
+    } catch (e) {
+      const raced = await this.entityByUsername(username);
+      if (raced) return toUserView(raced);
+      throw e;
+    }
+  }
+
   /** Whether `password` is user `id`'s own (false for users without one); 404 when there is no such user. */
   async verifyPassword(id: number, password: string): Promise<boolean> {
     return this.passwordMatches(await this.entity(id), password);

@@ -9,12 +9,12 @@ import {
   BadRequestError,
   ClockPort,
   ConflictError,
-  ForbiddenError,
   NotFoundError,
   TooManyRequestsError,
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { EnvironmentsService, type EngineConnection } from '@capstan/server-environments';
+import { AccessService } from '@capstan/server-rbac';
 import { ResourceControlsService } from '@capstan/server-resource-controls';
 import { SERVICE_WEBHOOK, type WebhookResponse } from './dto/webhooks.dto';
 import { WebhookEntity } from './entities/webhook.entity';
@@ -199,11 +199,13 @@ export class WebhooksService {
     // Hides webhooks of environments the caller cannot see (accessFor answers 404 there).
     const { access } = await this.environments.accessFor(actor, w.environmentId);
     // Webhooks are owned by their creator: `manage-owned` on one's own, `manage-all` on any.
-    if (access.may(Permission.ResourcesManageOwned, { createdBy: w.createdBy })) return w;
-    throw new ForbiddenError(
-      'Access denied to resource',
+    AccessService.assert(
+      access,
+      Permission.ResourcesManageOwned,
       "Only the webhook's creator or an environment administrator can change it",
+      { createdBy: w.createdBy },
     );
+    return w;
   }
 
   private async managesAll(actor: AuthenticatedUser, envId: number): Promise<boolean> {
@@ -223,21 +225,22 @@ export class WebhooksService {
   ): Promise<{ connection: EngineConnection; service: ServiceInspect }> {
     const { env, access } = await this.environments.accessFor(actor, envId);
     const all = access.can(Permission.ResourcesManageAll);
-    if (!access.can(Permission.ResourcesManageOwned))
-      throw new ForbiddenError(
-        'Access denied to resource',
-        'Your role on this environment cannot change services',
-      );
+    AccessService.assert(
+      access,
+      Permission.ResourcesManageOwned,
+      'Your role on this environment cannot change services',
+    );
     const connection = this.environments.connectionOf(env, ENGINE_TIMEOUT_MS);
     const service = await this.inspect(connection, serviceId);
     if (!all) {
       const index = await this.controls.index(envId, [service.Spec.Labels ?? null]);
       const rc = index.find(ResourceControlType.Service, service.ID, service.Spec.Labels ?? null);
-      if (!access.may(Permission.ResourcesManageOwned, { control: rc }))
-        throw new ForbiddenError(
-          'Access denied to resource',
-          'Only the owners of this service can add a webhook to it',
-        );
+      AccessService.assert(
+        access,
+        Permission.ResourcesManageOwned,
+        'Only the owners of this service can add a webhook to it',
+        { control: rc },
+      );
     }
     return { connection, service };
   }

@@ -158,6 +158,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/custom_templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Custom templates the caller may use (administrators: all), filtered by type (repeatable) and edge */
+        get: operations["CustomTemplateList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/create/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a custom template from an uploaded file (multipart: the fields of create/string, the file as "File") */
+        post: operations["CustomTemplateCreateFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/create/string": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a custom template from text */
+        post: operations["CustomTemplateCreateString"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect a custom template */
+        get: operations["CustomTemplateInspect"];
+        /** Update a custom template (its creator or an administrator) */
+        put: operations["CustomTemplateUpdate"];
+        post?: never;
+        /** Delete a custom template (its creator or an administrator) */
+        delete: operations["CustomTemplateDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A custom template's file */
+        get: operations["CustomTemplateFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docker/{id}/dashboard": {
         parameters: {
             query?: never;
@@ -244,6 +331,23 @@ export interface paths {
         post: operations["EndpointCreate"];
         /** Delete several environments */
         delete: operations["EndpointDeleteBatch"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/edge/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waiting room: trust edge environments (bulk) */
+        post: operations["EndpointEdgeTrustBulk"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -338,6 +442,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/{id}/edge/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Edge agent poll (credential: X-PortainerAgent-EdgeID); ETag / If-None-Match answers 304 */
+        get: operations["EndpointEdgeStatusInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waiting room: trust one edge environment */
+        post: operations["EndpointEdgeTrust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/tunnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: tunnel and check-in state of an edge environment */
+        get: operations["EndpointEdgeTunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registries usable on this environment (non-administrators: theirs only, without credentials) */
+        get: operations["EndpointRegistriesList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/registries/{registryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Who may use a registry on this environment (administrators and environment administrators) */
+        put: operations["EndpointRegistryAccess"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/{id}/settings": {
         parameters: {
             query?: never;
@@ -366,6 +555,128 @@ export interface paths {
         put?: never;
         /** Snapshot one environment now (fails with 503 when it is down) */
         post: operations["EndpointSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gitops/repo/file/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch one file of a git repository at a reference (shallow checkout, removed afterwards) */
+        post: operations["GitOperationRepoFilePreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ldap/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect and bind with these LDAP settings (503 with the reason when that fails) */
+        post: operations["LDAPCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ldap/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: bind, find a user and list their groups and the linked teams they'd get */
+        post: operations["LDAPTestUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List registries (administrators; secrets never returned) */
+        get: operations["RegistryList"];
+        put?: never;
+        /** Create a registry */
+        post: operations["RegistryCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: test connection — log in to the registry for real with the given credentials */
+        post: operations["RegistryPing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect a registry (non-administrators give endpointId and see it only where they may use it) */
+        get: operations["RegistryInspect"];
+        /** Update a registry (Password kept when omitted or empty) */
+        put: operations["RegistryUpdate"];
+        post?: never;
+        /** Delete a registry */
+        delete: operations["RegistryDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: test connection of a stored registry (the body may change fields; Password kept if omitted) */
+        post: operations["RegistryPingStored"];
         delete?: never;
         options?: never;
         head?: never;
@@ -451,6 +762,179 @@ export interface paths {
         };
         /** The login-page subset of the settings */
         get: operations["SettingsPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List stacks the caller may see; with EndpointID, also the ones made outside Capstan (External: true) */
+        get: operations["StackList"];
+        put?: never;
+        /** Deprecated: POST /api/stacks?type=1|2&method=string|file&endpointId= */
+        post: operations["StackCreateDeprecated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/create/{type}/{method}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deploy a new stack: type standalone (compose) or swarm, method string (JSON) or file (multipart) */
+        post: operations["StackCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect a stack */
+        get: operations["StackInspect"];
+        /** Update a stack (new file or RollbackTo a version, Env, Prune, PullImage) and redeploy */
+        put: operations["StackUpdate"];
+        post?: never;
+        /** Remove a stack; with external=true, {id} is the name of a stack made outside Capstan */
+        delete: operations["StackDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/associate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Administrators: attach an orphaned stack to an environment */
+        put: operations["StackAssociate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/deploy-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the running deploy's lines, else the last deploy's */
+        get: operations["StackDeployLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stack's entry file (a stored version with ?version=) */
+        get: operations["StackFileInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recreate the stack on another environment, then remove the original */
+        post: operations["StackMigrate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a stopped stack */
+        post: operations["StackStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a stack (compose down / stack rm), keeping its record */
+        post: operations["StackStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the stored file versions of a stack */
+        get: operations["StackVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -641,6 +1125,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/teams/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Link a team to a directory (LDAP) or provider (OAuth) group: sign-in syncs its members */
+        put: operations["TeamLink"];
+        post?: never;
+        /** Unlink a team: its members are no longer synced */
+        delete: operations["TeamUnlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/teams/{id}/memberships": {
         parameters: {
             query?: never;
@@ -650,6 +1152,23 @@ export interface paths {
         };
         /** A team's memberships */
         get: operations["TeamMemberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** App templates (Portainer v3 format) from the TemplatesURL setting, or the file shipped with Capstan */
+        get: operations["TemplateList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1021,6 +1540,12 @@ export interface components {
             prefix: string;
             userId: number;
         };
+        AppTemplateFileDto: {
+            /** @description Portainer v3 template entries (1 container, 2 Swarm stack, 3 compose stack) */
+            templates: Record<string, never>[];
+            /** @example 3 */
+            version: string;
+        };
         AuthLogPage: {
             logs: components["schemas"]["AuthLogResponse"][];
             totalCount: number;
@@ -1145,6 +1670,23 @@ export interface components {
             Name: string;
             TagIDs?: number[];
         };
+        CreateRegistryDto: {
+            Authentication?: boolean;
+            BaseURL?: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Name: string;
+            /** @description Write-only (ECR: the secret access key); never returned */
+            Password?: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description 1 Quay, 2 Azure, 3 Custom, 4 GitLab, 5 ProGet, 6 Docker Hub, 7 ECR, 8 GitHub */
+            Type: number;
+            /** @description host[:port][/path]; required except for Docker Hub (docker.io) */
+            URL?: string;
+            /** @description ECR: the access key id */
+            Username?: string;
+        };
         CreateResourceControlDto: {
             AdministratorsOnly?: boolean;
             /** @description Capstan: the environment of the resource (none: every environment) */
@@ -1159,6 +1701,15 @@ export interface components {
             Type: number | string;
             /** @description User ids given access */
             Users?: number[];
+        };
+        CreateStackDto: {
+            Env?: components["schemas"]["StackEnvDto"][];
+            FromAppTemplate?: boolean;
+            Name: string;
+            /** @description The compose file */
+            StackFileContent: string;
+            /** @description Swarm stacks: the cluster id */
+            SwarmID?: string;
         };
         CreateTagDto: {
             name: string;
@@ -1197,6 +1748,45 @@ export interface components {
             ResourceID: string;
             /** @description 1 = service webhook (the only type) */
             WebhookType: number;
+        };
+        CustomTemplateDto: {
+            CreatedByUserId: number;
+            Description: string;
+            EdgeTemplate: boolean;
+            EntryPoint: string;
+            GitConfig: Record<string, never> | null;
+            Id: number;
+            IsComposeFormat: boolean;
+            Logo: string;
+            Note: string;
+            Platform: number;
+            ProjectPath: string;
+            ResourceControl: Record<string, never> | null;
+            Title: string;
+            Type: number;
+            Variables: components["schemas"]["TemplateVariableDto"][];
+        };
+        CustomTemplateStringDto: {
+            Description: string;
+            EdgeTemplate?: boolean;
+            /** @description The file, with {{ name }} variables; at most 512 KiB */
+            FileContent: string;
+            IsComposeFormat?: boolean;
+            /** @description http(s) URL of an image */
+            Logo?: string;
+            Note?: string;
+            /**
+             * @description 1 linux, 2 windows
+             * @enum {number}
+             */
+            Platform: 1 | 2;
+            Title: string;
+            /**
+             * @description 1 Swarm stack, 2 compose stack, 3 Kubernetes
+             * @enum {number}
+             */
+            Type: 1 | 2 | 3;
+            Variables?: components["schemas"]["TemplateVariableDto"][];
         };
         DashboardResponse: {
             containers: components["schemas"]["ContainerCounts"];
@@ -1244,6 +1834,40 @@ export interface components {
             UnreachableNodes: string[];
             VolumeCount: number;
         };
+        EcrDto: {
+            /** @example eu-west-1 */
+            Region: string;
+        };
+        EdgeEnvironmentStatus: {
+            /** @description Last poll seen by this server, Unix seconds (0 never) */
+            LastCheckInDate: number;
+            /** @description Whether the tunnel is open now */
+            TunnelOpen: boolean;
+        };
+        EdgeScheduleResponse: {
+            CollectLogs: boolean;
+            CronExpression: string;
+            Id: number;
+            /** @description base64 (no padding) of the script */
+            Script: string;
+            Version: number;
+        };
+        EdgeStackRefResponse: {
+            ID: number;
+            Version: number;
+        };
+        EdgeStatusResponseDto: {
+            /** @description Poll interval, seconds */
+            checkin: number;
+            /** @description AES-256-GCM sealed user:pass (key: hex MD5 of the edge id), base64 raw */
+            credentials: string;
+            /** @description Reverse tunnel port (49152–65535), 0 when idle */
+            port: number;
+            schedules: components["schemas"]["EdgeScheduleResponse"][];
+            stacks: components["schemas"]["EdgeStackRefResponse"][] | null;
+            /** @enum {string} */
+            status: "IDLE" | "REQUIRED";
+        };
         EnrolWithTokenDto: {
             /** @description The second-step token of the refused sign-in (header X-Capstan-Second-Factor) */
             token: string;
@@ -1261,8 +1885,16 @@ export interface components {
             CapstanAccess: components["schemas"]["CapstanAccessResponse"];
             /** @enum {string} */
             ContainerEngine: "docker" | "podman" | "";
+            /** @description Edge (type 4): poll interval in seconds, 0 for the setting */
+            EdgeCheckinInterval?: number;
+            /** @description Edge (type 4): the agent id bound by its first poll */
+            EdgeID?: string;
+            /** @description Edge (type 4): the key to start the agent with */
+            EdgeKey?: string;
             GroupId: number;
             Id: number;
+            /** @description Edge (type 4): last poll, Unix seconds (0 never) */
+            LastCheckInDate?: number;
             Name: string;
             PublicURL: string;
             SecuritySettings: components["schemas"]["SecuritySettingsDto"];
@@ -1287,6 +1919,16 @@ export interface components {
                     RoleId: number;
                 };
             };
+            /** @description Edge (type 4): false while waiting in the waiting room */
+            UserTrusted?: boolean;
+        };
+        FileContentDto: {
+            FileContent: string;
+        };
+        GitlabDto: {
+            InstanceURL: string;
+            ProjectId: number;
+            ProjectPath: string;
         };
         GroupResponse: {
             Description: string;
@@ -1321,6 +1963,87 @@ export interface components {
             /** @example true */
             value: string;
         };
+        LdapCheckDto: {
+            /** @description Settings to try (default: the stored ones); an empty Password means the stored one */
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
+        };
+        LdapGroupResponse: {
+            DN: string;
+            Name: string;
+        };
+        LdapGroupSearchSettingsDto: {
+            /** @example member */
+            GroupAttribute: string;
+            /** @example ou=groups,dc=example,dc=org */
+            GroupBaseDN: string;
+            /** @example (objectClass=groupOfNames) */
+            GroupFilter: string;
+        };
+        LdapLinkedTeamResponse: {
+            Group: string;
+            Id: number;
+            Name: string;
+        };
+        LdapSearchSettingsDto: {
+            /** @example ou=people,dc=example,dc=org */
+            BaseDN: string;
+            /** @example (objectClass=inetOrgPerson) */
+            Filter: string;
+            /** @example uid */
+            UserNameAttribute: string;
+        };
+        LdapSettingsDto: {
+            /** @description Make members of AdminGroups administrators at sign-in */
+            AdminAutoPopulate?: boolean;
+            AdminGroups?: string[];
+            AnonymousMode: boolean;
+            AutoCreateUsers?: boolean;
+            GroupSearchSettings?: components["schemas"]["LdapGroupSearchSettingsDto"][];
+            /** @description The reader's password; empty or absent keeps the stored one. Never returned. */
+            Password?: string;
+            /** @example cn=reader,dc=example,dc=org */
+            ReaderDN?: string;
+            SearchSettings?: components["schemas"]["LdapSearchSettingsDto"][];
+            /**
+             * @description 0 custom, 1 OpenLDAP, 2 Active Directory
+             * @enum {number}
+             */
+            ServerType?: 0 | 1 | 2;
+            StartTLS?: boolean;
+            TLSConfig?: components["schemas"]["LdapTlsConfigDto"];
+            /** @example ldap.example.org:389 */
+            URL?: string;
+            /** @description Capstan: several servers, tried in order */
+            URLs?: string[];
+        };
+        LdapTestDto: {
+            /** @description Settings to try (default: the stored ones); an empty Password means the stored one */
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
+            /** @example alice */
+            Username: string;
+        };
+        LdapTestResponse: {
+            /** @description Nested groups included */
+            Groups: components["schemas"]["LdapGroupResponse"][];
+            /** @description The linked teams the user would be in */
+            Teams: components["schemas"]["LdapLinkedTeamResponse"][];
+            /** @description The server that answered */
+            URL: string;
+            UserDN: string;
+        };
+        LdapTlsConfigDto: {
+            /** @description LDAPS */
+            TLS: boolean;
+            /** @description Capstan: the CA certificate (PEM) that signs the directory certificate */
+            TLSCACert?: string;
+            TLSSkipVerify: boolean;
+        };
+        LinkTeamDto: {
+            /** @example cn=developers,ou=groups,dc=example,dc=org */
+            group: string;
+            /** @enum {string} */
+            source: "ldap" | "oauth";
+        };
         LocalEngineResponse: {
             Available: boolean;
             /** @enum {string|null} */
@@ -1328,6 +2051,15 @@ export interface components {
             /** @example unix:///var/run/docker.sock */
             URL: string;
             Version: string | null;
+        };
+        MigrateStackDto: {
+            EndpointID: number;
+            Name?: string;
+            SwarmID?: string;
+        };
+        OrganisationDto: {
+            OrganisationName?: string;
+            UseOrganisation: boolean;
         };
         OwnershipDto: {
             AdministratorsOnly?: boolean;
@@ -1352,6 +2084,75 @@ export interface components {
         RecoveryCodesResponse: {
             /** @description Ten one-time recovery codes: shown once, stored hashed */
             recoveryCodes: string[];
+        };
+        RegistryAccessDto: {
+            Namespaces?: string[];
+            TeamAccessPolicies?: {
+                [key: string]: unknown;
+            };
+            UserAccessPolicies?: {
+                [key: string]: unknown;
+            };
+        };
+        RegistryAccessResponse: {
+            Namespaces: string[];
+            TeamAccessPolicies: {
+                [key: string]: unknown;
+            };
+            UserAccessPolicies: {
+                [key: string]: unknown;
+            };
+        };
+        RegistryPingResponse: {
+            /** @description What the registry answered */
+            Message: string;
+            Ok: boolean;
+        };
+        RegistryResponse: {
+            /** @description ECR: when the cached token expires (unix seconds); 0 otherwise */
+            AccessTokenExpiry: number;
+            Authentication: boolean;
+            BaseURL: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Id: number;
+            Name: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description Environment id → accesses (administrators only; empty for others) */
+            RegistryAccesses: {
+                [key: string]: components["schemas"]["RegistryAccessResponse"];
+            };
+            Type: number;
+            URL: string;
+            /** @description Empty for non-administrators (ECR: the access key id) */
+            Username: string;
+        };
+        RepositoryFilePreviewDto: {
+            /** @description Password or access token */
+            password?: string;
+            /**
+             * @description Branch, tag, full ref or commit; empty = the default branch
+             * @example refs/heads/main
+             */
+            reference?: string;
+            /**
+             * @description URL of the git repository (http or https)
+             * @example https://github.com/org/repo.git
+             */
+            repository: string;
+            /**
+             * @description Path of the file inside the repository
+             * @example docker-compose.yml
+             */
+            targetFile: string;
+            /** @description Skip TLS verification of the git server */
+            tlsSkipVerify?: boolean;
+            username?: string;
+        };
+        RepositoryFilePreviewResponse: {
+            /** @description The file content */
+            FileContent: string;
         };
         ResourceControlResponse: {
             AdministratorsOnly: boolean;
@@ -1410,9 +2211,21 @@ export interface components {
             AuthenticationMethod: 1 | 2 | 3;
             /** @description Containers with any of these labels are hidden from lists */
             BlackListedLabels: components["schemas"]["LabelPairDto"][];
+            /**
+             * @description Edge agents poll every this many seconds (1–3600)
+             * @example 5
+             */
+            EdgeAgentCheckinInterval: number;
+            /**
+             * @description Server URL in edge keys
+             * @example https://capstan.example.com:9443
+             */
+            EdgePortainerURL: string;
             EnableEdgeComputeFeatures: boolean;
             EnableTelemetry: boolean;
             InternalAuthSettings: components["schemas"]["InternalAuthSettingsDto"];
+            /** @description LDAP sign-in; Password is always '' */
+            LDAPSettings: components["schemas"]["LdapSettingsDto"];
             /** @description URL of a logo shown on the login page and sidebar */
             LogoURL: string;
             /**
@@ -1430,6 +2243,15 @@ export interface components {
              * @example 10s
              */
             SnapshotTimeout: string;
+            /** @description URL of the app templates file (Portainer v3 JSON); empty: the file shipped with Capstan */
+            TemplatesURL: string;
+            /** @description Trust agents presenting a global key at once (no waiting room) */
+            TrustOnFirstConnect: boolean;
+            /**
+             * @description Tunnel host:port in edge keys
+             * @example capstan.example.com:8000
+             */
+            TunnelServerAddress: string;
             /**
              * @description Capstan: who must sign in with a TOTP code on top of the password (local accounts)
              * @enum {string}
@@ -1446,6 +2268,50 @@ export interface components {
             error?: string;
             /** @description 1 up, 2 down */
             status: number;
+        };
+        StackDeployLogResponse: {
+            Log: string;
+            Running: boolean;
+        };
+        StackEnvDto: {
+            name: string;
+            value: string;
+        };
+        StackFileResponse: {
+            StackFileContent: string;
+            Version?: number;
+        };
+        StackResponse: {
+            AdditionalFiles: string[];
+            AutoUpdate?: Record<string, never> | null;
+            CreatedBy: string;
+            CreationDate: number;
+            EndpointId: number;
+            EntryPoint: string;
+            Env: components["schemas"]["StackEnvDto"][];
+            /** @description Capstan: made outside Capstan (no record; limited actions) */
+            External?: boolean;
+            /** @description Capstan: the stored file version that runs */
+            FileVersion?: number;
+            FromAppTemplate: boolean;
+            GitConfig?: Record<string, never> | null;
+            Id: number;
+            Name: string;
+            Namespace: string;
+            Option: Record<string, never>;
+            ProjectPath: string;
+            ResourceControl?: Record<string, never>;
+            /** @description 1 active, 2 inactive */
+            Status: number;
+            SwarmId: string;
+            /** @description 1 swarm, 2 compose */
+            Type: number;
+            UpdateDate: number;
+            UpdatedBy: string;
+        };
+        StackVersionsResponse: {
+            Current: number;
+            Versions: number[];
         };
         StatusResponse: {
             /** @description Stable id of this installation */
@@ -1469,6 +2335,12 @@ export interface components {
             AccessLevel: number;
             TeamId: number;
         };
+        TeamLinkResponse: {
+            /** @description The directory group (DN or name) or provider group claim value */
+            Group: string;
+            /** @enum {string} */
+            Source: "ldap" | "oauth";
+        };
         TeamMembershipResponse: {
             Id: number;
             /**
@@ -1481,7 +2353,20 @@ export interface components {
         };
         TeamResponse: {
             Id: number;
+            /** @description Capstan: the identity-source group this team follows */
+            LinkedGroup?: components["schemas"]["TeamLinkResponse"];
             Name: string;
+        };
+        TemplateVariableDto: {
+            /** @example latest */
+            defaultValue: string;
+            description: string;
+            /** @example Image tag */
+            label: string;
+            /** @example image_tag */
+            name: string;
+            /** @description Capstan: allowed values [{value, label}] */
+            select?: string[];
         };
         ThemeSettingsDto: {
             /**
@@ -1514,6 +2399,13 @@ export interface components {
             /** @description Unused recovery codes */
             recoveryCodesLeft: number;
         };
+        TrustEdgeDto: {
+            /** @description Edge environment ids */
+            endpointIds: number[];
+        };
+        TrustedResponse: {
+            trusted: number[];
+        };
         UpdateEnvironmentDto: {
             GroupID?: number;
             Name?: string;
@@ -1534,6 +2426,24 @@ export interface components {
             TeamAccessPolicies?: Record<string, never>;
             UserAccessPolicies?: Record<string, never>;
         };
+        UpdateRegistryDto: {
+            Authentication?: boolean;
+            BaseURL?: string;
+            Ecr?: components["schemas"]["EcrDto"];
+            Github?: components["schemas"]["OrganisationDto"];
+            Gitlab?: components["schemas"]["GitlabDto"];
+            Name?: string;
+            /** @description Write-only (ECR: the secret access key); never returned */
+            Password?: string;
+            Quay?: components["schemas"]["OrganisationDto"];
+            /** @description Environment id → who may use the registry there (replaces every environment given) */
+            RegistryAccesses?: {
+                [key: string]: components["schemas"]["RegistryAccessDto"];
+            };
+            URL?: string;
+            /** @description ECR: the access key id */
+            Username?: string;
+        };
         UpdateSecuritySettingsDto: {
             allowBindMountsForRegularUsers?: boolean;
             allowContainerCapabilitiesForRegularUsers?: boolean;
@@ -1548,24 +2458,41 @@ export interface components {
         UpdateSettingsDto: {
             AuditLogRetentionDays?: number;
             /**
-             * @description Only internal authentication (1) is available so far
+             * @description 1 internal, 2 LDAP
              * @enum {number}
              */
-            AuthenticationMethod?: 1;
+            AuthenticationMethod?: 1 | 2;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
+            EdgeAgentCheckinInterval?: number;
+            /** @example https://capstan.example.com:9443 */
+            EdgePortainerURL?: string;
             EnableEdgeComputeFeatures?: boolean;
             EnableTelemetry?: boolean;
             InternalAuthSettings?: components["schemas"]["InternalAuthSettingsDto"];
+            LDAPSettings?: components["schemas"]["LdapSettingsDto"];
             LogoURL?: string;
             SnapshotConcurrency?: number;
             /** @example 5m */
             SnapshotInterval?: string;
             /** @example 10s */
             SnapshotTimeout?: string;
+            /** @description http(s) URL of a v3 templates file; empty for the built-in file */
+            TemplatesURL?: string;
+            TrustOnFirstConnect?: boolean;
+            /** @example capstan.example.com:8000 */
+            TunnelServerAddress?: string;
             /** @enum {string} */
             TwoFactorPolicy?: "optional" | "administrators" | "everyone";
             /** @example 8h */
             UserSessionTimeout?: string;
+        };
+        UpdateStackDto: {
+            Env?: components["schemas"]["StackEnvDto"][];
+            Prune?: boolean;
+            PullImage?: boolean;
+            /** @description Capstan: roll back to this stored version instead of a new file */
+            RollbackTo?: number;
+            StackFileContent?: string;
         };
         UpdateTeamDto: {
             name: string;
@@ -2041,6 +2968,312 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EnrolledSessionResponse"];
                 };
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateList: {
+        parameters: {
+            query?: {
+                edge?: boolean;
+                /** @description 1 Swarm, 2 compose, 3 Kubernetes */
+                type?: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateCreateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateCreateString: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomTemplateStringDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomTemplateStringDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {
@@ -2559,6 +3792,52 @@ export interface operations {
             };
         };
     };
+    EndpointEdgeTrustBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustEdgeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointLocalEngine: {
         parameters: {
             query?: never;
@@ -2934,6 +4213,226 @@ export interface operations {
             };
         };
     };
+    EndpointEdgeStatusInspect: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Capstan poll secret; ? asks for one */
+                "X-Capstan-Edge-Secret"?: string;
+                "X-PortainerAgent-EdgeID": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeStatusResponseDto"];
+                };
+            };
+            /** @description Unknown, untrusted, or associated with another agent */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeTrust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeTunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeEnvironmentStatus"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointRegistriesList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointRegistryAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                registryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryAccessDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointSettingsUpdate: {
         parameters: {
             query?: never;
@@ -3007,6 +4506,474 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    GitOperationRepoFilePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepositoryFilePreviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepositoryFilePreviewResponse"];
+                };
+            };
+            /** @description Invalid URL, reference or path; unreachable repository; wrong credentials; unknown reference; missing file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The file is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    LDAPCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LdapCheckDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "settings:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    LDAPTestUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LdapTestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LdapTestResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "settings:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryPingResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryInspect: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryPingStored: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryPingResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3306,6 +5273,615 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PublicSettingsResponse"];
                 };
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackList: {
+        parameters: {
+            query?: {
+                /** @description JSON {"EndpointID": 1, "SwarmID": "…"} */
+                filters?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackCreateDeprecated: {
+        parameters: {
+            query: {
+                /** @description 1 swarm, 2 compose */
+                type: string;
+                method: string;
+                endpointId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackCreate: {
+        parameters: {
+            query: {
+                endpointId: string;
+            };
+            header?: never;
+            path: {
+                type: string;
+                method: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStackDto"];
+                "multipart/form-data": components["schemas"]["CreateStackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackUpdate: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackDelete: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+                external?: string;
+                /** @description external stacks: 1 swarm, 2 compose (default) */
+                type?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackAssociate: {
+        parameters: {
+            query: {
+                endpointId: string;
+                swarmId?: string;
+                orphanedRunning?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackDeployLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDeployLogResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackFileInspect: {
+        parameters: {
+            query?: {
+                version?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackFileResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackMigrate: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MigrateStackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackStart: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackStop: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackVersionsResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {
@@ -3991,6 +6567,98 @@ export interface operations {
             };
         };
     };
+    TeamLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkTeamDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "teams:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TeamUnlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "teams:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     TeamMemberships: {
         parameters: {
             query?: never;
@@ -4018,6 +6686,48 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "team-members:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TemplateList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppTemplateFileDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

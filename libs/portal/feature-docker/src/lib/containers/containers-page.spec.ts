@@ -148,7 +148,7 @@ describe('ContainersPage', () => {
         body: { message: 'cannot stop container: permission denied' },
       });
     const { page, byId, settle } = await setup();
-    page.toggleAll(true);
+    byId<HTMLInputElement>('select-all')!.click();
     page.query.set('running');
     await settle();
     byId<HTMLButtonElement>('bulk-stop')!.click();

@@ -597,14 +597,6 @@ export class ContainersPage {
     this.sortDir.set(next.dir);
   }
 
-  /** Selects every shown container (on) or none. */
-  toggleAll(checked: boolean): void {
-    this.selection.setAll(
-      this.rows().map((r) => r.id),
-      checked,
-    );
-  }
-
   protected itemLabel(item: BulkItem): string {
     switch (item.state) {
       case 'pending':

@@ -134,10 +134,6 @@ export function containerName(c: Pick<ContainerSummary, 'Names' | 'Id'>): string
   return c.Names[0]?.replace(/^\//, '') || c.Id.slice(0, 12);
 }
 
-export function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12);
-}
-
 export function containerIp(c: ContainerSummary): string {
   const nets = c.NetworkSettings?.Networks ?? {};
   for (const n of Object.values(nets)) if (n.IPAddress) return n.IPAddress;

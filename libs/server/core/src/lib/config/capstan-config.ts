@@ -18,6 +18,10 @@ export interface CapstanConfig {
   readonly tlsCertFile: string | undefined;
   readonly tlsKeyFile: string | undefined;
   readonly tunnelPort: number;
+  /** How long a request to an edge environment waits for its agent to open the tunnel. */
+  readonly edgeTunnelWaitMs: number;
+  /** An edge tunnel unused this long is closed (after a snapshot). */
+  readonly edgeTunnelIdleMs: number;
   /** Path prefix the server is mounted under behind a reverse proxy, '' or like '/capstan'. */
   readonly baseUrl: string;
   readonly databaseUrl: string | undefined;
@@ -70,7 +74,21 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '',
     description: 'PEM private key file for HTTPS (with CAPSTAN_TLS_CERT)',
   },
-  { name: 'CAPSTAN_TUNNEL_PORT', default: '8000', description: 'Edge tunnel port (reserved)' },
+  {
+    name: 'CAPSTAN_TUNNEL_PORT',
+    default: '8000',
+    description: 'Edge tunnel port (chisel over WebSocket), on CAPSTAN_BIND_ADDRESS',
+  },
+  {
+    name: 'CAPSTAN_EDGE_TUNNEL_WAIT',
+    default: '30s',
+    description: 'How long a request to an edge environment waits for the agent to open its tunnel',
+  },
+  {
+    name: 'CAPSTAN_EDGE_TUNNEL_IDLE',
+    default: '5m',
+    description: 'An edge tunnel unused this long is closed, after a snapshot',
+  },
   {
     name: 'CAPSTAN_BASE_URL',
     default: '',
@@ -238,6 +256,18 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): CapstanConfig
     problems.push('CAPSTAN_ADMIN_PASSWORD and CAPSTAN_ADMIN_PASSWORD_FILE are mutually exclusive');
   }
 
+  const positiveDuration = (name: string, fallback: string): number => {
+    const text = str(name) ?? fallback;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      problems.push(`${name}: "${text}" is not a positive duration (e.g. 5m, 30s)`);
+      return parseDuration(fallback) ?? 0;
+    }
+    return ms;
+  };
+  const edgeTunnelWaitMs = positiveDuration('CAPSTAN_EDGE_TUNNEL_WAIT', '30s');
+  const edgeTunnelIdleMs = positiveDuration('CAPSTAN_EDGE_TUNNEL_IDLE', '5m');
+
   const timeoutText = str('CAPSTAN_ADMIN_INIT_TIMEOUT') ?? '5m';
   const adminInitTimeoutMs = parseDuration(timeoutText);
   if (adminInitTimeoutMs === undefined || adminInitTimeoutMs <= 0) {
@@ -266,6 +296,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): CapstanConfig
     tlsCertFile,
     tlsKeyFile,
     tunnelPort,
+    edgeTunnelWaitMs,
+    edgeTunnelIdleMs,
     baseUrl,
     databaseUrl,
     secretKey,

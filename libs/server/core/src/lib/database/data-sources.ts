@@ -9,6 +9,11 @@ import { ResourceControls1764000000000 } from './migrations/main/1764000000000-r
 import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-keys';
 import { Webhooks1764200000000 } from './migrations/main/1764200000000-webhooks';
 import { Totp1766914000000 } from './migrations/main/1766914000000-totp';
+import { CustomTemplates1766900000000 } from './migrations/main/1766900000000-custom-templates';
+import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
+import { Registries1766110000000 } from './migrations/main/1766110000000-registries';
+import { TeamLinks1766410000000 } from './migrations/main/1766410000000-team-links';
+import { EdgeEnvironments1766120000000 } from './migrations/main/1766120000000-edge-environments';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -18,6 +23,11 @@ export const MAIN_MIGRATIONS = [
   ResourceControls1764000000000,
   AgentKeys1764100000000,
   Webhooks1764200000000,
+  Stacks1766100000000,
+  Registries1766110000000,
+  EdgeEnvironments1766120000000,
+  TeamLinks1766410000000,
+  CustomTemplates1766900000000,
   Totp1766914000000,
 ];
 export const AUDIT_MIGRATIONS = [AuditSchema1763856000001, ActivityDescription1765000000000];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Permission } from '@capstan/contracts-api';
 import { ForbiddenError, type AuthenticatedUser } from '@capstan/server-core';
-import type { EnvironmentAccess } from '@capstan/server-rbac';
+import { AccessService, type EnvironmentAccess } from '@capstan/server-rbac';
 import { decide } from '../proxy-policy';
 
 /** Who opened a stream, on which environment, with which access there (`AccessService`). */
@@ -72,19 +72,19 @@ export class RoleStreamAccessPolicy extends StreamAccessPolicy {
   }
 
   private check(caller: StreamCaller, enginePath: string): void {
-    if (!caller.access.can(Permission.ResourcesRead))
-      throw new ForbiddenError(
-        'Access denied to resource',
-        'Reading resources needs environment:resources:read',
-      );
+    AccessService.assert(
+      caller.access,
+      Permission.ResourcesRead,
+      'Reading resources needs environment:resources:read',
+    );
     const decision = decide(caller.access, 'GET', enginePath);
     if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
     // The proxy lets every role read single resources and checks ownership on top; these streams have no
     // ownership check yet, so only roles that see every resource get them.
-    if (!caller.access.can(Permission.ResourcesReadAll))
-      throw new ForbiddenError(
-        'Access denied to resource',
-        'Streams are only available to roles that see every resource until ownership applies to them',
-      );
+    AccessService.assert(
+      caller.access,
+      Permission.ResourcesReadAll,
+      'Streams are only available to roles that see every resource until ownership applies to them',
+    );
   }
 }

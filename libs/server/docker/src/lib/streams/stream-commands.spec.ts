@@ -87,3 +87,18 @@ describe('events query', () => {
     ).toContain('bogus');
   });
 });
+
+describe('node name of a stream query', () => {
+  it('follows the node-name rule of every entry point: trimmed, empty is absent', () => {
+    expect(LogsCommand.parse(params({ endpointId: '3', id: 'web', nodeName: ' node-2 ' })).nodeName).toBe(
+      'node-2',
+    );
+    expect(LogsCommand.parse(params({ endpointId: '3', id: 'web', nodeName: '' })).nodeName).toBeUndefined();
+  });
+
+  it.each(['../x', 'a b', '-lead', 'n/1', 'x'.repeat(256)])('refuses %s as a node name', (node) => {
+    expect(details(() => EventsCommand.parse(params({ endpointId: '3', nodeName: node })))).toMatch(
+      /nodeName \(X-PortainerAgent-Target\) must be a node name/,
+    );
+  });
+});

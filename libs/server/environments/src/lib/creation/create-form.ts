@@ -14,6 +14,7 @@ export const TEXT_FIELDS = [
   'TLS',
   'TLSSkipVerify',
   'ContainerEngine',
+  'EdgeCheckinInterval',
 ] as const;
 export const FILE_FIELDS = ['TLSCACertFile', 'TLSCertFile', 'TLSKeyFile'] as const;
 export const MAX_TLS_FILE_BYTES = 64 * 1024;

@@ -11,6 +11,7 @@ export interface CreateEnvironmentInput {
   TLS?: string;
   TLSSkipVerify?: string;
   ContainerEngine?: string;
+  EdgeCheckinInterval?: string;
   files: { TLSCACertFile?: string; TLSCertFile?: string; TLSKeyFile?: string };
 }
 
@@ -27,6 +28,8 @@ export interface EnvironmentDraft {
   readonly key?: string;
   /** Agents: the version the agent reported. */
   readonly agentVersion?: string;
+  /** Edge agents: poll interval, and the key of the stored row (it carries the environment id). */
+  readonly edge?: { readonly checkinInterval: number; readonly keyFor?: (id: number) => string };
 }
 
 /** Where an environment of this kind now lives, after a change of URL was checked. */

@@ -138,6 +138,15 @@ export class EnvironmentResponse {
   CapstanAccess!: CapstanAccessResponse;
   @ApiPropertyOptional({ type: AgentInfoResponse, description: 'Agent environments (type 2) only' })
   Agent?: AgentInfoResponse;
+  @ApiPropertyOptional({ description: 'Edge (type 4): the agent id bound by its first poll' })
+  EdgeID?: string;
+  @ApiPropertyOptional({ description: 'Edge (type 4): the key to start the agent with' }) EdgeKey?: string;
+  @ApiPropertyOptional({ description: 'Edge (type 4): poll interval in seconds, 0 for the setting' })
+  EdgeCheckinInterval?: number;
+  @ApiPropertyOptional({ description: 'Edge (type 4): false while waiting in the waiting room' })
+  UserTrusted?: boolean;
+  @ApiPropertyOptional({ description: 'Edge (type 4): last poll, Unix seconds (0 never)' })
+  LastCheckInDate?: number;
 }
 
 export class EnvironmentListQuery {

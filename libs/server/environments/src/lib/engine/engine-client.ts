@@ -2,7 +2,7 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpH
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CLUSTER_HEADERS, parseUnreachableNodes } from '@capstan/contracts-agent';
-import { BadGatewayError, BadRequestError } from '@capstan/server-core';
+import { BadGatewayError, BadRequestError, DomainError } from '@capstan/server-core';
 import type { EngineConnection } from './engine-connection';
 import type { EngineTransport } from './transports';
 
@@ -213,6 +213,8 @@ export class EngineClient {
   }
 
   private unreachable(e: Error): Error {
+    // The transport's own answer (an edge environment whose tunnel did not come: 503) is already clear.
+    if (e instanceof DomainError) return e;
     return new BadGatewayError('Unable to reach the Docker engine', `${this.connection.url}: ${e.message}`);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AGENT_HEADERS } from '@capstan/contracts-agent';
 import { BadRequestError } from '@capstan/server-core';
+import type { EdgeTunnelOpener } from '../edge/edge-tunnels.port';
 
 /**
  * How to reach one Docker-compatible engine (Docker or Podman): plain data, resolved from an environment by
@@ -28,6 +29,11 @@ export interface EngineConnection {
    * asked for (Swarm).
    */
   readonly agent?: AgentRoute;
+  /**
+   * Set for edge environments (type 4): the agent (with `agent` set, signed as a classic one) is reached over
+   * plain HTTP through its reverse tunnel, on a loopback port the tunnel server gives once the agent is connected.
+   */
+  readonly edge?: EdgeTunnelOpener;
 }
 
 export interface AgentRoute {
@@ -83,7 +89,16 @@ export function agentHeaders(agent: AgentRoute): Record<string, string> {
 export function engineKey(c: EngineConnection): string {
   return createHash('sha256')
     .update(
-      JSON.stringify([c.url, c.tls, c.tlsSkipVerify, c.ca ?? '', c.cert ?? '', c.key ?? '', c.agent ? 1 : 0]),
+      JSON.stringify([
+        c.url,
+        c.tls,
+        c.tlsSkipVerify,
+        c.ca ?? '',
+        c.cert ?? '',
+        c.key ?? '',
+        c.agent ? 1 : 0,
+        c.edge ? 1 : 0,
+      ]),
     )
     .digest('base64');
 }

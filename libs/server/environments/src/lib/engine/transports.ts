@@ -2,11 +2,15 @@ import {
   Agent as HttpAgent,
   request as httpRequest,
   type ClientRequest,
+  type ClientRequestArgs,
   type IncomingMessage,
   type OutgoingHttpHeaders,
   type RequestOptions,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { EdgeTunnelOpener } from '../edge/edge-tunnels.port';
 import { WebSocket } from 'ws';
 import {
   SERVER_OWNED_AGENT_HEADERS,
@@ -85,11 +89,7 @@ class HttpTransport implements EngineTransport {
   }
 
   request(req: EngineRequest, onResponse?: (res: IncomingMessage) => void): ClientRequest {
-    const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(req.headers))
-      if (!SERVER_OWNED_AGENT_HEADERS.has(name.toLowerCase())) headers[name] = value;
-    headers['host'] = this.hostHeader;
-    if (this.signs && req.route) Object.assign(headers, agentHeaders(req.route));
+    const headers = engineHeaders(req, this.hostHeader, this.signs);
     const options: RequestOptions = {
       ...this.target,
       path: req.path,
@@ -103,6 +103,16 @@ class HttpTransport implements EngineTransport {
   close(): void {
     this.pool.destroy();
   }
+}
+
+/** The caller's headers without the server-owned agent ones, then Host and (for agents) the route's. */
+function engineHeaders(req: EngineRequest, hostHeader: string, signs: boolean): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers))
+    if (!SERVER_OWNED_AGENT_HEADERS.has(name.toLowerCase())) headers[name] = value;
+  headers['host'] = hostHeader;
+  if (signs && req.route) Object.assign(headers, agentHeaders(req.route));
+  return headers;
 }
 
 function hostOf(url: URL): string {
@@ -174,8 +184,96 @@ export const AGENT: TransportKind = {
   },
 };
 
+type SocketCallback = (err: Error | null, socket: Duplex) => void;
+
+/**
+ * A socket to the edge agent's API: once the tunnel server has the agent's reverse tunnel up (asking the agent
+ * on its next poll and waiting, bounded), a TCP connection to its loopback port. A tunnel that does not come
+ * fails the request with the tunnel server's 503.
+ */
+function tunnelSocket(environmentId: number, tunnels: EdgeTunnelOpener, callback: SocketCallback): void {
+  tunnels.connect(environmentId).then(
+    (port) => {
+      const socket = netConnect({ host: '127.0.0.1', port, noDelay: true });
+      callback(null, socket);
+    },
+    (e: unknown) => callback(e instanceof Error ? e : new Error(String(e)), undefined as unknown as Duplex),
+  );
+}
+
+class TunnelPool extends HttpAgent {
+  constructor(
+    private readonly environmentId: number,
+    private readonly tunnels: EdgeTunnelOpener,
+  ) {
+    super({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: 16, scheduling: 'lifo' });
+  }
+
+  // Node's Agent accepts a socket handed to the callback later (createConnection returning undefined).
+  override createConnection(_options: ClientRequestArgs, callback?: SocketCallback): undefined {
+    if (callback) tunnelSocket(this.environmentId, this.tunnels, callback);
+    return undefined;
+  }
+}
+
+/**
+ * An edge agent (type 4): the classic agent's API (signed requests, target node, `/websocket/*` consoles) over
+ * plain HTTP — as Portainer's edge agent serves it — through the reverse tunnel. Every request marks the tunnel
+ * as used, so it is not closed as idle.
+ */
+class EdgeTransport implements EngineTransport {
+  private readonly pool: TunnelPool;
+
+  constructor(
+    readonly url: string,
+    private readonly environmentId: number,
+    private readonly tunnels: EdgeTunnelOpener,
+  ) {
+    this.pool = new TunnelPool(environmentId, tunnels);
+  }
+
+  request(req: EngineRequest, onResponse?: (res: IncomingMessage) => void): ClientRequest {
+    this.tunnels.touch(this.environmentId);
+    const options: RequestOptions = {
+      path: req.path,
+      method: req.method,
+      headers: engineHeaders(req, 'edge-agent', true),
+      ...(req.ownSocket ? { createConnection: this.ownSocket } : { agent: this.pool }),
+    };
+    return httpRequest(options, onResponse);
+  }
+
+  webSocket(path: string, route: AgentRoute | undefined, options: WebSocketOptions): WebSocket {
+    this.tunnels.touch(this.environmentId);
+    return new WebSocket(`ws://edge-agent${path}`, {
+      headers: route ? agentHeaders(route) : {},
+      handshakeTimeout: options.handshakeTimeout,
+      maxPayload: options.maxPayload,
+      createConnection: this.ownSocket as never,
+    });
+  }
+
+  close(): void {
+    this.pool.destroy();
+  }
+
+  private readonly ownSocket = (_options: ClientRequestArgs, callback: SocketCallback): undefined => {
+    tunnelSocket(this.environmentId, this.tunnels, callback);
+    return undefined;
+  };
+}
+
+export const EDGE: TransportKind = {
+  name: 'edge tunnel',
+  accepts: (c) => c.edge !== undefined,
+  create: (c) => {
+    if (c.environmentId === undefined || !c.edge) throw new Error('An edge connection needs its environment');
+    return new EdgeTransport(c.url, c.environmentId, c.edge);
+  },
+};
+
 /** Tried in order: the first that accepts the connection carries it. */
-export const TRANSPORTS: readonly TransportKind[] = [AGENT, UNIX_SOCKET, TCP];
+export const TRANSPORTS: readonly TransportKind[] = [EDGE, AGENT, UNIX_SOCKET, TCP];
 
 export function transportFor(
   connection: EngineConnection,

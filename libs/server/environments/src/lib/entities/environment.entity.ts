@@ -58,6 +58,30 @@ export class EnvironmentEntity {
   @Column({ name: 'security_settings', type: 'text' })
   securitySettings!: string;
 
+  /** Type 4: the edge agent's id, bound by its first poll (a different one is refused later). */
+  @Column({ name: 'edge_id', type: 'varchar', length: 128, nullable: true })
+  edgeId!: string | null;
+
+  /** Type 4: the edge key given to the agent. */
+  @Column({ name: 'edge_key', type: 'text', nullable: true })
+  edgeKey!: string | null;
+
+  /** Type 4: poll interval in seconds; 0 uses the settings' EdgeAgentCheckinInterval. */
+  @Column({ name: 'edge_checkin_interval', type: 'integer', default: 0 })
+  edgeCheckinInterval!: number;
+
+  /** False while an edge device waits in the waiting room. */
+  @Column({ name: 'user_trusted', type: 'boolean', default: true })
+  userTrusted!: boolean;
+
+  /** Last edge poll (ms), flushed in batches from memory. */
+  @Column({ name: 'last_check_in', type: 'bigint', default: 0, transformer: bigintNumber })
+  lastCheckIn!: number;
+
+  /** SHA-256 (hex) of the per-environment poll secret, once given to the agent. */
+  @Column({ name: 'edge_secret_hash', type: 'varchar', length: 128, nullable: true })
+  edgeSecretHash!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt!: number;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -38,9 +39,149 @@ export class InternalAuthSettingsDto {
   RequiredPasswordLength!: number;
 }
 
+export class LdapSearchSettingsDto {
+  @ApiProperty({ example: 'ou=people,dc=example,dc=org' })
+  @IsString()
+  @MaxLength(1024)
+  BaseDN!: string;
+
+  @ApiProperty({ example: '(objectClass=inetOrgPerson)' })
+  @IsString()
+  @MaxLength(1024)
+  Filter!: string;
+
+  @ApiProperty({ example: 'uid' })
+  @IsString()
+  @MaxLength(255)
+  UserNameAttribute!: string;
+}
+
+export class LdapGroupSearchSettingsDto {
+  @ApiProperty({ example: 'ou=groups,dc=example,dc=org' })
+  @IsString()
+  @MaxLength(1024)
+  GroupBaseDN!: string;
+
+  @ApiProperty({ example: '(objectClass=groupOfNames)' })
+  @IsString()
+  @MaxLength(1024)
+  GroupFilter!: string;
+
+  @ApiProperty({ example: 'member' })
+  @IsString()
+  @MaxLength(255)
+  GroupAttribute!: string;
+}
+
+export class LdapTlsConfigDto {
+  @ApiProperty({ description: 'LDAPS' })
+  @IsBoolean()
+  TLS!: boolean;
+
+  @ApiProperty()
+  @IsBoolean()
+  TLSSkipVerify!: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Capstan: the CA certificate (PEM) that signs the directory certificate',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  TLSCACert?: string;
+}
+
+export class LdapSettingsDto {
+  @ApiPropertyOptional({ enum: [0, 1, 2], description: '0 custom, 1 OpenLDAP, 2 Active Directory' })
+  @IsOptional()
+  @IsIn([0, 1, 2], { message: 'ServerType must be 0 (custom), 1 (OpenLDAP) or 2 (Active Directory)' })
+  ServerType?: number;
+
+  @ApiProperty()
+  @IsBoolean()
+  AnonymousMode!: boolean;
+
+  @ApiPropertyOptional({ example: 'cn=reader,dc=example,dc=org' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  ReaderDN?: string;
+
+  @ApiPropertyOptional({
+    description: "The reader's password; empty or absent keeps the stored one. Never returned.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  Password?: string;
+
+  @ApiPropertyOptional({ example: 'ldap.example.org:389' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  URL?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Capstan: several servers, tried in order' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  URLs?: string[];
+
+  @ApiPropertyOptional({ type: LdapTlsConfigDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LdapTlsConfigDto)
+  TLSConfig?: LdapTlsConfigDto;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  StartTLS?: boolean;
+
+  @ApiPropertyOptional({ type: [LdapSearchSettingsDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ValidateNested({ each: true })
+  @Type(() => LdapSearchSettingsDto)
+  SearchSettings?: LdapSearchSettingsDto[];
+
+  @ApiPropertyOptional({ type: [LdapGroupSearchSettingsDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ValidateNested({ each: true })
+  @Type(() => LdapGroupSearchSettingsDto)
+  GroupSearchSettings?: LdapGroupSearchSettingsDto[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  AutoCreateUsers?: boolean;
+
+  @ApiPropertyOptional({ description: 'Make members of AdminGroups administrators at sign-in' })
+  @IsOptional()
+  @IsBoolean()
+  AdminAutoPopulate?: boolean;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  AdminGroups?: string[];
+}
+
 export class SettingsResponse {
   @ApiProperty({ description: 'URL of a logo shown on the login page and sidebar' })
   LogoURL!: string;
+  @ApiProperty({
+    description: 'URL of the app templates file (Portainer v3 JSON); empty: the file shipped with Capstan',
+  })
+  TemplatesURL!: string;
   @ApiProperty({
     type: [LabelPairDto],
     description: 'Containers with any of these labels are hidden from lists',
@@ -69,6 +210,16 @@ export class SettingsResponse {
     description: 'Capstan: who must sign in with a TOTP code on top of the password (local accounts)',
   })
   TwoFactorPolicy!: TwoFactorPolicy;
+  @ApiProperty({ type: LdapSettingsDto, description: "LDAP sign-in; Password is always ''" })
+  LDAPSettings!: LdapSettingsDto;
+  @ApiProperty({ example: 5, description: 'Edge agents poll every this many seconds (1–3600)' })
+  EdgeAgentCheckinInterval!: number;
+  @ApiProperty({ example: 'https://capstan.example.com:9443', description: 'Server URL in edge keys' })
+  EdgePortainerURL!: string;
+  @ApiProperty({ example: 'capstan.example.com:8000', description: 'Tunnel host:port in edge keys' })
+  TunnelServerAddress!: string;
+  @ApiProperty({ description: 'Trust agents presenting a global key at once (no waiting room)' })
+  TrustOnFirstConnect!: boolean;
 }
 
 /** Partial update: only the fields present change. */
@@ -79,6 +230,13 @@ export class UpdateSettingsDto {
   @MaxLength(2048)
   LogoURL?: string;
 
+  @ApiPropertyOptional({ description: 'http(s) URL of a v3 templates file; empty for the built-in file' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^(https?:\/\/\S+)?$/i, { message: 'TemplatesURL must be an http(s) URL or empty' })
+  TemplatesURL?: string;
+
   @ApiPropertyOptional({ type: [LabelPairDto] })
   @IsOptional()
   @IsArray()
@@ -86,12 +244,18 @@ export class UpdateSettingsDto {
   @Type(() => LabelPairDto)
   BlackListedLabels?: LabelPairDto[];
 
-  @ApiPropertyOptional({ enum: [1], description: 'Only internal authentication (1) is available so far' })
+  @ApiPropertyOptional({ enum: [1, 2], description: '1 internal, 2 LDAP' })
   @IsOptional()
-  @IsIn([AuthenticationMethod.Internal], {
-    message: 'AuthenticationMethod: only internal authentication (1) is available',
+  @IsIn([AuthenticationMethod.Internal, AuthenticationMethod.Ldap], {
+    message: 'AuthenticationMethod must be 1 (internal) or 2 (LDAP)',
   })
   AuthenticationMethod?: number;
+
+  @ApiPropertyOptional({ type: LdapSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LdapSettingsDto)
+  LDAPSettings?: LdapSettingsDto;
 
   @ApiPropertyOptional({ type: InternalAuthSettingsDto })
   @IsOptional()
@@ -145,6 +309,29 @@ export class UpdateSettingsDto {
   @IsOptional()
   @IsIn(TWO_FACTOR_POLICIES, { message: `TwoFactorPolicy must be one of ${TWO_FACTOR_POLICIES.join(', ')}` })
   TwoFactorPolicy?: TwoFactorPolicy;
+  @ApiPropertyOptional({ minimum: 1, maximum: 3600 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EdgeAgentCheckinInterval?: number;
+
+  @ApiPropertyOptional({ example: 'https://capstan.example.com:9443' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(|https?:\/\/[^\s|]{1,2040})$/, { message: 'EdgePortainerURL must be an http(s) URL without |' })
+  EdgePortainerURL?: string;
+
+  @ApiPropertyOptional({ example: 'capstan.example.com:8000' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(|[A-Za-z0-9.\-\[\]:]{1,255}:\d{1,5})$/, { message: 'TunnelServerAddress must be host:port' })
+  TunnelServerAddress?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  TrustOnFirstConnect?: boolean;
 }
 
 export class PublicSettingsResponse {

@@ -118,9 +118,28 @@ export class ChangePasswordDto {
   newPassword!: string;
 }
 
+export class TeamLinkResponse {
+  @ApiProperty({ enum: ['ldap', 'oauth'] }) Source!: string;
+  @ApiProperty({ description: 'The directory group (DN or name) or provider group claim value' }) Group!: string;
+}
+
 export class TeamResponse {
   @ApiProperty() Id!: number;
   @ApiProperty() Name!: string;
+  @ApiPropertyOptional({ type: TeamLinkResponse, description: 'Capstan: the identity-source group this team follows' })
+  LinkedGroup?: TeamLinkResponse;
+}
+
+export class LinkTeamDto {
+  @ApiProperty({ enum: ['ldap', 'oauth'] })
+  @IsIn(['ldap', 'oauth'], { message: 'source must be ldap or oauth' })
+  source!: 'ldap' | 'oauth';
+
+  @ApiProperty({ example: 'cn=developers,ou=groups,dc=example,dc=org' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  group!: string;
 }
 
 export class CreateTeamDto {

@@ -18,16 +18,11 @@ import {
   WEBSOCKET_FACTORY,
   errorMessage,
   openJsonSocket,
+  shortId,
 } from '@capstan/portal-data-access';
 import { Alert, ConfirmService, ImageRef, Spinner, ToastService, formatTime } from '@capstan/portal-ui';
 
-import {
-  type ContainerInspect,
-  OWNERSHIP_LABELS,
-  ownershipOf,
-  shortId,
-  stateBadge,
-} from '../../shared/docker-models';
+import { type ContainerInspect, OWNERSHIP_LABELS, ownershipOf, stateBadge } from '../../shared/docker-models';
 import { EnvironmentContext } from '../../shell/environment-context';
 import {
   CONTAINER_ACTIONS,

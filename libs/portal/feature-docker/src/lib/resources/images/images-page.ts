@@ -6,7 +6,7 @@ import {
   ImagesApi,
   type ImageRow,
   LoadState,
-  errorMessage,
+  DialogForm,
   formatBytes,
   imageUsage,
   isImageReference,
@@ -17,15 +17,14 @@ import {
   Alert,
   CellDef,
   DataTable,
-  Dialog,
   FormControlDirective,
-  FormDialogActions,
   FormField,
   ListPage,
   ToastService,
   type TableColumn,
   formatTime,
   ImageRef,
+  FormDialog,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -57,6 +56,7 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
 @Component({
   selector: 'cap-images-page',
   imports: [
+    FormDialog,
     ListPage,
     ImageRef,
     NodeFilter,
@@ -64,10 +64,8 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
     Alert,
     CellDef,
     DataTable,
-    Dialog,
     FormField,
     FormControlDirective,
-    FormDialogActions,
     RouterLink,
     ImagePullDialog,
     ImageImportDialog,
@@ -210,120 +208,111 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
           <cap-image-import-dialog [envId]="ctx.envId()" (closed)="close()" (imported)="load()" />
         }
         @case ('remove') {
-          <cap-dialog [title]="'Remove ' + label(d.image)" testId="image-remove-dialog" (closed)="close()">
-            <form id="image-remove-form" novalidate (submit)="remove($event, d.image)">
-              <p>
-                Remove the image <strong class="mono">{{ label(d.image) }}</strong>
-                @if (d.image.tags.length > 1) {
-                  and its {{ d.image.tags.length }} tags
-                }
-                ?
-              </p>
-              @if (d.image.inUse) {
-                <cap-alert kind="warning">Used by {{ d.image.usedBy.join(', ') }}.</cap-alert>
+          <cap-form-dialog
+            [title]="'Remove ' + label(d.image)"
+            testId="image-remove-dialog"
+            formId="image-remove-form"
+            submitTestId="image-remove-confirm"
+            label="Remove"
+            busyLabel="Removing…"
+            [busy]="form.busy()"
+            [error]="form.error()"
+            (submitted)="remove(d.image)"
+            (closed)="close()"
+          >
+            <p>
+              Remove the image <strong class="mono">{{ label(d.image) }}</strong>
+              @if (d.image.tags.length > 1) {
+                and its {{ d.image.tags.length }} tags
               }
-              <label class="check">
-                <input
-                  type="checkbox"
-                  data-testid="image-remove-force"
-                  [checked]="force()"
-                  (change)="force.set($any($event.target).checked)"
-                />
-                Force (untag every name, remove even if a stopped container uses it)
-              </label>
-              @if (formError(); as message) {
-                <cap-alert kind="error">{{ message }}</cap-alert>
-              }
-            </form>
-            <cap-form-dialog-actions
-              dialog-actions
-              formId="image-remove-form"
-              testId="image-remove-confirm"
-              label="Remove"
-              busyLabel="Removing…"
-              [busy]="busy()"
-              (cancelled)="close()"
-            />
-          </cap-dialog>
+              ?
+            </p>
+            @if (d.image.inUse) {
+              <cap-alert kind="warning">Used by {{ d.image.usedBy.join(', ') }}.</cap-alert>
+            }
+            <label class="check">
+              <input
+                type="checkbox"
+                data-testid="image-remove-force"
+                [checked]="force()"
+                (change)="force.set($any($event.target).checked)"
+              />
+              Force (untag every name, remove even if a stopped container uses it)
+            </label>
+          </cap-form-dialog>
         }
         @case ('tag') {
-          <cap-dialog [title]="'Tag ' + label(d.image)" testId="image-tag-dialog" (closed)="close()">
-            <form id="image-tag-form" novalidate (submit)="tag($event, d.image)">
-              <cap-form-field
-                label="New name"
-                hint="repository[:tag], e.g. registry:5000/team/app:1.2"
-                [required]="true"
-                [error]="tagError()"
-              >
-                <input
-                  capControl
-                  class="input mono"
-                  name="tag"
-                  autocomplete="off"
-                  data-testid="image-tag-name"
-                  [value]="newTag()"
-                  (input)="newTag.set($any($event.target).value)"
-                />
-              </cap-form-field>
-              @if (formError(); as message) {
-                <cap-alert kind="error">{{ message }}</cap-alert>
-              }
-            </form>
-            <cap-form-dialog-actions
-              dialog-actions
-              formId="image-tag-form"
-              testId="image-tag-save"
-              label="Tag"
-              [busy]="busy()"
-              (cancelled)="close()"
-            />
-          </cap-dialog>
+          <cap-form-dialog
+            [title]="'Tag ' + label(d.image)"
+            testId="image-tag-dialog"
+            formId="image-tag-form"
+            submitTestId="image-tag-save"
+            label="Tag"
+            [busy]="form.busy()"
+            [error]="form.error()"
+            (submitted)="tag(d.image)"
+            (closed)="close()"
+          >
+            <cap-form-field
+              label="New name"
+              hint="repository[:tag], e.g. registry:5000/team/app:1.2"
+              [required]="true"
+              [error]="tagError()"
+            >
+              <input
+                capControl
+                class="input mono"
+                name="tag"
+                autocomplete="off"
+                data-testid="image-tag-name"
+                [value]="newTag()"
+                (input)="newTag.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          </cap-form-dialog>
         }
         @case ('prune') {
-          <cap-dialog title="Prune images" testId="image-prune-dialog" (closed)="close()">
-            <form id="image-prune-form" novalidate (submit)="prune($event)">
-              <fieldset class="choices">
-                <legend>Remove</legend>
-                <label class="check">
-                  <input
-                    type="radio"
-                    name="prune"
-                    value="dangling"
-                    data-testid="image-prune-dangling"
-                    [checked]="!pruneAll()"
-                    (change)="pruneAll.set(false)"
-                  />
-                  Dangling images only (untagged, no container)
-                </label>
-                <label class="check">
-                  <input
-                    type="radio"
-                    name="prune"
-                    value="all"
-                    data-testid="image-prune-all"
-                    [checked]="pruneAll()"
-                    (change)="pruneAll.set(true)"
-                  />
-                  Every image no container uses
-                </label>
-              </fieldset>
-              @if (pruneResult(); as r) {
-                <cap-alert kind="success" testId="image-prune-result">{{ r }}</cap-alert>
-              }
-              @if (formError(); as message) {
-                <cap-alert kind="error">{{ message }}</cap-alert>
-              }
-            </form>
-            <cap-form-dialog-actions
-              dialog-actions
-              formId="image-prune-form"
-              testId="image-prune-confirm"
-              label="Prune"
-              busyLabel="Pruning…"
-              [busy]="busy()"
-              (cancelled)="close()"
-            />
-          </cap-dialog>
+          <cap-form-dialog
+            title="Prune images"
+            testId="image-prune-dialog"
+            formId="image-prune-form"
+            submitTestId="image-prune-confirm"
+            label="Prune"
+            busyLabel="Pruning…"
+            [busy]="form.busy()"
+            [error]="form.error()"
+            (submitted)="prune()"
+            (closed)="close()"
+          >
+            <fieldset class="choices">
+              <legend>Remove</legend>
+              <label class="check">
+                <input
+                  type="radio"
+                  name="prune"
+                  value="dangling"
+                  data-testid="image-prune-dangling"
+                  [checked]="!pruneAll()"
+                  (change)="pruneAll.set(false)"
+                />
+                Dangling images only (untagged, no container)
+              </label>
+              <label class="check">
+                <input
+                  type="radio"
+                  name="prune"
+                  value="all"
+                  data-testid="image-prune-all"
+                  [checked]="pruneAll()"
+                  (change)="pruneAll.set(true)"
+                />
+                Every image no container uses
+              </label>
+            </fieldset>
+            @if (pruneResult(); as r) {
+              <cap-alert kind="success" testId="image-prune-result">{{ r }}</cap-alert>
+            }
+          </cap-form-dialog>
         }
       }
     }
@@ -407,15 +396,13 @@ export class ImagesPage {
   });
 
   protected readonly dialog = signal<ImageDialog | null>(null);
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
+  protected readonly form = new DialogForm();
   protected readonly force = signal(false);
   protected readonly newTag = signal('');
-  protected readonly submitted = signal(false);
   protected readonly pruneAll = signal(false);
   protected readonly pruneResult = signal<string | null>(null);
   protected readonly tagError = computed(() => {
-    if (!this.submitted()) return null;
+    if (!this.form.submitted()) return null;
     const t = this.newTag().trim();
     if (!t) return 'Enter a name.';
     return isImageReference(t) && !t.includes('@') ? null : 'Not a valid name[:tag] (lower case).';
@@ -440,16 +427,17 @@ export class ImagesPage {
   }
 
   protected open(dialog: ImageDialog): void {
-    this.formError.set(null);
-    this.force.set(false);
-    this.submitted.set(false);
-    this.pruneResult.set(null);
-    this.pruneAll.set(false);
-    this.newTag.set(dialog.kind === 'tag' ? (dialog.image.tags[0] ?? '') : '');
+    this.form.show(() => {
+      this.force.set(false);
+      this.pruneResult.set(null);
+      this.pruneAll.set(false);
+      this.newTag.set(dialog.kind === 'tag' ? (dialog.image.tags[0] ?? '') : '');
+    });
     this.dialog.set(dialog);
   }
 
   protected close(): void {
+    this.form.close();
     this.dialog.set(null);
   }
 
@@ -466,53 +454,43 @@ export class ImagesPage {
     return `${imageLabel(image).replace(/[/:@]+/g, '_')}.tar`;
   }
 
-  protected async remove(event: Event, image: ImageRow): Promise<void> {
-    event.preventDefault();
-    if (this.busy()) return;
-    await this.run(async () => {
-      await this.imagesApi.remove(this.ctx.envId(), image.Id, { force: this.force() });
-      this.toasts.success(`Removed ${imageLabel(image)}`);
-      this.dialog.set(null);
-      await this.load();
-    });
+  protected async remove(image: ImageRow): Promise<void> {
+    await this.form.submit(
+      () => false,
+      async () => {
+        await this.imagesApi.remove(this.ctx.envId(), image.Id, { force: this.force() });
+        this.toasts.success(`Removed ${imageLabel(image)}`);
+        this.close();
+        await this.load();
+      },
+    );
   }
 
-  protected async tag(event: Event, image: ImageRow): Promise<void> {
-    event.preventDefault();
-    this.submitted.set(true);
-    if (this.tagError() || this.busy()) return;
-    const { fromImage, tag } = splitImageReference(this.newTag());
-    await this.run(async () => {
-      await this.imagesApi.tag(this.ctx.envId(), image.Id, { repo: fromImage, tag });
-      this.toasts.success(`Tagged ${imageLabel(image)} as ${fromImage}:${tag}`);
-      this.dialog.set(null);
-      await this.load();
-    });
+  protected async tag(image: ImageRow): Promise<void> {
+    await this.form.submit(
+      () => !!this.tagError(),
+      async () => {
+        const { fromImage, tag } = splitImageReference(this.newTag());
+        await this.imagesApi.tag(this.ctx.envId(), image.Id, { repo: fromImage, tag });
+        this.toasts.success(`Tagged ${imageLabel(image)} as ${fromImage}:${tag}`);
+        this.close();
+        await this.load();
+      },
+    );
   }
 
-  protected async prune(event: Event): Promise<void> {
-    event.preventDefault();
-    if (this.busy()) return;
-    await this.run(async () => {
-      const result = await this.imagesApi.prune(this.ctx.envId(), this.pruneAll());
-      const deleted = (result.ImagesDeleted ?? []).filter((d) => d.Deleted).length;
-      const text = `${deleted} image layer${deleted === 1 ? '' : 's'} deleted, ${formatBytes(result.SpaceReclaimed)} reclaimed`;
-      this.pruneResult.set(text);
-      this.toasts.success(`Pruned: ${text}`);
-      await this.load();
-    });
-  }
-
-  private async run(work: () => Promise<void>): Promise<void> {
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
-      await work();
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
+  protected async prune(): Promise<void> {
+    await this.form.submit(
+      () => false,
+      async () => {
+        const result = await this.imagesApi.prune(this.ctx.envId(), this.pruneAll());
+        const deleted = (result.ImagesDeleted ?? []).filter((d) => d.Deleted).length;
+        const text = `${deleted} image layer${deleted === 1 ? '' : 's'} deleted, ${formatBytes(result.SpaceReclaimed)} reclaimed`;
+        this.pruneResult.set(text);
+        this.toasts.success(`Pruned: ${text}`);
+        await this.load();
+      },
+    );
   }
 
   protected readonly time = formatTime;

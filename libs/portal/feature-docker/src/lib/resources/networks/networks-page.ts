@@ -10,6 +10,7 @@ import {
   type NetworkForm,
   type PortainerDecoration,
   LoadState,
+  DialogForm,
   errorMessage,
   isSystemNetwork,
   networkCreateBody,
@@ -17,17 +18,15 @@ import {
   shortId,
 } from '@capstan/portal-data-access';
 import {
-  Alert,
   CellDef,
   DataTable,
-  Dialog,
   FormControlDirective,
-  FormDialogActions,
   FormField,
   ListPage,
   ToastService,
   type TableColumn,
   confirmedAction,
+  FormDialog,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -71,15 +70,13 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
 @Component({
   selector: 'cap-networks-page',
   imports: [
+    FormDialog,
     NodeFilter,
     UnreachableNodes,
-    Alert,
     CellDef,
     DataTable,
-    Dialog,
     FormField,
     FormControlDirective,
-    FormDialogActions,
     KeyValueEditor,
     OwnershipChoice,
     ListPage,
@@ -166,114 +163,111 @@ export function ipamSummary(network: DockerNetwork): { subnet: string; gateway: 
       </ng-template>
     </cap-data-table>
 
-    @if (creating()) {
-      <cap-dialog title="Add a network" testId="network-dialog" (closed)="creating.set(false)">
-        <form id="network-form" novalidate (submit)="create($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
-          }
-          <cap-form-field label="Name" [required]="true" [error]="shown().name">
+    @if (dialog.open()) {
+      <cap-form-dialog
+        title="Add a network"
+        testId="network-dialog"
+        formId="network-form"
+        submitTestId="network-save"
+        label="Create"
+        busyLabel="Creating…"
+        [busy]="dialog.busy()"
+        [error]="dialog.error()"
+        (submitted)="create()"
+        (closed)="dialog.close()"
+      >
+        <cap-form-field label="Name" [required]="true" [error]="shown().name">
+          <input
+            capControl
+            class="input mono"
+            name="name"
+            autocomplete="off"
+            data-testid="network-name"
+            [value]="name()"
+            (input)="name.set($any($event.target).value)"
+          />
+        </cap-form-field>
+        <cap-form-field label="Driver">
+          <select
+            capControl
+            class="input"
+            name="driver"
+            data-testid="network-driver"
+            (change)="driver.set($any($event.target).value)"
+          >
+            @for (d of drivers; track d) {
+              <option [value]="d" [selected]="driver() === d">{{ d }}</option>
+            }
+          </select>
+        </cap-form-field>
+        <fieldset class="ipam">
+          <legend>Addresses (IPAM)</legend>
+          <cap-form-field
+            label="Subnet"
+            hint="CIDR, e.g. 172.28.0.0/16; empty: the engine picks one."
+            [error]="shown().subnet"
+          >
             <input
               capControl
               class="input mono"
-              name="name"
+              name="subnet"
               autocomplete="off"
-              data-testid="network-name"
-              [value]="name()"
-              (input)="name.set($any($event.target).value)"
+              data-testid="network-subnet"
+              [value]="subnet()"
+              (input)="subnet.set($any($event.target).value)"
             />
           </cap-form-field>
-          <cap-form-field label="Driver">
-            <select
-              capControl
-              class="input"
-              name="driver"
-              data-testid="network-driver"
-              (change)="driver.set($any($event.target).value)"
-            >
-              @for (d of drivers; track d) {
-                <option [value]="d" [selected]="driver() === d">{{ d }}</option>
-              }
-            </select>
-          </cap-form-field>
-          <fieldset class="ipam">
-            <legend>Addresses (IPAM)</legend>
-            <cap-form-field
-              label="Subnet"
-              hint="CIDR, e.g. 172.28.0.0/16; empty: the engine picks one."
-              [error]="shown().subnet"
-            >
+          <div class="grid-2">
+            <cap-form-field label="Gateway" [error]="shown().gateway">
               <input
                 capControl
                 class="input mono"
-                name="subnet"
+                name="gateway"
                 autocomplete="off"
-                data-testid="network-subnet"
-                [value]="subnet()"
-                (input)="subnet.set($any($event.target).value)"
+                data-testid="network-gateway"
+                [value]="gateway()"
+                (input)="gateway.set($any($event.target).value)"
               />
             </cap-form-field>
-            <div class="grid-2">
-              <cap-form-field label="Gateway" [error]="shown().gateway">
-                <input
-                  capControl
-                  class="input mono"
-                  name="gateway"
-                  autocomplete="off"
-                  data-testid="network-gateway"
-                  [value]="gateway()"
-                  (input)="gateway.set($any($event.target).value)"
-                />
-              </cap-form-field>
-              <cap-form-field label="IP range" [error]="shown().ipRange">
-                <input
-                  capControl
-                  class="input mono"
-                  name="ipRange"
-                  autocomplete="off"
-                  data-testid="network-ip-range"
-                  [value]="ipRange()"
-                  (input)="ipRange.set($any($event.target).value)"
-                />
-              </cap-form-field>
-            </div>
-          </fieldset>
-          <label class="check">
-            <input
-              type="checkbox"
-              data-testid="network-internal"
-              [checked]="internal()"
-              (change)="internal.set($any($event.target).checked)"
-            />
-            Internal (no outside access)
-          </label>
-          <label class="check">
-            <input
-              type="checkbox"
-              data-testid="network-attachable"
-              [checked]="attachable()"
-              (change)="attachable.set($any($event.target).checked)"
-            />
-            Attachable (containers can join it manually)
-          </label>
-          <cap-key-value-editor
-            legend="Labels"
-            testId="network-label"
-            addLabel="Add label"
-            [(pairs)]="labels"
+            <cap-form-field label="IP range" [error]="shown().ipRange">
+              <input
+                capControl
+                class="input mono"
+                name="ipRange"
+                autocomplete="off"
+                data-testid="network-ip-range"
+                [value]="ipRange()"
+                (input)="ipRange.set($any($event.target).value)"
+              />
+            </cap-form-field>
+          </div>
+        </fieldset>
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="network-internal"
+            [checked]="internal()"
+            (change)="internal.set($any($event.target).checked)"
           />
-          <cap-ownership-choice testId="network-ownership" [error]="ownershipShown()" [(value)]="ownership" />
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="network-form"
-          testId="network-save"
-          label="Create"
-          busyLabel="Creating…"
-          [busy]="busy()"
-          (cancelled)="creating.set(false)"
+          Internal (no outside access)
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="network-attachable"
+            [checked]="attachable()"
+            (change)="attachable.set($any($event.target).checked)"
+          />
+          Attachable (containers can join it manually)
+        </label>
+        <cap-key-value-editor
+          legend="Labels"
+          testId="network-label"
+          addLabel="Add label"
+          [(pairs)]="labels"
         />
-      </cap-dialog>
+        <cap-ownership-choice testId="network-ownership" [error]="ownershipShown()" [(value)]="ownership" />
+      </cap-form-dialog>
     }
   `,
   styles: `
@@ -346,7 +340,7 @@ export class NetworksPage {
   protected readonly nodes = computed(() => nodeNamesOf(this.networks()));
   protected readonly shownColumns = computed(() => withNodeColumn(this.columns, this.nodes().length > 0));
 
-  protected readonly creating = signal(false);
+  protected readonly dialog = new DialogForm();
   protected readonly name = signal('');
   protected readonly driver = signal('bridge');
   protected readonly subnet = signal('');
@@ -357,13 +351,10 @@ export class NetworksPage {
   protected readonly labels = signal<KeyValue[]>([]);
   protected readonly ownership = signal<OwnershipForm>(PRIVATE_OWNERSHIP);
   protected readonly ownershipShown = computed(() =>
-    this.submitted() ? ownershipError(this.ownership()) : null,
+    this.dialog.submitted() ? ownershipError(this.ownership()) : null,
   );
   private readonly envApi = inject(DockerEnvironmentApi);
   private readonly session = inject(SessionStore);
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
-  private readonly submitted = signal(false);
   private readonly form = computed<NetworkForm>(() => ({
     name: this.name(),
     driver: this.driver(),
@@ -374,7 +365,7 @@ export class NetworksPage {
     attachable: this.attachable(),
     labels: this.labels(),
   }));
-  protected readonly shown = computed(() => (this.submitted() ? networkFormErrors(this.form()) : {}));
+  protected readonly shown = computed(() => (this.dialog.submitted() ? networkFormErrors(this.form()) : {}));
 
   constructor() {
     reloadOnEnvironment(this.ctx, () => this.load());
@@ -394,39 +385,31 @@ export class NetworksPage {
   }
 
   protected openCreate(): void {
-    this.name.set('');
-    this.driver.set('bridge');
-    this.subnet.set('');
-    this.gateway.set('');
-    this.ipRange.set('');
-    this.internal.set(false);
-    this.attachable.set(false);
-    this.labels.set([]);
-    this.ownership.set(PRIVATE_OWNERSHIP);
-    this.formError.set(null);
-    this.submitted.set(false);
-    this.creating.set(true);
+    this.dialog.show(() => {
+      this.name.set('');
+      this.driver.set('bridge');
+      this.subnet.set('');
+      this.gateway.set('');
+      this.ipRange.set('');
+      this.internal.set(false);
+      this.attachable.set(false);
+      this.labels.set([]);
+      this.ownership.set(PRIVATE_OWNERSHIP);
+    });
   }
 
-  protected async create(event: Event): Promise<void> {
-    event.preventDefault();
-    if (this.busy()) return;
-    this.submitted.set(true);
-    if (Object.keys(this.shown()).length || this.ownershipShown()) return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
-      const body = networkCreateBody(this.form());
-      const created = await this.networksApi.create(this.ctx.envId(), body);
-      this.toasts.success(`Network ${body.Name} created`);
-      this.creating.set(false);
-      await this.setOwnership(created, body.Name);
-      await this.load();
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
+  protected async create(): Promise<void> {
+    await this.dialog.submit(
+      () => Object.keys(this.shown()).length > 0 || !!this.ownershipShown(),
+      async () => {
+        const body = networkCreateBody(this.form());
+        const created = await this.networksApi.create(this.ctx.envId(), body);
+        this.toasts.success(`Network ${body.Name} created`);
+        this.dialog.close();
+        await this.setOwnership(created, body.Name);
+        await this.load();
+      },
+    );
   }
 
   private setOwnership(created: PortainerDecoration, name: string): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type PortainerDecoration,
   type VolumeRow,
   LoadState,
+  DialogForm,
   errorMessage,
   formatBytes,
   timeValue,
@@ -22,14 +23,13 @@ import {
   CellDef,
   ConfirmService,
   DataTable,
-  Dialog,
   FormControlDirective,
-  FormDialogActions,
   FormField,
   ListPage,
   ToastService,
   type TableColumn,
   formatTime,
+  FormDialog,
 } from '@capstan/portal-ui';
 
 import { EnvironmentContext } from '../../shell/environment-context';
@@ -57,16 +57,15 @@ import { reloadOnEnvironment } from '../shared/reload';
 @Component({
   selector: 'cap-volumes-page',
   imports: [
+    FormDialog,
     ListPage,
     NodeFilter,
     UnreachableNodes,
     Alert,
     CellDef,
     DataTable,
-    Dialog,
     FormField,
     FormControlDirective,
-    FormDialogActions,
     KeyValueEditor,
     OwnershipChoice,
     RouterLink,
@@ -164,66 +163,58 @@ import { reloadOnEnvironment } from '../shared/reload';
       </ng-template>
     </cap-data-table>
 
-    @if (creating()) {
-      <cap-dialog title="Add a volume" testId="volume-dialog" (closed)="creating.set(false)">
-        <form id="volume-form" novalidate (submit)="create($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
-          }
-          <cap-form-field label="Name" hint="Leave empty to let the engine name it." [error]="shown().name">
-            <input
-              capControl
-              class="input mono"
-              name="name"
-              autocomplete="off"
-              data-testid="volume-name"
-              [value]="name()"
-              (input)="name.set($any($event.target).value)"
-            />
-          </cap-form-field>
-          <cap-form-field label="Driver" hint="local unless a volume plugin is installed.">
-            <input
-              capControl
-              class="input mono"
-              name="driver"
-              autocomplete="off"
-              list="volume-drivers"
-              data-testid="volume-driver"
-              [value]="driver()"
-              (input)="driver.set($any($event.target).value)"
-            />
-            <datalist id="volume-drivers">
-              @for (d of drivers(); track d) {
-                <option [value]="d"></option>
-              }
-            </datalist>
-          </cap-form-field>
-          <cap-key-value-editor
-            legend="Driver options"
-            testId="volume-opt"
-            keyLabel="option (e.g. type)"
-            addLabel="Add option"
-            [error]="shown().driverOpts"
-            [(pairs)]="driverOpts"
+    @if (dialog.open()) {
+      <cap-form-dialog
+        title="Add a volume"
+        testId="volume-dialog"
+        formId="volume-form"
+        submitTestId="volume-save"
+        label="Create"
+        busyLabel="Creating…"
+        [busy]="dialog.busy()"
+        [error]="dialog.error()"
+        (submitted)="create()"
+        (closed)="dialog.close()"
+      >
+        <cap-form-field label="Name" hint="Leave empty to let the engine name it." [error]="shown().name">
+          <input
+            capControl
+            class="input mono"
+            name="name"
+            autocomplete="off"
+            data-testid="volume-name"
+            [value]="name()"
+            (input)="name.set($any($event.target).value)"
           />
-          <cap-key-value-editor
-            legend="Labels"
-            testId="volume-label"
-            addLabel="Add label"
-            [(pairs)]="labels"
+        </cap-form-field>
+        <cap-form-field label="Driver" hint="local unless a volume plugin is installed.">
+          <input
+            capControl
+            class="input mono"
+            name="driver"
+            autocomplete="off"
+            list="volume-drivers"
+            data-testid="volume-driver"
+            [value]="driver()"
+            (input)="driver.set($any($event.target).value)"
           />
-          <cap-ownership-choice testId="volume-ownership" [error]="ownershipShown()" [(value)]="ownership" />
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="volume-form"
-          testId="volume-save"
-          label="Create"
-          busyLabel="Creating…"
-          [busy]="busy()"
-          (cancelled)="creating.set(false)"
+          <datalist id="volume-drivers">
+            @for (d of drivers(); track d) {
+              <option [value]="d"></option>
+            }
+          </datalist>
+        </cap-form-field>
+        <cap-key-value-editor
+          legend="Driver options"
+          testId="volume-opt"
+          keyLabel="option (e.g. type)"
+          addLabel="Add option"
+          [error]="shown().driverOpts"
+          [(pairs)]="driverOpts"
         />
-      </cap-dialog>
+        <cap-key-value-editor legend="Labels" testId="volume-label" addLabel="Add label" [(pairs)]="labels" />
+        <cap-ownership-choice testId="volume-ownership" [error]="ownershipShown()" [(value)]="ownership" />
+      </cap-form-dialog>
     }
   `,
   styles: `
@@ -289,27 +280,24 @@ export class VolumesPage {
     ...new Set(['local', ...this.volumes().map((v) => v.Driver)]),
   ]);
 
-  protected readonly creating = signal(false);
+  protected readonly dialog = new DialogForm();
   protected readonly name = signal('');
   protected readonly driver = signal('local');
   protected readonly driverOpts = signal<KeyValue[]>([]);
   protected readonly labels = signal<KeyValue[]>([]);
   protected readonly ownership = signal<OwnershipForm>(PRIVATE_OWNERSHIP);
   protected readonly ownershipShown = computed(() =>
-    this.submitted() ? ownershipError(this.ownership()) : null,
+    this.dialog.submitted() ? ownershipError(this.ownership()) : null,
   );
   private readonly envApi = inject(DockerEnvironmentApi);
   private readonly session = inject(SessionStore);
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
-  private readonly submitted = signal(false);
   private readonly form = computed(() => ({
     name: this.name(),
     driver: this.driver(),
     driverOpts: this.driverOpts(),
     labels: this.labels(),
   }));
-  protected readonly shown = computed(() => (this.submitted() ? volumeFormErrors(this.form()) : {}));
+  protected readonly shown = computed(() => (this.dialog.submitted() ? volumeFormErrors(this.form()) : {}));
 
   constructor() {
     reloadOnEnvironment(this.ctx, () => this.load());
@@ -343,34 +331,26 @@ export class VolumesPage {
   }
 
   protected openCreate(): void {
-    this.name.set('');
-    this.driver.set('local');
-    this.driverOpts.set([]);
-    this.labels.set([]);
-    this.ownership.set(PRIVATE_OWNERSHIP);
-    this.formError.set(null);
-    this.submitted.set(false);
-    this.creating.set(true);
+    this.dialog.show(() => {
+      this.name.set('');
+      this.driver.set('local');
+      this.driverOpts.set([]);
+      this.labels.set([]);
+      this.ownership.set(PRIVATE_OWNERSHIP);
+    });
   }
 
-  protected async create(event: Event): Promise<void> {
-    event.preventDefault();
-    if (this.busy()) return;
-    this.submitted.set(true);
-    if (Object.keys(this.shown()).length || this.ownershipShown()) return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
-      const created = await this.volumesApi.create(this.ctx.envId(), volumeCreateBody(this.form()));
-      this.toasts.success(`Volume ${created.Name} created`);
-      this.creating.set(false);
-      await this.setOwnership(created, created.Name);
-      await this.load();
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
+  protected async create(): Promise<void> {
+    await this.dialog.submit(
+      () => Object.keys(this.shown()).length > 0 || !!this.ownershipShown(),
+      async () => {
+        const created = await this.volumesApi.create(this.ctx.envId(), volumeCreateBody(this.form()));
+        this.toasts.success(`Volume ${created.Name} created`);
+        this.dialog.close();
+        await this.setOwnership(created, created.Name);
+        await this.load();
+      },
+    );
   }
 
   private setOwnership(created: PortainerDecoration, name: string): Promise<void> {

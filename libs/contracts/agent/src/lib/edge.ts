@@ -1,0 +1,169 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/**
+ * The edge protocol's wire facts shared by the server and the agent (Portainer's `edge/key.go`,
+ * `api/chisel/key.go`, `pkg/libcrypto`, `endpointedge_status_inspect.go`).
+ */
+
+/** Headers of the edge agent's polls (in addition to `Portainer-Agent` and `Portainer-Agent-Platform`). */
+export const EDGE_HEADERS = {
+  edgeId: 'X-PortainerAgent-EdgeID',
+  timeZone: 'X-PortainerAgent-TimeZone',
+  updateId: 'X-PortainerAgent-Update-ID',
+  /** Capstan: the per-environment poll secret given at the first trusted poll (absent for Portainer agents). */
+  edgeSecret: 'X-Capstan-Edge-Secret',
+} as const;
+
+/** The fields of an edge key: `portainer_url|tunnel_addr|tunnel_fingerprint|endpoint_id`. */
+export interface EdgeKey {
+  readonly portainerUrl: string;
+  /** host:port of the tunnel server. */
+  readonly tunnelAddr: string;
+  /** chisel fingerprint: base64 of the SHA-256 of the server's SSH public key (wire format). */
+  readonly fingerprint: string;
+  /** 0 for a global key: the agent resolves its environment through `POST /api/endpoints/global-key`. */
+  readonly endpointId: number;
+}
+
+const RAW_STD_BASE64 = /^[A-Za-z0-9+/]+$/;
+
+/** Base64 **RawStd** (no padding), as Go's agent decodes it: a padded key is refused there, so here too. */
+export function encodeEdgeKey(key: EdgeKey): string {
+  for (const [name, value] of Object.entries(key))
+    if (String(value).includes('|')) throw new Error(`Edge key ${name} must not contain '|'`);
+  const text = `${key.portainerUrl}|${key.tunnelAddr}|${key.fingerprint}|${key.endpointId}`;
+  return Buffer.from(text, 'utf8').toString('base64').replace(/=+$/, '');
+}
+
+export class EdgeKeyError extends Error {}
+
+/** Parses an edge key exactly as the agent does: RawStd base64, four fields, an integer endpoint id. */
+export function decodeEdgeKey(raw: string): EdgeKey {
+  const encoded = raw.trim();
+  if (encoded === '' || encoded.length > 8192) throw new EdgeKeyError('Edge key is empty or too long');
+  if (!RAW_STD_BASE64.test(encoded) || encoded.length % 4 === 1)
+    throw new EdgeKeyError('Edge key is not base64 without padding');
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
+  const parts = text.split('|');
+  if (parts.length !== 4) throw new EdgeKeyError('Edge key does not have 4 fields');
+  const [portainerUrl, tunnelAddr, fingerprint, id] = parts as [string, string, string, string];
+  if (!/^\d{1,10}$/.test(id)) throw new EdgeKeyError('Edge key endpoint id is not an integer');
+  const endpointId = Number(id);
+  if (!Number.isSafeInteger(endpointId)) throw new EdgeKeyError('Edge key endpoint id is out of range');
+  if (portainerUrl === '' || tunnelAddr === '') throw new EdgeKeyError('Edge key has an empty address');
+  return { portainerUrl, tunnelAddr, fingerprint, endpointId };
+}
+
+/** AES key of the tunnel credentials: the 32 ASCII bytes of the lowercase hex MD5 of the edge id. */
+function credentialsKey(edgeId: string): Buffer {
+  return Buffer.from(createHash('md5').update(edgeId, 'utf8').digest('hex'), 'ascii');
+}
+
+/** `credentials` of the poll answer: base64 RawStd of `nonce(12) | ciphertext | tag(16)`, AES-256-GCM, no AAD. */
+export function encryptTunnelCredentials(edgeId: string, plaintext: string, nonce = randomBytes(12)): string {
+  const cipher = createCipheriv('aes-256-gcm', credentialsKey(edgeId), nonce);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64').replace(/=+$/, '');
+}
+
+/** The agent's side: `user:pass`, or an error when the edge id (the key) is not the one it was sealed for. */
+export function decryptTunnelCredentials(edgeId: string, encoded: string): string {
+  const raw = Buffer.from(encoded, 'base64');
+  if (raw.length < 12 + 16) throw new Error('Tunnel credentials are too short');
+  const decipher = createDecipheriv('aes-256-gcm', credentialsKey(edgeId), raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(raw.length - 16));
+  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
+    'utf8',
+  );
+}
+
+/** The poll answer (`GET /api/endpoints/{id}/edge/status`), Portainer's field names. */
+export interface EdgeStatusResponse {
+  status: 'IDLE' | 'REQUIRED';
+  port: number;
+  credentials: string;
+  checkin: number;
+  schedules: EdgeSchedule[];
+  stacks: { ID: number; Version: number }[] | null;
+}
+
+export interface EdgeSchedule {
+  Id: number;
+  CollectLogs: boolean;
+  CronExpression: string;
+  Script: string;
+  Version: number;
+}
+
+/** The poll's ETag: lowercase hex, unquoted, of FNV-1a-32 over the JSON body (as Portainer computes it). */
+export function fnv1a32Hex(data: string | Buffer): string {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let hash = 0x811c9dc5;
+  for (const b of bytes) {
+    hash ^= b;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** Whether an `If-None-Match` header (comma-joined, maybe quoted or weak) lists this ETag. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''))
+    .includes(etag);
+}
+
+/** Tunnel ports the server hands out (Portainer: 49152–65535). */
+export const EDGE_TUNNEL_PORTS = { min: 49152, max: 65535 } as const;
+
+/** chisel's WebSocket subprotocol. */
+export const CHISEL_PROTOCOL = 'chisel-v3';
+
+/** One remote of chisel's `config` request (Go field names; JSON of `settings.Remote`). */
+export interface ChiselRemote {
+  LocalHost: string;
+  LocalPort: string;
+  LocalProto: string;
+  RemoteHost: string;
+  RemotePort: string;
+  RemoteProto: string;
+  Socks: boolean;
+  Reverse: boolean;
+  Stdio: boolean;
+}
+
+export interface ChiselConfig {
+  Version: string;
+  Remotes: ChiselRemote[];
+}
+
+/** The reverse remote `R:<port>:<host>:<targetPort>` as chisel's config carries it (the server listens on 0.0.0.0). */
+export function reverseRemote(port: number, targetHost: string, targetPort: number): ChiselRemote {
+  return {
+    LocalHost: '0.0.0.0',
+    LocalPort: String(port),
+    LocalProto: 'tcp',
+    RemoteHost: targetHost,
+    RemotePort: String(targetPort),
+    RemoteProto: 'tcp',
+    Socks: false,
+    Reverse: true,
+    Stdio: false,
+  };
+}
+
+/** What a credential is allowed to open: chisel's `UserAddr` of a reverse remote. */
+export function chiselUserAddr(
+  remote: Pick<ChiselRemote, 'Reverse' | 'LocalHost' | 'LocalPort' | 'RemoteHost' | 'RemotePort'>,
+): string {
+  return remote.Reverse
+    ? `R:${remote.LocalHost}:${remote.LocalPort}`
+    : `${remote.RemoteHost}:${remote.RemotePort}`;
+}
+
+/** chisel's host-key fingerprint: base64 (padded, as Go's StdEncoding) of SHA-256 of the public key blob. */
+export function chiselFingerprint(publicKeyBlob: Buffer): string {
+  return createHash('sha256').update(publicKeyBlob).digest('base64');
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import passport from 'passport';
+import { Strategy } from 'passport-strategy';
+import { AuthenticationMethod } from '@capstan/contracts-api';
+import { SettingsService } from '@capstan/server-settings';
+import { groupKey, INITIAL_ADMIN_ID, TeamsService, UsersService } from '@capstan/server-users';
+import type { SignedInUser, SignInStrategy } from '../sign-in/sign-in-strategy';
+import { LdapDirectory } from './ldap-directory';
+
+/**
+ * LDAP / Active Directory sign-in (Portainer's method 2): find the user with the reader, bind as them, then make the
+ * local account (auto-created when allowed), sync the teams linked to directory groups both ways and the
+ * administrator role from the admin groups. User 1 always signs in with the internal password.
+ */
+@Injectable()
+export class LdapStrategy extends Strategy implements SignInStrategy {
+  readonly method = AuthenticationMethod.Ldap;
+  readonly name = 'ldap';
+  readonly context = 'ldap';
+
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly directory: LdapDirectory,
+    private readonly users: UsersService,
+    private readonly teams: TeamsService,
+  ) {
+    super();
+    passport.use(this.name, this);
+  }
+
+  override authenticate(req: { body: { username?: string; password?: string } }): void {
+    this.signIn(req.body.username ?? '', req.body.password ?? '').then(
+      (user) => (user ? this.success(user) : this.fail({ message: 'Invalid credentials' }, 401)),
+      (e: unknown) => this.error(e instanceof Error ? e : new Error(String(e))),
+    );
+  }
+
+  async signIn(username: string, password: string): Promise<SignedInUser | false> {
+    if (username === '' || password === '') return false;
+    const local = await this.users.findByUsername(username);
+    // The break-glass account: never depends on the directory.
+    if (local?.id === INITIAL_ADMIN_ID)
+      return (await this.users.verifyCredentials(username, password)) ?? false;
+    const settings = await this.settings.ldapSettings();
+    const session = await this.directory.open(settings);
+    try {
+      const dn = await session.findUser(username);
+      if (!dn || !(await this.directory.verify(settings, session.url, dn, password))) return false;
+      const user = await this.users.ensureExternal(username, settings.AutoCreateUsers);
+      if (!user) return false;
+      const groups = (await session.groupsOf(dn)).flatMap((g) => [g.dn, g.name]);
+      const mine = new Set(groups.map(groupKey));
+      const synced = await this.teams.syncLinkedTeams({
+        userId: user.id,
+        source: 'ldap',
+        groups,
+        admin: settings.AdminAutoPopulate
+          ? settings.AdminGroups.some((g) => mine.has(groupKey(g)))
+          : undefined,
+      });
+      return { ...user, role: synced.role };
+    } finally {
+      await session.close();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { EdgeModule } from './lib/edge.module';
+export { EdgeTunnelService } from './lib/edge-tunnel.service';

@@ -1,0 +1,6 @@
+export * from './lib/git-client';
+export * from './lib/git.errors';
+export { GitModule } from './lib/git.module';
+export { GitService, type GitFileAt, type SealedGitCredentials } from './lib/git.service';
+export * from './lib/auto-update';
+export * from './lib/git-webhook.command';

@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import { BadRequestError, ServiceUnavailableError, UnprocessableError } from '@capstan/server-core';
+import type { LocalEndpoints } from '@capstan/server-environments';
+import { DockerCli, type RunResult, type StackEnvVar } from './deploy-runner';
+
+export const STACK_SWARM = 1;
+export const STACK_COMPOSE = 2;
+
+/** What a deploy needs to know of a stack (a file stack or, from the git module, a repository checkout). */
+export interface DeployTarget {
+  readonly name: string;
+  /** 1 swarm, 2 compose. */
+  readonly type: number;
+  readonly environmentId: number;
+  /** The directory compose runs in (relative paths of the file resolve there). */
+  readonly projectPath: string;
+  /** Compose files, relative to `projectPath`: the entry point first, then additional files. */
+  readonly files: readonly string[];
+  readonly env: readonly StackEnvVar[];
+}
+
+export interface DeployOptions {
+  readonly prune?: boolean;
+  readonly pullImage?: boolean;
+  /** Each progress line, as compose writes it. */
+  readonly onProgress?: (line: string) => void;
+}
+
+const DEPLOY_TIMEOUT_MS = 15 * 60_000;
+
+const MISSING =
+  'docker compose is not installed on the Capstan server: run tools/setup/compose.sh (or install the docker CLI ' +
+  'and its compose plugin into /usr/local/lib/docker/cli-plugins)';
+
+/**
+ * Runs compose and `docker stack` for a stack against its environment's local Docker endpoint
+ * (`LocalEndpoints.forEnvironment`), never against the server's own engine. The git module calls `deploy` with a
+ * checkout's directory the same way file stacks do.
+ */
+export class StackDeployer {
+  private readonly cli: DockerCli;
+  /** The CLI's own config directory, also the working directory of commands on projects without files. */
+  private readonly scratch: string;
+
+  constructor(
+    private readonly endpoints: LocalEndpoints,
+    docker: string,
+    dataDir: string,
+  ) {
+    this.scratch = join(dataDir, 'docker-config');
+    this.cli = new DockerCli(docker, this.scratch);
+  }
+
+  /** `docker compose config -q`: compose's own validation (unknown keys, bad types, interpolation). */
+  async validate(t: DeployTarget): Promise<void> {
+    if (t.type !== STACK_COMPOSE) return;
+    const r = await this.run(t, [...this.composeArgs(t), 'config', '-q']);
+    if (r.code !== 0) throw new BadRequestError('Invalid stack file', clean(r.message));
+  }
+
+  /** Brings the stack up (compose `up -d`, swarm `stack deploy`); compose's message as a 422 on failure. */
+  async deploy(t: DeployTarget, o: DeployOptions = {}): Promise<RunResult> {
+    const args =
+      t.type === STACK_SWARM
+        ? [
+            'stack',
+            'deploy',
+            ...t.files.flatMap((f) => ['-c', f]),
+            ...(o.prune ? ['--prune'] : []),
+            '--resolve-image',
+            o.pullImage ? 'always' : 'never',
+            '--detach=true',
+            t.name,
+          ]
+        : [
+            ...this.composeArgs(t),
+            'up',
+            '-d',
+            '--remove-orphans',
+            ...(o.pullImage ? ['--pull', 'always'] : []),
+            ...(o.pullImage ? ['--force-recreate'] : []),
+          ];
+    return this.must(t, args, o.onProgress, 'Unable to deploy the stack');
+  }
+
+  /** Removes what the stack runs (compose `down`, swarm `stack rm`); volumes are kept. */
+  async remove(t: DeployTarget, o: DeployOptions = {}): Promise<RunResult> {
+    const args = t.type === STACK_SWARM ? ['stack', 'rm', t.name] : [...this.composeArgs(t), 'down', '--remove-orphans'];
+    return this.must(t, args, o.onProgress, 'Unable to remove the stack');
+  }
+
+  /** compose `down` for a project Capstan did not create (only its name is known). */
+  async removeProject(environmentId: number, type: number, name: string): Promise<RunResult> {
+    const t: DeployTarget = { name, type, environmentId, projectPath: this.scratch, files: [], env: [] };
+    const args = type === STACK_SWARM ? ['stack', 'rm', name] : ['compose', '-p', name, 'down', '--remove-orphans'];
+    return this.must(t, args, undefined, 'Unable to remove the stack');
+  }
+
+  private composeArgs(t: DeployTarget): string[] {
+    return ['compose', '-p', t.name, ...t.files.flatMap((f) => ['-f', f])];
+  }
+
+  private async must(
+    t: DeployTarget,
+    args: string[],
+    onLine: ((line: string) => void) | undefined,
+    what: string,
+  ): Promise<RunResult> {
+    const r = await this.run(t, args, onLine);
+    if (r.code !== 0) throw new UnprocessableError(what, clean(r.message) || `exit code ${String(r.code)}`);
+    return r;
+  }
+
+  private async run(t: DeployTarget, args: string[], onLine?: (line: string) => void): Promise<RunResult> {
+    const { dockerHost } = await this.endpoints.forEnvironment(t.environmentId);
+    const r = await this.cli.run(args, {
+      dockerHost,
+      cwd: t.projectPath,
+      env: t.env,
+      onLine,
+      timeoutMs: DEPLOY_TIMEOUT_MS,
+    });
+    if (r.code === null && /ENOENT/.test(r.message)) throw new ServiceUnavailableError('docker CLI missing', MISSING);
+    if (r.code !== 0 && /is not a docker command|unknown command "compose"|unknown shorthand flag: 'p'/.test(r.message))
+      throw new ServiceUnavailableError('docker compose missing', MISSING);
+    return r;
+  }
+}
+
+/** compose's message without the socket path of the local endpoint (a server detail). */
+function clean(message: string): string {
+  return message.replace(/unix:\/\/\S+environment-\d+\.sock/g, 'the environment').trim();
+}

@@ -1,0 +1,302 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Permission } from '@capstan/contracts-api';
+import { Authenticated, BadRequestError, CurrentUser, ParseIdPipe, type AuthenticatedUser } from '@capstan/server-core';
+import {
+  CreateStackDto,
+  MigrateStackDto,
+  StackDeployLogResponse,
+  StackFileResponse,
+  StackResponse,
+  StackVersionsResponse,
+  UpdateStackDto,
+} from './dto/stacks.dto';
+import { STACK_COMPOSE, STACK_SWARM } from './stack-deployer';
+import { readStackForm } from './stack-form';
+import { StacksService, type CreateStackInput } from './stacks.service';
+
+/** Portainer's `/api/stacks` (file stacks; the git module adds the repository routes). */
+@ApiTags('stacks')
+@Controller('stacks')
+export class StacksController {
+  constructor(private readonly service: StacksService) {}
+
+  @Post('create/:type/:method')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Deploy a new stack: type standalone (compose) or swarm, method string (JSON) or file (multipart)',
+    operationId: 'StackCreate',
+  })
+  @ApiQuery({ name: 'endpointId', required: true })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ type: CreateStackDto })
+  @ApiOkResponse({ type: StackResponse })
+  async create(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Req() req: FastifyRequest,
+    @Param('type') type: string,
+    @Param('method') method: string,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    const t = type === 'swarm' ? STACK_SWARM : type === 'standalone' ? STACK_COMPOSE : undefined;
+    if (t === undefined)
+      throw new BadRequestError('Invalid type', 'type is "standalone" or "swarm" (kubernetes is not supported)');
+    return this.service.create(actor, t, requiredId(endpointId), await readInput(req, method));
+  }
+
+  @Post()
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Deprecated: POST /api/stacks?type=1|2&method=string|file&endpointId=', operationId: 'StackCreateDeprecated' })
+  @ApiQuery({ name: 'type', required: true, description: '1 swarm, 2 compose' })
+  @ApiQuery({ name: 'method', required: true })
+  @ApiQuery({ name: 'endpointId', required: true })
+  @ApiOkResponse({ type: StackResponse })
+  async createDeprecated(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Req() req: FastifyRequest,
+    @Query('type') type?: string,
+    @Query('method') method?: string,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    const t = type === '1' ? STACK_SWARM : type === '2' ? STACK_COMPOSE : undefined;
+    if (t === undefined) throw new BadRequestError('Invalid query parameter: type', 'type is 1 (swarm) or 2 (compose)');
+    return this.service.create(actor, t, requiredId(endpointId), await readInput(req, method ?? ''));
+  }
+
+  @Get()
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({
+    summary: 'List stacks the caller may see; with EndpointID, also the ones made outside Capstan (External: true)',
+    operationId: 'StackList',
+  })
+  @ApiQuery({ name: 'filters', required: false, description: 'JSON {"EndpointID": 1, "SwarmID": "…"}' })
+  @ApiOkResponse({ type: [StackResponse] })
+  async list(@CurrentUser() actor: AuthenticatedUser, @Query('filters') filters?: string): Promise<StackResponse[]> {
+    return this.service.list(actor, parseFilters(filters));
+  }
+
+  @Get(':id')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({ summary: 'Inspect a stack', operationId: 'StackInspect' })
+  @ApiOkResponse({ type: StackResponse })
+  async inspect(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<StackResponse> {
+    return this.service.inspect(actor, id);
+  }
+
+  @Get(':id/file')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({ summary: "The stack's entry file (a stored version with ?version=)", operationId: 'StackFileInspect' })
+  @ApiQuery({ name: 'version', required: false })
+  @ApiOkResponse({ type: StackFileResponse })
+  async file(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('version') version?: string,
+  ): Promise<StackFileResponse> {
+    return this.service.file(actor, id, version === undefined ? undefined : requiredId(version, 'version'));
+  }
+
+  @Get(':id/versions')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({ summary: 'Capstan: the stored file versions of a stack', operationId: 'StackVersions' })
+  @ApiOkResponse({ type: StackVersionsResponse })
+  async versions(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<StackVersionsResponse> {
+    return this.service.versions(actor, id);
+  }
+
+  @Get(':id/deploy-log')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({ summary: "Capstan: the running deploy's lines, else the last deploy's", operationId: 'StackDeployLog' })
+  @ApiOkResponse({ type: StackDeployLogResponse })
+  async deployLog(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<StackDeployLogResponse> {
+    return this.service.deployLog(actor, id);
+  }
+
+  @Put(':id')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({ summary: 'Update a stack (new file or RollbackTo a version, Env, Prune, PullImage) and redeploy', operationId: 'StackUpdate' })
+  @ApiQuery({ name: 'endpointId', required: false })
+  @ApiOkResponse({ type: StackResponse })
+  async update(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() body: UpdateStackDto,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    return this.service.update(actor, id, optionalId(endpointId), {
+      content: body.StackFileContent,
+      env: body.Env,
+      prune: body.Prune,
+      pullImage: body.PullImage,
+      rollbackTo: body.RollbackTo,
+    });
+  }
+
+  @Post(':id/start')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start a stopped stack', operationId: 'StackStart' })
+  @ApiQuery({ name: 'endpointId', required: false })
+  @ApiOkResponse({ type: StackResponse })
+  async start(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    return this.service.start(actor, id, optionalId(endpointId));
+  }
+
+  @Post(':id/stop')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop a stack (compose down / stack rm), keeping its record', operationId: 'StackStop' })
+  @ApiQuery({ name: 'endpointId', required: false })
+  @ApiOkResponse({ type: StackResponse })
+  async stop(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    return this.service.stop(actor, id, optionalId(endpointId));
+  }
+
+  @Post(':id/migrate')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Recreate the stack on another environment, then remove the original', operationId: 'StackMigrate' })
+  @ApiQuery({ name: 'endpointId', required: false })
+  @ApiOkResponse({ type: StackResponse })
+  async migrate(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() body: MigrateStackDto,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    return this.service.migrate(actor, id, optionalId(endpointId), body);
+  }
+
+  @Put(':id/associate')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({ summary: 'Administrators: attach an orphaned stack to an environment', operationId: 'StackAssociate' })
+  @ApiQuery({ name: 'endpointId', required: true })
+  @ApiQuery({ name: 'swarmId', required: false })
+  @ApiQuery({ name: 'orphanedRunning', required: false })
+  @ApiOkResponse({ type: StackResponse })
+  async associate(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('endpointId') endpointId?: string,
+    @Query('swarmId') swarmId?: string,
+    @Query('orphanedRunning') orphanedRunning?: string,
+  ): Promise<StackResponse> {
+    return this.service.associate(actor, id, requiredId(endpointId), swarmId || undefined, orphanedRunning === 'true');
+  }
+
+  @Delete(':id')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Remove a stack; with external=true, {id} is the name of a stack made outside Capstan',
+    operationId: 'StackDelete',
+  })
+  @ApiQuery({ name: 'endpointId', required: false })
+  @ApiQuery({ name: 'external', required: false })
+  @ApiQuery({ name: 'type', required: false, description: 'external stacks: 1 swarm, 2 compose (default)' })
+  @ApiNoContentResponse()
+  async delete(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id') id: string,
+    @Query('endpointId') endpointId?: string,
+    @Query('external') external?: string,
+    @Query('type') type?: string,
+  ): Promise<void> {
+    if (external === 'true') {
+      if (!/^[a-z0-9][a-z0-9_-]{0,254}$/.test(id)) throw new BadRequestError('Invalid stack name', id);
+      await this.service.deleteExternal(actor, id, requiredId(endpointId), type === '1' ? STACK_SWARM : STACK_COMPOSE);
+      return;
+    }
+    await this.service.delete(actor, requiredId(id, 'id'), optionalId(endpointId));
+  }
+}
+
+async function readInput(req: FastifyRequest, method: string): Promise<CreateStackInput> {
+  if (method === 'file') return readStackForm(req);
+  if (method === 'repository')
+    throw new BadRequestError('Invalid method', 'Git repository stacks are created by the git module (not installed)');
+  if (method !== 'string') throw new BadRequestError('Invalid method', 'method is "string", "file" or "repository"');
+  const body = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequestError('Invalid request payload', 'Send a JSON object');
+  const get = (k: string): unknown =>
+    Object.entries(body as Record<string, unknown>).find(([key]) => key.toLowerCase() === k.toLowerCase())?.[1];
+  const name = get('Name');
+  const content = get('StackFileContent');
+  if (typeof name !== 'string') throw new BadRequestError('Invalid stack name', 'Name must be a string');
+  if (typeof content !== 'string') throw new BadRequestError('Invalid stack file content', 'StackFileContent must be a string');
+  const env = get('Env');
+  if (env !== undefined && env !== null && !Array.isArray(env)) throw new BadRequestError('Invalid Env', 'Env must be an array');
+  const swarmId = get('SwarmID');
+  if (swarmId !== undefined && swarmId !== null && typeof swarmId !== 'string')
+    throw new BadRequestError('Invalid SwarmID', 'SwarmID must be a string');
+  return {
+    name,
+    content,
+    env: ((env ?? []) as unknown[]).map(envEntry),
+    swarmId: swarmId ?? undefined,
+    fromAppTemplate: get('FromAppTemplate') === true,
+  };
+}
+
+function envEntry(v: unknown): { name: string; value: string } {
+  if (typeof v !== 'object' || v === null) throw new BadRequestError('Invalid Env', 'Each Env entry is {name, value}');
+  const e = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k.toLowerCase(), x]));
+  if (typeof e['name'] !== 'string' || typeof (e['value'] ?? '') !== 'string')
+    throw new BadRequestError('Invalid Env', 'Each Env entry is {name: string, value: string}');
+  return { name: e['name'], value: (e['value'] ?? '') as string };
+}
+
+function requiredId(raw: string | undefined, what = 'endpointId'): number {
+  const n = optionalId(raw, what);
+  if (n === undefined) throw new BadRequestError(`Invalid query parameter: ${what}`, `${what} is required`);
+  return n;
+}
+
+function optionalId(raw: string | undefined, what = 'endpointId'): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647)
+    throw new BadRequestError(`Invalid query parameter: ${what}`, `${what} must be a positive integer`);
+  return n;
+}
+
+function parseFilters(text: string | undefined): { EndpointID?: number; SwarmID?: string } {
+  if (text === undefined || text === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new BadRequestError('Invalid filters', 'filters must be JSON: {"EndpointID": 1, "SwarmID": "…"}');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BadRequestError('Invalid filters', 'filters must be a JSON object');
+  const out: { EndpointID?: number; SwarmID?: string } = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const key = k.toLowerCase();
+    if (key === 'endpointid') {
+      if (v === 0 || v === null) continue;
+      if (typeof v !== 'number' && typeof v !== 'string')
+        throw new BadRequestError('Invalid filters', 'EndpointID must be a positive integer');
+      out.EndpointID = optionalId(String(v), 'EndpointID');
+    } else if (key === 'swarmid') {
+      if (v === '' || v === null) continue;
+      if (typeof v !== 'string' || v.length > 255) throw new BadRequestError('Invalid filters', 'SwarmID must be a string');
+      out.SwarmID = v;
+    } else {
+      throw new BadRequestError('Invalid filters', `Unknown filter "${k}" (EndpointID, SwarmID)`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,692 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { Permission, ResourceControlType, UserRole, type ResourceControlBody } from '@capstan/contracts-api';
+import {
+  AUTOCOMMIT,
+  BadGatewayError,
+  BadRequestError,
+  ClockPort,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
+import { EngineConnections, EnvironmentsService, type EnvironmentView } from '@capstan/server-environments';
+import type { EnvironmentAccess } from '@capstan/server-rbac';
+import { ResourceControlsService, stackResourceId } from '@capstan/server-resource-controls';
+import { composeSecurityViolation, parseComposeFile } from './compose-security';
+import type { StackEnvVar } from './deploy-runner';
+import { MAX_STACK_FILE, type StackResponse } from './dto/stacks.dto';
+import { StackEntity } from './entities/stack.entity';
+import { DeployProgress } from './deploy-progress';
+import { STACK_COMPOSE, STACK_SWARM, StackDeployer, type DeployTarget } from './stack-deployer';
+import { StackFiles } from './stack-files';
+import { KeyedLock } from './stack-lock';
+import { checkStackName } from './stack-names';
+
+const ACTIVE = 1;
+const INACTIVE = 2;
+const ENGINE_TIMEOUT_MS = 15_000;
+const NOT_FOUND = 'Unable to find a stack with the specified identifier inside the database';
+const COMPOSE_PROJECT = 'com.docker.compose.project';
+const STACK_NAMESPACE = 'com.docker.stack.namespace';
+
+export interface CreateStackInput {
+  readonly name: string;
+  readonly content: string;
+  readonly env?: readonly StackEnvVar[];
+  readonly swarmId?: string;
+  readonly fromAppTemplate?: boolean;
+}
+
+export interface UpdateStackInput {
+  readonly content?: string;
+  readonly env?: readonly StackEnvVar[];
+  readonly prune?: boolean;
+  readonly pullImage?: boolean;
+  readonly rollbackTo?: number;
+}
+
+/** Services the StacksModule wires (config-dependent parts built by the module). */
+export class StackTools {
+  constructor(
+    readonly files: StackFiles,
+    readonly deployer: StackDeployer,
+  ) {}
+}
+
+/**
+ * Stacks: the record, its files (every version kept), ownership (a private resource control type 6 for the
+ * creator), the environment's rules for non-administrators, and the deploys (one at a time per stack).
+ */
+@Injectable()
+export class StacksService implements OnApplicationBootstrap {
+  private readonly lock = new KeyedLock();
+
+  constructor(
+    @InjectRepository(StackEntity) private readonly stacks: Repository<StackEntity>,
+    private readonly environments: EnvironmentsService,
+    private readonly engines: EngineConnections,
+    private readonly controls: ResourceControlsService,
+    private readonly tools: StackTools,
+    private readonly progress: DeployProgress,
+    private readonly clock: ClockPort,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // In the background: the server answers while compose works.
+    void this.recoverInterrupted();
+  }
+
+  // ---------- reading
+
+  async list(
+    actor: AuthenticatedUser,
+    filters: { EndpointID?: number; SwarmID?: string; IncludeExternal?: boolean },
+  ): Promise<StackResponse[]> {
+    const where: Partial<Pick<StackEntity, 'environmentId' | 'swarmId'>> = {};
+    if (filters.EndpointID !== undefined) where.environmentId = filters.EndpointID;
+    if (filters.SwarmID !== undefined) where.swarmId = filters.SwarmID;
+    const rows = await this.stacks.find({ where, order: { id: 'ASC' } });
+    const out: StackResponse[] = [];
+    const accessByEnv = new Map<number, EnvironmentAccess | null>();
+    for (const s of rows) {
+      let access = accessByEnv.get(s.environmentId);
+      if (access === undefined) {
+        access = await this.accessOrNull(actor, s.environmentId);
+        accessByEnv.set(s.environmentId, access);
+      }
+      const control = await this.controlOf(s);
+      if (actor.role !== UserRole.Administrator) {
+        if (!access || !access.may(Permission.ResourcesRead, { control })) continue;
+      }
+      out.push(this.toResponse(s, control));
+    }
+    if (filters.EndpointID !== undefined && filters.IncludeExternal !== false) {
+      out.push(...(await this.external(actor, filters.EndpointID, rows)));
+    }
+    return out;
+  }
+
+  async inspect(actor: AuthenticatedUser, id: number): Promise<StackResponse> {
+    const { stack, control } = await this.readable(actor, id);
+    return this.toResponse(stack, control);
+  }
+
+  async file(actor: AuthenticatedUser, id: number, version?: number): Promise<{ StackFileContent: string; Version: number }> {
+    const { stack } = await this.readable(actor, id);
+    const v = version ?? stack.fileVersion;
+    const files = await this.tools.files.read(stack.id, v).catch(() => {
+      throw new NotFoundError('Stack file version not found', `No version ${v} of stack ${id}`);
+    });
+    const entry = files.find((f) => f.path === stack.entryPoint);
+    return { StackFileContent: entry?.content ?? '', Version: v };
+  }
+
+  async versions(actor: AuthenticatedUser, id: number): Promise<{ Versions: number[]; Current: number }> {
+    const { stack } = await this.readable(actor, id);
+    return { Versions: await this.tools.files.versions(stack.id), Current: stack.fileVersion };
+  }
+
+  async deployLog(actor: AuthenticatedUser, id: number): Promise<{ Log: string; Running: boolean }> {
+    const { stack } = await this.readable(actor, id);
+    const live = this.progress.current(stack.id);
+    return live ? { Log: live.join('\n'), Running: true } : { Log: stack.lastDeployLog, Running: false };
+  }
+
+  /** Progress of the running deploy of a stack the caller may read (the WebSocket route). */
+  async watch(actor: AuthenticatedUser, id: number): Promise<number> {
+    const { stack } = await this.readable(actor, id);
+    return stack.id;
+  }
+
+  // ---------- writing
+
+  async create(
+    actor: AuthenticatedUser,
+    type: number,
+    endpointId: number,
+    input: CreateStackInput,
+  ): Promise<StackResponse> {
+    const named = checkStackName(input.name);
+    if (!named.ok) throw new BadRequestError('Invalid stack name', named.reason);
+    const name = named.name;
+    const { env, access } = await this.environments.accessFor(actor, endpointId);
+    this.assertMayManageStacks(actor, env, access, Permission.ResourcesCreate);
+    const content = this.checkFile(actor, env, access, input.content);
+    const vars = checkEnv(input.env ?? []);
+    let swarmId = '';
+    if (type === STACK_SWARM) {
+      swarmId = await this.swarmIdOf(env);
+      if (input.swarmId && input.swarmId !== swarmId)
+        throw new BadRequestError('Invalid SwarmID', 'SwarmID is not the cluster id of this environment');
+    }
+    return this.lock.run(`new:${endpointId}:${name}`, async () => {
+      if (await this.stacks.existsBy({ environmentId: endpointId, name }))
+        throw new ConflictError(`A stack with the normalized name '${name}' already exists`, `Stack ${name}`);
+      if (await this.projectExists(env, name))
+        throw new ConflictError(
+          `A stack with the normalized name '${name}' already exists`,
+          'A compose project or Swarm stack of that name already runs on the environment (adopt it instead)',
+        );
+      const now = this.clock.now();
+      const saved = await this.stacks.save(
+        this.stacks.create({
+          name,
+          type,
+          environmentId: endpointId,
+          swarmId,
+          entryPoint: 'docker-compose.yml',
+          env: JSON.stringify(vars),
+          status: ACTIVE,
+          additionalFiles: '[]',
+          fileVersion: 1,
+          options: JSON.stringify({ Prune: false }),
+          fromAppTemplate: input.fromAppTemplate === true,
+          pending: 'create',
+          createdAt: now,
+          createdBy: actor.username,
+          createdByUserId: actor.id,
+          updatedAt: 0,
+          updatedBy: '',
+        }),
+        AUTOCOMMIT,
+      );
+      try {
+        await this.tools.files.write(saved.id, 1, [{ path: saved.entryPoint, content }]);
+        const target = this.targetOf(saved);
+        await this.tools.deployer.validate(target);
+        const log = await this.runDeploy(saved.id, () => this.tools.deployer.deploy(target, { onProgress: this.progress.sink(saved.id) }));
+        const control = await this.controls.createPrivate(
+          endpointId,
+          ResourceControlType.Stack,
+          stackResourceId(endpointId, name),
+          actor.id,
+        );
+        await this.stacks.update({ id: saved.id }, { lastDeployLog: log, pending: '' });
+        saved.lastDeployLog = log;
+        saved.pending = '';
+        return this.toResponse(saved, control);
+      } catch (e) {
+        // No half-written stack: the record and its files go; what compose started stays as compose left it.
+        await this.stacks.delete({ id: saved.id });
+        await this.tools.files.remove(saved.id);
+        throw e;
+      }
+    });
+  }
+
+  async update(
+    actor: AuthenticatedUser,
+    id: number,
+    endpointId: number | undefined,
+    input: UpdateStackInput,
+  ): Promise<StackResponse> {
+    return this.lock.run(`stack:${id}`, async () => {
+      const { stack, control, env, access } = await this.manageable(actor, id, endpointId);
+      const previousVersion = stack.fileVersion;
+      const versions = await this.tools.files.versions(stack.id);
+      let version: number;
+      if (input.rollbackTo !== undefined) {
+        if (!versions.includes(input.rollbackTo))
+          throw new NotFoundError('Stack file version not found', `No version ${input.rollbackTo} of stack ${id}`);
+        const old = await this.tools.files.read(stack.id, input.rollbackTo);
+        const entry = old.find((f) => f.path === stack.entryPoint)?.content ?? '';
+        this.checkFile(actor, env, access, entry);
+        version = input.rollbackTo;
+        await this.tools.files.activate(stack.id, version, old);
+      } else {
+        const content =
+          input.content === undefined
+            ? ((await this.tools.files.read(stack.id, stack.fileVersion)).find((f) => f.path === stack.entryPoint)?.content ?? '')
+            : input.content;
+        const checked = this.checkFile(actor, env, access, content);
+        version = Math.max(0, ...versions) + 1;
+        await this.tools.files.write(stack.id, version, [{ path: stack.entryPoint, content: checked }]);
+      }
+      const vars = input.env === undefined ? parseEnv(stack.env) : checkEnv(input.env);
+      const prune = input.prune ?? parseOptions(stack.options).Prune;
+      const target = this.targetOf({ ...stack, env: JSON.stringify(vars) });
+      await this.stacks.update({ id: stack.id }, { pending: 'update' });
+      try {
+        await this.tools.deployer.validate(target);
+        const log = await this.runDeploy(stack.id, () =>
+          this.tools.deployer.deploy(target, {
+            prune,
+            pullImage: input.pullImage === true,
+            onProgress: this.progress.sink(stack.id),
+          }),
+        );
+        Object.assign(stack, {
+          fileVersion: version,
+          env: JSON.stringify(vars),
+          options: JSON.stringify({ Prune: prune }),
+          status: ACTIVE,
+          lastDeployLog: log,
+          pending: '',
+          updatedAt: this.clock.now(),
+          updatedBy: actor.username,
+        });
+        await this.stacks.save(stack, AUTOCOMMIT);
+        return this.toResponse(stack, control);
+      } catch (e) {
+        // The record keeps its version; the project's files go back to it.
+        await this.stacks.update({ id: stack.id }, { pending: '' });
+        await this.tools.files.activate(stack.id, previousVersion).catch(() => undefined);
+        if (input.rollbackTo === undefined) await this.tools.files.dropVersion(stack.id, version);
+        throw e;
+      }
+    });
+  }
+
+  async start(actor: AuthenticatedUser, id: number, endpointId?: number): Promise<StackResponse> {
+    return this.lock.run(`stack:${id}`, async () => {
+      const { stack, control } = await this.manageable(actor, id, endpointId);
+      if (stack.status === ACTIVE) throw new BadRequestError('Stack is already active', `Stack ${stack.name}`);
+      const log = await this.runDeploy(stack.id, () =>
+        this.tools.deployer.deploy(this.targetOf(stack), {
+          prune: parseOptions(stack.options).Prune,
+          onProgress: this.progress.sink(stack.id),
+        }),
+      );
+      await this.stacks.update({ id: stack.id }, { status: ACTIVE, lastDeployLog: log });
+      return this.toResponse({ ...stack, status: ACTIVE, lastDeployLog: log }, control);
+    });
+  }
+
+  async stop(actor: AuthenticatedUser, id: number, endpointId?: number): Promise<StackResponse> {
+    return this.lock.run(`stack:${id}`, async () => {
+      const { stack, control } = await this.manageable(actor, id, endpointId);
+      if (stack.status === INACTIVE) throw new BadRequestError('Stack is already inactive', `Stack ${stack.name}`);
+      await this.tools.deployer.remove(this.targetOf(stack));
+      await this.stacks.update({ id: stack.id }, { status: INACTIVE });
+      return this.toResponse({ ...stack, status: INACTIVE }, control);
+    });
+  }
+
+  async delete(actor: AuthenticatedUser, id: number, endpointId?: number): Promise<void> {
+    await this.lock.run(`stack:${id}`, async () => {
+      const { stack } = await this.manageable(actor, id, endpointId);
+      if (stack.status === ACTIVE && (await this.environments.exists(stack.environmentId)))
+        await this.tools.deployer.remove(this.targetOf(stack));
+      await this.stacks.delete({ id: stack.id });
+      await this.controls.deleteFor(stack.environmentId, ResourceControlType.Stack, stackResourceId(stack.environmentId, stack.name));
+      await this.tools.files.remove(stack.id);
+    });
+  }
+
+  /** `DELETE /api/stacks/{name}?external=true&endpointId=`: a stack Capstan did not create. */
+  async deleteExternal(actor: AuthenticatedUser, name: string, endpointId: number, type: number): Promise<void> {
+    const { env, access } = await this.environments.accessFor(actor, endpointId);
+    this.assertMayManageStacks(actor, env, access, Permission.ResourcesManageAll);
+    if (await this.stacks.existsBy({ environmentId: endpointId, name }))
+      throw new BadRequestError('The stack has a record', 'Delete it by its id');
+    await this.tools.deployer.removeProject(endpointId, type, name);
+  }
+
+  /** Recreates the stack on another environment, then removes it from the first. */
+  async migrate(
+    actor: AuthenticatedUser,
+    id: number,
+    endpointId: number | undefined,
+    input: { EndpointID: number; SwarmID?: string; Name?: string },
+  ): Promise<StackResponse> {
+    return this.lock.run(`stack:${id}`, async () => {
+      const { stack, control } = await this.manageable(actor, id, endpointId);
+      const { env: targetEnv, access: targetAccess } = await this.environments.accessFor(actor, input.EndpointID);
+      this.assertMayManageStacks(actor, targetEnv, targetAccess, Permission.ResourcesCreate);
+      let name = stack.name;
+      if (input.Name !== undefined) {
+        const n = checkStackName(input.Name);
+        if (!n.ok) throw new BadRequestError('Invalid stack name', n.reason);
+        name = n.name;
+      }
+      if (input.EndpointID === stack.environmentId && name === stack.name)
+        throw new BadRequestError('Nothing to migrate', 'Choose another environment or name');
+      if (await this.stacks.existsBy({ environmentId: input.EndpointID, name }))
+        throw new ConflictError(`A stack with the normalized name '${name}' already exists`, `Stack ${name}`);
+      const swarmId = stack.type === STACK_SWARM ? await this.swarmIdOf(targetEnv) : '';
+      const moved = { ...stack, environmentId: input.EndpointID, name, swarmId };
+      const log = await this.runDeploy(stack.id, () =>
+        this.tools.deployer.deploy(this.targetOf(moved), { onProgress: this.progress.sink(stack.id) }),
+      );
+      if (stack.status === ACTIVE && (await this.environments.exists(stack.environmentId)))
+        await this.tools.deployer.remove(this.targetOf(stack)).catch(() => undefined);
+      await this.stacks.update({ id: stack.id }, { environmentId: input.EndpointID, name, swarmId, status: ACTIVE, lastDeployLog: log });
+      await this.controls.deleteFor(stack.environmentId, ResourceControlType.Stack, stackResourceId(stack.environmentId, stack.name));
+      const rc = await this.controls.createPrivate(
+        input.EndpointID,
+        ResourceControlType.Stack,
+        stackResourceId(input.EndpointID, name),
+        stack.createdByUserId ?? actor.id,
+      );
+      void control;
+      return this.toResponse({ ...moved, status: ACTIVE, lastDeployLog: log }, rc);
+    });
+  }
+
+  /** Administrators: re-attach an orphaned stack (its environment was deleted) to an environment. */
+  async associate(
+    actor: AuthenticatedUser,
+    id: number,
+    endpointId: number,
+    swarmId: string | undefined,
+    orphanedRunning: boolean,
+  ): Promise<StackResponse> {
+    if (actor.role !== UserRole.Administrator)
+      throw new ForbiddenError('Access denied to resource', 'Only administrators associate orphaned stacks');
+    return this.lock.run(`stack:${id}`, async () => {
+      const stack = await this.entity(id);
+      if (await this.environments.exists(stack.environmentId))
+        throw new BadRequestError('The stack is not orphaned', `Its environment ${stack.environmentId} exists`);
+      const env = await this.environments.view(endpointId);
+      if (await this.stacks.existsBy({ environmentId: endpointId, name: stack.name }))
+        throw new ConflictError(`A stack with the normalized name '${stack.name}' already exists`, `Stack ${stack.name}`);
+      const sw = stack.type === STACK_SWARM ? (swarmId ?? (await this.swarmIdOf(env))) : '';
+      const status = orphanedRunning ? ACTIVE : INACTIVE;
+      await this.stacks.update({ id }, { environmentId: endpointId, swarmId: sw, status });
+      const rc = await this.controls.createPrivate(
+        endpointId,
+        ResourceControlType.Stack,
+        stackResourceId(endpointId, stack.name),
+        stack.createdByUserId ?? actor.id,
+      );
+      return this.toResponse({ ...stack, environmentId: endpointId, swarmId: sw, status }, rc);
+    });
+  }
+
+  /**
+   * Start-up: deploys the server was killed in the middle of. A stack never confirmed ('create') is taken down and
+   * its record and files removed — as if the create had failed; an interrupted update is deployed again at the
+   * version its record names, so the engine runs what the record says. Each in the stack's lock, in the background.
+   */
+  async recoverInterrupted(): Promise<void> {
+    const rows = await this.stacks.find({ where: [{ pending: 'create' }, { pending: 'update' }] });
+    for (const stack of rows) {
+      await this.lock
+        .run(`stack:${stack.id}`, async () => {
+          if (!(await this.environments.exists(stack.environmentId))) return;
+          if (stack.pending === 'create') {
+            await this.tools.deployer.remove(this.targetOf(stack)).catch(() => undefined);
+            await this.stacks.delete({ id: stack.id });
+            await this.tools.files.remove(stack.id);
+            return;
+          }
+          await this.tools.files.activate(stack.id, stack.fileVersion);
+          for (const v of await this.tools.files.versions(stack.id))
+            if (v > stack.fileVersion) await this.tools.files.dropVersion(stack.id, v);
+          if (stack.status === ACTIVE) {
+            const log = await this.runDeploy(stack.id, () =>
+              this.tools.deployer.deploy(this.targetOf(stack), {
+                prune: parseOptions(stack.options).Prune,
+                onProgress: this.progress.sink(stack.id),
+              }),
+            );
+            await this.stacks.update({ id: stack.id }, { lastDeployLog: log });
+          }
+          await this.stacks.update({ id: stack.id }, { pending: '' });
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  // ---------- for the git module
+
+  /** The deploy target of a stack (files relative to its project directory). */
+  targetOf(stack: Pick<StackEntity, 'id' | 'name' | 'type' | 'environmentId' | 'entryPoint' | 'additionalFiles' | 'env'>): DeployTarget {
+    return {
+      name: stack.name,
+      type: stack.type,
+      environmentId: stack.environmentId,
+      projectPath: this.tools.files.projectPath(stack.id),
+      files: [stack.entryPoint, ...(JSON.parse(stack.additionalFiles) as string[])],
+      env: parseEnv(stack.env),
+    };
+  }
+
+  // ---------- helpers
+
+  /** Runs a deploy with its progress collected; the collected lines become the stack's last deploy log. */
+  private async runDeploy(stackId: number, work: () => Promise<{ lines: string[] }>): Promise<string> {
+    this.progress.begin(stackId);
+    try {
+      const r = await work();
+      return r.lines.join('\n');
+    } catch (e) {
+      const lines = this.progress.current(stackId) ?? [];
+      const log = [...lines, e instanceof Error ? e.message : String(e)].join('\n');
+      await this.stacks.update({ id: stackId }, { lastDeployLog: log }).catch(() => undefined);
+      throw e;
+    } finally {
+      this.progress.end(stackId);
+    }
+  }
+
+  private assertMayManageStacks(
+    actor: AuthenticatedUser,
+    env: EnvironmentView,
+    access: EnvironmentAccess,
+    permission: Permission,
+  ): void {
+    if (!access.can(permission))
+      throw new ForbiddenError('Access denied to resource', 'Your role on this environment cannot deploy stacks');
+    if (this.isRegular(actor, access) && !env.security.allowStackManagementForRegularUsers)
+      throw new ForbiddenError(
+        'Access denied to resource',
+        'Stack management is disabled for non-administrator users on this environment',
+      );
+  }
+
+  private isRegular(actor: AuthenticatedUser, access: EnvironmentAccess): boolean {
+    return actor.role !== UserRole.Administrator && !access.can(Permission.ResourcesManageAll);
+  }
+
+  /** Size, YAML and, for non-administrators, the environment's security toggles — before anything runs. */
+  private checkFile(actor: AuthenticatedUser, env: EnvironmentView, access: EnvironmentAccess, content: string): string {
+    if (typeof content !== 'string' || content.trim() === '')
+      throw new BadRequestError('Invalid stack file content', 'StackFileContent is empty');
+    if (Buffer.byteLength(content) > MAX_STACK_FILE)
+      throw new PayloadTooLargeError('Stack file too large', `A stack file is at most ${MAX_STACK_FILE} bytes`);
+    const parsed = parseComposeFile(content);
+    if (!parsed.ok) throw new BadRequestError('Invalid stack file content', parsed.reason);
+    if (this.isRegular(actor, access)) {
+      const hit = composeSecurityViolation(parsed.file, env.security);
+      if (hit)
+        throw new ForbiddenError(
+          `Forbidden to use ${hit.what}`,
+          `Service "${hit.service}": the environment's security settings do not allow this for regular users`,
+        );
+    }
+    return content;
+  }
+
+  private async entity(id: number): Promise<StackEntity> {
+    const stack = await this.stacks.findOneBy({ id });
+    if (!stack) throw new NotFoundError(NOT_FOUND, `No stack ${id}`);
+    return stack;
+  }
+
+  private async controlOf(stack: StackEntity): Promise<ResourceControlBody | undefined> {
+    const index = await this.controls.index(stack.environmentId);
+    return index.find(ResourceControlType.Stack, stackResourceId(stack.environmentId, stack.name), null);
+  }
+
+  private async accessOrNull(actor: AuthenticatedUser, envId: number): Promise<EnvironmentAccess | null> {
+    try {
+      return (await this.environments.accessFor(actor, envId)).access;
+    } catch {
+      return null;
+    }
+  }
+
+  private async readable(
+    actor: AuthenticatedUser,
+    id: number,
+  ): Promise<{ stack: StackEntity; control: ResourceControlBody | undefined }> {
+    const stack = await this.entity(id);
+    const control = await this.controlOf(stack);
+    if (actor.role === UserRole.Administrator) return { stack, control };
+    const access = await this.accessOrNull(actor, stack.environmentId);
+    if (!access || !access.may(Permission.ResourcesRead, { control }))
+      throw new NotFoundError(NOT_FOUND, `No stack ${id}`);
+    return { stack, control };
+  }
+
+  private async manageable(
+    actor: AuthenticatedUser,
+    id: number,
+    endpointId: number | undefined,
+  ): Promise<{ stack: StackEntity; control: ResourceControlBody | undefined; env: EnvironmentView; access: EnvironmentAccess }> {
+    const { stack, control } = await this.readable(actor, id);
+    if (endpointId !== undefined && endpointId !== stack.environmentId)
+      throw new BadRequestError('Invalid endpointId', `Stack ${id} belongs to environment ${stack.environmentId}`);
+    const { env, access } = await this.environments.accessFor(actor, stack.environmentId);
+    this.assertMayManageStacks(actor, env, access, Permission.ResourcesManageOwned);
+    if (!access.may(Permission.ResourcesManageOwned, { control }))
+      throw new ForbiddenError('Access denied to resource', 'Only the owners of this stack can change it');
+    return { stack, control, env, access };
+  }
+
+  private async swarmIdOf(env: EnvironmentView): Promise<string> {
+    const answer = await this.reach(() =>
+      this.engines.client(this.environments.connectionOf(env, ENGINE_TIMEOUT_MS)).call('GET', '/swarm'),
+    );
+    const id = (answer.body as { ID?: unknown } | undefined)?.ID;
+    if (answer.status !== 200 || typeof id !== 'string')
+      throw new BadRequestError('The environment is not a Swarm manager', 'Swarm stacks need a Swarm manager');
+    return id;
+  }
+
+  /** Compose projects (container labels) and Swarm stacks (service labels) running on the environment. */
+  private async projectsOn(env: EnvironmentView): Promise<Map<string, number>> {
+    const client = this.engines.client(this.environments.connectionOf(env, ENGINE_TIMEOUT_MS));
+    const out = new Map<string, number>();
+    const containers = await this.reach(() =>
+      client.call('GET', `/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [COMPOSE_PROJECT] }))}`),
+    );
+    if (containers.status === 200 && Array.isArray(containers.body))
+      for (const c of containers.body as { Labels?: Record<string, string> }[]) {
+        const p = c.Labels?.[COMPOSE_PROJECT];
+        if (p) out.set(p, STACK_COMPOSE);
+      }
+    const services = await client
+      .call('GET', `/services?filters=${encodeURIComponent(JSON.stringify({ label: [STACK_NAMESPACE] }))}`)
+      .catch(() => undefined);
+    if (services?.status === 200 && Array.isArray(services.body))
+      for (const s of services.body as { Spec?: { Labels?: Record<string, string> } }[]) {
+        const p = s.Spec?.Labels?.[STACK_NAMESPACE];
+        if (p) out.set(p, STACK_SWARM);
+      }
+    return out;
+  }
+
+  private async projectExists(env: EnvironmentView, name: string): Promise<boolean> {
+    return (await this.projectsOn(env)).has(name);
+  }
+
+  private async external(actor: AuthenticatedUser, envId: number, known: StackEntity[]): Promise<StackResponse[]> {
+    const access = await this.accessOrNull(actor, envId);
+    if (!access) return [];
+    const env = await this.environments.view(envId);
+    const projects = await this.projectsOn(env).catch(() => new Map<string, number>());
+    const names = new Set(known.filter((s) => s.environmentId === envId).map((s) => s.name));
+    const out: StackResponse[] = [];
+    for (const [name, type] of [...projects].sort((a, b) => a[0].localeCompare(b[0]))) {
+      if (names.has(name)) continue;
+      const control = (await this.controls.index(envId)).find(ResourceControlType.Stack, stackResourceId(envId, name), null);
+      if (actor.role !== UserRole.Administrator && !access.may(Permission.ResourcesRead, { control })) continue;
+      out.push({
+        Id: 0,
+        Name: name,
+        Type: type,
+        EndpointId: envId,
+        SwarmId: '',
+        EntryPoint: '',
+        Env: [],
+        ResourceControl: control,
+        Status: ACTIVE,
+        ProjectPath: '',
+        CreationDate: 0,
+        CreatedBy: '',
+        UpdateDate: 0,
+        UpdatedBy: '',
+        AdditionalFiles: [],
+        AutoUpdate: null,
+        GitConfig: null,
+        Option: { Prune: false },
+        FromAppTemplate: false,
+        Namespace: '',
+        External: true,
+      });
+    }
+    return out;
+  }
+
+  private async reach<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      throw new BadGatewayError('Unable to reach the Docker engine', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  toResponse(s: StackEntity, control: ResourceControlBody | undefined): StackResponse {
+    return {
+      Id: s.id,
+      Name: s.name,
+      Type: s.type,
+      EndpointId: s.environmentId,
+      SwarmId: s.swarmId,
+      EntryPoint: s.entryPoint,
+      Env: parseEnv(s.env),
+      ...(control ? { ResourceControl: control } : {}),
+      Status: s.status,
+      ProjectPath: this.tools.files.projectPath(s.id),
+      CreationDate: Math.floor(Number(s.createdAt) / 1000),
+      CreatedBy: s.createdBy,
+      UpdateDate: Math.floor(Number(s.updatedAt) / 1000),
+      UpdatedBy: s.updatedBy,
+      AdditionalFiles: JSON.parse(s.additionalFiles) as string[],
+      AutoUpdate: s.autoUpdate ? (JSON.parse(s.autoUpdate) as unknown) : null,
+      // Credentials are the git module's business: it decorates GitConfig without them.
+      GitConfig: null,
+      Option: parseOptions(s.options),
+      FromAppTemplate: s.fromAppTemplate,
+      Namespace: '',
+      FileVersion: s.fileVersion,
+    };
+  }
+}
+
+function parseEnv(json: string): StackEnvVar[] {
+  try {
+    return JSON.parse(json) as StackEnvVar[];
+  } catch {
+    return [];
+  }
+}
+
+function parseOptions(json: string): { Prune: boolean } {
+  try {
+    return { Prune: (JSON.parse(json) as { Prune?: boolean }).Prune === true };
+  } catch {
+    return { Prune: false };
+  }
+}
+
+/** Variable names as the shell allows them (compose interpolates `${NAME}`); values are free text. */
+function checkEnv(vars: readonly StackEnvVar[]): StackEnvVar[] {
+  if (vars.length > 500) throw new BadRequestError('Invalid Env', 'At most 500 variables');
+  const seen = new Set<string>();
+  for (const v of vars) {
+    if (typeof v.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name))
+      throw new BadRequestError('Invalid Env', `Invalid variable name "${String(v.name)}"`);
+    if (typeof v.value !== 'string') throw new BadRequestError('Invalid Env', `Value of ${v.name} is not a string`);
+    if (v.value.includes('\0')) throw new BadRequestError('Invalid Env', `Value of ${v.name} contains NUL`);
+    if (seen.has(v.name)) throw new BadRequestError('Invalid Env', `Variable ${v.name} given twice`);
+    seen.add(v.name);
+  }
+  return vars.map((v) => ({ name: v.name, value: v.value }));
+}
