@@ -6,6 +6,7 @@ export type {
   LdapSettings,
   LdapSearchSettings,
   LdapGroupSearchSettings,
+  OAuthSettings,
 } from './lib/settings.model';
 export { LdapServerType, DEFAULT_LDAP_SETTINGS } from './lib/settings.model';
 export { LdapSettingsDto } from './lib/dto/settings.dto';

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiForbiddenResponse,
+  ApiFoundResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -23,6 +25,8 @@ import {
 } from '@capstan/server-core';
 import { ApiKeysService, toApiKeyResponse } from './api-keys.service';
 import { AuthService, type LoginResult } from './auth.service';
+import { OAuthFlow, OAUTH_PENDING_COOKIE, OAUTH_PENDING_TTL_MS } from './oauth/oauth-flow';
+import { OAuthValidateDto } from './oauth/oauth.dto';
 import {
   EnrolledSessionResponse,
   EnrolWithTokenDto,
@@ -46,6 +50,7 @@ export function clientAddress(req: FastifyRequest): string {
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly oauth: OAuthFlow,
     @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
   ) {}
 
@@ -69,6 +74,54 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthenticateResponse> {
     return this.session(await this.auth.login(body, clientAddress(req)), req, reply);
+  }
+
+  @Get('oauth/login')
+  @Public()
+  @ApiOperation({
+    summary: "Start an OAuth sign-in: redirects to the provider (the public settings' OAuthLoginURI)",
+    operationId: 'AuthenticateOAuthStart',
+  })
+  @ApiFoundResponse({ description: 'To the provider, with state, nonce and PKCE challenge' })
+  async oauthStart(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const { url, sealed } = await this.oauth.begin();
+    void reply.setCookie(OAUTH_PENDING_COOKIE, sealed, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.protocol === 'https',
+      path: `${this.config.baseUrl}/api/auth/oauth`,
+      maxAge: OAUTH_PENDING_TTL_MS / 1000,
+    });
+    await reply.redirect(url, 302);
+  }
+
+  @Post('oauth/validate')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Exchange an OAuth authorization code for a session (as Portainer)',
+    operationId: 'ValidateOAuth',
+  })
+  @ApiOkResponse({ type: AuthenticateResponse })
+  @ApiForbiddenResponse({ description: 'OAuth is not the authentication method' })
+  @ApiUnauthorizedResponse({ description: 'No OAuth sign-in in progress in this browser' })
+  @ApiUnprocessableEntityResponse({ description: 'The provider refused, or no known user' })
+  async oauthValidate(
+    @Body() body: OAuthValidateDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthenticateResponse> {
+    const pending = this.oauth.pending(req.cookies[OAUTH_PENDING_COOKIE]);
+    // One code per started sign-in: the pending state goes whatever the outcome.
+    void reply.clearCookie(OAUTH_PENDING_COOKIE, { path: `${this.config.baseUrl}/api/auth/oauth` });
+    return this.session(
+      await this.auth.loginOAuth(
+        { code: body.code, state: body.state, iss: body.iss, pending },
+        clientAddress(req),
+      ),
+      req,
+      reply,
+    );
   }
 
   @Post('totp')

@@ -17,6 +17,9 @@ import { LdapStrategy } from './ldap/ldap.strategy';
 import { InternalStrategy } from './sign-in/internal.strategy';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
 import { SIGN_IN_STRATEGIES } from './sign-in/sign-in-strategy';
+import { OAuthClient } from './oauth/oauth-client';
+import { OAuthFlow } from './oauth/oauth-flow';
+import { OAuthStrategy } from './oauth/oauth.strategy';
 import { TokenService } from './token.service';
 import { TotpController } from './totp/totp.controller';
 import { TotpEntity } from './totp/totp.entity';
@@ -39,10 +42,17 @@ import { TotpService } from './totp/totp.service';
     InternalStrategy,
     LdapDirectory,
     LdapStrategy,
+    OAuthClient,
+    OAuthStrategy,
+    OAuthFlow,
     {
       provide: SIGN_IN_STRATEGIES,
-      useFactory: (internal: InternalStrategy, ldap: LdapStrategy) => [internal, ldap],
-      inject: [InternalStrategy, LdapStrategy],
+      useFactory: (internal: InternalStrategy, ldap: LdapStrategy, oauth: OAuthStrategy) => [
+        internal,
+        ldap,
+        oauth,
+      ],
+      inject: [InternalStrategy, LdapStrategy, OAuthStrategy],
     },
     SignInStrategies,
     AuthService,

@@ -10,6 +10,7 @@ import {
 import {
   AuthenticatedUser,
   AuthenticatorPort,
+  ForbiddenError,
   type CallerCredentials,
   TooManyRequestsError,
   UnauthorizedError,
@@ -30,6 +31,10 @@ import {
 } from './totp/second-factor.errors';
 import { TotpService, type TotpEnrolment } from './totp/totp.service';
 import { TokenService } from './token.service';
+import type { OAuthSignInBody } from './oauth/oauth.strategy';
+
+/** Throttle key of OAuth sign-ins: there is no username before the provider answers, the address key counts. */
+const OAUTH_THROTTLE_NAME = '\u0000oauth';
 
 export interface LoginResult {
   token: string;
@@ -102,6 +107,46 @@ export class AuthService extends AuthenticatorPort {
         );
     }
     return this.openSession(user, forceChange, outcome.context, origin);
+  }
+
+  /**
+   * OAuth sign-in (`POST /api/auth/oauth/validate`): the provider's code with the pending sign-in this browser
+   * started (sealed cookie), through the OAuth strategy; throttled per client address; 403 when OAuth is not the
+   * method in force.
+   */
+  async loginOAuth(body: OAuthSignInBody, origin: string): Promise<LoginResult> {
+    const method = (await this.settings.get()).AuthenticationMethod;
+    if (method !== AuthenticationMethod.OAuth)
+      throw new ForbiddenError(
+        'OAuth authentication is not enabled',
+        'The authentication method is not OAuth',
+      );
+    const strategy = this.strategies.select(method);
+    const keys = throttleKeys(origin, OAUTH_THROTTLE_NAME);
+    await this.refuseThrottled(keys, '', strategy.context, origin);
+    const outcome = await this.strategies.signIn(strategy, body).catch(async (e: unknown) => {
+      await this.audit.recordAuth({
+        username: '',
+        context: strategy.context,
+        origin,
+        type: AuthLogResult.Failure,
+      });
+      throw e;
+    });
+    if (!outcome.ok) {
+      this.throttle.recordFailure(keys);
+      await this.audit.recordAuth({
+        username: '',
+        context: strategy.context,
+        origin,
+        type: AuthLogResult.Failure,
+      });
+      throw new UnprocessableError(
+        'OAuth authentication failed',
+        'The provider did not vouch for a known user',
+      );
+    }
+    return this.openSession(outcome.user, false, outcome.context, origin);
   }
 
   /** The login's second step: a second-step token and a TOTP or recovery code, throttled and logged as `totp`. */
@@ -188,7 +233,11 @@ export class AuthService extends AuthenticatorPort {
     origin: string,
   ): Promise<LoginResult> {
     this.throttle.recordSuccess(`user:${user.username.toLowerCase()}`);
-    const { token, claims } = this.tokens.issue(user, await this.settings.sessionLifetimeMs(), forceChange);
+    const lifetime = Math.min(
+      await this.settings.sessionLifetimeMs(),
+      user.sessionLifetimeMs ?? Number.POSITIVE_INFINITY,
+    );
+    const { token, claims } = this.tokens.issue(user, lifetime, forceChange);
     await this.audit.recordAuth({
       username: user.username,
       userId: user.id,

@@ -107,6 +107,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/oauth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start an OAuth sign-in: redirects to the provider (the public settings' OAuthLoginURI) */
+        get: operations["AuthenticateOAuthStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oauth/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange an OAuth authorization code for a session (as Portainer) */
+        post: operations["ValidateOAuth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/totp": {
         parameters: {
             query?: never;
@@ -2057,6 +2091,41 @@ export interface components {
             Name?: string;
             SwarmID?: string;
         };
+        OAuthSettingsDto: {
+            AccessTokenURI?: string;
+            AuthStyle?: number;
+            AuthorizationURI?: string;
+            ClientID?: string;
+            /** @description Write-only: sealed at rest, always '' in responses; '' keeps the stored one */
+            ClientSecret?: string;
+            DefaultTeamID?: number;
+            /**
+             * @description Capstan: the claim listing the groups
+             * @example groups
+             */
+            GroupClaim?: string;
+            /** @description Capstan: OIDC issuer URL (discovery) */
+            Issuer?: string;
+            LogoutURI?: string;
+            OAuthAutoCreateUsers?: boolean;
+            /** @enum {string} */
+            Provider?: "custom" | "microsoft" | "google" | "github";
+            RedirectURI?: string;
+            ResourceURI?: string;
+            SSO?: boolean;
+            /** @example openid profile email */
+            Scopes?: string;
+            /** @example preferred_username */
+            UserIdentifier?: string;
+        };
+        OAuthValidateDto: {
+            /** @description The authorization code the provider sent back */
+            code: string;
+            /** @description The issuer the provider sent back (RFC 9207) */
+            iss?: string;
+            /** @description The state the provider sent back: must be the one issued to this browser */
+            state?: string;
+        };
         OrganisationDto: {
             OrganisationName?: string;
             UseOrganisation: boolean;
@@ -2228,6 +2297,8 @@ export interface components {
             LDAPSettings: components["schemas"]["LdapSettingsDto"];
             /** @description URL of a logo shown on the login page and sidebar */
             LogoURL: string;
+            /** @description OAuth sign-in; ClientSecret is always '' */
+            OAuthSettings: components["schemas"]["OAuthSettingsDto"];
             /**
              * @description Capstan: environments snapshotted at once (1–64)
              * @example 8
@@ -2458,10 +2529,10 @@ export interface components {
         UpdateSettingsDto: {
             AuditLogRetentionDays?: number;
             /**
-             * @description 1 internal, 2 LDAP
+             * @description 1 internal, 2 LDAP, 3 OAuth
              * @enum {number}
              */
-            AuthenticationMethod?: 1 | 2;
+            AuthenticationMethod?: 1 | 2 | 3;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
             EdgeAgentCheckinInterval?: number;
             /** @example https://capstan.example.com:9443 */
@@ -2471,6 +2542,7 @@ export interface components {
             InternalAuthSettings?: components["schemas"]["InternalAuthSettingsDto"];
             LDAPSettings?: components["schemas"]["LdapSettingsDto"];
             LogoURL?: string;
+            OAuthSettings?: components["schemas"]["OAuthSettingsDto"];
             SnapshotConcurrency?: number;
             /** @example 5m */
             SnapshotInterval?: string;
@@ -2847,6 +2919,86 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    AuthenticateOAuthStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider, with state, nonce and PKCE challenge */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ValidateOAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthValidateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticateResponse"];
+                };
+            };
+            /** @description No OAuth sign-in in progress in this browser */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description OAuth is not the authentication method */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider refused, or no known user */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,8 @@ export interface SignedInUser {
   readonly username: string;
   readonly role: number;
   readonly tokenVersion: number;
+  /** A cap on the session the strategy vouches for (OAuth: the provider's access token lifetime). */
+  readonly sessionLifetimeMs?: number;
 }
 
 /** The validated body of `POST /api/auth` (keys matched case-insensitively), which strategies read. */
