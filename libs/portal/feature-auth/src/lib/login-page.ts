@@ -25,6 +25,12 @@ import {
   TotpQr,
 } from '@capstan/portal-ui';
 
+const OAUTH_PROVIDER_NAMES: Record<string, string> = {
+  microsoft: 'Microsoft',
+  google: 'Google',
+  github: 'GitHub',
+};
+
 /** The sentence for a failed login; the server's own wording is for API clients. */
 export function loginErrorMessage(error: unknown): string {
   if (error instanceof ApiError) {
@@ -61,8 +67,8 @@ export function loginErrorMessage(error: unknown): string {
               <cap-totp-code-field
                 testId="login-code"
                 [recovery]="true"
-                [value]="code()"
-                (changed)="code.set($event)"
+                [value]="secondCode()"
+                (changed)="secondCode.set($event)"
               />
               <div class="form-actions">
                 <button type="button" class="btn" (click)="restart()">Back</button>
@@ -87,8 +93,8 @@ export function loginErrorMessage(error: unknown): string {
                 <cap-totp-code-field
                   label="Code shown by the app"
                   testId="login-enrol-code"
-                  [value]="code()"
-                  (changed)="code.set($event)"
+                  [value]="secondCode()"
+                  (changed)="secondCode.set($event)"
                 />
                 <div class="form-actions">
                   <button type="button" class="btn" (click)="restart()">Back</button>
@@ -158,7 +164,9 @@ export function loginErrorMessage(error: unknown): string {
           }
         }
         @if (oauthUrl() && stage() === 'password') {
-          <p><a class="btn oauth" [href]="oauthUrl()">Log in with OAuth</a></p>
+          <p>
+            <a class="btn oauth" data-testid="login-oauth" [href]="oauthUrl()">{{ oauthLabel() }}</a>
+          </p>
         }
       </main>
     </div>
@@ -174,6 +182,10 @@ export class LoginPage {
   /** Query parameters, bound by the router. */
   readonly expired = input<string | undefined>();
   readonly next = input<string | undefined>();
+  /** What an OAuth provider sends back to the redirect URI (the portal's /login). */
+  readonly code = input<string | undefined>();
+  readonly state = input<string | undefined>();
+  readonly iss = input<string | undefined>();
 
   private readonly session = inject(SessionStore);
   private readonly authApi = inject(AuthApi);
@@ -186,16 +198,17 @@ export class LoginPage {
   protected readonly error = signal<string | null>(null);
   protected readonly lockedFor = signal(0);
   protected readonly oauthUrl = signal<string | null>(null);
+  protected readonly oauthLabel = signal('Log in with OAuth');
   protected readonly canSubmit = computed(
     () => !this.busy() && this.lockedFor() === 0 && this.username().trim() !== '' && this.password() !== '',
   );
   /** After the password: a TOTP code, the enrolment a policy requires, or the new recovery codes. */
   protected readonly stage = signal<'password' | 'code' | 'enrol' | 'codes'>('password');
-  protected readonly code = signal('');
+  protected readonly secondCode = signal('');
   protected readonly enrolment = signal<TotpEnrolment | null>(null);
   protected readonly recoveryCodes = signal<string[]>([]);
   protected readonly canSubmitCode = computed(
-    () => !this.busy() && this.lockedFor() === 0 && this.code().trim() !== '',
+    () => !this.busy() && this.lockedFor() === 0 && this.secondCode().trim() !== '',
   );
   private secondStepToken = '';
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -204,10 +217,29 @@ export class LoginPage {
     inject(DestroyRef).onDestroy(() => clearInterval(this.timer));
     this.authApi
       .publicSettings()
-      .then((s) =>
-        this.oauthUrl.set(s.AuthenticationMethod === 3 && s.OAuthLoginURI ? s.OAuthLoginURI : null),
-      )
+      .then((s) => {
+        this.oauthUrl.set(s.AuthenticationMethod === 3 && s.OAuthLoginURI ? s.OAuthLoginURI : null);
+        this.oauthLabel.set(
+          `Sign in with ${OAUTH_PROVIDER_NAMES[s.OAuthProvider] ?? 'your identity provider'}`,
+        );
+      })
       .catch(() => undefined);
+    // Back from the provider: finish the sign-in once the router has bound the query.
+    queueMicrotask(() => void this.finishOAuth());
+  }
+
+  private async finishOAuth(): Promise<void> {
+    const code = this.code();
+    if (!code) return;
+    this.busy.set(true);
+    try {
+      await this.session.loginOAuth(code, this.state(), this.iss());
+      await this.proceed();
+    } catch (error) {
+      this.error.set(`Sign-in with the identity provider failed: ${errorMessage(error)}`);
+    } finally {
+      this.busy.set(false);
+    }
   }
 
   protected inputValue(event: Event): string {
@@ -227,7 +259,7 @@ export class LoginPage {
         return;
       }
       this.secondStepToken = step.token;
-      this.code.set('');
+      this.secondCode.set('');
       if (step.step === 'enrol') this.enrolment.set(await this.authApi.beginRequiredEnrolment(step.token));
       this.stage.set(step.step);
     } catch (error) {
@@ -241,7 +273,7 @@ export class LoginPage {
   protected async submitCode(event: Event): Promise<void> {
     event.preventDefault();
     await this.step(async () => {
-      await this.session.secondFactor(this.secondStepToken, this.code().trim());
+      await this.session.secondFactor(this.secondStepToken, this.secondCode().trim());
       await this.proceed();
     });
   }
@@ -250,7 +282,7 @@ export class LoginPage {
     event.preventDefault();
     await this.step(async () => {
       this.recoveryCodes.set(
-        await this.session.confirmRequiredEnrolment(this.secondStepToken, this.code().trim()),
+        await this.session.confirmRequiredEnrolment(this.secondStepToken, this.secondCode().trim()),
       );
       this.enrolment.set(null);
       this.stage.set('codes');
@@ -260,7 +292,7 @@ export class LoginPage {
   protected restart(): void {
     this.stage.set('password');
     this.secondStepToken = '';
-    this.code.set('');
+    this.secondCode.set('');
     this.enrolment.set(null);
     this.error.set(null);
   }
@@ -278,7 +310,7 @@ export class LoginPage {
       await run();
     } catch (error) {
       this.fail(error);
-      this.code.set('');
+      this.secondCode.set('');
       // An expired second-step token: back to the password.
       if (error instanceof ApiError && error.status === 401) this.stage.set('password');
     } finally {

@@ -46,6 +46,7 @@ export class SettingsController {
         s.AuthenticationMethod === AuthenticationMethod.OAuth
           ? `${this.config.baseUrl}/api/auth/oauth/login`
           : '',
+      OAuthProvider: s.OAuthSettings.Provider,
       OAuthLogoutURI: s.AuthenticationMethod === AuthenticationMethod.OAuth ? s.OAuthSettings.LogoutURI : '',
     };
   }

@@ -2144,9 +2144,14 @@ export interface components {
             EnableEdgeComputeFeatures: boolean;
             EnableTelemetry: boolean;
             LogoURL: string;
-            /** @description OAuth authorization URL (empty until OAuth is configured) */
+            /** @description Where the portal sends the browser to sign in with OAuth (empty unless OAuth) */
             OAuthLoginURI: string;
             OAuthLogoutURI: string;
+            /**
+             * @description Capstan: the OAuth provider preset, for the sign-in button
+             * @enum {string}
+             */
+            OAuthProvider: "custom" | "microsoft" | "google" | "github";
             /** @example 12 */
             RequiredPasswordLength: number;
         };

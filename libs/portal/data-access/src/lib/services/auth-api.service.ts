@@ -37,6 +37,11 @@ export class AuthApi {
     return { step: 'done' };
   }
 
+  /** The end of an OAuth sign-in: the code (and state) the provider sent back to the portal. */
+  async validateOAuth(code: string, state?: string, iss?: string): Promise<void> {
+    await unwrap(this.client.raw.POST('/api/auth/oauth/validate', { body: { code, state, iss } }));
+  }
+
   /** The second step: a code from the authenticator app or a recovery code. */
   async secondFactor(token: string, code: string): Promise<void> {
     await unwrap(this.client.raw.POST('/api/auth/totp', { body: { token, code } }));

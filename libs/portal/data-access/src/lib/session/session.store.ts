@@ -117,6 +117,12 @@ export class SessionStore {
     return step;
   }
 
+  /** Completes an OAuth sign-in with what the provider sent back. */
+  async loginOAuth(code: string, state?: string, iss?: string): Promise<void> {
+    await this.authApi.validateOAuth(code, state, iss);
+    await this.reload();
+  }
+
   /** The second step of a two-factor sign-in. */
   async secondFactor(token: string, code: string): Promise<void> {
     await this.authApi.secondFactor(token, code);

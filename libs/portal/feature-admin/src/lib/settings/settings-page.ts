@@ -10,6 +10,8 @@ import {
   ToastService,
 } from '@capstan/portal-ui';
 
+import { OAuthSettingsCard } from './oauth-settings-card';
+
 type TwoFactorPolicy = Settings['TwoFactorPolicy'];
 
 interface Label {
@@ -74,7 +76,7 @@ export function validateSnapshots(interval: string, concurrency: number, deadlin
 /** Instance settings an administrator can change (`GET/PUT /api/settings`, partial PUT). */
 @Component({
   selector: 'cap-settings-page',
-  imports: [Alert, FormField, FormControlDirective, PageHeader, Spinner],
+  imports: [Alert, FormField, FormControlDirective, OAuthSettingsCard, PageHeader, Spinner],
   template: `
     <cap-page-header
       title="Settings"
@@ -263,6 +265,7 @@ export function validateSnapshots(interval: string, concurrency: number, deadlin
           </div>
         }
       </form>
+      <cap-oauth-settings-card [settings]="current()" [disabled]="!canUpdate()" />
     }
   `,
   styles: `
@@ -308,6 +311,8 @@ export class SettingsPage {
   protected readonly passwordLength = signal(12);
   protected readonly retention = signal(90);
   protected readonly twoFactorPolicy = signal<TwoFactorPolicy>('optional');
+  /** The settings as last loaded or saved (the sign-in method card edits its part). */
+  protected readonly current = signal<Settings | null>(null);
   protected readonly twoFactorChoices: readonly { value: TwoFactorPolicy; label: string }[] = [
     { value: 'optional', label: 'Optional: each user decides' },
     { value: 'administrators', label: 'Required for administrators' },
@@ -387,6 +392,7 @@ export class SettingsPage {
   }
 
   private fill(s: Settings): void {
+    this.current.set(s);
     this.timeout.set(s.UserSessionTimeout || '8h');
     this.passwordLength.set(s.InternalAuthSettings?.RequiredPasswordLength ?? 12);
     this.retention.set(s.AuditLogRetentionDays ?? 90);

@@ -426,7 +426,12 @@ export class PublicSettingsResponse {
   EnableEdgeComputeFeatures!: boolean;
   @ApiProperty()
   EnableTelemetry!: boolean;
-  @ApiProperty({ description: 'OAuth authorization URL (empty until OAuth is configured)' })
+  @ApiProperty({
+    enum: OAUTH_PROVIDERS,
+    description: 'Capstan: the OAuth provider preset, for the sign-in button',
+  })
+  OAuthProvider!: OAuthProvider;
+  @ApiProperty({ description: 'Where the portal sends the browser to sign in with OAuth (empty unless OAuth)' })
   OAuthLoginURI!: string;
   @ApiProperty()
   OAuthLogoutURI!: string;
