@@ -64,9 +64,15 @@ export async function ldapSignIn({ requests = Number(process.env.BENCH_REQUESTS 
         URL: url,
         StartTLS: false,
         TLSConfig: { TLS: false, TLSSkipVerify: false },
-        SearchSettings: [{ BaseDN: `ou=people,${base}`, Filter: '(objectClass=inetOrgPerson)', UserNameAttribute: 'uid' }],
+        SearchSettings: [
+          { BaseDN: `ou=people,${base}`, Filter: '(objectClass=inetOrgPerson)', UserNameAttribute: 'uid' },
+        ],
         GroupSearchSettings: [
-          { GroupBaseDN: `ou=groups,${base}`, GroupFilter: '(objectClass=groupOfNames)', GroupAttribute: 'member' },
+          {
+            GroupBaseDN: `ou=groups,${base}`,
+            GroupFilter: '(objectClass=groupOfNames)',
+            GroupAttribute: 'member',
+          },
         ],
         AutoCreateUsers: true,
       },
@@ -96,9 +102,9 @@ export async function ldapSignIn({ requests = Number(process.env.BENCH_REQUESTS 
       let frontier = [dn];
       while (frontier.length > 0) {
         const filter = `(&(objectClass=groupOfNames)(|${frontier.map((d) => `(member=${d})`).join('')}))`;
-        frontier = (await c.search(`ou=groups,${base}`, { scope: 'sub', filter, attributes: ['cn'] })).searchEntries.map(
-          (e) => e.dn,
-        );
+        frontier = (
+          await c.search(`ou=groups,${base}`, { scope: 'sub', filter, attributes: ['cn'] })
+        ).searchEntries.map((e) => e.dn);
       }
       await c.unbind();
     };

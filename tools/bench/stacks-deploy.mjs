@@ -26,7 +26,10 @@ const IMAGE = 'capstan/busybox:local';
 
 const composeFile = (n) =>
   'services:\n' +
-  Array.from({ length: n }, (_, i) => `  s${i}:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`).join('');
+  Array.from(
+    { length: n },
+    (_, i) => `  s${i}:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`,
+  ).join('');
 
 const docker = (...args) => execFileSync('docker', ['-H', `unix://${SOCKET}`, ...args], { stdio: 'ignore' });
 
@@ -73,7 +76,11 @@ export async function stacksDeploy({
       capstan.push(performance.now() - t0);
       if (r.status !== 200) throw new Error(`stack create: ${r.status} ${r.body}`);
       const id = JSON.parse(r.body).Id;
-      const d = await request(`${server.baseUrl}/api/stacks/${id}`, { method: 'DELETE', headers: auth, timeout: 300_000 });
+      const d = await request(`${server.baseUrl}/api/stacks/${id}`, {
+        method: 'DELETE',
+        headers: auth,
+        timeout: 300_000,
+      });
       if (d.status !== 204) throw new Error(`stack delete: ${d.status} ${d.body}`);
     }
   } finally {

@@ -68,7 +68,7 @@ if want static; then
 
   say "type check"
   tc_pass=0 tc_fail=0
-  for cfg in apps/server/tsconfig.json apps/agent/tsconfig.json e2e/agent/tsconfig.json e2e/api/tsconfig.json e2e/browser/tsconfig.json e2e/swarm/tsconfig.json libs/agent/api/tsconfig.json libs/agent/cluster/tsconfig.json; do
+  for cfg in apps/server/tsconfig.json apps/agent/tsconfig.json e2e/agent/tsconfig.json e2e/api/tsconfig.json e2e/browser/tsconfig.json e2e/swarm/tsconfig.json libs/agent/api/tsconfig.json libs/agent/cluster/tsconfig.json libs/agent/edge/tsconfig.json libs/server/edge/tsconfig.json; do
     [ -f "$cfg" ] || continue
     if npx tsc -p "$cfg" --noEmit >>"$LOGS/typecheck.log" 2>&1; then tc_pass=$((tc_pass + 1)); else tc_fail=$((tc_fail + 1)); echo "   type errors in $cfg"; fi
   done

@@ -22,13 +22,7 @@ async function main(): Promise<void> {
     log,
   });
   const agent = await createAgentApi({
-    host: config.host,
-    port: config.port,
-    platform: config.platform,
-    docker: config.docker,
-    secret: config.secret,
-    secretTimeoutMs: config.secretTimeoutMs,
-    hostRoot: config.hostRoot,
+    ...apiOptions(config),
     cluster: cluster ?? undefined,
     log,
   });
@@ -56,20 +50,17 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     log.error('No edge key: shutting down');
     process.exit(1);
   }
-  let manager: EdgeAgent | undefined;
+  // The API reports its calls to the poller (the tunnel's inactivity timer), which needs the API's port first.
+  const poller: { manager?: EdgeAgent } = {};
   const agent = await createAgentApi({
-    host: config.host,
-    port: config.port,
-    platform: config.platform,
-    docker: config.docker,
-    secret: config.secret,
+    ...apiOptions(config),
+    // No security shutdown in edge mode: the API is reached only through the tunnel the agent itself opens.
     secretTimeoutMs: 0,
-    hostRoot: config.hostRoot,
     log,
-    edge: { onActivity: () => manager?.activity() },
+    edge: { onActivity: () => poller.manager?.activity() },
   });
   const port = await agent.listen();
-  manager = new EdgeAgent({
+  const manager = new EdgeAgent({
     key: found.key,
     edgeId: edge.id,
     api: { host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host, port },
@@ -81,15 +72,29 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     log,
     firstPollMs: 0,
   });
+  poller.manager = manager;
   await manager.start();
   log.info(
     `capstan-agent ${AGENT_VERSION} in edge mode: API on http://${config.host}:${port} (tunnel only), ` +
       `polling ${found.key.portainerUrl} for environment ${found.key.endpointId} (key from ${found.source})`,
   );
   onStop(log, () => {
-    manager?.stop();
+    manager.stop();
     return agent.close();
   });
+}
+
+/** The agent API's options common to both modes. */
+function apiOptions(config: AgentConfig) {
+  return {
+    host: config.host,
+    port: config.port,
+    platform: config.platform,
+    docker: config.docker,
+    secret: config.secret,
+    secretTimeoutMs: config.secretTimeoutMs,
+    hostRoot: config.hostRoot,
+  };
 }
 
 function onStop(log: AgentLogger, close: () => Promise<void>): void {

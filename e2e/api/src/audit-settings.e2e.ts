@@ -209,8 +209,8 @@ describe('settings and audit', () => {
       headers: { Authorization: `Bearer ${env.admin}` },
     });
     const authLines = (await authCsv.text()).trim().split('\n');
-    expect(authLines[0]).toBe('id,timestamp,username,context,origin,type');
-    expect(authLines.slice(1).every((l) => l.endsWith(',success'))).toBe(true);
+    expect(authLines[0]).toBe('id,timestamp,username,context,origin,type,reason');
+    expect(authLines.slice(1).every((l) => l.endsWith(',success,'))).toBe(true);
     expect(authLines.length).toBeGreaterThan(1);
   });
 });

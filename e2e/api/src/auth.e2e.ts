@@ -226,4 +226,40 @@ describe('authentication', () => {
     expectApiError(await env.server.request('GET', '/api/users/me', { token: none }), 401);
     expectApiError(await env.server.request('GET', '/api/users/me'), 401);
   });
+
+  it('believes X-Forwarded-For only from trusted proxies, for the auth log and throttling', async () => {
+    const origins = async (username: string): Promise<string[]> =>
+      (
+        await env.server.request<{ logs: { origin: string }[] }>(
+          'GET',
+          `/api/audit/auth-logs?username=${username}&limit=10`,
+          { token: env.admin },
+        )
+      ).body.logs.map((l) => l.origin);
+    const attempt = (username: string) =>
+      env.server.request('POST', '/api/auth', {
+        body: { username, password: 'not-the-password' },
+        headers: { 'X-Forwarded-For': '198.51.100.1, 203.0.113.9' },
+      });
+    const before = uniqueName('spoof');
+    expect((await attempt(before)).status).toBe(422);
+    expect(await origins(before)).toEqual(['127.0.0.1']);
+
+    expectApiError(
+      await env.server.request('PUT', '/api/settings', {
+        token: env.admin,
+        body: { TrustedProxies: ['10.0.0.0/33'] },
+      }),
+      400,
+    );
+    const put = await env.server.request('PUT', '/api/settings', {
+      token: env.admin,
+      body: { TrustedProxies: ['127.0.0.1'] },
+    });
+    expect(put.status, put.text).toBe(200);
+    const after = uniqueName('proxied');
+    expect((await attempt(after)).status).toBe(422);
+    expect(await origins(after)).toEqual(['203.0.113.9']);
+    await env.server.request('PUT', '/api/settings', { token: env.admin, body: { TrustedProxies: [] } });
+  });
 });

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+import { createUser, expectApiError, uniqueName, withAdminServer, testRegistry } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
 const hasDocker = existsSync(SOCKET);
@@ -35,23 +35,6 @@ function rawRequest(
     req.on('error', reject);
     req.end();
   });
-}
-
-/** The local registry from tools/setup/registry.sh, if it ran. */
-function registry(): { address: string; user: string; password: string } | undefined {
-  const file = '/tmp/capstan-registry.env';
-  if (!existsSync(file)) return undefined;
-  const vars = Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return {
-    address: vars['CAPSTAN_TEST_REGISTRY'],
-    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
-    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
-  };
 }
 
 describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
@@ -186,7 +169,37 @@ describe.runIf(hasDocker)('Docker API proxy on the real engine', () => {
     ).toBe(204);
   });
 
-  const reg = registry();
+  it('names in the activity log what a multipart form or a proxied body names', async () => {
+    const vol = uniqueName('capstan-vol');
+    const net = uniqueName('capstan-net');
+    expect(
+      (await env.server.request('POST', docker('/volumes/create'), { token: env.admin, body: { Name: vol } }))
+        .status,
+    ).toBe(201);
+    const created = await env.server.request<{ Id: string }>('POST', docker('/networks/create'), {
+      token: env.admin,
+      body: { Name: net, Driver: 'bridge' },
+    });
+    expect(created.status).toBe(201);
+    await env.server.request('DELETE', docker(`/volumes/${vol}`), { token: env.admin });
+    await env.server.request('DELETE', docker(`/networks/${created.body.Id}`), { token: env.admin });
+    const logs = (
+      await env.server.request<{ logs: { path: string; description: string; payload: string }[] }>(
+        'GET',
+        '/api/audit/activity-logs?limit=200',
+        { token: env.admin },
+      )
+    ).body.logs;
+    const descriptions = logs.map((l) => l.description);
+    expect(descriptions).toContain(`created volume ${vol}`);
+    expect(descriptions).toContain(`created network ${net}`);
+    // The environment of this suite was added with a multipart form (beforeAll).
+    const added = logs.find((l) => l.path === '/api/endpoints');
+    expect(added?.description).toMatch(/^added environment local-/);
+    expect(added?.payload).toContain('"EndpointCreationType":"1"');
+  });
+
+  const reg = testRegistry();
   it.runIf(reg !== undefined || process.env['CI'] === 'true')(
     'streams image pull progress from the local registry',
     async () => {

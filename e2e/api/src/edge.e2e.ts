@@ -155,7 +155,7 @@ describe.skipIf(skipReason !== '')(`edge agent (${skipReason || 'real server, ag
     const second = (
       await server.request<{ Id: number }[]>('GET', '/api/endpoints?search=edge-2', { token: admin })
     ).body[0];
-    const id = second?.Id as number;
+    const id = second?.Id ?? 0;
     const h = { [EDGE_HEADERS.edgeId]: 'portainer-style-agent', 'Portainer-Agent-Platform': '1' };
     const first = await poll(id, h);
     expect(first.status, first.text).toBe(200);
@@ -184,15 +184,16 @@ describe.skipIf(skipReason !== '')(`edge agent (${skipReason || 'real server, ag
   });
 
   it('the agent in edge mode polls, gets its secret, and the key file is owner-only', async () => {
-    agent = await startEdgeAgent({ EDGE_ID: edgeId, EDGE_KEY: key });
+    const started = await startEdgeAgent({ EDGE_ID: edgeId, EDGE_KEY: key });
+    agent = started;
     await until('the edge id to be bound', async () => {
       const r = await server.request<{ EdgeID: string }>('GET', `/api/endpoints/${envId}`, { token: admin });
       return r.body.EdgeID === edgeId ? true : undefined;
     });
     expect(statSync(join(agent.dataPath, 'agent_edge_key')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(agent.dataPath, 'agent_edge_key'), 'utf8')).toBe(key);
-    await until('the poll secret', async () =>
-      existsSync(join(agent!.dataPath, 'agent_edge_secret')) ? true : undefined,
+    await until('the poll secret', () =>
+      Promise.resolve(existsSync(join(started.dataPath, 'agent_edge_secret')) ? true : undefined),
     );
     expect(statSync(join(agent.dataPath, 'agent_edge_secret')).mode & 0o777).toBe(0o600);
     // A leaked edge id without the secret, or asking for a second secret, is refused.
@@ -243,10 +244,17 @@ describe.skipIf(skipReason !== '')(`edge agent (${skipReason || 'real server, ag
       async () => ((await tunnel()).TunnelOpen ? undefined : true),
       IDLE_MS * 4 + 5_000,
     );
-    await until('the agent to see the tunnel closed', async () =>
-      /edge tunnel closed/.test(agent?.output() ?? '') ? true : undefined,
+    await until('the agent to see the tunnel closed', () =>
+      Promise.resolve(/edge tunnel closed/.test(agent?.output() ?? '') ? true : undefined),
     );
     expect((await tunnel()).LastCheckInDate).toBeGreaterThan(0);
+    // Check-ins are flushed to the database in batches (every 5 s).
+    await until('the check-in to be stored', async () => {
+      const r = await server.request<{ LastCheckInDate: number }>('GET', `/api/endpoints/${envId}`, {
+        token: admin,
+      });
+      return r.body.LastCheckInDate > 0 ? true : undefined;
+    });
     // Needed again: it reopens.
     const list = await server.request('GET', docker('/containers/json'), { token: admin });
     expect(list.status, list.text).toBe(200);

@@ -37,13 +37,21 @@ function settings(over: Record<string, unknown> = {}): Record<string, unknown> {
     URL: ldap['URL'],
     URLs: [],
     StartTLS: true,
-    TLSConfig: { TLS: false, TLSSkipVerify: false, TLSCACert: hasLdap ? readFileSync(ldap['CA'], 'utf8') : '' },
+    TLSConfig: {
+      TLS: false,
+      TLSSkipVerify: false,
+      TLSCACert: hasLdap ? readFileSync(ldap['CA'], 'utf8') : '',
+    },
     SearchSettings: [
       { BaseDN: `ou=nowhere,${BASE}`, Filter: '', UserNameAttribute: 'uid' },
       { BaseDN: `ou=people,${BASE}`, Filter: '(objectClass=inetOrgPerson)', UserNameAttribute: 'uid' },
     ],
     GroupSearchSettings: [
-      { GroupBaseDN: `ou=groups,${BASE}`, GroupFilter: '(objectClass=groupOfNames)', GroupAttribute: 'member' },
+      {
+        GroupBaseDN: `ou=groups,${BASE}`,
+        GroupFilter: '(objectClass=groupOfNames)',
+        GroupAttribute: 'member',
+      },
     ],
     AutoCreateUsers: true,
     AdminAutoPopulate: true,
@@ -77,7 +85,9 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
     env.server.request('PUT', '/api/settings', { token: env.admin, body });
   const teamsOf = async (userId: number): Promise<number[]> =>
     (
-      await env.server.request<{ TeamID: number }[]>('GET', `/api/users/${userId}/memberships`, { token: env.admin })
+      await env.server.request<{ TeamID: number }[]>('GET', `/api/users/${userId}/memberships`, {
+        token: env.admin,
+      })
     ).body
       .map((m) => m.TeamID)
       .sort();
@@ -93,31 +103,58 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
         sn: runUser,
         userPassword: pw,
       });
-      await c.modify(group('ops'), [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [people(runUser)] }) })]);
+      await c.modify(group('ops'), [
+        new Change({
+          operation: 'add',
+          modification: new Attribute({ type: 'member', values: [people(runUser)] }),
+        }),
+      ]);
     });
     for (const name of ['devs', 'ops', 'local']) {
-      const r = await env.server.request<{ Id: number }>('POST', '/api/teams', { token: env.admin, body: { name: uniqueName(name) } });
+      const r = await env.server.request<{ Id: number }>('POST', '/api/teams', {
+        token: env.admin,
+        body: { name: uniqueName(name) },
+      });
       teams[name] = r.body.Id;
     }
-    const linkDevs = await env.server.request<{ LinkedGroup: unknown }>('PUT', `/api/teams/${teams['devs']}/link`, {
-      token: env.admin,
-      body: { source: 'ldap', group: group('developers').toUpperCase() },
-    });
+    const linkDevs = await env.server.request<{ LinkedGroup: unknown }>(
+      'PUT',
+      `/api/teams/${teams['devs']}/link`,
+      {
+        token: env.admin,
+        body: { source: 'ldap', group: group('developers').toUpperCase() },
+      },
+    );
     expect(linkDevs.body.LinkedGroup).toEqual({ Source: 'ldap', Group: group('developers').toUpperCase() });
-    await env.server.request('PUT', `/api/teams/${teams['ops']}/link`, { token: env.admin, body: { source: 'ldap', group: 'ops' } });
+    await env.server.request('PUT', `/api/teams/${teams['ops']}/link`, {
+      token: env.admin,
+      body: { source: 'ldap', group: 'ops' },
+    });
     const r = await put({ AuthenticationMethod: 2, LDAPSettings: settings() });
     expect(r.status, r.text).toBe(200);
+    expect(r.text).not.toContain(ldap['READER_PASSWORD']);
   });
 
   afterAll(async () => {
-    if (process.env['LDAP_E2E_LOGS']) console.log(env.server.logs.split('\n').filter((l) => /error/i.test(l)).slice(0, 8).join('\n'));
+    if (process.env['LDAP_E2E_LOGS'])
+      console.log(
+        env.server.logs
+          .split('\n')
+          .filter((l) => /error/i.test(l))
+          .slice(0, 8)
+          .join('\n'),
+      );
     if (hasLdap) await asRoot((c) => c.del(people(runUser))).catch(() => undefined);
   });
 
   it('stores the reader password sealed and never returns it', async () => {
-    const r = await env.server.request<{ LDAPSettings: { Password: string; ReaderDN: string } }>('GET', '/api/settings', {
-      token: env.admin,
-    });
+    const r = await env.server.request<{ LDAPSettings: { Password: string; ReaderDN: string } }>(
+      'GET',
+      '/api/settings',
+      {
+        token: env.admin,
+      },
+    );
     expect(r.body.LDAPSettings.ReaderDN).toBe(ldap['READER_DN']);
     expect(r.body.LDAPSettings.Password).toBe('');
     expect(r.text).not.toContain(ldap['READER_PASSWORD']);
@@ -141,7 +178,12 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
       body: { userID: id, teamID: teams['local'], role: 2 },
     });
     await asRoot((c) =>
-      c.modify(group('ops'), [new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [people(runUser)] }) })]),
+      c.modify(group('ops'), [
+        new Change({
+          operation: 'delete',
+          modification: new Attribute({ type: 'member', values: [people(runUser)] }),
+        }),
+      ]),
     );
     expect((await signIn(runUser)).status).toBe(200);
     expect(await teamsOf(id)).toEqual([teams['local']]);
@@ -166,10 +208,23 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
       { token: env.admin },
     );
     expect(logs.body.logs.some((l) => l.context === 'ldap' && l.type === 'failure')).toBe(true);
+    const reasons = async (username: string): Promise<string[]> =>
+      (
+        await env.server.request<{ logs: { reason: string }[] }>(
+          'GET',
+          `/api/audit/auth-logs?username=${encodeURIComponent(username)}&limit=10`,
+          { token: env.admin },
+        )
+      ).body.logs.map((l) => l.reason);
+    expect(await reasons('alice')).toContain('wrong password');
+    expect(await reasons('nobody-here')).toContain('user not found in the directory');
   });
 
   it('signs in over LDAPS, over plain LDAP, and tries several URLs in order', async () => {
-    expect((await put({ LDAPSettings: settings({ URL: ldap['LDAPS_URL'], StartTLS: false, Password: '' }) })).status).toBe(200);
+    expect(
+      (await put({ LDAPSettings: settings({ URL: ldap['LDAPS_URL'], StartTLS: false, Password: '' }) }))
+        .status,
+    ).toBe(200);
     expect((await signIn('alice')).status).toBe(200);
     const answered = await env.server.request<{ URL: string }>('POST', '/api/ldap/test', {
       token: env.admin,
@@ -179,7 +234,8 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
     expect((await put({ LDAPSettings: settings({ StartTLS: false, Password: '' }) })).status).toBe(200);
     expect((await signIn('alice')).status).toBe(200);
     expect(
-      (await put({ LDAPSettings: settings({ URLs: ['ldap://127.0.0.1:1', ldap['URL']], Password: '' }) })).status,
+      (await put({ LDAPSettings: settings({ URLs: ['ldap://127.0.0.1:1', ldap['URL']], Password: '' }) }))
+        .status,
     ).toBe(200);
     expect((await signIn('alice')).status).toBe(200);
   });
@@ -196,7 +252,13 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
     );
     const skip = await env.server.request('POST', '/api/ldap/check', {
       token: env.admin,
-      body: { LDAPSettings: settings({ URL: ldap['LDAPS_URL'], StartTLS: false, TLSConfig: { ...noCa, TLSSkipVerify: true } }) },
+      body: {
+        LDAPSettings: settings({
+          URL: ldap['LDAPS_URL'],
+          StartTLS: false,
+          TLSConfig: { ...noCa, TLSSkipVerify: true },
+        }),
+      },
     });
     expect(skip.status, skip.text).toBe(204);
     expectApiError(
@@ -210,11 +272,11 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
   });
 
   it("tests a user: their DN, groups (nested ones too) and the linked teams they'd get", async () => {
-    const r = await env.server.request<{ UserDN: string; Groups: { Name: string }[]; Teams: { Id: number }[] }>(
-      'POST',
-      '/api/ldap/test',
-      { token: env.admin, body: { Username: 'dave' } },
-    );
+    const r = await env.server.request<{
+      UserDN: string;
+      Groups: { Name: string }[];
+      Teams: { Id: number }[];
+    }>('POST', '/api/ldap/test', { token: env.admin, body: { Username: 'dave' } });
     expect(r.status, r.text).toBe(200);
     expect(r.body.UserDN).toBe(people('dave'));
     expect(r.body.Groups.map((g) => g.Name).sort()).toEqual(['developers', 'frontend']);
@@ -231,6 +293,15 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
     try {
       for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
       expectApiError(await signIn('alice'), 503, /LDAP directory unavailable/);
+      const down = await env.server.request<{ logs: { reason: string; type: string }[] }>(
+        'GET',
+        '/api/audit/auth-logs?username=alice&limit=1',
+        { token: env.admin },
+      );
+      expect(down.body.logs[0]).toMatchObject({
+        type: 'failure',
+        reason: expect.stringMatching(/^LDAP directory unavailable: /),
+      });
       expect(claims(await login(env.server, 'admin', ADMIN_PASSWORD)).id).toBe(1);
     } finally {
       execSync(ldap['START'], { stdio: 'ignore' });

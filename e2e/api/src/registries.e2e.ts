@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUser, expectApiError, uniqueName, withAdminServer } from './support/fixtures';
+import { createUser, expectApiError, uniqueName, withAdminServer, testRegistry } from './support/fixtures';
 
 const SOCKET = '/var/run/docker.sock';
 const hasDocker = existsSync(SOCKET);
@@ -10,23 +11,20 @@ if (process.env['CI'] === 'true' && (!hasDocker || !existsSync(REGISTRY_ENV)))
     'CI needs the Docker engine and the registry (tools/setup/docker.sh, tools/setup/registry.sh)',
   );
 
-/** The htpasswd registry on loopback from tools/setup/registry.sh (plain HTTP, which Docker allows on 127/8). */
-function registry(): { address: string; user: string; password: string } | undefined {
-  if (!existsSync(REGISTRY_ENV)) return undefined;
-  const vars = Object.fromEntries(
-    readFileSync(REGISTRY_ENV, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return {
-    address: vars['CAPSTAN_TEST_REGISTRY'],
-    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
-    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
-  };
+/** The status of a GET whose path is sent exactly as written (fetch would resolve dot segments first). */
+function rawStatus(baseUrl: string, path: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const headers = { Authorization: `Bearer ${token}` };
+    const req = httpRequest(`${baseUrl}/`, { method: 'GET', path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
-const reg = registry();
+const reg = testRegistry();
 const idHeader = (registryId: number) => Buffer.from(JSON.stringify({ registryId })).toString('base64');
 
 describe.runIf(hasDocker && reg !== undefined)('registries on the real engine and registry', () => {
@@ -34,6 +32,7 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
   let envId = 0;
   let registryId = 0;
   const r = () => reg as NonNullable<typeof reg>;
+  const docker = (p: string) => `/api/endpoints/${envId}/docker${p}`;
 
   beforeAll(async () => {
     const f = new FormData();
@@ -118,6 +117,17 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
       409,
       /same URL and credentials/,
     );
+    expectApiError(
+      await env.server.request('GET', `/api/endpoints/${envId}/dockerhub/${registryId}`, {
+        token: env.admin,
+      }),
+      400,
+      /Not a Docker Hub registry/,
+    );
+    expectApiError(
+      await env.server.request('GET', `/api/endpoints/${envId}/dockerhub/x`, { token: env.admin }),
+      400,
+    );
     expect(
       (await env.server.request<unknown[]>('GET', '/api/registries', { token: env.admin })).body,
     ).toHaveLength(before);
@@ -147,7 +157,6 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
 
   it('pulls through the proxy with a stored registry named in X-Registry-Auth, and not without it', async () => {
     const ref = `${r().address}/capstan/busybox:local`;
-    const docker = (p: string) => `/api/endpoints/${envId}/docker${p}`;
     const pull = async (auth?: string) => {
       const removed = await env.server.request('DELETE', docker(`/images/${encodeURIComponent(ref)}`), {
         token: env.admin,
@@ -212,6 +221,139 @@ describe.runIf(hasDocker && reg !== undefined)('registries on the real engine an
       ),
       404,
     );
+  });
+
+  it('browses the registry: repositories, tags with digest and size, retag, delete; traversal refused', async () => {
+    const base = `/api/registries/${registryId}`;
+    const repos = await env.server.request<string[]>('GET', `${base}/repositories`, { token: env.admin });
+    expect(repos.status, repos.text).toBe(200);
+    expect(repos.body).toContain('capstan/busybox');
+    const tags = await env.server.request<{ Name: string; Digest: string; Size: number }[]>(
+      'GET',
+      `${base}/tags?repository=capstan/busybox`,
+      { token: env.admin },
+    );
+    expect(tags.status, tags.text).toBe(200);
+    const local = tags.body.find((t) => t.Name === 'local');
+    expect(local?.Digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(local?.Size).toBeGreaterThan(1000);
+    const newTag = uniqueName('retag').replace(/[^a-z0-9-]/g, '');
+    const retag = await env.server.request<{ Digest: string }>('POST', `${base}/retag`, {
+      token: env.admin,
+      body: { Repository: 'capstan/busybox', Tag: 'local', NewTag: newTag },
+    });
+    expect(retag.status, retag.text).toBe(200);
+    expect(retag.body.Digest).toBe(local?.Digest);
+    const raw = await env.server.request<{ tags: string[] }>('GET', `${base}/v2/capstan/busybox/tags/list`, {
+      token: env.admin,
+    });
+    expect(raw.status, raw.text).toBe(200);
+    expect(raw.body.tags).toContain(newTag);
+    const manifest = await env.server.request('GET', `${base}/v2/capstan/busybox/manifests/${newTag}`, {
+      token: env.admin,
+    });
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('docker-content-digest')).toBe(local?.Digest);
+    for (const bad of [
+      `${base}/v2/capstan/busybox/%2e%2e/x/tags/list`,
+      `${base}/v2/capstan/../../../etc/passwd`,
+      `${base}/v2/capstan/busybox/manifests/..%2f..%2fx`,
+      `${base}/v2/capstan/busybox/blobs/sha256:${'0'.repeat(64)}`,
+      `${base}/v2/_catalog?evil=1`,
+    ]) {
+      expect(await rawStatus(env.server.baseUrl, bad, env.admin), bad).toBe(400);
+    }
+    expectApiError(
+      await env.server.request('GET', `${base}/tags?repository=../etc`, { token: env.admin }),
+      400,
+      /Invalid repository/,
+    );
+    // Deleting a tag deletes its manifest (every tag on it), so `local` is pushed back afterwards.
+    const removed = await env.server.request(
+      'DELETE',
+      `${base}/tags?repository=capstan/busybox&tag=${newTag}`,
+      {
+        token: env.admin,
+      },
+    );
+    expect(removed.status, removed.text).toBe(204);
+    const after = await env.server.request<{ tags: string[] | null }>(
+      'GET',
+      `${base}/v2/capstan/busybox/tags/list`,
+      {
+        token: env.admin,
+      },
+    );
+    expect(after.body.tags ?? []).not.toContain(newTag);
+    const ref = encodeURIComponent(`${r().address}/capstan/busybox`);
+    const pushed = await fetch(`${env.server.baseUrl}${docker(`/images/${ref}/push?tag=local`)}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${env.admin}`, 'X-Registry-Auth': idHeader(registryId) },
+    });
+    const text = await pushed.text();
+    expect(pushed.status, text).toBe(200);
+    expect(text).not.toMatch(/"error"/);
+  });
+
+  it('detects an update: "updated", then "outdated" after a new image is pushed under the same tag', async () => {
+    const tag = uniqueName('upd').replace(/[^a-z0-9-]/g, '');
+    const repo = `${r().address}/capstan/busybox`;
+    const auth = { 'X-Registry-Auth': idHeader(registryId) };
+    const retag = (from: string, to: string) =>
+      env.server.request('POST', `/api/registries/${registryId}/retag`, {
+        token: env.admin,
+        body: { Repository: 'capstan/busybox', Tag: from, NewTag: to },
+      });
+    expect((await retag('local', tag)).status).toBe(200);
+    const pull = await fetch(
+      `${env.server.baseUrl}${docker(`/images/create?fromImage=${repo}&tag=${tag}`)}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${env.admin}`, ...auth },
+      },
+    );
+    expect(pull.status, await pull.text()).toBe(200);
+    const created = await env.server.request<{ Id: string }>(
+      'POST',
+      docker(`/containers/create?name=${tag}`),
+      {
+        token: env.admin,
+        body: { Image: `${repo}:${tag}`, Cmd: ['true'], Labels: { 'capstan.test': 'registries' } },
+      },
+    );
+    expect(created.status, created.text).toBe(201);
+    const status = async () =>
+      (
+        await env.server.request<Record<string, { Status: string; Message: string }>>(
+          'GET',
+          `/api/docker/${envId}/containers/image_status`,
+          { token: env.admin },
+        )
+      ).body[created.body.Id];
+    expect(await status()).toMatchObject({ Status: 'updated' });
+    // A different image under the same tag in the registry: commit the container, push it, retag it there.
+    const committed = await env.server.request<{ Id: string }>(
+      'POST',
+      docker(`/commit?container=${created.body.Id}&repo=${encodeURIComponent(repo)}&tag=${tag}-next`),
+      { token: env.admin, body: { Labels: { next: tag } } },
+    );
+    expect(committed.status, committed.text).toBe(201);
+    const push = await fetch(
+      `${env.server.baseUrl}${docker(`/images/${encodeURIComponent(repo)}/push?tag=${tag}-next`)}`,
+      { method: 'POST', headers: { Authorization: `Bearer ${env.admin}`, ...auth } },
+    );
+    const pushText = await push.text();
+    expect(push.status, pushText).toBe(200);
+    expect(pushText).not.toMatch(/"error"/);
+    expect((await retag(`${tag}-next`, tag)).status).toBe(200);
+    expect(await status()).toMatchObject({ Status: 'outdated' });
+    await env.server.request('DELETE', docker(`/containers/${created.body.Id}?force=1`), {
+      token: env.admin,
+    });
+    for (const t of [tag, `${tag}-next`])
+      await env.server.request('DELETE', docker(`/images/${encodeURIComponent(`${repo}:${t}`)}`), {
+        token: env.admin,
+      });
   });
 
   it('gives non-administrators only the registries granted on an environment, without credentials', async () => {

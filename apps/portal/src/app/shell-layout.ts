@@ -64,6 +64,14 @@ const NAV: readonly GuardedNavItem[] = [
     section: 'Administration',
     anyOf: [Permission.SettingsRead],
   },
+  {
+    label: 'Authentication',
+    path: '/admin/authentication',
+    testId: 'nav-authentication',
+    icon: '⚿',
+    section: 'Administration',
+    anyOf: [Permission.SettingsRead],
+  },
   { label: 'My account', path: '/account', testId: 'nav-account', icon: '☺', section: 'You' },
   {
     label: 'About',

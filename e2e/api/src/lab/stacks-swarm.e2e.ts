@@ -4,7 +4,7 @@
  * endpoint for that environment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectApiError, uniqueName, withAdminServer } from '../support/fixtures';
+import { addSocketEnvironment, expectApiError, uniqueName, withAdminServer } from '../support/fixtures';
 import { labCall, labSocket, useLab, type LabHold } from './support/lab';
 
 const NODE1 = labSocket(1);
@@ -18,7 +18,7 @@ interface Service {
 const stackFile = (replicas: number) =>
   `version: "3.8"\nservices:\n  web:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    deploy:\n      replicas: ${replicas}\n`;
 
-describe('Swarm stacks on the Swarm lab (real docker stack deploy)', () => {
+describe('Swarm stacks on the Swarm lab (real docker stack deploy)', { timeout: 240_000 }, () => {
   const env = withAdminServer();
   let lab: LabHold | undefined;
   let name = '';
@@ -30,7 +30,9 @@ describe('Swarm stacks on the Swarm lab (real docker stack deploy)', () => {
     try {
       if (!lab?.unavailable && name) {
         const left = await labCall<Service[]>(1, 'GET', '/services');
-        for (const s of left.body) if (s.Spec.Labels['com.docker.stack.namespace'] === name) await labCall(1, 'DELETE', `/services/${s.ID}`);
+        for (const s of left.body)
+          if (s.Spec.Labels['com.docker.stack.namespace'] === name)
+            await labCall(1, 'DELETE', `/services/${s.ID}`);
       }
     } finally {
       lab?.release();
@@ -38,17 +40,14 @@ describe('Swarm stacks on the Swarm lab (real docker stack deploy)', () => {
   });
 
   const services = async (stack: string) =>
-    (await labCall<Service[]>(1, 'GET', '/services')).body.filter((s) => s.Spec.Labels['com.docker.stack.namespace'] === stack);
+    (await labCall<Service[]>(1, 'GET', '/services')).body.filter(
+      (s) => s.Spec.Labels['com.docker.stack.namespace'] === stack,
+    );
 
   it('deploys, updates (replicas), stops, starts and removes a Swarm stack', async (ctx) => {
     if (lab?.unavailable) return ctx.skip(lab.unavailable);
     const { server, admin } = env;
-    const f = new FormData();
-    f.append('Name', uniqueName('swarm'));
-    f.append('EndpointCreationType', '1');
-    f.append('URL', `unix://${NODE1}`);
-    const created = await fetch(`${server.baseUrl}/api/endpoints`, { method: 'POST', headers: { Authorization: `Bearer ${admin}` }, body: f });
-    const envId = ((await created.json()) as { Id: number }).Id;
+    const envId = await addSocketEnvironment(server, admin, { url: `unix://${NODE1}` });
     const swarm = await labCall<{ ID: string }>(1, 'GET', '/swarm');
 
     name = uniqueName('swarmstack');
@@ -83,11 +82,15 @@ describe('Swarm stacks on the Swarm lab (real docker stack deploy)', () => {
     expect(updated.status, updated.text).toBe(200);
     expect((await services(name)).map((s) => s.Spec.Mode.Replicated?.Replicas)).toEqual([2]);
 
-    expect((await server.request('POST', `/api/stacks/${stack.body.Id}/stop`, { token: admin })).status).toBe(200);
+    const stop = await server.request('POST', `/api/stacks/${stack.body.Id}/stop`, { token: admin });
+    expect(stop.status, stop.text).toBe(200);
     expect(await services(name)).toHaveLength(0);
-    expect((await server.request('POST', `/api/stacks/${stack.body.Id}/start`, { token: admin })).status).toBe(200);
+    const start = await server.request('POST', `/api/stacks/${stack.body.Id}/start`, { token: admin });
+    expect(start.status, start.text).toBe(200);
     expect(await services(name)).toHaveLength(1);
-    expect((await server.request('DELETE', `/api/stacks/${stack.body.Id}`, { token: admin })).status).toBe(204);
+    expect((await server.request('DELETE', `/api/stacks/${stack.body.Id}`, { token: admin })).status).toBe(
+      204,
+    );
     expect(await services(name)).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 /** Small factories for test data and common steps. */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -77,4 +78,42 @@ export function withAdminServer(): AdminServer {
   });
   afterAll(async () => env.server.dispose());
   return env;
+}
+
+/** A Docker environment on a local socket (the server's own by default), created through the API: its id. */
+export async function addSocketEnvironment(
+  server: TestServer,
+  token: string,
+  opts: { url?: string; engine?: 'docker' | 'podman'; name?: string } = {},
+): Promise<number> {
+  const f = new FormData();
+  f.append('Name', opts.name ?? uniqueName('local'));
+  f.append('EndpointCreationType', '1');
+  if (opts.url) f.append('URL', opts.url);
+  if (opts.engine) f.append('ContainerEngine', opts.engine);
+  const r = await fetch(`${server.baseUrl}/api/endpoints`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: f,
+  });
+  const body = (await r.json()) as { Id: number };
+  expect(r.status, JSON.stringify(body)).toBe(200);
+  return body.Id;
+}
+
+/** The htpasswd registry on loopback from tools/setup/registry.sh, if it ran (`/tmp/capstan-registry.env`). */
+export function testRegistry(): { address: string; user: string; password: string } | undefined {
+  const file = '/tmp/capstan-registry.env';
+  if (!existsSync(file)) return undefined;
+  const vars = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return {
+    address: vars['CAPSTAN_TEST_REGISTRY'] ?? '',
+    user: vars['CAPSTAN_TEST_REGISTRY_USER'] ?? '',
+    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'] ?? '',
+  };
 }

@@ -17,7 +17,7 @@ function bareImports(file: string, seen = new Set<string>()): string[] {
 }
 
 describe('@capstan/contracts-agent/wire', () => {
-  it('is the whole contract but the signature scheme', () => {
+  it('is the whole contract but the signature scheme and the edge codecs and tunnel', () => {
     const signature = [
       'AGENT_SIGNATURE_MESSAGE',
       'generateAgentKeyPair',
@@ -25,6 +25,18 @@ describe('@capstan/contracts-agent/wire', () => {
       'signAgentMessage',
       'verifyAgentSignature',
       'parseAgentPublicKey',
+      // The edge codecs and the tunnel (node:crypto, ssh2).
+      'encodeEdgeKey',
+      'decodeEdgeKey',
+      'EdgeKeyError',
+      'encryptTunnelCredentials',
+      'decryptTunnelCredentials',
+      'fnv1a32Hex',
+      'chiselFingerprint',
+      'ChiselServer',
+      'openChiselTunnel',
+      'generateTunnelHostKey',
+      'tunnelHostKey',
     ];
     for (const name of signature) {
       expect(name in all, name).toBe(true);

@@ -7,3 +7,4 @@ export * from './lib/dto';
 export * from './lib/errors';
 export * from './lib/headers';
 export * from './lib/routes';
+export * from './lib/edge-wire';

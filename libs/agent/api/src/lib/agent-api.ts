@@ -103,7 +103,7 @@ export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi
       guard,
       cluster: options.cluster,
       log,
-      onActivity: options.edge?.onActivity,
+      onActivity: options.edge ? () => options.edge?.onActivity() : undefined,
     }),
     { platform: options.platform, log },
   );

@@ -1,29 +1,12 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { EdgeKey } from './edge-wire';
+
+export * from './edge-wire';
 
 /**
  * The edge protocol's wire facts shared by the server and the agent (Portainer's `edge/key.go`,
  * `api/chisel/key.go`, `pkg/libcrypto`, `endpointedge_status_inspect.go`).
  */
-
-/** Headers of the edge agent's polls (in addition to `Portainer-Agent` and `Portainer-Agent-Platform`). */
-export const EDGE_HEADERS = {
-  edgeId: 'X-PortainerAgent-EdgeID',
-  timeZone: 'X-PortainerAgent-TimeZone',
-  updateId: 'X-PortainerAgent-Update-ID',
-  /** Capstan: the per-environment poll secret given at the first trusted poll (absent for Portainer agents). */
-  edgeSecret: 'X-Capstan-Edge-Secret',
-} as const;
-
-/** The fields of an edge key: `portainer_url|tunnel_addr|tunnel_fingerprint|endpoint_id`. */
-export interface EdgeKey {
-  readonly portainerUrl: string;
-  /** host:port of the tunnel server. */
-  readonly tunnelAddr: string;
-  /** chisel fingerprint: base64 of the SHA-256 of the server's SSH public key (wire format). */
-  readonly fingerprint: string;
-  /** 0 for a global key: the agent resolves its environment through `POST /api/endpoints/global-key`. */
-  readonly endpointId: number;
-}
 
 const RAW_STD_BASE64 = /^[A-Za-z0-9+/]+$/;
 
@@ -77,24 +60,6 @@ export function decryptTunnelCredentials(edgeId: string, encoded: string): strin
   );
 }
 
-/** The poll answer (`GET /api/endpoints/{id}/edge/status`), Portainer's field names. */
-export interface EdgeStatusResponse {
-  status: 'IDLE' | 'REQUIRED';
-  port: number;
-  credentials: string;
-  checkin: number;
-  schedules: EdgeSchedule[];
-  stacks: { ID: number; Version: number }[] | null;
-}
-
-export interface EdgeSchedule {
-  Id: number;
-  CollectLogs: boolean;
-  CronExpression: string;
-  Script: string;
-  Version: number;
-}
-
 /** The poll's ETag: lowercase hex, unquoted, of FNV-1a-32 over the JSON body (as Portainer computes it). */
 export function fnv1a32Hex(data: string | Buffer): string {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -104,63 +69,6 @@ export function fnv1a32Hex(data: string | Buffer): string {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash.toString(16).padStart(8, '0');
-}
-
-/** Whether an `If-None-Match` header (comma-joined, maybe quoted or weak) lists this ETag. */
-export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch
-    .split(',')
-    .map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''))
-    .includes(etag);
-}
-
-/** Tunnel ports the server hands out (Portainer: 49152–65535). */
-export const EDGE_TUNNEL_PORTS = { min: 49152, max: 65535 } as const;
-
-/** chisel's WebSocket subprotocol. */
-export const CHISEL_PROTOCOL = 'chisel-v3';
-
-/** One remote of chisel's `config` request (Go field names; JSON of `settings.Remote`). */
-export interface ChiselRemote {
-  LocalHost: string;
-  LocalPort: string;
-  LocalProto: string;
-  RemoteHost: string;
-  RemotePort: string;
-  RemoteProto: string;
-  Socks: boolean;
-  Reverse: boolean;
-  Stdio: boolean;
-}
-
-export interface ChiselConfig {
-  Version: string;
-  Remotes: ChiselRemote[];
-}
-
-/** The reverse remote `R:<port>:<host>:<targetPort>` as chisel's config carries it (the server listens on 0.0.0.0). */
-export function reverseRemote(port: number, targetHost: string, targetPort: number): ChiselRemote {
-  return {
-    LocalHost: '0.0.0.0',
-    LocalPort: String(port),
-    LocalProto: 'tcp',
-    RemoteHost: targetHost,
-    RemotePort: String(targetPort),
-    RemoteProto: 'tcp',
-    Socks: false,
-    Reverse: true,
-    Stdio: false,
-  };
-}
-
-/** What a credential is allowed to open: chisel's `UserAddr` of a reverse remote. */
-export function chiselUserAddr(
-  remote: Pick<ChiselRemote, 'Reverse' | 'LocalHost' | 'LocalPort' | 'RemoteHost' | 'RemotePort'>,
-): string {
-  return remote.Reverse
-    ? `R:${remote.LocalHost}:${remote.LocalPort}`
-    : `${remote.RemoteHost}:${remote.RemotePort}`;
 }
 
 /** chisel's host-key fingerprint: base64 (padded, as Go's StdEncoding) of SHA-256 of the public key blob. */

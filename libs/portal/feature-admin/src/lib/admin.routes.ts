@@ -44,6 +44,12 @@ export const ADMIN_ROUTES: Routes = [
     loadComponent: () => import('./settings/settings-page').then((m) => m.SettingsPage),
   },
   {
+    path: 'authentication',
+    title: 'Authentication · Capstan',
+    canActivate: [permissionGuard(Permission.SettingsRead)],
+    loadComponent: () => import('./authentication/authentication-page').then((m) => m.AuthenticationPage),
+  },
+  {
     path: 'about',
     title: 'About · Capstan',
     canActivate: [permissionGuard(Permission.SystemRead)],

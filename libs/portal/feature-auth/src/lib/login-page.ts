@@ -125,7 +125,11 @@ export function loginErrorMessage(error: unknown): string {
           }
           @default {
             <form novalidate (submit)="submit($event)">
-              <cap-form-field label="Username" [required]="true">
+              <cap-form-field
+                label="Username"
+                [required]="true"
+                [hint]="directory() ? 'Your directory (LDAP) user name and password.' : ''"
+              >
                 <input
                   capControl
                   class="input"
@@ -199,6 +203,8 @@ export class LoginPage {
   protected readonly lockedFor = signal(0);
   protected readonly oauthUrl = signal<string | null>(null);
   protected readonly oauthLabel = signal('Log in with OAuth');
+  /** LDAP sign-in: the same form, checked against the directory. */
+  protected readonly directory = signal(false);
   protected readonly canSubmit = computed(
     () => !this.busy() && this.lockedFor() === 0 && this.username().trim() !== '' && this.password() !== '',
   );
@@ -222,6 +228,7 @@ export class LoginPage {
         this.oauthLabel.set(
           `Sign in with ${OAUTH_PROVIDER_NAMES[s.OAuthProvider] ?? 'your identity provider'}`,
         );
+        this.directory.set(s.AuthenticationMethod === 2);
       })
       .catch(() => undefined);
     // Back from the provider: finish the sign-in once the router has bound the query.

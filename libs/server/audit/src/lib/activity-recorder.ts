@@ -34,7 +34,7 @@ export class ActivityRecorder extends ActivityPort {
         path,
         status: reply.statusCode,
         environmentId: env ? Number(env[1]) : null,
-        payload: json ? request.body : undefined,
+        payload: requestContext.getStore()?.activityPayload ?? (json ? request.body : undefined),
       },
       new URLSearchParams(request.url.split('?')[1] ?? ''),
     );

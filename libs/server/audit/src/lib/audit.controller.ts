@@ -35,7 +35,7 @@ export class AuditController {
     await streamCsv(
       reply,
       'auth-logs',
-      ['id', 'timestamp', 'username', 'context', 'origin', 'type'],
+      ['id', 'timestamp', 'username', 'context', 'origin', 'type', 'reason'],
       this.audit.exportAuthLogs(q),
     );
   }

@@ -14,6 +14,7 @@ export interface AuthEvent {
   context: string;
   origin: string;
   type: AuthLogResult;
+  reason?: string;
 }
 
 export interface ActivityEvent {
@@ -66,6 +67,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       context: event.context,
       origin: event.origin.slice(0, 64),
       type: event.type,
+      reason: (event.reason ?? '').slice(0, 255),
       requestId: currentRequestId() ?? '',
     });
   }
@@ -173,6 +175,7 @@ function toAuthLog(e: AuthLogEntity): AuthLogResponse {
     context: e.context,
     origin: e.origin,
     type: e.type,
+    reason: e.reason,
   };
 }
 

@@ -248,6 +248,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     (m, r) => named(m[1] === 'swarm' ? 'deployed Swarm stack' : 'deployed stack', field(r.body, 'Name')),
   ],
   ['POST', /^\/api\/stacks\/?$/, (_, r) => named('deployed stack', field(r.body, 'Name'))],
+  ['POST', /^\/api\/stacks\/adopt$/, (_, r) => named('adopted stack', field(r.body, 'Name'))],
   ['PUT', /^\/api\/stacks\/(\d+)$/, (m) => `updated stack ${m[1]}`],
   [
     'POST',

@@ -40,10 +40,8 @@ import {
   CreateApiKeyDto,
   CreateApiKeyResponse,
 } from './dto/auth.dto';
-
-export function clientAddress(req: FastifyRequest): string {
-  return (req.ip || 'unknown').replace(/^::ffff:/, '');
-}
+import { SettingsService } from '@capstan/server-settings';
+import { clientAddress, trustedProxies } from './client-address';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -52,7 +50,14 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly oauth: OAuthFlow,
     @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
+    private readonly settings: SettingsService,
   ) {}
+
+  /** The client's address for throttling and the auth log: X-Forwarded-For only from trusted proxies. */
+  private async origin(req: FastifyRequest): Promise<string> {
+    const proxies = trustedProxies((await this.settings.get()).TrustedProxies);
+    return clientAddress(req.socket.remoteAddress ?? req.ip, req.headers['x-forwarded-for'], proxies);
+  }
 
   @Post()
   @Public()
@@ -73,7 +78,7 @@ export class AuthController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthenticateResponse> {
-    return this.session(await this.auth.login(body, clientAddress(req)), req, reply);
+    return this.session(await this.auth.login(body, await this.origin(req)), req, reply);
   }
 
   @Get('oauth/login')
@@ -117,7 +122,7 @@ export class AuthController {
     return this.session(
       await this.auth.loginOAuth(
         { code: body.code, state: body.state, iss: body.iss, pending },
-        clientAddress(req),
+        await this.origin(req),
       ),
       req,
       reply,
@@ -141,7 +146,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthenticateResponse> {
     return this.session(
-      await this.auth.loginSecondFactor(body.token, body.code, clientAddress(req)),
+      await this.auth.loginSecondFactor(body.token, body.code, await this.origin(req)),
       req,
       reply,
     );
@@ -172,7 +177,7 @@ export class AuthController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EnrolledSessionResponse> {
-    const result = await this.auth.confirmRequiredEnrolment(body.token, body.code, clientAddress(req));
+    const result = await this.auth.confirmRequiredEnrolment(body.token, body.code, await this.origin(req));
     return { ...this.session(result, req, reply), recoveryCodes: result.recoveryCodes };
   }
 
@@ -201,7 +206,7 @@ export class AuthController {
   })
   @ApiNoContentResponse()
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.auth.logout(req, clientAddress(req));
+    await this.auth.logout(req, await this.origin(req));
     void reply.clearCookie(AUTH_COOKIE, {
       httpOnly: true,
       sameSite: 'strict',

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { describe, expect, it } from 'vitest';
@@ -68,12 +69,15 @@ function setup(method: AuthenticationMethod) {
     requiredPasswordLength: () => Promise.resolve(12),
     sessionLifetimeMs: () => Promise.resolve(3_600_000),
   } as unknown as SettingsService;
+  const revoked: unknown[] = [];
   const tokens = {
     issue: (user: unknown) => {
       issued.push(user);
       return { token: 'jwt', claims: { exp: 1_700_003_600 } };
     },
     issueChallenge: (user: { id: number }, purpose: string) => `challenge:${purpose}:${user.id}`,
+    verify: (token: string) => (token === 'valid-jwt' ? { id: 4, username: 'dave', jti: 'j1' } : undefined),
+    revoke: (claims: unknown) => Promise.resolve(void revoked.push(claims)),
   } as unknown as TokenService;
   const audit = {
     recordAuth: (e: AuthEvent) => Promise.resolve(void authLog.push(e)),
@@ -88,7 +92,7 @@ function setup(method: AuthenticationMethod) {
     new SignInStrategies([new DirectoryStrategy(), new LocalStrategy()]),
     totp,
   );
-  return { service, authLog, issued };
+  return { service, authLog, issued, revoked };
 }
 
 describe('AuthService.login', () => {
@@ -166,5 +170,34 @@ describe('AuthService.login with a second factor', () => {
       ...Array.from({ length: USERNAME_POLICY.maxFailures }, () => ['totp', AuthLogResult.Failure]),
       ['internal', AuthLogResult.Throttled],
     ]);
+  });
+});
+
+describe('AuthService.logout', () => {
+  const bearer = (token: string) =>
+    ({ headers: { authorization: `Bearer ${token}` } }) as unknown as FastifyRequest;
+
+  it("revokes the session's token and logs the end with the sign-in method in force", async () => {
+    const { service, authLog, revoked } = setup(AuthenticationMethod.Ldap);
+    await service.logout(bearer('valid-jwt'), '10.0.0.9');
+    expect(revoked).toEqual([{ id: 4, username: 'dave', jti: 'j1' }]);
+    expect(authLog).toEqual([
+      { username: 'dave', userId: 4, context: 'ldap', origin: '10.0.0.9', type: AuthLogResult.Logout },
+    ]);
+  });
+
+  it('still logs out when the method in force has no strategy (named, not refused)', async () => {
+    const { service, authLog, revoked } = setup(AuthenticationMethod.OAuth);
+    await service.logout(bearer('valid-jwt'), '10.0.0.9');
+    expect(revoked).toHaveLength(1);
+    expect(authLog.map((e) => [e.context, e.type])).toEqual([['OAuth', AuthLogResult.Logout]]);
+  });
+
+  it('does nothing for a request without a valid session token', async () => {
+    const { service, authLog, revoked } = setup(AuthenticationMethod.Ldap);
+    await service.logout(bearer('forged'), '10.0.0.9');
+    await service.logout({ headers: {} } as unknown as FastifyRequest, '10.0.0.9');
+    expect(revoked).toEqual([]);
+    expect(authLog).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
   AuthenticatorPort,
   ForbiddenError,
   type CallerCredentials,
+  DomainError,
   TooManyRequestsError,
   UnauthorizedError,
   UnprocessableError,
@@ -73,6 +74,7 @@ export class AuthService extends AuthenticatorPort {
         context: strategy.context,
         origin,
         type: AuthLogResult.Failure,
+        reason: failureReason(e),
       });
       throw e;
     });
@@ -83,6 +85,7 @@ export class AuthService extends AuthenticatorPort {
         context: outcome.context,
         origin,
         type: AuthLogResult.Failure,
+        reason: outcome.reason ?? 'invalid credentials',
       });
       throw new UnprocessableError('Invalid credentials', 'Unauthorized');
     }
@@ -130,6 +133,7 @@ export class AuthService extends AuthenticatorPort {
         context: strategy.context,
         origin,
         type: AuthLogResult.Failure,
+        reason: failureReason(e),
       });
       throw e;
     });
@@ -140,6 +144,7 @@ export class AuthService extends AuthenticatorPort {
         context: strategy.context,
         origin,
         type: AuthLogResult.Failure,
+        reason: outcome.reason ?? 'refused by the provider',
       });
       throw new UnprocessableError(
         'OAuth authentication failed',
@@ -178,7 +183,7 @@ export class AuthService extends AuthenticatorPort {
     await this.refuseThrottled(keys, user.username, TOTP_CONTEXT, origin);
     const recoveryCodes = await this.totp.confirm(user.id, user.username, code);
     if (!recoveryCodes) {
-      await this.codeRefused(keys, user.username, origin);
+      await this.codeRefused(keys, user.username, origin, 'wrong two-factor code (enrolment)');
       throw invalidCode();
     }
     return { ...(await this.openSession(user, claims.fc, TOTP_CONTEXT, origin)), recoveryCodes };
@@ -193,7 +198,7 @@ export class AuthService extends AuthenticatorPort {
     const keys = throttleKeys(origin, user.username);
     await this.refuseThrottled(keys, user.username, TOTP_CONTEXT, origin);
     if (!(await this.totp.verify(user.id, user.username, code))) {
-      await this.codeRefused(keys, user.username, origin);
+      await this.codeRefused(keys, user.username, origin, 'wrong two-factor or recovery code');
       throw invalidCode();
     }
     return this.openSession(user, forceChange, TOTP_CONTEXT, origin);
@@ -203,9 +208,10 @@ export class AuthService extends AuthenticatorPort {
     keys: ReturnType<typeof throttleKeys>,
     username: string,
     origin: string,
+    reason: string,
   ): Promise<void> {
     this.throttle.recordFailure(keys);
-    await this.audit.recordAuth({ username, context: TOTP_CONTEXT, origin, type: AuthLogResult.Failure });
+    await this.audit.recordAuth({ username, context: TOTP_CONTEXT, origin, type: AuthLogResult.Failure, reason });
   }
 
   private async refuseThrottled(
@@ -216,7 +222,13 @@ export class AuthService extends AuthenticatorPort {
   ): Promise<void> {
     const wait = this.throttle.retryAfter(keys);
     if (wait <= 0) return;
-    await this.audit.recordAuth({ username, context, origin, type: AuthLogResult.Throttled });
+    await this.audit.recordAuth({
+      username,
+      context,
+      origin,
+      type: AuthLogResult.Throttled,
+      reason: 'too many failed attempts',
+    });
     throw new TooManyRequestsError('Too many failed login attempts', wait);
   }
 
@@ -319,6 +331,11 @@ export class AuthService extends AuthenticatorPort {
     if (typeof query === 'string' && query !== '') return { token: query, via: 'query' };
     return undefined;
   }
+}
+
+/** Why a sign-in failed with an error (a directory or provider down, a bad request), for the authentication log. */
+function failureReason(e: unknown): string {
+  return e instanceof DomainError ? `${e.message}: ${e.details}` : 'sign-in error';
 }
 
 function header(req: CallerCredentials, name: string): string | undefined {

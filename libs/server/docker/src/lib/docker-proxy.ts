@@ -9,6 +9,7 @@ import {
   EntryPipeline,
   ForbiddenError,
   mapError,
+  setActivityPayload,
   PayloadTooLargeError,
   type CapstanLogger,
   DomainError,
@@ -26,7 +27,7 @@ import { RegistriesService, registryRefusal } from '@capstan/server-registries';
 import { SettingsService } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
 import { DockerProxyCommand } from './docker-proxy-command';
-import { classify, decide, engineRoute } from './proxy-policy';
+import { classify, decide, engineRoute, type EngineOperation } from './proxy-policy';
 import { changesSnapshot } from './snapshot-refresh';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
 
@@ -50,6 +51,8 @@ const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-
 const MAX_REWRITE_BYTES = 128 * 1024 * 1024;
 /** Bodies Capstan reads to check them (container and service creation). */
 const MAX_CHECKED_BODY_BYTES = 1024 * 1024;
+/** Engine routes whose activity-log description comes from the body (describe-activity). */
+const NAMED_BY_BODY = /^\/(?:volumes\/create|networks\/create|networks\/[^/]+\/(?:connect|disconnect))$/;
 /** The proxy's routes: the environment id and the engine path, both judged by `DockerProxyCommand`. */
 export const PROXY_PREFIX = /^\/api\/endpoints\/([^/]*)\/docker(\/.*)?$/;
 /** Set on answers served from the last snapshot of an unreachable environment (ISO time of the snapshot). */
@@ -95,19 +98,19 @@ export class DockerProxy {
       const enginePath = command.path;
       const security = env.security;
       const base = this.environments.connectionOf(env, 0);
+      const searchParams = new URLSearchParams(query);
+      // One classification of the call serves the role decision, the node lookup and the ownership plan.
+      const op = classify(request.method, enginePath, searchParams);
       const decision = decide(access, request.method, enginePath, {
-        query: new URLSearchParams(query),
+        op,
+        query: searchParams,
         agent: base.agent !== undefined,
         allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
         enableHostManagementFeatures: security.enableHostManagementFeatures,
       });
       if (!decision.allowed)
         throw new ForbiddenError(decision.message ?? 'Access denied to resource', decision.reason);
-      const targeted = await this.resolveNode(
-        withAgentTarget(base, command.nodeName),
-        request.method,
-        enginePath,
-      );
+      const targeted = await this.resolveNode(withAgentTarget(base, command.nodeName), op);
       // Host browsing through an agent (/browse/* without volumeID) is for administrators, as in Portainer.
       const connection =
         targeted.agent && user.role === UserRole.Administrator
@@ -119,7 +122,8 @@ export class DockerProxy {
         access,
         method: request.method,
         path: enginePath,
-        query: new URLSearchParams(query),
+        query: searchParams,
+        op,
         connection,
         security,
         readBody: () => readBounded(request.raw, MAX_CHECKED_BODY_BYTES),
@@ -134,6 +138,14 @@ export class DockerProxy {
         overrides['x-registry-auth'] = resolved.header;
         registry = resolved.registry;
       }
+      // The activity log names what a body names (a new volume or network, the container joining a network):
+      // read those small bodies here when the plan did not, and forward the bytes read.
+      const body =
+        plan.body ??
+        (request.method === 'POST' && NAMED_BY_BODY.test(engineRoute(enginePath))
+          ? await readBounded(request.raw, MAX_CHECKED_BODY_BYTES)
+          : undefined);
+      if (body) setActivityPayload(jsonOf(body));
       const hidden = await this.hiddenFilter(request.method, enginePath);
       const rewrite = compose(hidden, plan.rewrite);
       const unchanged = hidden ? undefined : plan.unchanged;
@@ -143,7 +155,7 @@ export class DockerProxy {
           reply,
           connection,
           plan.call?.path ?? enginePath + query,
-          { ...plan, rewrite, unchanged },
+          { ...plan, body, rewrite, unchanged },
           { headers: overrides, registry },
         );
         // The home card's counts follow changes made here (debounced, after the answer went out).
@@ -194,9 +206,8 @@ export class DockerProxy {
    * (`/exec/{id}/…`) go to the node that holds it, found before the call (cached), so a non-idempotent call is
    * never sent twice. Lists, creations and everything else stay with the agent's own routing.
    */
-  private async resolveNode(c: EngineConnection, method: string, path: string): Promise<EngineConnection> {
+  private async resolveNode(c: EngineConnection, op: EngineOperation): Promise<EngineConnection> {
     if (!c.agent || c.agent.target) return c;
-    const op = classify(method, path);
     if ((op.kind === 'inspect' || op.kind === 'resource') && op.type === ResourceControlType.Container)
       return this.nodes.forContainer(c, op.id);
     if (op.kind === 'console') return this.nodes.forContainer(c, op.containerId);
@@ -476,6 +487,15 @@ function compose(first: ProxyPlan['rewrite'], second: ProxyPlan['rewrite']): Pro
     const a = await first(status, body);
     return second(a.status, a.body);
   };
+}
+
+/** A JSON body as parsed, or undefined when it is not JSON. */
+function jsonOf(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBounded(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {

@@ -17,7 +17,14 @@ import {
   type ControlIndex,
   type Labels,
 } from '@capstan/server-resource-controls';
-import { classify, roleScope, type ListedType, type OwnedType, type RoleScope } from './proxy-policy';
+import {
+  classify,
+  roleScope,
+  type EngineOperation,
+  type ListedType,
+  type OwnedType,
+  type RoleScope,
+} from './proxy-policy';
 
 /** Security toggles of an environment (Portainer's SecuritySettings), as the proxy reads them. */
 export interface SecurityToggles {
@@ -42,6 +49,8 @@ export interface OwnershipContext {
   readonly security: SecurityToggles;
   /** Reads the whole request body (bounded); only called when a check needs it. */
   readonly readBody: () => Promise<Buffer>;
+  /** The call's `classify` when the caller already has it (the proxy classifies a request once). */
+  readonly op?: EngineOperation;
 }
 
 export type Rewritten = { status: number; body: unknown };
@@ -152,7 +161,7 @@ export class ProxyOwnership {
 
   async plan(ctx: OwnershipContext): Promise<ProxyPlan> {
     const scope = roleScope(ctx.access);
-    const op = classify(ctx.method, ctx.path, ctx.query);
+    const op = ctx.op ?? classify(ctx.method, ctx.path, ctx.query);
     switch (op.kind) {
       case 'list':
         return {

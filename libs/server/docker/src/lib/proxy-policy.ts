@@ -97,6 +97,8 @@ export interface CallContext {
   readonly allowVolumeBrowserForRegularUsers?: boolean;
   /** The environment's EnableHostManagementFeatures: the host's files (agent `/browse` without a volume). */
   readonly enableHostManagementFeatures?: boolean;
+  /** The call's `classify` when the caller already has it (the proxy classifies a request once). */
+  readonly op?: EngineOperation;
 }
 
 const BROWSE_READS = new Set(['browseLs', 'browseGet']);
@@ -227,7 +229,7 @@ export function decide(
   call: CallContext = {},
 ): ProxyDecision {
   const scope = roleScope(access);
-  const op = classify(method, path, call.query);
+  const op = call.op ?? classify(method, path, call.query);
   if (op.kind === 'browse' && op.volumeId !== undefined && call.agent) {
     // Portainer checks the setting for every user but administrators, environment administrators included.
     const browse = access.volumeBrowse(true, call.allowVolumeBrowserForRegularUsers ?? false);

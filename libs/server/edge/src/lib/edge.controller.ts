@@ -13,7 +13,7 @@ import { ArrayMaxSize, IsArray, IsInt, Min } from 'class-validator';
 import { AGENT_HEADERS, EDGE_HEADERS } from '@capstan/contracts-agent';
 import { Permission } from '@capstan/contracts-api';
 import { Authenticated, NotFoundError, ParseIdPipe, Public } from '@capstan/server-core';
-import { EnvironmentsService } from '@capstan/server-environments';
+import { EnvironmentsService, type EdgeEnvironmentState } from '@capstan/server-environments';
 import { EdgePollCommand } from './edge-poll.command';
 import { EdgePollService } from './edge-poll.service';
 import { EdgeTunnelService } from './edge-tunnel.service';
@@ -132,11 +132,7 @@ export class EdgeController {
   @ApiOperation({ summary: 'Waiting room: trust one edge environment', operationId: 'EndpointEdgeTrust' })
   @ApiNoContentResponse()
   async trust(@Param('id', ParseIdPipe) id: number): Promise<void> {
-    if (!(await this.environments.edgeState(id)))
-      throw new NotFoundError(
-        'Unable to find an edge environment with the specified identifier',
-        `No edge environment ${id}`,
-      );
+    await this.edgeEnvironment(id);
     await this.environments.setEdgeTrust([id], true);
     this.polls.forget(id);
   }
@@ -149,13 +145,18 @@ export class EdgeController {
   })
   @ApiOkResponse({ type: EdgeEnvironmentStatus })
   async tunnel(@Param('id', ParseIdPipe) id: number): Promise<EdgeEnvironmentStatus> {
+    const env = await this.edgeEnvironment(id);
+    const last = this.polls.lastCheckIn(id) ?? env.lastCheckIn;
+    return { TunnelOpen: this.tunnels.connected(id), LastCheckInDate: Math.floor(last / 1000) };
+  }
+
+  private async edgeEnvironment(id: number): Promise<EdgeEnvironmentState> {
     const env = await this.environments.edgeState(id);
     if (!env)
       throw new NotFoundError(
         'Unable to find an edge environment with the specified identifier',
         `No edge environment ${id}`,
       );
-    const last = this.polls.lastCheckIn(id) ?? env.lastCheckIn;
-    return { TunnelOpen: this.tunnels.connected(id), LastCheckInDate: Math.floor(last / 1000) };
+    return env;
   }
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { EnvironmentType, UserRole } from '@capstan/contracts-api';
 import {
@@ -162,6 +162,19 @@ describe('EnvironmentsService', () => {
       expect(strategy.moved).toEqual([{ url: 'tcp://old:2375', agentVersion: null }]);
       expect(saved.url).toBe('checked:new:2375');
     });
+  });
+
+  it('opens the TLS material once per environment, again only after it changed', async () => {
+    const env = await create({ URL: 'tcp://h:2376', TLS: 'true', files: { TLSCACertFile: PEM } });
+    const open = vi.spyOn(box, 'open');
+    const first = service.connectionOf(env, 1000);
+    const again = service.connectionOf(await service.get(env.id), 5000);
+    expect(first.ca).toBe(PEM);
+    expect(again).toMatchObject({ ca: PEM, timeoutMs: 5000, environmentId: env.id });
+    expect(open).toHaveBeenCalledTimes(1);
+    const changed = { ...env, tlsCa: box.seal('other CA') };
+    expect(service.connectionOf(changed, 0).ca).toBe('other CA');
+    expect(open).toHaveBeenCalledTimes(2);
   });
 
   it('deletes an environment with its tags', async () => {

@@ -42,6 +42,9 @@ export type { CreateEnvironmentInput } from './creation/creation-strategy';
 /** Environments: registry, connection details, access policies, security settings. */
 @Injectable()
 export class EnvironmentsService {
+  /** Decrypted connections by environment id, with the sealed values they were opened from. */
+  private readonly opened = new Map<number, { sealed: string; connection: EngineConnection }>();
+
   constructor(
     @InjectRepository(EnvironmentEntity) private readonly envs: Repository<EnvironmentEntity>,
     @InjectRepository(EnvironmentGroupEntity) private readonly groups: Repository<EnvironmentGroupEntity>,
@@ -297,6 +300,7 @@ export class EnvironmentsService {
   async delete(id: number): Promise<void> {
     const env = await this.get(id);
     await this.envs.remove(env, AUTOCOMMIT);
+    this.opened.delete(id);
     this.engines.forget(id);
   }
 
@@ -315,23 +319,44 @@ export class EnvironmentsService {
     return { deleted, errors };
   }
 
-  /** Decrypted connection details for the snapshotter and, later, the proxy. Never leaves the server. */
+  /**
+   * Decrypted connection details for the snapshotter, the proxy, consoles and streams. Never leaves the server.
+   * The TLS material is decrypted once per environment and kept while its stored (sealed) values stay the same,
+   * so a proxied request does not open the secret box again.
+   */
   connectionOf(env: EnvironmentEntity | EnvironmentView, timeoutMs: number): EngineConnection {
     if ('connection' in env) return { ...env.connection, timeoutMs };
-    return {
-      url: env.url,
-      tls: env.tls,
-      tlsSkipVerify: env.tlsSkipVerify,
-      ca: env.tlsCa ? this.box.open(env.tlsCa) : undefined,
-      cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
-      key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
-      timeoutMs,
-      environmentId: env.id,
-      ...(env.type === EnvironmentType.Agent || env.type === EnvironmentType.EdgeAgent
-        ? { agent: { headers: this.agentKeys.headers() } }
-        : {}),
-      ...(env.type === EnvironmentType.EdgeAgent ? { edge: this.edgeTunnels } : {}),
-    };
+    const sealed = JSON.stringify([
+      env.url,
+      env.tls,
+      env.tlsSkipVerify,
+      env.tlsCa,
+      env.tlsCert,
+      env.tlsKey,
+      env.type,
+    ]);
+    let cached = this.opened.get(env.id);
+    if (cached?.sealed !== sealed) {
+      cached = {
+        sealed,
+        connection: {
+          url: env.url,
+          tls: env.tls,
+          tlsSkipVerify: env.tlsSkipVerify,
+          ca: env.tlsCa ? this.box.open(env.tlsCa) : undefined,
+          cert: env.tlsCert ? this.box.open(env.tlsCert) : undefined,
+          key: env.tlsKey ? this.box.open(env.tlsKey) : undefined,
+          timeoutMs: 0,
+          environmentId: env.id,
+          ...(env.type === EnvironmentType.Agent || env.type === EnvironmentType.EdgeAgent
+            ? { agent: { headers: this.agentKeys.headers() } }
+            : {}),
+          ...(env.type === EnvironmentType.EdgeAgent ? { edge: this.edgeTunnels } : {}),
+        },
+      };
+      this.opened.set(env.id, cached);
+    }
+    return { ...cached.connection, timeoutMs };
   }
 
   // ── Edge (type 4): what the edge module's poll, tunnel and waiting room need, without its tables ──
@@ -377,8 +402,28 @@ export class EnvironmentsService {
   /** Check-ins gathered in memory, written in one unit of work. */
   async recordCheckIns(times: ReadonlyMap<number, number>): Promise<void> {
     if (times.size === 0) return;
+    // One statement per 200 environments (a CASE over the ids): a flush of thousands of check-ins must not hold the
+    // event loop for a statement per row.
+    const entries = [...times];
     await this.uow.run(async (tx) => {
-      for (const [id, at] of times) await tx.update(EnvironmentEntity, { id }, { lastCheckIn: at });
+      for (let i = 0; i < entries.length; i += 200) {
+        const chunk = entries.slice(i, i + 200);
+        const params: Record<string, number> = {};
+        const cases = chunk
+          .map(([id, at], j) => {
+            params[`i${j}`] = id;
+            params[`t${j}`] = at;
+            return `WHEN :i${j} THEN :t${j}`;
+          })
+          .join(' ');
+        await tx
+          .createQueryBuilder()
+          .update(EnvironmentEntity)
+          .set({ lastCheckIn: () => `CASE id ${cases} ELSE last_check_in END` })
+          .where('id IN (:...ids)', { ids: chunk.map(([id]) => id) })
+          .setParameters(params)
+          .execute();
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentRoleId, UserRole } from '@capstan/contracts-api';
-import { SecretBox, type AuthenticatedUser, type ClockPort } from '@capstan/server-core';
+import { SecretBox, type AuthenticatedUser } from '@capstan/server-core';
 import type { EnvironmentsService } from '@capstan/server-environments';
 import { EnvironmentAccess } from '@capstan/server-rbac';
 import type { TeamsService, UsersService } from '@capstan/server-users';
@@ -76,7 +76,7 @@ function setup(
   teams: Record<number, number[]> = {},
 ) {
   const time = { t: 1_000_000 };
-  const clock = { now: () => time.t } as ClockPort;
+  const clock = { now: () => time.t };
   const repo = fakeRepo();
   const ecr = new FakeEcr(time);
   const login = new FakeLogin();
@@ -181,7 +181,7 @@ describe('RegistriesService', () => {
     expect(await service.forEnvironment(user(2), 1)).toEqual([]);
     // Real credentials pass through untouched; registryId 0 is anonymous.
     expect(await service.resolveRegistryAuthHeader(user(2), 1, real)).toBe(real);
-    expect(await service.resolveRegistryAuthHeader(user(2), 1, encodeRegistryAuth({} as never))).toBe(
+    expect(await service.resolveRegistryAuthHeader(user(2), 1, encodeRegistryAuth({}))).toBe(
       encodeRegistryAuth({}),
     );
   });

@@ -32,6 +32,7 @@ import {
   type DockerAuthConfig,
 } from './registry-types';
 import { EcrTokenPort, RegistryLoginPort } from './registry-login.port';
+import type { BrowseTarget } from './registry-browser';
 
 const NOT_FOUND = 'Unable to find a registry with the specified identifier inside the database';
 /** An ECR token is renewed this long before it expires. */
@@ -83,19 +84,7 @@ export class RegistriesService {
   }
 
   async create(dto: CreateRegistryDto): Promise<RegistryResponse> {
-    const entity = this.registries.create({
-      name: dto.Name.trim(),
-      type: dto.Type as RegistryType,
-      url: '',
-      baseUrl: '',
-      authentication: false,
-      username: '',
-      passwordSealed: null,
-      options: {},
-      accesses: {},
-      accessTokenSealed: null,
-      accessTokenExpiry: 0,
-    });
+    const entity = this.blank(dto);
     this.apply(entity, dto, true);
     await this.checkUnique(entity);
     return toRegistryResponse(await this.registries.save(entity, AUTOCOMMIT), true);
@@ -184,6 +173,13 @@ export class RegistriesService {
     return this.authOf(r);
   }
 
+  /** 404 unless `actor` may use registry `registryId` on `envId` (before storing a reference to it). */
+  async assertUsable(actor: AuthenticatedUser, envId: number, registryId: number): Promise<void> {
+    const r = await this.get(registryId);
+    const { access } = await this.environments.accessFor(actor, envId);
+    if (!this.mayUse(r, envId, access)) throw this.notFound(registryId);
+  }
+
   /**
    * The server's own use (webhook triggers, scheduled checks), already authorised by its caller; `undefined`
    * when the registry no longer exists.
@@ -218,21 +214,51 @@ export class RegistriesService {
     return { header: encodeRegistryAuth(await this.authOf(r)), registry: r.name };
   }
 
+  /** Where and as whom to browse a stored registry (administrators' registry browser). */
+  async browseTarget(id: number): Promise<BrowseTarget> {
+    const r = await this.get(id);
+    const auth = await this.authOf(r);
+    return {
+      name: r.name,
+      address: r.type === RegistryType.DockerHub ? 'registry-1.docker.io' : r.url,
+      credentials: 'username' in auth ? { username: auth.username, password: auth.password } : {},
+    };
+  }
+
+  /**
+   * Where to ask a registry host for digests (update detection): a stored registry for that host (one with
+   * credentials first), else anonymous. Only digests leave this, never the credentials.
+   */
+  async forHost(host: string): Promise<BrowseTarget> {
+    const rows = await this.registries.find({ order: { id: 'ASC' } });
+    const matching = rows.filter((r) =>
+      host === DOCKER_HUB_ADDRESS ? r.type === RegistryType.DockerHub : (r.url.split('/')[0] ?? '') === host,
+    );
+    const best = matching.find((r) => r.authentication) ?? matching[0];
+    if (best) return this.browseTarget(best.id);
+    return {
+      name: host,
+      address: host === DOCKER_HUB_ADDRESS ? 'registry-1.docker.io' : host,
+      credentials: {},
+    };
+  }
+
+  /** The Docker Hub account to ask for a pull quota (0: anonymous); the actor must be able to use it there. */
+  async dockerHubTarget(actor: AuthenticatedUser, envId: number, registryId: number): Promise<BrowseTarget> {
+    if (registryId === 0) {
+      await this.environments.accessFor(actor, envId);
+      return { name: 'Docker Hub', address: 'registry-1.docker.io', credentials: {} };
+    }
+    await this.assertUsable(actor, envId, registryId);
+    const r = await this.get(registryId);
+    if (r.type !== RegistryType.DockerHub)
+      throw new BadRequestError('Not a Docker Hub registry', `Registry ${registryId} is of type ${r.type}`);
+    return this.browseTarget(registryId);
+  }
+
   /** A real login with the given (or stored) credentials: "test connection". */
   async ping(dto: CreateRegistryDto, storedId?: number): Promise<RegistryPingResponse> {
-    const probe = this.registries.create({
-      name: dto.Name,
-      type: dto.Type as RegistryType,
-      url: '',
-      baseUrl: '',
-      authentication: false,
-      username: '',
-      passwordSealed: null,
-      options: {},
-      accesses: {},
-      accessTokenSealed: null,
-      accessTokenExpiry: 0,
-    });
+    const probe = this.blank(dto);
     if (storedId !== undefined) {
       const stored = await this.get(storedId);
       probe.passwordSealed = stored.passwordSealed;
@@ -291,6 +317,23 @@ export class RegistriesService {
 
   private secret(r: RegistryEntity): string {
     return r.passwordSealed ? this.box.open(r.passwordSealed) : '';
+  }
+
+  /** A new registry row of the body's name and type, every other field empty (`apply` fills them). */
+  private blank(dto: CreateRegistryDto): RegistryEntity {
+    return this.registries.create({
+      name: dto.Name.trim(),
+      type: dto.Type as RegistryType,
+      url: '',
+      baseUrl: '',
+      authentication: false,
+      username: '',
+      passwordSealed: null,
+      options: {},
+      accesses: {},
+      accessTokenSealed: null,
+      accessTokenExpiry: 0,
+    });
   }
 
   /** Copies and checks the fields of a create or update body onto `r` (rules per type). */

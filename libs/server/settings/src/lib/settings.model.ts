@@ -97,6 +97,8 @@ export interface Settings {
   TunnelServerAddress: string;
   /** Agents presenting a global key are trusted at once instead of waiting in the waiting room. */
   TrustOnFirstConnect: boolean;
+  /** Capstan: proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client for throttling and the auth log. */
+  TrustedProxies: string[];
 }
 
 export const OAUTH_PROVIDERS = ['custom', 'microsoft', 'google', 'github'] as const;
@@ -168,6 +170,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   EdgePortainerURL: '',
   TunnelServerAddress: '',
   TrustOnFirstConnect: false,
+  TrustedProxies: [],
 };
 
 export const PASSWORD_LENGTH_RANGE = { min: 8, max: 128 } as const;

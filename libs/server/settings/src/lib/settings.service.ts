@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -95,6 +96,14 @@ export class SettingsService {
         throw new BadRequestError('Invalid settings', `${key} must be a duration ${limit.text}`);
       }
     }
+    if (patch.TrustedProxies) {
+      const bad = patch.TrustedProxies.filter((p) => !isAddressOrRange(p.trim()));
+      if (bad.length > 0)
+        throw new BadRequestError(
+          'Invalid settings',
+          `TrustedProxies: not an IP address or CIDR range: ${bad.join(', ')}`,
+        );
+    }
     const current = await this.get();
     const next: Settings = {
       ...current,
@@ -124,6 +133,9 @@ export class SettingsService {
               : current.OAuthSettings.ClientSecret,
           }
         : current.OAuthSettings,
+      TrustedProxies: patch.TrustedProxies
+        ? patch.TrustedProxies.map((p) => p.trim())
+        : current.TrustedProxies,
     };
     await this.repo.save(
       { id: SETTINGS_ID, value: JSON.stringify(next), updatedAt: this.clock.now() },
@@ -138,6 +150,15 @@ export class SettingsService {
   onChange(listener: (s: Settings) => void): void {
     this.listeners.push(listener);
   }
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits >= 0 && bits <= (family === 6 ? 128 : 32);
 }
 
 function redacted(s: Settings): Settings {

@@ -41,7 +41,10 @@ describe('compose security check (non-administrators)', () => {
   it('parses only a mapping with services, and says why not', () => {
     expect(parseComposeFile('services: [unclosed')).toMatchObject({ ok: false });
     expect(parseComposeFile('- a\n- b\n')).toMatchObject({ ok: false });
-    expect(parseComposeFile('version: "3"\n')).toMatchObject({ ok: false, reason: expect.stringMatching(/services/) });
+    expect(parseComposeFile('version: "3"\n')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/services/),
+    });
     expect(parseComposeFile('services:\n  a: {image: x}\n  a: {image: y}\n')).toMatchObject({ ok: false });
   });
 });

@@ -13,7 +13,9 @@ export interface ComposeSecurityToggles {
 export type ComposeFile = Record<string, unknown>;
 
 /** Parses a compose file: a YAML mapping with a `services` mapping, or the YAML parser's message. */
-export function parseComposeFile(text: string): { ok: true; file: ComposeFile } | { ok: false; reason: string } {
+export function parseComposeFile(
+  text: string,
+): { ok: true; file: ComposeFile } | { ok: false; reason: string } {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) return { ok: false, reason: doc.errors[0]?.message ?? 'Invalid YAML' };
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -34,7 +36,8 @@ function isBindMount(volume: unknown): boolean {
     const parts = volume.split(':');
     return parts.length >= 2 && /^[/.~$]/.test(parts[0] ?? '');
   }
-  if (typeof volume === 'object' && volume !== null) return (volume as Record<string, unknown>)['type'] === 'bind';
+  if (typeof volume === 'object' && volume !== null)
+    return (volume as Record<string, unknown>)['type'] === 'bind';
   return false;
 }
 

@@ -39,7 +39,13 @@ export class DeployStream implements OnModuleInit {
     });
   }
 
-  private async open({ user, command, req, socket, head }: WebSocketEntry<StackDeployCommand>): Promise<void> {
+  private async open({
+    user,
+    command,
+    req,
+    socket,
+    head,
+  }: WebSocketEntry<StackDeployCommand>): Promise<void> {
     const stackId = await this.stacks.watch(user, command.stackId);
     const snapshot = await this.stacks.deployLog(user, stackId);
     this.wss.handleUpgrade(req, socket, head, (ws) => {

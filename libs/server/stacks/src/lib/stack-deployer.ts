@@ -85,14 +85,20 @@ export class StackDeployer {
 
   /** Removes what the stack runs (compose `down`, swarm `stack rm`); volumes are kept. */
   async remove(t: DeployTarget, o: DeployOptions = {}): Promise<RunResult> {
-    const args = t.type === STACK_SWARM ? ['stack', 'rm', t.name] : [...this.composeArgs(t), 'down', '--remove-orphans'];
+    const args =
+      t.type === STACK_SWARM
+        ? ['stack', 'rm', '--detach=false', t.name]
+        : [...this.composeArgs(t), 'down', '--remove-orphans'];
     return this.must(t, args, o.onProgress, 'Unable to remove the stack');
   }
 
   /** compose `down` for a project Capstan did not create (only its name is known). */
   async removeProject(environmentId: number, type: number, name: string): Promise<RunResult> {
     const t: DeployTarget = { name, type, environmentId, projectPath: this.scratch, files: [], env: [] };
-    const args = type === STACK_SWARM ? ['stack', 'rm', name] : ['compose', '-p', name, 'down', '--remove-orphans'];
+    const args =
+      type === STACK_SWARM
+        ? ['stack', 'rm', '--detach=false', name]
+        : ['compose', '-p', name, 'down', '--remove-orphans'];
     return this.must(t, args, undefined, 'Unable to remove the stack');
   }
 
@@ -120,8 +126,12 @@ export class StackDeployer {
       onLine,
       timeoutMs: DEPLOY_TIMEOUT_MS,
     });
-    if (r.code === null && /ENOENT/.test(r.message)) throw new ServiceUnavailableError('docker CLI missing', MISSING);
-    if (r.code !== 0 && /is not a docker command|unknown command "compose"|unknown shorthand flag: 'p'/.test(r.message))
+    if (r.code === null && /ENOENT/.test(r.message))
+      throw new ServiceUnavailableError('docker CLI missing', MISSING);
+    if (
+      r.code !== 0 &&
+      /is not a docker command|unknown command "compose"|unknown shorthand flag: 'p'/.test(r.message)
+    )
       throw new ServiceUnavailableError('docker compose missing', MISSING);
     return r;
   }

@@ -41,13 +41,15 @@ describe('keyed lock', () => {
   it('runs work of one key in order, even after a failure, and other keys alongside', async () => {
     const lock = new KeyedLock();
     const order: string[] = [];
-    const slow = (tag: string, ms: number, fail = false) => async () => {
-      order.push(`${tag}>`);
-      await new Promise((r) => setTimeout(r, ms));
-      order.push(`<${tag}`);
-      if (fail) throw new Error(tag);
-      return tag;
-    };
+    const slow =
+      (tag: string, ms: number, fail = false) =>
+      async () => {
+        order.push(`${tag}>`);
+        await new Promise((r) => setTimeout(r, ms));
+        order.push(`<${tag}`);
+        if (fail) throw new Error(tag);
+        return tag;
+      };
     const a = lock.run('k', slow('a', 30, true));
     const b = lock.run('k', slow('b', 1));
     const c = lock.run('other', slow('c', 1));

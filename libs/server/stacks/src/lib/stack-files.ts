@@ -11,7 +11,13 @@ export interface StackFile {
 export function safeRelativePath(path: string): string | undefined {
   if (path === '' || path.includes('\0') || isAbsolute(path) || path.length > 1024) return undefined;
   const n = normalize(path);
-  if (n === '..' || n.startsWith(`..${sep}`) || n === '.' || n.startsWith(`.versions${sep}`) || n === '.versions')
+  if (
+    n === '..' ||
+    n.startsWith(`..${sep}`) ||
+    n === '.' ||
+    n.startsWith(`.versions${sep}`) ||
+    n === '.versions'
+  )
     return undefined;
   return n;
 }

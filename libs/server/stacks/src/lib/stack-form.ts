@@ -11,17 +11,21 @@ import type { CreateStackInput } from './stacks.service';
  * `[{name, value}]`), `SwarmID`. Field names matched case-insensitively.
  */
 export async function readStackForm(req: FastifyRequest): Promise<CreateStackInput> {
-  if (!req.isMultipart()) throw new BadRequestError('Invalid request payload', 'Send a multipart form with a "file" part');
+  if (!req.isMultipart())
+    throw new BadRequestError('Invalid request payload', 'Send a multipart form with a "file" part');
   const fields: Record<string, string> = {};
   let content: string | undefined;
   try {
-    for await (const part of req.parts({ limits: { fileSize: MAX_STACK_FILE, files: 1, fields: 20, fieldSize: MAX_STACK_FILE } })) {
+    for await (const part of req.parts({
+      limits: { fileSize: MAX_STACK_FILE, files: 1, fields: 20, fieldSize: MAX_STACK_FILE },
+    })) {
       if (part.type === 'file') {
         const data = await part.toBuffer();
         if (part.file.truncated) throw tooLarge();
         content = data.toString('utf8');
       } else {
-        fields[part.fieldname.toLowerCase()] = typeof part.value === 'string' ? part.value : String(part.value);
+        fields[part.fieldname.toLowerCase()] =
+          typeof part.value === 'string' ? part.value : String(part.value);
       }
     }
   } catch (e) {
@@ -48,4 +52,5 @@ export async function readStackForm(req: FastifyRequest): Promise<CreateStackInp
   };
 }
 
-const tooLarge = () => new PayloadTooLargeError('Stack file too large', `A stack file is at most ${MAX_STACK_FILE} bytes`);
+const tooLarge = () =>
+  new PayloadTooLargeError('Stack file too large', `A stack file is at most ${MAX_STACK_FILE} bytes`);

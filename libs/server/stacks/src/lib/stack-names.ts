@@ -15,6 +15,9 @@ export function checkStackName(raw: unknown): { ok: true; name: string } | { ok:
   if (raw.length > 255) return { ok: false, reason: 'Stack name too long (255 characters at most)' };
   const name = normalizeStackName(raw);
   if (name === '')
-    return { ok: false, reason: 'Stack name must contain a lower-case letter or a digit (a-z, 0-9, "-", "_")' };
+    return {
+      ok: false,
+      reason: 'Stack name must contain a lower-case letter or a digit (a-z, 0-9, "-", "_")',
+    };
   return { ok: true, name };
 }

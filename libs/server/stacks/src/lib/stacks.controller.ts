@@ -1,9 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Permission } from '@capstan/contracts-api';
-import { Authenticated, BadRequestError, CurrentUser, ParseIdPipe, type AuthenticatedUser } from '@capstan/server-core';
 import {
+  Authenticated,
+  BadRequestError,
+  CurrentUser,
+  ParseIdPipe,
+  type AuthenticatedUser,
+} from '@capstan/server-core';
+import {
+  AdoptStackDto,
   CreateStackDto,
   MigrateStackDto,
   StackDeployLogResponse,
@@ -26,7 +41,8 @@ export class StacksController {
   @Authenticated({ permission: Permission.EnvironmentsList })
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Deploy a new stack: type standalone (compose) or swarm, method string (JSON) or file (multipart)',
+    summary:
+      'Deploy a new stack: type standalone (compose) or swarm, method string (JSON) or file (multipart)',
     operationId: 'StackCreate',
   })
   @ApiQuery({ name: 'endpointId', required: true })
@@ -42,14 +58,20 @@ export class StacksController {
   ): Promise<StackResponse> {
     const t = type === 'swarm' ? STACK_SWARM : type === 'standalone' ? STACK_COMPOSE : undefined;
     if (t === undefined)
-      throw new BadRequestError('Invalid type', 'type is "standalone" or "swarm" (kubernetes is not supported)');
+      throw new BadRequestError(
+        'Invalid type',
+        'type is "standalone" or "swarm" (kubernetes is not supported)',
+      );
     return this.service.create(actor, t, requiredId(endpointId), await readInput(req, method));
   }
 
   @Post()
   @Authenticated({ permission: Permission.EnvironmentsList })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Deprecated: POST /api/stacks?type=1|2&method=string|file&endpointId=', operationId: 'StackCreateDeprecated' })
+  @ApiOperation({
+    summary: 'Deprecated: POST /api/stacks?type=1|2&method=string|file&endpointId=',
+    operationId: 'StackCreateDeprecated',
+  })
   @ApiQuery({ name: 'type', required: true, description: '1 swarm, 2 compose' })
   @ApiQuery({ name: 'method', required: true })
   @ApiQuery({ name: 'endpointId', required: true })
@@ -62,19 +84,46 @@ export class StacksController {
     @Query('endpointId') endpointId?: string,
   ): Promise<StackResponse> {
     const t = type === '1' ? STACK_SWARM : type === '2' ? STACK_COMPOSE : undefined;
-    if (t === undefined) throw new BadRequestError('Invalid query parameter: type', 'type is 1 (swarm) or 2 (compose)');
+    if (t === undefined)
+      throw new BadRequestError('Invalid query parameter: type', 'type is 1 (swarm) or 2 (compose)');
     return this.service.create(actor, t, requiredId(endpointId), await readInput(req, method ?? ''));
+  }
+
+  @Post('adopt')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Capstan: take over a compose project or Swarm stack made outside Capstan (pasted file, or the recorded one on a local engine)',
+    operationId: 'StackAdopt',
+  })
+  @ApiQuery({ name: 'endpointId', required: true })
+  @ApiOkResponse({ type: StackResponse })
+  async adopt(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Body() body: AdoptStackDto,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    return this.service.adopt(actor, requiredId(endpointId), {
+      name: body.Name,
+      content: body.StackFileContent,
+      env: body.Env,
+    });
   }
 
   @Get()
   @Authenticated({ permission: Permission.EnvironmentsList })
   @ApiOperation({
-    summary: 'List stacks the caller may see; with EndpointID, also the ones made outside Capstan (External: true)',
+    summary:
+      'List stacks the caller may see; with EndpointID, also the ones made outside Capstan (External: true)',
     operationId: 'StackList',
   })
   @ApiQuery({ name: 'filters', required: false, description: 'JSON {"EndpointID": 1, "SwarmID": "…"}' })
   @ApiOkResponse({ type: [StackResponse] })
-  async list(@CurrentUser() actor: AuthenticatedUser, @Query('filters') filters?: string): Promise<StackResponse[]> {
+  async list(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Query('filters') filters?: string,
+  ): Promise<StackResponse[]> {
     return this.service.list(actor, parseFilters(filters));
   }
 
@@ -82,13 +131,19 @@ export class StacksController {
   @Authenticated({ permission: Permission.EnvironmentsList })
   @ApiOperation({ summary: 'Inspect a stack', operationId: 'StackInspect' })
   @ApiOkResponse({ type: StackResponse })
-  async inspect(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<StackResponse> {
+  async inspect(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<StackResponse> {
     return this.service.inspect(actor, id);
   }
 
   @Get(':id/file')
   @Authenticated({ permission: Permission.EnvironmentsList })
-  @ApiOperation({ summary: "The stack's entry file (a stored version with ?version=)", operationId: 'StackFileInspect' })
+  @ApiOperation({
+    summary: "The stack's entry file (a stored version with ?version=)",
+    operationId: 'StackFileInspect',
+  })
   @ApiQuery({ name: 'version', required: false })
   @ApiOkResponse({ type: StackFileResponse })
   async file(
@@ -103,21 +158,33 @@ export class StacksController {
   @Authenticated({ permission: Permission.EnvironmentsList })
   @ApiOperation({ summary: 'Capstan: the stored file versions of a stack', operationId: 'StackVersions' })
   @ApiOkResponse({ type: StackVersionsResponse })
-  async versions(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<StackVersionsResponse> {
+  async versions(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<StackVersionsResponse> {
     return this.service.versions(actor, id);
   }
 
   @Get(':id/deploy-log')
   @Authenticated({ permission: Permission.EnvironmentsList })
-  @ApiOperation({ summary: "Capstan: the running deploy's lines, else the last deploy's", operationId: 'StackDeployLog' })
+  @ApiOperation({
+    summary: "Capstan: the running deploy's lines, else the last deploy's",
+    operationId: 'StackDeployLog',
+  })
   @ApiOkResponse({ type: StackDeployLogResponse })
-  async deployLog(@CurrentUser() actor: AuthenticatedUser, @Param('id', ParseIdPipe) id: number): Promise<StackDeployLogResponse> {
+  async deployLog(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<StackDeployLogResponse> {
     return this.service.deployLog(actor, id);
   }
 
   @Put(':id')
   @Authenticated({ permission: Permission.EnvironmentsList })
-  @ApiOperation({ summary: 'Update a stack (new file or RollbackTo a version, Env, Prune, PullImage) and redeploy', operationId: 'StackUpdate' })
+  @ApiOperation({
+    summary: 'Update a stack (new file or RollbackTo a version, Env, Prune, PullImage) and redeploy',
+    operationId: 'StackUpdate',
+  })
   @ApiQuery({ name: 'endpointId', required: false })
   @ApiOkResponse({ type: StackResponse })
   async update(
@@ -152,7 +219,10 @@ export class StacksController {
   @Post(':id/stop')
   @Authenticated({ permission: Permission.EnvironmentsList })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stop a stack (compose down / stack rm), keeping its record', operationId: 'StackStop' })
+  @ApiOperation({
+    summary: 'Stop a stack (compose down / stack rm), keeping its record',
+    operationId: 'StackStop',
+  })
   @ApiQuery({ name: 'endpointId', required: false })
   @ApiOkResponse({ type: StackResponse })
   async stop(
@@ -166,7 +236,10 @@ export class StacksController {
   @Post(':id/migrate')
   @Authenticated({ permission: Permission.EnvironmentsList })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Recreate the stack on another environment, then remove the original', operationId: 'StackMigrate' })
+  @ApiOperation({
+    summary: 'Recreate the stack on another environment, then remove the original',
+    operationId: 'StackMigrate',
+  })
   @ApiQuery({ name: 'endpointId', required: false })
   @ApiOkResponse({ type: StackResponse })
   async migrate(
@@ -180,7 +253,10 @@ export class StacksController {
 
   @Put(':id/associate')
   @Authenticated({ permission: Permission.EnvironmentsList })
-  @ApiOperation({ summary: 'Administrators: attach an orphaned stack to an environment', operationId: 'StackAssociate' })
+  @ApiOperation({
+    summary: 'Administrators: attach an orphaned stack to an environment',
+    operationId: 'StackAssociate',
+  })
   @ApiQuery({ name: 'endpointId', required: true })
   @ApiQuery({ name: 'swarmId', required: false })
   @ApiQuery({ name: 'orphanedRunning', required: false })
@@ -192,7 +268,13 @@ export class StacksController {
     @Query('swarmId') swarmId?: string,
     @Query('orphanedRunning') orphanedRunning?: string,
   ): Promise<StackResponse> {
-    return this.service.associate(actor, id, requiredId(endpointId), swarmId || undefined, orphanedRunning === 'true');
+    return this.service.associate(
+      actor,
+      id,
+      requiredId(endpointId),
+      swarmId || undefined,
+      orphanedRunning === 'true',
+    );
   }
 
   @Delete(':id')
@@ -215,7 +297,12 @@ export class StacksController {
   ): Promise<void> {
     if (external === 'true') {
       if (!/^[a-z0-9][a-z0-9_-]{0,254}$/.test(id)) throw new BadRequestError('Invalid stack name', id);
-      await this.service.deleteExternal(actor, id, requiredId(endpointId), type === '1' ? STACK_SWARM : STACK_COMPOSE);
+      await this.service.deleteExternal(
+        actor,
+        id,
+        requiredId(endpointId),
+        type === '1' ? STACK_SWARM : STACK_COMPOSE,
+      );
       return;
     }
     await this.service.delete(actor, requiredId(id, 'id'), optionalId(endpointId));
@@ -225,19 +312,27 @@ export class StacksController {
 async function readInput(req: FastifyRequest, method: string): Promise<CreateStackInput> {
   if (method === 'file') return readStackForm(req);
   if (method === 'repository')
-    throw new BadRequestError('Invalid method', 'Git repository stacks are created by the git module (not installed)');
-  if (method !== 'string') throw new BadRequestError('Invalid method', 'method is "string", "file" or "repository"');
+    throw new BadRequestError(
+      'Invalid method',
+      'Git repository stacks are created by the git module (not installed)',
+    );
+  if (method !== 'string')
+    throw new BadRequestError('Invalid method', 'method is "string", "file" or "repository"');
   const body = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new BadRequestError('Invalid request payload', 'Send a JSON object');
   const get = (k: string): unknown =>
-    Object.entries(body as Record<string, unknown>).find(([key]) => key.toLowerCase() === k.toLowerCase())?.[1];
+    Object.entries(body as Record<string, unknown>).find(
+      ([key]) => key.toLowerCase() === k.toLowerCase(),
+    )?.[1];
   const name = get('Name');
   const content = get('StackFileContent');
   if (typeof name !== 'string') throw new BadRequestError('Invalid stack name', 'Name must be a string');
-  if (typeof content !== 'string') throw new BadRequestError('Invalid stack file content', 'StackFileContent must be a string');
+  if (typeof content !== 'string')
+    throw new BadRequestError('Invalid stack file content', 'StackFileContent must be a string');
   const env = get('Env');
-  if (env !== undefined && env !== null && !Array.isArray(env)) throw new BadRequestError('Invalid Env', 'Env must be an array');
+  if (env !== undefined && env !== null && !Array.isArray(env))
+    throw new BadRequestError('Invalid Env', 'Env must be an array');
   const swarmId = get('SwarmID');
   if (swarmId !== undefined && swarmId !== null && typeof swarmId !== 'string')
     throw new BadRequestError('Invalid SwarmID', 'SwarmID must be a string');
@@ -251,8 +346,11 @@ async function readInput(req: FastifyRequest, method: string): Promise<CreateSta
 }
 
 function envEntry(v: unknown): { name: string; value: string } {
-  if (typeof v !== 'object' || v === null) throw new BadRequestError('Invalid Env', 'Each Env entry is {name, value}');
-  const e = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k.toLowerCase(), x]));
+  if (typeof v !== 'object' || v === null)
+    throw new BadRequestError('Invalid Env', 'Each Env entry is {name, value}');
+  const e = Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).map(([k, x]) => [k.toLowerCase(), x]),
+  );
   if (typeof e['name'] !== 'string' || typeof (e['value'] ?? '') !== 'string')
     throw new BadRequestError('Invalid Env', 'Each Env entry is {name: string, value: string}');
   return { name: e['name'], value: (e['value'] ?? '') as string };
@@ -292,7 +390,8 @@ function parseFilters(text: string | undefined): { EndpointID?: number; SwarmID?
       out.EndpointID = optionalId(String(v), 'EndpointID');
     } else if (key === 'swarmid') {
       if (v === '' || v === null) continue;
-      if (typeof v !== 'string' || v.length > 255) throw new BadRequestError('Invalid filters', 'SwarmID must be a string');
+      if (typeof v !== 'string' || v.length > 255)
+        throw new BadRequestError('Invalid filters', 'SwarmID must be a string');
       out.SwarmID = v;
     } else {
       throw new BadRequestError('Invalid filters', `Unknown filter "${k}" (EndpointID, SwarmID)`);

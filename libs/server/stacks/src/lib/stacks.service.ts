@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
@@ -115,7 +116,11 @@ export class StacksService implements OnApplicationBootstrap {
     return this.toResponse(stack, control);
   }
 
-  async file(actor: AuthenticatedUser, id: number, version?: number): Promise<{ StackFileContent: string; Version: number }> {
+  async file(
+    actor: AuthenticatedUser,
+    id: number,
+    version?: number,
+  ): Promise<{ StackFileContent: string; Version: number }> {
     const { stack } = await this.readable(actor, id);
     const v = version ?? stack.fileVersion;
     const files = await this.tools.files.read(stack.id, v).catch(() => {
@@ -171,6 +176,115 @@ export class StacksService implements OnApplicationBootstrap {
           `A stack with the normalized name '${name}' already exists`,
           'A compose project or Swarm stack of that name already runs on the environment (adopt it instead)',
         );
+      return this.register(
+        actor,
+        { type, endpointId, name, swarmId, vars, content, fromAppTemplate: input.fromAppTemplate === true },
+        'create',
+      );
+    });
+  }
+
+  /**
+   * Takes over a compose project or Swarm stack made outside Capstan: with the pasted file, or — administrators,
+   * compose projects on an environment whose engine runs on this machine — the file compose recorded in the
+   * project's labels (`com.docker.compose.project.config_files`). Then it is deployed like any stack (compose
+   * converges on what runs) and owned by the caller.
+   */
+  async adopt(
+    actor: AuthenticatedUser,
+    endpointId: number,
+    input: { name: string; content?: string; env?: readonly StackEnvVar[] },
+  ): Promise<StackResponse> {
+    const named = checkStackName(input.name);
+    if (!named.ok) throw new BadRequestError('Invalid stack name', named.reason);
+    const name = named.name;
+    const { env, access } = await this.environments.accessFor(actor, endpointId);
+    this.assertMayManageStacks(actor, env, access, Permission.ResourcesManageAll);
+    const projects = await this.projectsOn(env);
+    const type = projects.get(name);
+    if (type === undefined)
+      throw new NotFoundError(
+        'No such stack on the environment',
+        `No compose project or Swarm stack ${name}`,
+      );
+    const text = input.content ?? (await this.recordedComposeFile(actor, env, name, type));
+    const content = this.checkFile(actor, env, access, text);
+    const vars = checkEnv(input.env ?? []);
+    const swarmId = type === STACK_SWARM ? await this.swarmIdOf(env) : '';
+    return this.lock.run(`new:${endpointId}:${name}`, async () => {
+      if (await this.stacks.existsBy({ environmentId: endpointId, name }))
+        throw new ConflictError(`A stack with the normalized name '${name}' already exists`, `Stack ${name}`);
+      return this.register(
+        actor,
+        { type, endpointId, name, swarmId, vars, content, fromAppTemplate: false },
+        'adopt',
+      );
+    });
+  }
+
+  /** The compose file of a running project, read from the path compose recorded, when it is on this machine. */
+  private async recordedComposeFile(
+    actor: AuthenticatedUser,
+    env: EnvironmentView,
+    name: string,
+    type: number,
+  ): Promise<string> {
+    const paste = 'Paste the stack file (StackFileContent)';
+    if (type !== STACK_COMPOSE)
+      throw new BadRequestError('The stack file is needed', `${paste}: Swarm keeps no file`);
+    if (actor.role !== UserRole.Administrator)
+      throw new BadRequestError(
+        'The stack file is needed',
+        `${paste}: only administrators adopt from the server's disk`,
+      );
+    if (!env.connection.url.startsWith('unix://') || env.agent)
+      throw new BadRequestError(
+        'The stack file is needed',
+        `${paste}: the environment's engine is not on this machine`,
+      );
+    const client = this.engines.client(this.environments.connectionOf(env, ENGINE_TIMEOUT_MS));
+    const answer = await this.reach(() =>
+      client.call(
+        'GET',
+        `/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [`${COMPOSE_PROJECT}=${name}`] }))}`,
+      ),
+    );
+    const labels = (answer.body as { Labels?: Record<string, string> }[] | undefined)?.[0]?.Labels ?? {};
+    const files = (labels['com.docker.compose.project.config_files'] ?? '').split(',').filter(Boolean);
+    const first = files[0];
+    if (files.length !== 1 || !first || !/\.ya?ml$/.test(first))
+      throw new BadRequestError(
+        'The stack file is needed',
+        `${paste}: the project was not started from one YAML file`,
+      );
+    try {
+      const st = await stat(first);
+      if (!st.isFile() || st.size > MAX_STACK_FILE) throw new Error('not a file of at most 1 MiB');
+      return await readFile(first, 'utf8');
+    } catch (e) {
+      throw new BadRequestError(
+        'The stack file is needed',
+        `${paste}: ${first}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  /** A new record (pending until its first deploy succeeds), its files, the deploy, and the caller's control. */
+  private async register(
+    actor: AuthenticatedUser,
+    s: {
+      type: number;
+      endpointId: number;
+      name: string;
+      swarmId: string;
+      vars: StackEnvVar[];
+      content: string;
+      fromAppTemplate: boolean;
+    },
+    pending: 'create' | 'adopt',
+  ): Promise<StackResponse> {
+    const { type, endpointId, name, swarmId, vars, content } = s;
+    {
       const now = this.clock.now();
       const saved = await this.stacks.save(
         this.stacks.create({
@@ -184,8 +298,8 @@ export class StacksService implements OnApplicationBootstrap {
           additionalFiles: '[]',
           fileVersion: 1,
           options: JSON.stringify({ Prune: false }),
-          fromAppTemplate: input.fromAppTemplate === true,
-          pending: 'create',
+          fromAppTemplate: s.fromAppTemplate,
+          pending,
           createdAt: now,
           createdBy: actor.username,
           createdByUserId: actor.id,
@@ -198,7 +312,9 @@ export class StacksService implements OnApplicationBootstrap {
         await this.tools.files.write(saved.id, 1, [{ path: saved.entryPoint, content }]);
         const target = this.targetOf(saved);
         await this.tools.deployer.validate(target);
-        const log = await this.runDeploy(saved.id, () => this.tools.deployer.deploy(target, { onProgress: this.progress.sink(saved.id) }));
+        const log = await this.runDeploy(saved.id, () =>
+          this.tools.deployer.deploy(target, { onProgress: this.progress.sink(saved.id) }),
+        );
         const control = await this.controls.createPrivate(
           endpointId,
           ResourceControlType.Stack,
@@ -215,7 +331,7 @@ export class StacksService implements OnApplicationBootstrap {
         await this.tools.files.remove(saved.id);
         throw e;
       }
-    });
+    }
   }
 
   async update(
@@ -231,7 +347,10 @@ export class StacksService implements OnApplicationBootstrap {
       let version: number;
       if (input.rollbackTo !== undefined) {
         if (!versions.includes(input.rollbackTo))
-          throw new NotFoundError('Stack file version not found', `No version ${input.rollbackTo} of stack ${id}`);
+          throw new NotFoundError(
+            'Stack file version not found',
+            `No version ${input.rollbackTo} of stack ${id}`,
+          );
         const old = await this.tools.files.read(stack.id, input.rollbackTo);
         const entry = old.find((f) => f.path === stack.entryPoint)?.content ?? '';
         this.checkFile(actor, env, access, entry);
@@ -240,7 +359,9 @@ export class StacksService implements OnApplicationBootstrap {
       } else {
         const content =
           input.content === undefined
-            ? ((await this.tools.files.read(stack.id, stack.fileVersion)).find((f) => f.path === stack.entryPoint)?.content ?? '')
+            ? ((await this.tools.files.read(stack.id, stack.fileVersion)).find(
+                (f) => f.path === stack.entryPoint,
+              )?.content ?? '')
             : input.content;
         const checked = this.checkFile(actor, env, access, content);
         version = Math.max(0, ...versions) + 1;
@@ -284,7 +405,8 @@ export class StacksService implements OnApplicationBootstrap {
   async start(actor: AuthenticatedUser, id: number, endpointId?: number): Promise<StackResponse> {
     return this.lock.run(`stack:${id}`, async () => {
       const { stack, control } = await this.manageable(actor, id, endpointId);
-      if (stack.status === ACTIVE) throw new BadRequestError('Stack is already active', `Stack ${stack.name}`);
+      if (stack.status === ACTIVE)
+        throw new BadRequestError('Stack is already active', `Stack ${stack.name}`);
       const log = await this.runDeploy(stack.id, () =>
         this.tools.deployer.deploy(this.targetOf(stack), {
           prune: parseOptions(stack.options).Prune,
@@ -299,7 +421,8 @@ export class StacksService implements OnApplicationBootstrap {
   async stop(actor: AuthenticatedUser, id: number, endpointId?: number): Promise<StackResponse> {
     return this.lock.run(`stack:${id}`, async () => {
       const { stack, control } = await this.manageable(actor, id, endpointId);
-      if (stack.status === INACTIVE) throw new BadRequestError('Stack is already inactive', `Stack ${stack.name}`);
+      if (stack.status === INACTIVE)
+        throw new BadRequestError('Stack is already inactive', `Stack ${stack.name}`);
       await this.tools.deployer.remove(this.targetOf(stack));
       await this.stacks.update({ id: stack.id }, { status: INACTIVE });
       return this.toResponse({ ...stack, status: INACTIVE }, control);
@@ -312,13 +435,22 @@ export class StacksService implements OnApplicationBootstrap {
       if (stack.status === ACTIVE && (await this.environments.exists(stack.environmentId)))
         await this.tools.deployer.remove(this.targetOf(stack));
       await this.stacks.delete({ id: stack.id });
-      await this.controls.deleteFor(stack.environmentId, ResourceControlType.Stack, stackResourceId(stack.environmentId, stack.name));
+      await this.controls.deleteFor(
+        stack.environmentId,
+        ResourceControlType.Stack,
+        stackResourceId(stack.environmentId, stack.name),
+      );
       await this.tools.files.remove(stack.id);
     });
   }
 
   /** `DELETE /api/stacks/{name}?external=true&endpointId=`: a stack Capstan did not create. */
-  async deleteExternal(actor: AuthenticatedUser, name: string, endpointId: number, type: number): Promise<void> {
+  async deleteExternal(
+    actor: AuthenticatedUser,
+    name: string,
+    endpointId: number,
+    type: number,
+  ): Promise<void> {
     const { env, access } = await this.environments.accessFor(actor, endpointId);
     this.assertMayManageStacks(actor, env, access, Permission.ResourcesManageAll);
     if (await this.stacks.existsBy({ environmentId: endpointId, name }))
@@ -335,7 +467,10 @@ export class StacksService implements OnApplicationBootstrap {
   ): Promise<StackResponse> {
     return this.lock.run(`stack:${id}`, async () => {
       const { stack, control } = await this.manageable(actor, id, endpointId);
-      const { env: targetEnv, access: targetAccess } = await this.environments.accessFor(actor, input.EndpointID);
+      const { env: targetEnv, access: targetAccess } = await this.environments.accessFor(
+        actor,
+        input.EndpointID,
+      );
       this.assertMayManageStacks(actor, targetEnv, targetAccess, Permission.ResourcesCreate);
       let name = stack.name;
       if (input.Name !== undefined) {
@@ -354,8 +489,15 @@ export class StacksService implements OnApplicationBootstrap {
       );
       if (stack.status === ACTIVE && (await this.environments.exists(stack.environmentId)))
         await this.tools.deployer.remove(this.targetOf(stack)).catch(() => undefined);
-      await this.stacks.update({ id: stack.id }, { environmentId: input.EndpointID, name, swarmId, status: ACTIVE, lastDeployLog: log });
-      await this.controls.deleteFor(stack.environmentId, ResourceControlType.Stack, stackResourceId(stack.environmentId, stack.name));
+      await this.stacks.update(
+        { id: stack.id },
+        { environmentId: input.EndpointID, name, swarmId, status: ACTIVE, lastDeployLog: log },
+      );
+      await this.controls.deleteFor(
+        stack.environmentId,
+        ResourceControlType.Stack,
+        stackResourceId(stack.environmentId, stack.name),
+      );
       const rc = await this.controls.createPrivate(
         input.EndpointID,
         ResourceControlType.Stack,
@@ -380,10 +522,16 @@ export class StacksService implements OnApplicationBootstrap {
     return this.lock.run(`stack:${id}`, async () => {
       const stack = await this.entity(id);
       if (await this.environments.exists(stack.environmentId))
-        throw new BadRequestError('The stack is not orphaned', `Its environment ${stack.environmentId} exists`);
+        throw new BadRequestError(
+          'The stack is not orphaned',
+          `Its environment ${stack.environmentId} exists`,
+        );
       const env = await this.environments.view(endpointId);
       if (await this.stacks.existsBy({ environmentId: endpointId, name: stack.name }))
-        throw new ConflictError(`A stack with the normalized name '${stack.name}' already exists`, `Stack ${stack.name}`);
+        throw new ConflictError(
+          `A stack with the normalized name '${stack.name}' already exists`,
+          `Stack ${stack.name}`,
+        );
       const sw = stack.type === STACK_SWARM ? (swarmId ?? (await this.swarmIdOf(env))) : '';
       const status = orphanedRunning ? ACTIVE : INACTIVE;
       await this.stacks.update({ id }, { environmentId: endpointId, swarmId: sw, status });
@@ -403,10 +551,18 @@ export class StacksService implements OnApplicationBootstrap {
    * version its record names, so the engine runs what the record says. Each in the stack's lock, in the background.
    */
   async recoverInterrupted(): Promise<void> {
-    const rows = await this.stacks.find({ where: [{ pending: 'create' }, { pending: 'update' }] });
+    const rows = await this.stacks.find({
+      where: [{ pending: 'create' }, { pending: 'adopt' }, { pending: 'update' }],
+    });
     for (const stack of rows) {
       await this.lock
         .run(`stack:${stack.id}`, async () => {
+          if (stack.pending === 'adopt') {
+            // The project was running before: it stays; only the unconfirmed record goes.
+            await this.stacks.delete({ id: stack.id });
+            await this.tools.files.remove(stack.id);
+            return;
+          }
           if (!(await this.environments.exists(stack.environmentId))) return;
           if (stack.pending === 'create') {
             await this.tools.deployer.remove(this.targetOf(stack)).catch(() => undefined);
@@ -435,7 +591,12 @@ export class StacksService implements OnApplicationBootstrap {
   // ---------- for the git module
 
   /** The deploy target of a stack (files relative to its project directory). */
-  targetOf(stack: Pick<StackEntity, 'id' | 'name' | 'type' | 'environmentId' | 'entryPoint' | 'additionalFiles' | 'env'>): DeployTarget {
+  targetOf(
+    stack: Pick<
+      StackEntity,
+      'id' | 'name' | 'type' | 'environmentId' | 'entryPoint' | 'additionalFiles' | 'env'
+    >,
+  ): DeployTarget {
     return {
       name: stack.name,
       type: stack.type,
@@ -471,7 +632,10 @@ export class StacksService implements OnApplicationBootstrap {
     permission: Permission,
   ): void {
     if (!access.can(permission))
-      throw new ForbiddenError('Access denied to resource', 'Your role on this environment cannot deploy stacks');
+      throw new ForbiddenError(
+        'Access denied to resource',
+        'Your role on this environment cannot deploy stacks',
+      );
     if (this.isRegular(actor, access) && !env.security.allowStackManagementForRegularUsers)
       throw new ForbiddenError(
         'Access denied to resource',
@@ -484,11 +648,19 @@ export class StacksService implements OnApplicationBootstrap {
   }
 
   /** Size, YAML and, for non-administrators, the environment's security toggles — before anything runs. */
-  private checkFile(actor: AuthenticatedUser, env: EnvironmentView, access: EnvironmentAccess, content: string): string {
+  private checkFile(
+    actor: AuthenticatedUser,
+    env: EnvironmentView,
+    access: EnvironmentAccess,
+    content: string,
+  ): string {
     if (typeof content !== 'string' || content.trim() === '')
       throw new BadRequestError('Invalid stack file content', 'StackFileContent is empty');
     if (Buffer.byteLength(content) > MAX_STACK_FILE)
-      throw new PayloadTooLargeError('Stack file too large', `A stack file is at most ${MAX_STACK_FILE} bytes`);
+      throw new PayloadTooLargeError(
+        'Stack file too large',
+        `A stack file is at most ${MAX_STACK_FILE} bytes`,
+      );
     const parsed = parseComposeFile(content);
     if (!parsed.ok) throw new BadRequestError('Invalid stack file content', parsed.reason);
     if (this.isRegular(actor, access)) {
@@ -538,10 +710,18 @@ export class StacksService implements OnApplicationBootstrap {
     actor: AuthenticatedUser,
     id: number,
     endpointId: number | undefined,
-  ): Promise<{ stack: StackEntity; control: ResourceControlBody | undefined; env: EnvironmentView; access: EnvironmentAccess }> {
+  ): Promise<{
+    stack: StackEntity;
+    control: ResourceControlBody | undefined;
+    env: EnvironmentView;
+    access: EnvironmentAccess;
+  }> {
     const { stack, control } = await this.readable(actor, id);
     if (endpointId !== undefined && endpointId !== stack.environmentId)
-      throw new BadRequestError('Invalid endpointId', `Stack ${id} belongs to environment ${stack.environmentId}`);
+      throw new BadRequestError(
+        'Invalid endpointId',
+        `Stack ${id} belongs to environment ${stack.environmentId}`,
+      );
     const { env, access } = await this.environments.accessFor(actor, stack.environmentId);
     this.assertMayManageStacks(actor, env, access, Permission.ResourcesManageOwned);
     if (!access.may(Permission.ResourcesManageOwned, { control }))
@@ -555,7 +735,10 @@ export class StacksService implements OnApplicationBootstrap {
     );
     const id = (answer.body as { ID?: unknown } | undefined)?.ID;
     if (answer.status !== 200 || typeof id !== 'string')
-      throw new BadRequestError('The environment is not a Swarm manager', 'Swarm stacks need a Swarm manager');
+      throw new BadRequestError(
+        'The environment is not a Swarm manager',
+        'Swarm stacks need a Swarm manager',
+      );
     return id;
   }
 
@@ -564,7 +747,10 @@ export class StacksService implements OnApplicationBootstrap {
     const client = this.engines.client(this.environments.connectionOf(env, ENGINE_TIMEOUT_MS));
     const out = new Map<string, number>();
     const containers = await this.reach(() =>
-      client.call('GET', `/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [COMPOSE_PROJECT] }))}`),
+      client.call(
+        'GET',
+        `/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [COMPOSE_PROJECT] }))}`,
+      ),
     );
     if (containers.status === 200 && Array.isArray(containers.body))
       for (const c of containers.body as { Labels?: Record<string, string> }[]) {
@@ -586,7 +772,11 @@ export class StacksService implements OnApplicationBootstrap {
     return (await this.projectsOn(env)).has(name);
   }
 
-  private async external(actor: AuthenticatedUser, envId: number, known: StackEntity[]): Promise<StackResponse[]> {
+  private async external(
+    actor: AuthenticatedUser,
+    envId: number,
+    known: StackEntity[],
+  ): Promise<StackResponse[]> {
     const access = await this.accessOrNull(actor, envId);
     if (!access) return [];
     const env = await this.environments.view(envId);
@@ -595,8 +785,13 @@ export class StacksService implements OnApplicationBootstrap {
     const out: StackResponse[] = [];
     for (const [name, type] of [...projects].sort((a, b) => a[0].localeCompare(b[0]))) {
       if (names.has(name)) continue;
-      const control = (await this.controls.index(envId)).find(ResourceControlType.Stack, stackResourceId(envId, name), null);
-      if (actor.role !== UserRole.Administrator && !access.may(Permission.ResourcesRead, { control })) continue;
+      const control = (await this.controls.index(envId)).find(
+        ResourceControlType.Stack,
+        stackResourceId(envId, name),
+        null,
+      );
+      if (actor.role !== UserRole.Administrator && !access.may(Permission.ResourcesRead, { control }))
+        continue;
       out.push({
         Id: 0,
         Name: name,
@@ -628,7 +823,10 @@ export class StacksService implements OnApplicationBootstrap {
     try {
       return await call();
     } catch (e) {
-      throw new BadGatewayError('Unable to reach the Docker engine', e instanceof Error ? e.message : String(e));
+      throw new BadGatewayError(
+        'Unable to reach the Docker engine',
+        e instanceof Error ? e.message : String(e),
+      );
     }
   }
 
@@ -683,7 +881,8 @@ function checkEnv(vars: readonly StackEnvVar[]): StackEnvVar[] {
   for (const v of vars) {
     if (typeof v.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name))
       throw new BadRequestError('Invalid Env', `Invalid variable name "${String(v.name)}"`);
-    if (typeof v.value !== 'string') throw new BadRequestError('Invalid Env', `Value of ${v.name} is not a string`);
+    if (typeof v.value !== 'string')
+      throw new BadRequestError('Invalid Env', `Value of ${v.name} is not a string`);
     if (v.value.includes('\0')) throw new BadRequestError('Invalid Env', `Value of ${v.name} contains NUL`);
     if (seen.has(v.name)) throw new BadRequestError('Invalid Env', `Variable ${v.name} given twice`);
     seen.add(v.name);

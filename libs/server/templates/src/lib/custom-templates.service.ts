@@ -20,8 +20,9 @@ import {
   type AuthenticatedUser,
   type CapstanConfig,
 } from '@capstan/server-core';
-import { AccessService, controlGrants } from '@capstan/server-rbac';
+import { controlGrants } from '@capstan/server-rbac';
 import { ResourceControlsService } from '@capstan/server-resource-controls';
+import { TeamsService } from '@capstan/server-users';
 import type { CustomTemplateInput } from './custom-template.input';
 import { CustomTemplateEntity } from './entities/custom-template.entity';
 
@@ -66,7 +67,7 @@ export class CustomTemplatesService {
     @InjectRepository(CustomTemplateEntity) private readonly repo: Repository<CustomTemplateEntity>,
     private readonly uow: UnitOfWork,
     private readonly controls: ResourceControlsService,
-    private readonly access: AccessService,
+    private readonly teams: TeamsService,
     private readonly clock: ClockPort,
     @Inject(CAPSTAN_CONFIG) config: CapstanConfig,
   ) {
@@ -121,7 +122,7 @@ export class CustomTemplatesService {
       ResourceControlType.CustomTemplate,
       wanted.map((t) => String(t.id)),
     );
-    const teamIds = actor.role === UserRole.Administrator ? [] : await this.access.teamIdsOf(actor.id);
+    const teamIds = actor.role === UserRole.Administrator ? [] : await this.teams.teamIdsOf(actor.id);
     return wanted
       .filter((t) => this.sees(actor, teamIds, t, controls.get(String(t.id))))
       .map((t) => this.view(t, controls.get(String(t.id))));
@@ -194,7 +195,7 @@ export class CustomTemplatesService {
     const rc = (await this.controls.globalControls(ResourceControlType.CustomTemplate, [String(id)])).get(
       String(id),
     );
-    const teamIds = actor.role === UserRole.Administrator ? [] : await this.access.teamIdsOf(actor.id);
+    const teamIds = actor.role === UserRole.Administrator ? [] : await this.teams.teamIdsOf(actor.id);
     // A template the caller may not see answers like one that does not exist.
     if (!this.sees(actor, teamIds, row, rc)) throw new NotFoundError(NOT_FOUND, `No custom template ${id}`);
     return { row, rc };

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RbacModule } from '@capstan/server-rbac';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
+import { UsersModule } from '@capstan/server-users';
 import { AppTemplatesService, HttpTemplateSource, TemplateSourcePort } from './app-templates.service';
 import { CustomTemplatesService } from './custom-templates.service';
 import { CustomTemplateEntity } from './entities/custom-template.entity';
@@ -12,7 +12,7 @@ import { TemplatesController } from './templates.controller';
   imports: [
     TypeOrmModule.forFeature([CustomTemplateEntity]),
     SettingsModule,
-    RbacModule,
+    UsersModule,
     ResourceControlsModule,
   ],
   controllers: [TemplatesController],

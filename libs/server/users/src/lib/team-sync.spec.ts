@@ -124,7 +124,9 @@ describe('TeamsService.syncLinkedTeams: memberships follow the identity source b
   });
 
   it('refuses an empty linked group and can unlink', async () => {
-    await expect(teams.link(ids['local'], { source: 'ldap', group: '  ' })).rejects.toThrow(/Invalid team link/);
+    await expect(teams.link(ids['local'], { source: 'ldap', group: '  ' })).rejects.toThrow(
+      /Invalid team link/,
+    );
     await teams.link(ids['ops'], null);
     expect((await teams.linkedTeams('ldap')).map((t) => t.name)).toEqual(['devs']);
   });

@@ -38,7 +38,10 @@ export interface TeamSyncResult {
 
 /** Groups are compared case-insensitively, spaces around DN separators ignored. */
 export function groupKey(group: string): string {
-  return group.trim().toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+  return group
+    .trim()
+    .toLowerCase()
+    .replace(/\s*([,=+])\s*/g, '$1');
 }
 
 /** Teams and memberships, with Portainer's rules: admins manage everything, leaders manage their own teams' members. */
@@ -244,7 +247,8 @@ export class TeamsService {
   async link(id: number, link: { source: TeamLinkSource; group: string } | null): Promise<TeamEntity> {
     const team = await this.get(id);
     const group = link?.group.trim() ?? '';
-    if (link && group === '') throw new BadRequestError('Invalid team link', 'The linked group cannot be empty');
+    if (link && group === '')
+      throw new BadRequestError('Invalid team link', 'The linked group cannot be empty');
     team.linkSource = link ? link.source : null;
     team.linkGroup = link ? group : null;
     return this.teams.save(team, AUTOCOMMIT);

@@ -24,6 +24,7 @@ export abstract class ServiceEnginePort {
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
+    headers?: Record<string, string>,
   ): Promise<EngineAnswer>;
 }
 
@@ -41,10 +42,11 @@ export class EngineServiceCalls extends ServiceEnginePort {
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
+    headers?: Record<string, string>,
   ): Promise<EngineAnswer> {
     const answer = await this.engines
       .client(connection)
-      .call(method, path, { body, maxBytes: MAX_ANSWER_BYTES });
+      .call(method, path, { body, headers, maxBytes: MAX_ANSWER_BYTES });
     return { status: answer.status, body: answer.body };
   }
 }

@@ -4,6 +4,7 @@ import { type ClockPort, NotFoundError, type AuthenticatedUser } from '@capstan/
 import type { EngineConnection, EnvironmentsService } from '@capstan/server-environments';
 import { EnvironmentAccess } from '@capstan/server-rbac';
 import { ControlIndex, type ResourceControlsService } from '@capstan/server-resource-controls';
+import type { RegistriesService } from '@capstan/server-registries';
 import type { Repository } from 'typeorm';
 import { WebhookEntity } from './entities/webhook.entity';
 import { ServiceEnginePort, type EngineAnswer } from './service-engine.port';
@@ -26,13 +27,19 @@ function service(labels: Record<string, string> = {}) {
 }
 
 class FakeEngine extends ServiceEnginePort {
-  calls: { method: string; path: string; body?: unknown }[] = [];
+  calls: { method: string; path: string; body?: unknown; headers?: Record<string, string> }[] = [];
   outOfSequence = 0;
   constructor(private readonly svc = service()) {
     super();
   }
-  call(_c: EngineConnection, method: 'GET' | 'POST', path: string, body?: unknown): Promise<EngineAnswer> {
-    this.calls.push({ method, path, body });
+  call(
+    _c: EngineConnection,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<EngineAnswer> {
+    this.calls.push({ method, path, body, headers });
     if (method === 'GET')
       return Promise.resolve(
         path === '/services/svc1'
@@ -105,7 +112,17 @@ function setup(
   } as unknown as ResourceControlsService;
   let now = 1_000_000;
   const clock: ClockPort = { now: () => now };
-  const svc = new WebhooksService(fakeRepo(), environments, controls, engine, clock);
+  const registries = {
+    credentialsForServer: (id: number) =>
+      Promise.resolve(
+        id === 5 ? { username: 'robot', password: 'pw', serveraddress: 'registry:5000' } : undefined,
+      ),
+    assertUsable: (actor: AuthenticatedUser, _env: number, id: number) =>
+      actor.role === UserRole.Administrator || id === 5
+        ? Promise.resolve()
+        : Promise.reject(new NotFoundError('Unable to find a registry', `No registry ${id}`)),
+  } as unknown as RegistriesService;
+  const svc = new WebhooksService(fakeRepo(), environments, controls, engine, clock, registries);
   return { svc, engine, tick: (ms: number) => (now += ms) };
 }
 
@@ -202,6 +219,25 @@ describe('WebhooksService', () => {
       'registry:5000/team/web:v2',
     );
     await expect(svc.trigger(w.Token, '../x', '10.0.0.1')).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("the trigger sends the stored registry's credentials; a user cannot attach a registry they may not use", async () => {
+    const { svc, engine } = setup({ role: EnvironmentRoleId.StandardUser, controls: owned(2) });
+    const w = await svc.create(ADMIN, { ResourceID: 'svc1', EndpointID: 7, WebhookType: 1, RegistryID: 5 });
+    await svc.trigger(w.Token, 'v3', '10.0.0.1');
+    const auth = engine.calls.at(-1)?.headers?.['X-Registry-Auth'] ?? '';
+    expect(JSON.parse(Buffer.from(auth, 'base64').toString('utf8'))).toEqual({
+      username: 'robot',
+      password: 'pw',
+      serveraddress: 'registry:5000',
+    });
+    await svc.setRegistry(ADMIN, w.Id, 0);
+    await svc.trigger(w.Token, 'v4', '10.0.0.1');
+    expect(engine.calls.at(-1)?.headers).toBeUndefined();
+    const mine = setup({ role: EnvironmentRoleId.StandardUser, controls: owned(2) });
+    await expect(
+      mine.svc.create(alice(), { ResourceID: 'svc1', EndpointID: 7, WebhookType: 1, RegistryID: 6 }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('re-reads the service when the engine says the update is out of sequence, then gives up with 409', async () => {

@@ -15,6 +15,7 @@ import {
 } from '@capstan/server-core';
 import { EnvironmentsService, type EngineConnection } from '@capstan/server-environments';
 import { AccessService } from '@capstan/server-rbac';
+import { RegistriesService, encodeRegistryAuth } from '@capstan/server-registries';
 import { ResourceControlsService } from '@capstan/server-resource-controls';
 import { SERVICE_WEBHOOK, type WebhookResponse } from './dto/webhooks.dto';
 import { WebhookEntity } from './entities/webhook.entity';
@@ -74,6 +75,7 @@ export class WebhooksService {
     private readonly controls: ResourceControlsService,
     private readonly engine: ServiceEnginePort,
     private readonly clock: ClockPort,
+    private readonly registries: RegistriesService,
   ) {}
 
   async create(
@@ -83,6 +85,7 @@ export class WebhooksService {
     if (input.WebhookType !== SERVICE_WEBHOOK)
       throw new BadRequestError('Invalid WebhookType', 'Only service webhooks (1) are supported');
     const { service } = await this.manageableService(actor, input.EndpointID, input.ResourceID);
+    if (input.RegistryID) await this.registries.assertUsable(actor, input.EndpointID, input.RegistryID);
     const existing = await this.webhooks.findOneBy({
       environmentId: input.EndpointID,
       resourceId: service.ID,
@@ -133,6 +136,7 @@ export class WebhooksService {
 
   async setRegistry(actor: AuthenticatedUser, id: number, registryId: number): Promise<WebhookResponse> {
     const w = await this.ownWebhook(actor, id);
+    if (registryId) await this.registries.assertUsable(actor, w.environmentId, registryId);
     w.registryId = registryId;
     return toResponse(await this.webhooks.save(w, AUTOCOMMIT));
   }
@@ -168,6 +172,11 @@ export class WebhooksService {
     try {
       const env = await this.environments.view(webhook.environmentId);
       const connection = this.environments.connectionOf(env, ENGINE_TIMEOUT_MS);
+      // The stored registry's credentials (checked when the webhook was given it) let the engine pull the new tag.
+      const auth = webhook.registryId
+        ? await this.registries.credentialsForServer(webhook.registryId)
+        : undefined;
+      const headers = auth ? { 'X-Registry-Auth': encodeRegistryAuth(auth) } : undefined;
       // The orchestrator bumps the version while an update rolls out: re-read and retry a few times.
       for (let attempt = 1; ; attempt++) {
         const service = await this.inspect(connection, webhook.resourceId);
@@ -177,6 +186,7 @@ export class WebhooksService {
             'POST',
             `/services/${encodeURIComponent(service.ID)}/update?version=${service.Version.Index}`,
             forcedSpec(service, tag),
+            headers,
           ),
         );
         if (answer.status >= 200 && answer.status < 300) return;

@@ -279,6 +279,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/docker/{id}/containers/image_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: update status of every container of the environment ({containerId: {Status: updated|outdated|unknown, Message}}); roles that see every resource */
+        get: operations["ContainersImageStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docker/{id}/dashboard": {
         parameters: {
             query?: never;
@@ -473,6 +490,23 @@ export interface paths {
          * @description Any Docker Engine API path, with or without a version prefix (/v1.41/containers/json), streamed both ways. Administrators and Environment administrators: everything; Operators: reads, container lifecycle and consoles; Helpdesk: reads and consoles; Standard and Read-only users: refused until resource controls exist.
          */
         head: operations["DockerProxyHead"];
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/dockerhub/{registryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Docker Hub pull quota {Remaining, Limit} of a stored Docker Hub registry (0: anonymous) */
+        get: operations["EndpointDockerHubQuota"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -717,6 +751,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registries/{id}/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the registry's repositories (catalog) */
+        get: operations["RegistryRepositories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}/retag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: put a tag's manifest under a new tag */
+        post: operations["RegistryRetag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: tags of a repository with digest and size */
+        get: operations["RegistryTags"];
+        put?: never;
+        post?: never;
+        /** Capstan: delete a tag (its manifest, by digest) */
+        delete: operations["RegistryTagDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/{id}/v2/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browse the registry API with the stored credentials: /v2/_catalog, /v2/<repo>/tags/list, /v2/<repo>/manifests/<ref> (GET, HEAD; DELETE of a manifest) */
+        get: operations["RegistryV2Proxy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/resource_controls": {
         parameters: {
             query?: never;
@@ -816,6 +919,23 @@ export interface paths {
         put?: never;
         /** Deprecated: POST /api/stacks?type=1|2&method=string|file&endpointId= */
         post: operations["StackCreateDeprecated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/adopt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: take over a compose project or Swarm stack made outside Capstan (pasted file, or the recorded one on a local engine) */
+        post: operations["StackAdopt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1547,6 +1667,13 @@ export interface components {
             /** @example admin */
             username: string;
         };
+        AdoptStackDto: {
+            Env?: components["schemas"]["StackEnvDto"][];
+            /** @description The compose project or Swarm stack name */
+            Name: string;
+            /** @description The file; without it, the file compose recorded (administrators, local engines) */
+            StackFileContent?: string;
+        };
         AgentInfoResponse: {
             /** @description The agent version (Portainer-Agent header) seen when the environment was added */
             Version: string;
@@ -1593,6 +1720,11 @@ export interface components {
             id: number;
             /** @description Client address */
             origin: string;
+            /**
+             * @description Why an attempt failed ('' otherwise)
+             * @example wrong password
+             */
+            reason: string;
             /** @description Unix seconds */
             timestamp: number;
             /** @enum {string} */
@@ -2241,6 +2373,11 @@ export interface components {
             Type: number;
             UserAccesses: components["schemas"]["UserAccessDto"][];
         };
+        RetagDto: {
+            NewTag: string;
+            Repository: string;
+            Tag: string;
+        };
         RoleResponse: {
             /** @description Permission catalog entries granted */
             Authorizations: {
@@ -2324,6 +2461,13 @@ export interface components {
             /** @description Trust agents presenting a global key at once (no waiting room) */
             TrustOnFirstConnect: boolean;
             /**
+             * @example [
+             *       "127.0.0.1",
+             *       "10.0.0.0/8"
+             *     ]
+             */
+            TrustedProxies: string[];
+            /**
              * @description Tunnel host:port in edge keys
              * @example capstan.example.com:8000
              */
@@ -2394,6 +2538,14 @@ export interface components {
             InstanceID: string;
             /** @example 0.1.0 */
             Version: string;
+        };
+        TagInfoResponse: {
+            /** @description Manifest digest (sha256:…) */
+            Digest: string;
+            MediaType: string;
+            Name: string;
+            /** @description Bytes of config and layers (0 for a list or index) */
+            Size: number;
         };
         TagResponse: {
             /** @description Groups with this tag */
@@ -2556,6 +2708,14 @@ export interface components {
             /** @description http(s) URL of a v3 templates file; empty for the built-in file */
             TemplatesURL?: string;
             TrustOnFirstConnect?: boolean;
+            /**
+             * @description Capstan: reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges)
+             * @example [
+             *       "127.0.0.1",
+             *       "10.0.0.0/8"
+             *     ]
+             */
+            TrustedProxies?: string[];
             /** @example capstan.example.com:8000 */
             TunnelServerAddress?: string;
             /** @enum {string} */
@@ -3416,6 +3576,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ContainersImageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -4370,6 +4576,54 @@ export interface operations {
             };
         };
     };
+    EndpointDockerHubQuota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                registryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Limit?: number;
+                        Remaining?: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointEdgeStatusInspect: {
         parameters: {
             query?: never;
@@ -5148,6 +5402,225 @@ export interface operations {
             };
         };
     };
+    RegistryRepositories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string[];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryRetag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetagDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagInfoResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryTags: {
+        parameters: {
+            query: {
+                repository: unknown;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagInfoResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryTagDelete: {
+        parameters: {
+            query: {
+                tag: unknown;
+                repository: unknown;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryV2Proxy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     ResourceControlCreate: {
         parameters: {
             query?: never;
@@ -5500,6 +5973,54 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackAdopt: {
+        parameters: {
+            query: {
+                endpointId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdoptStackDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {

@@ -5,6 +5,8 @@ import type {
   ActivityLog,
   AuthLog,
   LogFilter,
+  LdapSettings,
+  LdapTestResult,
   LogPage,
   Settings,
   SettingsUpdate,
@@ -24,6 +26,18 @@ export class AdminApi {
 
   updateSettings(changes: SettingsUpdate): Promise<Settings> {
     return unwrap(this.client.raw.PUT('/api/settings', { body: changes }));
+  }
+
+  /** Connects and binds with these (unsaved) LDAP settings; an empty Password means the stored one. */
+  async ldapCheck(settings: LdapSettings): Promise<void> {
+    await unwrap(this.client.raw.POST('/api/ldap/check', { body: { LDAPSettings: settings } }));
+  }
+
+  /** Finds a user with these LDAP settings: their DN, groups (nested too) and the linked teams they would get. */
+  ldapTest(username: string, settings: LdapSettings): Promise<LdapTestResult> {
+    return unwrap(
+      this.client.raw.POST('/api/ldap/test', { body: { Username: username, LDAPSettings: settings } }),
+    );
   }
 
   version(): Promise<SystemVersion> {

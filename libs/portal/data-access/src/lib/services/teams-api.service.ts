@@ -25,6 +25,17 @@ export class TeamsApi {
     return unwrap(this.client.raw.PUT('/api/teams/{id}', { params: { path: { id } }, body: { name } }));
   }
 
+  /** Links the team to a directory (LDAP) or provider (OAuth) group: sign-in adds and removes its members. */
+  link(id: number, source: 'ldap' | 'oauth', group: string): Promise<Team> {
+    return unwrap(
+      this.client.raw.PUT('/api/teams/{id}/link', { params: { path: { id } }, body: { source, group } }),
+    );
+  }
+
+  unlink(id: number): Promise<Team> {
+    return unwrap(this.client.raw.DELETE('/api/teams/{id}/link', { params: { path: { id } } }));
+  }
+
   async remove(id: number): Promise<void> {
     await unwrap(this.client.raw.DELETE('/api/teams/{id}', { params: { path: { id } } }));
   }

@@ -10,13 +10,12 @@ import {
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
-  Alert,
   CellDef,
   DataTable,
   FormControlDirective,
   FormField,
+  ListPage,
   type PageRequest,
-  PageHeader,
   SearchShortcut,
   type TableColumn,
   formatTime,
@@ -59,18 +58,19 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
  */
 @Component({
   selector: 'cap-logs-page',
-  imports: [Alert, CellDef, DataTable, FormField, FormControlDirective, PageHeader, SearchShortcut],
+  imports: [CellDef, DataTable, FormField, FormControlDirective, ListPage, SearchShortcut],
   template: `
-    <cap-page-header
+    <cap-list-page
       [title]="kind === 'auth' ? 'Authentication logs' : 'Activity logs'"
       [subtitle]="
         kind === 'auth'
           ? 'Logins, failed attempts and logouts.'
           : 'Every change made through the API: who, what, outcome.'
       "
+      [error]="error()"
     >
-      <a class="btn" [href]="exportUrl()" download data-testid="logs-export">↓ Export CSV</a>
-    </cap-page-header>
+      <a listActions class="btn" [href]="exportUrl()" download data-testid="logs-export">↓ Export CSV</a>
+    </cap-list-page>
 
     <form class="card filters" novalidate (submit)="apply($event)" aria-label="Filters">
       <cap-form-field label="From">
@@ -136,10 +136,6 @@ const ACTIVITY_COLUMNS: TableColumn<LogRow>[] = [
         <button type="button" class="btn" (click)="clear()">Clear</button>
       </div>
     </form>
-
-    @if (error(); as message) {
-      <cap-alert kind="error">{{ message }}</cap-alert>
-    }
 
     <cap-data-table
       #table

@@ -52,6 +52,65 @@ interface MemberRow {
       <cap-alert kind="info">Only administrators and this team's leaders can change its members.</cap-alert>
     }
 
+    @if (team(); as t) {
+      <section class="card add" aria-labelledby="link-title" data-testid="team-link">
+        <h2 id="link-title">Directory group</h2>
+        @if (t.LinkedGroup; as link) {
+          <p data-testid="team-linked-group">
+            Linked to {{ link.Source === 'ldap' ? 'LDAP' : 'OAuth' }} group <code>{{ link.Group }}</code>:
+            members are added and removed at each sign-in.
+          </p>
+        } @else {
+          <p class="muted">Not linked: members are managed here only.</p>
+        }
+        @if (canLink()) {
+          <form class="add-row" novalidate (submit)="link($event)">
+            <cap-form-field label="Source">
+              <select
+                capControl
+                class="input"
+                name="linkSource"
+                data-testid="team-link-source"
+                (change)="linkSource.set($any($event.target).value)"
+              >
+                <option value="ldap" [selected]="linkSource() === 'ldap'">LDAP</option>
+                <option value="oauth" [selected]="linkSource() === 'oauth'">OAuth</option>
+              </select>
+            </cap-form-field>
+            <cap-form-field label="Group (name or DN)">
+              <input
+                capControl
+                class="input"
+                name="linkGroup"
+                data-testid="team-link-group"
+                [value]="linkGroup()"
+                (input)="linkGroup.set($any($event.target).value)"
+              />
+            </cap-form-field>
+            <button
+              type="submit"
+              class="btn btn-primary"
+              data-testid="team-link-save"
+              [disabled]="!linkGroup().trim() || busy()"
+            >
+              Link
+            </button>
+            @if (t.LinkedGroup) {
+              <button
+                type="button"
+                class="btn"
+                data-testid="team-unlink"
+                [disabled]="busy()"
+                (click)="unlink()"
+              >
+                Unlink
+              </button>
+            }
+          </form>
+        }
+      </section>
+    }
+
     @if (canManage()) {
       <form class="card add" novalidate (submit)="add($event)" aria-labelledby="add-title">
         <h2 id="add-title">Add a member</h2>
@@ -173,6 +232,10 @@ export class TeamDetailPage {
   protected readonly busy = signal(false);
   protected readonly newUser = signal(0);
   protected readonly newRole = signal<number>(MembershipRole.Member);
+  protected readonly linkSource = signal<'ldap' | 'oauth'>('ldap');
+  protected readonly linkGroup = signal('');
+  /** Linking decides membership, so only team managers (administrators) may change it. */
+  protected readonly canLink = computed(() => this.session.can(Permission.TeamsManage));
 
   protected readonly canManage = computed(
     () =>
@@ -206,6 +269,10 @@ export class TeamDetailPage {
         this.usersApi.list(),
       ]);
       this.team.set(team);
+      if (team.LinkedGroup) {
+        this.linkSource.set(team.LinkedGroup.Source === 'oauth' ? 'oauth' : 'ldap');
+        this.linkGroup.set(team.LinkedGroup.Group);
+      }
       this.memberships.set(memberships);
       this.users.set(users);
     });
@@ -219,6 +286,23 @@ export class TeamDetailPage {
       await this.teamsApi.addMember(this.teamId(), this.newUser(), this.newRole());
       this.newUser.set(0);
       this.toasts.success('Member added');
+    });
+  }
+
+  protected async link(event: Event): Promise<void> {
+    event.preventDefault();
+    if (!this.linkGroup().trim() || this.busy()) return;
+    await this.run(async () => {
+      await this.teamsApi.link(this.teamId(), this.linkSource(), this.linkGroup().trim());
+      this.toasts.success('Team linked');
+    });
+  }
+
+  protected async unlink(): Promise<void> {
+    await this.run(async () => {
+      await this.teamsApi.unlink(this.teamId());
+      this.linkGroup.set('');
+      this.toasts.success('Team unlinked');
     });
   }
 

@@ -1,16 +1,23 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { ActivatedRoute } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { SwarmApi, type SwarmObjectKind, errorMessage, timeValue } from '@capstan/portal-data-access';
 import {
-  Alert,
+  DialogForm,
+  LoadState,
+  SwarmApi,
+  type SwarmObjectKind,
+  errorMessage,
+  timeValue,
+} from '@capstan/portal-data-access';
+import {
   CellDef,
-  ConfirmService,
   DataTable,
   Dialog,
+  FormDialog,
   ListPage,
   ToastService,
   type TableColumn,
+  confirmedAction,
   formatTime,
 } from '@capstan/portal-ui';
 
@@ -44,12 +51,12 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
  */
 @Component({
   selector: 'cap-swarm-configs-page',
-  imports: [Alert, CellDef, DataTable, Dialog, ListPage],
+  imports: [CellDef, DataTable, Dialog, FormDialog, ListPage],
   template: `
     <cap-list-page
       [title]="title()"
       [subtitle]="subtitle()"
-      [error]="error()"
+      [error]="state.error()"
       [searchLabel]="'Search ' + kind()"
       searchPlaceholder="Search by name or id (press /)"
       [searchTestId]="kind() + '-search'"
@@ -75,7 +82,7 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
       [caption]="title()"
       [columns]="columns"
       [rows]="filtered()"
-      [loading]="loading()"
+      [loading]="state.loading()"
       [rowTestId]="rowTestId"
       [pageSize]="25"
       [emptyMessage]="items().length ? 'No ' + singular() + ' matches the search.' : 'No ' + kind() + '.'"
@@ -128,16 +135,20 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
       </cap-dialog>
     }
 
-    @if (creating()) {
-      <cap-dialog
+    @if (form.open()) {
+      <cap-form-dialog
         [title]="'Add a ' + singular()"
         [testId]="singular() + '-dialog'"
-        (closed)="creating.set(false)"
+        [formId]="singular() + '-form'"
+        [submitTestId]="singular() + '-save'"
+        label="Create"
+        busyLabel="Creating…"
+        [busy]="form.busy()"
+        [error]="form.error()"
+        (submitted)="create()"
+        (closed)="form.close()"
       >
-        <form [id]="singular() + '-form'" class="form" novalidate (submit)="create($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
-          }
+        <div class="form">
           <label
             >Name
             <input
@@ -168,20 +179,8 @@ export function swarmObjectErrors(name: string, data: string): { name?: string; 
               /run/secrets.
             </p>
           }
-        </form>
-        <div dialog-actions>
-          <button type="button" class="btn" (click)="creating.set(false)">Cancel</button>
-          <button
-            type="submit"
-            class="btn btn-primary"
-            [attr.form]="singular() + '-form'"
-            [attr.data-testid]="singular() + '-save'"
-            [disabled]="busy()"
-          >
-            Create
-          </button>
         </div>
-      </cap-dialog>
+      </cap-form-dialog>
     }
   `,
   styles: `
@@ -222,7 +221,6 @@ export class SwarmConfigsPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly swarm = inject(SwarmApi);
   private readonly toasts = inject(ToastService);
-  private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
   protected readonly time = formatTime;
   protected readonly kind = signal<SwarmObjectKind>(
@@ -255,18 +253,15 @@ export class SwarmConfigsPage {
       (i) => !q || i.Spec.Name.toLowerCase().includes(q) || i.ID.toLowerCase().startsWith(q),
     );
   });
-  protected readonly loading = signal(true);
-  protected readonly error = signal<string | null>(null);
+  protected readonly state = new LoadState();
   /** The config whose content the dialog shows. */
   protected readonly shown = signal<SwarmConfigOrSecret | null>(null);
-  protected readonly creating = signal(false);
-  protected readonly busy = signal(false);
-  protected readonly submitted = signal(false);
-  protected readonly formError = signal<string | null>(null);
+  protected readonly form = new DialogForm();
+  private readonly act = confirmedAction();
   protected readonly name = signal('');
   protected readonly data = signal('');
   protected readonly errors = computed(() =>
-    this.submitted() ? swarmObjectErrors(this.name(), this.data()) : {},
+    this.form.submitted() ? swarmObjectErrors(this.name(), this.data()) : {},
   );
 
   constructor() {
@@ -274,17 +269,11 @@ export class SwarmConfigsPage {
   }
 
   async load(): Promise<void> {
-    this.loading.set(true);
-    try {
+    await this.state.run(`the ${this.kind()}`, async () => {
       const r = await this.swarm.objects<SwarmConfigOrSecret>(this.ctx.envId(), this.kind());
       this.ctx.noteSource(r.snapshotTime);
       this.items.set([...r.body].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name)));
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(`Could not load the ${this.kind()}: ${errorMessage(error)}`);
-    } finally {
-      this.loading.set(false);
-    }
+    });
   }
 
   protected decode(data: string | undefined): string {
@@ -296,46 +285,39 @@ export class SwarmConfigsPage {
   }
 
   protected open(): void {
-    this.name.set('');
-    this.data.set('');
-    this.submitted.set(false);
-    this.formError.set(null);
-    this.creating.set(true);
+    this.form.show(() => {
+      this.name.set('');
+      this.data.set('');
+    });
   }
 
-  protected async create(event: Event): Promise<void> {
-    event.preventDefault();
-    this.submitted.set(true);
-    if (Object.keys(swarmObjectErrors(this.name(), this.data())).length > 0) return;
-    this.busy.set(true);
-    try {
-      await this.swarm.createObject(this.ctx.envId(), this.kind(), swarmObjectBody(this.name(), this.data()));
-      // The secret's text leaves the page's memory with the dialog.
-      this.data.set('');
-      this.creating.set(false);
-      this.toasts.success(`${this.kindName()} ${this.name().trim()} created`);
-      await this.load();
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
+  protected async create(): Promise<void> {
+    await this.form.submit(
+      () => Object.keys(swarmObjectErrors(this.name(), this.data())).length > 0,
+      async () => {
+        await this.swarm.createObject(
+          this.ctx.envId(),
+          this.kind(),
+          swarmObjectBody(this.name(), this.data()),
+        );
+        // The secret's text leaves the page's memory with the dialog.
+        this.data.set('');
+        this.form.close();
+        this.toasts.success(`${this.kindName()} ${this.name().trim()} created`);
+        await this.load();
+      },
+    );
   }
 
   protected async remove(item: SwarmConfigOrSecret): Promise<void> {
-    const ok = await this.confirm.ask({
+    await this.act({
       title: `Remove ${this.singular()}`,
       message: `Remove ${item.Spec.Name}? Services that use it must be updated first.`,
       confirmLabel: 'Remove',
-      danger: true,
+      run: () => this.swarm.removeObject(this.ctx.envId(), this.kind(), item.ID),
+      done: `${this.kindName()} ${item.Spec.Name} removed`,
+      then: () => this.load(),
+      failed: (error) => `Could not remove ${item.Spec.Name}: ${errorMessage(error)}`,
     });
-    if (!ok) return;
-    try {
-      await this.swarm.removeObject(this.ctx.envId(), this.kind(), item.ID);
-      this.toasts.success(`${this.kindName()} ${item.Spec.Name} removed`);
-    } catch (error) {
-      this.toasts.error(`Could not remove ${item.Spec.Name}: ${errorMessage(error)}`);
-    }
-    await this.load();
   }
 }

@@ -55,6 +55,8 @@ export class AuthLogResponse {
   @ApiProperty({ description: 'Authentication method', example: 'internal' }) context!: string;
   @ApiProperty({ description: 'Client address' }) origin!: string;
   @ApiProperty({ enum: Object.values(AuthLogResult) }) type!: string;
+  @ApiProperty({ description: "Why an attempt failed ('' otherwise)", example: 'wrong password' })
+  reason!: string;
 }
 
 export class AuthLogPage {

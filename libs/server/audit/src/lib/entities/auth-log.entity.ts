@@ -28,6 +28,10 @@ export class AuthLogEntity {
   @Column({ type: 'varchar', length: 16 })
   type!: string;
 
+  /** Why an attempt failed (wrong password, unknown user, directory unavailable…); '' otherwise. */
+  @Column({ type: 'varchar', length: 255, default: '' })
+  reason!: string;
+
   @Column({ name: 'request_id', type: 'varchar', length: 64 })
   requestId!: string;
 }

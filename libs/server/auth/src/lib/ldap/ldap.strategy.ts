@@ -4,7 +4,7 @@ import { Strategy } from 'passport-strategy';
 import { AuthenticationMethod } from '@capstan/contracts-api';
 import { SettingsService } from '@capstan/server-settings';
 import { groupKey, INITIAL_ADMIN_ID, TeamsService, UsersService } from '@capstan/server-users';
-import type { SignedInUser, SignInStrategy } from '../sign-in/sign-in-strategy';
+import type { SignInResult, SignInStrategy } from '../sign-in/sign-in-strategy';
 import { LdapDirectory } from './ldap-directory';
 
 /**
@@ -30,24 +30,29 @@ export class LdapStrategy extends Strategy implements SignInStrategy {
 
   override authenticate(req: { body: { username?: string; password?: string } }): void {
     this.signIn(req.body.username ?? '', req.body.password ?? '').then(
-      (user) => (user ? this.success(user) : this.fail({ message: 'Invalid credentials' }, 401)),
+      (r) => ('user' in r ? this.success(r.user) : this.fail({ message: r.refused }, 401)),
       (e: unknown) => this.error(e instanceof Error ? e : new Error(String(e))),
     );
   }
 
-  async signIn(username: string, password: string): Promise<SignedInUser | false> {
-    if (username === '' || password === '') return false;
+  /** The signed-in user, or why not (for the authentication log); a directory that fails throws. */
+  async signIn(username: string, password: string): Promise<SignInResult> {
+    if (username === '' || password === '') return { refused: 'empty user name or password' };
     const local = await this.users.findByUsername(username);
     // The break-glass account: never depends on the directory.
-    if (local?.id === INITIAL_ADMIN_ID)
-      return (await this.users.verifyCredentials(username, password)) ?? false;
+    if (local?.id === INITIAL_ADMIN_ID) {
+      const admin = await this.users.verifyCredentials(username, password);
+      return admin ? { user: admin } : { refused: 'wrong password (initial administrator, internal)' };
+    }
     const settings = await this.settings.ldapSettings();
     const session = await this.directory.open(settings);
     try {
       const dn = await session.findUser(username);
-      if (!dn || !(await this.directory.verify(settings, session.url, dn, password))) return false;
+      if (!dn) return { refused: 'user not found in the directory' };
+      if (!(await this.directory.verify(settings, session.url, dn, password)))
+        return { refused: 'wrong password' };
       const user = await this.users.ensureExternal(username, settings.AutoCreateUsers);
-      if (!user) return false;
+      if (!user) return { refused: 'no local account and auto-create is off' };
       const groups = (await session.groupsOf(dn)).flatMap((g) => [g.dn, g.name]);
       const mine = new Set(groups.map(groupKey));
       const synced = await this.teams.syncLinkedTeams({
@@ -58,7 +63,7 @@ export class LdapStrategy extends Strategy implements SignInStrategy {
           ? settings.AdminGroups.some((g) => mine.has(groupKey(g)))
           : undefined,
       });
-      return { ...user, role: synced.role };
+      return { user: { ...user, role: synced.role } };
     } finally {
       await session.close();
     }

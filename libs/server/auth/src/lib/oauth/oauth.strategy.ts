@@ -5,7 +5,7 @@ import { AuthenticationMethod, MembershipRole, UserRole } from '@capstan/contrac
 import type { AuthenticatedUser } from '@capstan/server-core';
 import { SettingsService, type OAuthSettings } from '@capstan/server-settings';
 import { TeamsService, UsersService } from '@capstan/server-users';
-import type { SignedInUser, SignInStrategy } from '../sign-in/sign-in-strategy';
+import type { SignInResult, SignInStrategy } from '../sign-in/sign-in-strategy';
 import {
   OAuthClient,
   OAuthRefused,
@@ -76,23 +76,27 @@ export class OAuthStrategy extends Strategy implements SignInStrategy {
       return;
     }
     this.signIn({ code, pending, state: req.body.state, iss: req.body.iss }).then(
-      (user) => (user ? this.success(user) : this.fail({ message: 'Unknown user' }, 401)),
-      (e: unknown) =>
-        e instanceof OAuthRefused
-          ? this.fail({ message: e.reason }, 401)
-          : this.error(e instanceof Error ? e : new Error(String(e))),
+      (r) => ('user' in r ? this.success(r.user) : this.fail({ message: r.refused }, 401)),
+      (e: unknown) => this.error(e instanceof Error ? e : new Error(String(e))),
     );
   }
 
-  async signIn(body: OAuthSignInBody): Promise<SignedInUser | false> {
+  /** The signed-in user, or why not (for the authentication log); a provider that cannot be reached throws. */
+  async signIn(body: OAuthSignInBody): Promise<SignInResult> {
     const s = await this.settings.oauthSettings();
-    const identity = await this.client.complete(providerConfig(s), body.pending, body);
+    let identity: Awaited<ReturnType<OAuthClient['complete']>>;
+    try {
+      identity = await this.client.complete(providerConfig(s), body.pending, body);
+    } catch (e) {
+      if (e instanceof OAuthRefused) return { refused: e.reason };
+      throw e;
+    }
     const raw = identity.claims[s.UserIdentifier || 'sub'];
     const username = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
-    if (username === '') throw new OAuthRefused(`no "${s.UserIdentifier}" claim`);
+    if (username === '') return { refused: `no "${s.UserIdentifier || 'sub'}" claim` };
     const existed = await this.users.findByUsername(username);
     const user = await this.users.ensureExternal(username, s.OAuthAutoCreateUsers);
-    if (!user) return false;
+    if (!user) return { refused: 'no local account and auto-create is off' };
     // Portainer's DefaultTeamID: a new account joins that team (as the server, acting for the administrator).
     if (!existed && s.DefaultTeamID > 0)
       await this.teams.addMembership(SIGN_IN_ACTOR, {
@@ -111,11 +115,13 @@ export class OAuthStrategy extends Strategy implements SignInStrategy {
     }
     const fresh = (await this.users.authInfo(user.id)) ?? user;
     return {
-      id: fresh.id,
-      username: fresh.username,
-      role: fresh.role,
-      tokenVersion: fresh.tokenVersion,
-      ...(identity.expiresIn ? { sessionLifetimeMs: identity.expiresIn * 1000 } : {}),
+      user: {
+        id: fresh.id,
+        username: fresh.username,
+        role: fresh.role,
+        tokenVersion: fresh.tokenVersion,
+        ...(identity.expiresIn ? { sessionLifetimeMs: identity.expiresIn * 1000 } : {}),
+      },
     };
   }
 }

@@ -59,6 +59,7 @@ describe('SignInStrategies', () => {
     await expect(strategies.signIn(directory, { username: 'carol', password: 'wrong' })).resolves.toEqual({
       ok: false,
       context: 'ldap',
+      reason: 'no',
     });
     await expect(strategies.signIn(directory, { username: 'carol', password: 'boom' })).rejects.toThrow(
       'directory down',

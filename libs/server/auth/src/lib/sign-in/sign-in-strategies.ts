@@ -15,7 +15,7 @@ type PassportMiddleware = (req: object, res: object, next: (err?: unknown) => vo
 /** The outcome of a sign-in attempt: the user, or a refusal; `context` names the strategy for the auth log. */
 export type SignInOutcome =
   | { readonly ok: true; readonly user: SignedInUser; readonly context: string }
-  | { readonly ok: false; readonly context: string };
+  | { readonly ok: false; readonly context: string; readonly reason?: string };
 
 /**
  * Picks the sign-in strategy the settings select (`AuthenticationMethod`: 1 internal, 2 LDAP, 3 OAuth) and runs it
@@ -51,12 +51,18 @@ export class SignInStrategies {
   /** Runs the strategy through passport (no session: Capstan issues its own JWT). */
   signIn(strategy: SignInStrategy, credentials: SignInCredentials | object): Promise<SignInOutcome> {
     return new Promise((resolve, reject) => {
-      const done = (err: unknown, user: SignedInUser | false | undefined): void => {
+      const done = (err: unknown, user: SignedInUser | false | undefined, info?: unknown): void => {
         if (err) reject(err instanceof Error ? err : new Error(`sign-in strategy ${strategy.name} failed`));
-        else
-          resolve(
-            user ? { ok: true, user, context: strategy.context } : { ok: false, context: strategy.context },
-          );
+        else if (user) resolve({ ok: true, user, context: strategy.context });
+        else {
+          // A strategy's fail({message}) says why, for the authentication log.
+          const message = (info as { message?: unknown } | undefined)?.message;
+          resolve({
+            ok: false,
+            context: strategy.context,
+            ...(typeof message === 'string' ? { reason: message } : {}),
+          });
+        }
       };
       // Strategies read the validated body (so `Username` works as `username`), never the raw request.
       const req = { body: { ...credentials }, query: {} };

@@ -4,6 +4,7 @@ import type { CapstanConfig } from '../config/capstan-config';
 import { InitialSchema1763856000000 } from './migrations/main/1763856000000-initial-schema';
 import { AuditSchema1763856000001 } from './migrations/audit/1763856000001-audit-schema';
 import { ActivityDescription1765000000000 } from './migrations/audit/1765000000000-activity-description';
+import { AuthLogReason1766410000001 } from './migrations/audit/1766410000001-auth-log-reason';
 import { Environments1763900000000 } from './migrations/main/1763900000000-environments';
 import { ResourceControls1764000000000 } from './migrations/main/1764000000000-resource-controls';
 import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-keys';
@@ -30,7 +31,11 @@ export const MAIN_MIGRATIONS = [
   CustomTemplates1766900000000,
   Totp1766914000000,
 ];
-export const AUDIT_MIGRATIONS = [AuditSchema1763856000001, ActivityDescription1765000000000];
+export const AUDIT_MIGRATIONS = [
+  AuditSchema1763856000001,
+  ActivityDescription1765000000000,
+  AuthLogReason1766410000001,
+];
 
 /**
  * Options for the main and the audit data sources: two SQLite files in the data dir (WAL, busy timeout,

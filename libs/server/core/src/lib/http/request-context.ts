@@ -26,6 +26,12 @@ export interface RequestContext {
    * route alone does not say (a resource control's id names no resource); the activity log's description uses it.
    */
   activityTarget?: string;
+  /**
+   * The request's fields as the activity log should see them when Fastify did not parse the body: a multipart
+   * form's text fields, a proxied Docker call's JSON. Recorded (redacted) as the entry's payload and read by its
+   * description.
+   */
+  activityPayload?: unknown;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
@@ -40,6 +46,12 @@ export function requestIdFrom(headers: IncomingHttpHeaders): string {
 
 export function currentRequestId(): string | undefined {
   return requestContext.getStore()?.requestId;
+}
+
+/** The current request's body as the activity log should see it (no-op outside a request). */
+export function setActivityPayload(payload: unknown): void {
+  const store = requestContext.getStore();
+  if (store) store.activityPayload = payload;
 }
 
 /** Names what the current request acts on, for its activity-log entry (no-op outside a request). */

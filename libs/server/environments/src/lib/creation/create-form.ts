@@ -1,7 +1,7 @@
 // Brings in @fastify/multipart's typings for req.isMultipart() / req.parts().
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { BadRequestError } from '@capstan/server-core';
+import { BadRequestError, setActivityPayload } from '@capstan/server-core';
 import type { CreateEnvironmentInput } from './creation-strategy';
 
 export const TEXT_FIELDS = [
@@ -45,5 +45,7 @@ export async function readCreateForm(req: FastifyRequest): Promise<CreateEnviron
       if (name) fields[name] = typeof value === 'string' ? value : String(value);
     }
   }
+  // The activity log sees the form's text fields (not the TLS files): "added environment <Name>".
+  setActivityPayload(Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'files')));
   return input;
 }

@@ -68,8 +68,8 @@ export class EdgeCreation extends CreationStrategy {
   }
 
   /** The server URL of an edge environment is informative only (the agent holds its key). */
-  async checkUrl(raw: string, current: CheckedUrl): Promise<CheckedUrl> {
-    return { ...current, url: parseServerUrl(raw) };
+  checkUrl(raw: string, current: CheckedUrl): Promise<CheckedUrl> {
+    return Promise.resolve({ ...current, url: parseServerUrl(raw) });
   }
 }
 

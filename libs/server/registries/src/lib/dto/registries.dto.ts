@@ -163,3 +163,16 @@ export class RegistryPingResponse {
   @ApiProperty() Ok!: boolean;
   @ApiProperty({ description: 'What the registry answered' }) Message!: string;
 }
+
+export class RetagDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(255) Repository!: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(128) Tag!: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(128) NewTag!: string;
+}
+
+export class TagInfoResponse {
+  @ApiProperty() Name!: string;
+  @ApiProperty({ description: 'Manifest digest (sha256:…)' }) Digest!: string;
+  @ApiProperty({ description: 'Bytes of config and layers (0 for a list or index)' }) Size!: number;
+  @ApiProperty() MediaType!: string;
+}

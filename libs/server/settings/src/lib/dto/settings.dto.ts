@@ -295,6 +295,8 @@ export class SettingsResponse {
   TunnelServerAddress!: string;
   @ApiProperty({ description: 'Trust agents presenting a global key at once (no waiting room)' })
   TrustOnFirstConnect!: boolean;
+  @ApiProperty({ type: [String], example: ['127.0.0.1', '10.0.0.0/8'] })
+  TrustedProxies!: string[];
 }
 
 /** Partial update: only the fields present change. */
@@ -331,6 +333,18 @@ export class UpdateSettingsDto {
   @ValidateNested()
   @Type(() => LdapSettingsDto)
   LDAPSettings?: LdapSettingsDto;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['127.0.0.1', '10.0.0.0/8'],
+    description: 'Capstan: reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  TrustedProxies?: string[];
 
   @ApiPropertyOptional({ type: InternalAuthSettingsDto })
   @IsOptional()
@@ -406,7 +420,7 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ example: 'capstan.example.com:8000' })
   @IsOptional()
   @IsString()
-  @Matches(/^(|[A-Za-z0-9.\-\[\]:]{1,255}:\d{1,5})$/, { message: 'TunnelServerAddress must be host:port' })
+  @Matches(/^(|[A-Za-z0-9.[\]:-]{1,255}:\d{1,5})$/, { message: 'TunnelServerAddress must be host:port' })
   TunnelServerAddress?: string;
 
   @ApiPropertyOptional()

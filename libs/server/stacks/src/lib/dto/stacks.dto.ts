@@ -55,6 +55,25 @@ export class UpdateStackDto {
   RollbackTo?: number;
 }
 
+export class AdoptStackDto {
+  @ApiProperty({ description: 'The compose project or Swarm stack name' })
+  @IsString()
+  @MaxLength(255)
+  Name!: string;
+  @ApiPropertyOptional({
+    description: 'The file; without it, the file compose recorded (administrators, local engines)',
+  })
+  @IsOptional()
+  @IsString()
+  StackFileContent?: string;
+  @ApiPropertyOptional({ type: [StackEnvDto] })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => StackEnvDto)
+  Env?: StackEnvDto[];
+}
+
 export class MigrateStackDto {
   @ApiProperty() @IsInt() @Min(1) @Max(2_147_483_647) EndpointID!: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) SwarmID?: string;

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { ClockPort } from '@capstan/server-core';
+import { DOCKER_HUB_ADDRESS } from './registry-types';
+import { RegistryBrowser, type BrowseTarget } from './registry-browser';
+
+/** Portainer's image statuses: the local image is the registry's current one, an older one, or we cannot tell. */
+export type UpdateStatus = 'updated' | 'outdated' | 'unknown';
+
+export interface ImageReference {
+  /** Registry host as Docker names it (`docker.io` for Docker Hub). */
+  registry: string;
+  /** Repository inside the registry (`library/nginx` on Docker Hub). */
+  repository: string;
+  tag: string;
+}
+
+/** Where a stored registry (or none: anonymous) serves a host. */
+export abstract class RegistryTargets {
+  abstract forHost(host: string): Promise<BrowseTarget>;
+}
+
+/** How long a registry's digest for an image:tag is trusted. */
+export const DIGEST_TTL_MS = 60_000;
+/** Registry requests in flight at once, across every caller. */
+export const MAX_CONCURRENT_LOOKUPS = 8;
+
+/** `image` as Docker resolves it; undefined for digest-pinned or malformed references (never "outdated"). */
+export function parseReference(image: string): ImageReference | undefined {
+  if (image.includes('@') || image.startsWith('sha256:') || image.length > 512) return undefined;
+  const slash = image.indexOf('/');
+  const first = slash < 0 ? '' : image.slice(0, slash);
+  const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
+  const registry = hasRegistry ? first : DOCKER_HUB_ADDRESS;
+  let rest = hasRegistry ? image.slice(slash + 1) : image;
+  const colon = rest.lastIndexOf(':');
+  let tag = 'latest';
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  if (!rest || !/^[a-z0-9._/-]+$/.test(rest) || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag))
+    return undefined;
+  const repository = registry === DOCKER_HUB_ADDRESS && !rest.includes('/') ? `library/${rest}` : rest;
+  return { registry, repository, tag };
+}
+
+/** The digests a local image's RepoDigests give for a reference's repository. */
+export function localDigests(ref: ImageReference, repoDigests: readonly string[]): string[] {
+  const names = new Set([`${ref.registry}/${ref.repository}`]);
+  if (ref.registry === DOCKER_HUB_ADDRESS) {
+    names.add(ref.repository);
+    names.add(ref.repository.replace(/^library\//, ''));
+  }
+  return repoDigests.flatMap((d) => {
+    const at = d.indexOf('@');
+    return at > 0 && names.has(d.slice(0, at)) ? [d.slice(at + 1)] : [];
+  });
+}
+
+/**
+ * Image update detection: the local image's repository digest against the registry's current manifest digest
+ * (one HEAD request per distinct image:tag, cached for `DIGEST_TTL_MS`, joined while in flight, at most
+ * `MAX_CONCURRENT_LOOKUPS` at a time), so a list of 1,000 containers over 20 images costs 20 requests.
+ */
+@Injectable()
+export class ImageUpdateChecker {
+  private readonly cache = new Map<string, { digest: string | undefined; error?: string; until: number }>();
+  private readonly inflight = new Map<string, Promise<{ digest: string | undefined; error?: string }>>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly targets: RegistryTargets,
+    private readonly browser: RegistryBrowser,
+    private readonly clock: ClockPort,
+  ) {}
+
+  /** Statuses of containers (`Image` as created, `ImageID`), given the environment's images (`Id`, `RepoDigests`). */
+  async statuses(
+    containers: readonly { Id: string; Image: string; ImageID: string }[],
+    images: readonly { Id: string; RepoDigests?: string[] | null }[],
+  ): Promise<Record<string, { Status: UpdateStatus; Message: string }>> {
+    const digestsOf = new Map(images.map((i) => [i.Id, i.RepoDigests ?? []]));
+    const refs = new Map<string, ImageReference>();
+    for (const c of containers) {
+      const ref = parseReference(c.Image);
+      if (ref) refs.set(keyOf(ref), ref);
+    }
+    const remote = new Map<string, { digest: string | undefined; error?: string }>();
+    await Promise.all([...refs].map(async ([k, ref]) => remote.set(k, await this.remoteDigest(ref))));
+    const out: Record<string, { Status: UpdateStatus; Message: string }> = {};
+    for (const c of containers) {
+      const ref = parseReference(c.Image);
+      if (!ref) {
+        out[c.Id] = { Status: 'unknown', Message: 'Pinned by digest or not a registry image' };
+        continue;
+      }
+      const answer = remote.get(keyOf(ref));
+      const local = localDigests(ref, digestsOf.get(c.ImageID) ?? []);
+      if (!answer?.digest) out[c.Id] = { Status: 'unknown', Message: answer?.error ?? 'Not in the registry' };
+      else if (local.length === 0)
+        out[c.Id] = { Status: 'unknown', Message: 'The local image has no registry digest' };
+      else if (local.includes(answer.digest)) out[c.Id] = { Status: 'updated', Message: '' };
+      else out[c.Id] = { Status: 'outdated', Message: `The registry has ${answer.digest}` };
+    }
+    return out;
+  }
+
+  /** The registry's digest for `ref`, from the cache, a request in flight, or one HEAD request. */
+  remoteDigest(ref: ImageReference): Promise<{ digest: string | undefined; error?: string }> {
+    const key = keyOf(ref);
+    const hit = this.cache.get(key);
+    if (hit && hit.until > this.clock.now()) return Promise.resolve(hit);
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const lookup = this.bounded(async () => {
+      try {
+        const target = await this.targets.forHost(ref.registry);
+        return { digest: await this.browser.headDigest(target, ref.repository, ref.tag) };
+      } catch (e) {
+        return { digest: undefined, error: e instanceof Error ? e.message : String(e) };
+      }
+    }).then((result) => {
+      this.cache.set(key, { ...result, until: this.clock.now() + DIGEST_TTL_MS });
+      this.inflight.delete(key);
+      return result;
+    });
+    this.inflight.set(key, lookup);
+    return lookup;
+  }
+
+  /** Forgets a cached digest (after a pull or recreate the caller knows it changed). */
+  forget(image: string): void {
+    const ref = parseReference(image);
+    if (ref) this.cache.delete(keyOf(ref));
+  }
+
+  private async bounded<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= MAX_CONCURRENT_LOOKUPS) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await work();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+function keyOf(ref: ImageReference): string {
+  return `${ref.registry}/${ref.repository}:${ref.tag}`;
+}
