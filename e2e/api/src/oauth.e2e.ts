@@ -153,6 +153,15 @@ describe('OAuth / OIDC sign-in', () => {
     let r = await validate(browser, { code: back.get('code'), state: `${back.get('state')}x` });
     expect(r.status).toBe(422);
     expect(await r.text()).not.toContain(idp.clientSecret);
+    const failures = await env.server.request<{ logs: { context: string; reason: string }[] }>(
+      'GET',
+      '/api/audit/auth-logs?type=failure&limit=50',
+      { token: env.admin },
+    );
+    // The provider's refusal says why in the authentication log, as LDAP's do.
+    expect(failures.body.logs.filter((l) => l.context === 'oauth').map((l) => l.reason)).toEqual([
+      expect.stringMatching(/state/i),
+    ]);
 
     back = await signIn(browser, 'u-dave');
     r = await validate(browser, { code: back.get('code'), state: back.get('state') });

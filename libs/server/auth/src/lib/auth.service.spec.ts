@@ -173,6 +173,26 @@ describe('AuthService.login with a second factor', () => {
   });
 });
 
+describe('AuthService reasons in the authentication log', () => {
+  it('says why a two-factor code was refused and why an attempt was throttled', async () => {
+    const { service, authLog } = setup(AuthenticationMethod.Internal);
+    for (let i = 0; i < USERNAME_POLICY.maxFailures; i++)
+      await service
+        .login({ username: 'erin', password: 'a-long-password', totpCode: '000000' }, '10.0.0.9')
+        .catch(() => undefined);
+    await service
+      .login({ username: 'erin', password: 'a-long-password', totpCode: '246810' }, '10.0.0.9')
+      .catch(() => undefined);
+    expect(authLog.map((e) => [e.context, e.reason])).toEqual([
+      ...Array.from({ length: USERNAME_POLICY.maxFailures }, () => [
+        'totp',
+        'wrong two-factor or recovery code',
+      ]),
+      ['internal', 'too many failed attempts'],
+    ]);
+  });
+});
+
 describe('AuthService.logout', () => {
   const bearer = (token: string) =>
     ({ headers: { authorization: `Bearer ${token}` } }) as unknown as FastifyRequest;
