@@ -1,6 +1,13 @@
 export { SettingsModule } from './lib/settings.module';
 export { SettingsService } from './lib/settings.service';
-export type { Settings, LabelPair, LdapSettings, LdapSearchSettings, LdapGroupSearchSettings } from './lib/settings.model';
+export type {
+  Settings,
+  LabelPair,
+  LdapSettings,
+  LdapSearchSettings,
+  LdapGroupSearchSettings,
+  OAuthSettings,
+} from './lib/settings.model';
 export { LdapServerType, DEFAULT_LDAP_SETTINGS } from './lib/settings.model';
 export { LdapSettingsDto } from './lib/dto/settings.dto';
 export { DEFAULT_SETTINGS } from './lib/settings.model';

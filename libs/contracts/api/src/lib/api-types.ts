@@ -14,6 +14,8 @@ export const API_HEADERS = {
   apiKey: 'X-API-Key',
   retryAfter: 'Retry-After',
   redirectReason: 'Redirect-Reason',
+  /** Capstan: the second-step token of a sign-in that still needs its second factor (401 from POST /api/auth). */
+  secondFactor: 'X-Capstan-Second-Factor',
 } as const;
 
 /** Portainer's cookie name, kept so existing tooling that reads it keeps working. */

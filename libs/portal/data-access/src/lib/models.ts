@@ -15,6 +15,10 @@ export type ApiKey = Schemas['ApiKeyResponse'];
 export type SystemStatus = Schemas['StatusResponse'];
 export type SystemVersion = Schemas['VersionResponse'];
 export type PublicSettings = Schemas['PublicSettingsResponse'];
+export type TotpStatus = Schemas['TotpStatusResponse'];
+export type TotpEnrolment = Schemas['TotpEnrolmentResponse'];
+/** Where a sign-in stands after the password: done, or a second step with its token. */
+export type LoginStep = { step: 'done' } | { step: 'code' | 'enrol'; token: string };
 export type Settings = Schemas['SettingsResponse'];
 export type SettingsUpdate = Schemas['UpdateSettingsDto'];
 export type LdapSettings = Schemas['LdapSettingsDto'];

@@ -96,4 +96,38 @@ describe('LoginPage', () => {
     expect(api.last('POST /api/auth')?.body).toEqual({ username: 'admin', password: 'a-long-password' });
     expect(navigate).toHaveBeenCalledWith('/home');
   });
+
+  it('asks for the code after the password of a two-factor account, then logs in', async () => {
+    api.on('POST /api/auth', {
+      status: 401,
+      body: { message: 'Two-factor code required', details: '' },
+      headers: { 'X-Capstan-Second-Factor': 'step.token' },
+    });
+    api.on('POST /api/auth/totp', { status: 422, body: { message: 'Invalid two-factor code', details: '' } });
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigateByUrl');
+    const { el, type, submit, harness } = await open();
+    type('login-username', 'admin');
+    type('login-password', 'a-long-password');
+    await submit();
+    expect(el.querySelector('[data-testid="login-second-step"]')).not.toBeNull();
+    expect(el.querySelector('[data-testid="alert-error"]')).toBeNull();
+    const sendCode = async (code: string) => {
+      type('login-code', code);
+      harness.detectChanges();
+      el.querySelector<HTMLButtonElement>('[data-testid="login-code-submit"]')!.click();
+      await harness.fixture.whenStable();
+      await new Promise((r) => setTimeout(r));
+      harness.detectChanges();
+    };
+    await sendCode('000000');
+    expect(el.querySelector('[data-testid="alert-error"]')?.textContent).toContain('Invalid code');
+    expect(navigate).not.toHaveBeenCalledWith('/home');
+
+    api.on('POST /api/auth/totp', { body: { jwt: 'x' } });
+    api.on('GET /api/users/me', { body: userFactory() });
+    api.on('GET /api/users/1/memberships', { body: [] });
+    await sendCode('123456');
+    expect(api.last('POST /api/auth/totp')?.body).toEqual({ token: 'step.token', code: '123456' });
+    expect(navigate).toHaveBeenCalledWith('/home');
+  });
 });

@@ -6,8 +6,8 @@ import { describeActivity } from './describe-activity';
 import { payloadText, redactPath } from './redact';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** Logins and logouts are in the authentication log already. */
-const SKIPPED = [/^\/api\/auth(\/logout)?\/?$/];
+/** Logins (with their second step and required enrolment) and logouts are in the authentication log already. */
+const SKIPPED = [/^\/api\/auth(\/logout|\/totp(\/enrol(\/confirm)?)?|\/oauth\/validate)?\/?$/];
 const ENVIRONMENT_IN_PATH = /^\/api\/(?:endpoints|docker)\/(\d+)(?:\/|$)/;
 
 /**

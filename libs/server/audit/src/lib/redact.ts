@@ -1,5 +1,5 @@
 const SECRET_KEY =
-  /pass(word|phrase)?|secret|token|apikey|api_key|private|credential|authorization|cookie|^key$/i;
+  /pass(word|phrase)?|secret|token|apikey|api_key|private|credential|authorization|cookie|^key$|^(totp)?code$/i;
 export const REDACTED = '[REDACTED]';
 export const MAX_PAYLOAD_CHARS = 8192;
 

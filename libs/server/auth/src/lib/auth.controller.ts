@@ -1,10 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiForbiddenResponse,
+  ApiFoundResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 // Brings in @fastify/cookie's typings for reply.setCookie / clearCookie.
@@ -21,7 +24,15 @@ import {
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { ApiKeysService, toApiKeyResponse } from './api-keys.service';
-import { AuthService } from './auth.service';
+import { AuthService, type LoginResult } from './auth.service';
+import { OAuthFlow, OAUTH_PENDING_COOKIE, OAUTH_PENDING_TTL_MS } from './oauth/oauth-flow';
+import { OAuthValidateDto } from './oauth/oauth.dto';
+import {
+  EnrolledSessionResponse,
+  EnrolWithTokenDto,
+  SecondStepDto,
+  TotpEnrolmentResponse,
+} from './totp/totp.dto';
 import {
   ApiKeyResponse,
   AuthenticateDto,
@@ -37,6 +48,7 @@ import { clientAddress, trustedProxies } from './client-address';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly oauth: OAuthFlow,
     @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
     private readonly settings: SettingsService,
   ) {}
@@ -56,13 +68,125 @@ export class AuthController {
     description: 'Also sets the httpOnly session cookie for browsers',
   })
   @ApiUnprocessableEntityResponse({ description: 'Invalid credentials' })
+  @ApiUnauthorizedResponse({
+    description:
+      'Password right, second factor due: "Two-factor code required" (or "Two-factor enrolment required") with the second-step token in the X-Capstan-Second-Factor header',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After' })
   async login(
     @Body() body: AuthenticateDto,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthenticateResponse> {
-    const { token, expiresAt } = await this.auth.login(body, await this.origin(req));
+    return this.session(await this.auth.login(body, await this.origin(req)), req, reply);
+  }
+
+  @Get('oauth/login')
+  @Public()
+  @ApiOperation({
+    summary: "Start an OAuth sign-in: redirects to the provider (the public settings' OAuthLoginURI)",
+    operationId: 'AuthenticateOAuthStart',
+  })
+  @ApiFoundResponse({ description: 'To the provider, with state, nonce and PKCE challenge' })
+  async oauthStart(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const { url, sealed } = await this.oauth.begin();
+    void reply.setCookie(OAUTH_PENDING_COOKIE, sealed, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.protocol === 'https',
+      path: `${this.config.baseUrl}/api/auth/oauth`,
+      maxAge: OAUTH_PENDING_TTL_MS / 1000,
+    });
+    await reply.redirect(url, 302);
+  }
+
+  @Post('oauth/validate')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Exchange an OAuth authorization code for a session (as Portainer)',
+    operationId: 'ValidateOAuth',
+  })
+  @ApiOkResponse({ type: AuthenticateResponse })
+  @ApiForbiddenResponse({ description: 'OAuth is not the authentication method' })
+  @ApiUnauthorizedResponse({ description: 'No OAuth sign-in in progress in this browser' })
+  @ApiUnprocessableEntityResponse({ description: 'The provider refused, or no known user' })
+  async oauthValidate(
+    @Body() body: OAuthValidateDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthenticateResponse> {
+    const pending = this.oauth.pending(req.cookies[OAUTH_PENDING_COOKIE]);
+    // One code per started sign-in: the pending state goes whatever the outcome.
+    void reply.clearCookie(OAUTH_PENDING_COOKIE, { path: `${this.config.baseUrl}/api/auth/oauth` });
+    return this.session(
+      await this.auth.loginOAuth(
+        { code: body.code, state: body.state, iss: body.iss, pending },
+        await this.origin(req),
+      ),
+      req,
+      reply,
+    );
+  }
+
+  @Post('totp')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Log in, second step: the code of a two-factor account, with the first step's token",
+    operationId: 'AuthenticateSecondFactor',
+  })
+  @ApiOkResponse({ type: AuthenticateResponse })
+  @ApiUnauthorizedResponse({ description: 'Invalid or expired second-step token' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid two-factor code' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After' })
+  async secondFactor(
+    @Body() body: SecondStepDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthenticateResponse> {
+    return this.session(
+      await this.auth.loginSecondFactor(body.token, body.code, await this.origin(req)),
+      req,
+      reply,
+    );
+  }
+
+  @Post('totp/enrol')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Start the two-factor enrolment the policy requires, with the refused sign-in's token",
+    operationId: 'AuthenticateEnrolSecondFactor',
+  })
+  @ApiOkResponse({ type: TotpEnrolmentResponse })
+  async enrol(@Body() body: EnrolWithTokenDto): Promise<TotpEnrolmentResponse> {
+    return this.auth.beginRequiredEnrolment(body.token);
+  }
+
+  @Post('totp/enrol/confirm')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm the required enrolment: recovery codes (shown once) and the session',
+    operationId: 'AuthenticateConfirmSecondFactor',
+  })
+  @ApiOkResponse({ type: EnrolledSessionResponse })
+  async confirmEnrolment(
+    @Body() body: SecondStepDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EnrolledSessionResponse> {
+    const result = await this.auth.confirmRequiredEnrolment(body.token, body.code, await this.origin(req));
+    return { ...this.session(result, req, reply), recoveryCodes: result.recoveryCodes };
+  }
+
+  /** Sets the httpOnly session cookie for browsers and answers the JWT for API clients. */
+  private session(
+    { token, expiresAt }: LoginResult,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): AuthenticateResponse {
     void reply.setCookie(AUTH_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',

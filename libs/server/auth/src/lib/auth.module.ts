@@ -17,28 +17,42 @@ import { LdapStrategy } from './ldap/ldap.strategy';
 import { InternalStrategy } from './sign-in/internal.strategy';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
 import { SIGN_IN_STRATEGIES } from './sign-in/sign-in-strategy';
+import { OAuthClient } from './oauth/oauth-client';
+import { OAuthFlow } from './oauth/oauth-flow';
+import { OAuthStrategy } from './oauth/oauth.strategy';
 import { TokenService } from './token.service';
+import { TotpController } from './totp/totp.controller';
+import { TotpEntity } from './totp/totp.entity';
+import { TotpService } from './totp/totp.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ApiKeyEntity, RevokedTokenEntity]),
+    TypeOrmModule.forFeature([ApiKeyEntity, RevokedTokenEntity, TotpEntity]),
     UsersModule,
     SettingsModule,
     AuditModule,
   ],
-  controllers: [AuthController, ApiKeysController, LdapController],
+  controllers: [AuthController, ApiKeysController, LdapController, TotpController],
   providers: [
     TokenService,
     ApiKeysService,
     LoginThrottle,
+    TotpService,
     // Sign-in methods: one passport strategy each, selected by the settings' AuthenticationMethod.
     InternalStrategy,
     LdapDirectory,
     LdapStrategy,
+    OAuthClient,
+    OAuthStrategy,
+    OAuthFlow,
     {
       provide: SIGN_IN_STRATEGIES,
-      useFactory: (internal: InternalStrategy, ldap: LdapStrategy) => [internal, ldap],
-      inject: [InternalStrategy, LdapStrategy],
+      useFactory: (internal: InternalStrategy, ldap: LdapStrategy, oauth: OAuthStrategy) => [
+        internal,
+        ldap,
+        oauth,
+      ],
+      inject: [InternalStrategy, LdapStrategy, OAuthStrategy],
     },
     SignInStrategies,
     AuthService,

@@ -13,6 +13,8 @@ import { LoginThrottle, USERNAME_POLICY } from './login-throttle';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
 import type { SignInStrategy } from './sign-in/sign-in-strategy';
 import type { TokenService } from './token.service';
+import { SecondFactorRequired } from './totp/second-factor.errors';
+import type { TotpService } from './totp/totp.service';
 
 class FixedClock extends ClockPort {
   now(): number {
@@ -36,6 +38,29 @@ class DirectoryStrategy extends Strategy implements SignInStrategy {
   }
 }
 
+/** Internal sign-in for the second-factor cases: "erin" / "a-long-password", TOTP on. */
+class LocalStrategy extends Strategy implements SignInStrategy {
+  readonly method = AuthenticationMethod.Internal;
+  readonly name = 'auth-service-spec-local';
+  readonly context = 'internal';
+  constructor() {
+    super();
+    passport.use(this.name, this);
+  }
+  override authenticate(req: { body: { username: string; password: string } }): void {
+    if (req.body.username === 'erin' && req.body.password === 'a-long-password')
+      this.success({ id: 5, username: 'erin', role: 2, tokenVersion: 0 });
+    else this.fail(401);
+  }
+}
+
+/** TOTP as far as sign-in needs it: erin has it on; "246810" is her only good code. */
+const totp = {
+  isEnabled: (id: number) => Promise.resolve(id === 5),
+  verify: (id: number, _u: string, code: string) =>
+    Promise.resolve(id === 5 && code === '246810' ? 'code' : undefined),
+} as unknown as TotpService;
+
 function setup(method: AuthenticationMethod) {
   const authLog: AuthEvent[] = [];
   const issued: unknown[] = [];
@@ -50,6 +75,7 @@ function setup(method: AuthenticationMethod) {
       issued.push(user);
       return { token: 'jwt', claims: { exp: 1_700_003_600 } };
     },
+    issueChallenge: (user: { id: number }, purpose: string) => `challenge:${purpose}:${user.id}`,
     verify: (token: string) => (token === 'valid-jwt' ? { id: 4, username: 'dave', jti: 'j1' } : undefined),
     revoke: (claims: unknown) => Promise.resolve(void revoked.push(claims)),
   } as unknown as TokenService;
@@ -63,7 +89,8 @@ function setup(method: AuthenticationMethod) {
     settings,
     new LoginThrottle(new FixedClock()),
     audit,
-    new SignInStrategies([new DirectoryStrategy()]),
+    new SignInStrategies([new DirectoryStrategy(), new LocalStrategy()]),
+    totp,
   );
   return { service, authLog, issued, revoked };
 }
@@ -104,6 +131,65 @@ describe('AuthService.login', () => {
       status: 503,
     });
     expect(authLog).toEqual([]);
+  });
+});
+
+describe('AuthService.login with a second factor', () => {
+  it('answers a right password 401 with a second-step token, and opens no session', async () => {
+    const { service, authLog, issued } = setup(AuthenticationMethod.Internal);
+    const refusal = await service
+      .login({ username: 'erin', password: 'a-long-password' }, '10.0.0.9')
+      .catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(SecondFactorRequired);
+    expect(refusal).toMatchObject({
+      status: 401,
+      message: 'Two-factor code required',
+      headers: { 'X-Capstan-Second-Factor': 'challenge:second-factor:5' },
+    });
+    expect(issued).toEqual([]);
+    expect(authLog).toEqual([]);
+  });
+
+  it('signs in in one step with the code, logged as totp', async () => {
+    const { service, authLog, issued } = setup(AuthenticationMethod.Internal);
+    await service.login({ username: 'erin', password: 'a-long-password', totpCode: '246810' }, '10.0.0.9');
+    expect(issued).toHaveLength(1);
+    expect(authLog.map((e) => [e.context, e.type])).toEqual([['totp', AuthLogResult.Success]]);
+  });
+
+  it('throttles wrong codes like wrong passwords; the right password does not reset the count', async () => {
+    const { service, authLog } = setup(AuthenticationMethod.Internal);
+    for (let i = 0; i < USERNAME_POLICY.maxFailures; i++)
+      await expect(
+        service.login({ username: 'erin', password: 'a-long-password', totpCode: '000000' }, '10.0.0.9'),
+      ).rejects.toMatchObject({ status: 422, message: 'Invalid two-factor code' });
+    await expect(
+      service.login({ username: 'erin', password: 'a-long-password', totpCode: '246810' }, '10.0.0.9'),
+    ).rejects.toBeInstanceOf(TooManyRequestsError);
+    expect(authLog.map((e) => [e.context, e.type])).toEqual([
+      ...Array.from({ length: USERNAME_POLICY.maxFailures }, () => ['totp', AuthLogResult.Failure]),
+      ['internal', AuthLogResult.Throttled],
+    ]);
+  });
+});
+
+describe('AuthService reasons in the authentication log', () => {
+  it('says why a two-factor code was refused and why an attempt was throttled', async () => {
+    const { service, authLog } = setup(AuthenticationMethod.Internal);
+    for (let i = 0; i < USERNAME_POLICY.maxFailures; i++)
+      await service
+        .login({ username: 'erin', password: 'a-long-password', totpCode: '000000' }, '10.0.0.9')
+        .catch(() => undefined);
+    await service
+      .login({ username: 'erin', password: 'a-long-password', totpCode: '246810' }, '10.0.0.9')
+      .catch(() => undefined);
+    expect(authLog.map((e) => [e.context, e.reason])).toEqual([
+      ...Array.from({ length: USERNAME_POLICY.maxFailures }, () => [
+        'totp',
+        'wrong two-factor or recovery code',
+      ]),
+      ['internal', 'too many failed attempts'],
+    ]);
   });
 });
 

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AUTH_COOKIE, API_HEADERS, AuthLogResult } from '@capstan/contracts-api';
+import {
+  AUTH_COOKIE,
+  API_HEADERS,
+  AuthenticationMethod,
+  AuthLogResult,
+  UserRole,
+} from '@capstan/contracts-api';
 import {
   AuthenticatedUser,
   AuthenticatorPort,
+  ForbiddenError,
   type CallerCredentials,
   DomainError,
   TooManyRequestsError,
@@ -16,8 +23,19 @@ import { UsersService } from '@capstan/server-users';
 import { ApiKeysService } from './api-keys.service';
 import { LoginThrottle, throttleKeys } from './login-throttle';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
-import type { SignInCredentials } from './sign-in/sign-in-strategy';
+import type { SignedInUser, SignInCredentials } from './sign-in/sign-in-strategy';
+import {
+  expiredChallenge,
+  invalidCode,
+  SecondFactorRequired,
+  TOTP_CONTEXT,
+} from './totp/second-factor.errors';
+import { TotpService, type TotpEnrolment } from './totp/totp.service';
 import { TokenService } from './token.service';
+import type { OAuthSignInBody } from './oauth/oauth.strategy';
+
+/** Throttle key of OAuth sign-ins: there is no username before the provider answers, the address key counts. */
+const OAUTH_THROTTLE_NAME = '\u0000oauth';
 
 export interface LoginResult {
   token: string;
@@ -35,6 +53,7 @@ export class AuthService extends AuthenticatorPort {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly strategies: SignInStrategies,
+    private readonly totp: TotpService,
   ) {
     super();
   }
@@ -43,21 +62,11 @@ export class AuthService extends AuthenticatorPort {
    * Signs in with the strategy the settings select (internal today; LDAP and OAuth add strategies), under the
    * login throttle, recording the outcome in the authentication log with the strategy's context.
    */
-  async login(credentials: SignInCredentials, origin: string): Promise<LoginResult> {
+  async login(credentials: SignInCredentials & { totpCode?: string }, origin: string): Promise<LoginResult> {
     const { username, password } = credentials;
     const strategy = this.strategies.select((await this.settings.get()).AuthenticationMethod);
     const keys = throttleKeys(origin, username);
-    const wait = this.throttle.retryAfter(keys);
-    if (wait > 0) {
-      await this.audit.recordAuth({
-        username,
-        context: strategy.context,
-        origin,
-        type: AuthLogResult.Throttled,
-        reason: 'too many failed attempts',
-      });
-      throw new TooManyRequestsError('Too many failed login attempts', wait);
-    }
+    await this.refuseThrottled(keys, username, strategy.context, origin);
     const outcome = await this.strategies.signIn(strategy, credentials).catch(async (e: unknown) => {
       // A directory that is down lets nobody in; the attempt is logged, the caller sees why (503).
       await this.audit.recordAuth({
@@ -65,7 +74,7 @@ export class AuthService extends AuthenticatorPort {
         context: strategy.context,
         origin,
         type: AuthLogResult.Failure,
-        reason: e instanceof DomainError ? `${e.message}: ${e.details}` : 'sign-in error',
+        reason: failureReason(e),
       });
       throw e;
     });
@@ -81,13 +90,170 @@ export class AuthService extends AuthenticatorPort {
       throw new UnprocessableError('Invalid credentials', 'Unauthorized');
     }
     const user = outcome.user;
-    this.throttle.recordSuccess(`user:${username.toLowerCase()}`);
     const forceChange = password.length < (await this.settings.requiredPasswordLength());
-    const { token, claims } = this.tokens.issue(user, await this.settings.sessionLifetimeMs(), forceChange);
+    // The second factor guards local accounts; directory and provider sign-ins have their own.
+    if (strategy.method === AuthenticationMethod.Internal) {
+      if (await this.totp.isEnabled(user.id)) {
+        if (credentials.totpCode === undefined)
+          throw new SecondFactorRequired(
+            'Two-factor code required',
+            'Send the code from your authenticator app with this token to POST /api/auth/totp (or add "totpCode" to this request)',
+            this.tokens.issueChallenge(user, 'second-factor', forceChange),
+          );
+        return this.completeSecondFactor(user, credentials.totpCode, forceChange, origin);
+      }
+      if (await this.policyRequiresTotp(user.role))
+        throw new SecondFactorRequired(
+          'Two-factor enrolment required',
+          'An administrator requires a second factor for this account: enrol with this token at POST /api/auth/totp/enrol',
+          this.tokens.issueChallenge(user, 'enrol', forceChange),
+        );
+    }
+    return this.openSession(user, forceChange, outcome.context, origin);
+  }
+
+  /**
+   * OAuth sign-in (`POST /api/auth/oauth/validate`): the provider's code with the pending sign-in this browser
+   * started (sealed cookie), through the OAuth strategy; throttled per client address; 403 when OAuth is not the
+   * method in force.
+   */
+  async loginOAuth(body: OAuthSignInBody, origin: string): Promise<LoginResult> {
+    const method = (await this.settings.get()).AuthenticationMethod;
+    if (method !== AuthenticationMethod.OAuth)
+      throw new ForbiddenError(
+        'OAuth authentication is not enabled',
+        'The authentication method is not OAuth',
+      );
+    const strategy = this.strategies.select(method);
+    const keys = throttleKeys(origin, OAUTH_THROTTLE_NAME);
+    await this.refuseThrottled(keys, '', strategy.context, origin);
+    const outcome = await this.strategies.signIn(strategy, body).catch(async (e: unknown) => {
+      await this.audit.recordAuth({
+        username: '',
+        context: strategy.context,
+        origin,
+        type: AuthLogResult.Failure,
+        reason: failureReason(e),
+      });
+      throw e;
+    });
+    if (!outcome.ok) {
+      this.throttle.recordFailure(keys);
+      await this.audit.recordAuth({
+        username: '',
+        context: strategy.context,
+        origin,
+        type: AuthLogResult.Failure,
+        reason: outcome.reason ?? 'refused by the provider',
+      });
+      throw new UnprocessableError(
+        'OAuth authentication failed',
+        'The provider did not vouch for a known user',
+      );
+    }
+    return this.openSession(outcome.user, false, outcome.context, origin);
+  }
+
+  /** The login's second step: a second-step token and a TOTP or recovery code, throttled and logged as `totp`. */
+  async loginSecondFactor(challenge: string, code: string, origin: string): Promise<LoginResult> {
+    const claims = this.tokens.verifyChallenge(challenge, 'second-factor');
+    if (!claims) throw expiredChallenge();
+    const user = await this.users.authInfo(claims.uid);
+    if (!user) throw expiredChallenge();
+    return this.completeSecondFactor(user, code, claims.fc, origin);
+  }
+
+  /** Starts the enrolment a policy requires, with the second-step token of the refused sign-in. */
+  async beginRequiredEnrolment(challenge: string): Promise<TotpEnrolment> {
+    const claims = this.tokens.verifyChallenge(challenge, 'enrol');
+    if (!claims) throw expiredChallenge();
+    return this.totp.begin(claims.uid, claims.username);
+  }
+
+  /** Confirms the required enrolment: recovery codes (shown once) and the session the sign-in was waiting for. */
+  async confirmRequiredEnrolment(
+    challenge: string,
+    code: string,
+    origin: string,
+  ): Promise<LoginResult & { recoveryCodes: string[] }> {
+    const claims = this.tokens.verifyChallenge(challenge, 'enrol');
+    const user = claims ? await this.users.authInfo(claims.uid) : undefined;
+    if (!claims || !user) throw expiredChallenge();
+    const keys = throttleKeys(origin, user.username);
+    await this.refuseThrottled(keys, user.username, TOTP_CONTEXT, origin);
+    const recoveryCodes = await this.totp.confirm(user.id, user.username, code);
+    if (!recoveryCodes) {
+      await this.codeRefused(keys, user.username, origin, 'wrong two-factor code (enrolment)');
+      throw invalidCode();
+    }
+    return { ...(await this.openSession(user, claims.fc, TOTP_CONTEXT, origin)), recoveryCodes };
+  }
+
+  private async completeSecondFactor(
+    user: SignedInUser,
+    code: string,
+    forceChange: boolean,
+    origin: string,
+  ): Promise<LoginResult> {
+    const keys = throttleKeys(origin, user.username);
+    await this.refuseThrottled(keys, user.username, TOTP_CONTEXT, origin);
+    if (!(await this.totp.verify(user.id, user.username, code))) {
+      await this.codeRefused(keys, user.username, origin, 'wrong two-factor or recovery code');
+      throw invalidCode();
+    }
+    return this.openSession(user, forceChange, TOTP_CONTEXT, origin);
+  }
+
+  private async codeRefused(
+    keys: ReturnType<typeof throttleKeys>,
+    username: string,
+    origin: string,
+    reason: string,
+  ): Promise<void> {
+    this.throttle.recordFailure(keys);
+    await this.audit.recordAuth({ username, context: TOTP_CONTEXT, origin, type: AuthLogResult.Failure, reason });
+  }
+
+  private async refuseThrottled(
+    keys: ReturnType<typeof throttleKeys>,
+    username: string,
+    context: string,
+    origin: string,
+  ): Promise<void> {
+    const wait = this.throttle.retryAfter(keys);
+    if (wait <= 0) return;
+    await this.audit.recordAuth({
+      username,
+      context,
+      origin,
+      type: AuthLogResult.Throttled,
+      reason: 'too many failed attempts',
+    });
+    throw new TooManyRequestsError('Too many failed login attempts', wait);
+  }
+
+  private async policyRequiresTotp(role: UserRole): Promise<boolean> {
+    const policy = (await this.settings.get()).TwoFactorPolicy;
+    return policy === 'everyone' || (policy === 'administrators' && role === UserRole.Administrator);
+  }
+
+  /** Every factor passed: the throttle forgets the user's failures, the session is issued and logged. */
+  private async openSession(
+    user: SignedInUser,
+    forceChange: boolean,
+    context: string,
+    origin: string,
+  ): Promise<LoginResult> {
+    this.throttle.recordSuccess(`user:${user.username.toLowerCase()}`);
+    const lifetime = Math.min(
+      await this.settings.sessionLifetimeMs(),
+      user.sessionLifetimeMs ?? Number.POSITIVE_INFINITY,
+    );
+    const { token, claims } = this.tokens.issue(user, lifetime, forceChange);
     await this.audit.recordAuth({
       username: user.username,
       userId: user.id,
-      context: outcome.context,
+      context,
       origin,
       type: AuthLogResult.Success,
     });
@@ -165,6 +331,11 @@ export class AuthService extends AuthenticatorPort {
     if (typeof query === 'string' && query !== '') return { token: query, via: 'query' };
     return undefined;
   }
+}
+
+/** Why a sign-in failed with an error (a directory or provider down, a bad request), for the authentication log. */
+function failureReason(e: unknown): string {
+  return e instanceof DomainError ? `${e.message}: ${e.details}` : 'sign-in error';
 }
 
 function header(req: CallerCredentials, name: string): string | undefined {

@@ -19,6 +19,22 @@ export interface SessionClaims {
   exp: number;
 }
 
+/** What a second-step token lets its holder do: send a code, or enrol a second factor the policy requires. */
+export type ChallengePurpose = 'second-factor' | 'enrol';
+
+/** Claims of a short-lived second-step token: the password was right, the second factor is still due. */
+export interface ChallengeClaims {
+  purpose: ChallengePurpose;
+  uid: number;
+  username: string;
+  /** The session to issue must force a password change (the password was shorter than the rule). */
+  fc: boolean;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+export const CHALLENGE_LIFETIME_S = 300;
 const JWT_SECRET_KEY = 'jwt_secret';
 const REVOCATION_REFRESH_MS = 10_000;
 
@@ -95,10 +111,47 @@ export class TokenService implements OnModuleInit, OnApplicationShutdown {
     } catch {
       return undefined;
     }
-    if (typeof claims.id !== 'number' || typeof claims.jti !== 'string' || typeof claims.gen !== 'number')
+    if (
+      typeof claims.id !== 'number' ||
+      typeof claims.jti !== 'string' ||
+      typeof claims.gen !== 'number' ||
+      'purpose' in claims
+    )
       return undefined;
     if (this.revoked.has(claims.jti)) return undefined;
     return claims;
+  }
+
+  /** A second-step token (5 minutes), never accepted as a session. */
+  issueChallenge(
+    user: { id: number; username: string },
+    purpose: ChallengePurpose,
+    forceChangePassword: boolean,
+  ): string {
+    const iat = Math.floor(this.clock.now() / 1000);
+    const claims: ChallengeClaims = {
+      purpose,
+      uid: user.id,
+      username: user.username,
+      fc: forceChangePassword,
+      jti: randomUUID(),
+      iat,
+      exp: iat + CHALLENGE_LIFETIME_S,
+    };
+    return jwt.sign(claims, this.signingKey, { algorithm: 'HS256' });
+  }
+
+  /** The claims of a valid, unexpired second-step token of that purpose; undefined otherwise. */
+  verifyChallenge(token: string, purpose: ChallengePurpose): ChallengeClaims | undefined {
+    try {
+      const claims = jwt.verify(token, this.signingKey, {
+        algorithms: ['HS256'],
+        clockTimestamp: Math.floor(this.clock.now() / 1000),
+      }) as ChallengeClaims;
+      return claims.purpose === purpose && typeof claims.uid === 'number' ? claims : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async revoke(claims: Pick<SessionClaims, 'jti' | 'exp'>): Promise<void> {

@@ -1,14 +1,17 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Permission } from '@capstan/contracts-api';
-import { Authenticated, Public } from '@capstan/server-core';
+import { AuthenticationMethod, Permission } from '@capstan/contracts-api';
+import { Authenticated, CAPSTAN_CONFIG, type CapstanConfig, Public } from '@capstan/server-core';
 import { PublicSettingsResponse, SettingsResponse, UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsService } from './settings.service';
 
 @ApiTags('settings')
 @Controller('settings')
 export class SettingsController {
-  constructor(private readonly settings: SettingsService) {}
+  constructor(
+    private readonly settings: SettingsService,
+    @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
+  ) {}
 
   @Get()
   @Authenticated({ permission: Permission.SettingsRead })
@@ -38,8 +41,13 @@ export class SettingsController {
       RequiredPasswordLength: s.InternalAuthSettings.RequiredPasswordLength,
       EnableEdgeComputeFeatures: s.EnableEdgeComputeFeatures,
       EnableTelemetry: s.EnableTelemetry,
-      OAuthLoginURI: '',
-      OAuthLogoutURI: '',
+      // The server starts the flow (state, nonce and PKCE verifier kept in a sealed cookie), then redirects.
+      OAuthLoginURI:
+        s.AuthenticationMethod === AuthenticationMethod.OAuth
+          ? `${this.config.baseUrl}/api/auth/oauth/login`
+          : '',
+      OAuthProvider: s.OAuthSettings.Provider,
+      OAuthLogoutURI: s.AuthenticationMethod === AuthenticationMethod.OAuth ? s.OAuthSettings.LogoutURI : '',
     };
   }
 }

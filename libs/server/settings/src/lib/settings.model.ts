@@ -85,6 +85,9 @@ export interface Settings {
   EnableTelemetry: boolean;
   EnableEdgeComputeFeatures: boolean;
   AuditLogRetentionDays: number;
+  /** Capstan: who must sign in with a second factor (TOTP) on top of the password (local accounts). */
+  TwoFactorPolicy: TwoFactorPolicy;
+  OAuthSettings: OAuthSettings;
   LDAPSettings: LdapSettings;
   /** Edge agents' poll interval in seconds (an environment's own EdgeCheckinInterval wins when set). */
   EdgeAgentCheckinInterval: number;
@@ -97,6 +100,55 @@ export interface Settings {
   /** Capstan: proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client for throttling and the auth log. */
   TrustedProxies: string[];
 }
+
+export const OAUTH_PROVIDERS = ['custom', 'microsoft', 'google', 'github'] as const;
+export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
+
+/** Portainer's OAuthSettings, plus Capstan's issuer (OIDC discovery), provider preset and group claim. */
+export interface OAuthSettings {
+  ClientID: string;
+  /** Sealed with the secret box at rest; blank in every response. */
+  ClientSecret: string;
+  AccessTokenURI: string;
+  AuthorizationURI: string;
+  ResourceURI: string;
+  RedirectURI: string;
+  UserIdentifier: string;
+  /** Space- or comma-separated. */
+  Scopes: string;
+  OAuthAutoCreateUsers: boolean;
+  DefaultTeamID: number;
+  SSO: boolean;
+  LogoutURI: string;
+  AuthStyle: number;
+  /** Capstan: OIDC issuer; when set, endpoints come from discovery and an ID token with nonce is required. */
+  Issuer: string;
+  Provider: OAuthProvider;
+  /** Capstan: the claim listing the user's groups (teams linked to them with source "oauth" are synced). */
+  GroupClaim: string;
+}
+
+export const DEFAULT_OAUTH_SETTINGS: Readonly<OAuthSettings> = {
+  ClientID: '',
+  ClientSecret: '',
+  AccessTokenURI: '',
+  AuthorizationURI: '',
+  ResourceURI: '',
+  RedirectURI: '',
+  UserIdentifier: 'preferred_username',
+  Scopes: 'openid profile email',
+  OAuthAutoCreateUsers: false,
+  DefaultTeamID: 0,
+  SSO: true,
+  LogoutURI: '',
+  AuthStyle: 0,
+  Issuer: '',
+  Provider: 'custom',
+  GroupClaim: '',
+};
+
+export const TWO_FACTOR_POLICIES = ['optional', 'administrators', 'everyone'] as const;
+export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   LogoURL: '',
@@ -111,6 +163,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   EnableTelemetry: false,
   EnableEdgeComputeFeatures: false,
   AuditLogRetentionDays: 90,
+  TwoFactorPolicy: 'optional',
+  OAuthSettings: DEFAULT_OAUTH_SETTINGS,
   LDAPSettings: DEFAULT_LDAP_SETTINGS,
   EdgeAgentCheckinInterval: 5,
   EdgePortainerURL: '',

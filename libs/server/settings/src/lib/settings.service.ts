@@ -5,7 +5,14 @@ import { Repository } from 'typeorm';
 import { BadRequestError, ClockPort, parseDuration, AUTOCOMMIT, SecretBox } from '@capstan/server-core';
 import type { LdapSettingsDto, UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsEntity } from './entities/settings.entity';
-import { DEFAULT_LDAP_SETTINGS, DEFAULT_SETTINGS, LdapSettings, Settings } from './settings.model';
+import {
+  DEFAULT_LDAP_SETTINGS,
+  DEFAULT_OAUTH_SETTINGS,
+  DEFAULT_SETTINGS,
+  LdapSettings,
+  OAuthSettings,
+  Settings,
+} from './settings.model';
 
 const SETTINGS_ID = 1;
 /** Other replicas' changes are seen within this time (PostgreSQL mode). */
@@ -38,6 +45,7 @@ export class SettingsService {
       ? { ...structuredClone(DEFAULT_SETTINGS), ...(JSON.parse(row.value) as Partial<Settings>) }
       : structuredClone(DEFAULT_SETTINGS);
     value.LDAPSettings = { ...structuredClone(DEFAULT_LDAP_SETTINGS), ...value.LDAPSettings };
+    value.OAuthSettings = { ...structuredClone(DEFAULT_OAUTH_SETTINGS), ...value.OAuthSettings };
     this.cached = { value, at: now };
     return value;
   }
@@ -59,6 +67,12 @@ export class SettingsService {
   async ldapSettings(): Promise<LdapSettings> {
     const ldap = (await this.get()).LDAPSettings;
     return { ...ldap, Password: ldap.Password ? this.box.open(ldap.Password) : '' };
+  }
+
+  /** The OAuth settings with the client secret opened (for the OAuth client only). */
+  async oauthSettings(): Promise<OAuthSettings> {
+    const oauth = (await this.get()).OAuthSettings;
+    return { ...oauth, ClientSecret: oauth.ClientSecret ? this.box.open(oauth.ClientSecret) : '' };
   }
 
   /**
@@ -109,6 +123,16 @@ export class SettingsService {
               : current.LDAPSettings.Password,
           }
         : current.LDAPSettings,
+      OAuthSettings: patch.OAuthSettings
+        ? {
+            ...current.OAuthSettings,
+            ...definedOnly(patch.OAuthSettings),
+            // The client secret is sealed at rest; an empty or absent one keeps what is stored.
+            ClientSecret: patch.OAuthSettings.ClientSecret
+              ? this.box.seal(patch.OAuthSettings.ClientSecret)
+              : current.OAuthSettings.ClientSecret,
+          }
+        : current.OAuthSettings,
       TrustedProxies: patch.TrustedProxies
         ? patch.TrustedProxies.map((p) => p.trim())
         : current.TrustedProxies,
@@ -138,7 +162,11 @@ function isAddressOrRange(entry: string): boolean {
 }
 
 function redacted(s: Settings): Settings {
-  return { ...s, LDAPSettings: { ...s.LDAPSettings, Password: '' } };
+  return {
+    ...s,
+    LDAPSettings: { ...s.LDAPSettings, Password: '' },
+    OAuthSettings: { ...s.OAuthSettings, ClientSecret: '' },
+  };
 }
 
 /** Posted LDAP settings over the current ones; lists and nested objects are copied field by field. */

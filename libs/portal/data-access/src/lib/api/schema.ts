@@ -107,6 +107,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/oauth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start an OAuth sign-in: redirects to the provider (the public settings' OAuthLoginURI) */
+        get: operations["AuthenticateOAuthStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oauth/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange an OAuth authorization code for a session (as Portainer) */
+        post: operations["ValidateOAuth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in, second step: the code of a two-factor account, with the first step's token */
+        post: operations["AuthenticateSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/totp/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the two-factor enrolment the policy requires, with the refused sign-in's token */
+        post: operations["AuthenticateEnrolSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/totp/enrol/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the required enrolment: recovery codes (shown once) and the session */
+        post: operations["AuthenticateConfirmSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/custom_templates": {
         parameters: {
             query?: never;
@@ -1403,6 +1488,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{id}/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a user's two-factor sign-in is on */
+        get: operations["UserTotpStatus"];
+        put?: never;
+        /** Start two-factor enrolment: a new secret and its QR code */
+        post: operations["UserTotpEnrol"];
+        /** Reset a user's second factor (administrators): they sign in with the password alone, or enrol again */
+        delete: operations["UserTotpReset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm enrolment with a first code; returns the recovery codes (shown once) */
+        post: operations["UserTotpConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor sign-in off (password + code) */
+        post: operations["UserTotpDisable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks": {
         parameters: {
             query?: never;
@@ -1596,6 +1734,8 @@ export interface components {
         AuthenticateDto: {
             /** @example a-long-password */
             password: string;
+            /** @description Capstan: the two-factor code, for clients that sign in in one step (else a second step is asked) */
+            totpCode?: string;
             /** @example admin */
             username: string;
         };
@@ -1825,6 +1965,15 @@ export interface components {
             unreachableNodes: string[];
             volumes: number;
         };
+        DisableTotpDto: {
+            /**
+             * @description A 6-digit code from the authenticator app, or an unused recovery code
+             * @example 123456
+             */
+            code: string;
+            /** @description Your current password */
+            password: string;
+        };
         DockerSnapshotResponse: {
             ContainerCount: number;
             /** @description Raw lists, only with ?withRaw=true on inspect */
@@ -1884,6 +2033,16 @@ export interface components {
             stacks: components["schemas"]["EdgeStackRefResponse"][] | null;
             /** @enum {string} */
             status: "IDLE" | "REQUIRED";
+        };
+        EnrolWithTokenDto: {
+            /** @description The second-step token of the refused sign-in (header X-Capstan-Second-Factor) */
+            token: string;
+        };
+        EnrolledSessionResponse: {
+            /** @description A JWT to send as `Authorization: Bearer <jwt>` */
+            jwt: string;
+            /** @description Ten one-time recovery codes: shown once, stored hashed */
+            recoveryCodes: string[];
         };
         EnvironmentResponse: {
             /** @description Agent environments (type 2) only */
@@ -2064,6 +2223,41 @@ export interface components {
             Name?: string;
             SwarmID?: string;
         };
+        OAuthSettingsDto: {
+            AccessTokenURI?: string;
+            AuthStyle?: number;
+            AuthorizationURI?: string;
+            ClientID?: string;
+            /** @description Write-only: sealed at rest, always '' in responses; '' keeps the stored one */
+            ClientSecret?: string;
+            DefaultTeamID?: number;
+            /**
+             * @description Capstan: the claim listing the groups
+             * @example groups
+             */
+            GroupClaim?: string;
+            /** @description Capstan: OIDC issuer URL (discovery) */
+            Issuer?: string;
+            LogoutURI?: string;
+            OAuthAutoCreateUsers?: boolean;
+            /** @enum {string} */
+            Provider?: "custom" | "microsoft" | "google" | "github";
+            RedirectURI?: string;
+            ResourceURI?: string;
+            SSO?: boolean;
+            /** @example openid profile email */
+            Scopes?: string;
+            /** @example preferred_username */
+            UserIdentifier?: string;
+        };
+        OAuthValidateDto: {
+            /** @description The authorization code the provider sent back */
+            code: string;
+            /** @description The issuer the provider sent back (RFC 9207) */
+            iss?: string;
+            /** @description The state the provider sent back: must be the one issued to this browser */
+            state?: string;
+        };
         OrganisationDto: {
             OrganisationName?: string;
             UseOrganisation: boolean;
@@ -2082,11 +2276,20 @@ export interface components {
             EnableEdgeComputeFeatures: boolean;
             EnableTelemetry: boolean;
             LogoURL: string;
-            /** @description OAuth authorization URL (empty until OAuth is configured) */
+            /** @description Where the portal sends the browser to sign in with OAuth (empty unless OAuth) */
             OAuthLoginURI: string;
             OAuthLogoutURI: string;
+            /**
+             * @description Capstan: the OAuth provider preset, for the sign-in button
+             * @enum {string}
+             */
+            OAuthProvider: "custom" | "microsoft" | "google" | "github";
             /** @example 12 */
             RequiredPasswordLength: number;
+        };
+        RecoveryCodesResponse: {
+            /** @description Ten one-time recovery codes: shown once, stored hashed */
+            recoveryCodes: string[];
         };
         RegistryAccessDto: {
             Namespaces?: string[];
@@ -2186,6 +2389,15 @@ export interface components {
             /** @description Lower wins when several roles apply */
             Priority: number;
         };
+        SecondStepDto: {
+            /**
+             * @description A 6-digit code from the authenticator app, or an unused recovery code
+             * @example 123456
+             */
+            code: string;
+            /** @description The second-step token of the refused sign-in (header X-Capstan-Second-Factor) */
+            token: string;
+        };
         SecuritySettingsDto: {
             allowBindMountsForRegularUsers: boolean;
             allowContainerCapabilitiesForRegularUsers: boolean;
@@ -2227,6 +2439,8 @@ export interface components {
             LDAPSettings: components["schemas"]["LdapSettingsDto"];
             /** @description URL of a logo shown on the login page and sidebar */
             LogoURL: string;
+            /** @description OAuth sign-in; ClientSecret is always '' */
+            OAuthSettings: components["schemas"]["OAuthSettingsDto"];
             /**
              * @description Capstan: environments snapshotted at once (1–64)
              * @example 8
@@ -2258,6 +2472,11 @@ export interface components {
              * @example capstan.example.com:8000
              */
             TunnelServerAddress: string;
+            /**
+             * @description Capstan: who must sign in with a TOTP code on top of the password (local accounts)
+             * @enum {string}
+             */
+            TwoFactorPolicy: "optional" | "administrators" | "everyone";
             /**
              * @description Session lifetime (Go duration)
              * @example 8h
@@ -2388,6 +2607,26 @@ export interface components {
             TLS: boolean;
             TLSSkipVerify: boolean;
         };
+        TotpCodeDto: {
+            /**
+             * @description A 6-digit code from the authenticator app, or an unused recovery code
+             * @example 123456
+             */
+            code: string;
+        };
+        TotpEnrolmentResponse: {
+            /** @example otpauth://totp/Capstan:alice?secret=…&issuer=Capstan */
+            otpauthUri: string;
+            /** @description The otpauth URI as a PNG QR code (data URL) */
+            qrCode: string;
+            /** @description Base32 secret, for apps that cannot scan the QR code */
+            secret: string;
+        };
+        TotpStatusResponse: {
+            enabled: boolean;
+            /** @description Unused recovery codes */
+            recoveryCodesLeft: number;
+        };
         TrustEdgeDto: {
             /** @description Edge environment ids */
             endpointIds: number[];
@@ -2447,10 +2686,10 @@ export interface components {
         UpdateSettingsDto: {
             AuditLogRetentionDays?: number;
             /**
-             * @description 1 internal, 2 LDAP
+             * @description 1 internal, 2 LDAP, 3 OAuth
              * @enum {number}
              */
-            AuthenticationMethod?: 1 | 2;
+            AuthenticationMethod?: 1 | 2 | 3;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
             EdgeAgentCheckinInterval?: number;
             /** @example https://capstan.example.com:9443 */
@@ -2460,6 +2699,7 @@ export interface components {
             InternalAuthSettings?: components["schemas"]["InternalAuthSettingsDto"];
             LDAPSettings?: components["schemas"]["LdapSettingsDto"];
             LogoURL?: string;
+            OAuthSettings?: components["schemas"]["OAuthSettingsDto"];
             SnapshotConcurrency?: number;
             /** @example 5m */
             SnapshotInterval?: string;
@@ -2478,6 +2718,8 @@ export interface components {
             TrustedProxies?: string[];
             /** @example capstan.example.com:8000 */
             TunnelServerAddress?: string;
+            /** @enum {string} */
+            TwoFactorPolicy?: "optional" | "administrators" | "everyone";
             /** @example 8h */
             UserSessionTimeout?: string;
         };
@@ -2800,6 +3042,13 @@ export interface operations {
                     "application/json": components["schemas"]["AuthenticateResponse"];
                 };
             };
+            /** @description Password right, second factor due: "Two-factor code required" (or "Two-factor enrolment required") with the second-step token in the X-Capstan-Second-Factor header */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid credentials */
             422: {
                 headers: {
@@ -2839,6 +3088,203 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    AuthenticateOAuthStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider, with state, nonce and PKCE challenge */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ValidateOAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthValidateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticateResponse"];
+                };
+            };
+            /** @description No OAuth sign-in in progress in this browser */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description OAuth is not the authentication method */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider refused, or no known user */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    AuthenticateSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondStepDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticateResponse"];
+                };
+            };
+            /** @description Invalid or expired second-step token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid two-factor code */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many failed attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    AuthenticateEnrolSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolWithTokenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentResponse"];
+                };
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    AuthenticateConfirmSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondStepDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledSessionResponse"];
+                };
             };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {
@@ -7530,6 +7976,251 @@ export interface operations {
             };
             /** @description Requires the "api-keys:manage-own" permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpStatusResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "account:read" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpEnrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "account:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Already enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "users:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "account:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid two-factor code */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpDisable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisableTotpDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "account:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong password or code */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,7 +2,7 @@ import { Injectable, inject } from '@angular/core';
 import type { UserRole } from '@capstan/contracts-api';
 
 import { ApiClient, unwrap } from '../api/api-client';
-import type { ApiKey, TeamMembership, User, UserUpdate } from '../models';
+import type { ApiKey, TeamMembership, TotpEnrolment, TotpStatus, User, UserUpdate } from '../models';
 
 /** Users, their memberships and their API keys. */
 @Injectable({ providedIn: 'root' })
@@ -63,5 +63,36 @@ export class UsersApi {
     await unwrap(
       this.client.raw.DELETE('/api/users/{id}/tokens/{keyId}', { params: { path: { id, keyId } } }),
     );
+  }
+
+  totpStatus(id: number): Promise<TotpStatus> {
+    return unwrap(this.client.raw.GET('/api/users/{id}/totp', { params: { path: { id } } }));
+  }
+
+  beginTotp(id: number): Promise<TotpEnrolment> {
+    return unwrap(this.client.raw.POST('/api/users/{id}/totp', { params: { path: { id } } }));
+  }
+
+  /** The recovery codes, shown once. */
+  async confirmTotp(id: number, code: string): Promise<string[]> {
+    return (
+      await unwrap(
+        this.client.raw.POST('/api/users/{id}/totp/confirm', { params: { path: { id } }, body: { code } }),
+      )
+    ).recoveryCodes;
+  }
+
+  async disableTotp(id: number, password: string, code: string): Promise<void> {
+    await unwrap(
+      this.client.raw.POST('/api/users/{id}/totp/disable', {
+        params: { path: { id } },
+        body: { password, code },
+      }),
+    );
+  }
+
+  /** Administrators: removes another user's second factor. */
+  async resetTotp(id: number): Promise<void> {
+    await unwrap(this.client.raw.DELETE('/api/users/{id}/totp', { params: { path: { id } } }));
   }
 }

@@ -72,10 +72,31 @@ describe('SessionStore', () => {
     api.on('POST /api/auth', { body: { jwt: 'secret.jwt' } });
     loginAs(1);
     const session = TestBed.inject(SessionStore);
-    const user = await session.login('bob', 'pw');
-    expect(user?.Username).toBe('bob');
+    expect(await session.login('bob', 'pw')).toEqual({ step: 'done' });
+    expect(session.user()?.Username).toBe('bob');
     expect(api.last('POST /api/auth')?.body).toEqual({ username: 'bob', password: 'pw' });
     expect(JSON.stringify(localStorage)).not.toContain('secret.jwt');
+  });
+
+  it('a two-factor account: the 401 with a second-step token is a next step; the code opens the session', async () => {
+    api.on('POST /api/auth', {
+      status: 401,
+      body: { message: 'Two-factor code required', details: '' },
+      headers: { 'X-Capstan-Second-Factor': 'step.token' },
+    });
+    api.on('POST /api/auth/totp', { body: { jwt: 'secret.jwt' } });
+    loginAs(1);
+    const session = TestBed.inject(SessionStore);
+    expect(await session.login('bob', 'pw')).toEqual({ step: 'code', token: 'step.token' });
+    expect(session.user()).toBeNull();
+    await session.secondFactor('step.token', '123456');
+    expect(api.last('POST /api/auth/totp')?.body).toEqual({ token: 'step.token', code: '123456' });
+    expect(session.user()?.Username).toBe('bob');
+  });
+
+  it('a 401 without a second-step token stays an error', async () => {
+    api.on('POST /api/auth', { status: 401, body: { message: 'Unauthorized', details: '' } });
+    await expect(TestBed.inject(SessionStore).login('bob', 'pw')).rejects.toMatchObject({ status: 401 });
   });
 
   it('logout revokes on the server, clears the user and goes to /login even if the server fails', async () => {

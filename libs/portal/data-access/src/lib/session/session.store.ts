@@ -10,7 +10,7 @@ import {
 
 import { ApiClient } from '../api/api-client';
 import { ApiError } from '../api/api-error';
-import type { TeamMembership, User } from '../models';
+import type { LoginStep, TeamMembership, User } from '../models';
 import { AuthApi } from '../services/auth-api.service';
 import { UsersApi } from '../services/users-api.service';
 
@@ -106,13 +106,39 @@ export class SessionStore {
   async initAdmin(username: string, password: string): Promise<User | null> {
     await this.authApi.initAdmin(username, password);
     this.adminExistsState.set(true);
-    return this.login(username, password);
+    await this.login(username, password);
+    return this.userState();
   }
 
-  async login(username: string, password: string): Promise<User | null> {
-    await this.authApi.login(username, password);
+  /** The password step: the session, or the second step it still needs (TOTP code or required enrolment). */
+  async login(username: string, password: string): Promise<LoginStep> {
+    const step = await this.authApi.login(username, password);
+    if (step.step === 'done') await this.reload();
+    return step;
+  }
+
+  /** Completes an OAuth sign-in with what the provider sent back. */
+  async loginOAuth(code: string, state?: string, iss?: string): Promise<void> {
+    await this.authApi.validateOAuth(code, state, iss);
+    await this.reload();
+  }
+
+  /** The second step of a two-factor sign-in. */
+  async secondFactor(token: string, code: string): Promise<void> {
+    await this.authApi.secondFactor(token, code);
+    await this.reload();
+  }
+
+  /** Confirms the enrolment a policy requires; the session opens; the recovery codes are returned once. */
+  async confirmRequiredEnrolment(token: string, code: string): Promise<string[]> {
+    const codes = await this.authApi.confirmRequiredEnrolment(token, code);
+    await this.reload();
+    return codes;
+  }
+
+  private async reload(): Promise<void> {
     this.loaded = false;
-    return this.refresh();
+    await this.refresh();
   }
 
   async logout(): Promise<void> {

@@ -5,7 +5,9 @@ const search = { BaseDN: 'ou=people,dc=example,dc=org', Filter: '', UserNameAttr
 
 describe('validateLdap', () => {
   it('accepts a server, a reader and one complete user search', () => {
-    expect(validateLdap(['ldap.example.org:389'], false, 'cn=reader,dc=example,dc=org', [search])).toEqual([]);
+    expect(validateLdap(['ldap.example.org:389'], false, 'cn=reader,dc=example,dc=org', [search])).toEqual(
+      [],
+    );
     expect(validateLdap(['ldaps://a:636', 'ldap://b:389'], true, '', [search])).toEqual([]);
   });
 

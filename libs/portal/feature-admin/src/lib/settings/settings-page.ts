@@ -10,6 +10,10 @@ import {
   ToastService,
 } from '@capstan/portal-ui';
 
+import { OAuthSettingsCard } from './oauth-settings-card';
+
+type TwoFactorPolicy = Settings['TwoFactorPolicy'];
+
 interface Label {
   name: string;
   value: string;
@@ -72,7 +76,7 @@ export function validateSnapshots(interval: string, concurrency: number, deadlin
 /** Instance settings an administrator can change (`GET/PUT /api/settings`, partial PUT). */
 @Component({
   selector: 'cap-settings-page',
-  imports: [Alert, FormField, FormControlDirective, PageHeader, Spinner],
+  imports: [Alert, FormField, FormControlDirective, OAuthSettingsCard, PageHeader, Spinner],
   template: `
     <cap-page-header
       title="Settings"
@@ -124,6 +128,22 @@ export function validateSnapshots(interval: string, concurrency: number, deadlin
                 [value]="passwordLength()"
                 (input)="passwordLength.set($any($event.target).valueAsNumber)"
               />
+            </cap-form-field>
+            <cap-form-field
+              label="Two-factor sign-in"
+              hint="Who must sign in with a code from an authenticator app (local accounts)."
+            >
+              <select
+                capControl
+                class="input"
+                name="twoFactorPolicy"
+                data-testid="settings-two-factor-policy"
+                (change)="twoFactorPolicy.set($any($event.target).value)"
+              >
+                @for (p of twoFactorChoices; track p.value) {
+                  <option [value]="p.value" [selected]="twoFactorPolicy() === p.value">{{ p.label }}</option>
+                }
+              </select>
             </cap-form-field>
           </div>
         </fieldset>
@@ -245,6 +265,7 @@ export function validateSnapshots(interval: string, concurrency: number, deadlin
           </div>
         }
       </form>
+      <cap-oauth-settings-card [settings]="current()" [disabled]="!canUpdate()" />
     }
   `,
   styles: `
@@ -289,6 +310,14 @@ export class SettingsPage {
   protected readonly timeout = signal('8h');
   protected readonly passwordLength = signal(12);
   protected readonly retention = signal(90);
+  protected readonly twoFactorPolicy = signal<TwoFactorPolicy>('optional');
+  /** The settings as last loaded or saved (the sign-in method card edits its part). */
+  protected readonly current = signal<Settings | null>(null);
+  protected readonly twoFactorChoices: readonly { value: TwoFactorPolicy; label: string }[] = [
+    { value: 'optional', label: 'Optional: each user decides' },
+    { value: 'administrators', label: 'Required for administrators' },
+    { value: 'everyone', label: 'Required for everyone' },
+  ];
   protected readonly labels = signal<Label[]>([]);
   protected readonly snapshotInterval = signal('5m');
   protected readonly snapshotConcurrency = signal(8);
@@ -346,6 +375,7 @@ export class SettingsPage {
         UserSessionTimeout: this.timeout(),
         InternalAuthSettings: { RequiredPasswordLength: this.passwordLength() },
         AuditLogRetentionDays: this.retention(),
+        TwoFactorPolicy: this.twoFactorPolicy(),
         BlackListedLabels: this.labels().map((l) => ({ name: l.name.trim(), value: l.value.trim() })),
         SnapshotInterval: this.snapshotInterval().trim(),
         SnapshotConcurrency: this.snapshotConcurrency(),
@@ -362,9 +392,11 @@ export class SettingsPage {
   }
 
   private fill(s: Settings): void {
+    this.current.set(s);
     this.timeout.set(s.UserSessionTimeout || '8h');
     this.passwordLength.set(s.InternalAuthSettings?.RequiredPasswordLength ?? 12);
     this.retention.set(s.AuditLogRetentionDays ?? 90);
+    this.twoFactorPolicy.set(s.TwoFactorPolicy ?? 'optional');
     this.labels.set((s.BlackListedLabels ?? []).map((l) => ({ name: l.name, value: l.value })));
     this.snapshotInterval.set(s.SnapshotInterval || '5m');
     this.snapshotConcurrency.set(s.SnapshotConcurrency ?? 8);

@@ -87,6 +87,14 @@ export function roleLabel(role: number): string {
           >
             Reset password
           </button>
+          <button
+            type="button"
+            class="btn-link"
+            [attr.data-testid]="'user-reset-totp-' + row.Username"
+            (click)="resetTotp(row)"
+          >
+            Reset two-factor
+          </button>
           @if (row.Id !== session.user()?.Id) {
             <button
               type="button"
@@ -353,6 +361,18 @@ export class UsersPage {
       done: `User ${user.Username} deleted`,
       then: () => this.load(),
       failed: (error) => `Could not delete ${user.Username}: ${errorMessage(error)}`,
+    });
+  }
+
+  protected async resetTotp(user: User): Promise<void> {
+    await this.act({
+      title: 'Reset two-factor sign-in',
+      message: `Remove ${user.Username}'s second factor? They sign in with their password alone until they set it up again (or must set it up at once if the policy requires it).`,
+      confirmLabel: 'Reset',
+      run: () => this.usersApi.resetTotp(user.Id),
+      done: `Two-factor sign-in of ${user.Username} reset`,
+      then: () => Promise.resolve(),
+      failed: (error) => `Could not reset ${user.Username}'s second factor: ${errorMessage(error)}`,
     });
   }
 }

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class AuthenticateDto {
   @ApiProperty({ example: 'admin' })
@@ -13,6 +13,15 @@ export class AuthenticateDto {
   @IsNotEmpty()
   @MaxLength(256)
   password!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Capstan: the two-factor code, for clients that sign in in one step (else a second step is asked)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  totpCode?: string;
 }
 
 export class AuthenticateResponse {

@@ -4,7 +4,7 @@ import { Strategy } from 'passport-strategy';
 import { AuthenticationMethod } from '@capstan/contracts-api';
 import { SettingsService } from '@capstan/server-settings';
 import { groupKey, INITIAL_ADMIN_ID, TeamsService, UsersService } from '@capstan/server-users';
-import type { SignedInUser, SignInStrategy } from '../sign-in/sign-in-strategy';
+import type { SignInResult, SignInStrategy } from '../sign-in/sign-in-strategy';
 import { LdapDirectory } from './ldap-directory';
 
 /**
@@ -36,7 +36,7 @@ export class LdapStrategy extends Strategy implements SignInStrategy {
   }
 
   /** The signed-in user, or why not (for the authentication log); a directory that fails throws. */
-  async signIn(username: string, password: string): Promise<{ user: SignedInUser } | { refused: string }> {
+  async signIn(username: string, password: string): Promise<SignInResult> {
     if (username === '' || password === '') return { refused: 'empty user name or password' };
     const local = await this.users.findByUsername(username);
     // The break-glass account: never depends on the directory.

@@ -49,7 +49,7 @@ export class SignInStrategies {
   }
 
   /** Runs the strategy through passport (no session: Capstan issues its own JWT). */
-  signIn(strategy: SignInStrategy, credentials: SignInCredentials): Promise<SignInOutcome> {
+  signIn(strategy: SignInStrategy, credentials: SignInCredentials | object): Promise<SignInOutcome> {
     return new Promise((resolve, reject) => {
       const done = (err: unknown, user: SignedInUser | false | undefined, info?: unknown): void => {
         if (err) reject(err instanceof Error ? err : new Error(`sign-in strategy ${strategy.name} failed`));

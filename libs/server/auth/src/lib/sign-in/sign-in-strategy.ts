@@ -6,7 +6,15 @@ export interface SignedInUser {
   readonly username: string;
   readonly role: number;
   readonly tokenVersion: number;
+  /** A cap on the session the strategy vouches for (OAuth: the provider's access token lifetime). */
+  readonly sessionLifetimeMs?: number;
 }
+
+/**
+ * What a strategy's own `signIn` answers: the user, or why not (a reason for the authentication log). A directory
+ * or provider that fails throws instead (the caller sees a 5xx or 4xx, the log the error).
+ */
+export type SignInResult = { readonly user: SignedInUser } | { readonly refused: string };
 
 /** The validated body of `POST /api/auth` (keys matched case-insensitively), which strategies read. */
 export interface SignInCredentials {

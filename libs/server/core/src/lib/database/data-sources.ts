@@ -9,6 +9,7 @@ import { Environments1763900000000 } from './migrations/main/1763900000000-envir
 import { ResourceControls1764000000000 } from './migrations/main/1764000000000-resource-controls';
 import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-keys';
 import { Webhooks1764200000000 } from './migrations/main/1764200000000-webhooks';
+import { Totp1766914000000 } from './migrations/main/1766914000000-totp';
 import { CustomTemplates1766900000000 } from './migrations/main/1766900000000-custom-templates';
 import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
 import { Registries1766110000000 } from './migrations/main/1766110000000-registries';
@@ -28,6 +29,7 @@ export const MAIN_MIGRATIONS = [
   EdgeEnvironments1766120000000,
   TeamLinks1766410000000,
   CustomTemplates1766900000000,
+  Totp1766914000000,
 ];
 export const AUDIT_MIGRATIONS = [
   AuditSchema1763856000001,

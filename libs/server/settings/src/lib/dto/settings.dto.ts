@@ -15,7 +15,80 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AuthenticationMethod } from '@capstan/contracts-api';
-import { PASSWORD_LENGTH_RANGE } from '../settings.model';
+import {
+  OAUTH_PROVIDERS,
+  type OAuthProvider,
+  PASSWORD_LENGTH_RANGE,
+  TWO_FACTOR_POLICIES,
+  type TwoFactorPolicy,
+} from '../settings.model';
+
+const HTTP_URL = /^(|https?:\/\/[^\s]{1,2040})$/;
+
+/** Portainer's OAuthSettings (partial on update), plus Capstan's Issuer, Provider and GroupClaim. */
+export class OAuthSettingsDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(512) ClientID?: string;
+  @ApiPropertyOptional({
+    description: "Write-only: sealed at rest, always '' in responses; '' keeps the stored one",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  ClientSecret?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(HTTP_URL, { message: 'AccessTokenURI must be an http(s) URL' })
+  AccessTokenURI?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(HTTP_URL, { message: 'AuthorizationURI must be an http(s) URL' })
+  AuthorizationURI?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(HTTP_URL, { message: 'ResourceURI must be an http(s) URL' })
+  ResourceURI?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(HTTP_URL, { message: 'RedirectURI must be an http(s) URL' })
+  RedirectURI?: string;
+  @ApiPropertyOptional({ example: 'preferred_username' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  UserIdentifier?: string;
+  @ApiPropertyOptional({ example: 'openid profile email' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  Scopes?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() OAuthAutoCreateUsers?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) DefaultTeamID?: number;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() SSO?: boolean;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(HTTP_URL, { message: 'LogoutURI must be an http(s) URL' })
+  LogoutURI?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(2) AuthStyle?: number;
+  @ApiPropertyOptional({ description: 'Capstan: OIDC issuer URL (discovery)' })
+  @IsOptional()
+  @IsString()
+  @Matches(HTTP_URL, { message: 'Issuer must be an http(s) URL' })
+  Issuer?: string;
+  @ApiPropertyOptional({ enum: OAUTH_PROVIDERS })
+  @IsOptional()
+  @IsIn(OAUTH_PROVIDERS, { message: `Provider must be one of ${OAUTH_PROVIDERS.join(', ')}` })
+  Provider?: OAuthProvider;
+  @ApiPropertyOptional({ example: 'groups', description: 'Capstan: the claim listing the groups' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  GroupClaim?: string;
+}
 
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
@@ -205,6 +278,13 @@ export class SettingsResponse {
   EnableEdgeComputeFeatures!: boolean;
   @ApiProperty({ example: 90, description: 'Audit log entries older than this are deleted' })
   AuditLogRetentionDays!: number;
+  @ApiProperty({
+    enum: TWO_FACTOR_POLICIES,
+    description: 'Capstan: who must sign in with a TOTP code on top of the password (local accounts)',
+  })
+  TwoFactorPolicy!: TwoFactorPolicy;
+  @ApiProperty({ type: OAuthSettingsDto, description: "OAuth sign-in; ClientSecret is always ''" })
+  OAuthSettings!: OAuthSettingsDto;
   @ApiProperty({ type: LdapSettingsDto, description: "LDAP sign-in; Password is always ''" })
   LDAPSettings!: LdapSettingsDto;
   @ApiProperty({ example: 5, description: 'Edge agents poll every this many seconds (1–3600)' })
@@ -241,10 +321,10 @@ export class UpdateSettingsDto {
   @Type(() => LabelPairDto)
   BlackListedLabels?: LabelPairDto[];
 
-  @ApiPropertyOptional({ enum: [1, 2], description: '1 internal, 2 LDAP' })
+  @ApiPropertyOptional({ enum: [1, 2, 3], description: '1 internal, 2 LDAP, 3 OAuth' })
   @IsOptional()
-  @IsIn([AuthenticationMethod.Internal, AuthenticationMethod.Ldap], {
-    message: 'AuthenticationMethod must be 1 (internal) or 2 (LDAP)',
+  @IsIn([AuthenticationMethod.Internal, AuthenticationMethod.Ldap, AuthenticationMethod.OAuth], {
+    message: 'AuthenticationMethod must be 1 (internal), 2 (LDAP) or 3 (OAuth)',
   })
   AuthenticationMethod?: number;
 
@@ -314,6 +394,16 @@ export class UpdateSettingsDto {
   @Max(3650)
   AuditLogRetentionDays?: number;
 
+  @ApiPropertyOptional({ enum: TWO_FACTOR_POLICIES })
+  @IsOptional()
+  @IsIn(TWO_FACTOR_POLICIES, { message: `TwoFactorPolicy must be one of ${TWO_FACTOR_POLICIES.join(', ')}` })
+  TwoFactorPolicy?: TwoFactorPolicy;
+
+  @ApiPropertyOptional({ type: OAuthSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OAuthSettingsDto)
+  OAuthSettings?: OAuthSettingsDto;
   @ApiPropertyOptional({ minimum: 1, maximum: 3600 })
   @IsOptional()
   @IsInt()
@@ -350,7 +440,12 @@ export class PublicSettingsResponse {
   EnableEdgeComputeFeatures!: boolean;
   @ApiProperty()
   EnableTelemetry!: boolean;
-  @ApiProperty({ description: 'OAuth authorization URL (empty until OAuth is configured)' })
+  @ApiProperty({
+    enum: OAUTH_PROVIDERS,
+    description: 'Capstan: the OAuth provider preset, for the sign-in button',
+  })
+  OAuthProvider!: OAuthProvider;
+  @ApiProperty({ description: 'Where the portal sends the browser to sign in with OAuth (empty unless OAuth)' })
   OAuthLoginURI!: string;
   @ApiProperty()
   OAuthLogoutURI!: string;

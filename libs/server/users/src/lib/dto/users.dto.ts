@@ -120,13 +120,17 @@ export class ChangePasswordDto {
 
 export class TeamLinkResponse {
   @ApiProperty({ enum: ['ldap', 'oauth'] }) Source!: string;
-  @ApiProperty({ description: 'The directory group (DN or name) or provider group claim value' }) Group!: string;
+  @ApiProperty({ description: 'The directory group (DN or name) or provider group claim value' })
+  Group!: string;
 }
 
 export class TeamResponse {
   @ApiProperty() Id!: number;
   @ApiProperty() Name!: string;
-  @ApiPropertyOptional({ type: TeamLinkResponse, description: 'Capstan: the identity-source group this team follows' })
+  @ApiPropertyOptional({
+    type: TeamLinkResponse,
+    description: 'Capstan: the identity-source group this team follows',
+  })
   LinkedGroup?: TeamLinkResponse;
 }
 
