@@ -211,7 +211,13 @@ export class AuthService extends AuthenticatorPort {
     reason: string,
   ): Promise<void> {
     this.throttle.recordFailure(keys);
-    await this.audit.recordAuth({ username, context: TOTP_CONTEXT, origin, type: AuthLogResult.Failure, reason });
+    await this.audit.recordAuth({
+      username,
+      context: TOTP_CONTEXT,
+      origin,
+      type: AuthLogResult.Failure,
+      reason,
+    });
   }
 
   private async refuseThrottled(

@@ -445,7 +445,9 @@ export class PublicSettingsResponse {
     description: 'Capstan: the OAuth provider preset, for the sign-in button',
   })
   OAuthProvider!: OAuthProvider;
-  @ApiProperty({ description: 'Where the portal sends the browser to sign in with OAuth (empty unless OAuth)' })
+  @ApiProperty({
+    description: 'Where the portal sends the browser to sign in with OAuth (empty unless OAuth)',
+  })
   OAuthLoginURI!: string;
   @ApiProperty()
   OAuthLogoutURI!: string;
