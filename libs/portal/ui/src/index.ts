@@ -30,3 +30,4 @@ export { ListPage } from './lib/list/list-page';
 export { Selection } from './lib/list/selection';
 export { ImageRef, imageRefParts } from './lib/layout/image-ref';
 export { Clock, RelativeTime, TimePipe, formatTime, timeAgo, toDate, type TimeValue } from './lib/time/time';
+export { YamlEditor } from './lib/editor/yaml-editor';
