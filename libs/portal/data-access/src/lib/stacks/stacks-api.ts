@@ -104,7 +104,7 @@ export class StacksApi {
       this.client.raw.POST('/api/stacks/{id}/start', {
         params: { path: { id: stack.Id }, query: { endpointId: String(stack.EndpointId) } },
       }),
-    ) as Promise<Stack>;
+    );
   }
 
   stop(stack: Stack): Promise<Stack> {
@@ -112,7 +112,7 @@ export class StacksApi {
       this.client.raw.POST('/api/stacks/{id}/stop', {
         params: { path: { id: stack.Id }, query: { endpointId: String(stack.EndpointId) } },
       }),
-    ) as Promise<Stack>;
+    );
   }
 
   /** Removes what runs and the record; a stack made outside Capstan is removed by name. */
