@@ -258,8 +258,8 @@ export class StackDetailsPage {
   protected readonly dark = computed(() => this.theme.effective() === 'dark');
 
   /** The route's `:id` (router input binding). */
-  readonly stackId = input.required<string>({ alias: 'id' });
-  private readonly id = computed(() => Number(this.stackId()) || 0);
+  readonly id = input.required<string>();
+  private readonly stackId = computed(() => Number(this.id()) || 0);
   protected readonly stack = signal<Stack | null>(null);
   protected readonly members = signal<StackMember[]>([]);
   protected readonly versions = signal<StackVersions | null>(null);
@@ -281,17 +281,17 @@ export class StackDetailsPage {
     const s = this.stack();
     return s ? `${stackTypeLabel(s)} stack · ${stackStatusLabel(s)}` : '';
   });
-  protected readonly watch = new DeployWatch(this.api, async () => this.id() || null);
+  protected readonly watch = new DeployWatch(this.api, () => Promise.resolve(this.stackId() || null));
 
   constructor() {
     effect(() => {
-      const id = this.id();
+      const id = this.stackId();
       if (id && this.ctx.envId()) untracked(() => void this.load());
     });
   }
 
   async load(): Promise<void> {
-    const id = this.id();
+    const id = this.stackId();
     try {
       const [stack, file, versions] = await Promise.all([
         this.api.get(id),
@@ -367,7 +367,7 @@ export class StackDetailsPage {
     const v = this.versions();
     if (v && version === v.Current) return this.viewCurrent();
     try {
-      this.content.set(await this.api.file(this.id(), version));
+      this.content.set(await this.api.file(this.stackId(), version));
       this.viewing.set(version);
     } catch (error) {
       this.toasts.error(`Could not read version ${version}: ${errorMessage(error)}`);

@@ -9,15 +9,32 @@ import {
   inject,
   input,
   model,
+  signal,
   untracked,
   viewChild,
 } from '@angular/core';
-import { yaml } from '@codemirror/lang-yaml';
-import { Compartment, EditorState } from '@codemirror/state';
-import { oneDark } from '@codemirror/theme-one-dark';
-import { EditorView, keymap } from '@codemirror/view';
-import { basicSetup } from 'codemirror';
-import { indentWithTab } from '@codemirror/commands';
+import type { Compartment, EditorState, Extension } from '@codemirror/state';
+import type { EditorView } from '@codemirror/view';
+
+interface Editor {
+  view: EditorView;
+  theme: Compartment;
+  editable: Compartment;
+  oneDark: Extension;
+  readOnly: typeof EditorState.readOnly;
+}
+
+/** CodeMirror and its YAML and One Dark packages, loaded with the first editor (a lazy chunk, not the app's). */
+function loadCodeMirror() {
+  return Promise.all([
+    import('codemirror'),
+    import('@codemirror/commands'),
+    import('@codemirror/lang-yaml'),
+    import('@codemirror/state'),
+    import('@codemirror/theme-one-dark'),
+    import('@codemirror/view'),
+  ]);
+}
 
 /**
  * A YAML editor (CodeMirror 6 with its YAML language and, in dark mode, the One Dark theme). Two-way `value`;
@@ -61,46 +78,56 @@ export class YamlEditor {
   readonly testId = input('yaml-editor');
 
   private readonly host = viewChild.required<ElementRef<HTMLElement>>('host');
-  private view: EditorView | null = null;
-  private readonly theme = new Compartment();
-  private readonly editable = new Compartment();
+  /** The editor once CodeMirror is loaded (signal: the effects below run again then). */
+  private readonly editor = signal<Editor | null>(null);
+  private destroyed = false;
 
   constructor() {
-    afterNextRender(() => {
-      this.view = new EditorView({
-        parent: this.host().nativeElement,
-        state: EditorState.create({
-          doc: untracked(this.value),
-          extensions: [
-            basicSetup,
-            keymap.of([indentWithTab]),
-            yaml(),
-            EditorView.lineWrapping,
-            EditorView.contentAttributes.of({ 'aria-label': untracked(this.label) }),
-            this.theme.of(untracked(this.dark) ? oneDark : []),
-            this.editable.of(EditorState.readOnly.of(untracked(this.readOnly))),
-            EditorView.updateListener.of((u) => {
-              if (u.docChanged) this.value.set(u.state.doc.toString());
-            }),
-          ],
-        }),
-      });
+    afterNextRender(() => void this.open());
+    effect(() => {
+      const e = this.editor();
+      if (e) e.view.dispatch({ effects: e.theme.reconfigure(this.dark() ? e.oneDark : []) });
     });
     effect(() => {
-      const dark = this.dark();
-      this.view?.dispatch({ effects: this.theme.reconfigure(dark ? oneDark : []) });
-    });
-    effect(() => {
-      const ro = this.readOnly();
-      this.view?.dispatch({ effects: this.editable.reconfigure(EditorState.readOnly.of(ro)) });
+      const e = this.editor();
+      if (e) e.view.dispatch({ effects: e.editable.reconfigure(e.readOnly.of(this.readOnly())) });
     });
     // A value set from outside (a file loaded, a version shown) replaces the document.
     effect(() => {
       const next = this.value();
-      const view = this.view;
+      const view = this.editor()?.view;
       if (view && view.state.doc.toString() !== next)
         view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: next } });
     });
-    inject(DestroyRef).onDestroy(() => this.view?.destroy());
+    inject(DestroyRef).onDestroy(() => {
+      this.destroyed = true;
+      this.editor()?.view.destroy();
+    });
+  }
+
+  private async open(): Promise<void> {
+    const [{ basicSetup }, { indentWithTab }, { yaml }, state, { oneDark }, cm] = await loadCodeMirror();
+    if (this.destroyed) return;
+    const theme = new state.Compartment();
+    const editable = new state.Compartment();
+    const view = new cm.EditorView({
+      parent: this.host().nativeElement,
+      state: state.EditorState.create({
+        doc: untracked(this.value),
+        extensions: [
+          basicSetup,
+          cm.keymap.of([indentWithTab]),
+          yaml(),
+          cm.EditorView.lineWrapping,
+          cm.EditorView.contentAttributes.of({ 'aria-label': untracked(this.label) }),
+          theme.of(untracked(this.dark) ? oneDark : []),
+          editable.of(state.EditorState.readOnly.of(untracked(this.readOnly))),
+          cm.EditorView.updateListener.of((u) => {
+            if (u.docChanged) this.value.set(u.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    this.editor.set({ view, theme, editable, oneDark, readOnly: state.EditorState.readOnly });
   }
 }
