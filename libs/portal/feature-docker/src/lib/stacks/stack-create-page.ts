@@ -14,6 +14,7 @@ import { Alert, FormControlDirective, FormField, PageHeader, YamlEditor } from '
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { EnvironmentContext } from '../shell/environment-context';
+import { StackDeployLogCard } from './deploy-log';
 import { DeployWatch } from './deploy-watch';
 
 /** Largest compose file the server takes (its limit, 1 MiB). */
@@ -31,7 +32,16 @@ const EXAMPLE = `services:
  */
 @Component({
   selector: 'cap-stack-create-page',
-  imports: [Alert, FormField, FormControlDirective, KeyValueEditor, PageHeader, RouterLink, YamlEditor],
+  imports: [
+    Alert,
+    StackDeployLogCard,
+    FormField,
+    FormControlDirective,
+    KeyValueEditor,
+    PageHeader,
+    RouterLink,
+    YamlEditor,
+  ],
   template: `
     <cap-page-header title="Add a stack" [subtitle]="kindText()">
       <a class="btn" [routerLink]="['..']">Cancel</a>
@@ -95,10 +105,11 @@ const EXAMPLE = `services:
         <cap-alert kind="error" testId="stack-create-error">{{ e }}</cap-alert>
       }
       @if (busy() || watch.log()) {
-        <section class="card" aria-live="polite">
-          <h2>{{ busy() ? 'Deploying…' : 'Deploy output' }}</h2>
-          <pre class="log" data-testid="stack-deploy-log">{{ watch.log() || 'Waiting for compose…' }}</pre>
-        </section>
+        <cap-stack-deploy-log
+          [title]="busy() ? 'Deploying…' : 'Deploy output'"
+          [log]="watch.log()"
+          empty="Waiting for compose…"
+        />
       }
 
       <div class="form-actions">
@@ -129,13 +140,6 @@ const EXAMPLE = `services:
     }
     .upload:focus-within {
       outline: 2px solid var(--focus, #2563eb);
-    }
-    .log {
-      max-height: 18rem;
-      overflow: auto;
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
-      font-size: 0.8rem;
     }
     .field-error {
       color: var(--danger, #b42318);

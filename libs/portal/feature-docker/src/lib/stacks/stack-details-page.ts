@@ -35,6 +35,7 @@ import {
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { EnvironmentContext } from '../shell/environment-context';
+import { StackDeployLogCard } from './deploy-log';
 import { DeployWatch } from './deploy-watch';
 import { canManageStack, stackStatusLabel, stackTypeLabel } from './stack-labels';
 
@@ -56,7 +57,16 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
  */
 @Component({
   selector: 'cap-stack-details-page',
-  imports: [Alert, KeyValueEditor, PageHeader, RelativeTime, RouterLink, Spinner, YamlEditor],
+  imports: [
+    Alert,
+    StackDeployLogCard,
+    KeyValueEditor,
+    PageHeader,
+    RelativeTime,
+    RouterLink,
+    Spinner,
+    YamlEditor,
+  ],
   template: `
     <cap-page-header [title]="stack()?.Name ?? 'Stack'" [subtitle]="subtitle()">
       <a class="btn" [routerLink]="['..']">All stacks</a>
@@ -202,10 +212,7 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
         </section>
       }
 
-      <section class="card" aria-live="polite">
-        <h2>Last deploy</h2>
-        <pre class="log" data-testid="stack-deploy-log">{{ watch.log() || 'No deploy output.' }}</pre>
-      </section>
+      <cap-stack-deploy-log title="Last deploy" [log]="watch.log()" />
     }
   `,
   styles: `
@@ -233,13 +240,6 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
     .card h2 {
       font-size: 1rem;
       margin-bottom: 0.75rem;
-    }
-    .log {
-      max-height: 18rem;
-      overflow: auto;
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
-      font-size: 0.8rem;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
