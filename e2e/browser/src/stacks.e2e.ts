@@ -114,6 +114,11 @@ test.describe('Stacks in the portal', () => {
     await page.getByTestId('stack-search').fill(name);
     await expect(page.getByTestId(`stack-status-${name}`)).toHaveText('Active');
     await expect(page.getByTestId(`stack-row-${name}`)).toContainText('admin');
+    // On a 390 px phone the list fits the width (rows stack) and the delete is reachable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.getByTestId(`stack-delete-${name}`)).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, 'stacks-03-list-phone');
     await page.getByTestId(`stack-delete-${name}`).click();
     await page.getByTestId('confirm-ok').click();
     await expect(page.getByTestId('toast-success').filter({ hasText: `Stack ${name} deleted` })).toBeVisible({
