@@ -92,6 +92,9 @@ test.describe('Stacks in the portal', () => {
     const member = page.getByTestId(`stack-member-state-${name}-app-1`);
     await expect(member).toHaveText('running');
     await expect(page.getByTestId('stack-deploy-log')).toContainText(/Started|Running|Created/);
+    // Created now (the record's seconds shown as a time, not read as milliseconds).
+    const created = await page.getByTestId('stack-dates').locator('time').first().getAttribute('datetime');
+    expect(Math.abs(Date.parse(created ?? '') - Date.now())).toBeLessThan(10 * 60_000);
     await shot(page, 'stacks-02-details');
 
     // The engine agrees: one running container of the project, with the variable as typed.

@@ -109,10 +109,10 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
             <li class="muted">Nothing runs for this stack.</li>
           }
         </ul>
-        <p class="muted small">
-          Created <cap-time [value]="s.CreationDate * 1000" /> by {{ s.CreatedBy || '—' }}
+        <p class="muted small" data-testid="stack-dates">
+          Created <cap-time [value]="s.CreationDate" /> by {{ s.CreatedBy || '—' }}
           @if (s.UpdateDate) {
-            · updated <cap-time [value]="s.UpdateDate * 1000" /> by {{ s.UpdatedBy || '—' }}
+            · updated <cap-time [value]="s.UpdateDate" /> by {{ s.UpdatedBy || '—' }}
           }
         </p>
       </section>

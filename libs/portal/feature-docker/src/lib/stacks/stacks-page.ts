@@ -68,7 +68,7 @@ import { canManageStack, stackStatusLabel, stackTypeLabel } from './stack-labels
       </ng-template>
       <ng-template capCell="CreationDate" [capCellOf]="filtered()" let-row>
         @if (row.CreationDate) {
-          <cap-time [value]="row.CreationDate * 1000" />
+          <cap-time [value]="row.CreationDate" />
         } @else {
           —
         }
