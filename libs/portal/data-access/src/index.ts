@@ -94,3 +94,18 @@ export {
   type RecordedRequest,
 } from './lib/testing/fake-api';
 export { environmentFactory, multipartFetch, snapshotFactory } from './lib/environments/environment-testing';
+export {
+  StacksApi,
+  STACK_ACTIVE,
+  STACK_COMPOSE,
+  STACK_INACTIVE,
+  STACK_SWARM,
+  stackEnv,
+  stackEnvError,
+  type Stack,
+  type StackCreate,
+  type StackDeployLog,
+  type StackEnvVar,
+  type StackUpdate,
+  type StackVersions,
+} from './lib/stacks/stacks-api';

@@ -31,3 +31,4 @@ export { Selection } from './lib/list/selection';
 export { ImageRef, imageRefParts } from './lib/layout/image-ref';
 export { Clock, RelativeTime, TimePipe, formatTime, timeAgo, toDate, type TimeValue } from './lib/time/time';
 export { TotpCodeField, TotpQr, RecoveryCodes } from './lib/totp/totp-views';
+export { YamlEditor } from './lib/editor/yaml-editor';

@@ -144,7 +144,7 @@ describe('EnvironmentShell + dashboard', () => {
         `${g.getAttribute('aria-label')}: ${Array.from(g.querySelectorAll('a'), (a) => a.getAttribute('data-testid')).join(' ')}`,
     );
     expect(groups).toEqual([
-      'Engine: env-nav-dashboard env-nav-containers env-nav-images env-nav-volumes env-nav-networks env-nav-events env-nav-engine',
+      'Engine: env-nav-dashboard env-nav-stacks env-nav-containers env-nav-images env-nav-volumes env-nav-networks env-nav-events env-nav-engine',
       'Agent host: env-nav-host',
       'Swarm: env-nav-swarm env-nav-services env-nav-configs env-nav-secrets',
     ]);
