@@ -41,6 +41,7 @@ describe('ShellLayout', () => {
       'nav-auth-logs',
       'nav-activity-logs',
       'nav-settings',
+      'nav-authentication',
       'nav-account',
       'nav-about',
     ]);
