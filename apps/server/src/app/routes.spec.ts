@@ -59,14 +59,22 @@ describe('routes', () => {
     expect(all.filter((r) => r.rule === undefined).map((r) => r.name)).toEqual([]);
   });
 
-  it('only the first-run, login, status and service-webhook trigger routes are public', () => {
+  it('only the first-run, login (and its second step / OAuth), status, edge poll and webhook routes are public', () => {
     const open = routes()
       .filter((r) => (r.rule as { public?: boolean }).public)
       .map((r) => r.name)
       .sort();
     expect(open).toEqual([
+      // Two-factor enrolment demanded by the policy at login: its credential is the 5-minute second-step token.
+      'AuthController.confirmEnrolment',
+      'AuthController.enrol',
       'AuthController.login',
       'AuthController.logout',
+      // OAuth: the redirect to the provider, and the code exchange (state/nonce/PKCE in a sealed cookie).
+      'AuthController.oauthStart',
+      'AuthController.oauthValidate',
+      // Login's second step: the second-step token and the code.
+      'AuthController.secondFactor',
       // The edge agent's poll: its credential is the edge id (+ Capstan's per-environment secret), see server-edge.
       'EdgeController.status',
       'SettingsController.publicSettings',
