@@ -442,8 +442,9 @@ describe.runIf(hasDocker)('live streams over WebSocket: logs, stats, events (rea
         ]);
         if (!refused) opened.push(s);
       }
+      // Other suites start containers on the same engine meanwhile: wait for a start of this file's own.
       const admin = stream<EventMessage>(ws('events', { type: 'container' }), (m) =>
-        m.some((e) => e.Action === 'start'),
+        m.some((e) => e.Action === 'start' && e.Actor.Attributes[LABEL] === '1'),
       );
       await admin.open;
       await sleep(200);
@@ -501,9 +502,9 @@ describe.runIf(existsSync(PODMAN_SOCKET))('live streams on Podman’s Docker-com
   });
 
   it('logs (stdout and stderr), stats and a start event', async () => {
-    const events = stream<EventMessage>(ws('events', { type: 'container' }), (m) =>
-      m.some((e) => e.Action === 'start'),
-    );
+    // Other suites start containers on this engine meanwhile: wait for the start of this test's own.
+    const ours = (e: EventMessage) => e.Action === 'start' && e.Actor.Attributes[LABEL] === '1';
+    const events = stream<EventMessage>(ws('events', { type: 'container' }), (m) => m.some(ours));
     await events.open;
     const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
     const created = await env.server.request<{ Id: string }>(
@@ -514,6 +515,7 @@ describe.runIf(existsSync(PODMAN_SOCKET))('live streams on Podman’s Docker-com
         body: {
           Image: 'localhost/capstan/busybox:local',
           Cmd: ['sh', '-c', 'echo out-1; sleep 0.3; echo err-1 >&2; sleep 600'],
+          Labels: { [LABEL]: '1' },
         },
       },
     );
@@ -525,7 +527,7 @@ describe.runIf(existsSync(PODMAN_SOCKET))('live streams on Podman’s Docker-com
     });
     expect(started.status, started.text).toBe(204);
 
-    const start = (await events.done).messages.find((e) => e.Action === 'start');
+    const start = (await events.done).messages.find(ours);
     expect(start).toMatchObject({ Type: 'container', Actor: { ID: id } });
 
     await sleep(800);
