@@ -1,3 +1,5 @@
+// The ambient types of oidc-provider (it ships none) must reach every project that compiles this file (e2e/api too).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./oidc-provider-types.d.ts" />
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
