@@ -13,7 +13,9 @@ export default defineConfig({
     include: ['e2e/api/src/lab/**/*.e2e.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    maxWorkers: 2,
-    fileParallelism: true,
+    // One file at a time: they share one cluster, and one file's containers (a Swarm stack's tasks) must not appear
+    // in another's counts between its list and its snapshot.
+    maxWorkers: 1,
+    fileParallelism: false,
   },
 });
