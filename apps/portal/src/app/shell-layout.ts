@@ -68,7 +68,7 @@ const NAV: readonly GuardedNavItem[] = [
     label: 'Authentication',
     path: '/admin/authentication',
     testId: 'nav-authentication',
-    icon: '⚿',
+    icon: '◈',
     section: 'Administration',
     anyOf: [Permission.SettingsRead],
   },
