@@ -27,6 +27,7 @@ import {
   BadRequestError,
   CurrentUser,
   ParseIdPipe,
+  optionalQueryId,
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import {
@@ -195,7 +196,7 @@ export class RegistriesController {
     @Param('id', ParseIdPipe) id: number,
     @Query('endpointId') endpointId?: string,
   ): Promise<RegistryResponse> {
-    return this.service.inspect(actor, id, optionalId(endpointId));
+    return this.service.inspect(actor, id, optionalQueryId(endpointId, 'endpointId'));
   }
 
   @Put(':id')
@@ -283,11 +284,4 @@ export class EndpointRegistriesController {
   ): Promise<RegistryResponse> {
     return this.service.setAccess(actor, id, registryId, body);
   }
-}
-
-function optionalId(text: string | undefined): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > 2_147_483_647)
-    throw new BadRequestError('Invalid query parameter', 'endpointId must be a positive integer');
-  return Number(text);
 }

@@ -17,6 +17,8 @@ import {
   BadRequestError,
   CurrentUser,
   ParseIdPipe,
+  optionalQueryId,
+  requiredQueryId,
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import {
@@ -67,7 +69,12 @@ export class StacksController {
         'Invalid type',
         'type is "standalone" or "swarm" (kubernetes is not supported)',
       );
-    return this.service.create(actor, t, requiredId(endpointId), await readInput(req, method, this.git));
+    return this.service.create(
+      actor,
+      t,
+      requiredQueryId(endpointId, 'endpointId'),
+      await readInput(req, method, this.git),
+    );
   }
 
   @Post()
@@ -94,7 +101,7 @@ export class StacksController {
     return this.service.create(
       actor,
       t,
-      requiredId(endpointId),
+      requiredQueryId(endpointId, 'endpointId'),
       await readInput(req, method ?? '', this.git),
     );
   }
@@ -114,7 +121,7 @@ export class StacksController {
     @Body() body: AdoptStackDto,
     @Query('endpointId') endpointId?: string,
   ): Promise<StackResponse> {
-    return this.service.adopt(actor, requiredId(endpointId), {
+    return this.service.adopt(actor, requiredQueryId(endpointId, 'endpointId'), {
       name: body.Name,
       content: body.StackFileContent,
       env: body.Env,
@@ -161,7 +168,11 @@ export class StacksController {
     @Param('id', ParseIdPipe) id: number,
     @Query('version') version?: string,
   ): Promise<StackFileResponse> {
-    return this.service.file(actor, id, version === undefined ? undefined : requiredId(version, 'version'));
+    return this.service.file(
+      actor,
+      id,
+      version === undefined ? undefined : requiredQueryId(version, 'version'),
+    );
   }
 
   @Get(':id/versions')
@@ -203,7 +214,7 @@ export class StacksController {
     @Body() body: UpdateStackDto,
     @Query('endpointId') endpointId?: string,
   ): Promise<StackResponse> {
-    return this.service.update(actor, id, optionalId(endpointId), {
+    return this.service.update(actor, id, optionalQueryId(endpointId, 'endpointId'), {
       content: body.StackFileContent,
       env: body.Env,
       prune: body.Prune,
@@ -223,7 +234,7 @@ export class StacksController {
     @Param('id', ParseIdPipe) id: number,
     @Query('endpointId') endpointId?: string,
   ): Promise<StackResponse> {
-    return this.service.start(actor, id, optionalId(endpointId));
+    return this.service.start(actor, id, optionalQueryId(endpointId, 'endpointId'));
   }
 
   @Post(':id/stop')
@@ -240,7 +251,7 @@ export class StacksController {
     @Param('id', ParseIdPipe) id: number,
     @Query('endpointId') endpointId?: string,
   ): Promise<StackResponse> {
-    return this.service.stop(actor, id, optionalId(endpointId));
+    return this.service.stop(actor, id, optionalQueryId(endpointId, 'endpointId'));
   }
 
   @Post(':id/migrate')
@@ -258,7 +269,7 @@ export class StacksController {
     @Body() body: MigrateStackDto,
     @Query('endpointId') endpointId?: string,
   ): Promise<StackResponse> {
-    return this.service.migrate(actor, id, optionalId(endpointId), body);
+    return this.service.migrate(actor, id, optionalQueryId(endpointId, 'endpointId'), body);
   }
 
   @Put(':id/associate')
@@ -281,7 +292,7 @@ export class StacksController {
     return this.service.associate(
       actor,
       id,
-      requiredId(endpointId),
+      requiredQueryId(endpointId, 'endpointId'),
       swarmId || undefined,
       orphanedRunning === 'true',
     );
@@ -310,12 +321,12 @@ export class StacksController {
       await this.service.deleteExternal(
         actor,
         id,
-        requiredId(endpointId),
+        requiredQueryId(endpointId, 'endpointId'),
         type === '1' ? STACK_SWARM : STACK_COMPOSE,
       );
       return;
     }
-    await this.service.delete(actor, requiredId(id, 'id'), optionalId(endpointId));
+    await this.service.delete(actor, requiredQueryId(id, 'id'), optionalQueryId(endpointId, 'endpointId'));
   }
 }
 
@@ -363,20 +374,6 @@ function envEntry(v: unknown): { name: string; value: string } {
   return { name: e['name'], value: (e['value'] ?? '') as string };
 }
 
-function requiredId(raw: string | undefined, what = 'endpointId'): number {
-  const n = optionalId(raw, what);
-  if (n === undefined) throw new BadRequestError(`Invalid query parameter: ${what}`, `${what} is required`);
-  return n;
-}
-
-function optionalId(raw: string | undefined, what = 'endpointId'): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647)
-    throw new BadRequestError(`Invalid query parameter: ${what}`, `${what} must be a positive integer`);
-  return n;
-}
-
 function parseFilters(text: string | undefined): { EndpointID?: number; SwarmID?: string } {
   if (text === undefined || text === '') return {};
   let value: unknown;
@@ -394,7 +391,7 @@ function parseFilters(text: string | undefined): { EndpointID?: number; SwarmID?
       if (v === 0 || v === null) continue;
       if (typeof v !== 'number' && typeof v !== 'string')
         throw new BadRequestError('Invalid filters', 'EndpointID must be a positive integer');
-      out.EndpointID = optionalId(String(v), 'EndpointID');
+      out.EndpointID = optionalQueryId(String(v), 'EndpointID');
     } else if (key === 'swarmid') {
       if (v === '' || v === null) continue;
       if (typeof v !== 'string' || v.length > 255)
