@@ -26,3 +26,4 @@ export * from './lib/entry/entry-pipeline';
 export * from './lib/entry/query-values';
 export * from './lib/entry/websocket-routes';
 export * from './lib/security/authenticate-caller';
+export * from './lib/http/multipart-form';

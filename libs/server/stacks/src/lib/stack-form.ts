@@ -1,7 +1,5 @@
-// Brings in @fastify/multipart's typings for req.isMultipart() / req.parts().
-import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { BadRequestError, PayloadTooLargeError } from '@capstan/server-core';
+import { BadRequestError, PayloadTooLargeError, readMultipartForm } from '@capstan/server-core';
 import type { StackEnvVar } from './deploy-runner';
 import { MAX_STACK_FILE } from './dto/stacks.dto';
 import type { CreateStackInput } from './stacks.service';
@@ -11,30 +9,16 @@ import type { CreateStackInput } from './stacks.service';
  * `[{name, value}]`), `SwarmID`. Field names matched case-insensitively.
  */
 export async function readStackForm(req: FastifyRequest): Promise<CreateStackInput> {
-  if (!req.isMultipart())
-    throw new BadRequestError('Invalid request payload', 'Send a multipart form with a "file" part');
-  const fields: Record<string, string> = {};
-  let content: string | undefined;
-  try {
-    for await (const part of req.parts({
-      limits: { fileSize: MAX_STACK_FILE, files: 1, fields: 20, fieldSize: MAX_STACK_FILE },
-    })) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        if (part.file.truncated) throw tooLarge();
-        content = data.toString('utf8');
-      } else {
-        fields[part.fieldname.toLowerCase()] =
-          typeof part.value === 'string' ? part.value : String(part.value);
-      }
-    }
-  } catch (e) {
-    if (e instanceof PayloadTooLargeError) throw e;
-    const code = (e as { code?: string }).code ?? '';
-    if (/FILE_TOO_LARGE|FIELDS?_LIMIT|FILES_LIMIT/.test(code)) throw tooLarge();
-    throw new BadRequestError('Invalid request payload', e instanceof Error ? e.message : String(e));
-  }
-  if (content === undefined) throw new BadRequestError('Invalid stack file', 'The form has no "file" part');
+  const { fields, files } = await readMultipartForm(req, {
+    maxFileBytes: MAX_STACK_FILE,
+    files: 1,
+    fields: 20,
+    expect: 'with a "file" part',
+    tooLarge,
+  });
+  const file = Object.values(files)[0];
+  if (file === undefined) throw new BadRequestError('Invalid stack file', 'The form has no "file" part');
+  const content = file.toString('utf8');
   let env: StackEnvVar[] | undefined;
   if (fields['env'] !== undefined && fields['env'] !== '') {
     try {

@@ -1,5 +1,3 @@
-// Brings in @fastify/multipart's typings for req.isMultipart() / req.parts().
-import type {} from '@fastify/multipart';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -10,6 +8,7 @@ import {
   CurrentUser,
   ParseIdPipe,
   PayloadTooLargeError,
+  readMultipartForm,
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { AppTemplatesService } from './app-templates.service';
@@ -161,31 +160,23 @@ const FORM_FIELDS = [
 
 /** Portainer's multipart form: text fields plus the template file as `File` (size-capped while read). */
 async function readTemplateForm(req: FastifyRequest): Promise<Record<string, unknown>> {
-  if (!req.isMultipart())
-    throw new BadRequestError('Invalid request payload', 'Send a multipart/form-data form');
+  const { fields, files } = await readMultipartForm(req, {
+    maxFileBytes: MAX_TEMPLATE_CONTENT_BYTES,
+    files: 1,
+    fields: 20,
+    expect: 'with a "File" part',
+    tooLarge: () =>
+      new PayloadTooLargeError(
+        'File too large',
+        `The template file is larger than ${MAX_TEMPLATE_CONTENT_BYTES} bytes`,
+      ),
+  });
   const out: Record<string, unknown> = {};
-  for await (const part of req.parts({
-    limits: { fileSize: MAX_TEMPLATE_CONTENT_BYTES, files: 1, fields: 20 },
-  })) {
-    if (part.type === 'file') {
-      if (part.fieldname.toLowerCase() !== 'file') {
-        await part.toBuffer();
-        continue;
-      }
-      const data = await part.toBuffer();
-      if (part.file.truncated)
-        throw new PayloadTooLargeError(
-          'File too large',
-          `The template file is larger than ${MAX_TEMPLATE_CONTENT_BYTES} bytes`,
-        );
-      out['FileContent'] = data.toString('utf8');
-    } else {
-      const name = FORM_FIELDS.find((f) => f.toLowerCase() === part.fieldname.toLowerCase());
-      if (name) out[name] = typeof part.value === 'string' ? part.value : String(part.value);
-    }
-  }
-  if (out['FileContent'] === undefined)
+  for (const name of FORM_FIELDS)
+    if (fields[name.toLowerCase()] !== undefined) out[name] = fields[name.toLowerCase()];
+  if (files['file'] === undefined)
     throw new BadRequestError('Invalid request payload', 'The form has no "File"');
+  out['FileContent'] = files['file'].toString('utf8');
   return out;
 }
 
