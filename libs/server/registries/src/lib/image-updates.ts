@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClockPort } from '@capstan/server-core';
-import { DOCKER_HUB_ADDRESS } from './registry-types';
+import { DOCKER_HUB_ADDRESS, splitImageHost } from './registry-types';
 import { RegistryBrowser, type BrowseTarget } from './registry-browser';
 
 /** Portainer's image statuses: the local image is the registry's current one, an older one, or we cannot tell. */
@@ -27,11 +27,9 @@ export const MAX_CONCURRENT_LOOKUPS = 8;
 /** `image` as Docker resolves it; undefined for digest-pinned or malformed references (never "outdated"). */
 export function parseReference(image: string): ImageReference | undefined {
   if (image.includes('@') || image.startsWith('sha256:') || image.length > 512) return undefined;
-  const slash = image.indexOf('/');
-  const first = slash < 0 ? '' : image.slice(0, slash);
-  const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
-  const registry = hasRegistry ? first : DOCKER_HUB_ADDRESS;
-  let rest = hasRegistry ? image.slice(slash + 1) : image;
+  const split = splitImageHost(image);
+  const registry = split.host;
+  let rest = split.rest;
   const colon = rest.lastIndexOf(':');
   let tag = 'latest';
   if (colon > rest.lastIndexOf('/')) {
