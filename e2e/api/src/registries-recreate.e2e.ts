@@ -155,7 +155,7 @@ describe.runIf(hasDocker && reg?.tls !== undefined && reg.noAuth !== undefined)(
             Image: ref,
             Cmd: ['sh', '-c', 'trap "exit 0" TERM; sleep 600 & wait'],
             Env: ['KEPT=yes'],
-            Labels: { 'capstan.test': 'registries-recreate' },
+            Labels: { 'capstan.test': 'registries-recreate', 'com.docker.compose.project': name },
           },
         },
       );
@@ -189,6 +189,42 @@ describe.runIf(hasDocker && reg?.tls !== undefined && reg.noAuth !== undefined)(
       });
       expect(retagged.status, retagged.text).toBe(200);
       expect(await status(oldId)).toMatchObject({ Status: 'outdated' });
+      // Its compose project (stack) follows; the daily check (run now) counts it; its image names the registry.
+      const stacks = await env.server.request<Record<string, { Status: string }>>(
+        'GET',
+        `/api/docker/${dockerEnv}/stacks/image_status`,
+        { token: env.admin },
+      );
+      expect(stacks.body[name]).toMatchObject({ Status: 'outdated' });
+      const swept = await env.server.request<{
+        Outdated: number;
+        Environments: { EnvironmentId: number; Outdated: { Id: string; Name: string }[] }[];
+      }>('POST', '/api/registries/updates/check', { token: env.admin });
+      expect(swept.status, swept.text).toBe(200);
+      expect(swept.body.Outdated).toBeGreaterThanOrEqual(1);
+      expect(
+        swept.body.Environments.find((e) => e.EnvironmentId === dockerEnv)?.Outdated.map((c) => c.Name),
+      ).toContain(name);
+      const summary = await env.server.request<{ CheckedAt: number }>('GET', '/api/registries/updates', {
+        token: env.admin,
+      });
+      expect(summary.body.CheckedAt).toBeGreaterThan(0);
+      const standardUser = await createUser(env.server, env.admin);
+      expectApiError(
+        await env.server.request('GET', '/api/registries/updates', { token: standardUser.token }),
+        403,
+      );
+      const imageId = (
+        await env.server.request<{ Image: string }>('GET', docker(`/containers/${oldId}/json`), {
+          token: env.admin,
+        })
+      ).body.Image;
+      const linked = await env.server.request<Record<string, { RegistryId: number }>>(
+        'GET',
+        `/api/docker/${dockerEnv}/images/registries`,
+        { token: env.admin },
+      );
+      expect(linked.body[imageId]).toMatchObject({ RegistryId: registryId });
       // The local tag goes too (the container keeps its image): only a pull can give the tag back.
       await removeImage(ref);
 
