@@ -79,9 +79,9 @@ export class RegistriesPage {
 
   protected readonly columns: TableColumn<Registry>[] = [
     { key: 'Name', label: 'Name', sortable: true },
-    { key: 'Type', label: 'Type', sortable: true },
+    { key: 'Type', label: 'Type', sortable: true, secondary: true },
     { key: 'URL', label: 'Address', sortable: true },
-    { key: 'Authentication', label: 'Login' },
+    { key: 'Authentication', label: 'Login', secondary: true },
     { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (r: Registry): string => `registry-row-${r.Name}`;

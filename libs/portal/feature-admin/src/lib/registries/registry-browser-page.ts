@@ -129,6 +129,11 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
     @if (manifest(); as m) {
       <cap-dialog [title]="'Manifest of ' + m.title" testId="manifest-dialog" (closed)="manifest.set(null)">
         <pre class="manifest" data-testid="manifest-json">{{ m.json }}</pre>
+        <div dialog-actions>
+          <button type="button" class="btn" data-testid="manifest-close" (click)="manifest.set(null)">
+            Close
+          </button>
+        </div>
       </cap-dialog>
     }
     @if (retagging(); as t) {
@@ -209,8 +214,8 @@ export class RegistryBrowserPage {
 
   protected readonly columns: TableColumn<RegistryTag>[] = [
     { key: 'Name', label: 'Tag', sortable: true },
-    { key: 'Digest', label: 'Digest' },
-    { key: 'Size', label: 'Size', sortable: true },
+    { key: 'Digest', label: 'Digest', secondary: true },
+    { key: 'Size', label: 'Size', sortable: true, secondary: true },
     { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (t: RegistryTag): string => `tag-row-${t.Name}`;
