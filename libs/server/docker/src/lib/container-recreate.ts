@@ -76,10 +76,10 @@ export class ContainerRecreate {
     });
     const client = this.engines.client(connection);
     const old = await this.inspect(client, containerId);
-    const oldId = String(old['Id']);
-    const name = String(old['Name'] ?? '').replace(/^\//, '');
+    const oldId = str(old['Id']);
+    const name = str(old['Name']).replace(/^\//, '');
     const config = (old['Config'] ?? {}) as Json;
-    const image = String(config['Image'] ?? '');
+    const image = str(config['Image']);
     if (pullImage) await this.pull(actor, envId, client, image);
 
     const state = (old['State'] ?? {}) as Json;
@@ -104,7 +104,7 @@ export class ContainerRecreate {
           'The engine refused to create the container again',
           messageOf(created.body),
         );
-      newId = String((created.body as Json)['Id']);
+      newId = str((created.body as Json)['Id']);
       for (const [network, endpoint] of extraNetworks)
         await this.expect(client, 'POST', `/networks/${encodeURIComponent(network)}/connect`, [200], {
           Container: newId,
@@ -192,11 +192,11 @@ export class ContainerRecreate {
 /** The create body that gives the same container, and the networks to connect after it (API < 1.44: one). */
 export function createBody(inspect: Json): { create: Json; extraNetworks: [string, Json][] } {
   const config = { ...((inspect['Config'] ?? {}) as Json) };
-  const id = String(inspect['Id'] ?? '');
+  const id = str(inspect['Id']);
   // Docker's default hostname is the short id: the new container gets its own.
   if (config['Hostname'] === id.slice(0, 12)) delete config['Hostname'];
   const hostConfig = (inspect['HostConfig'] ?? {}) as Json;
-  const mode = String(hostConfig['NetworkMode'] ?? '');
+  const mode = str(hostConfig['NetworkMode']);
   const networks = ((inspect['NetworkSettings'] as Json | undefined)?.['Networks'] ?? {}) as Record<
     string,
     Json
@@ -248,4 +248,8 @@ function safeJson(text: string): unknown {
 function messageOf(body: unknown): string {
   const m = (body as { message?: unknown } | null | undefined)?.message;
   return typeof m === 'string' ? m : '';
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

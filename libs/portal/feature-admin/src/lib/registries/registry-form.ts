@@ -153,7 +153,7 @@ export function formOf(r: Registry): RegistryFormValue {
   };
 }
 
-const HOST = /^(https?:\/\/)?[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._\/-]*)?$/;
+const HOST = /^(https?:\/\/)?[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._/-]*)?$/;
 
 /** What the server would refuse, said before sending. `editing`: a stored password may stay. */
 export function validateRegistry(f: RegistryFormValue, editing: boolean): RegistryFormErrors {
