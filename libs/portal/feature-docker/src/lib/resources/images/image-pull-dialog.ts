@@ -8,12 +8,10 @@ import {
   linkedSignal,
   output,
   signal,
-  type OnInit,
 } from '@angular/core';
 import {
   ImagesApi,
   EMPTY_PULL,
-  RegistriesApi,
   type Registry,
   type PullState,
   applyPullMessage,
@@ -54,7 +52,7 @@ import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-
             data-testid="image-pull-reference"
             [disabled]="running()"
             [value]="reference()"
-            (input)="setReference($any($event.target).value)"
+            (input)="reference.set($any($event.target).value)"
           />
         </cap-form-field>
         @if (registries().length > 0) {
@@ -235,9 +233,8 @@ import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class ImagePullDialog implements OnInit {
+export class ImagePullDialog {
   private readonly images = inject(ImagesApi);
-  private readonly registriesApi = inject(RegistriesApi);
   readonly envId = input.required<number>();
   readonly initialReference = input('');
   readonly closed = output<void>();
@@ -253,10 +250,16 @@ export class ImagePullDialog implements OnInit {
   protected readonly requestError = signal<string | null>(null);
   /** Credentials for this pull only (sent as `X-Registry-Auth`, never stored). */
   protected readonly login = signal(false);
-  /** The stored registries the user may use here; 0: none chosen. */
-  protected readonly registries = signal<Registry[]>([]);
-  protected readonly registryId = signal(0);
-  private picked = false;
+  /** The stored registries the user may use here (the page loads them); none: the picker is hidden. */
+  readonly registries = input<readonly Registry[]>([]);
+  private readonly picked = signal<number | null>(null);
+  /** The chosen registry (0: none): the user's pick, else the one whose host the reference names. */
+  protected readonly registryId = computed(() => {
+    const picked = this.picked();
+    if (picked !== null) return picked;
+    const host = registryOf(this.reference().trim());
+    return (host && this.registries().find((r) => r.URL.split('/')[0] === host)?.Id) || 0;
+  });
   protected readonly chosen = computed(() => this.registries().find((r) => r.Id === this.registryId()));
   /** The reference pulled: a name without a registry host goes to the chosen registry (not Docker Hub). */
   protected readonly fullReference = computed(() => {
@@ -286,32 +289,8 @@ export class ImagePullDialog implements OnInit {
     inject(DestroyRef).onDestroy(() => this.abort?.abort());
   }
 
-  ngOnInit(): void {
-    this.registriesApi
-      .forEnvironment(this.envId())
-      .then((list) => {
-        this.registries.set(list);
-        this.matchRegistry();
-      })
-      .catch(() => this.registries.set([]));
-  }
-
   protected pickRegistry(id: number): void {
-    this.picked = true;
-    this.registryId.set(id);
-  }
-
-  /** A reference naming a stored registry's host selects it, until the user picks one themselves. */
-  private matchRegistry(): void {
-    if (this.picked) return;
-    const host = registryOf(this.reference().trim());
-    const match = host ? this.registries().find((r) => r.URL.split('/')[0] === host) : undefined;
-    this.registryId.set(match?.Id ?? 0);
-  }
-
-  protected setReference(value: string): void {
-    this.reference.set(value);
-    this.matchRegistry();
+    this.picked.set(id);
   }
 
   async pull(event?: Event): Promise<void> {

@@ -244,6 +244,42 @@ describe('ImagesPage', () => {
     expect(pull.headers.get('X-Registry-Auth')).toBe(registryAuthHeader('robot', 'secret', 'registry:5000'));
   });
 
+  it('offers the stored registries: the reference picks one, the pull names it, a bare name goes to it', async () => {
+    api.on('GET /api/endpoints/7/registries', {
+      body: [
+        { Id: 3, Name: 'team', Type: 3, URL: 'registry:5000', Authentication: true, Username: '' },
+        { Id: 4, Name: 'other', Type: 3, URL: 'other.example', Authentication: false, Username: '' },
+      ],
+    });
+    const { byId, settle } = await setup();
+    byId<HTMLButtonElement>('image-pull')!.click();
+    await settle();
+    const type = (id: string, value: string) => {
+      const input = byId<HTMLInputElement>(id)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    type('image-pull-reference', 'registry:5000/team/app:1.0');
+    await settle();
+    expect(byId<HTMLSelectElement>('image-pull-registry')!.value).toBe('3');
+    // A stored login replaces the typed one.
+    expect(byId('image-pull-login')).toBeNull();
+    byId<HTMLButtonElement>('image-pull-submit')!.click();
+    await settle();
+    let pull = api.last('POST /api/endpoints/7/docker/images/create')!;
+    expect(JSON.parse(atob(pull.headers.get('X-Registry-Auth')!))).toEqual({ registryId: 3 });
+    // Picked by hand, a name without a registry host is pulled from that registry.
+    const select = byId<HTMLSelectElement>('image-pull-registry')!;
+    select.value = '4';
+    select.dispatchEvent(new Event('change'));
+    type('image-pull-reference', 'team/app:2');
+    byId<HTMLButtonElement>('image-pull-submit')!.click();
+    await settle();
+    pull = api.last('POST /api/endpoints/7/docker/images/create')!;
+    expect(new URLSearchParams(pull.search).get('fromImage')).toBe('other.example/team/app');
+    expect(JSON.parse(atob(pull.headers.get('X-Registry-Auth')!))).toEqual({ registryId: 4 });
+  });
+
   it('shows an error line from the stream and does not report success', async () => {
     const { byId, settle } = await setup(Object.values(Permission), [
       { status: 'Pulling from team/app', id: 'nope' },

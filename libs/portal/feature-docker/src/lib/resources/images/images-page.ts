@@ -12,6 +12,8 @@ import {
   isImageReference,
   shortId,
   splitImageReference,
+  RegistriesApi,
+  type Registry,
 } from '@capstan/portal-data-access';
 import {
   Alert,
@@ -202,7 +204,12 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
     @if (dialog(); as d) {
       @switch (d.kind) {
         @case ('pull') {
-          <cap-image-pull-dialog [envId]="ctx.envId()" (closed)="close()" (pulled)="afterPull($event)" />
+          <cap-image-pull-dialog
+            [envId]="ctx.envId()"
+            [registries]="registries()"
+            (closed)="close()"
+            (pulled)="afterPull($event)"
+          />
         }
         @case ('import') {
           <cap-image-import-dialog [envId]="ctx.envId()" (closed)="close()" (imported)="load()" />
@@ -352,6 +359,9 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
 export class ImagesPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly imagesApi = inject(ImagesApi);
+  private readonly registriesApi = inject(RegistriesApi);
+  /** The stored registries the user may use here, offered by the pull dialog (loaded when it opens). */
+  protected readonly registries = signal<Registry[]>([]);
   private readonly containers = inject(ContainersApi);
   private readonly toasts = inject(ToastService);
   protected readonly P = Permission;
@@ -434,6 +444,11 @@ export class ImagesPage {
       this.newTag.set(dialog.kind === 'tag' ? (dialog.image.tags[0] ?? '') : '');
     });
     this.dialog.set(dialog);
+    if (dialog.kind === 'pull')
+      this.registriesApi
+        .forEnvironment(this.ctx.envId())
+        .then((list) => this.registries.set(list))
+        .catch(() => this.registries.set([]));
   }
 
   protected close(): void {
