@@ -4,13 +4,15 @@ import { SettingsModule } from '@capstan/server-settings';
 import { EdgeController } from './edge.controller';
 import { EdgePollService } from './edge-poll.service';
 import { EdgeTunnelService } from './edge-tunnel.service';
+import { EdgePollContributors } from './edge-poll-contributors';
+import { EdgeAgents } from './edge-agents';
 
 /** Edge agents: the poll, the tunnel server, the waiting room (see README). */
 @Module({
   imports: [EnvironmentsModule, SettingsModule],
   controllers: [EdgeController],
-  providers: [EdgePollService, EdgeTunnelService],
-  exports: [EdgeTunnelService],
+  providers: [EdgePollService, EdgeTunnelService, EdgePollContributors, EdgeAgents],
+  exports: [EdgeTunnelService, EdgePollContributors, EdgeAgents],
 })
 export class EdgeModule implements OnModuleInit {
   constructor(

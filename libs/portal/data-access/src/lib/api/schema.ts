@@ -313,6 +313,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/edge_groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List edge groups with their members and whether stacks or jobs use them */
+        get: operations["EdgeGroupList"];
+        put?: never;
+        /** Create an edge group (static: Endpoints; dynamic: TagIDs, PartialMatch) */
+        post: operations["EdgeGroupCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an edge group */
+        get: operations["EdgeGroupInspect"];
+        /** Update an edge group (membership is recomputed) */
+        put: operations["EdgeGroupUpdate"];
+        post?: never;
+        /** Delete an edge group (409 while an edge stack or job uses it) */
+        delete: operations["EdgeGroupDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoint_groups": {
         parameters: {
             query?: never;
@@ -1797,6 +1834,18 @@ export interface components {
             /** @description The key itself: shown once, send it as the X-API-Key header */
             rawAPIKey: string;
         };
+        CreateEdgeGroupDto: {
+            /** @description Dynamic: members are the edge environments carrying the tags */
+            Dynamic?: boolean;
+            /** @description Static groups: edge environment ids (types 4 and 7) */
+            Endpoints?: number[];
+            /** @example shops */
+            Name: string;
+            /** @description Dynamic groups: any of the tags instead of all */
+            PartialMatch?: boolean;
+            /** @description Dynamic groups: tag ids */
+            TagIDs?: number[];
+        };
         CreateEnvironmentForm: {
             /** @enum {string} */
             ContainerEngine?: "docker" | "podman";
@@ -2009,6 +2058,29 @@ export interface components {
             LastCheckInDate: number;
             /** @description Whether the tunnel is open now */
             TunnelOpen: boolean;
+        };
+        EdgeGroupListItemResponse: {
+            Dynamic: boolean;
+            /** @description Types of the member environments */
+            EndpointTypes: number[];
+            /** @description Members: listed (static) or matched (dynamic) */
+            Endpoints: number[];
+            HasEdgeJob: boolean;
+            HasEdgeStack: boolean;
+            Id: number;
+            Name: string;
+            PartialMatch: boolean;
+            TagIds: number[];
+            TrustedEndpoints: number[];
+        };
+        EdgeGroupResponse: {
+            Dynamic: boolean;
+            /** @description Members: listed (static) or matched (dynamic) */
+            Endpoints: number[];
+            Id: number;
+            Name: string;
+            PartialMatch: boolean;
+            TagIds: number[];
         };
         EdgeScheduleResponse: {
             CollectLogs: boolean;
@@ -2633,6 +2705,18 @@ export interface components {
         };
         TrustedResponse: {
             trusted: number[];
+        };
+        UpdateEdgeGroupDto: {
+            /** @description Dynamic: members are the edge environments carrying the tags */
+            Dynamic?: boolean;
+            /** @description Static groups: edge environment ids (types 4 and 7) */
+            Endpoints?: number[];
+            /** @example shops */
+            Name?: string;
+            /** @description Dynamic groups: any of the tags instead of all */
+            PartialMatch?: boolean;
+            /** @description Dynamic groups: tag ids */
+            TagIDs?: number[];
         };
         UpdateEnvironmentDto: {
             GroupID?: number;
@@ -3676,6 +3760,228 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupListItemResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEdgeGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEdgeGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
