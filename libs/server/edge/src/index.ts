@@ -13,3 +13,10 @@ export {
   decodeEdgeAsyncBody,
 } from './lib/edge-async.endpoint';
 export type { EdgeCommandStatus } from './lib/entities/edge-command.entity';
+export {
+  EdgePollContributors,
+  type EdgePollContribution,
+  type EdgePollContributor,
+} from './lib/edge-poll-contributors';
+export { EdgeAgents } from './lib/edge-agents';
+export { edgeRefused } from './lib/edge-credentials';
