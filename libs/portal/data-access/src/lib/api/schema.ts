@@ -2037,6 +2037,13 @@ export interface components {
              * @enum {number}
              */
             role: 1 | 2;
+            /**
+             * @description Capstan: teams the new user joins as a member, written with the user as one record (both or neither)
+             * @example [
+             *       3
+             *     ]
+             */
+            teamIds?: number[];
             /** @example alice */
             username: string;
         };

@@ -135,8 +135,7 @@ describe('UsersPage', () => {
         const body = req.body as { username: string; role: number };
         users = [...users, userFactory({ Id: 3, Username: body.username, Role: body.role })];
         return { body: users[2] };
-      })
-      .on('POST /api/team_memberships', (req) => ({ body: { Id: 1, ...(req.body as object) } }));
+      });
     const { el, byId, settle } = await setup();
     byId<HTMLButtonElement>('user-create')!.click();
     await settle();
@@ -161,9 +160,14 @@ describe('UsersPage', () => {
     byId<HTMLButtonElement>('user-save')!.click();
     await settle();
     await settle();
-    expect(api.last('POST /api/users')?.body).toMatchObject({ username: 'carol' });
-    const joined = api.requests.filter((r) => r.method === 'POST' && r.path === '/api/team_memberships');
-    expect(joined.map((r) => r.body)).toEqual([{ userID: 3, teamID: 7, role: 2 }]);
+    // One write: the user and the ticked team (the server stores both or neither).
+    expect(api.last('POST /api/users')?.body).toEqual({
+      username: 'carol',
+      password: 'sixteen-chars!!!',
+      role: 2,
+      teamIds: [7],
+    });
+    expect(api.requests.filter((r) => r.path === '/api/team_memberships')).toEqual([]);
     expect(byId('user-dialog')).toBeNull();
     expect(el.querySelector('[data-testid="user-row-carol"]')).not.toBeNull();
   });

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { MembershipRole, UserRole } from '@capstan/contracts-api';
+import { UserRole } from '@capstan/contracts-api';
 import {
   SessionStore,
   type Team,
@@ -316,8 +316,15 @@ export class UsersPage {
     try {
       switch (mode.kind) {
         case 'create': {
-          const user = await this.usersApi.create(this.username().trim(), this.password(), this.role());
-          await this.joinTeams(user);
+          const teamIds = this.teams()
+            .filter((t) => this.teamIds().has(t.Id))
+            .map((t) => t.Id);
+          const user = await this.usersApi.create(
+            this.username().trim(),
+            this.password(),
+            this.role(),
+            teamIds,
+          );
           this.toasts.success(`User ${user.Username} created`);
           break;
         }
@@ -337,19 +344,6 @@ export class UsersPage {
     } finally {
       this.busy.set(false);
     }
-  }
-
-  /** The ticked teams, as member; a refusal is told, the user stays created (the dialog closes). */
-  private async joinTeams(user: User): Promise<void> {
-    const failed: string[] = [];
-    for (const team of this.teams().filter((t) => this.teamIds().has(t.Id))) {
-      try {
-        await this.teamsApi.addMember(team.Id, user.Id, MembershipRole.Member);
-      } catch (error) {
-        failed.push(`${team.Name} (${errorMessage(error)})`);
-      }
-    }
-    if (failed.length) this.toasts.error(`${user.Username} was not added to ${failed.join(', ')}`);
   }
 
   protected async remove(user: User): Promise<void> {
