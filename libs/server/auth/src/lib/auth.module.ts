@@ -13,6 +13,7 @@ import { RevokedTokenEntity } from './entities/revoked-token.entity';
 import { LoginThrottle } from './login-throttle';
 import { LdapController } from './ldap/ldap.controller';
 import { LdapDirectory } from './ldap/ldap-directory';
+import { LdapUserBind } from './ldap/ldap-user-bind';
 import { LdapStrategy } from './ldap/ldap.strategy';
 import { InternalStrategy } from './sign-in/internal.strategy';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
@@ -41,6 +42,7 @@ import { TotpService } from './totp/totp.service';
     // Sign-in methods: one passport strategy each, selected by the settings' AuthenticationMethod.
     InternalStrategy,
     LdapDirectory,
+    LdapUserBind,
     LdapStrategy,
     OAuthClient,
     OAuthStrategy,
