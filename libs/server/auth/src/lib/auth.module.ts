@@ -12,6 +12,7 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { RevokedTokenEntity } from './entities/revoked-token.entity';
 import { LoginThrottle } from './login-throttle';
 import { LdapController } from './ldap/ldap.controller';
+import { UploadTlsController } from './ldap/upload-tls.controller';
 import { LdapDirectory } from './ldap/ldap-directory';
 import { LdapUserBind } from './ldap/ldap-user-bind';
 import { LdapStrategy } from './ldap/ldap.strategy';
@@ -33,7 +34,7 @@ import { TotpService } from './totp/totp.service';
     SettingsModule,
     AuditModule,
   ],
-  controllers: [AuthController, ApiKeysController, LdapController, TotpController],
+  controllers: [AuthController, ApiKeysController, LdapController, UploadTlsController, TotpController],
   providers: [
     TokenService,
     ApiKeysService,

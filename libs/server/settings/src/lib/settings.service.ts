@@ -165,7 +165,10 @@ export class SettingsService {
     const next: LdapSettings['TLSConfig'] =
       kind === 'key'
         ? this.sealedTlsKey(tls, text.trim() === '' ? undefined : text, text.trim() === '')
-        : { ...tls, [kind === 'ca' ? 'TLSCACert' : 'TLSCert']: pem(kind === 'ca' ? 'CA' : 'cert', text) ?? '' };
+        : {
+            ...tls,
+            [kind === 'ca' ? 'TLSCACert' : 'TLSCert']: pem(kind === 'ca' ? 'CA' : 'cert', text) ?? '',
+          };
     await this.store({ ...current, LDAPSettings: { ...current.LDAPSettings, TLSConfig: next } });
   }
 

@@ -66,9 +66,7 @@ export class LdapUserBind {
     const strategy = new LdapAuthStrategy({
       server: {
         url,
-        ...(settings.AnonymousMode
-          ? {}
-          : { bindDN: settings.ReaderDN, bindCredentials: settings.Password }),
+        ...(settings.AnonymousMode ? {} : { bindDN: settings.ReaderDN, bindCredentials: settings.Password }),
         searchBase: search.BaseDN,
         searchFilter: userFilter(search.Filter, search.UserNameAttribute.trim(), '{{username}}'),
         searchAttributes: ['dn'],

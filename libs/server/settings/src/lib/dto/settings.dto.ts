@@ -172,7 +172,8 @@ export class LdapTlsConfigDto {
   TLSCert?: string;
 
   @ApiPropertyOptional({
-    description: "Capstan: the client certificate's private key (PEM); empty or absent keeps the stored one. Never returned.",
+    description:
+      "Capstan: the client certificate's private key (PEM); empty or absent keeps the stored one. Never returned.",
   })
   @IsOptional()
   @IsString()
