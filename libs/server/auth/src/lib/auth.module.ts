@@ -23,7 +23,7 @@ import { OAuthClient } from './oauth/oauth-client';
 import { OAuthFlow } from './oauth/oauth-flow';
 import { OAuthStrategy } from './oauth/oauth.strategy';
 import { TokenService } from './token.service';
-import { TotpController } from './totp/totp.controller';
+import { TotpController, TotpOverviewController } from './totp/totp.controller';
 import { TotpEntity } from './totp/totp.entity';
 import { TotpService } from './totp/totp.service';
 
@@ -34,7 +34,14 @@ import { TotpService } from './totp/totp.service';
     SettingsModule,
     AuditModule,
   ],
-  controllers: [AuthController, ApiKeysController, LdapController, UploadTlsController, TotpController],
+  controllers: [
+    AuthController,
+    ApiKeysController,
+    LdapController,
+    UploadTlsController,
+    TotpOverviewController,
+    TotpController,
+  ],
   providers: [
     TokenService,
     ApiKeysService,

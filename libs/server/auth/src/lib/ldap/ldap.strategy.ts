@@ -3,7 +3,8 @@ import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { AuthenticationMethod } from '@capstan/contracts-api';
 import { SettingsService } from '@capstan/server-settings';
-import { groupKey, INITIAL_ADMIN_ID, TeamsService, UsersService } from '@capstan/server-users';
+import { groupKey, TeamsService, UsersService } from '@capstan/server-users';
+import { initialAdminSignIn } from '../sign-in/initial-admin';
 import type { SignInResult, SignInStrategy } from '../sign-in/sign-in-strategy';
 import { LdapDirectory } from './ldap-directory';
 import { LdapUserBind } from './ldap-user-bind';
@@ -41,12 +42,8 @@ export class LdapStrategy extends Strategy implements SignInStrategy {
   /** The signed-in user, or why not (for the authentication log); a directory that fails throws. */
   async signIn(username: string, password: string): Promise<SignInResult> {
     if (username === '' || password === '') return { refused: 'empty user name or password' };
-    const local = await this.users.findByUsername(username);
-    // The break-glass account: never depends on the directory.
-    if (local?.id === INITIAL_ADMIN_ID) {
-      const admin = await this.users.verifyCredentials(username, password);
-      return admin ? { user: admin } : { refused: 'wrong password (initial administrator, internal)' };
-    }
+    const breakGlass = await initialAdminSignIn(this.users, username, password);
+    if (breakGlass) return breakGlass;
     const settings = await this.settings.ldapSettings();
     const bound = await this.userBind.bind(settings, username, password);
     if ('refusedBy' in bound) {
