@@ -61,6 +61,7 @@ test.describe('sign-in for organisations', () => {
     await page.getByTestId('oauth-Scopes').fill('openid profile groups');
     await page.getByTestId('oauth-UserIdentifier').fill('preferred_username');
     await page.getByTestId('oauth-GroupClaim').fill('groups');
+    await page.getByTestId('oauth-autocreate').check();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, 'oauth-settings-390-dark');
