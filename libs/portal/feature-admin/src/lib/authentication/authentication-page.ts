@@ -104,7 +104,7 @@ export function nextTab(current: Method, key: string): Method | undefined {
       <cap-spinner label="Loading settings" />
     } @else {
       <form novalidate (submit)="save($event)">
-        <div class="tabs" role="tablist" aria-label="Authentication method" (keydown)="tabKey($event)">
+        <div class="tabs" role="tablist" aria-label="Authentication method">
           @for (m of methods; track m.value) {
             <button
               type="button"
@@ -117,6 +117,7 @@ export function nextTab(current: Method, key: string): Method | undefined {
               [attr.data-testid]="'auth-method-' + m.key"
               [disabled]="!canUpdate() && method() !== m.value"
               (click)="method.set(m.value)"
+              (keydown)="tabKey($event)"
             >
               {{ m.label }}
             </button>

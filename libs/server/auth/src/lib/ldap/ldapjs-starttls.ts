@@ -15,8 +15,21 @@ type Callback = (err: Error | null, ...rest: unknown[]) => void;
 interface GatedClient {
   [GATE]?: Promise<Error | undefined>;
   destroy(err?: Error): void;
-  _send(message: unknown, expect: unknown, emitter: unknown, callback: Callback, bypass?: boolean): unknown;
-  starttls(options: unknown, controls: unknown, callback: Callback, bypass?: boolean): unknown;
+  _send: (
+    this: GatedClient,
+    message: unknown,
+    expect: unknown,
+    emitter: unknown,
+    callback: Callback,
+    bypass?: boolean,
+  ) => unknown;
+  starttls: (
+    this: GatedClient,
+    options: unknown,
+    controls: unknown,
+    callback: Callback,
+    bypass?: boolean,
+  ) => unknown;
 }
 
 const STARTTLS_OID = '1.3.6.1.4.1.1466.20037';
