@@ -82,6 +82,13 @@ slapd_pid() { # slapd_pid [pidfile]
   p="$(cat "${1:-$PIDFILE}" 2>/dev/null)" || return 1
   [ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = slapd ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null && echo "$p"
 }
+stop_slapd() { # stop_slapd <pidfile>: a slapd of ours that does not answer is stopped before it is started again
+  local pid
+  pid="$(slapd_pid "$1")" || return 0
+  log "ldap: slapd pid $pid ($1) does not answer; restarting it"
+  kill "$pid" 2>/dev/null || true
+  wait_for 10 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+}
 reader_ok() {
   LDAPTLS_CACERT="$TLS/ca.pem" ldapsearch -x -H "ldap://127.0.0.1:$PORT" -D "$READER_DN" -w "$READER_PW" \
     -b "$SUFFIX" -s base '(objectClass=*)' dn >/dev/null 2>&1
@@ -91,11 +98,7 @@ START_CMD="slapd -f $CONF -h 'ldap://127.0.0.1:$PORT/ ldaps://127.0.0.1:$SPORT/'
 if pid="$(slapd_pid)" && reader_ok; then
   log "ldap: slapd already running (pid $pid) on 127.0.0.1:$PORT and :$SPORT"
 else
-  if pid="$(slapd_pid)"; then
-    log "ldap: slapd pid $pid does not answer; restarting it"
-    kill "$pid" 2>/dev/null || true
-    wait_for 10 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
-  fi
+  stop_slapd "$PIDFILE"
   (umask 077; cat >"$CONF" <<CONF
 # Written by Capstan tools/setup/ldap.sh; rewritten on every start.
 include /etc/ldap/schema/core.schema
@@ -187,10 +190,7 @@ mtls_ok() {
 if pid="$(slapd_pid "$MPIDFILE")" && mtls_ok; then
   log "ldap: client-certificate front already running (pid $pid) on 127.0.0.1:$MPORT"
 else
-  if pid="$(slapd_pid "$MPIDFILE")"; then
-    kill "$pid" 2>/dev/null || true
-    wait_for 10 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
-  fi
+  stop_slapd "$MPIDFILE"
   (umask 077; cat >"$MCONF" <<CONF
 # Written by Capstan tools/setup/ldap.sh; rewritten on every start.
 include /etc/ldap/schema/core.schema

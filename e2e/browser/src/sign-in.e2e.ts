@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { startOidcProvider, type OidcTestProvider } from '@capstan/testing';
 import { Secret, TOTP } from 'otpauth';
 
-import { apiLogin, screenshots, startPortal, type Portal } from './support/portal';
+import { apiLogin, logIn, screenshots, startPortal, type Portal } from './support/portal';
 
 // Sign-in for organisations in Chromium: "Sign in with …" through a real OpenID provider (npm oidc-provider, its own
 // login page) back to the portal with the team of the group claim; then TOTP enrolment from My account with a code
@@ -44,11 +44,7 @@ test.describe('sign-in for organisations', () => {
     const admin = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
     const page = await admin.newPage();
     // Set up in the portal as an administrator would: the OAuth tab, the custom preset, the group claim.
-    await page.goto(`${portal.baseUrl}/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(portal.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await expect(page.getByTestId('user-menu')).toBeVisible();
+    await logIn(page, portal.baseUrl, 'admin', portal.adminPassword);
     await page.goto(`${portal.baseUrl}/admin/authentication`);
     await page.getByTestId('auth-method-internal').focus();
     await page.keyboard.press('ArrowLeft'); // wraps to the last tab: OAuth
@@ -122,11 +118,7 @@ test.describe('sign-in for organisations', () => {
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
     const page = await context.newPage();
-    await page.goto(`${portal.baseUrl}/login`);
-    await page.getByTestId('login-username').fill('erin');
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await expect(page.getByTestId('user-menu')).toBeVisible();
+    await logIn(page, portal.baseUrl, 'erin', password);
     await page.goto(`${portal.baseUrl}/account`);
     await page.getByTestId('totp-enable').click();
     const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s+/g, '');
@@ -156,11 +148,7 @@ test.describe('sign-in for organisations', () => {
     // The administrator's users list shows it.
     const adminContext = await browser.newContext();
     const admin = await adminContext.newPage();
-    await admin.goto(`${portal.baseUrl}/login`);
-    await admin.getByTestId('login-username').fill('admin');
-    await admin.getByTestId('login-password').fill(portal.adminPassword);
-    await admin.getByTestId('login-submit').click();
-    await expect(admin.getByTestId('user-menu')).toBeVisible();
+    await logIn(admin, portal.baseUrl, 'admin', portal.adminPassword);
     await admin.goto(`${portal.baseUrl}/admin/users`);
     await expect(admin.getByTestId('user-totp-erin')).toHaveText('On');
     await adminContext.close();
