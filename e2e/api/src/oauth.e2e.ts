@@ -1,3 +1,4 @@
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type OidcTestProvider } from '@capstan/testing';
 import { ADMIN_PASSWORD, createUser, expectApiError, withAdminServer } from './support/fixtures';
@@ -222,5 +223,31 @@ describe('OAuth / OIDC sign-in', () => {
       context: 'oauth',
       reason: 'password sign-in is off under OAuth',
     });
+  });
+
+  it("asks the initial administrator's break-glass sign-in for their second factor too", async () => {
+    const begun = await env.server.request<{ secret: string }>('POST', '/api/users/1/totp', {
+      token: env.admin,
+    });
+    expect(begun.status, begun.text).toBe(200);
+    const code = new TOTP({ secret: Secret.fromBase32(begun.body.secret) }).generate();
+    const confirmed = await env.server.request('POST', '/api/users/1/totp/confirm', {
+      token: env.admin,
+      body: { code },
+    });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    try {
+      expectApiError(
+        await env.server.request('POST', '/api/auth', {
+          body: { username: 'admin', password: ADMIN_PASSWORD },
+        }),
+        401,
+        /Two-factor code required/,
+      );
+    } finally {
+      expect((await env.server.request('DELETE', '/api/users/1/totp', { token: env.admin })).status).toBe(
+        204,
+      );
+    }
   });
 });
