@@ -213,6 +213,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     (m) => `removed environment ${m[2]} from group ${m[1]}`,
   ],
   ['PUT', /^\/api\/settings\/?$/, () => 'changed settings'],
+  ['POST', /^\/api\/upload\/tls\/(ca|cert|key)$/, (m) => `uploaded the LDAP TLS ${m[1]} file`],
   ['POST', /^\/api\/registries\/?$/, (_, r) => named('added registry', field(r.body, 'Name'))],
   ['POST', /^\/api\/registries\/ping$/, () => 'tested a registry connection'],
   ['POST', /^\/api\/registries\/(\d+)\/ping$/, (m) => `tested the connection of registry ${m[1]}`],

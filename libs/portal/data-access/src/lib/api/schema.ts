@@ -1453,6 +1453,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/upload/tls/{certificate}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload the directory's CA, client certificate or client key (PEM) into the LDAP TLS settings */
+        post: operations["UploadTLS"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1514,6 +1531,23 @@ export interface paths {
         };
         /** The current user */
         get: operations["CurrentUserInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the ids of the users whose two-factor sign-in is on */
+        get: operations["UserTotpOverview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2429,6 +2463,10 @@ export interface components {
             TLS: boolean;
             /** @description Capstan: the CA certificate (PEM) that signs the directory certificate */
             TLSCACert?: string;
+            /** @description Capstan: the client certificate (PEM) presented to the directory, with TLSKey */
+            TLSCert?: string;
+            /** @description Capstan: the client certificate's private key (PEM); empty or absent keeps the stored one. Never returned. */
+            TLSKey?: string;
             TLSSkipVerify: boolean;
         };
         LinkTeamDto: {
@@ -2854,6 +2892,10 @@ export interface components {
             qrCode: string;
             /** @description Base32 secret, for apps that cannot scan the QR code */
             secret: string;
+        };
+        TotpOverviewResponse: {
+            /** @description Ids of the users whose second factor is on */
+            Enabled: number[];
         };
         TotpStatusResponse: {
             enabled: boolean;
@@ -8105,6 +8147,60 @@ export interface operations {
             };
         };
     };
+    UploadTLS: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate: "ca" | "cert" | "key";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description PEM; an empty file removes it
+                     */
+                    file: string;
+                    /** @enum {string} */
+                    folder: "ldap";
+                };
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "settings:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     UserList: {
         parameters: {
             query?: never;
@@ -8298,6 +8394,48 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "account:read" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpOverviewResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "users:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
