@@ -236,9 +236,13 @@ export class StackGitService
     return stack ? this.stacks.environmentAnswers(stack.environmentId) : false;
   }
 
-  async redeploy(id: number, _commit: string, _trigger: UpdateTrigger): Promise<void> {
+  async redeploy(id: number, commit: string, trigger: UpdateTrigger): Promise<void> {
     await this.stacks.inStackLock(id, async () => {
       const stack = await this.stacks.record(id);
+      // Re-read in the lock: the settings may have changed while the check ran (interval off, another redeploy).
+      const now = stack.gitConfig ? parseAutoUpdate(stack.autoUpdate) : null;
+      if (!now || (trigger === 'interval' && !now.Interval)) return;
+      if (!now.ForceUpdate && gitConfigOf(stack).ConfigHash === commit) return;
       const actor = await this.stacks.actingCreator(stack);
       if (!actor)
         throw new ConflictError(
