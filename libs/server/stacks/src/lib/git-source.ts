@@ -2,23 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { BadRequestError } from '@capstan/server-core';
 import {
-  type GitRemote,
+  type BodyGetter,
   type GitService,
-  type SealedGitCredentials,
-  checkReference,
+  type StoredGitConfig,
+  booleanField as boolOf,
+  bodyGetter,
   checkRepositoryPath,
-  checkRepositoryUrl,
+  readGitSourceRequest,
+  stringField as stringOf,
 } from '@capstan/server-git';
 
-/** A git stack's source as stored (`git_config`): Portainer's GitConfig with the password sealed. */
-export interface StoredGitConfig {
-  URL: string;
-  ReferenceName: string;
-  ConfigFilePath: string;
-  ConfigHash: string;
-  TLSSkipVerify: boolean;
-  Authentication?: SealedGitCredentials;
-}
+export { bodyGetter, gitConfigView, readCredentials, type StoredGitConfig } from '@capstan/server-git';
 
 /** Portainer's AutoUpdate of a git stack (`auto_update`). `Interval` is a Go duration ("5m", "1h30m"). */
 export interface StackAutoUpdate {
@@ -28,46 +22,6 @@ export interface StackAutoUpdate {
   ForcePullImage: boolean;
   /** Portainer's scheduler job id; Capstan keys its jobs by stack id and answers the stack id here. */
   JobID: string;
-}
-
-/** Portainer's GitConfig as answered: the username only, never the password. */
-export function gitConfigView(raw: string | null): unknown {
-  if (!raw) return null;
-  const c = JSON.parse(raw) as StoredGitConfig;
-  return {
-    URL: c.URL,
-    ReferenceName: c.ReferenceName,
-    ConfigFilePath: c.ConfigFilePath,
-    ConfigHash: c.ConfigHash,
-    TLSSkipVerify: c.TLSSkipVerify,
-    Authentication: c.Authentication ? { Username: c.Authentication.username, Password: '' } : null,
-  };
-}
-
-/** A request body's value by key in any case (Portainer's clients send `Name` or `name`). */
-export type BodyGetter = (key: string) => unknown;
-
-export function bodyGetter(body: unknown): BodyGetter {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new BadRequestError('Invalid request payload', 'Send a JSON object');
-  return (k: string): unknown =>
-    Object.entries(body as Record<string, unknown>).find(
-      ([key]) => key.toLowerCase() === k.toLowerCase(),
-    )?.[1];
-}
-
-function stringOf(get: BodyGetter, key: string, fallback = ''): string {
-  const v = get(key);
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'string') throw new BadRequestError(`Invalid ${key}`, `${key} must be a string`);
-  return v;
-}
-
-function boolOf(get: BodyGetter, key: string): boolean | undefined {
-  const v = get(key);
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw new BadRequestError(`Invalid ${key}`, `${key} must be a boolean`);
-  return v;
 }
 
 const DURATION = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms))+$/;
@@ -133,19 +87,6 @@ export function readAdditionalFiles(value: unknown, entry: string): string[] {
   return out;
 }
 
-/** Credentials of a request (`RepositoryAuthentication`, `RepositoryUsername`, `RepositoryPassword`). */
-export function readCredentials(get: BodyGetter): { username: string; password: string } | undefined {
-  if (boolOf(get, 'RepositoryAuthentication') !== true) return undefined;
-  const username = stringOf(get, 'RepositoryUsername');
-  const password = stringOf(get, 'RepositoryPassword');
-  if (!password)
-    throw new BadRequestError(
-      'Invalid repository credentials',
-      'RepositoryPassword is required when RepositoryAuthentication is true',
-    );
-  return { username, password };
-}
-
 /** A git stack's source read from its repository: the checkout in a staging dir the caller moves or removes. */
 export interface RepositorySource {
   /** The entry file's content. */
@@ -169,32 +110,28 @@ export async function readRepositorySource(
   dataDir: string,
   get: BodyGetter,
 ): Promise<RepositorySource> {
-  const url = checkRepositoryUrl(stringOf(get, 'RepositoryURL'));
-  const reference = checkReference(stringOf(get, 'RepositoryReferenceName'));
-  const composeFile = checkRepositoryPath(
-    stringOf(get, 'ComposeFile') || stringOf(get, 'ComposeFilePathInRepository') || 'docker-compose.yml',
+  const source = readGitSourceRequest(
+    get,
+    ['ComposeFile', 'ComposeFilePathInRepository'],
+    'docker-compose.yml',
   );
+  const composeFile = source.path;
   const additionalFiles = readAdditionalFiles(get('AdditionalFiles'), composeFile);
-  const tlsSkipVerify = boolOf(get, 'TLSSkipVerify') === true;
-  const credentials = readCredentials(get);
   const autoUpdate = readAutoUpdate(get('AutoUpdate'), '');
-  const remote: GitRemote = { url, tlsSkipVerify, ...(credentials ?? {}) };
   const stagingDir = join(dataDir, 'tmp', `stack-git-${randomUUID()}`);
-  const checkout = await git.checkoutInto(remote, reference, [composeFile, ...additionalFiles], stagingDir);
+  const checkout = await git.checkoutInto(
+    source.remote,
+    source.reference,
+    [composeFile, ...additionalFiles],
+    stagingDir,
+  );
   return {
     content: checkout.files[0]?.content ?? '',
     files: checkout.files,
     additionalFiles,
     autoUpdate,
     stagingDir,
-    config: {
-      URL: url,
-      ReferenceName: reference,
-      ConfigFilePath: composeFile,
-      ConfigHash: checkout.commit,
-      TLSSkipVerify: tlsSkipVerify,
-      ...(credentials ? { Authentication: git.seal(credentials.username, credentials.password) } : {}),
-    },
+    config: git.storedConfig(source, checkout.commit),
   };
 }
 

@@ -24,6 +24,27 @@ export class CustomTemplateStringDto {
   @ApiPropertyOptional() IsComposeFormat?: boolean;
 }
 
+export class CustomTemplateRepositoryDto {
+  @ApiProperty({ maxLength: 200 }) Title!: string;
+  @ApiProperty({ maxLength: 2000 }) Description!: string;
+  @ApiPropertyOptional() Note?: string;
+  @ApiPropertyOptional({ description: 'http(s) URL of an image' }) Logo?: string;
+  @ApiProperty({ enum: [1, 2], description: '1 linux, 2 windows' }) Platform!: number;
+  @ApiProperty({ enum: [1, 2, 3], description: '1 Swarm stack, 2 compose stack, 3 Kubernetes' })
+  Type!: number;
+  @ApiPropertyOptional({ type: [TemplateVariableDto] }) Variables?: TemplateVariableDto[];
+  @ApiPropertyOptional() EdgeTemplate?: boolean;
+  @ApiPropertyOptional() IsComposeFormat?: boolean;
+  @ApiProperty({ description: 'http(s) URL of the repository' }) RepositoryURL!: string;
+  @ApiPropertyOptional({ description: 'Branch, tag or commit (default: the remote HEAD)' })
+  RepositoryReferenceName?: string;
+  @ApiPropertyOptional({ description: 'Default docker-compose.yml' }) ComposeFilePathInRepository?: string;
+  @ApiPropertyOptional() RepositoryAuthentication?: boolean;
+  @ApiPropertyOptional() RepositoryUsername?: string;
+  @ApiPropertyOptional({ description: 'Sealed at rest, never answered' }) RepositoryPassword?: string;
+  @ApiPropertyOptional() TLSSkipVerify?: boolean;
+}
+
 export class CustomTemplateDto {
   @ApiProperty() Id!: number;
   @ApiProperty() Title!: string;
@@ -38,7 +59,13 @@ export class CustomTemplateDto {
   @ApiProperty({ type: [TemplateVariableDto] }) Variables!: TemplateVariableDto[];
   @ApiProperty() EdgeTemplate!: boolean;
   @ApiProperty() IsComposeFormat!: boolean;
-  @ApiProperty({ nullable: true, type: Object }) GitConfig!: null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description:
+      'Git templates: URL, ReferenceName, ConfigFilePath, ConfigHash, TLSSkipVerify, Authentication {Username}',
+  })
+  GitConfig!: unknown;
   @ApiProperty({ nullable: true, type: Object }) ResourceControl!: unknown;
 }
 
