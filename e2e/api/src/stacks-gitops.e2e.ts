@@ -409,3 +409,151 @@ describe.runIf(
     await env.server.request('DELETE', `/api/registries/${created.body.Id}`, { token: env.admin });
   });
 });
+
+describe.runIf(gitHttpBackendPath() !== undefined)('custom templates and app templates from git', () => {
+  const env = withAdminServer();
+  const creds = { username: 'tpl', password: 'template-secret-99' };
+  let privateGit: GitHttpServer;
+  let publicGit: GitHttpServer;
+  beforeAll(async () => {
+    privateGit = await GitHttpServer.start({ auth: creds });
+    publicGit = await GitHttpServer.start();
+    privateGit.createRepo('tpl', { 'tpl/compose.yml': 'services:\n  web:\n    image: "{{ image }}"\n' });
+    publicGit.createRepo('pub', { 'x/stack.yml': 'services:\n  pub:\n    image: busybox\n' });
+  });
+  afterAll(async () => {
+    await privateGit?.stop();
+    await publicGit?.stop();
+  });
+  const count = async () =>
+    (await env.server.request<unknown[]>('GET', '/api/custom_templates', { token: env.admin })).body.length;
+  const base = {
+    title: 'From git',
+    description: 'A template in a repository',
+    platform: 1,
+    type: 2,
+    repositoryURL: '',
+    repositoryReferenceName: 'refs/heads/main',
+    composeFilePathInRepository: 'tpl/compose.yml',
+    repositoryAuthentication: true,
+    repositoryUsername: creds.username,
+    repositoryPassword: creds.password,
+  };
+
+  it('creates from a repository, fetches a new commit with git_fetch, never answers the password', async () => {
+    const first = privateGit.commit('tpl', {}, 'noop');
+    const created = await env.server.request<{ Id: number; GitConfig: Record<string, unknown> }>(
+      'POST',
+      '/api/custom_templates/create/repository',
+      { token: env.admin, body: { ...base, repositoryURL: privateGit.url('tpl') } },
+    );
+    expect(created.status, created.text).toBe(200);
+    expect(created.text).not.toContain(creds.password);
+    expect(created.body.GitConfig).toEqual({
+      URL: privateGit.url('tpl'),
+      ReferenceName: 'refs/heads/main',
+      ConfigFilePath: 'tpl/compose.yml',
+      ConfigHash: first,
+      TLSSkipVerify: false,
+      Authentication: { Username: creds.username, Password: '' },
+    });
+    const id = created.body.Id;
+    const file = async () =>
+      (
+        await env.server.request<{ FileContent: string }>('GET', `/api/custom_templates/${id}/file`, {
+          token: env.admin,
+        })
+      ).body.FileContent;
+    expect(await file()).toContain('{{ image }}');
+    const next = privateGit.commit('tpl', {
+      'tpl/compose.yml': 'services:\n  web:\n    image: "{{ image }}:2"\n',
+    });
+    const fetched = await env.server.request<{ FileContent: string }>(
+      'PUT',
+      `/api/custom_templates/${id}/git_fetch`,
+      {
+        token: env.admin,
+      },
+    );
+    expect(fetched.status, fetched.text).toBe(200);
+    expect(fetched.body.FileContent).toContain('{{ image }}:2');
+    expect(await file()).toContain('{{ image }}:2');
+    const inspected = await env.server.request<{ GitConfig: { ConfigHash: string } }>(
+      'GET',
+      `/api/custom_templates/${id}`,
+      { token: env.admin },
+    );
+    expect(inspected.body.GitConfig.ConfigHash).toBe(next);
+    expect(inspected.text).not.toContain(creds.password);
+  });
+
+  it('refuses wrong credentials, an unreachable URL and a bad title with nothing stored', async () => {
+    const before = await count();
+    expectApiError(
+      await env.server.request('POST', '/api/custom_templates/create/repository', {
+        token: env.admin,
+        body: { ...base, repositoryURL: privateGit.url('tpl'), repositoryPassword: 'wrong' },
+      }),
+      400,
+      /Authentication failed/,
+    );
+    expectApiError(
+      await env.server.request('POST', '/api/custom_templates/create/repository', {
+        token: env.admin,
+        body: { ...base, repositoryURL: 'http://127.0.0.1:1/none.git' },
+      }),
+      400,
+      /unreachable/,
+    );
+    expectApiError(
+      await env.server.request('POST', '/api/custom_templates/create/repository', {
+        token: env.admin,
+        body: { ...base, title: '', repositoryURL: privateGit.url('tpl') },
+      }),
+      400,
+    );
+    expect(await count()).toBe(before);
+    const plain = await env.server.request<{ Id: number }>('POST', '/api/custom_templates/create/string', {
+      token: env.admin,
+      body: { Title: 't', Description: 'd', Platform: 1, Type: 2, FileContent: 'services: {}\n' },
+    });
+    expectApiError(
+      await env.server.request('PUT', `/api/custom_templates/${plain.body.Id}/git_fetch`, {
+        token: env.admin,
+      }),
+      400,
+      /not from a git repository/,
+    );
+  });
+
+  it('app templates: the file of a template and of a repository', async () => {
+    const list = await env.server.request<{
+      templates: { id: number; type: number; stackFileContent?: string }[];
+    }>('GET', '/api/templates', { token: env.admin });
+    const stack = list.body.templates.find((t) => t.type !== 1 && typeof t.stackFileContent === 'string');
+    expect(stack).toBeDefined();
+    const got = await env.server.request<{ FileContent: string }>(
+      'POST',
+      `/api/templates/${stack?.id}/file`,
+      {
+        token: env.admin,
+      },
+    );
+    expect(got.status, got.text).toBe(200);
+    expect(got.body.FileContent).toBe(stack?.stackFileContent);
+    expectApiError(await env.server.request('POST', '/api/templates/99999/file', { token: env.admin }), 404);
+    const repo = await env.server.request<{ FileContent: string }>('POST', '/api/templates/file', {
+      token: env.admin,
+      body: { RepositoryURL: publicGit.url('pub'), ComposeFilePathInRepository: 'x/stack.yml' },
+    });
+    expect(repo.status, repo.text).toBe(200);
+    expect(repo.body.FileContent).toContain('pub:');
+    expectApiError(
+      await env.server.request('POST', '/api/templates/file', {
+        token: env.admin,
+        body: { RepositoryURL: publicGit.url('pub'), ComposeFilePathInRepository: '../etc/passwd' },
+      }),
+      400,
+    );
+  });
+});
