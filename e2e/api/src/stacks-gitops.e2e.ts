@@ -52,10 +52,14 @@ function running(project: string): Running[] {
   });
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -232,11 +236,18 @@ describe.runIf(ready)('git stacks: webhook, auto-update, redeploy, settings', ()
     await new Promise((r) => setTimeout(r, 3500));
     expect(running(name).map((x) => x.id)).toEqual([c.id]);
     expect((await gitConfig(stackId)).ConfigHash).toBe(head);
+    // The job comes back when the server restarts.
+    await env.server.restart();
+    const after = git.commit('ops', { 'stack/compose.yml': compose('after-restart') });
+    await until('the interval redeploy after a restart', async () =>
+      (await gitConfig(stackId)).ConfigHash === after ? true : undefined,
+    );
+    expect(running(name).map((x) => x.rev)).toEqual(['after-restart']);
     // Interval off: a new commit is not picked up.
     expect((await call('POST', `/api/stacks/${stackId}/git`, { AutoUpdate: null })).status).toBe(200);
     git.commit('ops', { 'stack/compose.yml': compose('not-picked') });
     await new Promise((r) => setTimeout(r, 2500));
-    expect(running(name)[0]?.rev).toBe('interval');
+    expect(running(name)[0]?.rev).toBe('after-restart');
   });
 
   it('an unreachable URL or a webhook id in use on create: 4xx with nothing stored', async () => {
