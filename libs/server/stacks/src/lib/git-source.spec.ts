@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGoDuration, readAdditionalFiles, readAutoUpdate } from './git-source';
 
-const details = (re: RegExp) => expect.objectContaining({ details: expect.stringMatching(re) });
+const details = (re: RegExp): unknown => expect.objectContaining({ details: expect.stringMatching(re) });
 
 describe('git stack settings', () => {
   it('parses Go durations', () => {

@@ -12,6 +12,7 @@ import {
   BadRequestError,
   CAPSTAN_CONFIG,
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   ServiceUnavailableError,
   UnprocessableError,
@@ -28,6 +29,7 @@ import {
   type GitDeployment,
   type UpdateTrigger,
 } from '@capstan/server-git';
+import { UserRole } from '@capstan/contracts-api';
 import type { StackResponse } from './dto/stacks.dto';
 import type { StackEntity } from './entities/stack.entity';
 import type { StackEnvVar } from './deploy-runner';
@@ -214,6 +216,21 @@ export class StackGitService
     if (result.outcome === 'failed')
       throw new UnprocessableError('Unable to redeploy the stack', result.error ?? '');
     return result;
+  }
+
+  /**
+   * Capstan, administrators: one auto-update pass over every interval job now (what the timers do over an
+   * interval) — for operators after an outage, and for the benchmark (tools/bench/git-autoupdate.mjs).
+   */
+  async checkAllNow(actor: AuthenticatedUser): Promise<Record<string, number>> {
+    if (actor.role !== UserRole.Administrator)
+      throw new ForbiddenError('Access denied to resource', 'Only administrators run an auto-update pass');
+    const started = Date.now();
+    const results = await this.updater.checkAll();
+    const out: Record<string, number> = { Checked: results.size };
+    for (const r of results.values()) out[r.outcome] = (out[r.outcome] ?? 0) + 1;
+    out['DurationMs'] = Date.now() - started;
+    return out;
   }
 
   // ---------- the updater's port

@@ -83,6 +83,19 @@ export class StacksController {
     await this.gitStacks.webhook(uuid);
   }
 
+  @Post('git/check')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Capstan, administrators: one auto-update pass over every git stack with an interval now; counts per outcome (updated, unchanged, busy, environment-down, gone, failed) and DurationMs',
+    operationId: 'StackGitCheckAll',
+  })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'number' } } })
+  async checkAll(@CurrentUser() actor: AuthenticatedUser): Promise<Record<string, number>> {
+    return this.gitStacks.checkAllNow(actor);
+  }
+
   @Post(':id/git')
   @Authenticated({ permission: Permission.EnvironmentsList })
   @HttpCode(200)

@@ -226,6 +226,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/custom_templates/create/repository": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a custom template from a file in a git repository (RepositoryURL, RepositoryReferenceName, ComposeFilePathInRepository, credentials) */
+        post: operations["CustomTemplateCreateRepository"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/custom_templates/create/string": {
         parameters: {
             query?: never;
@@ -272,6 +289,23 @@ export interface paths {
         /** A custom template's file */
         get: operations["CustomTemplateFile"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom_templates/{id}/git_fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Fetch a git custom template's file again from its repository and store it */
+        put: operations["CustomTemplateGitFetch"];
         post?: never;
         delete?: never;
         options?: never;
@@ -959,6 +993,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks/git/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan, administrators: one auto-update pass over every git stack with an interval now; counts per outcome (updated, unchanged, busy, environment-down, gone, failed) and DurationMs */
+        post: operations["StackGitCheckAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/webhooks/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Public: redeploy the git stack whose AutoUpdate.Webhook is {uuid} when its remote commit changed (or ForceUpdate); pulls images with ForcePullImage */
+        post: operations["StackWebhookInvoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks/{id}": {
         parameters: {
             query?: never;
@@ -1012,6 +1080,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks/{id}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: where what runs (image, replicas, published ports, the file's env) differs from the stack's file */
+        get: operations["StackDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/drift/reapply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: put the stack's file back on the engine (compose up -d / stack deploy); the drift after it */
+        post: operations["StackDriftReapply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks/{id}/file": {
         parameters: {
             query?: never;
@@ -1022,6 +1124,40 @@ export interface paths {
         /** The stack's entry file (a stored version with ?version=) */
         get: operations["StackFileInspect"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/git": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change a git stack's settings (reference, credentials, AutoUpdate, Env, Prune); tried against the repository first, no redeploy */
+        post: operations["StackUpdateGit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/git/redeploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Pull the git stack (its reference or RepositoryReferenceName) and redeploy */
+        put: operations["StackGitRedeploy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1089,6 +1225,23 @@ export interface paths {
         };
         /** Capstan: the stored file versions of a stack */
         get: operations["StackVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/versions/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: unified diff between two stored versions */
+        get: operations["StackVersionsDiff"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1325,6 +1478,40 @@ export interface paths {
         get: operations["TemplateList"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Older form: a file of a git repository {RepositoryURL, ComposeFilePathInRepository} */
+        post: operations["TemplateFileFromRepository"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An app template's stack file (read from its repository, or Capstan's inline file) */
+        post: operations["TemplateFile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1920,6 +2107,7 @@ export interface components {
             Description: string;
             EdgeTemplate: boolean;
             EntryPoint: string;
+            /** @description Git templates: URL, ReferenceName, ConfigFilePath, ConfigHash, TLSSkipVerify, Authentication {Username} */
             GitConfig: Record<string, never> | null;
             Id: number;
             IsComposeFormat: boolean;
@@ -1931,6 +2119,37 @@ export interface components {
             Title: string;
             Type: number;
             Variables: components["schemas"]["TemplateVariableDto"][];
+        };
+        CustomTemplateRepositoryDto: {
+            /** @description Default docker-compose.yml */
+            ComposeFilePathInRepository?: string;
+            Description: string;
+            EdgeTemplate?: boolean;
+            IsComposeFormat?: boolean;
+            /** @description http(s) URL of an image */
+            Logo?: string;
+            Note?: string;
+            /**
+             * @description 1 linux, 2 windows
+             * @enum {number}
+             */
+            Platform: 1 | 2;
+            RepositoryAuthentication?: boolean;
+            /** @description Sealed at rest, never answered */
+            RepositoryPassword?: string;
+            /** @description Branch, tag or commit (default: the remote HEAD) */
+            RepositoryReferenceName?: string;
+            /** @description http(s) URL of the repository */
+            RepositoryURL: string;
+            RepositoryUsername?: string;
+            TLSSkipVerify?: boolean;
+            Title: string;
+            /**
+             * @description 1 Swarm stack, 2 compose stack, 3 Kubernetes
+             * @enum {number}
+             */
+            Type: 1 | 2 | 3;
+            Variables?: components["schemas"]["TemplateVariableDto"][];
         };
         CustomTemplateStringDto: {
             Description: string;
@@ -2489,9 +2708,35 @@ export interface components {
             /** @description 1 up, 2 down */
             status: number;
         };
+        StackAutoUpdateDto: {
+            /** @description Pull images on every redeploy */
+            ForcePullImage?: boolean;
+            /** @description Redeploy even when the remote commit is unchanged */
+            ForceUpdate?: boolean;
+            /** @description Go duration ("5m", "1h30m"), at least 1s; empty: no interval job */
+            Interval?: string;
+            /** @description A UUID: POST /api/stacks/webhooks/{uuid} redeploys the stack */
+            Webhook?: string;
+        };
         StackDeployLogResponse: {
             Log: string;
             Running: boolean;
+        };
+        StackDriftItem: {
+            Actual: string;
+            Expected: string;
+            /** @enum {string} */
+            Field: "missing" | "replicas" | "image" | "ports" | "env" | "extra";
+            /** @description Container or Swarm service */
+            Resource?: string;
+            Service: string;
+        };
+        StackDriftResponse: {
+            /** @description Unix seconds */
+            CheckedAt: number;
+            Differences: components["schemas"]["StackDriftItem"][];
+            InSync: boolean;
+            StackId: number;
         };
         StackEnvDto: {
             name: string;
@@ -2500,6 +2745,27 @@ export interface components {
         StackFileResponse: {
             StackFileContent: string;
             Version?: number;
+        };
+        StackGitRedeployDto: {
+            Env?: components["schemas"]["StackEnvDto"][];
+            Prune?: boolean;
+            PullImage?: boolean;
+            RepositoryAuthentication?: boolean;
+            RepositoryPassword?: string;
+            /** @description Another branch, tag or commit (stored) */
+            RepositoryReferenceName?: string;
+            RepositoryUsername?: string;
+        };
+        StackGitUpdateDto: {
+            AutoUpdate?: components["schemas"]["StackAutoUpdateDto"] | null;
+            Env?: components["schemas"]["StackEnvDto"][];
+            Prune?: boolean;
+            RepositoryAuthentication?: boolean;
+            /** @description Empty keeps the stored password */
+            RepositoryPassword?: string;
+            RepositoryReferenceName?: string;
+            RepositoryUsername?: string;
+            TLSSkipVerify?: boolean;
         };
         StackResponse: {
             AdditionalFiles: string[];
@@ -2528,6 +2794,12 @@ export interface components {
             Type: number;
             UpdateDate: number;
             UpdatedBy: string;
+        };
+        StackVersionsDiffResponse: {
+            /** @description Unified diff (git diff --no-index) of every file; empty when equal */
+            Diff: string;
+            From: number;
+            To: number;
         };
         StackVersionsResponse: {
             Current: number;
@@ -3385,6 +3657,52 @@ export interface operations {
             };
         };
     };
+    CustomTemplateCreateRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomTemplateRepositoryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     CustomTemplateCreateString: {
         parameters: {
             query?: never;
@@ -3560,6 +3878,50 @@ export interface operations {
         };
     };
     CustomTemplateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    CustomTemplateGitFetch: {
         parameters: {
             query?: never;
             header?: never;
@@ -6107,6 +6469,85 @@ export interface operations {
             };
         };
     };
+    StackGitCheckAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackWebhookInvoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     StackInspect: {
         parameters: {
             query?: never;
@@ -6340,6 +6781,96 @@ export interface operations {
             };
         };
     };
+    StackDrift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDriftResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackDriftReapply: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDriftResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     StackFileInspect: {
         parameters: {
             query?: {
@@ -6359,6 +6890,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StackFileResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackUpdateGit: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackGitUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackGitRedeploy: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackGitRedeployDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -6545,6 +7176,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StackVersionsResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackVersionsDiff: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackVersionsDiffResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -7396,6 +8074,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppTemplateFileDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TemplateFileFromRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TemplateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
