@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BadGatewayError, NotFoundError, type AuthenticatedUser } from '@capstan/server-core';
+import { NotFoundError, type AuthenticatedUser } from '@capstan/server-core';
 import { EngineConnections, EnvironmentsService } from '@capstan/server-environments';
 import { GitService } from '@capstan/server-git';
 import { composeDrift, swarmDrift, type DriftItem, type ModelService, type RunningUnit } from './stack-drift';
 import { STACK_SWARM } from './stack-deployer';
-import { StackTools, StacksService, parseOptions } from './stacks.service';
+import { StackTools, StacksService, parseOptions, reachEngine as reach } from './stacks.service';
 
 const ENGINE_TIMEOUT_MS = 15_000;
 const ACTIVE = 1;
@@ -161,16 +161,5 @@ export class StackDriftService {
       });
     }
     return out;
-  }
-}
-
-async function reach<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    throw new BadGatewayError(
-      'Unable to reach the Docker engine',
-      e instanceof Error ? e.message : String(e),
-    );
   }
 }

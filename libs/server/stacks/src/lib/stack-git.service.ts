@@ -46,6 +46,7 @@ import {
   StackTools,
   StacksService,
   checkEnv,
+  deployedColumns,
   parseAutoUpdate,
   parseEnv,
   parseOptions,
@@ -332,14 +333,7 @@ export class StackGitService
       else delete next.Authentication;
       const changes: Partial<StackEntity> = {
         gitConfig: JSON.stringify(next),
-        fileVersion: version,
-        env: JSON.stringify(vars),
-        options: JSON.stringify({ Prune: prune }),
-        status: ACTIVE,
-        lastDeployLog: log,
-        pending: '',
-        updatedAt: this.stacks.now(),
-        updatedBy: actor.username,
+        ...deployedColumns({ version, vars, prune, log, at: this.stacks.now(), by: actor.username }),
       };
       await this.stacks.saveRecord(stack.id, changes);
       await rm(previous, { recursive: true, force: true });

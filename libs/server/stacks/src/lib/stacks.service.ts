@@ -457,16 +457,10 @@ export class StacksService implements OnApplicationBootstrap {
             onProgress: this.progress.sink(stack.id),
           }),
         );
-        Object.assign(stack, {
-          fileVersion: version,
-          env: JSON.stringify(vars),
-          options: JSON.stringify({ Prune: prune }),
-          status: ACTIVE,
-          lastDeployLog: log,
-          pending: '',
-          updatedAt: this.clock.now(),
-          updatedBy: actor.username,
-        });
+        Object.assign(
+          stack,
+          deployedColumns({ version, vars, prune, log, at: this.clock.now(), by: actor.username }),
+        );
         await this.stacks.save(stack, AUTOCOMMIT);
         return this.toResponse(stack, control);
       } catch (e) {
@@ -1030,15 +1024,8 @@ export class StacksService implements OnApplicationBootstrap {
     return out;
   }
 
-  private async reach<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (e) {
-      throw new BadGatewayError(
-        'Unable to reach the Docker engine',
-        e instanceof Error ? e.message : String(e),
-      );
-    }
+  private reach<T>(call: () => Promise<T>): Promise<T> {
+    return reachEngine(call);
   }
 
   toResponse(s: StackEntity, control: ResourceControlBody | undefined): StackResponse {
@@ -1067,6 +1054,39 @@ export class StacksService implements OnApplicationBootstrap {
       FileVersion: s.fileVersion,
     };
   }
+}
+
+/** An engine call whose transport failure is a 502 naming the engine (not a 500). */
+export async function reachEngine<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw new BadGatewayError(
+      'Unable to reach the Docker engine',
+      e instanceof Error ? e.message : String(e),
+    );
+  }
+}
+
+/** The columns of a stack that a successful redeploy sets (file update and git redeploy alike). */
+export function deployedColumns(d: {
+  version: number;
+  vars: readonly StackEnvVar[];
+  prune: boolean;
+  log: string;
+  at: number;
+  by: string;
+}): Partial<StackEntity> {
+  return {
+    fileVersion: d.version,
+    env: JSON.stringify(d.vars),
+    options: JSON.stringify({ Prune: d.prune }),
+    status: ACTIVE,
+    lastDeployLog: d.log,
+    pending: '',
+    updatedAt: d.at,
+    updatedBy: d.by,
+  };
 }
 
 export function parseAutoUpdate(json: string | null): StackAutoUpdate | null {

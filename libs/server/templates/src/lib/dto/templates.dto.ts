@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 
 /** Swagger shapes only: input is checked by `parseCustomTemplateInput` (JSON and multipart alike). */
 export class TemplateVariableDto {
@@ -24,17 +24,7 @@ export class CustomTemplateStringDto {
   @ApiPropertyOptional() IsComposeFormat?: boolean;
 }
 
-export class CustomTemplateRepositoryDto {
-  @ApiProperty({ maxLength: 200 }) Title!: string;
-  @ApiProperty({ maxLength: 2000 }) Description!: string;
-  @ApiPropertyOptional() Note?: string;
-  @ApiPropertyOptional({ description: 'http(s) URL of an image' }) Logo?: string;
-  @ApiProperty({ enum: [1, 2], description: '1 linux, 2 windows' }) Platform!: number;
-  @ApiProperty({ enum: [1, 2, 3], description: '1 Swarm stack, 2 compose stack, 3 Kubernetes' })
-  Type!: number;
-  @ApiPropertyOptional({ type: [TemplateVariableDto] }) Variables?: TemplateVariableDto[];
-  @ApiPropertyOptional() EdgeTemplate?: boolean;
-  @ApiPropertyOptional() IsComposeFormat?: boolean;
+export class CustomTemplateRepositoryDto extends OmitType(CustomTemplateStringDto, ['FileContent'] as const) {
   @ApiProperty({ description: 'http(s) URL of the repository' }) RepositoryURL!: string;
   @ApiPropertyOptional({ description: 'Branch, tag or commit (default: the remote HEAD)' })
   RepositoryReferenceName?: string;
