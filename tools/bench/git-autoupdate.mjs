@@ -88,6 +88,7 @@ function startGitServer(bundlePath, root, stacks) {
   });
   const next = () =>
     new Promise((res, rej) => {
+      if (child.exitCode !== null) return rej(new Error(`git server exited (${child.exitCode})`));
       const take = () => (lines.length ? res(lines.shift()) : (waiter = take));
       child.once('exit', (code) => rej(new Error(`git server exited (${code})`)));
       take();
@@ -128,6 +129,7 @@ export async function gitAutoUpdateBench({
     for (let i = 0; i < stacks; i++) {
       const name = `bench-git-${run}-${i}`;
       names.push(name);
+      if (i > 0 && i % 50 === 0) console.error(`[git-autoupdate] ${i} stacks created`);
       await api('POST', `/api/stacks/create/standalone/repository?endpointId=${envId}`, {
         Name: name,
         RepositoryURL: `http://127.0.0.1:${port}/stack-${i}.git`,
