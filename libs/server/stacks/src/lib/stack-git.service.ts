@@ -207,6 +207,8 @@ export class StackGitService
     const stack = await this.stacks.byWebhook(webhookId);
     if (!stack?.gitConfig)
       throw new NotFoundError('Unable to find the stack by webhook ID', 'Unknown webhook');
+    if (stack.status !== ACTIVE)
+      throw new ConflictError('The stack is stopped', 'Start it before redeploying it from its webhook');
     const result = await this.updater.check(stack.id, 'webhook');
     if (result.outcome === 'busy')
       throw new ConflictError('A redeploy of this stack is running', 'Try again when it has finished');
@@ -239,7 +241,7 @@ export class StackGitService
   async load(id: number): Promise<GitDeployment | null> {
     const stack = await this.stacks.record(id).catch(() => undefined);
     const auto = stack ? parseAutoUpdate(stack.autoUpdate) : null;
-    if (!stack?.gitConfig || !auto || stack.status !== ACTIVE) return null;
+    if (!stack?.gitConfig || !auto) return null;
     const cfg = gitConfigOf(stack);
     return {
       remote: this.git.remote(cfg.URL, cfg.Authentication, cfg.TLSSkipVerify),
@@ -251,7 +253,9 @@ export class StackGitService
 
   async environmentUp(id: number): Promise<boolean> {
     const stack = await this.stacks.record(id).catch(() => undefined);
-    return stack ? this.stacks.environmentAnswers(stack.environmentId) : false;
+    // A stopped stack is skipped like a down environment: its job stays for when it is started again.
+    if (!stack || stack.status !== ACTIVE) return false;
+    return this.stacks.environmentAnswers(stack.environmentId);
   }
 
   async redeploy(id: number, commit: string, trigger: UpdateTrigger): Promise<void> {
