@@ -73,6 +73,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
         : `${CONTAINER_VERBS[m[2]]} container ${ref(m[1])}`,
   ],
   ['DELETE', new RegExp(`${DOCKER}/containers/([^/]+)$`), (m) => `removed container ${ref(m[1])}`],
+  ['POST', /^\/api\/docker\/\d+\/containers\/([^/]+)\/recreate$/, (m) => `recreated container ${ref(m[1])}`],
   ['POST', new RegExp(`${DOCKER}/containers/prune$`), () => 'pruned stopped containers'],
   [
     'POST',
