@@ -23,6 +23,7 @@ import {
   withAgentTarget,
   type EngineConnection,
 } from '@capstan/server-environments';
+import { AccessService } from '@capstan/server-rbac';
 import { ImageUpdateChecker, RegistriesService, registryRefusal } from '@capstan/server-registries';
 import { SettingsService } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
@@ -112,8 +113,7 @@ export class DockerProxy {
         allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
         enableHostManagementFeatures: security.enableHostManagementFeatures,
       });
-      if (!decision.allowed)
-        throw new ForbiddenError(decision.message ?? 'Access denied to resource', decision.reason);
+      AccessService.assertDecision(decision);
       const targeted = await this.resolveNode(withAgentTarget(base, command.nodeName), op);
       // Host browsing through an agent (/browse/* without volumeID) is for administrators, as in Portainer.
       const connection =

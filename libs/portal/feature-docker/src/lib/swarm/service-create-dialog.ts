@@ -32,6 +32,7 @@ import {
 } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
+import { MountRows } from '../resources/shared/mount-rows';
 import {
   OwnershipChoice,
   PRIVATE_OWNERSHIP,
@@ -67,6 +68,7 @@ import {
     FormDialogActions,
     FormField,
     KeyValueEditor,
+    MountRows,
     OwnershipChoice,
     RouterLink,
   ],
@@ -328,90 +330,15 @@ import {
         </div>
 
         <div class="section">
-          <fieldset aria-describedby="service-mounts-hint">
-            <legend>Mounts</legend>
-            <p class="hint" id="service-mounts-hint">
-              A volume is created on each node that runs a task; a bind source is a path on that node.
-            </p>
-            @for (m of form().mounts; track $index; let i = $index) {
-              <div class="item mount">
-                <label class="cell type">
-                  <span class="caption" aria-hidden="true">Type</span>
-                  <select
-                    class="input"
-                    [attr.aria-label]="'Type of mount ' + (i + 1)"
-                    [attr.data-testid]="'service-mount-type-' + i"
-                    [value]="m.type"
-                    (change)="setRow('mounts', i, 'type', $any($event.target).value)"
-                  >
-                    <option>volume</option>
-                    <option>bind</option>
-                  </select>
-                </label>
-                <label class="cell source">
-                  <span class="caption" aria-hidden="true">Source</span>
-                  <input
-                    class="input mono"
-                    autocomplete="off"
-                    [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
-                    [attr.aria-label]="'Source of mount ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
-                    "
-                    [attr.data-testid]="'service-mount-source-' + i"
-                    [value]="m.source"
-                    (input)="setRow('mounts', i, 'source', $any($event.target).value)"
-                  />
-                </label>
-                <label class="cell target">
-                  <span class="caption" aria-hidden="true">Target</span>
-                  <input
-                    class="input mono"
-                    autocomplete="off"
-                    placeholder="/data"
-                    [attr.aria-label]="'Target of mount ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
-                    "
-                    [attr.data-testid]="'service-mount-target-' + i"
-                    [value]="m.target"
-                    (input)="setRow('mounts', i, 'target', $any($event.target).value)"
-                  />
-                </label>
-                <label class="check ro">
-                  <input
-                    type="checkbox"
-                    [attr.data-testid]="'service-mount-readonly-' + i"
-                    [checked]="m.readOnly"
-                    (change)="setRow('mounts', i, 'readOnly', $any($event.target).checked)"
-                  />
-                  read-only
-                </label>
-                <button
-                  type="button"
-                  class="icon-btn remove"
-                  [attr.aria-label]="'Remove mount ' + (i + 1)"
-                  [attr.data-testid]="'service-mount-remove-' + i"
-                  (click)="removeRow('mounts', i)"
-                >
-                  ×
-                </button>
-              </div>
-            }
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-testid="service-mount-add"
-              (click)="addRow('mounts', { type: 'volume', source: '', target: '', readOnly: false })"
-            >
-              + Mount
-            </button>
-            @if (shown().mounts; as e) {
-              <p class="error" id="service-mounts-error" role="alert">{{ e }}</p>
-            }
-          </fieldset>
+          <cap-mount-rows
+            legend="Mounts"
+            testId="service-mount"
+            hint="A volume is created on each node that runs a task; a bind source is a path on that node."
+            [rows]="form().mounts"
+            (rowsChange)="set('mounts', $event)"
+            [error]="shown().mounts"
+            [badFields]="badRows().mounts"
+          />
         </div>
 
         <div class="section">
@@ -554,7 +481,7 @@ import {
     textarea.input {
       resize: vertical;
     }
-    /* A port or mount row: its remove button at the end; a port on one line, on two on a phone. */
+    /* A port row: its remove button at the end; on one line, on two on a phone. */
     .item {
       display: grid;
       gap: 0.4rem;
@@ -584,33 +511,6 @@ import {
     }
     .port {
       grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1fr) auto;
-    }
-    /* A mount on two lines while the dialog is narrow: type and read-only, then source → target; one line in the
-       wide dialog (48rem, screens from 50rem). */
-    .mount {
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
-      grid-template-areas: 'type ro remove' 'source target remove';
-    }
-    @media (min-width: 50rem) {
-      .mount {
-        grid-template-columns: 7rem minmax(0, 1.3fr) minmax(0, 1fr) auto auto;
-        grid-template-areas: 'type source target ro remove';
-      }
-    }
-    .mount .type {
-      grid-area: type;
-    }
-    .mount .ro {
-      grid-area: ro;
-    }
-    .mount .source {
-      grid-area: source;
-    }
-    .mount .target {
-      grid-area: target;
-    }
-    .mount .remove {
-      grid-area: remove;
     }
     /* The selects get the room their longest option needs ("start-first"), the number boxes less. */
     .update-grid {
@@ -733,20 +633,18 @@ export class ServiceCreateDialog {
     this.form.update((f) => ({ ...f, [key]: value }));
   }
 
-  protected addRow<K extends 'ports' | 'mounts'>(key: K, row: ServiceForm[K][number]): void {
+  protected addRow(key: 'ports', row: ServiceForm['ports'][number]): void {
     this.form.update((f) => ({ ...f, [key]: [...f[key], row] }));
   }
 
-  protected removeRow(key: 'ports' | 'mounts', i: number): void {
-    this.form.update((f) => ({ ...f, [key]: (f[key] as unknown[]).filter((_, j) => j !== i) }));
+  protected removeRow(key: 'ports', i: number): void {
+    this.form.update((f) => ({ ...f, [key]: f[key].filter((_, j) => j !== i) }));
   }
 
-  protected setRow(key: 'ports' | 'mounts', i: number, field: string, value: string | boolean): void {
+  protected setRow(key: 'ports', i: number, field: string, value: string | boolean): void {
     this.form.update((f) => ({
       ...f,
-      [key]: (f[key] as unknown as Record<string, unknown>[]).map((r, j) =>
-        j === i ? { ...r, [field]: value } : r,
-      ),
+      [key]: f[key].map((r, j) => (j === i ? { ...r, [field]: value } : r)),
     }));
   }
 
