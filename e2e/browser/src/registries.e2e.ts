@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { TestServer } from '@capstan/testing';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 
 import {
   SOCKET,
@@ -10,6 +10,7 @@ import {
   logIn,
   screenshots,
   startPortal,
+  testRegistry,
   type Portal,
 } from './support/portal';
 
@@ -20,23 +21,8 @@ const REGISTRY_ENV = '/tmp/capstan-registry.env';
 if ((!hasDocker || !existsSync(REGISTRY_ENV)) && process.env['CI'] === 'true')
   throw new Error(`${SOCKET} or ${REGISTRY_ENV} is missing: run tools/setup/docker.sh and registry.sh`);
 
-function registry(): { address: string; user: string; password: string } | undefined {
-  if (!existsSync(REGISTRY_ENV)) return undefined;
-  const vars = Object.fromEntries(
-    readFileSync(REGISTRY_ENV, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return {
-    address: vars['CAPSTAN_TEST_REGISTRY'],
-    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
-    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
-  };
-}
-
 const shot = screenshots('registries-');
-const reg = registry();
+const reg = testRegistry();
 
 test.describe('registries in the portal', () => {
   test.skip(

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { TestServer } from '@capstan/testing';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -12,6 +12,7 @@ import {
   logIn,
   screenshots,
   startPortal,
+  testRegistry,
   type Portal,
 } from './support/portal';
 
@@ -19,23 +20,6 @@ import {
 const IMAGE = 'capstan/busybox:local';
 if (!hasDocker && process.env['CI'] === 'true')
   throw new Error(`${SOCKET} is missing: run tools/setup/docker.sh`);
-
-/** The local registry of tools/setup/registry.sh (address, user, password), when it ran. */
-function registry(): { address: string; user: string; password: string } | undefined {
-  const file = '/tmp/capstan-registry.env';
-  if (!existsSync(file)) return undefined;
-  const vars = Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return {
-    address: vars['CAPSTAN_TEST_REGISTRY'],
-    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
-    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
-  };
-}
 
 const shot = screenshots();
 
@@ -74,7 +58,7 @@ test.describe('Docker resources in the portal', () => {
       await server.request('DELETE', docker(`/volumes/${volume}`), { token });
       await server.request('DELETE', docker(`/volumes/${phoneVolume}`), { token });
       await server.request('DELETE', docker(`/networks/${network}`), { token });
-      const reg = registry();
+      const reg = testRegistry();
       if (reg)
         await server.request(
           'DELETE',
@@ -228,7 +212,7 @@ test.describe('Docker resources in the portal', () => {
   });
 
   test('pull from the local registry with live progress, then an error from the stream', async ({ page }) => {
-    const reg = registry();
+    const reg = testRegistry();
     test.skip(!reg && process.env['CI'] !== 'true', 'tools/setup/registry.sh did not run');
     if (!reg) throw new Error('tools/setup/registry.sh did not run');
     // An image whose top layer exists only in the registry: commit a one-file change on the base image, push

@@ -7,7 +7,7 @@ import { expect, type Page } from '@playwright/test';
 import { agentAnswers, freePort, TestServer } from '@capstan/testing';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,4 +167,21 @@ export function engine(
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/** The htpasswd registry of tools/setup/registry.sh (address, user, password), when it ran. */
+export function testRegistry(): { address: string; user: string; password: string } | undefined {
+  const file = '/tmp/capstan-registry.env';
+  if (!existsSync(file)) return undefined;
+  const vars = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return {
+    address: vars['CAPSTAN_TEST_REGISTRY'],
+    user: vars['CAPSTAN_TEST_REGISTRY_USER'],
+    password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'],
+  };
 }
