@@ -127,7 +127,8 @@ describe.runIf(hasDocker && reg?.tls !== undefined && reg.noAuth !== undefined)(
         Password: r().password,
       });
       const tag = uniqueName('rec').replace(/[^a-z0-9-]/g, '');
-      const repo = `${r().address}/capstan/busybox`;
+      // A repository of its own: the other registries test deletes manifests (every tag on one) in capstan/busybox.
+      const repo = `${r().address}/capstan/recreate`;
       const ref = `${repo}:${tag}`;
       const name = `capstan-recreate-${tag}`;
       // The base image under a fresh tag in the registry.
@@ -185,7 +186,7 @@ describe.runIf(hasDocker && reg?.tls !== undefined && reg.noAuth !== undefined)(
       await removeImage(`${ref}-next`);
       const retagged = await env.server.request('POST', `/api/registries/${registryId}/retag`, {
         token: env.admin,
-        body: { Repository: 'capstan/busybox', Tag: `${tag}-next`, NewTag: tag },
+        body: { Repository: 'capstan/recreate', Tag: `${tag}-next`, NewTag: tag },
       });
       expect(retagged.status, retagged.text).toBe(200);
       expect(await status(oldId)).toMatchObject({ Status: 'outdated' });
