@@ -131,6 +131,9 @@ test.describe('registries in the portal', () => {
       expect(sent).not.toContain(r().password);
     }
     await shot(page, '04-pulled');
+    // The images list names the registry the image came from.
+    await page.keyboard.press('Escape');
+    await expect(page.locator('[data-testid^="image-registry-"]', { hasText: `from ${name}` })).toBeVisible();
   });
 
   test('the registries list at 390 px', async ({ page }) => {

@@ -114,6 +114,7 @@ export {
   RegistriesApi,
   registryTypeLabel,
   storedRegistryAuth,
+  type ImageOrigins,
   type OutdatedSummary,
   type Registry,
   type RegistryAccess,

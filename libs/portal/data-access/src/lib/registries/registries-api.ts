@@ -32,6 +32,9 @@ export interface RegistryAccess {
   teams: number[];
 }
 
+/** Image id → the stored registry it came from. */
+export type ImageOrigins = Record<string, { RegistryId: number; RegistryName: string; Reference: string }>;
+
 export type UpdateStatus = 'updated' | 'outdated' | 'unknown';
 export type StatusMap = Record<string, { Status: UpdateStatus; Message: string }>;
 
@@ -178,6 +181,13 @@ export class RegistriesApi {
     return unwrap(
       this.client.raw.GET('/api/docker/{id}/stacks/image_status', { params: { path: { id: envId } } }),
     ) as Promise<StatusMap>;
+  }
+
+  /** The stored registry each image of an environment comes from (those the caller may use there). */
+  imageRegistries(envId: number): Promise<ImageOrigins> {
+    return unwrap(
+      this.client.raw.GET('/api/docker/{id}/images/registries', { params: { path: { id: envId } } }),
+    ) as Promise<ImageOrigins>;
   }
 
   /** Portainer's recreate: the same container again, on a freshly pulled image when `pullImage`. */

@@ -12,6 +12,7 @@ import {
   isImageReference,
   shortId,
   splitImageReference,
+  type ImageOrigins,
   RegistriesApi,
   type Registry,
 } from '@capstan/portal-data-access';
@@ -150,6 +151,11 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
             <span class="muted mono">&lt;none&gt;</span>
           }
         </a>
+        @if (origins()[row.Id]; as o) {
+          <span class="muted origin" [attr.data-testid]="'image-registry-' + label(row)" [title]="o.Reference"
+            >from {{ o.RegistryName }}</span
+          >
+        }
       </ng-template>
       <ng-template capCell="Id" [capCellOf]="filtered()" let-row>
         <span class="mono">{{ short(row.Id) }}</span>
@@ -332,6 +338,10 @@ export function imageLabel(image: Pick<ImageRow, 'tags' | 'Id'>): string {
       align-self: center;
       margin-left: auto;
     }
+    .origin {
+      display: block;
+      font-size: 0.75rem;
+    }
     .name {
       display: inline-flex;
       flex-wrap: wrap;
@@ -362,6 +372,8 @@ export class ImagesPage {
   private readonly registriesApi = inject(RegistriesApi);
   /** The stored registries the user may use here, offered by the pull dialog (loaded when it opens). */
   protected readonly registries = signal<Registry[]>([]);
+  /** Which stored registry each image came from (shown under its tags). */
+  protected readonly origins = signal<ImageOrigins>({});
   private readonly containers = inject(ContainersApi);
   private readonly toasts = inject(ToastService);
   protected readonly P = Permission;
@@ -434,6 +446,10 @@ export class ImagesPage {
       this.unreachable.set(images.unreachableNodes);
       this.images.set(imageUsage(images.body, containers));
     });
+    this.registriesApi
+      .imageRegistries(envId)
+      .then((o) => this.origins.set(o))
+      .catch(() => this.origins.set({}));
   }
 
   protected open(dialog: ImageDialog): void {
