@@ -12,7 +12,7 @@ describe('TeamsPage', () => {
   let teams: Team[];
 
   beforeEach(() => {
-    teams = [{ Id: 7, Name: 'ops' } as Team];
+    teams = [{ Id: 7, Name: 'ops' }];
     api = new FakeApi()
       .on('GET /api/teams', () => ({ body: teams }))
       .on('GET /api/users/me', { body: userFactory({ Id: 1, Username: 'admin', Role: 1 }) })
@@ -50,7 +50,7 @@ describe('TeamsPage', () => {
     api.on('POST /api/teams', (req) => {
       if (refuse) return { status: 409, body: { message: 'Team name already taken', details: '' } };
       const body = req.body as { name: string };
-      teams = [...teams, { Id: 8, Name: body.name } as Team];
+      teams = [...teams, { Id: 8, Name: body.name }];
       return { body: teams[1] };
     });
     const { byId, settle, type } = await setup();
@@ -79,7 +79,7 @@ describe('TeamsPage', () => {
 
   it('renames a team from its row, the dialog opening with the current name', async () => {
     api.on('PUT /api/teams/7', (req) => {
-      teams = [{ Id: 7, Name: (req.body as { name: string }).name } as Team];
+      teams = [{ Id: 7, Name: (req.body as { name: string }).name }];
       return { body: teams[0] };
     });
     const { byId, settle, type } = await setup();
