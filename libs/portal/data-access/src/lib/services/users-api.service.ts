@@ -96,6 +96,11 @@ export class UsersApi {
     );
   }
 
+  /** Administrators: the ids of the users whose two-factor sign-in is on. */
+  async totpEnabledUsers(): Promise<number[]> {
+    return (await unwrap(this.client.raw.GET('/api/users/totp'))).Enabled;
+  }
+
   /** Administrators: removes another user's second factor. */
   async resetTotp(id: number): Promise<void> {
     await unwrap(this.client.raw.DELETE('/api/users/{id}/totp', { params: { path: { id } } }));

@@ -11,8 +11,10 @@ const flush = () => new Promise((r) => setTimeout(r));
 describe('UsersPage', () => {
   let api: FakeApi;
   let users: ReturnType<typeof userFactory>[];
+  let totp: number[];
 
   beforeEach(() => {
+    totp = [];
     users = [
       userFactory({ Id: 1, Username: 'admin', Role: 1 }),
       userFactory({ Id: 2, Username: 'bob', Role: 2 }),
@@ -20,7 +22,8 @@ describe('UsersPage', () => {
     api = new FakeApi()
       .on('GET /api/users', () => ({ body: users }))
       .on('GET /api/users/me', { body: users[0] })
-      .on('GET /api/users/1/memberships', { body: [] });
+      .on('GET /api/users/1/memberships', { body: [] })
+      .on('GET /api/users/totp', () => ({ body: { Enabled: totp } }));
     TestBed.configureTestingModule({ providers: [provideFakeApi(api), provideRouter([])] });
   });
 
@@ -51,6 +54,26 @@ describe('UsersPage', () => {
     // No one deletes themselves by accident.
     expect(byId('user-delete-admin')).toBeNull();
     expect(byId('user-delete-bob')).not.toBeNull();
+  });
+
+  it('shows who has two-factor sign-in on, and offers the reset only for them', async () => {
+    totp = [2];
+    api.on('DELETE /api/users/2/totp', () => {
+      totp = [];
+      return { status: 204 };
+    });
+    const { byId, settle } = await setup();
+    expect(byId('user-totp-bob')?.textContent?.trim()).toBe('On');
+    expect(byId('user-totp-admin')?.textContent?.trim()).toBe('Off');
+    expect(byId('user-reset-totp-admin')).toBeNull();
+    byId<HTMLButtonElement>('user-reset-totp-bob')!.click();
+    await settle();
+    (document.querySelector('[data-testid="confirm-ok"]') as HTMLButtonElement).click();
+    await settle();
+    await settle();
+    expect(api.last('DELETE /api/users/2/totp')).toBeDefined();
+    expect(byId('user-totp-bob')?.textContent?.trim()).toBe('Off');
+    expect(byId('user-reset-totp-bob')).toBeNull();
   });
 
   it('creates a user with the chosen role', async () => {

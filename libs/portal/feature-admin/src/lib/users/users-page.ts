@@ -68,6 +68,13 @@ export function roleLabel(role: number): string {
       <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
         <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
       </ng-template>
+      <ng-template capCell="TwoFactor" [capCellOf]="filtered()" let-row>
+        @if (totpUsers().has(row.Id)) {
+          <span class="badge badge-accent" [attr.data-testid]="'user-totp-' + row.Username">On</span>
+        } @else {
+          <span class="muted" [attr.data-testid]="'user-totp-' + row.Username">Off</span>
+        }
+      </ng-template>
       <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
         <div class="row-actions">
           <button
@@ -86,14 +93,16 @@ export function roleLabel(role: number): string {
           >
             Reset password
           </button>
-          <button
-            type="button"
-            class="btn-link"
-            [attr.data-testid]="'user-reset-totp-' + row.Username"
-            (click)="resetTotp(row)"
-          >
-            Reset two-factor
-          </button>
+          @if (totpUsers().has(row.Id)) {
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'user-reset-totp-' + row.Username"
+              (click)="resetTotp(row)"
+            >
+              Reset two-factor
+            </button>
+          }
           @if (row.Id !== session.user()?.Id) {
             <button
               type="button"
@@ -225,11 +234,19 @@ export class UsersPage {
   protected readonly columns: TableColumn<User>[] = [
     { key: 'Username', label: 'Name', sortable: true },
     { key: 'Role', label: 'Role', sortable: true, value: (u) => roleLabel(u.Role) },
+    {
+      key: 'TwoFactor',
+      label: 'Two-factor',
+      sortable: true,
+      value: (u) => (this.totpUsers().has(u.Id) ? 'On' : 'Off'),
+    },
     { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (u: User): string => `user-row-${u.Username}`;
 
   protected readonly users = signal<User[]>([]);
+  /** Who has two-factor sign-in on. */
+  protected readonly totpUsers = signal<ReadonlySet<number>>(new Set());
   protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
@@ -252,7 +269,11 @@ export class UsersPage {
   }
 
   protected load(): Promise<void> {
-    return this.state.run('the users', async () => this.users.set(await this.usersApi.list()));
+    return this.state.run('the users', async () => {
+      const [users, totp] = await Promise.all([this.usersApi.list(), this.usersApi.totpEnabledUsers()]);
+      this.users.set(users);
+      this.totpUsers.set(new Set(totp));
+    });
   }
 
   protected open(mode: DialogMode): void {
@@ -348,7 +369,7 @@ export class UsersPage {
       confirmLabel: 'Reset',
       run: () => this.usersApi.resetTotp(user.Id),
       done: `Two-factor sign-in of ${user.Username} reset`,
-      then: () => Promise.resolve(),
+      then: () => this.load(),
       failed: (error) => `Could not reset ${user.Username}'s second factor: ${errorMessage(error)}`,
     });
   }

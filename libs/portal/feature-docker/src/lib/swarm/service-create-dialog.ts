@@ -18,6 +18,9 @@ import {
   SwarmApi,
   type PortainerDecoration,
   errorMessage,
+  RegistriesApi,
+  type Registry,
+  storedRegistryAuth,
 } from '@capstan/portal-data-access';
 import {
   Alert,
@@ -101,6 +104,25 @@ import {
             (input)="set('image', $any($event.target).value)"
           />
         </cap-form-field>
+        @if (registries().length > 0) {
+          <cap-form-field
+            label="Registry"
+            hint="A stored registry's login goes with the service (--with-registry-auth): every node can pull."
+          >
+            <select
+              capControl
+              class="input"
+              name="registry"
+              data-testid="service-registry"
+              (change)="registryId.set(+$any($event.target).value)"
+            >
+              <option [value]="0" [selected]="registryId() === 0">None (anonymous)</option>
+              @for (r of registries(); track r.Id) {
+                <option [value]="r.Id" [selected]="registryId() === r.Id">{{ r.Name }} — {{ r.URL }}</option>
+              }
+            </select>
+          </cap-form-field>
+        }
         <cap-form-field
           label="Command (arguments)"
           hint="Passed to the image's entrypoint; quotes keep words together, nothing is expanded."
@@ -571,8 +593,17 @@ export class ServiceCreateDialog {
   private readonly injector = inject(Injector);
   private readonly serviceForm = viewChild<ElementRef<HTMLFormElement>>('serviceForm');
 
+  private readonly registriesApi = inject(RegistriesApi);
+  /** Stored registries the user may use here; the chosen one's login is resolved by the server. */
+  protected readonly registries = signal<Registry[]>([]);
+  protected readonly registryId = signal(0);
+
   constructor() {
     void this.loadNetworks();
+    this.registriesApi
+      .forEnvironment(this.ctx.envId())
+      .then((list) => this.registries.set(list))
+      .catch(() => this.registries.set([]));
   }
 
   /** The environment's swarm-scoped networks, for the dialog's checkboxes (again on its Refresh link). */
@@ -628,7 +659,12 @@ export class ServiceCreateDialog {
     this.formError.set(null);
     try {
       const body = serviceCreateBody(this.form());
-      const created = await this.swarm.createService(this.ctx.envId(), body);
+      const registryId = this.registryId();
+      const created = await this.swarm.createService(
+        this.ctx.envId(),
+        body,
+        registryId ? storedRegistryAuth(registryId) : undefined,
+      );
       this.toasts.success(`Service ${body.Name} created`);
       await this.setOwnership(created, body.Name);
       this.created.emit();
