@@ -15,6 +15,7 @@ import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
 import { Registries1766110000000 } from './migrations/main/1766110000000-registries';
 import { TeamLinks1766410000000 } from './migrations/main/1766410000000-team-links';
 import { EdgeEnvironments1766120000000 } from './migrations/main/1766120000000-edge-environments';
+import { EdgeJobs1766138000000 } from './migrations/main/1766138000000-edge-jobs';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -27,6 +28,7 @@ export const MAIN_MIGRATIONS = [
   Stacks1766100000000,
   Registries1766110000000,
   EdgeEnvironments1766120000000,
+  EdgeJobs1766138000000,
   TeamLinks1766410000000,
   CustomTemplates1766900000000,
   Totp1766914000000,
