@@ -71,6 +71,7 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     dataPath: edge.dataPath,
     log,
     firstPollMs: 0,
+    jobs: { root: config.hostRoot, runner: edge.jobRunner },
   });
   poller.manager = manager;
   await manager.start();

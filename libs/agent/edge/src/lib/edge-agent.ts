@@ -15,6 +15,7 @@ import {
   type EdgeStatusResponse,
 } from '@capstan/contracts-agent';
 import type { AgentLogger } from '@capstan/agent-api';
+import { EdgeJobs, type EdgeJobRunner } from './edge-jobs';
 
 export interface EdgeAgentOptions {
   readonly key: EdgeKey;
@@ -34,6 +35,8 @@ export interface EdgeAgentOptions {
   readonly log: AgentLogger;
   /** The first poll's delay (Portainer: 5 s). */
   readonly firstPollMs?: number;
+  /** Edge jobs: HOST_ROOT (cron.d and scripts are written under it) and who runs them (EDGE_JOB_RUNNER). */
+  readonly jobs?: { root: string; runner: EdgeJobRunner };
 }
 
 const SECRET_FILE = 'agent_edge_secret';
@@ -61,8 +64,16 @@ export class EdgeAgent {
   private opening = false;
   private lastActivity = Date.now();
   private inactivityTimer?: NodeJS.Timeout;
+  private readonly jobs?: EdgeJobs;
 
-  constructor(private readonly o: EdgeAgentOptions) {}
+  constructor(private readonly o: EdgeAgentOptions) {
+    if (o.jobs)
+      this.jobs = new EdgeJobs({
+        ...o.jobs,
+        log: o.log,
+        upload: (jobId, content) => this.uploadJobLog(jobId, content),
+      });
+  }
 
   async start(): Promise<void> {
     this.secret =
@@ -86,6 +97,7 @@ export class EdgeAgent {
     clearTimeout(this.timer);
     clearInterval(this.inactivityTimer);
     this.tunnel?.close();
+    this.jobs?.stop();
   }
 
   private schedule(ms: number): void {
@@ -100,6 +112,10 @@ export class EdgeAgent {
       if (answer.checkin > 0) this.intervalMs = Math.round(answer.checkin * 1000);
       delay = this.intervalMs;
       await this.manageTunnel(answer);
+      // A job that cannot be installed is the job's problem, not the poll's (no back-off for it).
+      await this.jobs
+        ?.apply(answer.schedules)
+        .catch((e: unknown) => this.o.log.warn(`edge jobs not installed: ${(e as Error).message}`));
     } catch (e) {
       // After a failure, an extra random delay in [0, interval): agents cut off together do not return together.
       delay = this.intervalMs + Math.floor(Math.random() * this.intervalMs);
@@ -181,8 +197,21 @@ export class EdgeAgent {
     }
   }
 
+  /** `POST /api/endpoints/{id}/edge/jobs/{jobId}/logs {FileContent}`; anything but 200 is an error. */
+  private async uploadJobLog(jobId: number, content: string): Promise<void> {
+    const r = await this.request('POST', `/api/endpoints/${this.o.key.endpointId}/edge/jobs/${jobId}/logs`, {
+      FileContent: content,
+    });
+    if (r.status !== 200) throw new Error(`the server answered ${r.status}: ${r.body.slice(0, 200)}`);
+  }
+
   private get(path: string): Promise<PollResult> {
+    return this.request('GET', path);
+  }
+
+  private request(method: 'GET' | 'POST' | 'PUT', path: string, json?: unknown): Promise<PollResult> {
     const url = new URL(path, this.o.key.portainerUrl.replace(/\/+$/, '') + '/');
+    const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
     const secure = url.protocol === 'https:';
     const headers: Record<string, string> = {
       [AGENT_HEADERS.agent]: AGENT_VERSION,
@@ -191,7 +220,10 @@ export class EdgeAgent {
       [EDGE_HEADERS.timeZone]: Intl.DateTimeFormat().resolvedOptions().timeZone,
       [EDGE_HEADERS.updateId]: '0',
       [EDGE_HEADERS.edgeSecret]: this.secret ?? '?',
-      ...(this.cache.size > 0 ? { 'If-None-Match': [...this.cache.keys()].join(',') } : {}),
+      ...(method === 'GET' && this.cache.size > 0
+        ? { 'If-None-Match': [...this.cache.keys()].join(',') }
+        : {}),
+      ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
     };
     const tls =
       secure && !this.o.insecurePoll && this.o.mtls
@@ -223,13 +255,13 @@ export class EdgeAgent {
       const req = secure
         ? httpsRequest(
             url,
-            { headers, timeout, rejectUnauthorized: !this.o.insecurePoll, ...tls },
+            { method, headers, timeout, rejectUnauthorized: !this.o.insecurePoll, ...tls },
             onResponse,
           )
-        : httpRequest(url, { headers, timeout }, onResponse);
-      req.on('timeout', () => req.destroy(new Error('poll timed out')));
+        : httpRequest(url, { method, headers, timeout }, onResponse);
+      req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname} timed out`)));
       req.on('error', reject);
-      req.end();
+      req.end(payload);
     });
   }
 }
