@@ -1,22 +1,43 @@
+import { BadRequestError } from '@capstan/server-core';
+
 /**
- * What edge jobs need from edge groups (owned by the edge compute module): which of some group ids exist, the
- * environments in groups now, and a say before a group is deleted. A port, so jobs work (with environment targets
- * only) before groups exist and so unit tests replace it.
+ * What edge jobs need from edge groups (owned by the edge compute module): a check of group ids, the environments
+ * in groups now (and the groups of an environment), a word when membership changes, and a say before a group is
+ * deleted. A port, so unit tests replace it.
  */
 export abstract class EdgeJobGroupsPort {
-  /** The ids among `ids` that are edge groups. */
-  abstract known(ids: readonly number[]): Promise<number[]>;
+  /** A 400 naming the ids that are not edge groups. */
+  abstract check(ids: readonly number[]): Promise<void>;
   /** The environments in these groups (static members, dynamic matches), deduplicated. */
   abstract environmentIdsOf(groupIds: readonly number[]): Promise<number[]>;
+  /** The groups an environment belongs to now. */
+  abstract groupIdsOf(environmentId: number): Promise<readonly number[]>;
+  abstract onMembershipChange(listener: () => void): void;
+  /** Deleting a group in `usedGroupIds()` is refused. */
+  abstract registerUsage(usedGroupIds: () => Promise<ReadonlySet<number>>): void;
 }
 
-/** No edge groups module: every group id is unknown (so a job naming one is refused), no members. */
+/** No edge groups: every group id is unknown, so a job naming one is refused. */
 export class NoEdgeGroups extends EdgeJobGroupsPort {
-  known(): Promise<number[]> {
-    return Promise.resolve([]);
+  check(ids: readonly number[]): Promise<void> {
+    return ids.length
+      ? Promise.reject(new BadRequestError('Invalid edge groups', `No edge group with id ${ids.join(', ')}`))
+      : Promise.resolve();
   }
 
   environmentIdsOf(): Promise<number[]> {
     return Promise.resolve([]);
+  }
+
+  groupIdsOf(): Promise<readonly number[]> {
+    return Promise.resolve([]);
+  }
+
+  onMembershipChange(): void {
+    // no groups, no changes
+  }
+
+  registerUsage(): void {
+    // nothing can be deleted
   }
 }

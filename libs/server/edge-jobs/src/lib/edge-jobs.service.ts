@@ -84,6 +84,14 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.delivery.register({ contribute: (id) => this.schedulesFor(id) });
+    this.groups.registerUsage(async () => new Set((await this.jobGroups.find()).map((g) => g.groupId)));
+    // Group membership decides who runs a job: any change may change some environment's schedules.
+    this.groups.onMembershipChange(() => {
+      void this.jobGroups.count().then(
+        (n) => n > 0 && this.delivery.changed(),
+        () => this.delivery.changed(),
+      );
+    });
     this.lastSweep = this.clock.now();
     this.sweeper = setInterval(() => void this.sweepRunOnce(), SWEEP_MS);
     this.sweeper.unref();
@@ -344,7 +352,7 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
   /** The poll's `schedules` for one environment: its jobs (direct or through groups) still to run. */
   async schedulesFor(environmentId: number): Promise<{ schedules: EdgeSchedule[] }> {
     const rows = await this.targets.findBy({ environmentId });
-    const groupIds = await this.groupsOf(environmentId);
+    const groupIds = [...(await this.groups.groupIdsOf(environmentId))];
     const viaGroups = groupIds.length
       ? (await this.jobGroups.findBy({ groupId: In(groupIds) })).map((g) => g.jobId)
       : [];
@@ -424,12 +432,7 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
         'Invalid targets',
         `Not edge environments (edge jobs run on edge agents only): ${notEdge.join(', ')}`,
       );
-    if (edgeGroups.length) {
-      const known = new Set(await this.groups.known(edgeGroups));
-      const missing = edgeGroups.filter((g) => !known.has(g));
-      if (missing.length)
-        throw new BadRequestError('Invalid targets', `Unknown edge group(s): ${missing.join(', ')}`);
-    }
+    if (edgeGroups.length) await this.groups.check(edgeGroups);
     return { endpoints, edgeGroups };
   }
 
@@ -463,14 +466,6 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
         `Environment ${environmentId} is not a target of edge job ${id}`,
       );
     return row;
-  }
-
-  private async groupsOf(environmentId: number): Promise<number[]> {
-    const all = (await this.jobGroups.find({ select: { groupId: true } })).map((g) => g.groupId);
-    const out: number[] = [];
-    for (const g of new Set(all))
-      if ((await this.groups.environmentIdsOf([g])).includes(environmentId)) out.push(g);
-    return out;
   }
 
   private toResponse(
