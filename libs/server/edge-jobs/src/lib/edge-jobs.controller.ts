@@ -14,6 +14,7 @@ import {
 import {
   ApiBody,
   ApiConsumes,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
@@ -36,6 +37,7 @@ import {
 } from '@capstan/server-core';
 import {
   CreateEdgeJobDto,
+  EdgeJobEnvironmentMeta,
   EdgeJobFileResponse,
   EdgeJobLogsUploadDto,
   EdgeJobResponse,
@@ -56,6 +58,7 @@ function taskEnvironment(jobId: number, taskId: string): number {
 
 /** Portainer's `/api/edge_jobs` (administrators). */
 @ApiTags('edge_jobs')
+@ApiExtraModels(EdgeJobEnvironmentMeta)
 @Controller('edge_jobs')
 export class EdgeJobsController {
   constructor(private readonly service: EdgeJobsService) {}
