@@ -109,3 +109,14 @@ export {
   type StackUpdate,
   type StackVersions,
 } from './lib/stacks/stacks-api';
+export {
+  EDGE_JOB_LOGS_COLLECTED,
+  EDGE_JOB_LOGS_IDLE,
+  EDGE_JOB_LOGS_PENDING,
+  EdgeJobsApi,
+  MAX_EDGE_JOB_SCRIPT,
+  edgeJobLogsLabel,
+  type EdgeJob,
+  type EdgeJobForm,
+  type EdgeJobTask,
+} from './lib/edge-jobs/edge-jobs-api';
