@@ -16,6 +16,7 @@ import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
 import { RegistriesModule } from '@capstan/server-registries';
 import { EdgeModule } from '@capstan/server-edge';
+import { EdgeComputeModule } from '@capstan/server-edge-compute';
 import { EdgeJobsModule } from '@capstan/server-edge-jobs';
 
 /** Composes the domain modules; the app itself holds no rules. */
@@ -41,6 +42,7 @@ export class AppModule {
         RegistriesModule,
         GitModule,
         EdgeModule,
+        EdgeComputeModule,
         EdgeJobsModule,
       ],
       providers: [

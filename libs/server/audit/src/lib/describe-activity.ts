@@ -246,6 +246,22 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     /^\/api\/endpoints\/(\d+)\/registries\/(\d+)$/,
     (m) => `changed who may use registry ${m[2]} on environment ${m[1]}`,
   ],
+  // Edge compute: groups and stacks
+  ['POST', /^\/api\/edge_groups\/?$/, (_, r) => named('added edge group', field(r.body, 'Name'))],
+  ['PUT', /^\/api\/edge_groups\/(\d+)$/, (m) => `changed edge group ${m[1]}`],
+  ['DELETE', /^\/api\/edge_groups\/(\d+)$/, (m) => `removed edge group ${m[1]}`],
+  [
+    'POST',
+    /^\/api\/edge_stacks\/create\/(string|file|repository)$/,
+    (_, r) => named('added edge stack', field(r.body, 'Name')),
+  ],
+  ['PUT', /^\/api\/edge_stacks\/(\d+)$/, (m) => `updated edge stack ${m[1]}`],
+  ['DELETE', /^\/api\/edge_stacks\/(\d+)$/, (m) => `removed edge stack ${m[1]}`],
+  [
+    'PUT',
+    /^\/api\/edge_stacks\/(\d+)\/status$/,
+    (m) => `edge agent reported the status of edge stack ${m[1]}`,
+  ],
   ['POST', /^\/api\/webhooks\/?$/, () => 'created a webhook'],
   [
     'POST',

@@ -1,5 +1,3 @@
-import { BadRequestError } from '@capstan/server-core';
-
 /**
  * What edge jobs need from edge groups (owned by the edge compute module): a check of group ids, the environments
  * in groups now (and the groups of an environment), a word when membership changes, and a say before a group is
@@ -15,29 +13,4 @@ export abstract class EdgeJobGroupsPort {
   abstract onMembershipChange(listener: () => void): void;
   /** Deleting a group in `usedGroupIds()` is refused. */
   abstract registerUsage(usedGroupIds: () => Promise<ReadonlySet<number>>): void;
-}
-
-/** No edge groups: every group id is unknown, so a job naming one is refused. */
-export class NoEdgeGroups extends EdgeJobGroupsPort {
-  check(ids: readonly number[]): Promise<void> {
-    return ids.length
-      ? Promise.reject(new BadRequestError('Invalid edge groups', `No edge group with id ${ids.join(', ')}`))
-      : Promise.resolve();
-  }
-
-  environmentIdsOf(): Promise<number[]> {
-    return Promise.resolve([]);
-  }
-
-  groupIdsOf(): Promise<readonly number[]> {
-    return Promise.resolve([]);
-  }
-
-  onMembershipChange(): void {
-    // no groups, no changes
-  }
-
-  registerUsage(): void {
-    // nothing can be deleted
-  }
 }

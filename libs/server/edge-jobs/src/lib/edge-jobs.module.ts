@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CAPSTAN_CONFIG, type CapstanConfig } from '@capstan/server-core';
+import { EdgeModule } from '@capstan/server-edge';
+import { EdgeComputeModule } from '@capstan/server-edge-compute';
 import { EnvironmentsModule } from '@capstan/server-environments';
 import { EdgeJobsController, EdgeJobLogsController } from './edge-jobs.controller';
 import { EdgeJobAgentsPort, EdgeJobDeliveryPort } from './edge-job-delivery.port';
-import { EdgeJobGroupsPort, NoEdgeGroups } from './edge-job-groups.port';
+import { EdgeJobGroupsPort } from './edge-job-groups.port';
 import { EdgeJobLogs } from './edge-job-logs';
 import { EdgeJobsService } from './edge-jobs.service';
-import { UnwiredAgents, UnwiredDelivery } from './edge-wiring';
+import { ComputeEdgeGroups, EdgeModuleAgents, PollDelivery } from './edge-wiring';
 import { EdgeJobEntity, EdgeJobEnvironmentEntity, EdgeJobGroupEntity } from './entities/edge-job.entity';
 
 /** Edge jobs (see README). */
@@ -16,13 +18,15 @@ import { EdgeJobEntity, EdgeJobEnvironmentEntity, EdgeJobGroupEntity } from './e
   imports: [
     TypeOrmModule.forFeature([EdgeJobEntity, EdgeJobEnvironmentEntity, EdgeJobGroupEntity]),
     EnvironmentsModule,
+    EdgeModule,
+    EdgeComputeModule,
   ],
   controllers: [EdgeJobsController, EdgeJobLogsController],
   providers: [
     EdgeJobsService,
-    { provide: EdgeJobGroupsPort, useClass: NoEdgeGroups },
-    { provide: EdgeJobDeliveryPort, useClass: UnwiredDelivery },
-    { provide: EdgeJobAgentsPort, useClass: UnwiredAgents },
+    { provide: EdgeJobGroupsPort, useClass: ComputeEdgeGroups },
+    { provide: EdgeJobDeliveryPort, useClass: PollDelivery },
+    { provide: EdgeJobAgentsPort, useClass: EdgeModuleAgents },
     {
       provide: EdgeJobLogs,
       useFactory: (config: CapstanConfig) => new EdgeJobLogs(join(config.dataDir, 'edge_jobs')),

@@ -1,23 +1,65 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError } from '@capstan/server-core';
-import { EdgeJobAgentsPort, EdgeJobDeliveryPort } from './edge-job-delivery.port';
+import { EdgeAgents, EdgePollContributors } from '@capstan/server-edge';
+import { EdgeGroupsService } from '@capstan/server-edge-compute';
+import { EdgeJobAgentsPort, EdgeJobDeliveryPort, type EdgeJobContributor } from './edge-job-delivery.port';
+import { EdgeJobGroupsPort } from './edge-job-groups.port';
 
-/** Placeholder until the edge module's poll-contribution hook is on this branch: nothing is delivered. */
+/** Standard delivery: the edge module's poll contributors (the `schedules` field) and its cache. */
 @Injectable()
-export class UnwiredDelivery extends EdgeJobDeliveryPort {
-  register(): void {
-    // nothing to register with yet
+export class PollDelivery extends EdgeJobDeliveryPort {
+  constructor(private readonly contributors: EdgePollContributors) {
+    super();
   }
 
-  changed(): void {
-    // no poll cache to drop yet
+  register(contributor: EdgeJobContributor): void {
+    this.contributors.register(contributor);
+  }
+
+  changed(environmentIds?: readonly number[]): void {
+    this.contributors.changed(environmentIds);
   }
 }
 
-/** Placeholder until the edge module authenticates agents for other modules: every upload is refused. */
+/** The edge module's authentication of agent calls (edge id bound to the environment, trusted, poll secret). */
 @Injectable()
-export class UnwiredAgents extends EdgeJobAgentsPort {
-  authenticate(): Promise<void> {
-    return Promise.reject(new ForbiddenError('Unable to authenticate the edge agent', 'Not available yet'));
+export class EdgeModuleAgents extends EdgeJobAgentsPort {
+  constructor(private readonly agents: EdgeAgents) {
+    super();
+  }
+
+  async authenticate(
+    environmentId: number,
+    edgeId: string | undefined,
+    secret: string | undefined,
+  ): Promise<void> {
+    await this.agents.authenticate(environmentId, edgeId, secret);
+  }
+}
+
+/** Edge groups from the edge compute module. */
+@Injectable()
+export class ComputeEdgeGroups extends EdgeJobGroupsPort {
+  constructor(private readonly groups: EdgeGroupsService) {
+    super();
+  }
+
+  async check(ids: readonly number[]): Promise<void> {
+    await this.groups.checkGroups(ids, false);
+  }
+
+  environmentIdsOf(groupIds: readonly number[]): Promise<number[]> {
+    return this.groups.environmentIdsOf(groupIds);
+  }
+
+  groupIdsOf(environmentId: number): Promise<readonly number[]> {
+    return this.groups.groupIdsOf(environmentId);
+  }
+
+  onMembershipChange(listener: () => void): void {
+    this.groups.onMembershipChange(listener);
+  }
+
+  registerUsage(usedGroupIds: () => Promise<ReadonlySet<number>>): void {
+    this.groups.registerUsage({ kind: 'job', usedGroupIds });
   }
 }

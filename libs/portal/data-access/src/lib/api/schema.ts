@@ -313,108 +313,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/edge_jobs": {
+    "/api/edge_groups": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** List edge jobs */
-        get: operations["EdgeJobList"];
+        /** List edge groups with their members and whether stacks or jobs use them */
+        get: operations["EdgeGroupList"];
         put?: never;
-        /** Deprecated: POST /api/edge_jobs?method=string|file */
-        post: operations["EdgeJobCreateDeprecated"];
+        /** Create an edge group (static: Endpoints; dynamic: TagIDs, PartialMatch) */
+        post: operations["EdgeGroupCreate"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/edge_jobs/create/{method}": {
+    "/api/edge_groups/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Create an edge job: method string (JSON) or file (multipart form: Name, CronExpression, Recurring, Endpoints, EdgeGroups as JSON, file) */
-        post: operations["EdgeJobCreate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/edge_jobs/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Inspect an edge job */
-        get: operations["EdgeJobInspect"];
-        /** Update an edge job (Version + 1 when the script or the schedule changes) */
-        put: operations["EdgeJobUpdate"];
+        /** Inspect an edge group */
+        get: operations["EdgeGroupInspect"];
+        /** Update an edge group (membership is recomputed) */
+        put: operations["EdgeGroupUpdate"];
         post?: never;
-        /** Delete an edge job (agents remove it at their next poll) */
-        delete: operations["EdgeJobDelete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/edge_jobs/{id}/file": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The edge job's script */
-        get: operations["EdgeJobFile"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/edge_jobs/{id}/tasks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One task per target environment (direct or through an edge group) with its log state */
-        get: operations["EdgeJobTasksList"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/edge_jobs/{id}/tasks/{taskId}/logs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A task's collected log ('' when none) */
-        get: operations["EdgeJobTaskLogsInspect"];
-        put?: never;
-        /** Ask the environment's agent for the task's log at its next poll (LogsStatus 2 pending) */
-        post: operations["EdgeJobTasksCollect"];
-        /** Delete a task's collected log */
-        delete: operations["EdgeJobTasksClear"];
+        /** Delete an edge group (409 while an edge stack or job uses it) */
+        delete: operations["EdgeGroupDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -494,6 +424,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/edge/generate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A global edge key (endpoint id 0) for auto-onboarding (Portainer BE route) */
+        post: operations["EndpointEdgeGenerateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/edge/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waiting room: reject (remove) untrusted edge environments; trusted ones are left alone */
+        post: operations["EndpointEdgeRejectBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/edge/trust": {
         parameters: {
             query?: never;
@@ -505,6 +469,23 @@ export interface paths {
         put?: never;
         /** Waiting room: trust edge environments (bulk) */
         post: operations["EndpointEdgeTrustBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/global-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edge agent with a global key: its environment id, found by X-PortainerAgent-EdgeID; a new agent is onboarded into the waiting room (or trusted at once with TrustOnFirstConnect) */
+        post: operations["EndpointGlobalKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -617,7 +598,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/endpoints/{id}/edge/jobs/{jobId}/logs": {
+    "/api/endpoints/{id}/edge/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Async edge environment: its queued commands and their state (newest first; ?open=true: unconfirmed) */
+        get: operations["EndpointEdgeCommands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/intervals": {
         parameters: {
             query?: never;
             header?: never;
@@ -625,9 +623,9 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
-        /** Edge agent: upload a job's log (credential: X-PortainerAgent-EdgeID of this environment) */
-        post: operations["EndpointEdgeJobsLogs"];
+        /** Capstan: poll and async intervals of one edge environment (Portainer: PUT /endpoints/{id} Edge) */
+        put: operations["EndpointEdgeIntervals"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1921,19 +1919,17 @@ export interface components {
             /** @description The key itself: shown once, send it as the X-API-Key header */
             rawAPIKey: string;
         };
-        CreateEdgeJobDto: {
-            /** @description Five-field cron expression (a sixth, leading seconds field is dropped) */
-            CronExpression: string;
-            /** @description Edge group ids */
-            EdgeGroups?: number[];
-            /** @description Edge environment ids */
+        CreateEdgeGroupDto: {
+            /** @description Dynamic: members are the edge environments carrying the tags */
+            Dynamic?: boolean;
+            /** @description Static groups: edge environment ids (types 4 and 7) */
             Endpoints?: number[];
-            /** @description The script (at most 65536 bytes) */
-            FileContent: string;
-            /** @description Letters, digits, _ . - (starting with a letter or digit) */
+            /** @example shops */
             Name: string;
-            /** @description false: run once at the moment the expression names (default true) */
-            Recurring?: boolean;
+            /** @description Dynamic groups: any of the tags instead of all */
+            PartialMatch?: boolean;
+            /** @description Dynamic groups: tag ids */
+            TagIDs?: number[];
         };
         CreateEnvironmentForm: {
             /** @enum {string} */
@@ -2142,58 +2138,88 @@ export interface components {
             /** @example eu-west-1 */
             Region: string;
         };
+        EdgeAsyncInfoResponse: {
+            /** @description The agent runs in async mode (EDGE_ASYNC=1) */
+            AsyncMode: boolean;
+            CommandInterval: number;
+            PingInterval: number;
+            SnapshotInterval: number;
+        };
+        EdgeAsyncSettingsDto: {
+            /** @example 60 */
+            CommandInterval?: number;
+            /** @example 60 */
+            PingInterval?: number;
+            /** @example 60 */
+            SnapshotInterval?: number;
+        };
+        EdgeCommandResponse: {
+            /** @description Unix seconds */
+            Created: number;
+            /** @description Unix seconds, 0 not yet */
+            Done: number;
+            Error: string | null;
+            Id: number;
+            /** @enum {string} */
+            Operation: "add" | "replace" | "remove";
+            /** @description Unix seconds, 0 not yet */
+            Sent: number;
+            /** @enum {string} */
+            Status: "pending" | "sent" | "confirmed" | "failed";
+            /** @description What it does, e.g. "stop container web" */
+            Summary: string;
+            /** @description container, image, volume, normalStack, edgeStack, edgeJob, edgeLog, edgeConfig */
+            Type: string;
+        };
         EdgeEnvironmentStatus: {
+            /** @description Poll interval in effect, seconds */
+            CheckinInterval: number;
+            /** @description Checked in within its interval (plus a margin) */
+            Heartbeat: boolean;
             /** @description Last poll seen by this server, Unix seconds (0 never) */
             LastCheckInDate: number;
+            /**
+             * @description How the agent talks to the server
+             * @enum {string}
+             */
+            Mode: "standard" | "async";
+            /** @description Async: commands the agent has not confirmed yet */
+            OpenCommands: number;
             /** @description Whether the tunnel is open now */
             TunnelOpen: boolean;
         };
-        EdgeJobEnvironmentMeta: {
-            CollectLogs: boolean;
-            /** @description 1 idle, 2 pending, 3 collected */
-            LogsStatus: number;
-        };
-        EdgeJobFileResponse: {
-            FileContent: string;
-        };
-        EdgeJobLogsUploadDto: {
-            /** @description The job's output (at most 524288 bytes) */
-            FileContent: string;
-        };
-        EdgeJobResponse: {
-            /** @description Unix seconds */
-            Created: number;
-            CronExpression: string;
-            EdgeGroups: number[];
-            /** @description Explicit targets by environment id */
-            Endpoints: {
-                [key: string]: components["schemas"]["EdgeJobEnvironmentMeta"];
-            };
-            /** @description Log collection of environments reached through edge groups */
-            GroupLogsCollection: {
-                [key: string]: components["schemas"]["EdgeJobEnvironmentMeta"];
-            };
+        EdgeGroupListItemResponse: {
+            Dynamic: boolean;
+            /** @description Types of the member environments */
+            EndpointTypes: number[];
+            /** @description Members: listed (static) or matched (dynamic) */
+            Endpoints: number[];
+            HasEdgeJob: boolean;
+            HasEdgeStack: boolean;
             Id: number;
             Name: string;
-            /** @description Capstan: the next run (Unix seconds, server time zone UTC); absent once a run-once job ran */
-            NextRun?: number;
-            Recurring: boolean;
-            /** @description Where Portainer keeps the script (informative) */
-            ScriptPath: string;
-            Version: number;
+            PartialMatch: boolean;
+            TagIds: number[];
+            TrustedEndpoints: number[];
         };
-        EdgeJobTaskResponse: {
-            EndpointId: number;
-            /** @description Capstan: targeted directly (false: through an edge group) */
-            Explicit: boolean;
-            /** @description edgejob_task_<jobId>_<environmentId> */
-            Id: string;
-            /** @description Capstan: when the last log arrived (Unix seconds, 0 never) */
-            LogsDate: number;
-            /** @description Capstan: size of the collected log in bytes */
-            LogsSize: number;
-            /** @description 1 idle, 2 pending, 3 collected */
-            LogsStatus: number;
+        EdgeGroupResponse: {
+            Dynamic: boolean;
+            /** @description Members: listed (static) or matched (dynamic) */
+            Endpoints: number[];
+            Id: number;
+            Name: string;
+            PartialMatch: boolean;
+            TagIds: number[];
+        };
+        EdgeIntervalsDto: {
+            /** @description Async command interval, seconds (-1: the settings, 0: off) */
+            CommandInterval?: number;
+            /** @description Poll interval, seconds (0: the settings) */
+            EdgeCheckinInterval?: number;
+            /** @description Async ping interval, seconds (-1: the settings, 0: off) */
+            PingInterval?: number;
+            /** @description Async snapshot interval, seconds (-1: the settings, 0: off) */
+            SnapshotInterval?: number;
         };
         EdgeScheduleResponse: {
             CollectLogs: boolean;
@@ -2236,6 +2262,8 @@ export interface components {
             CapstanAccess: components["schemas"]["CapstanAccessResponse"];
             /** @enum {string} */
             ContainerEngine: "docker" | "podman" | "";
+            /** @description Edge (type 4): async mode and its intervals (seconds; -1 the settings default, 0 off) */
+            Edge?: components["schemas"]["EdgeAsyncInfoResponse"];
             /** @description Edge (type 4): poll interval in seconds, 0 for the setting */
             EdgeCheckinInterval?: number;
             /** @description Edge (type 4): the agent id bound by its first poll */
@@ -2276,10 +2304,17 @@ export interface components {
         FileContentDto: {
             FileContent: string;
         };
+        GeneratedKeyResponse: {
+            /** @description Global edge key (endpoint id 0): agents started with it wait in the waiting room */
+            edgeKey: string;
+        };
         GitlabDto: {
             InstanceURL: string;
             ProjectId: number;
             ProjectPath: string;
+        };
+        GlobalKeyResponse: {
+            endpointID: number;
         };
         GroupResponse: {
             Description: string;
@@ -2519,6 +2554,10 @@ export interface components {
             /** @description Empty for non-administrators (ECR: the access key id) */
             Username: string;
         };
+        RejectedResponse: {
+            /** @description Waiting-room environments removed */
+            rejected: number[];
+        };
         RepositoryFilePreviewDto: {
             /** @description Password or access token */
             password?: string;
@@ -2607,6 +2646,8 @@ export interface components {
             AuthenticationMethod: 1 | 2 | 3;
             /** @description Containers with any of these labels are hidden from lists */
             BlackListedLabels: components["schemas"]["LabelPairDto"][];
+            /** @description Async edge agents' default intervals (seconds) */
+            Edge: components["schemas"]["EdgeAsyncSettingsDto"];
             /**
              * @description Edge agents poll every this many seconds (1–3600)
              * @example 5
@@ -2819,14 +2860,17 @@ export interface components {
         TrustedResponse: {
             trusted: number[];
         };
-        UpdateEdgeJobDto: {
-            CronExpression?: string;
-            EdgeGroups?: number[];
+        UpdateEdgeGroupDto: {
+            /** @description Dynamic: members are the edge environments carrying the tags */
+            Dynamic?: boolean;
+            /** @description Static groups: edge environment ids (types 4 and 7) */
             Endpoints?: number[];
-            /** @description A new script (Version + 1) */
-            FileContent?: string;
+            /** @example shops */
             Name?: string;
-            Recurring?: boolean;
+            /** @description Dynamic groups: any of the tags instead of all */
+            PartialMatch?: boolean;
+            /** @description Dynamic groups: tag ids */
+            TagIDs?: number[];
         };
         UpdateEnvironmentDto: {
             GroupID?: number;
@@ -2885,6 +2929,7 @@ export interface components {
              */
             AuthenticationMethod?: 1 | 2 | 3;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
+            Edge?: components["schemas"]["EdgeAsyncSettingsDto"];
             EdgeAgentCheckinInterval?: number;
             /** @example https://capstan.example.com:9443 */
             EdgePortainerURL?: string;
@@ -3887,7 +3932,7 @@ export interface operations {
             };
         };
     };
-    EdgeJobList: {
+    EdgeGroupList: {
         parameters: {
             query?: never;
             header?: never;
@@ -3901,7 +3946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EdgeJobResponse"][];
+                    "application/json": components["schemas"]["EdgeGroupListItemResponse"][];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -3929,63 +3974,16 @@ export interface operations {
             };
         };
     };
-    EdgeJobCreateDeprecated: {
+    EdgeGroupCreate: {
         parameters: {
-            query: {
-                method: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EdgeJobResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    EdgeJobCreate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                method: string;
-            };
-            cookie?: never;
-        };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateEdgeJobDto"];
-                "multipart/form-data": components["schemas"]["CreateEdgeJobDto"];
+                "application/json": components["schemas"]["CreateEdgeGroupDto"];
             };
         };
         responses: {
@@ -3994,7 +3992,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EdgeJobResponse"];
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -4022,7 +4020,7 @@ export interface operations {
             };
         };
     };
-    EdgeJobInspect: {
+    EdgeGroupInspect: {
         parameters: {
             query?: never;
             header?: never;
@@ -4038,7 +4036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EdgeJobResponse"];
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -4066,7 +4064,7 @@ export interface operations {
             };
         };
     };
-    EdgeJobUpdate: {
+    EdgeGroupUpdate: {
         parameters: {
             query?: never;
             header?: never;
@@ -4077,7 +4075,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateEdgeJobDto"];
+                "application/json": components["schemas"]["UpdateEdgeGroupDto"];
             };
         };
         responses: {
@@ -4086,7 +4084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EdgeJobResponse"];
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -4114,231 +4112,12 @@ export interface operations {
             };
         };
     };
-    EdgeJobDelete: {
+    EdgeGroupDelete: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    EdgeJobFile: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EdgeJobFileResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    EdgeJobTasksList: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EdgeJobTaskResponse"][];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    EdgeJobTaskLogsInspect: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-                taskId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EdgeJobFileResponse"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    EdgeJobTasksCollect: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-                taskId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid, expired or revoked credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Requires the "environments:manage" permission */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    EdgeJobTasksClear: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-                taskId: string;
             };
             cookie?: never;
         };
@@ -4704,6 +4483,10 @@ export interface operations {
                 status?: string;
                 endpointIds?: string;
                 excludeSnapshots?: string;
+                /** @description true: only edge devices waiting for trust (the waiting room); otherwise they are left out */
+                edgeDeviceUntrusted?: string;
+                /** @description true: only async edge environments; false: none of them */
+                edgeAsync?: string;
             };
             header?: never;
             path?: never;
@@ -4837,6 +4620,94 @@ export interface operations {
             };
         };
     };
+    EndpointEdgeGenerateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeneratedKeyResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeRejectBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustEdgeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointEdgeTrustBulk: {
         parameters: {
             query?: never;
@@ -4871,6 +4742,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGlobalKey: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-PortainerAgent-EdgeID": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlobalKeyResponse"];
+                };
             };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {
@@ -5306,32 +5207,81 @@ export interface operations {
             };
         };
     };
-    EndpointEdgeJobsLogs: {
+    EndpointEdgeCommands: {
         parameters: {
-            query?: never;
-            header: {
-                "X-Capstan-Edge-Secret"?: string;
-                "X-PortainerAgent-EdgeID": string;
+            query?: {
+                open?: "true" | "false";
             };
+            header?: never;
             path: {
                 id: number;
-                jobId: number;
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EdgeJobLogsUploadDto"];
-            };
-        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
+                content: {
+                    "application/json": components["schemas"]["EdgeCommandResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content?: never;
             };
-            /** @description Another agent, or an environment the job does not target */
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeIntervals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EdgeIntervalsDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
