@@ -160,8 +160,12 @@ export class EdgeAgent {
       headers: this.cache.size > 0 ? { 'If-None-Match': [...this.cache.keys()].join(',') } : {},
       timeoutMs: Math.max(30_000, this.intervalMs),
     });
-    if (r.status === 304 && this.lastEtag && this.cache.has(this.lastEtag)) {
-      return this.cache.get(this.lastEtag) as EdgeStatusResponse;
+    // A 304 names the cached answer it means: an earlier one when the state went back to it (a job deleted
+    // leaves the answer it had before the job), so its ETag, not the last one, picks the body.
+    const matched = r.status === 304 && r.etag && this.cache.has(r.etag) ? r.etag : this.lastEtag;
+    if (r.status === 304 && matched && this.cache.has(matched)) {
+      this.lastEtag = matched;
+      return this.cache.get(matched) as EdgeStatusResponse;
     }
     if (r.status !== 200) {
       // A refused global-key agent looks its environment up again (it may have been rejected and re-created).
