@@ -287,6 +287,51 @@ describe.skipIf(skipReason !== '')(`edge jobs (${skipReason || 'real server and 
     });
   });
 
+  it('targets an edge group: its members get the job, the group cannot be deleted while used', async () => {
+    const g = await api<{ Id: number }>('POST', '/api/edge_groups', {
+      Name: 'jobs-group-b',
+      Dynamic: false,
+      Endpoints: [deviceB],
+    });
+    expect(g.status, g.text).toBe(200);
+    const r = await api<Job>('POST', '/api/edge_jobs/create/string', {
+      Name: 'via-group',
+      CronExpression: '@daily',
+      EdgeGroups: [g.body.Id],
+      FileContent: 'echo group',
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toMatchObject({ EdgeGroups: [g.body.Id], Endpoints: {} });
+    expect((await pollB()).body.schedules.map((s) => s.Id)).toContain(r.body.Id);
+    const tasks = (await api<Task[]>('GET', `/api/edge_jobs/${r.body.Id}/tasks`)).body;
+    expect(tasks).toEqual([expect.objectContaining({ EndpointId: deviceB, Explicit: false })]);
+    // Log collection for a group member is kept in GroupLogsCollection.
+    expect((await api('POST', `/api/edge_jobs/${r.body.Id}/tasks/${deviceB}/logs`)).status).toBe(204);
+    expect(
+      (
+        await api<Job & { GroupLogsCollection: Record<string, unknown> }>(
+          'GET',
+          `/api/edge_jobs/${r.body.Id}`,
+        )
+      ).body.GroupLogsCollection,
+    ).toEqual({ [String(deviceB)]: { LogsStatus: 2, CollectLogs: true } });
+    expect((await pollB()).body.schedules.find((s) => s.Id === r.body.Id)?.CollectLogs).toBe(true);
+    expectApiError(await api('DELETE', `/api/edge_groups/${g.body.Id}`), 409);
+    // Device B leaves the group: the job leaves its poll.
+    expect(
+      (
+        await api('PUT', `/api/edge_groups/${g.body.Id}`, {
+          Name: 'jobs-group-b',
+          Dynamic: false,
+          Endpoints: [],
+        })
+      ).status,
+    ).toBe(200);
+    await until('the job to leave B', async () =>
+      (await pollB()).body.schedules.some((s) => s.Id === r.body.Id) ? undefined : true,
+    );
+  });
+
   it('a job from a file runs once at a moment; deleting jobs empties the cron file', async () => {
     const at = new Date(Date.now() + 3 * 60_000);
     const r = await createFile(
