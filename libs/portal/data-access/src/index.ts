@@ -118,5 +118,6 @@ export {
   edgeJobLogsLabel,
   type EdgeJob,
   type EdgeJobForm,
+  type EdgeJobGroup,
   type EdgeJobTask,
 } from './lib/edge-jobs/edge-jobs-api';

@@ -7,6 +7,7 @@ import {
   MAX_EDGE_JOB_SCRIPT,
   ThemeService,
   errorMessage,
+  type EdgeJobGroup,
   type Environment,
 } from '@capstan/portal-data-access';
 import { Alert, FormControlDirective, FormField, PageHeader, YamlEditor } from '@capstan/portal-ui';
@@ -148,6 +149,25 @@ export function schedulePreview(
             <p>No edge environment yet: add one under Environments.</p>
           }
         </fieldset>
+        <fieldset data-testid="edge-job-groups">
+          <legend>Edge groups</legend>
+          @for (g of groupList(); track g.Id) {
+            <label class="target">
+              <input
+                type="checkbox"
+                [attr.data-testid]="'edge-job-group-' + g.Id"
+                [checked]="groups().includes(g.Id)"
+                (change)="toggleGroup(g.Id, $any($event.target).checked)"
+              />
+              {{ g.Name }}
+              <span class="muted"
+                >({{ g.Endpoints.length }} environment{{ g.Endpoints.length === 1 ? '' : 's' }})</span
+              >
+            </label>
+          } @empty {
+            <p class="muted">No edge group.</p>
+          }
+        </fieldset>
         @if (submitted() && targetError(); as e) {
           <p class="field-error" role="alert">{{ e }}</p>
         }
@@ -193,6 +213,9 @@ export function schedulePreview(
     .preview.bad,
     .field-error {
       color: var(--danger, #b42318);
+    }
+    .muted {
+      opacity: 0.7;
     }
     .target {
       display: flex;
@@ -243,7 +266,8 @@ export class EdgeJobFormPage {
   protected readonly at = signal('');
   protected readonly script = signal(EXAMPLE);
   protected readonly targets = signal<number[]>([]);
-  private groups: number[] = [];
+  protected readonly groups = signal<number[]>([]);
+  protected readonly groupList = signal<EdgeJobGroup[]>([]);
   protected readonly environments = signal<Environment[]>([]);
   protected readonly submitted = signal(false);
   protected readonly busy = signal(false);
@@ -257,7 +281,9 @@ export class EdgeJobFormPage {
     NAME.test(this.name()) ? null : 'A name of letters, digits, _ . - (starting with a letter or digit).',
   );
   protected readonly targetError = computed(() =>
-    this.targets().length || this.groups.length ? null : 'Pick at least one edge environment.',
+    this.targets().length || this.groups().length
+      ? null
+      : 'Pick at least one edge environment or edge group.',
   );
   protected readonly scriptError = computed(() => {
     if (!this.script().trim()) return 'The script is empty.';
@@ -271,8 +297,12 @@ export class EdgeJobFormPage {
 
   private async load(): Promise<void> {
     try {
-      const page = await this.environmentsApi.list({ types: [EnvironmentType.EdgeAgent] });
+      const [page, groups] = await Promise.all([
+        this.environmentsApi.list({ types: [EnvironmentType.EdgeAgent, EnvironmentType.EdgeKubernetes] }),
+        this.api.groups(),
+      ]);
       this.environments.set(page.items);
+      this.groupList.set(groups);
       if (this.id) {
         const [job, script] = await Promise.all([this.api.get(this.id), this.api.script(this.id)]);
         this.name.set(job.Name);
@@ -280,7 +310,7 @@ export class EdgeJobFormPage {
         if (job.Recurring) this.cron.set(job.CronExpression);
         else this.at.set(localMoment(job.CronExpression));
         this.targets.set(Object.keys(job.Endpoints).map(Number));
-        this.groups = job.EdgeGroups;
+        this.groups.set(job.EdgeGroups);
         this.script.set(script);
       }
     } catch (e) {
@@ -290,6 +320,10 @@ export class EdgeJobFormPage {
 
   protected toggle(id: number, on: boolean): void {
     this.targets.update((t) => (on ? [...new Set([...t, id])] : t.filter((x) => x !== id)));
+  }
+
+  protected toggleGroup(id: number, on: boolean): void {
+    this.groups.update((g) => (on ? [...new Set([...g, id])] : g.filter((x) => x !== id)));
   }
 
   protected async upload(event: Event): Promise<void> {
@@ -309,7 +343,7 @@ export class EdgeJobFormPage {
         cronExpression: this.expression(),
         recurring: this.recurring(),
         endpoints: this.targets(),
-        edgeGroups: this.groups,
+        edgeGroups: this.groups(),
         script: this.script(),
       };
       const job = this.id ? await this.api.update(this.id, form) : await this.api.create(form);

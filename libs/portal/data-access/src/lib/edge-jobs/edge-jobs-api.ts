@@ -5,6 +5,11 @@ import type { components } from '../api/schema';
 
 export type EdgeJob = components['schemas']['EdgeJobResponse'];
 export type EdgeJobTask = components['schemas']['EdgeJobTaskResponse'];
+/** The part of an edge group a job's targets need. */
+export type EdgeJobGroup = Pick<
+  components['schemas']['EdgeGroupListItemResponse'],
+  'Id' | 'Name' | 'Endpoints'
+>;
 
 /** Portainer's EdgeJobLogsStatus. */
 export const EDGE_JOB_LOGS_IDLE = 1;
@@ -38,6 +43,12 @@ export function edgeJobLogsLabel(status: number): string {
 @Injectable({ providedIn: 'root' })
 export class EdgeJobsApi {
   private readonly client = inject(ApiClient);
+
+  /** The edge groups a job can target (id, name, members). */
+  async groups(): Promise<EdgeJobGroup[]> {
+    const all = await unwrap(this.client.raw.GET('/api/edge_groups'));
+    return all.map((g) => ({ Id: g.Id, Name: g.Name, Endpoints: g.Endpoints }));
+  }
 
   list(): Promise<EdgeJob[]> {
     return unwrap(this.client.raw.GET('/api/edge_jobs'));
