@@ -19,7 +19,7 @@ const EXAMPLE = '#!/bin/sh\n# Runs on each device, as root, from its cron.\ndf -
 export function runOnceExpression(local: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
   if (!m) return '';
-  const [, , month, day, hour, minute] = m.map(Number) as number[];
+  const [, , month, day, hour, minute] = m.map(Number);
   return `${minute} ${hour} ${day} ${month} *`;
 }
 
