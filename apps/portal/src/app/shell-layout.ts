@@ -29,7 +29,7 @@ const NAV: readonly GuardedNavItem[] = [
     path: '/edge/jobs',
     testId: 'nav-edge-jobs',
     icon: '⏲',
-    section: 'Edge compute',
+    section: 'Administration',
     anyOf: [Permission.EnvironmentsManage],
   },
   {
