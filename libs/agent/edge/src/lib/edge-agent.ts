@@ -8,7 +8,7 @@ import {
   type EdgeStatusResponse,
 } from '@capstan/contracts-agent';
 import type { AgentLogger } from '@capstan/agent-api';
-import { EdgeJobs, type EdgeJobRunner } from './edge-jobs';
+import { EdgeJobs, sendJobLog, type EdgeJobRunner } from './edge-jobs';
 import { EdgeServerClient, refusalText } from './server-client';
 
 export interface EdgeAgentOptions {
@@ -131,13 +131,8 @@ export class EdgeAgent {
     this.schedule(delay);
   }
 
-  /** `POST /api/endpoints/{id}/edge/jobs/{jobId}/logs {FileContent}` (§5.8); anything but 200 is an error. */
-  private async uploadJobLog(jobId: number, content: string): Promise<void> {
-    const r = await this.client.request('POST', `/api/endpoints/${this.endpointId}/edge/jobs/${jobId}/logs`, {
-      body: Buffer.from(JSON.stringify({ FileContent: content })),
-      headers: { 'Content-Type': 'application/json' },
-    });
-    if (r.status !== 200) throw new Error(refusalText(r));
+  private uploadJobLog(jobId: number, content: string): Promise<void> {
+    return sendJobLog(this.client, this.endpointId, jobId, content);
   }
 
   /** §5.5 step 1: a global key's agent learns its environment id (the server onboards it when new). */

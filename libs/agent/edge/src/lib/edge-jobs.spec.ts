@@ -120,3 +120,28 @@ describe('EdgeJobs (agent protocol §5.8)', () => {
     t.jobs.stop();
   });
 });
+
+describe('edgeJobCommands (async mode)', () => {
+  it('keeps the schedule list from add/replace/remove commands, keys in any case', async () => {
+    const t = setup();
+    const handle = (await import('./edge-jobs')).edgeJobCommands(t.jobs);
+    const cmd = (op: 'add' | 'replace' | 'remove', value: unknown) =>
+      handle({ id: 1, type: 'edgeJob', endpointID: 2, timestamp: '', op, path: '/edgejobs/3', value });
+    await cmd('add', {
+      ID: 3,
+      CollectLogs: false,
+      CronExpression: '0 * * * *',
+      ScriptFileContent: 'ZWNobyBh',
+      Version: 1,
+    });
+    await cmd('add', { id: 4, cronexpression: '@daily', scriptfilecontent: 'ZWNobyBi', version: 1 });
+    expect(readFileSync(t.cron, 'utf8')).toMatch(
+      /0 \* \* \* \* root .*schedule_3 .*\n@daily root .*schedule_4 /,
+    );
+    await cmd('replace', { ID: 3, CronExpression: '5 * * * *', ScriptFileContent: 'ZWNobyBj', Version: 2 });
+    expect(readFileSync(t.script(3), 'utf8')).toBe('echo c');
+    await cmd('remove', { ID: 3 });
+    expect(readFileSync(t.cron, 'utf8')).not.toContain('schedule_3');
+    await expect(cmd('add', { CronExpression: '@daily' })).rejects.toThrow(/ID/);
+  });
+});

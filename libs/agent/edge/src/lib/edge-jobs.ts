@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { open, mkdir, readdir, rm, stat, writeFile, chmod, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cron } from 'croner';
-import type { EdgeSchedule } from '@capstan/contracts-agent';
+import type { EdgeAsyncCommand, EdgeSchedule } from '@capstan/contracts-agent';
 import { parseEdgeCron } from '@capstan/contracts-api';
 import type { AgentLogger } from '@capstan/agent-api';
+import { refusalText, type EdgeServerClient } from './server-client';
 
 /**
  * Who runs the jobs:
@@ -189,4 +190,44 @@ export class EdgeJobs {
       await handle.close();
     }
   }
+}
+
+/** `POST /api/endpoints/{id}/edge/jobs/{jobId}/logs {FileContent}` (§5.8); anything but 200 is an error. */
+export async function sendJobLog(
+  client: EdgeServerClient,
+  environmentId: number,
+  jobId: number,
+  content: string,
+): Promise<void> {
+  const r = await client.request('POST', `/api/endpoints/${environmentId}/edge/jobs/${jobId}/logs`, {
+    body: Buffer.from(JSON.stringify({ FileContent: content })),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  if (r.status !== 200) throw new Error(refusalText(r));
+}
+
+/**
+ * Async mode (§5.10): `edgeJob` commands (`{ID, CollectLogs, CronExpression, ScriptFileContent, Version}`, keys in
+ * any case) kept as the list of schedules — add/replace set one, remove drops it — then installed like the poll's.
+ */
+export function edgeJobCommands(jobs: EdgeJobs): (command: EdgeAsyncCommand) => Promise<void> {
+  const schedules = new Map<number, EdgeSchedule>();
+  return async (command) => {
+    const v = Object.fromEntries(
+      Object.entries((command.value ?? {}) as Record<string, unknown>).map(([k, x]) => [k.toLowerCase(), x]),
+    );
+    const id = v['id'];
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1)
+      throw new Error('edgeJob command without an ID');
+    if (command.op === 'remove') schedules.delete(id);
+    else
+      schedules.set(id, {
+        Id: id,
+        CollectLogs: v['collectlogs'] === true,
+        CronExpression: String(v['cronexpression'] ?? ''),
+        Script: String(v['scriptfilecontent'] ?? ''),
+        Version: Number(v['version'] ?? 0),
+      });
+    await jobs.apply([...schedules.values()].sort((a, b) => a.Id - b.Id));
+  };
 }

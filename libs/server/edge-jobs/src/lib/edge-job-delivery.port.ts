@@ -23,3 +23,31 @@ export abstract class EdgeJobAgentsPort {
     secret: string | undefined,
   ): Promise<void>;
 }
+
+/** A job as an async agent receives it (`edgeJob` command value, agent protocol §5.10). */
+export interface EdgeJobCommandValue {
+  ID: number;
+  CollectLogs: boolean;
+  LogsStatus: number;
+  CronExpression: string;
+  /** base64 without padding. */
+  ScriptFileContent: string;
+  Version: number;
+}
+
+/**
+ * Delivery to async agents: the edge module's command queue (`edgeJob` commands) and the job logs they report in
+ * their snapshots (`jobsStatus`).
+ */
+export abstract class EdgeJobAsyncPort {
+  abstract isAsync(environmentId: number): boolean;
+  abstract send(
+    environmentId: number,
+    op: 'add' | 'replace' | 'remove',
+    value: EdgeJobCommandValue,
+    summary: string,
+  ): Promise<void>;
+  abstract onJobLogs(
+    listener: (environmentId: number, logs: { jobId: number; content: string }[]) => void,
+  ): void;
+}

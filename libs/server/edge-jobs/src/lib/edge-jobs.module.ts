@@ -6,11 +6,11 @@ import { EdgeModule } from '@capstan/server-edge';
 import { EdgeComputeModule } from '@capstan/server-edge-compute';
 import { EnvironmentsModule } from '@capstan/server-environments';
 import { EdgeJobsController, EdgeJobLogsController } from './edge-jobs.controller';
-import { EdgeJobAgentsPort, EdgeJobDeliveryPort } from './edge-job-delivery.port';
+import { EdgeJobAgentsPort, EdgeJobAsyncPort, EdgeJobDeliveryPort } from './edge-job-delivery.port';
 import { EdgeJobGroupsPort } from './edge-job-groups.port';
 import { EdgeJobLogs } from './edge-job-logs';
 import { EdgeJobsService } from './edge-jobs.service';
-import { ComputeEdgeGroups, EdgeModuleAgents, PollDelivery } from './edge-wiring';
+import { CommandDelivery, ComputeEdgeGroups, EdgeModuleAgents, PollDelivery } from './edge-wiring';
 import { EdgeJobEntity, EdgeJobEnvironmentEntity, EdgeJobGroupEntity } from './entities/edge-job.entity';
 
 /** Edge jobs (see README). */
@@ -27,6 +27,7 @@ import { EdgeJobEntity, EdgeJobEnvironmentEntity, EdgeJobGroupEntity } from './e
     { provide: EdgeJobGroupsPort, useClass: ComputeEdgeGroups },
     { provide: EdgeJobDeliveryPort, useClass: PollDelivery },
     { provide: EdgeJobAgentsPort, useClass: EdgeModuleAgents },
+    { provide: EdgeJobAsyncPort, useClass: CommandDelivery },
     {
       provide: EdgeJobLogs,
       useFactory: (config: CapstanConfig) => new EdgeJobLogs(join(config.dataDir, 'edge_jobs')),

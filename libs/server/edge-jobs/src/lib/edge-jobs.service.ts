@@ -6,6 +6,7 @@ import type { EdgeSchedule } from '@capstan/contracts-agent';
 import { parseEdgeCron, parseRunOnce } from '@capstan/contracts-api';
 import {
   BadRequestError,
+  CapstanLogger,
   ClockPort,
   ForbiddenError,
   NotFoundError,
@@ -21,7 +22,7 @@ import {
   type EdgeJobResponse,
   type EdgeJobTaskResponse,
 } from './dto/edge-jobs.dto';
-import { EdgeJobAgentsPort, EdgeJobDeliveryPort } from './edge-job-delivery.port';
+import { EdgeJobAgentsPort, EdgeJobAsyncPort, EdgeJobDeliveryPort } from './edge-job-delivery.port';
 import { EdgeJobGroupsPort } from './edge-job-groups.port';
 import { EdgeJobLogs } from './edge-job-logs';
 import { EdgeJobEntity, EdgeJobEnvironmentEntity, EdgeJobGroupEntity } from './entities/edge-job.entity';
@@ -78,12 +79,24 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
     private readonly groups: EdgeJobGroupsPort,
     private readonly delivery: EdgeJobDeliveryPort,
     private readonly agents: EdgeJobAgentsPort,
+    private readonly asyncAgents: EdgeJobAsyncPort,
+    private readonly logger: CapstanLogger,
     private readonly logs: EdgeJobLogs,
     private readonly clock: ClockPort,
   ) {}
 
   onApplicationBootstrap(): void {
     this.delivery.register({ contribute: (id) => this.schedulesFor(id) });
+    this.asyncAgents.onJobLogs((environmentId, logs) => {
+      for (const l of logs)
+        this.storeLogs(environmentId, l.jobId, l.content).catch((e: unknown) =>
+          this.logger.write('warn', 'edge job log from an async agent refused', {
+            environmentId,
+            jobId: l.jobId,
+            error: String(e),
+          }),
+        );
+    });
     this.groups.registerUsage(async () => new Set((await this.jobGroups.find()).map((g) => g.groupId)));
     // Group membership decides who runs a job: any change may change some environment's schedules.
     this.groups.onMembershipChange(() => {
@@ -134,7 +147,9 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
         );
       return saved.id;
     });
-    this.delivery.changed(await this.targetIds(endpoints, edgeGroups));
+    const targets = await this.targetIds(endpoints, edgeGroups);
+    this.delivery.changed(targets);
+    await this.sendAsync(targets, [], id);
     return this.inspect(id);
   }
 
@@ -233,12 +248,10 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
       }
     });
     const after = checked ?? before;
-    this.delivery.changed([
-      ...new Set([
-        ...(await this.targetIds(before.endpoints, before.edgeGroups)),
-        ...(await this.targetIds(after.endpoints, after.edgeGroups)),
-      ]),
-    ]);
+    const was = await this.targetIds(before.endpoints, before.edgeGroups);
+    const nowTargets = await this.targetIds(after.endpoints, after.edgeGroups);
+    this.delivery.changed([...new Set([...was, ...nowTargets])]);
+    await this.sendAsync(nowTargets, was, id);
     return this.inspect(id);
   }
 
@@ -246,6 +259,7 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
     await this.get(id);
     const before = await this.targetsOf(id);
     const affected = await this.targetIds(before.endpoints, before.edgeGroups);
+    const removed = await this.get(id);
     await this.uow.run(async (tx) => {
       await tx.delete(EdgeJobGroupEntity, { jobId: id });
       await tx.delete(EdgeJobEnvironmentEntity, { jobId: id });
@@ -253,6 +267,8 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
     });
     await this.logs.removeJob(id);
     this.delivery.changed(affected);
+    for (const env of affected.filter((e) => this.asyncAgents.isAsync(e)))
+      await this.command(env, 'remove', removed, false);
   }
 
   /** One task per target environment (direct or through a group), with its log state. */
@@ -297,6 +313,8 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
         });
     });
     this.delivery.changed([environmentId]);
+    if (this.asyncAgents.isAsync(environmentId))
+      await this.command(environmentId, 'replace', await this.get(id), true);
   }
 
   async readLogs(id: number, environmentId: number): Promise<{ FileContent: string }> {
@@ -327,6 +345,11 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
     content: string,
   ): Promise<void> {
     await this.agents.authenticate(environmentId, agent.edgeId, agent.secret);
+    await this.storeLogs(environmentId, jobId, content);
+  }
+
+  /** A target's log, from its (authenticated) agent: stored, status collected, CollectLogs cleared. */
+  private async storeLogs(environmentId: number, jobId: number, content: string): Promise<void> {
     const size = Buffer.byteLength(content, 'utf8');
     if (size > MAX_EDGE_JOB_LOG)
       throw new PayloadTooLargeError('Log too large', `A job log is at most ${MAX_EDGE_JOB_LOG} bytes`);
@@ -384,6 +407,57 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
     for (const j of expired) {
       const t = await this.targetsOf(j.id);
       this.delivery.changed(await this.targetIds(t.endpoints, t.edgeGroups));
+    }
+  }
+
+  /**
+   * Async agents get jobs as `edgeJob` commands (they do not poll): `add`/`replace` to the targets now, `remove` to
+   * those that left. A queue refusal (too many commands waiting) is logged; the job itself is saved.
+   */
+  private async sendAsync(now: readonly number[], before: readonly number[], id: number): Promise<void> {
+    const current = new Set(now);
+    const asyncNow = now.filter((e) => this.asyncAgents.isAsync(e));
+    const asyncGone = before.filter((e) => !current.has(e) && this.asyncAgents.isAsync(e));
+    if (!asyncNow.length && !asyncGone.length) return;
+    const job = await this.get(id);
+    const rows = await this.targets.findBy({ jobId: id });
+    for (const env of asyncNow)
+      await this.command(
+        env,
+        before.includes(env) ? 'replace' : 'add',
+        job,
+        rows.find((r) => r.environmentId === env)?.collectLogs ?? false,
+      );
+    for (const env of asyncGone) await this.command(env, 'remove', job, false);
+  }
+
+  private async command(
+    environmentId: number,
+    op: 'add' | 'replace' | 'remove',
+    job: EdgeJobEntity,
+    collectLogs: boolean,
+  ): Promise<void> {
+    const verb = op === 'remove' ? 'remove' : collectLogs ? 'collect the log of' : 'install';
+    try {
+      await this.asyncAgents.send(
+        environmentId,
+        op,
+        {
+          ID: job.id,
+          CollectLogs: collectLogs,
+          LogsStatus: collectLogs ? LOGS_PENDING : LOGS_IDLE,
+          CronExpression: job.cronExpression,
+          ScriptFileContent: rawBase64(job.script),
+          Version: job.version,
+        },
+        `${verb} edge job ${job.name}`,
+      );
+    } catch (e) {
+      this.logger.write('warn', 'edge job command not queued', {
+        environmentId,
+        jobId: job.id,
+        error: String(e),
+      });
     }
   }
 

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { EdgeAgents, EdgePollContributors } from '@capstan/server-edge';
+import { EdgeAgents, EdgeCommands, EdgeModes, EdgePollContributors } from '@capstan/server-edge';
 import { EdgeGroupsService } from '@capstan/server-edge-compute';
-import { EdgeJobAgentsPort, EdgeJobDeliveryPort, type EdgeJobContributor } from './edge-job-delivery.port';
+import {
+  EdgeJobAgentsPort,
+  EdgeJobAsyncPort,
+  EdgeJobDeliveryPort,
+  type EdgeJobCommandValue,
+  type EdgeJobContributor,
+} from './edge-job-delivery.port';
 import { EdgeJobGroupsPort } from './edge-job-groups.port';
 
 /** Standard delivery: the edge module's poll contributors (the `schedules` field) and its cache. */
@@ -61,5 +67,42 @@ export class ComputeEdgeGroups extends EdgeJobGroupsPort {
 
   registerUsage(usedGroupIds: () => Promise<ReadonlySet<number>>): void {
     this.groups.registerUsage({ kind: 'job', usedGroupIds });
+  }
+}
+
+/** Async delivery: `edgeJob` commands through the edge module's queue; `jobsStatus` reports back. */
+@Injectable()
+export class CommandDelivery extends EdgeJobAsyncPort {
+  constructor(
+    private readonly modes: EdgeModes,
+    private readonly commands: EdgeCommands,
+  ) {
+    super();
+  }
+
+  isAsync(environmentId: number): boolean {
+    return this.modes.isAsync(environmentId);
+  }
+
+  async send(
+    environmentId: number,
+    op: 'add' | 'replace' | 'remove',
+    value: EdgeJobCommandValue,
+    summary: string,
+  ): Promise<void> {
+    await this.commands.enqueue(environmentId, 'edgeJob', value, {
+      operation: op,
+      path: `/edgejobs/${value.ID}`,
+      summary,
+    });
+  }
+
+  onJobLogs(listener: (environmentId: number, logs: { jobId: number; content: string }[]) => void): void {
+    this.commands.onAgentReport((environmentId, report) => {
+      const logs = Object.values(report.jobsStatus ?? {})
+        .filter((j) => Number.isInteger(j?.JobID) && typeof j?.LogFileContent === 'string')
+        .map((j) => ({ jobId: j.JobID, content: j.LogFileContent }));
+      if (logs.length) listener(environmentId, logs);
+    });
   }
 }
