@@ -353,6 +353,85 @@ describe.skipIf(skipReason !== '')(`edge jobs (${skipReason || 'real server and 
     expectApiError(await api('GET', `/api/edge_jobs/${job.Id}`), 404);
   });
 
+  it('an async device (Portainer EE protocol by hand) gets the job as commands and reports its log', async () => {
+    const deviceC = (
+      await api<{ Id: number }>('POST', '/api/endpoints', {
+        Name: 'jobs-device-async',
+        EndpointCreationType: 4,
+        URL: server.baseUrl,
+      })
+    ).body.Id;
+    const edgeC = `edge-jobs-c-${process.pid}`;
+    let stamp = '2000-01-01T00:00:00Z';
+    interface Command {
+      type: string;
+      op: string;
+      timestamp: string;
+      value: Record<string, unknown>;
+    }
+    const exchange = async (snapshot?: unknown) => {
+      const r = await server.request<{ commands: Command[] }>('POST', '/api/endpoints/edge/async', {
+        headers: { [EDGE_HEADERS.edgeId]: edgeC, 'Portainer-Agent-Platform': '1' },
+        body: { endpointId: deviceC, commandTimestamp: stamp, ...(snapshot ? { snapshot } : {}) },
+      });
+      expect(r.status, r.text).toBe(200);
+      const jobs = r.body.commands.filter((c) => c.type === 'edgeJob');
+      const last = r.body.commands[r.body.commands.length - 1];
+      if (last) stamp = last.timestamp;
+      return jobs;
+    };
+    expect(await exchange()).toEqual([]);
+    const created = await api<Job>('POST', '/api/edge_jobs/create/string', {
+      Name: 'async-job',
+      CronExpression: '*/10 * * * *',
+      Endpoints: [deviceC],
+      FileContent: 'echo from async',
+    });
+    expect(created.status, created.text).toBe(200);
+    const id = created.body.Id;
+    expect(await exchange()).toEqual([
+      expect.objectContaining({
+        op: 'add',
+        value: {
+          ID: id,
+          CollectLogs: false,
+          LogsStatus: 1,
+          CronExpression: '*/10 * * * *',
+          ScriptFileContent: Buffer.from('echo from async').toString('base64').replace(/=+$/, ''),
+          Version: 1,
+        },
+      }),
+    ]);
+    // Confirmed commands are not sent again.
+    expect(await exchange()).toEqual([]);
+    expect((await api('POST', `/api/edge_jobs/${id}/tasks/${deviceC}/logs`)).status).toBe(204);
+    expect(await exchange()).toEqual([
+      expect.objectContaining({
+        op: 'replace',
+        value: expect.objectContaining({ ID: id, CollectLogs: true }),
+      }),
+    ]);
+    // The device reports the log in its snapshot (jobsStatus); a report for a job not targeting it is ignored.
+    await exchange({
+      jobsStatus: {
+        [String(id)]: { JobID: id, LogFileContent: 'from async\n' },
+        '987654': { JobID: 987654, LogFileContent: 'nope' },
+      },
+    });
+    await until('the async log', async () => {
+      const tasks = (await api<Task[]>('GET', `/api/edge_jobs/${id}/tasks`)).body;
+      return tasks[0]?.LogsStatus === 3 ? true : undefined;
+    });
+    expect(
+      (await api<{ FileContent: string }>('GET', `/api/edge_jobs/${id}/tasks/${deviceC}/logs`)).body
+        .FileContent,
+    ).toBe('from async\n');
+    expect((await api('DELETE', `/api/edge_jobs/${id}`)).status).toBe(204);
+    expect(await exchange()).toEqual([
+      expect.objectContaining({ op: 'remove', value: expect.objectContaining({ ID: id }) }),
+    ]);
+  });
+
   it('is for administrators only', async () => {
     const user = await createUser(server, admin);
     expectApiError(await server.request('GET', '/api/edge_jobs', { token: user.token }), 403);
