@@ -39,6 +39,7 @@ describe('ShellLayout', () => {
       'nav-edge-jobs',
       'nav-users',
       'nav-teams',
+      'nav-registries',
       'nav-auth-logs',
       'nav-activity-logs',
       'nav-settings',

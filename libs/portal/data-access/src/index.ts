@@ -121,3 +121,18 @@ export {
   type EdgeJobGroup,
   type EdgeJobTask,
 } from './lib/edge-jobs/edge-jobs-api';
+export {
+  REGISTRY_TYPES,
+  RegistriesApi,
+  registryTypeLabel,
+  storedRegistryAuth,
+  type OutdatedSummary,
+  type Registry,
+  type RegistryAccess,
+  type RegistryCreate,
+  type RegistryPing,
+  type RegistryTag,
+  type RegistryUpdate,
+  type StatusMap,
+  type UpdateStatus,
+} from './lib/registries/registries-api';

@@ -226,6 +226,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/custom_templates/create/repository": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a custom template from a file in a git repository (RepositoryURL, RepositoryReferenceName, ComposeFilePathInRepository, credentials) */
+        post: operations["CustomTemplateCreateRepository"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/custom_templates/create/string": {
         parameters: {
             query?: never;
@@ -279,6 +296,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/custom_templates/{id}/git_fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Fetch a git custom template's file again from its repository and store it */
+        put: operations["CustomTemplateGitFetch"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docker/{id}/containers/image_status": {
         parameters: {
             query?: never;
@@ -296,6 +330,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/docker/{id}/containers/{containerId}/recreate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recreate a container with the same configuration, name and ownership (optionally on a freshly pulled image); answers the new container (Docker inspect) */
+        post: operations["ContainerRecreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docker/{id}/dashboard": {
         parameters: {
             query?: never;
@@ -305,6 +356,57 @@ export interface paths {
         };
         /** Counts of an environment's resources */
         get: operations["DockerDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/images/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the stored registry each image of the environment comes from ({imageId: {RegistryId, RegistryName, Reference}}), among the registries the caller may use there; images from other registries are absent */
+        get: operations["ImagesRegistries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/services/image_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: update status of every Swarm service ({serviceId: {Status, Message}}: the service's pinned digest against the registry's); roles that see every resource */
+        get: operations["ServicesImageStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/stacks/image_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: update status of every stack by name ({stackName: {Status, Message}}): outdated when any of its containers or services is, updated when all are; roles that see every resource */
+        get: operations["StacksImageStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -961,6 +1063,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registries/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: out-of-date containers found by the daily check, per environment */
+        get: operations["RegistryUpdatesSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/updates/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: run the out-of-date check now (joins a pass in progress) and answer its results */
+        post: operations["RegistryUpdatesCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registries/{id}": {
         parameters: {
             query?: never;
@@ -1205,6 +1341,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks/git/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan, administrators: one auto-update pass over every git stack with an interval now; counts per outcome (updated, unchanged, busy, environment-down, gone, failed) and DurationMs */
+        post: operations["StackGitCheckAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/webhooks/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Public: redeploy the git stack whose AutoUpdate.Webhook is {uuid} when its remote commit changed (or ForceUpdate); pulls images with ForcePullImage */
+        post: operations["StackWebhookInvoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks/{id}": {
         parameters: {
             query?: never;
@@ -1258,6 +1428,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks/{id}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: where what runs (image, replicas, published ports, the file's env) differs from the stack's file */
+        get: operations["StackDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/drift/reapply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: put the stack's file back on the engine (compose up -d / stack deploy); the drift after it */
+        post: operations["StackDriftReapply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks/{id}/file": {
         parameters: {
             query?: never;
@@ -1268,6 +1472,40 @@ export interface paths {
         /** The stack's entry file (a stored version with ?version=) */
         get: operations["StackFileInspect"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/git": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change a git stack's settings (reference, credentials, AutoUpdate, Env, Prune); tried against the repository first, no redeploy */
+        post: operations["StackUpdateGit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/git/redeploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Pull the git stack (its reference or RepositoryReferenceName) and redeploy */
+        put: operations["StackGitRedeploy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1335,6 +1573,23 @@ export interface paths {
         };
         /** Capstan: the stored file versions of a stack */
         get: operations["StackVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/versions/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: unified diff between two stored versions */
+        get: operations["StackVersionsDiff"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1577,6 +1832,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/templates/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Older form: a file of a git repository {RepositoryURL, ComposeFilePathInRepository} */
+        post: operations["TemplateFileFromRepository"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An app template's stack file (read from its repository, or Capstan's inline file) */
+        post: operations["TemplateFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/upload/tls/{certificate}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload the directory's CA, client certificate or client key (PEM) into the LDAP TLS settings */
+        post: operations["UploadTLS"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1638,6 +1944,23 @@ export interface paths {
         };
         /** The current user */
         get: operations["CurrentUserInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the ids of the users whose two-factor sign-in is on */
+        get: operations["UserTotpOverview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2175,6 +2498,13 @@ export interface components {
              * @enum {number}
              */
             role: 1 | 2;
+            /**
+             * @description Capstan: teams the new user joins as a member, written with the user as one record (both or neither)
+             * @example [
+             *       3
+             *     ]
+             */
+            teamIds?: number[];
             /** @example alice */
             username: string;
         };
@@ -2192,6 +2522,7 @@ export interface components {
             Description: string;
             EdgeTemplate: boolean;
             EntryPoint: string;
+            /** @description Git templates: URL, ReferenceName, ConfigFilePath, ConfigHash, TLSSkipVerify, Authentication {Username} */
             GitConfig: Record<string, never> | null;
             Id: number;
             IsComposeFormat: boolean;
@@ -2203,6 +2534,37 @@ export interface components {
             Title: string;
             Type: number;
             Variables: components["schemas"]["TemplateVariableDto"][];
+        };
+        CustomTemplateRepositoryDto: {
+            /** @description Default docker-compose.yml */
+            ComposeFilePathInRepository?: string;
+            Description: string;
+            EdgeTemplate?: boolean;
+            IsComposeFormat?: boolean;
+            /** @description http(s) URL of an image */
+            Logo?: string;
+            Note?: string;
+            /**
+             * @description 1 linux, 2 windows
+             * @enum {number}
+             */
+            Platform: 1 | 2;
+            RepositoryAuthentication?: boolean;
+            /** @description Sealed at rest, never answered */
+            RepositoryPassword?: string;
+            /** @description Branch, tag or commit (default: the remote HEAD) */
+            RepositoryReferenceName?: string;
+            /** @description http(s) URL of the repository */
+            RepositoryURL: string;
+            RepositoryUsername?: string;
+            TLSSkipVerify?: boolean;
+            Title: string;
+            /**
+             * @description 1 Swarm stack, 2 compose stack, 3 Kubernetes
+             * @enum {number}
+             */
+            Type: 1 | 2 | 3;
+            Variables?: components["schemas"]["TemplateVariableDto"][];
         };
         CustomTemplateStringDto: {
             Description: string;
@@ -2607,6 +2969,10 @@ export interface components {
             TLS: boolean;
             /** @description Capstan: the CA certificate (PEM) that signs the directory certificate */
             TLSCACert?: string;
+            /** @description Capstan: the client certificate (PEM) presented to the directory, with TLSKey */
+            TLSCert?: string;
+            /** @description Capstan: the client certificate's private key (PEM); empty or absent keeps the stored one. Never returned. */
+            TLSKey?: string;
             TLSSkipVerify: boolean;
         };
         LinkTeamDto: {
@@ -2695,6 +3061,10 @@ export interface components {
         RecoveryCodesResponse: {
             /** @description Ten one-time recovery codes: shown once, stored hashed */
             recoveryCodes: string[];
+        };
+        RecreateContainerDto: {
+            /** @description Pull the image first (with the stored registry it comes from); a refused pull changes nothing */
+            PullImage?: boolean;
         };
         RegistryAccessDto: {
             Namespaces?: string[];
@@ -2900,9 +3270,35 @@ export interface components {
             /** @description 1 up, 2 down */
             status: number;
         };
+        StackAutoUpdateDto: {
+            /** @description Pull images on every redeploy */
+            ForcePullImage?: boolean;
+            /** @description Redeploy even when the remote commit is unchanged */
+            ForceUpdate?: boolean;
+            /** @description Go duration ("5m", "1h30m"), at least 1s; empty: no interval job */
+            Interval?: string;
+            /** @description A UUID: POST /api/stacks/webhooks/{uuid} redeploys the stack */
+            Webhook?: string;
+        };
         StackDeployLogResponse: {
             Log: string;
             Running: boolean;
+        };
+        StackDriftItem: {
+            Actual: string;
+            Expected: string;
+            /** @enum {string} */
+            Field: "missing" | "replicas" | "image" | "ports" | "env" | "extra";
+            /** @description Container or Swarm service */
+            Resource?: string;
+            Service: string;
+        };
+        StackDriftResponse: {
+            /** @description Unix seconds */
+            CheckedAt: number;
+            Differences: components["schemas"]["StackDriftItem"][];
+            InSync: boolean;
+            StackId: number;
         };
         StackEnvDto: {
             name: string;
@@ -2911,6 +3307,27 @@ export interface components {
         StackFileResponse: {
             StackFileContent: string;
             Version?: number;
+        };
+        StackGitRedeployDto: {
+            Env?: components["schemas"]["StackEnvDto"][];
+            Prune?: boolean;
+            PullImage?: boolean;
+            RepositoryAuthentication?: boolean;
+            RepositoryPassword?: string;
+            /** @description Another branch, tag or commit (stored) */
+            RepositoryReferenceName?: string;
+            RepositoryUsername?: string;
+        };
+        StackGitUpdateDto: {
+            AutoUpdate?: components["schemas"]["StackAutoUpdateDto"] | null;
+            Env?: components["schemas"]["StackEnvDto"][];
+            Prune?: boolean;
+            RepositoryAuthentication?: boolean;
+            /** @description Empty keeps the stored password */
+            RepositoryPassword?: string;
+            RepositoryReferenceName?: string;
+            RepositoryUsername?: string;
+            TLSSkipVerify?: boolean;
         };
         StackResponse: {
             AdditionalFiles: string[];
@@ -2939,6 +3356,12 @@ export interface components {
             Type: number;
             UpdateDate: number;
             UpdatedBy: string;
+        };
+        StackVersionsDiffResponse: {
+            /** @description Unified diff (git diff --no-index) of every file; empty when equal */
+            Diff: string;
+            From: number;
+            To: number;
         };
         StackVersionsResponse: {
             Current: number;
@@ -3032,6 +3455,10 @@ export interface components {
             qrCode: string;
             /** @description Base32 secret, for apps that cannot scan the QR code */
             secret: string;
+        };
+        TotpOverviewResponse: {
+            /** @description Ids of the users whose second factor is on */
+            Enabled: number[];
         };
         TotpStatusResponse: {
             enabled: boolean;
@@ -3818,6 +4245,52 @@ export interface operations {
             };
         };
     };
+    CustomTemplateCreateRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomTemplateRepositoryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     CustomTemplateCreateString: {
         parameters: {
             query?: never;
@@ -4036,6 +4509,50 @@ export interface operations {
             };
         };
     };
+    CustomTemplateGitFetch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     ContainersImageStatus: {
         parameters: {
             query?: never;
@@ -4046,6 +4563,61 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ContainerRecreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                containerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecreateContainerDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -4099,6 +4671,152 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ImagesRegistries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ServicesImageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StacksImageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -6618,6 +7336,124 @@ export interface operations {
             };
         };
     };
+    RegistryUpdatesSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Seconds since the epoch; 0 before the first pass */
+                        CheckedAt?: number;
+                        Environments?: {
+                            CheckedAt?: number;
+                            Containers?: number;
+                            EnvironmentId?: number;
+                            EnvironmentName?: string;
+                            Error?: string;
+                            Outdated?: {
+                                Id?: string;
+                                Image?: string;
+                                Name?: string;
+                            }[];
+                        }[];
+                        Outdated?: number;
+                        Running?: boolean;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryUpdatesCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Seconds since the epoch; 0 before the first pass */
+                        CheckedAt?: number;
+                        Environments?: {
+                            CheckedAt?: number;
+                            Containers?: number;
+                            EnvironmentId?: number;
+                            EnvironmentName?: string;
+                            Error?: string;
+                            Outdated?: {
+                                Id?: string;
+                                Image?: string;
+                                Name?: string;
+                            }[];
+                        }[];
+                        Outdated?: number;
+                        Running?: boolean;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     RegistryInspect: {
         parameters: {
             query?: {
@@ -7507,6 +8343,85 @@ export interface operations {
             };
         };
     };
+    StackGitCheckAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackWebhookInvoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     StackInspect: {
         parameters: {
             query?: never;
@@ -7740,6 +8655,96 @@ export interface operations {
             };
         };
     };
+    StackDrift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDriftResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackDriftReapply: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDriftResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     StackFileInspect: {
         parameters: {
             query?: {
@@ -7759,6 +8764,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StackFileResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackUpdateGit: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackGitUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackGitRedeploy: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackGitRedeployDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -7945,6 +9050,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StackVersionsResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackVersionsDiff: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackVersionsDiffResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -8823,6 +9975,146 @@ export interface operations {
             };
         };
     };
+    TemplateFileFromRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TemplateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UploadTLS: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate: "ca" | "cert" | "key";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description PEM; an empty file removes it
+                     */
+                    file: string;
+                    /** @enum {string} */
+                    folder: "ldap";
+                };
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "settings:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     UserList: {
         parameters: {
             query?: never;
@@ -9016,6 +10308,48 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "account:read" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpOverviewResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "users:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
