@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -20,6 +21,17 @@ export const EDGE_JOB_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const NAME_MESSAGE = 'Invalid Edge job name format. Allowed characters are: [a-zA-Z0-9_.-]';
 const MAX_TARGETS = 10_000;
 
+/** An optional list of ids (environments, edge groups): positive 31-bit integers, at most MAX_TARGETS. */
+const IdList = () =>
+  applyDecorators(
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_TARGETS),
+    IsInt({ each: true }),
+    Min(1, { each: true }),
+    Max(2_147_483_647, { each: true }),
+  );
+
 export class CreateEdgeJobDto {
   @ApiProperty({ description: 'Letters, digits, _ . - (starting with a letter or digit)' })
   @IsString()
@@ -38,21 +50,11 @@ export class CreateEdgeJobDto {
   Recurring?: boolean;
 
   @ApiPropertyOptional({ type: [Number], description: 'Edge environment ids' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TARGETS)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(2_147_483_647, { each: true })
+  @IdList()
   Endpoints?: number[];
 
   @ApiPropertyOptional({ type: [Number], description: 'Edge group ids' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TARGETS)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(2_147_483_647, { each: true })
+  @IdList()
   EdgeGroups?: number[];
 
   @ApiProperty({ description: `The script (at most ${MAX_EDGE_JOB_SCRIPT} bytes)` })
@@ -72,21 +74,11 @@ export class UpdateEdgeJobDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() Recurring?: boolean;
 
   @ApiPropertyOptional({ type: [Number] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TARGETS)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(2_147_483_647, { each: true })
+  @IdList()
   Endpoints?: number[];
 
   @ApiPropertyOptional({ type: [Number] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TARGETS)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(2_147_483_647, { each: true })
+  @IdList()
   EdgeGroups?: number[];
 
   @ApiPropertyOptional({ description: 'A new script (Version + 1)' })
