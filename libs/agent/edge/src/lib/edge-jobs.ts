@@ -210,6 +210,8 @@ export async function sendJobLog(
  * Async mode (§5.10): `edgeJob` commands (`{ID, CollectLogs, CronExpression, ScriptFileContent, Version}`, keys in
  * any case) kept as the list of schedules — add/replace set one, remove drops it — then installed like the poll's.
  */
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 export function edgeJobCommands(jobs: EdgeJobs): (command: EdgeAsyncCommand) => Promise<void> {
   const schedules = new Map<number, EdgeSchedule>();
   return async (command) => {
@@ -224,8 +226,8 @@ export function edgeJobCommands(jobs: EdgeJobs): (command: EdgeAsyncCommand) => 
       schedules.set(id, {
         Id: id,
         CollectLogs: v['collectlogs'] === true,
-        CronExpression: String(v['cronexpression'] ?? ''),
-        Script: String(v['scriptfilecontent'] ?? ''),
+        CronExpression: text(v['cronexpression']),
+        Script: text(v['scriptfilecontent']),
         Version: Number(v['version'] ?? 0),
       });
     await jobs.apply([...schedules.values()].sort((a, b) => a.Id - b.Id));
