@@ -221,7 +221,8 @@ export class EdgeJobsService implements OnApplicationBootstrap, OnApplicationShu
           recurring,
           runAt: schedule.runAt,
           script: changes.script ?? job.script,
-          version: bump ? job.version + 1 : job.version,
+          // Incremented in SQL: two concurrent updates give two versions, so agents never miss the second.
+          ...(bump ? { version: () => 'version + 1' } : {}),
           updatedAt: now,
         },
       );
