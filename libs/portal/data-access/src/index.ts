@@ -110,6 +110,18 @@ export {
   type StackVersions,
 } from './lib/stacks/stacks-api';
 export {
+  EDGE_JOB_LOGS_COLLECTED,
+  EDGE_JOB_LOGS_IDLE,
+  EDGE_JOB_LOGS_PENDING,
+  EdgeJobsApi,
+  MAX_EDGE_JOB_SCRIPT,
+  edgeJobLogsLabel,
+  type EdgeJob,
+  type EdgeJobForm,
+  type EdgeJobGroup,
+  type EdgeJobTask,
+} from './lib/edge-jobs/edge-jobs-api';
+export {
   REGISTRY_TYPES,
   RegistriesApi,
   registryTypeLabel,
