@@ -44,6 +44,7 @@ import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { EnvironmentContext } from '../shell/environment-context';
 import { StackDeployLogCard } from './deploy-log';
 import { DeployWatch } from './deploy-watch';
+import { StackGitForm, emptyGitForm, gitFormErrors, gitFormOf, toGitSettings } from './stack-git-form';
 import { canManageStack, stackStatusLabel, stackTypeLabel } from './stack-labels';
 
 /** A change waiting for its diff to be confirmed: an update with the edited file, or a rollback. */
@@ -87,6 +88,7 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
     RelativeTime,
     RouterLink,
     Spinner,
+    StackGitForm,
     YamlDiff,
     YamlEditor,
   ],
@@ -174,6 +176,9 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
                 />
                 Pull the images again
               </label>
+              <button type="button" class="btn" data-testid="stack-git-settings" (click)="openGitSettings()">
+                Git settings…
+              </button>
               <button
                 type="button"
                 class="btn btn-primary"
@@ -301,6 +306,22 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
       <cap-stack-deploy-log [title]="busy() ? 'Deploying…' : 'Last deploy'" [log]="watch.log()" />
     }
 
+    @if (gitDialog.open()) {
+      <cap-form-dialog
+        title="Git settings"
+        formId="stack-git-settings-form"
+        testId="stack-git-settings-dialog"
+        submitTestId="stack-git-settings-save"
+        size="wide"
+        [busy]="gitDialog.busy()"
+        [error]="gitDialog.error()"
+        (submitted)="saveGitSettings()"
+        (closed)="gitDialog.close()"
+      >
+        <cap-stack-git-form [settings]="true" [showErrors]="gitDialog.submitted()" [(value)]="gitForm" />
+      </cap-form-dialog>
+    }
+
     @if (diff.open() && pending(); as p) {
       <cap-form-dialog
         [title]="p.title"
@@ -426,6 +447,8 @@ export class StackDetailsPage {
     return s ? this.api.webhookUrl(s) : null;
   });
   protected readonly diff = new DialogForm();
+  protected readonly gitDialog = new DialogForm();
+  protected readonly gitForm = signal(emptyGitForm());
   protected readonly pending = signal<PendingChange | null>(null);
   protected readonly watch = new DeployWatch(this.api, () => Promise.resolve(this.stackId() || null));
 
@@ -572,6 +595,27 @@ export class StackDetailsPage {
     this.diff.close();
     this.pending.set(null);
     await change.run();
+  }
+
+  protected openGitSettings(): void {
+    const git = this.git();
+    if (!git) return;
+    this.gitDialog.show(() => this.gitForm.set(gitFormOf(git, this.autoUpdate())));
+  }
+
+  /** Saves the reference, credentials and auto-update (`POST …/git`); nothing is deployed. */
+  protected async saveGitSettings(): Promise<void> {
+    const stack = this.stack();
+    if (!stack) return;
+    await this.gitDialog.submit(
+      () => Object.keys(gitFormErrors(this.gitForm(), true)).length > 0 || !!this.envError(),
+      async () => {
+        await this.api.updateGit(stack, toGitSettings(this.gitForm(), stackEnv(this.env()), this.prune()));
+        this.gitDialog.close();
+        this.toasts.success(`Git settings of ${stack.Name} saved`);
+        await this.load();
+      },
+    );
   }
 
   protected redeployGit(): Promise<void> {

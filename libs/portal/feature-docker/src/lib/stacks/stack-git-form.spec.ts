@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { emptyGitForm, gitFormErrors, toGitSource } from './stack-git-form';
+import { emptyGitForm, gitFormErrors, gitFormOf, toGitSettings, toGitSource } from './stack-git-form';
 
 describe('stack git form', () => {
   const valid = { ...emptyGitForm('uuid-1'), url: 'https://git.local/r.git' };
@@ -58,6 +58,43 @@ describe('stack git form', () => {
       token: 't',
       tlsSkipVerify: false,
       autoUpdate: { Interval: '', Webhook: 'uuid-1', ForceUpdate: false, ForcePullImage: true },
+    });
+  });
+
+  it("edits an existing stack's settings: fixed URL and paths, an empty token keeps the stored one", () => {
+    const form = gitFormOf(
+      {
+        URL: 'https://git.local/r.git',
+        ReferenceName: 'refs/heads/dev',
+        ConfigFilePath: 'c.yml',
+        ConfigHash: 'abc',
+        TLSSkipVerify: true,
+        Authentication: { Username: 'bob' },
+      },
+      { Interval: '', Webhook: 'hook-1', ForceUpdate: true },
+    );
+    expect(form).toMatchObject({
+      auth: true,
+      username: 'bob',
+      token: '',
+      mechanism: 'webhook',
+      webhook: 'hook-1',
+    });
+    expect(gitFormErrors(form, true)).toEqual({});
+    expect(gitFormErrors({ ...form, autoUpdate: true, mechanism: 'interval', interval: 'x' }, true)).toEqual({
+      interval: 'Use hours, minutes and seconds, e.g. 5m or 1h30m.',
+    });
+    expect(toGitSettings(form, [], false).credentials).toBeUndefined();
+    expect(toGitSettings({ ...form, token: 'new' }, [], false).credentials).toEqual({
+      username: 'bob',
+      token: 'new',
+    });
+    expect(toGitSettings({ ...form, auth: false }, [], true)).toMatchObject({
+      reference: 'refs/heads/dev',
+      credentials: null,
+      tlsSkipVerify: true,
+      autoUpdate: { Interval: '', Webhook: 'hook-1', ForceUpdate: true, ForcePullImage: false },
+      prune: true,
     });
   });
 });

@@ -1,5 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, model } from '@angular/core';
-import { StacksApi, autoUpdateIntervalError, type StackGitSource } from '@capstan/portal-data-access';
+import {
+  StacksApi,
+  autoUpdateIntervalError,
+  type StackAutoUpdate,
+  type StackEnvVar,
+  type StackGitConfig,
+  type StackGitSettings,
+  type StackGitSource,
+} from '@capstan/portal-data-access';
 import { CopyText, FormControlDirective, FormField } from '@capstan/portal-ui';
 
 /** What the git form edits; `toGitSource` turns it into the API's fields. */
@@ -41,6 +49,41 @@ export function emptyGitForm(webhook: string = crypto.randomUUID()): GitFormValu
   };
 }
 
+/** The form for an existing git stack's settings (`POST /api/stacks/{id}/git`). */
+export function gitFormOf(git: StackGitConfig, auto: StackAutoUpdate | null): GitFormValue {
+  return {
+    ...emptyGitForm(auto?.Webhook || undefined),
+    url: git.URL,
+    reference: git.ReferenceName,
+    composeFile: git.ConfigFilePath,
+    auth: !!git.Authentication?.Username,
+    username: git.Authentication?.Username ?? '',
+    tlsSkipVerify: git.TLSSkipVerify,
+    autoUpdate: !!auto,
+    mechanism: auto?.Webhook && !auto.Interval ? 'webhook' : 'interval',
+    interval: auto?.Interval || '5m',
+    forceUpdate: auto?.ForceUpdate === true,
+    forcePullImage: auto?.ForcePullImage === true,
+  };
+}
+
+/** The settings body of a git stack from the form: an empty token keeps the stored credentials. */
+export function toGitSettings(
+  v: GitFormValue,
+  env: readonly StackEnvVar[],
+  prune: boolean,
+): StackGitSettings {
+  const source = toGitSource(v);
+  return {
+    reference: source.reference,
+    credentials: !v.auth ? null : v.token ? { username: v.username.trim(), token: v.token } : undefined,
+    tlsSkipVerify: v.tlsSkipVerify,
+    autoUpdate: source.autoUpdate,
+    env,
+    prune,
+  };
+}
+
 export type GitFormErrors = Partial<
   Record<'url' | 'composeFile' | 'additionalFiles' | 'token' | 'interval', string>
 >;
@@ -52,7 +95,20 @@ function pathError(path: string): string | null {
   return null;
 }
 
-export function gitFormErrors(v: GitFormValue): GitFormErrors {
+/**
+ * The field errors. `settings`: editing an existing git stack — its URL and paths are fixed, and an empty token
+ * keeps the stored credentials.
+ */
+export function gitFormErrors(v: GitFormValue, settings = false): GitFormErrors {
+  // The fixed fields are not checked; an empty token is allowed (the stored one stays).
+  if (settings)
+    return gitFormErrors({
+      ...v,
+      url: 'https://fixed',
+      composeFile: 'fixed',
+      additionalFiles: '',
+      token: 'kept',
+    });
   const errors: GitFormErrors = {};
   const url = v.url.trim();
   if (!url) errors.url = 'The repository URL is needed.';
@@ -116,22 +172,24 @@ export function toGitSource(v: GitFormValue): StackGitSource {
   template: `
     <fieldset class="git" data-testid="stack-git-form">
       <legend class="sr-only">Git repository</legend>
-      <cap-form-field
-        label="Repository URL"
-        [required]="true"
-        [error]="shown('url')"
-        hint="https://host/owner/repo.git"
-      >
-        <input
-          capControl
-          class="input mono"
-          autocomplete="off"
-          inputmode="url"
-          data-testid="stack-git-url"
-          [value]="value().url"
-          (input)="set('url', $any($event.target).value)"
-        />
-      </cap-form-field>
+      @if (!settings()) {
+        <cap-form-field
+          label="Repository URL"
+          [required]="true"
+          [error]="shown('url')"
+          hint="https://host/owner/repo.git"
+        >
+          <input
+            capControl
+            class="input mono"
+            autocomplete="off"
+            inputmode="url"
+            data-testid="stack-git-url"
+            [value]="value().url"
+            (input)="set('url', $any($event.target).value)"
+          />
+        </cap-form-field>
+      }
       <div class="grid-2">
         <cap-form-field label="Reference" hint="Branch, tag or commit, e.g. refs/heads/main.">
           <input
@@ -143,31 +201,35 @@ export function toGitSource(v: GitFormValue): StackGitSource {
             (input)="set('reference', $any($event.target).value)"
           />
         </cap-form-field>
-        <cap-form-field label="Compose file path" [required]="true" [error]="shown('composeFile')">
-          <input
+        @if (!settings()) {
+          <cap-form-field label="Compose file path" [required]="true" [error]="shown('composeFile')">
+            <input
+              capControl
+              class="input mono"
+              autocomplete="off"
+              data-testid="stack-git-compose"
+              [value]="value().composeFile"
+              (input)="set('composeFile', $any($event.target).value)"
+            />
+          </cap-form-field>
+        }
+      </div>
+      @if (!settings()) {
+        <cap-form-field
+          label="Additional files"
+          hint="Compose files merged over the first, one path per line."
+          [error]="shown('additionalFiles')"
+        >
+          <textarea
             capControl
             class="input mono"
-            autocomplete="off"
-            data-testid="stack-git-compose"
-            [value]="value().composeFile"
-            (input)="set('composeFile', $any($event.target).value)"
-          />
+            rows="2"
+            data-testid="stack-git-additional"
+            [value]="value().additionalFiles"
+            (input)="set('additionalFiles', $any($event.target).value)"
+          ></textarea>
         </cap-form-field>
-      </div>
-      <cap-form-field
-        label="Additional files"
-        hint="Compose files merged over the first, one path per line."
-        [error]="shown('additionalFiles')"
-      >
-        <textarea
-          capControl
-          class="input mono"
-          rows="2"
-          data-testid="stack-git-additional"
-          [value]="value().additionalFiles"
-          (input)="set('additionalFiles', $any($event.target).value)"
-        ></textarea>
-      </cap-form-field>
+      }
 
       <label class="check">
         <input
@@ -192,9 +254,9 @@ export function toGitSource(v: GitFormValue): StackGitSource {
           </cap-form-field>
           <cap-form-field
             label="Token or password"
-            [required]="true"
+            [required]="!settings()"
             [error]="shown('token')"
-            hint="Stored encrypted; never shown again."
+            [hint]="settings() ? 'Empty: keep the stored token.' : 'Stored encrypted; never shown again.'"
           >
             <input
               capControl
@@ -324,7 +386,9 @@ export function toGitSource(v: GitFormValue): StackGitSource {
 export class StackGitForm {
   readonly value = model.required<GitFormValue>();
   readonly showErrors = input(false);
-  protected readonly errors = computed(() => gitFormErrors(this.value()));
+  /** Editing an existing stack's settings: no URL or paths, an empty token keeps the stored one. */
+  readonly settings = input(false);
+  protected readonly errors = computed(() => gitFormErrors(this.value(), this.settings()));
   private readonly stacks = inject(StacksApi);
   protected readonly webhookUrl = computed(() => this.stacks.webhookUrlOf(this.value().webhook));
 

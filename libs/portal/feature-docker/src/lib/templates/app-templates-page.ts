@@ -1,15 +1,12 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { AppTemplateType, Permission } from '@capstan/contracts-api';
 import {
   ContainersApi,
-  DialogForm,
   DockerEnvironmentApi,
-  EngineApi,
   ImagesApi,
   LoadState,
   SessionStore,
-  StacksApi,
   TemplatesApi,
   isStackTemplate,
   type AppTemplate,
@@ -20,8 +17,7 @@ import { createContainer } from '../containers/create/create-flow';
 import { reloadOnEnvironment } from '../resources/shared/reload';
 import { EnvironmentContext } from '../shell/environment-context';
 import { StackDeployLogCard } from '../stacks/deploy-log';
-import { watchNewStack, watched } from '../stacks/deploy-watch';
-import { stackTarget } from '../stacks/swarm-target';
+import { TemplateDeploy } from './template-deploy';
 import { TemplatesTabs } from './templates-tabs';
 import {
   appTemplateKind,
@@ -111,7 +107,7 @@ import {
       }
     </ul>
 
-    @if (dialog.open() && chosen(); as t) {
+    @if (deploy.dialog.open() && deploy.chosen(); as t) {
       <cap-form-dialog
         [title]="'Deploy ' + t.title"
         formId="template-deploy-form"
@@ -120,10 +116,10 @@ import {
         size="wide"
         label="Deploy"
         busyLabel="Deploying…"
-        [busy]="dialog.busy()"
-        [error]="dialog.error()"
-        (submitted)="deploy(t)"
-        (closed)="close()"
+        [busy]="deploy.dialog.busy()"
+        [error]="deploy.dialog.error()"
+        (submitted)="submit(t)"
+        (closed)="deploy.close()"
       >
         @if (t.note) {
           <p class="muted note">{{ t.note }}</p>
@@ -131,15 +127,15 @@ import {
         <cap-form-field
           [label]="isStack(t) ? 'Stack name' : 'Container name'"
           [required]="true"
-          [error]="dialog.submitted() ? nameError() : null"
+          [error]="deploy.dialog.submitted() ? deploy.nameError() : null"
         >
           <input
             capControl
             class="input mono"
             autocomplete="off"
             data-testid="template-name"
-            [value]="name()"
-            (input)="name.set($any($event.target).value)"
+            [value]="deploy.name()"
+            (input)="deploy.name.set($any($event.target).value)"
           />
         </cap-form-field>
         @for (f of fields(); track f.field.name) {
@@ -149,8 +145,8 @@ import {
                 capControl
                 class="input"
                 [attr.data-testid]="'template-env-' + f.field.name"
-                [value]="valueOf(f.field.name)"
-                (change)="setValue(f.field.name, $any($event.target).value)"
+                [value]="deploy.valueOf(f.field.name) ?? ''"
+                (change)="deploy.setValue(f.field.name, $any($event.target).value)"
               >
                 @for (c of f.field.select; track c.value) {
                   <option [value]="c.value">{{ c.text }}</option>
@@ -162,8 +158,8 @@ import {
                 class="input mono"
                 autocomplete="off"
                 [attr.data-testid]="'template-env-' + f.field.name"
-                [value]="valueOf(f.field.name)"
-                (input)="setValue(f.field.name, $any($event.target).value)"
+                [value]="deploy.valueOf(f.field.name) ?? ''"
+                (input)="deploy.setValue(f.field.name, $any($event.target).value)"
               />
             }
           </cap-form-field>
@@ -191,10 +187,10 @@ import {
         @if (progress(); as line) {
           <p class="muted" data-testid="template-progress" aria-live="polite">{{ line }}</p>
         }
-        @if (isStack(t) && (dialog.busy() || watch.log())) {
+        @if (isStack(t) && (deploy.dialog.busy() || deploy.watch.log())) {
           <cap-stack-deploy-log
-            [title]="dialog.busy() ? 'Deploying…' : 'Deploy output'"
-            [log]="watch.log()"
+            [title]="deploy.dialog.busy() ? 'Deploying…' : 'Deploy output'"
+            [log]="deploy.watch.log()"
             empty="Waiting for compose…"
           />
         }
@@ -279,8 +275,6 @@ import {
 export class AppTemplatesPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly api = inject(TemplatesApi);
-  private readonly stacks = inject(StacksApi);
-  private readonly engine = inject(EngineApi);
   private readonly containers = inject(ContainersApi);
   private readonly images = inject(ImagesApi);
   private readonly environments = inject(DockerEnvironmentApi);
@@ -296,78 +290,50 @@ export class AppTemplatesPage {
   protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly category = signal('');
-  /** The Swarm cluster id ('' compose, null unknown). */
-  private readonly swarmId = signal<string | null>('');
   protected readonly categories = computed(() => templateCategories(this.templates()));
   protected readonly shown = computed(() =>
-    filterTemplates(this.templates(), this.query(), this.category(), !!this.swarmId()),
+    filterTemplates(this.templates(), this.query(), this.category(), !!this.deploy.swarmId()),
   );
 
-  protected readonly dialog = new DialogForm();
-  protected readonly chosen = signal<AppTemplate | null>(null);
-  protected readonly name = signal('');
-  protected readonly values = signal<Partial<Record<string, string>>>({});
+  protected readonly deploy = new TemplateDeploy<AppTemplate>();
   protected readonly hostPorts = signal<Partial<Record<string, string>>>({});
   protected readonly progress = signal<string | null>(null);
   protected readonly fields = computed(() => {
-    const t = this.chosen();
+    const t = this.deploy.chosen();
     return t ? templateEnvFields(t) : [];
   });
-  protected readonly nameError = computed(() => (this.name().trim() ? null : 'A name is needed.'));
-  protected readonly watch = watchNewStack(this.stacks, this.ctx.envId, this.name);
 
   constructor() {
     reloadOnEnvironment(this.ctx, () => this.load());
-    inject(DestroyRef).onDestroy(() => this.watch.dispose());
   }
 
   async load(): Promise<void> {
     await this.state.run('the templates', async () => {
-      const [list, swarmId] = await Promise.all([
-        this.api.appTemplates(),
-        stackTarget(this.engine, this.ctx),
-      ]);
-      this.swarmId.set(swarmId);
+      const [list] = await Promise.all([this.api.appTemplates(), this.deploy.readTarget()]);
       this.templates.set(list);
     });
   }
 
   protected open(t: AppTemplate): void {
-    this.dialog.show(() => {
-      this.chosen.set(t);
-      this.name.set(t.name ?? templateSlug(t.title));
-      this.values.set(Object.fromEntries(templateEnvFields(t).map((f) => [f.field.name, f.value])));
+    const values = Object.fromEntries(templateEnvFields(t).map((f) => [f.field.name, f.value]));
+    this.deploy.open(t, t.name ?? templateSlug(t.title), values, () => {
       this.hostPorts.set({});
       this.progress.set(null);
     });
-  }
-
-  protected close(): void {
-    if (this.dialog.busy()) return;
-    this.dialog.close();
-    this.watch.dispose();
-  }
-
-  protected valueOf(name: string): string {
-    return this.values()[name] ?? '';
   }
 
   protected portOf(port: string): string {
     return this.hostPorts()[port] ?? '';
   }
 
-  protected setValue(name: string, value: string): void {
-    this.values.update((v) => ({ ...v, [name]: value }));
-  }
-
   protected setPort(port: string, value: string): void {
     this.hostPorts.update((v) => ({ ...v, [port]: value.trim() }));
   }
 
-  protected async deploy(t: AppTemplate): Promise<void> {
-    const missing = missingTemplateEnv(t, this.values());
-    await this.dialog.submit(
-      () => !!this.nameError(),
+  protected async submit(t: AppTemplate): Promise<void> {
+    const missing = missingTemplateEnv(t, this.deploy.values());
+    await this.deploy.dialog.submit(
+      () => !!this.deploy.nameError(),
       async () => {
         if (missing.length) throw new Error(`Fill in: ${missing.join(', ')}.`);
         if (t.type === AppTemplateType.Container) await this.deployContainer(t);
@@ -378,7 +344,7 @@ export class AppTemplatesPage {
 
   private async deployContainer(t: AppTemplate): Promise<void> {
     const envId = this.ctx.envId();
-    const form = templateContainerForm(t, this.name(), this.values(), this.hostPorts());
+    const form = templateContainerForm(t, this.deploy.name(), this.deploy.values(), this.hostPorts());
     try {
       const id = await createContainer(
         {
@@ -392,7 +358,7 @@ export class AppTemplatesPage {
         form,
       );
       this.toasts.success(`Container ${form.name} created from ${t.title}`);
-      this.dialog.close();
+      this.deploy.dialog.close();
       await this.router.navigate(['/environments', envId, 'docker', 'containers', id]);
     } finally {
       this.progress.set(null);
@@ -400,23 +366,15 @@ export class AppTemplatesPage {
   }
 
   private async deployStack(t: AppTemplate): Promise<void> {
-    const envId = this.ctx.envId();
-    const swarmId = this.swarmId();
-    if (swarmId === null) throw new Error('The engine did not say whether it is a Swarm manager; try again.');
     this.progress.set('Reading the template’s compose file…');
-    const content = await this.api.appTemplateFile(t);
-    this.progress.set(null);
-    const stack = await watched(this.watch, () =>
-      this.stacks.create(envId, {
-        name: this.name().trim(),
-        content,
-        env: templateEnv(t, this.values()),
-        fromAppTemplate: true,
-        ...(swarmId ? { swarmId } : {}),
-      }),
-    );
+    const content = await this.api.appTemplateFile(t).finally(() => this.progress.set(null));
+    const stack = await this.deploy.createStack({
+      content,
+      env: templateEnv(t, this.deploy.values()),
+      fromAppTemplate: true,
+    });
     this.toasts.success(`Stack ${stack.Name} deployed from ${t.title}`);
-    this.dialog.close();
-    await this.router.navigate(['/environments', envId, 'docker', 'stacks', stack.Id]);
+    this.deploy.dialog.close();
+    await this.router.navigate(['/environments', this.ctx.envId(), 'docker', 'stacks', stack.Id]);
   }
 }

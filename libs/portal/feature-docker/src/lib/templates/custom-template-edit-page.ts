@@ -64,6 +64,21 @@ export function toVariable(r: VariableRow): TemplateVariable {
   };
 }
 
+/** The inputs of a variable row, in order (`ct-var-<testId>-<i>`). */
+const VAR_FIELDS: readonly {
+  key: keyof VariableRow;
+  label: string;
+  testId: string;
+  mono?: boolean;
+  wide?: boolean;
+}[] = [
+  { key: 'name', label: 'Name', testId: 'name', mono: true },
+  { key: 'label', label: 'Label', testId: 'label' },
+  { key: 'defaultValue', label: 'Default', testId: 'default', mono: true },
+  { key: 'choices', label: 'Choices (comma separated)', testId: 'choices', mono: true },
+  { key: 'description', label: 'Description', testId: 'description', wide: true },
+];
+
 /** What is wrong with the variable rows (null when valid), the server's rules. */
 export function variablesError(rows: readonly VariableRow[]): string | null {
   const seen = new Set<string>();
@@ -183,56 +198,19 @@ export function variablesError(rows: readonly VariableRow[]): string | null {
         @for (v of variables(); track $index; let i = $index) {
           <fieldset class="var" [attr.data-testid]="'ct-var-' + i">
             <legend class="sr-only">Variable {{ i + 1 }}</legend>
-            <label>
-              <span class="small">Name</span>
-              <input
-                class="input mono"
-                autocomplete="off"
-                [attr.data-testid]="'ct-var-name-' + i"
-                [value]="v.name"
-                (input)="setVar(i, 'name', $any($event.target).value)"
-              />
-            </label>
-            <label>
-              <span class="small">Label</span>
-              <input
-                class="input"
-                autocomplete="off"
-                [attr.data-testid]="'ct-var-label-' + i"
-                [value]="v.label"
-                (input)="setVar(i, 'label', $any($event.target).value)"
-              />
-            </label>
-            <label>
-              <span class="small">Default</span>
-              <input
-                class="input mono"
-                autocomplete="off"
-                [attr.data-testid]="'ct-var-default-' + i"
-                [value]="v.defaultValue"
-                (input)="setVar(i, 'defaultValue', $any($event.target).value)"
-              />
-            </label>
-            <label>
-              <span class="small">Choices (comma separated)</span>
-              <input
-                class="input mono"
-                autocomplete="off"
-                [attr.data-testid]="'ct-var-choices-' + i"
-                [value]="v.choices"
-                (input)="setVar(i, 'choices', $any($event.target).value)"
-              />
-            </label>
-            <label class="wide">
-              <span class="small">Description</span>
-              <input
-                class="input"
-                autocomplete="off"
-                [attr.data-testid]="'ct-var-description-' + i"
-                [value]="v.description"
-                (input)="setVar(i, 'description', $any($event.target).value)"
-              />
-            </label>
+            @for (f of varFields; track f.key) {
+              <label [class.wide]="f.wide">
+                <span class="small">{{ f.label }}</span>
+                <input
+                  class="input"
+                  autocomplete="off"
+                  [class.mono]="f.mono"
+                  [attr.data-testid]="'ct-var-' + f.testId + '-' + i"
+                  [value]="v[f.key]"
+                  (input)="setVar(i, f.key, $any($event.target).value)"
+                />
+              </label>
+            }
             <button
               type="button"
               class="btn btn-sm"
@@ -318,6 +296,7 @@ export class CustomTemplateEditPage {
   private readonly theme = inject(ThemeService);
   protected readonly COMPOSE = CustomTemplateType.ComposeStack;
   protected readonly SWARM = CustomTemplateType.SwarmStack;
+  protected readonly varFields = VAR_FIELDS;
   protected readonly dark = computed(() => this.theme.effective() === 'dark');
 
   /** The route's `:id` (router input binding); absent on `new`. */

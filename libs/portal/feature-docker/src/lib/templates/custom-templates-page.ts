@@ -1,13 +1,10 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { CustomTemplateType, Permission, renderTemplate } from '@capstan/contracts-api';
 import {
-  DialogForm,
-  EngineApi,
   LoadState,
   STACK_SWARM,
   SessionStore,
-  StacksApi,
   TemplatesApi,
   ThemeService,
   customTemplateStackType,
@@ -30,8 +27,7 @@ import {
 import { reloadOnEnvironment } from '../resources/shared/reload';
 import { EnvironmentContext } from '../shell/environment-context';
 import { StackDeployLogCard } from '../stacks/deploy-log';
-import { watchNewStack, watched } from '../stacks/deploy-watch';
-import { stackTarget } from '../stacks/swarm-target';
+import { TemplateDeploy } from './template-deploy';
 import { TemplatesTabs } from './templates-tabs';
 import { templateSlug } from './template-forms';
 
@@ -117,7 +113,7 @@ import { templateSlug } from './template-forms';
       </ng-template>
     </cap-data-table>
 
-    @if (dialog.open() && chosen(); as t) {
+    @if (deploy.dialog.open() && deploy.chosen(); as t) {
       <cap-form-dialog
         [title]="'Deploy ' + t.Title"
         formId="ct-deploy-form"
@@ -126,10 +122,10 @@ import { templateSlug } from './template-forms';
         size="wide"
         label="Deploy the stack"
         busyLabel="Deploying…"
-        [busy]="dialog.busy()"
-        [error]="dialog.error()"
-        (submitted)="deploy(t)"
-        (closed)="close()"
+        [busy]="deploy.dialog.busy()"
+        [error]="deploy.dialog.error()"
+        (submitted)="submit()"
+        (closed)="deploy.close()"
       >
         @if (t.Note) {
           <p class="muted">{{ t.Note }}</p>
@@ -137,30 +133,30 @@ import { templateSlug } from './template-forms';
         <cap-form-field
           label="Stack name"
           [required]="true"
-          [error]="dialog.submitted() ? nameError() : null"
+          [error]="deploy.dialog.submitted() ? deploy.nameError() : null"
         >
           <input
             capControl
             class="input mono"
             autocomplete="off"
             data-testid="ct-deploy-name"
-            [value]="name()"
-            (input)="name.set($any($event.target).value)"
+            [value]="deploy.name()"
+            (input)="deploy.name.set($any($event.target).value)"
           />
         </cap-form-field>
         @for (v of t.Variables; track v.name) {
           <cap-form-field
             [label]="v.label || v.name"
             [hint]="v.description"
-            [error]="dialog.submitted() ? problemOf(v.name) : null"
+            [error]="deploy.dialog.submitted() ? problemOf(v.name) : null"
           >
             @if (v.select?.length) {
               <select
                 capControl
                 class="input"
                 [attr.data-testid]="'ct-deploy-var-' + v.name"
-                [value]="valueOf(v.name) ?? v.defaultValue"
-                (change)="setValue(v.name, $any($event.target).value)"
+                [value]="deploy.valueOf(v.name) ?? v.defaultValue"
+                (change)="deploy.setValue(v.name, $any($event.target).value)"
               >
                 @for (c of v.select; track c.value) {
                   <option [value]="c.value">{{ c.label || c.value }}</option>
@@ -173,8 +169,8 @@ import { templateSlug } from './template-forms';
                 autocomplete="off"
                 [attr.placeholder]="v.defaultValue"
                 [attr.data-testid]="'ct-deploy-var-' + v.name"
-                [value]="valueOf(v.name) ?? ''"
-                (input)="setValue(v.name, $any($event.target).value)"
+                [value]="deploy.valueOf(v.name) ?? ''"
+                (input)="deploy.setValue(v.name, $any($event.target).value)"
               />
             }
           </cap-form-field>
@@ -189,10 +185,10 @@ import { templateSlug } from './template-forms';
             [value]="rendered().content"
           />
         </details>
-        @if (dialog.busy() || watch.log()) {
+        @if (deploy.dialog.busy() || deploy.watch.log()) {
           <cap-stack-deploy-log
-            [title]="dialog.busy() ? 'Deploying…' : 'Deploy output'"
-            [log]="watch.log()"
+            [title]="deploy.dialog.busy() ? 'Deploying…' : 'Deploy output'"
+            [log]="deploy.watch.log()"
             empty="Waiting for compose…"
           />
         }
@@ -221,8 +217,6 @@ import { templateSlug } from './template-forms';
 export class CustomTemplatesPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly api = inject(TemplatesApi);
-  private readonly stacks = inject(StacksApi);
-  private readonly engine = inject(EngineApi);
   private readonly session = inject(SessionStore);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
@@ -250,7 +244,6 @@ export class CustomTemplatesPage {
   protected readonly templates = signal<CustomTemplate[]>([]);
   protected readonly state = new LoadState();
   protected readonly query = signal('');
-  private readonly swarmId = signal<string | null>('');
   protected readonly filtered = computed(() => {
     const q = this.query().trim().toLowerCase();
     const list = this.templates();
@@ -259,29 +252,19 @@ export class CustomTemplatesPage {
       : list;
   });
 
-  protected readonly dialog = new DialogForm();
-  protected readonly chosen = signal<CustomTemplate | null>(null);
+  protected readonly deploy = new TemplateDeploy<CustomTemplate>();
   private readonly file = signal('');
-  protected readonly name = signal('');
-  protected readonly values = signal<Record<string, string>>({});
   protected readonly rendered = computed(() =>
-    renderTemplate(this.file(), this.chosen()?.Variables ?? [], this.values()),
+    renderTemplate(this.file(), this.deploy.chosen()?.Variables ?? [], this.deploy.values()),
   );
-  protected readonly nameError = computed(() => (this.name().trim() ? null : 'A stack needs a name.'));
-  protected readonly watch = watchNewStack(this.stacks, this.ctx.envId, this.name);
 
   constructor() {
     reloadOnEnvironment(this.ctx, () => this.load());
-    inject(DestroyRef).onDestroy(() => this.watch.dispose());
   }
 
   async load(): Promise<void> {
     await this.state.run('the custom templates', async () => {
-      const [list, swarmId] = await Promise.all([
-        this.api.customTemplates(),
-        stackTarget(this.engine, this.ctx),
-      ]);
-      this.swarmId.set(swarmId);
+      const [list] = await Promise.all([this.api.customTemplates(), this.deploy.readTarget()]);
       this.templates.set(list);
     });
   }
@@ -289,7 +272,7 @@ export class CustomTemplatesPage {
   /** A Swarm template deploys on a Swarm manager, a compose one anywhere else; creating stacks is needed. */
   protected deployable(t: CustomTemplate): boolean {
     if (!this.ctx.canAct(Permission.ResourcesCreate)) return false;
-    return (customTemplateStackType(t) === STACK_SWARM) === !!this.swarmId();
+    return (customTemplateStackType(t) === STACK_SWARM) === !!this.deploy.swarmId();
   }
 
   protected mayEdit(t: CustomTemplate): boolean {
@@ -303,50 +286,22 @@ export class CustomTemplatesPage {
   protected async open(t: CustomTemplate): Promise<void> {
     try {
       const file = await this.api.customTemplateFile(t.Id);
-      this.dialog.show(() => {
-        this.chosen.set(t);
-        this.file.set(file);
-        this.name.set(templateSlug(t.Title));
-        this.values.set({});
-      });
+      this.deploy.open(t, templateSlug(t.Title), {}, () => this.file.set(file));
     } catch (error) {
       this.toasts.error(`Could not read ${t.Title}: ${errorMessage(error)}`);
     }
   }
 
-  protected close(): void {
-    if (this.dialog.busy()) return;
-    this.dialog.close();
-    this.watch.dispose();
-  }
-
-  protected valueOf(name: string): string | undefined {
-    return this.values()[name];
-  }
-
-  protected setValue(name: string, value: string): void {
-    this.values.update((v) => ({ ...v, [name]: value }));
-  }
-
-  protected async deploy(t: CustomTemplate): Promise<void> {
-    await this.dialog.submit(
-      () => !!this.nameError() || this.rendered().problems.length > 0,
+  protected async submit(): Promise<void> {
+    const t = this.deploy.chosen();
+    if (!t) return;
+    await this.deploy.dialog.submit(
+      () => !!this.deploy.nameError() || this.rendered().problems.length > 0,
       async () => {
-        const swarmId = this.swarmId();
-        if (swarmId === null)
-          throw new Error('The engine did not say whether it is a Swarm manager; try again.');
-        const envId = this.ctx.envId();
-        const stack = await watched(this.watch, () =>
-          this.stacks.create(envId, {
-            name: this.name().trim(),
-            content: this.rendered().content,
-            env: [],
-            ...(swarmId ? { swarmId } : {}),
-          }),
-        );
+        const stack = await this.deploy.createStack({ content: this.rendered().content, env: [] });
         this.toasts.success(`Stack ${stack.Name} deployed from ${t.Title}`);
-        this.dialog.close();
-        await this.router.navigate(['/environments', envId, 'docker', 'stacks', stack.Id]);
+        this.deploy.dialog.close();
+        await this.router.navigate(['/environments', this.ctx.envId(), 'docker', 'stacks', stack.Id]);
       },
     );
   }

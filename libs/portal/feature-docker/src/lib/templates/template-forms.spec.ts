@@ -78,7 +78,7 @@ describe('app template fields', () => {
     expect(templateEnv(t, { PASSWORD: 'p $ w', FIXED: 'no' })).toEqual([
       { name: 'USER', value: 'postgres' },
       { name: 'PASSWORD', value: 'p $ w' },
-      { name: 'MODE', value: '' },
+      { name: 'MODE', value: 'b' },
       { name: 'FIXED', value: 'yes' },
     ]);
   });

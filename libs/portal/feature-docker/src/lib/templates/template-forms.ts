@@ -56,28 +56,28 @@ export function filterTemplates(
   });
 }
 
+/** A field's starting value: the choice marked default, else the first choice, else its default. */
+function initialValue(field: AppTemplateEnv): string {
+  return field.select?.find((c) => c.default)?.value ?? field.select?.[0]?.value ?? field.default ?? '';
+}
+
 /** The env fields the user fills (preset ones are fixed), each with its starting value. */
 export function templateEnvFields(t: AppTemplate): { field: AppTemplateEnv; value: string }[] {
-  return (t.env ?? [])
-    .filter((e) => !e.preset)
-    .map((field) => ({
-      field,
-      value: field.select?.find((c) => c.default)?.value ?? field.select?.[0]?.value ?? field.default ?? '',
-    }));
+  return (t.env ?? []).filter((e) => !e.preset).map((field) => ({ field, value: initialValue(field) }));
 }
 
 /** The template's env as the API takes it: presets with their defaults, the others as given. */
 export function templateEnv(t: AppTemplate, values: TemplateValues): StackEnvVar[] {
   return (t.env ?? []).map((e) => ({
     name: e.name,
-    value: e.preset ? (e.default ?? '') : (values[e.name] ?? e.default ?? ''),
+    value: e.preset ? (e.default ?? '') : (values[e.name] ?? initialValue(e)),
   }));
 }
 
 /** Fields the user left empty that have no default ("Required" in Portainer's files), by label. */
 export function missingTemplateEnv(t: AppTemplate, values: TemplateValues): string[] {
   return (t.env ?? [])
-    .filter((e) => !e.preset && !(values[e.name] ?? e.default ?? '').trim())
+    .filter((e) => !e.preset && !(values[e.name] ?? initialValue(e)).trim())
     .map((e) => e.label || e.name);
 }
 
