@@ -107,15 +107,15 @@ test.describe('Stacks in the portal', () => {
     page.on('response', (r) => {
       if (isCreate(r)) answeredAt = Date.now();
     });
-    const created = page.waitForResponse(isCreate, { timeout: 120_000 });
+    const createAnswer = page.waitForResponse(isCreate, { timeout: 120_000 });
     await page.getByTestId('stack-deploy').click();
     // The deploy's output while it runs, then the stack's page.
     await expect(page.getByTestId('stack-deploy-log')).toBeVisible();
-    await expect(page.getByTestId('stack-deploy-log')).toContainText(/Waiting|Healthy|Creat|Start/, {
+    await expect(page.getByTestId('stack-deploy-log')).toContainText(/Container .*(Creat|Start|Wait)/, {
       timeout: 60_000,
     });
     await shot(page, 'stacks-01b-deploying');
-    expect((await created).status()).toBe(200);
+    expect((await createAnswer).status()).toBe(200);
     // compose waited ≥ 3 s for app's health check: a line seen a second before the answer was streamed live
     // (a socket opened after the deploy would only get the stored log, within milliseconds of the answer).
     const live = frames.filter(

@@ -361,6 +361,7 @@ export function toGitSource(v: GitFormValue): StackGitSource {
       display: grid;
       grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
       gap: 0 1rem;
+      align-items: start;
     }
     .check {
       display: flex;

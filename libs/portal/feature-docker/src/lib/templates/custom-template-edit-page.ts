@@ -246,6 +246,7 @@ export function variablesError(rows: readonly VariableRow[]): string | null {
       display: grid;
       grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
       gap: 0 1rem;
+      align-items: start;
     }
     .choices {
       display: flex;

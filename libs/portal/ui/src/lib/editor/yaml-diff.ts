@@ -5,12 +5,14 @@ import {
   ElementRef,
   ViewEncapsulation,
   afterNextRender,
+  effect,
   inject,
   input,
   signal,
   untracked,
   viewChild,
 } from '@angular/core';
+import type { EditorView } from '@codemirror/view';
 
 /** CodeMirror's merge package with YAML and One Dark, loaded with the first diff (a lazy chunk). */
 function loadMerge() {
@@ -72,6 +74,11 @@ const SIDE_BY_SIDE_MIN_PX = 640;
     .summary {
       margin: 0 0 0.5rem;
     }
+    /* CodeMirror marks collapsed lines with ⦚, which the portal's fonts lack. */
+    .yaml-diff .cm-editor .cm-collapsedLines:before,
+    .yaml-diff .cm-editor .cm-collapsedLines:after {
+      content: '…';
+    }
   `,
   encapsulation: ViewEncapsulation.None,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -89,9 +96,16 @@ export class YamlDiff {
   protected readonly sideBySide = signal(false);
   private destroy: (() => void) | null = null;
   private destroyed = false;
+  /** Applies the light or dark theme to the views (set once they exist; the theme may change while open). */
+  private readonly applyTheme = signal<((dark: boolean) => void) | null>(null);
 
   constructor() {
     afterNextRender(() => void this.open());
+    effect(() => {
+      const apply = this.applyTheme();
+      const dark = this.dark();
+      if (apply) untracked(() => apply(dark));
+    });
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
       this.destroy?.();
@@ -103,14 +117,18 @@ export class YamlDiff {
     if (this.destroyed) return;
     const before = untracked(this.before);
     const after = untracked(this.after);
+    const theme = new state.Compartment();
     const extensions = [
       basicSetup,
       yaml(),
       cm.EditorView.lineWrapping,
       cm.EditorView.editable.of(false),
       state.EditorState.readOnly.of(true),
-      untracked(this.dark) ? oneDark : [],
+      theme.of(untracked(this.dark) ? oneDark : []),
     ];
+    const themed = (views: EditorView[]) => (dark: boolean) => {
+      for (const v of views) v.dispatch({ effects: theme.reconfigure(dark ? oneDark : []) });
+    };
     const parent = this.host().nativeElement;
     const wide = parent.clientWidth >= SIDE_BY_SIDE_MIN_PX;
     this.sideBySide.set(wide);
@@ -122,6 +140,7 @@ export class YamlDiff {
         collapseUnchanged: { margin: 3, minSize: 6 },
       });
       this.destroy = () => view.destroy();
+      this.applyTheme.set(themed([view.a, view.b]));
       this.say(view.chunks.length);
     } else {
       const view = new cm.EditorView({
@@ -139,6 +158,7 @@ export class YamlDiff {
         }),
       });
       this.destroy = () => view.destroy();
+      this.applyTheme.set(themed([view]));
       this.say(merge.getChunks(view.state)?.chunks.length ?? 0);
     }
   }
