@@ -60,11 +60,7 @@ const STACK = {
   ResourceControl: null,
 };
 
-async function mount<T>(
-  api: FakeApi,
-  component: Type<T>,
-  inputs: Record<string, unknown> = {},
-) {
+async function mount<T>(api: FakeApi, component: Type<T>, inputs: Record<string, unknown> = {}) {
   FakeSocket.urls = [];
   TestBed.configureTestingModule({
     providers: [
