@@ -45,7 +45,8 @@ interface TemplateFilePaths {
 
 /** The stack type a custom template deploys as (1 Swarm, 2 compose). */
 export function customTemplateStackType(t: Pick<CustomTemplate, 'Type'>): number {
-  return t.Type === CustomTemplateType.SwarmStack ? STACK_SWARM : STACK_COMPOSE;
+  // `Type` is a plain number on the wire: compare numbers.
+  return t.Type === Number(CustomTemplateType.SwarmStack) ? STACK_SWARM : STACK_COMPOSE;
 }
 
 /** App templates (`GET /api/templates`) and custom templates (`/api/custom_templates`, server-templates README). */

@@ -10,7 +10,13 @@ import {
 } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { CustomTemplateType, TEMPLATE_VARIABLE_NAME, type TemplateVariable } from '@capstan/contracts-api';
-import { TemplatesApi, ThemeService, errorMessage } from '@capstan/portal-data-access';
+import {
+  STACK_SWARM,
+  TemplatesApi,
+  ThemeService,
+  customTemplateStackType,
+  errorMessage,
+} from '@capstan/portal-data-access';
 import {
   Alert,
   FormControlDirective,
@@ -351,7 +357,7 @@ export class CustomTemplateEditPage {
       this.description.set(t.Description);
       this.note.set(t.Note);
       this.logo.set(t.Logo);
-      this.type.set(t.Type === CustomTemplateType.SwarmStack ? this.SWARM : this.COMPOSE);
+      this.type.set(customTemplateStackType(t) === STACK_SWARM ? this.SWARM : this.COMPOSE);
       this.content.set(file);
       this.variables.set(t.Variables.map(toRow));
     } catch (error) {

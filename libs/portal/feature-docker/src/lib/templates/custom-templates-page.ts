@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import { CustomTemplateType, Permission, renderTemplate } from '@capstan/contracts-api';
+import { Permission, renderTemplate } from '@capstan/contracts-api';
 import {
   LoadState,
   STACK_SWARM,
@@ -233,7 +233,7 @@ export class CustomTemplatesPage {
       key: 'Type',
       label: 'Type',
       sortable: true,
-      value: (t) => (t.Type === CustomTemplateType.SwarmStack ? 'Swarm stack' : 'Compose stack'),
+      value: (t) => (customTemplateStackType(t) === STACK_SWARM ? 'Swarm stack' : 'Compose stack'),
     },
     { key: 'Variables', label: 'Variables', secondary: true, value: (t) => t.Variables.length },
     { key: 'actions', label: 'Actions' },
