@@ -128,3 +128,18 @@ export {
   type CustomTemplate,
   type CustomTemplateForm,
 } from './lib/templates/templates-api';
+export {
+  REGISTRY_TYPES,
+  RegistriesApi,
+  registryTypeLabel,
+  storedRegistryAuth,
+  type OutdatedSummary,
+  type Registry,
+  type RegistryAccess,
+  type RegistryCreate,
+  type RegistryPing,
+  type RegistryTag,
+  type RegistryUpdate,
+  type StatusMap,
+  type UpdateStatus,
+} from './lib/registries/registries-api';

@@ -1,5 +1,4 @@
 import { Injectable, inject } from '@angular/core';
-import type { Client } from 'openapi-fetch';
 
 import { API_BASE_URL, ApiClient, unwrap } from '../api/api-client';
 import type { components } from '../api/schema';
@@ -93,22 +92,6 @@ export interface DeployWatchHandle {
   close(): void;
 }
 
-type JsonOperation<Body, Answer> = {
-  parameters: { path: { id: number }; query?: { endpointId?: string } };
-  requestBody: { content: { 'application/json': Body } };
-  responses: { 200: { content: { 'application/json': Answer } } };
-};
-
-/**
- * Portainer's git routes of stacks and templates (§1.10–1.11), typed here until the committed OpenAPI document
- * has them; the calls go through the same client (session, CSRF) as the generated ones.
- */
-interface GitPaths {
-  '/api/stacks/{id}/git': { post: JsonOperation<Record<string, unknown>, Stack> };
-  '/api/stacks/{id}/git/redeploy': { put: JsonOperation<Record<string, unknown>, Stack> };
-  '/api/templates/{id}/file': { post: JsonOperation<Record<string, never>, { FileContent: string }> };
-}
-
 export interface StackUpdate {
   content: string;
   env: readonly StackEnvVar[];
@@ -122,9 +105,6 @@ export class StacksApi {
   private readonly client = inject(ApiClient);
   private readonly base = inject(API_BASE_URL);
   private readonly sockets = inject(WEBSOCKET_FACTORY);
-  private get git(): Client<GitPaths> {
-    return this.client.raw as unknown as Client<GitPaths>;
-  }
 
   /** The stacks of one environment, with those made outside Capstan (`External`, `Id: 0`). */
   list(envId: number): Promise<Stack[]> {
@@ -231,7 +211,7 @@ export class StacksApi {
               RepositoryPassword: s.credentials.token,
             };
     return unwrap(
-      this.git.POST('/api/stacks/{id}/git', {
+      this.client.raw.POST('/api/stacks/{id}/git', {
         params: { path: { id: stack.Id }, query: { endpointId: String(stack.EndpointId) } },
         body: {
           RepositoryReferenceName: s.reference.trim(),
@@ -248,7 +228,7 @@ export class StacksApi {
   /** Pulls the repository at the reference and deploys it now. */
   redeployGit(stack: Stack, r: StackGitRedeploy): Promise<Stack> {
     return unwrap(
-      this.git.PUT('/api/stacks/{id}/git/redeploy', {
+      this.client.raw.PUT('/api/stacks/{id}/git/redeploy', {
         params: { path: { id: stack.Id }, query: { endpointId: String(stack.EndpointId) } },
         body: {
           RepositoryReferenceName: r.reference.trim(),

@@ -6,7 +6,6 @@ import {
   type AppTemplateEnv,
   type TemplateVariable,
 } from '@capstan/contracts-api';
-import type { Client } from 'openapi-fetch';
 
 import { ApiClient, unwrap } from '../api/api-client';
 import type { components } from '../api/schema';
@@ -33,16 +32,6 @@ export interface CustomTemplateForm {
   variables: readonly TemplateVariable[];
 }
 
-/** `POST /api/templates/{id}/file` (Portainer's), typed here until the committed OpenAPI document has it. */
-interface TemplateFilePaths {
-  '/api/templates/{id}/file': {
-    post: {
-      parameters: { path: { id: number } };
-      responses: { 200: { content: { 'application/json': { FileContent: string } } } };
-    };
-  };
-}
-
 /** The stack type a custom template deploys as (1 Swarm, 2 compose). */
 export function customTemplateStackType(t: Pick<CustomTemplate, 'Type'>): number {
   // `Type` is a plain number on the wire: compare numbers.
@@ -67,8 +56,9 @@ export class TemplatesApi {
   async appTemplateFile(t: AppTemplate): Promise<string> {
     if (typeof t.stackFileContent === 'string') return t.stackFileContent;
     if (t.id === undefined) throw new Error(`Template ${t.title} has neither a file nor an id`);
-    const raw = this.client.raw as unknown as Client<TemplateFilePaths>;
-    const body = await unwrap(raw.POST('/api/templates/{id}/file', { params: { path: { id: t.id } } }));
+    const body = await unwrap(
+      this.client.raw.POST('/api/templates/{id}/file', { params: { path: { id: t.id } } }),
+    );
     return body.FileContent;
   }
 
