@@ -256,16 +256,16 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
               />
               Prune services no longer in the file
             </label>
-            <label class="check inline">
-              <input
-                type="checkbox"
-                data-testid="stack-pull"
-                [checked]="pull()"
-                (change)="pull.set($any($event.target).checked)"
-              />
-              Pull the images again
-            </label>
             @if (!git()) {
+              <label class="check inline">
+                <input
+                  type="checkbox"
+                  data-testid="stack-pull"
+                  [checked]="pull()"
+                  (change)="pull.set($any($event.target).checked)"
+                />
+                Pull the images again
+              </label>
               <button
                 type="submit"
                 class="btn btn-primary"
