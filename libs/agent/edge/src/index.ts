@@ -1,2 +1,4 @@
 export { EdgeAgent, type EdgeAgentOptions } from './lib/edge-agent';
+export { EdgeAsyncAgent, type EdgeAsyncAgentOptions, type EdgeCommandHandler } from './lib/edge-async-agent';
+export { takeDockerSnapshot } from './lib/docker-calls';
 export { resolveEdgeKey, serveKeyPage, type KeySource } from './lib/edge-key-source';

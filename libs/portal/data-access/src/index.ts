@@ -109,3 +109,18 @@ export {
   type StackUpdate,
   type StackVersions,
 } from './lib/stacks/stacks-api';
+export {
+  REGISTRY_TYPES,
+  RegistriesApi,
+  registryTypeLabel,
+  storedRegistryAuth,
+  type OutdatedSummary,
+  type Registry,
+  type RegistryAccess,
+  type RegistryCreate,
+  type RegistryPing,
+  type RegistryTag,
+  type RegistryUpdate,
+  type StatusMap,
+  type UpdateStatus,
+} from './lib/registries/registries-api';

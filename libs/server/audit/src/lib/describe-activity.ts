@@ -73,6 +73,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
         : `${CONTAINER_VERBS[m[2]]} container ${ref(m[1])}`,
   ],
   ['DELETE', new RegExp(`${DOCKER}/containers/([^/]+)$`), (m) => `removed container ${ref(m[1])}`],
+  ['POST', /^\/api\/docker\/\d+\/containers\/([^/]+)\/recreate$/, (m) => `recreated container ${ref(m[1])}`],
   ['POST', new RegExp(`${DOCKER}/containers/prune$`), () => 'pruned stopped containers'],
   [
     'POST',
@@ -213,6 +214,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     (m) => `removed environment ${m[2]} from group ${m[1]}`,
   ],
   ['PUT', /^\/api\/settings\/?$/, () => 'changed settings'],
+  ['POST', /^\/api\/upload\/tls\/(ca|cert|key)$/, (m) => `uploaded the LDAP TLS ${m[1]} file`],
   ['POST', /^\/api\/registries\/?$/, (_, r) => named('added registry', field(r.body, 'Name'))],
   ['POST', /^\/api\/registries\/ping$/, () => 'tested a registry connection'],
   ['POST', /^\/api\/registries\/(\d+)\/ping$/, (m) => `tested the connection of registry ${m[1]}`],
@@ -222,6 +224,22 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     'PUT',
     /^\/api\/endpoints\/(\d+)\/registries\/(\d+)$/,
     (m) => `changed who may use registry ${m[2]} on environment ${m[1]}`,
+  ],
+  // Edge compute: groups and stacks
+  ['POST', /^\/api\/edge_groups\/?$/, (_, r) => named('added edge group', field(r.body, 'Name'))],
+  ['PUT', /^\/api\/edge_groups\/(\d+)$/, (m) => `changed edge group ${m[1]}`],
+  ['DELETE', /^\/api\/edge_groups\/(\d+)$/, (m) => `removed edge group ${m[1]}`],
+  [
+    'POST',
+    /^\/api\/edge_stacks\/create\/(string|file|repository)$/,
+    (_, r) => named('added edge stack', field(r.body, 'Name')),
+  ],
+  ['PUT', /^\/api\/edge_stacks\/(\d+)$/, (m) => `updated edge stack ${m[1]}`],
+  ['DELETE', /^\/api\/edge_stacks\/(\d+)$/, (m) => `removed edge stack ${m[1]}`],
+  [
+    'PUT',
+    /^\/api\/edge_stacks\/(\d+)\/status$/,
+    (m) => `edge agent reported the status of edge stack ${m[1]}`,
   ],
   ['POST', /^\/api\/webhooks\/?$/, () => 'created a webhook'],
   [

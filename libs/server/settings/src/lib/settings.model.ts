@@ -24,6 +24,10 @@ export interface LdapTlsConfig {
   TLSSkipVerify: boolean;
   /** Capstan: the CA certificate itself (PEM), not a path to an uploaded file. */
   TLSCACert: string;
+  /** Capstan: the client certificate (PEM) presented to the directory, with `TLSKey`. */
+  TLSCert: string;
+  /** Capstan: the client certificate's private key (PEM); sealed at rest, '' in every response. */
+  TLSKey: string;
 }
 
 /** 0 custom, 1 OpenLDAP, 2 Active Directory (nested groups through LDAP_MATCHING_RULE_IN_CHAIN). */
@@ -59,7 +63,7 @@ export const DEFAULT_LDAP_SETTINGS: Readonly<LdapSettings> = {
   Password: '',
   URL: '',
   URLs: [],
-  TLSConfig: { TLS: false, TLSSkipVerify: false, TLSCACert: '' },
+  TLSConfig: { TLS: false, TLSSkipVerify: false, TLSCACert: '', TLSCert: '', TLSKey: '' },
   StartTLS: false,
   SearchSettings: [{ BaseDN: '', Filter: '', UserNameAttribute: '' }],
   GroupSearchSettings: [{ GroupBaseDN: '', GroupFilter: '', GroupAttribute: '' }],
@@ -97,9 +101,24 @@ export interface Settings {
   TunnelServerAddress: string;
   /** Agents presenting a global key are trusted at once instead of waiting in the waiting room. */
   TrustOnFirstConnect: boolean;
+  /** Async edge agents' default intervals in seconds (0 turns one off); an environment's own values win. */
+  Edge: EdgeAsyncSettings;
   /** Capstan: proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client for throttling and the auth log. */
   TrustedProxies: string[];
 }
+
+/** Portainer's `Settings.Edge` (async mode): seconds. */
+export interface EdgeAsyncSettings {
+  PingInterval: number;
+  SnapshotInterval: number;
+  CommandInterval: number;
+}
+
+export const DEFAULT_EDGE_ASYNC_SETTINGS: Readonly<EdgeAsyncSettings> = {
+  PingInterval: 60,
+  SnapshotInterval: 60,
+  CommandInterval: 60,
+};
 
 export const OAUTH_PROVIDERS = ['custom', 'microsoft', 'google', 'github'] as const;
 export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
@@ -170,6 +189,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   EdgePortainerURL: '',
   TunnelServerAddress: '',
   TrustOnFirstConnect: false,
+  Edge: DEFAULT_EDGE_ASYNC_SETTINGS,
   TrustedProxies: [],
 };
 

@@ -33,7 +33,9 @@ import {
   Public,
   type CapstanConfig,
   ParseIdPipe,
+  filterError,
   optionalQueryId,
+  parseJsonFilters,
   requiredQueryId,
   type AuthenticatedUser,
 } from '@capstan/server-core';
@@ -504,32 +506,23 @@ async function readInput(
   return { ...input, content: source.content, git: source };
 }
 
+/** `?filters=` of the stack list. */
 function parseFilters(text: string | undefined): { EndpointID?: number; SwarmID?: string } {
-  if (text === undefined || text === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new BadRequestError('Invalid filters', 'filters must be JSON: {"EndpointID": 1, "SwarmID": "…"}');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new BadRequestError('Invalid filters', 'filters must be a JSON object');
-  const out: { EndpointID?: number; SwarmID?: string } = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const key = k.toLowerCase();
-    if (key === 'endpointid') {
-      if (v === 0 || v === null) continue;
-      if (typeof v !== 'number' && typeof v !== 'string')
-        throw new BadRequestError('Invalid filters', 'EndpointID must be a positive integer');
-      out.EndpointID = optionalQueryId(String(v), 'EndpointID');
-    } else if (key === 'swarmid') {
-      if (v === '' || v === null) continue;
-      if (typeof v !== 'string' || v.length > 255)
-        throw new BadRequestError('Invalid filters', 'SwarmID must be a string');
-      out.SwarmID = v;
-    } else {
-      throw new BadRequestError('Invalid filters', `Unknown filter "${k}" (EndpointID, SwarmID)`);
-    }
-  }
-  return out;
+  return parseJsonFilters(
+    text,
+    {
+      EndpointID: (v) => {
+        if (v === 0 || v === null) return undefined;
+        if (typeof v !== 'number' && typeof v !== 'string')
+          throw filterError('EndpointID must be a positive integer');
+        return optionalQueryId(String(v), 'EndpointID');
+      },
+      SwarmID: (v) => {
+        if (v === '' || v === null) return undefined;
+        if (typeof v !== 'string' || v.length > 255) throw filterError('SwarmID must be a string');
+        return v;
+      },
+    },
+    '{"EndpointID": 1, "SwarmID": "…"}',
+  );
 }

@@ -330,6 +330,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/docker/{id}/containers/{containerId}/recreate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recreate a container with the same configuration, name and ownership (optionally on a freshly pulled image); answers the new container (Docker inspect) */
+        post: operations["ContainerRecreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docker/{id}/dashboard": {
         parameters: {
             query?: never;
@@ -342,6 +359,94 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/images/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the stored registry each image of the environment comes from ({imageId: {RegistryId, RegistryName, Reference}}), among the registries the caller may use there; images from other registries are absent */
+        get: operations["ImagesRegistries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/services/image_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: update status of every Swarm service ({serviceId: {Status, Message}}: the service's pinned digest against the registry's); roles that see every resource */
+        get: operations["ServicesImageStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/stacks/image_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: update status of every stack by name ({stackName: {Status, Message}}): outdated when any of its containers or services is, updated when all are; roles that see every resource */
+        get: operations["StacksImageStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List edge groups with their members and whether stacks or jobs use them */
+        get: operations["EdgeGroupList"];
+        put?: never;
+        /** Create an edge group (static: Endpoints; dynamic: TagIDs, PartialMatch) */
+        post: operations["EdgeGroupCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an edge group */
+        get: operations["EdgeGroupInspect"];
+        /** Update an edge group (membership is recomputed) */
+        put: operations["EdgeGroupUpdate"];
+        post?: never;
+        /** Delete an edge group (409 while an edge stack or job uses it) */
+        delete: operations["EdgeGroupDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -421,6 +526,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/edge/generate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A global edge key (endpoint id 0) for auto-onboarding (Portainer BE route) */
+        post: operations["EndpointEdgeGenerateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/edge/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waiting room: reject (remove) untrusted edge environments; trusted ones are left alone */
+        post: operations["EndpointEdgeRejectBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/edge/trust": {
         parameters: {
             query?: never;
@@ -432,6 +571,23 @@ export interface paths {
         put?: never;
         /** Waiting room: trust edge environments (bulk) */
         post: operations["EndpointEdgeTrustBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/global-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edge agent with a global key: its environment id, found by X-PortainerAgent-EdgeID; a new agent is onboarded into the waiting room (or trusted at once with TrustOnFirstConnect) */
+        post: operations["EndpointGlobalKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -537,6 +693,40 @@ export interface paths {
         /** Docker Hub pull quota {Remaining, Limit} of a stored Docker Hub registry (0: anonymous) */
         get: operations["EndpointDockerHubQuota"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Async edge environment: its queued commands and their state (newest first; ?open=true: unconfirmed) */
+        get: operations["EndpointEdgeCommands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/intervals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Capstan: poll and async intervals of one edge environment (Portainer: PUT /endpoints/{id} Edge) */
+        put: operations["EndpointEdgeIntervals"];
         post?: never;
         delete?: never;
         options?: never;
@@ -743,6 +933,40 @@ export interface paths {
         put?: never;
         /** Capstan: test connection — log in to the registry for real with the given credentials */
         post: operations["RegistryPing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: out-of-date containers found by the daily check, per environment */
+        get: operations["RegistryUpdatesSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/updates/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: run the out-of-date check now (joins a pass in progress) and answer its results */
+        post: operations["RegistryUpdatesCheck"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1518,6 +1742,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/upload/tls/{certificate}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload the directory's CA, client certificate or client key (PEM) into the LDAP TLS settings */
+        post: operations["UploadTLS"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1579,6 +1820,23 @@ export interface paths {
         };
         /** The current user */
         get: operations["CurrentUserInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the ids of the users whose two-factor sign-in is on */
+        get: operations["UserTotpOverview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1984,6 +2242,18 @@ export interface components {
             /** @description The key itself: shown once, send it as the X-API-Key header */
             rawAPIKey: string;
         };
+        CreateEdgeGroupDto: {
+            /** @description Dynamic: members are the edge environments carrying the tags */
+            Dynamic?: boolean;
+            /** @description Static groups: edge environment ids (types 4 and 7) */
+            Endpoints?: number[];
+            /** @example shops */
+            Name: string;
+            /** @description Dynamic groups: any of the tags instead of all */
+            PartialMatch?: boolean;
+            /** @description Dynamic groups: tag ids */
+            TagIDs?: number[];
+        };
         CreateEnvironmentForm: {
             /** @enum {string} */
             ContainerEngine?: "docker" | "podman";
@@ -2090,6 +2360,13 @@ export interface components {
              * @enum {number}
              */
             role: 1 | 2;
+            /**
+             * @description Capstan: teams the new user joins as a member, written with the user as one record (both or neither)
+             * @example [
+             *       3
+             *     ]
+             */
+            teamIds?: number[];
             /** @example alice */
             username: string;
         };
@@ -2223,11 +2500,88 @@ export interface components {
             /** @example eu-west-1 */
             Region: string;
         };
+        EdgeAsyncInfoResponse: {
+            /** @description The agent runs in async mode (EDGE_ASYNC=1) */
+            AsyncMode: boolean;
+            CommandInterval: number;
+            PingInterval: number;
+            SnapshotInterval: number;
+        };
+        EdgeAsyncSettingsDto: {
+            /** @example 60 */
+            CommandInterval?: number;
+            /** @example 60 */
+            PingInterval?: number;
+            /** @example 60 */
+            SnapshotInterval?: number;
+        };
+        EdgeCommandResponse: {
+            /** @description Unix seconds */
+            Created: number;
+            /** @description Unix seconds, 0 not yet */
+            Done: number;
+            Error: string | null;
+            Id: number;
+            /** @enum {string} */
+            Operation: "add" | "replace" | "remove";
+            /** @description Unix seconds, 0 not yet */
+            Sent: number;
+            /** @enum {string} */
+            Status: "pending" | "sent" | "confirmed" | "failed";
+            /** @description What it does, e.g. "stop container web" */
+            Summary: string;
+            /** @description container, image, volume, normalStack, edgeStack, edgeJob, edgeLog, edgeConfig */
+            Type: string;
+        };
         EdgeEnvironmentStatus: {
+            /** @description Poll interval in effect, seconds */
+            CheckinInterval: number;
+            /** @description Checked in within its interval (plus a margin) */
+            Heartbeat: boolean;
             /** @description Last poll seen by this server, Unix seconds (0 never) */
             LastCheckInDate: number;
+            /**
+             * @description How the agent talks to the server
+             * @enum {string}
+             */
+            Mode: "standard" | "async";
+            /** @description Async: commands the agent has not confirmed yet */
+            OpenCommands: number;
             /** @description Whether the tunnel is open now */
             TunnelOpen: boolean;
+        };
+        EdgeGroupListItemResponse: {
+            Dynamic: boolean;
+            /** @description Types of the member environments */
+            EndpointTypes: number[];
+            /** @description Members: listed (static) or matched (dynamic) */
+            Endpoints: number[];
+            HasEdgeJob: boolean;
+            HasEdgeStack: boolean;
+            Id: number;
+            Name: string;
+            PartialMatch: boolean;
+            TagIds: number[];
+            TrustedEndpoints: number[];
+        };
+        EdgeGroupResponse: {
+            Dynamic: boolean;
+            /** @description Members: listed (static) or matched (dynamic) */
+            Endpoints: number[];
+            Id: number;
+            Name: string;
+            PartialMatch: boolean;
+            TagIds: number[];
+        };
+        EdgeIntervalsDto: {
+            /** @description Async command interval, seconds (-1: the settings, 0: off) */
+            CommandInterval?: number;
+            /** @description Poll interval, seconds (0: the settings) */
+            EdgeCheckinInterval?: number;
+            /** @description Async ping interval, seconds (-1: the settings, 0: off) */
+            PingInterval?: number;
+            /** @description Async snapshot interval, seconds (-1: the settings, 0: off) */
+            SnapshotInterval?: number;
         };
         EdgeScheduleResponse: {
             CollectLogs: boolean;
@@ -2270,6 +2624,8 @@ export interface components {
             CapstanAccess: components["schemas"]["CapstanAccessResponse"];
             /** @enum {string} */
             ContainerEngine: "docker" | "podman" | "";
+            /** @description Edge (type 4): async mode and its intervals (seconds; -1 the settings default, 0 off) */
+            Edge?: components["schemas"]["EdgeAsyncInfoResponse"];
             /** @description Edge (type 4): poll interval in seconds, 0 for the setting */
             EdgeCheckinInterval?: number;
             /** @description Edge (type 4): the agent id bound by its first poll */
@@ -2310,10 +2666,17 @@ export interface components {
         FileContentDto: {
             FileContent: string;
         };
+        GeneratedKeyResponse: {
+            /** @description Global edge key (endpoint id 0): agents started with it wait in the waiting room */
+            edgeKey: string;
+        };
         GitlabDto: {
             InstanceURL: string;
             ProjectId: number;
             ProjectPath: string;
+        };
+        GlobalKeyResponse: {
+            endpointID: number;
         };
         GroupResponse: {
             Description: string;
@@ -2421,6 +2784,10 @@ export interface components {
             TLS: boolean;
             /** @description Capstan: the CA certificate (PEM) that signs the directory certificate */
             TLSCACert?: string;
+            /** @description Capstan: the client certificate (PEM) presented to the directory, with TLSKey */
+            TLSCert?: string;
+            /** @description Capstan: the client certificate's private key (PEM); empty or absent keeps the stored one. Never returned. */
+            TLSKey?: string;
             TLSSkipVerify: boolean;
         };
         LinkTeamDto: {
@@ -2510,6 +2877,10 @@ export interface components {
             /** @description Ten one-time recovery codes: shown once, stored hashed */
             recoveryCodes: string[];
         };
+        RecreateContainerDto: {
+            /** @description Pull the image first (with the stored registry it comes from); a refused pull changes nothing */
+            PullImage?: boolean;
+        };
         RegistryAccessDto: {
             Namespaces?: string[];
             TeamAccessPolicies?: {
@@ -2552,6 +2923,10 @@ export interface components {
             URL: string;
             /** @description Empty for non-administrators (ECR: the access key id) */
             Username: string;
+        };
+        RejectedResponse: {
+            /** @description Waiting-room environments removed */
+            rejected: number[];
         };
         RepositoryFilePreviewDto: {
             /** @description Password or access token */
@@ -2641,6 +3016,8 @@ export interface components {
             AuthenticationMethod: 1 | 2 | 3;
             /** @description Containers with any of these labels are hidden from lists */
             BlackListedLabels: components["schemas"]["LabelPairDto"][];
+            /** @description Async edge agents' default intervals (seconds) */
+            Edge: components["schemas"]["EdgeAsyncSettingsDto"];
             /**
              * @description Edge agents poll every this many seconds (1–3600)
              * @example 5
@@ -2894,6 +3271,10 @@ export interface components {
             /** @description Base32 secret, for apps that cannot scan the QR code */
             secret: string;
         };
+        TotpOverviewResponse: {
+            /** @description Ids of the users whose second factor is on */
+            Enabled: number[];
+        };
         TotpStatusResponse: {
             enabled: boolean;
             /** @description Unused recovery codes */
@@ -2905,6 +3286,18 @@ export interface components {
         };
         TrustedResponse: {
             trusted: number[];
+        };
+        UpdateEdgeGroupDto: {
+            /** @description Dynamic: members are the edge environments carrying the tags */
+            Dynamic?: boolean;
+            /** @description Static groups: edge environment ids (types 4 and 7) */
+            Endpoints?: number[];
+            /** @example shops */
+            Name?: string;
+            /** @description Dynamic groups: any of the tags instead of all */
+            PartialMatch?: boolean;
+            /** @description Dynamic groups: tag ids */
+            TagIDs?: number[];
         };
         UpdateEnvironmentDto: {
             GroupID?: number;
@@ -2963,6 +3356,7 @@ export interface components {
              */
             AuthenticationMethod?: 1 | 2 | 3;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
+            Edge?: components["schemas"]["EdgeAsyncSettingsDto"];
             EdgeAgentCheckinInterval?: number;
             /** @example https://capstan.example.com:9443 */
             EdgePortainerURL?: string;
@@ -3982,6 +4376,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ContainerRecreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                containerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecreateContainerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
                         [key: string]: unknown;
                     };
                 };
@@ -4038,6 +4487,374 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ImagesRegistries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ServicesImageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StacksImageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupListItemResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEdgeGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEdgeGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4384,6 +5201,10 @@ export interface operations {
                 status?: string;
                 endpointIds?: string;
                 excludeSnapshots?: string;
+                /** @description true: only edge devices waiting for trust (the waiting room); otherwise they are left out */
+                edgeDeviceUntrusted?: string;
+                /** @description true: only async edge environments; false: none of them */
+                edgeAsync?: string;
             };
             header?: never;
             path?: never;
@@ -4517,6 +5338,94 @@ export interface operations {
             };
         };
     };
+    EndpointEdgeGenerateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeneratedKeyResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeRejectBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustEdgeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointEdgeTrustBulk: {
         parameters: {
             query?: never;
@@ -4551,6 +5460,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGlobalKey: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-PortainerAgent-EdgeID": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlobalKeyResponse"];
+                };
             };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {
@@ -4969,6 +5908,98 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeCommands: {
+        parameters: {
+            query?: {
+                open?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeCommandResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeIntervals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EdgeIntervalsDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5553,6 +6584,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegistryPingResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryUpdatesSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Seconds since the epoch; 0 before the first pass */
+                        CheckedAt?: number;
+                        Environments?: {
+                            CheckedAt?: number;
+                            Containers?: number;
+                            EnvironmentId?: number;
+                            EnvironmentName?: string;
+                            Error?: string;
+                            Outdated?: {
+                                Id?: string;
+                                Image?: string;
+                                Name?: string;
+                            }[];
+                        }[];
+                        Outdated?: number;
+                        Running?: boolean;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryUpdatesCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Seconds since the epoch; 0 before the first pass */
+                        CheckedAt?: number;
+                        Environments?: {
+                            CheckedAt?: number;
+                            Containers?: number;
+                            EnvironmentId?: number;
+                            EnvironmentName?: string;
+                            Error?: string;
+                            Outdated?: {
+                                Id?: string;
+                                Image?: string;
+                                Name?: string;
+                            }[];
+                        }[];
+                        Outdated?: number;
+                        Running?: boolean;
+                    };
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -8187,6 +9336,60 @@ export interface operations {
             };
         };
     };
+    UploadTLS: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate: "ca" | "cert" | "key";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description PEM; an empty file removes it
+                     */
+                    file: string;
+                    /** @enum {string} */
+                    folder: "ldap";
+                };
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "settings:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     UserList: {
         parameters: {
             query?: never;
@@ -8380,6 +9583,48 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "account:read" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpOverviewResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "users:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -104,6 +104,28 @@ export class LabelPairDto {
   value!: string;
 }
 
+/** Portainer's `Settings.Edge`: async edge agents' default intervals, seconds (0 turns one off). */
+export class EdgeAsyncSettingsDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 86400, example: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  PingInterval?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 86400, example: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  SnapshotInterval?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 86400, example: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  CommandInterval?: number;
+}
+
 export class InternalAuthSettingsDto {
   @ApiProperty({ minimum: PASSWORD_LENGTH_RANGE.min, maximum: PASSWORD_LENGTH_RANGE.max, example: 12 })
   @IsInt()
@@ -162,6 +184,23 @@ export class LdapTlsConfigDto {
   @IsString()
   @MaxLength(65536)
   TLSCACert?: string;
+
+  @ApiPropertyOptional({
+    description: 'Capstan: the client certificate (PEM) presented to the directory, with TLSKey',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  TLSCert?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Capstan: the client certificate's private key (PEM); empty or absent keeps the stored one. Never returned.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  TLSKey?: string;
 }
 
 export class LdapSettingsDto {
@@ -295,6 +334,8 @@ export class SettingsResponse {
   TunnelServerAddress!: string;
   @ApiProperty({ description: 'Trust agents presenting a global key at once (no waiting room)' })
   TrustOnFirstConnect!: boolean;
+  @ApiProperty({ type: EdgeAsyncSettingsDto, description: "Async edge agents' default intervals (seconds)" })
+  Edge!: EdgeAsyncSettingsDto;
   @ApiProperty({ type: [String], example: ['127.0.0.1', '10.0.0.0/8'] })
   TrustedProxies!: string[];
 }
@@ -427,6 +468,12 @@ export class UpdateSettingsDto {
   @IsOptional()
   @IsBoolean()
   TrustOnFirstConnect?: boolean;
+
+  @ApiPropertyOptional({ type: EdgeAsyncSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EdgeAsyncSettingsDto)
+  Edge?: EdgeAsyncSettingsDto;
 }
 
 export class PublicSettingsResponse {
