@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHttpServer, gitHttpBackendPath } from '@capstan/testing';
 import {
   addSocketEnvironment,
+  createUser,
   expectApiError,
   testRegistry,
   uniqueName,
@@ -279,6 +280,63 @@ describe.runIf(ready)('git stacks: webhook, auto-update, redeploy, settings', ()
       /webhook/i,
     );
     expect((await call<unknown[]>('GET', '/api/stacks')).body.length).toBe(before);
+  });
+
+  it("a Standard user's git stack: a pushed commit breaking the environment's rules is not deployed", async () => {
+    git.createRepo('std', { 'compose.yml': compose('std-one'), 'app.env': 'GREETING=std\n' });
+    const user = await createUser(env.server, env.admin);
+    expect(
+      (
+        await env.server.request('PUT', `/api/endpoints/${envId}`, {
+          token: env.admin,
+          body: { UserAccessPolicies: { [user.id]: { RoleId: 3 } } },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await env.server.request('PUT', `/api/endpoints/${envId}/settings`, {
+          token: env.admin,
+          body: { allowBindMountsForRegularUsers: false },
+        })
+      ).status,
+    ).toBe(200);
+    const stdName = uniqueName('gstd').toLowerCase();
+    projects.push(stdName);
+    const hookId = randomUUID();
+    const created = await env.server.request<{ Id: number }>(
+      'POST',
+      `/api/stacks/create/standalone/repository?endpointId=${envId}`,
+      {
+        token: user.token,
+        body: {
+          Name: stdName,
+          RepositoryURL: git.url('std'),
+          ComposeFile: 'compose.yml',
+          RepositoryAuthentication: true,
+          RepositoryUsername: creds.username,
+          RepositoryPassword: creds.password,
+          AutoUpdate: { Webhook: hookId },
+        },
+      },
+    );
+    expect(created.status, created.text).toBe(200);
+    const deployed = (await gitConfig(created.body.Id)).ConfigHash;
+    // The user may not change the administrator's stack.
+    expectApiError(
+      await env.server.request('POST', `/api/stacks/${stackId}/git`, { token: user.token, body: {} }),
+      404,
+    );
+    // A commit mounting the host's /etc: the webhook runs as the stack's creator and is refused.
+    git.commit('std', {
+      'compose.yml': compose('std-two') + '    volumes:\n      - /etc:/host-etc:ro\n',
+    });
+    const r = await hook(hookId);
+    const body = (await r.json()) as { message: string; details: string };
+    expect(r.status).toBe(422);
+    expect(body.details).toMatch(/bind mounts/);
+    expect(running(stdName).map((c) => c.rev)).toEqual(['std-one']);
+    expect((await gitConfig(created.body.Id)).ConfigHash).toBe(deployed);
   });
 
   it('never answers the git password', () => {
