@@ -186,6 +186,19 @@ describe.runIf(ready)('git stacks: webhook, auto-update, redeploy, settings', ()
     );
     expect(await gitConfig(stackId)).toMatchObject({ ReferenceName: 'refs/tags/v1', ConfigHash: tagCommit });
     expect(running(name)[0]?.rev).toBe('tagged');
+    // Wrong credentials on a redeploy: 400, the stored ones kept (the next redeploy with them works).
+    expectApiError(
+      await call('PUT', `/api/stacks/${stackId}/git/redeploy`, {
+        RepositoryAuthentication: true,
+        RepositoryUsername: creds.username,
+        RepositoryPassword: 'not-the-token',
+      }),
+      400,
+      /Authentication failed/,
+    );
+    const again = await call('PUT', `/api/stacks/${stackId}/git/redeploy`, {});
+    expect(again.status, again.text).toBe(200);
+    expect(await gitConfig(stackId)).toMatchObject({ ReferenceName: 'refs/tags/v1', ConfigHash: tagCommit });
   });
 
   it('POST /git: wrong credentials or an unreachable reference are refused and nothing is stored', async () => {
