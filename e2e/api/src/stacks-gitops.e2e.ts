@@ -639,3 +639,22 @@ describe.runIf(gitHttpBackendPath() !== undefined)('custom templates and app tem
     );
   });
 });
+
+describe('the public stack webhook is rate-limited', () => {
+  const env = withAdminServer();
+  it('answers 429 with Retry-After after 20 unknown or malformed ids a minute from one client', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(`${env.server.baseUrl}/api/stacks/webhooks/${i % 2 ? randomUUID() : 'x'}`, {
+        method: 'POST',
+      });
+      statuses.push(r.status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([400, 404]));
+    const limited = await fetch(`${env.server.baseUrl}/api/stacks/webhooks/${randomUUID()}`, {
+      method: 'POST',
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
