@@ -35,7 +35,7 @@ log "  git       $(git --version | awk '{print $3}'), http-backend ${CAPSTAN_TES
 log "  postgres  $(sed 's#://\([^:]*\):[^@]*@#://\1:***@#' <<<"$CAPSTAN_TEST_DATABASE_URL") (${took[postgres]} ms)"
 # shellcheck disable=SC1090
 . "${CAPSTAN_LDAP_ENV_FILE:-/tmp/capstan-ldap.env}"
-log "  ldap      $CAPSTAN_TEST_LDAP_URL (StartTLS), $CAPSTAN_TEST_LDAPS_URL, $CAPSTAN_TEST_LDAP_BASE (${took[ldap]} ms)"
+log "  ldap      $CAPSTAN_TEST_LDAP_URL (StartTLS), $CAPSTAN_TEST_LDAPS_URL, $CAPSTAN_TEST_LDAP_MTLS_URL (client certificate), $CAPSTAN_TEST_LDAP_BASE (${took[ldap]} ms)"
 log "  env       source ${CAPSTAN_PG_ENV_FILE:-/tmp/capstan-postgres.env} for CAPSTAN_TEST_DATABASE_URL"
 log "            source ${CAPSTAN_PODMAN_ENV_FILE:-/tmp/capstan-podman.env} for CAPSTAN_TEST_PODMAN_SOCKET"
 log "            source ${CAPSTAN_REGISTRY_ENV_FILE:-/tmp/capstan-registry.env} for CAPSTAN_TEST_REGISTRY{,_USER,_PASSWORD,_TLS,_CA,_NOAUTH}"

@@ -86,11 +86,18 @@ describe('AuthenticationPage', () => {
     const api = new FakeApi()
       .on('GET /api/users/me', { body: userFactory({ Id: 1, Role: 1 }) })
       .on('GET /api/settings', { body: settings })
-      .on('GET /api/teams', { body: [{ Id: 4, Name: 'platform' }] })
+      .on('GET /api/teams', {
+        body: [
+          { Id: 4, Name: 'platform', LinkedGroup: { Source: 'oauth', Group: 'platform-engineers' } },
+          { Id: 5, Name: 'dir', LinkedGroup: { Source: 'ldap', Group: 'cn=dir' } },
+        ],
+      })
       .on('PUT /api/settings', { body: settings });
     const { byId, settle } = await setup(api);
     expect(byId('auth-method-oauth')?.getAttribute('aria-selected')).toBe('true');
     expect(byId('oauth-settings')).not.toBeNull();
+    expect(byId('oauth-linked-teams')?.textContent).toContain('platform-engineers → platform');
+    expect(byId('oauth-linked-teams')?.textContent).not.toContain('cn=dir');
     const team = byId<HTMLSelectElement>('oauth-default-team')!;
     team.value = '4';
     team.dispatchEvent(new Event('change'));

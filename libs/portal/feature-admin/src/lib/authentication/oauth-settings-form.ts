@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, effect, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, input, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import type { Settings, Team } from '@capstan/portal-data-access';
 import { FormControlDirective, FormField } from '@capstan/portal-ui';
 
@@ -65,7 +66,7 @@ const FIELDS: readonly { key: keyof OAuth; label: string; hint?: string }[] = [
  */
 @Component({
   selector: 'cap-oauth-settings-form',
-  imports: [FormField, FormControlDirective],
+  imports: [FormField, FormControlDirective, RouterLink],
   template: `
     <fieldset class="card" data-testid="oauth-settings" [disabled]="disabled()">
       <legend>Identity provider</legend>
@@ -139,10 +140,21 @@ const FIELDS: readonly { key: keyof OAuth; label: string; hint?: string }[] = [
         />
         Single sign-on: skip the provider's prompt when already signed in there
       </label>
+      <h3 class="sub">Group claim → teams</h3>
       <p class="muted">
         Teams linked to a provider group (on the team's page) get and lose members at every sign-in, from the
         group claim. The initial administrator keeps their internal password.
       </p>
+      <ul class="links" data-testid="oauth-linked-teams">
+        @for (t of linkedTeams(); track t.Id) {
+          <li>
+            <code>{{ t.LinkedGroup?.Group }}</code> →
+            <a [routerLink]="['/admin/teams', t.Id]">{{ t.Name }}</a>
+          </li>
+        } @empty {
+          <li class="muted">No team is linked to a provider group yet.</li>
+        }
+      </ul>
     </fieldset>
   `,
   styles: `
@@ -153,6 +165,14 @@ const FIELDS: readonly { key: keyof OAuth; label: string; hint?: string }[] = [
     .check {
       display: block;
       margin: 0.5rem 0;
+    }
+    .sub {
+      font-size: 1rem;
+      margin: 1rem 0 0.25rem;
+    }
+    .links {
+      padding-left: 1.25rem;
+      overflow-wrap: anywhere;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -170,6 +190,10 @@ export class OAuthSettingsForm {
     { value: 'custom', label: 'Custom' },
   ];
   protected readonly fields = FIELDS;
+  /** The group claim's mapping: teams linked to a provider group. */
+  protected readonly linkedTeams = computed(() =>
+    this.teams().filter((t) => t.LinkedGroup?.Source === 'oauth'),
+  );
   protected readonly form = signal<Partial<OAuth>>({});
   protected readonly secret = signal('');
   private loadedFrom: Settings | null = null;
