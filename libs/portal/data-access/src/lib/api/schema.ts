@@ -8411,6 +8411,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many calls (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {
                 headers: {
