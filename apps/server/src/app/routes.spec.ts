@@ -2,29 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_METADATA, CONFIG_VARIABLES } from '@capstan/server-core';
-import { AuditModule } from '@capstan/server-audit';
-import { AuthModule } from '@capstan/server-auth';
-import { DockerModule } from '@capstan/server-docker';
-import { EnvironmentsModule } from '@capstan/server-environments';
-import { RbacModule } from '@capstan/server-rbac';
-import { SettingsModule } from '@capstan/server-settings';
-import { SystemModule } from '@capstan/server-system';
-import { UsersModule } from '@capstan/server-users';
-import { WebhooksModule } from '@capstan/server-webhooks';
-import { EdgeModule } from '@capstan/server-edge';
+import { DOMAIN_MODULES } from './app.module';
 
-const MODULES = [
-  AuditModule,
-  AuthModule,
-  DockerModule,
-  EnvironmentsModule,
-  RbacModule,
-  SettingsModule,
-  SystemModule,
-  UsersModule,
-  WebhooksModule,
-  EdgeModule,
-];
+const MODULES = DOMAIN_MODULES;
 
 function routes(): { name: string; rule: unknown }[] {
   const found: { name: string; rule: unknown }[] = [];
@@ -59,7 +39,7 @@ describe('routes', () => {
     expect(all.filter((r) => r.rule === undefined).map((r) => r.name)).toEqual([]);
   });
 
-  it('only the first-run, login (and its second step / OAuth), status, edge poll and webhook routes are public', () => {
+  it('only the first-run, login (and its second step / OAuth), status, edge agent and webhook routes are public, in every domain module', () => {
     const open = routes()
       .filter((r) => (r.rule as { public?: boolean }).public)
       .map((r) => r.name)
@@ -75,9 +55,15 @@ describe('routes', () => {
       'AuthController.oauthValidate',
       // Login's second step: the second-step token and the code.
       'AuthController.secondFactor',
+      // The edge agent's global-key onboarding: lands untrusted in the waiting room (capped), see server-edge.
+      'EdgeController.globalKey',
       // The edge agent's poll: its credential is the edge id (+ Capstan's per-environment secret), see server-edge.
       'EdgeController.status',
+      // An edge agent's job log upload: EdgeAgents.authenticate (bound edge id + secret), see server-edge-jobs.
+      'EdgeJobLogsController.upload',
       'SettingsController.publicSettings',
+      // A git stack's webhook: its UUID is the credential (Portainer's public POST /api/stacks/webhooks/{uuid}).
+      'StacksController.webhook',
       'SystemController.status',
       'SystemController.statusDeprecated',
       'UsersController.adminCheck',
