@@ -7,9 +7,5 @@ export {
   type EnqueueOptions,
 } from './lib/edge-commands.service';
 export { EdgeModes } from './lib/edge-modes';
-export {
-  EdgeAsyncEndpoint,
-  EDGE_ASYNC_WIRE_LIMIT,
-  decodeEdgeAsyncBody,
-} from './lib/edge-async.endpoint';
+export { EdgeAsyncEndpoint, EDGE_ASYNC_WIRE_LIMIT, decodeEdgeAsyncBody } from './lib/edge-async.endpoint';
 export type { EdgeCommandStatus } from './lib/entities/edge-command.entity';

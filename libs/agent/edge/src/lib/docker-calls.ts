@@ -50,7 +50,10 @@ const STACK_LABELS = ['com.docker.compose.project', 'com.docker.stack.namespace'
  * Portainer's DockerSnapshot of the local engine (agent protocol §5.10): the raw lists (containers with `Env` from
  * inspect), the counts, and on a Swarm manager the services and nodes' totals.
  */
-export async function takeDockerSnapshot(endpoint: DockerEndpoint, now = Date.now()): Promise<AsyncDockerSnapshot> {
+export async function takeDockerSnapshot(
+  endpoint: DockerEndpoint,
+  now = Date.now(),
+): Promise<AsyncDockerSnapshot> {
   const get = (path: string): Promise<unknown> => engineOk(endpoint, 'GET', path);
   const [info, version, containers, images, volumes, networks] = (await Promise.all([
     get('/info'),
@@ -65,7 +68,8 @@ export async function takeDockerSnapshot(endpoint: DockerEndpoint, now = Date.no
   for (let i = 0; i < containers.length; i += 8) {
     const part = await Promise.all(
       containers.slice(i, i + 8).map(async (c) => {
-        const inspect = (await get(`/containers/${String(c['Id'])}/json`).catch(() => undefined)) as Json | undefined;
+        const inspect = (await get(`/containers/${String(c['Id'])}/json`).catch(() => undefined)) as
+          Json | undefined;
         const env = (inspect?.['Config'] as Json | undefined)?.['Env'] ?? null;
         return { ...c, Env: env };
       }),
@@ -75,7 +79,10 @@ export async function takeDockerSnapshot(endpoint: DockerEndpoint, now = Date.no
   const swarm = info['Swarm'] as { LocalNodeState?: string; ControlAvailable?: boolean } | undefined;
   const manager = swarm?.LocalNodeState === 'active' && swarm.ControlAvailable === true;
   const [services, nodes] = manager
-    ? ((await Promise.all([get('/services').catch(() => []), get('/nodes').catch(() => [])])) as [Json[], Json[]])
+    ? ((await Promise.all([get('/services').catch(() => []), get('/nodes').catch(() => [])])) as [
+        Json[],
+        Json[],
+      ])
     : [[], []];
   const stacks = new Set<string>();
   for (const c of containers)

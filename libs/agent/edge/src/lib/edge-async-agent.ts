@@ -165,9 +165,7 @@ export class EdgeAsyncAgent {
       } else if (sent) {
         // What the server now holds: its base with our patch applied (or the full one), so our next hash is its.
         this.acknowledged =
-          sent.ops && this.acknowledged
-            ? applyJsonPatch(this.acknowledged, sent.ops)
-            : sent.full;
+          sent.ops && this.acknowledged ? applyJsonPatch(this.acknowledged, sent.ops) : sent.full;
       }
       if (answer.commands.length > 0) await this.run(answer.commands);
     } catch (e) {

@@ -63,7 +63,10 @@ export interface EdgeAsyncSnapshot {
   dockerHash?: number;
   kubernetes?: unknown;
   kubernetesHash?: number;
-  stackLogs?: { edgeStackID: number; logs: { dockerContainerID: string; stdOut: string; stdErr: string }[] }[];
+  stackLogs?: {
+    edgeStackID: number;
+    logs: { dockerContainerID: string; stdOut: string; stdErr: string }[];
+  }[];
   stackStatusArray?: Record<string, { Time: number; Type: number; Error: string; RollbackTo?: number }[]>;
   jobsStatus?: Record<string, { JobID: number; LogFileContent: string }>;
   edgeConfigStates?: Record<string, number>;

@@ -25,7 +25,11 @@ describe('JSON patch (RFC 6902) of async snapshots', () => {
     target['Extra'] = { Nested: [1, 2] };
     const ops = diffJson(base, target);
     expect(ops.length).toBeGreaterThan(0);
-    expect(ops).toContainEqual({ op: 'replace', path: '/DockerSnapshotRaw/Containers/0/Labels/x~1y', value: '3' });
+    expect(ops).toContainEqual({
+      op: 'replace',
+      path: '/DockerSnapshotRaw/Containers/0/Labels/x~1y',
+      value: '3',
+    });
     expect(applyJsonPatch(base, ops)).toEqual(target);
     // the original is untouched
     expect(base.Time).toBe(1);
@@ -42,7 +46,9 @@ describe('JSON patch (RFC 6902) of async snapshots', () => {
   });
 
   it('refuses paths that do not exist, failed tests and prototype keys', () => {
-    expect(() => applyJsonPatch(base, [{ op: 'replace', path: '/Nope/x', value: 1 }])).toThrow(JsonPatchError);
+    expect(() => applyJsonPatch(base, [{ op: 'replace', path: '/Nope/x', value: 1 }])).toThrow(
+      JsonPatchError,
+    );
     expect(() => applyJsonPatch(base, [{ op: 'remove', path: '/DockerSnapshotRaw/Containers/7' }])).toThrow(
       JsonPatchError,
     );

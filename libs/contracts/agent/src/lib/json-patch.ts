@@ -38,7 +38,8 @@ function arrayIndex(arr: unknown[], token: string, forAdd: boolean): number {
   if (forAdd && token === '-') return arr.length;
   if (!/^(0|[1-9]\d*)$/.test(token)) throw new JsonPatchError(`Invalid array index ${token}`);
   const i = Number(token);
-  if (i > arr.length || (!forAdd && i === arr.length)) throw new JsonPatchError(`Array index ${token} out of range`);
+  if (i > arr.length || (!forAdd && i === arr.length))
+    throw new JsonPatchError(`Array index ${token} out of range`);
   return i;
 }
 
@@ -59,7 +60,8 @@ function get(doc: unknown, pointer: string): unknown {
     if (!isContainer(node)) throw new JsonPatchError(`Path ${pointer} does not exist`);
     if (Array.isArray(node)) node = node[arrayIndex(node, t, false)];
     else {
-      if (!Object.prototype.hasOwnProperty.call(node, t)) throw new JsonPatchError(`Path ${pointer} does not exist`);
+      if (!Object.prototype.hasOwnProperty.call(node, t))
+        throw new JsonPatchError(`Path ${pointer} does not exist`);
       node = node[t];
     }
   }
@@ -163,7 +165,8 @@ export function diffJson(from: unknown, to: unknown, path = ''): JsonPatchOperat
     if (!Object.prototype.hasOwnProperty.call(b, k)) ops.push({ op: 'remove', path: `${path}/${escape(k)}` });
   for (const k of Object.keys(b)) {
     const p = `${path}/${escape(k)}`;
-    if (!Object.prototype.hasOwnProperty.call(a, k)) ops.push({ op: 'add', path: p, value: structuredClone(b[k]) });
+    if (!Object.prototype.hasOwnProperty.call(a, k))
+      ops.push({ op: 'add', path: p, value: structuredClone(b[k]) });
     else ops.push(...diffJson(a[k], b[k], p));
   }
   return ops;

@@ -224,14 +224,17 @@ const PATCH_OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 /** The body's `snapshot`, checked part by part (400 naming what is wrong), or undefined when absent. */
 function checkSnapshot(v: unknown): EdgeAsyncSnapshot | undefined {
   if (v === undefined || v === null) return undefined;
-  const bad = (details: string): BadRequestError => new BadRequestError('Invalid edge async request', details);
+  const bad = (details: string): BadRequestError =>
+    new BadRequestError('Invalid edge async request', details);
   if (!isObject(v)) throw bad('snapshot must be an object');
   if (v['docker'] !== undefined && v['docker'] !== null && !isDockerSnapshot(v['docker']))
     throw bad('snapshot.docker must be a DockerSnapshot with a DockerSnapshotRaw object');
   const patch = v['dockerPatch'];
   if (patch !== undefined && patch !== null) {
     if (!Array.isArray(patch) || patch.length > MAX_PATCH_OPERATIONS)
-      throw bad(`snapshot.dockerPatch must be a list of at most ${MAX_PATCH_OPERATIONS} JSON Patch operations`);
+      throw bad(
+        `snapshot.dockerPatch must be a list of at most ${MAX_PATCH_OPERATIONS} JSON Patch operations`,
+      );
     for (const op of patch as unknown[])
       if (!isObject(op) || !PATCH_OPS.has(String(op['op'])) || typeof op['path'] !== 'string')
         throw bad('snapshot.dockerPatch holds an operation without a known op and a path');
@@ -240,7 +243,8 @@ function checkSnapshot(v: unknown): EdgeAsyncSnapshot | undefined {
       throw bad('snapshot.dockerHash must be an unsigned 32-bit integer with dockerPatch');
   }
   for (const key of ['stackStatusArray', 'jobsStatus', 'edgeConfigStates'])
-    if (v[key] !== undefined && v[key] !== null && !isObject(v[key])) throw bad(`snapshot.${key} must be an object`);
+    if (v[key] !== undefined && v[key] !== null && !isObject(v[key]))
+      throw bad(`snapshot.${key} must be an object`);
   if (v['stackLogs'] !== undefined && v['stackLogs'] !== null && !Array.isArray(v['stackLogs']))
     throw bad('snapshot.stackLogs must be a list');
   return {

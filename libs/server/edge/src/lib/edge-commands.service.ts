@@ -9,7 +9,6 @@ import {
   type EdgeCommandType,
 } from '@capstan/contracts-agent';
 import {
-
   BadRequestError,
   ClockPort,
   ConflictError,
@@ -155,7 +154,10 @@ export class EdgeCommands {
   }
 
   /** An environment's commands, newest first (`open`: only those the agent has not confirmed). */
-  async list(environmentId: number, options: { open?: boolean; limit?: number } = {}): Promise<EdgeCommandView[]> {
+  async list(
+    environmentId: number,
+    options: { open?: boolean; limit?: number } = {},
+  ): Promise<EdgeCommandView[]> {
     const rows = await this.commands.find({
       where: { environmentId, ...(options.open ? { status: In(['pending', 'sent']) } : {}) },
       order: { timestamp: 'DESC' },
@@ -239,7 +241,6 @@ export class EdgeCommands {
     return this.commands.count({ where: { environmentId, status: In(['pending', 'sent']) } });
   }
 }
-
 
 function toView(r: EdgeCommandEntity): EdgeCommandView {
   return {

@@ -133,7 +133,9 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
   connect(environmentId: number): Promise<number> {
     if (this.modes.isAsync(environmentId))
       return Promise.reject(
-        notConnected('An async edge environment has no tunnel: consoles and live streams need a standard agent'),
+        notConnected(
+          'An async edge environment has no tunnel: consoles and live streams need a standard agent',
+        ),
       );
     const existing = this.entries.get(environmentId);
     if (existing?.connected) {
