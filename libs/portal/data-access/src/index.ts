@@ -109,3 +109,14 @@ export {
   type StackUpdate,
   type StackVersions,
 } from './lib/stacks/stacks-api';
+export {
+  DEFAULT_AGENT_IMAGE,
+  EdgeApi,
+  edgeDockerRunCommand,
+  edgeStackDeployCommand,
+  type AgentCommandOptions,
+  type EdgeCommand,
+  type EdgeIntervals,
+  type EdgeStatus,
+  type NewEdgeEnvironment,
+} from './lib/environments/edge-api.service';
