@@ -1,8 +1,11 @@
 import { TestBed } from '@angular/core/testing';
+import type { Type } from '@angular/core';
 import { provideRouter } from '@angular/router';
 import {
+  API_FETCH,
   type Environment,
   FakeApi,
+  multipartFetch,
   edgeDockerRunCommand,
   edgeStackDeployCommand,
   environmentFactory,
@@ -16,7 +19,7 @@ import { WaitingRoomPage } from './waiting-room-page';
 
 const flush = () => new Promise((r) => setTimeout(r));
 
-async function mount<T>(component: new (...args: never[]) => T) {
+async function mount<T>(component: Type<T>) {
   const fixture = TestBed.createComponent(component);
   const host = TestBed.createComponent(ConfirmHost);
   document.body.append(fixture.nativeElement as HTMLElement, host.nativeElement as HTMLElement);
@@ -83,7 +86,13 @@ describe('EdgeAgentPage', () => {
         body: environmentFactory({ Id: 9, Name: 'shop-1', Type: 4, EdgeKey: 'KEY9' } as Partial<Environment>),
       })
       .on('POST /api/endpoints/edge/generate-key', { body: { edgeKey: 'GLOBALKEY' } });
-    TestBed.configureTestingModule({ providers: [provideFakeApi(api), provideRouter([])] });
+    TestBed.configureTestingModule({
+      providers: [
+        provideFakeApi(api),
+        { provide: API_FETCH, useValue: multipartFetch(api) },
+        provideRouter([]),
+      ],
+    });
   });
 
   it('needs a name, then creates an edge environment and shows its key and commands', async () => {
@@ -96,7 +105,11 @@ describe('EdgeAgentPage', () => {
     await check('edge-mode-async');
     byId<HTMLButtonElement>('edge-create')!.click();
     await settle();
-    expect(api.last('POST /api/endpoints')).toBeDefined();
+    expect(api.last('POST /api/endpoints')?.body).toMatchObject({
+      Name: 'shop-1',
+      EndpointCreationType: '4',
+      URL: location.origin,
+    });
     expect(byId('edge-key')?.textContent).toBe('KEY9');
     expect(byId('edge-docker-run')?.textContent).toContain('-e EDGE_KEY=KEY9');
     expect(byId('edge-docker-run')?.textContent).toContain('-e EDGE_ASYNC=1');
@@ -118,8 +131,20 @@ describe('WaitingRoomPage', () => {
 
   beforeEach(() => {
     devices = [
-      environmentFactory({ Id: 5, Name: 'edge-a', Type: 4, EdgeID: 'a', UserTrusted: false } as Partial<Environment>),
-      environmentFactory({ Id: 6, Name: 'edge-b', Type: 4, EdgeID: 'b', UserTrusted: false } as Partial<Environment>),
+      environmentFactory({
+        Id: 5,
+        Name: 'edge-a',
+        Type: 4,
+        EdgeID: 'a',
+        UserTrusted: false,
+      } as Partial<Environment>),
+      environmentFactory({
+        Id: 6,
+        Name: 'edge-b',
+        Type: 4,
+        EdgeID: 'b',
+        UserTrusted: false,
+      } as Partial<Environment>),
     ];
     api = new FakeApi()
       .on('GET /api/endpoints', () => ({ body: devices }))
