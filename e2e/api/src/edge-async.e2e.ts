@@ -87,6 +87,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_
 }
 
 /** One call to the local Docker engine (setting up and checking the real agent's work). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Docker's JSON, read field by field in the checks
 function engine(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);

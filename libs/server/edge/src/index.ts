@@ -3,9 +3,9 @@ export { EdgeTunnelService } from './lib/edge-tunnel.service';
 export {
   EdgeCommands,
   type AgentReport,
+  type EdgeCommandStatus,
   type EdgeCommandView,
   type EnqueueOptions,
 } from './lib/edge-commands.service';
 export { EdgeModes } from './lib/edge-modes';
 export { EdgeAsyncEndpoint, EDGE_ASYNC_WIRE_LIMIT, decodeEdgeAsyncBody } from './lib/edge-async.endpoint';
-export type { EdgeCommandStatus } from './lib/entities/edge-command.entity';

@@ -48,7 +48,7 @@ function locate(doc: unknown, tokens: string[]): { parent: Container; key: strin
   let node = doc;
   for (const t of tokens.slice(0, -1)) {
     if (!isContainer(node)) throw new JsonPatchError(`Path ${tokens.join('/')} does not exist`);
-    node = Array.isArray(node) ? node[arrayIndex(node, t, false)] : (node as Record<string, unknown>)[t];
+    node = Array.isArray(node) ? node[arrayIndex(node, t, false)] : node[t];
   }
   if (!isContainer(node)) throw new JsonPatchError(`Path ${tokens.join('/')} does not exist`);
   return { parent: node, key: tokens[tokens.length - 1] ?? '' };

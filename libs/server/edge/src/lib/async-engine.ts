@@ -298,7 +298,7 @@ function findImage(images: Json[], key: string): Json | undefined {
 
 /** An inspect built from a list entry: what the snapshot knows (ownership reads Id, Name and Config.Labels). */
 function inspectOf(c: Json): Json {
-  const state = String(c['State'] ?? '');
+  const state = typeof c['State'] === 'string' ? c['State'] : '';
   return {
     Id: c['Id'],
     Name: `/${nameOf(c)}`,

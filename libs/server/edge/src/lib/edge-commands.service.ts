@@ -18,6 +18,8 @@ import {
 } from '@capstan/server-core';
 import { EdgeCommandEntity, type EdgeCommandStatus } from './entities/edge-command.entity';
 
+export type { EdgeCommandStatus };
+
 /** A queued command as other modules and the portal see it (the value, which may hold secrets, is left out). */
 export interface EdgeCommandView {
   readonly id: number;

@@ -83,7 +83,7 @@ describe('EdgeAgentPage', () => {
   beforeEach(() => {
     api = new FakeApi()
       .on('POST /api/endpoints', {
-        body: environmentFactory({ Id: 9, Name: 'shop-1', Type: 4, EdgeKey: 'KEY9' } as Partial<Environment>),
+        body: environmentFactory({ Id: 9, Name: 'shop-1', Type: 4, EdgeKey: 'KEY9' }),
       })
       .on('POST /api/endpoints/edge/generate-key', { body: { edgeKey: 'GLOBALKEY' } });
     TestBed.configureTestingModule({
@@ -137,14 +137,14 @@ describe('WaitingRoomPage', () => {
         Type: 4,
         EdgeID: 'a',
         UserTrusted: false,
-      } as Partial<Environment>),
+      }),
       environmentFactory({
         Id: 6,
         Name: 'edge-b',
         Type: 4,
         EdgeID: 'b',
         UserTrusted: false,
-      } as Partial<Environment>),
+      }),
     ];
     api = new FakeApi()
       .on('GET /api/endpoints', () => ({ body: devices }))
