@@ -548,8 +548,20 @@ describe('async edge mode and global keys (real server)', () => {
         return Array.isArray(l) && l.some((c) => c.Id === containerId) ? l : undefined;
       });
       expect(list.find((c) => c.Id === containerId)?.State).toBe('running');
-      const engineList = (await engine('GET', '/containers/json?all=1')).body as { Id: string }[];
-      expect(list.map((c) => c.Id).sort()).toEqual(engineList.map((c) => c.Id).sort());
+      // Other tests share this engine: compare the containers of this test (its label) only.
+      const ours = encodeURIComponent(JSON.stringify({ label: ['capstan.test=edge-async'] }));
+      const engineList = (await engine('GET', `/containers/json?all=1&filters=${ours}`)).body as {
+        Id: string;
+      }[];
+      const listedOurs = list.filter((c) => engineList.some((e) => e.Id === c.Id));
+      expect(listedOurs.map((c) => c.Id).sort()).toEqual(engineList.map((c) => c.Id).sort());
+      // The proxy's own filters work on the snapshot too.
+      const filtered = await server.request<{ Id: string }[]>(
+        'GET',
+        `/api/endpoints/${asyncEnv}/docker/containers/json?all=1&filters=${ours}`,
+        { token: admin },
+      );
+      expect(filtered.body.map((c) => c.Id).sort()).toEqual(engineList.map((c) => c.Id).sort());
     }, 30_000);
 
     it('runs a queued stop on the engine and confirms it', async () => {
