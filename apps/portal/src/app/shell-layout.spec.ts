@@ -38,6 +38,7 @@ describe('ShellLayout', () => {
       'nav-environments',
       'nav-users',
       'nav-teams',
+      'nav-registries',
       'nav-auth-logs',
       'nav-activity-logs',
       'nav-settings',

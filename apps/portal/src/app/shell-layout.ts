@@ -41,6 +41,14 @@ const NAV: readonly GuardedNavItem[] = [
     anyOf: [Permission.TeamsManage, Permission.TeamMembersManage],
   },
   {
+    label: 'Registries',
+    path: '/admin/registries',
+    testId: 'nav-registries',
+    icon: '⛁',
+    section: 'Administration',
+    anyOf: [Permission.RegistriesManage],
+  },
+  {
     label: 'Authentication logs',
     path: '/admin/auth-logs',
     testId: 'nav-auth-logs',

@@ -16,6 +16,7 @@ import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
 import { RegistriesModule } from '@capstan/server-registries';
 import { EdgeModule } from '@capstan/server-edge';
+import { EdgeComputeModule } from '@capstan/server-edge-compute';
 
 /** Composes the domain modules; the app itself holds no rules. */
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule {
         RegistriesModule,
         GitModule,
         EdgeModule,
+        EdgeComputeModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

@@ -120,3 +120,17 @@ export {
   type EdgeStatus,
   type NewEdgeEnvironment,
 } from './lib/environments/edge-api.service';
+  REGISTRY_TYPES,
+  RegistriesApi,
+  registryTypeLabel,
+  storedRegistryAuth,
+  type OutdatedSummary,
+  type Registry,
+  type RegistryAccess,
+  type RegistryCreate,
+  type RegistryPing,
+  type RegistryTag,
+  type RegistryUpdate,
+  type StatusMap,
+  type UpdateStatus,
+} from './lib/registries/registries-api';

@@ -8,4 +8,15 @@ export {
   type EnqueueOptions,
 } from './lib/edge-commands.service';
 export { EdgeModes } from './lib/edge-modes';
-export { EdgeAsyncEndpoint, EDGE_ASYNC_WIRE_LIMIT, decodeEdgeAsyncBody } from './lib/edge-async.endpoint';
+export {
+  EdgeAsyncEndpoint,
+  EDGE_ASYNC_WIRE_LIMIT,
+  decodeEdgeAsyncBody,
+} from './lib/edge-async.endpoint';
+export {
+  EdgePollContributors,
+  type EdgePollContribution,
+  type EdgePollContributor,
+} from './lib/edge-poll-contributors';
+export { EdgeAgents } from './lib/edge-agents';
+export { edgeRefused } from './lib/edge-credentials';

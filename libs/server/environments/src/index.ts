@@ -1,5 +1,5 @@
 export { EnvironmentsModule } from './lib/environments.module';
-export { EnvironmentsService, type EdgeEnvironmentState } from './lib/environments.service';
+export { EnvironmentsService, type EdgeEnvironmentState, type EdgeMember } from './lib/environments.service';
 export type { EnvironmentView } from './lib/environment-view';
 export { SnapshotService } from './lib/snapshot.service';
 export {

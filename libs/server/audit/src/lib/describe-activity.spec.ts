@@ -62,6 +62,28 @@ describe('describeActivity', () => {
     expect(describeActivity(req('PUT', '/api/users/4/passwd', {}))).toBe('changed the password of user 4');
   });
 
+  it('says what happened to git stacks and git templates', () => {
+    expect(describeActivity(req('POST', '/api/stacks/4/git', {}))).toBe(
+      'changed the git settings of stack 4',
+    );
+    expect(describeActivity(req('PUT', '/api/stacks/4/git/redeploy', {}))).toBe(
+      'pulled and redeployed stack 4',
+    );
+    expect(describeActivity(req('POST', '/api/stacks/4/drift/reapply'))).toBe(
+      'reapplied the file of stack 4',
+    );
+    expect(describeActivity(req('POST', '/api/stacks/webhooks/[REDACTED]'))).toBe(
+      'triggered a stack webhook',
+    );
+    expect(describeActivity(req('POST', '/api/stacks/git/check'))).toBe('ran a git auto-update pass');
+    expect(describeActivity(req('POST', '/api/custom_templates/create/repository', { Title: 'web' }))).toBe(
+      'created custom template web',
+    );
+    expect(
+      describeActivity(req('PUT', '/api/custom_templates/3/git_fetch', undefined, 'custom template web')),
+    ).toBe('fetched custom template web from git');
+  });
+
   it('says which console a WebSocket opened, from its validated query', () => {
     expect(describeActivity(req('GET', '/api/websocket/exec', { id: ID, endpointId: 3 }))).toBe(
       'opened a console on exec aaaaaaaaaaaa',

@@ -73,6 +73,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
         : `${CONTAINER_VERBS[m[2]]} container ${ref(m[1])}`,
   ],
   ['DELETE', new RegExp(`${DOCKER}/containers/([^/]+)$`), (m) => `removed container ${ref(m[1])}`],
+  ['POST', /^\/api\/docker\/\d+\/containers\/([^/]+)\/recreate$/, (m) => `recreated container ${ref(m[1])}`],
   ['POST', new RegExp(`${DOCKER}/containers/prune$`), () => 'pruned stopped containers'],
   [
     'POST',
@@ -213,6 +214,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     (m) => `removed environment ${m[2]} from group ${m[1]}`,
   ],
   ['PUT', /^\/api\/settings\/?$/, () => 'changed settings'],
+  ['POST', /^\/api\/upload\/tls\/(ca|cert|key)$/, (m) => `uploaded the LDAP TLS ${m[1]} file`],
   ['POST', /^\/api\/registries\/?$/, (_, r) => named('added registry', field(r.body, 'Name'))],
   ['POST', /^\/api\/registries\/ping$/, () => 'tested a registry connection'],
   ['POST', /^\/api\/registries\/(\d+)\/ping$/, (m) => `tested the connection of registry ${m[1]}`],
@@ -222,6 +224,22 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     'PUT',
     /^\/api\/endpoints\/(\d+)\/registries\/(\d+)$/,
     (m) => `changed who may use registry ${m[2]} on environment ${m[1]}`,
+  ],
+  // Edge compute: groups and stacks
+  ['POST', /^\/api\/edge_groups\/?$/, (_, r) => named('added edge group', field(r.body, 'Name'))],
+  ['PUT', /^\/api\/edge_groups\/(\d+)$/, (m) => `changed edge group ${m[1]}`],
+  ['DELETE', /^\/api\/edge_groups\/(\d+)$/, (m) => `removed edge group ${m[1]}`],
+  [
+    'POST',
+    /^\/api\/edge_stacks\/create\/(string|file|repository)$/,
+    (_, r) => named('added edge stack', field(r.body, 'Name')),
+  ],
+  ['PUT', /^\/api\/edge_stacks\/(\d+)$/, (m) => `updated edge stack ${m[1]}`],
+  ['DELETE', /^\/api\/edge_stacks\/(\d+)$/, (m) => `removed edge stack ${m[1]}`],
+  [
+    'PUT',
+    /^\/api\/edge_stacks\/(\d+)\/status$/,
+    (m) => `edge agent reported the status of edge stack ${m[1]}`,
   ],
   ['POST', /^\/api\/webhooks\/?$/, () => 'created a webhook'],
   [
@@ -233,9 +251,16 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['POST', /^\/api\/webhooks\/[^/]+$/, () => 'triggered a service webhook'],
   [
     'POST',
-    /^\/api\/custom_templates\/create\/(string|file)$/,
+    /^\/api\/custom_templates\/create\/(string|file|repository)$/,
     (_, r) => (r.target ? `created ${r.target}` : named('created custom template', field(r.body, 'Title'))),
   ],
+  [
+    'PUT',
+    /^\/api\/custom_templates\/(\d+)\/git_fetch$/,
+    (m, r) => `fetched ${r.target ?? `custom template ${m[1]}`} from git`,
+  ],
+  ['POST', /^\/api\/templates\/(\d+)\/file$/, (m) => `read the file of app template ${m[1]}`],
+  ['POST', /^\/api\/templates\/file$/, () => 'read a template file from git'],
   ['PUT', /^\/api\/custom_templates\/(\d+)$/, (m, r) => `updated ${r.target ?? `custom template ${m[1]}`}`],
   [
     'DELETE',
@@ -257,6 +282,11 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ],
   ['POST', /^\/api\/stacks\/(\d+)\/migrate$/, (m) => `migrated stack ${m[1]}`],
   ['PUT', /^\/api\/stacks\/(\d+)\/associate$/, (m) => `associated orphaned stack ${m[1]}`],
+  ['POST', /^\/api\/stacks\/(\d+)\/git$/, (m) => `changed the git settings of stack ${m[1]}`],
+  ['PUT', /^\/api\/stacks\/(\d+)\/git\/redeploy$/, (m) => `pulled and redeployed stack ${m[1]}`],
+  ['POST', /^\/api\/stacks\/(\d+)\/drift\/reapply$/, (m) => `reapplied the file of stack ${m[1]}`],
+  ['POST', /^\/api\/stacks\/webhooks\/[^/]+$/, () => 'triggered a stack webhook'],
+  ['POST', /^\/api\/stacks\/git\/check$/, () => 'ran a git auto-update pass'],
   [
     'DELETE',
     /^\/api\/stacks\/([^/]+)$/,

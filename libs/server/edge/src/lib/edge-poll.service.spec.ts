@@ -3,6 +3,7 @@ import type { ClockPort, CapstanLogger } from '@capstan/server-core';
 import type { EdgeEnvironmentState, EnvironmentsService } from '@capstan/server-environments';
 import type { SettingsService } from '@capstan/server-settings';
 import { EdgePollCommand } from './edge-poll.command';
+import { EdgePollContributors } from './edge-poll-contributors';
 import { EdgePollService } from './edge-poll.service';
 import type { EdgeTunnelService, TunnelState } from './edge-tunnel.service';
 import type { EdgeModes } from './edge-modes';
@@ -53,7 +54,15 @@ function fakes(initial: Partial<EdgeEnvironmentState> = {}) {
   const clock: ClockPort = { now: () => 1_000 };
   const logger = { write: () => undefined } as unknown as CapstanLogger;
   const modes = { set: () => (calls.push('mode'), Promise.resolve()) } as unknown as EdgeModes;
-  const service = new EdgePollService(environments, settings, tunnels, modes, clock, logger);
+  const service = new EdgePollService(
+    environments,
+    settings,
+    tunnels,
+    modes,
+    new EdgePollContributors(),
+    clock,
+    logger,
+  );
   service.onApplicationBootstrap();
   return {
     service,

@@ -1,13 +1,15 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { etagMatches, fnv1a32Hex, type EdgeStatusResponse } from '@capstan/contracts-agent';
-import { ClockPort, CapstanLogger, ForbiddenError } from '@capstan/server-core';
+import { ClockPort, CapstanLogger } from '@capstan/server-core';
 import { EnvironmentsService, type EdgeEnvironmentState } from '@capstan/server-environments';
 import { SettingsService } from '@capstan/server-settings';
 import { CheckIns } from './check-ins';
 import { EdgeTunnelService } from './edge-tunnel.service';
 import { EdgeModes } from './edge-modes';
 import type { EdgePollCommand } from './edge-poll.command';
+import { EdgePollContributors } from './edge-poll-contributors';
+import { edgeRefused as refused, edgeSecretOk, sha256Hex } from './edge-credentials';
 
 /** The poll's answer: 304 (nothing changed for this agent) or 200 with the body and its ETag. */
 export type PollAnswer =
@@ -29,14 +31,6 @@ interface CachedAnswer {
 
 const FLUSH_MS = 5_000;
 
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function sameHash(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
-
 /**
  * `GET /api/endpoints/{id}/edge/status` (Portainer's `endpointedge_status_inspect.go`), with Capstan's fixes:
  * - an unchanged answer (ETag listed in If-None-Match, same agent) is a 304 from memory: no database read or
@@ -57,6 +51,7 @@ export class EdgePollService implements OnApplicationBootstrap, OnApplicationShu
     private readonly settings: SettingsService,
     private readonly tunnels: EdgeTunnelService,
     private readonly modes: EdgeModes,
+    private readonly contributors: EdgePollContributors,
     private readonly clock: ClockPort,
     private readonly logger: CapstanLogger,
   ) {
@@ -70,6 +65,10 @@ export class EdgePollService implements OnApplicationBootstrap, OnApplicationShu
     this.checkIns.start(FLUSH_MS);
     this.tunnels.onChange((id) => this.answers.delete(id));
     this.settings.onChange(() => this.answers.clear());
+    this.contributors.onChanged((ids) => {
+      if (ids === undefined) this.answers.clear();
+      else for (const id of ids) this.answers.delete(id);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -128,8 +127,7 @@ export class EdgePollService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private secretOk(hash: string | null, given: string | undefined): boolean {
-    if (hash === null) return given === undefined || given === '?';
-    return given !== undefined && given !== '?' && sameHash(hash, sha256Hex(given));
+    return edgeSecretOk(hash, given);
   }
 
   /** Checks the agent's secret; issues one when a trusted agent without one asks for it. */
@@ -156,17 +154,14 @@ export class EdgePollService implements OnApplicationBootstrap, OnApplicationShu
     const tunnel = this.tunnels.state(env.id, edgeId);
     const checkin =
       env.checkinInterval > 0 ? env.checkinInterval : (await this.settings.get()).EdgeAgentCheckinInterval;
+    const { stacks, schedules } = await this.contributors.collect(env.id);
     return {
       status: tunnel.status,
       port: tunnel.port,
       credentials: tunnel.credentials,
       checkin: checkin > 0 ? checkin : 5,
-      schedules: [],
-      stacks: [],
+      schedules,
+      stacks,
     };
   }
-}
-
-export function refused(details: string): ForbiddenError {
-  return new ForbiddenError('Unable to authenticate the edge agent', details);
 }

@@ -12,6 +12,8 @@ import { EdgeOnboarding } from './edge-onboarding.service';
 import { EdgePollService } from './edge-poll.service';
 import { EdgeTunnelService } from './edge-tunnel.service';
 import { EdgeAsyncSnapshotEntity, EdgeCommandEntity } from './entities/edge-command.entity';
+import { EdgePollContributors } from './edge-poll-contributors';
+import { EdgeAgents } from './edge-agents';
 
 /** Edge agents: the poll, async mode and its command queue, the tunnel server, the waiting room (see README). */
 @Module({
@@ -30,8 +32,17 @@ import { EdgeAsyncSnapshotEntity, EdgeCommandEntity } from './entities/edge-comm
     EdgeAsyncService,
     EdgeAsyncEndpoint,
     AsyncEngineService,
+    EdgePollContributors,
+    EdgeAgents,
   ],
-  exports: [EdgeTunnelService, EdgeCommands, EdgeModes, EdgeAsyncEndpoint],
+  exports: [
+    EdgeTunnelService,
+    EdgeCommands,
+    EdgeModes,
+    EdgeAsyncEndpoint,
+    EdgePollContributors,
+    EdgeAgents,
+  ],
 })
 export class EdgeModule implements OnModuleInit {
   constructor(

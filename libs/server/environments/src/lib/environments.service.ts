@@ -33,7 +33,7 @@ import type {
 import { EnvironmentEntity } from './entities/environment.entity';
 import { EnvironmentGroupEntity } from './entities/environment-group.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
-import { EnvironmentTagEntity, TagEntity } from './entities/tag.entity';
+import { EnvironmentTagEntity, GroupTagEntity, TagEntity } from './entities/tag.entity';
 import { DEFAULT_SECURITY_SETTINGS, parseSecuritySettings } from './security-settings';
 import { isPodmanVersion, type DockerSnapshotSummary } from './snapshot.model';
 
@@ -44,6 +44,8 @@ export type { CreateEnvironmentInput } from './creation/creation-strategy';
 export class EnvironmentsService {
   /** Decrypted connections by environment id, with the sealed values they were opened from. */
   private readonly opened = new Map<number, { sealed: string; connection: EngineConnection }>();
+  /** Listeners told when an edge environment's tags, group or existence may have changed (edge groups). */
+  private readonly membershipListeners: (() => void)[] = [];
 
   constructor(
     @InjectRepository(EnvironmentEntity) private readonly envs: Repository<EnvironmentEntity>,
@@ -74,7 +76,9 @@ export class EnvironmentsService {
     const draft = strategy.draft(input);
     const { groupId, tagIds } = await this.checkPlacement(name, input);
     const checked = await strategy.probe(draft);
-    return this.store(name, groupId, tagIds, checked, input).catch(nameRace(name));
+    const env = await this.store(name, groupId, tagIds, checked, input).catch(nameRace(name));
+    this.membershipChanged();
+    return env;
   }
 
   /** The environment and its tags, in one unit of work. */
@@ -291,7 +295,8 @@ export class EnvironmentsService {
         if (rows) await this.access.replacePolicies({ environmentId: id }, rows);
         return saved;
       })
-      .catch(nameRace(env.name));
+      .catch(nameRace(env.name))
+      .finally(() => this.membershipChanged());
   }
 
   async updateSecuritySettings(id: number, dto: UpdateSecuritySettingsDto): Promise<EnvironmentEntity> {
@@ -306,6 +311,7 @@ export class EnvironmentsService {
     await this.envs.remove(env, AUTOCOMMIT);
     this.opened.delete(id);
     this.engines.forget(id);
+    this.membershipChanged();
   }
 
   /** Portainer's batch delete: `{deleted, errors}`, each id on its own. */
@@ -364,6 +370,46 @@ export class EnvironmentsService {
   }
 
   // ── Edge (type 4): what the edge module's poll, tunnel and waiting room need, without its tables ──
+
+  /**
+   * Edge environments (types 4 and 7) with their tags: their own and their group's (what dynamic edge groups
+   * match on). One query per table, for the edge-compute module's membership index.
+   */
+  async edgeMembers(): Promise<EdgeMember[]> {
+    const envs = await this.envs.find({
+      where: { type: In([EnvironmentType.EdgeAgent, EnvironmentType.EdgeKubernetes]) },
+      select: { id: true, type: true, groupId: true, userTrusted: true },
+      order: { id: 'ASC' },
+    });
+    if (envs.length === 0) return [];
+    const [own, grouped] = await Promise.all([
+      this.envTags.find({ where: { environmentId: In(envs.map((e) => e.id)) } }),
+      this.envs.manager.find(GroupTagEntity, {
+        where: { groupId: In([...new Set(envs.map((e) => e.groupId))]) },
+      }),
+    ]);
+    return envs.map((e) => ({
+      id: e.id,
+      type: e.type,
+      trusted: e.userTrusted,
+      tagIds: [
+        ...new Set([
+          ...own.filter((t) => t.environmentId === e.id).map((t) => t.tagId),
+          ...grouped.filter((t) => t.groupId === e.groupId).map((t) => t.tagId),
+        ]),
+      ].sort((a, b) => a - b),
+    }));
+  }
+
+  /** Called after a write that may change which edge groups an environment belongs to. */
+  onMembershipChange(listener: () => void): void {
+    this.membershipListeners.push(listener);
+  }
+
+  /** Environments, their tags, groups or group tags changed: edge group membership is recomputed. */
+  membershipChanged(): void {
+    for (const l of this.membershipListeners) l();
+  }
 
   /** An edge environment's poll facts, or undefined when there is none with this id. */
   async edgeState(id: number): Promise<EdgeEnvironmentState | undefined> {
@@ -706,6 +752,14 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 /** Snapshots stored before a field existed read with its empty value. */
 function withDefaults(summary: Partial<DockerSnapshotSummary>): DockerSnapshotSummary {
   return { ...summary, UnreachableNodes: summary.UnreachableNodes ?? [] } as DockerSnapshotSummary;
+}
+
+/** An edge environment as edge groups see it: its type and its tags (own plus its group's). */
+export interface EdgeMember {
+  readonly id: number;
+  readonly type: number;
+  readonly trusted: boolean;
+  readonly tagIds: readonly number[];
 }
 
 /** What the edge poll needs of an environment. */

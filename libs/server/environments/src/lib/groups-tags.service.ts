@@ -46,23 +46,25 @@ export class GroupsTagsService {
         'AssociatedEndpoints contains an unknown environment id',
       );
     }
-    return this.uow.run(async (tx) => {
-      const group = await tx.save(
-        EnvironmentGroupEntity,
-        tx.create(EnvironmentGroupEntity, {
-          name,
-          nameKey: name.toLowerCase(),
-          description: dto.Description ?? '',
-        }),
-      );
-      if (tagIds.length > 0)
-        await tx.insert(
-          GroupTagEntity,
-          tagIds.map((tagId) => ({ groupId: group.id, tagId })),
+    return this.uow
+      .run(async (tx) => {
+        const group = await tx.save(
+          EnvironmentGroupEntity,
+          tx.create(EnvironmentGroupEntity, {
+            name,
+            nameKey: name.toLowerCase(),
+            description: dto.Description ?? '',
+          }),
         );
-      if (envIds.length > 0) await tx.update(EnvironmentEntity, { id: In(envIds) }, { groupId: group.id });
-      return group;
-    });
+        if (tagIds.length > 0)
+          await tx.insert(
+            GroupTagEntity,
+            tagIds.map((tagId) => ({ groupId: group.id, tagId })),
+          );
+        if (envIds.length > 0) await tx.update(EnvironmentEntity, { id: In(envIds) }, { groupId: group.id });
+        return group;
+      })
+      .finally(() => this.environments.membershipChanged());
   }
 
   async listGroups(actor: AuthenticatedUser): Promise<EnvironmentGroupEntity[]> {
@@ -100,19 +102,21 @@ export class GroupsTagsService {
         ? undefined
         : await this.access.checkPolicies({ groupId: id }, dto.UserAccessPolicies, dto.TeamAccessPolicies);
     // The group, its tags and its policies change together.
-    return this.uow.run(async (tx) => {
-      const saved = await tx.save(group);
-      if (tagIds) {
-        await tx.delete(GroupTagEntity, { groupId: id });
-        if (tagIds.length > 0)
-          await tx.insert(
-            GroupTagEntity,
-            tagIds.map((tagId) => ({ groupId: id, tagId })),
-          );
-      }
-      if (rows) await this.access.replacePolicies({ groupId: id }, rows);
-      return saved;
-    });
+    return this.uow
+      .run(async (tx) => {
+        const saved = await tx.save(group);
+        if (tagIds) {
+          await tx.delete(GroupTagEntity, { groupId: id });
+          if (tagIds.length > 0)
+            await tx.insert(
+              GroupTagEntity,
+              tagIds.map((tagId) => ({ groupId: id, tagId })),
+            );
+        }
+        if (rows) await this.access.replacePolicies({ groupId: id }, rows);
+        return saved;
+      })
+      .finally(() => this.environments.membershipChanged());
   }
 
   /** Its environments move to "Unassigned"; its policies and tags go with it. */
@@ -124,6 +128,7 @@ export class GroupsTagsService {
       await tx.update(EnvironmentEntity, { groupId: id }, { groupId: UNASSIGNED_GROUP_ID });
       await tx.remove(group);
     });
+    this.environments.membershipChanged();
   }
 
   async moveEnvironment(groupId: number, environmentId: number, into: boolean): Promise<void> {
@@ -135,6 +140,7 @@ export class GroupsTagsService {
         `Environment ${environmentId} is not in group ${groupId}`,
       );
     await this.envs.update({ id: environmentId }, { groupId: into ? groupId : UNASSIGNED_GROUP_ID });
+    this.environments.membershipChanged();
   }
 
   async groupResponses(groups: EnvironmentGroupEntity[]): Promise<GroupResponse[]> {
@@ -194,5 +200,6 @@ export class GroupsTagsService {
         `No tag ${id}`,
       );
     await this.tags.remove(tag, AUTOCOMMIT);
+    this.environments.membershipChanged();
   }
 }

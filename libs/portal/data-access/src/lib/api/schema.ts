@@ -226,6 +226,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/custom_templates/create/repository": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a custom template from a file in a git repository (RepositoryURL, RepositoryReferenceName, ComposeFilePathInRepository, credentials) */
+        post: operations["CustomTemplateCreateRepository"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/custom_templates/create/string": {
         parameters: {
             query?: never;
@@ -279,6 +296,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/custom_templates/{id}/git_fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Fetch a git custom template's file again from its repository and store it */
+        put: operations["CustomTemplateGitFetch"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docker/{id}/containers/image_status": {
         parameters: {
             query?: never;
@@ -290,6 +324,23 @@ export interface paths {
         get: operations["ContainersImageStatus"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/containers/{containerId}/recreate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recreate a container with the same configuration, name and ownership (optionally on a freshly pulled image); answers the new container (Docker inspect) */
+        post: operations["ContainerRecreate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -308,6 +359,94 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/images/registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the stored registry each image of the environment comes from ({imageId: {RegistryId, RegistryName, Reference}}), among the registries the caller may use there; images from other registries are absent */
+        get: operations["ImagesRegistries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/services/image_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: update status of every Swarm service ({serviceId: {Status, Message}}: the service's pinned digest against the registry's); roles that see every resource */
+        get: operations["ServicesImageStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docker/{id}/stacks/image_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: update status of every stack by name ({stackName: {Status, Message}}): outdated when any of its containers or services is, updated when all are; roles that see every resource */
+        get: operations["StacksImageStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List edge groups with their members and whether stacks or jobs use them */
+        get: operations["EdgeGroupList"];
+        put?: never;
+        /** Create an edge group (static: Endpoints; dynamic: TagIDs, PartialMatch) */
+        post: operations["EdgeGroupCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an edge group */
+        get: operations["EdgeGroupInspect"];
+        /** Update an edge group (membership is recomputed) */
+        put: operations["EdgeGroupUpdate"];
+        post?: never;
+        /** Delete an edge group (409 while an edge stack or job uses it) */
+        delete: operations["EdgeGroupDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -817,6 +956,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registries/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: out-of-date containers found by the daily check, per environment */
+        get: operations["RegistryUpdatesSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registries/updates/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: run the out-of-date check now (joins a pass in progress) and answer its results */
+        post: operations["RegistryUpdatesCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registries/{id}": {
         parameters: {
             query?: never;
@@ -1061,6 +1234,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks/git/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan, administrators: one auto-update pass over every git stack with an interval now; counts per outcome (updated, unchanged, busy, environment-down, gone, failed) and DurationMs */
+        post: operations["StackGitCheckAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/webhooks/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Public: redeploy the git stack whose AutoUpdate.Webhook is {uuid} when its remote commit changed (or ForceUpdate); pulls images with ForcePullImage */
+        post: operations["StackWebhookInvoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks/{id}": {
         parameters: {
             query?: never;
@@ -1114,6 +1321,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks/{id}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: where what runs (image, replicas, published ports, the file's env) differs from the stack's file */
+        get: operations["StackDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/drift/reapply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Capstan: put the stack's file back on the engine (compose up -d / stack deploy); the drift after it */
+        post: operations["StackDriftReapply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks/{id}/file": {
         parameters: {
             query?: never;
@@ -1124,6 +1365,40 @@ export interface paths {
         /** The stack's entry file (a stored version with ?version=) */
         get: operations["StackFileInspect"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/git": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change a git stack's settings (reference, credentials, AutoUpdate, Env, Prune); tried against the repository first, no redeploy */
+        post: operations["StackUpdateGit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/git/redeploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Pull the git stack (its reference or RepositoryReferenceName) and redeploy */
+        put: operations["StackGitRedeploy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1191,6 +1466,23 @@ export interface paths {
         };
         /** Capstan: the stored file versions of a stack */
         get: operations["StackVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{id}/versions/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: unified diff between two stored versions */
+        get: operations["StackVersionsDiff"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1433,6 +1725,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/templates/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Older form: a file of a git repository {RepositoryURL, ComposeFilePathInRepository} */
+        post: operations["TemplateFileFromRepository"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An app template's stack file (read from its repository, or Capstan's inline file) */
+        post: operations["TemplateFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/upload/tls/{certificate}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload the directory's CA, client certificate or client key (PEM) into the LDAP TLS settings */
+        post: operations["UploadTLS"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1494,6 +1837,23 @@ export interface paths {
         };
         /** The current user */
         get: operations["CurrentUserInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capstan: the ids of the users whose two-factor sign-in is on */
+        get: operations["UserTotpOverview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1899,6 +2259,18 @@ export interface components {
             /** @description The key itself: shown once, send it as the X-API-Key header */
             rawAPIKey: string;
         };
+        CreateEdgeGroupDto: {
+            /** @description Dynamic: members are the edge environments carrying the tags */
+            Dynamic?: boolean;
+            /** @description Static groups: edge environment ids (types 4 and 7) */
+            Endpoints?: number[];
+            /** @example shops */
+            Name: string;
+            /** @description Dynamic groups: any of the tags instead of all */
+            PartialMatch?: boolean;
+            /** @description Dynamic groups: tag ids */
+            TagIDs?: number[];
+        };
         CreateEnvironmentForm: {
             /** @enum {string} */
             ContainerEngine?: "docker" | "podman";
@@ -2005,6 +2377,13 @@ export interface components {
              * @enum {number}
              */
             role: 1 | 2;
+            /**
+             * @description Capstan: teams the new user joins as a member, written with the user as one record (both or neither)
+             * @example [
+             *       3
+             *     ]
+             */
+            teamIds?: number[];
             /** @example alice */
             username: string;
         };
@@ -2022,6 +2401,7 @@ export interface components {
             Description: string;
             EdgeTemplate: boolean;
             EntryPoint: string;
+            /** @description Git templates: URL, ReferenceName, ConfigFilePath, ConfigHash, TLSSkipVerify, Authentication {Username} */
             GitConfig: Record<string, never> | null;
             Id: number;
             IsComposeFormat: boolean;
@@ -2033,6 +2413,37 @@ export interface components {
             Title: string;
             Type: number;
             Variables: components["schemas"]["TemplateVariableDto"][];
+        };
+        CustomTemplateRepositoryDto: {
+            /** @description Default docker-compose.yml */
+            ComposeFilePathInRepository?: string;
+            Description: string;
+            EdgeTemplate?: boolean;
+            IsComposeFormat?: boolean;
+            /** @description http(s) URL of an image */
+            Logo?: string;
+            Note?: string;
+            /**
+             * @description 1 linux, 2 windows
+             * @enum {number}
+             */
+            Platform: 1 | 2;
+            RepositoryAuthentication?: boolean;
+            /** @description Sealed at rest, never answered */
+            RepositoryPassword?: string;
+            /** @description Branch, tag or commit (default: the remote HEAD) */
+            RepositoryReferenceName?: string;
+            /** @description http(s) URL of the repository */
+            RepositoryURL: string;
+            RepositoryUsername?: string;
+            TLSSkipVerify?: boolean;
+            Title: string;
+            /**
+             * @description 1 Swarm stack, 2 compose stack, 3 Kubernetes
+             * @enum {number}
+             */
+            Type: 1 | 2 | 3;
+            Variables?: components["schemas"]["TemplateVariableDto"][];
         };
         CustomTemplateStringDto: {
             Description: string;
@@ -2155,6 +2566,29 @@ export interface components {
             OpenCommands: number;
             /** @description Whether the tunnel is open now */
             TunnelOpen: boolean;
+        };
+        EdgeGroupListItemResponse: {
+            Dynamic: boolean;
+            /** @description Types of the member environments */
+            EndpointTypes: number[];
+            /** @description Members: listed (static) or matched (dynamic) */
+            Endpoints: number[];
+            HasEdgeJob: boolean;
+            HasEdgeStack: boolean;
+            Id: number;
+            Name: string;
+            PartialMatch: boolean;
+            TagIds: number[];
+            TrustedEndpoints: number[];
+        };
+        EdgeGroupResponse: {
+            Dynamic: boolean;
+            /** @description Members: listed (static) or matched (dynamic) */
+            Endpoints: number[];
+            Id: number;
+            Name: string;
+            PartialMatch: boolean;
+            TagIds: number[];
         };
         EdgeIntervalsDto: {
             /** @description Async command interval, seconds (-1: the settings, 0: off) */
@@ -2367,6 +2801,10 @@ export interface components {
             TLS: boolean;
             /** @description Capstan: the CA certificate (PEM) that signs the directory certificate */
             TLSCACert?: string;
+            /** @description Capstan: the client certificate (PEM) presented to the directory, with TLSKey */
+            TLSCert?: string;
+            /** @description Capstan: the client certificate's private key (PEM); empty or absent keeps the stored one. Never returned. */
+            TLSKey?: string;
             TLSSkipVerify: boolean;
         };
         LinkTeamDto: {
@@ -2455,6 +2893,10 @@ export interface components {
         RecoveryCodesResponse: {
             /** @description Ten one-time recovery codes: shown once, stored hashed */
             recoveryCodes: string[];
+        };
+        RecreateContainerDto: {
+            /** @description Pull the image first (with the stored registry it comes from); a refused pull changes nothing */
+            PullImage?: boolean;
         };
         RegistryAccessDto: {
             Namespaces?: string[];
@@ -2660,9 +3102,35 @@ export interface components {
             /** @description 1 up, 2 down */
             status: number;
         };
+        StackAutoUpdateDto: {
+            /** @description Pull images on every redeploy */
+            ForcePullImage?: boolean;
+            /** @description Redeploy even when the remote commit is unchanged */
+            ForceUpdate?: boolean;
+            /** @description Go duration ("5m", "1h30m"), at least 1s; empty: no interval job */
+            Interval?: string;
+            /** @description A UUID: POST /api/stacks/webhooks/{uuid} redeploys the stack */
+            Webhook?: string;
+        };
         StackDeployLogResponse: {
             Log: string;
             Running: boolean;
+        };
+        StackDriftItem: {
+            Actual: string;
+            Expected: string;
+            /** @enum {string} */
+            Field: "missing" | "replicas" | "image" | "ports" | "env" | "extra";
+            /** @description Container or Swarm service */
+            Resource?: string;
+            Service: string;
+        };
+        StackDriftResponse: {
+            /** @description Unix seconds */
+            CheckedAt: number;
+            Differences: components["schemas"]["StackDriftItem"][];
+            InSync: boolean;
+            StackId: number;
         };
         StackEnvDto: {
             name: string;
@@ -2671,6 +3139,27 @@ export interface components {
         StackFileResponse: {
             StackFileContent: string;
             Version?: number;
+        };
+        StackGitRedeployDto: {
+            Env?: components["schemas"]["StackEnvDto"][];
+            Prune?: boolean;
+            PullImage?: boolean;
+            RepositoryAuthentication?: boolean;
+            RepositoryPassword?: string;
+            /** @description Another branch, tag or commit (stored) */
+            RepositoryReferenceName?: string;
+            RepositoryUsername?: string;
+        };
+        StackGitUpdateDto: {
+            AutoUpdate?: components["schemas"]["StackAutoUpdateDto"] | null;
+            Env?: components["schemas"]["StackEnvDto"][];
+            Prune?: boolean;
+            RepositoryAuthentication?: boolean;
+            /** @description Empty keeps the stored password */
+            RepositoryPassword?: string;
+            RepositoryReferenceName?: string;
+            RepositoryUsername?: string;
+            TLSSkipVerify?: boolean;
         };
         StackResponse: {
             AdditionalFiles: string[];
@@ -2699,6 +3188,12 @@ export interface components {
             Type: number;
             UpdateDate: number;
             UpdatedBy: string;
+        };
+        StackVersionsDiffResponse: {
+            /** @description Unified diff (git diff --no-index) of every file; empty when equal */
+            Diff: string;
+            From: number;
+            To: number;
         };
         StackVersionsResponse: {
             Current: number;
@@ -2793,6 +3288,10 @@ export interface components {
             /** @description Base32 secret, for apps that cannot scan the QR code */
             secret: string;
         };
+        TotpOverviewResponse: {
+            /** @description Ids of the users whose second factor is on */
+            Enabled: number[];
+        };
         TotpStatusResponse: {
             enabled: boolean;
             /** @description Unused recovery codes */
@@ -2804,6 +3303,18 @@ export interface components {
         };
         TrustedResponse: {
             trusted: number[];
+        };
+        UpdateEdgeGroupDto: {
+            /** @description Dynamic: members are the edge environments carrying the tags */
+            Dynamic?: boolean;
+            /** @description Static groups: edge environment ids (types 4 and 7) */
+            Endpoints?: number[];
+            /** @example shops */
+            Name?: string;
+            /** @description Dynamic groups: any of the tags instead of all */
+            PartialMatch?: boolean;
+            /** @description Dynamic groups: tag ids */
+            TagIDs?: number[];
         };
         UpdateEnvironmentDto: {
             GroupID?: number;
@@ -3557,6 +4068,52 @@ export interface operations {
             };
         };
     };
+    CustomTemplateCreateRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomTemplateRepositoryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomTemplateDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     CustomTemplateCreateString: {
         parameters: {
             query?: never;
@@ -3775,6 +4332,50 @@ export interface operations {
             };
         };
     };
+    CustomTemplateGitFetch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     ContainersImageStatus: {
         parameters: {
             query?: never;
@@ -3785,6 +4386,61 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ContainerRecreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                containerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecreateContainerDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -3848,6 +4504,374 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ImagesRegistries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    ServicesImageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StacksImageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            Message?: string;
+                            /** @enum {string} */
+                            Status?: "updated" | "outdated" | "unknown";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupListItemResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEdgeGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEdgeGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeGroupResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeGroupDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5657,6 +6681,124 @@ export interface operations {
             };
         };
     };
+    RegistryUpdatesSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Seconds since the epoch; 0 before the first pass */
+                        CheckedAt?: number;
+                        Environments?: {
+                            CheckedAt?: number;
+                            Containers?: number;
+                            EnvironmentId?: number;
+                            EnvironmentName?: string;
+                            Error?: string;
+                            Outdated?: {
+                                Id?: string;
+                                Image?: string;
+                                Name?: string;
+                            }[];
+                        }[];
+                        Outdated?: number;
+                        Running?: boolean;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    RegistryUpdatesCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Seconds since the epoch; 0 before the first pass */
+                        CheckedAt?: number;
+                        Environments?: {
+                            CheckedAt?: number;
+                            Containers?: number;
+                            EnvironmentId?: number;
+                            EnvironmentName?: string;
+                            Error?: string;
+                            Outdated?: {
+                                Id?: string;
+                                Image?: string;
+                                Name?: string;
+                            }[];
+                        }[];
+                        Outdated?: number;
+                        Running?: boolean;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "registries:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     RegistryInspect: {
         parameters: {
             query?: {
@@ -6546,6 +7688,85 @@ export interface operations {
             };
         };
     };
+    StackGitCheckAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackWebhookInvoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     StackInspect: {
         parameters: {
             query?: never;
@@ -6779,6 +8000,96 @@ export interface operations {
             };
         };
     };
+    StackDrift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDriftResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackDriftReapply: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDriftResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     StackFileInspect: {
         parameters: {
             query?: {
@@ -6798,6 +8109,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StackFileResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackUpdateGit: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackGitUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackGitRedeploy: {
+        parameters: {
+            query?: {
+                endpointId?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackGitRedeployDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -6984,6 +8395,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StackVersionsResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    StackVersionsDiff: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackVersionsDiffResponse"];
                 };
             };
             /** @description Missing, invalid, expired or revoked credentials */
@@ -7862,6 +9320,146 @@ export interface operations {
             };
         };
     };
+    TemplateFileFromRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    TemplateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileContentDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UploadTLS: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate: "ca" | "cert" | "key";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description PEM; an empty file removes it
+                     */
+                    file: string;
+                    /** @enum {string} */
+                    folder: "ldap";
+                };
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "settings:update" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     UserList: {
         parameters: {
             query?: never;
@@ -8055,6 +9653,48 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "account:read" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    UserTotpOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpOverviewResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "users:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { MembershipRole, UserRole } from '@capstan/contracts-api';
+import { UserRole } from '@capstan/contracts-api';
 import {
   SessionStore,
   type Team,
@@ -69,6 +69,13 @@ export function roleLabel(role: number): string {
       <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
         <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
       </ng-template>
+      <ng-template capCell="TwoFactor" [capCellOf]="filtered()" let-row>
+        @if (totpUsers().has(row.Id)) {
+          <span class="badge badge-accent" [attr.data-testid]="'user-totp-' + row.Username">On</span>
+        } @else {
+          <span class="muted" [attr.data-testid]="'user-totp-' + row.Username">Off</span>
+        }
+      </ng-template>
       <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
         <div class="row-actions">
           <button
@@ -87,14 +94,16 @@ export function roleLabel(role: number): string {
           >
             Reset password
           </button>
-          <button
-            type="button"
-            class="btn-link"
-            [attr.data-testid]="'user-reset-totp-' + row.Username"
-            (click)="resetTotp(row)"
-          >
-            Reset two-factor
-          </button>
+          @if (totpUsers().has(row.Id)) {
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'user-reset-totp-' + row.Username"
+              (click)="resetTotp(row)"
+            >
+              Reset two-factor
+            </button>
+          }
           @if (row.Id !== session.user()?.Id) {
             <button
               type="button"
@@ -233,11 +242,19 @@ export class UsersPage {
   protected readonly columns: TableColumn<User>[] = [
     { key: 'Username', label: 'Name', sortable: true },
     { key: 'Role', label: 'Role', sortable: true, value: (u) => roleLabel(u.Role) },
+    {
+      key: 'TwoFactor',
+      label: 'Two-factor',
+      sortable: true,
+      value: (u) => (this.totpUsers().has(u.Id) ? 'On' : 'Off'),
+    },
     { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (u: User): string => `user-row-${u.Username}`;
 
   protected readonly users = signal<User[]>([]);
+  /** Who has two-factor sign-in on. */
+  protected readonly totpUsers = signal<ReadonlySet<number>>(new Set());
   protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
@@ -262,7 +279,11 @@ export class UsersPage {
   }
 
   protected load(): Promise<void> {
-    return this.state.run('the users', async () => this.users.set(await this.usersApi.list()));
+    return this.state.run('the users', async () => {
+      const [users, totp] = await Promise.all([this.usersApi.list(), this.usersApi.totpEnabledUsers()]);
+      this.users.set(users);
+      this.totpUsers.set(new Set(totp));
+    });
   }
 
   protected open(mode: DialogMode): void {
@@ -316,8 +337,15 @@ export class UsersPage {
     try {
       switch (mode.kind) {
         case 'create': {
-          const user = await this.usersApi.create(this.username().trim(), this.password(), this.role());
-          await this.joinTeams(user);
+          const teamIds = this.teams()
+            .filter((t) => this.teamIds().has(t.Id))
+            .map((t) => t.Id);
+          const user = await this.usersApi.create(
+            this.username().trim(),
+            this.password(),
+            this.role(),
+            teamIds,
+          );
           this.toasts.success(`User ${user.Username} created`);
           break;
         }
@@ -339,19 +367,6 @@ export class UsersPage {
     }
   }
 
-  /** The ticked teams, as member; a refusal is told, the user stays created (the dialog closes). */
-  private async joinTeams(user: User): Promise<void> {
-    const failed: string[] = [];
-    for (const team of this.teams().filter((t) => this.teamIds().has(t.Id))) {
-      try {
-        await this.teamsApi.addMember(team.Id, user.Id, MembershipRole.Member);
-      } catch (error) {
-        failed.push(`${team.Name} (${errorMessage(error)})`);
-      }
-    }
-    if (failed.length) this.toasts.error(`${user.Username} was not added to ${failed.join(', ')}`);
-  }
-
   protected async remove(user: User): Promise<void> {
     await this.act({
       title: 'Delete user',
@@ -371,7 +386,7 @@ export class UsersPage {
       confirmLabel: 'Reset',
       run: () => this.usersApi.resetTotp(user.Id),
       done: `Two-factor sign-in of ${user.Username} reset`,
-      then: () => Promise.resolve(),
+      then: () => this.load(),
       failed: (error) => `Could not reset ${user.Username}'s second factor: ${errorMessage(error)}`,
     });
   }

@@ -18,6 +18,9 @@ import {
   SwarmApi,
   type PortainerDecoration,
   errorMessage,
+  RegistriesApi,
+  type Registry,
+  storedRegistryAuth,
 } from '@capstan/portal-data-access';
 import {
   Alert,
@@ -29,6 +32,7 @@ import {
 } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
+import { MountRows } from '../resources/shared/mount-rows';
 import {
   OwnershipChoice,
   PRIVATE_OWNERSHIP,
@@ -64,6 +68,7 @@ import {
     FormDialogActions,
     FormField,
     KeyValueEditor,
+    MountRows,
     OwnershipChoice,
     RouterLink,
   ],
@@ -99,6 +104,25 @@ import {
             (input)="set('image', $any($event.target).value)"
           />
         </cap-form-field>
+        @if (registries().length > 0) {
+          <cap-form-field
+            label="Registry"
+            hint="A stored registry's login goes with the service (--with-registry-auth): every node can pull."
+          >
+            <select
+              capControl
+              class="input"
+              name="registry"
+              data-testid="service-registry"
+              (change)="registryId.set(+$any($event.target).value)"
+            >
+              <option [value]="0" [selected]="registryId() === 0">None (anonymous)</option>
+              @for (r of registries(); track r.Id) {
+                <option [value]="r.Id" [selected]="registryId() === r.Id">{{ r.Name }} — {{ r.URL }}</option>
+              }
+            </select>
+          </cap-form-field>
+        }
         <cap-form-field
           label="Command (arguments)"
           hint="Passed to the image's entrypoint; quotes keep words together, nothing is expanded."
@@ -306,90 +330,15 @@ import {
         </div>
 
         <div class="section">
-          <fieldset aria-describedby="service-mounts-hint">
-            <legend>Mounts</legend>
-            <p class="hint" id="service-mounts-hint">
-              A volume is created on each node that runs a task; a bind source is a path on that node.
-            </p>
-            @for (m of form().mounts; track $index; let i = $index) {
-              <div class="item mount">
-                <label class="cell type">
-                  <span class="caption" aria-hidden="true">Type</span>
-                  <select
-                    class="input"
-                    [attr.aria-label]="'Type of mount ' + (i + 1)"
-                    [attr.data-testid]="'service-mount-type-' + i"
-                    [value]="m.type"
-                    (change)="setRow('mounts', i, 'type', $any($event.target).value)"
-                  >
-                    <option>volume</option>
-                    <option>bind</option>
-                  </select>
-                </label>
-                <label class="cell source">
-                  <span class="caption" aria-hidden="true">Source</span>
-                  <input
-                    class="input mono"
-                    autocomplete="off"
-                    [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
-                    [attr.aria-label]="'Source of mount ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
-                    "
-                    [attr.data-testid]="'service-mount-source-' + i"
-                    [value]="m.source"
-                    (input)="setRow('mounts', i, 'source', $any($event.target).value)"
-                  />
-                </label>
-                <label class="cell target">
-                  <span class="caption" aria-hidden="true">Target</span>
-                  <input
-                    class="input mono"
-                    autocomplete="off"
-                    placeholder="/data"
-                    [attr.aria-label]="'Target of mount ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
-                    "
-                    [attr.data-testid]="'service-mount-target-' + i"
-                    [value]="m.target"
-                    (input)="setRow('mounts', i, 'target', $any($event.target).value)"
-                  />
-                </label>
-                <label class="check ro">
-                  <input
-                    type="checkbox"
-                    [attr.data-testid]="'service-mount-readonly-' + i"
-                    [checked]="m.readOnly"
-                    (change)="setRow('mounts', i, 'readOnly', $any($event.target).checked)"
-                  />
-                  read-only
-                </label>
-                <button
-                  type="button"
-                  class="icon-btn remove"
-                  [attr.aria-label]="'Remove mount ' + (i + 1)"
-                  [attr.data-testid]="'service-mount-remove-' + i"
-                  (click)="removeRow('mounts', i)"
-                >
-                  ×
-                </button>
-              </div>
-            }
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-testid="service-mount-add"
-              (click)="addRow('mounts', { type: 'volume', source: '', target: '', readOnly: false })"
-            >
-              + Mount
-            </button>
-            @if (shown().mounts; as e) {
-              <p class="error" id="service-mounts-error" role="alert">{{ e }}</p>
-            }
-          </fieldset>
+          <cap-mount-rows
+            legend="Mounts"
+            testId="service-mount"
+            hint="A volume is created on each node that runs a task; a bind source is a path on that node."
+            [rows]="form().mounts"
+            (rowsChange)="set('mounts', $event)"
+            [error]="shown().mounts"
+            [badFields]="badRows().mounts"
+          />
         </div>
 
         <div class="section">
@@ -532,7 +481,7 @@ import {
     textarea.input {
       resize: vertical;
     }
-    /* A port or mount row: its remove button at the end; a port on one line, on two on a phone. */
+    /* A port row: its remove button at the end; on one line, on two on a phone. */
     .item {
       display: grid;
       gap: 0.4rem;
@@ -562,33 +511,6 @@ import {
     }
     .port {
       grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1fr) auto;
-    }
-    /* A mount on two lines while the dialog is narrow: type and read-only, then source → target; one line in the
-       wide dialog (48rem, screens from 50rem). */
-    .mount {
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
-      grid-template-areas: 'type ro remove' 'source target remove';
-    }
-    @media (min-width: 50rem) {
-      .mount {
-        grid-template-columns: 7rem minmax(0, 1.3fr) minmax(0, 1fr) auto auto;
-        grid-template-areas: 'type source target ro remove';
-      }
-    }
-    .mount .type {
-      grid-area: type;
-    }
-    .mount .ro {
-      grid-area: ro;
-    }
-    .mount .source {
-      grid-area: source;
-    }
-    .mount .target {
-      grid-area: target;
-    }
-    .mount .remove {
-      grid-area: remove;
     }
     /* The selects get the room their longest option needs ("start-first"), the number boxes less. */
     .update-grid {
@@ -671,8 +593,17 @@ export class ServiceCreateDialog {
   private readonly injector = inject(Injector);
   private readonly serviceForm = viewChild<ElementRef<HTMLFormElement>>('serviceForm');
 
+  private readonly registriesApi = inject(RegistriesApi);
+  /** Stored registries the user may use here; the chosen one's login is resolved by the server. */
+  protected readonly registries = signal<Registry[]>([]);
+  protected readonly registryId = signal(0);
+
   constructor() {
     void this.loadNetworks();
+    this.registriesApi
+      .forEnvironment(this.ctx.envId())
+      .then((list) => this.registries.set(list))
+      .catch(() => this.registries.set([]));
   }
 
   /** The environment's swarm-scoped networks, for the dialog's checkboxes (again on its Refresh link). */
@@ -702,20 +633,18 @@ export class ServiceCreateDialog {
     this.form.update((f) => ({ ...f, [key]: value }));
   }
 
-  protected addRow<K extends 'ports' | 'mounts'>(key: K, row: ServiceForm[K][number]): void {
+  protected addRow(key: 'ports', row: ServiceForm['ports'][number]): void {
     this.form.update((f) => ({ ...f, [key]: [...f[key], row] }));
   }
 
-  protected removeRow(key: 'ports' | 'mounts', i: number): void {
-    this.form.update((f) => ({ ...f, [key]: (f[key] as unknown[]).filter((_, j) => j !== i) }));
+  protected removeRow(key: 'ports', i: number): void {
+    this.form.update((f) => ({ ...f, [key]: f[key].filter((_, j) => j !== i) }));
   }
 
-  protected setRow(key: 'ports' | 'mounts', i: number, field: string, value: string | boolean): void {
+  protected setRow(key: 'ports', i: number, field: string, value: string | boolean): void {
     this.form.update((f) => ({
       ...f,
-      [key]: (f[key] as unknown as Record<string, unknown>[]).map((r, j) =>
-        j === i ? { ...r, [field]: value } : r,
-      ),
+      [key]: f[key].map((r, j) => (j === i ? { ...r, [field]: value } : r)),
     }));
   }
 
@@ -730,7 +659,12 @@ export class ServiceCreateDialog {
     this.formError.set(null);
     try {
       const body = serviceCreateBody(this.form());
-      const created = await this.swarm.createService(this.ctx.envId(), body);
+      const registryId = this.registryId();
+      const created = await this.swarm.createService(
+        this.ctx.envId(),
+        body,
+        registryId ? storedRegistryAuth(registryId) : undefined,
+      );
       this.toasts.success(`Service ${body.Name} created`);
       await this.setOwnership(created, body.Name);
       this.created.emit();

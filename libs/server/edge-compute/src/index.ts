@@ -1,0 +1,2 @@
+export { EdgeComputeModule } from './lib/edge-compute.module';
+export { EdgeGroupsService, type EdgeGroupUsage } from './lib/groups/edge-groups.service';
