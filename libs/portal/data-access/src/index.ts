@@ -120,6 +120,7 @@ export {
   type EdgeStatus,
   type NewEdgeEnvironment,
 } from './lib/environments/edge-api.service';
+export {
   REGISTRY_TYPES,
   RegistriesApi,
   registryTypeLabel,
