@@ -591,6 +591,7 @@ describe('async edge mode and global keys (real server)', () => {
     it('recovers from a hash mismatch with a full snapshot', async () => {
       // Replace the server's base behind the agent's back (as the agent: its edge id and secret).
       const secret = readFileSync(join(dataPath, 'agent_edge_secret'), 'utf8').trim();
+      const before = agentOutput.length;
       const fake = await post(
         {
           endpointId: asyncEnv,
@@ -600,12 +601,15 @@ describe('async edge mode and global keys (real server)', () => {
         agentEdgeId,
       );
       expect(fake.status, fake.text).toBe(200);
-      expect((await listed()).map((c) => c.Id)).toEqual(['f'.repeat(64)]);
-      // The agent's next patch is against its own base: refused, then a full snapshot puts the truth back.
-      await until('the real snapshot back', async () =>
-        (await listed()).some((c) => c.Id === containerId) ? true : undefined,
+      // The agent's next patch is against its own base: refused (needFullSnapshot), then its full snapshot puts the
+      // truth back. (The fake list may already be gone when read: the agent sends every second.)
+      await until('the agent to be asked for a full snapshot', () =>
+        Promise.resolve(/asked for a full snapshot/.test(agentOutput.slice(before)) ? true : undefined),
       );
-      expect(agentOutput).toMatch(/asked for a full snapshot/);
+      await until('the real snapshot back', async () => {
+        const ids = (await listed()).map((c) => c.Id);
+        return ids.includes(containerId) && !ids.includes('f'.repeat(64)) ? true : undefined;
+      });
     }, 30_000);
   });
 });

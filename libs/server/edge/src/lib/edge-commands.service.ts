@@ -178,6 +178,9 @@ export class EdgeCommands {
     errors: ReadonlyMap<number, string>,
   ): Promise<EdgeAsyncCommand[]> {
     const now = this.clock.now();
+    // Most ticks find nothing to confirm or send: one indexed read, no transaction (no write lock on SQLite).
+    const waiting = await this.commands.count({ where: { environmentId, status: In(['pending', 'sent']) } });
+    if (waiting === 0) return [];
     const { settled, next } = await this.uow.run(async (tx) => {
       const done = await tx.find(EdgeCommandEntity, {
         where: {
