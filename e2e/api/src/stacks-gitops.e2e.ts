@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHttpServer, gitHttpBackendPath } from '@capstan/testing';
 import {
   addSocketEnvironment,
+  createUser,
   expectApiError,
   testRegistry,
   uniqueName,
@@ -185,6 +186,19 @@ describe.runIf(ready)('git stacks: webhook, auto-update, redeploy, settings', ()
     );
     expect(await gitConfig(stackId)).toMatchObject({ ReferenceName: 'refs/tags/v1', ConfigHash: tagCommit });
     expect(running(name)[0]?.rev).toBe('tagged');
+    // Wrong credentials on a redeploy: 400, the stored ones kept (the next redeploy with them works).
+    expectApiError(
+      await call('PUT', `/api/stacks/${stackId}/git/redeploy`, {
+        RepositoryAuthentication: true,
+        RepositoryUsername: creds.username,
+        RepositoryPassword: 'not-the-token',
+      }),
+      400,
+      /Authentication failed/,
+    );
+    const again = await call('PUT', `/api/stacks/${stackId}/git/redeploy`, {});
+    expect(again.status, again.text).toBe(200);
+    expect(await gitConfig(stackId)).toMatchObject({ ReferenceName: 'refs/tags/v1', ConfigHash: tagCommit });
   });
 
   it('POST /git: wrong credentials or an unreachable reference are refused and nothing is stored', async () => {
@@ -279,6 +293,63 @@ describe.runIf(ready)('git stacks: webhook, auto-update, redeploy, settings', ()
       /webhook/i,
     );
     expect((await call<unknown[]>('GET', '/api/stacks')).body.length).toBe(before);
+  });
+
+  it("a Standard user's git stack: a pushed commit breaking the environment's rules is not deployed", async () => {
+    git.createRepo('std', { 'compose.yml': compose('std-one'), 'app.env': 'GREETING=std\n' });
+    const user = await createUser(env.server, env.admin);
+    expect(
+      (
+        await env.server.request('PUT', `/api/endpoints/${envId}`, {
+          token: env.admin,
+          body: { UserAccessPolicies: { [user.id]: { RoleId: 3 } } },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await env.server.request('PUT', `/api/endpoints/${envId}/settings`, {
+          token: env.admin,
+          body: { allowBindMountsForRegularUsers: false },
+        })
+      ).status,
+    ).toBe(200);
+    const stdName = uniqueName('gstd').toLowerCase();
+    projects.push(stdName);
+    const hookId = randomUUID();
+    const created = await env.server.request<{ Id: number }>(
+      'POST',
+      `/api/stacks/create/standalone/repository?endpointId=${envId}`,
+      {
+        token: user.token,
+        body: {
+          Name: stdName,
+          RepositoryURL: git.url('std'),
+          ComposeFile: 'compose.yml',
+          RepositoryAuthentication: true,
+          RepositoryUsername: creds.username,
+          RepositoryPassword: creds.password,
+          AutoUpdate: { Webhook: hookId },
+        },
+      },
+    );
+    expect(created.status, created.text).toBe(200);
+    const deployed = (await gitConfig(created.body.Id)).ConfigHash;
+    // The user may not change the administrator's stack.
+    expectApiError(
+      await env.server.request('POST', `/api/stacks/${stackId}/git`, { token: user.token, body: {} }),
+      404,
+    );
+    // A commit mounting the host's /etc: the webhook runs as the stack's creator and is refused.
+    git.commit('std', {
+      'compose.yml': compose('std-two') + '    volumes:\n      - /etc:/host-etc:ro\n',
+    });
+    const r = await hook(hookId);
+    const body = (await r.json()) as { message: string; details: string };
+    expect(r.status).toBe(422);
+    expect(body.details).toMatch(/bind mounts/);
+    expect(running(stdName).map((c) => c.rev)).toEqual(['std-one']);
+    expect((await gitConfig(created.body.Id)).ConfigHash).toBe(deployed);
   });
 
   it('never answers the git password', () => {
@@ -566,5 +637,24 @@ describe.runIf(gitHttpBackendPath() !== undefined)('custom templates and app tem
       }),
       400,
     );
+  });
+});
+
+describe('the public stack webhook is rate-limited', () => {
+  const env = withAdminServer();
+  it('answers 429 with Retry-After after 20 unknown or malformed ids a minute from one client', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(`${env.server.baseUrl}/api/stacks/webhooks/${i % 2 ? randomUUID() : 'x'}`, {
+        method: 'POST',
+      });
+      statuses.push(r.status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([400, 404]));
+    const limited = await fetch(`${env.server.baseUrl}/api/stacks/webhooks/${randomUUID()}`, {
+      method: 'POST',
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

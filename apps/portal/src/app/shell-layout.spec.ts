@@ -36,6 +36,7 @@ describe('ShellLayout', () => {
     expect(await navFor(1, false)).toEqual([
       'nav-home',
       'nav-environments',
+      'nav-edge-jobs',
       'nav-users',
       'nav-teams',
       'nav-registries',

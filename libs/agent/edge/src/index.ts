@@ -2,3 +2,12 @@ export { EdgeAgent, type EdgeAgentOptions } from './lib/edge-agent';
 export { EdgeAsyncAgent, type EdgeAsyncAgentOptions, type EdgeCommandHandler } from './lib/edge-async-agent';
 export { takeDockerSnapshot } from './lib/docker-calls';
 export { resolveEdgeKey, serveKeyPage, type KeySource } from './lib/edge-key-source';
+export {
+  EdgeJobs,
+  cronFile,
+  edgeJobCommands,
+  sendJobLog,
+  type EdgeJobRunner,
+  type EdgeJobsOptions,
+} from './lib/edge-jobs';
+export { EdgeServerClient } from './lib/server-client';

@@ -35,6 +35,26 @@ describe('describeActivity', () => {
     );
   });
 
+  it('says what happened to edge jobs and their logs', () => {
+    expect(describeActivity(req('POST', '/api/edge_jobs/create/string', { name: 'nightly' }))).toBe(
+      'created edge job nightly',
+    );
+    expect(describeActivity(req('POST', '/api/edge_jobs?method=file', { Name: 'df' }))).toBe(
+      'created edge job df',
+    );
+    expect(describeActivity(req('PUT', '/api/edge_jobs/3'))).toBe('updated edge job 3');
+    expect(describeActivity(req('DELETE', '/api/edge_jobs/3'))).toBe('removed edge job 3');
+    expect(describeActivity(req('POST', '/api/edge_jobs/3/tasks/7/logs'))).toBe(
+      'asked for the log of edge job 3 on environment 7',
+    );
+    expect(describeActivity(req('DELETE', '/api/edge_jobs/3/tasks/7/logs'))).toBe(
+      'cleared the log of edge job 3 on environment 7',
+    );
+    expect(describeActivity(req('POST', '/api/endpoints/7/edge/jobs/3/logs'))).toBe(
+      'edge agent of environment 7 sent the log of edge job 3',
+    );
+  });
+
   it('names custom templates by their title', () => {
     expect(
       describeActivity(

@@ -147,6 +147,29 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['POST', /^\/api\/endpoints\/delete$/, () => 'removed environments'],
   ['POST', /^\/api\/endpoints\/(\d+)\/edge\/trust$/, (m) => `trusted edge environment ${m[1]}`],
   ['POST', /^\/api\/endpoints\/edge\/trust$/, () => 'trusted edge environments'],
+  // Edge jobs
+  [
+    'POST',
+    /^\/api\/edge_jobs(\/create\/(string|file))?\/?$/,
+    (_, r) => named('created edge job', field(r.body, 'Name')),
+  ],
+  ['PUT', /^\/api\/edge_jobs\/(\d+)$/, (m) => `updated edge job ${m[1]}`],
+  ['DELETE', /^\/api\/edge_jobs\/(\d+)$/, (m) => `removed edge job ${m[1]}`],
+  [
+    'POST',
+    /^\/api\/edge_jobs\/(\d+)\/tasks\/([^/]+)\/logs$/,
+    (m) => `asked for the log of edge job ${m[1]} on environment ${decodeURIComponent(m[2] ?? '')}`,
+  ],
+  [
+    'DELETE',
+    /^\/api\/edge_jobs\/(\d+)\/tasks\/([^/]+)\/logs$/,
+    (m) => `cleared the log of edge job ${m[1]} on environment ${decodeURIComponent(m[2] ?? '')}`,
+  ],
+  [
+    'POST',
+    /^\/api\/endpoints\/(\d+)\/edge\/jobs\/(\d+)\/logs$/,
+    (m) => `edge agent of environment ${m[1]} sent the log of edge job ${m[2]}`,
+  ],
   [
     'POST',
     /^\/api\/endpoint_groups\/?$/,

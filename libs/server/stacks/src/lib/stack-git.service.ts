@@ -15,6 +15,7 @@ import {
   ForbiddenError,
   NotFoundError,
   ServiceUnavailableError,
+  TooManyRequestsError,
   UnprocessableError,
   type AuthenticatedUser,
   type CapstanConfig,
@@ -30,6 +31,7 @@ import {
   type UpdateTrigger,
 } from '@capstan/server-git';
 import { UserRole } from '@capstan/contracts-api';
+import { WindowCounter } from '@capstan/server-webhooks';
 import type { StackResponse } from './dto/stacks.dto';
 import type { StackEntity } from './entities/stack.entity';
 import type { StackEnvVar } from './deploy-runner';
@@ -79,6 +81,9 @@ export class StackGitService
   private readonly log = new Logger('StackGit');
   readonly updater: GitAutoUpdater;
   private readonly dataDir: string;
+  /** The public webhook's limits, as the service webhooks': unknown or malformed ids per client, triggers per id. */
+  private readonly misses = new WindowCounter(20, 60_000);
+  private readonly perWebhook = new WindowCounter(10, 60_000);
 
   constructor(
     private readonly stacks: StacksService,
@@ -202,11 +207,23 @@ export class StackGitService
    * remote commit changed (or ForceUpdate), as its creator, pulling images when ForcePullImage. Malformed id 400,
    * unknown 404, a run of that stack already going 409, environment down 503, a failed pull/deploy 422.
    */
-  async webhook(uuid: string): Promise<CheckResult> {
-    const { webhookId } = GitWebhookCommand.parse({ webhookId: uuid });
+  async webhook(uuid: string, client: string): Promise<CheckResult> {
+    const now = Date.now();
+    const miss = (e: Error): Error => {
+      const wait = this.misses.hit(client, now);
+      return wait > 0 ? new TooManyRequestsError('Too many requests', wait) : e;
+    };
+    let webhookId: string;
+    try {
+      webhookId = GitWebhookCommand.parse({ webhookId: uuid }).webhookId;
+    } catch (e) {
+      throw miss(e as Error);
+    }
     const stack = await this.stacks.byWebhook(webhookId);
     if (!stack?.gitConfig)
-      throw new NotFoundError('Unable to find the stack by webhook ID', 'Unknown webhook');
+      throw miss(new NotFoundError('Unable to find the stack by webhook ID', 'Unknown webhook'));
+    const wait = this.perWebhook.hit(webhookId, now);
+    if (wait > 0) throw new TooManyRequestsError('Too many requests for this webhook', wait);
     if (stack.status !== ACTIVE)
       throw new ConflictError('The stack is stopped', 'Start it before redeploying it from its webhook');
     const result = await this.updater.check(stack.id, 'webhook');

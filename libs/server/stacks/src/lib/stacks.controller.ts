@@ -19,6 +19,7 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiTooManyRequestsResponse,
   ApiOperation,
   ApiQuery,
   ApiTags,
@@ -81,8 +82,9 @@ export class StacksController {
   })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'Unknown webhook' })
-  async webhook(@Param('uuid') uuid: string): Promise<void> {
-    await this.gitStacks.webhook(uuid);
+  @ApiTooManyRequestsResponse({ description: 'Too many calls (Retry-After)' })
+  async webhook(@Req() request: FastifyRequest, @Param('uuid') uuid: string): Promise<void> {
+    await this.gitStacks.webhook(uuid, request.ip);
   }
 
   @Post('git/check')

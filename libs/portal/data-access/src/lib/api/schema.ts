@@ -452,6 +452,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/edge_jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List edge jobs */
+        get: operations["EdgeJobList"];
+        put?: never;
+        /** Deprecated: POST /api/edge_jobs?method=string|file */
+        post: operations["EdgeJobCreateDeprecated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_jobs/create/{method}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an edge job: method string (JSON) or file (multipart form: Name, CronExpression, Recurring, Endpoints, EdgeGroups as JSON, file) */
+        post: operations["EdgeJobCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an edge job */
+        get: operations["EdgeJobInspect"];
+        /** Update an edge job (Version + 1 when the script or the schedule changes) */
+        put: operations["EdgeJobUpdate"];
+        post?: never;
+        /** Delete an edge job (agents remove it at their next poll) */
+        delete: operations["EdgeJobDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_jobs/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The edge job's script */
+        get: operations["EdgeJobFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_jobs/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One task per target environment (direct or through an edge group) with its log state */
+        get: operations["EdgeJobTasksList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_jobs/{id}/tasks/{taskId}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task's collected log ('' when none) */
+        get: operations["EdgeJobTaskLogsInspect"];
+        put?: never;
+        /** Ask the environment's agent for the task's log at its next poll (LogsStatus 2 pending) */
+        post: operations["EdgeJobTasksCollect"];
+        /** Delete a task's collected log */
+        delete: operations["EdgeJobTasksClear"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoint_groups": {
         parameters: {
             query?: never;
@@ -745,6 +852,23 @@ export interface paths {
         /** Capstan: poll and async intervals of one edge environment (Portainer: PUT /endpoints/{id} Edge) */
         put: operations["EndpointEdgeIntervals"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/jobs/{jobId}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edge agent: upload a job's log (credential: X-PortainerAgent-EdgeID of this environment) */
+        post: operations["EndpointEdgeJobsLogs"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2271,6 +2395,20 @@ export interface components {
             /** @description Dynamic groups: tag ids */
             TagIDs?: number[];
         };
+        CreateEdgeJobDto: {
+            /** @description Five-field cron expression (a sixth, leading seconds field is dropped) */
+            CronExpression: string;
+            /** @description Edge group ids */
+            EdgeGroups?: number[];
+            /** @description Edge environment ids */
+            Endpoints?: number[];
+            /** @description The script (at most 65536 bytes) */
+            FileContent: string;
+            /** @description Letters, digits, _ . - (starting with a letter or digit) */
+            Name: string;
+            /** @description false: run once at the moment the expression names (default true) */
+            Recurring?: boolean;
+        };
         CreateEnvironmentForm: {
             /** @enum {string} */
             ContainerEngine?: "docker" | "podman";
@@ -2599,6 +2737,53 @@ export interface components {
             PingInterval?: number;
             /** @description Async snapshot interval, seconds (-1: the settings, 0: off) */
             SnapshotInterval?: number;
+        };
+        EdgeJobEnvironmentMeta: {
+            CollectLogs: boolean;
+            /** @description 1 idle, 2 pending, 3 collected */
+            LogsStatus: number;
+        };
+        EdgeJobFileResponse: {
+            FileContent: string;
+        };
+        EdgeJobLogsUploadDto: {
+            /** @description The job's output (at most 524288 bytes) */
+            FileContent: string;
+        };
+        EdgeJobResponse: {
+            /** @description Unix seconds */
+            Created: number;
+            CronExpression: string;
+            EdgeGroups: number[];
+            /** @description Explicit targets by environment id */
+            Endpoints: {
+                [key: string]: components["schemas"]["EdgeJobEnvironmentMeta"];
+            };
+            /** @description Log collection of environments reached through edge groups */
+            GroupLogsCollection: {
+                [key: string]: components["schemas"]["EdgeJobEnvironmentMeta"];
+            };
+            Id: number;
+            Name: string;
+            /** @description Capstan: the next run (Unix seconds, server time zone UTC); absent once a run-once job ran */
+            NextRun?: number;
+            Recurring: boolean;
+            /** @description Where Portainer keeps the script (informative) */
+            ScriptPath: string;
+            Version: number;
+        };
+        EdgeJobTaskResponse: {
+            EndpointId: number;
+            /** @description Capstan: targeted directly (false: through an edge group) */
+            Explicit: boolean;
+            /** @description edgejob_task_<jobId>_<environmentId> */
+            Id: string;
+            /** @description Capstan: when the last log arrived (Unix seconds, 0 never) */
+            LogsDate: number;
+            /** @description Capstan: size of the collected log in bytes */
+            LogsSize: number;
+            /** @description 1 idle, 2 pending, 3 collected */
+            LogsStatus: number;
         };
         EdgeScheduleResponse: {
             CollectLogs: boolean;
@@ -3315,6 +3500,15 @@ export interface components {
             PartialMatch?: boolean;
             /** @description Dynamic groups: tag ids */
             TagIDs?: number[];
+        };
+        UpdateEdgeJobDto: {
+            CronExpression?: string;
+            EdgeGroups?: number[];
+            Endpoints?: number[];
+            /** @description A new script (Version + 1) */
+            FileContent?: string;
+            Name?: string;
+            Recurring?: boolean;
         };
         UpdateEnvironmentDto: {
             GroupID?: number;
@@ -4889,6 +5083,494 @@ export interface operations {
             };
         };
     };
+    EdgeJobList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeJobResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobCreateDeprecated: {
+        parameters: {
+            query: {
+                method: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeJobResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                method: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEdgeJobDto"];
+                "multipart/form-data": components["schemas"]["CreateEdgeJobDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeJobResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeJobResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEdgeJobDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeJobResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeJobFileResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobTasksList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeJobTaskResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobTaskLogsInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeJobFileResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobTasksCollect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeJobTasksClear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointGroupList: {
         parameters: {
             query?: never;
@@ -6070,6 +6752,49 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeJobsLogs: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Capstan-Edge-Secret"?: string;
+                "X-PortainerAgent-EdgeID": string;
+            };
+            path: {
+                id: number;
+                jobId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EdgeJobLogsUploadDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Another agent, or an environment the job does not target */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7751,6 +8476,13 @@ export interface operations {
             };
             /** @description Unknown webhook */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many calls (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -32,7 +32,7 @@ import {
 } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
-import { MountRows } from '../resources/shared/mount-rows';
+import { FORM_ROW_STYLES, FORM_SECTION_STYLES, MountRows } from '../resources/shared/mount-rows';
 import {
   OwnershipChoice,
   PRIVATE_OWNERSHIP,
@@ -426,130 +426,86 @@ import {
       />
     </cap-dialog>
   `,
-  styles: `
-    /* The create dialog: every section a borderless fieldset under a rule, legend and hint as the shared
+  styles: [
+    FORM_SECTION_STYLES,
+    FORM_ROW_STYLES,
+    `
+      /* The create dialog: every section a borderless fieldset under a rule, legend and hint as the shared
        key/value editor and ownership choice draw theirs (bold 0.9rem legend, muted 0.85rem hint). */
-    .section {
-      border-top: 1px solid var(--border);
-      padding-top: 0.75rem;
-    }
-    fieldset {
-      border: 0;
-      padding: 0;
-      margin: 0 0 1rem;
-      min-width: 0;
-    }
-    legend {
-      font-weight: 600;
-      font-size: 0.9rem;
-      margin-bottom: 0.3rem;
-    }
-    .hint {
-      margin: 0 0 0.5rem;
-      color: var(--text-muted);
-      font-size: 0.85rem;
-    }
-    .hint .btn-link {
-      padding: 0;
-      font-size: inherit;
-    }
-    .error {
-      margin: 0.3rem 0 0;
-      color: var(--danger-text);
-      font-size: 0.85rem;
-    }
-    .empty {
-      margin: 0;
-      padding: 0.5rem 0.75rem;
-      border: 1px dashed var(--border);
-      border-radius: var(--radius);
-      color: var(--text-muted);
-      font-size: 0.9rem;
-    }
-    .check {
-      display: flex;
-      gap: 0.5rem;
-      align-items: baseline;
-      margin: 0.25rem 0;
-    }
-    .choices {
-      margin-bottom: 0.75rem;
-    }
-    .replicas {
-      max-width: 8rem;
-    }
-    textarea.input {
-      resize: vertical;
-    }
-    /* A port row: its remove button at the end; on one line, on two on a phone. */
-    .item {
-      display: grid;
-      gap: 0.4rem;
-      margin-bottom: 0.6rem;
-    }
-    /* Each control with a small caption above it: a filled box keeps saying what it holds. */
-    /* The cells of a line stretch to its tallest, the control fills the rest: a select as tall as an input. */
-    .cell {
-      display: grid;
-      grid-template-rows: auto 1fr;
-      gap: 0.1rem;
-      min-width: 0;
-    }
-    .item .remove {
-      align-self: end;
-    }
-    .caption {
-      color: var(--text-muted);
-      font-size: 0.78rem;
-    }
-    .item .check {
-      align-self: end;
-      margin: 0;
-      min-height: 2.25rem;
-      align-items: center;
-      white-space: nowrap;
-    }
-    .port {
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1fr) auto;
-    }
-    /* The selects get the room their longest option needs ("start-first"), the number boxes less. */
-    .update-grid {
-      display: grid;
-      grid-template-columns: minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 1.1fr) minmax(0, 1.2fr);
-      gap: 0.75rem 0.6rem;
-      /* A field with an error grows; its neighbours keep their height (label above input). */
-      align-items: start;
-    }
-    /* The fieldset's own margin ends a section; a field that closes it adds none. */
-    fieldset > cap-form-field:last-child,
-    .update-grid > cap-form-field {
-      margin-bottom: 0;
-    }
-    @media (max-width: 560px) {
+      .section {
+        border-top: 1px solid var(--border);
+        padding-top: 0.75rem;
+      }
+      .hint .btn-link {
+        padding: 0;
+        font-size: inherit;
+      }
+      .empty {
+        margin: 0;
+        padding: 0.5rem 0.75rem;
+        border: 1px dashed var(--border);
+        border-radius: var(--radius);
+        color: var(--text-muted);
+        font-size: 0.9rem;
+      }
+      .check {
+        display: flex;
+        gap: 0.5rem;
+        align-items: baseline;
+        margin: 0.25rem 0;
+      }
+      .choices {
+        margin-bottom: 0.75rem;
+      }
+      .replicas {
+        max-width: 8rem;
+      }
+      textarea.input {
+        resize: vertical;
+      }
+      /* A port row (FORM_ROW_STYLES): on one line, on two on a phone. */
       .port {
-        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
-        grid-template-areas: 'published target remove' 'protocol mode remove';
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1fr) auto;
       }
-      .port .published {
-        grid-area: published;
-      }
-      .port .target {
-        grid-area: target;
-      }
-      .port .protocol {
-        grid-area: protocol;
-      }
-      .port .mode {
-        grid-area: mode;
-      }
-      .port .remove {
-        grid-area: remove;
-      }
+      /* The selects get the room their longest option needs ("start-first"), the number boxes less. */
       .update-grid {
-        grid-template-columns: repeat(2, minmax(0, 1fr));
+        display: grid;
+        grid-template-columns: minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 1.1fr) minmax(0, 1.2fr);
+        gap: 0.75rem 0.6rem;
+        /* A field with an error grows; its neighbours keep their height (label above input). */
+        align-items: start;
       }
-    }
-  `,
+      /* The fieldset's own margin ends a section; a field that closes it adds none. */
+      fieldset > cap-form-field:last-child,
+      .update-grid > cap-form-field {
+        margin-bottom: 0;
+      }
+      @media (max-width: 560px) {
+        .port {
+          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
+          grid-template-areas: 'published target remove' 'protocol mode remove';
+        }
+        .port .published {
+          grid-area: published;
+        }
+        .port .target {
+          grid-area: target;
+        }
+        .port .protocol {
+          grid-area: protocol;
+        }
+        .port .mode {
+          grid-area: mode;
+        }
+        .port .remove {
+          grid-area: remove;
+        }
+        .update-grid {
+          grid-template-columns: repeat(2, minmax(0, 1fr));
+        }
+      }
+    `,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ServiceCreateDialog {

@@ -10,6 +10,60 @@ export interface MountRowValue {
 }
 
 /**
+ * A create form's section: a borderless fieldset, its bold legend and muted hint (as the key/value editor and the
+ * ownership choice draw theirs), and its error line. Shared by the mount rows and the Add service dialog.
+ */
+export const FORM_SECTION_STYLES = `
+  fieldset {
+    border: 0;
+    padding: 0;
+    margin: 0 0 1rem;
+    min-width: 0;
+  }
+  legend {
+    font-weight: 600;
+    font-size: 0.9rem;
+    margin-bottom: 0.3rem;
+  }
+  .hint {
+    margin: 0 0 0.5rem;
+    color: var(--text-muted);
+    font-size: 0.85rem;
+  }
+  .error {
+    margin: 0.3rem 0 0;
+    color: var(--danger-text);
+    font-size: 0.85rem;
+  }
+`;
+
+/**
+ * The create forms' row layout (`.item` a row, `.cell` a labelled control with its `.caption` above, `.remove` at
+ * the end): a filled box keeps saying what it holds, and the cells of a line stretch to its tallest (a select as
+ * tall as an input). Shared by the mount rows and the Add service dialog's port rows.
+ */
+export const FORM_ROW_STYLES = `
+  .item {
+    display: grid;
+    gap: 0.4rem;
+    margin-bottom: 0.6rem;
+  }
+  .cell {
+    display: grid;
+    grid-template-rows: auto 1fr;
+    gap: 0.1rem;
+    min-width: 0;
+  }
+  .caption {
+    color: var(--text-muted);
+    font-size: 0.78rem;
+  }
+  .item .remove {
+    align-self: end;
+  }
+`;
+
+/**
  * Editable mount rows (type, source → target, read-only) with an add button: the container create page's volumes
  * and binds, the Add service dialog's mounts. `testId` prefixes the ids of its controls (`<testId>-source-0`,
  * `<testId>-add`…). Problems: `error` for the set (shown under it, and describing the fields in `badFields`), or
@@ -107,82 +161,50 @@ export interface MountRowValue {
       }
     </fieldset>
   `,
-  styles: `
-    fieldset {
-      border: 0;
-      padding: 0;
-      margin: 0 0 1rem;
-      min-width: 0;
-    }
-    legend {
-      font-weight: 600;
-      font-size: 0.9rem;
-      margin-bottom: 0.3rem;
-    }
-    .hint {
-      margin: 0 0 0.5rem;
-      color: var(--text-muted);
-      font-size: 0.85rem;
-    }
-    .error {
-      margin: 0.3rem 0 0.6rem;
-      color: var(--danger-text);
-      font-size: 0.85rem;
-    }
-    /* Each control with a small caption above it: a filled box keeps saying what it holds; the cells of a line
-       stretch to its tallest, the control fills the rest (a select as tall as an input). */
-    .item {
-      display: grid;
-      gap: 0.4rem;
-      margin-bottom: 0.6rem;
-    }
-    .cell {
-      display: grid;
-      grid-template-rows: auto 1fr;
-      gap: 0.1rem;
-      min-width: 0;
-    }
-    .caption {
-      color: var(--text-muted);
-      font-size: 0.78rem;
-    }
-    .check {
-      display: flex;
-      gap: 0.5rem;
-      align-self: end;
-      margin: 0;
-      min-height: 2.25rem;
-      align-items: center;
-      white-space: nowrap;
-    }
-    /* Two lines while narrow: type and read-only, then source → target; one line from 50rem. */
-    .mount {
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
-      grid-template-areas: 'type ro remove' 'source target remove';
-    }
-    @media (min-width: 50rem) {
-      .mount {
-        grid-template-columns: 7rem minmax(0, 1.3fr) minmax(0, 1fr) auto auto;
-        grid-template-areas: 'type source target ro remove';
+  styles: [
+    FORM_SECTION_STYLES,
+    FORM_ROW_STYLES,
+    `
+      .error {
+        margin-bottom: 0.6rem;
       }
-    }
-    .type {
-      grid-area: type;
-    }
-    .ro {
-      grid-area: ro;
-    }
-    .source {
-      grid-area: source;
-    }
-    .target {
-      grid-area: target;
-    }
-    .remove {
-      grid-area: remove;
-      align-self: end;
-    }
-  `,
+      .check {
+        display: flex;
+        gap: 0.5rem;
+        align-self: end;
+        margin: 0;
+        min-height: 2.25rem;
+        align-items: center;
+        white-space: nowrap;
+      }
+      /* Two lines while narrow: type and read-only, then source → target; one line from 50rem. */
+      .mount {
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
+        grid-template-areas: 'type ro remove' 'source target remove';
+      }
+      @media (min-width: 50rem) {
+        .mount {
+          grid-template-columns: 7rem minmax(0, 1.3fr) minmax(0, 1fr) auto auto;
+          grid-template-areas: 'type source target ro remove';
+        }
+      }
+      .type {
+        grid-area: type;
+      }
+      .ro {
+        grid-area: ro;
+      }
+      .source {
+        grid-area: source;
+      }
+      .target {
+        grid-area: target;
+      }
+      .remove {
+        grid-area: remove;
+      }
+    `,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class MountRows {
