@@ -83,4 +83,23 @@ describe('agent configuration', () => {
     expect(detectPlatform({ PODMAN: '1', KUBERNETES_SERVICE_HOST: '10.0.0.1' })).toBe(AgentPlatform.Docker);
     expect(detectPlatform({})).toBe(AgentPlatform.Docker);
   });
+  it('reads async mode and the global-key onboarding metadata in edge mode', () => {
+    const c = loadAgentConfig({
+      EDGE: '1',
+      EDGE_ID: 'dev-1',
+      EDGE_ASYNC: '1',
+      EDGE_GROUPS: '1:2',
+      PORTAINER_TAGS: '7',
+      PORTAINER_GROUP: '3',
+    });
+    expect(c.edge).toMatchObject({
+      async: true,
+      meta: { edgeGroupsIds: [1, 2], tagsIds: [7], environmentGroupId: 3 },
+      asyncFirstMs: 60_000,
+    });
+    expect(loadAgentConfig({ EDGE: '1', EDGE_ID: 'dev-1' }).edge?.meta).toBeUndefined();
+    expect(() =>
+      loadAgentConfig({ EDGE: '1', EDGE_ID: 'dev-1', EDGE_GROUPS: '1,2', PORTAINER_GROUP: 'x' }),
+    ).toThrow(/EDGE_GROUPS must be colon-separated ids[\s\S]*PORTAINER_GROUP must be/);
+  });
 });

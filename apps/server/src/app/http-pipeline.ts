@@ -138,7 +138,7 @@ export async function configureHttpPipeline(
         const encoding = request.headers['content-encoding'];
         void decodeEdgeAsyncBody(
           Buffer.isBuffer(body) ? body : Buffer.from(body),
-          Array.isArray(encoding) ? encoding[0] : encoding,
+          typeof encoding === 'string' ? encoding : undefined,
         ).then((value) => done(null, value));
       },
     );

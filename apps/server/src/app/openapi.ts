@@ -95,6 +95,58 @@ function addDockerProxy(doc: OpenAPIObject): void {
     delete: operation('Delete'),
     head: operation('Head'),
   };
+  // Async edge agents (a raw route: gzip bodies beyond the JSON limit), agent protocol §5.10.
+  doc.paths['/api/endpoints/edge/async'] = {
+    post: {
+      tags: ['edge'],
+      operationId: 'EndpointEdgeAsync',
+      summary:
+        'Async edge agent: ping, snapshot (full `docker`, or `dockerPatch` with `dockerHash`) and command tick in ' +
+        'one request (gzip when it carries a snapshot); answers the intervals (nanoseconds), the commands after ' +
+        '`commandTimestamp` and `needFullSnapshot`. Credential: X-PortainerAgent-EdgeID (+ X-Capstan-Edge-Secret)',
+      parameters: [
+        { name: 'X-PortainerAgent-EdgeID', in: 'header', required: true, schema: { type: 'string' } },
+        { name: 'X-Capstan-Edge-Secret', in: 'header', required: false, schema: { type: 'string' } },
+      ],
+      requestBody: {
+        required: false,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: {
+                endpointId: { type: 'integer', description: 'Absent for a global key' },
+                metaFields: { type: 'object', nullable: true },
+                commandTimestamp: { type: 'string', format: 'date-time' },
+                snapshot: { type: 'object' },
+                commandErrors: { type: 'object', additionalProperties: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'The intervals, commands and whether a full snapshot is needed',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  pingInterval: { type: 'integer' },
+                  snapshotInterval: { type: 'integer' },
+                  commandInterval: { type: 'integer' },
+                  endpointID: { type: 'integer' },
+                  commands: { type: 'array', items: { type: 'object' } },
+                  needFullSnapshot: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
 }
 
 /** Every operation can fail with Portainer's error body: describe it once and reference it everywhere. */

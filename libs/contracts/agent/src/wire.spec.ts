@@ -37,6 +37,10 @@ describe('@capstan/contracts-agent/wire', () => {
       'openChiselTunnel',
       'generateTunnelHostKey',
       'tunnelHostKey',
+      // JSON Patch of async snapshots (the fast-json-patch package).
+      'applyJsonPatch',
+      'diffJson',
+      'JsonPatchError',
     ];
     for (const name of signature) {
       expect(name in all, name).toBe(true);

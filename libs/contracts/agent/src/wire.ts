@@ -9,4 +9,3 @@ export * from './lib/headers';
 export * from './lib/routes';
 export * from './lib/edge-wire';
 export * from './lib/edge-async';
-export * from './lib/json-patch';

@@ -120,6 +120,17 @@ export {
   type StackVersions,
 } from './lib/stacks/stacks-api';
 export {
+  DEFAULT_AGENT_IMAGE,
+  EdgeApi,
+  edgeDockerRunCommand,
+  edgeStackDeployCommand,
+  type AgentCommandOptions,
+  type EdgeCommand,
+  type EdgeIntervals,
+  type EdgeStatus,
+  type NewEdgeEnvironment,
+} from './lib/environments/edge-api.service';
+export {
   EDGE_JOB_LOGS_COLLECTED,
   EDGE_JOB_LOGS_IDLE,
   EDGE_JOB_LOGS_PENDING,

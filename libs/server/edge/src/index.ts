@@ -3,6 +3,7 @@ export { EdgeTunnelService } from './lib/edge-tunnel.service';
 export {
   EdgeCommands,
   type AgentReport,
+  type EdgeCommandStatus,
   type EdgeCommandView,
   type EnqueueOptions,
 } from './lib/edge-commands.service';
@@ -12,7 +13,6 @@ export {
   EDGE_ASYNC_WIRE_LIMIT,
   decodeEdgeAsyncBody,
 } from './lib/edge-async.endpoint';
-export type { EdgeCommandStatus } from './lib/entities/edge-command.entity';
 export {
   EdgePollContributors,
   type EdgePollContribution,

@@ -37,12 +37,17 @@ export async function engineOk(endpoint: DockerEndpoint, method: string, path: s
   if ((r.status >= 200 && r.status < 300) || r.status === 304) return r.body;
   const message =
     typeof r.body === 'object' && r.body !== null && 'message' in r.body
-      ? String((r.body as { message: unknown }).message)
-      : String(r.body);
+      ? text(r.body.message)
+      : text(r.body);
   throw new Error(`${method} ${path}: ${r.status} ${message}`);
 }
 
 type Json = Record<string, unknown>;
+
+/** A string field of the engine's JSON, '' when absent or not a string. */
+export function text(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
 
 const STACK_LABELS = ['com.docker.compose.project', 'com.docker.stack.namespace'];
 
@@ -96,8 +101,8 @@ export async function takeDockerSnapshot(
     ];
     if (v) stacks.add(v);
   }
-  const state = (c: Json): string => String(c['State'] ?? '');
-  const status = (c: Json): string => String(c['Status'] ?? '');
+  const state = (c: Json): string => text(c['State']);
+  const status = (c: Json): string => text(c['Status']);
   const running = containers.filter((c) => state(c) === 'running').length;
   let totalCpu = Number(info['NCPU'] ?? 0);
   let totalMemory = Number(info['MemTotal'] ?? 0);
@@ -114,7 +119,7 @@ export async function takeDockerSnapshot(
   const components = (version['Components'] ?? []) as { Name?: string }[];
   return {
     Time: Math.floor(now / 1000),
-    DockerVersion: String(version['Version'] ?? ''),
+    DockerVersion: text(version['Version']),
     Swarm: swarm?.LocalNodeState === 'active',
     TotalCPU: totalCpu,
     TotalMemory: totalMemory,

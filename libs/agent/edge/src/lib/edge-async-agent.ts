@@ -10,19 +10,16 @@ import {
   snapshotHash,
   sortSnapshotForDiff,
   type AsyncDockerSnapshot,
-  type ContainerCommandValue,
   type EdgeAsyncCommand,
   type EdgeAsyncRequest,
   type EdgeAsyncResponse,
   type EdgeCommandType,
   type EdgeKey,
   type EdgeMetaFields,
-  type ImageCommandValue,
   type JsonPatchOperation,
-  type VolumeCommandValue,
 } from '@capstan/contracts-agent';
 import type { AgentLogger, DockerEndpoint } from '@capstan/agent-api';
-import { engineOk, takeDockerSnapshot } from './docker-calls';
+import { engineOk, takeDockerSnapshot, text } from './docker-calls';
 import { EdgeServerClient, refusalText } from './server-client';
 
 const gzipAsync = promisify(gzip);
@@ -222,10 +219,10 @@ export class EdgeAsyncAgent {
     const value = lowerKeys(c.value);
     switch (c.type) {
       case 'container': {
-        const v = value as unknown as Partial<ContainerCommandValue> & Record<string, unknown>;
-        const name = encodeURIComponent(String(v['containername'] ?? ''));
-        const op = String(v['containeroperation'] ?? '');
-        const rm = lowerKeys(v['containerremoveoptions']) as Record<string, unknown>;
+        const v = value;
+        const name = encodeURIComponent(text(v['containername']));
+        const op = text(v['containeroperation']);
+        const rm = lowerKeys(v['containerremoveoptions']);
         if (op === 'delete')
           await engineOk(
             docker,
@@ -238,25 +235,29 @@ export class EdgeAsyncAgent {
         return;
       }
       case 'image': {
-        const v = value as unknown as Partial<ImageCommandValue> & Record<string, unknown>;
-        const rm = lowerKeys(v['imageremoveoptions']) as Record<string, unknown>;
+        const v = value;
+        const rm = lowerKeys(v['imageremoveoptions']);
         await engineOk(
           docker,
           'DELETE',
-          `/images/${encodeURIComponent(String(v['imagename'] ?? ''))}?force=${rm['force'] === true}&noprune=${rm['prunechildren'] === false}`,
+          `/images/${encodeURIComponent(text(v['imagename']))}?force=${rm['force'] === true}&noprune=${rm['prunechildren'] === false}`,
         );
         return;
       }
       case 'volume': {
-        const v = value as unknown as Partial<VolumeCommandValue> & Record<string, unknown>;
+        const v = value;
         await engineOk(
           docker,
           'DELETE',
-          `/volumes/${encodeURIComponent(String(v['volumename'] ?? ''))}?force=${v['forceremove'] === true}`,
+          `/volumes/${encodeURIComponent(text(v['volumename']))}?force=${v['forceremove'] === true}`,
         );
         return;
       }
-      default: {
+      case 'edgeStack':
+      case 'edgeJob':
+      case 'edgeLog':
+      case 'edgeConfig':
+      case 'normalStack': {
         const handler = this.o.handlers?.[c.type];
         if (!handler) throw new Error(`command type ${c.type} is not supported by this agent`);
         await handler(c);

@@ -63,7 +63,10 @@ export interface EdgeAsyncSnapshot {
   dockerHash?: number;
   kubernetes?: unknown;
   kubernetesHash?: number;
-  stackLogs?: { edgeStackID: number; logs: { dockerContainerID: string; stdOut: string; stdErr: string }[] }[];
+  stackLogs?: {
+    edgeStackID: number;
+    logs: { dockerContainerID: string; stdOut: string; stdErr: string }[];
+  }[];
   stackStatusArray?: Record<string, { Time: number; Type: number; Error: string; RollbackTo?: number }[]>;
   jobsStatus?: Record<string, { JobID: number; LogFileContent: string }>;
   edgeConfigStates?: Record<string, number>;
@@ -173,8 +176,8 @@ export function snapshotHash(snapshot: unknown): number {
   return parseInt(fnv1a32Hex(goJson(snapshot)), 16);
 }
 
-const byName = (a: { Name?: unknown }, b: { Name?: unknown }): number =>
-  String(a.Name ?? '').localeCompare(String(b.Name ?? ''));
+const nameOf = (v: { Name?: unknown }): string => (typeof v.Name === 'string' ? v.Name : '');
+const byName = (a: { Name?: unknown }, b: { Name?: unknown }): number => nameOf(a).localeCompare(nameOf(b));
 
 /**
  * Before diffing, the agent sorts networks and volumes by Name and each container's Mounts by Name (§5.10), so an

@@ -15,17 +15,27 @@ const base = {
 
 describe('JSON patch (RFC 6902) of async snapshots', () => {
   it('diff then apply gives the target, for changed, added, removed keys and array items', () => {
-    const target = structuredClone(base) as Record<string, any>;
-    target['Time'] = 2;
-    target['DockerSnapshotRaw'].Containers[0].State = 'exited';
-    target['DockerSnapshotRaw'].Containers[0].Labels['x/y'] = '3';
-    delete target['DockerSnapshotRaw'].Containers[0].Labels['a~b'];
-    target['DockerSnapshotRaw'].Containers.push({ Id: 'c', Names: ['/new'], State: 'created', Labels: null });
-    target['DockerSnapshotRaw'].Images = [];
-    target['Extra'] = { Nested: [1, 2] };
+    const target: typeof base & { Extra?: unknown } = structuredClone(base);
+    target.Time = 2;
+    const web = target.DockerSnapshotRaw.Containers[0] as { State: string; Labels: Record<string, string> };
+    web.State = 'exited';
+    web.Labels['x/y'] = '3';
+    delete web.Labels['a~b'];
+    (target.DockerSnapshotRaw.Containers as unknown[]).push({
+      Id: 'c',
+      Names: ['/new'],
+      State: 'created',
+      Labels: null,
+    });
+    target.DockerSnapshotRaw.Images = [];
+    target.Extra = { Nested: [1, 2] };
     const ops = diffJson(base, target);
     expect(ops.length).toBeGreaterThan(0);
-    expect(ops).toContainEqual({ op: 'replace', path: '/DockerSnapshotRaw/Containers/0/Labels/x~1y', value: '3' });
+    expect(ops).toContainEqual({
+      op: 'replace',
+      path: '/DockerSnapshotRaw/Containers/0/Labels/x~1y',
+      value: '3',
+    });
     expect(applyJsonPatch(base, ops)).toEqual(target);
     // the original is untouched
     expect(base.Time).toBe(1);
@@ -42,7 +52,9 @@ describe('JSON patch (RFC 6902) of async snapshots', () => {
   });
 
   it('refuses paths that do not exist, failed tests and prototype keys', () => {
-    expect(() => applyJsonPatch(base, [{ op: 'replace', path: '/Nope/x', value: 1 }])).toThrow(JsonPatchError);
+    expect(() => applyJsonPatch(base, [{ op: 'replace', path: '/Nope/x', value: 1 }])).toThrow(
+      JsonPatchError,
+    );
     expect(() => applyJsonPatch(base, [{ op: 'remove', path: '/DockerSnapshotRaw/Containers/7' }])).toThrow(
       JsonPatchError,
     );

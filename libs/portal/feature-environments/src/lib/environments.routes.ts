@@ -4,7 +4,7 @@ import { permissionGuard } from '@capstan/portal-data-access';
 
 const manage = [permissionGuard(Permission.EnvironmentsManage)];
 
-/** `/environments/...` administration: list, add wizard, edit, access, groups, tags (administrators). */
+/** `/environments/...` administration: list, add wizard, edit, access, groups, tags, edge agents (administrators). */
 export const ENVIRONMENT_ADMIN_ROUTES: Routes = [
   {
     path: '',
@@ -36,6 +36,30 @@ export const ENVIRONMENT_ADMIN_ROUTES: Routes = [
     title: 'Tags · Capstan',
     canActivate: manage,
     loadComponent: () => import('./tags/tags-page').then((m) => m.TagsPage),
+  },
+  {
+    path: 'edge/new',
+    title: 'Add an edge agent · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edge/edge-agent-page').then((m) => m.EdgeAgentPage),
+  },
+  {
+    path: 'edge/waiting-room',
+    title: 'Waiting room · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edge/waiting-room-page').then((m) => m.WaitingRoomPage),
+  },
+  {
+    path: 'edge/settings',
+    title: 'Edge settings · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edge/edge-settings-page').then((m) => m.EdgeSettingsPage),
+  },
+  {
+    path: ':id/edge',
+    title: 'Edge status · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edge/edge-status-page').then((m) => m.EdgeStatusPage),
   },
   {
     path: ':id/edit',

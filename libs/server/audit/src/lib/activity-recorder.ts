@@ -7,7 +7,12 @@ import { payloadText, redactPath } from './redact';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Logins (with their second step and required enrolment) and logouts are in the authentication log already. */
-const SKIPPED = [/^\/api\/auth(\/logout|\/totp(\/enrol(\/confirm)?)?|\/oauth\/validate)?\/?$/];
+const SKIPPED = [
+  /^\/api\/auth(\/logout|\/totp(\/enrol(\/confirm)?)?|\/oauth\/validate)?\/?$/,
+  // The async edge agents' heartbeat (pings, snapshots, command ticks every few seconds, megabytes of Docker
+  // lists): like the standard poll (a GET), not a user's mutation. The commands it carries were audited when queued.
+  /^\/api\/endpoints\/edge\/async$/,
+];
 const ENVIRONMENT_IN_PATH = /^\/api\/(?:endpoints|docker)\/(\d+)(?:\/|$)/;
 
 /**

@@ -232,7 +232,10 @@ export class AsyncEngine {
       const value: ImageCommandValue = {
         ImageName: name,
         ImageOperation: 'delete',
-        ImageRemoveOptions: { Force: truthy(query.get('force')), PruneChildren: !truthy(query.get('noprune')) },
+        ImageRemoveOptions: {
+          Force: truthy(query.get('force')),
+          PruneChildren: !truthy(query.get('noprune')),
+        },
       };
       return queued('image', value, `delete image ${name}`);
     }
@@ -251,7 +254,10 @@ export class AsyncEngine {
     return send(res, 501, NOT_AVAILABLE);
   }
 
-  private async container(environmentId: number, key: string): Promise<{ id: string; name: string } | undefined> {
+  private async container(
+    environmentId: number,
+    key: string,
+  ): Promise<{ id: string; name: string } | undefined> {
     const snap = await this.ports.snapshot(environmentId);
     const c = findContainer((snap?.raw.Containers ?? []) as Json[], key);
     if (!c) return undefined;
@@ -272,7 +278,9 @@ function findContainer(containers: Json[], key: string): Json | undefined {
   if (key === '') return undefined;
   return (
     containers.find((c) => c['Id'] === key) ??
-    containers.find((c) => ((c['Names'] as string[] | undefined) ?? []).some((n) => n.replace(/^\//, '') === key)) ??
+    containers.find((c) =>
+      ((c['Names'] as string[] | undefined) ?? []).some((n) => n.replace(/^\//, '') === key),
+    ) ??
     (key.length >= 4 ? containers.find((c) => String(c['Id']).startsWith(key)) : undefined)
   );
 }
@@ -281,21 +289,28 @@ function findImage(images: Json[], key: string): Json | undefined {
   const bare = key.replace(/^sha256:/, '');
   return images.find(
     (i) =>
-      String(i['Id']).replace(/^sha256:/, '').startsWith(bare) ||
+      String(i['Id'])
+        .replace(/^sha256:/, '')
+        .startsWith(bare) ||
       ((i['RepoTags'] as string[] | null | undefined) ?? []).some((t) => t === key || t === `${key}:latest`),
   );
 }
 
 /** An inspect built from a list entry: what the snapshot knows (ownership reads Id, Name and Config.Labels). */
 function inspectOf(c: Json): Json {
-  const state = String(c['State'] ?? '');
+  const state = typeof c['State'] === 'string' ? c['State'] : '';
   return {
     Id: c['Id'],
     Name: `/${nameOf(c)}`,
     Created: typeof c['Created'] === 'number' ? new Date(c['Created'] * 1000).toISOString() : c['Created'],
     Image: c['ImageID'],
     State: { Status: state, Running: state === 'running', Paused: state === 'paused' },
-    Config: { Image: c['Image'], Labels: c['Labels'] ?? {}, Env: c['Env'] ?? null, Cmd: c['Command'] ?? null },
+    Config: {
+      Image: c['Image'],
+      Labels: c['Labels'] ?? {},
+      Env: c['Env'] ?? null,
+      Cmd: c['Command'] ?? null,
+    },
     HostConfig: c['HostConfig'] ?? {},
     Mounts: c['Mounts'] ?? [],
     NetworkSettings: c['NetworkSettings'] ?? {},
@@ -338,7 +353,12 @@ function noSuch(res: ServerResponse, kind: string, key: string): void {
   send(res, 404, { message: `No such ${kind}: ${key}` });
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json',

@@ -31,7 +31,10 @@ export async function decodeEdgeAsyncBody(raw: Buffer, encoding: string | undefi
     if (coding === 'gzip') {
       bytes = await gunzipAsync(raw, { maxOutputLength: EDGE_ASYNC_BODY_LIMIT }).catch((e: Error) => {
         throw /maxOutputLength|Cannot create a Buffer/i.test(e.message)
-          ? new PayloadTooLargeError('Request body too large', `The limit is ${EDGE_ASYNC_BODY_LIMIT / 1048576} MB uncompressed`)
+          ? new PayloadTooLargeError(
+              'Request body too large',
+              `The limit is ${EDGE_ASYNC_BODY_LIMIT / 1048576} MB uncompressed`,
+            )
           : new BadRequestError('Invalid edge async request', `The body is not valid gzip: ${e.message}`);
       });
     } else if (coding !== '' && coding !== 'identity')

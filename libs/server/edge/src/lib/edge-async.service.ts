@@ -9,11 +9,12 @@ import {
   type EdgeAsyncSnapshot,
   type JsonPatchOperation,
 } from '@capstan/contracts-agent';
-import { BadRequestError, ClockPort, CapstanLogger } from '@capstan/server-core';
+import { BadRequestError, ClockPort, CapstanLogger, UnitOfWork } from '@capstan/server-core';
 import {
   EnvironmentsService,
   SnapshotService,
   type DockerSnapshotRaw,
+  type DockerSnapshotSummary,
   type EdgeEnvironmentState,
 } from '@capstan/server-environments';
 import { SettingsService } from '@capstan/server-settings';
@@ -70,6 +71,7 @@ export class EdgeAsyncService {
     private readonly settings: SettingsService,
     private readonly clock: ClockPort,
     private readonly logger: CapstanLogger,
+    private readonly uow: UnitOfWork,
     @InjectRepository(EdgeAsyncSnapshotEntity)
     private readonly stored: Repository<EdgeAsyncSnapshotEntity>,
   ) {}
@@ -159,8 +161,6 @@ export class EdgeAsyncService {
     const agentTime = typeof data.Time === 'number' ? data.Time * 1000 : 0;
     const time = agentTime > 0 && agentTime < now + CLOCK_SKEW_MS ? agentTime : now;
     const hash = snapshotHash(data);
-    this.remember(environmentId, { data, hash });
-    await this.stored.save({ environmentId, data: JSON.stringify(data), hash, time });
     const raw = data.DockerSnapshotRaw;
     const lists: DockerSnapshotRaw = {
       Containers: raw.Containers ?? [],
@@ -170,20 +170,28 @@ export class EdgeAsyncService {
       Info: raw.Info ?? {},
       Version: raw.Version ?? {},
     };
-    await this.snapshots.record(
-      environmentId,
-      lists,
-      {
-        ServiceCount: num(data.ServiceCount),
-        StackCount: num(data.StackCount),
-        NodeCount: num(data.NodeCount) || 1,
-        ...(num(data.TotalCPU) > 0 ? { TotalCPU: num(data.TotalCPU) } : {}),
-        ...(num(data.TotalMemory) > 0 ? { TotalMemory: num(data.TotalMemory) } : {}),
-      },
-      time,
-    );
+    const counts = agentCounts(data);
+    // The patch base, the summary and the raw lists in one unit of work: one commit per snapshot.
+    await this.uow.run(async (tx) => {
+      await tx.upsert(EdgeAsyncSnapshotEntity, { environmentId, data: JSON.stringify(data), hash, time }, [
+        'environmentId',
+      ]);
+      await this.snapshots.record(environmentId, lists, counts, time, tx);
+    });
+    this.remember(environmentId, { data, hash });
     this.logger.write('debug', 'async edge snapshot stored', { environmentId });
   }
+}
+
+/** The agent's own counts for what the raw lists do not show. */
+function agentCounts(data: AsyncDockerSnapshot): Partial<DockerSnapshotSummary> {
+  return {
+    ServiceCount: num(data.ServiceCount),
+    StackCount: num(data.StackCount),
+    NodeCount: num(data.NodeCount) || 1,
+    ...(num(data.TotalCPU) > 0 ? { TotalCPU: num(data.TotalCPU) } : {}),
+    ...(num(data.TotalMemory) > 0 ? { TotalMemory: num(data.TotalMemory) } : {}),
+  };
 }
 
 function num(v: unknown): number {
@@ -225,14 +233,17 @@ const PATCH_OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 /** The body's `snapshot`, checked part by part (400 naming what is wrong), or undefined when absent. */
 function checkSnapshot(v: unknown): EdgeAsyncSnapshot | undefined {
   if (v === undefined || v === null) return undefined;
-  const bad = (details: string): BadRequestError => new BadRequestError('Invalid edge async request', details);
+  const bad = (details: string): BadRequestError =>
+    new BadRequestError('Invalid edge async request', details);
   if (!isObject(v)) throw bad('snapshot must be an object');
   if (v['docker'] !== undefined && v['docker'] !== null && !isDockerSnapshot(v['docker']))
     throw bad('snapshot.docker must be a DockerSnapshot with a DockerSnapshotRaw object');
   const patch = v['dockerPatch'];
   if (patch !== undefined && patch !== null) {
     if (!Array.isArray(patch) || patch.length > MAX_PATCH_OPERATIONS)
-      throw bad(`snapshot.dockerPatch must be a list of at most ${MAX_PATCH_OPERATIONS} JSON Patch operations`);
+      throw bad(
+        `snapshot.dockerPatch must be a list of at most ${MAX_PATCH_OPERATIONS} JSON Patch operations`,
+      );
     for (const op of patch as unknown[])
       if (!isObject(op) || !PATCH_OPS.has(String(op['op'])) || typeof op['path'] !== 'string')
         throw bad('snapshot.dockerPatch holds an operation without a known op and a path');
@@ -241,7 +252,8 @@ function checkSnapshot(v: unknown): EdgeAsyncSnapshot | undefined {
       throw bad('snapshot.dockerHash must be an unsigned 32-bit integer with dockerPatch');
   }
   for (const key of ['stackStatusArray', 'jobsStatus', 'edgeConfigStates'])
-    if (v[key] !== undefined && v[key] !== null && !isObject(v[key])) throw bad(`snapshot.${key} must be an object`);
+    if (v[key] !== undefined && v[key] !== null && !isObject(v[key]))
+      throw bad(`snapshot.${key} must be an object`);
   if (v['stackLogs'] !== undefined && v['stackLogs'] !== null && !Array.isArray(v['stackLogs']))
     throw bad('snapshot.stackLogs must be a list');
   return {

@@ -9,7 +9,6 @@ import {
   type EdgeCommandType,
 } from '@capstan/contracts-agent';
 import {
-
   BadRequestError,
   ClockPort,
   ConflictError,
@@ -18,6 +17,8 @@ import {
   type Transaction,
 } from '@capstan/server-core';
 import { EdgeCommandEntity, type EdgeCommandStatus } from './entities/edge-command.entity';
+
+export type { EdgeCommandStatus };
 
 /** A queued command as other modules and the portal see it (the value, which may hold secrets, is left out). */
 export interface EdgeCommandView {
@@ -155,7 +156,10 @@ export class EdgeCommands {
   }
 
   /** An environment's commands, newest first (`open`: only those the agent has not confirmed). */
-  async list(environmentId: number, options: { open?: boolean; limit?: number } = {}): Promise<EdgeCommandView[]> {
+  async list(
+    environmentId: number,
+    options: { open?: boolean; limit?: number } = {},
+  ): Promise<EdgeCommandView[]> {
     const rows = await this.commands.find({
       where: { environmentId, ...(options.open ? { status: In(['pending', 'sent']) } : {}) },
       order: { timestamp: 'DESC' },
@@ -174,6 +178,9 @@ export class EdgeCommands {
     errors: ReadonlyMap<number, string>,
   ): Promise<EdgeAsyncCommand[]> {
     const now = this.clock.now();
+    // Most ticks find nothing to confirm or send: one indexed read, no transaction (no write lock on SQLite).
+    const waiting = await this.commands.count({ where: { environmentId, status: In(['pending', 'sent']) } });
+    if (waiting === 0) return [];
     const { settled, next } = await this.uow.run(async (tx) => {
       const done = await tx.find(EdgeCommandEntity, {
         where: {
@@ -239,7 +246,6 @@ export class EdgeCommands {
     return this.commands.count({ where: { environmentId, status: In(['pending', 'sent']) } });
   }
 }
-
 
 function toView(r: EdgeCommandEntity): EdgeCommandView {
   return {

@@ -55,4 +55,3 @@ export class EdgeOnboarding {
     return { env, created: true };
   }
 }
-

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
@@ -32,6 +32,8 @@ interface TunnelEntry {
   credentials?: { edgeId: string; sealed: string };
   connected: boolean;
   lastActivity: number;
+  /** Last `HEAD /ping` sent through the tunnel while a console kept it open. */
+  lastPing: number;
   readonly requestedAt: number;
   readonly waiters: { resolve: (port: number) => void; reject: (e: Error) => void }[];
 }
@@ -94,7 +96,7 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
       http.listen(this.config.tunnelPort, this.config.bindAddress, () => resolve());
     });
     this.tunnels.use(this);
-    const tick = Math.max(50, Math.min(10_000, Math.floor(this.config.edgeTunnelIdleMs / 3)));
+    const tick = Math.max(50, Math.min(KEEP_ALIVE_MS / 2, Math.floor(this.config.edgeTunnelIdleMs / 3)));
     this.monitor = setInterval(() => void this.closeIdle(), tick);
     this.monitor.unref();
   }
@@ -133,7 +135,9 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
   connect(environmentId: number): Promise<number> {
     if (this.modes.isAsync(environmentId))
       return Promise.reject(
-        notConnected('An async edge environment has no tunnel: consoles and live streams need a standard agent'),
+        notConnected(
+          'An async edge environment has no tunnel: consoles and live streams need a standard agent',
+        ),
       );
     const existing = this.entries.get(environmentId);
     if (existing?.connected) {
@@ -195,7 +199,14 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
     while (used.has(port)) port = randomInt(EDGE_TUNNEL_PORTS.min, EDGE_TUNNEL_PORTS.max + 1);
     const grant: TunnelGrant = { user: randomToken(), password: randomToken(), port };
     const now = this.clock.now();
-    const entry: TunnelEntry = { grant, connected: false, lastActivity: now, requestedAt: now, waiters: [] };
+    const entry: TunnelEntry = {
+      grant,
+      connected: false,
+      lastActivity: now,
+      lastPing: now,
+      requestedAt: now,
+      waiters: [],
+    };
     this.entries.set(environmentId, entry);
     this.chisel?.grant(grant);
     this.changed(environmentId);
@@ -243,7 +254,17 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
             this.drop(id, 'no edge agent came');
           continue;
         }
-        if (now - e.lastActivity < this.config.edgeTunnelIdleMs || this.chisel?.busy(e.grant.user)) continue;
+        if (this.chisel?.busy(e.grant.user)) {
+          // A console (or another long connection) is open: the agent counts requests, not open connections, so
+          // the server pings it through the tunnel every 10 s (Portainer's KeepTunnelAlive) to keep it from closing
+          // the tunnel as inactive.
+          if (now - e.lastPing >= KEEP_ALIVE_MS) {
+            e.lastPing = now;
+            keepAlivePing(e.grant.port);
+          }
+          continue;
+        }
+        if (now - e.lastActivity < this.config.edgeTunnelIdleMs) continue;
         // The snapshot goes through the tunnel (and so marks it used): it is the tunnel's last use.
         const env = await this.environments.get(id).catch(() => undefined);
         if (env) await this.snapshots.snapshotOne(env).catch(() => undefined);
@@ -257,6 +278,18 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
   private changed(environmentId: number): void {
     for (const l of this.listeners) l(environmentId);
   }
+}
+
+/** Portainer's console keep-alive: `HEAD /ping` through the tunnel this often while a console is open. */
+export const KEEP_ALIVE_MS = 10_000;
+
+function keepAlivePing(port: number): void {
+  const req = httpRequest({ host: '127.0.0.1', port, method: 'HEAD', path: '/ping', timeout: 5_000 }, (res) =>
+    res.resume(),
+  );
+  req.on('timeout', () => req.destroy());
+  req.on('error', () => undefined);
+  req.end();
 }
 
 function notConnected(details: string): ServiceUnavailableError {

@@ -94,7 +94,9 @@ class GlobalKeyResponse {
 }
 
 class GeneratedKeyResponse {
-  @ApiProperty({ description: 'Global edge key (endpoint id 0): agents started with it wait in the waiting room' })
+  @ApiProperty({
+    description: 'Global edge key (endpoint id 0): agents started with it wait in the waiting room',
+  })
   edgeKey!: string;
 }
 
@@ -127,7 +129,9 @@ class EdgeIntervalsDto {
 
 class EdgeCommandResponse {
   @ApiProperty() Id!: number;
-  @ApiProperty({ description: 'container, image, volume, normalStack, edgeStack, edgeJob, edgeLog, edgeConfig' })
+  @ApiProperty({
+    description: 'container, image, volume, normalStack, edgeStack, edgeJob, edgeLog, edgeConfig',
+  })
   Type!: string;
   @ApiProperty({ enum: ['add', 'replace', 'remove'] }) Operation!: string;
   @ApiProperty({ description: 'What it does, e.g. "stop container web"' }) Summary!: string;
@@ -248,7 +252,8 @@ export class EdgeController {
   @Authenticated({ permission: Permission.EnvironmentsManage })
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Capstan: poll and async intervals of one edge environment (Portainer: PUT /endpoints/{id} Edge)',
+    summary:
+      'Capstan: poll and async intervals of one edge environment (Portainer: PUT /endpoints/{id} Edge)',
     operationId: 'EndpointEdgeIntervals',
   })
   @ApiNoContentResponse()
@@ -266,7 +271,8 @@ export class EdgeController {
   @Get(':id/edge/commands')
   @Authenticated({ permission: Permission.EnvironmentsList })
   @ApiOperation({
-    summary: "Async edge environment: its queued commands and their state (newest first; ?open=true: unconfirmed)",
+    summary:
+      'Async edge environment: its queued commands and their state (newest first; ?open=true: unconfirmed)',
     operationId: 'EndpointEdgeCommands',
   })
   @ApiQuery({ name: 'open', required: false, enum: ['true', 'false'] })
@@ -357,7 +363,9 @@ export class EdgeController {
     const asyncMode = this.modes.isAsync(id);
     const checkin = env.checkinInterval > 0 ? env.checkinInterval : s.EdgeAgentCheckinInterval || 5;
     const asyncEvery = [env.pingInterval, env.snapshotInterval, env.commandInterval]
-      .map((v, i) => (v >= 0 ? v : [s.Edge.PingInterval, s.Edge.SnapshotInterval, s.Edge.CommandInterval][i] ?? 0))
+      .map((v, i) =>
+        v >= 0 ? v : ([s.Edge.PingInterval, s.Edge.SnapshotInterval, s.Edge.CommandInterval][i] ?? 0),
+      )
       .filter((v) => v > 0);
     const interval = asyncMode ? (asyncEvery.length > 0 ? Math.min(...asyncEvery) : 60) : checkin;
     const since = (Date.now() - last) / 1000;

@@ -235,7 +235,8 @@ export class EnvironmentsService {
     }
     // The waiting room lists the untrusted devices; every other list leaves them out (Portainer's filter).
     qb.andWhere('e.user_trusted = :trusted', { trusted: q.edgeDeviceUntrusted !== 'true' });
-    if (q.edgeAsync !== undefined) qb.andWhere('e.edge_async = :edgeAsync', { edgeAsync: q.edgeAsync === 'true' });
+    if (q.edgeAsync !== undefined)
+      qb.andWhere('e.edge_async = :edgeAsync', { edgeAsync: q.edgeAsync === 'true' });
     const order = q.order === 'desc' ? 'DESC' : 'ASC';
     const sortColumn = q.sort === 'Group' ? 'e.group_id' : q.sort === 'Status' ? 'e.status' : 'e.name_key';
     qb.orderBy(sortColumn, order).addOrderBy('e.id', 'ASC');
@@ -504,7 +505,8 @@ export class EnvironmentsService {
     tagIds: readonly number[];
     meta: unknown;
   }): Promise<EdgeEnvironmentState> {
-    const groupId = input.groupId > 0 && (await this.groups.existsBy({ id: input.groupId })) ? input.groupId : 1;
+    const groupId =
+      input.groupId > 0 && (await this.groups.existsBy({ id: input.groupId })) ? input.groupId : 1;
     const wanted = [...new Set(input.tagIds)].filter((t) => t > 0);
     const tagIds =
       wanted.length === 0

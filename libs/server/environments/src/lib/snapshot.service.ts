@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nest
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { EnvironmentType } from '@capstan/contracts-api';
-import { AUTOCOMMIT, CapstanLogger, ClockPort, parseDuration } from '@capstan/server-core';
+import { AUTOCOMMIT, CapstanLogger, ClockPort, parseDuration, type Transaction } from '@capstan/server-core';
 import { SettingsService } from '@capstan/server-settings';
 import { DockerPort } from './engine/engine-reader';
 import { EnvironmentEntity } from './entities/environment.entity';
@@ -119,11 +119,17 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
     raw: DockerSnapshotRaw,
     agentCounts: Partial<DockerSnapshotSummary>,
     time: number,
+    /** The caller's unit of work (its own rows and these commit together, one commit). */
+    tx?: Transaction,
   ): Promise<void> {
     const summary: DockerSnapshotSummary = { ...summarise(raw, [], [], time), ...agentCounts };
-    await this.summaries.save({ environmentId, time, summary: JSON.stringify(summary) }, AUTOCOMMIT);
-    await this.raws.save({ environmentId, data: JSON.stringify(raw) }, AUTOCOMMIT);
-    await this.environments.setStatus(environmentId, 1);
+    const m = tx ?? this.summaries.manager;
+    await m.upsert(SnapshotEntity, { environmentId, time, summary: JSON.stringify(summary) }, [
+      'environmentId',
+    ]);
+    await m.upsert(SnapshotRawEntity, { environmentId, data: JSON.stringify(raw) }, ['environmentId']);
+    // Marked up only when it was down: no write on the usual path.
+    await m.update(EnvironmentEntity, { id: environmentId, status: 2 }, { status: 1 });
   }
 
   /** The raw lists with the time of their snapshot (unix seconds), for browsing a down environment. */

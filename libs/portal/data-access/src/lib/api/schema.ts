@@ -633,6 +633,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/edge/async": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Async edge agent: ping, snapshot (full `docker`, or `dockerPatch` with `dockerHash`) and command tick in one request (gzip when it carries a snapshot); answers the intervals (nanoseconds), the commands after `commandTimestamp` and `needFullSnapshot`. Credential: X-PortainerAgent-EdgeID (+ X-Capstan-Edge-Secret) */
+        post: operations["EndpointEdgeAsync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/edge/generate-key": {
         parameters: {
             query?: never;
@@ -6008,6 +6025,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeAsync: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-PortainerAgent-EdgeID": string;
+                "X-Capstan-Edge-Secret"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    commandErrors?: {
+                        [key: string]: string;
+                    };
+                    /** Format: date-time */
+                    commandTimestamp?: string;
+                    /** @description Absent for a global key */
+                    endpointId?: number;
+                    metaFields?: Record<string, never> | null;
+                    snapshot?: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description The intervals, commands and whether a full snapshot is needed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        commandInterval?: number;
+                        commands?: Record<string, never>[];
+                        endpointID?: number;
+                        needFullSnapshot?: boolean;
+                        pingInterval?: number;
+                        snapshotInterval?: number;
+                    };
+                };
             };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {

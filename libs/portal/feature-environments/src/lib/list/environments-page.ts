@@ -37,6 +37,16 @@ import {
     >
       <a listActions class="btn" routerLink="/environments/groups" data-testid="env-groups-link">Groups</a>
       <a listActions class="btn" routerLink="/environments/tags" data-testid="env-tags-link">Tags</a>
+      <a
+        listActions
+        class="btn"
+        routerLink="/environments/edge/waiting-room"
+        data-testid="env-waiting-room-link"
+        >Waiting room</a
+      >
+      <a listActions class="btn" routerLink="/environments/edge/new" data-testid="env-add-edge"
+        >+ Edge agent</a
+      >
       <a listActions class="btn btn-primary" routerLink="/environments/new" data-testid="env-add"
         >+ Add environment</a
       >
@@ -87,6 +97,14 @@ import {
         <div class="row-actions">
           <a class="btn-link" [routerLink]="['/environments', row.Id, 'docker', 'dashboard']">Dashboard</a>
           <a class="btn-link" [routerLink]="['/environments', row.Id, 'edit']">Edit</a>
+          @if (row.Type === 4) {
+            <a
+              class="btn-link"
+              [routerLink]="['/environments', row.Id, 'edge']"
+              [attr.data-testid]="'env-edge-' + row.Name"
+              >Edge</a
+            >
+          }
         </div>
       </ng-template>
       <ng-template capCell="URL" [capCellOf]="filtered()" let-row>

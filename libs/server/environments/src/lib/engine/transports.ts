@@ -240,7 +240,7 @@ class EdgeTransport implements EngineTransport {
           path: req.path,
           method: req.method,
           headers: engineHeaders(req, 'edge-agent', false),
-          createConnection: () => direct as never,
+          createConnection: () => direct,
         },
         onResponse,
       );

@@ -21,7 +21,13 @@ export class EdgeAsync1766121000000 implements MigrationInterface {
       new Table({
         name: 'edge_commands',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'environment_id', type: 'integer' },
           { name: 'type', type: 'varchar', length: '32' },
           { name: 'operation', type: 'varchar', length: '16' },
