@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 
 import { createAgentApi, createLogger, type AgentLogger } from '@capstan/agent-api';
 import { startClusterMode } from '@capstan/agent-cluster';
-import { EdgeAgent, resolveEdgeKey, serveKeyPage } from '@capstan/agent-edge';
+import { EdgeAgent, EdgeStacks, resolveEdgeKey, serveKeyPage } from '@capstan/agent-edge';
 import { AGENT_VERSION } from '@capstan/contracts-agent';
 
 import { AgentConfigError, loadAgentConfig, type AgentConfig, type EdgeConfig } from './app/config';
@@ -51,7 +52,7 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     process.exit(1);
   }
   // The API reports its calls to the poller (the tunnel's inactivity timer), which needs the API's port first.
-  const poller: { manager?: EdgeAgent } = {};
+  const poller: { manager?: EdgeAgent; stacks?: EdgeStacks } = {};
   const agent = await createAgentApi({
     ...apiOptions(config),
     // No security shutdown in edge mode: the API is reached only through the tunnel the agent itself opens.
@@ -71,8 +72,21 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     dataPath: edge.dataPath,
     log,
     firstPollMs: 0,
+    onAnswer: [(answer) => poller.stacks?.onAnswer(answer)],
   });
   poller.manager = manager;
+  // Edge stacks: deployed with the docker CLI and its compose plugin against this agent's engine.
+  poller.stacks = new EdgeStacks({
+    call: manager.call,
+    endpointId: found.key.endpointId,
+    edgeId: edge.id,
+    dockerHost:
+      'socketPath' in config.docker
+        ? `unix://${config.docker.socketPath}`
+        : `tcp://${config.docker.host}:${config.docker.port}`,
+    dir: join(edge.dataPath, 'edge_stacks'),
+    log,
+  });
   await manager.start();
   log.info(
     `capstan-agent ${AGENT_VERSION} in edge mode: API on http://${config.host}:${port} (tunnel only), ` +
@@ -80,6 +94,7 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
   );
   onStop(log, () => {
     manager.stop();
+    poller.stacks?.stop();
     return agent.close();
   });
 }

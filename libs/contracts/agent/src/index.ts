@@ -5,3 +5,4 @@ export * from './lib/routes';
 export * from './lib/signature';
 export * from './lib/edge';
 export * from './lib/chisel';
+export * from './lib/edge-stacks';

@@ -34,6 +34,13 @@ export interface EdgeAgentOptions {
   readonly log: AgentLogger;
   /** The first poll's delay (Portainer: 5 s). */
   readonly firstPollMs?: number;
+  /** Told of every poll answer after the tunnel is handled (edge stacks, edge jobs); must not block. */
+  readonly onAnswer?: readonly ((answer: EdgeStatusResponse) => void)[];
+}
+
+/** An authenticated call to the server as this edge agent (the poll's headers, TLS and secret). */
+export interface EdgeServerCall {
+  (method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
 }
 
 const SECRET_FILE = 'agent_edge_secret';
@@ -100,6 +107,7 @@ export class EdgeAgent {
       if (answer.checkin > 0) this.intervalMs = Math.round(answer.checkin * 1000);
       delay = this.intervalMs;
       await this.manageTunnel(answer);
+      for (const handler of this.o.onAnswer ?? []) handler(answer);
     } catch (e) {
       // After a failure, an extra random delay in [0, interval): agents cut off together do not return together.
       delay = this.intervalMs + Math.floor(Math.random() * this.intervalMs);
@@ -109,15 +117,25 @@ export class EdgeAgent {
   }
 
   private async poll(): Promise<EdgeStatusResponse> {
-    const r = await this.get(`/api/endpoints/${this.o.key.endpointId}/edge/status`);
+    const r = await this.request(
+      'GET',
+      `/api/endpoints/${this.o.key.endpointId}/edge/status`,
+      undefined,
+      true,
+    );
     if (r.secret) {
       this.secret = r.secret;
       const file = join(this.o.dataPath, SECRET_FILE);
       await writeFile(file, r.secret, { mode: 0o600 });
       await chmod(file, 0o600);
     }
-    if (r.status === 304 && this.lastEtag && this.cache.has(this.lastEtag)) {
-      return this.cache.get(this.lastEtag) as EdgeStatusResponse;
+    // A 304 names the cached answer that matched (several are offered): an answer can return to an earlier one
+    // (a stack added then removed), so the last 200 is not necessarily it.
+    const matched =
+      r.status === 304 ? (r.etag?.replace(/^W\//, '').replace(/"/g, '') ?? this.lastEtag) : undefined;
+    if (matched && this.cache.has(matched)) {
+      this.lastEtag = matched;
+      return this.cache.get(matched) as EdgeStatusResponse;
     }
     if (r.status !== 200) {
       let message = `the server answered ${r.status}`;
@@ -181,17 +199,23 @@ export class EdgeAgent {
     }
   }
 
-  private get(path: string): Promise<PollResult> {
+  /** A call to the server with the agent's headers; the poll adds its ETags. */
+  readonly call: EdgeServerCall = (method, path, body) => this.request(method, path, body, false);
+
+  private request(method: string, path: string, body: unknown, isPoll: boolean): Promise<PollResult> {
     const url = new URL(path, this.o.key.portainerUrl.replace(/\/+$/, '') + '/');
     const secure = url.protocol === 'https:';
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = {
       [AGENT_HEADERS.agent]: AGENT_VERSION,
       [AGENT_HEADERS.platform]: String(this.o.platform),
       [EDGE_HEADERS.edgeId]: this.o.edgeId,
       [EDGE_HEADERS.timeZone]: Intl.DateTimeFormat().resolvedOptions().timeZone,
       [EDGE_HEADERS.updateId]: '0',
-      [EDGE_HEADERS.edgeSecret]: this.secret ?? '?',
-      ...(this.cache.size > 0 ? { 'If-None-Match': [...this.cache.keys()].join(',') } : {}),
+      // Only the poll may ask for a secret ('?'); other calls carry the one held, if any.
+      ...(isPoll || this.secret ? { [EDGE_HEADERS.edgeSecret]: this.secret ?? '?' } : {}),
+      ...(isPoll && this.cache.size > 0 ? { 'If-None-Match': [...this.cache.keys()].join(',') } : {}),
+      ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
     };
     const tls =
       secure && !this.o.insecurePoll && this.o.mtls
@@ -208,7 +232,7 @@ export class EdgeAgent {
         res.setEncoding('utf8');
         res.on('data', (c: string) => {
           body += c;
-          if (body.length > 1_048_576) res.destroy(new Error('poll answer too large'));
+          if (body.length > 4 * 1_048_576) res.destroy(new Error('answer too large'));
         });
         res.on('end', () =>
           resolve({
@@ -223,13 +247,13 @@ export class EdgeAgent {
       const req = secure
         ? httpsRequest(
             url,
-            { headers, timeout, rejectUnauthorized: !this.o.insecurePoll, ...tls },
+            { method, headers, timeout, rejectUnauthorized: !this.o.insecurePoll, ...tls },
             onResponse,
           )
-        : httpRequest(url, { headers, timeout }, onResponse);
-      req.on('timeout', () => req.destroy(new Error('poll timed out')));
+        : httpRequest(url, { method, headers, timeout }, onResponse);
+      req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname} timed out`)));
       req.on('error', reject);
-      req.end();
+      req.end(payload);
     });
   }
 }

@@ -889,7 +889,7 @@ function parseOptions(json: string): { Prune: boolean } {
 }
 
 /** Variable names as the shell allows them (compose interpolates `${NAME}`); values are free text. */
-function checkEnv(vars: readonly StackEnvVar[]): StackEnvVar[] {
+export function checkEnv(vars: readonly StackEnvVar[]): StackEnvVar[] {
   if (vars.length > 500) throw new BadRequestError('Invalid Env', 'At most 500 variables');
   const seen = new Set<string>();
   for (const v of vars) {

@@ -16,6 +16,7 @@ import { Registries1766110000000 } from './migrations/main/1766110000000-registr
 import { TeamLinks1766410000000 } from './migrations/main/1766410000000-team-links';
 import { EdgeEnvironments1766120000000 } from './migrations/main/1766120000000-edge-environments';
 import { EdgeGroups1766137100000 } from './migrations/main/1766137100000-edge-groups';
+import { EdgeStacks1766137200000 } from './migrations/main/1766137200000-edge-stacks';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -29,6 +30,7 @@ export const MAIN_MIGRATIONS = [
   Registries1766110000000,
   EdgeEnvironments1766120000000,
   EdgeGroups1766137100000,
+  EdgeStacks1766137200000,
   TeamLinks1766410000000,
   CustomTemplates1766900000000,
   Totp1766914000000,
