@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 
 import { createAgentApi, createLogger, type AgentLogger } from '@capstan/agent-api';
-import { startClusterMode } from '@capstan/agent-cluster';
-import { EdgeAgent, EdgeStacks, resolveEdgeKey, serveKeyPage } from '@capstan/agent-edge';
+import { readLocalNode, startClusterMode } from '@capstan/agent-cluster';
+import { EdgeAgent, EdgeAsyncAgent, EdgeStacks, resolveEdgeKey, serveKeyPage } from '@capstan/agent-edge';
 import { AGENT_VERSION } from '@capstan/contracts-agent';
 
 import { AgentConfigError, loadAgentConfig, type AgentConfig, type EdgeConfig } from './app/config';
@@ -51,6 +51,33 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     log.error('No edge key: shutting down');
     process.exit(1);
   }
+  const isActive = swarmLeaderCheck(config);
+  if (edge.async) {
+    // Async mode: no tunnel, so no agent API; snapshots and commands go through the async endpoint.
+    const asyncAgent = new EdgeAsyncAgent({
+      key: found.key,
+      edgeId: edge.id,
+      platform: config.platform,
+      docker: config.docker,
+      insecurePoll: edge.insecurePoll,
+      mtls: edge.mtls,
+      dataPath: edge.dataPath,
+      log,
+      meta: edge.meta,
+      firstRequestMs: edge.asyncFirstMs,
+      isActive,
+    });
+    await asyncAgent.start();
+    log.info(
+      `capstan-agent ${AGENT_VERSION} in async edge mode: ${found.key.portainerUrl}, environment ` +
+        `${found.key.endpointId || '(global key)'} (key from ${found.source})`,
+    );
+    onStop(log, () => {
+      asyncAgent.stop();
+      return Promise.resolve();
+    });
+    return;
+  }
   // The API reports its calls to the poller (the tunnel's inactivity timer), which needs the API's port first.
   const poller: { manager?: EdgeAgent; stacks?: EdgeStacks } = {};
   const agent = await createAgentApi({
@@ -73,12 +100,14 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     log,
     firstPollMs: 0,
     onAnswer: [(answer) => poller.stacks?.onAnswer(answer)],
+    meta: edge.meta,
+    isActive,
   });
   poller.manager = manager;
   // Edge stacks: deployed with the docker CLI and its compose plugin against this agent's engine.
   poller.stacks = new EdgeStacks({
     call: manager.call,
-    endpointId: found.key.endpointId,
+    endpointId: () => manager.environmentId,
     edgeId: edge.id,
     dockerHost:
       'socketPath' in config.docker
@@ -97,6 +126,23 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     poller.stacks?.stop();
     return agent.close();
   });
+}
+
+/**
+ * On a Swarm only the leader's agent polls and deploys (agent protocol §5.5): the role is read from the local
+ * engine (at most every 5 s). A standalone engine is always active; an engine that cannot be read counts as
+ * active (the poll reports the failure).
+ */
+function swarmLeaderCheck(config: AgentConfig): (() => Promise<boolean>) | undefined {
+  if (!('socketPath' in config.docker)) return undefined;
+  const socketPath = config.docker.socketPath;
+  let cached: { at: number; active: boolean } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.at < 5_000) return cached.active;
+    const node = await readLocalNode(socketPath, null).catch(() => undefined);
+    cached = { at: Date.now(), active: !node || !node.swarm || node.leader };
+    return cached.active;
+  };
 }
 
 /** The agent API's options common to both modes. */

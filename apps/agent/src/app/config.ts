@@ -43,6 +43,12 @@ export interface EdgeConfig {
   mtls?: { cert: string; key: string; ca?: string };
   /** Key page lifetime (15 min; shortened in tests with EDGE_KEY_PAGE_TIMEOUT). */
   keyPageTimeoutMs: number;
+  /** EDGE_ASYNC: async mode (snapshots and a command queue, no tunnel). */
+  async: boolean;
+  /** EDGE_GROUPS, PORTAINER_TAGS (colon-separated ids), PORTAINER_GROUP: auto-onboarding with a global key. */
+  meta?: { edgeGroupsIds: number[]; tagsIds: number[]; environmentGroupId: number };
+  /** First async request's delay (Portainer: the 1-minute fail-safe; shortened in tests with EDGE_ASYNC_FIRST). */
+  asyncFirstMs: number;
 }
 
 export class AgentConfigError extends Error {
@@ -166,9 +172,28 @@ function loadEdgeConfig(env: NodeJS.ProcessEnv, problems: string[]): EdgeConfig 
   const cert = env['MTLS_SSL_CERT']?.trim();
   const key = env['MTLS_SSL_KEY']?.trim();
   if (Boolean(cert) !== Boolean(key)) problems.push('MTLS_SSL_CERT and MTLS_SSL_KEY go together');
+  const ids = (name: string): number[] => {
+    const text = env[name]?.trim() ?? '';
+    if (text === '') return [];
+    if (!/^\d{1,10}(:\d{1,10})*$/.test(text)) {
+      problems.push(`${name} must be colon-separated ids such as 1:2:3, got "${text}"`);
+      return [];
+    }
+    return text.split(':').map(Number);
+  };
+  const edgeGroupsIds = ids('EDGE_GROUPS');
+  const tagsIds = ids('PORTAINER_TAGS');
+  const rawGroup = env['PORTAINER_GROUP']?.trim() ?? '';
+  if (rawGroup !== '' && !/^\d{1,10}$/.test(rawGroup))
+    problems.push(`PORTAINER_GROUP must be an environment group id, got "${rawGroup}"`);
+  const environmentGroupId = /^\d{1,10}$/.test(rawGroup) ? Number(rawGroup) : 0;
+  const hasMeta = edgeGroupsIds.length > 0 || tagsIds.length > 0 || environmentGroupId > 0;
   return {
     id,
     key: env['EDGE_KEY']?.trim() || undefined,
+    async: truthy(env['EDGE_ASYNC']),
+    ...(hasMeta ? { meta: { edgeGroupsIds, tagsIds, environmentGroupId } } : {}),
+    asyncFirstMs: duration('EDGE_ASYNC_FIRST', '1m'),
     dataPath: env['DATA_PATH']?.trim() || '/data',
     keyPageHost: env['EDGE_SERVER_HOST']?.trim() || '0.0.0.0',
     keyPagePort,

@@ -18,6 +18,8 @@ import {
   requestIdFrom,
 } from '@capstan/server-core';
 import { DockerProxy } from '@capstan/server-docker';
+import { EDGE_ASYNC_PATH } from '@capstan/contracts-agent';
+import { EDGE_ASYNC_WIRE_LIMIT, EdgeAsyncEndpoint, decodeEdgeAsyncBody } from '@capstan/server-edge';
 import { AdminInitGate } from '@capstan/server-users';
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -123,6 +125,24 @@ export async function configureHttpPipeline(
     );
     scope.all('/api/endpoints/:id/docker', (request, reply) => proxy.handle(request, reply, logger));
     scope.all('/api/endpoints/:id/docker/*', (request, reply) => proxy.handle(request, reply, logger));
+    registered();
+  });
+  // Async edge agents: gzipped bodies larger than the API's JSON limit, read by the edge module's own parser.
+  const edgeAsync = app.get(EdgeAsyncEndpoint);
+  await fastify.register((scope: FastifyInstance, _opts: unknown, registered: () => void) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: EDGE_ASYNC_WIRE_LIMIT },
+      (request: FastifyRequest, body: string | Buffer, done: (err: null, value?: unknown) => void) => {
+        const encoding = request.headers['content-encoding'];
+        void decodeEdgeAsyncBody(
+          Buffer.isBuffer(body) ? body : Buffer.from(body),
+          Array.isArray(encoding) ? encoding[0] : encoding,
+        ).then((value) => done(null, value));
+      },
+    );
+    scope.post(EDGE_ASYNC_PATH, (request, reply) => edgeAsync.handle(request, reply, logger));
     registered();
   });
 

@@ -12,6 +12,7 @@ import { SystemModule } from '@capstan/server-system';
 import { UsersModule } from '@capstan/server-users';
 import { WebhooksModule } from '@capstan/server-webhooks';
 import { EdgeModule } from '@capstan/server-edge';
+import { EdgeComputeModule } from '@capstan/server-edge-compute';
 
 const MODULES = [
   AuditModule,
@@ -24,6 +25,7 @@ const MODULES = [
   UsersModule,
   WebhooksModule,
   EdgeModule,
+  EdgeComputeModule,
 ];
 
 function routes(): { name: string; rule: unknown }[] {
@@ -76,7 +78,11 @@ describe('routes', () => {
       // Login's second step: the second-step token and the code.
       'AuthController.secondFactor',
       // The edge agent's poll: its credential is the edge id (+ Capstan's per-environment secret), see server-edge.
+      'EdgeController.globalKey',
       'EdgeController.status',
+      // Edge stacks: the agent's payload and status report, authenticated like the poll (EdgeAgents).
+      'EdgeStackPayloadController.payload',
+      'EdgeStacksController.report',
       'SettingsController.publicSettings',
       'SystemController.status',
       'SystemController.statusDeprecated',

@@ -8,3 +8,5 @@ export * from './lib/errors';
 export * from './lib/headers';
 export * from './lib/routes';
 export * from './lib/edge-wire';
+export * from './lib/edge-async';
+export * from './lib/json-patch';

@@ -1,6 +1,19 @@
 export { EdgeModule } from './lib/edge.module';
 export { EdgeTunnelService } from './lib/edge-tunnel.service';
 export {
+  EdgeCommands,
+  type AgentReport,
+  type EdgeCommandView,
+  type EnqueueOptions,
+} from './lib/edge-commands.service';
+export { EdgeModes } from './lib/edge-modes';
+export {
+  EdgeAsyncEndpoint,
+  EDGE_ASYNC_WIRE_LIMIT,
+  decodeEdgeAsyncBody,
+} from './lib/edge-async.endpoint';
+export type { EdgeCommandStatus } from './lib/entities/edge-command.entity';
+export {
   EdgePollContributors,
   type EdgePollContribution,
   type EdgePollContributor,

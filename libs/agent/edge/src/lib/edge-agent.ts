@@ -1,20 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
 import {
-  AGENT_HEADERS,
-  AGENT_VERSION,
   AgentPlatform,
-  EDGE_HEADERS,
   decryptTunnelCredentials,
   openChiselTunnel,
   type ChiselTunnel,
   type EdgeKey,
+  type EdgeMetaFields,
   type EdgeStatusResponse,
 } from '@capstan/contracts-agent';
 import type { AgentLogger } from '@capstan/agent-api';
+import { EdgeServerClient, refusalText } from './server-client';
 
 export interface EdgeAgentOptions {
   readonly key: EdgeKey;
@@ -34,28 +28,29 @@ export interface EdgeAgentOptions {
   readonly log: AgentLogger;
   /** The first poll's delay (Portainer: 5 s). */
   readonly firstPollMs?: number;
+  /** EDGE_GROUPS, PORTAINER_TAGS, PORTAINER_GROUP: what a global key's agent asks to be placed in. */
+  readonly meta?: EdgeMetaFields;
+  /**
+   * On Swarm, only the leader polls and deploys (§5.5): asked before every poll; a node that is not (or no longer)
+   * the leader closes its tunnel and waits. Absent: always active (standalone engine).
+   */
+  readonly isActive?: () => Promise<boolean>;
   /** Told of every poll answer after the tunnel is handled (edge stacks, edge jobs); must not block. */
   readonly onAnswer?: readonly ((answer: EdgeStatusResponse) => void)[];
 }
 
-/** An authenticated call to the server as this edge agent (the poll's headers, TLS and secret). */
-export interface EdgeServerCall {
-  (method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
-}
-
-const SECRET_FILE = 'agent_edge_secret';
-
-interface PollResult {
-  readonly status: number;
-  readonly etag?: string;
-  readonly secret?: string;
-  readonly body: string;
-}
+/** An authenticated call to the server as this edge agent (its headers, TLS and secret); JSON body. */
+export type EdgeServerCall = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: string }>;
 
 /**
  * The edge agent's manager (agent protocol §5.5–5.6): polls the server at its `checkin` interval (a random extra
  * delay after a failure), caches answers by ETag, opens the chisel tunnel when the answer says REQUIRED and closes
- * it on IDLE or after `inactivityMs` without a call to the agent API.
+ * it on IDLE or after `inactivityMs` without a call to the agent API. With a global key (endpoint id 0) it first
+ * resolves its environment through `POST /api/endpoints/global-key`, and again after any refusal.
  */
 export class EdgeAgent {
   private intervalMs = 5_000;
@@ -63,17 +58,20 @@ export class EdgeAgent {
   private stopped = false;
   private readonly cache = new Map<string, EdgeStatusResponse>();
   private lastEtag?: string;
-  private secret?: string;
   private tunnel?: ChiselTunnel;
   private opening = false;
   private lastActivity = Date.now();
   private inactivityTimer?: NodeJS.Timeout;
+  private endpointId: number;
+  private readonly client: EdgeServerClient;
 
-  constructor(private readonly o: EdgeAgentOptions) {}
+  constructor(private readonly o: EdgeAgentOptions) {
+    this.endpointId = o.key.endpointId;
+    this.client = new EdgeServerClient(o);
+  }
 
   async start(): Promise<void> {
-    this.secret =
-      (await readFile(join(this.o.dataPath, SECRET_FILE), 'utf8').catch(() => '')).trim() || undefined;
+    await this.client.loadSecret();
     this.schedule(this.o.firstPollMs ?? 5_000);
     const check = Math.max(50, Math.min(30_000, Math.floor(this.o.inactivityMs / 3)));
     this.inactivityTimer = setInterval(() => this.closeIfInactive(), check);
@@ -86,6 +84,21 @@ export class EdgeAgent {
 
   get tunnelOpen(): boolean {
     return this.tunnel !== undefined;
+  }
+
+  /** A call to the server with this agent's headers (edge stack payloads and statuses, job logs). */
+  readonly call: EdgeServerCall = (method, path, body) =>
+    this.client.request(
+      method,
+      path,
+      body === undefined
+        ? {}
+        : { body: Buffer.from(JSON.stringify(body)), headers: { 'Content-Type': 'application/json' } },
+    );
+
+  /** The environment id in use (a global key's, once resolved). */
+  get environmentId(): number {
+    return this.endpointId;
   }
 
   stop(): void {
@@ -103,6 +116,13 @@ export class EdgeAgent {
   private async cycle(): Promise<void> {
     let delay = this.intervalMs;
     try {
+      if (this.o.isActive && !(await this.o.isActive())) {
+        // Not the Swarm leader (any more): another node's agent polls; re-checked every 5 s (§5.5).
+        this.closeTunnel('this node is not the Swarm leader');
+        this.schedule(5_000);
+        return;
+      }
+      if (this.endpointId === 0) await this.resolveGlobalKey();
       const answer = await this.poll();
       if (answer.checkin > 0) this.intervalMs = Math.round(answer.checkin * 1000);
       delay = this.intervalMs;
@@ -116,19 +136,26 @@ export class EdgeAgent {
     this.schedule(delay);
   }
 
+  /** §5.5 step 1: a global key's agent learns its environment id (the server onboards it when new). */
+  private async resolveGlobalKey(): Promise<void> {
+    const body = Buffer.from(JSON.stringify(this.o.meta ?? {}));
+    const r = await this.client.request('POST', '/api/endpoints/global-key', {
+      body,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    if (r.status !== 200) throw new Error(`global key: ${refusalText(r)}`);
+    const id = (JSON.parse(r.body) as { endpointID?: unknown }).endpointID;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0)
+      throw new Error('global key: the server answered no environment id');
+    this.endpointId = id;
+    this.o.log.info(`global key: this agent is environment ${id}`);
+  }
+
   private async poll(): Promise<EdgeStatusResponse> {
-    const r = await this.request(
-      'GET',
-      `/api/endpoints/${this.o.key.endpointId}/edge/status`,
-      undefined,
-      true,
-    );
-    if (r.secret) {
-      this.secret = r.secret;
-      const file = join(this.o.dataPath, SECRET_FILE);
-      await writeFile(file, r.secret, { mode: 0o600 });
-      await chmod(file, 0o600);
-    }
+    const r = await this.client.request('GET', `/api/endpoints/${this.endpointId}/edge/status`, {
+      headers: this.cache.size > 0 ? { 'If-None-Match': [...this.cache.keys()].join(',') } : {},
+      timeoutMs: Math.max(30_000, this.intervalMs),
+    });
     // A 304 names the cached answer that matched (several are offered): an answer can return to an earlier one
     // (a stack added then removed), so the last 200 is not necessarily it.
     const matched =
@@ -138,14 +165,9 @@ export class EdgeAgent {
       return this.cache.get(matched) as EdgeStatusResponse;
     }
     if (r.status !== 200) {
-      let message = `the server answered ${r.status}`;
-      try {
-        const b = JSON.parse(r.body) as { message?: string; details?: string };
-        message = `${b.message ?? message}${b.details ? `: ${b.details}` : ''}`;
-      } catch {
-        // not JSON
-      }
-      throw new Error(message);
+      // A refused global-key agent looks its environment up again (it may have been rejected and re-created).
+      if (this.o.key.endpointId === 0) this.endpointId = 0;
+      throw new Error(refusalText(r));
     }
     const body = JSON.parse(r.body) as EdgeStatusResponse;
     if (r.etag) {
@@ -158,11 +180,7 @@ export class EdgeAgent {
 
   private async manageTunnel(answer: EdgeStatusResponse): Promise<void> {
     if (answer.status === 'IDLE') {
-      if (this.tunnel) {
-        this.o.log.info('edge tunnel: the server answered IDLE, closing');
-        this.tunnel.close();
-        this.tunnel = undefined;
-      }
+      this.closeTunnel('the server answered IDLE');
       return;
     }
     if (answer.status !== 'REQUIRED' || this.tunnel || this.opening) return;
@@ -191,74 +209,14 @@ export class EdgeAgent {
     }
   }
 
+  private closeTunnel(reason: string): void {
+    if (!this.tunnel) return;
+    this.o.log.info(`edge tunnel: ${reason}, closing`);
+    this.tunnel.close();
+    this.tunnel = undefined;
+  }
+
   private closeIfInactive(): void {
-    if (this.tunnel && Date.now() - this.lastActivity > this.o.inactivityMs) {
-      this.o.log.info('edge tunnel: inactive, closing');
-      this.tunnel.close();
-      this.tunnel = undefined;
-    }
+    if (this.tunnel && Date.now() - this.lastActivity > this.o.inactivityMs) this.closeTunnel('inactive');
   }
-
-  /** A call to the server with the agent's headers; the poll adds its ETags. */
-  readonly call: EdgeServerCall = (method, path, body) => this.request(method, path, body, false);
-
-  private request(method: string, path: string, body: unknown, isPoll: boolean): Promise<PollResult> {
-    const url = new URL(path, this.o.key.portainerUrl.replace(/\/+$/, '') + '/');
-    const secure = url.protocol === 'https:';
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = {
-      [AGENT_HEADERS.agent]: AGENT_VERSION,
-      [AGENT_HEADERS.platform]: String(this.o.platform),
-      [EDGE_HEADERS.edgeId]: this.o.edgeId,
-      [EDGE_HEADERS.timeZone]: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      [EDGE_HEADERS.updateId]: '0',
-      // Only the poll may ask for a secret ('?'); other calls carry the one held, if any.
-      ...(isPoll || this.secret ? { [EDGE_HEADERS.edgeSecret]: this.secret ?? '?' } : {}),
-      ...(isPoll && this.cache.size > 0 ? { 'If-None-Match': [...this.cache.keys()].join(',') } : {}),
-      ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
-    };
-    const tls =
-      secure && !this.o.insecurePoll && this.o.mtls
-        ? {
-            cert: readFileSync(this.o.mtls.cert),
-            key: readFileSync(this.o.mtls.key),
-            ...(this.o.mtls.ca ? { ca: readFileSync(this.o.mtls.ca) } : {}),
-          }
-        : {};
-    const timeout = Math.max(30_000, this.intervalMs);
-    return new Promise((resolve, reject) => {
-      const onResponse = (res: IncomingMessage): void => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          body += c;
-          if (body.length > 4 * 1_048_576) res.destroy(new Error('answer too large'));
-        });
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            etag: headerOf(res, 'etag'),
-            secret: headerOf(res, EDGE_HEADERS.edgeSecret),
-            body,
-          }),
-        );
-        res.on('error', reject);
-      };
-      const req = secure
-        ? httpsRequest(
-            url,
-            { method, headers, timeout, rejectUnauthorized: !this.o.insecurePoll, ...tls },
-            onResponse,
-          )
-        : httpRequest(url, { method, headers, timeout }, onResponse);
-      req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname} timed out`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-}
-
-function headerOf(res: IncomingMessage, name: string): string | undefined {
-  const v = res.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -13,7 +13,8 @@ import type { EdgeServerCall } from './edge-agent';
 
 export interface EdgeStacksOptions {
   readonly call: EdgeServerCall;
-  readonly endpointId: number;
+  /** The environment id (a global key's once resolved; 0 before). */
+  readonly endpointId: () => number;
   readonly edgeId: string;
   /** `unix:///…` or `tcp://…`: the engine the stacks are deployed to. */
   readonly dockerHost: string;
@@ -108,7 +109,7 @@ export class EdgeStacks {
     this.o.log.info(`edge stack ${id}: deploying version ${version}`);
     const r = await this.o.call(
       'GET',
-      `/api/endpoints/${this.o.endpointId}/edge/stacks/${id}?version=${version}`,
+      `/api/endpoints/${this.o.endpointId()}/edge/stacks/${id}?version=${version}`,
     );
     if (r.status !== 200) {
       this.o.log.warn(`edge stack ${id}: the server answered ${r.status} for its payload`);
@@ -301,7 +302,7 @@ export class EdgeStacks {
     version?: number,
   ): Promise<void> {
     const body: EdgeStackStatusReport = {
-      EndpointID: this.o.endpointId,
+      EndpointID: this.o.endpointId(),
       Status: status,
       Error: error,
       Time: Math.floor(Date.now() / 1000),

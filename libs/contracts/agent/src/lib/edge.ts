@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { EdgeKey } from './edge-wire';
 
 export * from './edge-wire';
+export { fnv1a32Hex } from './fnv';
 
 /**
  * The edge protocol's wire facts shared by the server and the agent (Portainer's `edge/key.go`,
@@ -58,17 +59,6 @@ export function decryptTunnelCredentials(edgeId: string, encoded: string): strin
   return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
     'utf8',
   );
-}
-
-/** The poll's ETag: lowercase hex, unquoted, of FNV-1a-32 over the JSON body (as Portainer computes it). */
-export function fnv1a32Hex(data: string | Buffer): string {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  let hash = 0x811c9dc5;
-  for (const b of bytes) {
-    hash ^= b;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
 }
 
 /** chisel's host-key fingerprint: base64 (padded, as Go's StdEncoding) of SHA-256 of the public key blob. */

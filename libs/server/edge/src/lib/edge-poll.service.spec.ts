@@ -6,6 +6,7 @@ import { EdgePollCommand } from './edge-poll.command';
 import { EdgePollContributors } from './edge-poll-contributors';
 import { EdgePollService } from './edge-poll.service';
 import type { EdgeTunnelService, TunnelState } from './edge-tunnel.service';
+import type { EdgeModes } from './edge-modes';
 
 /** The environments port as a counting fake: every read and write is recorded. */
 function fakes(initial: Partial<EdgeEnvironmentState> = {}) {
@@ -18,6 +19,10 @@ function fakes(initial: Partial<EdgeEnvironmentState> = {}) {
     checkinInterval: 0,
     secretHash: null,
     lastCheckIn: 0,
+    asyncMode: false,
+    pingInterval: -1,
+    snapshotInterval: -1,
+    commandInterval: -1,
     ...initial,
   };
   const environments = {
@@ -48,10 +53,12 @@ function fakes(initial: Partial<EdgeEnvironmentState> = {}) {
   } as unknown as SettingsService;
   const clock: ClockPort = { now: () => 1_000 };
   const logger = { write: () => undefined } as unknown as CapstanLogger;
+  const modes = { set: () => (calls.push('mode'), Promise.resolve()) } as unknown as EdgeModes;
   const service = new EdgePollService(
     environments,
     settings,
     tunnels,
+    modes,
     new EdgePollContributors(),
     clock,
     logger,

@@ -6,6 +6,7 @@ import { EnvironmentsService, type EdgeEnvironmentState } from '@capstan/server-
 import { SettingsService } from '@capstan/server-settings';
 import { CheckIns } from './check-ins';
 import { EdgeTunnelService } from './edge-tunnel.service';
+import { EdgeModes } from './edge-modes';
 import type { EdgePollCommand } from './edge-poll.command';
 import { EdgePollContributors } from './edge-poll-contributors';
 import { edgeRefused as refused, edgeSecretOk, sha256Hex } from './edge-credentials';
@@ -49,6 +50,7 @@ export class EdgePollService implements OnApplicationBootstrap, OnApplicationShu
     private readonly environments: EnvironmentsService,
     private readonly settings: SettingsService,
     private readonly tunnels: EdgeTunnelService,
+    private readonly modes: EdgeModes,
     private readonly contributors: EdgePollContributors,
     private readonly clock: ClockPort,
     private readonly logger: CapstanLogger,
@@ -95,18 +97,33 @@ export class EdgePollService implements OnApplicationBootstrap, OnApplicationShu
     }
     const env = await this.environments.edgeState(cmd.endpointId);
     if (!env) throw refused('No edge environment with this id');
-    if (env.edgeId !== null && env.edgeId !== cmd.edgeId)
-      throw refused('The environment is associated with another edge agent');
-    if (!env.userTrusted) throw refused('The edge environment is not trusted yet (waiting room)');
-    if (env.edgeId === null && !(await this.environments.bindEdgeId(env.id, cmd.edgeId)))
-      throw refused('The environment is associated with another edge agent');
-    const { secretHash, secret } = await this.secretFor(env, cmd.secret);
-    this.checkIns.mark(env.id, this.clock.now());
+    const { secretHash, secret } = await this.admit(env, cmd);
+    // An agent polling in standard mode is no longer async (it was restarted without EDGE_ASYNC).
+    if (env.asyncMode) await this.modes.set(env.id, false);
     const body = await this.answer(env, cmd.edgeId);
     const etag = fnv1a32Hex(JSON.stringify(body));
     this.answers.set(env.id, { etag, body, edgeId: cmd.edgeId, secretHash });
     if (!secret && etagMatches(cmd.ifNoneMatch, etag)) return { status: 304, etag };
     return { status: 200, etag, body, ...(secret ? { secret } : {}) };
+  }
+
+  /**
+   * The checks every edge agent request passes (poll and async): the edge id bound to the environment (the first
+   * request binds it), trust (the waiting room), Capstan's per-environment secret (issued when asked for). Marks
+   * the check-in.
+   */
+  async admit(
+    env: EdgeEnvironmentState,
+    cmd: { edgeId: string; secret?: string },
+  ): Promise<{ secretHash: string | null; secret?: string }> {
+    if (env.edgeId !== null && env.edgeId !== cmd.edgeId)
+      throw refused('The environment is associated with another edge agent');
+    if (!env.userTrusted) throw refused('The edge environment is not trusted yet (waiting room)');
+    if (env.edgeId === null && !(await this.environments.bindEdgeId(env.id, cmd.edgeId)))
+      throw refused('The environment is associated with another edge agent');
+    const admitted = await this.secretFor(env, cmd.secret);
+    this.checkIns.mark(env.id, this.clock.now());
+    return admitted;
   }
 
   private secretOk(hash: string | null, given: string | undefined): boolean {

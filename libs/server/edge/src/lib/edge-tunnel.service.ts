@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   ChiselServer,
@@ -21,6 +22,8 @@ import {
   TunnelHostKeyService,
   type EdgeTunnelOpener,
 } from '@capstan/server-environments';
+import { AsyncEngineService } from './async-engine.service';
+import { EdgeModes } from './edge-modes';
 
 /** The tunnel of one edge environment, from the moment the server wants it until it is closed. */
 interface TunnelEntry {
@@ -68,6 +71,8 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
     private readonly tunnels: EdgeTunnels,
     private readonly environments: EnvironmentsService,
     private readonly snapshots: SnapshotService,
+    private readonly modes: EdgeModes,
+    private readonly asyncEngine: AsyncEngineService,
     private readonly clock: ClockPort,
     private readonly logger: CapstanLogger,
   ) {}
@@ -126,6 +131,10 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
 
   /** EdgeTunnelOpener: the loopback port once the agent's tunnel is up; 503 when it does not come in time. */
   connect(environmentId: number): Promise<number> {
+    if (this.modes.isAsync(environmentId))
+      return Promise.reject(
+        notConnected('An async edge environment has no tunnel: consoles and live streams need a standard agent'),
+      );
     const existing = this.entries.get(environmentId);
     if (existing?.connected) {
       existing.lastActivity = this.clock.now();
@@ -154,6 +163,15 @@ export class EdgeTunnelService implements EdgeTunnelOpener, OnApplicationBootstr
       }, this.config.edgeTunnelWaitMs);
       entry.waiters.push(waiter);
     });
+  }
+
+  /** EdgeTunnelOpener: an async environment has no tunnel; its engine is emulated from its snapshot. */
+  asyncConnection(environmentId: number): Duplex | undefined {
+    return this.modes.isAsync(environmentId) ? this.asyncEngine.connect(environmentId) : undefined;
+  }
+
+  isAsync(environmentId: number): boolean {
+    return this.modes.isAsync(environmentId);
   }
 
   touch(environmentId: number): void {

@@ -233,6 +233,9 @@ export class EnvironmentsService {
         { tagIds, tagCount: new Set(tagIds).size },
       );
     }
+    // The waiting room lists the untrusted devices; every other list leaves them out (Portainer's filter).
+    qb.andWhere('e.user_trusted = :trusted', { trusted: q.edgeDeviceUntrusted !== 'true' });
+    if (q.edgeAsync !== undefined) qb.andWhere('e.edge_async = :edgeAsync', { edgeAsync: q.edgeAsync === 'true' });
     const order = q.order === 'desc' ? 'DESC' : 'ASC';
     const sortColumn = q.sort === 'Group' ? 'e.group_id' : q.sort === 'Status' ? 'e.status' : 'e.name_key';
     qb.orderBy(sortColumn, order).addOrderBy('e.id', 'ASC');
@@ -487,6 +490,107 @@ export class EnvironmentsService {
     });
   }
 
+  /**
+   * Global key onboarding: an edge environment for an agent nobody created one for, bound to its edge id, in the
+   * waiting room unless `trusted`. Its name is `edge-<edge id>` (a suffix when taken); group and tags as asked when
+   * they exist (unknown ones are dropped, the agent cannot fix them); the request kept as `edge_meta`.
+   */
+  async createEdgeFromGlobalKey(input: {
+    edgeId: string;
+    serverUrl: string;
+    trusted: boolean;
+    asyncMode: boolean;
+    groupId: number;
+    tagIds: readonly number[];
+    meta: unknown;
+  }): Promise<EdgeEnvironmentState> {
+    const groupId = input.groupId > 0 && (await this.groups.existsBy({ id: input.groupId })) ? input.groupId : 1;
+    const wanted = [...new Set(input.tagIds)].filter((t) => t > 0);
+    const tagIds =
+      wanted.length === 0
+        ? []
+        : (await this.tags.find({ where: { id: In(wanted) }, select: { id: true } })).map((t) => t.id);
+    const base = `edge-${input.edgeId}`.slice(0, 240);
+    for (let attempt = 0; ; attempt++) {
+      const name = attempt === 0 ? base : `${base}-${attempt + 1}`;
+      try {
+        const env = await this.uow.run(async (tx) => {
+          const saved = await tx.save(
+            EnvironmentEntity,
+            tx.create(EnvironmentEntity, {
+              name,
+              nameKey: name.toLowerCase(),
+              type: EnvironmentType.EdgeAgent,
+              url: input.serverUrl,
+              publicUrl: '',
+              groupId,
+              containerEngine: 'docker',
+              tls: false,
+              tlsSkipVerify: false,
+              tlsCa: null,
+              tlsCert: null,
+              tlsKey: null,
+              agentVersion: null,
+              status: 1,
+              securitySettings: JSON.stringify(DEFAULT_SECURITY_SETTINGS),
+              edgeId: input.edgeId,
+              edgeKey: null,
+              userTrusted: input.trusted,
+              edgeAsync: input.asyncMode,
+              edgeMeta: JSON.stringify(input.meta ?? null),
+              createdAt: this.clock.now(),
+            }),
+          );
+          if (tagIds.length > 0)
+            await tx.insert(
+              EnvironmentTagEntity,
+              tagIds.map((tagId) => ({ environmentId: saved.id, tagId })),
+            );
+          return saved;
+        });
+        return toEdgeState(env);
+      } catch (e) {
+        if (!(e instanceof Error && /UNIQUE|duplicate key/i.test(e.message))) throw e;
+        // Another agent with this edge id won the race: its environment is the answer.
+        const same = await this.edgeStateByEdgeId(input.edgeId);
+        if (same) return same;
+        if (attempt >= 20) throw e;
+      }
+    }
+  }
+
+  /** Edge devices waiting in the waiting room. */
+  async countUntrustedEdge(): Promise<number> {
+    return this.envs.countBy({ type: EnvironmentType.EdgeAgent, userTrusted: false });
+  }
+
+  /** The edge environments in async mode (loaded once at start; the edge module keeps the set). */
+  async edgeAsyncIds(): Promise<number[]> {
+    const rows = await this.envs.find({
+      where: { type: EnvironmentType.EdgeAgent, edgeAsync: true },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** The agent switched between standard and async polling (its EDGE_ASYNC). */
+  async setEdgeAsync(id: number, asyncMode: boolean): Promise<void> {
+    await this.envs.update({ id, type: EnvironmentType.EdgeAgent }, { edgeAsync: asyncMode });
+  }
+
+  /** Poll and async intervals of one edge environment (seconds; -1 the settings' default, 0 off). */
+  async setEdgeIntervals(
+    id: number,
+    intervals: { checkin?: number; ping?: number; snapshot?: number; command?: number },
+  ): Promise<void> {
+    const set: Partial<EnvironmentEntity> = {};
+    if (intervals.checkin !== undefined) set.edgeCheckinInterval = intervals.checkin;
+    if (intervals.ping !== undefined) set.edgePingInterval = intervals.ping;
+    if (intervals.snapshot !== undefined) set.edgeSnapshotInterval = intervals.snapshot;
+    if (intervals.command !== undefined) set.edgeCommandInterval = intervals.command;
+    if (Object.keys(set).length > 0) await this.envs.update({ id, type: EnvironmentType.EdgeAgent }, set);
+  }
+
   async all(): Promise<EnvironmentEntity[]> {
     return this.envs.find({ order: { id: 'ASC' } });
   }
@@ -551,6 +655,12 @@ export class EnvironmentsService {
               EdgeCheckinInterval: e.edgeCheckinInterval,
               UserTrusted: e.userTrusted,
               LastCheckInDate: Math.floor(e.lastCheckIn / 1000),
+              Edge: {
+                AsyncMode: e.edgeAsync,
+                PingInterval: e.edgePingInterval,
+                SnapshotInterval: e.edgeSnapshotInterval,
+                CommandInterval: e.edgeCommandInterval,
+              },
             }
           : {}),
       };
@@ -659,6 +769,11 @@ export interface EdgeEnvironmentState {
   readonly checkinInterval: number;
   readonly secretHash: string | null;
   readonly lastCheckIn: number;
+  readonly asyncMode: boolean;
+  /** Seconds; -1 the settings' default, 0 off. */
+  readonly pingInterval: number;
+  readonly snapshotInterval: number;
+  readonly commandInterval: number;
 }
 
 function toEdgeState(e: EnvironmentEntity): EdgeEnvironmentState {
@@ -670,5 +785,9 @@ function toEdgeState(e: EnvironmentEntity): EdgeEnvironmentState {
     checkinInterval: e.edgeCheckinInterval,
     secretHash: e.edgeSecretHash,
     lastCheckIn: e.lastCheckIn,
+    asyncMode: e.edgeAsync,
+    pingInterval: e.edgePingInterval,
+    snapshotInterval: e.edgeSnapshotInterval,
+    commandInterval: e.edgeCommandInterval,
   };
 }

@@ -8,6 +8,7 @@ import { DockerPort } from './engine/engine-reader';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { SnapshotEntity, SnapshotRawEntity } from './entities/snapshot.entity';
 import { EnvironmentsService } from './environments.service';
+import { EdgeTunnels } from './edge/edge-tunnels.port';
 import { swarmTotals } from './agent/swarm-totals';
 import { RefreshScheduler } from './refresh-scheduler';
 import { summarise, type DockerSnapshotRaw, type DockerSnapshotSummary } from './snapshot.model';
@@ -49,6 +50,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
     private readonly logger: CapstanLogger,
     @InjectRepository(SnapshotEntity) private readonly summaries: Repository<SnapshotEntity>,
     @InjectRepository(SnapshotRawEntity) private readonly raws: Repository<SnapshotRawEntity>,
+    private readonly edgeTunnels: EdgeTunnels,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -102,8 +104,26 @@ export class SnapshotService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async refresh(environmentId: number): Promise<void> {
+    // An async edge environment's snapshot is the agent's to send; a pull would only copy the last one.
+    if (this.edgeTunnels.isAsync(environmentId)) return;
     const env = await this.environments.get(environmentId).catch(() => undefined);
     if (env) await this.snapshotOne(env); // gone since: nothing to refresh
+  }
+
+  /**
+   * A snapshot taken elsewhere (an async edge agent's): stored as a pulled one would be, and the environment marked
+   * up. The agent's own counts for what the raw lists do not show (services, stacks, nodes, capacity) win.
+   */
+  async record(
+    environmentId: number,
+    raw: DockerSnapshotRaw,
+    agentCounts: Partial<DockerSnapshotSummary>,
+    time: number,
+  ): Promise<void> {
+    const summary: DockerSnapshotSummary = { ...summarise(raw, [], [], time), ...agentCounts };
+    await this.summaries.save({ environmentId, time, summary: JSON.stringify(summary) }, AUTOCOMMIT);
+    await this.raws.save({ environmentId, data: JSON.stringify(raw) }, AUTOCOMMIT);
+    await this.environments.setStatus(environmentId, 1);
   }
 
   /** The raw lists with the time of their snapshot (unix seconds), for browsing a down environment. */

@@ -97,9 +97,24 @@ export interface Settings {
   TunnelServerAddress: string;
   /** Agents presenting a global key are trusted at once instead of waiting in the waiting room. */
   TrustOnFirstConnect: boolean;
+  /** Async edge agents' default intervals in seconds (0 turns one off); an environment's own values win. */
+  Edge: EdgeAsyncSettings;
   /** Capstan: proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client for throttling and the auth log. */
   TrustedProxies: string[];
 }
+
+/** Portainer's `Settings.Edge` (async mode): seconds. */
+export interface EdgeAsyncSettings {
+  PingInterval: number;
+  SnapshotInterval: number;
+  CommandInterval: number;
+}
+
+export const DEFAULT_EDGE_ASYNC_SETTINGS: Readonly<EdgeAsyncSettings> = {
+  PingInterval: 60,
+  SnapshotInterval: 60,
+  CommandInterval: 60,
+};
 
 export const OAUTH_PROVIDERS = ['custom', 'microsoft', 'google', 'github'] as const;
 export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
@@ -170,6 +185,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   EdgePortainerURL: '',
   TunnelServerAddress: '',
   TrustOnFirstConnect: false,
+  Edge: DEFAULT_EDGE_ASYNC_SETTINGS,
   TrustedProxies: [],
 };
 

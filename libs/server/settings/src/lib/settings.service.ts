@@ -8,6 +8,7 @@ import { SettingsEntity } from './entities/settings.entity';
 import {
   DEFAULT_LDAP_SETTINGS,
   DEFAULT_OAUTH_SETTINGS,
+  DEFAULT_EDGE_ASYNC_SETTINGS,
   DEFAULT_SETTINGS,
   LdapSettings,
   OAuthSettings,
@@ -46,6 +47,7 @@ export class SettingsService {
       : structuredClone(DEFAULT_SETTINGS);
     value.LDAPSettings = { ...structuredClone(DEFAULT_LDAP_SETTINGS), ...value.LDAPSettings };
     value.OAuthSettings = { ...structuredClone(DEFAULT_OAUTH_SETTINGS), ...value.OAuthSettings };
+    value.Edge = { ...DEFAULT_EDGE_ASYNC_SETTINGS, ...value.Edge };
     this.cached = { value, at: now };
     return value;
   }
@@ -136,6 +138,7 @@ export class SettingsService {
       TrustedProxies: patch.TrustedProxies
         ? patch.TrustedProxies.map((p) => p.trim())
         : current.TrustedProxies,
+      Edge: patch.Edge ? { ...current.Edge, ...definedOnly(patch.Edge) } : current.Edge,
     };
     await this.repo.save(
       { id: SETTINGS_ID, value: JSON.stringify(next), updatedAt: this.clock.now() },

@@ -511,6 +511,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints/edge/generate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A global edge key (endpoint id 0) for auto-onboarding (Portainer BE route) */
+        post: operations["EndpointEdgeGenerateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/edge/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waiting room: reject (remove) untrusted edge environments; trusted ones are left alone */
+        post: operations["EndpointEdgeRejectBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoints/edge/trust": {
         parameters: {
             query?: never;
@@ -522,6 +556,23 @@ export interface paths {
         put?: never;
         /** Waiting room: trust edge environments (bulk) */
         post: operations["EndpointEdgeTrustBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/global-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edge agent with a global key: its environment id, found by X-PortainerAgent-EdgeID; a new agent is onboarded into the waiting room (or trusted at once with TrustOnFirstConnect) */
+        post: operations["EndpointGlobalKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -627,6 +678,40 @@ export interface paths {
         /** Docker Hub pull quota {Remaining, Limit} of a stored Docker Hub registry (0: anonymous) */
         get: operations["EndpointDockerHubQuota"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Async edge environment: its queued commands and their state (newest first; ?open=true: unconfirmed) */
+        get: operations["EndpointEdgeCommands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/intervals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Capstan: poll and async intervals of one edge environment (Portainer: PUT /endpoints/{id} Edge) */
+        put: operations["EndpointEdgeIntervals"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2176,9 +2261,53 @@ export interface components {
             /** @example eu-west-1 */
             Region: string;
         };
+        EdgeAsyncInfoResponse: {
+            /** @description The agent runs in async mode (EDGE_ASYNC=1) */
+            AsyncMode: boolean;
+            CommandInterval: number;
+            PingInterval: number;
+            SnapshotInterval: number;
+        };
+        EdgeAsyncSettingsDto: {
+            /** @example 60 */
+            CommandInterval?: number;
+            /** @example 60 */
+            PingInterval?: number;
+            /** @example 60 */
+            SnapshotInterval?: number;
+        };
+        EdgeCommandResponse: {
+            /** @description Unix seconds */
+            Created: number;
+            /** @description Unix seconds, 0 not yet */
+            Done: number;
+            Error: string | null;
+            Id: number;
+            /** @enum {string} */
+            Operation: "add" | "replace" | "remove";
+            /** @description Unix seconds, 0 not yet */
+            Sent: number;
+            /** @enum {string} */
+            Status: "pending" | "sent" | "confirmed" | "failed";
+            /** @description What it does, e.g. "stop container web" */
+            Summary: string;
+            /** @description container, image, volume, normalStack, edgeStack, edgeJob, edgeLog, edgeConfig */
+            Type: string;
+        };
         EdgeEnvironmentStatus: {
+            /** @description Poll interval in effect, seconds */
+            CheckinInterval: number;
+            /** @description Checked in within its interval (plus a margin) */
+            Heartbeat: boolean;
             /** @description Last poll seen by this server, Unix seconds (0 never) */
             LastCheckInDate: number;
+            /**
+             * @description How the agent talks to the server
+             * @enum {string}
+             */
+            Mode: "standard" | "async";
+            /** @description Async: commands the agent has not confirmed yet */
+            OpenCommands: number;
             /** @description Whether the tunnel is open now */
             TunnelOpen: boolean;
         };
@@ -2204,6 +2333,16 @@ export interface components {
             Name: string;
             PartialMatch: boolean;
             TagIds: number[];
+        };
+        EdgeIntervalsDto: {
+            /** @description Async command interval, seconds (-1: the settings, 0: off) */
+            CommandInterval?: number;
+            /** @description Poll interval, seconds (0: the settings) */
+            EdgeCheckinInterval?: number;
+            /** @description Async ping interval, seconds (-1: the settings, 0: off) */
+            PingInterval?: number;
+            /** @description Async snapshot interval, seconds (-1: the settings, 0: off) */
+            SnapshotInterval?: number;
         };
         EdgeScheduleResponse: {
             CollectLogs: boolean;
@@ -2302,6 +2441,8 @@ export interface components {
             CapstanAccess: components["schemas"]["CapstanAccessResponse"];
             /** @enum {string} */
             ContainerEngine: "docker" | "podman" | "";
+            /** @description Edge (type 4): async mode and its intervals (seconds; -1 the settings default, 0 off) */
+            Edge?: components["schemas"]["EdgeAsyncInfoResponse"];
             /** @description Edge (type 4): poll interval in seconds, 0 for the setting */
             EdgeCheckinInterval?: number;
             /** @description Edge (type 4): the agent id bound by its first poll */
@@ -2342,10 +2483,17 @@ export interface components {
         FileContentDto: {
             FileContent: string;
         };
+        GeneratedKeyResponse: {
+            /** @description Global edge key (endpoint id 0): agents started with it wait in the waiting room */
+            edgeKey: string;
+        };
         GitlabDto: {
             InstanceURL: string;
             ProjectId: number;
             ProjectPath: string;
+        };
+        GlobalKeyResponse: {
+            endpointID: number;
         };
         GroupResponse: {
             Description: string;
@@ -2585,6 +2733,10 @@ export interface components {
             /** @description Empty for non-administrators (ECR: the access key id) */
             Username: string;
         };
+        RejectedResponse: {
+            /** @description Waiting-room environments removed */
+            rejected: number[];
+        };
         RepositoryFilePreviewDto: {
             /** @description Password or access token */
             password?: string;
@@ -2673,6 +2825,8 @@ export interface components {
             AuthenticationMethod: 1 | 2 | 3;
             /** @description Containers with any of these labels are hidden from lists */
             BlackListedLabels: components["schemas"]["LabelPairDto"][];
+            /** @description Async edge agents' default intervals (seconds) */
+            Edge: components["schemas"]["EdgeAsyncSettingsDto"];
             /**
              * @description Edge agents poll every this many seconds (1–3600)
              * @example 5
@@ -2963,6 +3117,7 @@ export interface components {
              */
             AuthenticationMethod?: 1 | 2 | 3;
             BlackListedLabels?: components["schemas"]["LabelPairDto"][];
+            Edge?: components["schemas"]["EdgeAsyncSettingsDto"];
             EdgeAgentCheckinInterval?: number;
             /** @example https://capstan.example.com:9443 */
             EdgePortainerURL?: string;
@@ -4823,6 +4978,10 @@ export interface operations {
                 status?: string;
                 endpointIds?: string;
                 excludeSnapshots?: string;
+                /** @description true: only edge devices waiting for trust (the waiting room); otherwise they are left out */
+                edgeDeviceUntrusted?: string;
+                /** @description true: only async edge environments; false: none of them */
+                edgeAsync?: string;
             };
             header?: never;
             path?: never;
@@ -4956,6 +5115,94 @@ export interface operations {
             };
         };
     };
+    EndpointEdgeGenerateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeneratedKeyResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeRejectBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustEdgeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointEdgeTrustBulk: {
         parameters: {
             query?: never;
@@ -4990,6 +5237,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointGlobalKey: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-PortainerAgent-EdgeID": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlobalKeyResponse"];
+                };
             };
             /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
             default: {
@@ -5408,6 +5685,98 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeCommands: {
+        parameters: {
+            query?: {
+                open?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeCommandResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:list" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeIntervals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EdgeIntervalsDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -15,6 +15,7 @@ import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
 import { Registries1766110000000 } from './migrations/main/1766110000000-registries';
 import { TeamLinks1766410000000 } from './migrations/main/1766410000000-team-links';
 import { EdgeEnvironments1766120000000 } from './migrations/main/1766120000000-edge-environments';
+import { EdgeAsync1766121000000 } from './migrations/main/1766121000000-edge-async';
 import { EdgeGroups1766137100000 } from './migrations/main/1766137100000-edge-groups';
 import { EdgeStacks1766137200000 } from './migrations/main/1766137200000-edge-stacks';
 
@@ -29,6 +30,7 @@ export const MAIN_MIGRATIONS = [
   Stacks1766100000000,
   Registries1766110000000,
   EdgeEnvironments1766120000000,
+  EdgeAsync1766121000000,
   EdgeGroups1766137100000,
   EdgeStacks1766137200000,
   TeamLinks1766410000000,

@@ -116,6 +116,13 @@ export class AgentInfoResponse {
   Version!: string;
 }
 
+export class EdgeAsyncInfoResponse {
+  @ApiProperty({ description: 'The agent runs in async mode (EDGE_ASYNC=1)' }) AsyncMode!: boolean;
+  @ApiProperty() PingInterval!: number;
+  @ApiProperty() SnapshotInterval!: number;
+  @ApiProperty() CommandInterval!: number;
+}
+
 export class EnvironmentResponse {
   @ApiProperty() Id!: number;
   @ApiProperty() Name!: string;
@@ -147,6 +154,11 @@ export class EnvironmentResponse {
   UserTrusted?: boolean;
   @ApiPropertyOptional({ description: 'Edge (type 4): last poll, Unix seconds (0 never)' })
   LastCheckInDate?: number;
+  @ApiPropertyOptional({
+    type: EdgeAsyncInfoResponse,
+    description: 'Edge (type 4): async mode and its intervals (seconds; -1 the settings default, 0 off)',
+  })
+  Edge?: EdgeAsyncInfoResponse;
 }
 
 export class EnvironmentListQuery {
@@ -180,6 +192,16 @@ export class EnvironmentListQuery {
   status?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() endpointIds?: string;
   @ApiPropertyOptional() @IsOptional() @IsIn(['true', 'false']) excludeSnapshots?: string;
+  @ApiPropertyOptional({
+    description: 'true: only edge devices waiting for trust (the waiting room); otherwise they are left out',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  edgeDeviceUntrusted?: string;
+  @ApiPropertyOptional({ description: 'true: only async edge environments; false: none of them' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  edgeAsync?: string;
 }
 
 export class UpdateEnvironmentDto {

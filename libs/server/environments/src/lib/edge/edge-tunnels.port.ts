@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Duplex } from 'node:stream';
 import { ServiceUnavailableError } from '@capstan/server-core';
 
 /**
@@ -11,6 +12,14 @@ export interface EdgeTunnelOpener {
   connect(environmentId: number): Promise<number>;
   /** A request went through (keeps the tunnel from closing as idle). */
   touch(environmentId: number): void;
+  /**
+   * Async edge environments (no tunnel): an in-process connection to the engine emulated from the latest async
+   * snapshot, where reads are answered and the supported actions become queued commands. Undefined for an
+   * environment in standard mode.
+   */
+  asyncConnection?(environmentId: number): Duplex | undefined;
+  /** Whether the environment is an async edge one (its snapshots come from the agent, never from a pull). */
+  isAsync?(environmentId: number): boolean;
 }
 
 /**
@@ -39,5 +48,13 @@ export class EdgeTunnels implements EdgeTunnelOpener {
 
   touch(environmentId: number): void {
     this.opener?.touch(environmentId);
+  }
+
+  asyncConnection(environmentId: number): Duplex | undefined {
+    return this.opener?.asyncConnection?.(environmentId);
+  }
+
+  isAsync(environmentId: number): boolean {
+    return this.opener?.isAsync?.(environmentId) ?? false;
   }
 }

@@ -233,6 +233,17 @@ class EdgeTransport implements EngineTransport {
   }
 
   request(req: EngineRequest, onResponse?: (res: IncomingMessage) => void): ClientRequest {
+    const direct = this.tunnels.asyncConnection?.(this.environmentId);
+    if (direct)
+      return httpRequest(
+        {
+          path: req.path,
+          method: req.method,
+          headers: engineHeaders(req, 'edge-agent', false),
+          createConnection: () => direct as never,
+        },
+        onResponse,
+      );
     this.tunnels.touch(this.environmentId);
     const options: RequestOptions = {
       path: req.path,

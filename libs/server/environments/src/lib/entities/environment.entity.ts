@@ -82,6 +82,24 @@ export class EnvironmentEntity {
   @Column({ name: 'edge_secret_hash', type: 'varchar', length: 128, nullable: true })
   edgeSecretHash!: string | null;
 
+  /** Type 4: the agent runs in async mode (EDGE_ASYNC=1): no tunnel, snapshots and a command queue. */
+  @Column({ name: 'edge_async', type: 'boolean', default: false })
+  edgeAsync!: boolean;
+
+  /** Type 4, async: ping, snapshot and command intervals in seconds; -1 the settings' default, 0 off. */
+  @Column({ name: 'edge_ping_interval', type: 'integer', default: -1 })
+  edgePingInterval!: number;
+
+  @Column({ name: 'edge_snapshot_interval', type: 'integer', default: -1 })
+  edgeSnapshotInterval!: number;
+
+  @Column({ name: 'edge_command_interval', type: 'integer', default: -1 })
+  edgeCommandInterval!: number;
+
+  /** Type 4, global key: JSON of the onboarding metadata the agent asked for (edge groups, group, tags). */
+  @Column({ name: 'edge_meta', type: 'text', nullable: true })
+  edgeMeta!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt!: number;
 }

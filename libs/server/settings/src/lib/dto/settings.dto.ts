@@ -104,6 +104,28 @@ export class LabelPairDto {
   value!: string;
 }
 
+/** Portainer's `Settings.Edge`: async edge agents' default intervals, seconds (0 turns one off). */
+export class EdgeAsyncSettingsDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 86400, example: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  PingInterval?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 86400, example: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  SnapshotInterval?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 86400, example: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  CommandInterval?: number;
+}
+
 export class InternalAuthSettingsDto {
   @ApiProperty({ minimum: PASSWORD_LENGTH_RANGE.min, maximum: PASSWORD_LENGTH_RANGE.max, example: 12 })
   @IsInt()
@@ -295,6 +317,8 @@ export class SettingsResponse {
   TunnelServerAddress!: string;
   @ApiProperty({ description: 'Trust agents presenting a global key at once (no waiting room)' })
   TrustOnFirstConnect!: boolean;
+  @ApiProperty({ type: EdgeAsyncSettingsDto, description: "Async edge agents' default intervals (seconds)" })
+  Edge!: EdgeAsyncSettingsDto;
   @ApiProperty({ type: [String], example: ['127.0.0.1', '10.0.0.0/8'] })
   TrustedProxies!: string[];
 }
@@ -427,6 +451,12 @@ export class UpdateSettingsDto {
   @IsOptional()
   @IsBoolean()
   TrustOnFirstConnect?: boolean;
+
+  @ApiPropertyOptional({ type: EdgeAsyncSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EdgeAsyncSettingsDto)
+  Edge?: EdgeAsyncSettingsDto;
 }
 
 export class PublicSettingsResponse {
