@@ -109,3 +109,15 @@ export {
   type StackUpdate,
   type StackVersions,
 } from './lib/stacks/stacks-api';
+export {
+  EDGE_STACK_ERROR,
+  EDGE_STACK_RUNNING,
+  EDGE_STACK_STATUS,
+  EdgeComputeApi,
+  edgeDeviceStates,
+  type EdgeDeviceState,
+  type EdgeGroup,
+  type EdgeGroupInput,
+  type EdgeStack,
+  type EdgeStackInput,
+} from './lib/edge/edge-compute-api';

@@ -38,6 +38,18 @@ export const ENVIRONMENT_ADMIN_ROUTES: Routes = [
     loadComponent: () => import('./tags/tags-page').then((m) => m.TagsPage),
   },
   {
+    path: 'edge-groups',
+    title: 'Edge groups · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edge/edge-groups-page').then((m) => m.EdgeGroupsPage),
+  },
+  {
+    path: 'edge-stacks',
+    title: 'Edge stacks · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edge/edge-stacks-page').then((m) => m.EdgeStacksPage),
+  },
+  {
     path: ':id/edit',
     title: 'Edit environment · Capstan',
     canActivate: manage,

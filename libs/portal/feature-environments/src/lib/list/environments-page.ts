@@ -37,6 +37,9 @@ import {
     >
       <a listActions class="btn" routerLink="/environments/groups" data-testid="env-groups-link">Groups</a>
       <a listActions class="btn" routerLink="/environments/tags" data-testid="env-tags-link">Tags</a>
+      <a listActions class="btn" routerLink="/environments/edge-groups" data-testid="env-edge-link"
+        >Edge compute</a
+      >
       <a listActions class="btn btn-primary" routerLink="/environments/new" data-testid="env-add"
         >+ Add environment</a
       >
