@@ -128,7 +128,7 @@ export class EdgeStacksService implements OnModuleInit {
       await this.files.write(saved.id, 1, [{ path: ENTRY_FILE, content }]);
     } catch (e) {
       // No record without its file.
-      await this.stacks.delete({ id: saved.id });
+      await this.uow.run((tx) => tx.delete(EdgeStackEntity, { id: saved.id }));
       await this.files.remove(saved.id).catch(() => undefined);
       throw e;
     }
@@ -306,7 +306,9 @@ export class EdgeStacksService implements OnModuleInit {
         `Environment ${envId} is in none of the edge groups of stack ${stackId}`,
       );
     if (dto.Status === (EdgeStackStatusType.Removed as number)) {
-      await this.statuses.delete({ edgeStackId: stackId, environmentId: envId });
+      await this.uow.run((tx) =>
+        tx.delete(EdgeStackStatusEntity, { edgeStackId: stackId, environmentId: envId }),
+      );
       return { Id: stackId };
     }
     const entry: EdgeStackStatusEntry = {
@@ -314,20 +316,25 @@ export class EdgeStacksService implements OnModuleInit {
       Error: dto.Error ?? '',
       Time: dto.Time ?? this.now(),
     };
-    const history = [...parseJson<EdgeStackStatusEntry[]>(row?.history ?? '[]', []), entry].slice(
-      -HISTORY_MAX,
-    );
     const version =
       dto.Version !== undefined && dto.Version >= 1 && dto.Version <= s.version ? dto.Version : s.version;
-    await this.statuses.save(
-      this.statuses.create({
-        edgeStackId: stackId,
-        environmentId: envId,
-        history: JSON.stringify(history),
-        version,
-        updatedAt: this.now(),
-      }),
-    );
+    // Read-modify-write of the history in one unit of work: reports for the same row never interleave, and the
+    // write is committed before the agent gets its 200.
+    await this.uow.run(async (tx) => {
+      const fresh = await tx.findOneBy(EdgeStackStatusEntity, { edgeStackId: stackId, environmentId: envId });
+      const history = [...parseJson<EdgeStackStatusEntry[]>(fresh?.history ?? '[]', []), entry].slice(
+        -HISTORY_MAX,
+      );
+      await tx.save(
+        tx.create(EdgeStackStatusEntity, {
+          edgeStackId: stackId,
+          environmentId: envId,
+          history: JSON.stringify(history),
+          version,
+          updatedAt: this.now(),
+        }),
+      );
+    });
     return { Id: stackId };
   }
 
