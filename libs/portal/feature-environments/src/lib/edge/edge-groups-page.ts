@@ -19,6 +19,7 @@ import {
   type TableColumn,
   confirmedAction,
 } from '@capstan/portal-ui';
+import { toggleId } from './id-set';
 
 const EDGE_TYPES = [EnvironmentType.EdgeAgent, EnvironmentType.EdgeKubernetes];
 
@@ -198,12 +199,7 @@ export class EdgeGroupsPage {
     return g.Endpoints.map((id) => this.envNames().get(id) ?? `#${id}`).join(', ');
   }
 
-  protected toggle(set: ReturnType<typeof signal<Set<number>>>, id: number): void {
-    const next = new Set(set());
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    set.set(next);
-  }
+  protected readonly toggle = toggleId;
 
   protected async create(event: Event): Promise<void> {
     event.preventDefault();

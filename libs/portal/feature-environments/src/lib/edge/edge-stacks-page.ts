@@ -25,6 +25,7 @@ import {
   type TableColumn,
   confirmedAction,
 } from '@capstan/portal-ui';
+import { toggleId } from './id-set';
 
 const STARTER = 'services:\n  app:\n    image: nginx:alpine\n';
 
@@ -277,10 +278,7 @@ export class EdgeStacksPage {
   }
 
   protected toggleGroup(id: number): void {
-    const next = new Set(this.groupIds());
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    this.groupIds.set(next);
+    toggleId(this.groupIds, id);
   }
 
   protected async create(event: Event): Promise<void> {
