@@ -10,6 +10,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   UnitOfWork,
+  type Transaction,
 } from '@capstan/server-core';
 import { EdgeAgents, EdgePollContributors, type EdgePollContribution } from '@capstan/server-edge';
 import { RegistriesService } from '@capstan/server-registries';
@@ -36,6 +37,8 @@ export const EDGE_STACK_FILES = Symbol('EDGE_STACK_FILES');
 const ENTRY_FILE = 'docker-compose.yml';
 /** A status history keeps this many reports per environment (the newest). */
 const HISTORY_MAX = 50;
+/** Status reports arriving within this window are committed together. */
+const GROUP_COMMIT_MS = 15;
 
 interface EnvVar {
   name: string;
@@ -318,9 +321,10 @@ export class EdgeStacksService implements OnModuleInit {
     };
     const version =
       dto.Version !== undefined && dto.Version >= 1 && dto.Version <= s.version ? dto.Version : s.version;
-    // Read-modify-write of the history in one unit of work: reports for the same row never interleave, and the
-    // write is committed before the agent gets its 200.
-    await this.uow.run(async (tx) => {
+    // Read-modify-write of the history inside a unit of work (reports for one row never interleave), committed
+    // with the other reports of the same few milliseconds (group commit): the agent still gets its 200 only after
+    // the commit, but a thousand devices reporting at once cost a few transactions, not thousands.
+    await this.commitWithOthers(async (tx) => {
       const fresh = await tx.findOneBy(EdgeStackStatusEntity, { edgeStackId: stackId, environmentId: envId });
       const history = [...parseJson<EdgeStackStatusEntry[]>(fresh?.history ?? '[]', []), entry].slice(
         -HISTORY_MAX,
@@ -339,6 +343,36 @@ export class EdgeStacksService implements OnModuleInit {
   }
 
   // ── internals ──
+
+  private pendingWrites: { work: (tx: Transaction) => Promise<void>; done: (e?: Error) => void }[] = [];
+  private flushTimer?: NodeJS.Timeout;
+
+  /** Runs `work` in the next batched unit of work; resolves once that commits (or fails on its own). */
+  private commitWithOthers(work: (tx: Transaction) => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingWrites.push({ work, done: (e) => (e === undefined ? resolve() : reject(e)) });
+      this.flushTimer ??= setTimeout(() => void this.flushWrites(), GROUP_COMMIT_MS);
+    });
+  }
+
+  private async flushWrites(): Promise<void> {
+    this.flushTimer = undefined;
+    const batch = this.pendingWrites.splice(0, 500);
+    if (this.pendingWrites.length > 0) this.flushTimer = setTimeout(() => void this.flushWrites(), 0);
+    try {
+      await this.uow.run(async (tx) => {
+        for (const b of batch) await b.work(tx);
+      });
+      for (const b of batch) b.done();
+    } catch {
+      // One bad write must not fail the others: each alone, with its own outcome.
+      for (const b of batch)
+        await this.uow.run(b.work).then(
+          () => b.done(),
+          (e: unknown) => b.done(e instanceof Error ? e : new Error(String(e))),
+        );
+    }
+  }
 
   private async contribute(environmentId: number): Promise<EdgePollContribution> {
     return { stacks: (await this.current()).byEnvironment.get(environmentId) ?? [] };
