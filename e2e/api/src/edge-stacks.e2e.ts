@@ -337,6 +337,9 @@ describe.skipIf(missing !== '')(
           ? true
           : undefined,
       );
+      // No longer a target: its own agent's Running report for the stack is refused, nothing recorded.
+      expectApiError(await agentReport(id, { EndpointID: envId, Status: RUNNING, Error: '' }), 403);
+      expect((await stack(id)).Status[String(envId)]).toBeUndefined();
       // No longer a target: the stack's payload is refused now.
       const p = await server.request('GET', `/api/endpoints/${envId}/edge/stacks/${id}`, {
         headers: { [EDGE_HEADERS.edgeId]: edgeId, [EDGE_HEADERS.edgeSecret]: agentSecret() },
