@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Agent cluster figures on the Swarm lab (tools/setup/swarm-lab.sh; root). One agent per node on loopback, each
 // on its node's engine socket, peers given by AGENT_CLUSTER_ADDR: the real agent (apps/agent, bundled into a
-// private dist; HTTPS) by default, or BENCH_AGENT=harness for the e2e suite's stand-in (cluster lib + plain
-// pass-through, HTTP). BENCH_CONTAINERS_PER_NODE created containers per node; BENCH_REQUESTS sequential
+// private dist; HTTPS) by default, or BENCH_AGENT=harness for the e2e suite's stand-in (the agent's router and
+// the cluster lib, HTTP). BENCH_CONTAINERS_PER_NODE created containers per node; BENCH_REQUESTS sequential
 // keep-alive signed requests per measurement:
 //   aggregate:    GET /containers/json?all=1 through node1's agent (fan-out to 3 nodes) vs node1's own socket
 //   pass-through: the same with X-PortainerAgent-Target: node1 (served locally) vs node1's own socket

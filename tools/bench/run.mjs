@@ -109,7 +109,7 @@ await step('git auto-update check', async () => {
   for (const p of r.passes) {
     row(
       `git auto-update pass, ${p.label} (${r.concurrency} git commands at once)`,
-      `wall ${(p.wallMs / 1000).toFixed(2)} s, checker CPU ${(p.checkerCpuMs / 1000).toFixed(2)} s, git server CPU ${(p.gitServerCpuMs / 1000).toFixed(2)} s`,
+      `wall ${(p.wallMs / 1000).toFixed(2)} s, server CPU ${(p.serverCpuMs / 1000).toFixed(2)} s, git server CPU ${(p.gitServerCpuMs / 1000).toFixed(2)} s`,
       '',
       true,
     );

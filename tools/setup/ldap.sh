@@ -3,6 +3,8 @@
 # slapd.conf, database and test CA under /var/lib/capstan-ldap, 127.0.0.1 only.
 #   ldap://127.0.0.1:55389   plain LDAP and StartTLS (server certificate signed by the test CA)
 #   ldaps://127.0.0.1:55636  LDAPS
+#   ldaps://127.0.0.1:55637  LDAPS that demands a client certificate signed by the test CA: a second slapd
+#                            (back-ldap, proxying binds and searches to the first), since TLSVerifyClient is global
 # Suffix dc=capstan,dc=test; a reader account cn=reader,dc=capstan,dc=test (read-only on the tree);
 # users alice, bob, carol, dave under ou=people (posixAccount-free inetOrgPerson, uid = user name);
 # groupOfNames groups under ou=groups: developers (alice + the nested group frontend), frontend (dave),
@@ -10,9 +12,11 @@
 # Prints and writes to /tmp/capstan-ldap.env (0600): CAPSTAN_TEST_LDAP_URL, CAPSTAN_TEST_LDAPS_URL,
 # CAPSTAN_TEST_LDAP_CA (PEM file), CAPSTAN_TEST_LDAP_BASE, CAPSTAN_TEST_LDAP_READER_DN/_PASSWORD,
 # CAPSTAN_TEST_LDAP_ROOT_DN/_PASSWORD, CAPSTAN_TEST_LDAP_USER_PASSWORD (every seeded user's),
-# CAPSTAN_TEST_LDAP_PIDFILE and CAPSTAN_TEST_LDAP_START (a command that starts slapd again).
+# CAPSTAN_TEST_LDAP_PIDFILE and CAPSTAN_TEST_LDAP_START (a command that starts slapd again),
+# CAPSTAN_TEST_LDAP_MTLS_URL, CAPSTAN_TEST_LDAP_CLIENT_CERT / _CLIENT_KEY (PEM files of a client certificate).
 #
-# Env: CAPSTAN_LDAP_PORT (55389), CAPSTAN_LDAPS_PORT (55636), CAPSTAN_LDAP_DIR (/var/lib/capstan-ldap),
+# Env: CAPSTAN_LDAP_PORT (55389), CAPSTAN_LDAPS_PORT (55636), CAPSTAN_LDAP_MTLS_PORT (55637),
+#      CAPSTAN_LDAP_DIR (/var/lib/capstan-ldap),
 #      CAPSTAN_LDAP_ENV_FILE (/tmp/capstan-ldap.env), CAPSTAN_LDAP_TIMEOUT (s, 20).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +24,7 @@ set -euo pipefail
 BASE="${CAPSTAN_LDAP_DIR:-/var/lib/capstan-ldap}"
 PORT="${CAPSTAN_LDAP_PORT:-55389}"
 SPORT="${CAPSTAN_LDAPS_PORT:-55636}"
+MPORT="${CAPSTAN_LDAP_MTLS_PORT:-55637}"
 ENV_FILE="${CAPSTAN_LDAP_ENV_FILE:-/tmp/capstan-ldap.env}"
 TIMEOUT="${CAPSTAN_LDAP_TIMEOUT:-20}"
 SUFFIX='dc=capstan,dc=test'
@@ -27,6 +32,8 @@ ROOT_DN="cn=admin,$SUFFIX"
 READER_DN="cn=reader,$SUFFIX"
 CONF="$BASE/slapd.conf"
 PIDFILE="$BASE/slapd.pid"
+MCONF="$BASE/slapd-mtls.conf"
+MPIDFILE="$BASE/slapd-mtls.pid"
 TLS="$BASE/tls"
 
 require_root
@@ -57,13 +64,30 @@ if [ ! -s "$TLS/server.pem" ]; then
      -extfile "$TLS/ext.cnf" -out "$TLS/server.pem" 2>/dev/null)
   chmod 0644 "$TLS/ca.pem"
 fi
+# --- a client certificate for the client-certificate front, made once (signed by the same test CA).
+if [ ! -s "$TLS/client.pem" ]; then
+  log "ldap: making a client certificate in $TLS"
+  (umask 077
+   openssl req -newkey rsa:2048 -nodes -subj '/CN=capstan-test-client' -keyout "$TLS/client.key" -out "$TLS/client.csr" 2>/dev/null
+   printf 'extendedKeyUsage=clientAuth\n' >"$TLS/client-ext.cnf"
+   openssl x509 -req -in "$TLS/client.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial -days 3650 \
+     -extfile "$TLS/client-ext.cnf" -out "$TLS/client.pem" 2>/dev/null)
+  chmod 0644 "$TLS/client.pem" "$TLS/client.key"
+fi
 
 hash_pw() { slappasswd -s "$1"; }
 
-slapd_pid() {
+slapd_pid() { # slapd_pid [pidfile]
   local p
-  p="$(cat "$PIDFILE" 2>/dev/null)" || return 1
+  p="$(cat "${1:-$PIDFILE}" 2>/dev/null)" || return 1
   [ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = slapd ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null && echo "$p"
+}
+stop_slapd() { # stop_slapd <pidfile>: a slapd of ours that does not answer is stopped before it is started again
+  local pid
+  pid="$(slapd_pid "$1")" || return 0
+  log "ldap: slapd pid $pid ($1) does not answer; restarting it"
+  kill "$pid" 2>/dev/null || true
+  wait_for 10 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
 }
 reader_ok() {
   LDAPTLS_CACERT="$TLS/ca.pem" ldapsearch -x -H "ldap://127.0.0.1:$PORT" -D "$READER_DN" -w "$READER_PW" \
@@ -74,11 +98,7 @@ START_CMD="slapd -f $CONF -h 'ldap://127.0.0.1:$PORT/ ldaps://127.0.0.1:$SPORT/'
 if pid="$(slapd_pid)" && reader_ok; then
   log "ldap: slapd already running (pid $pid) on 127.0.0.1:$PORT and :$SPORT"
 else
-  if pid="$(slapd_pid)"; then
-    log "ldap: slapd pid $pid does not answer; restarting it"
-    kill "$pid" 2>/dev/null || true
-    wait_for 10 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
-  fi
+  stop_slapd "$PIDFILE"
   (umask 077; cat >"$CONF" <<CONF
 # Written by Capstan tools/setup/ldap.sh; rewritten on every start.
 include /etc/ldap/schema/core.schema
@@ -160,6 +180,43 @@ member: uid=carol,ou=people,$SUFFIX
 LDIF
 fi
 
+# --- the client-certificate front: a second slapd whose only database proxies to the first (back-ldap), on an
+# LDAPS port that refuses a TLS handshake without a client certificate signed by the test CA.
+MSTART_CMD="slapd -f $MCONF -h 'ldaps://127.0.0.1:$MPORT/'"
+mtls_ok() {
+  LDAPTLS_CACERT="$TLS/ca.pem" LDAPTLS_CERT="$TLS/client.pem" LDAPTLS_KEY="$TLS/client.key" \
+    ldapwhoami -x -H "ldaps://127.0.0.1:$MPORT" -D "$READER_DN" -w "$READER_PW" >/dev/null 2>&1
+}
+if pid="$(slapd_pid "$MPIDFILE")" && mtls_ok; then
+  log "ldap: client-certificate front already running (pid $pid) on 127.0.0.1:$MPORT"
+else
+  stop_slapd "$MPIDFILE"
+  (umask 077; cat >"$MCONF" <<CONF
+# Written by Capstan tools/setup/ldap.sh; rewritten on every start.
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+pidfile $MPIDFILE
+argsfile $BASE/slapd-mtls.args
+modulepath /usr/lib/ldap
+moduleload back_ldap
+TLSCACertificateFile $TLS/ca.pem
+TLSCertificateFile $TLS/server.pem
+TLSCertificateKeyFile $TLS/server.key
+TLSVerifyClient demand
+loglevel none
+database ldap
+suffix "$SUFFIX"
+uri "ldap://127.0.0.1:$PORT/"
+CONF
+  )
+  log "ldap: starting the client-certificate front on 127.0.0.1:$MPORT (LDAPS, client certificate required)"
+  eval "$MSTART_CMD"
+  wait_for "$TIMEOUT" mtls_ok || die "the client-certificate front did not answer on 127.0.0.1:$MPORT (try: slapd -d 1 -f $MCONF)"
+fi
+LDAPTLS_CACERT="$TLS/ca.pem" ldapwhoami -x -H "ldaps://127.0.0.1:$MPORT" -D "$READER_DN" -w "$READER_PW" >/dev/null 2>&1 \
+  && die "the client-certificate front let a client in without a certificate"
+
 # Checks: the reader reads, a user binds over StartTLS and LDAPS with the test CA.
 reader_ok || die "the reader cannot search $SUFFIX"
 LDAPTLS_CACERT="$TLS/ca.pem" ldapwhoami -x -ZZ -H "ldap://127.0.0.1:$PORT" -D "uid=alice,ou=people,$SUFFIX" -w "$USER_PW" >/dev/null \
@@ -179,8 +236,11 @@ CAPSTAN_TEST_LDAP_ROOT_PASSWORD=$ROOT_PW
 CAPSTAN_TEST_LDAP_USER_PASSWORD=$USER_PW
 CAPSTAN_TEST_LDAP_PIDFILE=$PIDFILE
 CAPSTAN_TEST_LDAP_START="$START_CMD"
+CAPSTAN_TEST_LDAP_MTLS_URL=ldaps://127.0.0.1:$MPORT
+CAPSTAN_TEST_LDAP_CLIENT_CERT=$TLS/client.pem
+CAPSTAN_TEST_LDAP_CLIENT_KEY=$TLS/client.key
 ENV
 )
 chmod 0600 "$ENV_FILE"
-log "ldap: slapd $(slapd -VV 2>&1 | sed -n 's/.*slapd \([0-9.]*\).*/\1/p' | head -1) ready: ldap://127.0.0.1:$PORT (StartTLS), ldaps://127.0.0.1:$SPORT, suffix $SUFFIX; written to $ENV_FILE"
+log "ldap: slapd $(slapd -VV 2>&1 | sed -n 's/.*slapd \([0-9.]*\).*/\1/p' | head -1) ready: ldap://127.0.0.1:$PORT (StartTLS), ldaps://127.0.0.1:$SPORT, ldaps://127.0.0.1:$MPORT (client certificate), suffix $SUFFIX; written to $ENV_FILE"
 sed 's/\(PASSWORD=\).*/\1***/' "$ENV_FILE"

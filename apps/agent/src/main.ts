@@ -3,7 +3,17 @@ import { hostname } from 'node:os';
 
 import { createAgentApi, createLogger, type AgentLogger } from '@capstan/agent-api';
 import { readLocalNode, startClusterMode } from '@capstan/agent-cluster';
-import { EdgeAgent, EdgeAsyncAgent, EdgeStacks, resolveEdgeKey, serveKeyPage } from '@capstan/agent-edge';
+import {
+  EdgeAgent,
+  EdgeAsyncAgent,
+  EdgeStacks,
+  EdgeJobs,
+  EdgeServerClient,
+  edgeJobCommands,
+  resolveEdgeKey,
+  sendJobLog,
+  serveKeyPage,
+} from '@capstan/agent-edge';
 import { AGENT_VERSION } from '@capstan/contracts-agent';
 
 import { AgentConfigError, loadAgentConfig, type AgentConfig, type EdgeConfig } from './app/config';
@@ -53,8 +63,26 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
   }
   const isActive = swarmLeaderCheck(config);
   if (edge.async) {
-    // Async mode: no tunnel, so no agent API; snapshots and commands go through the async endpoint.
-    const asyncAgent = new EdgeAsyncAgent({
+    // Async mode: no tunnel, so no agent API; snapshots and commands go through the async endpoint. Edge jobs
+    // come as commands; a collected log goes to the job log route (Capstan; a Portainer EE agent reports it in its
+    // snapshot's jobsStatus, which the server also takes).
+    const logClient = new EdgeServerClient({
+      ...edge,
+      key: found.key,
+      edgeId: edge.id,
+      platform: config.platform,
+    });
+    const jobs = new EdgeJobs({
+      root: config.hostRoot,
+      runner: edge.jobRunner,
+      log,
+      upload: async (jobId, content) => {
+        await logClient.loadSecret();
+        await sendJobLog(logClient, asyncAgent.environmentId, jobId, content);
+      },
+    });
+    const asyncAgent: EdgeAsyncAgent = new EdgeAsyncAgent({
+      handlers: { edgeJob: edgeJobCommands(jobs) },
       key: found.key,
       edgeId: edge.id,
       platform: config.platform,
@@ -74,6 +102,7 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     );
     onStop(log, () => {
       asyncAgent.stop();
+      jobs.stop();
       return Promise.resolve();
     });
     return;
@@ -100,6 +129,7 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     log,
     firstPollMs: 0,
     onAnswer: [(answer) => poller.stacks?.onAnswer(answer)],
+    jobs: { root: config.hostRoot, runner: edge.jobRunner },
     meta: edge.meta,
     isActive,
   });

@@ -3,15 +3,14 @@
  * agent in edge mode (EDGE=1) on the local Docker engine, talking only outwards — it polls the server and opens
  * the chisel tunnel when the server needs it; the server reaches the agent API only through that tunnel.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_HEADERS, decodeEdgeKey } from '@capstan/contracts-agent';
-import { freePort, TestServer } from '@capstan/testing';
+import { TestServer } from '@capstan/testing';
 import { createUser, expectApiError, initAdmin } from './support/fixtures';
 import { AGENT_MAIN, converse } from './support/agent';
+import { startEdgeAgent, until, type EdgeAgentProcess as EdgeProcess } from './support/edge-agent';
 
 const SOCKET = '/var/run/docker.sock';
 const hasDocker = existsSync(SOCKET);
@@ -22,45 +21,6 @@ const skipReason = !hasDocker ? `no Docker engine on ${SOCKET}` : !hasAgent ? `$
 
 const IDLE_MS = 3_000;
 const WAIT_MS = 6_000;
-
-interface EdgeProcess {
-  proc: ChildProcess;
-  output: () => string;
-  dataPath: string;
-}
-
-function startEdgeAgent(env: Record<string, string>): Promise<EdgeProcess> {
-  return freePort().then((port) => {
-    const dataPath = mkdtempSync(join(tmpdir(), 'capstan-edge-agent-'));
-    let output = '';
-    const proc = spawn(process.execPath, [AGENT_MAIN], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        EDGE: '1',
-        AGENT_HOST: '127.0.0.1',
-        AGENT_PORT: String(port),
-        DATA_PATH: dataPath,
-        EDGE_INACTIVITY_TIMEOUT: '1m',
-        LOG_LEVEL: 'INFO',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    return { proc, output: () => output, dataPath };
-  });
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(skipReason !== '')(`edge agent (${skipReason || 'real server, agent and dockerd'})`, () => {
   let server: TestServer;

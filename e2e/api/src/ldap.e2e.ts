@@ -271,6 +271,85 @@ describe.skipIf(!hasLdap)('LDAP sign-in against a real slapd', () => {
     );
   });
 
+  it('lets nobody in when StartTLS fails: a server certificate it cannot verify is a 503', async () => {
+    const noCa = { TLS: false, TLSSkipVerify: false, TLSCACert: '' };
+    expect((await put({ LDAPSettings: settings({ TLSConfig: noCa, Password: '' }) })).status).toBe(200);
+    try {
+      expectApiError(await signIn('alice'), 503, /LDAP directory unavailable/);
+    } finally {
+      expect((await put({ LDAPSettings: settings({ Password: '' }) })).status).toBe(200);
+    }
+    expect((await signIn('alice')).status).toBe(200);
+  });
+
+  it('signs in with a client certificate uploaded through /api/upload/tls; the key is never returned', async () => {
+    const mtls = settings({ URL: ldap['MTLS_URL'], StartTLS: false, Password: '' });
+    const upload = async (kind: string, content: string, folder = 'ldap') => {
+      const form = new FormData();
+      form.append('folder', folder);
+      form.append('file', new Blob([content]), `${kind}.pem`);
+      const r = await fetch(`${env.server.baseUrl}/api/upload/tls/${kind}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${env.admin}` },
+        body: form,
+      });
+      const text = await r.text();
+      return {
+        status: r.status,
+        headers: r.headers,
+        text,
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+      };
+    };
+    const key = readFileSync(ldap['CLIENT_KEY'], 'utf8');
+    expect((await put({ LDAPSettings: mtls })).status).toBe(200);
+    // Without a client certificate the directory refuses the TLS handshake.
+    expectApiError(await signIn('alice'), 503, /LDAP directory unavailable/);
+    expect((await upload('ca', readFileSync(ldap['CA'], 'utf8'))).status).toBe(204);
+    expect((await upload('cert', readFileSync(ldap['CLIENT_CERT'], 'utf8'))).status).toBe(204);
+    expect((await upload('key', key)).status).toBe(204);
+    const r = await signIn('alice');
+    expect(r.status, r.text).toBe(200);
+    const stored = await env.server.request<{ LDAPSettings: { TLSConfig: Record<string, string> } }>(
+      'GET',
+      '/api/settings',
+      { token: env.admin },
+    );
+    expect(stored.body.LDAPSettings.TLSConfig['TLSCert']).toContain('BEGIN CERTIFICATE');
+    expect(stored.body.LDAPSettings.TLSConfig['TLSKey']).toBe('');
+    expect(stored.text).not.toContain(key.split('\n')[1]);
+    // Bad input: a clear 4xx, nothing stored.
+    expectApiError(await upload('chain', 'x'), 400, /certificate route value/);
+    expectApiError(await upload('ca', readFileSync(ldap['CA'], 'utf8'), '../etc'), 400, /Invalid folder/);
+    expectApiError(await upload('cert', 'not a certificate'), 400, /Invalid TLS file/);
+    expectApiError(await upload('key', readFileSync(ldap['CA'], 'utf8')), 400, /Invalid TLS file/);
+    expectApiError(await upload('ca', 'x'.repeat(70 * 1024)), 413);
+    expectApiError(
+      await env.server.request('POST', '/api/upload/tls/ca', { token: env.admin, body: { folder: 'ldap' } }),
+      400,
+    );
+    expect((await signIn('alice')).status).toBe(200);
+    // An empty key file removes the key: the handshake is refused again.
+    expect((await upload('key', '')).status).toBe(204);
+    expectApiError(await signIn('alice'), 503, /LDAP directory unavailable/);
+    expect((await put({ LDAPSettings: settings({ Password: '' }) })).status).toBe(200);
+  });
+
+  it('the Active Directory preset asks for LDAP_MATCHING_RULE_IN_CHAIN, which slapd evaluates as no match', async () => {
+    // OpenLDAP 2.5 does not implement 1.2.840.113556.1.4.1941: the extensible filter is Undefined (RFC 4511
+    // 4.5.1.7.7), so no group is found and no error raised; on OpenLDAP the recursive search finds them.
+    const test = (over: Record<string, unknown>) =>
+      env.server.request<{ Groups: { Name: string }[] }>('POST', '/api/ldap/test', {
+        token: env.admin,
+        body: { Username: 'dave', LDAPSettings: settings({ Password: '', ...over }) },
+      });
+    const ad = await test({ ServerType: 2 });
+    expect(ad.status, ad.text).toBe(200);
+    expect(ad.body.Groups).toEqual([]);
+    const openldap = await test({ ServerType: 1 });
+    expect(openldap.body.Groups.map((g) => g.Name).sort()).toEqual(['developers', 'frontend']);
+  });
+
   it("tests a user: their DN, groups (nested ones too) and the linked teams they'd get", async () => {
     const r = await env.server.request<{
       UserDN: string;

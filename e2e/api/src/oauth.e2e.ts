@@ -1,6 +1,7 @@
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type OidcTestProvider } from '@capstan/testing';
-import { createUser, expectApiError, withAdminServer } from './support/fixtures';
+import { ADMIN_PASSWORD, createUser, expectApiError, withAdminServer } from './support/fixtures';
 
 // OAuth / OpenID Connect sign-in against a real OpenID provider (npm oidc-provider) on 127.0.0.1; the "browser" is
 // fetch following redirects by hand with a cookie jar per host.
@@ -197,5 +198,56 @@ describe('OAuth / OIDC sign-in', () => {
     );
     const user = await createUser(env.server, env.admin).catch(() => undefined);
     expect(user).toBeUndefined(); // password sign-in is not the method in force: createUser's login fails
+  });
+
+  it('keeps the internal password for the initial administrator only (break-glass)', async () => {
+    const admin = await env.server.request<{ jwt: string }>('POST', '/api/auth', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    expect(admin.status, admin.text).toBe(200);
+    expectApiError(
+      await env.server.request('POST', '/api/auth', { body: { username: 'admin', password: 'wrong' } }),
+      422,
+    );
+    // carol exists (auto-created by the provider sign-in) but has no password sign-in under OAuth.
+    expectApiError(
+      await env.server.request('POST', '/api/auth', { body: { username: 'carol', password: 'anything' } }),
+      422,
+    );
+    const logs = await env.server.request<{ logs: { context: string; reason: string }[] }>(
+      'GET',
+      '/api/audit/auth-logs?username=carol&limit=1',
+      { token: env.admin },
+    );
+    expect(logs.body.logs[0]).toMatchObject({
+      context: 'oauth',
+      reason: 'password sign-in is off under OAuth',
+    });
+  });
+
+  it("asks the initial administrator's break-glass sign-in for their second factor too", async () => {
+    const begun = await env.server.request<{ secret: string }>('POST', '/api/users/1/totp', {
+      token: env.admin,
+    });
+    expect(begun.status, begun.text).toBe(200);
+    const code = new TOTP({ secret: Secret.fromBase32(begun.body.secret) }).generate();
+    const confirmed = await env.server.request('POST', '/api/users/1/totp/confirm', {
+      token: env.admin,
+      body: { code },
+    });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    try {
+      expectApiError(
+        await env.server.request('POST', '/api/auth', {
+          body: { username: 'admin', password: ADMIN_PASSWORD },
+        }),
+        401,
+        /Two-factor code required/,
+      );
+    } finally {
+      expect((await env.server.request('DELETE', '/api/users/1/totp', { token: env.admin })).status).toBe(
+        204,
+      );
+    }
   });
 });

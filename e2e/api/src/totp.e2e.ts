@@ -189,8 +189,15 @@ describe('two-factor sign-in (TOTP)', () => {
       }),
       422,
     );
+    // The administrator's users list shows who has it on; nobody else may ask.
+    const overview = await env.server.request<{ Enabled: number[] }>('GET', '/api/users/totp', {
+      token: env.admin,
+    });
+    expect(overview.status, overview.text).toBe(200);
+    expect(overview.body.Enabled).toContain(user.id);
     // Someone else cannot touch it; only an administrator resets it.
     const other = await createUser(env.server, env.admin);
+    expectApiError(await env.server.request('GET', '/api/users/totp', { token: other.token }), 403);
     expectApiError(
       await env.server.request('DELETE', `/api/users/${user.id}/totp`, { token: other.token }),
       403,
@@ -201,6 +208,10 @@ describe('two-factor sign-in (TOTP)', () => {
     );
     const reset = await env.server.request('DELETE', `/api/users/${user.id}/totp`, { token: env.admin });
     expect(reset.status, reset.text).toBe(204);
+    expect(
+      (await env.server.request<{ Enabled: number[] }>('GET', '/api/users/totp', { token: env.admin })).body
+        .Enabled,
+    ).not.toContain(user.id);
     expectApiError(
       await env.server.request('DELETE', `/api/users/${user.id}/totp`, { token: env.admin }),
       404,

@@ -57,6 +57,37 @@ describe('users and teams', () => {
     expect(Number(list.headers.get('x-total-count'))).toBe(list.body.length);
   });
 
+  it('creates a user with the teams they join as one record: both, or neither on a bad team', async () => {
+    const team = await env.server.request<Team>('POST', '/api/teams', {
+      token: env.admin,
+      body: { Name: uniqueName('joiners') },
+    });
+    expect(team.status).toBe(200);
+    const name = uniqueName('joiner');
+    const made = await env.server.request<{ Id: number }>('POST', '/api/users', {
+      token: env.admin,
+      body: { Username: name, Password: 'a-long-enough-password', Role: 2, TeamIds: [team.body.Id] },
+    });
+    expect(made.status).toBe(200);
+    const members = await env.server.request<Membership[]>('GET', `/api/teams/${team.body.Id}/memberships`, {
+      token: env.admin,
+    });
+    expect(members.body.map((m) => [m.UserID, m.Role])).toEqual([[made.body.Id, 2]]);
+
+    const refused = uniqueName('nobody');
+    for (const teamIds of [[team.body.Id, 2_000_000_000], ['x'], 3]) {
+      expectApiError(
+        await env.server.request('POST', '/api/users', {
+          token: env.admin,
+          body: { username: refused, password: 'a-long-enough-password', role: 2, teamIds },
+        }),
+        400,
+      );
+    }
+    const users = await env.server.request<{ Username: string }[]>('GET', '/api/users', { token: env.admin });
+    expect(users.body.map((u) => u.Username)).not.toContain(refused);
+  });
+
   it('refuses a standard user on every env.admin route, and lets them manage their own account', async () => {
     const user = await createUser(env.server, env.admin);
     const forbidden: [string, string, unknown?][] = [

@@ -1,7 +1,7 @@
 // The ambient types of oidc-provider (it ships none) must reach every project that compiles this file (e2e/api too).
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./oidc-provider-types.d.ts" />
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
 
@@ -31,6 +31,11 @@ export async function startOidcProvider(options: {
   redirectUris: readonly string[];
   accounts: readonly OidcTestAccount[];
   accessTokenTtlSeconds?: number;
+  /**
+   * Show a login page (a user-name field and a "Continue" button, for a browser test) instead of answering the
+   * interaction with the `signInAs` account; the account whose `preferred_username` is typed signs in.
+   */
+  loginPage?: boolean;
 }): Promise<OidcTestProvider> {
   const accounts = new Map(options.accounts.map((a) => [a.sub, a]));
   const clientId = 'capstan';
@@ -91,14 +96,35 @@ export async function startOidcProvider(options: {
   };
   const provider = new Provider(issuer, config);
   const callback = provider.callback();
+  const finish = (req: IncomingMessage, res: ServerResponse, accountId: string): void => {
+    void provider
+      .interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false })
+      .catch((e: unknown) => {
+        res.statusCode = 500;
+        res.end(String(e));
+      });
+  };
   server.on('request', (req, res) => {
     if (req.url?.startsWith('/interaction/')) {
-      void provider
-        .interactionFinished(req, res, { login: { accountId: next } }, { mergeWithLastSubmission: false })
-        .catch((e: unknown) => {
-          res.statusCode = 500;
-          res.end(String(e));
-        });
+      if (!options.loginPage) return finish(req, res, next);
+      if (req.method === 'GET') {
+        res.setHeader('content-type', 'text/html; charset=utf-8');
+        res.end(LOGIN_PAGE(req.url));
+        return;
+      }
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const name = new URLSearchParams(body).get('username') ?? '';
+        const account = options.accounts.find((a) => a.preferred_username === name);
+        if (!account) {
+          res.statusCode = 401;
+          res.setHeader('content-type', 'text/html; charset=utf-8');
+          res.end(LOGIN_PAGE(req.url ?? '/', 'Unknown user'));
+          return;
+        }
+        finish(req, res, account.sub);
+      });
       return;
     }
     void callback(req, res);
@@ -112,4 +138,16 @@ export async function startOidcProvider(options: {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The test provider's login page: a form posting the user name back to the interaction. */
+function LOGIN_PAGE(action: string, error = ''): string {
+  const esc = (t: string): string =>
+    t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+  return `<!doctype html><html><head><title>Test identity provider</title></head><body>
+<h1>Test identity provider</h1>${error ? `<p role="alert">${esc(error)}</p>` : ''}
+<form method="post" action="${esc(action)}">
+<label>User name <input name="username" autocomplete="username"></label>
+<button type="submit">Continue</button>
+</form></body></html>`;
 }

@@ -43,6 +43,8 @@ export interface EdgeConfig {
   mtls?: { cert: string; key: string; ca?: string };
   /** Key page lifetime (15 min; shortened in tests with EDGE_KEY_PAGE_TIMEOUT). */
   keyPageTimeoutMs: number;
+  /** EDGE_JOB_RUNNER: who runs edge jobs — cron (the host's cron daemon, default), agent (croner), both (tests). */
+  jobRunner: 'cron' | 'agent' | 'both';
   /** EDGE_ASYNC: async mode (snapshots and a command queue, no tunnel). */
   async: boolean;
   /** EDGE_GROUPS, PORTAINER_TAGS (colon-separated ids), PORTAINER_GROUP: auto-onboarding with a global key. */
@@ -169,6 +171,9 @@ function loadEdgeConfig(env: NodeJS.ProcessEnv, problems: string[]): EdgeConfig 
   const keyPagePort = Number(rawPort);
   if (!/^\d+$/.test(rawPort) || keyPagePort < 1 || keyPagePort > 65535)
     problems.push(`EDGE_SERVER_PORT must be a port number, got "${rawPort}"`);
+  const jobRunner = (env['EDGE_JOB_RUNNER']?.trim() || 'cron') as EdgeConfig['jobRunner'];
+  if (!['cron', 'agent', 'both'].includes(jobRunner))
+    problems.push(`EDGE_JOB_RUNNER must be cron, agent or both, got "${jobRunner}"`);
   const cert = env['MTLS_SSL_CERT']?.trim();
   const key = env['MTLS_SSL_KEY']?.trim();
   if (Boolean(cert) !== Boolean(key)) problems.push('MTLS_SSL_CERT and MTLS_SSL_KEY go together');
@@ -201,5 +206,6 @@ function loadEdgeConfig(env: NodeJS.ProcessEnv, problems: string[]): EdgeConfig 
     insecurePoll: truthy(env['EDGE_INSECURE_POLL']),
     ...(cert && key ? { mtls: { cert, key, ca: env['MTLS_SSL_CA']?.trim() || undefined } } : {}),
     keyPageTimeoutMs: duration('EDGE_KEY_PAGE_TIMEOUT', '15m'),
+    jobRunner,
   };
 }

@@ -27,6 +27,10 @@ export const appRoutes: Routes = [
           import('@capstan/portal-feature-environments').then((m) => m.ENVIRONMENT_ADMIN_ROUTES),
       },
       {
+        path: 'edge/jobs',
+        loadChildren: () => import('@capstan/portal-feature-edge-jobs').then((m) => m.EDGE_JOB_ROUTES),
+      },
+      {
         path: 'admin',
         loadChildren: () => import('@capstan/portal-feature-admin').then((m) => m.ADMIN_ROUTES),
       },

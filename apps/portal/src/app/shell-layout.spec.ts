@@ -36,8 +36,10 @@ describe('ShellLayout', () => {
     expect(await navFor(1, false)).toEqual([
       'nav-home',
       'nav-environments',
+      'nav-edge-jobs',
       'nav-users',
       'nav-teams',
+      'nav-registries',
       'nav-auth-logs',
       'nav-activity-logs',
       'nav-settings',

@@ -25,6 +25,14 @@ const NAV: readonly GuardedNavItem[] = [
     activeNever: [INSIDE_ENVIRONMENT],
   },
   {
+    label: 'Edge jobs',
+    path: '/edge/jobs',
+    testId: 'nav-edge-jobs',
+    icon: '⏲',
+    section: 'Administration',
+    anyOf: [Permission.EnvironmentsManage],
+  },
+  {
     label: 'Users',
     path: '/admin/users',
     testId: 'nav-users',
@@ -39,6 +47,14 @@ const NAV: readonly GuardedNavItem[] = [
     icon: '⚉',
     section: 'Administration',
     anyOf: [Permission.TeamsManage, Permission.TeamMembersManage],
+  },
+  {
+    label: 'Registries',
+    path: '/admin/registries',
+    testId: 'nav-registries',
+    icon: '⛁',
+    section: 'Administration',
+    anyOf: [Permission.RegistriesManage],
   },
   {
     label: 'Authentication logs',

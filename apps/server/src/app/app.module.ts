@@ -17,6 +17,7 @@ import { WebhooksModule } from '@capstan/server-webhooks';
 import { RegistriesModule } from '@capstan/server-registries';
 import { EdgeModule } from '@capstan/server-edge';
 import { EdgeComputeModule } from '@capstan/server-edge-compute';
+import { EdgeJobsModule } from '@capstan/server-edge-jobs';
 
 /** Composes the domain modules; the app itself holds no rules. */
 @Module({})
@@ -42,6 +43,7 @@ export class AppModule {
         GitModule,
         EdgeModule,
         EdgeComputeModule,
+        EdgeJobsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },

@@ -102,7 +102,9 @@ export async function addSocketEnvironment(
 }
 
 /** The htpasswd registry on loopback from tools/setup/registry.sh, if it ran (`/tmp/capstan-registry.env`). */
-export function testRegistry(): { address: string; user: string; password: string } | undefined {
+export function testRegistry():
+  | { address: string; user: string; password: string; tls?: string; ca?: string; noAuth?: string }
+  | undefined {
   const file = '/tmp/capstan-registry.env';
   if (!existsSync(file)) return undefined;
   const vars = Object.fromEntries(
@@ -115,5 +117,9 @@ export function testRegistry(): { address: string; user: string; password: strin
     address: vars['CAPSTAN_TEST_REGISTRY'] ?? '',
     user: vars['CAPSTAN_TEST_REGISTRY_USER'] ?? '',
     password: vars['CAPSTAN_TEST_REGISTRY_PASSWORD'] ?? '',
+    // The TLS (test CA) and auth-less instances, when registry.sh is new enough to run them.
+    tls: vars['CAPSTAN_TEST_REGISTRY_TLS'] || undefined,
+    ca: vars['CAPSTAN_TEST_REGISTRY_CA'] || undefined,
+    noAuth: vars['CAPSTAN_TEST_REGISTRY_NOAUTH'] || undefined,
   };
 }

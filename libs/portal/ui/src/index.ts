@@ -32,3 +32,5 @@ export { ImageRef, imageRefParts } from './lib/layout/image-ref';
 export { Clock, RelativeTime, TimePipe, formatTime, timeAgo, toDate, type TimeValue } from './lib/time/time';
 export { TotpCodeField, TotpQr, RecoveryCodes } from './lib/totp/totp-views';
 export { YamlEditor } from './lib/editor/yaml-editor';
+export { YamlDiff } from './lib/editor/yaml-diff';
+export { CopyText } from './lib/clipboard/copy-text';

@@ -27,3 +27,4 @@ export * from './lib/entry/query-values';
 export * from './lib/entry/websocket-routes';
 export * from './lib/security/authenticate-caller';
 export * from './lib/http/multipart-form';
+export * from './lib/http/json-filters';

@@ -5,5 +5,7 @@ export {
   encodeRegistryAuth,
   registryIdOf,
   registryRefusal,
+  splitImageHost,
   type DockerAuthConfig,
 } from './lib/registry-types';
+export { ImageUpdateChecker, parseReference } from './lib/image-updates';

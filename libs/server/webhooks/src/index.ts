@@ -1,2 +1,3 @@
 export { WebhooksModule } from './lib/webhooks.module';
 export { WebhooksService } from './lib/webhooks.service';
+export { WindowCounter } from './lib/webhook-throttle';

@@ -38,6 +38,11 @@ export interface AgentApiOptions {
    * on the advertise address — and every call reported (the tunnel's inactivity timer).
    */
   edge?: { onActivity(): void };
+  /**
+   * Serve plain HTTP instead of HTTPS (edge mode always does). For a stand-in on a private test network — the
+   * Swarm suite's harness, whose peers reach each other over `http` — never for an agent a server reaches.
+   */
+  plainHttp?: boolean;
 }
 
 export interface AgentApi {
@@ -82,7 +87,7 @@ export function classicAgentSteps(options: {
  */
 export async function createAgentApi(options: AgentApiOptions): Promise<AgentApi> {
   const log = options.log ?? silentLogger;
-  const tls = options.edge ? undefined : await createSelfSignedTls(options.host);
+  const tls = options.edge || options.plainHttp ? undefined : await createSelfSignedTls(options.host);
   const engine = new DockerEngine(options.docker);
   const guard = new SignatureGuard(options.secret);
   const streams = new DockerStreams(engine, log);

@@ -1,5 +1,13 @@
-import { Agent, IncomingHttpHeaders, IncomingMessage, request, RequestOptions } from 'node:http';
-import { connect, Socket } from 'node:net';
+import {
+  Agent,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  request,
+  RequestOptions,
+} from 'node:http';
+import { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 
 /** Where the engine listens: DOCKER_HOST as `unix:///path` or `tcp://host:port` (plain HTTP). */
 export type DockerEndpoint = { socketPath: string } | { host: string; port: number };
@@ -15,7 +23,17 @@ export function parseDockerHost(value: string | undefined): DockerEndpoint {
   throw new Error(`DOCKER_HOST must be unix:///path or tcp://host:port, got "${v}"`);
 }
 
-/** The local engine: pooled HTTP requests for the pass-through, raw sockets for hijacked streams. */
+/** An engine's answer to an upgrade request: switched (`101`, the socket to splice) or refused (read the answer). */
+export type EngineUpgrade =
+  | {
+      readonly upgraded: true;
+      readonly answer: IncomingMessage;
+      readonly engine: Duplex;
+      readonly head: Buffer;
+    }
+  | { readonly upgraded: false; readonly answer: IncomingMessage };
+
+/** The local engine: pooled HTTP requests for the pass-through, one upgrade opener for hijacked streams. */
 export class DockerEngine {
   private readonly agent = new Agent({ keepAlive: true, maxFreeSockets: 16 });
 
@@ -53,13 +71,36 @@ export class DockerEngine {
     });
   }
 
-  connectRaw(): Socket {
-    const socket =
-      'socketPath' in this.endpoint
-        ? connect(this.endpoint.socketPath)
-        : connect(this.endpoint.port, this.endpoint.host);
-    socket.setKeepAlive(true, 30_000);
-    return socket;
+  /**
+   * The one way this node opens a Docker API upgrade (attach, exec start, session…): the request with its upgrade
+   * headers on a connection of its own (never pooled). Resolves with the engine's `101` and the spliceable socket, or
+   * with its refusal (404 no such container, 409 not running…) as a response to read; rejects when the engine
+   * cannot be reached. The client going away first aborts the request.
+   */
+  openUpgrade(call: {
+    method: string;
+    path: string;
+    headers: OutgoingHttpHeaders;
+    body: Buffer;
+    client: Duplex;
+  }): Promise<EngineUpgrade> {
+    const upstream = request({
+      ...this.endpoint,
+      method: call.method,
+      path: call.path,
+      headers: { ...call.headers, host: 'docker' },
+      agent: false,
+    });
+    call.client.on('close', () => upstream.destroy());
+    return new Promise<EngineUpgrade>((resolve, reject) => {
+      upstream.on('upgrade', (answer: IncomingMessage, engine: Duplex, head: Buffer) => {
+        if (engine instanceof Socket) engine.setKeepAlive(true, 30_000);
+        resolve({ upgraded: true, answer, engine, head });
+      });
+      upstream.on('response', (answer: IncomingMessage) => resolve({ upgraded: false, answer }));
+      upstream.on('error', reject);
+      upstream.end(call.body);
+    });
   }
 
   close(): void {

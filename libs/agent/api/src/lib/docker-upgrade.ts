@@ -1,7 +1,7 @@
-import { IncomingMessage, OutgoingHttpHeaders, request } from 'node:http';
+import { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Duplex } from 'node:stream';
 
-import { DockerEngine } from './docker-engine';
+import { DockerEngine, EngineUpgrade } from './docker-engine';
 import { endToEndHeaders } from './docker-proxy';
 import { AgentHttpError, messageOf } from './http-util';
 import { AgentLogger } from './logger';
@@ -40,61 +40,60 @@ export class DockerUpgrades {
     if (length > MAX_BODY) throw new AgentHttpError('invalidPayload', 'Request body too large');
     const { body, rest } = await readExactly(socket, head, length);
 
-    const headers: OutgoingHttpHeaders = {
-      ...endToEndHeaders(req.headers),
-      connection: 'Upgrade',
-      upgrade: req.headers.upgrade ?? 'tcp',
-      'content-length': String(body.length),
-    };
     const path = call.dispatch.path + call.search;
-    const upstream = request({ ...this.engine.requestOptions(call.method, path, {}), headers, agent: false });
-    upstream.setHeader('host', 'docker');
     this.track(socket);
-    // The client going away (before the engine answered, or during a refusal) ends the engine request.
-    socket.on('close', () => upstream.destroy());
-
-    await new Promise<void>((resolve, reject) => {
-      upstream.on('upgrade', (answer: IncomingMessage, engine: Duplex, engineHead: Buffer) => {
-        resolve();
-        socket.write(
-          statusLine(answer, 101) +
-            headerLines({
-              ...endToEndHeaders(answer.headers),
-              ...this.answerHeaders,
-              connection: 'Upgrade',
-              upgrade: answer.headers.upgrade ?? 'tcp',
-            }) +
-            '\r\n',
-        );
-        if (engineHead.length > 0) socket.write(engineHead);
-        if (rest.length > 0) engine.write(rest);
-        engine.pipe(socket);
-        socket.pipe(engine);
-        engine.on('error', (err) => {
-          this.log.debug(`docker upgrade ${path}: engine ${messageOf(err)}`);
-          socket.destroy();
-        });
-        // The engine's end reaches the client through the pipe; `end`, not `destroy`, so what is buffered goes out.
-        engine.on('close', () => socket.end());
-        socket.on('close', () => engine.destroy());
+    let opened: EngineUpgrade;
+    try {
+      opened = await this.engine.openUpgrade({
+        method: call.method,
+        path,
+        headers: {
+          ...endToEndHeaders(req.headers),
+          connection: 'Upgrade',
+          upgrade: req.headers.upgrade ?? 'tcp',
+          'content-length': String(body.length),
+        },
+        body,
+        client: socket,
       });
-      upstream.on('response', (answer: IncomingMessage) => {
-        resolve();
-        // Refused (unknown id, not running…): the engine's answer as it is, then the connection closes.
-        socket.write(
-          statusLine(answer, 502) +
-            headerLines({ ...endToEndHeaders(answer.headers), ...this.answerHeaders, connection: 'close' }) +
-            '\r\n',
-        );
-        answer.pipe(socket);
-        answer.on('error', () => socket.destroy());
-      });
-      upstream.on('error', (err) => {
-        this.log.debug(`docker upgrade ${path}: ${messageOf(err)}`);
-        reject(new AgentHttpError('dockerSocket', messageOf(err)));
-      });
-      upstream.end(body);
+    } catch (err) {
+      this.log.debug(`docker upgrade ${path}: ${messageOf(err)}`);
+      throw new AgentHttpError('dockerSocket', messageOf(err));
+    }
+    const { answer } = opened;
+    if (!opened.upgraded) {
+      // Refused (unknown id, not running…): the engine's answer as it is, then the connection closes.
+      socket.write(
+        statusLine(answer, 502) +
+          headerLines({ ...endToEndHeaders(answer.headers), ...this.answerHeaders, connection: 'close' }) +
+          '\r\n',
+      );
+      answer.pipe(socket);
+      answer.on('error', () => socket.destroy());
+      return;
+    }
+    const { engine, head: engineHead } = opened;
+    socket.write(
+      statusLine(answer, 101) +
+        headerLines({
+          ...endToEndHeaders(answer.headers),
+          ...this.answerHeaders,
+          connection: 'Upgrade',
+          upgrade: answer.headers.upgrade ?? 'tcp',
+        }) +
+        '\r\n',
+    );
+    if (engineHead.length > 0) socket.write(engineHead);
+    if (rest.length > 0) engine.write(rest);
+    engine.pipe(socket);
+    socket.pipe(engine);
+    engine.on('error', (err) => {
+      this.log.debug(`docker upgrade ${path}: engine ${messageOf(err)}`);
+      socket.destroy();
     });
+    // The engine's end reaches the client through the pipe; `end`, not `destroy`, so what is buffered goes out.
+    engine.on('close', () => socket.end());
+    socket.on('close', () => engine.destroy());
   }
 
   /** Ends every spliced connection (the agent is stopping). */

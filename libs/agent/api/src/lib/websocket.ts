@@ -1,10 +1,9 @@
 import { IncomingMessage } from 'node:http';
-import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 
 import { WebSocket, WebSocketServer } from 'ws';
 
-import { DockerEngine } from './docker-engine';
+import { DockerEngine, EngineUpgrade } from './docker-engine';
 import { AgentHttpError, messageOf } from './http-util';
 import { AgentLogger } from './logger';
 
@@ -13,6 +12,8 @@ const PING_INTERVAL_MS = 50_000;
 const HIGH_WATER = 1 << 20;
 /** Container names or ids, exec ids (hex). */
 const STREAM_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** How much of an engine's refusal is read for its message. */
+const MAX_REFUSAL_BYTES = 64 * 1024;
 
 export type StreamKind = 'attach' | 'exec';
 
@@ -44,7 +45,7 @@ export class DockerStreams {
     socket: Duplex,
     head: Buffer,
   ): Promise<void> {
-    const { engineSocket, rest } = await this.hijack(kind, id);
+    const { engineSocket, rest } = await this.hijack(kind, id, socket);
     if (kind === 'attach') delete req.headers.origin;
     this.wss.handleUpgrade(req, socket, head, (client) => this.relay(client, engineSocket, rest));
   }
@@ -54,62 +55,50 @@ export class DockerStreams {
     this.wss.close();
   }
 
-  private hijack(kind: StreamKind, id: string): Promise<{ engineSocket: Socket; rest: Buffer }> {
+  /** The engine's hijacked stream, through the engine's one upgrade opener (as the Docker API upgrades). */
+  private async hijack(
+    kind: StreamKind,
+    id: string,
+    client: Duplex,
+  ): Promise<{ engineSocket: Duplex; rest: Buffer }> {
     const path =
       kind === 'attach'
         ? `/containers/${encodeURIComponent(id)}/attach?stdin=1&stdout=1&stderr=1&stream=1`
         : `/exec/${encodeURIComponent(id)}/start`;
-    const body = kind === 'exec' ? JSON.stringify({ Tty: true, Detach: false }) : '';
-    return new Promise((resolve, reject) => {
-      const engineSocket = this.engine.connectRaw();
-      let buffered = Buffer.alloc(0);
-      const fail = (err: AgentHttpError): void => {
-        engineSocket.destroy();
-        reject(err);
-      };
-      const onData = (chunk: Buffer): void => {
-        buffered = Buffer.concat([buffered, chunk]);
-        const end = buffered.indexOf('\r\n\r\n');
-        if (end < 0) {
-          if (buffered.length > 64 * 1024)
-            fail(new AgentHttpError('engineUpgrade', 'Oversized engine reply'));
-          return;
-        }
-        engineSocket.off('data', onData);
-        engineSocket.off('error', onError);
-        const headText = buffered.subarray(0, end).toString('latin1');
-        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(headText)?.[1] ?? 0);
-        if (status === 101 || status === 200) {
-          resolve({ engineSocket, rest: buffered.subarray(end + 4) });
-          return;
-        }
-        const bodyText = buffered.subarray(end + 4).toString('utf8');
-        let details = bodyText.trim();
-        try {
-          details = (JSON.parse(bodyText) as { message?: string }).message ?? details;
-        } catch {
-          // not JSON
-        }
-        fail(
-          new AgentHttpError(
-            status === 404 ? 'streamNotFound' : 'engineUpgrade',
-            details || `Engine answered ${status}`,
-          ),
-        );
-      };
-      const onError = (err: Error): void => fail(new AgentHttpError('dockerSocket', messageOf(err)));
-      engineSocket.on('data', onData);
-      engineSocket.on('error', onError);
-      engineSocket.once('connect', () => {
-        engineSocket.write(
-          `POST ${path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n` +
-            `Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-        );
+    const body = Buffer.from(kind === 'exec' ? JSON.stringify({ Tty: true, Detach: false }) : '');
+    let opened: EngineUpgrade;
+    try {
+      opened = await this.engine.openUpgrade({
+        method: 'POST',
+        path,
+        headers: {
+          'content-type': 'application/json',
+          connection: 'Upgrade',
+          upgrade: 'tcp',
+          'content-length': String(body.length),
+        },
+        body,
+        client,
       });
-    });
+    } catch (err) {
+      throw new AgentHttpError('dockerSocket', messageOf(err));
+    }
+    if (opened.upgraded) return { engineSocket: opened.engine, rest: opened.head };
+    const status = opened.answer.statusCode ?? 0;
+    const bodyText = await readRefusal(opened.answer);
+    let details = bodyText.trim();
+    try {
+      details = (JSON.parse(bodyText) as { message?: string }).message ?? details;
+    } catch {
+      // not JSON
+    }
+    throw new AgentHttpError(
+      status === 404 ? 'streamNotFound' : 'engineUpgrade',
+      details || `Engine answered ${status}`,
+    );
   }
 
-  private relay(client: WebSocket, engineSocket: Socket, rest: Buffer): void {
+  private relay(client: WebSocket, engineSocket: Duplex, rest: Buffer): void {
     const decoder = new TextDecoder('utf-8');
     const forward = (chunk: Buffer): void => {
       const text = decoder.decode(chunk, { stream: true });
@@ -121,6 +110,7 @@ export class DockerStreams {
     };
     if (rest.length > 0) forward(rest);
     engineSocket.on('data', forward);
+    engineSocket.resume();
     engineSocket.on('end', () => client.close(1000));
     engineSocket.on('close', () => {
       if (client.readyState === WebSocket.OPEN) client.close(1000);
@@ -141,4 +131,21 @@ export class DockerStreams {
     });
     client.on('error', () => engineSocket.destroy());
   }
+}
+
+/** A refusal's body, for its message: at most 64 KiB of it. */
+function readRefusal(answer: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
+    answer.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REFUSAL_BYTES) chunks.push(chunk);
+      else answer.destroy();
+    });
+    answer.on('end', done);
+    answer.on('close', done);
+    answer.on('error', done);
+  });
 }

@@ -11,7 +11,6 @@ import { AgentListItem, MemberTable, toAgentListItem, withSelf } from './members
 import { mergeFanOut, NodeResult } from './merge';
 import {
   AgentRequestInput,
-  decideUpgradeRoute,
   FanOutResource,
   peerPath,
   placeAgentRequest,
@@ -161,21 +160,6 @@ export class AgentCluster {
       this.transport.isSilent(m),
     );
     return this.applyUpgrade(decision, req, socket, head, url);
-  }
-
-  /**
-   * Docker pass-through routing alone (§4.3), for a front end without the agent's own routes. `path` is stripped
-   * of any /vX.Y prefix; `search` is the query string with its `?` (or ''). Returns false when the request is for
-   * the local engine.
-   */
-  handleDocker(req: IncomingMessage, res: ServerResponse, path: string, search: string): boolean {
-    return this.routeRequest(req, res, { kind: 'docker', path }, path + search);
-  }
-
-  /** Any upgrade, relayed to the target node's agent (an empty target is an error in cluster mode). */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, fullPath: string): boolean {
-    const decision = decideUpgradeRoute(header(req, AGENT_HEADERS.target), this.local, this.table);
-    return this.applyUpgrade(decision, req, socket, head, fullPath);
   }
 
   private applyUpgrade(

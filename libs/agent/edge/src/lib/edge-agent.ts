@@ -8,6 +8,7 @@ import {
   type EdgeStatusResponse,
 } from '@capstan/contracts-agent';
 import type { AgentLogger } from '@capstan/agent-api';
+import { EdgeJobs, sendJobLog, type EdgeJobRunner } from './edge-jobs';
 import { EdgeServerClient, refusalText } from './server-client';
 
 export interface EdgeAgentOptions {
@@ -37,6 +38,8 @@ export interface EdgeAgentOptions {
   readonly isActive?: () => Promise<boolean>;
   /** Told of every poll answer after the tunnel is handled (edge stacks, edge jobs); must not block. */
   readonly onAnswer?: readonly ((answer: EdgeStatusResponse) => void)[];
+  /** Edge jobs: HOST_ROOT (cron.d and scripts are written under it) and who runs them (EDGE_JOB_RUNNER). */
+  readonly jobs?: { root: string; runner: EdgeJobRunner };
 }
 
 /** An authenticated call to the server as this edge agent (its headers, TLS and secret); JSON body. */
@@ -64,10 +67,17 @@ export class EdgeAgent {
   private inactivityTimer?: NodeJS.Timeout;
   private endpointId: number;
   private readonly client: EdgeServerClient;
+  private readonly jobs?: EdgeJobs;
 
   constructor(private readonly o: EdgeAgentOptions) {
     this.endpointId = o.key.endpointId;
     this.client = new EdgeServerClient(o);
+    if (o.jobs)
+      this.jobs = new EdgeJobs({
+        ...o.jobs,
+        log: o.log,
+        upload: (jobId, content) => this.uploadJobLog(jobId, content),
+      });
   }
 
   async start(): Promise<void> {
@@ -106,6 +116,7 @@ export class EdgeAgent {
     clearTimeout(this.timer);
     clearInterval(this.inactivityTimer);
     this.tunnel?.close();
+    this.jobs?.stop();
   }
 
   private schedule(ms: number): void {
@@ -127,6 +138,10 @@ export class EdgeAgent {
       if (answer.checkin > 0) this.intervalMs = Math.round(answer.checkin * 1000);
       delay = this.intervalMs;
       await this.manageTunnel(answer);
+      // A job that cannot be installed is the job's problem, not the poll's (no back-off for it).
+      await this.jobs
+        ?.apply(answer.schedules)
+        .catch((e: unknown) => this.o.log.warn(`edge jobs not installed: ${(e as Error).message}`));
       for (const handler of this.o.onAnswer ?? []) handler(answer);
     } catch (e) {
       // After a failure, an extra random delay in [0, interval): agents cut off together do not return together.
@@ -134,6 +149,10 @@ export class EdgeAgent {
       this.o.log.warn(`edge poll failed: ${(e as Error).message}`);
     }
     this.schedule(delay);
+  }
+
+  private uploadJobLog(jobId: number, content: string): Promise<void> {
+    return sendJobLog(this.client, this.endpointId, jobId, content);
   }
 
   /** §5.5 step 1: a global key's agent learns its environment id (the server onboards it when new). */
@@ -156,11 +175,10 @@ export class EdgeAgent {
       headers: this.cache.size > 0 ? { 'If-None-Match': [...this.cache.keys()].join(',') } : {},
       timeoutMs: Math.max(30_000, this.intervalMs),
     });
-    // A 304 names the cached answer that matched (several are offered): an answer can return to an earlier one
-    // (a stack added then removed), so the last 200 is not necessarily it.
-    const matched =
-      r.status === 304 ? (r.etag?.replace(/^W\//, '').replace(/"/g, '') ?? this.lastEtag) : undefined;
-    if (matched && this.cache.has(matched)) {
+    // A 304 names the cached answer it means: an earlier one when the state went back to it (a job deleted
+    // leaves the answer it had before the job), so its ETag, not the last one, picks the body.
+    const matched = r.status === 304 && r.etag && this.cache.has(r.etag) ? r.etag : this.lastEtag;
+    if (r.status === 304 && matched && this.cache.has(matched)) {
       this.lastEtag = matched;
       return this.cache.get(matched) as EdgeStatusResponse;
     }

@@ -60,3 +60,19 @@ export enum EndpointCreationType {
   EdgeAgent = 4,
   LocalKubernetes = 5,
 }
+
+/**
+ * One message of Capstan's `/api/websocket/stats` (a container's live figures, one a second): sizes in bytes,
+ * network and block counters cumulative since the container started. The server sends it, the portal charts it.
+ */
+export interface ContainerStatsMessage {
+  read: string;
+  cpuPercent: number;
+  memoryUsage: number;
+  memoryLimit: number;
+  networkRx: number;
+  networkTx: number;
+  blockRead: number;
+  blockWrite: number;
+  pids: number;
+}

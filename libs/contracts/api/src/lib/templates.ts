@@ -17,6 +17,49 @@ export enum CustomTemplateType {
   Kubernetes = 3,
 }
 
+/** An env field of an app template (Portainer v3): a value the user gives, a preset, or a choice. */
+export interface AppTemplateEnv {
+  name: string;
+  label?: string;
+  description?: string;
+  default?: string;
+  preset?: boolean;
+  select?: { text: string; value: string; default?: boolean }[];
+}
+
+/** One entry of a Portainer v3 template file (the fields Portainer's UI reads; others are passed through). */
+export interface AppTemplate {
+  id?: number;
+  type: AppTemplateType;
+  title: string;
+  description: string;
+  categories?: string[];
+  platform?: string;
+  logo?: string;
+  note?: string;
+  name?: string;
+  image?: string;
+  registry?: string;
+  command?: string;
+  hostname?: string;
+  ports?: string[];
+  volumes?: { container: string; bind?: string; readonly?: boolean }[];
+  env?: AppTemplateEnv[];
+  labels?: { name: string; value: string }[];
+  privileged?: boolean;
+  interactive?: boolean;
+  restart_policy?: string;
+  repository?: { url: string; stackfile: string };
+  /** Capstan: the stack file itself, for templates that must work without cloning a repository. */
+  stackFileContent?: string;
+  [extra: string]: unknown;
+}
+
+export interface AppTemplateFile {
+  version: string;
+  templates: AppTemplate[];
+}
+
 /** A choice of a variable: the value substituted and what the form shows. */
 export interface TemplateVariableChoice {
   value: string;

@@ -50,6 +50,36 @@ export const ADMIN_ROUTES: Routes = [
     loadComponent: () => import('./authentication/authentication-page').then((m) => m.AuthenticationPage),
   },
   {
+    path: 'registries',
+    title: 'Registries · Capstan',
+    canActivate: [permissionGuard(Permission.RegistriesManage)],
+    loadComponent: () => import('./registries/registries-page').then((m) => m.RegistriesPage),
+  },
+  {
+    path: 'registries/new',
+    title: 'Add a registry · Capstan',
+    canActivate: [permissionGuard(Permission.RegistriesManage)],
+    loadComponent: () => import('./registries/registry-form-page').then((m) => m.RegistryFormPage),
+  },
+  {
+    path: 'registries/:id',
+    title: 'Registry · Capstan',
+    canActivate: [permissionGuard(Permission.RegistriesManage)],
+    loadComponent: () => import('./registries/registry-form-page').then((m) => m.RegistryFormPage),
+  },
+  {
+    path: 'registries/:id/browse',
+    title: 'Registry browser · Capstan',
+    canActivate: [permissionGuard(Permission.RegistriesManage)],
+    loadComponent: () => import('./registries/registry-browser-page').then((m) => m.RegistryBrowserPage),
+  },
+  {
+    path: 'registries/:id/access',
+    title: 'Registry access · Capstan',
+    canActivate: [permissionGuard(Permission.RegistriesManage)],
+    loadComponent: () => import('./registries/registry-access-page').then((m) => m.RegistryAccessPage),
+  },
+  {
     path: 'about',
     title: 'About · Capstan',
     canActivate: [permissionGuard(Permission.SystemRead)],

@@ -128,7 +128,13 @@ export function loginErrorMessage(error: unknown): string {
               <cap-form-field
                 label="Username"
                 [required]="true"
-                [hint]="directory() ? 'Your directory (LDAP) user name and password.' : ''"
+                [hint]="
+                  directory()
+                    ? 'Your directory (LDAP) user name and password.'
+                    : oauthUrl()
+                      ? 'With single sign-on, only the initial administrator signs in with a password.'
+                      : ''
+                "
               >
                 <input
                   capControl

@@ -18,12 +18,22 @@ import {
   type EnvironmentTag,
   EnvironmentsApi,
   type LocalEngine,
+  type OutdatedSummary,
+  RegistriesApi,
   SessionStore,
   type SystemStatus,
   connectionKind,
   errorMessage,
 } from '@capstan/portal-data-access';
-import { Alert, EmptyState, PageHeader, SearchShortcut, Spinner, ToastService } from '@capstan/portal-ui';
+import {
+  Alert,
+  EmptyState,
+  PageHeader,
+  RelativeTime,
+  SearchShortcut,
+  Spinner,
+  ToastService,
+} from '@capstan/portal-ui';
 
 import { EnvironmentCard } from './environment-card';
 import { EnvironmentList } from './environment-list';
@@ -70,6 +80,7 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
     RouterLink,
     EnvironmentCard,
     EnvironmentList,
+    RelativeTime,
   ],
   template: `
     <cap-page-header title="Home" [subtitle]="'Welcome, ' + (session.user()?.Username ?? '') + '.'">
@@ -113,6 +124,30 @@ export function matchesKind(env: Environment, kind: KindFilter): boolean {
             <dt>Environments</dt>
             <dd data-testid="status-environments">{{ available() }}</dd>
           </div>
+          @if (outdated(); as o) {
+            <div>
+              <dt>Out-of-date containers</dt>
+              <dd data-testid="status-outdated">
+                @if (o.CheckedAt) {
+                  <span [class.badge]="o.Outdated > 0" [class.badge-warning]="o.Outdated > 0">{{
+                    o.Outdated
+                  }}</span>
+                  <small class="muted">checked <cap-time [value]="o.CheckedAt * 1000" /></small>
+                } @else {
+                  <span class="muted">not checked yet</span>
+                }
+                <button
+                  type="button"
+                  class="btn-link"
+                  data-testid="status-outdated-check"
+                  [disabled]="checkingOutdated()"
+                  (click)="checkOutdated()"
+                >
+                  {{ checkingOutdated() ? 'Checking…' : 'Check now' }}
+                </button>
+              </dd>
+            </div>
+          }
         </dl>
       } @else {
         <cap-spinner label="Loading the system status" />
@@ -395,7 +430,22 @@ export class HomePage {
   protected readonly session = inject(SessionStore);
   private readonly authApi = inject(AuthApi);
   private readonly environmentsApi = inject(EnvironmentsApi);
+  private readonly registriesApi = inject(RegistriesApi);
   private readonly toasts = inject(ToastService);
+  /** The daily out-of-date check's last result (administrators of registries). */
+  protected readonly outdated = signal<OutdatedSummary | null>(null);
+  protected readonly checkingOutdated = signal(false);
+
+  protected async checkOutdated(): Promise<void> {
+    this.checkingOutdated.set(true);
+    try {
+      this.outdated.set(await this.registriesApi.checkOutdated());
+    } catch (error) {
+      this.toasts.error(`The out-of-date check failed: ${errorMessage(error)}`);
+    } finally {
+      this.checkingOutdated.set(false);
+    }
+  }
 
   protected readonly isAdmin = computed(() => this.session.can(Permission.EnvironmentsManage));
   protected readonly status = signal<SystemStatus | null>(null);
@@ -480,6 +530,11 @@ export class HomePage {
   private focusAfterLoad: string | null = null;
 
   constructor() {
+    if (this.session.can(Permission.RegistriesManage))
+      this.registriesApi
+        .outdated()
+        .then((o) => this.outdated.set(o))
+        .catch(() => this.outdated.set(null));
     this.authApi
       .status()
       .then((s) => this.status.set(s))

@@ -35,6 +35,26 @@ describe('describeActivity', () => {
     );
   });
 
+  it('says what happened to edge jobs and their logs', () => {
+    expect(describeActivity(req('POST', '/api/edge_jobs/create/string', { name: 'nightly' }))).toBe(
+      'created edge job nightly',
+    );
+    expect(describeActivity(req('POST', '/api/edge_jobs?method=file', { Name: 'df' }))).toBe(
+      'created edge job df',
+    );
+    expect(describeActivity(req('PUT', '/api/edge_jobs/3'))).toBe('updated edge job 3');
+    expect(describeActivity(req('DELETE', '/api/edge_jobs/3'))).toBe('removed edge job 3');
+    expect(describeActivity(req('POST', '/api/edge_jobs/3/tasks/7/logs'))).toBe(
+      'asked for the log of edge job 3 on environment 7',
+    );
+    expect(describeActivity(req('DELETE', '/api/edge_jobs/3/tasks/7/logs'))).toBe(
+      'cleared the log of edge job 3 on environment 7',
+    );
+    expect(describeActivity(req('POST', '/api/endpoints/7/edge/jobs/3/logs'))).toBe(
+      'edge agent of environment 7 sent the log of edge job 3',
+    );
+  });
+
   it('names custom templates by their title', () => {
     expect(
       describeActivity(
@@ -60,6 +80,28 @@ describe('describeActivity', () => {
       'refreshed the snapshot of environment 7',
     );
     expect(describeActivity(req('PUT', '/api/users/4/passwd', {}))).toBe('changed the password of user 4');
+  });
+
+  it('says what happened to git stacks and git templates', () => {
+    expect(describeActivity(req('POST', '/api/stacks/4/git', {}))).toBe(
+      'changed the git settings of stack 4',
+    );
+    expect(describeActivity(req('PUT', '/api/stacks/4/git/redeploy', {}))).toBe(
+      'pulled and redeployed stack 4',
+    );
+    expect(describeActivity(req('POST', '/api/stacks/4/drift/reapply'))).toBe(
+      'reapplied the file of stack 4',
+    );
+    expect(describeActivity(req('POST', '/api/stacks/webhooks/[REDACTED]'))).toBe(
+      'triggered a stack webhook',
+    );
+    expect(describeActivity(req('POST', '/api/stacks/git/check'))).toBe('ran a git auto-update pass');
+    expect(describeActivity(req('POST', '/api/custom_templates/create/repository', { Title: 'web' }))).toBe(
+      'created custom template web',
+    );
+    expect(
+      describeActivity(req('PUT', '/api/custom_templates/3/git_fetch', undefined, 'custom template web')),
+    ).toBe('fetched custom template web from git');
   });
 
   it('says which console a WebSocket opened, from its validated query', () => {

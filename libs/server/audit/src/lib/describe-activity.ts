@@ -73,6 +73,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
         : `${CONTAINER_VERBS[m[2]]} container ${ref(m[1])}`,
   ],
   ['DELETE', new RegExp(`${DOCKER}/containers/([^/]+)$`), (m) => `removed container ${ref(m[1])}`],
+  ['POST', /^\/api\/docker\/\d+\/containers\/([^/]+)\/recreate$/, (m) => `recreated container ${ref(m[1])}`],
   ['POST', new RegExp(`${DOCKER}/containers/prune$`), () => 'pruned stopped containers'],
   [
     'POST',
@@ -146,6 +147,29 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['POST', /^\/api\/endpoints\/delete$/, () => 'removed environments'],
   ['POST', /^\/api\/endpoints\/(\d+)\/edge\/trust$/, (m) => `trusted edge environment ${m[1]}`],
   ['POST', /^\/api\/endpoints\/edge\/trust$/, () => 'trusted edge environments'],
+  // Edge jobs
+  [
+    'POST',
+    /^\/api\/edge_jobs(\/create\/(string|file))?\/?$/,
+    (_, r) => named('created edge job', field(r.body, 'Name')),
+  ],
+  ['PUT', /^\/api\/edge_jobs\/(\d+)$/, (m) => `updated edge job ${m[1]}`],
+  ['DELETE', /^\/api\/edge_jobs\/(\d+)$/, (m) => `removed edge job ${m[1]}`],
+  [
+    'POST',
+    /^\/api\/edge_jobs\/(\d+)\/tasks\/([^/]+)\/logs$/,
+    (m) => `asked for the log of edge job ${m[1]} on environment ${decodeURIComponent(m[2] ?? '')}`,
+  ],
+  [
+    'DELETE',
+    /^\/api\/edge_jobs\/(\d+)\/tasks\/([^/]+)\/logs$/,
+    (m) => `cleared the log of edge job ${m[1]} on environment ${decodeURIComponent(m[2] ?? '')}`,
+  ],
+  [
+    'POST',
+    /^\/api\/endpoints\/(\d+)\/edge\/jobs\/(\d+)\/logs$/,
+    (m) => `edge agent of environment ${m[1]} sent the log of edge job ${m[2]}`,
+  ],
   [
     'POST',
     /^\/api\/endpoint_groups\/?$/,
@@ -213,6 +237,7 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
     (m) => `removed environment ${m[2]} from group ${m[1]}`,
   ],
   ['PUT', /^\/api\/settings\/?$/, () => 'changed settings'],
+  ['POST', /^\/api\/upload\/tls\/(ca|cert|key)$/, (m) => `uploaded the LDAP TLS ${m[1]} file`],
   ['POST', /^\/api\/registries\/?$/, (_, r) => named('added registry', field(r.body, 'Name'))],
   ['POST', /^\/api\/registries\/ping$/, () => 'tested a registry connection'],
   ['POST', /^\/api\/registries\/(\d+)\/ping$/, (m) => `tested the connection of registry ${m[1]}`],
@@ -249,9 +274,16 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ['POST', /^\/api\/webhooks\/[^/]+$/, () => 'triggered a service webhook'],
   [
     'POST',
-    /^\/api\/custom_templates\/create\/(string|file)$/,
+    /^\/api\/custom_templates\/create\/(string|file|repository)$/,
     (_, r) => (r.target ? `created ${r.target}` : named('created custom template', field(r.body, 'Title'))),
   ],
+  [
+    'PUT',
+    /^\/api\/custom_templates\/(\d+)\/git_fetch$/,
+    (m, r) => `fetched ${r.target ?? `custom template ${m[1]}`} from git`,
+  ],
+  ['POST', /^\/api\/templates\/(\d+)\/file$/, (m) => `read the file of app template ${m[1]}`],
+  ['POST', /^\/api\/templates\/file$/, () => 'read a template file from git'],
   ['PUT', /^\/api\/custom_templates\/(\d+)$/, (m, r) => `updated ${r.target ?? `custom template ${m[1]}`}`],
   [
     'DELETE',
@@ -273,6 +305,11 @@ const ROUTES: readonly [method: string, path: RegExp, describe: Describe][] = [
   ],
   ['POST', /^\/api\/stacks\/(\d+)\/migrate$/, (m) => `migrated stack ${m[1]}`],
   ['PUT', /^\/api\/stacks\/(\d+)\/associate$/, (m) => `associated orphaned stack ${m[1]}`],
+  ['POST', /^\/api\/stacks\/(\d+)\/git$/, (m) => `changed the git settings of stack ${m[1]}`],
+  ['PUT', /^\/api\/stacks\/(\d+)\/git\/redeploy$/, (m) => `pulled and redeployed stack ${m[1]}`],
+  ['POST', /^\/api\/stacks\/(\d+)\/drift\/reapply$/, (m) => `reapplied the file of stack ${m[1]}`],
+  ['POST', /^\/api\/stacks\/webhooks\/[^/]+$/, () => 'triggered a stack webhook'],
+  ['POST', /^\/api\/stacks\/git\/check$/, () => 'ran a git auto-update pass'],
   [
     'DELETE',
     /^\/api\/stacks\/([^/]+)$/,

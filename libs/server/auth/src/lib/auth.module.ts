@@ -12,7 +12,9 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { RevokedTokenEntity } from './entities/revoked-token.entity';
 import { LoginThrottle } from './login-throttle';
 import { LdapController } from './ldap/ldap.controller';
+import { UploadTlsController } from './ldap/upload-tls.controller';
 import { LdapDirectory } from './ldap/ldap-directory';
+import { LdapUserBind } from './ldap/ldap-user-bind';
 import { LdapStrategy } from './ldap/ldap.strategy';
 import { InternalStrategy } from './sign-in/internal.strategy';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
@@ -21,7 +23,7 @@ import { OAuthClient } from './oauth/oauth-client';
 import { OAuthFlow } from './oauth/oauth-flow';
 import { OAuthStrategy } from './oauth/oauth.strategy';
 import { TokenService } from './token.service';
-import { TotpController } from './totp/totp.controller';
+import { TotpController, TotpOverviewController } from './totp/totp.controller';
 import { TotpEntity } from './totp/totp.entity';
 import { TotpService } from './totp/totp.service';
 
@@ -32,7 +34,14 @@ import { TotpService } from './totp/totp.service';
     SettingsModule,
     AuditModule,
   ],
-  controllers: [AuthController, ApiKeysController, LdapController, TotpController],
+  controllers: [
+    AuthController,
+    ApiKeysController,
+    LdapController,
+    UploadTlsController,
+    TotpOverviewController,
+    TotpController,
+  ],
   providers: [
     TokenService,
     ApiKeysService,
@@ -41,6 +50,7 @@ import { TotpService } from './totp/totp.service';
     // Sign-in methods: one passport strategy each, selected by the settings' AuthenticationMethod.
     InternalStrategy,
     LdapDirectory,
+    LdapUserBind,
     LdapStrategy,
     OAuthClient,
     OAuthStrategy,

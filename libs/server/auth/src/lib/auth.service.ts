@@ -19,7 +19,7 @@ import {
 } from '@capstan/server-core';
 import { AuditService } from '@capstan/server-audit';
 import { SettingsService } from '@capstan/server-settings';
-import { UsersService } from '@capstan/server-users';
+import { INITIAL_ADMIN_ID, UsersService } from '@capstan/server-users';
 import { ApiKeysService } from './api-keys.service';
 import { LoginThrottle, throttleKeys } from './login-throttle';
 import { SignInStrategies } from './sign-in/sign-in-strategies';
@@ -91,8 +91,9 @@ export class AuthService extends AuthenticatorPort {
     }
     const user = outcome.user;
     const forceChange = password.length < (await this.settings.requiredPasswordLength());
-    // The second factor guards local accounts; directory and provider sign-ins have their own.
-    if (strategy.method === AuthenticationMethod.Internal) {
+    // The second factor guards internal passwords: every one under the internal method, and the initial
+    // administrator's break-glass sign-in under LDAP or OAuth; directory and provider sign-ins have their own.
+    if (strategy.method === AuthenticationMethod.Internal || user.id === INITIAL_ADMIN_ID) {
       if (await this.totp.isEnabled(user.id)) {
         if (credentials.totpCode === undefined)
           throw new SecondFactorRequired(

@@ -23,13 +23,17 @@ import {
   withAgentTarget,
   type EngineConnection,
 } from '@capstan/server-environments';
-import { RegistriesService, registryRefusal } from '@capstan/server-registries';
+import { AccessService } from '@capstan/server-rbac';
+import { ImageUpdateChecker, RegistriesService, registryRefusal } from '@capstan/server-registries';
 import { SettingsService } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
 import { DockerProxyCommand } from './docker-proxy-command';
 import { classify, decide, engineRoute, type EngineOperation } from './proxy-policy';
 import { changesSnapshot } from './snapshot-refresh';
 import { EngineAnswerError, ProxyOwnership, type ProxyPlan, type Rewritten } from './proxy-ownership';
+
+/** `POST [/v1.x]/images/{name}/push`: the image name (URL-encoded as sent). */
+const PUSH_PATH = /^(?:\/v[\d.]+)?\/images\/(.+)\/push$/;
 
 /** Request headers that belong to Capstan, not to the engine. */
 const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
@@ -77,6 +81,7 @@ export class DockerProxy {
     private readonly nodes: AgentNodeResolver,
     private readonly engines: EngineConnections,
     private readonly registries: RegistriesService,
+    private readonly checker: ImageUpdateChecker,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply, logger: CapstanLogger): Promise<void> {
@@ -108,8 +113,7 @@ export class DockerProxy {
         allowVolumeBrowserForRegularUsers: security.allowVolumeBrowserForRegularUsers,
         enableHostManagementFeatures: security.enableHostManagementFeatures,
       });
-      if (!decision.allowed)
-        throw new ForbiddenError(decision.message ?? 'Access denied to resource', decision.reason);
+      AccessService.assertDecision(decision);
       const targeted = await this.resolveNode(withAgentTarget(base, command.nodeName), op);
       // Host browsing through an agent (/browse/* without volumeID) is for administrators, as in Portainer.
       const connection =
@@ -160,6 +164,10 @@ export class DockerProxy {
         );
         // The home card's counts follow changes made here (debounced, after the answer went out).
         if (changesSnapshot(request.method, enginePath)) this.snapshots.refreshSoon(envId);
+        // A push through Capstan changes the registry's digest for that tag: update detection asks again.
+        const pushed = request.method === 'POST' ? PUSH_PATH.exec(enginePath) : null;
+        if (pushed?.[1])
+          this.checker.forget(`${decodedOr(pushed[1])}:${searchParams.get('tag') || 'latest'}`);
       } catch (e) {
         // Unreachable engine: lists can still be read from the last snapshot.
         if (
@@ -512,4 +520,12 @@ function readBounded(stream: NodeJS.ReadableStream, limit: number): Promise<Buff
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
   });
+}
+
+function decodedOr(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

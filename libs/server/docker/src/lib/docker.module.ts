@@ -7,6 +7,8 @@ import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { AgentNodeResolver } from './agent/node-resolver';
 import { DockerDashboardController } from './dashboard.controller';
+import { ContainerRecreate } from './container-recreate';
+import { ContainerRecreateController } from './container-recreate.controller';
 import { ConsoleStreams } from './console-streams';
 import { DockerProxy } from './docker-proxy';
 import { ProxyOwnership } from './proxy-ownership';
@@ -24,11 +26,12 @@ import { OwnershipStreamAccessPolicy } from './ownership-stream-access';
     RbacModule,
     RegistriesModule,
   ],
-  controllers: [DockerDashboardController],
+  controllers: [DockerDashboardController, ContainerRecreateController],
   providers: [
     DockerProxy,
     ConsoleStreams,
     ProxyOwnership,
+    ContainerRecreate,
     LiveStreams,
     // Agent environments on a Swarm, called without a node: the node of a container or exec (cached 30 s).
     {

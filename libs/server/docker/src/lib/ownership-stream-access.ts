@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Permission, ResourceControlType } from '@capstan/contracts-api';
-import { ForbiddenError } from '@capstan/server-core';
 import { AccessService } from '@capstan/server-rbac';
 import { ResourceControlsService, type ControlIndex } from '@capstan/server-resource-controls';
 import { decide } from './proxy-policy';
@@ -41,7 +40,7 @@ export class OwnershipStreamAccessPolicy extends StreamAccessPolicy {
   ): Promise<void> {
     this.checkRole(caller);
     const decision = decide(caller.access, 'GET', `/containers/${container.Id}/${kind}`);
-    if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
+    AccessService.assertDecision(decision);
     if (caller.access.seesEveryResource) return;
     const labels = container.Config?.Labels;
     const index = await this.controls.index(caller.envId, [labels]);

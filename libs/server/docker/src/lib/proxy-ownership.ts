@@ -10,7 +10,7 @@ import {
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { agentCall, EngineConnections, type EngineConnection } from '@capstan/server-environments';
-import type { EnvironmentAccess } from '@capstan/server-rbac';
+import { AccessService, type EnvironmentAccess } from '@capstan/server-rbac';
 import {
   decorate,
   ResourceControlsService,
@@ -146,7 +146,7 @@ function findFor(index: ControlIndex, type: ListedType, who: Identity): Resource
   return index.find(controlType(type), who.id, who.labels, { name: who.name, serviceId: who.serviceId });
 }
 
-const accessDenied = (details: string) => new ForbiddenError('Access denied to resource', details);
+const BELONGS_TO_SOMEONE_ELSE = 'This resource belongs to someone else';
 
 /**
  * Ownership through the Docker proxy (reference §1.16): private controls on create, filtered and decorated lists
@@ -180,9 +180,9 @@ export class ProxyOwnership {
             const who = identify(op.type, body);
             const index = await this.controls.index(ctx.envId, [who.labels]);
             const rc = findFor(index, op.type, who);
-            if (!ctx.access.may(Permission.ResourcesRead, { control: rc })) {
-              throw accessDenied('This resource belongs to someone else');
-            }
+            AccessService.assert(ctx.access, Permission.ResourcesRead, BELONGS_TO_SOMEONE_ELSE, {
+              control: rc,
+            });
             return { status, body: decorate(body as Json, rc) };
           },
         };
@@ -448,9 +448,9 @@ export class ProxyOwnership {
 
   private async assertAccess(ctx: OwnershipContext, type: ListedType, who: Identity): Promise<void> {
     const index = await this.controls.index(ctx.envId, [who.labels]);
-    if (!ctx.access.may(Permission.ResourcesRead, { control: findFor(index, type, who) })) {
-      throw accessDenied('This resource belongs to someone else');
-    }
+    AccessService.assert(ctx.access, Permission.ResourcesRead, BELONGS_TO_SOMEONE_ELSE, {
+      control: findFor(index, type, who),
+    });
   }
 }
 

@@ -221,7 +221,21 @@ export class GitClient {
     await rm(dir, { recursive: true, force: true });
   }
 
-  private run(args: string[], options: { remote?: GitRemote; cwd?: string } = {}): Promise<string> {
+  /**
+   * A unified diff of two local files or directories (`git diff --no-index`, no network), paths relative to
+   * `cwd` as given; '' when they are equal. Used to compare stored stack versions.
+   */
+  async diffPaths(cwd: string, a: string, b: string): Promise<string> {
+    return this.run(['diff', '--no-index', '--no-color', '--no-ext-diff', '--no-renames', '--', a, b], {
+      cwd,
+      okCodes: [0, 1],
+    });
+  }
+
+  private run(
+    args: string[],
+    options: { remote?: GitRemote; cwd?: string; okCodes?: readonly number[] } = {},
+  ): Promise<string> {
     const env = gitEnvironment(options.remote);
     return new Promise((resolve, reject) => {
       const child = spawn(this.git, args, {
@@ -274,7 +288,7 @@ export class GitClient {
           );
         } else if (overflow) {
           reject(new GitError('git', 'Git answer too large', `More than ${MAX_OUTPUT} bytes`));
-        } else if (code !== 0) {
+        } else if (!(options.okCodes ?? [0]).includes(code ?? -1)) {
           reject(classify(redact(err, options.remote)));
         } else {
           resolve(Buffer.concat(out).toString('utf8'));

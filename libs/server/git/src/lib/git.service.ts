@@ -4,6 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CAPSTAN_CONFIG, type CapstanConfig, SecretBox } from '@capstan/server-core';
 import { GitClient, checkRepositoryPath, type GitRemote } from './git-client';
+import type { GitSourceRequest, StoredGitConfig } from './git-config';
 
 /** Git credentials as stored: the username in clear, the password/token sealed with core's secret box. */
 export interface SealedGitCredentials {
@@ -87,6 +88,25 @@ export class GitService {
     } finally {
       await this.client.remove(staging);
     }
+  }
+
+  /** The GitConfig to store for a source read at `commit` (credentials sealed). */
+  storedConfig(source: GitSourceRequest, commit: string): StoredGitConfig {
+    return {
+      URL: source.remote.url,
+      ReferenceName: source.reference,
+      ConfigFilePath: source.path,
+      ConfigHash: commit,
+      TLSSkipVerify: source.remote.tlsSkipVerify === true,
+      ...(source.credentials
+        ? { Authentication: this.seal(source.credentials.username, source.credentials.password) }
+        : {}),
+    };
+  }
+
+  /** The stored config's remote, credentials opened, for a git call. */
+  remoteOf(config: StoredGitConfig): GitRemote {
+    return this.remote(config.URL, config.Authentication, config.TLSSkipVerify);
   }
 
   seal(username: string, password: string): SealedGitCredentials {

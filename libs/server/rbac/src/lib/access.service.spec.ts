@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FindOperator, type Repository } from 'typeorm';
 import { EnvironmentRoleId, Permission, UserRole } from '@capstan/contracts-api';
-import { BadRequestError, NotFoundError, type UnitOfWork } from '@capstan/server-core';
+import { BadRequestError, ForbiddenError, NotFoundError, type UnitOfWork } from '@capstan/server-core';
 import type { TeamsService, UsersService } from '@capstan/server-users';
 import { AccessService } from './access.service';
+import { accessForRole } from './environment-access.testing';
 import type { PolicyRow } from './access-policies';
 import { AccessPolicyEntity } from './entities/access-policy.entity';
 
@@ -175,5 +176,41 @@ describe('AccessService — policies', () => {
     const maps = await svc.policyMaps('environment', [10, 11]);
     expect(maps.get(10)).toEqual({ users: { '8': { RoleId: 4 } }, teams: {} });
     expect(maps.get(11)).toEqual({ users: { '7': { RoleId: 3 } }, teams: {} });
+  });
+});
+
+describe('AccessService.assert and assertDecision (the one 403)', () => {
+  const refusal = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ForbiddenError);
+      return { message: (e as ForbiddenError).message, details: (e as ForbiddenError).details };
+    }
+    return undefined;
+  };
+
+  it('refuses a permission the role lacks, with the details given', () => {
+    const readOnly = accessForRole(EnvironmentRoleId.ReadOnlyUser);
+    expect(refusal(() => AccessService.assert(readOnly, Permission.ResourcesRead, 'x'))).toBeUndefined();
+    expect(
+      refusal(() => AccessService.assert(readOnly, Permission.ContainerLifecycle, 'no lifecycle')),
+    ).toEqual({
+      message: 'Access denied to resource',
+      details: 'no lifecycle',
+    });
+  });
+
+  it('refuses a denied decision with its reason, and its own message when it has one', () => {
+    expect(refusal(() => AccessService.assertDecision({ allowed: true }))).toBeUndefined();
+    expect(refusal(() => AccessService.assertDecision({ allowed: false, reason: 'why' }))).toEqual({
+      message: 'Access denied to resource',
+      details: 'why',
+    });
+    expect(
+      refusal(() =>
+        AccessService.assertDecision({ allowed: false, reason: 'why', message: 'Forbidden to use x' }),
+      ),
+    ).toEqual({ message: 'Forbidden to use x', details: 'why' });
   });
 });

@@ -114,6 +114,19 @@ export class AccessService {
     if (!access.may(permission, resource)) throw new ForbiddenError('Access denied to resource', details);
   }
 
+  /**
+   * The same refusal for a decision already taken on the catalog (the Docker proxy's route rules): 403 with the
+   * decision's reason as `details`, and its `message` when it has a more precise one.
+   */
+  static assertDecision(
+    decision:
+      | { readonly allowed: true }
+      | { readonly allowed: false; readonly reason: string; readonly message?: string },
+  ): void {
+    if (!decision.allowed)
+      throw new ForbiddenError(decision.message ?? 'Access denied to resource', decision.reason);
+  }
+
   /** Environments and groups where a non-administrator holds a policy (directly or through a team). */
   async reachable(principal: AccessPrincipal): Promise<Reachable> {
     const teamIds = await this.teams.teamIdsOf(principal.id);

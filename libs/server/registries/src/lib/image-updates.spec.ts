@@ -5,6 +5,7 @@ import {
   MAX_CONCURRENT_LOOKUPS,
   parseReference,
   RegistryTargets,
+  stackStatuses,
 } from './image-updates';
 import { RegistryApiPort, type RegistryAnswer } from './registry-api';
 import { RegistryBrowser, type BrowseTarget } from './registry-browser';
@@ -100,5 +101,44 @@ describe('ImageUpdateChecker', () => {
     expect(parseReference('nginx@sha256:abc')).toBeUndefined();
     const ref = parseReference('nginx:1') ?? { registry: '', repository: '', tag: '' };
     expect(localDigests(ref, ['nginx@sha256:1', 'other@sha256:2'])).toEqual(['sha256:1']);
+  });
+});
+
+describe('service and stack statuses', () => {
+  const service = (ID: string, Image: string) => ({ ID, Spec: { TaskTemplate: { ContainerSpec: { Image } } } });
+
+  it("compares a service's pinned digest with the registry's, one request per image:tag", async () => {
+    const { registry, checker } = setup();
+    registry.digests.set('team/app:1', 'sha256:new');
+    const statuses = await checker.serviceStatuses([
+      service('a', 'reg.example:5000/team/app:1@sha256:new'),
+      service('b', 'reg.example:5000/team/app:1@sha256:old'),
+      service('c', 'reg.example:5000/team/app:1'),
+      service('d', 'reg.example:5000/team/gone:1@sha256:x'),
+      service('e', ''),
+    ]);
+    expect(statuses['a']?.Status).toBe('updated');
+    expect(statuses['b']).toEqual({ Status: 'outdated', Message: 'The registry has sha256:new' });
+    expect(statuses['c']).toMatchObject({ Status: 'unknown', Message: expect.stringMatching(/not pinned/) });
+    expect(statuses['d']?.Status).toBe('unknown');
+    expect(statuses['e']?.Status).toBe('unknown');
+    expect(registry.requests).toBe(2);
+  });
+
+  it('marks a stack outdated when any member is, updated only when all are', () => {
+    const out = stackStatuses([
+      { stack: 'web', status: 'updated' },
+      { stack: 'web', status: 'outdated' },
+      { stack: 'db', status: 'updated' },
+      { stack: 'db', status: 'updated' },
+      { stack: 'cache', status: 'updated' },
+      { stack: 'cache', status: 'unknown' },
+      { stack: undefined, status: 'outdated' },
+    ]);
+    expect(out).toEqual({
+      web: { Status: 'outdated', Message: '1 of 2 out of date' },
+      db: { Status: 'updated', Message: '' },
+      cache: { Status: 'unknown', Message: 'Some images could not be checked' },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClockPort } from '@capstan/server-core';
-import { DOCKER_HUB_ADDRESS } from './registry-types';
+import { DOCKER_HUB_ADDRESS, splitImageHost } from './registry-types';
 import { RegistryBrowser, type BrowseTarget } from './registry-browser';
 
 /** Portainer's image statuses: the local image is the registry's current one, an older one, or we cannot tell. */
@@ -27,11 +27,9 @@ export const MAX_CONCURRENT_LOOKUPS = 8;
 /** `image` as Docker resolves it; undefined for digest-pinned or malformed references (never "outdated"). */
 export function parseReference(image: string): ImageReference | undefined {
   if (image.includes('@') || image.startsWith('sha256:') || image.length > 512) return undefined;
-  const slash = image.indexOf('/');
-  const first = slash < 0 ? '' : image.slice(0, slash);
-  const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
-  const registry = hasRegistry ? first : DOCKER_HUB_ADDRESS;
-  let rest = hasRegistry ? image.slice(slash + 1) : image;
+  const split = splitImageHost(image);
+  const registry = split.host;
+  let rest = split.rest;
   const colon = rest.lastIndexOf(':');
   let tag = 'latest';
   if (colon > rest.lastIndexOf('/')) {
@@ -106,6 +104,41 @@ export class ImageUpdateChecker {
     return out;
   }
 
+  /**
+   * Statuses of Swarm services: the image a service runs is pinned by digest (`repo:tag@sha256:…`, as Docker
+   * resolves it at create/update); that digest against the registry's current one for `repo:tag`.
+   */
+  async serviceStatuses(
+    services: readonly { ID: string; Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string } } } }[],
+  ): Promise<Record<string, { Status: UpdateStatus; Message: string }>> {
+    const pinned = services.map((s) => {
+      const image = s.Spec?.TaskTemplate?.ContainerSpec?.Image ?? '';
+      const at = image.indexOf('@');
+      return {
+        id: s.ID,
+        ref: parseReference(at < 0 ? image : image.slice(0, at)),
+        digest: at < 0 ? '' : image.slice(at + 1),
+      };
+    });
+    const remote = new Map<string, { digest: string | undefined; error?: string }>();
+    await Promise.all(
+      pinned.map(async ({ ref }) => {
+        if (ref && !remote.has(keyOf(ref))) remote.set(keyOf(ref), await this.remoteDigest(ref));
+      }),
+    );
+    const out: Record<string, { Status: UpdateStatus; Message: string }> = {};
+    for (const { id, ref, digest } of pinned) {
+      const answer = ref ? remote.get(keyOf(ref)) : undefined;
+      if (!ref) out[id] = { Status: 'unknown', Message: 'Not a registry image' };
+      else if (!answer?.digest)
+        out[id] = { Status: 'unknown', Message: answer?.error ?? 'Not in the registry' };
+      else if (!digest) out[id] = { Status: 'unknown', Message: 'The service image is not pinned by digest' };
+      else if (digest === answer.digest) out[id] = { Status: 'updated', Message: '' };
+      else out[id] = { Status: 'outdated', Message: `The registry has ${answer.digest}` };
+    }
+    return out;
+  }
+
   /** The registry's digest for `ref`, from the cache, a request in flight, or one HEAD request. */
   remoteDigest(ref: ImageReference): Promise<{ digest: string | undefined; error?: string }> {
     const key = keyOf(ref);
@@ -149,4 +182,24 @@ export class ImageUpdateChecker {
 
 function keyOf(ref: ImageReference): string {
   return `${ref.registry}/${ref.repository}:${ref.tag}`;
+}
+
+/**
+ * A stack's status from its containers' and services' (compose project / Swarm stack labels): outdated when any
+ * is, updated when all are, unknown otherwise.
+ */
+export function stackStatuses(
+  members: readonly { stack: string | undefined; status: UpdateStatus | undefined }[],
+): Record<string, { Status: UpdateStatus; Message: string }> {
+  const byStack = new Map<string, (UpdateStatus | undefined)[]>();
+  for (const m of members) if (m.stack) byStack.set(m.stack, [...(byStack.get(m.stack) ?? []), m.status]);
+  const out: Record<string, { Status: UpdateStatus; Message: string }> = {};
+  for (const [stack, statuses] of byStack) {
+    const outdated = statuses.filter((s) => s === 'outdated').length;
+    if (outdated > 0)
+      out[stack] = { Status: 'outdated', Message: `${outdated} of ${statuses.length} out of date` };
+    else if (statuses.every((s) => s === 'updated')) out[stack] = { Status: 'updated', Message: '' };
+    else out[stack] = { Status: 'unknown', Message: 'Some images could not be checked' };
+  }
+  return out;
 }

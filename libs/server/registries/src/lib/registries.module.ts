@@ -13,6 +13,9 @@ import { RegistriesService } from './registries.service';
 import { RegistryBrowser } from './registry-browser';
 import { ImageStatusController } from './image-status.controller';
 import { ImageUpdateChecker, RegistryTargets } from './image-updates';
+import { EnvironmentUpdates } from './environment-updates';
+import { OutdatedSweep } from './outdated-sweep';
+import { OutdatedController } from './outdated.controller';
 import { HttpRegistryApi, RegistryApiPort } from './registry-api';
 import { AwsEcrTokens, EcrTokenPort, HttpRegistryLogin, RegistryLoginPort } from './registry-login.port';
 
@@ -22,12 +25,15 @@ import { AwsEcrTokens, EcrTokenPort, HttpRegistryLogin, RegistryLoginPort } from
     RegistriesController,
     EndpointRegistriesController,
     ImageStatusController,
+    OutdatedController,
     DockerHubQuotaController,
   ],
   providers: [
     RegistriesService,
     RegistryBrowser,
     ImageUpdateChecker,
+    EnvironmentUpdates,
+    OutdatedSweep,
     DockerHubQuota,
     { provide: RegistryTargets, useExisting: RegistriesService },
     { provide: RegistryApiPort, useClass: HttpRegistryApi },

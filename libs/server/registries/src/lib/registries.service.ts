@@ -29,6 +29,7 @@ import {
   RegistryType,
   encodeRegistryAuth,
   registryIdOf,
+  splitImageHost,
   type DockerAuthConfig,
 } from './registry-types';
 import { EcrTokenPort, RegistryLoginPort } from './registry-login.port';
@@ -231,9 +232,7 @@ export class RegistriesService {
    */
   async forHost(host: string): Promise<BrowseTarget> {
     const rows = await this.registries.find({ order: { id: 'ASC' } });
-    const matching = rows.filter((r) =>
-      host === DOCKER_HUB_ADDRESS ? r.type === RegistryType.DockerHub : (r.url.split('/')[0] ?? '') === host,
-    );
+    const matching = rows.filter((r) => hostMatches(r, host));
     const best = matching.find((r) => r.authentication) ?? matching[0];
     if (best) return this.browseTarget(best.id);
     return {
@@ -241,6 +240,45 @@ export class RegistriesService {
       address: host === DOCKER_HUB_ADDRESS ? 'registry-1.docker.io' : host,
       credentials: {},
     };
+  }
+
+  /**
+   * The stored registry an image reference comes from (by host; Docker Hub for unqualified names) that `actor`
+   * may use on `envId` — one with credentials first — with `X-Registry-Auth` for it; anonymous when none.
+   */
+  async authForImage(
+    actor: AuthenticatedUser,
+    envId: number,
+    image: string,
+  ): Promise<{ header: string; registry?: string; registryId?: number }> {
+    const host = splitImageHost(image).host;
+    const { access } = await this.environments.accessFor(actor, envId);
+    const rows = await this.registries.find({ order: { id: 'ASC' } });
+    const usable = rows.filter((r) => hostMatches(r, host) && this.mayUse(r, envId, access));
+    const best = usable.find((r) => r.authentication) ?? usable[0];
+    if (!best) return { header: encodeRegistryAuth({}) };
+    return { header: encodeRegistryAuth(await this.authOf(best)), registry: best.name, registryId: best.id };
+  }
+
+  /**
+   * Which registries images come from, as `actor` may see them on `envId`: host → `{Id, Name}` (the first
+   * usable stored registry of each host) for the hosts given.
+   */
+  async registriesForHosts(
+    actor: AuthenticatedUser,
+    envId: number,
+    hosts: readonly string[],
+  ): Promise<Map<string, { Id: number; Name: string }>> {
+    const { access } = await this.environments.accessFor(actor, envId);
+    const rows = (await this.registries.find({ order: { id: 'ASC' } })).filter((r) =>
+      this.mayUse(r, envId, access),
+    );
+    const out = new Map<string, { Id: number; Name: string }>();
+    for (const host of new Set(hosts)) {
+      const r = rows.find((row) => hostMatches(row, host));
+      if (r) out.set(host, { Id: r.id, Name: r.name });
+    }
+    return out;
   }
 
   /** The Docker Hub account to ask for a pull quota (0: anonymous); the actor must be able to use it there. */
@@ -460,4 +498,11 @@ function policyIds(map: Record<string, unknown> | undefined, field: string): num
       throw new BadRequestError('Invalid access policies', `${field}: "${k}" must be an object`);
     return n;
   });
+}
+
+/** Whether a stored registry serves `host` (Docker's name for the registry; `docker.io` for Docker Hub). */
+function hostMatches(r: RegistryEntity, host: string): boolean {
+  return host === DOCKER_HUB_ADDRESS
+    ? r.type === RegistryType.DockerHub
+    : (r.url.split('/')[0] ?? '') === host;
 }

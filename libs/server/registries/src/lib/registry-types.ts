@@ -78,3 +78,12 @@ export function registryRefusal(
     return { message: `Registry "${registry}" cannot be reached`, details: engineMessage };
   return undefined;
 }
+
+/** An image reference's registry host as Docker reads it (`docker.io` when it names none) and the rest. */
+export function splitImageHost(image: string): { host: string; rest: string } {
+  const slash = image.indexOf('/');
+  const first = slash < 0 ? '' : image.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost'
+    ? { host: first.toLowerCase(), rest: image.slice(slash + 1) }
+    : { host: DOCKER_HUB_ADDRESS, rest: image };
+}

@@ -242,6 +242,12 @@ export class ResourceControlsService {
     this.changed();
   }
 
+  /** The resource was replaced by another of the same kind (a recreated container): its control follows it. */
+  async reassign(envId: number, type: ResourceControlType, fromId: string, toId: string): Promise<void> {
+    await this.repo.update({ environmentId: envId, type, resourceId: fromId }, { resourceId: toId });
+    this.changed();
+  }
+
   /** Controls of resources that belong to no environment (custom templates), by resource id. */
   async globalControls(
     type: ResourceControlType,

@@ -24,6 +24,10 @@ export interface LdapTlsConfig {
   TLSSkipVerify: boolean;
   /** Capstan: the CA certificate itself (PEM), not a path to an uploaded file. */
   TLSCACert: string;
+  /** Capstan: the client certificate (PEM) presented to the directory, with `TLSKey`. */
+  TLSCert: string;
+  /** Capstan: the client certificate's private key (PEM); sealed at rest, '' in every response. */
+  TLSKey: string;
 }
 
 /** 0 custom, 1 OpenLDAP, 2 Active Directory (nested groups through LDAP_MATCHING_RULE_IN_CHAIN). */
@@ -59,7 +63,7 @@ export const DEFAULT_LDAP_SETTINGS: Readonly<LdapSettings> = {
   Password: '',
   URL: '',
   URLs: [],
-  TLSConfig: { TLS: false, TLSSkipVerify: false, TLSCACert: '' },
+  TLSConfig: { TLS: false, TLSSkipVerify: false, TLSCACert: '', TLSCert: '', TLSKey: '' },
   StartTLS: false,
   SearchSettings: [{ BaseDN: '', Filter: '', UserNameAttribute: '' }],
   GroupSearchSettings: [{ GroupBaseDN: '', GroupFilter: '', GroupAttribute: '' }],

@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -68,7 +69,12 @@ export class SettingsService {
   /** The LDAP settings with the reader password opened (for the directory client only). */
   async ldapSettings(): Promise<LdapSettings> {
     const ldap = (await this.get()).LDAPSettings;
-    return { ...ldap, Password: ldap.Password ? this.box.open(ldap.Password) : '' };
+    const key = ldap.TLSConfig.TLSKey;
+    return {
+      ...ldap,
+      Password: ldap.Password ? this.box.open(ldap.Password) : '',
+      TLSConfig: { ...ldap.TLSConfig, TLSKey: key ? this.box.open(key) : '' },
+    };
   }
 
   /** The OAuth settings with the client secret opened (for the OAuth client only). */
@@ -85,7 +91,12 @@ export class SettingsService {
     const stored = await this.ldapSettings();
     if (!posted) return stored;
     const merged = mergeLdap(stored, posted);
-    return { ...merged, Password: posted.Password ? posted.Password : stored.Password };
+    const key = privateKeyPem(posted.TLSConfig?.TLSKey);
+    return {
+      ...merged,
+      Password: posted.Password ? posted.Password : stored.Password,
+      TLSConfig: { ...merged.TLSConfig, TLSKey: key ?? stored.TLSConfig.TLSKey },
+    };
   }
 
   async update(patch: UpdateSettingsDto): Promise<Settings> {
@@ -123,6 +134,10 @@ export class SettingsService {
             Password: patch.LDAPSettings.Password
               ? this.box.seal(patch.LDAPSettings.Password)
               : current.LDAPSettings.Password,
+            TLSConfig: this.sealedTlsKey(
+              mergeLdap(current.LDAPSettings, patch.LDAPSettings).TLSConfig,
+              patch.LDAPSettings.TLSConfig?.TLSKey,
+            ),
           }
         : current.LDAPSettings,
       OAuthSettings: patch.OAuthSettings
@@ -140,6 +155,27 @@ export class SettingsService {
         : current.TrustedProxies,
       Edge: patch.Edge ? { ...current.Edge, ...definedOnly(patch.Edge) } : current.Edge,
     };
+    return this.store(next);
+  }
+
+  /**
+   * One of the directory's TLS files (Portainer's `/api/upload/tls/{ca|cert|key}` into the `ldap` folder): the CA,
+   * the client certificate or its private key (sealed), PEM checked; an empty file removes it.
+   */
+  async setLdapTlsFile(kind: 'ca' | 'cert' | 'key', text: string): Promise<void> {
+    const current = await this.get();
+    const tls = current.LDAPSettings.TLSConfig;
+    const next: LdapSettings['TLSConfig'] =
+      kind === 'key'
+        ? this.sealedTlsKey(tls, text.trim() === '' ? undefined : text, text.trim() === '')
+        : {
+            ...tls,
+            [kind === 'ca' ? 'TLSCACert' : 'TLSCert']: pem(kind === 'ca' ? 'CA' : 'cert', text) ?? '',
+          };
+    await this.store({ ...current, LDAPSettings: { ...current.LDAPSettings, TLSConfig: next } });
+  }
+
+  private async store(next: Settings): Promise<Settings> {
     await this.repo.save(
       { id: SETTINGS_ID, value: JSON.stringify(next), updatedAt: this.clock.now() },
       AUTOCOMMIT,
@@ -147,6 +183,17 @@ export class SettingsService {
     this.cached = { value: next, at: this.clock.now() };
     for (const listener of this.listeners) listener(next);
     return redacted(next);
+  }
+
+  /** The TLS settings with a posted private key checked and sealed; none posted keeps the stored one. */
+  private sealedTlsKey(
+    tls: LdapSettings['TLSConfig'],
+    posted: string | undefined,
+    remove = false,
+  ): LdapSettings['TLSConfig'] {
+    if (remove) return { ...tls, TLSKey: '' };
+    const key = privateKeyPem(posted);
+    return { ...tls, TLSKey: key ? this.box.seal(key) : tls.TLSKey };
   }
 
   /** Called after every local change (e.g. to reschedule the snapshot or retention jobs). */
@@ -167,7 +214,11 @@ function isAddressOrRange(entry: string): boolean {
 function redacted(s: Settings): Settings {
   return {
     ...s,
-    LDAPSettings: { ...s.LDAPSettings, Password: '' },
+    LDAPSettings: {
+      ...s.LDAPSettings,
+      Password: '',
+      TLSConfig: { ...s.LDAPSettings.TLSConfig, TLSKey: '' },
+    },
     OAuthSettings: { ...s.OAuthSettings, ClientSecret: '' },
   };
 }
@@ -185,7 +236,10 @@ function mergeLdap(current: LdapSettings, p: LdapSettingsDto): LdapSettings {
       ? {
           TLS: p.TLSConfig.TLS,
           TLSSkipVerify: p.TLSConfig.TLSSkipVerify,
-          TLSCACert: p.TLSConfig.TLSCACert ?? current.TLSConfig.TLSCACert,
+          TLSCACert: pem('TLSCACert', p.TLSConfig.TLSCACert) ?? current.TLSConfig.TLSCACert,
+          TLSCert: pem('TLSCert', p.TLSConfig.TLSCert) ?? current.TLSConfig.TLSCert,
+          // The key is the caller's to seal or open; an empty or absent one keeps what is stored.
+          TLSKey: current.TLSConfig.TLSKey,
         }
       : current.TLSConfig,
     StartTLS: p.StartTLS ?? current.StartTLS,
@@ -211,4 +265,26 @@ function mergeLdap(current: LdapSettings, p: LdapSettingsDto): LdapSettings {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A posted certificate (PEM, one or more), checked; empty or absent: undefined. */
+function pem(label: string, text: string | undefined): string | undefined {
+  if (text === undefined || text.trim() === '') return text === undefined ? undefined : '';
+  try {
+    new X509Certificate(text);
+  } catch {
+    throw new BadRequestError('Invalid TLS file', `${label}: not a PEM certificate`);
+  }
+  return text;
+}
+
+/** A posted private key (PEM), checked; empty or absent: undefined (the stored one stays). */
+function privateKeyPem(text: string | undefined): string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    createPrivateKey(text);
+  } catch {
+    throw new BadRequestError('Invalid TLS file', 'TLSKey: not a PEM private key');
+  }
+  return text;
 }

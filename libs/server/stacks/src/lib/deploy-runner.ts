@@ -11,6 +11,8 @@ export interface StackEnvVar {
 export interface RunResult {
   readonly code: number | null;
   readonly lines: string[];
+  /** What the command wrote on stdout, as it wrote it (for output that is data, like `config --format json`). */
+  readonly stdout: string;
   /** compose's own error: the last lines of stderr. */
   readonly message: string;
 }
@@ -21,9 +23,12 @@ export interface RunOptions {
   readonly env: readonly StackEnvVar[];
   readonly onLine?: (line: string) => void;
   readonly timeoutMs?: number;
+  /** A DOCKER_CONFIG directory for this run only (registry credentials); the server's own empty one otherwise. */
+  readonly dockerConfig?: string;
 }
 
 const MAX_LINES = 2000;
+const MAX_STDOUT = 8 * 1024 * 1024;
 
 /**
  * Runs the docker CLI (`docker compose …`, `docker stack …`) with arguments as an array — no shell, so names,
@@ -47,7 +52,7 @@ export class DockerCli {
       PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
       HOME: this.configDir,
       DOCKER_HOST: o.dockerHost,
-      DOCKER_CONFIG: this.configDir,
+      DOCKER_CONFIG: o.dockerConfig ?? this.configDir,
       DOCKER_CLI_HINTS: 'false',
       COMPOSE_ANSI: 'never',
       COMPOSE_STATUS_STDOUT: '0',
@@ -57,6 +62,8 @@ export class DockerCli {
     return new Promise<RunResult>((resolve) => {
       const lines: string[] = [];
       const errors: string[] = [];
+      const out: Buffer[] = [];
+      let outBytes = 0;
       const child = spawn(this.docker, args, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const timer =
         o.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
@@ -76,15 +83,25 @@ export class DockerCli {
         if (errors.length > 20) errors.shift();
         o.onLine?.(line);
       };
-      child.stdout.on('data', reader(false));
+      const stdoutLines = reader(false);
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (outBytes < MAX_STDOUT) out.push(chunk);
+        outBytes += chunk.length;
+        stdoutLines(chunk);
+      });
       child.stderr.on('data', reader(true));
       child.on('error', (e) => {
         if (timer) clearTimeout(timer);
-        resolve({ code: null, lines, message: e.message });
+        resolve({ code: null, lines, stdout: '', message: e.message });
       });
       child.on('close', (code) => {
         if (timer) clearTimeout(timer);
-        resolve({ code, lines, message: errors.slice(-5).join('\n') });
+        resolve({
+          code,
+          lines,
+          stdout: Buffer.concat(out).toString('utf8'),
+          message: errors.slice(-5).join('\n'),
+        });
       });
     });
   }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadRequestError, ServiceUnavailableError, UnprocessableError } from '@capstan/server-core';
 import type { LocalEndpoints } from '@capstan/server-environments';
@@ -19,9 +21,22 @@ export interface DeployTarget {
   readonly env: readonly StackEnvVar[];
 }
 
+/** A registry's credentials as Docker's config.json keeps them (the registries lib's DockerAuthConfig). */
+export interface RegistryAuth {
+  readonly serveraddress: string;
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface DeployOptions {
   readonly prune?: boolean;
   readonly pullImage?: boolean;
+  /**
+   * Credentials of the registries the caller may use on the environment: written to a DOCKER_CONFIG of this run
+   * only (a 0600 config.json under `<data>/tmp`, removed after), so compose and `docker stack deploy` pull
+   * private images; Swarm stacks pass them to the nodes with `--with-registry-auth`.
+   */
+  readonly registries?: readonly RegistryAuth[];
   /** Each progress line, as compose writes it. */
   readonly onProgress?: (line: string) => void;
 }
@@ -41,6 +56,7 @@ export class StackDeployer {
   private readonly cli: DockerCli;
   /** The CLI's own config directory, also the working directory of commands on projects without files. */
   private readonly scratch: string;
+  private readonly tmp: string;
 
   constructor(
     private readonly endpoints: LocalEndpoints,
@@ -48,6 +64,7 @@ export class StackDeployer {
     dataDir: string,
   ) {
     this.scratch = join(dataDir, 'docker-config');
+    this.tmp = join(dataDir, 'tmp');
     this.cli = new DockerCli(docker, this.scratch);
   }
 
@@ -56,6 +73,17 @@ export class StackDeployer {
     if (t.type !== STACK_COMPOSE) return;
     const r = await this.run(t, [...this.composeArgs(t), 'config', '-q']);
     if (r.code !== 0) throw new BadRequestError('Invalid stack file', clean(r.message));
+  }
+
+  /** compose's resolved model of the files (`docker compose config --format json`): interpolated, merged. */
+  async model(t: DeployTarget): Promise<unknown> {
+    const r = await this.run(t, [...this.composeArgs(t), 'config', '--format', 'json']);
+    if (r.code !== 0) throw new UnprocessableError('Unable to read the stack file', clean(r.message));
+    try {
+      return JSON.parse(r.stdout) as unknown;
+    } catch {
+      throw new UnprocessableError('Unable to read the stack file', 'compose wrote no JSON model');
+    }
   }
 
   /** Brings the stack up (compose `up -d`, swarm `stack deploy`); compose's message as a 422 on failure. */
@@ -69,6 +97,7 @@ export class StackDeployer {
             ...(o.prune ? ['--prune'] : []),
             '--resolve-image',
             o.pullImage ? 'always' : 'never',
+            ...(o.registries?.length ? ['--with-registry-auth'] : []),
             '--detach=true',
             t.name,
           ]
@@ -80,7 +109,28 @@ export class StackDeployer {
             ...(o.pullImage ? ['--pull', 'always'] : []),
             ...(o.pullImage ? ['--force-recreate'] : []),
           ];
-    return this.must(t, args, o.onProgress, 'Unable to deploy the stack');
+    return this.withRegistries(o.registries, (dockerConfig) =>
+      this.must(t, args, o.onProgress, 'Unable to deploy the stack', dockerConfig),
+    );
+  }
+
+  /** Runs `work` with a DOCKER_CONFIG holding `registries` (none: the server's own), removed afterwards. */
+  private async withRegistries<T>(
+    registries: readonly RegistryAuth[] | undefined,
+    work: (dockerConfig: string | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (!registries?.length) return work(undefined);
+    const dir = join(this.tmp, `docker-config-${randomUUID()}`);
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const auths: Record<string, { auth: string }> = {};
+      for (const r of registries)
+        auths[r.serveraddress] = { auth: Buffer.from(`${r.username}:${r.password}`).toString('base64') };
+      await writeFile(join(dir, 'config.json'), JSON.stringify({ auths }), { mode: 0o600 });
+      return await work(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** Removes what the stack runs (compose `down`, swarm `stack rm`); volumes are kept. */
@@ -111,16 +161,23 @@ export class StackDeployer {
     args: string[],
     onLine: ((line: string) => void) | undefined,
     what: string,
+    dockerConfig?: string,
   ): Promise<RunResult> {
-    const r = await this.run(t, args, onLine);
+    const r = await this.run(t, args, onLine, dockerConfig);
     if (r.code !== 0) throw new UnprocessableError(what, clean(r.message) || `exit code ${String(r.code)}`);
     return r;
   }
 
-  private async run(t: DeployTarget, args: string[], onLine?: (line: string) => void): Promise<RunResult> {
+  private async run(
+    t: DeployTarget,
+    args: string[],
+    onLine?: (line: string) => void,
+    dockerConfig?: string,
+  ): Promise<RunResult> {
     const { dockerHost } = await this.endpoints.forEnvironment(t.environmentId);
     const r = await this.cli.run(args, {
       dockerHost,
+      ...(dockerConfig ? { dockerConfig } : {}),
       cwd: t.projectPath,
       env: t.env,
       onLine,

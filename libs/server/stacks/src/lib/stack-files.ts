@@ -34,7 +34,7 @@ export class StackFiles {
     return join(this.root, String(id));
   }
 
-  private versionDir(id: number, version: number): string {
+  versionDir(id: number, version: number): string {
     return join(this.projectPath(id), '.versions', String(version));
   }
 

@@ -1,11 +1,25 @@
 import { GitService } from '@capstan/server-git';
-import { readRepositorySource } from './git-source';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { bodyGetter, envList, readRepositorySource } from './git-source';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiTooManyRequestsResponse,
   ApiOperation,
   ApiQuery,
   ApiTags,
@@ -15,9 +29,14 @@ import { Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
   BadRequestError,
+  CAPSTAN_CONFIG,
   CurrentUser,
+  Public,
+  type CapstanConfig,
   ParseIdPipe,
+  filterError,
   optionalQueryId,
+  parseJsonFilters,
   requiredQueryId,
   type AuthenticatedUser,
 } from '@capstan/server-core';
@@ -26,12 +45,18 @@ import {
   CreateStackDto,
   MigrateStackDto,
   StackDeployLogResponse,
+  StackDriftResponse,
+  StackGitRedeployDto,
+  StackGitUpdateDto,
+  StackVersionsDiffResponse,
   StackFileResponse,
   StackResponse,
   StackVersionsResponse,
   UpdateStackDto,
 } from './dto/stacks.dto';
 import { STACK_COMPOSE, STACK_SWARM } from './stack-deployer';
+import { StackDriftService } from './stack-drift.service';
+import { StackGitService } from './stack-git.service';
 import { readStackForm } from './stack-form';
 import { StacksService, type CreateStackInput } from './stacks.service';
 
@@ -42,7 +67,127 @@ export class StacksController {
   constructor(
     private readonly service: StacksService,
     private readonly git: GitService,
+    private readonly gitStacks: StackGitService,
+    private readonly drifts: StackDriftService,
+    @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
   ) {}
+
+  @Post('webhooks/:uuid')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Public: redeploy the git stack whose AutoUpdate.Webhook is {uuid} when its remote commit changed (or ForceUpdate); pulls images with ForcePullImage',
+    operationId: 'StackWebhookInvoke',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'Unknown webhook' })
+  @ApiTooManyRequestsResponse({ description: 'Too many calls (Retry-After)' })
+  async webhook(@Req() request: FastifyRequest, @Param('uuid') uuid: string): Promise<void> {
+    await this.gitStacks.webhook(uuid, request.ip);
+  }
+
+  @Post('git/check')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Capstan, administrators: one auto-update pass over every git stack with an interval now; counts per outcome (updated, unchanged, busy, environment-down, gone, failed) and DurationMs',
+    operationId: 'StackGitCheckAll',
+  })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'number' } } })
+  async checkAll(@CurrentUser() actor: AuthenticatedUser): Promise<Record<string, number>> {
+    return this.gitStacks.checkAllNow(actor);
+  }
+
+  @Post(':id/git')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Change a git stack's settings (reference, credentials, AutoUpdate, Env, Prune); tried against the repository first, no redeploy",
+    operationId: 'StackUpdateGit',
+  })
+  @ApiQuery({ name: 'endpointId', required: false })
+  @ApiBody({ type: StackGitUpdateDto })
+  @ApiOkResponse({ type: StackResponse })
+  async updateGit(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Req() req: FastifyRequest,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    return this.gitStacks.updateSettings(actor, id, optionalQueryId(endpointId, 'endpointId'), req.body);
+  }
+
+  @Put(':id/git/redeploy')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({
+    summary: 'Pull the git stack (its reference or RepositoryReferenceName) and redeploy',
+    operationId: 'StackGitRedeploy',
+  })
+  @ApiQuery({ name: 'endpointId', required: false })
+  @ApiBody({ type: StackGitRedeployDto })
+  @ApiOkResponse({ type: StackResponse })
+  async redeployGit(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Req() req: FastifyRequest,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackResponse> {
+    return this.gitStacks.redeployRoute(actor, id, optionalQueryId(endpointId, 'endpointId'), req.body ?? {});
+  }
+
+  @Get(':id/drift')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({
+    summary:
+      "Capstan: where what runs (image, replicas, published ports, the file's env) differs from the stack's file",
+    operationId: 'StackDrift',
+  })
+  @ApiOkResponse({ type: StackDriftResponse })
+  async drift(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<StackDriftResponse> {
+    return this.drifts.drift(actor, id);
+  }
+
+  @Post(':id/drift/reapply')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Capstan: put the stack's file back on the engine (compose up -d / stack deploy); the drift after it",
+    operationId: 'StackDriftReapply',
+  })
+  @ApiQuery({ name: 'endpointId', required: false })
+  @ApiOkResponse({ type: StackDriftResponse })
+  async reapply(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('endpointId') endpointId?: string,
+  ): Promise<StackDriftResponse> {
+    return this.drifts.reapply(actor, id, optionalQueryId(endpointId, 'endpointId'));
+  }
+
+  @Get(':id/versions/diff')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({
+    summary: 'Capstan: unified diff between two stored versions',
+    operationId: 'StackVersionsDiff',
+  })
+  @ApiQuery({ name: 'from', required: true })
+  @ApiQuery({ name: 'to', required: true })
+  @ApiOkResponse({ type: StackVersionsDiffResponse })
+  async versionsDiff(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ): Promise<StackVersionsDiffResponse> {
+    return this.drifts.diff(actor, id, requiredQueryId(from, 'from'), requiredQueryId(to, 'to'));
+  }
 
   @Post('create/:type/:method')
   @Authenticated({ permission: Permission.EnvironmentsList })
@@ -73,7 +218,7 @@ export class StacksController {
       actor,
       t,
       requiredQueryId(endpointId, 'endpointId'),
-      await readInput(req, method, this.git),
+      await readInput(req, method, this.git, this.config.dataDir),
     );
   }
 
@@ -102,7 +247,7 @@ export class StacksController {
       actor,
       t,
       requiredQueryId(endpointId, 'endpointId'),
-      await readInput(req, method ?? '', this.git),
+      await readInput(req, method ?? '', this.git, this.config.dataDir),
     );
   }
 
@@ -330,76 +475,56 @@ export class StacksController {
   }
 }
 
-async function readInput(req: FastifyRequest, method: string, git: GitService): Promise<CreateStackInput> {
+async function readInput(
+  req: FastifyRequest,
+  method: string,
+  git: GitService,
+  dataDir: string,
+): Promise<CreateStackInput> {
   if (method === 'file') return readStackForm(req);
   if (method !== 'string' && method !== 'repository')
     throw new BadRequestError('Invalid method', 'method is "string", "file" or "repository"');
-  const body = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new BadRequestError('Invalid request payload', 'Send a JSON object');
-  const get = (k: string): unknown =>
-    Object.entries(body as Record<string, unknown>).find(
-      ([key]) => key.toLowerCase() === k.toLowerCase(),
-    )?.[1];
+  const get = bodyGetter(req.body);
   const name = get('Name');
   if (typeof name !== 'string') throw new BadRequestError('Invalid stack name', 'Name must be a string');
-  const source = method === 'repository' ? await readRepositorySource(git, get) : undefined;
-  const content = source ? source.content : get('StackFileContent');
+  const content = method === 'repository' ? '' : get('StackFileContent');
   if (typeof content !== 'string')
     throw new BadRequestError('Invalid stack file content', 'StackFileContent must be a string');
   const env = get('Env');
-  if (env !== undefined && env !== null && !Array.isArray(env))
-    throw new BadRequestError('Invalid Env', 'Env must be an array');
+  const vars = env === undefined || env === null ? [] : envList(env);
   const swarmId = get('SwarmID');
   if (swarmId !== undefined && swarmId !== null && typeof swarmId !== 'string')
     throw new BadRequestError('Invalid SwarmID', 'SwarmID must be a string');
-  return {
+  const input: CreateStackInput = {
     name,
     content,
-    env: ((env ?? []) as unknown[]).map(envEntry),
+    env: vars,
     swarmId: swarmId ?? undefined,
     fromAppTemplate: get('FromAppTemplate') === true,
-    ...(source ? { git: source.config } : {}),
   };
+  if (method !== 'repository') return input;
+  // Last: the checkout (a staging dir the service moves into the stack or removes).
+  const source = await readRepositorySource(git, dataDir, get);
+  return { ...input, content: source.content, git: source };
 }
 
-function envEntry(v: unknown): { name: string; value: string } {
-  if (typeof v !== 'object' || v === null)
-    throw new BadRequestError('Invalid Env', 'Each Env entry is {name, value}');
-  const e = Object.fromEntries(
-    Object.entries(v as Record<string, unknown>).map(([k, x]) => [k.toLowerCase(), x]),
-  );
-  if (typeof e['name'] !== 'string' || typeof (e['value'] ?? '') !== 'string')
-    throw new BadRequestError('Invalid Env', 'Each Env entry is {name: string, value: string}');
-  return { name: e['name'], value: (e['value'] ?? '') as string };
-}
-
+/** `?filters=` of the stack list. */
 function parseFilters(text: string | undefined): { EndpointID?: number; SwarmID?: string } {
-  if (text === undefined || text === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new BadRequestError('Invalid filters', 'filters must be JSON: {"EndpointID": 1, "SwarmID": "…"}');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new BadRequestError('Invalid filters', 'filters must be a JSON object');
-  const out: { EndpointID?: number; SwarmID?: string } = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const key = k.toLowerCase();
-    if (key === 'endpointid') {
-      if (v === 0 || v === null) continue;
-      if (typeof v !== 'number' && typeof v !== 'string')
-        throw new BadRequestError('Invalid filters', 'EndpointID must be a positive integer');
-      out.EndpointID = optionalQueryId(String(v), 'EndpointID');
-    } else if (key === 'swarmid') {
-      if (v === '' || v === null) continue;
-      if (typeof v !== 'string' || v.length > 255)
-        throw new BadRequestError('Invalid filters', 'SwarmID must be a string');
-      out.SwarmID = v;
-    } else {
-      throw new BadRequestError('Invalid filters', `Unknown filter "${k}" (EndpointID, SwarmID)`);
-    }
-  }
-  return out;
+  return parseJsonFilters(
+    text,
+    {
+      EndpointID: (v) => {
+        if (v === 0 || v === null) return undefined;
+        if (typeof v !== 'number' && typeof v !== 'string')
+          throw filterError('EndpointID must be a positive integer');
+        return optionalQueryId(String(v), 'EndpointID');
+      },
+      SwarmID: (v) => {
+        if (v === '' || v === null) return undefined;
+        if (typeof v !== 'string' || v.length > 255) throw filterError('SwarmID must be a string');
+        return v;
+      },
+    },
+    '{"EndpointID": 1, "SwarmID": "…"}',
+  );
 }

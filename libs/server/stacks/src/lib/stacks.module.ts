@@ -5,6 +5,8 @@ import { CAPSTAN_CONFIG, type CapstanConfig } from '@capstan/server-core';
 import { AuthModule } from '@capstan/server-auth';
 import { EnvironmentsModule, LocalEndpoints } from '@capstan/server-environments';
 import { GitModule } from '@capstan/server-git';
+import { RegistriesModule } from '@capstan/server-registries';
+import { UsersModule } from '@capstan/server-users';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { DeployProgress } from './deploy-progress';
 import { DeployStream } from './deploy-stream';
@@ -12,6 +14,8 @@ import { StackEntity } from './entities/stack.entity';
 import { StackDeployer } from './stack-deployer';
 import { StackFiles } from './stack-files';
 import { StacksController } from './stacks.controller';
+import { StackDriftService } from './stack-drift.service';
+import { StackGitService } from './stack-git.service';
 import { StackTools, StacksService } from './stacks.service';
 
 @Module({
@@ -21,10 +25,14 @@ import { StackTools, StacksService } from './stacks.service';
     ResourceControlsModule,
     AuthModule,
     GitModule,
+    RegistriesModule,
+    UsersModule,
   ],
   controllers: [StacksController],
   providers: [
     StacksService,
+    StackGitService,
+    StackDriftService,
     DeployProgress,
     DeployStream,
     {
@@ -38,6 +46,6 @@ import { StackTools, StacksService } from './stacks.service';
       inject: [CAPSTAN_CONFIG, LocalEndpoints],
     },
   ],
-  exports: [StacksService, StackTools, DeployProgress],
+  exports: [StacksService, StackGitService, StackTools, DeployProgress],
 })
 export class StacksModule {}

@@ -1,8 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
-import { gitConfigView, type StoredGitConfig } from './git-source';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { gitConfigView, type RepositorySource, type StackAutoUpdate } from './git-source';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { IsNull, Like, Not, type Repository } from 'typeorm';
 import { Permission, ResourceControlType, UserRole, type ResourceControlBody } from '@capstan/contracts-api';
 import {
   AUTOCOMMIT,
@@ -16,8 +17,11 @@ import {
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { EngineConnections, EnvironmentsService, type EnvironmentView } from '@capstan/server-environments';
+import { GitService } from '@capstan/server-git';
+import { RegistriesService, type DockerAuthConfig } from '@capstan/server-registries';
 import type { EnvironmentAccess } from '@capstan/server-rbac';
 import { ResourceControlsService, stackResourceId } from '@capstan/server-resource-controls';
+import { UsersService } from '@capstan/server-users';
 import { composeSecurityViolation, parseComposeFile } from './compose-security';
 import type { StackEnvVar } from './deploy-runner';
 import { MAX_STACK_FILE, type StackResponse } from './dto/stacks.dto';
@@ -41,8 +45,14 @@ export interface CreateStackInput {
   readonly env?: readonly StackEnvVar[];
   readonly swarmId?: string;
   readonly fromAppTemplate?: boolean;
-  /** Git stacks: where the file came from (password sealed), stored as the stack's GitConfig. */
-  readonly git?: StoredGitConfig;
+  /** Git stacks: the checkout (staging dir), its files and the GitConfig (password sealed) to store. */
+  readonly git?: RepositorySource;
+}
+
+/** Told when a git stack appears, changes its auto-update or goes (the git side schedules its jobs). */
+export interface GitStackHooks {
+  changed(stackId: number): void;
+  removed(stackId: number): void;
 }
 
 export interface UpdateStackInput {
@@ -68,6 +78,8 @@ export class StackTools {
 @Injectable()
 export class StacksService implements OnApplicationBootstrap {
   private readonly lock = new KeyedLock();
+  /** Set by the git side (StackGitService) at start-up. */
+  gitHooks: GitStackHooks | undefined;
 
   constructor(
     @InjectRepository(StackEntity) private readonly stacks: Repository<StackEntity>,
@@ -77,6 +89,9 @@ export class StacksService implements OnApplicationBootstrap {
     private readonly tools: StackTools,
     private readonly progress: DeployProgress,
     private readonly clock: ClockPort,
+    private readonly git: GitService,
+    private readonly registries: RegistriesService,
+    private readonly users: UsersService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -158,13 +173,29 @@ export class StacksService implements OnApplicationBootstrap {
     endpointId: number,
     input: CreateStackInput,
   ): Promise<StackResponse> {
+    try {
+      return await this.createChecked(actor, type, endpointId, input);
+    } finally {
+      // A git checkout not moved into its stack (any refusal) goes.
+      if (input.git) await rm(input.git.stagingDir, { recursive: true, force: true });
+    }
+  }
+
+  private async createChecked(
+    actor: AuthenticatedUser,
+    type: number,
+    endpointId: number,
+    input: CreateStackInput,
+  ): Promise<StackResponse> {
     const named = checkStackName(input.name);
     if (!named.ok) throw new BadRequestError('Invalid stack name', named.reason);
     const name = named.name;
     const { env, access } = await this.environments.accessFor(actor, endpointId);
     this.assertMayManageStacks(actor, env, access, Permission.ResourcesCreate);
     const content = this.checkFile(actor, env, access, input.content);
+    for (const f of input.git?.files.slice(1) ?? []) this.checkFile(actor, env, access, f.content);
     const vars = checkEnv(input.env ?? []);
+    if (input.git?.autoUpdate?.Webhook) await this.assertWebhookFree(input.git.autoUpdate.Webhook, 0);
     let swarmId = '';
     if (type === STACK_SWARM) {
       swarmId = await this.swarmIdOf(env);
@@ -292,7 +323,7 @@ export class StacksService implements OnApplicationBootstrap {
       vars: StackEnvVar[];
       content: string;
       fromAppTemplate: boolean;
-      git?: StoredGitConfig;
+      git?: RepositorySource;
     },
     pending: 'create' | 'adopt',
   ): Promise<StackResponse> {
@@ -305,14 +336,15 @@ export class StacksService implements OnApplicationBootstrap {
           type,
           environmentId: endpointId,
           swarmId,
-          entryPoint: 'docker-compose.yml',
+          entryPoint: s.git?.config.ConfigFilePath ?? 'docker-compose.yml',
           env: JSON.stringify(vars),
           status: ACTIVE,
-          additionalFiles: '[]',
+          additionalFiles: JSON.stringify(s.git?.additionalFiles ?? []),
           fileVersion: 1,
           options: JSON.stringify({ Prune: false }),
           fromAppTemplate: s.fromAppTemplate,
-          gitConfig: s.git ? JSON.stringify(s.git) : null,
+          gitConfig: s.git ? JSON.stringify(s.git.config) : null,
+          autoUpdate: null,
           pending,
           createdAt: now,
           createdBy: actor.username,
@@ -323,11 +355,18 @@ export class StacksService implements OnApplicationBootstrap {
         AUTOCOMMIT,
       );
       try {
-        await this.tools.files.write(saved.id, 1, [{ path: saved.entryPoint, content }]);
+        if (s.git) {
+          const dir = this.git.workDir('stacks', saved.id);
+          await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+          await rm(dir, { recursive: true, force: true });
+          await rename(s.git.stagingDir, dir);
+          await this.tools.files.write(saved.id, 1, s.git.files);
+        } else await this.tools.files.write(saved.id, 1, [{ path: saved.entryPoint, content }]);
         const target = this.targetOf(saved);
         await this.tools.deployer.validate(target);
+        const registries = await this.registryAuths(actor, endpointId);
         const log = await this.runDeploy(saved.id, () =>
-          this.tools.deployer.deploy(target, { onProgress: this.progress.sink(saved.id) }),
+          this.tools.deployer.deploy(target, { registries, onProgress: this.progress.sink(saved.id) }),
         );
         const control = await this.controls.createPrivate(
           endpointId,
@@ -335,14 +374,23 @@ export class StacksService implements OnApplicationBootstrap {
           stackResourceId(endpointId, name),
           actor.id,
         );
-        await this.stacks.update({ id: saved.id }, { lastDeployLog: log, pending: '' });
+        const autoUpdate = s.git?.autoUpdate ? { ...s.git.autoUpdate } : null;
+        if (autoUpdate?.Interval) autoUpdate.JobID = String(saved.id);
+        const autoUpdateJson = autoUpdate ? JSON.stringify(autoUpdate) : null;
+        await this.stacks.update(
+          { id: saved.id },
+          { lastDeployLog: log, pending: '', autoUpdate: autoUpdateJson },
+        );
         saved.lastDeployLog = log;
         saved.pending = '';
+        saved.autoUpdate = autoUpdateJson;
+        if (s.git) this.gitHooks?.changed(saved.id);
         return this.toResponse(saved, control);
       } catch (e) {
         // No half-written stack: the record and its files go; what compose started stays as compose left it.
         await this.stacks.delete({ id: saved.id });
         await this.tools.files.remove(saved.id);
+        if (s.git) await rm(this.git.workDir('stacks', saved.id), { recursive: true, force: true });
         throw e;
       }
     }
@@ -356,6 +404,11 @@ export class StacksService implements OnApplicationBootstrap {
   ): Promise<StackResponse> {
     return this.lock.run(`stack:${id}`, async () => {
       const { stack, control, env, access } = await this.manageable(actor, id, endpointId);
+      if (stack.gitConfig && (input.content !== undefined || input.rollbackTo !== undefined))
+        throw new BadRequestError(
+          'The stack is deployed from git',
+          'Change the repository and redeploy: PUT /api/stacks/{id}/git/redeploy (Env and Prune may change here)',
+        );
       const previousVersion = stack.fileVersion;
       const versions = await this.tools.files.versions(stack.id);
       let version: number;
@@ -379,7 +432,15 @@ export class StacksService implements OnApplicationBootstrap {
             : input.content;
         const checked = this.checkFile(actor, env, access, content);
         version = Math.max(0, ...versions) + 1;
-        await this.tools.files.write(stack.id, version, [{ path: stack.entryPoint, content: checked }]);
+        const kept = stack.gitConfig
+          ? (await this.tools.files.read(stack.id, stack.fileVersion)).filter(
+              (f) => f.path !== stack.entryPoint,
+            )
+          : [];
+        await this.tools.files.write(stack.id, version, [
+          ...kept,
+          { path: stack.entryPoint, content: checked },
+        ]);
       }
       const vars = input.env === undefined ? parseEnv(stack.env) : checkEnv(input.env);
       const prune = input.prune ?? parseOptions(stack.options).Prune;
@@ -387,23 +448,19 @@ export class StacksService implements OnApplicationBootstrap {
       await this.stacks.update({ id: stack.id }, { pending: 'update' });
       try {
         await this.tools.deployer.validate(target);
+        const registries = await this.registryAuths(actor, stack.environmentId);
         const log = await this.runDeploy(stack.id, () =>
           this.tools.deployer.deploy(target, {
             prune,
             pullImage: input.pullImage === true,
+            registries,
             onProgress: this.progress.sink(stack.id),
           }),
         );
-        Object.assign(stack, {
-          fileVersion: version,
-          env: JSON.stringify(vars),
-          options: JSON.stringify({ Prune: prune }),
-          status: ACTIVE,
-          lastDeployLog: log,
-          pending: '',
-          updatedAt: this.clock.now(),
-          updatedBy: actor.username,
-        });
+        Object.assign(
+          stack,
+          deployedColumns({ version, vars, prune, log, at: this.clock.now(), by: actor.username }),
+        );
         await this.stacks.save(stack, AUTOCOMMIT);
         return this.toResponse(stack, control);
       } catch (e) {
@@ -421,9 +478,11 @@ export class StacksService implements OnApplicationBootstrap {
       const { stack, control } = await this.manageable(actor, id, endpointId);
       if (stack.status === ACTIVE)
         throw new BadRequestError('Stack is already active', `Stack ${stack.name}`);
+      const registries = await this.registryAuths(actor, stack.environmentId);
       const log = await this.runDeploy(stack.id, () =>
         this.tools.deployer.deploy(this.targetOf(stack), {
           prune: parseOptions(stack.options).Prune,
+          registries,
           onProgress: this.progress.sink(stack.id),
         }),
       );
@@ -455,6 +514,10 @@ export class StacksService implements OnApplicationBootstrap {
         stackResourceId(stack.environmentId, stack.name),
       );
       await this.tools.files.remove(stack.id);
+      if (stack.gitConfig) {
+        this.gitHooks?.removed(stack.id);
+        await rm(this.git.workDir('stacks', stack.id), { recursive: true, force: true });
+      }
     });
   }
 
@@ -498,8 +561,12 @@ export class StacksService implements OnApplicationBootstrap {
         throw new ConflictError(`A stack with the normalized name '${name}' already exists`, `Stack ${name}`);
       const swarmId = stack.type === STACK_SWARM ? await this.swarmIdOf(targetEnv) : '';
       const moved = { ...stack, environmentId: input.EndpointID, name, swarmId };
+      const registries = await this.registryAuths(actor, input.EndpointID);
       const log = await this.runDeploy(stack.id, () =>
-        this.tools.deployer.deploy(this.targetOf(moved), { onProgress: this.progress.sink(stack.id) }),
+        this.tools.deployer.deploy(this.targetOf(moved), {
+          registries,
+          onProgress: this.progress.sink(stack.id),
+        }),
       );
       if (stack.status === ACTIVE && (await this.environments.exists(stack.environmentId)))
         await this.tools.deployer.remove(this.targetOf(stack)).catch(() => undefined);
@@ -602,20 +669,144 @@ export class StacksService implements OnApplicationBootstrap {
     }
   }
 
+  // ---------- for the git side (StackGitService) and drift
+
+  /** Runs `work` in the stack's lock (one operation per stack at a time). */
+  inStackLock<T>(id: number, work: () => Promise<T>): Promise<T> {
+    return this.lock.run(`stack:${id}`, work);
+  }
+
+  /** The record, or 404. */
+  record(id: number): Promise<StackEntity> {
+    return this.entity(id);
+  }
+
+  /** Git stacks with an auto-update (interval or webhook), for restoring their jobs. */
+  autoUpdated(): Promise<StackEntity[]> {
+    return this.stacks.find({ where: { autoUpdate: Not(IsNull()) }, order: { id: 'ASC' } });
+  }
+
+  /** The git stack whose AutoUpdate.Webhook is `uuid`. */
+  async byWebhook(uuid: string): Promise<StackEntity | undefined> {
+    const rows = await this.stacks.find({ where: { autoUpdate: Like(`%${uuid.toLowerCase()}%`) } });
+    return rows.find((s) => parseAutoUpdate(s.autoUpdate)?.Webhook === uuid.toLowerCase());
+  }
+
+  /** 409 when another stack uses the webhook id (ids are secrets and keys of the public route). */
+  async assertWebhookFree(uuid: string, stackId: number): Promise<void> {
+    const other = await this.byWebhook(uuid);
+    if (other && other.id !== stackId)
+      throw new ConflictError('A webhook with the same identifier already exists', 'Generate another UUID');
+  }
+
+  /** Whether the stack's environment exists and its engine answers `/_ping` now. */
+  async environmentAnswers(envId: number): Promise<boolean> {
+    try {
+      const env = await this.environments.view(envId);
+      const r = await this.engines.client(this.environments.connectionOf(env, 5000)).call('GET', '/_ping');
+      return r.status === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The creator of a stack as the server acts for them (jobs, webhooks); undefined when the user is gone. */
+  async actingCreator(stack: StackEntity): Promise<AuthenticatedUser | undefined> {
+    if (stack.createdByUserId === null) return undefined;
+    const info = await this.users.authInfo(stack.createdByUserId);
+    return info
+      ? {
+          id: info.id,
+          username: info.username,
+          role: info.role,
+          isTeamLeader: info.isTeamLeader,
+          via: 'api-key',
+        }
+      : undefined;
+  }
+
+  /**
+   * Credentials of every registry `actor` may use on the environment (Portainer hands compose all of them):
+   * for the deploy's temporary DOCKER_CONFIG. Anonymous registries are left out.
+   */
+  async registryAuths(actor: AuthenticatedUser, envId: number): Promise<DockerAuthConfig[]> {
+    const visible = await this.registries.forEnvironment(actor, envId).catch(() => []);
+    const out: DockerAuthConfig[] = [];
+    for (const r of visible) {
+      const auth = await this.registries.credentialsFor(actor, envId, r.Id).catch(() => undefined);
+      if (auth && 'username' in auth && auth.username) out.push(auth as DockerAuthConfig);
+    }
+    return out;
+  }
+
+  /** The stack if `actor` may read it (404 otherwise). */
+  readableStack(actor: AuthenticatedUser, id: number): ReturnType<StacksService['readable']> {
+    return this.readable(actor, id);
+  }
+
+  /** The manage rights of `actor` on the stack (404 unreadable, 403 not theirs), with its environment. */
+  manageableStack(
+    actor: AuthenticatedUser,
+    id: number,
+    endpointId: number | undefined,
+  ): ReturnType<StacksService['manageable']> {
+    return this.manageable(actor, id, endpointId);
+  }
+
+  /** The size/YAML/security checks of a stack file for `actor` on the environment. */
+  checkStackFile(
+    actor: AuthenticatedUser,
+    env: EnvironmentView,
+    access: EnvironmentAccess,
+    content: string,
+  ): void {
+    this.checkFile(actor, env, access, content);
+  }
+
+  /** Access of `actor` on the environment (for the checks of background runs). */
+  accessOn(actor: AuthenticatedUser, envId: number): ReturnType<EnvironmentsService['accessFor']> {
+    return this.environments.accessFor(actor, envId);
+  }
+
+  /** A deploy with its progress published and its log kept (see runDeploy). */
+  deployWithLog(
+    stackId: number,
+    work: (onProgress: (line: string) => void) => Promise<{ lines: string[] }>,
+  ): Promise<string> {
+    return this.runDeploy(stackId, () => work(this.progress.sink(stackId)));
+  }
+
+  /** Saves changed columns of a stack. */
+  async saveRecord(id: number, changes: Partial<StackEntity>): Promise<void> {
+    await this.stacks.update({ id }, changes);
+  }
+
+  /** The response of a stack for `actor`'s view (with its control). */
+  async respond(stack: StackEntity): Promise<StackResponse> {
+    return this.toResponse(stack, await this.controlOf(stack));
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
   // ---------- for the git module
 
   /** The deploy target of a stack (files relative to its project directory). */
   targetOf(
     stack: Pick<
       StackEntity,
-      'id' | 'name' | 'type' | 'environmentId' | 'entryPoint' | 'additionalFiles' | 'env'
+      'id' | 'name' | 'type' | 'environmentId' | 'entryPoint' | 'additionalFiles' | 'env' | 'gitConfig'
     >,
   ): DeployTarget {
     return {
       name: stack.name,
       type: stack.type,
       environmentId: stack.environmentId,
-      projectPath: this.tools.files.projectPath(stack.id),
+      // A git stack runs in its checkout, so the repository's relative paths (env files, build contexts) resolve.
+      projectPath: stack.gitConfig
+        ? this.git.workDir('stacks', stack.id)
+        : this.tools.files.projectPath(stack.id),
       files: [stack.entryPoint, ...(JSON.parse(stack.additionalFiles) as string[])],
       env: parseEnv(stack.env),
     };
@@ -833,15 +1024,8 @@ export class StacksService implements OnApplicationBootstrap {
     return out;
   }
 
-  private async reach<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (e) {
-      throw new BadGatewayError(
-        'Unable to reach the Docker engine',
-        e instanceof Error ? e.message : String(e),
-      );
-    }
+  private reach<T>(call: () => Promise<T>): Promise<T> {
+    return reachEngine(call);
   }
 
   toResponse(s: StackEntity, control: ResourceControlBody | undefined): StackResponse {
@@ -861,7 +1045,7 @@ export class StacksService implements OnApplicationBootstrap {
       UpdateDate: Math.floor(Number(s.updatedAt) / 1000),
       UpdatedBy: s.updatedBy,
       AdditionalFiles: JSON.parse(s.additionalFiles) as string[],
-      AutoUpdate: s.autoUpdate ? (JSON.parse(s.autoUpdate) as unknown) : null,
+      AutoUpdate: parseAutoUpdate(s.autoUpdate),
       // Never the git password: the username only.
       GitConfig: gitConfigView(s.gitConfig),
       Option: parseOptions(s.options),
@@ -872,7 +1056,49 @@ export class StacksService implements OnApplicationBootstrap {
   }
 }
 
-function parseEnv(json: string): StackEnvVar[] {
+/** An engine call whose transport failure is a 502 naming the engine (not a 500). */
+export async function reachEngine<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw new BadGatewayError(
+      'Unable to reach the Docker engine',
+      e instanceof Error ? e.message : String(e),
+    );
+  }
+}
+
+/** The columns of a stack that a successful redeploy sets (file update and git redeploy alike). */
+export function deployedColumns(d: {
+  version: number;
+  vars: readonly StackEnvVar[];
+  prune: boolean;
+  log: string;
+  at: number;
+  by: string;
+}): Partial<StackEntity> {
+  return {
+    fileVersion: d.version,
+    env: JSON.stringify(d.vars),
+    options: JSON.stringify({ Prune: d.prune }),
+    status: ACTIVE,
+    lastDeployLog: d.log,
+    pending: '',
+    updatedAt: d.at,
+    updatedBy: d.by,
+  };
+}
+
+export function parseAutoUpdate(json: string | null): StackAutoUpdate | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as StackAutoUpdate;
+  } catch {
+    return null;
+  }
+}
+
+export function parseEnv(json: string): StackEnvVar[] {
   try {
     return JSON.parse(json) as StackEnvVar[];
   } catch {
@@ -880,7 +1106,7 @@ function parseEnv(json: string): StackEnvVar[] {
   }
 }
 
-function parseOptions(json: string): { Prune: boolean } {
+export function parseOptions(json: string): { Prune: boolean } {
   try {
     return { Prune: (JSON.parse(json) as { Prune?: boolean }).Prune === true };
   } catch {

@@ -1,44 +1,6 @@
-import { AppTemplateType } from '@capstan/contracts-api';
+import { AppTemplateType, type AppTemplate, type AppTemplateFile } from '@capstan/contracts-api';
 
-/** One entry of a Portainer v3 template file (the fields Portainer's UI reads; others are passed through). */
-export interface AppTemplate {
-  id?: number;
-  type: AppTemplateType;
-  title: string;
-  description: string;
-  categories?: string[];
-  platform?: string;
-  logo?: string;
-  note?: string;
-  name?: string;
-  image?: string;
-  registry?: string;
-  command?: string;
-  hostname?: string;
-  ports?: string[];
-  volumes?: { container: string; bind?: string; readonly?: boolean }[];
-  env?: {
-    name: string;
-    label?: string;
-    description?: string;
-    default?: string;
-    preset?: boolean;
-    select?: { text: string; value: string; default?: boolean }[];
-  }[];
-  labels?: { name: string; value: string }[];
-  privileged?: boolean;
-  interactive?: boolean;
-  restart_policy?: string;
-  repository?: { url: string; stackfile: string };
-  /** Capstan: the stack file itself, for templates that must work without cloning a repository. */
-  stackFileContent?: string;
-  [extra: string]: unknown;
-}
-
-export interface AppTemplateFile {
-  version: string;
-  templates: AppTemplate[];
-}
+export type { AppTemplate, AppTemplateFile } from '@capstan/contracts-api';
 
 const TYPES = new Set<number>([
   AppTemplateType.Container,

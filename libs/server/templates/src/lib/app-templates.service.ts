@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BadGatewayError, ClockPort } from '@capstan/server-core';
+import { BadGatewayError, BadRequestError, ClockPort, NotFoundError } from '@capstan/server-core';
+import { GitService, checkRepositoryPath, checkRepositoryUrl } from '@capstan/server-git';
 import { SettingsService } from '@capstan/server-settings';
 import { parseTemplateFile, type AppTemplateFile } from './app-template.model';
 import { defaultTemplates } from './default-templates';
@@ -59,7 +60,28 @@ export class AppTemplatesService {
     private readonly settings: SettingsService,
     private readonly source: TemplateSourcePort,
     private readonly clock: ClockPort,
+    private readonly git: GitService,
   ) {}
+
+  /**
+   * `POST /api/templates/{id}/file`: a stack template's file — read from its repository (`repository.url`,
+   * `repository.stackfile`, the default branch) like Portainer's clone, or Capstan's inline `stackFileContent`.
+   */
+  async file(id: number): Promise<{ FileContent: string }> {
+    const t = (await this.list()).templates.find((x) => x.id === id);
+    if (!t)
+      throw new NotFoundError('Unable to find a template with the specified identifier', `No template ${id}`);
+    if (typeof t.stackFileContent === 'string') return { FileContent: t.stackFileContent };
+    if (!t.repository)
+      throw new BadRequestError('The template has no stack file', 'Container templates have no file');
+    return this.repositoryFile(t.repository.url, t.repository.stackfile);
+  }
+
+  /** `POST /api/templates/file` (the older form): `{RepositoryURL, ComposeFilePathInRepository}`. */
+  async repositoryFile(url: unknown, path: unknown): Promise<{ FileContent: string }> {
+    const file = await this.git.readFileAt({ url: checkRepositoryUrl(url) }, '', checkRepositoryPath(path));
+    return { FileContent: file.content };
+  }
 
   async list(): Promise<AppTemplateFile> {
     const url = (await this.settings.get()).TemplatesURL.trim();

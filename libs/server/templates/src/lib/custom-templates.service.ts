@@ -11,6 +11,7 @@ import {
   type TemplateVariable,
 } from '@capstan/contracts-api';
 import {
+  BadRequestError,
   CAPSTAN_CONFIG,
   ClockPort,
   ForbiddenError,
@@ -23,7 +24,8 @@ import {
 import { controlGrants } from '@capstan/server-rbac';
 import { ResourceControlsService } from '@capstan/server-resource-controls';
 import { TeamsService } from '@capstan/server-users';
-import type { CustomTemplateInput } from './custom-template.input';
+import { GitService, gitConfigView, type GitSourceRequest, type StoredGitConfig } from '@capstan/server-git';
+import { MAX_TEMPLATE_CONTENT_BYTES, type CustomTemplateInput } from './custom-template.input';
 import { CustomTemplateEntity } from './entities/custom-template.entity';
 
 /** Portainer's entry point for every custom template file. */
@@ -44,7 +46,8 @@ export interface CustomTemplateView {
   Variables: TemplateVariable[];
   EdgeTemplate: boolean;
   IsComposeFormat: boolean;
-  GitConfig: null;
+  /** Portainer's GitConfig for templates made from a repository (username only), else null. */
+  GitConfig: unknown;
   ResourceControl: ResourceControlBody | null;
 }
 
@@ -69,12 +72,64 @@ export class CustomTemplatesService {
     private readonly controls: ResourceControlsService,
     private readonly teams: TeamsService,
     private readonly clock: ClockPort,
+    private readonly git: GitService,
     @Inject(CAPSTAN_CONFIG) config: CapstanConfig,
   ) {
     this.root = join(config.dataDir, 'custom_templates');
   }
 
-  async create(actor: AuthenticatedUser, input: CustomTemplateInput): Promise<CustomTemplateView> {
+  /**
+   * `POST /api/custom_templates/create/repository`: the file is read from the repository first (git failures are
+   * 400s with nothing stored), then the template is created like one from text, with its GitConfig.
+   */
+  async createFromGit(
+    actor: AuthenticatedUser,
+    source: GitSourceRequest,
+    input: (fileContent: string) => CustomTemplateInput,
+  ): Promise<CustomTemplateView> {
+    const file = await this.git.readFileAt(source.remote, source.reference, source.path);
+    return this.create(actor, input(file.content), this.git.storedConfig(source, file.commit));
+  }
+
+  /** `PUT /api/custom_templates/{id}/git_fetch`: the file again from the repository (its reference's head now). */
+  async gitFetch(actor: AuthenticatedUser, id: number): Promise<{ FileContent: string }> {
+    const { row } = await this.changeable(actor, id);
+    if (!row.gitConfig)
+      throw new BadRequestError('The template is not from a git repository', `Custom template ${id}`);
+    setActivityTarget(`custom template ${row.title}`);
+    const config = JSON.parse(row.gitConfig) as StoredGitConfig;
+    const file = await this.git.readFileAt(
+      this.git.remoteOf(config),
+      config.ReferenceName,
+      config.ConfigFilePath,
+    );
+    if (Buffer.byteLength(file.content) > MAX_TEMPLATE_CONTENT_BYTES)
+      throw new BadRequestError(
+        'Invalid request payload',
+        `The file is larger than ${MAX_TEMPLATE_CONTENT_BYTES} bytes`,
+      );
+    const path = join(this.dir(row.id), row.entryPoint);
+    await writeFile(`${path}.next`, file.content, { mode: 0o600 });
+    try {
+      await this.uow.run(async (tx) => {
+        await tx.update(
+          CustomTemplateEntity,
+          { id: row.id },
+          { gitConfig: JSON.stringify({ ...config, ConfigHash: file.commit }) },
+        );
+        await rename(`${path}.next`, path);
+      });
+    } finally {
+      await rm(`${path}.next`, { force: true });
+    }
+    return { FileContent: file.content };
+  }
+
+  async create(
+    actor: AuthenticatedUser,
+    input: CustomTemplateInput,
+    gitConfig?: StoredGitConfig,
+  ): Promise<CustomTemplateView> {
     setActivityTarget(`custom template ${input.Title}`);
     // The file is written before the row exists (under a temporary name) and moved into place inside the unit
     // of work: a failure at any step leaves neither a row without its file nor a file without its row.
@@ -91,6 +146,7 @@ export class CustomTemplatesService {
           tx.create(CustomTemplateEntity, {
             ...columns(input),
             entryPoint: ENTRY_POINT,
+            gitConfig: gitConfig ? JSON.stringify(gitConfig) : null,
             createdBy: actor.id,
             createdAt: this.clock.now(),
           }),
@@ -230,7 +286,7 @@ export class CustomTemplatesService {
       Variables: JSON.parse(row.variables) as TemplateVariable[],
       EdgeTemplate: row.edgeTemplate,
       IsComposeFormat: row.isComposeFormat,
-      GitConfig: null,
+      GitConfig: gitConfigView(row.gitConfig),
       ResourceControl: rc ?? null,
     };
   }

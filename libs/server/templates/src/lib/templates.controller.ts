@@ -11,12 +11,14 @@ import {
   readMultipartForm,
   type AuthenticatedUser,
 } from '@capstan/server-core';
+import { bodyGetter, readGitSourceRequest } from '@capstan/server-git';
 import { AppTemplatesService } from './app-templates.service';
 import { MAX_TEMPLATE_CONTENT_BYTES, parseCustomTemplateInput } from './custom-template.input';
 import { CustomTemplatesService, type CustomTemplateView } from './custom-templates.service';
 import {
   AppTemplateFileDto,
   CustomTemplateDto,
+  CustomTemplateRepositoryDto,
   CustomTemplateStringDto,
   FileContentDto,
 } from './dto/templates.dto';
@@ -53,6 +55,72 @@ export class TemplatesController {
     @Body() body: unknown,
   ): Promise<CustomTemplateView> {
     return this.custom.create(actor, parseCustomTemplateInput(body));
+  }
+
+  @Post('custom_templates/create/repository')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Create a custom template from a file in a git repository (RepositoryURL, RepositoryReferenceName, ComposeFilePathInRepository, credentials)',
+    operationId: 'CustomTemplateCreateRepository',
+  })
+  @ApiBody({ type: CustomTemplateRepositoryDto })
+  @ApiOkResponse({ type: CustomTemplateDto })
+  async createRepository(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Body() body: unknown,
+  ): Promise<CustomTemplateView> {
+    const get = bodyGetter(body);
+    // The template's own fields are checked before git is asked (a bad Title costs no clone).
+    parseCustomTemplateInput({ ...(body as object), FileContent: 'placeholder' });
+    const source = readGitSourceRequest(
+      get,
+      ['ComposeFilePathInRepository', 'ComposeFile'],
+      'docker-compose.yml',
+    );
+    return this.custom.createFromGit(actor, source, (content) =>
+      parseCustomTemplateInput({ ...(body as object), FileContent: content }),
+    );
+  }
+
+  @Put('custom_templates/:id/git_fetch')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @ApiOperation({
+    summary: "Fetch a git custom template's file again from its repository and store it",
+    operationId: 'CustomTemplateGitFetch',
+  })
+  @ApiOkResponse({ type: FileContentDto })
+  async gitFetch(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<{ FileContent: string }> {
+    return this.custom.gitFetch(actor, id);
+  }
+
+  @Post('templates/:id/file')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "An app template's stack file (read from its repository, or Capstan's inline file)",
+    operationId: 'TemplateFile',
+  })
+  @ApiOkResponse({ type: FileContentDto })
+  async templateFile(@Param('id', ParseIdPipe) id: number): Promise<{ FileContent: string }> {
+    return this.apps.file(id);
+  }
+
+  @Post('templates/file')
+  @Authenticated({ permission: Permission.EnvironmentsList })
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Older form: a file of a git repository {RepositoryURL, ComposeFilePathInRepository}',
+    operationId: 'TemplateFileFromRepository',
+  })
+  @ApiOkResponse({ type: FileContentDto })
+  async repositoryFile(@Body() body: unknown): Promise<{ FileContent: string }> {
+    const get = bodyGetter(body);
+    return this.apps.repositoryFile(get('RepositoryURL'), get('ComposeFilePathInRepository'));
   }
 
   @Post('custom_templates/create/file')

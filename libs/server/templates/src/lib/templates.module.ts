@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { GitModule } from '@capstan/server-git';
 import { ResourceControlsModule } from '@capstan/server-resource-controls';
 import { SettingsModule } from '@capstan/server-settings';
 import { UsersModule } from '@capstan/server-users';
@@ -14,6 +15,7 @@ import { TemplatesController } from './templates.controller';
     SettingsModule,
     UsersModule,
     ResourceControlsModule,
+    GitModule,
   ],
   controllers: [TemplatesController],
   providers: [

@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
-import { UserRole } from '@capstan/contracts-api';
-import { type AuthenticatedUser, ClockPort, MAIN_MIGRATIONS, NotFoundError } from '@capstan/server-core';
+import { MembershipRole, UserRole } from '@capstan/contracts-api';
+import {
+  type AuthenticatedUser,
+  BadRequestError,
+  ClockPort,
+  ConflictError,
+  MAIN_MIGRATIONS,
+  NotFoundError,
+  UnitOfWork,
+} from '@capstan/server-core';
 import type { SettingsService } from '@capstan/server-settings';
 import { TeamEntity } from './entities/team.entity';
 import { TeamMembershipEntity } from './entities/team-membership.entity';
@@ -55,6 +63,7 @@ describe('UsersService: what leaves the lib is a plain view, never the password 
       new PlainHasher(),
       settings,
       new FixedClock(),
+      new UnitOfWork(source),
     );
     await users.initAdmin('admin', 'admin-password');
   });
@@ -106,5 +115,37 @@ describe('UsersService: what leaves the lib is a plain view, never the password 
     );
     expect(await users.verifyPassword(2, '')).toBe(false);
     await expect(users.verifyPassword(9, 'admin-password')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('creates a user and the teams they join as one record: both or neither', async () => {
+    const teams = source.getRepository(TeamEntity);
+    const ops = await teams.save({ name: 'ops', nameKey: 'ops' });
+    const dev = await teams.save({ name: 'dev', nameKey: 'dev' });
+    const memberships = source.getRepository(TeamMembershipEntity);
+
+    const carol = await users.create({
+      username: 'carol',
+      password: 'carol-password',
+      role: UserRole.StandardUser,
+      teamIds: [ops.id, dev.id, ops.id],
+    });
+    const rows = await memberships.find({ where: { userId: carol.id }, order: { teamId: 'ASC' } });
+    expect(rows.map((m) => [m.teamId, m.role])).toEqual([
+      [ops.id, MembershipRole.Member],
+      [dev.id, MembershipRole.Member],
+    ]);
+
+    // An unknown team: 400, and no user was written.
+    await expect(
+      users.create({ username: 'dave', password: 'dave-password', role: 2, teamIds: [ops.id, 999] }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+    expect(await users.findByUsername('dave')).toBeUndefined();
+
+    // A taken name: 409, and no membership was written.
+    const before = await memberships.count();
+    await expect(
+      users.create({ username: 'Carol', password: 'carol-password', role: 2, teamIds: [dev.id] }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await memberships.count()).toBe(before);
   });
 });

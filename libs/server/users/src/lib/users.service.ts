@@ -6,12 +6,15 @@ import {
   AuthenticatedUser,
   ClockPort,
   ConflictError,
+  BadRequestError,
   ForbiddenError,
   AUTOCOMMIT,
+  UnitOfWork,
 } from '@capstan/server-core';
 import { SettingsService } from '@capstan/server-settings';
 import type { CreateUserDto, UpdateUserDto } from './dto/users.dto';
 import { UserEntity } from './entities/user.entity';
+import { TeamEntity } from './entities/team.entity';
 import { TeamMembershipEntity } from './entities/team-membership.entity';
 import { toUserView } from './mappers';
 import { PasswordHasher } from './password-hasher.port';
@@ -50,6 +53,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly settings: SettingsService,
     private readonly clock: ClockPort,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async adminExists(): Promise<boolean> {
@@ -81,8 +85,29 @@ export class UsersService {
       );
     }
     await this.checkPasswordLength(dto.password);
+    const passwordHash = await this.hasher.hash(dto.password);
+    const teamIds = [...new Set(dto.teamIds ?? [])];
+    if (teamIds.length === 0)
+      return toUserView(await this.insertUser(this.users, dto.username, dto.role, passwordHash));
+    // The user and the teams they join are one record: both or neither.
     return toUserView(
-      await this.insertUser(this.users, dto.username, dto.role, await this.hasher.hash(dto.password)),
+      await this.uow.run(async (tx) => {
+        const found = await tx.findBy(TeamEntity, { id: In(teamIds) });
+        const missing = teamIds.filter((id) => !found.some((t) => t.id === id));
+        if (missing.length > 0)
+          throw new BadRequestError('Invalid teams', `No team with id ${missing.join(', ')}`);
+        const user = await this.insertUser(
+          tx.getRepository(UserEntity),
+          dto.username,
+          dto.role,
+          passwordHash,
+        );
+        await tx.insert(
+          TeamMembershipEntity,
+          teamIds.map((teamId) => ({ userId: user.id, teamId, role: MembershipRole.Member })),
+        );
+        return user;
+      }),
     );
   }
 

@@ -12,10 +12,11 @@ import type { FastifyRequest } from 'fastify';
 import { Permission } from '@capstan/contracts-api';
 import {
   Authenticated,
-  BadRequestError,
   CurrentUser,
   ParseIdPipe,
   Public,
+  filterError,
+  parseJsonFilters,
   type AuthenticatedUser,
 } from '@capstan/server-core';
 import { CreateWebhookDto, UpdateWebhookDto, WebhookResponse } from './dto/webhooks.dto';
@@ -105,34 +106,22 @@ export class WebhooksController {
   }
 }
 
+/** `?filters=` of the webhook list. */
 function parseFilters(text: string | undefined): { ResourceID?: string; EndpointID?: number } {
-  if (text === undefined || text === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new BadRequestError(
-      'Invalid filters',
-      'filters must be JSON: {"ResourceID": "...", "EndpointID": 1}',
-    );
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new BadRequestError('Invalid filters', 'filters must be a JSON object');
-  const out: { ResourceID?: string; EndpointID?: number } = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const key = k.toLowerCase();
-    if (key === 'resourceid') {
-      if (typeof v !== 'string' || v.length > 255)
-        throw new BadRequestError('Invalid filters', 'ResourceID must be a string');
-      out.ResourceID = v;
-    } else if (key === 'endpointid') {
-      const n = typeof v === 'string' ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
-        throw new BadRequestError('Invalid filters', 'EndpointID must be a positive integer');
-      out.EndpointID = n;
-    } else {
-      throw new BadRequestError('Invalid filters', `Unknown filter "${k}" (ResourceID, EndpointID)`);
-    }
-  }
-  return out;
+  return parseJsonFilters(
+    text,
+    {
+      ResourceID: (v) => {
+        if (typeof v !== 'string' || v.length > 255) throw filterError('ResourceID must be a string');
+        return v;
+      },
+      EndpointID: (v) => {
+        const n = typeof v === 'string' ? Number(v) : v;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+          throw filterError('EndpointID must be a positive integer');
+        return n;
+      },
+    },
+    '{"ResourceID": "...", "EndpointID": 1}',
+  );
 }

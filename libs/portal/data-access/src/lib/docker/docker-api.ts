@@ -143,8 +143,14 @@ export class DockerApi {
     return this.json<T>('GET', envId, path, query);
   }
 
-  async post<T = unknown>(envId: number, path: string, body?: unknown, query?: DockerQuery): Promise<T> {
-    return (await this.json<T>('POST', envId, path, query, body)).body;
+  async post<T = unknown>(
+    envId: number,
+    path: string,
+    body?: unknown,
+    query?: DockerQuery,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    return (await this.json<T>('POST', envId, path, query, body, headers)).body;
   }
 
   async delete<T = unknown>(envId: number, path: string, query?: DockerQuery): Promise<T> {
@@ -262,12 +268,13 @@ export class DockerApi {
     path: string,
     query?: DockerQuery,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<{ body: T } & ListSource> {
     const response = await this.send(
       method,
       this.url(envId, path, query),
       body === undefined ? undefined : JSON.stringify(body),
-      { headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
+      { headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...extraHeaders } },
     );
     const parsed = await readJson(response);
     if (!response.ok) throw ApiError.from(response, parsed);

@@ -358,8 +358,19 @@ export class SwarmApi {
     return this.docker.get<T>(envId, `/services/${id(serviceId)}`);
   }
 
-  createService(envId: number, spec: unknown): Promise<PortainerDecoration & { ID: string }> {
-    return this.docker.post(envId, '/services/create', spec);
+  /** `registryAuth`: the `X-Registry-Auth` value (a stored registry: `storedRegistryAuth(id)`). */
+  createService(
+    envId: number,
+    spec: unknown,
+    registryAuth?: string,
+  ): Promise<PortainerDecoration & { ID: string }> {
+    return this.docker.post(
+      envId,
+      '/services/create',
+      spec,
+      undefined,
+      registryAuth ? { 'X-Registry-Auth': registryAuth } : {},
+    );
   }
 
   /** `POST /services/{id}/update?version=` (plus e.g. `rollback: 'previous'`). */

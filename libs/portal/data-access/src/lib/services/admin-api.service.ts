@@ -40,6 +40,23 @@ export class AdminApi {
     );
   }
 
+  /**
+   * Uploads the directory's CA, client certificate or client key (PEM) into the LDAP TLS settings (Portainer's
+   * `/api/upload/tls/{kind}`, folder `ldap`); an empty file removes it. The key is never shown again.
+   */
+  async uploadLdapTls(kind: 'ca' | 'cert' | 'key', file: Blob): Promise<void> {
+    const form = new FormData();
+    form.set('folder', 'ldap');
+    form.set('file', file, `${kind}.pem`);
+    await unwrap(
+      this.client.raw.POST('/api/upload/tls/{certificate}', {
+        params: { path: { certificate: kind } },
+        // openapi-fetch sends FormData as is (the browser sets the multipart boundary).
+        body: form as unknown as { folder: 'ldap'; file: string },
+      }),
+    );
+  }
+
   version(): Promise<SystemVersion> {
     return unwrap(this.client.raw.GET('/api/system/version'));
   }

@@ -17,8 +17,13 @@ export class UsersApi {
     return unwrap(this.client.raw.GET('/api/users'));
   }
 
-  create(username: string, password: string, role: UserRole): Promise<User> {
-    return unwrap(this.client.raw.POST('/api/users', { body: { username, password, role } }));
+  /** A user, and the teams they join as a member: one record on the server (both or neither). */
+  create(username: string, password: string, role: UserRole, teamIds: readonly number[] = []): Promise<User> {
+    return unwrap(
+      this.client.raw.POST('/api/users', {
+        body: { username, password, role, ...(teamIds.length > 0 ? { teamIds: [...teamIds] } : {}) },
+      }),
+    );
   }
 
   update(id: number, body: UserUpdate): Promise<User> {
@@ -89,6 +94,11 @@ export class UsersApi {
         body: { password, code },
       }),
     );
+  }
+
+  /** Administrators: the ids of the users whose two-factor sign-in is on. */
+  async totpEnabledUsers(): Promise<number[]> {
+    return (await unwrap(this.client.raw.GET('/api/users/totp'))).Enabled;
   }
 
   /** Administrators: removes another user's second factor. */

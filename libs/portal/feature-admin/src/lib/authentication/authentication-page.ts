@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal, viewChild } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
   AdminApi,
@@ -6,6 +7,8 @@ import {
   type LdapTestResult,
   SessionStore,
   type Settings,
+  type Team,
+  TeamsApi,
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
@@ -16,6 +19,7 @@ import {
   Spinner,
   ToastService,
 } from '@capstan/portal-ui';
+import { OAuthSettingsForm } from './oauth-settings-form';
 
 type TlsMode = 'none' | 'starttls' | 'ldaps';
 interface UserSearch {
@@ -60,10 +64,38 @@ export function validateLdap(
   return errors;
 }
 
-/** How users sign in: internal passwords or an LDAP / Active Directory directory (`/api/settings`, `/api/ldap/*`). */
+/** The sign-in methods, one tab each (1 internal, 2 LDAP, 3 OAuth); the tab shown when saving becomes the method. */
+export const AUTH_METHODS = [
+  { value: 1, key: 'internal', label: 'Internal' },
+  { value: 2, key: 'ldap', label: 'LDAP / Active Directory' },
+  { value: 3, key: 'oauth', label: 'OAuth / OpenID Connect' },
+] as const;
+type Method = (typeof AUTH_METHODS)[number]['value'];
+
+/** The next tab for a key press (arrows wrap, Home / End), or undefined for other keys. */
+export function nextTab(current: Method, key: string): Method | undefined {
+  const i = AUTH_METHODS.findIndex((m) => m.value === current);
+  const n = AUTH_METHODS.length;
+  const to =
+    key === 'ArrowRight'
+      ? (i + 1) % n
+      : key === 'ArrowLeft'
+        ? (i + n - 1) % n
+        : key === 'Home'
+          ? 0
+          : key === 'End'
+            ? n - 1
+            : -1;
+  return to < 0 ? undefined : AUTH_METHODS[to].value;
+}
+
+/**
+ * How users sign in: internal passwords, an LDAP / Active Directory directory (`/api/ldap/*`, `/api/upload/tls`)
+ * or an OAuth / OpenID Connect provider, one tab each, saved with `/api/settings`.
+ */
 @Component({
   selector: 'cap-authentication-page',
-  imports: [Alert, FormField, FormControlDirective, PageHeader, Spinner],
+  imports: [Alert, FormField, FormControlDirective, OAuthSettingsForm, PageHeader, RouterLink, Spinner],
   template: `
     <cap-page-header title="Authentication" subtitle="How users sign in to this instance." />
     @if (loadError(); as message) {
@@ -72,328 +104,370 @@ export function validateLdap(
       <cap-spinner label="Loading settings" />
     } @else {
       <form novalidate (submit)="save($event)">
-        <fieldset class="card" [disabled]="!canUpdate()">
-          <legend>Method</legend>
-          <div class="methods" role="radiogroup" aria-label="Authentication method">
-            <label
-              ><input
-                type="radio"
-                name="method"
-                data-testid="auth-method-internal"
-                [checked]="method() === 1"
-                (change)="method.set(1)"
-              />
-              Internal</label
+        <div class="tabs" role="tablist" aria-label="Authentication method">
+          @for (m of methods; track m.value) {
+            <button
+              type="button"
+              role="tab"
+              class="tab"
+              [id]="'auth-tab-' + m.value"
+              [attr.aria-selected]="method() === m.value"
+              [attr.aria-controls]="'auth-panel'"
+              [attr.tabindex]="method() === m.value ? 0 : -1"
+              [attr.data-testid]="'auth-method-' + m.key"
+              [disabled]="!canUpdate() && method() !== m.value"
+              (click)="method.set(m.value)"
+              (keydown)="tabKey($event)"
             >
-            <label
-              ><input
-                type="radio"
-                name="method"
-                data-testid="auth-method-ldap"
-                [checked]="method() === 2"
-                (change)="method.set(2)"
-              />
-              LDAP / Active Directory</label
-            >
-          </div>
+              {{ m.label }}
+            </button>
+          }
+        </div>
+        <div id="auth-panel" role="tabpanel" [attr.aria-labelledby]="'auth-tab-' + method()">
+          @if (method() !== saved()) {
+            <p class="muted" data-testid="auth-method-pending">
+              Saving makes {{ methodLabel(method()) }} the sign-in method (now: {{ methodLabel(saved()) }}).
+            </p>
+          }
           <p class="muted">The initial administrator can always sign in with their internal password.</p>
-        </fieldset>
-
-        @if (method() === 2) {
-          <fieldset class="card" [disabled]="!canUpdate()">
-            <legend>Directory server</legend>
-            <div class="grid-2">
-              <cap-form-field label="Server type" hint="Fills in the usual searches.">
-                <select
-                  capControl
-                  class="input"
-                  name="serverType"
-                  data-testid="ldap-server-type"
-                  (change)="applyPreset(+$any($event.target).value)"
-                >
-                  <option value="0" [selected]="serverType() === 0">Custom</option>
-                  <option value="1" [selected]="serverType() === 1">OpenLDAP</option>
-                  <option value="2" [selected]="serverType() === 2">Active Directory</option>
-                </select>
-              </cap-form-field>
-              <cap-form-field label="Security">
-                <select
-                  capControl
-                  class="input"
-                  name="tls"
-                  data-testid="ldap-tls"
-                  (change)="tls.set($any($event.target).value)"
-                >
-                  <option value="none" [selected]="tls() === 'none'">None (plain LDAP)</option>
-                  <option value="starttls" [selected]="tls() === 'starttls'">StartTLS</option>
-                  <option value="ldaps" [selected]="tls() === 'ldaps'">LDAPS</option>
-                </select>
-              </cap-form-field>
-            </div>
-            <cap-form-field
-              label="Server URLs"
-              hint="One per line (host:port or ldap:// / ldaps:// URL), tried in order."
-            >
-              <textarea
-                capControl
-                class="input"
-                rows="2"
-                name="urls"
-                data-testid="ldap-urls"
-                [value]="urlsText()"
-                (input)="urlsText.set($any($event.target).value)"
-              ></textarea>
-            </cap-form-field>
-            @if (tls() !== 'none') {
+          @if (method() === 1) {
+            <section class="card" data-testid="auth-internal">
+              <h2>Internal</h2>
+              <p>
+                Users sign in with a user name and password kept by this instance. The password length and the
+                two-factor policy are in <a routerLink="/admin/settings">Settings</a>; users turn two-factor
+                sign-in on under My account.
+              </p>
+            </section>
+          }
+          @if (method() === 3) {
+            <cap-oauth-settings-form [settings]="current()" [teams]="teams()" [disabled]="!canUpdate()" />
+          }
+          @if (method() === 2) {
+            <fieldset class="card" [disabled]="!canUpdate()">
+              <legend>Directory server</legend>
+              <div class="grid-2">
+                <cap-form-field label="Server type" hint="Fills in the usual searches.">
+                  <select
+                    capControl
+                    class="input"
+                    name="serverType"
+                    data-testid="ldap-server-type"
+                    (change)="applyPreset(+$any($event.target).value)"
+                  >
+                    <option value="0" [selected]="serverType() === 0">Custom</option>
+                    <option value="1" [selected]="serverType() === 1">OpenLDAP</option>
+                    <option value="2" [selected]="serverType() === 2">Active Directory</option>
+                  </select>
+                </cap-form-field>
+                <cap-form-field label="Security">
+                  <select
+                    capControl
+                    class="input"
+                    name="tls"
+                    data-testid="ldap-tls"
+                    (change)="tls.set($any($event.target).value)"
+                  >
+                    <option value="none" [selected]="tls() === 'none'">None (plain LDAP)</option>
+                    <option value="starttls" [selected]="tls() === 'starttls'">StartTLS</option>
+                    <option value="ldaps" [selected]="tls() === 'ldaps'">LDAPS</option>
+                  </select>
+                </cap-form-field>
+              </div>
               <cap-form-field
-                label="CA certificate (PEM)"
-                hint="The certificate authority that signs the directory's certificate."
+                label="Server URLs"
+                hint="One per line (host:port or ldap:// / ldaps:// URL), tried in order."
               >
                 <textarea
                   capControl
-                  class="input mono"
-                  rows="3"
-                  name="ca"
-                  data-testid="ldap-ca"
-                  [value]="caCert()"
-                  (input)="caCert.set($any($event.target).value)"
+                  class="input"
+                  rows="2"
+                  name="urls"
+                  data-testid="ldap-urls"
+                  [value]="urlsText()"
+                  (input)="urlsText.set($any($event.target).value)"
                 ></textarea>
               </cap-form-field>
+              @if (tls() !== 'none') {
+                <cap-form-field
+                  label="CA certificate (PEM)"
+                  hint="The certificate authority that signs the directory's certificate."
+                >
+                  <textarea
+                    capControl
+                    class="input mono"
+                    rows="3"
+                    name="ca"
+                    data-testid="ldap-ca"
+                    [value]="caCert()"
+                    (input)="caCert.set($any($event.target).value)"
+                  ></textarea>
+                </cap-form-field>
+                <label class="check"
+                  ><input
+                    type="checkbox"
+                    data-testid="ldap-skip-verify"
+                    [checked]="skipVerify()"
+                    (change)="skipVerify.set($any($event.target).checked)"
+                  />
+                  Skip certificate verification (not for production)</label
+                >
+                <div class="grid-2">
+                  <cap-form-field
+                    label="Client certificate (PEM file)"
+                    [hint]="
+                      hasClientCert()
+                        ? 'A client certificate is stored.'
+                        : 'Only if the directory asks for one.'
+                    "
+                  >
+                    <input
+                      capControl
+                      class="input"
+                      type="file"
+                      accept=".pem,.crt,.cer"
+                      data-testid="ldap-client-cert"
+                      (change)="uploadTls('cert', $event)"
+                    />
+                  </cap-form-field>
+                  <cap-form-field label="Client key (PEM file)" hint="Stored encrypted, never shown again.">
+                    <input
+                      capControl
+                      class="input"
+                      type="file"
+                      accept=".pem,.key"
+                      data-testid="ldap-client-key"
+                      (change)="uploadTls('key', $event)"
+                    />
+                  </cap-form-field>
+                </div>
+              }
               <label class="check"
                 ><input
                   type="checkbox"
-                  data-testid="ldap-skip-verify"
-                  [checked]="skipVerify()"
-                  (change)="skipVerify.set($any($event.target).checked)"
+                  data-testid="ldap-anonymous"
+                  [checked]="anonymous()"
+                  (change)="anonymous.set($any($event.target).checked)"
                 />
-                Skip certificate verification (not for production)</label
+                Anonymous mode (search without a reader account)</label
               >
-            }
-            <label class="check"
-              ><input
-                type="checkbox"
-                data-testid="ldap-anonymous"
-                [checked]="anonymous()"
-                (change)="anonymous.set($any($event.target).checked)"
-              />
-              Anonymous mode (search without a reader account)</label
-            >
-            @if (!anonymous()) {
-              <div class="grid-2">
-                <cap-form-field label="Reader DN">
-                  <input
-                    capControl
-                    class="input"
-                    name="readerDn"
-                    data-testid="ldap-reader-dn"
-                    [value]="readerDn()"
-                    (input)="readerDn.set($any($event.target).value)"
-                  />
-                </cap-form-field>
-                <cap-form-field
-                  label="Reader password"
-                  hint="Stored encrypted; leave empty to keep the current one."
-                >
-                  <input
-                    capControl
-                    class="input"
-                    type="password"
-                    autocomplete="new-password"
-                    name="readerPassword"
-                    data-testid="ldap-reader-password"
-                    [value]="readerPassword()"
-                    (input)="readerPassword.set($any($event.target).value)"
-                  />
-                </cap-form-field>
-              </div>
-            }
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-testid="ldap-check"
-              [disabled]="busy()"
-              (click)="check()"
-            >
-              Test connection
-            </button>
-            @if (checkResult(); as r) {
-              <p role="status" [class.ok]="r.ok" [class.error]="!r.ok" data-testid="ldap-check-result">
-                {{ r.text }}
-              </p>
-            }
-          </fieldset>
-
-          <fieldset class="card" [disabled]="!canUpdate()">
-            <legend>User search</legend>
-            @for (s of userSearches(); track $index; let i = $index) {
-              <div class="row3" [attr.data-testid]="'ldap-user-search-' + i">
-                <cap-form-field label="Base DN"
-                  ><input
-                    capControl
-                    class="input"
-                    [value]="s.BaseDN"
-                    (input)="setUserSearch(i, 'BaseDN', $any($event.target).value)"
-                /></cap-form-field>
-                <cap-form-field label="Filter"
-                  ><input
-                    capControl
-                    class="input"
-                    [value]="s.Filter"
-                    (input)="setUserSearch(i, 'Filter', $any($event.target).value)"
-                /></cap-form-field>
-                <cap-form-field label="User-name attribute"
-                  ><input
-                    capControl
-                    class="input"
-                    [value]="s.UserNameAttribute"
-                    (input)="setUserSearch(i, 'UserNameAttribute', $any($event.target).value)"
-                /></cap-form-field>
-                <button
-                  type="button"
-                  class="btn btn-sm"
-                  [attr.aria-label]="'Remove user search ' + (i + 1)"
-                  (click)="removeUserSearch(i)"
-                >
-                  Remove
-                </button>
-              </div>
-            }
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-testid="ldap-user-search-add"
-              (click)="addUserSearch()"
-            >
-              + Add user search
-            </button>
-            <label class="check"
-              ><input
-                type="checkbox"
-                data-testid="ldap-auto-create"
-                [checked]="autoCreate()"
-                (change)="autoCreate.set($any($event.target).checked)"
-              />
-              Create users on their first sign-in</label
-            >
-          </fieldset>
-
-          <fieldset class="card" [disabled]="!canUpdate()">
-            <legend>Group search and teams</legend>
-            <p class="muted">
-              Teams linked to a directory group (on the team's page) get and lose members at every sign-in.
-            </p>
-            @for (g of groupSearches(); track $index; let i = $index) {
-              <div class="row3" [attr.data-testid]="'ldap-group-search-' + i">
-                <cap-form-field label="Group base DN"
-                  ><input
-                    capControl
-                    class="input"
-                    [value]="g.GroupBaseDN"
-                    (input)="setGroupSearch(i, 'GroupBaseDN', $any($event.target).value)"
-                /></cap-form-field>
-                <cap-form-field label="Group filter"
-                  ><input
-                    capControl
-                    class="input"
-                    [value]="g.GroupFilter"
-                    (input)="setGroupSearch(i, 'GroupFilter', $any($event.target).value)"
-                /></cap-form-field>
-                <cap-form-field label="Member attribute"
-                  ><input
-                    capControl
-                    class="input"
-                    [value]="g.GroupAttribute"
-                    (input)="setGroupSearch(i, 'GroupAttribute', $any($event.target).value)"
-                /></cap-form-field>
-                <button
-                  type="button"
-                  class="btn btn-sm"
-                  [attr.aria-label]="'Remove group search ' + (i + 1)"
-                  (click)="removeGroupSearch(i)"
-                >
-                  Remove
-                </button>
-              </div>
-            }
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-testid="ldap-group-search-add"
-              (click)="addGroupSearch()"
-            >
-              + Add group search
-            </button>
-            <label class="check"
-              ><input
-                type="checkbox"
-                data-testid="ldap-admin-populate"
-                [checked]="adminPopulate()"
-                (change)="adminPopulate.set($any($event.target).checked)"
-              />
-              Make members of these groups administrators</label
-            >
-            @if (adminPopulate()) {
-              <cap-form-field label="Administrator groups" hint="Group names or DNs, comma-separated.">
-                <input
-                  capControl
-                  class="input"
-                  data-testid="ldap-admin-groups"
-                  [value]="adminGroups()"
-                  (input)="adminGroups.set($any($event.target).value)"
-                />
-              </cap-form-field>
-            }
-            <div class="preview">
-              <cap-form-field
-                label="Preview a user"
-                hint="Shows the user's groups and the linked teams they would get."
-              >
-                <input
-                  capControl
-                  class="input"
-                  data-testid="ldap-preview-user"
-                  [value]="previewUser()"
-                  (input)="previewUser.set($any($event.target).value)"
-                />
-              </cap-form-field>
+              @if (!anonymous()) {
+                <div class="grid-2">
+                  <cap-form-field label="Reader DN">
+                    <input
+                      capControl
+                      class="input"
+                      name="readerDn"
+                      data-testid="ldap-reader-dn"
+                      [value]="readerDn()"
+                      (input)="readerDn.set($any($event.target).value)"
+                    />
+                  </cap-form-field>
+                  <cap-form-field
+                    label="Reader password"
+                    hint="Stored encrypted; leave empty to keep the current one."
+                  >
+                    <input
+                      capControl
+                      class="input"
+                      type="password"
+                      autocomplete="new-password"
+                      name="readerPassword"
+                      data-testid="ldap-reader-password"
+                      [value]="readerPassword()"
+                      (input)="readerPassword.set($any($event.target).value)"
+                    />
+                  </cap-form-field>
+                </div>
+              }
               <button
                 type="button"
                 class="btn btn-sm"
-                data-testid="ldap-preview"
-                [disabled]="busy() || !previewUser().trim()"
-                (click)="preview()"
+                data-testid="ldap-check"
+                [disabled]="busy()"
+                (click)="check()"
               >
-                Preview
+                Test connection
               </button>
-            </div>
-            @if (previewError(); as message) {
-              <p class="error" role="status">{{ message }}</p>
-            }
-            @if (previewResult(); as r) {
-              <div data-testid="ldap-preview-result" role="status">
-                <p>
-                  <strong>{{ r.UserDN }}</strong> <span class="muted">via {{ r.URL }}</span>
+              @if (checkResult(); as r) {
+                <p role="status" [class.ok]="r.ok" [class.error]="!r.ok" data-testid="ldap-check-result">
+                  {{ r.text }}
                 </p>
-                <p>
-                  Groups:
-                  @for (g of r.Groups; track g.DN) {
-                    <span class="badge" [title]="g.DN">{{ g.Name }}</span>
-                  } @empty {
-                    <span class="muted">none</span>
-                  }
-                </p>
-                <p>
-                  Teams:
-                  @for (t of r.Teams; track t.Id) {
-                    <span class="badge badge-accent">{{ t.Name }}</span>
-                  } @empty {
-                    <span class="muted">no linked team</span>
-                  }
-                </p>
+              }
+            </fieldset>
+
+            <fieldset class="card" [disabled]="!canUpdate()">
+              <legend>User search</legend>
+              @for (s of userSearches(); track $index; let i = $index) {
+                <div class="row3" [attr.data-testid]="'ldap-user-search-' + i">
+                  <cap-form-field label="Base DN"
+                    ><input
+                      capControl
+                      class="input"
+                      [value]="s.BaseDN"
+                      (input)="setUserSearch(i, 'BaseDN', $any($event.target).value)"
+                  /></cap-form-field>
+                  <cap-form-field label="Filter"
+                    ><input
+                      capControl
+                      class="input"
+                      [value]="s.Filter"
+                      (input)="setUserSearch(i, 'Filter', $any($event.target).value)"
+                  /></cap-form-field>
+                  <cap-form-field label="User-name attribute"
+                    ><input
+                      capControl
+                      class="input"
+                      [value]="s.UserNameAttribute"
+                      (input)="setUserSearch(i, 'UserNameAttribute', $any($event.target).value)"
+                  /></cap-form-field>
+                  <button
+                    type="button"
+                    class="btn btn-sm"
+                    [attr.aria-label]="'Remove user search ' + (i + 1)"
+                    (click)="removeUserSearch(i)"
+                  >
+                    Remove
+                  </button>
+                </div>
+              }
+              <button
+                type="button"
+                class="btn btn-sm"
+                data-testid="ldap-user-search-add"
+                (click)="addUserSearch()"
+              >
+                + Add user search
+              </button>
+              <label class="check"
+                ><input
+                  type="checkbox"
+                  data-testid="ldap-auto-create"
+                  [checked]="autoCreate()"
+                  (change)="autoCreate.set($any($event.target).checked)"
+                />
+                Create users on their first sign-in</label
+              >
+            </fieldset>
+
+            <fieldset class="card" [disabled]="!canUpdate()">
+              <legend>Group search and teams</legend>
+              <p class="muted">
+                Teams linked to a directory group (on the team's page) get and lose members at every sign-in.
+              </p>
+              @for (g of groupSearches(); track $index; let i = $index) {
+                <div class="row3" [attr.data-testid]="'ldap-group-search-' + i">
+                  <cap-form-field label="Group base DN"
+                    ><input
+                      capControl
+                      class="input"
+                      [value]="g.GroupBaseDN"
+                      (input)="setGroupSearch(i, 'GroupBaseDN', $any($event.target).value)"
+                  /></cap-form-field>
+                  <cap-form-field label="Group filter"
+                    ><input
+                      capControl
+                      class="input"
+                      [value]="g.GroupFilter"
+                      (input)="setGroupSearch(i, 'GroupFilter', $any($event.target).value)"
+                  /></cap-form-field>
+                  <cap-form-field label="Member attribute"
+                    ><input
+                      capControl
+                      class="input"
+                      [value]="g.GroupAttribute"
+                      (input)="setGroupSearch(i, 'GroupAttribute', $any($event.target).value)"
+                  /></cap-form-field>
+                  <button
+                    type="button"
+                    class="btn btn-sm"
+                    [attr.aria-label]="'Remove group search ' + (i + 1)"
+                    (click)="removeGroupSearch(i)"
+                  >
+                    Remove
+                  </button>
+                </div>
+              }
+              <button
+                type="button"
+                class="btn btn-sm"
+                data-testid="ldap-group-search-add"
+                (click)="addGroupSearch()"
+              >
+                + Add group search
+              </button>
+              <label class="check"
+                ><input
+                  type="checkbox"
+                  data-testid="ldap-admin-populate"
+                  [checked]="adminPopulate()"
+                  (change)="adminPopulate.set($any($event.target).checked)"
+                />
+                Make members of these groups administrators</label
+              >
+              @if (adminPopulate()) {
+                <cap-form-field label="Administrator groups" hint="Group names or DNs, comma-separated.">
+                  <input
+                    capControl
+                    class="input"
+                    data-testid="ldap-admin-groups"
+                    [value]="adminGroups()"
+                    (input)="adminGroups.set($any($event.target).value)"
+                  />
+                </cap-form-field>
+              }
+              <div class="preview">
+                <cap-form-field
+                  label="Preview a user"
+                  hint="Shows the user's groups and the linked teams they would get."
+                >
+                  <input
+                    capControl
+                    class="input"
+                    data-testid="ldap-preview-user"
+                    [value]="previewUser()"
+                    (input)="previewUser.set($any($event.target).value)"
+                  />
+                </cap-form-field>
+                <button
+                  type="button"
+                  class="btn btn-sm"
+                  data-testid="ldap-preview"
+                  [disabled]="busy() || !previewUser().trim()"
+                  (click)="preview()"
+                >
+                  Preview
+                </button>
               </div>
-            }
-          </fieldset>
-        }
+              @if (previewError(); as message) {
+                <p class="error" role="status">{{ message }}</p>
+              }
+              @if (previewResult(); as r) {
+                <div data-testid="ldap-preview-result" role="status">
+                  <p>
+                    <strong>{{ r.UserDN }}</strong> <span class="muted">via {{ r.URL }}</span>
+                  </p>
+                  <p>
+                    Groups:
+                    @for (g of r.Groups; track g.DN) {
+                      <span class="badge" [title]="g.DN">{{ g.Name }}</span>
+                    } @empty {
+                      <span class="muted">none</span>
+                    }
+                  </p>
+                  <p>
+                    Teams:
+                    @for (t of r.Teams; track t.Id) {
+                      <span class="badge badge-accent">{{ t.Name }}</span>
+                    } @empty {
+                      <span class="muted">no linked team</span>
+                    }
+                  </p>
+                </div>
+              }
+            </fieldset>
+          }
+        </div>
         @if (formErrors().length > 0 && submitted()) {
           <cap-alert kind="error">
             @for (e of formErrors(); track e) {
@@ -416,10 +490,29 @@ export function validateLdap(
       margin: 0 0 1rem;
       min-width: 0;
     }
-    .methods {
+    .tabs {
       display: flex;
-      gap: 1.5rem;
       flex-wrap: wrap;
+      gap: 0.25rem;
+      border-bottom: 1px solid var(--border);
+      margin-bottom: 1rem;
+    }
+    .tab {
+      background: none;
+      border: 0;
+      border-bottom: 2px solid transparent;
+      color: inherit;
+      padding: 0.5rem 0.75rem;
+      cursor: pointer;
+      font: inherit;
+    }
+    .tab[aria-selected='true'] {
+      border-bottom-color: var(--accent);
+      font-weight: 600;
+    }
+    .tab:focus-visible {
+      outline: 2px solid var(--accent);
+      outline-offset: -2px;
     }
     .check {
       display: block;
@@ -460,7 +553,10 @@ export function validateLdap(
 })
 export class AuthenticationPage {
   private readonly adminApi = inject(AdminApi);
+  private readonly teamsApi = inject(TeamsApi);
   private readonly session = inject(SessionStore);
+  private readonly oauthForm = viewChild(OAuthSettingsForm);
+  protected readonly methods = AUTH_METHODS;
   private readonly toasts = inject(ToastService);
 
   protected readonly canUpdate = computed(() => this.session.can(Permission.SettingsUpdate));
@@ -469,7 +565,12 @@ export class AuthenticationPage {
   protected readonly busy = signal(false);
   protected readonly submitted = signal(false);
 
-  protected readonly method = signal(1);
+  protected readonly method = signal<Method>(1);
+  /** The method in force (as last loaded or saved). */
+  protected readonly saved = signal<Method>(1);
+  protected readonly current = signal<Settings | null>(null);
+  protected readonly teams = signal<Team[]>([]);
+  protected readonly hasClientCert = signal(false);
   protected readonly serverType = signal(0);
   protected readonly tls = signal<TlsMode>('none');
   protected readonly urlsText = signal('');
@@ -505,6 +606,38 @@ export class AuthenticationPage {
       .settings()
       .then((s) => this.fill(s))
       .catch((error: unknown) => this.loadError.set(`Could not load the settings: ${errorMessage(error)}`));
+    // Teams only feed the OAuth default-team choice: without them the choice is "No team".
+    this.teamsApi
+      .list()
+      .then((t) => this.teams.set(t))
+      .catch(() => this.teams.set([]));
+  }
+
+  protected methodLabel(m: Method): string {
+    return AUTH_METHODS.find((x) => x.value === m)?.label ?? String(m);
+  }
+
+  protected tabKey(event: KeyboardEvent): void {
+    const to = nextTab(this.method(), event.key);
+    if (to === undefined || !this.canUpdate()) return;
+    event.preventDefault();
+    this.method.set(to);
+    document.getElementById(`auth-tab-${to}`)?.focus();
+  }
+
+  protected async uploadTls(kind: 'cert' | 'key', event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      await this.adminApi.uploadLdapTls(kind, file);
+      if (kind === 'cert') this.hasClientCert.set(true);
+      this.toasts.success(kind === 'cert' ? 'Client certificate stored' : 'Client key stored');
+    } catch (error) {
+      this.toasts.error(`Could not store the file: ${errorMessage(error)}`);
+    } finally {
+      input.value = '';
+    }
   }
 
   protected applyPreset(type: number): void {
@@ -585,9 +718,12 @@ export class AuthenticationPage {
     if (this.formErrors().length > 0 || this.busy()) return;
     this.busy.set(true);
     try {
+      const method = this.method();
+      const oauth = this.oauthForm()?.value();
       const saved = await this.adminApi.updateSettings({
-        AuthenticationMethod: this.method() === 2 ? 2 : 1,
-        ...(this.method() === 2 ? { LDAPSettings: this.ldapSettings() } : {}),
+        AuthenticationMethod: method,
+        ...(method === 2 ? { LDAPSettings: this.ldapSettings() } : {}),
+        ...(method === 3 && oauth ? { OAuthSettings: oauth } : {}),
       });
       this.fill(saved);
       this.submitted.set(false);
@@ -623,7 +759,11 @@ export class AuthenticationPage {
 
   private fill(s: Settings): void {
     const l = s.LDAPSettings;
-    this.method.set(s.AuthenticationMethod);
+    const method = AUTH_METHODS.find((m) => m.value === s.AuthenticationMethod)?.value ?? 1;
+    this.current.set(s);
+    this.method.set(method);
+    this.saved.set(method);
+    this.hasClientCert.set(!!l.TLSConfig?.TLSCert);
     this.serverType.set(l.ServerType ?? 0);
     this.tls.set(l.TLSConfig?.TLS ? 'ldaps' : l.StartTLS ? 'starttls' : 'none');
     this.urlsText.set((l.URLs?.length ? l.URLs : l.URL ? [l.URL] : []).join('\n'));

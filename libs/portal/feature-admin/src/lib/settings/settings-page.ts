@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import { AdminApi, SessionStore, type Settings, errorMessage } from '@capstan/portal-data-access';
 import {
@@ -9,8 +10,6 @@ import {
   Spinner,
   ToastService,
 } from '@capstan/portal-ui';
-
-import { OAuthSettingsCard } from './oauth-settings-card';
 
 type TwoFactorPolicy = Settings['TwoFactorPolicy'];
 
@@ -76,7 +75,7 @@ export function validateSnapshots(interval: string, concurrency: number, deadlin
 /** Instance settings an administrator can change (`GET/PUT /api/settings`, partial PUT). */
 @Component({
   selector: 'cap-settings-page',
-  imports: [Alert, FormField, FormControlDirective, OAuthSettingsCard, PageHeader, Spinner],
+  imports: [Alert, FormField, FormControlDirective, PageHeader, RouterLink, Spinner],
   template: `
     <cap-page-header
       title="Settings"
@@ -265,7 +264,10 @@ export function validateSnapshots(interval: string, concurrency: number, deadlin
           </div>
         }
       </form>
-      <cap-oauth-settings-card [settings]="current()" [disabled]="!canUpdate()" />
+      <p class="muted">
+        The sign-in method (internal, LDAP, OAuth) is on the
+        <a routerLink="/admin/authentication">Authentication</a> page.
+      </p>
     }
   `,
   styles: `

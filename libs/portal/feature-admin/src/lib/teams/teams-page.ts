@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
 import {
+  DialogForm,
   SessionStore,
   type Team,
   TeamsApi,
@@ -11,12 +12,10 @@ import {
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
-  Alert,
   CellDef,
   DataTable,
-  Dialog,
   FormControlDirective,
-  FormDialogActions,
+  FormDialog,
   FormField,
   ListPage,
   ToastService,
@@ -32,17 +31,7 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
  */
 @Component({
   selector: 'cap-teams-page',
-  imports: [
-    ListPage,
-    Alert,
-    CellDef,
-    DataTable,
-    Dialog,
-    FormField,
-    FormControlDirective,
-    RouterLink,
-    FormDialogActions,
-  ],
+  imports: [ListPage, CellDef, DataTable, FormDialog, FormField, FormControlDirective, RouterLink],
   template: `
     <cap-list-page
       title="Teams"
@@ -109,52 +98,45 @@ type DialogMode = { kind: 'create' } | { kind: 'rename'; team: Team };
       </ng-template>
     </cap-data-table>
 
-    @if (dialog(); as d) {
-      <cap-dialog
+    @if (dialog.open() && mode(); as d) {
+      <cap-form-dialog
         [title]="d.kind === 'create' ? 'Add a team' : 'Rename ' + d.team.Name"
         testId="team-dialog"
+        formId="team-form"
+        submitTestId="team-save"
+        [busy]="dialog.busy()"
+        [error]="dialog.error()"
+        (submitted)="save()"
         (closed)="close()"
       >
-        <form id="team-form" novalidate (submit)="save($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
-          }
-          <cap-form-field label="Name" [required]="true" [error]="nameError()">
-            <input
+        <cap-form-field label="Name" [required]="true" [error]="nameError()">
+          <input
+            capControl
+            class="input"
+            name="name"
+            autocomplete="off"
+            data-testid="team-name"
+            [value]="name()"
+            (input)="name.set($any($event.target).value)"
+          />
+        </cap-form-field>
+        @if (d.kind === 'create') {
+          <cap-form-field label="Team leader" hint="Optional. The leader can manage the team's members.">
+            <select
               capControl
               class="input"
-              name="name"
-              autocomplete="off"
-              data-testid="team-name"
-              [value]="name()"
-              (input)="name.set($any($event.target).value)"
-            />
+              name="leader"
+              data-testid="team-leader"
+              (change)="leader.set(+$any($event.target).value)"
+            >
+              <option [value]="0" [selected]="leader() === 0">No leader</option>
+              @for (u of users(); track u.Id) {
+                <option [value]="u.Id" [selected]="leader() === u.Id">{{ u.Username }}</option>
+              }
+            </select>
           </cap-form-field>
-          @if (d.kind === 'create') {
-            <cap-form-field label="Team leader" hint="Optional. The leader can manage the team's members.">
-              <select
-                capControl
-                class="input"
-                name="leader"
-                data-testid="team-leader"
-                (change)="leader.set(+$any($event.target).value)"
-              >
-                <option [value]="0" [selected]="leader() === 0">No leader</option>
-                @for (u of users(); track u.Id) {
-                  <option [value]="u.Id" [selected]="leader() === u.Id">{{ u.Username }}</option>
-                }
-              </select>
-            </cap-form-field>
-          }
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="team-form"
-          testId="team-save"
-          [busy]="busy()"
-          (cancelled)="close()"
-        />
-      </cap-dialog>
+        }
+      </cap-form-dialog>
     }
   `,
   styles: ``,
@@ -183,14 +165,12 @@ export class TeamsPage {
   });
   protected readonly canManageTeams = computed(() => this.session.can(Permission.TeamsManage));
 
-  protected readonly dialog = signal<DialogMode | null>(null);
+  protected readonly mode = signal<DialogMode | null>(null);
+  protected readonly dialog = new DialogForm();
   protected readonly name = signal('');
   protected readonly leader = signal(0);
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
-  private readonly submitted = signal(false);
   protected readonly nameError = computed(() =>
-    this.submitted() && this.name().trim() === '' ? 'Enter a team name.' : null,
+    this.dialog.submitted() && this.name().trim() === '' ? 'Enter a team name.' : null,
   );
 
   constructor() {
@@ -209,11 +189,11 @@ export class TeamsPage {
   }
 
   protected open(mode: DialogMode): void {
-    this.name.set(mode.kind === 'rename' ? mode.team.Name : '');
-    this.leader.set(0);
-    this.formError.set(null);
-    this.submitted.set(false);
-    this.dialog.set(mode);
+    this.mode.set(mode);
+    this.dialog.show(() => {
+      this.name.set(mode.kind === 'rename' ? mode.team.Name : '');
+      this.leader.set(0);
+    });
     if (mode.kind === 'create' && this.users().length === 0) {
       this.usersApi
         .list()
@@ -223,33 +203,28 @@ export class TeamsPage {
   }
 
   protected close(): void {
-    this.dialog.set(null);
+    this.dialog.close();
+    this.mode.set(null);
   }
 
-  protected async save(event: Event): Promise<void> {
-    event.preventDefault();
-    const mode = this.dialog();
-    if (!mode || this.busy()) return;
-    this.submitted.set(true);
-    if (this.nameError()) return;
+  protected async save(): Promise<void> {
+    const mode = this.mode();
+    if (!mode) return;
     const name = this.name().trim();
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
-      if (mode.kind === 'create') {
-        await this.teamsApi.create(name, this.leader() ? [this.leader()] : undefined);
-        this.toasts.success(`Team ${name} created`);
-      } else {
-        await this.teamsApi.rename(mode.team.Id, name);
-        this.toasts.success(`Team renamed to ${name}`);
-      }
-      this.dialog.set(null);
-      await this.load();
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
+    await this.dialog.submit(
+      () => this.nameError() !== null,
+      async () => {
+        if (mode.kind === 'create') {
+          await this.teamsApi.create(name, this.leader() ? [this.leader()] : undefined);
+          this.toasts.success(`Team ${name} created`);
+        } else {
+          await this.teamsApi.rename(mode.team.Id, name);
+          this.toasts.success(`Team renamed to ${name}`);
+        }
+        this.close();
+        await this.load();
+      },
+    );
   }
 
   protected async remove(team: Team): Promise<void> {

@@ -11,8 +11,10 @@ const flush = () => new Promise((r) => setTimeout(r));
 describe('UsersPage', () => {
   let api: FakeApi;
   let users: ReturnType<typeof userFactory>[];
+  let totp: number[];
 
   beforeEach(() => {
+    totp = [];
     users = [
       userFactory({ Id: 1, Username: 'admin', Role: 1 }),
       userFactory({ Id: 2, Username: 'bob', Role: 2 }),
@@ -20,7 +22,8 @@ describe('UsersPage', () => {
     api = new FakeApi()
       .on('GET /api/users', () => ({ body: users }))
       .on('GET /api/users/me', { body: users[0] })
-      .on('GET /api/users/1/memberships', { body: [] });
+      .on('GET /api/users/1/memberships', { body: [] })
+      .on('GET /api/users/totp', () => ({ body: { Enabled: totp } }));
     TestBed.configureTestingModule({ providers: [provideFakeApi(api), provideRouter([])] });
   });
 
@@ -51,6 +54,26 @@ describe('UsersPage', () => {
     // No one deletes themselves by accident.
     expect(byId('user-delete-admin')).toBeNull();
     expect(byId('user-delete-bob')).not.toBeNull();
+  });
+
+  it('shows who has two-factor sign-in on, and offers the reset only for them', async () => {
+    totp = [2];
+    api.on('DELETE /api/users/2/totp', () => {
+      totp = [];
+      return { status: 204 };
+    });
+    const { byId, settle } = await setup();
+    expect(byId('user-totp-bob')?.textContent?.trim()).toBe('On');
+    expect(byId('user-totp-admin')?.textContent?.trim()).toBe('Off');
+    expect(byId('user-reset-totp-admin')).toBeNull();
+    byId<HTMLButtonElement>('user-reset-totp-bob')!.click();
+    await settle();
+    (document.querySelector('[data-testid="confirm-ok"]') as HTMLButtonElement).click();
+    await settle();
+    await settle();
+    expect(api.last('DELETE /api/users/2/totp')).toBeDefined();
+    expect(byId('user-totp-bob')?.textContent?.trim()).toBe('Off');
+    expect(byId('user-reset-totp-bob')).toBeNull();
   });
 
   it('creates a user with the chosen role', async () => {
@@ -135,8 +158,7 @@ describe('UsersPage', () => {
         const body = req.body as { username: string; role: number };
         users = [...users, userFactory({ Id: 3, Username: body.username, Role: body.role })];
         return { body: users[2] };
-      })
-      .on('POST /api/team_memberships', (req) => ({ body: { Id: 1, ...(req.body as object) } }));
+      });
     const { el, byId, settle } = await setup();
     byId<HTMLButtonElement>('user-create')!.click();
     await settle();
@@ -161,9 +183,14 @@ describe('UsersPage', () => {
     byId<HTMLButtonElement>('user-save')!.click();
     await settle();
     await settle();
-    expect(api.last('POST /api/users')?.body).toMatchObject({ username: 'carol' });
-    const joined = api.requests.filter((r) => r.method === 'POST' && r.path === '/api/team_memberships');
-    expect(joined.map((r) => r.body)).toEqual([{ userID: 3, teamID: 7, role: 2 }]);
+    // One write: the user and the ticked team (the server stores both or neither).
+    expect(api.last('POST /api/users')?.body).toEqual({
+      username: 'carol',
+      password: 'sixteen-chars!!!',
+      role: 2,
+      teamIds: [7],
+    });
+    expect(api.requests.filter((r) => r.path === '/api/team_memberships')).toEqual([]);
     expect(byId('user-dialog')).toBeNull();
     expect(el.querySelector('[data-testid="user-row-carol"]')).not.toBeNull();
   });

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { MembershipRole, UserRole } from '@capstan/contracts-api';
+import { UserRole } from '@capstan/contracts-api';
 import {
+  DialogForm,
   SessionStore,
   type Team,
   TeamsApi,
@@ -11,12 +12,10 @@ import {
   passwordMinLength,
 } from '@capstan/portal-data-access';
 import {
-  Alert,
   CellDef,
   DataTable,
-  Dialog,
   FormControlDirective,
-  FormDialogActions,
+  FormDialog,
   FormField,
   ListPage,
   ToastService,
@@ -36,7 +35,7 @@ export function roleLabel(role: number): string {
  */
 @Component({
   selector: 'cap-users-page',
-  imports: [ListPage, Alert, CellDef, DataTable, Dialog, FormField, FormControlDirective, FormDialogActions],
+  imports: [ListPage, CellDef, DataTable, FormDialog, FormField, FormControlDirective],
   template: `
     <cap-list-page
       title="Users"
@@ -69,6 +68,13 @@ export function roleLabel(role: number): string {
       <ng-template capCell="Role" [capCellOf]="filtered()" let-row>
         <span class="badge" [class.badge-accent]="row.Role === 1">{{ roleLabel(row.Role) }}</span>
       </ng-template>
+      <ng-template capCell="TwoFactor" [capCellOf]="filtered()" let-row>
+        @if (totpUsers().has(row.Id)) {
+          <span class="badge badge-accent" [attr.data-testid]="'user-totp-' + row.Username">On</span>
+        } @else {
+          <span class="muted" [attr.data-testid]="'user-totp-' + row.Username">Off</span>
+        }
+      </ng-template>
       <ng-template capCell="actions" [capCellOf]="filtered()" let-row>
         <div class="row-actions">
           <button
@@ -87,14 +93,16 @@ export function roleLabel(role: number): string {
           >
             Reset password
           </button>
-          <button
-            type="button"
-            class="btn-link"
-            [attr.data-testid]="'user-reset-totp-' + row.Username"
-            (click)="resetTotp(row)"
-          >
-            Reset two-factor
-          </button>
+          @if (totpUsers().has(row.Id)) {
+            <button
+              type="button"
+              class="btn-link"
+              [attr.data-testid]="'user-reset-totp-' + row.Username"
+              (click)="resetTotp(row)"
+            >
+              Reset two-factor
+            </button>
+          }
           @if (row.Id !== session.user()?.Id) {
             <button
               type="button"
@@ -109,8 +117,8 @@ export function roleLabel(role: number): string {
       </ng-template>
     </cap-data-table>
 
-    @if (dialog(); as d) {
-      <cap-dialog
+    @if (dialog.open() && mode(); as d) {
+      <cap-form-dialog
         [title]="
           d.kind === 'create'
             ? 'Add a user'
@@ -119,83 +127,76 @@ export function roleLabel(role: number): string {
               : 'Reset the password of ' + d.user.Username
         "
         testId="user-dialog"
+        formId="user-form"
+        submitTestId="user-save"
+        [busy]="dialog.busy()"
+        [error]="dialog.error()"
+        (submitted)="save()"
         (closed)="close()"
       >
-        <form id="user-form" novalidate (submit)="save($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
-          }
-          @if (d.kind === 'create') {
-            <cap-form-field label="Username" [required]="true" [error]="shown('username')">
-              <input
-                capControl
-                class="input"
-                name="username"
-                autocomplete="off"
-                data-testid="user-username"
-                [value]="username()"
-                (input)="username.set($any($event.target).value)"
-              />
-            </cap-form-field>
-          }
-          @if (d.kind !== 'role') {
-            <cap-form-field
-              [label]="d.kind === 'create' ? 'Password' : 'New password'"
-              [required]="true"
-              [hint]="'At least ' + minLength() + ' characters.'"
-              [error]="shown('password')"
+        @if (d.kind === 'create') {
+          <cap-form-field label="Username" [required]="true" [error]="shown('username')">
+            <input
+              capControl
+              class="input"
+              name="username"
+              autocomplete="off"
+              data-testid="user-username"
+              [value]="username()"
+              (input)="username.set($any($event.target).value)"
+            />
+          </cap-form-field>
+        }
+        @if (d.kind !== 'role') {
+          <cap-form-field
+            [label]="d.kind === 'create' ? 'Password' : 'New password'"
+            [required]="true"
+            [hint]="'At least ' + minLength() + ' characters.'"
+            [error]="shown('password')"
+          >
+            <input
+              capControl
+              class="input"
+              type="password"
+              name="password"
+              autocomplete="new-password"
+              data-testid="user-password"
+              [value]="password()"
+              (input)="password.set($any($event.target).value)"
+            />
+          </cap-form-field>
+        }
+        @if (d.kind !== 'password') {
+          <cap-form-field label="Role">
+            <select
+              capControl
+              class="input"
+              name="role"
+              data-testid="user-role"
+              (change)="role.set(+$any($event.target).value)"
             >
-              <input
-                capControl
-                class="input"
-                type="password"
-                name="password"
-                autocomplete="new-password"
-                data-testid="user-password"
-                [value]="password()"
-                (input)="password.set($any($event.target).value)"
-              />
-            </cap-form-field>
-          }
-          @if (d.kind !== 'password') {
-            <cap-form-field label="Role">
-              <select
-                capControl
-                class="input"
-                name="role"
-                data-testid="user-role"
-                (change)="role.set(+$any($event.target).value)"
-              >
-                <option [value]="2" [selected]="role() === 2">Standard user</option>
-                <option [value]="1" [selected]="role() === 1">Administrator</option>
-              </select>
-            </cap-form-field>
-          }
-          @if (d.kind === 'create' && teams().length > 0) {
-            <fieldset class="teams" data-testid="user-teams">
-              <legend>Teams <span class="muted">(optional, as member)</span></legend>
-              @for (t of teams(); track t.Id) {
-                <label class="check">
-                  <input
-                    type="checkbox"
-                    [attr.data-testid]="'user-team-' + t.Name"
-                    [checked]="teamIds().has(t.Id)"
-                    (change)="toggleTeam(t.Id, $any($event.target).checked)"
-                  />
-                  {{ t.Name }}
-                </label>
-              }
-            </fieldset>
-          }
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="user-form"
-          testId="user-save"
-          [busy]="busy()"
-          (cancelled)="close()"
-        />
-      </cap-dialog>
+              <option [value]="2" [selected]="role() === 2">Standard user</option>
+              <option [value]="1" [selected]="role() === 1">Administrator</option>
+            </select>
+          </cap-form-field>
+        }
+        @if (d.kind === 'create' && teams().length > 0) {
+          <fieldset class="teams" data-testid="user-teams">
+            <legend>Teams <span class="muted">(optional, as member)</span></legend>
+            @for (t of teams(); track t.Id) {
+              <label class="check">
+                <input
+                  type="checkbox"
+                  [attr.data-testid]="'user-team-' + t.Name"
+                  [checked]="teamIds().has(t.Id)"
+                  (change)="toggleTeam(t.Id, $any($event.target).checked)"
+                />
+                {{ t.Name }}
+              </label>
+            }
+          </fieldset>
+        }
+      </cap-form-dialog>
     }
   `,
   styles: `
@@ -233,11 +234,19 @@ export class UsersPage {
   protected readonly columns: TableColumn<User>[] = [
     { key: 'Username', label: 'Name', sortable: true },
     { key: 'Role', label: 'Role', sortable: true, value: (u) => roleLabel(u.Role) },
+    {
+      key: 'TwoFactor',
+      label: 'Two-factor',
+      sortable: true,
+      value: (u) => (this.totpUsers().has(u.Id) ? 'On' : 'Off'),
+    },
     { key: 'actions', label: 'Actions' },
   ];
   protected readonly rowTestId = (u: User): string => `user-row-${u.Username}`;
 
   protected readonly users = signal<User[]>([]);
+  /** Who has two-factor sign-in on. */
+  protected readonly totpUsers = signal<ReadonlySet<number>>(new Set());
   protected readonly state = new LoadState();
   protected readonly query = signal('');
   protected readonly filtered = computed(() => {
@@ -245,7 +254,8 @@ export class UsersPage {
     return q ? this.users().filter((u) => u.Username.toLowerCase().includes(q)) : this.users();
   });
 
-  protected readonly dialog = signal<DialogMode | null>(null);
+  protected readonly mode = signal<DialogMode | null>(null);
+  protected readonly dialog = new DialogForm();
   protected readonly username = signal('');
   protected readonly password = signal('');
   protected readonly role = signal<number>(UserRole.StandardUser);
@@ -253,26 +263,27 @@ export class UsersPage {
   /** Teams offered in the create dialog, and those ticked. */
   protected readonly teams = signal<Team[]>([]);
   protected readonly teamIds = signal<ReadonlySet<number>>(new Set());
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
-  private readonly submitted = signal(false);
 
   constructor() {
     void this.load();
   }
 
   protected load(): Promise<void> {
-    return this.state.run('the users', async () => this.users.set(await this.usersApi.list()));
+    return this.state.run('the users', async () => {
+      const [users, totp] = await Promise.all([this.usersApi.list(), this.usersApi.totpEnabledUsers()]);
+      this.users.set(users);
+      this.totpUsers.set(new Set(totp));
+    });
   }
 
   protected open(mode: DialogMode): void {
-    this.username.set('');
-    this.password.set('');
-    this.role.set(mode.kind === 'role' ? mode.user.Role : UserRole.StandardUser);
-    this.teamIds.set(new Set());
-    this.formError.set(null);
-    this.submitted.set(false);
-    this.dialog.set(mode);
+    this.mode.set(mode);
+    this.dialog.show(() => {
+      this.username.set('');
+      this.password.set('');
+      this.role.set(mode.kind === 'role' ? mode.user.Role : UserRole.StandardUser);
+      this.teamIds.set(new Set());
+    });
     if (mode.kind === 'create') {
       this.teamsApi
         .list()
@@ -289,11 +300,12 @@ export class UsersPage {
   }
 
   protected close(): void {
-    this.dialog.set(null);
+    this.dialog.close();
+    this.mode.set(null);
   }
 
   protected shown(field: 'username' | 'password'): string | null {
-    if (!this.submitted()) return null;
+    if (!this.dialog.submitted()) return null;
     if (field === 'username') return this.username().trim() ? null : 'Enter a username.';
     if (!this.password()) return 'Enter a password.';
     return this.password().length < this.minLength()
@@ -301,55 +313,41 @@ export class UsersPage {
       : null;
   }
 
-  protected async save(event: Event): Promise<void> {
-    event.preventDefault();
-    const mode = this.dialog();
-    if (!mode || this.busy()) return;
-    this.submitted.set(true);
-    if (
-      (mode.kind === 'create' && this.shown('username')) ||
-      (mode.kind !== 'role' && this.shown('password'))
-    )
-      return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
-      switch (mode.kind) {
-        case 'create': {
-          const user = await this.usersApi.create(this.username().trim(), this.password(), this.role());
-          await this.joinTeams(user);
-          this.toasts.success(`User ${user.Username} created`);
-          break;
+  protected async save(): Promise<void> {
+    const mode = this.mode();
+    if (!mode) return;
+    await this.dialog.submit(
+      () =>
+        (mode.kind === 'create' && this.shown('username') !== null) ||
+        (mode.kind !== 'role' && this.shown('password') !== null),
+      async () => {
+        switch (mode.kind) {
+          case 'create': {
+            const teamIds = this.teams()
+              .filter((t) => this.teamIds().has(t.Id))
+              .map((t) => t.Id);
+            const user = await this.usersApi.create(
+              this.username().trim(),
+              this.password(),
+              this.role(),
+              teamIds,
+            );
+            this.toasts.success(`User ${user.Username} created`);
+            break;
+          }
+          case 'role':
+            await this.usersApi.update(mode.user.Id, { role: this.role() as UserRole });
+            this.toasts.success(`${mode.user.Username} is now ${roleLabel(this.role()).toLowerCase()}`);
+            break;
+          case 'password':
+            await this.usersApi.update(mode.user.Id, { newPassword: this.password() });
+            this.toasts.success(`Password of ${mode.user.Username} reset`);
+            break;
         }
-        case 'role':
-          await this.usersApi.update(mode.user.Id, { role: this.role() as UserRole });
-          this.toasts.success(`${mode.user.Username} is now ${roleLabel(this.role()).toLowerCase()}`);
-          break;
-        case 'password':
-          await this.usersApi.update(mode.user.Id, { newPassword: this.password() });
-          this.toasts.success(`Password of ${mode.user.Username} reset`);
-          break;
-      }
-      this.dialog.set(null);
-      await this.load();
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
-  }
-
-  /** The ticked teams, as member; a refusal is told, the user stays created (the dialog closes). */
-  private async joinTeams(user: User): Promise<void> {
-    const failed: string[] = [];
-    for (const team of this.teams().filter((t) => this.teamIds().has(t.Id))) {
-      try {
-        await this.teamsApi.addMember(team.Id, user.Id, MembershipRole.Member);
-      } catch (error) {
-        failed.push(`${team.Name} (${errorMessage(error)})`);
-      }
-    }
-    if (failed.length) this.toasts.error(`${user.Username} was not added to ${failed.join(', ')}`);
+        this.close();
+        await this.load();
+      },
+    );
   }
 
   protected async remove(user: User): Promise<void> {
@@ -371,7 +369,7 @@ export class UsersPage {
       confirmLabel: 'Reset',
       run: () => this.usersApi.resetTotp(user.Id),
       done: `Two-factor sign-in of ${user.Username} reset`,
-      then: () => Promise.resolve(),
+      then: () => this.load(),
       failed: (error) => `Could not reset ${user.Username}'s second factor: ${errorMessage(error)}`,
     });
   }

@@ -13,6 +13,8 @@ import { Permission } from '@capstan/contracts-api';
 import {
   ContainersApi,
   EngineApi,
+  RegistriesApi,
+  type StatusMap,
   type JsonSocketHandle,
   type LiveState,
   WEBSOCKET_FACTORY,
@@ -28,10 +30,12 @@ import {
   type SortDir,
   type TableColumn,
   ToastService,
+  confirmedAction,
   formatTime,
   nextSort,
   sortRows,
 } from '@capstan/portal-ui';
+import { UpdateBadge } from '../updates/update-badge';
 
 import {
   type ContainerSummary,
@@ -113,7 +117,7 @@ const byName = (a: Row, b: Row): number => a.name.localeCompare(b.name);
  */
 @Component({
   selector: 'cap-containers-page',
-  imports: [CellDef, DataTable, ListPage, Dialog, NodeFilter, RouterLink, UnreachableNodes],
+  imports: [CellDef, DataTable, ListPage, Dialog, NodeFilter, RouterLink, UnreachableNodes, UpdateBadge],
   template: `
     <cap-list-page
       title="Containers"
@@ -131,7 +135,7 @@ const byName = (a: Row, b: Row): number => a.name.localeCompare(b.name);
         class="btn"
         data-testid="containers-refresh"
         [disabled]="loading()"
-        (click)="load()"
+        (click)="load(); loadUpdates()"
       >
         ↻ Refresh
       </button>
@@ -254,7 +258,23 @@ const byName = (a: Row, b: Row): number => a.name.localeCompare(b.name);
         </span>
       </ng-template>
       <ng-template capCell="image" [capCellOf]="rows()" let-row>
-        <span [title]="row.image">{{ row.image }}</span>
+        <span class="image-cell">
+          <span class="image-name" [title]="row.image">{{ row.image }}</span>
+          @if (updates()[row.id]; as u) {
+            <cap-update-badge [status]="u.Status" [message]="u.Message" [testId]="'update-' + row.name" />
+            @if (u.Status === 'outdated' && canRecreate(row)) {
+              <button
+                type="button"
+                class="btn-link"
+                [attr.data-testid]="'recreate-' + row.name"
+                [disabled]="recreating() === row.id"
+                (click)="recreate(row)"
+              >
+                {{ recreating() === row.id ? 'Recreating…' : 'Recreate with new image' }}
+              </button>
+            }
+          }
+        </span>
       </ng-template>
       <ng-template capCell="created" [capCellOf]="rows()" let-row>{{ row.created }}</ng-template>
       <ng-template capCell="ports" [capCellOf]="rows()" let-row>
@@ -353,6 +373,17 @@ const byName = (a: Row, b: Row): number => a.name.localeCompare(b.name);
       margin-left: 0.4rem;
       font-size: 0.75rem;
     }
+    .image-cell {
+      display: inline-flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 0.4rem;
+      align-items: center;
+      min-width: 0;
+    }
+    .image-name {
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
     .quick a {
       text-decoration: none;
       padding: 0.2rem 0.25rem;
@@ -397,6 +428,11 @@ export class ContainersPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly engine = inject(EngineApi);
   private readonly containersApi = inject(ContainersApi);
+  private readonly registriesApi = inject(RegistriesApi);
+  private readonly act = confirmedAction();
+  /** Image update status per container id (roles that see every container; else none shown). */
+  protected readonly updates = signal<StatusMap>({});
+  protected readonly recreating = signal<string | null>(null);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   private readonly socketFactory = inject(WEBSOCKET_FACTORY);
@@ -537,6 +573,7 @@ export class ContainersPage {
       if (!id) return;
       untracked(() => {
         void this.load();
+        void this.loadUpdates();
         this.connect(id, readOnly);
       });
     });
@@ -586,6 +623,47 @@ export class ContainersPage {
     } finally {
       if (seq === this.loadSeq) this.loading.set(false);
     }
+  }
+
+  /** Update statuses (the server asks each registry once per image:tag and caches the answer for a minute). */
+  async loadUpdates(): Promise<void> {
+    if (!this.ctx.can(Permission.ResourcesReadAll) || this.ctx.isDown()) return;
+    try {
+      this.updates.set(await this.registriesApi.containerStatuses(this.ctx.envId()));
+    } catch {
+      this.updates.set({});
+    }
+  }
+
+  protected canRecreate(row: Row): boolean {
+    return (
+      !this.ctx.readOnly() &&
+      (this.ctx.can(Permission.ResourcesManageAll) ||
+        (row.owned && this.ctx.can(Permission.ResourcesManageOwned)))
+    );
+  }
+
+  /** Portainer's "Recreate" with a fresh pull: same settings and name, the registry's current image. */
+  protected async recreate(row: Row): Promise<void> {
+    await this.act({
+      title: 'Recreate with the new image',
+      message: `Pull ${row.image} again and recreate ${row.name} with the same settings? It restarts; a failed pull changes nothing.`,
+      confirmLabel: 'Recreate',
+      run: async () => {
+        this.recreating.set(row.id);
+        try {
+          await this.registriesApi.recreate(this.ctx.envId(), row.id, true);
+        } finally {
+          this.recreating.set(null);
+        }
+      },
+      done: `${row.name} recreated with the registry's image`,
+      then: async () => {
+        await this.load();
+        await this.loadUpdates();
+      },
+      failed: (error) => `Could not recreate ${row.name}: ${errorMessage(error)}`,
+    });
   }
 
   /** Sorts as a click on the column's header does (the phones' "Sort" select, which has no header). */

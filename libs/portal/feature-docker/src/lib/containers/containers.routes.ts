@@ -3,6 +3,7 @@ import type { Routes } from '@angular/router';
 import { RESOURCE_CHILDREN } from '../resources/resources.routes';
 import { EnvironmentShell } from '../shell/environment-shell';
 import { STACK_CHILDREN } from '../stacks/stacks.routes';
+import { TEMPLATE_CHILDREN } from '../templates/templates.routes';
 import { SWARM_CHILDREN } from '../swarm/swarm.routes';
 
 /** The pages of `containers/` under the environment shell: dashboard, container list, create, details. */
@@ -45,6 +46,12 @@ export const CONTAINER_ROUTES: Routes = [
   {
     path: '',
     component: EnvironmentShell,
-    children: [...CONTAINER_CHILDREN, ...STACK_CHILDREN, ...RESOURCE_CHILDREN, ...SWARM_CHILDREN],
+    children: [
+      ...CONTAINER_CHILDREN,
+      ...STACK_CHILDREN,
+      ...TEMPLATE_CHILDREN,
+      ...RESOURCE_CHILDREN,
+      ...SWARM_CHILDREN,
+    ],
   },
 ];

@@ -138,13 +138,13 @@ describe('EnvironmentShell + dashboard', () => {
     const { byId, el } = await open(api);
     // An agent environment has the host view.
     expect(byId('env-nav-host')?.getAttribute('href')).toBe('/environments/7/docker/host');
-    // A Swarm agent: twelve tabs in three labelled groups, each kept together when the tabs wrap.
+    // A Swarm agent: thirteen tabs in three labelled groups, each kept together when the tabs wrap.
     const groups = Array.from(el.querySelectorAll<HTMLElement>('.env-nav [role="group"]')).map(
       (g) =>
         `${g.getAttribute('aria-label')}: ${Array.from(g.querySelectorAll('a'), (a) => a.getAttribute('data-testid')).join(' ')}`,
     );
     expect(groups).toEqual([
-      'Engine: env-nav-dashboard env-nav-stacks env-nav-containers env-nav-images env-nav-volumes env-nav-networks env-nav-events env-nav-engine',
+      'Engine: env-nav-dashboard env-nav-stacks env-nav-templates env-nav-containers env-nav-images env-nav-volumes env-nav-networks env-nav-events env-nav-engine',
       'Agent host: env-nav-host',
       'Swarm: env-nav-swarm env-nav-services env-nav-configs env-nav-secrets',
     ]);

@@ -28,6 +28,7 @@ export interface EnvironmentSection {
 export const ENVIRONMENT_SECTIONS: readonly EnvironmentSection[] = [
   { label: 'Dashboard', path: '', testId: 'env-nav-dashboard' },
   { label: 'Stacks', path: 'stacks', testId: 'env-nav-stacks' },
+  { label: 'Templates', path: 'templates', testId: 'env-nav-templates' },
   { label: 'Containers', path: 'containers', testId: 'env-nav-containers' },
   { label: 'Images', path: 'images', testId: 'env-nav-images' },
   { label: 'Volumes', path: 'volumes', testId: 'env-nav-volumes' },

@@ -9,13 +9,25 @@ import {
   stackEnv,
   stackEnvError,
   type KeyValue,
+  type Stack,
 } from '@capstan/portal-data-access';
 import { Alert, FormControlDirective, FormField, PageHeader, YamlEditor } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { EnvironmentContext } from '../shell/environment-context';
 import { StackDeployLogCard } from './deploy-log';
-import { DeployWatch } from './deploy-watch';
+import { watchNewStack, watched } from './deploy-watch';
+import { stackTarget } from './swarm-target';
+import { StackGitForm, emptyGitForm, gitFormErrors, toGitSource, type GitFormValue } from './stack-git-form';
+
+/** Where the compose file comes from (Portainer's build methods). */
+export type StackSource = 'editor' | 'upload' | 'git';
+
+const SOURCES: readonly { value: StackSource; label: string }[] = [
+  { value: 'editor', label: 'Web editor' },
+  { value: 'upload', label: 'Upload' },
+  { value: 'git', label: 'Repository' },
+];
 
 /** Largest compose file the server takes (its limit, 1 MiB). */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -26,9 +38,10 @@ const EXAMPLE = `services:
 `;
 
 /**
- * A new stack from a compose file typed in the editor or uploaded: name, file, env vars. A Swarm manager gets a
- * Swarm stack (its cluster id from `/info`), any other engine a compose stack. While it deploys, compose's output
- * (the deploy log) shows below; a failure shows compose's message.
+ * A new stack: name, the compose file from the web editor, an uploaded file (sent as is, multipart) or a git
+ * repository (with credentials and auto-update), env vars. A Swarm manager gets a Swarm stack (its cluster id from
+ * `/info`), any other engine a compose stack. While it deploys, compose's output arrives over the progress
+ * WebSocket below; a failure shows compose's message.
  */
 @Component({
   selector: 'cap-stack-create-page',
@@ -40,6 +53,7 @@ const EXAMPLE = `services:
     KeyValueEditor,
     PageHeader,
     RouterLink,
+    StackGitForm,
     YamlEditor,
   ],
   template: `
@@ -71,22 +85,51 @@ const EXAMPLE = `services:
       </section>
 
       <section class="card">
-        <div class="file-head">
-          <h2 id="stack-file-label">Compose file</h2>
-          <label class="btn upload">
-            Upload a file
-            <input
-              type="file"
-              class="sr-only"
-              accept=".yml,.yaml,text/yaml,application/x-yaml"
-              data-testid="stack-upload"
-              (change)="upload($event)"
-            />
-          </label>
+        <div class="sources" role="radiogroup" aria-label="Where the compose file comes from">
+          @for (src of sources; track src.value) {
+            <label class="source" [class.active]="source() === src.value">
+              <input
+                type="radio"
+                name="stack-source"
+                class="sr-only"
+                [attr.data-testid]="'stack-source-' + src.value"
+                [checked]="source() === src.value"
+                (change)="source.set(src.value)"
+              />
+              {{ src.label }}
+            </label>
+          }
         </div>
-        <cap-yaml-editor testId="stack-editor" label="Compose file" [dark]="dark()" [(value)]="content" />
+        @switch (source()) {
+          @case ('editor') {
+            <cap-yaml-editor testId="stack-editor" label="Compose file" [dark]="dark()" [(value)]="content" />
+          }
+          @case ('upload') {
+            <div class="upload-box">
+              <label class="btn upload">
+                Choose a compose file
+                <input
+                  type="file"
+                  class="sr-only"
+                  accept=".yml,.yaml,text/yaml,application/x-yaml"
+                  data-testid="stack-upload"
+                  (change)="upload($event)"
+                />
+              </label>
+              @if (file(); as f) {
+                <span class="mono" data-testid="stack-upload-name">{{ f.name }}</span>
+                <span class="muted">{{ sizeText(f.size) }}</span>
+              } @else {
+                <span class="muted">The file is sent as it is; compose reads it on the server.</span>
+              }
+            </div>
+          }
+          @case ('git') {
+            <cap-stack-git-form [(value)]="git" [showErrors]="submitted()" />
+          }
+        }
         @if (submitted() && fileError(); as e) {
-          <p class="field-error" role="alert">{{ e }}</p>
+          <p class="field-error" role="alert" data-testid="stack-file-error">{{ e }}</p>
         }
       </section>
 
@@ -126,23 +169,40 @@ const EXAMPLE = `services:
     </form>
   `,
   styles: `
-    .file-head {
-      display: flex;
+    .sources {
+      display: inline-flex;
       flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 0.5rem;
-      margin-bottom: 0.5rem;
+      border: 1px solid var(--border);
+      border-radius: 6px;
+      overflow: hidden;
+      margin-bottom: 0.75rem;
     }
-    .file-head h2 {
-      font-size: 1rem;
-      margin: 0;
+    .source {
+      padding: 0.4rem 0.9rem;
+      cursor: pointer;
+      border-right: 1px solid var(--border);
     }
+    .source:last-child {
+      border-right: 0;
+    }
+    .source.active {
+      background: var(--accent);
+      color: var(--accent-contrast);
+    }
+    .source:focus-within,
     .upload:focus-within {
-      outline: 2px solid var(--focus, #2563eb);
+      outline: 2px solid var(--accent);
+      outline-offset: -2px;
     }
     .field-error {
-      color: var(--danger, #b42318);
+      color: var(--danger-text, #b42318);
+    }
+    .upload-box {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.75rem;
+      align-items: center;
+      overflow-wrap: anywhere;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -157,8 +217,12 @@ export class StackCreatePage {
   protected readonly P = Permission;
   protected readonly dark = computed(() => this.theme.effective() === 'dark');
 
+  protected readonly sources = SOURCES;
+  protected readonly source = signal<StackSource>('editor');
   protected readonly name = signal('');
   protected readonly content = signal(EXAMPLE);
+  protected readonly file = signal<File | null>(null);
+  protected readonly git = signal<GitFormValue>(emptyGitForm());
   protected readonly env = signal<KeyValue[]>([]);
   protected readonly submitted = signal(false);
   protected readonly busy = signal(false);
@@ -175,48 +239,72 @@ export class StackCreatePage {
 
   protected readonly nameError = computed(() => (this.name().trim() ? null : 'A stack needs a name.'));
   protected readonly fileError = computed(() => {
-    const text = this.content();
-    if (!text.trim()) return 'The compose file is empty.';
-    if (new Blob([text]).size > MAX_FILE_BYTES) return 'The compose file is over 1 MiB.';
-    return null;
+    switch (this.source()) {
+      case 'editor': {
+        const text = this.content();
+        if (!text.trim()) return 'The compose file is empty.';
+        if (new Blob([text]).size > MAX_FILE_BYTES) return 'The compose file is over 1 MiB.';
+        return null;
+      }
+      case 'upload': {
+        const f = this.file();
+        if (!f) return 'Choose a compose file to upload.';
+        if (f.size === 0) return `${f.name} is empty.`;
+        if (f.size > MAX_FILE_BYTES) return `${f.name} is over 1 MiB.`;
+        return null;
+      }
+      case 'git':
+        return Object.keys(gitFormErrors(this.git())).length ? 'Check the repository fields above.' : null;
+    }
   });
   protected readonly envError = computed(() => stackEnvError(this.env()));
 
-  protected readonly watch = new DeployWatch(this.api, async () => {
-    const wanted = this.name().trim().toLowerCase();
-    const stacks = await this.api.list(this.ctx.envId());
-    return stacks.find((s) => !s.External && s.Name === wanted)?.Id ?? null;
-  });
+  protected readonly watch = watchNewStack(this.api, this.ctx.envId, this.name);
 
   constructor() {
     void this.readSwarm();
-    inject(DestroyRef).onDestroy(() => void this.watch.stop());
+    inject(DestroyRef).onDestroy(() => this.watch.dispose());
   }
 
   private async readSwarm(): Promise<void> {
-    try {
-      const { body } = await this.engine.info<{
-        Swarm?: { ControlAvailable?: boolean; Cluster?: { ID?: string } };
-      }>(this.ctx.envId());
-      this.swarmId.set(body.Swarm?.ControlAvailable ? (body.Swarm.Cluster?.ID ?? '') : '');
-    } catch {
-      this.swarmId.set(this.ctx.snapshot()?.Swarm ? null : '');
-    }
+    this.swarmId.set(await stackTarget(this.engine, this.ctx));
   }
 
-  protected async upload(event: Event): Promise<void> {
+  protected upload(event: Event): void {
     const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
+    const file = input.files?.[0] ?? null;
     input.value = '';
     if (!file) return;
-    if (file.size > MAX_FILE_BYTES) {
-      this.error.set(`${file.name} is over 1 MiB.`);
-      return;
-    }
-    this.error.set(null);
-    this.content.set(await file.text());
+    this.file.set(file);
     if (!this.name().trim())
-      this.name.set(file.name.replace(/\.(ya?ml)$/i, '').replace(/[^a-z0-9_-]/gi, '-'));
+      this.name.set(
+        file.name
+          .replace(/\.(ya?ml)$/i, '')
+          .replace(/[^a-z0-9_-]/gi, '-')
+          .toLowerCase(),
+      );
+  }
+
+  protected sizeText(bytes: number): string {
+    return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+  }
+
+  /** The create request for the chosen source. */
+  private send(swarmId: string): Promise<Stack> {
+    const base = {
+      name: this.name().trim(),
+      env: stackEnv(this.env()),
+      ...(swarmId ? { swarmId } : {}),
+    };
+    const envId = this.ctx.envId();
+    switch (this.source()) {
+      case 'editor':
+        return this.api.create(envId, { ...base, content: this.content() });
+      case 'upload':
+        return this.api.createFromFile(envId, { ...base, file: this.file() as File });
+      case 'git':
+        return this.api.createFromRepository(envId, { ...base, git: toGitSource(this.git()) });
+    }
   }
 
   protected async submit(event: Event): Promise<void> {
@@ -230,18 +318,10 @@ export class StackCreatePage {
     }
     this.error.set(null);
     this.busy.set(true);
-    this.watch.start();
     try {
-      const stack = await this.api.create(this.ctx.envId(), {
-        name: this.name().trim(),
-        content: this.content(),
-        env: stackEnv(this.env()),
-        ...(swarmId ? { swarmId } : {}),
-      });
-      await this.watch.stop();
+      const stack = await watched(this.watch, () => this.send(swarmId));
       await this.router.navigate(['..', stack.Id], { relativeTo: this.route });
     } catch (error) {
-      await this.watch.stop();
       this.error.set(`Could not deploy the stack: ${errorMessage(error)}`);
     } finally {
       this.busy.set(false);

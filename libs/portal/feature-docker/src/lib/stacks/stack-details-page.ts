@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   computed,
   effect,
   inject,
@@ -11,24 +12,30 @@ import {
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import {
   ContainersApi,
+  DialogForm,
   STACK_ACTIVE,
   STACK_SWARM,
   StacksApi,
   SwarmApi,
   ThemeService,
   errorMessage,
+  stackAutoUpdate,
   stackEnv,
   stackEnvError,
+  stackGit,
   type KeyValue,
   type Stack,
   type StackVersions,
 } from '@capstan/portal-data-access';
 import {
   Alert,
+  CopyText,
+  FormDialog,
   PageHeader,
   RelativeTime,
   Spinner,
   ToastService,
+  YamlDiff,
   YamlEditor,
   confirmedAction,
 } from '@capstan/portal-ui';
@@ -37,7 +44,19 @@ import { KeyValueEditor } from '../resources/shared/key-value-editor';
 import { EnvironmentContext } from '../shell/environment-context';
 import { StackDeployLogCard } from './deploy-log';
 import { DeployWatch } from './deploy-watch';
+import { StackGitForm, emptyGitForm, gitFormErrors, gitFormOf, toGitSettings } from './stack-git-form';
 import { canManageStack, stackStatusLabel, stackTypeLabel } from './stack-labels';
+
+/** A change waiting for its diff to be confirmed: an update with the edited file, or a rollback. */
+interface PendingChange {
+  title: string;
+  before: string;
+  after: string;
+  beforeLabel: string;
+  afterLabel: string;
+  confirmLabel: string;
+  run: () => Promise<void>;
+}
 
 /** What runs for a stack: its compose containers or its Swarm services. */
 interface StackMember {
@@ -52,19 +71,25 @@ const COMPOSE_PROJECT = 'com.docker.compose.project';
 const STACK_NAMESPACE = 'com.docker.stack.namespace';
 
 /**
- * One stack: what runs (containers or services), its file in the editor with Update (prune, pull), the stored
- * versions (view one, roll back to it), the last deploy log, stop/start and delete.
+ * One stack: what runs (containers or services), its file in the editor with Update (prune, pull) after a diff of
+ * the deployed file against the edited one, the stored versions (view one, compare, roll back), a git stack's
+ * source (repository, reference, commit) with Pull and redeploy, its webhook URL to copy, the deploy log (live over
+ * the progress WebSocket while a deploy runs), stop/start and delete.
  */
 @Component({
   selector: 'cap-stack-details-page',
   imports: [
     Alert,
+    CopyText,
+    FormDialog,
     StackDeployLogCard,
     KeyValueEditor,
     PageHeader,
     RelativeTime,
     RouterLink,
     Spinner,
+    StackGitForm,
+    YamlDiff,
     YamlEditor,
   ],
   template: `
@@ -117,6 +142,65 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
         </p>
       </section>
 
+      @if (git(); as g) {
+        <section class="card" data-testid="stack-git">
+          <h2>Git repository</h2>
+          <dl class="facts">
+            <dt>Repository</dt>
+            <dd class="mono" data-testid="stack-git-url">{{ g.URL }}</dd>
+            <dt>Reference</dt>
+            <dd class="mono" data-testid="stack-git-ref">{{ g.ReferenceName || 'default branch' }}</dd>
+            <dt>Compose file</dt>
+            <dd class="mono">{{ g.ConfigFilePath }}</dd>
+            <dt>Deployed commit</dt>
+            <dd class="mono" data-testid="stack-git-commit" [attr.title]="g.ConfigHash">
+              {{ g.ConfigHash ? g.ConfigHash.slice(0, 12) : '—' }}
+            </dd>
+            @if (autoUpdate(); as a) {
+              <dt>Auto-update</dt>
+              <dd data-testid="stack-git-auto">
+                {{ a.Interval ? 'every ' + a.Interval : '' }}{{ a.Interval && a.Webhook ? ' and ' : ''
+                }}{{ a.Webhook ? 'on webhook calls' : '' }}{{ a.ForceUpdate ? ' · always redeploy' : ''
+                }}{{ a.ForcePullImage ? ' · pull images' : '' }}
+              </dd>
+            }
+          </dl>
+          @if (manage()) {
+            <div class="form-actions">
+              <label class="check inline">
+                <input
+                  type="checkbox"
+                  data-testid="stack-git-pull"
+                  [checked]="pull()"
+                  (change)="pull.set($any($event.target).checked)"
+                />
+                Pull the images again
+              </label>
+              <button type="button" class="btn" data-testid="stack-git-settings" (click)="openGitSettings()">
+                Git settings…
+              </button>
+              <button
+                type="button"
+                class="btn btn-primary"
+                data-testid="stack-git-redeploy"
+                [disabled]="busy() || !!envError()"
+                (click)="redeployGit()"
+              >
+                {{ busy() ? 'Deploying…' : 'Pull and redeploy' }}
+              </button>
+            </div>
+          }
+        </section>
+      }
+
+      @if (webhookUrl(); as url) {
+        <section class="card" data-testid="stack-webhook">
+          <h2>Webhook</h2>
+          <p class="muted small">A POST to this URL pulls the repository and redeploys the stack.</p>
+          <cap-copy-text testId="stack-webhook-url" [value]="url" />
+        </section>
+      }
+
       <form class="card" novalidate data-testid="stack-update-form" (submit)="update($event)">
         <h2>
           Compose file
@@ -128,9 +212,14 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
           testId="stack-editor"
           label="Compose file"
           [dark]="dark()"
-          [readOnly]="!manage() || viewing() !== null"
+          [readOnly]="!manage() || viewing() !== null || !!git()"
           [(value)]="content"
         />
+        @if (git() && viewing() === null) {
+          <p class="muted small">
+            The file comes from the repository: change it there, then pull and redeploy.
+          </p>
+        }
         @if (viewing() !== null) {
           <div class="form-actions">
             <button type="button" class="btn" data-testid="stack-view-current" (click)="viewCurrent()">
@@ -144,7 +233,7 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
                 [disabled]="busy()"
                 (click)="rollback()"
               >
-                Roll back to version {{ viewing() }}
+                Roll back to version {{ viewing() }}…
               </button>
             }
           </div>
@@ -167,23 +256,25 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
               />
               Prune services no longer in the file
             </label>
-            <label class="check inline">
-              <input
-                type="checkbox"
-                data-testid="stack-pull"
-                [checked]="pull()"
-                (change)="pull.set($any($event.target).checked)"
-              />
-              Pull the images again
-            </label>
-            <button
-              type="submit"
-              class="btn btn-primary"
-              data-testid="stack-update"
-              [disabled]="busy() || !!envError()"
-            >
-              {{ busy() ? 'Deploying…' : 'Update the stack' }}
-            </button>
+            @if (!git()) {
+              <label class="check inline">
+                <input
+                  type="checkbox"
+                  data-testid="stack-pull"
+                  [checked]="pull()"
+                  (change)="pull.set($any($event.target).checked)"
+                />
+                Pull the images again
+              </label>
+              <button
+                type="submit"
+                class="btn btn-primary"
+                data-testid="stack-update"
+                [disabled]="busy() || !!envError()"
+              >
+                {{ busy() ? 'Deploying…' : 'Review and update…' }}
+              </button>
+            }
           </div>
         }
       </form>
@@ -212,7 +303,48 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
         </section>
       }
 
-      <cap-stack-deploy-log title="Last deploy" [log]="watch.log()" />
+      <cap-stack-deploy-log [title]="busy() ? 'Deploying…' : 'Last deploy'" [log]="watch.log()" />
+    }
+
+    @if (gitDialog.open()) {
+      <cap-form-dialog
+        title="Git settings"
+        formId="stack-git-settings-form"
+        testId="stack-git-settings-dialog"
+        submitTestId="stack-git-settings-save"
+        size="wide"
+        [busy]="gitDialog.busy()"
+        [error]="gitDialog.error()"
+        (submitted)="saveGitSettings()"
+        (closed)="gitDialog.close()"
+      >
+        <cap-stack-git-form [settings]="true" [showErrors]="gitDialog.submitted()" [(value)]="gitForm" />
+      </cap-form-dialog>
+    }
+
+    @if (diff.open() && pending(); as p) {
+      <cap-form-dialog
+        [title]="p.title"
+        formId="stack-diff-form"
+        testId="stack-diff-dialog"
+        submitTestId="stack-diff-confirm"
+        size="wide"
+        [label]="p.confirmLabel"
+        busyLabel="Deploying…"
+        [busy]="diff.busy()"
+        [error]="diff.error()"
+        (submitted)="confirmChange(p)"
+        (closed)="diff.close()"
+      >
+        <cap-yaml-diff
+          testId="stack-diff"
+          [before]="p.before"
+          [after]="p.after"
+          [beforeLabel]="p.beforeLabel"
+          [afterLabel]="p.afterLabel"
+          [dark]="dark()"
+        />
+      </cap-form-dialog>
     }
   `,
   styles: `
@@ -236,6 +368,27 @@ const STACK_NAMESPACE = 'com.docker.stack.namespace';
     }
     .small {
       font-size: 0.85rem;
+    }
+    .facts {
+      display: grid;
+      grid-template-columns: max-content minmax(0, 1fr);
+      gap: 0.3rem 1rem;
+      margin: 0 0 0.75rem;
+    }
+    .facts dt {
+      font-weight: 600;
+    }
+    .facts dd {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    @media (max-width: 480px) {
+      .facts {
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .facts dd {
+        margin-bottom: 0.4rem;
+      }
     }
     .card h2 {
       font-size: 1rem;
@@ -281,6 +434,22 @@ export class StackDetailsPage {
     const s = this.stack();
     return s ? `${stackTypeLabel(s)} stack · ${stackStatusLabel(s)}` : '';
   });
+  protected readonly git = computed(() => {
+    const s = this.stack();
+    return s ? stackGit(s) : null;
+  });
+  protected readonly autoUpdate = computed(() => {
+    const s = this.stack();
+    return s ? stackAutoUpdate(s) : null;
+  });
+  protected readonly webhookUrl = computed(() => {
+    const s = this.stack();
+    return s ? this.api.webhookUrl(s) : null;
+  });
+  protected readonly diff = new DialogForm();
+  protected readonly gitDialog = new DialogForm();
+  protected readonly gitForm = signal(emptyGitForm());
+  protected readonly pending = signal<PendingChange | null>(null);
   protected readonly watch = new DeployWatch(this.api, () => Promise.resolve(this.stackId() || null));
 
   constructor() {
@@ -288,6 +457,7 @@ export class StackDetailsPage {
       const id = this.stackId();
       if (id && this.ctx.envId()) untracked(() => void this.load());
     });
+    inject(DestroyRef).onDestroy(() => this.watch.dispose());
   }
 
   async load(): Promise<void> {
@@ -379,25 +549,87 @@ export class StackDetailsPage {
     this.content.set(this.current());
   }
 
-  protected async update(event: Event): Promise<void> {
+  /** Update: first the deployed file against the edited one; the dialog's confirm deploys. */
+  protected update(event: Event): void {
     event.preventDefault();
     const stack = this.stack();
-    if (!stack || this.envError()) return;
-    await this.deploy('updated', () =>
-      this.api.update(stack, {
-        content: this.content(),
+    if (!stack || this.envError() || this.busy()) return;
+    const content = this.content();
+    const env = stackEnv(this.env());
+    const prune = this.prune();
+    const pullImage = this.pull();
+    this.review({
+      title: `Update ${stack.Name}`,
+      before: this.current(),
+      after: content,
+      beforeLabel: 'Deployed',
+      afterLabel: 'Edited',
+      confirmLabel: 'Deploy the update',
+      run: () => this.deploy('updated', () => this.api.update(stack, { content, env, prune, pullImage })),
+    });
+  }
+
+  /** Rollback: the deployed file against the version, then the confirm deploys that version. */
+  protected rollback(): void {
+    const stack = this.stack();
+    const version = this.viewing();
+    if (!stack || version === null || this.busy()) return;
+    this.review({
+      title: `Roll ${stack.Name} back to version ${version}`,
+      before: this.current(),
+      after: this.content(),
+      beforeLabel: 'Deployed',
+      afterLabel: `Version ${version}`,
+      confirmLabel: `Roll back to version ${version}`,
+      run: () => this.deploy(`rolled back to version ${version}`, () => this.api.rollback(stack, version)),
+    });
+  }
+
+  private review(change: PendingChange): void {
+    this.pending.set(change);
+    this.diff.show();
+  }
+
+  protected async confirmChange(change: PendingChange): Promise<void> {
+    // The deploy shows its own progress and outcome on the page: the dialog closes as it starts.
+    this.diff.close();
+    this.pending.set(null);
+    await change.run();
+  }
+
+  protected openGitSettings(): void {
+    const git = this.git();
+    if (!git) return;
+    this.gitDialog.show(() => this.gitForm.set(gitFormOf(git, this.autoUpdate())));
+  }
+
+  /** Saves the reference, credentials and auto-update (`POST …/git`); nothing is deployed. */
+  protected async saveGitSettings(): Promise<void> {
+    const stack = this.stack();
+    if (!stack) return;
+    await this.gitDialog.submit(
+      () => Object.keys(gitFormErrors(this.gitForm(), true)).length > 0 || !!this.envError(),
+      async () => {
+        await this.api.updateGit(stack, toGitSettings(this.gitForm(), stackEnv(this.env()), this.prune()));
+        this.gitDialog.close();
+        this.toasts.success(`Git settings of ${stack.Name} saved`);
+        await this.load();
+      },
+    );
+  }
+
+  protected redeployGit(): Promise<void> {
+    const stack = this.stack();
+    const git = this.git();
+    if (!stack || !git || this.envError()) return Promise.resolve();
+    return this.deploy('pulled and redeployed', () =>
+      this.api.redeployGit(stack, {
+        reference: git.ReferenceName,
         env: stackEnv(this.env()),
         prune: this.prune(),
         pullImage: this.pull(),
       }),
     );
-  }
-
-  protected async rollback(): Promise<void> {
-    const stack = this.stack();
-    const version = this.viewing();
-    if (!stack || version === null) return;
-    await this.deploy(`rolled back to version ${version}`, () => this.api.rollback(stack, version));
   }
 
   protected start(): Promise<void> {

@@ -1,7 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { LoadState, STACK_ACTIVE, StacksApi, errorMessage, type Stack } from '@capstan/portal-data-access';
+import {
+  LoadState,
+  STACK_ACTIVE,
+  StacksApi,
+  errorMessage,
+  stackGit,
+  type Stack,
+} from '@capstan/portal-data-access';
 import {
   CellDef,
   DataTable,
@@ -16,7 +23,10 @@ import { reloadOnEnvironment } from '../resources/shared/reload';
 import { EnvironmentContext } from '../shell/environment-context';
 import { canManageStack, stackStatusLabel, stackTypeLabel } from './stack-labels';
 
-/** Stacks of one environment: Capstan's and those made outside it (external), with start, stop and delete. */
+/**
+ * Stacks of one environment: Capstan's (a Git badge on those deployed from a repository) and those made outside it
+ * (external), with start, stop and delete.
+ */
 @Component({
   selector: 'cap-stacks-page',
   imports: [ListPage, DataTable, CellDef, RelativeTime, RouterLink],
@@ -56,6 +66,9 @@ import { canManageStack, stackStatusLabel, stackTypeLabel } from './stack-labels
           <a class="name" [routerLink]="[row.Id]" [attr.data-testid]="'stack-link-' + row.Name">{{
             row.Name
           }}</a>
+          @if (gitOf(row); as g) {
+            <span class="badge" [attr.data-testid]="'stack-git-' + row.Name" [attr.title]="g.URL">Git</span>
+          }
         }
       </ng-template>
       <ng-template capCell="Status" [capCellOf]="filtered()" let-row>
@@ -129,6 +142,7 @@ export class StacksPage {
   protected readonly P = Permission;
   protected readonly ACTIVE = STACK_ACTIVE;
   protected readonly status = stackStatusLabel;
+  protected readonly gitOf = stackGit;
 
   protected readonly columns: TableColumn<Stack>[] = [
     { key: 'Name', label: 'Name', sortable: true },

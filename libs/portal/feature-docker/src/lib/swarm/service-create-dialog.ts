@@ -18,6 +18,9 @@ import {
   SwarmApi,
   type PortainerDecoration,
   errorMessage,
+  RegistriesApi,
+  type Registry,
+  storedRegistryAuth,
 } from '@capstan/portal-data-access';
 import {
   Alert,
@@ -29,6 +32,7 @@ import {
 } from '@capstan/portal-ui';
 
 import { KeyValueEditor } from '../resources/shared/key-value-editor';
+import { FORM_ROW_STYLES, FORM_SECTION_STYLES, MountRows } from '../resources/shared/mount-rows';
 import {
   OwnershipChoice,
   PRIVATE_OWNERSHIP,
@@ -64,6 +68,7 @@ import {
     FormDialogActions,
     FormField,
     KeyValueEditor,
+    MountRows,
     OwnershipChoice,
     RouterLink,
   ],
@@ -99,6 +104,25 @@ import {
             (input)="set('image', $any($event.target).value)"
           />
         </cap-form-field>
+        @if (registries().length > 0) {
+          <cap-form-field
+            label="Registry"
+            hint="A stored registry's login goes with the service (--with-registry-auth): every node can pull."
+          >
+            <select
+              capControl
+              class="input"
+              name="registry"
+              data-testid="service-registry"
+              (change)="registryId.set(+$any($event.target).value)"
+            >
+              <option [value]="0" [selected]="registryId() === 0">None (anonymous)</option>
+              @for (r of registries(); track r.Id) {
+                <option [value]="r.Id" [selected]="registryId() === r.Id">{{ r.Name }} — {{ r.URL }}</option>
+              }
+            </select>
+          </cap-form-field>
+        }
         <cap-form-field
           label="Command (arguments)"
           hint="Passed to the image's entrypoint; quotes keep words together, nothing is expanded."
@@ -306,90 +330,15 @@ import {
         </div>
 
         <div class="section">
-          <fieldset aria-describedby="service-mounts-hint">
-            <legend>Mounts</legend>
-            <p class="hint" id="service-mounts-hint">
-              A volume is created on each node that runs a task; a bind source is a path on that node.
-            </p>
-            @for (m of form().mounts; track $index; let i = $index) {
-              <div class="item mount">
-                <label class="cell type">
-                  <span class="caption" aria-hidden="true">Type</span>
-                  <select
-                    class="input"
-                    [attr.aria-label]="'Type of mount ' + (i + 1)"
-                    [attr.data-testid]="'service-mount-type-' + i"
-                    [value]="m.type"
-                    (change)="setRow('mounts', i, 'type', $any($event.target).value)"
-                  >
-                    <option>volume</option>
-                    <option>bind</option>
-                  </select>
-                </label>
-                <label class="cell source">
-                  <span class="caption" aria-hidden="true">Source</span>
-                  <input
-                    class="input mono"
-                    autocomplete="off"
-                    [placeholder]="m.type === 'bind' ? '/host/path' : 'volume name'"
-                    [attr.aria-label]="'Source of mount ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().mounts[i]?.includes('source') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().mounts[i]?.includes('source') ? 'service-mounts-error' : null
-                    "
-                    [attr.data-testid]="'service-mount-source-' + i"
-                    [value]="m.source"
-                    (input)="setRow('mounts', i, 'source', $any($event.target).value)"
-                  />
-                </label>
-                <label class="cell target">
-                  <span class="caption" aria-hidden="true">Target</span>
-                  <input
-                    class="input mono"
-                    autocomplete="off"
-                    placeholder="/data"
-                    [attr.aria-label]="'Target of mount ' + (i + 1)"
-                    [attr.aria-invalid]="badRows().mounts[i]?.includes('target') ? 'true' : null"
-                    [attr.aria-describedby]="
-                      badRows().mounts[i]?.includes('target') ? 'service-mounts-error' : null
-                    "
-                    [attr.data-testid]="'service-mount-target-' + i"
-                    [value]="m.target"
-                    (input)="setRow('mounts', i, 'target', $any($event.target).value)"
-                  />
-                </label>
-                <label class="check ro">
-                  <input
-                    type="checkbox"
-                    [attr.data-testid]="'service-mount-readonly-' + i"
-                    [checked]="m.readOnly"
-                    (change)="setRow('mounts', i, 'readOnly', $any($event.target).checked)"
-                  />
-                  read-only
-                </label>
-                <button
-                  type="button"
-                  class="icon-btn remove"
-                  [attr.aria-label]="'Remove mount ' + (i + 1)"
-                  [attr.data-testid]="'service-mount-remove-' + i"
-                  (click)="removeRow('mounts', i)"
-                >
-                  ×
-                </button>
-              </div>
-            }
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-testid="service-mount-add"
-              (click)="addRow('mounts', { type: 'volume', source: '', target: '', readOnly: false })"
-            >
-              + Mount
-            </button>
-            @if (shown().mounts; as e) {
-              <p class="error" id="service-mounts-error" role="alert">{{ e }}</p>
-            }
-          </fieldset>
+          <cap-mount-rows
+            legend="Mounts"
+            testId="service-mount"
+            hint="A volume is created on each node that runs a task; a bind source is a path on that node."
+            [rows]="form().mounts"
+            (rowsChange)="set('mounts', $event)"
+            [error]="shown().mounts"
+            [badFields]="badRows().mounts"
+          />
         </div>
 
         <div class="section">
@@ -477,157 +426,86 @@ import {
       />
     </cap-dialog>
   `,
-  styles: `
-    /* The create dialog: every section a borderless fieldset under a rule, legend and hint as the shared
+  styles: [
+    FORM_SECTION_STYLES,
+    FORM_ROW_STYLES,
+    `
+      /* The create dialog: every section a borderless fieldset under a rule, legend and hint as the shared
        key/value editor and ownership choice draw theirs (bold 0.9rem legend, muted 0.85rem hint). */
-    .section {
-      border-top: 1px solid var(--border);
-      padding-top: 0.75rem;
-    }
-    fieldset {
-      border: 0;
-      padding: 0;
-      margin: 0 0 1rem;
-      min-width: 0;
-    }
-    legend {
-      font-weight: 600;
-      font-size: 0.9rem;
-      margin-bottom: 0.3rem;
-    }
-    .hint {
-      margin: 0 0 0.5rem;
-      color: var(--text-muted);
-      font-size: 0.85rem;
-    }
-    .hint .btn-link {
-      padding: 0;
-      font-size: inherit;
-    }
-    .error {
-      margin: 0.3rem 0 0;
-      color: var(--danger-text);
-      font-size: 0.85rem;
-    }
-    .empty {
-      margin: 0;
-      padding: 0.5rem 0.75rem;
-      border: 1px dashed var(--border);
-      border-radius: var(--radius);
-      color: var(--text-muted);
-      font-size: 0.9rem;
-    }
-    .check {
-      display: flex;
-      gap: 0.5rem;
-      align-items: baseline;
-      margin: 0.25rem 0;
-    }
-    .choices {
-      margin-bottom: 0.75rem;
-    }
-    .replicas {
-      max-width: 8rem;
-    }
-    textarea.input {
-      resize: vertical;
-    }
-    /* A port or mount row: its remove button at the end; a port on one line, on two on a phone. */
-    .item {
-      display: grid;
-      gap: 0.4rem;
-      margin-bottom: 0.6rem;
-    }
-    /* Each control with a small caption above it: a filled box keeps saying what it holds. */
-    /* The cells of a line stretch to its tallest, the control fills the rest: a select as tall as an input. */
-    .cell {
-      display: grid;
-      grid-template-rows: auto 1fr;
-      gap: 0.1rem;
-      min-width: 0;
-    }
-    .item .remove {
-      align-self: end;
-    }
-    .caption {
-      color: var(--text-muted);
-      font-size: 0.78rem;
-    }
-    .item .check {
-      align-self: end;
-      margin: 0;
-      min-height: 2.25rem;
-      align-items: center;
-      white-space: nowrap;
-    }
-    .port {
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1fr) auto;
-    }
-    /* A mount on two lines while the dialog is narrow: type and read-only, then source → target; one line in the
-       wide dialog (48rem, screens from 50rem). */
-    .mount {
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
-      grid-template-areas: 'type ro remove' 'source target remove';
-    }
-    @media (min-width: 50rem) {
-      .mount {
-        grid-template-columns: 7rem minmax(0, 1.3fr) minmax(0, 1fr) auto auto;
-        grid-template-areas: 'type source target ro remove';
+      .section {
+        border-top: 1px solid var(--border);
+        padding-top: 0.75rem;
       }
-    }
-    .mount .type {
-      grid-area: type;
-    }
-    .mount .ro {
-      grid-area: ro;
-    }
-    .mount .source {
-      grid-area: source;
-    }
-    .mount .target {
-      grid-area: target;
-    }
-    .mount .remove {
-      grid-area: remove;
-    }
-    /* The selects get the room their longest option needs ("start-first"), the number boxes less. */
-    .update-grid {
-      display: grid;
-      grid-template-columns: minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 1.1fr) minmax(0, 1.2fr);
-      gap: 0.75rem 0.6rem;
-      /* A field with an error grows; its neighbours keep their height (label above input). */
-      align-items: start;
-    }
-    /* The fieldset's own margin ends a section; a field that closes it adds none. */
-    fieldset > cap-form-field:last-child,
-    .update-grid > cap-form-field {
-      margin-bottom: 0;
-    }
-    @media (max-width: 560px) {
+      .hint .btn-link {
+        padding: 0;
+        font-size: inherit;
+      }
+      .empty {
+        margin: 0;
+        padding: 0.5rem 0.75rem;
+        border: 1px dashed var(--border);
+        border-radius: var(--radius);
+        color: var(--text-muted);
+        font-size: 0.9rem;
+      }
+      .check {
+        display: flex;
+        gap: 0.5rem;
+        align-items: baseline;
+        margin: 0.25rem 0;
+      }
+      .choices {
+        margin-bottom: 0.75rem;
+      }
+      .replicas {
+        max-width: 8rem;
+      }
+      textarea.input {
+        resize: vertical;
+      }
+      /* A port row (FORM_ROW_STYLES): on one line, on two on a phone. */
       .port {
-        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
-        grid-template-areas: 'published target remove' 'protocol mode remove';
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1fr) auto;
       }
-      .port .published {
-        grid-area: published;
-      }
-      .port .target {
-        grid-area: target;
-      }
-      .port .protocol {
-        grid-area: protocol;
-      }
-      .port .mode {
-        grid-area: mode;
-      }
-      .port .remove {
-        grid-area: remove;
-      }
+      /* The selects get the room their longest option needs ("start-first"), the number boxes less. */
       .update-grid {
-        grid-template-columns: repeat(2, minmax(0, 1fr));
+        display: grid;
+        grid-template-columns: minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 1.1fr) minmax(0, 1.2fr);
+        gap: 0.75rem 0.6rem;
+        /* A field with an error grows; its neighbours keep their height (label above input). */
+        align-items: start;
       }
-    }
-  `,
+      /* The fieldset's own margin ends a section; a field that closes it adds none. */
+      fieldset > cap-form-field:last-child,
+      .update-grid > cap-form-field {
+        margin-bottom: 0;
+      }
+      @media (max-width: 560px) {
+        .port {
+          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
+          grid-template-areas: 'published target remove' 'protocol mode remove';
+        }
+        .port .published {
+          grid-area: published;
+        }
+        .port .target {
+          grid-area: target;
+        }
+        .port .protocol {
+          grid-area: protocol;
+        }
+        .port .mode {
+          grid-area: mode;
+        }
+        .port .remove {
+          grid-area: remove;
+        }
+        .update-grid {
+          grid-template-columns: repeat(2, minmax(0, 1fr));
+        }
+      }
+    `,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ServiceCreateDialog {
@@ -671,8 +549,17 @@ export class ServiceCreateDialog {
   private readonly injector = inject(Injector);
   private readonly serviceForm = viewChild<ElementRef<HTMLFormElement>>('serviceForm');
 
+  private readonly registriesApi = inject(RegistriesApi);
+  /** Stored registries the user may use here; the chosen one's login is resolved by the server. */
+  protected readonly registries = signal<Registry[]>([]);
+  protected readonly registryId = signal(0);
+
   constructor() {
     void this.loadNetworks();
+    this.registriesApi
+      .forEnvironment(this.ctx.envId())
+      .then((list) => this.registries.set(list))
+      .catch(() => this.registries.set([]));
   }
 
   /** The environment's swarm-scoped networks, for the dialog's checkboxes (again on its Refresh link). */
@@ -702,20 +589,18 @@ export class ServiceCreateDialog {
     this.form.update((f) => ({ ...f, [key]: value }));
   }
 
-  protected addRow<K extends 'ports' | 'mounts'>(key: K, row: ServiceForm[K][number]): void {
+  protected addRow(key: 'ports', row: ServiceForm['ports'][number]): void {
     this.form.update((f) => ({ ...f, [key]: [...f[key], row] }));
   }
 
-  protected removeRow(key: 'ports' | 'mounts', i: number): void {
-    this.form.update((f) => ({ ...f, [key]: (f[key] as unknown[]).filter((_, j) => j !== i) }));
+  protected removeRow(key: 'ports', i: number): void {
+    this.form.update((f) => ({ ...f, [key]: f[key].filter((_, j) => j !== i) }));
   }
 
-  protected setRow(key: 'ports' | 'mounts', i: number, field: string, value: string | boolean): void {
+  protected setRow(key: 'ports', i: number, field: string, value: string | boolean): void {
     this.form.update((f) => ({
       ...f,
-      [key]: (f[key] as unknown as Record<string, unknown>[]).map((r, j) =>
-        j === i ? { ...r, [field]: value } : r,
-      ),
+      [key]: f[key].map((r, j) => (j === i ? { ...r, [field]: value } : r)),
     }));
   }
 
@@ -730,7 +615,12 @@ export class ServiceCreateDialog {
     this.formError.set(null);
     try {
       const body = serviceCreateBody(this.form());
-      const created = await this.swarm.createService(this.ctx.envId(), body);
+      const registryId = this.registryId();
+      const created = await this.swarm.createService(
+        this.ctx.envId(),
+        body,
+        registryId ? storedRegistryAuth(registryId) : undefined,
+      );
       this.toasts.success(`Service ${body.Name} created`);
       await this.setOwnership(created, body.Name);
       this.created.emit();

@@ -1,7 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Permission } from '@capstan/contracts-api';
-import { SwarmApi, errorMessage, timeValue } from '@capstan/portal-data-access';
+import {
+  RegistriesApi,
+  type StatusMap,
+  SwarmApi,
+  errorMessage,
+  timeValue,
+} from '@capstan/portal-data-access';
 import {
   CellDef,
   ConfirmService,
@@ -26,11 +32,12 @@ import {
   serviceMode,
 } from './swarm-models';
 import { ServiceCreateDialog } from './service-create-dialog';
+import { UpdateBadge } from '../updates/update-badge';
 
 /** Swarm services: list (mode, replicas, image, ports, updated, ownership; filter, sort), create, scale, remove. */
 @Component({
   selector: 'cap-services-page',
-  imports: [CellDef, DataTable, ListPage, RouterLink, ServiceCreateDialog],
+  imports: [CellDef, DataTable, ListPage, RouterLink, ServiceCreateDialog, UpdateBadge],
   template: `
     <cap-list-page
       title="Services"
@@ -77,6 +84,13 @@ import { ServiceCreateDialog } from './service-create-dialog';
             <span>{{ part }}</span><wbr />
           }
         </span>
+        @if (updates()[s.ID]; as u) {
+          <cap-update-badge
+            [status]="u.Status"
+            [message]="u.Message"
+            [testId]="'service-update-' + s.Spec.Name"
+          />
+        }
       </ng-template>
       <ng-template capCell="replicas" [capCellOf]="filtered()" let-s>
         <span class="nowrap" [attr.data-testid]="'service-replicas-' + s.Spec.Name">{{ replicas(s) }}</span>
@@ -178,6 +192,9 @@ import { ServiceCreateDialog } from './service-create-dialog';
 export class ServicesPage {
   protected readonly ctx = inject(EnvironmentContext);
   private readonly swarm = inject(SwarmApi);
+  private readonly registriesApi = inject(RegistriesApi);
+  /** Image update status per service id (roles that see every service). */
+  protected readonly updates = signal<StatusMap>({});
   private readonly toasts = inject(ToastService);
   private readonly confirm = inject(ConfirmService);
   protected readonly P = Permission;
@@ -233,6 +250,11 @@ export class ServicesPage {
       this.ctx.noteSource(r.snapshotTime);
       this.services.set([...r.body].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name)));
       this.error.set(null);
+      if (this.ctx.can(Permission.ResourcesReadAll))
+        this.registriesApi
+          .serviceStatuses(this.ctx.envId())
+          .then((u) => this.updates.set(u))
+          .catch(() => this.updates.set({}));
     } catch (error) {
       this.error.set(`Could not load the services: ${errorMessage(error)}`);
     } finally {

@@ -89,6 +89,41 @@ describe('environment groups', () => {
     expect(byId('group-delete-Production')).not.toBeNull();
   });
 
+  it('adds a group: a name is needed, a refusal stays in the dialog, then the new group opens', async () => {
+    let refuse = true;
+    api.on('POST /api/endpoint_groups', (req) => {
+      if (refuse) return { status: 409, body: { message: 'A group with this name exists', details: '' } };
+      return { body: group({ Id: 3, ...(req.body as Partial<EnvironmentGroup>) }) };
+    });
+    const { byId, settle } = await render(GroupsPage);
+    const type = (id: string, value: string) => {
+      const input = byId<HTMLInputElement>(id)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    byId<HTMLButtonElement>('group-create')!.click();
+    await settle();
+    byId<HTMLButtonElement>('group-save')!.click();
+    await settle();
+    expect(api.last('POST /api/endpoint_groups')).toBeUndefined();
+    expect(byId('group-dialog')?.textContent).toContain('Enter a name.');
+
+    type('group-name', 'Staging');
+    type('group-description', 'pre-production');
+    byId<HTMLButtonElement>('group-save')!.click();
+    await settle();
+    expect(byId('group-dialog')?.textContent).toContain('A group with this name exists');
+
+    refuse = false;
+    byId<HTMLButtonElement>('group-save')!.click();
+    await settle();
+    expect(api.last('POST /api/endpoint_groups')?.body).toMatchObject({
+      Name: 'Staging',
+      Description: 'pre-production',
+    });
+    expect(byId('group-dialog')).toBeNull();
+  });
+
   it('moves an environment into the group and saves team access for the whole group', async () => {
     const { byId, settle } = await render(GroupDetailPage, '2');
     expect(byId<HTMLInputElement>('group-member-beta')!.checked).toBe(true);

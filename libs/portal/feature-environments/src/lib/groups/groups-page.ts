@@ -3,17 +3,16 @@ import { Router, RouterLink } from '@angular/router';
 import {
   type EnvironmentGroup,
   type EnvironmentTag,
+  DialogForm,
   EnvironmentsApi,
   LoadState,
   errorMessage,
 } from '@capstan/portal-data-access';
 import {
-  Alert,
   CellDef,
   DataTable,
-  Dialog,
   FormControlDirective,
-  FormDialogActions,
+  FormDialog,
   FormField,
   ListPage,
   ToastService,
@@ -27,17 +26,7 @@ export const UNASSIGNED_GROUP_ID = 1;
 /** Environment groups: list, create, delete (not "Unassigned"); details on the group page. */
 @Component({
   selector: 'cap-groups-page',
-  imports: [
-    ListPage,
-    Alert,
-    CellDef,
-    DataTable,
-    Dialog,
-    FormControlDirective,
-    FormDialogActions,
-    FormField,
-    RouterLink,
-  ],
+  imports: [ListPage, CellDef, DataTable, FormControlDirective, FormDialog, FormField, RouterLink],
   template: `
     <cap-list-page
       title="Environment groups"
@@ -82,44 +71,41 @@ export const UNASSIGNED_GROUP_ID = 1;
       </ng-template>
     </cap-data-table>
 
-    @if (dialogOpen()) {
-      <cap-dialog title="Add a group" testId="group-dialog" (closed)="dialogOpen.set(false)">
-        <form id="group-form" novalidate (submit)="create($event)">
-          @if (formError(); as message) {
-            <cap-alert kind="error">{{ message }}</cap-alert>
-          }
-          <cap-form-field
-            label="Name"
-            [required]="true"
-            [error]="submitted() && !name().trim() ? 'Enter a name.' : null"
-          >
-            <input
-              capControl
-              class="input"
-              data-testid="group-name"
-              [value]="name()"
-              (input)="name.set($any($event.target).value)"
-            />
-          </cap-form-field>
-          <cap-form-field label="Description">
-            <input
-              capControl
-              class="input"
-              data-testid="group-description"
-              [value]="description()"
-              (input)="description.set($any($event.target).value)"
-            />
-          </cap-form-field>
-        </form>
-        <cap-form-dialog-actions
-          dialog-actions
-          formId="group-form"
-          testId="group-save"
-          label="Create"
-          [busy]="busy()"
-          (cancelled)="dialogOpen.set(false)"
-        />
-      </cap-dialog>
+    @if (dialog.open()) {
+      <cap-form-dialog
+        title="Add a group"
+        testId="group-dialog"
+        formId="group-form"
+        submitTestId="group-save"
+        label="Create"
+        [busy]="dialog.busy()"
+        [error]="dialog.error()"
+        (submitted)="create()"
+        (closed)="dialog.close()"
+      >
+        <cap-form-field
+          label="Name"
+          [required]="true"
+          [error]="dialog.submitted() && !name().trim() ? 'Enter a name.' : null"
+        >
+          <input
+            capControl
+            class="input"
+            data-testid="group-name"
+            [value]="name()"
+            (input)="name.set($any($event.target).value)"
+          />
+        </cap-form-field>
+        <cap-form-field label="Description">
+          <input
+            capControl
+            class="input"
+            data-testid="group-description"
+            [value]="description()"
+            (input)="description.set($any($event.target).value)"
+          />
+        </cap-form-field>
+      </cap-form-dialog>
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -143,41 +129,31 @@ export class GroupsPage {
   ];
   protected readonly rowTestId = (g: EnvironmentGroup): string => `group-row-${g.Name}`;
 
-  protected readonly dialogOpen = signal(false);
+  protected readonly dialog = new DialogForm();
   protected readonly name = signal('');
   protected readonly description = signal('');
-  protected readonly busy = signal(false);
-  protected readonly submitted = signal(false);
-  protected readonly formError = signal<string | null>(null);
 
   constructor() {
     void this.load();
   }
 
   protected open(): void {
-    this.name.set('');
-    this.description.set('');
-    this.submitted.set(false);
-    this.formError.set(null);
-    this.dialogOpen.set(true);
+    this.dialog.show(() => {
+      this.name.set('');
+      this.description.set('');
+    });
   }
 
-  protected async create(event: Event): Promise<void> {
-    event.preventDefault();
-    this.submitted.set(true);
-    if (!this.name().trim() || this.busy()) return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
-      const group = await this.api.createGroup(this.name(), this.description());
-      this.toasts.success(`Group ${group.Name} created`);
-      this.dialogOpen.set(false);
-      await this.router.navigate(['/environments/groups', group.Id]);
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-    } finally {
-      this.busy.set(false);
-    }
+  protected async create(): Promise<void> {
+    await this.dialog.submit(
+      () => !this.name().trim(),
+      async () => {
+        const group = await this.api.createGroup(this.name(), this.description());
+        this.toasts.success(`Group ${group.Name} created`);
+        this.dialog.close();
+        await this.router.navigate(['/environments/groups', group.Id]);
+      },
+    );
   }
 
   protected async remove(group: EnvironmentGroup): Promise<void> {

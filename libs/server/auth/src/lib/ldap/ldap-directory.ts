@@ -33,10 +33,13 @@ export function directoryUrls(s: LdapSettings): string[] {
   return list.map((u) => (/^ldaps?:\/\//i.test(u) ? u : `${s.TLSConfig.TLS ? 'ldaps' : 'ldap'}://${u}`));
 }
 
-function tlsOptions(s: LdapSettings): ConnectionOptions {
+/** TLS towards the directory: the configured CA, the client certificate and key when both are set, skip-verify. */
+export function tlsOptions(s: LdapSettings): ConnectionOptions {
+  const { TLSCACert, TLSCert, TLSKey, TLSSkipVerify } = s.TLSConfig;
   return {
-    rejectUnauthorized: !s.TLSConfig.TLSSkipVerify,
-    ...(s.TLSConfig.TLSCACert.trim() ? { ca: [s.TLSConfig.TLSCACert] } : {}),
+    rejectUnauthorized: !TLSSkipVerify,
+    ...(TLSCACert.trim() ? { ca: [TLSCACert] } : {}),
+    ...(TLSCert.trim() && TLSKey.trim() ? { cert: TLSCert, key: TLSKey } : {}),
   };
 }
 
@@ -134,14 +137,18 @@ function firstValue(v: unknown): string | undefined {
 }
 
 /**
- * The directory as sign-in sees it, through ldapts: a session bound as the reader (URLs tried in order; LDAPS or
- * StartTLS with the configured CA), and a user's own bind to check their password.
+ * The directory through ldapts, where sign-in needs more than passport-ldapauth gives: a session bound as the reader
+ * (URLs tried in order; LDAPS or StartTLS with the configured CA and client certificate) to find a user without
+ * their password (the test route, classifying a refusal) and to list their groups, nested ones included.
  */
 @Injectable()
 export class LdapDirectory {
-  /** A reader session on the first URL that answers; DirectoryUnavailableError when none does. */
-  async open(settings: LdapSettings): Promise<DirectorySession> {
-    const urls = directoryUrls(settings);
+  /**
+   * A reader session on the first URL that answers (or on `url`, the one a sign-in's bind answered on);
+   * DirectoryUnavailableError when none does.
+   */
+  async open(settings: LdapSettings, url?: string): Promise<DirectorySession> {
+    const urls = url ? [url] : directoryUrls(settings);
     if (urls.length === 0) throw new DirectoryUnavailableError('No LDAP server URL is configured');
     const failures: string[] = [];
     for (const url of urls) {
@@ -161,24 +168,6 @@ export class LdapDirectory {
       }
     }
     throw new DirectoryUnavailableError(failures.join('; '));
-  }
-
-  /** Whether `password` binds as `dn` on `url` (false for a wrong one; unreachable directory: an error). */
-  async verify(settings: LdapSettings, url: string, dn: string, password: string): Promise<boolean> {
-    // An empty password would be an unauthenticated bind, which servers accept: never a sign-in.
-    if (password === '') return false;
-    const client = await this.connect(settings, url).catch((e: unknown) => {
-      throw new DirectoryUnavailableError(`${url}: ${reason(e)}`);
-    });
-    try {
-      await client.bind(dn, password);
-      return true;
-    } catch (e) {
-      if (e instanceof InvalidCredentialsError) return false;
-      throw new DirectoryUnavailableError(`${url}: ${reason(e)}`);
-    } finally {
-      await client.unbind().catch(() => undefined);
-    }
   }
 
   private async connect(settings: LdapSettings, url: string): Promise<Client> {

@@ -3,12 +3,15 @@ import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { AuthenticationMethod } from '@capstan/contracts-api';
 import { SettingsService } from '@capstan/server-settings';
-import { groupKey, INITIAL_ADMIN_ID, TeamsService, UsersService } from '@capstan/server-users';
+import { groupKey, TeamsService, UsersService } from '@capstan/server-users';
+import { initialAdminSignIn } from '../sign-in/initial-admin';
 import type { SignInResult, SignInStrategy } from '../sign-in/sign-in-strategy';
 import { LdapDirectory } from './ldap-directory';
+import { LdapUserBind } from './ldap-user-bind';
 
 /**
- * LDAP / Active Directory sign-in (Portainer's method 2): find the user with the reader, bind as them, then make the
+ * LDAP / Active Directory sign-in (Portainer's method 2): find the user with the reader and bind as them through
+ * passport-ldapauth (`LdapUserBind`), list their groups with ldapts (`LdapDirectory`), then make the
  * local account (auto-created when allowed), sync the teams linked to directory groups both ways and the
  * administrator role from the admin groups. User 1 always signs in with the internal password.
  */
@@ -21,6 +24,7 @@ export class LdapStrategy extends Strategy implements SignInStrategy {
   constructor(
     private readonly settings: SettingsService,
     private readonly directory: LdapDirectory,
+    private readonly userBind: LdapUserBind,
     private readonly users: UsersService,
     private readonly teams: TeamsService,
   ) {
@@ -38,22 +42,25 @@ export class LdapStrategy extends Strategy implements SignInStrategy {
   /** The signed-in user, or why not (for the authentication log); a directory that fails throws. */
   async signIn(username: string, password: string): Promise<SignInResult> {
     if (username === '' || password === '') return { refused: 'empty user name or password' };
-    const local = await this.users.findByUsername(username);
-    // The break-glass account: never depends on the directory.
-    if (local?.id === INITIAL_ADMIN_ID) {
-      const admin = await this.users.verifyCredentials(username, password);
-      return admin ? { user: admin } : { refused: 'wrong password (initial administrator, internal)' };
-    }
+    const breakGlass = await initialAdminSignIn(this.users, username, password);
+    if (breakGlass) return breakGlass;
     const settings = await this.settings.ldapSettings();
-    const session = await this.directory.open(settings);
+    const bound = await this.userBind.bind(settings, username, password);
+    if ('refusedBy' in bound) {
+      // Why, for the log: a refused reader is the directory's fault (503); else an unknown user or a wrong password.
+      const check = await this.directory.open(settings, bound.refusedBy);
+      try {
+        const found = await check.findUser(username);
+        return { refused: found ? 'wrong password' : 'user not found in the directory' };
+      } finally {
+        await check.close();
+      }
+    }
+    const user = await this.users.ensureExternal(username, settings.AutoCreateUsers);
+    if (!user) return { refused: 'no local account and auto-create is off' };
+    const session = await this.directory.open(settings, bound.url);
     try {
-      const dn = await session.findUser(username);
-      if (!dn) return { refused: 'user not found in the directory' };
-      if (!(await this.directory.verify(settings, session.url, dn, password)))
-        return { refused: 'wrong password' };
-      const user = await this.users.ensureExternal(username, settings.AutoCreateUsers);
-      if (!user) return { refused: 'no local account and auto-create is off' };
-      const groups = (await session.groupsOf(dn)).flatMap((g) => [g.dn, g.name]);
+      const groups = (await session.groupsOf(bound.dn)).flatMap((g) => [g.dn, g.name]);
       const mine = new Set(groups.map(groupKey));
       const synced = await this.teams.syncLinkedTeams({
         userId: user.id,

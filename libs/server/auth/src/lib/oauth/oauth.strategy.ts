@@ -5,6 +5,7 @@ import { AuthenticationMethod, MembershipRole, UserRole } from '@capstan/contrac
 import type { AuthenticatedUser } from '@capstan/server-core';
 import { SettingsService, type OAuthSettings } from '@capstan/server-settings';
 import { TeamsService, UsersService } from '@capstan/server-users';
+import { initialAdminSignIn } from '../sign-in/initial-admin';
 import type { SignInResult, SignInStrategy } from '../sign-in/sign-in-strategy';
 import {
   OAuthClient,
@@ -69,8 +70,21 @@ export class OAuthStrategy extends Strategy implements SignInStrategy {
     passport.use(this.name, this);
   }
 
-  override authenticate(req: { body: Partial<OAuthSignInBody> }): void {
-    const { code, pending } = req.body;
+  override authenticate(req: {
+    body: Partial<OAuthSignInBody> & { username?: unknown; password?: unknown };
+  }): void {
+    const { code, pending, username, password } = req.body;
+    if (typeof username === 'string' && typeof password === 'string') {
+      // POST /api/auth under OAuth: only the initial administrator's internal password (break-glass).
+      initialAdminSignIn(this.users, username, password).then(
+        (r) =>
+          r && 'user' in r
+            ? this.success(r.user)
+            : this.fail({ message: r?.refused ?? 'password sign-in is off under OAuth' }, 401),
+        (e: unknown) => this.error(e instanceof Error ? e : new Error(String(e))),
+      );
+      return;
+    }
     if (typeof code !== 'string' || !pending) {
       this.fail({ message: 'No authorization code' }, 401);
       return;

@@ -23,6 +23,7 @@ import {
   RecoveryCodesResponse,
   TotpCodeDto,
   TotpEnrolmentResponse,
+  TotpOverviewResponse,
   TotpStatusResponse,
 } from './totp.dto';
 import { TotpService } from './totp.service';
@@ -129,4 +130,22 @@ export class TotpController {
 function own(actor: AuthenticatedUser, id: number): void {
   if (actor.id !== id)
     throw new ForbiddenError('Access denied', 'You can only manage your own second factor');
+}
+
+/** The administrator's view across users: who has two-factor sign-in on. */
+@ApiTags('users')
+@Controller('users/totp')
+export class TotpOverviewController {
+  constructor(private readonly totp: TotpService) {}
+
+  @Get()
+  @Authenticated({ permission: Permission.UsersManage })
+  @ApiOperation({
+    summary: 'Capstan: the ids of the users whose two-factor sign-in is on',
+    operationId: 'UserTotpOverview',
+  })
+  @ApiOkResponse({ type: TotpOverviewResponse })
+  async overview(): Promise<TotpOverviewResponse> {
+    return { Enabled: await this.totp.enabledUserIds() };
+  }
 }

@@ -63,3 +63,8 @@ export class EnrolledSessionResponse extends RecoveryCodesResponse {
   @ApiProperty({ description: 'A JWT to send as `Authorization: Bearer <jwt>`' })
   jwt!: string;
 }
+
+export class TotpOverviewResponse {
+  @ApiProperty({ type: [Number], description: 'Ids of the users whose second factor is on' })
+  Enabled!: number[];
+}

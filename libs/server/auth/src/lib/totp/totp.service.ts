@@ -51,6 +51,12 @@ export class TotpService {
       : { enabled: false, recoveryCodesLeft: 0 };
   }
 
+  /** The users whose second factor is on (confirmed), for the administrator's users list. */
+  async enabledUserIds(): Promise<number[]> {
+    const rows = await this.repo.find({ where: { confirmed: true }, select: { userId: true } });
+    return rows.map((r) => r.userId).sort((a, b) => a - b);
+  }
+
   async isEnabled(userId: number): Promise<boolean> {
     return (await this.status(userId)).enabled;
   }

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { readFlag } from '../entry/query-values';
 
 /** Log levels in increasing verbosity. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -191,8 +192,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): CapstanConfig
   const bool = (name: string): boolean => {
     const v = str(name)?.toLowerCase();
     if (v === undefined) return false;
-    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    const flag = readFlag(v);
+    if (flag !== undefined) return flag;
     problems.push(`${name}: "${v}" is not a boolean (true/false)`);
     return false;
   };

@@ -11,6 +11,7 @@ import { AgentKeys1764100000000 } from './migrations/main/1764100000000-agent-ke
 import { Webhooks1764200000000 } from './migrations/main/1764200000000-webhooks';
 import { Totp1766914000000 } from './migrations/main/1766914000000-totp';
 import { CustomTemplates1766900000000 } from './migrations/main/1766900000000-custom-templates';
+import { CustomTemplateGit1766910100000 } from './migrations/main/1766910100000-custom-template-git';
 import { Stacks1766100000000 } from './migrations/main/1766100000000-stacks';
 import { Registries1766110000000 } from './migrations/main/1766110000000-registries';
 import { TeamLinks1766410000000 } from './migrations/main/1766410000000-team-links';
@@ -18,6 +19,7 @@ import { EdgeEnvironments1766120000000 } from './migrations/main/1766120000000-e
 import { EdgeAsync1766121000000 } from './migrations/main/1766121000000-edge-async';
 import { EdgeGroups1766137100000 } from './migrations/main/1766137100000-edge-groups';
 import { EdgeStacks1766137200000 } from './migrations/main/1766137200000-edge-stacks';
+import { EdgeJobs1766138000000 } from './migrations/main/1766138000000-edge-jobs';
 
 export const AUDIT_DATA_SOURCE = 'audit';
 
@@ -33,8 +35,10 @@ export const MAIN_MIGRATIONS = [
   EdgeAsync1766121000000,
   EdgeGroups1766137100000,
   EdgeStacks1766137200000,
+  EdgeJobs1766138000000,
   TeamLinks1766410000000,
   CustomTemplates1766900000000,
+  CustomTemplateGit1766910100000,
   Totp1766914000000,
 ];
 export const AUDIT_MIGRATIONS = [

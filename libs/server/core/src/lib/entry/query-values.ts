@@ -21,3 +21,15 @@ export const QueryValue = {
   /** Empty text is the same as absent. */
   optional: ({ value }: TransformFnParams): unknown => (value === '' ? undefined : value),
 } as const;
+
+/**
+ * A yes/no written as text (environment variables, form fields): `1`/`true`/`yes`/`on` is true,
+ * `0`/`false`/`no`/`off` false (any case), anything else — absent included — undefined.
+ */
+export function readFlag(text: string | undefined): boolean | undefined {
+  const v = text?.toLowerCase();
+  if (v === undefined) return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return undefined;
+}

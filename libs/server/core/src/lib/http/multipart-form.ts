@@ -18,6 +18,8 @@ export async function readMultipartForm(
   req: FastifyRequest,
   opts: {
     maxFileBytes: number;
+    /** A text field's cap; `maxFileBytes` when not given. */
+    maxFieldBytes?: number;
     files: number;
     fields: number;
     expect: string;
@@ -34,7 +36,7 @@ export async function readMultipartForm(
         fileSize: opts.maxFileBytes,
         files: opts.files,
         fields: opts.fields,
-        fieldSize: opts.maxFileBytes,
+        fieldSize: opts.maxFieldBytes ?? opts.maxFileBytes,
       },
     })) {
       if (part.type === 'file') {

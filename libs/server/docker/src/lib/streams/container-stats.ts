@@ -1,15 +1,4 @@
-/** One message of `/api/websocket/stats`. Sizes in bytes, cumulative counters since the container started. */
-export interface ContainerStatsMessage {
-  read: string;
-  cpuPercent: number;
-  memoryUsage: number;
-  memoryLimit: number;
-  networkRx: number;
-  networkTx: number;
-  blockRead: number;
-  blockWrite: number;
-  pids: number;
-}
+import type { ContainerStatsMessage } from '@capstan/contracts-api';
 
 interface CpuStats {
   cpu_usage?: { total_usage?: number; percpu_usage?: number[] | null };

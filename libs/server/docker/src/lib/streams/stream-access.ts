@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Permission } from '@capstan/contracts-api';
-import { ForbiddenError, type AuthenticatedUser } from '@capstan/server-core';
+import type { AuthenticatedUser } from '@capstan/server-core';
 import { AccessService, type EnvironmentAccess } from '@capstan/server-rbac';
 import { decide } from '../proxy-policy';
 
@@ -78,7 +78,7 @@ export class RoleStreamAccessPolicy extends StreamAccessPolicy {
       'Reading resources needs environment:resources:read',
     );
     const decision = decide(caller.access, 'GET', enginePath);
-    if (!decision.allowed) throw new ForbiddenError('Access denied to resource', decision.reason);
+    AccessService.assertDecision(decision);
     // The proxy lets every role read single resources and checks ownership on top; these streams have no
     // ownership check yet, so only roles that see every resource get them.
     AccessService.assert(

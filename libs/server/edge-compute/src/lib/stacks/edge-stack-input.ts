@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { FastifyRequest } from 'fastify';
 import { BadRequestError, PayloadTooLargeError, readMultipartForm } from '@capstan/server-core';
 import type { GitService } from '@capstan/server-git';
@@ -26,6 +27,7 @@ export async function readEdgeStackInput(
   req: FastifyRequest,
   method: string,
   git: GitService,
+  dataDir: string,
 ): Promise<EdgeStackInput> {
   if (method === 'file') {
     const { fields, files } = await readMultipartForm(req, {
@@ -49,7 +51,9 @@ export async function readEdgeStackInput(
   if (method !== 'string' && method !== 'repository')
     throw new BadRequestError('Invalid method', 'method is "string", "file" or "repository"');
   const get = bodyReader(req.body);
-  const source = method === 'repository' ? await readRepositorySource(git, get) : undefined;
+  const source = method === 'repository' ? await readRepositorySource(git, dataDir, get) : undefined;
+  // Only the entry file is kept (versioned with the stack); the checkout is not needed after reading it.
+  if (source) await rm(source.stagingDir, { recursive: true, force: true });
   return {
     name: get('Name'),
     content: source ? source.content : get('StackFileContent'),

@@ -5,6 +5,7 @@ import {
   Get,
   Headers,
   HttpCode,
+  Inject,
   Param,
   Post,
   Put,
@@ -25,7 +26,14 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { EDGE_HEADERS, type EdgeStackPayload } from '@capstan/contracts-agent';
 import { Permission } from '@capstan/contracts-api';
-import { Authenticated, ParseIdPipe, Public, optionalQueryId } from '@capstan/server-core';
+import {
+  Authenticated,
+  CAPSTAN_CONFIG,
+  ParseIdPipe,
+  Public,
+  optionalQueryId,
+  type CapstanConfig,
+} from '@capstan/server-core';
 import { GitService } from '@capstan/server-git';
 import { bodyReader, readEdgeStackInput } from './edge-stack-input';
 import {
@@ -46,6 +54,7 @@ export class EdgeStacksController {
   constructor(
     private readonly stacks: EdgeStacksService,
     private readonly git: GitService,
+    @Inject(CAPSTAN_CONFIG) private readonly config: CapstanConfig,
   ) {}
 
   @Post('create/:method')
@@ -59,7 +68,7 @@ export class EdgeStacksController {
   @ApiBody({ type: CreateEdgeStackDto })
   @ApiOkResponse({ type: EdgeStackResponse })
   async create(@Req() req: FastifyRequest, @Param('method') method: string): Promise<EdgeStackResponse> {
-    return this.stacks.create(await readEdgeStackInput(req, method, this.git));
+    return this.stacks.create(await readEdgeStackInput(req, method, this.git, this.config.dataDir));
   }
 
   @Get()

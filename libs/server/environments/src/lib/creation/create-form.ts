@@ -1,7 +1,10 @@
-// Brings in @fastify/multipart's typings for req.isMultipart() / req.parts().
-import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { BadRequestError, setActivityPayload } from '@capstan/server-core';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  readMultipartForm,
+  setActivityPayload,
+} from '@capstan/server-core';
 import type { CreateEnvironmentInput } from './creation-strategy';
 
 export const TEXT_FIELDS = [
@@ -18,6 +21,8 @@ export const TEXT_FIELDS = [
 ] as const;
 export const FILE_FIELDS = ['TLSCACertFile', 'TLSCertFile', 'TLSKeyFile'] as const;
 export const MAX_TLS_FILE_BYTES = 64 * 1024;
+/** Text fields: busboy's default cap, as before the form went through core's reader. */
+const MAX_FIELD_BYTES = 1024 * 1024;
 
 /** Portainer's multipart form (or the same fields as JSON), TLS files read into memory with a size cap. */
 export async function readCreateForm(req: FastifyRequest): Promise<CreateEnvironmentInput> {
@@ -34,16 +39,22 @@ export async function readCreateForm(req: FastifyRequest): Promise<CreateEnviron
     }
     return input;
   }
-  for await (const part of req.parts({ limits: { fileSize: MAX_TLS_FILE_BYTES, files: 3, fields: 30 } })) {
-    if (part.type === 'file') {
-      const name = FILE_FIELDS.find((f) => f.toLowerCase() === part.fieldname.toLowerCase());
-      const data = await part.toBuffer();
-      if (name) input.files[name] = data.toString('utf8');
-    } else {
-      const name = TEXT_FIELDS.find((f) => f.toLowerCase() === part.fieldname.toLowerCase());
-      const value = part.value;
-      if (name) fields[name] = typeof value === 'string' ? value : String(value);
-    }
+  const form = await readMultipartForm(req, {
+    maxFileBytes: MAX_TLS_FILE_BYTES,
+    maxFieldBytes: MAX_FIELD_BYTES,
+    files: 3,
+    fields: 30,
+    expect: 'or a JSON object',
+    tooLarge: () =>
+      new PayloadTooLargeError('TLS file too large', `A TLS file is at most ${MAX_TLS_FILE_BYTES} bytes`),
+  });
+  for (const name of TEXT_FIELDS) {
+    const value = form.fields[name.toLowerCase()];
+    if (value !== undefined) fields[name] = value;
+  }
+  for (const name of FILE_FIELDS) {
+    const data = form.files[name.toLowerCase()];
+    if (data !== undefined) input.files[name] = data.toString('utf8');
   }
   // The activity log sees the form's text fields (not the TLS files): "added environment <Name>".
   setActivityPayload(Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'files')));

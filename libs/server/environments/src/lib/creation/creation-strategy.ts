@@ -62,6 +62,3 @@ export abstract class CreationStrategy {
   /** A new URL for an existing environment of this kind, normalised and checked as this kind requires. */
   abstract checkUrl(raw: string, current: CheckedUrl): Promise<CheckedUrl>;
 }
-
-export const truthy = (v: string | undefined): boolean =>
-  v !== undefined && ['true', '1', 'yes', 'on'].includes(v.toLowerCase());

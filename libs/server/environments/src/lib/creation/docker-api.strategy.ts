@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EndpointCreationType, EnvironmentType } from '@capstan/contracts-api';
-import { BadRequestError, UnprocessableError } from '@capstan/server-core';
+import { BadRequestError, UnprocessableError, readFlag } from '@capstan/server-core';
 import { assertPem, normaliseEngineUrl } from '../connection-url';
 import { DockerPort } from '../engine/engine-reader';
 import { isPodmanVersion } from '../snapshot.model';
 import {
   CreationStrategy,
   PING_TIMEOUT_MS,
-  truthy,
   type CheckedUrl,
   type CreateEnvironmentInput,
   type EnvironmentDraft,
@@ -32,7 +31,7 @@ export class DockerApiCreation extends CreationStrategy {
       throw new BadRequestError('Invalid container engine', 'ContainerEngine must be "docker" or "podman"');
     }
     const url = normaliseEngineUrl(input.URL);
-    const tls = truthy(input.TLS);
+    const tls = readFlag(input.TLS) === true;
     if (tls && url.startsWith('unix://'))
       throw new BadRequestError('Invalid TLS settings', 'TLS applies to tcp:// URLs only');
     const { TLSCACertFile: ca, TLSCertFile: cert, TLSKeyFile: key } = input.files;
@@ -49,7 +48,7 @@ export class DockerApiCreation extends CreationStrategy {
       url,
       containerEngine: engine,
       tls,
-      tlsSkipVerify: truthy(input.TLSSkipVerify),
+      tlsSkipVerify: readFlag(input.TLSSkipVerify) === true,
       ca,
       cert,
       key,

@@ -84,21 +84,33 @@ export function agentHeaders(agent: AgentRoute): Record<string, string> {
 
 /**
  * Which engine, reached how: URL, TLS material, agent or not (not the per-request route: target node, host
- * browsing). Two connections with the same key reach the same engine with the same rights.
+ * browsing). Two connections with the same key reach the same engine with the same rights. Called on every
+ * request (transport cache, shared reads), so the TLS material is hashed once per PEM text, not per call: an
+ * environment's connections share the same decrypted strings, whose lookup is cheap.
  */
 export function engineKey(c: EngineConnection): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
-        c.url,
-        c.tls,
-        c.tlsSkipVerify,
-        c.ca ?? '',
-        c.cert ?? '',
-        c.key ?? '',
-        c.agent ? 1 : 0,
-        c.edge ? 1 : 0,
-      ]),
-    )
-    .digest('base64');
+  return JSON.stringify([
+    c.url,
+    c.tls,
+    c.tlsSkipVerify,
+    pemDigest(c.ca),
+    pemDigest(c.cert),
+    pemDigest(c.key),
+    c.agent ? 1 : 0,
+    c.edge ? 1 : 0,
+  ]);
+}
+
+const MAX_PEM_DIGESTS = 1024;
+const pemDigests = new Map<string, string>();
+
+function pemDigest(pem: string | undefined): string {
+  if (pem === undefined || pem === '') return '';
+  let digest = pemDigests.get(pem);
+  if (digest === undefined) {
+    if (pemDigests.size >= MAX_PEM_DIGESTS) pemDigests.clear();
+    digest = createHash('sha256').update(pem).digest('base64');
+    pemDigests.set(pem, digest);
+  }
+  return digest;
 }

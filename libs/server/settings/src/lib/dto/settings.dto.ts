@@ -184,6 +184,23 @@ export class LdapTlsConfigDto {
   @IsString()
   @MaxLength(65536)
   TLSCACert?: string;
+
+  @ApiPropertyOptional({
+    description: 'Capstan: the client certificate (PEM) presented to the directory, with TLSKey',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  TLSCert?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Capstan: the client certificate's private key (PEM); empty or absent keeps the stored one. Never returned.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  TLSKey?: string;
 }
 
 export class LdapSettingsDto {

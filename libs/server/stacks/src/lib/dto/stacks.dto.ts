@@ -120,3 +120,59 @@ export class StackDeployLogResponse {
   @ApiProperty() Log!: string;
   @ApiProperty() Running!: boolean;
 }
+
+export class StackAutoUpdateDto {
+  @ApiPropertyOptional({ description: 'Go duration ("5m", "1h30m"), at least 1s; empty: no interval job' })
+  Interval?: string;
+  @ApiPropertyOptional({ description: 'A UUID: POST /api/stacks/webhooks/{uuid} redeploys the stack' })
+  Webhook?: string;
+  @ApiPropertyOptional({ description: 'Redeploy even when the remote commit is unchanged' })
+  ForceUpdate?: boolean;
+  @ApiPropertyOptional({ description: 'Pull images on every redeploy' }) ForcePullImage?: boolean;
+}
+
+/** `POST /api/stacks/{id}/git` (keys in any case; read by StackGitService). */
+export class StackGitUpdateDto {
+  @ApiPropertyOptional({ type: StackAutoUpdateDto, nullable: true }) AutoUpdate?: StackAutoUpdateDto | null;
+  @ApiPropertyOptional({ type: [StackEnvDto] }) Env?: StackEnvDto[];
+  @ApiPropertyOptional() Prune?: boolean;
+  @ApiPropertyOptional() RepositoryReferenceName?: string;
+  @ApiPropertyOptional() RepositoryAuthentication?: boolean;
+  @ApiPropertyOptional() RepositoryUsername?: string;
+  @ApiPropertyOptional({ description: 'Empty keeps the stored password' }) RepositoryPassword?: string;
+  @ApiPropertyOptional() TLSSkipVerify?: boolean;
+}
+
+/** `PUT /api/stacks/{id}/git/redeploy`. */
+export class StackGitRedeployDto {
+  @ApiPropertyOptional({ description: 'Another branch, tag or commit (stored)' })
+  RepositoryReferenceName?: string;
+  @ApiPropertyOptional() RepositoryAuthentication?: boolean;
+  @ApiPropertyOptional() RepositoryUsername?: string;
+  @ApiPropertyOptional() RepositoryPassword?: string;
+  @ApiPropertyOptional({ type: [StackEnvDto] }) Env?: StackEnvDto[];
+  @ApiPropertyOptional() Prune?: boolean;
+  @ApiPropertyOptional() PullImage?: boolean;
+}
+
+export class StackDriftItem {
+  @ApiProperty() Service!: string;
+  @ApiProperty({ enum: ['missing', 'replicas', 'image', 'ports', 'env', 'extra'] }) Field!: string;
+  @ApiProperty() Expected!: string;
+  @ApiProperty() Actual!: string;
+  @ApiPropertyOptional({ description: 'Container or Swarm service' }) Resource?: string;
+}
+
+export class StackDriftResponse {
+  @ApiProperty() StackId!: number;
+  @ApiProperty() InSync!: boolean;
+  @ApiProperty({ type: [StackDriftItem] }) Differences!: StackDriftItem[];
+  @ApiProperty({ description: 'Unix seconds' }) CheckedAt!: number;
+}
+
+export class StackVersionsDiffResponse {
+  @ApiProperty() From!: number;
+  @ApiProperty() To!: number;
+  @ApiProperty({ description: 'Unified diff (git diff --no-index) of every file; empty when equal' })
+  Diff!: string;
+}

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 
 /** Swagger shapes only: input is checked by `parseCustomTemplateInput` (JSON and multipart alike). */
 export class TemplateVariableDto {
@@ -24,6 +24,17 @@ export class CustomTemplateStringDto {
   @ApiPropertyOptional() IsComposeFormat?: boolean;
 }
 
+export class CustomTemplateRepositoryDto extends OmitType(CustomTemplateStringDto, ['FileContent'] as const) {
+  @ApiProperty({ description: 'http(s) URL of the repository' }) RepositoryURL!: string;
+  @ApiPropertyOptional({ description: 'Branch, tag or commit (default: the remote HEAD)' })
+  RepositoryReferenceName?: string;
+  @ApiPropertyOptional({ description: 'Default docker-compose.yml' }) ComposeFilePathInRepository?: string;
+  @ApiPropertyOptional() RepositoryAuthentication?: boolean;
+  @ApiPropertyOptional() RepositoryUsername?: string;
+  @ApiPropertyOptional({ description: 'Sealed at rest, never answered' }) RepositoryPassword?: string;
+  @ApiPropertyOptional() TLSSkipVerify?: boolean;
+}
+
 export class CustomTemplateDto {
   @ApiProperty() Id!: number;
   @ApiProperty() Title!: string;
@@ -38,7 +49,13 @@ export class CustomTemplateDto {
   @ApiProperty({ type: [TemplateVariableDto] }) Variables!: TemplateVariableDto[];
   @ApiProperty() EdgeTemplate!: boolean;
   @ApiProperty() IsComposeFormat!: boolean;
-  @ApiProperty({ nullable: true, type: Object }) GitConfig!: null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description:
+      'Git templates: URL, ReferenceName, ConfigFilePath, ConfigHash, TLSSkipVerify, Authentication {Username}',
+  })
+  GitConfig!: unknown;
   @ApiProperty({ nullable: true, type: Object }) ResourceControl!: unknown;
 }
 

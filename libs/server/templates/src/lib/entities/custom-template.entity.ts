@@ -40,6 +40,10 @@ export class CustomTemplateEntity {
   @Column({ name: 'is_compose_format', type: 'boolean', default: false })
   isComposeFormat!: boolean;
 
+  /** Git templates: Portainer's GitConfig (JSON, password sealed by the git lib); null otherwise. */
+  @Column({ name: 'git_config', type: 'text', nullable: true })
+  gitConfig!: string | null;
+
   @Column({ name: 'created_by', type: 'integer' })
   createdBy!: number;
 

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -9,6 +11,7 @@ import {
   IsString,
   Matches,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { MembershipRole, THEME_COLORS, UserRole } from '@capstan/contracts-api';
@@ -63,6 +66,19 @@ export class CreateUserDto {
     message: 'role must be 1 (administrator) or 2 (standard user)',
   })
   role!: UserRole;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [3],
+    description:
+      'Capstan: teams the new user joins as a member, written with the user as one record (both or neither)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsInt({ each: true, message: 'teamIds must be team ids' })
+  @Min(1, { each: true, message: 'teamIds must be team ids' })
+  teamIds?: number[];
 }
 
 export class UpdateUserDto {

@@ -71,6 +71,40 @@ describe('ContainerCreatePage', () => {
     return { fixture, el, byId, type, settle };
   }
 
+  it('edits variables, labels and volumes on the shared row editors, a problem told under its row', async () => {
+    const { byId, type, settle } = await setup();
+    type('create-image', 'capstan/busybox:local');
+    byId<HTMLButtonElement>('env-add')!.click();
+    byId<HTMLButtonElement>('label-add')!.click();
+    byId<HTMLButtonElement>('volume-add')!.click();
+    await settle();
+    type('env-key-0', 'BAD NAME');
+    type('env-value-0', '1');
+    type('label-key-0', 'capstan.e2e');
+    type('label-value-0', 'form');
+    type('volume-source-0', 'data');
+    type('volume-target-0', 'relative');
+    byId<HTMLButtonElement>('create-submit')!.click();
+    await settle();
+    expect(api.last(`POST ${D}/containers/create`)).toBeUndefined();
+    expect(byId('env-error-0')?.textContent).toContain('A variable name is needed');
+    expect(byId('label-error-0')).toBeNull();
+    expect(document.getElementById('volume-error-0')?.textContent).toContain('must be absolute');
+    expect(byId('volume-remove-0')?.getAttribute('aria-label')).toBe('Remove volume 1');
+
+    type('env-key-0', 'GOOD');
+    type('volume-target-0', '/data');
+    byId<HTMLInputElement>('volume-readonly-0')!.click();
+    byId<HTMLButtonElement>('create-submit')!.click();
+    await settle();
+    await settle();
+    expect(api.last(`POST ${D}/containers/create`)?.body).toMatchObject({
+      Env: ['GOOD=1'],
+      Labels: { 'capstan.e2e': 'form' },
+      HostConfig: { Binds: ['data:/data:ro'] },
+    });
+  });
+
   it('creates from the form, then sets the chosen ownership and starts the container', async () => {
     const { byId, type, settle } = await setup();
     type('create-image', 'capstan/busybox:local');

@@ -1,4 +1,3 @@
-import { NgTemplateOutlet } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -25,13 +24,13 @@ import {
 import { Alert, FormControlDirective, FormField, PageHeader, ToastService } from '@capstan/portal-ui';
 
 import type { ContainerInspect, Ownership } from '../../shared/docker-models';
+import { KeyValueEditor } from '../../resources/shared/key-value-editor';
+import { MountRows } from '../../resources/shared/mount-rows';
 import { EnvironmentContext } from '../../shell/environment-context';
 import {
   type ContainerForm,
-  type KeyValueRow,
   type PortRow,
   type RestartPolicy,
-  type VolumeRow,
   emptyForm,
   formFromInspect,
   mergeEnv,
@@ -39,8 +38,6 @@ import {
   validateForm,
 } from './container-form';
 import { createContainer, recreateContainer } from './create-flow';
-
-type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
 
 /**
  * Create a container (`containers/new`), duplicate one (`?from=<id>`) or edit it by recreating
@@ -50,7 +47,7 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
  */
 @Component({
   selector: 'cap-container-create-page',
-  imports: [Alert, FormControlDirective, FormField, NgTemplateOutlet, PageHeader, RouterLink],
+  imports: [Alert, FormControlDirective, FormField, KeyValueEditor, MountRows, PageHeader, RouterLink],
   template: `
     <cap-page-header [title]="title()" [subtitle]="subtitle()">
       <a class="btn" [routerLink]="['..']">Cancel</a>
@@ -178,7 +175,7 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
               [attr.aria-label]="'Host port ' + (i + 1)"
               [attr.data-testid]="'port-host-' + i"
               [value]="p.host"
-              (input)="setRow('ports', i, { host: $any($event.target).value })"
+              (input)="setPort(i, { host: $any($event.target).value })"
             />
             <span aria-hidden="true">→</span>
             <input
@@ -188,12 +185,12 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
               [attr.aria-label]="'Container port ' + (i + 1)"
               [attr.data-testid]="'port-container-' + i"
               [value]="p.container"
-              (input)="setRow('ports', i, { container: $any($event.target).value })"
+              (input)="setPort(i, { container: $any($event.target).value })"
             />
             <select
               class="input narrow"
               [attr.aria-label]="'Protocol ' + (i + 1)"
-              (change)="setRow('ports', i, { protocol: $any($event.target).value })"
+              (change)="setPort(i, { protocol: $any($event.target).value })"
             >
               <option value="tcp" [selected]="p.protocol === 'tcp'">TCP</option>
               <option value="udp" [selected]="p.protocol === 'udp'">UDP</option>
@@ -202,7 +199,7 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
               type="button"
               class="icon-btn"
               [attr.aria-label]="'Remove port ' + (i + 1)"
-              (click)="removeRow('ports', i)"
+              (click)="removePort(i)"
             >
               ×
             </button>
@@ -211,91 +208,35 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
             <p class="error">{{ e }}</p>
           }
         }
-        <button type="button" class="btn btn-sm" data-testid="port-add" (click)="addRow('ports')">
-          + Port
-        </button>
+        <button type="button" class="btn btn-sm" data-testid="port-add" (click)="addPort()">+ Port</button>
       </section>
 
       <section class="card">
-        <h2>Volumes and binds</h2>
-        <datalist id="cap-volumes">
-          @for (v of volumeNames(); track v) {
-            <option [value]="v"></option>
-          }
-        </datalist>
-        @for (v of form().volumes; track $index; let i = $index) {
-          <div class="rowline">
-            <select
-              class="input narrow"
-              [attr.aria-label]="'Type ' + (i + 1)"
-              (change)="setRow('volumes', i, { type: $any($event.target).value })"
-            >
-              <option value="volume" [selected]="v.type === 'volume'">Volume</option>
-              <option value="bind" [selected]="v.type === 'bind'">Bind</option>
-            </select>
-            <input
-              class="input mono"
-              [attr.list]="v.type === 'volume' ? 'cap-volumes' : null"
-              [placeholder]="v.type === 'bind' ? '/host/path' : 'volume name'"
-              [attr.aria-label]="'Source ' + (i + 1)"
-              [attr.data-testid]="'volume-source-' + i"
-              [value]="v.source"
-              (input)="setRow('volumes', i, { source: $any($event.target).value })"
-            />
-            <span aria-hidden="true">→</span>
-            <input
-              class="input mono"
-              placeholder="/container/path"
-              [attr.aria-label]="'Container path ' + (i + 1)"
-              [attr.data-testid]="'volume-target-' + i"
-              [value]="v.target"
-              (input)="setRow('volumes', i, { target: $any($event.target).value })"
-            />
-            <label class="check inline"
-              ><input
-                type="checkbox"
-                [checked]="v.readOnly"
-                (change)="setRow('volumes', i, { readOnly: $any($event.target).checked })"
-              />ro</label
-            >
-            <button
-              type="button"
-              class="icon-btn"
-              [attr.aria-label]="'Remove volume ' + (i + 1)"
-              (click)="removeRow('volumes', i)"
-            >
-              ×
-            </button>
-          </div>
-          @if (shown('volume-' + i); as e) {
-            <p class="error">{{ e }}</p>
-          }
-        }
-        <button type="button" class="btn btn-sm" data-testid="volume-add" (click)="addRow('volumes')">
-          + Volume or bind
-        </button>
+        <cap-mount-rows
+          legend="Volumes and binds"
+          testId="volume"
+          itemLabel="volume"
+          addLabel="Volume or bind"
+          targetHint="/container/path"
+          [volumeNames]="volumeNames()"
+          [rows]="form().volumes"
+          (rowsChange)="set('volumes', $event)"
+          [rowErrors]="rowErrors('volume', form().volumes.length)"
+        />
       </section>
 
       <section class="card">
-        <h2>Environment variables</h2>
-        <ng-container
-          *ngTemplateOutlet="
-            keyValueRows;
-            context: {
-              rows: form().env,
-              key: 'env',
-              item: 'env',
-              keyHint: 'NAME',
-              keyLabel: 'Variable',
-              valueLabel: 'Value',
-              removeLabel: 'variable',
-            }
-          "
+        <cap-key-value-editor
+          legend="Environment variables"
+          testId="env"
+          keyLabel="Variable"
+          keyHint="NAME"
+          addLabel="Variable"
+          [pairs]="form().env"
+          (pairsChange)="set('env', $event)"
+          [rowErrors]="rowErrors('env', form().env.length)"
         />
         <div class="row-actions">
-          <button type="button" class="btn btn-sm" data-testid="env-add" (click)="addRow('env')">
-            + Variable
-          </button>
           <button
             type="button"
             class="btn btn-sm"
@@ -325,24 +266,15 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
       </section>
 
       <section class="card">
-        <h2>Labels</h2>
-        <ng-container
-          *ngTemplateOutlet="
-            keyValueRows;
-            context: {
-              rows: form().labels,
-              key: 'labels',
-              item: 'label',
-              keyHint: 'name',
-              keyLabel: 'Label',
-              valueLabel: 'Label value',
-              removeLabel: 'label',
-            }
-          "
+        <cap-key-value-editor
+          legend="Labels"
+          testId="label"
+          keyLabel="Label"
+          addLabel="Label"
+          [pairs]="form().labels"
+          (pairsChange)="set('labels', $event)"
+          [rowErrors]="rowErrors('label', form().labels.length)"
         />
-        <button type="button" class="btn btn-sm" data-testid="label-add" (click)="addRow('labels')">
-          + Label
-        </button>
       </section>
 
       <section class="card">
@@ -529,50 +461,6 @@ type ListKey = 'ports' | 'volumes' | 'env' | 'labels';
         </button>
       </div>
     </form>
-
-    <ng-template
-      #keyValueRows
-      let-rows="rows"
-      let-key="key"
-      let-item="item"
-      let-keyHint="keyHint"
-      let-keyLabel="keyLabel"
-      let-valueLabel="valueLabel"
-      let-removeLabel="removeLabel"
-    >
-      @for (e of rows; track $index; let i = $index) {
-        <div class="rowline">
-          <input
-            class="input mono"
-            [placeholder]="keyHint"
-            [attr.aria-label]="keyLabel + ' ' + (i + 1)"
-            [attr.data-testid]="item + '-key-' + i"
-            [value]="e.key"
-            (input)="setRow(key, i, { key: $any($event.target).value })"
-          />
-          <span aria-hidden="true">=</span>
-          <input
-            class="input mono"
-            placeholder="value"
-            [attr.aria-label]="valueLabel + ' ' + (i + 1)"
-            [attr.data-testid]="item + '-value-' + i"
-            [value]="e.value"
-            (input)="setRow(key, i, { value: $any($event.target).value })"
-          />
-          <button
-            type="button"
-            class="icon-btn"
-            [attr.aria-label]="'Remove ' + removeLabel + ' ' + (i + 1)"
-            (click)="removeRow(key, i)"
-          >
-            ×
-          </button>
-        </div>
-        @if (shown(item + '-' + i); as err) {
-          <p class="error">{{ err }}</p>
-        }
-      }
-    </ng-template>
   `,
   styles: `
     .card h2 {
@@ -706,26 +594,22 @@ export class ContainerCreatePage {
     this.form.update((f) => ({ ...f, [key]: value }));
   }
 
-  protected setRow<K extends ListKey>(key: K, index: number, patch: Partial<ContainerForm[K][number]>): void {
-    this.form.update((f) => {
-      const rows = [...(f[key] as object[])];
-      rows[index] = { ...rows[index], ...patch };
-      return { ...f, [key]: rows };
-    });
+  protected setPort(index: number, patch: Partial<PortRow>): void {
+    this.set(
+      'ports',
+      this.form().ports.map((p, i) => (i === index ? { ...p, ...patch } : p)),
+    );
   }
 
-  protected addRow(key: ListKey): void {
-    const blank: Record<ListKey, PortRow | VolumeRow | KeyValueRow> = {
-      ports: { host: '', container: '', protocol: 'tcp' },
-      volumes: { type: 'volume', source: '', target: '', readOnly: false },
-      env: { key: '', value: '' },
-      labels: { key: '', value: '' },
-    };
-    this.form.update((f) => ({ ...f, [key]: [...f[key], blank[key]] }));
+  protected addPort(): void {
+    this.set('ports', [...this.form().ports, { host: '', container: '', protocol: 'tcp' }]);
   }
 
-  protected removeRow(key: ListKey, index: number): void {
-    this.form.update((f) => ({ ...f, [key]: (f[key] as object[]).filter((_, i) => i !== index) }));
+  protected removePort(index: number): void {
+    this.set(
+      'ports',
+      this.form().ports.filter((_, i) => i !== index),
+    );
   }
 
   protected applyPaste(): void {
@@ -741,6 +625,11 @@ export class ContainerCreatePage {
 
   protected shown(field: string): string | null {
     return this.submitted() ? (this.errors()[field] ?? null) : null;
+  }
+
+  /** The shown problem of each of `count` rows whose errors are keyed `<item>-<index>`. */
+  protected rowErrors(item: string, count: number): (string | null)[] {
+    return Array.from({ length: count }, (_, i) => this.shown(`${item}-${i}`));
   }
 
   private async load(envId: number, from: string | undefined): Promise<void> {

@@ -9,6 +9,7 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+import type { ContainerStatsMessage } from '@capstan/contracts-api';
 import {
   bytesLabel,
   ContainersApi,
@@ -20,18 +21,8 @@ import {
 
 import { type ChartSeries, LineChart } from './line-chart';
 
-/** One message of `/api/websocket/stats`. */
-export interface StatsSample {
-  read: string;
-  cpuPercent: number;
-  memoryUsage: number;
-  memoryLimit: number;
-  networkRx: number;
-  networkTx: number;
-  blockRead: number;
-  blockWrite: number;
-  pids: number;
-}
+/** One message of `/api/websocket/stats` (the contract's). */
+export type StatsSample = ContainerStatsMessage;
 
 /** Samples kept (one per second: the last minute). */
 export const STATS_WINDOW = 60;

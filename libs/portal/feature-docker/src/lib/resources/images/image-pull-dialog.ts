@@ -8,10 +8,13 @@ import {
   linkedSignal,
   output,
   signal,
+  type OnInit,
 } from '@angular/core';
 import {
   ImagesApi,
   EMPTY_PULL,
+  RegistriesApi,
+  type Registry,
   type PullState,
   applyPullMessage,
   errorMessage,
@@ -22,6 +25,7 @@ import {
   registryAuthHeader,
   registryOf,
   splitImageReference,
+  storedRegistryAuth,
 } from '@capstan/portal-data-access';
 import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-ui';
 
@@ -50,47 +54,75 @@ import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-
             data-testid="image-pull-reference"
             [disabled]="running()"
             [value]="reference()"
-            (input)="reference.set($any($event.target).value)"
+            (input)="setReference($any($event.target).value)"
           />
         </cap-form-field>
-        <label class="check">
-          <input
-            type="checkbox"
-            data-testid="image-pull-login"
-            [disabled]="running()"
-            [checked]="login()"
-            (change)="login.set($any($event.target).checked)"
-          />
-          The registry needs a login
-        </label>
-        @if (login()) {
-          <div class="grid-2">
-            <cap-form-field label="Username" [required]="true" [error]="loginError()">
-              <input
-                capControl
-                class="input"
-                name="username"
-                autocomplete="off"
-                data-testid="image-pull-username"
-                [disabled]="running()"
-                [value]="username()"
-                (input)="username.set($any($event.target).value)"
-              />
-            </cap-form-field>
-            <cap-form-field label="Password or token">
-              <input
-                capControl
-                class="input"
-                type="password"
-                name="password"
-                autocomplete="off"
-                data-testid="image-pull-password"
-                [disabled]="running()"
-                [value]="password()"
-                (input)="password.set($any($event.target).value)"
-              />
-            </cap-form-field>
-          </div>
+        @if (registries().length > 0) {
+          <cap-form-field
+            label="Registry"
+            [hint]="
+              chosen()
+                ? 'Pulls ' + fullReference() + ' with the stored login of ' + chosen()!.Name + '.'
+                : 'Stored registries log in for you; the password never reaches this page.'
+            "
+          >
+            <select
+              capControl
+              class="input"
+              name="registry"
+              data-testid="image-pull-registry"
+              [disabled]="running()"
+              (change)="pickRegistry(+$any($event.target).value)"
+            >
+              <option [value]="0" [selected]="registryId() === 0">
+                None (anonymous or a login typed below)
+              </option>
+              @for (r of registries(); track r.Id) {
+                <option [value]="r.Id" [selected]="registryId() === r.Id">{{ r.Name }} — {{ r.URL }}</option>
+              }
+            </select>
+          </cap-form-field>
+        }
+        @if (!chosen()) {
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="image-pull-login"
+              [disabled]="running()"
+              [checked]="login()"
+              (change)="login.set($any($event.target).checked)"
+            />
+            The registry needs a login
+          </label>
+          @if (login()) {
+            <div class="grid-2">
+              <cap-form-field label="Username" [required]="true" [error]="loginError()">
+                <input
+                  capControl
+                  class="input"
+                  name="username"
+                  autocomplete="off"
+                  data-testid="image-pull-username"
+                  [disabled]="running()"
+                  [value]="username()"
+                  (input)="username.set($any($event.target).value)"
+                />
+              </cap-form-field>
+              <cap-form-field label="Password or token">
+                <input
+                  capControl
+                  class="input"
+                  type="password"
+                  name="password"
+                  autocomplete="off"
+                  data-testid="image-pull-password"
+                  [disabled]="running()"
+                  [value]="password()"
+                  (input)="password.set($any($event.target).value)"
+                />
+              </cap-form-field>
+            </div>
+          }
         }
       </form>
 
@@ -203,8 +235,9 @@ import { Alert, Dialog, FormControlDirective, FormField } from '@capstan/portal-
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class ImagePullDialog {
+export class ImagePullDialog implements OnInit {
   private readonly images = inject(ImagesApi);
+  private readonly registriesApi = inject(RegistriesApi);
   readonly envId = input.required<number>();
   readonly initialReference = input('');
   readonly closed = output<void>();
@@ -220,6 +253,17 @@ export class ImagePullDialog {
   protected readonly requestError = signal<string | null>(null);
   /** Credentials for this pull only (sent as `X-Registry-Auth`, never stored). */
   protected readonly login = signal(false);
+  /** The stored registries the user may use here; 0: none chosen. */
+  protected readonly registries = signal<Registry[]>([]);
+  protected readonly registryId = signal(0);
+  private picked = false;
+  protected readonly chosen = computed(() => this.registries().find((r) => r.Id === this.registryId()));
+  /** The reference pulled: a name without a registry host goes to the chosen registry (not Docker Hub). */
+  protected readonly fullReference = computed(() => {
+    const ref = this.reference().trim();
+    const r = this.chosen();
+    return r && r.Type !== 6 && registryOf(ref) === '' ? `${r.URL}/${ref}` : ref;
+  });
   protected readonly username = signal('');
   protected readonly password = signal('');
   protected readonly loginError = computed(() =>
@@ -242,13 +286,42 @@ export class ImagePullDialog {
     inject(DestroyRef).onDestroy(() => this.abort?.abort());
   }
 
+  ngOnInit(): void {
+    this.registriesApi
+      .forEnvironment(this.envId())
+      .then((list) => {
+        this.registries.set(list);
+        this.matchRegistry();
+      })
+      .catch(() => this.registries.set([]));
+  }
+
+  protected pickRegistry(id: number): void {
+    this.picked = true;
+    this.registryId.set(id);
+  }
+
+  /** A reference naming a stored registry's host selects it, until the user picks one themselves. */
+  private matchRegistry(): void {
+    if (this.picked) return;
+    const host = registryOf(this.reference().trim());
+    const match = host ? this.registries().find((r) => r.URL.split('/')[0] === host) : undefined;
+    this.registryId.set(match?.Id ?? 0);
+  }
+
+  protected setReference(value: string): void {
+    this.reference.set(value);
+    this.matchRegistry();
+  }
+
   async pull(event?: Event): Promise<void> {
     event?.preventDefault();
     if (this.running()) return;
     this.submitted.set(true);
-    if (this.referenceError() || this.loginError()) return;
-    const reference = this.reference().trim();
+    if (this.referenceError() || (!this.chosen() && this.loginError())) return;
+    const reference = this.fullReference();
     const { fromImage, tag } = splitImageReference(reference);
+    const stored = this.chosen();
     this.state.set(EMPTY_PULL);
     this.requestError.set(null);
     this.started.set(true);
@@ -260,9 +333,11 @@ export class ImagePullDialog {
         this.envId(),
         { fromImage, tag },
         {
-          registryAuth: this.login()
-            ? registryAuthHeader(this.username().trim(), this.password(), registryOf(reference))
-            : undefined,
+          registryAuth: stored
+            ? storedRegistryAuth(stored.Id)
+            : this.login()
+              ? registryAuthHeader(this.username().trim(), this.password(), registryOf(reference))
+              : undefined,
           signal: this.abort.signal,
         },
       );

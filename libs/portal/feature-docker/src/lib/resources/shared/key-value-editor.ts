@@ -1,7 +1,10 @@
 import { ChangeDetectionStrategy, Component, input, model } from '@angular/core';
 import type { KeyValue } from '@capstan/portal-data-access';
 
-/** Editable `name = value` rows (driver options, labels). `testId` prefixes the ids of its controls. */
+/**
+ * Editable `name = value` rows (driver options, labels, environment variables) with an add button. `testId`
+ * prefixes the ids of its controls; `error` is the set's problem, `rowErrors` a row's own, shown under it.
+ */
 @Component({
   selector: 'cap-key-value-editor',
   template: `
@@ -14,7 +17,7 @@ import type { KeyValue } from '@capstan/portal-data-access';
             class="input mono"
             autocomplete="off"
             [id]="testId() + '-key-' + i"
-            [placeholder]="keyLabel()"
+            [placeholder]="keyHint() ?? keyLabel()"
             [attr.data-testid]="testId() + '-key-' + i"
             [value]="pair.key"
             (input)="set(i, 'key', $any($event.target).value)"
@@ -39,6 +42,9 @@ import type { KeyValue } from '@capstan/portal-data-access';
             ×
           </button>
         </div>
+        @if (rowErrors()[i]; as rowError) {
+          <p class="error" role="alert" [attr.data-testid]="testId() + '-error-' + i">{{ rowError }}</p>
+        }
       }
       <button type="button" class="btn btn-sm" [attr.data-testid]="testId() + '-add'" (click)="add()">
         + {{ addLabel() }}
@@ -81,8 +87,11 @@ export class KeyValueEditor {
   readonly legend = input.required<string>();
   readonly testId = input.required<string>();
   readonly keyLabel = input('name');
+  /** The key box's placeholder; the key label when not given. */
+  readonly keyHint = input<string | undefined>(undefined);
   readonly addLabel = input('Add');
   readonly error = input<string | null | undefined>(null);
+  readonly rowErrors = input<readonly (string | null | undefined)[]>([]);
 
   protected set(index: number, field: 'key' | 'value', value: string): void {
     this.pairs.update((list) => list.map((p, i) => (i === index ? { ...p, [field]: value } : p)));

@@ -1,0 +1,3 @@
+import portal from '../eslint.portal.mjs';
+
+export default portal;

@@ -1,0 +1,1 @@
+export { EDGE_JOB_ROUTES } from './lib/edge-jobs.routes';
