@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 
 import { createAgentApi, createLogger, type AgentLogger } from '@capstan/agent-api';
@@ -5,6 +6,7 @@ import { readLocalNode, startClusterMode } from '@capstan/agent-cluster';
 import {
   EdgeAgent,
   EdgeAsyncAgent,
+  EdgeStacks,
   EdgeJobs,
   EdgeServerClient,
   edgeJobCommands,
@@ -106,7 +108,7 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     return;
   }
   // The API reports its calls to the poller (the tunnel's inactivity timer), which needs the API's port first.
-  const poller: { manager?: EdgeAgent } = {};
+  const poller: { manager?: EdgeAgent; stacks?: EdgeStacks } = {};
   const agent = await createAgentApi({
     ...apiOptions(config),
     // No security shutdown in edge mode: the API is reached only through the tunnel the agent itself opens.
@@ -126,11 +128,24 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
     dataPath: edge.dataPath,
     log,
     firstPollMs: 0,
+    onAnswer: [(answer) => poller.stacks?.onAnswer(answer)],
     jobs: { root: config.hostRoot, runner: edge.jobRunner },
     meta: edge.meta,
     isActive,
   });
   poller.manager = manager;
+  // Edge stacks: deployed with the docker CLI and its compose plugin against this agent's engine.
+  poller.stacks = new EdgeStacks({
+    call: manager.call,
+    endpointId: () => manager.environmentId,
+    edgeId: edge.id,
+    dockerHost:
+      'socketPath' in config.docker
+        ? `unix://${config.docker.socketPath}`
+        : `tcp://${config.docker.host}:${config.docker.port}`,
+    dir: join(edge.dataPath, 'edge_stacks'),
+    log,
+  });
   await manager.start();
   log.info(
     `capstan-agent ${AGENT_VERSION} in edge mode: API on http://${config.host}:${port} (tunnel only), ` +
@@ -138,6 +153,7 @@ async function runEdge(config: AgentConfig, edge: EdgeConfig, log: AgentLogger):
   );
   onStop(log, () => {
     manager.stop();
+    poller.stacks?.stop();
     return agent.close();
   });
 }

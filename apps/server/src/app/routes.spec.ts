@@ -58,9 +58,13 @@ describe('routes', () => {
       // The edge agent's global-key onboarding: lands untrusted in the waiting room (capped), see server-edge.
       'EdgeController.globalKey',
       // The edge agent's poll: its credential is the edge id (+ Capstan's per-environment secret), see server-edge.
+      'EdgeController.globalKey',
       'EdgeController.status',
       // An edge agent's job log upload: EdgeAgents.authenticate (bound edge id + secret), see server-edge-jobs.
       'EdgeJobLogsController.upload',
+      // Edge stacks: the agent's payload and status report, authenticated like the poll (EdgeAgents).
+      'EdgeStackPayloadController.payload',
+      'EdgeStacksController.report',
       'SettingsController.publicSettings',
       // A git stack's webhook: its UUID is the credential (Portainer's public POST /api/stacks/webhooks/{uuid}).
       'StacksController.webhook',

@@ -5,5 +5,6 @@ export * from './lib/routes';
 export * from './lib/signature';
 export * from './lib/edge';
 export * from './lib/chisel';
+export * from './lib/edge-stacks';
 export * from './lib/edge-async';
 export * from './lib/json-patch';

@@ -131,6 +131,18 @@ export {
   type NewEdgeEnvironment,
 } from './lib/environments/edge-api.service';
 export {
+  EDGE_STACK_ERROR,
+  EDGE_STACK_RUNNING,
+  EDGE_STACK_STATUS,
+  EdgeComputeApi,
+  edgeDeviceStates,
+  type EdgeDeviceState,
+  type EdgeGroup,
+  type EdgeGroupInput,
+  type EdgeStack,
+  type EdgeStackInput,
+} from './lib/edge/edge-compute-api';
+export {
   EDGE_JOB_LOGS_COLLECTED,
   EDGE_JOB_LOGS_IDLE,
   EDGE_JOB_LOGS_PENDING,

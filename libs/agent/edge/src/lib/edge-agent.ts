@@ -36,9 +36,18 @@ export interface EdgeAgentOptions {
    * the leader closes its tunnel and waits. Absent: always active (standalone engine).
    */
   readonly isActive?: () => Promise<boolean>;
+  /** Told of every poll answer after the tunnel is handled (edge stacks, edge jobs); must not block. */
+  readonly onAnswer?: readonly ((answer: EdgeStatusResponse) => void)[];
   /** Edge jobs: HOST_ROOT (cron.d and scripts are written under it) and who runs them (EDGE_JOB_RUNNER). */
   readonly jobs?: { root: string; runner: EdgeJobRunner };
 }
+
+/** An authenticated call to the server as this edge agent (its headers, TLS and secret); JSON body. */
+export type EdgeServerCall = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: string }>;
 
 /**
  * The edge agent's manager (agent protocol §5.5–5.6): polls the server at its `checkin` interval (a random extra
@@ -87,6 +96,16 @@ export class EdgeAgent {
     return this.tunnel !== undefined;
   }
 
+  /** A call to the server with this agent's headers (edge stack payloads and statuses, job logs). */
+  readonly call: EdgeServerCall = (method, path, body) =>
+    this.client.request(
+      method,
+      path,
+      body === undefined
+        ? {}
+        : { body: Buffer.from(JSON.stringify(body)), headers: { 'Content-Type': 'application/json' } },
+    );
+
   /** The environment id in use (a global key's, once resolved). */
   get environmentId(): number {
     return this.endpointId;
@@ -123,6 +142,7 @@ export class EdgeAgent {
       await this.jobs
         ?.apply(answer.schedules)
         .catch((e: unknown) => this.o.log.warn(`edge jobs not installed: ${(e as Error).message}`));
+      for (const handler of this.o.onAnswer ?? []) handler(answer);
     } catch (e) {
       // After a failure, an extra random delay in [0, interval): agents cut off together do not return together.
       delay = this.intervalMs + Math.floor(Math.random() * this.intervalMs);

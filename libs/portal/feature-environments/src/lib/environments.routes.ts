@@ -62,6 +62,18 @@ export const ENVIRONMENT_ADMIN_ROUTES: Routes = [
     loadComponent: () => import('./edge/edge-status-page').then((m) => m.EdgeStatusPage),
   },
   {
+    path: 'edge-groups',
+    title: 'Edge groups · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edge/edge-groups-page').then((m) => m.EdgeGroupsPage),
+  },
+  {
+    path: 'edge-stacks',
+    title: 'Edge stacks · Capstan',
+    canActivate: manage,
+    loadComponent: () => import('./edge/edge-stacks-page').then((m) => m.EdgeStacksPage),
+  },
+  {
     path: ':id/edit',
     title: 'Edit environment · Capstan',
     canActivate: manage,

@@ -559,6 +559,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/edge_stacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List edge stacks with per-environment status */
+        get: operations["EdgeStackList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_stacks/create/{method}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an edge stack: method string (JSON), file (multipart) or repository (git) */
+        post: operations["EdgeStackCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_stacks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspect an edge stack */
+        get: operations["EdgeStackInspect"];
+        /** Update an edge stack (Version++ when the file, variables or registries change, or UpdateVersion) */
+        put: operations["EdgeStackUpdate"];
+        post?: never;
+        /** Delete an edge stack (agents remove it at their next poll) */
+        delete: operations["EdgeStackDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_stacks/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The edge stack's compose file (?version= for an earlier one) */
+        get: operations["EdgeStackFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/edge_stacks/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edge agent: report a status for its environment (credential: X-PortainerAgent-EdgeID) */
+        put: operations["EdgeStackStatusUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/endpoint_groups": {
         parameters: {
             query?: never;
@@ -869,6 +956,23 @@ export interface paths {
         put?: never;
         /** Edge agent: upload a job's log (credential: X-PortainerAgent-EdgeID of this environment) */
         post: operations["EndpointEdgeJobsLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/endpoints/{id}/edge/stacks/{stackId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Edge agent: the stack payload to deploy (credential: X-PortainerAgent-EdgeID) */
+        get: operations["EndpointEdgeStackInspect"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2409,6 +2513,25 @@ export interface components {
             /** @description false: run once at the moment the expression names (default true) */
             Recurring?: boolean;
         };
+        CreateEdgeStackDto: {
+            /** @description 0 compose (1 kubernetes: not supported yet) */
+            DeploymentType?: number;
+            EdgeGroups: number[];
+            /** @description [{name, value}] */
+            EnvVars?: Record<string, never>[];
+            FilePathInRepository?: string;
+            Name: string;
+            /** @description Registries whose credentials the agents get */
+            Registries?: number[];
+            RepositoryAuthentication?: boolean;
+            RepositoryPassword?: string;
+            RepositoryReferenceName?: string;
+            /** @description repository method */
+            RepositoryURL?: string;
+            RepositoryUsername?: string;
+            /** @description string method: the compose file */
+            StackFileContent?: string;
+        };
         CreateEnvironmentForm: {
             /** @enum {string} */
             ContainerEngine?: "docker" | "podman";
@@ -2793,9 +2916,65 @@ export interface components {
             Script: string;
             Version: number;
         };
+        EdgeStackDeploymentInfo: {
+            ConfigHash: string;
+            FileVersion: number;
+            /** @description The stack version this environment last reported about */
+            Version: number;
+        };
+        EdgeStackEnvironmentStatus: {
+            DeploymentInfo: components["schemas"]["EdgeStackDeploymentInfo"];
+            EndpointID: number;
+            ReadyRePullImage: boolean;
+            Status: components["schemas"]["EdgeStackStatusEntry"][];
+        };
+        EdgeStackFileResponse: {
+            StackFileContent: string;
+        };
         EdgeStackRefResponse: {
             ID: number;
             Version: number;
+        };
+        EdgeStackResponse: {
+            /** @description Unix seconds */
+            CreationDate: number;
+            DeploymentType: number;
+            /** @description Capstan: environments whose last report is about another version than the current one (drift) */
+            Drift: number[];
+            EdgeGroups: number[];
+            EntryPoint: string;
+            EnvVars: Record<string, never>[];
+            GitConfig?: {
+                [key: string]: unknown;
+            } | null;
+            Id: number;
+            ManifestPath: string;
+            Name: string;
+            NumDeployments: number;
+            ProjectPath: string;
+            Registries: number[];
+            /** @description By environment id: every target (Pending until it reports) and any environment still removing it */
+            Status: {
+                [key: string]: components["schemas"]["EdgeStackEnvironmentStatus"];
+            };
+            UseManifestNamespaces: boolean;
+            Version: number;
+        };
+        EdgeStackStatusDto: {
+            EndpointID: number;
+            Error?: string;
+            RollbackTo?: number;
+            Status: number;
+            Time?: number;
+            /** @description Capstan: the stack version the report is about */
+            Version?: number;
+        };
+        EdgeStackStatusEntry: {
+            Error: string;
+            /** @description Unix seconds */
+            Time: number;
+            /** @description 0 Pending … 13 Completed (Portainer EdgeStackStatusType) */
+            Type: number;
         };
         EdgeStatusResponseDto: {
             /** @description Poll interval, seconds */
@@ -3509,6 +3688,15 @@ export interface components {
             FileContent?: string;
             Name?: string;
             Recurring?: boolean;
+        };
+        UpdateEdgeStackDto: {
+            DeploymentType?: number;
+            EdgeGroups?: number[];
+            EnvVars?: Record<string, never>[];
+            Registries?: number[];
+            StackFileContent?: string;
+            /** @description Redeploy (Version++) even when the content is the same */
+            UpdateVersion?: boolean;
         };
         UpdateEnvironmentDto: {
             GroupID?: number;
@@ -5571,6 +5759,313 @@ export interface operations {
             };
         };
     };
+    EdgeStackList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeStackResponse"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeStackCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                method: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEdgeStackDto"];
+                "multipart/form-data": components["schemas"]["CreateEdgeStackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeStackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeStackInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeStackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeStackUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEdgeStackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeStackResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeStackDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeStackFile: {
+        parameters: {
+            query?: {
+                version?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeStackFileResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires the "environments:manage" permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EdgeStackStatusUpdate: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-portaineragent-edgeid": string;
+                "x-capstan-edge-secret": string;
+                "X-PortainerAgent-EdgeID": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EdgeStackStatusDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     EndpointGroupList: {
         parameters: {
             query?: never;
@@ -6796,6 +7291,41 @@ export interface operations {
             };
             /** @description Another agent, or an environment the job does not target */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `{message, details}` with the status code (400 invalid input, 401, 403, 404, 409, 422, 429…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    EndpointEdgeStackInspect: {
+        parameters: {
+            query?: {
+                version?: string;
+            };
+            header: {
+                "x-portaineragent-edgeid": string;
+                "x-capstan-edge-secret": string;
+                "X-PortainerAgent-EdgeID": string;
+            };
+            path: {
+                id: number;
+                stackId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -47,6 +47,9 @@ import {
       <a listActions class="btn" routerLink="/environments/edge/new" data-testid="env-add-edge"
         >+ Edge agent</a
       >
+      <a listActions class="btn" routerLink="/environments/edge-groups" data-testid="env-edge-link"
+        >Edge compute</a
+      >
       <a listActions class="btn btn-primary" routerLink="/environments/new" data-testid="env-add"
         >+ Add environment</a
       >

@@ -18,6 +18,7 @@ import { TeamLinks1766410000000 } from './migrations/main/1766410000000-team-lin
 import { EdgeEnvironments1766120000000 } from './migrations/main/1766120000000-edge-environments';
 import { EdgeAsync1766121000000 } from './migrations/main/1766121000000-edge-async';
 import { EdgeGroups1766137100000 } from './migrations/main/1766137100000-edge-groups';
+import { EdgeStacks1766137200000 } from './migrations/main/1766137200000-edge-stacks';
 import { EdgeJobs1766138000000 } from './migrations/main/1766138000000-edge-jobs';
 
 export const AUDIT_DATA_SOURCE = 'audit';
@@ -33,6 +34,7 @@ export const MAIN_MIGRATIONS = [
   EdgeEnvironments1766120000000,
   EdgeAsync1766121000000,
   EdgeGroups1766137100000,
+  EdgeStacks1766137200000,
   EdgeJobs1766138000000,
   TeamLinks1766410000000,
   CustomTemplates1766900000000,
