@@ -58,7 +58,6 @@ describe('routes', () => {
       // The edge agent's global-key onboarding: lands untrusted in the waiting room (capped), see server-edge.
       'EdgeController.globalKey',
       // The edge agent's poll: its credential is the edge id (+ Capstan's per-environment secret), see server-edge.
-      'EdgeController.globalKey',
       'EdgeController.status',
       // An edge agent's job log upload: EdgeAgents.authenticate (bound edge id + secret), see server-edge-jobs.
       'EdgeJobLogsController.upload',
