@@ -46,10 +46,7 @@ export class AppModule {
   static register(core: CoreOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        CoreModule.forRoot(core),
-        ...DOMAIN_MODULES,
-      ],
+      imports: [CoreModule.forRoot(core), ...DOMAIN_MODULES],
       providers: [
         { provide: APP_PIPE, useClass: CaseInsensitiveValidationPipe },
         { provide: APP_FILTER, useFactory: () => new ErrorFilter(core.logger) },

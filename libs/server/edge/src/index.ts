@@ -8,11 +8,7 @@ export {
   type EnqueueOptions,
 } from './lib/edge-commands.service';
 export { EdgeModes } from './lib/edge-modes';
-export {
-  EdgeAsyncEndpoint,
-  EDGE_ASYNC_WIRE_LIMIT,
-  decodeEdgeAsyncBody,
-} from './lib/edge-async.endpoint';
+export { EdgeAsyncEndpoint, EDGE_ASYNC_WIRE_LIMIT, decodeEdgeAsyncBody } from './lib/edge-async.endpoint';
 export {
   EdgePollContributors,
   type EdgePollContribution,

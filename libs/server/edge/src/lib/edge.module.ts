@@ -35,14 +35,7 @@ import { EdgeAgents } from './edge-agents';
     EdgePollContributors,
     EdgeAgents,
   ],
-  exports: [
-    EdgeTunnelService,
-    EdgeCommands,
-    EdgeModes,
-    EdgeAsyncEndpoint,
-    EdgePollContributors,
-    EdgeAgents,
-  ],
+  exports: [EdgeTunnelService, EdgeCommands, EdgeModes, EdgeAsyncEndpoint, EdgePollContributors, EdgeAgents],
 })
 export class EdgeModule implements OnModuleInit {
   constructor(

@@ -105,7 +105,10 @@ describe('ImageUpdateChecker', () => {
 });
 
 describe('service and stack statuses', () => {
-  const service = (ID: string, Image: string) => ({ ID, Spec: { TaskTemplate: { ContainerSpec: { Image } } } });
+  const service = (ID: string, Image: string) => ({
+    ID,
+    Spec: { TaskTemplate: { ContainerSpec: { Image } } },
+  });
 
   it("compares a service's pinned digest with the registry's, one request per image:tag", async () => {
     const { registry, checker } = setup();
