@@ -207,7 +207,7 @@ describe.skipIf(missing !== '')(
       expect(types).toEqual([3, 8, 1, 7]);
       const env = execFileSync(
         'docker',
-        ['inspect', '--format', '{{json .Config.Env}}', Object.keys(projectContainers(project))[0] as string],
+        ['inspect', '--format', '{{json .Config.Env}}', Object.keys(projectContainers(project))[0]],
         {
           encoding: 'utf8',
         },
@@ -216,7 +216,7 @@ describe.skipIf(missing !== '')(
     }, 120_000);
 
     it('an update reaches version 2 on the device; the old container is replaced', async () => {
-      const id = created[0] as number;
+      const id = created[0];
       const same = await req<EdgeStack>('PUT', `/api/edge_stacks/${id}`, {
         StackFileContent: compose('sleep 3600'),
       });
@@ -229,7 +229,7 @@ describe.skipIf(missing !== '')(
       expect(up.body.Drift).toEqual([envId]);
       await waitStatus(id, envId, RUNNING, 2);
       expect((await stack(id)).Drift).toEqual([]);
-      const name0 = Object.keys(projectContainers(project))[0] as string;
+      const name0 = Object.keys(projectContainers(project))[0];
       const cmd = execFileSync('docker', ['inspect', '--format', '{{json .Config.Cmd}}', name0], {
         encoding: 'utf8',
       });
@@ -253,7 +253,7 @@ describe.skipIf(missing !== '')(
     }, 120_000);
 
     it('refuses bad input and foreign status reports, with nothing changed', async () => {
-      const id = created[0] as number;
+      const id = created[0];
       const before = await stack(id);
       const count = (await req<EdgeStack[]>('GET', '/api/edge_stacks')).body.length;
       for (const [body, status] of [
@@ -329,7 +329,7 @@ describe.skipIf(missing !== '')(
     }, 60_000);
 
     it('untagging the device removes the stack from it', async () => {
-      const id = created[0] as number;
+      const id = created[0];
       expect((await req('PUT', `/api/endpoints/${envId}`, { TagIds: [] })).status).toBe(200);
       await until(`removal\n${agentOutput}`, async () =>
         (await stack(id)).Status[String(envId)] === undefined &&
