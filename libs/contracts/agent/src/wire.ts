@@ -9,3 +9,4 @@ export * from './lib/headers';
 export * from './lib/routes';
 export * from './lib/edge-wire';
 export * from './lib/edge-async';
+export * from './lib/edge-stacks';
