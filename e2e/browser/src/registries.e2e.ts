@@ -35,7 +35,8 @@ test.describe('registries in the portal', () => {
   let token = '';
   let envId = 0;
   const tag = `t${randomBytes(3).toString('hex')}`;
-  const repo = 'capstan/portal-registries';
+  // One repository per run: the tags table pages at 10 rows, and earlier runs' tags stay in the registry.
+  const repo = `capstan/portal-registries-${tag}`;
   const r = () => reg as NonNullable<typeof reg>;
   const ref = () => `${r().address}/${repo}:${tag}`;
   const docker = (path: string) => `/api/endpoints/${envId}/docker${path}`;
